@@ -1,0 +1,126 @@
+using System.Collections.Immutable;
+using Whc.Declarative.Core.Inventory;
+
+namespace Whc.Declarative.Core.Api;
+
+/// <summary>
+/// The operations of BT's WHC API in domain words. The HTTP client (Whc.Declarative.WhcApi) implements it over the
+/// wire formats documented in docs/whc-api.md; the planner's refresh and the apply executor depend only on this.
+/// Failures surface as <see cref="WhcApiException"/> carrying BT's status and code.
+/// </summary>
+public interface IWhcApi
+{
+    /// <summary>Reads a company (and its sites, users and number ranges) by name; null when BT answers 404 (name free).</summary>
+    Task<CompanyInventory?> ReadCompanyAsync(string cugId, string companyName, CancellationToken cancellationToken);
+
+    /// <summary>Runs one verify check; true when the value is already taken at BT (200), false when free (404).</summary>
+    Task<bool> IsTakenAsync(string cugId, VerifyCheck check, CancellationToken cancellationToken);
+
+    Task<QualificationResult> QualifyAsync(QualificationRequest request, CancellationToken cancellationToken);
+
+    Task<RingFenceResult> RingFenceAsync(RingFenceRequest request, CancellationToken cancellationToken);
+
+    Task<ImmutableArray<AddressRecord>> SearchAddressesAsync(string postcode, CancellationToken cancellationToken);
+
+    Task<AddressRecord> CreateAddressAsync(NewAddress address, CancellationToken cancellationToken);
+
+    /// <summary>Creates (does not submit) an order; returns BT's order id.</summary>
+    Task<string> CreateOrderAsync(OrderRequest order, CancellationToken cancellationToken);
+
+    Task SubmitOrderAsync(string orderId, CancellationToken cancellationToken);
+
+    Task<OrderStatus> ReadOrderAsync(string orderId, CancellationToken cancellationToken);
+
+    /// <summary>Finds an order by the externalId whcctl gave it; how apply reconciles an order whose response was lost.</summary>
+    Task<OrderStatus?> FindOrderByExternalIdAsync(string externalId, CancellationToken cancellationToken);
+}
+
+/// <summary>What a verify check asks BT about; sites and extensions are scoped to a company's service id.</summary>
+public abstract record VerifyCheck
+{
+    public sealed record CompanyName(string Name) : VerifyCheck;
+
+    public sealed record CompanyDomain(string Domain) : VerifyCheck;
+
+    public sealed record SiteName(string Name, string CompanyServiceId) : VerifyCheck;
+
+    public sealed record Username(string Name) : VerifyCheck;
+
+    public sealed record Extension(string Number, string CompanyServiceId) : VerifyCheck;
+}
+
+public sealed record QualificationRequest(
+    string CugId,
+    string BillingAccount,
+    string CompanyName,
+    string CompanyDomain,
+    string CustomerGroup);
+
+public sealed record QualificationResult(
+    string Id,
+    bool Qualified,
+    string? CompanyServiceId,
+    DateTimeOffset? ExpiresAt,
+    string? Reason);
+
+public sealed record RingFenceRequest(
+    string CugId,
+    string AreaCode,
+    int Quantity,
+    string CompanyServiceId,
+    string? QualificationId);
+
+public sealed record RingFenceResult(string StartNumber, string EndNumber, string RingFenceId, string Status);
+
+public sealed record NewAddress(string Postcode, string? BuildingName, string? StreetName, string? City);
+
+/// <summary>A TMF622 product order, as a tree of items (WHCCompany → WHCSite → WHCUser, numbers under the company).</summary>
+public sealed record OrderRequest(string ExternalId, string CugId, string BillingAccount, OrderItem Root);
+
+public sealed record OrderItem(
+    string ProductOffering,
+    OrderItemAction Action,
+    string? ServiceId,
+    ImmutableSortedDictionary<string, string> Characteristics,
+    string? PlaceId,
+    string? QualificationId,
+    ImmutableArray<OrderItem> Children)
+{
+    public int CountOffering(string offering) =>
+        (ProductOffering == offering ? 1 : 0) + Children.Sum(c => c.CountOffering(offering));
+}
+
+public enum OrderItemAction
+{
+    Add,
+    Modify,
+    Delete,
+    NoChange,
+}
+
+/// <summary>TMF622 order states; an order that is created but not yet submitted is <see cref="Pending"/>.</summary>
+public enum OrderState
+{
+    Pending,
+    Acknowledged,
+    InProgress,
+    Completed,
+    Failed,
+    Partial,
+    Rejected,
+}
+
+public sealed record OrderStatus(string Id, string? ExternalId, OrderState State, string? FailureReason)
+{
+    public bool IsFinal => State is OrderState.Completed or OrderState.Failed or OrderState.Partial or OrderState.Rejected;
+}
+
+/// <summary>Product offering ids and characteristic names, kept in one table because BT does not publish them.</summary>
+public static class WhcProducts
+{
+    public const string Company = "WHCCompany";
+    public const string Site = "WHCSite";
+    public const string User = "WHCUser";
+    public const string NewNumber = "WHCNewnumber";
+    public const string PortedNumber = "WHCPortednumber";
+}

@@ -1,0 +1,75 @@
+using System.Collections.Immutable;
+using Whc.Declarative.Core.Diagnostics;
+
+namespace Whc.Declarative.Core.Manifests;
+
+/// <summary>
+/// The desired state of one end customer (a WHC company) as written in one YAML document.
+/// <see cref="Key"/> (metadata.name) is the stable key of the company in state; everything else is desired values.
+/// Every element carries the <see cref="SourceSpan"/> it was read from, so later stages can point at it.
+/// </summary>
+public sealed record CompanyManifest(
+    string ApiVersion,
+    string Key,
+    ResellerSpec Reseller,
+    CompanyDetails Company,
+    ImmutableArray<NumberBlockSpec> NumberBlocks,
+    ImmutableArray<SiteSpec> Sites,
+    bool Protect,
+    SourceSpan Span)
+{
+    public const string CurrentApiVersion = "whc.declarative/v1";
+    public const string Kind = "Company";
+
+    public IEnumerable<(SiteSpec Site, UserSpec User)> AllUsers() =>
+        Sites.SelectMany(site => site.Users.Select(user => (site, user)));
+}
+
+/// <summary>The reseller (whcctl's user) placing the orders: its CUG id and the billing account to charge.</summary>
+public sealed record ResellerSpec(string CugId, string BillingAccount);
+
+public sealed record CompanyDetails(
+    string Name,
+    string Domain,
+    string CustomerGroup,
+    ContactSpec? Admin,
+    ContactSpec? EmergencyContact);
+
+public sealed record ContactSpec(string Name, string Email, string? Phone);
+
+/// <summary>Numbers ringfenced to the company by geographic area code and quantity, named so users can draw on them.</summary>
+public sealed record NumberBlockSpec(string Name, string AreaCode, int Quantity, bool Protect, SourceSpan Span);
+
+public sealed record SiteSpec(
+    string Name,
+    string LocationCode,
+    AddressSpec Address,
+    ImmutableArray<UserSpec> Users,
+    bool Protect,
+    SourceSpan Span);
+
+/// <summary>
+/// A site's address: a postcode and the premises to pick among the addresses BT lists there, or a NAD key
+/// given directly (the escape hatch when BT's address search is not what you want).
+/// </summary>
+public sealed record AddressSpec(string? Postcode, string? Premises, string? Street, string? City, string? NadKey)
+{
+    public bool HasNadKey => !string.IsNullOrEmpty(NadKey);
+}
+
+public sealed record UserSpec(
+    string Username,
+    string FirstName,
+    string LastName,
+    string Extension,
+    NumberRef? Number,
+    string Licence,
+    ImmutableArray<DeviceSpec> Devices,
+    bool Protect,
+    SourceSpan Span);
+
+/// <summary>A directory number for a user, drawn from a named number block of the same company.</summary>
+public sealed record NumberRef(string From);
+
+/// <summary>A SIP device assigned to a user, identified by its MAC address (canonical form: 12 upper-case hex digits).</summary>
+public sealed record DeviceSpec(string MacAddress, string? Model);

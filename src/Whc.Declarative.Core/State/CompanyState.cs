@@ -1,0 +1,96 @@
+using System.Collections.Immutable;
+using Whc.Declarative.Core.Api;
+
+namespace Whc.Declarative.Core.State;
+
+/// <summary>
+/// Everything whcctl has recorded about one company: every BT id its applies produced. One state per company is the
+/// unit of storage and locking. <see cref="Serial"/> grows by one per write; <see cref="Lineage"/> is fixed when the
+/// state is first created, so two unrelated histories are never confused.
+/// </summary>
+public sealed record CompanyState(
+    int Version,
+    long Serial,
+    string Lineage,
+    string Company,
+    CompanyRecord? Record,
+    ImmutableArray<NumberBlockState> NumberBlocks,
+    ImmutableArray<SiteState> Sites,
+    ImmutableArray<UserState> Users,
+    ImmutableArray<OrderRecord> Orders,
+    ImmutableArray<IntentRecord> Intents)
+{
+    public const int CurrentVersion = 1;
+
+    public static CompanyState New(string company, string lineage) =>
+        new(CurrentVersion, 0, lineage, company, null, [], [], [], [], []);
+
+    /// <summary>The same state with its collections in canonical order, so that files diff cleanly.</summary>
+    public CompanyState Normalized() => this with
+    {
+        NumberBlocks = [.. NumberBlocks.OrderBy(b => b.Name, StringComparer.Ordinal)],
+        Sites = [.. Sites.OrderBy(s => s.Name, StringComparer.Ordinal)],
+        Users = [.. Users.OrderBy(u => u.Username, StringComparer.Ordinal)],
+        Orders = [.. Orders.OrderBy(o => o.CreatedAt).ThenBy(o => o.Id, StringComparer.Ordinal)],
+        Intents = [.. Intents.OrderBy(i => i.StartedAt).ThenBy(i => i.Id, StringComparer.Ordinal)],
+    };
+}
+
+/// <summary>The company itself at BT: what it was qualified and ordered as, and its ids.</summary>
+public sealed record CompanyRecord(
+    string Name,
+    string Domain,
+    string CustomerGroup,
+    string CugId,
+    string BillingAccount,
+    string? ServiceId,
+    QualificationRecord? Qualification,
+    bool Active);
+
+/// <summary>A qualification; it reserves name and domain until <see cref="ExpiresAt"/> (23:59 UK time on the day made).</summary>
+public sealed record QualificationRecord(string Id, DateTimeOffset? ExpiresAt, bool Used);
+
+public sealed record NumberBlockState(string Name, string AreaCode, int Quantity, ImmutableArray<NumberRangeState> Ranges)
+{
+    public int RingfencedCount => Ranges.Sum(r => r.Count);
+}
+
+public sealed record NumberRangeState(string StartNumber, string EndNumber, bool Active, string? ServiceId)
+{
+    public int Count => (int)(long.Parse(EndNumber, System.Globalization.CultureInfo.InvariantCulture)
+        - long.Parse(StartNumber, System.Globalization.CultureInfo.InvariantCulture) + 1);
+}
+
+public sealed record SiteState(string Name, string LocationCode, string NadKey, string? ServiceId);
+
+public sealed record UserState(
+    string Username,
+    string Site,
+    string FirstName,
+    string LastName,
+    string Extension,
+    string? NumberBlock,
+    string? DirectoryNumber,
+    string Licence,
+    ImmutableArray<string> DeviceMacAddresses,
+    string? ServiceId);
+
+/// <summary>An order whcctl created, with the state it was last seen in and the resource addresses it realises.</summary>
+public sealed record OrderRecord(
+    string Id,
+    string ExternalId,
+    string StepId,
+    OrderState State,
+    DateTimeOffset CreatedAt,
+    ImmutableArray<string> Resources);
+
+/// <summary>
+/// Written before a non-idempotent call and removed when its result is recorded. An intent found on the next run means
+/// the outcome of that call is unknown, and it is reconciled against BT before anything is repeated.
+/// </summary>
+public sealed record IntentRecord(
+    string Id,
+    string StepId,
+    string Operation,
+    DateTimeOffset StartedAt,
+    ImmutableSortedDictionary<string, string> Details);
