@@ -45,13 +45,19 @@ public sealed record CompanyRecord(
     string BillingAccount,
     string? ServiceId,
     QualificationRecord? Qualification,
-    bool Active);
+    bool Active)
+{
+    public bool Protected { get; init; }
+}
 
 /// <summary>A qualification; it reserves name and domain until <see cref="ExpiresAt"/> (23:59 UK time on the day made).</summary>
 public sealed record QualificationRecord(string Id, DateTimeOffset? ExpiresAt, bool Used);
 
 public sealed record NumberBlockState(string Name, string AreaCode, int Quantity, ImmutableArray<NumberRangeState> Ranges)
 {
+    /// <summary>Remembered from the manifest at the last apply: a protected resource is never ceased, even once removed from the manifest.</summary>
+    public bool Protected { get; init; }
+
     public int RingfencedCount => Ranges.Sum(r => r.Count);
 }
 
@@ -61,7 +67,10 @@ public sealed record NumberRangeState(string StartNumber, string EndNumber, bool
         - long.Parse(StartNumber, System.Globalization.CultureInfo.InvariantCulture) + 1);
 }
 
-public sealed record SiteState(string Name, string LocationCode, string NadKey, string? ServiceId);
+public sealed record SiteState(string Name, string LocationCode, string NadKey, string? ServiceId)
+{
+    public bool Protected { get; init; }
+}
 
 public sealed record UserState(
     string Username,
@@ -73,7 +82,10 @@ public sealed record UserState(
     string? DirectoryNumber,
     string Licence,
     ImmutableArray<string> DeviceMacAddresses,
-    string? ServiceId);
+    string? ServiceId)
+{
+    public bool Protected { get; init; }
+}
 
 /// <summary>An order whcctl created, with the state it was last seen in and the resource addresses it realises.</summary>
 public sealed record OrderRecord(

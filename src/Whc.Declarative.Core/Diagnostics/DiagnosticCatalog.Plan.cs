@@ -1,0 +1,28 @@
+namespace Whc.Declarative.Core.Diagnostics;
+
+public static partial class DiagnosticCatalog
+{
+    public static DiagnosticDescriptor CompanyAlreadyRegistered { get; } = Error("WHC3001", "company name already registered at BT but not in state");
+
+    public static DiagnosticDescriptor DomainAlreadyRegistered { get; } = Error("WHC3002", "company domain already registered at BT");
+
+    public static DiagnosticDescriptor ImmutableFieldChanged { get; } = Error("WHC3003", "a field BT cannot change was changed");
+
+    public static DiagnosticDescriptor ProtectedResourceDelete { get; } = Error("WHC3004", "a protected resource would be ceased");
+
+    public static DiagnosticDescriptor UsernameTaken { get; } = Error("WHC3005", "username already registered at BT");
+
+    public static DiagnosticDescriptor AddressAmbiguous { get; } = Error("WHC3006", "several addresses at the postcode match the premises");
+
+    public static DiagnosticDescriptor NumberBlockShrunk { get; } = Error("WHC3007", "a number block's quantity cannot shrink");
+
+    public static DiagnosticDescriptor NumberBlockTooSmall { get; } = Error("WHC3008", "not enough numbers in the block for its users");
+
+    public static DiagnosticDescriptor QualificationExpiring { get; } = Warning("WHC3010", "the qualification the plan depends on expires soon");
+
+    public static DiagnosticDescriptor OrderFailedReplanned { get; } = Warning("WHC3011", "an earlier order failed; its changes are planned again");
+
+    public static DiagnosticDescriptor UnknownTarget { get; } = Error("WHC3012", "--target names no resource of the manifests or state");
+
+    public static DiagnosticDescriptor NotInManifests { get; } = Warning("WHC3013", "a company in state is not in the manifests and is left alone");
+}

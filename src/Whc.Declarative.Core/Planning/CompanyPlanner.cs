@@ -1,0 +1,512 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.Core.Planning;
+
+/// <summary>Plans one company towards its manifest. One instance per company and plan; not reusable.</summary>
+internal sealed class CompanyPlanner
+{
+    private readonly CompanyPlanInput input;
+    private readonly CompanyManifest desired;
+    private readonly PlannerOptions options;
+    private readonly DateTimeOffset now;
+    private readonly CurrentView view;
+    private readonly string company;
+    private readonly List<ResourceChange> changes = [];
+    private readonly List<Diagnostic> diagnostics = [];
+    private readonly List<OrderOperation> structural = [];
+    private readonly List<OrderOperation> userOperations = [];
+    private readonly List<OrderOperation> replacedUserCeases = [];
+    private readonly List<OrderOperation> structuralCeases = [];
+    private readonly List<PlanStep> steps = [];
+    private readonly SortedDictionary<string, string> nadKeys = new(StringComparer.Ordinal);
+    private readonly HashSet<ResourceAddress> inFlight = [];
+    private readonly List<string> inFlightAwaits = [];
+
+    public CompanyPlanner(CompanyPlanInput input, CompanyManifest desired, PlannerOptions options, DateTimeOffset now)
+    {
+        this.input = input;
+        this.desired = desired;
+        this.options = options;
+        this.now = now;
+        company = input.Company;
+        view = CurrentView.From(input.State, input.Refresh);
+    }
+
+    public CompanyPlan Plan()
+    {
+        CarryInFlightOrders();
+        var isNew = PlanCompany();
+        PlanNumberBlocks(isNew);
+        PlanSites(isNew);
+        PlanUsers();
+        ApplyTargets(isNew);
+        BuildSteps(isNew);
+        return new CompanyPlan(
+            company,
+            desired,
+            input.State?.Serial ?? 0,
+            input.State?.Lineage,
+            input.Refresh?.Fingerprint() ?? "none",
+            [.. changes],
+            [.. steps],
+            nadKeys.ToImmutableSortedDictionary(StringComparer.Ordinal),
+            [.. diagnostics]);
+    }
+
+    private ResourceAddress Address(ResourceKind kind, string name) => new(company, kind, name);
+
+    /// <summary>
+    /// Orders created by an earlier apply that have not finished (or whose creation had an unknown outcome) are carried
+    /// into this plan as they are, never re-created: their resources are excluded from new orders.
+    /// </summary>
+    private void CarryInFlightOrders()
+    {
+        var state = input.State;
+        if (state is null)
+        {
+            return;
+        }
+
+        foreach (var order in state.Orders.Where(o => !IsFinal(o)))
+        {
+            var refreshed = input.Refresh?.Orders.GetValueOrDefault(order.Id);
+            if (refreshed is { State: OrderState.Failed or OrderState.Rejected })
+            {
+                diagnostics.Add(DiagnosticCatalog.OrderFailedReplanned.At(
+                    desired.Span, $"order {order.Id} {refreshed.State.ToString().ToLowerInvariant()}: {refreshed.FailureReason ?? "no reason given"}; its changes are planned again"));
+                continue;
+            }
+
+            var resources = order.Resources.Select(ParseAddress).OfType<ResourceAddress>().ToImmutableArray();
+            inFlight.UnionWith(resources);
+            var prefix = $"{company}:order-{order.Id}";
+            var details = new StepDetails(OrderId: order.Id, ExternalId: order.ExternalId);
+            var awaitDependsOn = ImmutableArray<string>.Empty;
+            if ((refreshed?.State ?? order.State) == OrderState.Pending)
+            {
+                steps.Add(new PlanStep($"{prefix}:submit", StepKind.SubmitOrder, company, $"Submit order {order.Id} (created by an earlier apply)", [], details));
+                awaitDependsOn = [$"{prefix}:submit"];
+            }
+
+            steps.Add(new PlanStep($"{prefix}:await", StepKind.AwaitOrder, company, $"Await order {order.Id} (created by an earlier apply) until completed", awaitDependsOn, details));
+            inFlightAwaits.Add($"{prefix}:await");
+        }
+
+        foreach (var intent in state.Intents.Where(i => i.Operation == IntentOperations.CreateOrder))
+        {
+            var resources = intent.Details.GetValueOrDefault("resources", string.Empty)
+                .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ParseAddress).OfType<ResourceAddress>().ToImmutableArray();
+            inFlight.UnionWith(resources);
+            var externalId = intent.Details.GetValueOrDefault("externalId", intent.Id);
+            var prefix = $"{company}:order-{externalId}";
+            var operations = intent.Details.GetValueOrDefault("operations", string.Empty)
+                .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ParseOperation).OfType<OrderOperation>().ToImmutableArray();
+            var details = new StepDetails(ExternalId: externalId, Operations: operations);
+            steps.Add(new PlanStep($"{prefix}:create", StepKind.CreateOrder, company, "Create order (an earlier apply was interrupted creating it: found at BT or created now)", [], details));
+            steps.Add(new PlanStep($"{prefix}:submit", StepKind.SubmitOrder, company, "Submit that order", [$"{prefix}:create"], details));
+            steps.Add(new PlanStep($"{prefix}:await", StepKind.AwaitOrder, company, "Await that order until completed", [$"{prefix}:submit"], details));
+            inFlightAwaits.Add($"{prefix}:await");
+        }
+    }
+
+    private static bool IsFinal(OrderRecord order) =>
+        order.State is OrderState.Completed or OrderState.Failed or OrderState.Partial or OrderState.Rejected;
+
+    private static ResourceAddress? ParseAddress(string text) => ResourceAddress.TryParse(text, out var address) ? address : null;
+
+    private static OrderOperation? ParseOperation(string text)
+    {
+        var parts = text.Split('=', 2);
+        return parts.Length == 2 && Enum.TryParse<OrderOperationKind>(parts[0], out var kind) && ResourceAddress.TryParse(parts[1], out var address)
+            ? new OrderOperation(address, kind)
+            : null;
+    }
+
+    private bool PlanCompany()
+    {
+        var details = desired.Company;
+        var address = ResourceAddress.ForCompany(company);
+        if (!view.CompanyActive)
+        {
+            var inventory = input.Refresh?.Inventory;
+            var ours = inventory is not null && inventory.ServiceId.Length > 0 && inventory.ServiceId == input.State?.Record?.ServiceId;
+            if (inventory is not null && !ours && inventory.Status != Inventory.CompanyStatus.Ceased)
+            {
+                diagnostics.Add(DiagnosticCatalog.CompanyAlreadyRegistered.At(
+                    desired.Span,
+                    $"company name '{details.Name}' is already registered at BT but is not in whcctl's state; if it is yours, run 'whcctl import {company}' to adopt it, otherwise choose another name"));
+            }
+
+            if (input.Refresh?.DomainTaken == true && !ours)
+            {
+                diagnostics.Add(DiagnosticCatalog.DomainAlreadyRegistered.At(desired.Span, $"company domain '{details.Domain}' is already registered at BT"));
+            }
+
+            if (!inFlight.Contains(address))
+            {
+                changes.Add(new ResourceChange(address, ChangeAction.Create, "new company", Planner.Diff([], CompanyAttributes(details))));
+                structural.Add(new OrderOperation(address, OrderOperationKind.Add));
+            }
+
+            var qualification = view.Qualification;
+            if (qualification?.ExpiresAt is { } expires && expires > now && expires - now < options.QualificationWarningWindow)
+            {
+                diagnostics.Add(DiagnosticCatalog.QualificationExpiring.At(
+                    desired.Span,
+                    $"qualification {qualification.Id} expires at {expires.ToString("u", CultureInfo.InvariantCulture)}; if apply runs after that, whcctl qualifies again"));
+            }
+
+            return true;
+        }
+
+        var record = view.Record;
+        var before = record is null ? [] : CompanyAttributes(new CompanyDetails(record.Name, record.Domain, record.CustomerGroup, null, null));
+        var diff = Planner.Diff(before, CompanyAttributes(details));
+        foreach (var change in diff)
+        {
+            diagnostics.Add(DiagnosticCatalog.ImmutableFieldChanged.At(
+                desired.Span,
+                $"company '{company}': {change.Name} cannot be changed at BT ('{change.Before}' → '{change.After}'); a new company needs a new manifest"));
+        }
+
+        changes.Add(new ResourceChange(address, ChangeAction.NoOp, "unchanged", []));
+        return false;
+    }
+
+    private static ImmutableArray<(string Name, string? Value)> CompanyAttributes(CompanyDetails details) =>
+        [("name", details.Name), ("domain", details.Domain), ("customerGroup", details.CustomerGroup)];
+
+    private void PlanNumberBlocks(bool isNew)
+    {
+        foreach (var block in desired.NumberBlocks)
+        {
+            var address = Address(ResourceKind.NumberBlock, block.Name);
+            var current = view.Blocks.GetValueOrDefault(block.Name);
+            var have = current?.RingfencedCount ?? 0;
+            if (current is not null && current.AreaCode != block.AreaCode)
+            {
+                diagnostics.Add(DiagnosticCatalog.ImmutableFieldChanged.At(block.Span, $"number block '{block.Name}': areaCode cannot change ('{current.AreaCode}' → '{block.AreaCode}'); add a new block instead"));
+                continue;
+            }
+
+            if (have > block.Quantity)
+            {
+                diagnostics.Add(DiagnosticCatalog.NumberBlockShrunk.At(block.Span, $"number block '{block.Name}' holds {have} numbers; its quantity cannot shrink to {block.Quantity} (cease the block and add a smaller one)"));
+                continue;
+            }
+
+            var allActive = current is not null && current.Ranges.All(r => r.Active);
+            if (have == block.Quantity && allActive)
+            {
+                changes.Add(new ResourceChange(address, ChangeAction.NoOp, "unchanged", []));
+                continue;
+            }
+
+            if (inFlight.Contains(address))
+            {
+                changes.Add(new ResourceChange(address, current is null ? ChangeAction.Create : ChangeAction.Update, "in an order still being processed", []));
+                continue;
+            }
+
+            var reason = current is null || current.Ranges.IsEmpty ? "new number block"
+                : have < block.Quantity ? $"quantity {have} → {block.Quantity}"
+                : "numbers ringfenced but not yet ordered";
+            var action = current is null || current.Ranges.IsEmpty ? ChangeAction.Create : ChangeAction.Update;
+            changes.Add(new ResourceChange(address, action, reason, Planner.Diff(
+                current is null ? [] : [("areaCode", current.AreaCode), ("quantity", Planner.Count(have))],
+                [("areaCode", block.AreaCode), ("quantity", Planner.Count(block.Quantity))])));
+            structural.Add(new OrderOperation(address, OrderOperationKind.Add));
+            if (have < block.Quantity)
+            {
+                steps.Add(new PlanStep(
+                    $"{company}:ringfence:{block.Name}",
+                    StepKind.RingFence,
+                    company,
+                    string.Create(CultureInfo.InvariantCulture, $"Ringfence {block.Quantity - have} numbers in area code {block.AreaCode} for block {block.Name}"),
+                    isNew ? [$"{company}:qualify"] : [],
+                    new StepDetails(NumberBlock: block.Name, Quantity: block.Quantity - have)));
+            }
+        }
+
+        foreach (var (name, current) in view.Blocks.Where(kv => desired.NumberBlocks.All(b => b.Name != kv.Key) && kv.Value.Ranges.Length > 0))
+        {
+            PlanCease(Address(ResourceKind.NumberBlock, name), current.Protected, structuralCeases);
+        }
+    }
+
+    private void PlanCease(ResourceAddress address, bool isProtected, List<OrderOperation> into)
+    {
+        if (isProtected)
+        {
+            diagnostics.Add(DiagnosticCatalog.ProtectedResourceDelete.At(desired.Span, $"{address} is protected and cannot be ceased; put it back in the manifest, or remove its protection first"));
+            return;
+        }
+
+        changes.Add(new ResourceChange(address, ChangeAction.Delete, "removed from manifest", []));
+        if (!inFlight.Contains(address))
+        {
+            into.Add(new OrderOperation(address, OrderOperationKind.Cease));
+        }
+    }
+
+    private void PlanSites(bool isNew)
+    {
+        foreach (var site in desired.Sites)
+        {
+            var address = Address(ResourceKind.Site, site.Name);
+            var current = view.Sites.GetValueOrDefault(site.Name);
+            if (current?.ServiceId is not null)
+            {
+                if (current.LocationCode != site.LocationCode)
+                {
+                    diagnostics.Add(DiagnosticCatalog.ImmutableFieldChanged.At(site.Span, $"site '{site.Name}': locationCode cannot change ('{current.LocationCode}' → '{site.LocationCode}')"));
+                }
+
+                if (site.Address.HasNadKey && site.Address.NadKey != current.NadKey)
+                {
+                    diagnostics.Add(DiagnosticCatalog.ImmutableFieldChanged.At(site.Span, $"site '{site.Name}': its address (NAD key {current.NadKey}) cannot change; add a new site instead"));
+                }
+
+                changes.Add(new ResourceChange(address, ChangeAction.NoOp, "unchanged", []));
+                continue;
+            }
+
+            var nadKey = ResolveNadKey(site, current);
+            var attributes = Planner.Diff([], [("locationCode", site.LocationCode), ("nadKey", nadKey ?? "(known after address step)")]);
+            if (inFlight.Contains(address))
+            {
+                changes.Add(new ResourceChange(address, ChangeAction.Create, "in an order still being processed", attributes));
+                continue;
+            }
+
+            changes.Add(new ResourceChange(address, ChangeAction.Create, "new site", attributes));
+            structural.Add(new OrderOperation(address, OrderOperationKind.Add));
+            if (nadKey is null)
+            {
+                steps.Add(new PlanStep(
+                    $"{company}:address:{site.Name}",
+                    StepKind.CreateAddress,
+                    company,
+                    $"Find or create the address of site {site.Name} ({site.Address.Postcode}, {site.Address.Premises})",
+                    [],
+                    new StepDetails(Site: site.Name)));
+            }
+            else
+            {
+                nadKeys[site.Name] = nadKey;
+            }
+        }
+
+        foreach (var (name, current) in view.Sites.Where(kv => kv.Value.ServiceId is not null && desired.Sites.All(s => s.Name != kv.Key)))
+        {
+            PlanCease(Address(ResourceKind.Site, name), current.Protected, structuralCeases);
+        }
+
+        _ = isNew;
+    }
+
+    private string? ResolveNadKey(SiteSpec site, SiteState? pending)
+    {
+        if (site.Address.HasNadKey)
+        {
+            return site.Address.NadKey;
+        }
+
+        if (pending is not null && pending.NadKey.Length > 0)
+        {
+            return pending.NadKey;
+        }
+
+        var postcode = site.Address.Postcode;
+        if (postcode is null || input.Refresh is null || !input.Refresh.AddressesByPostcode.TryGetValue(postcode, out var candidates))
+        {
+            return null;
+        }
+
+        var matches = candidates.Where(a => AddressMatcher.Matches(a, site.Address)).ToList();
+        if (matches.Count > 1)
+        {
+            diagnostics.Add(DiagnosticCatalog.AddressAmbiguous.At(
+                site.Span,
+                $"site '{site.Name}': {matches.Count} addresses at {postcode} match '{site.Address.Premises}' ({string.Join(", ", matches.Select(m => m.NadKey))}); set address.nadKey to choose one"));
+        }
+
+        return matches.Count == 0 ? null : matches[0].NadKey;
+    }
+
+    private void PlanUsers()
+    {
+        var numbers = NumberAssignment.Assign(desired, view.RangesByBlock(), view.HeldNumbers());
+        var taken = input.Refresh?.TakenUsernames ?? [];
+        var wanted = desired.Sites.SelectMany(s => s.Users.Select(u => (Site: s, User: u))).ToList();
+        foreach (var (site, user) in wanted)
+        {
+            var address = Address(ResourceKind.User, user.Username);
+            var current = view.Users.GetValueOrDefault(user.Username);
+            var number = user.Number is null ? null : numbers.GetValueOrDefault(user.Username);
+            if (user.Number is not null && number is null && view.Blocks.TryGetValue(user.Number.From, out var block) && block.RingfencedCount >= desired.NumberBlocks.FirstOrDefault(b => b.Name == block.Name)?.Quantity)
+            {
+                diagnostics.Add(DiagnosticCatalog.NumberBlockTooSmall.At(user.Span, $"user '{user.Username}': no free number left in block '{user.Number.From}'"));
+            }
+
+            var after = UserAttributes(site.Name, user, number ?? (user.Number is null ? null : "(known after ringfence)"));
+            if (inFlight.Contains(address))
+            {
+                changes.Add(new ResourceChange(address, current is null ? ChangeAction.Create : ChangeAction.Update, "in an order still being processed", []));
+                continue;
+            }
+
+            if (current?.ServiceId is null)
+            {
+                if (taken.Contains(user.Username))
+                {
+                    diagnostics.Add(DiagnosticCatalog.UsernameTaken.At(user.Span, $"username '{user.Username}' is already registered at BT"));
+                }
+
+                changes.Add(new ResourceChange(address, ChangeAction.Create, "new user", Planner.Diff([], after)));
+                userOperations.Add(new OrderOperation(address, OrderOperationKind.Add));
+                continue;
+            }
+
+            if (current.Site != site.Name)
+            {
+                changes.Add(new ResourceChange(address, ChangeAction.Replace, $"moves from site {current.Site} to {site.Name}: BT cannot move a user between sites", Planner.Diff(Planner.UserAttributes(current), after)));
+                replacedUserCeases.Add(new OrderOperation(address, OrderOperationKind.Cease));
+                userOperations.Add(new OrderOperation(address, OrderOperationKind.Add));
+                continue;
+            }
+
+            var diff = Planner.Diff(Planner.UserAttributes(current), after);
+            if (diff.Length == 0)
+            {
+                changes.Add(new ResourceChange(address, ChangeAction.NoOp, "unchanged", []));
+                continue;
+            }
+
+            changes.Add(new ResourceChange(address, ChangeAction.Update, string.Join(", ", diff.Select(d => d.Name)) + " changed", diff));
+            userOperations.Add(new OrderOperation(address, OrderOperationKind.Modify));
+        }
+
+        foreach (var (name, current) in view.Users.Where(kv => kv.Value.ServiceId is not null && wanted.All(w => w.User.Username != kv.Key)))
+        {
+            PlanCease(Address(ResourceKind.User, name), current.Protected, userOperations);
+        }
+    }
+
+    private static ImmutableArray<(string Name, string? Value)> UserAttributes(string site, UserSpec user, string? number) =>
+        Planner.UserAttributes(new UserState(
+            user.Username, site, user.FirstName, user.LastName, user.Extension, user.Number?.From, number, user.Licence,
+            [.. user.Devices.Select(d => d.MacAddress).Order(StringComparer.Ordinal)], null));
+
+    /// <summary>--target: keep only changes inside a target. A new company cannot be created in part, so it stays whole.</summary>
+    private void ApplyTargets(bool isNew)
+    {
+        var targets = options.Targets.Where(t => t.Company == company).ToList();
+        if (options.Targets.IsDefaultOrEmpty)
+        {
+            return;
+        }
+
+        if (targets.Count == 0)
+        {
+            changes.RemoveAll(c => c.Action != ChangeAction.NoOp);
+            structural.Clear();
+            userOperations.Clear();
+            replacedUserCeases.Clear();
+            structuralCeases.Clear();
+            steps.Clear();
+            return;
+        }
+
+        if (isNew)
+        {
+            return;
+        }
+
+        bool Targeted(ResourceAddress address) => targets.Any(t => t.Contains(address));
+        changes.RemoveAll(c => c.Action != ChangeAction.NoOp && !Targeted(c.Address));
+        structural.RemoveAll(o => !Targeted(o.Address));
+        userOperations.RemoveAll(o => !Targeted(o.Address));
+        replacedUserCeases.RemoveAll(o => !Targeted(o.Address));
+        structuralCeases.RemoveAll(o => !Targeted(o.Address));
+        steps.RemoveAll(s => s.Kind is StepKind.RingFence && !Targeted(Address(ResourceKind.NumberBlock, s.Details.NumberBlock ?? string.Empty)));
+        steps.RemoveAll(s => s.Kind is StepKind.CreateAddress && !Targeted(Address(ResourceKind.Site, s.Details.Site ?? string.Empty)));
+    }
+
+    /// <summary>
+    /// Orders, in phases: ceases of users that move site; then one order with everything structural (company, numbers,
+    /// new sites) plus the first users; then the remaining user changes in parallel orders of at most N users; then
+    /// ceases of sites and number blocks once their users are gone.
+    /// </summary>
+    private void BuildSteps(bool isNew)
+    {
+        var preparation = new List<string>();
+        var hasOrderWork = structural.Count + userOperations.Count + replacedUserCeases.Count + structuralCeases.Count > 0;
+        if (isNew && hasOrderWork && NeedsQualification())
+        {
+            steps.Insert(0, new PlanStep(
+                $"{company}:qualify",
+                StepKind.Qualify,
+                company,
+                $"Qualify company {desired.Company.Name} ({desired.Company.Domain}) for CUG {desired.Reseller.CugId}",
+                [],
+                new StepDetails()));
+        }
+
+        preparation.AddRange(steps.Where(s => s.Kind is StepKind.Qualify or StepKind.RingFence or StepKind.CreateAddress).Select(s => s.Id));
+        var limit = Math.Max(1, options.MaxUsersPerOrder);
+        var number = 0;
+        var previous = inFlightAwaits.ToImmutableArray();
+
+        ImmutableArray<string> AddOrders(IEnumerable<ImmutableArray<OrderOperation>> orders, ImmutableArray<string> dependsOn)
+        {
+            var awaits = ImmutableArray.CreateBuilder<string>();
+            foreach (var operations in orders)
+            {
+                number++;
+                var orderSteps = Planner.StepsForOrder(company, number, new Planner.OrderPhase(operations, dependsOn), [.. preparation], Summarise(operations));
+                steps.AddRange(orderSteps);
+                awaits.Add(orderSteps[^1].Id);
+            }
+
+            return awaits.Count == 0 ? dependsOn : awaits.ToImmutable();
+        }
+
+        previous = AddOrders(replacedUserCeases.Chunk(limit).Select(c => c.ToImmutableArray()), previous);
+        var remainingUsers = userOperations.AsEnumerable();
+        if (structural.Count > 0)
+        {
+            var first = structural.Concat(userOperations.Take(limit)).ToImmutableArray();
+            remainingUsers = userOperations.Skip(limit);
+            previous = AddOrders([first], previous);
+        }
+
+        var userAwaits = AddOrders(remainingUsers.Chunk(limit).Select(c => c.ToImmutableArray()), previous);
+        if (structuralCeases.Count > 0)
+        {
+            AddOrders([[.. structuralCeases]], userAwaits);
+        }
+    }
+
+    private bool NeedsQualification() =>
+        view.Qualification is not { } qualification || qualification.Used || qualification.ExpiresAt is not { } expires || expires <= now;
+
+    private static string Summarise(ImmutableArray<OrderOperation> operations) =>
+        string.Join(", ", operations.GroupBy(o => o.Kind).Select(g =>
+            (g.Key switch { OrderOperationKind.Add => "add ", OrderOperationKind.Modify => "modify ", _ => "cease " })
+            + string.Join(", ", g.Select(o => o.Address.Kind == ResourceKind.Company ? "company" : $"{ResourceAddress.KindSegment(o.Address.Kind)} {o.Address.Name}"))));
+}
+
+/// <summary>Names of intents recorded in state before non-idempotent calls.</summary>
+public static class IntentOperations
+{
+    public const string Qualify = "qualify";
+    public const string RingFence = "ringfence";
+    public const string CreateAddress = "create-address";
+    public const string CreateOrder = "create-order";
+}

@@ -1,0 +1,107 @@
+using System.Collections.Immutable;
+using Whc.Declarative.Core.Inventory;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.Core.Planning;
+
+/// <summary>
+/// The planner's picture of what exists now: state's names and ids, overlaid with what BT said when refreshed.
+/// BT is the truth for what exists; state supplies whcctl's own names (block names) and remembered protection.
+/// </summary>
+public sealed record CurrentView(
+    bool CompanyActive,
+    string? ServiceId,
+    CompanyRecord? Record,
+    QualificationRecord? Qualification,
+    ImmutableDictionary<string, NumberBlockState> Blocks,
+    ImmutableDictionary<string, SiteState> Sites,
+    ImmutableDictionary<string, UserState> Users)
+{
+    public static CurrentView From(CompanyState? state, RefreshSnapshot? refresh)
+    {
+        var record = state?.Record;
+        var blocks = (state?.NumberBlocks ?? []).ToImmutableDictionary(b => b.Name, StringComparer.Ordinal);
+        var sites = (state?.Sites ?? []).ToImmutableDictionary(s => s.Name, StringComparer.Ordinal);
+        var users = (state?.Users ?? []).ToImmutableDictionary(u => u.Username, StringComparer.Ordinal);
+        if (refresh is null)
+        {
+            return new CurrentView(record?.Active == true, record?.ServiceId, record, record?.Qualification, blocks, sites, users);
+        }
+
+        var inventory = refresh.Inventory;
+        if (inventory is null || inventory.Status == CompanyStatus.Ceased)
+        {
+            // BT does not know the company: nothing exists, and no qualification holds its name any more.
+            var emptyBlocks = blocks.ToImmutableDictionary(kv => kv.Key, kv => kv.Value with { Ranges = [] }, StringComparer.Ordinal);
+            return new CurrentView(false, null, record, null, emptyBlocks, ImmutableDictionary<string, SiteState>.Empty, ImmutableDictionary<string, UserState>.Empty);
+        }
+
+        var liveRanges = inventory.NumberRanges.ToDictionary(r => r.StartNumber, StringComparer.Ordinal);
+        var liveBlocks = blocks.ToImmutableDictionary(
+            kv => kv.Key,
+            kv => kv.Value with
+            {
+                Ranges = [.. kv.Value.Ranges
+                    .Where(r => liveRanges.TryGetValue(r.StartNumber, out var live) && live.EndNumber == r.EndNumber)
+                    .Select(r => r with
+                    {
+                        Active = liveRanges[r.StartNumber].Status == NumberRangeStatus.Active,
+                        ServiceId = liveRanges[r.StartNumber].ServiceId,
+                    })],
+            },
+            StringComparer.Ordinal);
+
+        var liveSites = inventory.Sites.ToImmutableDictionary(
+            s => s.Name,
+            s => new SiteState(s.Name, s.LocationCode, s.NadKey, s.ServiceId)
+            {
+                Protected = sites.TryGetValue(s.Name, out var known) && known.Protected,
+            },
+            StringComparer.Ordinal);
+        var siteNames = inventory.Sites.ToDictionary(s => s.ServiceId, s => s.Name, StringComparer.Ordinal);
+        var liveUsers = inventory.Users.ToImmutableDictionary(
+            u => u.Username,
+            u =>
+            {
+                users.TryGetValue(u.Username, out var known);
+                var block = known?.NumberBlock ?? BlockOf(liveBlocks.Values, u.DirectoryNumber);
+                return new UserState(
+                    u.Username,
+                    siteNames.GetValueOrDefault(u.SiteServiceId, u.SiteServiceId),
+                    u.FirstName,
+                    u.LastName,
+                    u.Extension,
+                    block,
+                    u.DirectoryNumber,
+                    u.Licence,
+                    [.. u.DeviceMacAddresses.Order(StringComparer.Ordinal)],
+                    u.ServiceId)
+                {
+                    Protected = known?.Protected == true,
+                };
+            },
+            StringComparer.Ordinal);
+
+        var qualification = inventory.Status == CompanyStatus.Qualified ? record?.Qualification : null;
+        return new CurrentView(inventory.Status == CompanyStatus.Active, inventory.ServiceId, record, qualification, liveBlocks, liveSites, liveUsers);
+    }
+
+    /// <summary>The ranges of each block, for number assignment.</summary>
+    public ImmutableDictionary<string, ImmutableArray<NumberRange>> RangesByBlock() =>
+        Blocks.ToImmutableDictionary(
+            kv => kv.Key,
+            kv => kv.Value.Ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber)).ToImmutableArray(),
+            StringComparer.Ordinal);
+
+    public ImmutableDictionary<string, string> HeldNumbers() =>
+        Users.Values.Where(u => u.DirectoryNumber is not null)
+            .ToImmutableDictionary(u => u.Username, u => u.DirectoryNumber ?? string.Empty, StringComparer.Ordinal);
+
+    private static string? BlockOf(IEnumerable<NumberBlockState> blocks, string? number) =>
+        number is null
+            ? null
+            : blocks.FirstOrDefault(b => b.Ranges.Any(r =>
+                r.StartNumber.Length == number.Length
+                && string.CompareOrdinal(number, r.StartNumber) >= 0
+                && string.CompareOrdinal(number, r.EndNumber) <= 0))?.Name;
+}

@@ -1,0 +1,77 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Whc.Declarative.Core.Manifests;
+
+namespace Whc.Declarative.Core.Planning;
+
+/// <summary>A contiguous range of directory numbers, inclusive.</summary>
+public readonly record struct NumberRange(string Start, string End)
+{
+    public IEnumerable<string> Numbers()
+    {
+        var start = long.Parse(Start, CultureInfo.InvariantCulture);
+        var end = long.Parse(End, CultureInfo.InvariantCulture);
+        for (var n = start; n <= end; n++)
+        {
+            yield return n.ToString(CultureInfo.InvariantCulture).PadLeft(Start.Length, '0');
+        }
+    }
+}
+
+/// <summary>
+/// Decides which directory number each user gets. A user keeps a number it already holds when that number is still in
+/// its block; the others take the lowest free numbers of their block, in manifest order. The rule is deterministic and
+/// stable as users are created one order at a time, so plan and apply (and parallel orders) always agree.
+/// </summary>
+public static class NumberAssignment
+{
+    public static ImmutableDictionary<string, string> Assign(
+        CompanyManifest desired,
+        IReadOnlyDictionary<string, ImmutableArray<NumberRange>> rangesByBlock,
+        IReadOnlyDictionary<string, string> heldNumbers)
+    {
+        var result = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        var taken = new HashSet<string>(heldNumbers.Values, StringComparer.Ordinal);
+        var waiting = new List<(string Username, string Block)>();
+        foreach (var (_, user) in desired.AllUsers())
+        {
+            if (user.Number is null)
+            {
+                continue;
+            }
+
+            var ranges = rangesByBlock.GetValueOrDefault(user.Number.From);
+            if (heldNumbers.TryGetValue(user.Username, out var held) && !ranges.IsDefault && ranges.Any(r => InRange(r, held)))
+            {
+                result[user.Username] = held;
+            }
+            else
+            {
+                waiting.Add((user.Username, user.Number.From));
+            }
+        }
+
+        foreach (var (username, block) in waiting)
+        {
+            var ranges = rangesByBlock.GetValueOrDefault(block);
+            if (ranges.IsDefault)
+            {
+                continue;
+            }
+
+            var free = ranges.SelectMany(r => r.Numbers()).FirstOrDefault(n => !taken.Contains(n));
+            if (free is not null)
+            {
+                taken.Add(free);
+                result[username] = free;
+            }
+        }
+
+        return result.ToImmutable();
+    }
+
+    private static bool InRange(NumberRange range, string number) =>
+        number.Length == range.Start.Length
+        && string.CompareOrdinal(number, range.Start) >= 0
+        && string.CompareOrdinal(number, range.End) <= 0;
+}

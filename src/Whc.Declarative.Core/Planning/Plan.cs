@@ -1,0 +1,121 @@
+using System.Collections.Immutable;
+using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.Core.Planning;
+
+/// <summary>
+/// The result of planning: per company, what changes and the ordered API steps that realise it. A plan is a pure value;
+/// saved to a file it carries everything apply needs, and the serial, lineage and inventory fingerprint it was made
+/// from, so a stale plan is refused.
+/// </summary>
+public sealed record Plan(
+    DateTimeOffset CreatedAt,
+    PlanMode Mode,
+    ImmutableArray<CompanyPlan> Companies,
+    ImmutableArray<Diagnostic> Diagnostics)
+{
+    public const string FormatVersion = "1.0";
+
+    public bool HasErrors => Diagnostics.Any(d => d.IsError) || Companies.Any(c => c.Diagnostics.Any(d => d.IsError));
+
+    public bool HasChanges => Companies.Any(c => c.HasChanges);
+
+    public IEnumerable<Diagnostic> AllDiagnostics => Diagnostics.Concat(Companies.SelectMany(c => c.Diagnostics));
+
+    public int Count(ChangeAction action) => Companies.Sum(c => c.Changes.Count(r => r.Action == action));
+}
+
+public enum PlanMode
+{
+    /// <summary>Make BT match the manifests.</summary>
+    Normal,
+    /// <summary>Only report what changed at BT outside whcctl (drift).</summary>
+    RefreshOnly,
+    /// <summary>Cease whole companies.</summary>
+    Destroy,
+}
+
+/// <summary>
+/// One company's part of a plan. <see cref="Desired"/> is the manifest it was planned from (null when destroying);
+/// <see cref="NadKeys"/> are the site addresses resolved at plan time (site name → NAD key).
+/// </summary>
+public sealed record CompanyPlan(
+    string Company,
+    CompanyManifest? Desired,
+    long StateSerial,
+    string? StateLineage,
+    string InventoryFingerprint,
+    ImmutableArray<ResourceChange> Changes,
+    ImmutableArray<PlanStep> Steps,
+    ImmutableSortedDictionary<string, string> NadKeys,
+    ImmutableArray<Diagnostic> Diagnostics)
+{
+    public bool HasChanges => Steps.Length > 0 || Changes.Any(c => c.Action != ChangeAction.NoOp);
+}
+
+public enum ChangeAction
+{
+    NoOp,
+    Create,
+    Update,
+    Delete,
+    /// <summary>Delete then create (shown as <c>-/+</c>), for a change BT can only make by ceasing and re-adding.</summary>
+    Replace,
+    /// <summary>Changed at BT outside whcctl (refresh-only plans).</summary>
+    Drift,
+}
+
+public sealed record AttributeChange(string Name, string? Before, string? After);
+
+public sealed record ResourceChange(
+    ResourceAddress Address,
+    ChangeAction Action,
+    string Reason,
+    ImmutableArray<AttributeChange> Attributes);
+
+public enum StepKind
+{
+    Qualify,
+    RingFence,
+    CreateAddress,
+    CreateOrder,
+    SubmitOrder,
+    AwaitOrder,
+}
+
+/// <summary>
+/// One API step. Ids are stable and readable (<c>fun-network:ringfence:brum</c>); <see cref="DependsOn"/> names the steps
+/// that must finish first. Ids that BT assigns (service ids, NAD keys of new addresses, ranges) are resolved from state
+/// when the step runs.
+/// </summary>
+public sealed record PlanStep(
+    string Id,
+    StepKind Kind,
+    string Company,
+    string Description,
+    ImmutableArray<string> DependsOn,
+    StepDetails Details);
+
+/// <summary>What a step needs beyond the company's manifest and state.</summary>
+public sealed record StepDetails(
+    string? NumberBlock = null,
+    int? Quantity = null,
+    string? Site = null,
+    string? OrderId = null,
+    string? ExternalId = null,
+    ImmutableArray<OrderOperation> Operations = default)
+{
+    public ImmutableArray<OrderOperation> OperationsOrEmpty => Operations.IsDefault ? [] : Operations;
+}
+
+/// <summary>One item of an order in domain words: add, modify or cease one resource.</summary>
+public sealed record OrderOperation(ResourceAddress Address, OrderOperationKind Kind);
+
+public enum OrderOperationKind
+{
+    Add,
+    Modify,
+    Cease,
+}

@@ -1,0 +1,59 @@
+using System.Collections.Immutable;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Inventory;
+using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.Core.Planning;
+
+/// <summary>
+/// What refresh read from BT for one company. <see cref="Inventory"/> is null when BT does not know the company;
+/// the verify results and address lists cover only what the manifest would create.
+/// </summary>
+public sealed record RefreshSnapshot(
+    CompanyInventory? Inventory,
+    bool DomainTaken,
+    ImmutableSortedSet<string> TakenUsernames,
+    ImmutableSortedDictionary<string, ImmutableArray<AddressRecord>> AddressesByPostcode,
+    ImmutableSortedDictionary<string, OrderStatus> Orders)
+{
+    public static RefreshSnapshot Of(CompanyInventory? inventory) =>
+        new(inventory, false, [], ImmutableSortedDictionary<string, ImmutableArray<AddressRecord>>.Empty, ImmutableSortedDictionary<string, OrderStatus>.Empty);
+
+    /// <summary>A stable hash of what was read; a saved plan is refused when BT's answer has changed since.</summary>
+    public string Fingerprint()
+    {
+        var canonical = JsonSerializer.Serialize(new
+        {
+            Inventory = Inventory is null ? null : Inventory with
+            {
+                NumberRanges = [.. Inventory.NumberRanges.OrderBy(r => r.StartNumber, StringComparer.Ordinal)],
+                Sites = [.. Inventory.Sites.OrderBy(s => s.ServiceId, StringComparer.Ordinal)],
+                Users = [.. Inventory.Users.OrderBy(u => u.ServiceId, StringComparer.Ordinal)],
+            },
+            DomainTaken,
+            TakenUsernames,
+            AddressesByPostcode,
+            Orders,
+        });
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))[..16];
+    }
+}
+
+/// <summary>Everything the planner knows about one company: desired (null when only in state), recorded and live.</summary>
+public sealed record CompanyPlanInput(string Company, CompanyManifest? Desired, CompanyState? State, RefreshSnapshot? Refresh);
+
+public sealed record PlannerOptions
+{
+    /// <summary>BT's guide: keep about three users per create-order payload; larger ones time out.</summary>
+    public int MaxUsersPerOrder { get; init; } = 3;
+
+    /// <summary>Only changes to these addresses (and what they need) are planned; empty means everything.</summary>
+    public ImmutableArray<ResourceAddress> Targets { get; init; } = [];
+
+    /// <summary>Warn when a qualification the plan depends on expires within this window.</summary>
+    public TimeSpan QualificationWarningWindow { get; init; } = TimeSpan.FromHours(1);
+}

@@ -1,0 +1,195 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.Core.Planning;
+
+/// <summary>
+/// Pure planning: manifest + state + what refresh read → resource changes and the ordered API steps that realise them,
+/// in the order BT requires (qualify → ringfence → address → orders of at most N users → submit → await).
+/// </summary>
+public sealed class Planner
+{
+    private readonly PlannerOptions options;
+
+    public Planner(PlannerOptions options) => this.options = options;
+
+    public Plan Plan(IReadOnlyList<CompanyPlanInput> inputs, PlanMode mode, DateTimeOffset now)
+    {
+        var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
+        var companies = ImmutableArray.CreateBuilder<CompanyPlan>();
+        foreach (var input in inputs.OrderBy(i => i.Company, StringComparer.Ordinal))
+        {
+            var planned = mode switch
+            {
+                PlanMode.RefreshOnly => PlanDrift(input),
+                PlanMode.Destroy => PlanDestroy(input),
+                _ => input.Desired is null ? null : new CompanyPlanner(input, input.Desired, options, now).Plan(),
+            };
+            if (planned is not null)
+            {
+                companies.Add(planned);
+            }
+            else if (mode == PlanMode.Normal && input.State is not null)
+            {
+                diagnostics.Add(DiagnosticCatalog.NotInManifests.At(
+                    SourceSpan.None,
+                    $"company '{input.Company}' is in state but in none of the manifests given; it is left alone (use 'whcctl destroy {input.Company}' to cease it)"));
+            }
+        }
+
+        foreach (var target in options.Targets)
+        {
+            if (!inputs.Any(i => i.Company == target.Company))
+            {
+                diagnostics.Add(DiagnosticCatalog.UnknownTarget.At(SourceSpan.None, $"--target {target}: no company '{target.Company}' in the manifests or state"));
+            }
+        }
+
+        return new Plan(now, mode, companies.ToImmutable(), diagnostics.ToImmutable());
+    }
+
+    private static CompanyPlan PlanDrift(CompanyPlanInput input)
+    {
+        var state = input.State;
+        var recorded = CurrentView.From(state, null);
+        var live = CurrentView.From(state, input.Refresh);
+        var changes = ImmutableArray.CreateBuilder<ResourceChange>();
+        if (recorded.CompanyActive && !live.CompanyActive)
+        {
+            changes.Add(new ResourceChange(ResourceAddress.ForCompany(input.Company), ChangeAction.Drift, "ceased at BT outside whcctl", []));
+        }
+
+        AddDrift(changes, input.Company, ResourceKind.Site, recorded.Sites, live.Sites, SiteAttributes);
+        AddDrift(changes, input.Company, ResourceKind.User, recorded.Users, live.Users, UserAttributes);
+        foreach (var (name, block) in recorded.Blocks)
+        {
+            var liveCount = live.Blocks.TryGetValue(name, out var liveBlock) ? liveBlock.RingfencedCount : 0;
+            if (liveCount != block.RingfencedCount)
+            {
+                changes.Add(new ResourceChange(
+                    new ResourceAddress(input.Company, ResourceKind.NumberBlock, name),
+                    ChangeAction.Drift,
+                    "numbers released at BT outside whcctl",
+                    [new AttributeChange("numbers", Count(block.RingfencedCount), Count(liveCount))]));
+            }
+        }
+
+        return new CompanyPlan(
+            input.Company, input.Desired, state?.Serial ?? 0, state?.Lineage, input.Refresh?.Fingerprint() ?? "none",
+            changes.ToImmutable(), [], ImmutableSortedDictionary<string, string>.Empty, []);
+    }
+
+    private static void AddDrift<T>(
+        ImmutableArray<ResourceChange>.Builder changes,
+        string company,
+        ResourceKind kind,
+        ImmutableDictionary<string, T> recorded,
+        ImmutableDictionary<string, T> live,
+        Func<T, ImmutableArray<(string Name, string? Value)>> attributes)
+    {
+        foreach (var name in recorded.Keys.Union(live.Keys).Order(StringComparer.Ordinal))
+        {
+            var address = new ResourceAddress(company, kind, name);
+            var inState = recorded.TryGetValue(name, out var before);
+            var atBt = live.TryGetValue(name, out var after);
+            if (inState && !atBt)
+            {
+                changes.Add(new ResourceChange(address, ChangeAction.Drift, "ceased at BT outside whcctl", []));
+            }
+            else if (!inState && atBt && after is not null)
+            {
+                changes.Add(new ResourceChange(address, ChangeAction.Drift, "exists at BT but not in state", Diff([], attributes(after))));
+            }
+            else if (before is not null && after is not null)
+            {
+                var diff = Diff(attributes(before), attributes(after));
+                if (diff.Length > 0)
+                {
+                    changes.Add(new ResourceChange(address, ChangeAction.Drift, "changed at BT outside whcctl", diff));
+                }
+            }
+        }
+    }
+
+    private static CompanyPlan PlanDestroy(CompanyPlanInput input)
+    {
+        var view = CurrentView.From(input.State, input.Refresh);
+        var company = input.Company;
+        var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
+        var changes = ImmutableArray.CreateBuilder<ResourceChange>();
+        var steps = ImmutableArray<PlanStep>.Empty;
+        if (view.CompanyActive)
+        {
+            var protectedOnes = view.Users.Values.Where(u => u.Protected).Select(u => new ResourceAddress(company, ResourceKind.User, u.Username))
+                .Concat(view.Sites.Values.Where(s => s.Protected).Select(s => new ResourceAddress(company, ResourceKind.Site, s.Name)))
+                .Concat(view.Blocks.Values.Where(b => b.Protected).Select(b => new ResourceAddress(company, ResourceKind.NumberBlock, b.Name)))
+                .ToList();
+            if (view.Record?.Protected == true || input.Desired?.Protect == true)
+            {
+                protectedOnes.Insert(0, ResourceAddress.ForCompany(company));
+            }
+
+            foreach (var address in protectedOnes)
+            {
+                diagnostics.Add(DiagnosticCatalog.ProtectedResourceDelete.At(
+                    input.Desired?.Span ?? SourceSpan.None,
+                    $"{address} is protected and cannot be ceased; remove 'protect: true' and apply first"));
+            }
+
+            changes.Add(new ResourceChange(ResourceAddress.ForCompany(company), ChangeAction.Delete, "destroy requested", []));
+            changes.AddRange(view.Blocks.Keys.Order(StringComparer.Ordinal).Select(n => new ResourceChange(new ResourceAddress(company, ResourceKind.NumberBlock, n), ChangeAction.Delete, "ceased with its company", [])));
+            changes.AddRange(view.Sites.Keys.Order(StringComparer.Ordinal).Select(n => new ResourceChange(new ResourceAddress(company, ResourceKind.Site, n), ChangeAction.Delete, "ceased with its company", [])));
+            changes.AddRange(view.Users.Keys.Order(StringComparer.Ordinal).Select(n => new ResourceChange(new ResourceAddress(company, ResourceKind.User, n), ChangeAction.Delete, "ceased with its company", [])));
+            var order = new OrderPhase([new OrderOperation(ResourceAddress.ForCompany(company), OrderOperationKind.Cease)], []);
+            steps = StepsForOrder(company, 1, order, [], $"cease company {view.Record?.Name ?? company} and everything in it");
+        }
+
+        return new CompanyPlan(
+            company, null, input.State?.Serial ?? 0, input.State?.Lineage, input.Refresh?.Fingerprint() ?? "none",
+            changes.ToImmutable(), steps, ImmutableSortedDictionary<string, string>.Empty, diagnostics.ToImmutable());
+    }
+
+    internal sealed record OrderPhase(ImmutableArray<OrderOperation> Operations, ImmutableArray<string> DependsOn);
+
+    internal static ImmutableArray<PlanStep> StepsForOrder(string company, int number, OrderPhase order, ImmutableArray<string> prerequisites, string summary)
+    {
+        var prefix = string.Create(CultureInfo.InvariantCulture, $"{company}:order-{number}");
+        var details = new StepDetails(Operations: order.Operations);
+        return
+        [
+            new PlanStep($"{prefix}:create", StepKind.CreateOrder, company, $"Create order {number}: {summary}", [.. prerequisites.Concat(order.DependsOn).Distinct()], details),
+            new PlanStep($"{prefix}:submit", StepKind.SubmitOrder, company, $"Submit order {number}", [$"{prefix}:create"], details),
+            new PlanStep($"{prefix}:await", StepKind.AwaitOrder, company, $"Await order {number} until completed", [$"{prefix}:submit"], details),
+        ];
+    }
+
+    internal static ImmutableArray<(string Name, string? Value)> SiteAttributes(SiteState site) =>
+        [("locationCode", site.LocationCode), ("nadKey", site.NadKey)];
+
+    internal static ImmutableArray<(string Name, string? Value)> UserAttributes(UserState user) =>
+    [
+        ("site", user.Site),
+        ("firstName", user.FirstName),
+        ("lastName", user.LastName),
+        ("extension", user.Extension),
+        ("number", user.DirectoryNumber),
+        ("licence", user.Licence),
+        ("devices", user.DeviceMacAddresses.IsDefaultOrEmpty ? null : string.Join(", ", user.DeviceMacAddresses)),
+    ];
+
+    internal static ImmutableArray<AttributeChange> Diff(
+        ImmutableArray<(string Name, string? Value)> before,
+        ImmutableArray<(string Name, string? Value)> after)
+    {
+        var old = before.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal);
+        return [.. after
+            .Where(a => !old.TryGetValue(a.Name, out var value) || !string.Equals(value, a.Value, StringComparison.Ordinal))
+            .Select(a => new AttributeChange(a.Name, old.GetValueOrDefault(a.Name), a.Value))];
+    }
+
+    internal static string Count(int n) => n.ToString(CultureInfo.InvariantCulture);
+}
