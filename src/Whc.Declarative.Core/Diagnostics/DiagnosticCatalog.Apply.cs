@@ -1,0 +1,16 @@
+namespace Whc.Declarative.Core.Diagnostics;
+
+public static partial class DiagnosticCatalog
+{
+    public static DiagnosticDescriptor StalePlan { get; } = Error("WHC4050", "the saved plan no longer matches state or BT");
+
+    public static DiagnosticDescriptor StepFailed { get; } = Error("WHC4051", "an apply step failed");
+
+    public static DiagnosticDescriptor SettleFailed { get; } = Warning("WHC4052", "the final read of BT after apply failed");
+
+    public static DiagnosticDescriptor DestroyNotAllowed { get; } = Error("WHC4053", "the plan ceases resources and --allow-destroy was not given");
+
+    public static DiagnosticDescriptor ApprovalRequired { get; } = Error("WHC4054", "apply needs approval: --auto-approve outside a terminal");
+
+    public static DiagnosticDescriptor ApplyCancelled { get; } = Error("WHC4055", "apply was cancelled by the user");
+}

@@ -1,0 +1,185 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.Engine;
+
+/// <summary>
+/// Applies a plan: per company it takes the lock, refuses a stale plan, then walks the steps as a dependency graph with
+/// bounded parallelism shared by all companies. A failed step fails only what depends on it; independent work goes on.
+/// </summary>
+public sealed class ApplyExecutor
+{
+    private readonly IWhcApi api;
+    private readonly IStateStore store;
+    private readonly TimeProvider clock;
+    private readonly ApplyOptions options;
+    private readonly IApplyObserver observer;
+    private readonly StepRunner runner;
+
+    public ApplyExecutor(IWhcApi api, IStateStore store, TimeProvider clock, ApplyOptions options, IApplyObserver observer)
+    {
+        this.api = api;
+        this.store = store;
+        this.clock = clock;
+        this.options = options;
+        this.observer = observer;
+        runner = new StepRunner(api, clock, options);
+    }
+
+    public async Task<ApplyResult> ApplyAsync(Plan plan, CancellationToken cancellationToken)
+    {
+        using var slots = new SemaphoreSlim(Math.Max(1, options.Parallelism));
+        var companies = plan.Companies.Where(c => c.HasChanges).ToList();
+        var outcomes = await Task.WhenAll(companies.Select(c => ApplyCompanyAsync(c, slots, cancellationToken)));
+        return new ApplyResult([.. outcomes.SelectMany(o => o.Steps)], [.. outcomes.SelectMany(o => o.Diagnostics)]);
+    }
+
+    private async Task<ApplyResult> ApplyCompanyAsync(CompanyPlan plan, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        IStateLock stateLock;
+        try
+        {
+            stateLock = await store.AcquireLockAsync(plan.Company, options.Holder with { Since = clock.GetUtcNow() }, options.LockTimeout, cancellationToken);
+        }
+        catch (StateException e)
+        {
+            return Failed(plan, e.Code, e.Message);
+        }
+
+        await using (stateLock)
+        {
+            CompanyState? stored;
+            try
+            {
+                stored = await store.ReadAsync(plan.Company, cancellationToken);
+            }
+            catch (StateException e)
+            {
+                return Failed(plan, e.Code, e.Message);
+            }
+
+            var stale = Staleness(plan, stored);
+            if (stale is not null)
+            {
+                return Failed(plan, DiagnosticCatalog.StalePlan.Code, stale);
+            }
+
+            using var session = new CompanySession(store, clock, options.WrittenBy, plan, stored ?? CompanyState.New(plan.Company, Guid.NewGuid().ToString()));
+            var results = await RunGraphAsync(session, plan.Steps, slots, cancellationToken);
+            var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
+            if (results.All(r => r.Outcome == StepOutcome.Done))
+            {
+                await SettleAsync(session, diagnostics, cancellationToken);
+            }
+
+            return new ApplyResult(results, diagnostics.ToImmutable());
+        }
+    }
+
+    /// <summary>Why the plan no longer fits the state it was made from, or null when it still does.</summary>
+    private static string? Staleness(CompanyPlan plan, CompanyState? stored)
+    {
+        var serial = stored?.Serial ?? 0;
+        if (serial == plan.StateSerial && (plan.StateLineage is null ? stored is null || stored.Serial == 0 : stored?.Lineage == plan.StateLineage))
+        {
+            return null;
+        }
+
+        return $"the plan for '{plan.Company}' is stale: it was made from state serial {plan.StateSerial}{(plan.StateLineage is null ? " (no state)" : $" lineage {plan.StateLineage}")}, " +
+            $"but the state is now serial {serial}{(stored is null ? string.Empty : $" lineage {stored.Lineage}")}; run plan again";
+    }
+
+    /// <summary>After a clean run, one read of BT brings every id in state in line with BT's (and protection with the manifest).</summary>
+    private async Task SettleAsync(CompanySession session, ImmutableArray<Diagnostic>.Builder diagnostics, CancellationToken cancellationToken)
+    {
+        var record = session.State.Record;
+        var desired = session.Desired;
+        if (record is null && desired is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var inventory = await api.ReadCompanyAsync(record?.CugId ?? desired?.Reseller.CugId ?? string.Empty, record?.Name ?? desired?.Company.Name ?? string.Empty, cancellationToken);
+            await session.UpdateAsync(s => StateReconciler.Reconcile(s, desired, inventory), cancellationToken);
+        }
+        catch (WhcApiException e)
+        {
+            diagnostics.Add(DiagnosticCatalog.SettleFailed.At(SourceSpan.None, $"{session.Plan.Company}: the final read of BT failed ({e.Message}); state is correct but may lack ids a later plan will read"));
+        }
+    }
+
+    private async Task<ImmutableArray<StepResult>> RunGraphAsync(CompanySession session, ImmutableArray<PlanStep> steps, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        var byId = steps.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var running = new Dictionary<string, Task<StepResult>>(StringComparer.Ordinal);
+
+        Task<StepResult> Start(PlanStep step)
+        {
+            if (!running.TryGetValue(step.Id, out var task))
+            {
+                var prerequisites = step.DependsOn.Where(byId.ContainsKey).Select(d => Start(byId[d])).ToList();
+                task = RunStepAsync(session, step, prerequisites, slots, cancellationToken);
+                running[step.Id] = task;
+            }
+
+            return task;
+        }
+
+        foreach (var step in steps)
+        {
+            _ = Start(step);
+        }
+
+        return [.. await Task.WhenAll(steps.Select(s => running[s.Id]))];
+    }
+
+    private async Task<StepResult> RunStepAsync(CompanySession session, PlanStep step, List<Task<StepResult>> prerequisites, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        var before = await Task.WhenAll(prerequisites);
+        var blocker = before.FirstOrDefault(r => r.Outcome != StepOutcome.Done);
+        if (blocker is not null)
+        {
+            var skipped = new StepResult(step, StepOutcome.Skipped, $"skipped: {blocker.Step.Id} did not complete", TimeSpan.Zero);
+            observer.StepFinished(skipped);
+            return skipped;
+        }
+
+        await slots.WaitAsync(cancellationToken);
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            observer.StepStarted(step);
+            await runner.RunAsync(session, step, cancellationToken);
+            var done = new StepResult(step, StepOutcome.Done, null, watch.Elapsed);
+            observer.StepFinished(done);
+            return done;
+        }
+        catch (Exception e) when (e is StepFailedException or WhcApiException or StateException or OrderBuildException)
+        {
+            var message = e is WhcApiException api
+                ? $"{api.Message} (HTTP {api.Status}{(api.BtCode is null ? string.Empty : $", BT code {api.BtCode}")}{(api.TrackingId is null ? string.Empty : $", tracking id {api.TrackingId}")})"
+                : e.Message;
+            var failed = new StepResult(step, StepOutcome.Failed, message, watch.Elapsed);
+            observer.StepFinished(failed);
+            return failed;
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private ApplyResult Failed(CompanyPlan plan, string code, string message)
+    {
+        var results = plan.Steps.Select(s => new StepResult(s, StepOutcome.Skipped, message, TimeSpan.Zero)).ToImmutableArray();
+        observer.Notice(plan.Company, message);
+        var severityCode = DiagnosticCatalog.All.FirstOrDefault(d => d.Code == code) ?? DiagnosticCatalog.StalePlan;
+        return new ApplyResult(results, [new Diagnostic(severityCode.Code, DiagnosticSeverity.Error, SourceSpan.None, message)]);
+    }
+}

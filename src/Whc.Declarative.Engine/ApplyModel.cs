@@ -1,0 +1,74 @@
+using System.Collections.Immutable;
+using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.Engine;
+
+public sealed record ApplyOptions
+{
+    /// <summary>How many steps run at once across all companies.</summary>
+    public int Parallelism { get; init; } = 8;
+
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.Zero;
+
+    /// <summary>How long to wait for one order to finish before the await step fails (the order is left to a later run).</summary>
+    public TimeSpan OrderTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    public TimeSpan FirstPollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How many times a call whose outcome was unknown is reconciled and tried again within one run.</summary>
+    public int MaxAttemptsPerStep { get; init; } = 5;
+
+    /// <summary>A qualification closer than this to its expiry is renewed before it is used.</summary>
+    public TimeSpan QualificationMargin { get; init; } = TimeSpan.FromMinutes(5);
+
+    public required LockInfo Holder { get; init; }
+
+    public string WrittenBy => $"{Holder.Who}@{Holder.Host}";
+}
+
+public enum StepOutcome
+{
+    Done,
+    Failed,
+    Skipped,
+}
+
+public sealed record StepResult(PlanStep Step, StepOutcome Outcome, string? Message, TimeSpan Duration);
+
+public sealed record ApplyResult(ImmutableArray<StepResult> Steps, ImmutableArray<Diagnostic> Diagnostics)
+{
+    public bool Succeeded => Steps.All(s => s.Outcome == StepOutcome.Done) && !Diagnostics.Any(d => d.IsError);
+
+    public int Count(StepOutcome outcome) => Steps.Count(s => s.Outcome == outcome);
+}
+
+/// <summary>Told about progress as it happens, for the live display, CI lines or JSON events.</summary>
+public interface IApplyObserver
+{
+    void StepStarted(PlanStep planStep);
+
+    void StepFinished(StepResult result);
+
+    void Notice(string company, string message);
+}
+
+public sealed class NullApplyObserver : IApplyObserver
+{
+    public static NullApplyObserver Instance { get; } = new();
+
+    public void StepStarted(PlanStep planStep)
+    {
+    }
+
+    public void StepFinished(StepResult result)
+    {
+    }
+
+    public void Notice(string company, string message)
+    {
+    }
+}

@@ -1,0 +1,57 @@
+using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.Engine;
+
+/// <summary>
+/// One company's state during an apply. Every change goes through <see cref="UpdateAsync"/>, which writes the new state
+/// to the store at once (serial + 1), one writer at a time, so a killed process loses at most the step in flight.
+/// </summary>
+internal sealed class CompanySession : IDisposable
+{
+    private readonly IStateStore store;
+    private readonly TimeProvider clock;
+    private readonly string writtenBy;
+    private readonly SemaphoreSlim gate = new(1, 1);
+
+    public CompanySession(IStateStore store, TimeProvider clock, string writtenBy, CompanyPlan plan, CompanyState state)
+    {
+        this.store = store;
+        this.clock = clock;
+        this.writtenBy = writtenBy;
+        Plan = plan;
+        State = state;
+    }
+
+    public CompanyPlan Plan { get; }
+
+    public CompanyManifest? Desired => Plan.Desired;
+
+    public CompanyState State { get; private set; }
+
+    public void Dispose() => gate.Dispose();
+
+    public async Task<CompanyState> UpdateAsync(Func<CompanyState, CompanyState> change, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var next = change(State);
+            if (next == State)
+            {
+                return State;
+            }
+
+            next = next.Normalized() with { Serial = State.Serial + 1 };
+            // Writing must not be abandoned half-way by a cancellation: the result of a BT call is already real.
+            await store.WriteAsync(next, new StateWriteContext(writtenBy, clock.GetUtcNow()), CancellationToken.None);
+            State = next;
+            return next;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Collections.Immutable;
+using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Inventory;
+using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.Engine;
+
+/// <summary>
+/// Reads what the planner needs from BT, per company: the company record (one call), then only for what the manifest
+/// would create: the domain check, a username check per new user, an address search per new site's postcode, and a read
+/// of each order an earlier apply left unfinished. An unchanged company costs exactly one call.
+/// </summary>
+public sealed class Refresher
+{
+    private readonly IWhcApi api;
+    private readonly int parallelism;
+
+    public Refresher(IWhcApi api, int parallelism)
+    {
+        this.api = api;
+        this.parallelism = Math.Max(1, parallelism);
+    }
+
+    public async Task<ImmutableArray<CompanyPlanInput>> RefreshAllAsync(
+        IReadOnlyList<(string Company, CompanyManifest? Desired, CompanyState? State)> companies,
+        CancellationToken cancellationToken)
+    {
+        var results = new CompanyPlanInput[companies.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, companies.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (i, ct) =>
+            {
+                var (company, desired, state) = companies[i];
+                results[i] = new CompanyPlanInput(company, desired, state, await RefreshAsync(desired, state, ct));
+            });
+        return [.. results];
+    }
+
+    public async Task<RefreshSnapshot> RefreshAsync(CompanyManifest? desired, CompanyState? state, CancellationToken cancellationToken)
+    {
+        var record = state?.Record;
+        var cugId = record?.CugId ?? desired?.Reseller.CugId ?? string.Empty;
+        var name = record?.Name ?? desired?.Company.Name ?? string.Empty;
+        var inventory = await api.ReadCompanyAsync(cugId, name, cancellationToken);
+        var ours = inventory is not null && record?.ServiceId is not null && inventory.ServiceId == record.ServiceId;
+
+        var domainTaken = false;
+        var taken = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
+        var addresses = ImmutableSortedDictionary.CreateBuilder<string, ImmutableArray<AddressRecord>>(StringComparer.Ordinal);
+        if (desired is not null)
+        {
+            if (!ours)
+            {
+                domainTaken = await api.IsTakenAsync(cugId, new VerifyCheck.CompanyDomain(desired.Company.Domain), cancellationToken);
+            }
+
+            var existingUsers = new HashSet<string>(inventory?.Users.Select(u => u.Username) ?? [], StringComparer.Ordinal);
+            foreach (var (_, user) in desired.AllUsers().Where(p => !existingUsers.Contains(p.User.Username)))
+            {
+                if (await api.IsTakenAsync(cugId, new VerifyCheck.Username(user.Username), cancellationToken))
+                {
+                    taken.Add(user.Username);
+                }
+            }
+
+            var existingSites = new HashSet<string>(inventory?.Sites.Select(s => s.Name) ?? [], StringComparer.Ordinal);
+            var postcodes = desired.Sites
+                .Where(s => !existingSites.Contains(s.Name) && !s.Address.HasNadKey && s.Address.Postcode is not null)
+                .Select(s => s.Address.Postcode ?? string.Empty)
+                .Distinct(StringComparer.Ordinal);
+            foreach (var postcode in postcodes)
+            {
+                addresses[postcode] = await api.SearchAddressesAsync(postcode, cancellationToken);
+            }
+        }
+
+        var orders = ImmutableSortedDictionary.CreateBuilder<string, OrderStatus>(StringComparer.Ordinal);
+        foreach (var order in state?.Orders.Where(o => o.State is OrderState.Pending or OrderState.Acknowledged or OrderState.InProgress) ?? [])
+        {
+            orders[order.Id] = await api.ReadOrderAsync(order.Id, cancellationToken);
+        }
+
+        return new RefreshSnapshot(inventory, domainTaken, taken.ToImmutable(), addresses.ToImmutable(), orders.ToImmutable());
+    }
+}

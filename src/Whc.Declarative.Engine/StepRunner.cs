@@ -1,0 +1,388 @@
+using System.Collections.Immutable;
+using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Inventory;
+using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.Engine;
+
+/// <summary>
+/// Carries out single plan steps against BT and records each result in state. Every call that is not idempotent is
+/// made exactly once: an intent is written first, and an intent found later (or an unknown outcome now) is reconciled
+/// against BT's inventory before the call is ever repeated.
+/// </summary>
+internal sealed class StepRunner
+{
+    private readonly IWhcApi api;
+    private readonly TimeProvider clock;
+    private readonly ApplyOptions options;
+
+    public StepRunner(IWhcApi api, TimeProvider clock, ApplyOptions options)
+    {
+        this.api = api;
+        this.clock = clock;
+        this.options = options;
+    }
+
+    public Task RunAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken) => step.Kind switch
+    {
+        StepKind.Qualify => QualifyAsync(session, step.Id, cancellationToken),
+        StepKind.RingFence => RingFenceAsync(session, step, cancellationToken),
+        StepKind.CreateAddress => ResolveAddressAsync(session, step, cancellationToken),
+        StepKind.CreateOrder => CreateOrderAsync(session, step, cancellationToken),
+        StepKind.SubmitOrder => SubmitOrderAsync(session, step, cancellationToken),
+        StepKind.AwaitOrder => AwaitOrderAsync(session, step, cancellationToken),
+        _ => throw new InvalidOperationException($"unknown step kind {step.Kind}"),
+    };
+
+    private static CompanyManifest Desired(CompanySession session) =>
+        session.Desired ?? throw new StepFailedException("this step needs the company's manifest, and the plan has none");
+
+    /// <summary>
+    /// The exactly-once pattern. <paramref name="reconcile"/> looks at BT for the effect of an earlier attempt;
+    /// <paramref name="call"/> makes the call (given the intent's id, used as the order's externalId).
+    /// </summary>
+    private async Task<T> ExactlyOnceAsync<T>(
+        CompanySession session,
+        string stepId,
+        string operation,
+        ImmutableSortedDictionary<string, string> details,
+        Func<IntentRecord, CancellationToken, Task<T?>> reconcile,
+        Func<IntentRecord, CancellationToken, Task<T>> call,
+        Func<CompanyState, T, CompanyState> record,
+        CancellationToken cancellationToken)
+        where T : class
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var intent = session.State.Intents.FirstOrDefault(i => i.StepId == stepId && i.Operation == operation);
+            if (intent is not null)
+            {
+                var found = await reconcile(intent, cancellationToken);
+                if (found is not null)
+                {
+                    await session.UpdateAsync(s => record(s, found) with { Intents = s.Intents.Remove(intent) }, cancellationToken);
+                    return found;
+                }
+            }
+            else
+            {
+                var id = details.GetValueOrDefault("externalId") ?? $"whcctl-{Guid.NewGuid():N}";
+                intent = new IntentRecord(id, stepId, operation, clock.GetUtcNow(), details);
+                var written = intent;
+                await session.UpdateAsync(s => s with { Intents = s.Intents.Add(written) }, cancellationToken);
+            }
+
+            try
+            {
+                var result = await call(intent, cancellationToken);
+                var done = intent;
+                await session.UpdateAsync(s => record(s, result) with { Intents = s.Intents.Remove(done) }, cancellationToken);
+                return result;
+            }
+            catch (WhcApiException e) when (e.OutcomeUnknown && attempt < options.MaxAttemptsPerStep)
+            {
+                // The call may have taken effect: leave the intent, wait, and reconcile before trying again.
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt), clock, cancellationToken);
+            }
+            catch (WhcApiException e) when (!e.OutcomeUnknown)
+            {
+                // BT refused it: nothing happened, so the intent is void.
+                var refused = intent;
+                await session.UpdateAsync(s => s with { Intents = s.Intents.Remove(refused) }, cancellationToken);
+                throw;
+            }
+        }
+    }
+
+    private async Task QualifyAsync(CompanySession session, string stepId, CancellationToken cancellationToken)
+    {
+        var desired = Desired(session);
+        var request = new QualificationRequest(
+            desired.Reseller.CugId, desired.Reseller.BillingAccount, desired.Company.Name, desired.Company.Domain, desired.Company.CustomerGroup);
+        await ExactlyOnceAsync(
+            session,
+            $"{session.Plan.Company}:qualify",
+            IntentOperations.Qualify,
+            ImmutableSortedDictionary<string, string>.Empty,
+            async (_, ct) =>
+            {
+                var inventory = await api.ReadCompanyAsync(request.CugId, request.CompanyName, ct);
+                // Only a qualification newer than the one state already holds can be the effect of this attempt.
+                var known = session.State.Record?.Qualification?.Id;
+                return inventory is { Status: CompanyStatus.Qualified, QualificationId: not null } && inventory.ServiceId.Length > 0 && inventory.QualificationId != known
+                    ? new QualificationResult(inventory.QualificationId, true, inventory.ServiceId, null, null)
+                    : null;
+            },
+            async (_, ct) =>
+            {
+                var result = await api.QualifyAsync(request, ct);
+                return result.Qualified
+                    ? result
+                    : throw new StepFailedException($"BT did not qualify company {request.CompanyName}: {result.Reason ?? "no reason given"}");
+            },
+            (state, result) =>
+            {
+                var expires = result.ExpiresAt ?? QualificationExpiry.For(clock.GetUtcNow());
+                var qualification = new QualificationRecord(result.Id, expires, false);
+                var record = state.Record is null
+                    ? new CompanyRecord(request.CompanyName, request.CompanyDomain, request.CustomerGroup, request.CugId, request.BillingAccount, result.CompanyServiceId, qualification, false) { Protected = desired.Protect }
+                    : state.Record with { ServiceId = result.CompanyServiceId ?? state.Record.ServiceId, Qualification = qualification };
+                return state with { Record = record };
+            },
+            cancellationToken);
+        _ = stepId;
+    }
+
+    /// <summary>A company that is not yet active needs a live, unused qualification for ringfences and its first order.</summary>
+    private async Task EnsureLiveQualificationAsync(CompanySession session, CancellationToken cancellationToken)
+    {
+        var record = session.State.Record;
+        if (record?.Active == true)
+        {
+            return;
+        }
+
+        var qualification = record?.Qualification;
+        if (qualification is null || qualification.Used || qualification.ExpiresAt is not { } expires || expires - options.QualificationMargin <= clock.GetUtcNow())
+        {
+            await QualifyAsync(session, $"{session.Plan.Company}:qualify", cancellationToken);
+        }
+    }
+
+    private async Task RingFenceAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
+    {
+        var desired = Desired(session);
+        var blockName = step.Details.NumberBlock ?? throw new StepFailedException("ringfence step names no number block");
+        var block = desired.NumberBlocks.First(b => b.Name == blockName);
+        var quantity = step.Details.Quantity ?? block.Quantity;
+        await EnsureLiveQualificationAsync(session, cancellationToken);
+        await ExactlyOnceAsync(
+            session,
+            step.Id,
+            IntentOperations.RingFence,
+            ImmutableSortedDictionary<string, string>.Empty.Add("areaCode", block.AreaCode).Add("quantity", quantity.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            async (_, ct) =>
+            {
+                // A ringfence that went through shows up as a range of the right size that no block of ours claims.
+                var record = session.State.Record;
+                var inventory = await api.ReadCompanyAsync(record?.CugId ?? desired.Reseller.CugId, record?.Name ?? desired.Company.Name, ct);
+                var claimed = session.State.NumberBlocks.SelectMany(b => b.Ranges).Select(r => r.StartNumber).ToHashSet(StringComparer.Ordinal);
+                var orphan = inventory?.NumberRanges.FirstOrDefault(r =>
+                    r.Status == NumberRangeStatus.Ringfenced && r.AreaCode == block.AreaCode && r.Count == quantity && !claimed.Contains(r.StartNumber));
+                return orphan is null ? null : new RingFenceResult(orphan.StartNumber, orphan.EndNumber, inventory?.ServiceId ?? string.Empty, "RINGFENCED");
+            },
+            (_, ct) =>
+            {
+                var record = session.State.Record ?? throw new StepFailedException("the company must be qualified before numbers are ringfenced");
+                var serviceId = record.ServiceId ?? throw new StepFailedException("the company has no service id yet");
+                return api.RingFenceAsync(new RingFenceRequest(record.CugId, block.AreaCode, quantity, serviceId, record.Active ? null : record.Qualification?.Id), ct);
+            },
+            (state, result) =>
+            {
+                var range = new NumberRangeState(result.StartNumber, result.EndNumber, false, null);
+                var existing = state.NumberBlocks.FirstOrDefault(b => b.Name == blockName);
+                var updated = existing is null
+                    ? new NumberBlockState(blockName, block.AreaCode, block.Quantity, [range]) { Protected = block.Protect }
+                    : existing with { Quantity = block.Quantity, Ranges = existing.Ranges.Add(range) };
+                return state with { NumberBlocks = existing is null ? state.NumberBlocks.Add(updated) : state.NumberBlocks.Replace(existing, updated) };
+            },
+            cancellationToken);
+    }
+
+    private async Task ResolveAddressAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
+    {
+        var desired = Desired(session);
+        var siteName = step.Details.Site ?? throw new StepFailedException("address step names no site");
+        var site = desired.Sites.First(s => s.Name == siteName);
+        var postcode = site.Address.Postcode ?? throw new StepFailedException($"site '{siteName}' has neither a postcode nor a NAD key");
+
+        async Task<AddressRecord?> FindAsync(CancellationToken ct)
+        {
+            var candidates = await api.SearchAddressesAsync(postcode, ct);
+            return candidates.FirstOrDefault(a => AddressMatcher.Matches(a, site.Address));
+        }
+
+        CompanyState Record(CompanyState state, AddressRecord address)
+        {
+            var pending = new SiteState(site.Name, site.LocationCode, address.NadKey, null) { Protected = site.Protect };
+            var existing = state.Sites.FirstOrDefault(s => s.Name == site.Name);
+            return state with { Sites = existing is null ? state.Sites.Add(pending) : state.Sites.Replace(existing, pending) };
+        }
+
+        var found = await FindAsync(cancellationToken);
+        if (found is not null)
+        {
+            await session.UpdateAsync(s => Record(s, found), cancellationToken);
+            return;
+        }
+
+        await ExactlyOnceAsync(
+            session,
+            step.Id,
+            IntentOperations.CreateAddress,
+            ImmutableSortedDictionary<string, string>.Empty.Add("postcode", postcode),
+            async (_, ct) => await FindAsync(ct),
+            (_, ct) => api.CreateAddressAsync(new NewAddress(postcode, site.Address.Premises, site.Address.Street, site.Address.City), ct),
+            Record,
+            cancellationToken);
+    }
+
+    private async Task CreateOrderAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
+    {
+        var desired = Desired(session);
+        var operations = step.Details.OperationsOrEmpty;
+        if (operations.Any(o => o.Address.Kind == ResourceKind.Company && o.Kind == OrderOperationKind.Add))
+        {
+            await EnsureLiveQualificationAsync(session, cancellationToken);
+        }
+
+        var details = ImmutableSortedDictionary<string, string>.Empty
+            .Add("resources", string.Join(',', operations.Select(o => o.Address.ToString())))
+            .Add("operations", string.Join(',', operations.Select(o => $"{o.Kind}={o.Address}")));
+        if (step.Details.ExternalId is { } carried)
+        {
+            details = details.Add("externalId", carried);
+        }
+
+        await ExactlyOnceAsync(
+            session,
+            step.Id,
+            IntentOperations.CreateOrder,
+            details,
+            async (intent, ct) => await api.FindOrderByExternalIdAsync(intent.Id, ct),
+            async (intent, ct) =>
+            {
+                OrderRequest order;
+                try
+                {
+                    order = OrderBuilder.Build(intent.Id, desired, session.State, operations, session.Plan.NadKeys);
+                }
+                catch (OrderBuildException e)
+                {
+                    throw new StepFailedException($"cannot build the order: {e.Message}");
+                }
+
+                var id = await api.CreateOrderAsync(order, ct);
+                return new OrderStatus(id, intent.Id, OrderState.Pending, null);
+            },
+            (state, created) =>
+            {
+                var record = new OrderRecord(created.Id, created.ExternalId ?? string.Empty, step.Id, created.State, clock.GetUtcNow(), [.. operations.Select(o => o.Address.ToString())]);
+                var company = state.Record;
+                var usesQualification = operations.Any(o => o.Address.Kind == ResourceKind.Company && o.Kind == OrderOperationKind.Add);
+                return state with
+                {
+                    Orders = state.Orders.Add(record),
+                    Record = usesQualification && company?.Qualification is { } q ? company with { Qualification = q with { Used = true } } : company,
+                };
+            },
+            cancellationToken);
+    }
+
+    /// <summary>The order a submit or await step is about: named in the plan, or created by this plan's create step.</summary>
+    private static OrderRecord OrderOf(CompanySession session, PlanStep step)
+    {
+        if (step.Details.OrderId is { } id)
+        {
+            return session.State.Orders.FirstOrDefault(o => o.Id == id) ?? throw new StepFailedException($"order {id} is not in state");
+        }
+
+        var createStep = step.Id[..step.Id.LastIndexOf(':')] + ":create";
+        var externalId = step.Details.ExternalId;
+        return session.State.Orders.LastOrDefault(o => o.StepId == createStep || (externalId is not null && o.ExternalId == externalId))
+            ?? throw new StepFailedException($"no order was recorded for step {createStep}");
+    }
+
+    private async Task SubmitOrderAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
+    {
+        var order = OrderOf(session, step);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                // Submitting is idempotent at BT (an already submitted order is answered 201 again), so retrying is safe.
+                await api.SubmitOrderAsync(order.Id, cancellationToken);
+                break;
+            }
+            catch (WhcApiException e) when (e.OutcomeUnknown && attempt < options.MaxAttemptsPerStep)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt), clock, cancellationToken);
+            }
+        }
+
+        await SetOrderStateAsync(session, order.Id, OrderState.Acknowledged, cancellationToken);
+    }
+
+    private static Task<CompanyState> SetOrderStateAsync(CompanySession session, string orderId, OrderState orderState, CancellationToken cancellationToken) =>
+        session.UpdateAsync(
+            s =>
+            {
+                var order = s.Orders.First(o => o.Id == orderId);
+                return order.State == orderState ? s : s with { Orders = s.Orders.Replace(order, order with { State = orderState }) };
+            },
+            cancellationToken);
+
+    private async Task AwaitOrderAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
+    {
+        var order = OrderOf(session, step);
+        var deadline = clock.GetUtcNow() + options.OrderTimeout;
+        var interval = options.FirstPollInterval;
+        OrderStatus status;
+        while (true)
+        {
+            status = await api.ReadOrderAsync(order.Id, cancellationToken);
+            if (status.IsFinal)
+            {
+                break;
+            }
+
+            if (clock.GetUtcNow() >= deadline)
+            {
+                await SetOrderStateAsync(session, order.Id, status.State, cancellationToken);
+                throw new StepFailedException($"order {order.Id} is still {status.State} after {options.OrderTimeout}; a later apply picks it up where this one stopped");
+            }
+
+            await Task.Delay(interval, clock, cancellationToken);
+            interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, options.MaxPollInterval.Ticks));
+        }
+
+        if (status.State == OrderState.Completed)
+        {
+            var record = session.State.Record;
+            var desired = session.Desired;
+            var inventory = await api.ReadCompanyAsync(record?.CugId ?? desired?.Reseller.CugId ?? string.Empty, record?.Name ?? desired?.Company.Name ?? string.Empty, cancellationToken);
+            await session.UpdateAsync(
+                s =>
+                {
+                    var orderRecord = s.Orders.First(o => o.Id == order.Id);
+                    var completed = s with { Orders = s.Orders.Replace(orderRecord, orderRecord with { State = OrderState.Completed }) };
+                    return StateReconciler.Reconcile(completed, desired, inventory);
+                },
+                cancellationToken);
+            return;
+        }
+
+        await SetOrderStateAsync(session, order.Id, status.State, cancellationToken);
+        throw new StepFailedException($"order {order.Id} ended {status.State.ToString().ToLowerInvariant()}: {status.FailureReason ?? "BT gave no reason"}");
+    }
+}
+
+/// <summary>A step that cannot succeed, with a message for the user (no stack trace).</summary>
+internal sealed class StepFailedException : Exception
+{
+    public StepFailedException(string message)
+        : base(message)
+    {
+    }
+
+    public StepFailedException()
+    {
+    }
+
+    public StepFailedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}
