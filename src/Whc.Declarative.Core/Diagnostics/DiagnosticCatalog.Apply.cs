@@ -13,4 +13,8 @@ public static partial class DiagnosticCatalog
     public static DiagnosticDescriptor ApprovalRequired { get; } = Error("WHC4054", "apply needs approval: --auto-approve outside a terminal");
 
     public static DiagnosticDescriptor ApplyCancelled { get; } = Error("WHC4055", "apply was cancelled by the user");
+
+    public static DiagnosticDescriptor LocalFileFailed { get; } = Error("WHC4056", "a local file could not be read or written");
+
+    public static DiagnosticDescriptor PlanFileInvalid { get; } = Error("WHC4057", "the file is not a usable saved plan");
 }

@@ -24,5 +24,7 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor UnknownTarget { get; } = Error("WHC3012", "--target names no resource of the manifests or state");
 
+    public static DiagnosticDescriptor OptionsConflict { get; } = Error("WHC3014", "command-line options that cannot be combined");
+
     public static DiagnosticDescriptor NotInManifests { get; } = Warning("WHC3013", "a company in state is not in the manifests and is left alone");
 }

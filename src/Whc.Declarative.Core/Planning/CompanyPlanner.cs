@@ -217,9 +217,10 @@ internal sealed class CompanyPlanner
                 : have < block.Quantity ? $"quantity {have} → {block.Quantity}"
                 : "numbers ringfenced but not yet ordered";
             var action = current is null || current.Ranges.IsEmpty ? ChangeAction.Create : ChangeAction.Update;
+            var ranges = current is null ? null : string.Join(", ", current.Ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber).ToCompactString()));
             changes.Add(new ResourceChange(address, action, reason, Planner.Diff(
-                current is null ? [] : [("areaCode", current.AreaCode), ("quantity", Planner.Count(have))],
-                [("areaCode", block.AreaCode), ("quantity", Planner.Count(block.Quantity))])));
+                current is null ? [] : [("areaCode", current.AreaCode), ("quantity", Planner.Count(have)), ("numbers", ranges)],
+                [("areaCode", block.AreaCode), ("quantity", Planner.Count(block.Quantity)), ("numbers", have < block.Quantity ? $"{ranges}{(string.IsNullOrEmpty(ranges) ? string.Empty : " + ")}(known after ringfence)" : ranges)])));
             structural.Add(new OrderOperation(address, OrderOperationKind.Add));
             if (have < block.Quantity)
             {

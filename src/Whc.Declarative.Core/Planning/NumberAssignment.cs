@@ -7,6 +7,25 @@ namespace Whc.Declarative.Core.Planning;
 /// <summary>A contiguous range of directory numbers, inclusive.</summary>
 public readonly record struct NumberRange(string Start, string End)
 {
+    /// <summary>A compact form for plans: <c>01214960000-0009</c> (the end written only from where it differs), or one number.</summary>
+    public string ToCompactString()
+    {
+        if (Start == End)
+        {
+            return Start;
+        }
+
+        var common = 0;
+        while (common < Start.Length && common < End.Length && Start[common] == End[common])
+        {
+            common++;
+        }
+
+        // Keep at least four digits of the end so a range reads like a number block, not a fragment.
+        var from = Math.Max(0, Math.Min(common, End.Length - 4));
+        return $"{Start}-{End[from..]}";
+    }
+
     public IEnumerable<string> Numbers()
     {
         var start = long.Parse(Start, CultureInfo.InvariantCulture);

@@ -1,0 +1,156 @@
+using System.Collections.Immutable;
+using System.CommandLine;
+using Whc.Declarative.Cli.Infrastructure;
+using Whc.Declarative.Cli.Plans;
+using Whc.Declarative.Cli.Rendering;
+using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.Cli.Commands;
+
+/// <summary>The options of <c>whcctl plan</c>; apply reuses the planning ones.</summary>
+public sealed class PlanOptions
+{
+    public Argument<string[]> Paths { get; } = new("PATH")
+    {
+        Description = "Manifest files or directories (default: the current directory).",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public Option<bool> Refresh { get; } = new("--refresh")
+    {
+        Description = "Read BT's live inventory before planning (--refresh=false plans from state alone).",
+        DefaultValueFactory = _ => true,
+    };
+
+    public Option<string[]> Targets { get; } = new("--target")
+    {
+        Description = "Plan only this resource (COMPANY or COMPANY/KIND/NAME, e.g. fun-network/user/jane.smith); repeatable.",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public Option<int> MaxUsersPerOrder { get; } = new("--max-users-per-order")
+    {
+        Description = "Users per order; BT's guide advises 3, larger orders time out.",
+        DefaultValueFactory = _ => 3,
+    };
+
+    public Option<string?> Endpoint { get; } = CommonOptions.Endpoint();
+
+    public Option<string?> State { get; } = CommonOptions.State();
+
+    public Option<string?> Routes { get; } = CommonOptions.Routes();
+
+    public Option<int> Parallelism { get; } = CommonOptions.Parallelism();
+
+    public RuntimeOptions Runtime { get; } = new();
+
+    public void AddTo(Command command)
+    {
+        command.Arguments.Add(Paths);
+        command.Options.Add(Refresh);
+        command.Options.Add(Targets);
+        command.Options.Add(MaxUsersPerOrder);
+        command.Options.Add(Endpoint);
+        command.Options.Add(State);
+        command.Options.Add(Routes);
+        command.Options.Add(Parallelism);
+        Runtime.AddTo(command);
+    }
+
+    /// <summary>Reads the planning options into a request; a malformed --target is reported and yields null.</summary>
+    public PlanRequest? ToRequest(ParseResult parseResult, PlanMode mode, IOContext io)
+    {
+        var targets = ImmutableArray.CreateBuilder<ResourceAddress>();
+        foreach (var text in parseResult.GetValue(Targets) ?? [])
+        {
+            if (!ResourceAddress.TryParse(text, out var address))
+            {
+                io.Error.WriteLine(DiagnosticCatalog.UnknownTarget.At(SourceSpan.None, $"--target '{text}' is not an address; use COMPANY or COMPANY/KIND/NAME with KIND site, user or number-block").ToString());
+                return null;
+            }
+
+            targets.Add(address);
+        }
+
+        return new PlanRequest(
+            parseResult.GetValue(Paths) ?? [],
+            mode,
+            parseResult.GetValue(Refresh),
+            targets.ToImmutable(),
+            Math.Max(1, parseResult.GetValue(MaxUsersPerOrder)),
+            Math.Max(1, parseResult.GetValue(Parallelism)),
+            []);
+    }
+}
+
+/// <summary><c>whcctl plan</c>: show what apply would do at BT, in the order BT requires, without changing anything.</summary>
+public static class PlanCommand
+{
+    public static Command Build(IOContext io)
+    {
+        var options = new PlanOptions();
+        var format = CommonOptions.Format(OutputFormat.Text, OutputFormat.Json, OutputFormat.Markdown);
+        var output = new Option<string?>("--out") { Description = "Save the plan to FILE for 'whcctl apply FILE' (never holds a secret)." };
+        var detailed = new Option<bool>("--detailed-exitcode") { Description = "Exit 0 when there are no changes, 2 when there are, 1 on error." };
+        var refreshOnly = new Option<bool>("--refresh-only") { Description = "Only report drift: what changed at BT outside whcctl." };
+        var command = new Command("plan", "Show the API steps that would make BT match the manifests.")
+        {
+            format, output, detailed, refreshOnly,
+        };
+        options.AddTo(command);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            await using var runtime = CommandRuntime.Create(io, parseResult, options.Runtime);
+            return await runtime.GuardAsync(async () =>
+            {
+                var mode = parseResult.GetValue(refreshOnly) ? PlanMode.RefreshOnly : PlanMode.Normal;
+                var request = options.ToRequest(parseResult, mode, io);
+                if (request is null)
+                {
+                    return ExitCodes.Error;
+                }
+
+                if (mode == PlanMode.RefreshOnly && !request.Refresh)
+                {
+                    io.Error.WriteLine(DiagnosticCatalog.OptionsConflict.At(SourceSpan.None, "--refresh-only needs a refresh; drop --refresh=false").ToString());
+                    return ExitCodes.Error;
+                }
+
+                var store = runtime.OpenStateStore(parseResult.GetValue(options.State));
+                var api = request.Refresh
+                    ? await runtime.ConnectAsync(parseResult.GetValue(options.Endpoint), parseResult.GetValue(options.Routes), null, cancellationToken)
+                    : null;
+                var outcome = await PlanPipeline.RunAsync(request, io, store, api, cancellationToken);
+                DiagnosticsWriter.Write(io.Error, outcome.Plan?.AllDiagnostics ?? outcome.Diagnostics);
+                if (outcome.Plan is not { } plan || plan.HasErrors)
+                {
+                    if (parseResult.GetValue(format) == OutputFormat.Json && outcome.Plan is not null)
+                    {
+                        io.Output.Write(PlanJsonRenderer.Render(outcome.Plan));
+                    }
+
+                    io.Error.WriteLine("Planning failed: fix the errors above; nothing was changed.");
+                    return ExitCodes.Error;
+                }
+
+                io.Output.Write(parseResult.GetValue(format) switch
+                {
+                    OutputFormat.Json => PlanJsonRenderer.Render(plan),
+                    OutputFormat.Markdown => PlanMarkdownRenderer.Render(plan),
+                    _ => PlanTextRenderer.Render(plan, runtime.Color),
+                });
+
+                if (parseResult.GetValue(output) is { } path)
+                {
+                    PlanFile.Create(plan, runtime.Connection?.Endpoint.ToString() ?? "none (--refresh=false)").Save(io.ResolvePath(path));
+                    io.Error.WriteLine($"Saved the plan to {path}. To apply exactly this plan: whcctl apply {path}");
+                }
+
+                return parseResult.GetValue(detailed) && plan.HasChanges ? ExitCodes.Changes : ExitCodes.Success;
+            });
+        });
+        return command;
+    }
+}

@@ -1,0 +1,121 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.State;
+using Whc.Declarative.State;
+using Whc.Declarative.WhcApi;
+
+namespace Whc.Declarative.Cli.Infrastructure;
+
+/// <summary>
+/// What a command that talks to BT and state needs, built from its options: logging to stderr, the state store, the
+/// API connection. Also the one place that turns expected failures into diagnostics (never a stack trace).
+/// </summary>
+public sealed class CommandRuntime : IAsyncDisposable
+{
+    private readonly IOContext io;
+    private WhcConnection? connection;
+
+    public CommandRuntime(IOContext io, ILoggerFactory loggers, bool color)
+    {
+        this.io = io;
+        Loggers = loggers;
+        Color = color;
+    }
+
+    public ILoggerFactory Loggers { get; }
+
+    public bool Color { get; }
+
+    public WhcConnection? Connection => connection;
+
+    public static CommandRuntime Create(IOContext io, ParseResult parseResult, RuntimeOptions options)
+    {
+        var verbose = parseResult.GetValue(options.Verbose);
+        var quiet = parseResult.GetValue(options.Quiet);
+        var json = parseResult.GetValue(options.LogFormat) == "json";
+        var loggers = LoggerFactory.Create(builder =>
+        {
+            builder.ClearProviders();
+            builder.SetMinimumLevel(CommonOptions.LogLevelFor(verbose, quiet));
+            builder.AddProvider(new TextWriterLoggerProvider(io.Error, CommonOptions.LogLevelFor(verbose, quiet), json));
+        });
+        var color = io.IsTerminal && !parseResult.GetValue(options.NoColor) && io.GetEnvironment("NO_COLOR") is null;
+        return new CommandRuntime(io, loggers, color);
+    }
+
+    public IStateStore OpenStateStore(string? spec) =>
+        StateStoreFactory.Open(spec, io.WorkingDirectory, io.Environment, warning => io.Error.WriteLine($"warning: {warning}"));
+
+    public async Task<IWhcApi> ConnectAsync(string? endpoint, string? routes, double? requestsPerSecond, CancellationToken cancellationToken)
+    {
+        connection ??= await WhcConnection.OpenAsync(io, endpoint, routes, Loggers, requestsPerSecond, cancellationToken);
+        return connection.Api;
+    }
+
+    /// <summary>Runs a command body; expected failures become one diagnostic line on stderr and exit code 1.</summary>
+    public async Task<int> GuardAsync(Func<Task<int>> body)
+    {
+        try
+        {
+            return await body();
+        }
+        catch (WhcApiException e)
+        {
+            io.Error.WriteLine(e.ToDiagnostic().ToString());
+        }
+        catch (WhcConfigurationException e)
+        {
+            io.Error.WriteLine(e.Diagnostic.ToString());
+        }
+        catch (StateException e)
+        {
+            io.Error.WriteLine(new Diagnostic(e.Code, DiagnosticSeverity.Error, SourceSpan.None, e.Message).ToString());
+        }
+        catch (Plans.PlanFileException e)
+        {
+            io.Error.WriteLine(DiagnosticCatalog.PlanFileInvalid.At(SourceSpan.None, e.Message).ToString());
+        }
+        catch (OperationCanceledException)
+        {
+            io.Error.WriteLine(DiagnosticCatalog.ApplyCancelled.At(SourceSpan.None, "cancelled; state holds every result recorded so far, and the next run continues from there").ToString());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            io.Error.WriteLine(DiagnosticCatalog.LocalFileFailed.At(SourceSpan.None, e.Message).ToString());
+        }
+
+        return ExitCodes.Error;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (connection is not null)
+        {
+            await connection.DisposeAsync();
+        }
+
+        Loggers.Dispose();
+    }
+}
+
+/// <summary>The logging and colour options every command of this kind carries.</summary>
+public sealed class RuntimeOptions
+{
+    public Option<bool> NoColor { get; } = CommonOptions.NoColor();
+
+    public Option<bool> Verbose { get; } = CommonOptions.Verbose();
+
+    public Option<bool> Quiet { get; } = CommonOptions.Quiet();
+
+    public Option<string> LogFormat { get; } = CommonOptions.LogFormat();
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(NoColor);
+        command.Options.Add(Verbose);
+        command.Options.Add(Quiet);
+        command.Options.Add(LogFormat);
+    }
+}

@@ -1,0 +1,72 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+
+namespace Whc.Declarative.Cli.Infrastructure;
+
+public enum OutputFormat
+{
+    Text,
+    Json,
+    Markdown,
+}
+
+/// <summary>Options shared by the commands that talk to BT or state; each command adds the ones it uses.</summary>
+public static class CommonOptions
+{
+    public static Option<string?> Endpoint() => new("--endpoint")
+    {
+        Description = "WHC API endpoint: sandbox (embedded, the default), testa, production, or a URL. Env: WHC_ENDPOINT.",
+    };
+
+    public static Option<string?> State() => new("--state")
+    {
+        Description = "State store: a directory (default .whc/state) or postgres://user@host:port/db?schema=whc. Env: WHC_STATE.",
+    };
+
+    public static Option<string?> Routes() => new("--routes")
+    {
+        Description = "JSON file overriding the API paths BT does not document. Env: WHC_ROUTES.",
+    };
+
+    public static Option<OutputFormat> Format(params OutputFormat[] allowed)
+    {
+        var option = new Option<OutputFormat>("--format")
+        {
+            Description = $"Output format: {string.Join(", ", allowed.Select(a => a.ToString().ToLowerInvariant()))}.",
+            DefaultValueFactory = _ => OutputFormat.Text,
+        };
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<OutputFormat>();
+            if (!allowed.Contains(value))
+            {
+                result.AddError($"--format {value.ToString().ToLowerInvariant()} is not supported here; use one of: {string.Join(", ", allowed.Select(a => a.ToString().ToLowerInvariant()))}");
+            }
+        });
+        return option;
+    }
+
+    public static Option<bool> NoColor() => new("--no-color") { Description = "Never colour the output (NO_COLOR is honoured too)." };
+
+    public static Option<bool> Verbose() => new("--verbose", "-v") { Description = "Log every API call (with its tracking id) to stderr." };
+
+    public static Option<bool> Quiet() => new("--quiet", "-q") { Description = "Only errors on stderr." };
+
+    public static Option<string> LogFormat()
+    {
+        var option = new Option<string>("--log-format") { Description = "Logs on stderr as text or json (one object per line).", DefaultValueFactory = _ => "text" };
+        option.AcceptOnlyFromAmong("text", "json");
+        return option;
+    }
+
+    public static Option<int> Parallelism() => new("--parallelism") { Description = "How many API steps run at once.", DefaultValueFactory = _ => 8 };
+
+    public static Option<TimeSpan> LockTimeout() => new("--lock-timeout")
+    {
+        Description = "How long to wait for a company's state lock, e.g. 30s or 00:00:30 (default: do not wait).",
+        DefaultValueFactory = _ => TimeSpan.Zero,
+        CustomParser = result => DurationParser.Parse(result),
+    };
+
+    public static LogLevel LogLevelFor(bool verbose, bool quiet) => verbose ? LogLevel.Information : quiet ? LogLevel.Error : LogLevel.Warning;
+}

@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Logging;
+using Whc.Declarative.Core.Api;
+using Whc.Declarative.Sandbox;
+using Whc.Declarative.WhcApi;
+
+namespace Whc.Declarative.Cli.Infrastructure;
+
+/// <summary>
+/// The API a command talks to: BT (testa, production, a URL) with credentials from WHC_CLIENT_ID / WHC_CLIENT_SECRET,
+/// or the embedded sandbox, started in-process on loopback with its data under .whc/sandbox/ and its own credentials.
+/// </summary>
+public sealed class WhcConnection : IAsyncDisposable
+{
+    private readonly SandboxServer? sandbox;
+    private readonly WhcClient client;
+
+    private WhcConnection(WhcEndpoint endpoint, Uri baseUri, WhcClient client, SandboxServer? sandbox)
+    {
+        Endpoint = endpoint;
+        BaseUri = baseUri;
+        this.client = client;
+        this.sandbox = sandbox;
+    }
+
+    public WhcEndpoint Endpoint { get; }
+
+    public Uri BaseUri { get; }
+
+    public IWhcApi Api => client;
+
+    public WhcCallCounter Calls => client.Calls;
+
+    /// <summary>How to name the endpoint in output: the preset's name or the URL; never a credential.</summary>
+    public string Description => Endpoint.IsSandbox ? $"embedded sandbox ({BaseUri})" : Endpoint.ToString();
+
+    public static async Task<WhcConnection> OpenAsync(IOContext io, string? endpointOption, string? routesOption, ILoggerFactory loggers, double? requestsPerSecond, CancellationToken cancellationToken)
+    {
+        var endpoint = WhcEndpoint.Resolve(endpointOption ?? io.GetEnvironment(WhcEndpoint.EnvironmentVariable));
+        var routesFile = routesOption ?? io.GetEnvironment("WHC_ROUTES");
+        var routes = routesFile is null ? WhcRoutes.Default : WhcRoutes.Load(io.ResolvePath(routesFile));
+        SandboxServer? sandbox = null;
+        Uri baseUri;
+        WhcCredentials credentials;
+        if (endpoint.IsSandbox)
+        {
+            sandbox = await SandboxServer.StartAsync(
+                new SandboxOptions { DataDirectory = Path.Combine(io.WorkingDirectory, ".whc", "sandbox") },
+                cancellationToken);
+            baseUri = sandbox.BaseUri;
+            credentials = new WhcCredentials(SandboxOptions.DefaultClientId, SandboxOptions.DefaultClientSecret);
+        }
+        else
+        {
+            baseUri = endpoint.BaseUri ?? throw new WhcConfigurationException("the endpoint has no URL");
+            credentials = WhcCredentials.FromEnvironment(io.Environment);
+        }
+
+        var client = new WhcClient(new WhcClientOptions
+        {
+            BaseUri = baseUri,
+            Credentials = credentials,
+            Routes = routes,
+            LoggerFactory = loggers,
+            RequestsPerSecond = requestsPerSecond,
+        });
+        return new WhcConnection(endpoint, baseUri, client, sandbox);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        client.Dispose();
+        if (sandbox is not null)
+        {
+            await sandbox.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Whc.Declarative.Core.Planning;
+
+namespace Whc.Declarative.Cli.Plans;
+
+/// <summary>
+/// A saved plan (<c>plan --out FILE</c>): the whole plan, including each company's manifest, the state serial and
+/// lineage and the inventory fingerprint it was made from, and a hash of the manifests. Holds no secret: the plan model
+/// has none, and the endpoint is recorded by name or URL only.
+/// </summary>
+public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string Endpoint, string ManifestHash, Plan Plan)
+{
+    public const int CurrentFormatVersion = 1;
+
+    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    public static PlanFile Create(Plan plan, string endpoint) =>
+        new(CurrentFormatVersion, VersionInfo.Version, endpoint, ManifestHashOf(plan), plan);
+
+    public static string ManifestHashOf(Plan plan)
+    {
+        var manifests = JsonSerializer.Serialize(plan.Companies.Select(c => c.Desired).ToList(), Options);
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(manifests)));
+    }
+
+    public string ToJson() => JsonSerializer.Serialize(this, Options);
+
+    /// <summary>Writes the file atomically, so a reader never sees half a plan.</summary>
+    public void Save(string path)
+    {
+        var temporary = path + ".tmp";
+        File.WriteAllText(temporary, ToJson());
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Reads a saved plan; a file that is not one, or of another format version, is refused with a reason.</summary>
+    public static PlanFile Load(string path)
+    {
+        PlanFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize<PlanFile>(File.ReadAllText(path), Options);
+        }
+        catch (JsonException e)
+        {
+            throw new PlanFileException($"{path} is not a whcctl plan file: {e.Message}");
+        }
+
+        if (file is null || file.Plan is null)
+        {
+            throw new PlanFileException($"{path} is not a whcctl plan file");
+        }
+
+        if (file.FormatVersion != CurrentFormatVersion)
+        {
+            throw new PlanFileException($"{path} is a plan of format {file.FormatVersion}; this whcctl reads format {CurrentFormatVersion}: plan again with this version");
+        }
+
+        if (ManifestHashOf(file.Plan) != file.ManifestHash)
+        {
+            throw new PlanFileException($"{path} has been altered since it was saved (its manifest hash does not match)");
+        }
+
+        return file;
+    }
+
+    /// <summary>A file on disk looks like a saved plan (rather than a manifest) when it is JSON with our format field.</summary>
+    public static bool LooksLikePlanFile(string path) =>
+        File.Exists(path) && !path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) && !path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
+        && File.ReadAllText(path).TrimStart().StartsWith('{');
+}
+
+public sealed class PlanFileException : Exception
+{
+    public PlanFileException(string message)
+        : base(message)
+    {
+    }
+
+    public PlanFileException()
+    {
+    }
+
+    public PlanFileException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.Json;
+using Whc.Declarative.Cli.Rendering;
+using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Engine;
+
+namespace Whc.Declarative.Cli.Rendering;
+
+/// <summary>
+/// Apply progress as lines on stderr: in CI one line per finished step; on a terminal also a line when a step starts,
+/// with a running count, so a long apply shows it is alive.
+/// </summary>
+public sealed class LineProgressObserver : IApplyObserver
+{
+    private readonly TextWriter writer;
+    private readonly bool terminal;
+    private readonly int total;
+    private readonly Lock gate = new();
+    private int finished;
+
+    public LineProgressObserver(TextWriter writer, bool terminal, int total)
+    {
+        this.writer = writer;
+        this.terminal = terminal;
+        this.total = total;
+    }
+
+    public void StepStarted(PlanStep planStep)
+    {
+        if (terminal)
+        {
+            lock (gate)
+            {
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] … {planStep.Id}: {planStep.Description}"));
+            }
+        }
+    }
+
+    public void StepFinished(StepResult result)
+    {
+        lock (gate)
+        {
+            finished++;
+            var seconds = result.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+            writer.WriteLine(result.Outcome switch
+            {
+                StepOutcome.Done => string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] done    {result.Step.Id} ({seconds}s)"),
+                StepOutcome.Failed => string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] FAILED  {result.Step.Id}: {result.Message}"),
+                _ => string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] skipped {result.Step.Id} ({result.Message})"),
+            });
+        }
+    }
+
+    public void Notice(string company, string message)
+    {
+        lock (gate)
+        {
+            writer.WriteLine($"  {company}: {message}");
+        }
+    }
+}
+
+/// <summary>With <c>--format json</c>: one JSON event per line on stdout, for pipelines to consume.</summary>
+public sealed class JsonEventObserver : IApplyObserver
+{
+    private readonly TextWriter writer;
+    private readonly Lock gate = new();
+
+    public JsonEventObserver(TextWriter writer) => this.writer = writer;
+
+    public void StepStarted(PlanStep planStep) =>
+        Emit(new Dictionary<string, object?> { ["type"] = "step_started", ["step"] = planStep.Id, ["company"] = planStep.Company, ["kind"] = PlanJsonRenderer.KindWord(planStep.Kind) });
+
+    public void StepFinished(StepResult result) =>
+        Emit(new Dictionary<string, object?>
+        {
+            ["type"] = "step_finished",
+            ["step"] = result.Step.Id,
+            ["company"] = result.Step.Company,
+            ["outcome"] = result.Outcome.ToString().ToLowerInvariant(),
+            ["message"] = result.Message,
+            ["duration_ms"] = (long)result.Duration.TotalMilliseconds,
+        });
+
+    public void Notice(string company, string message) =>
+        Emit(new Dictionary<string, object?> { ["type"] = "notice", ["company"] = company, ["message"] = message });
+
+    public void Emit(Dictionary<string, object?> payload)
+    {
+        var line = JsonSerializer.Serialize(payload);
+        lock (gate)
+        {
+            writer.WriteLine(line);
+        }
+    }
+}

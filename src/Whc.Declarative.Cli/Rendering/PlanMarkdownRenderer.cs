@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text;
+using Whc.Declarative.Core.Planning;
+
+namespace Whc.Declarative.Cli.Rendering;
+
+/// <summary>
+/// The plan as a pull-request comment: summary first, destroys called out, one collapsible section per company, and the
+/// steps as a Mermaid graph. Always under GitHub's comment limit: details are cut, never the summary.
+/// </summary>
+public static class PlanMarkdownRenderer
+{
+    /// <summary>GitHub refuses comments over 65,536 characters; stay well below.</summary>
+    public const int MaxLength = 60_000;
+
+    /// <summary>Hidden marker so a workflow can find and update its own comment instead of adding another.</summary>
+    public const string StickyMarker = "<!-- whcctl-plan -->";
+
+    private const int MermaidStepLimit = 120;
+
+    public static string Render(Plan plan, string? title = null)
+    {
+        var head = new StringBuilder();
+        head.AppendLine(StickyMarker);
+        head.AppendLine(CultureInfo.InvariantCulture, $"### {title ?? "whcctl plan"}: {PlanTextRenderer.Summary(plan)}");
+        head.AppendLine();
+
+        var errors = plan.AllDiagnostics.Where(d => d.IsError).ToList();
+        if (errors.Count > 0)
+        {
+            head.AppendLine("> [!CAUTION]");
+            head.AppendLine(CultureInfo.InvariantCulture, $"> **The plan has {errors.Count} error(s) and cannot be applied.**");
+            foreach (var error in errors.Take(20))
+            {
+                head.AppendLine(CultureInfo.InvariantCulture, $"> - `{error.Code}` {Escape(error.Message)}");
+            }
+
+            head.AppendLine();
+        }
+
+        var destroys = plan.Companies.SelectMany(c => c.Changes)
+            .Where(c => c.Action is ChangeAction.Delete or ChangeAction.Replace)
+            .ToList();
+        if (destroys.Count > 0)
+        {
+            head.AppendLine("> [!WARNING]");
+            head.AppendLine(CultureInfo.InvariantCulture, $"> **{destroys.Count} resource(s) will be ceased at BT:**");
+            foreach (var change in destroys.Take(30))
+            {
+                head.AppendLine(CultureInfo.InvariantCulture, $"> - `{change.Address}` ({Escape(change.Reason)})");
+            }
+
+            if (destroys.Count > 30)
+            {
+                head.AppendLine(CultureInfo.InvariantCulture, $"> - … and {destroys.Count - 30} more");
+            }
+
+            head.AppendLine();
+        }
+
+        var changed = plan.Companies.Where(c => c.HasChanges).ToList();
+        if (changed.Count == 0)
+        {
+            head.AppendLine("No changes: BT matches the manifests.");
+            return head.ToString();
+        }
+
+        head.AppendLine("| Company | Add | Change | Destroy | API steps |");
+        head.AppendLine("|---|---:|---:|---:|---:|");
+        var tableRows = 0;
+        foreach (var company in changed)
+        {
+            if (tableRows++ == 200)
+            {
+                head.AppendLine(CultureInfo.InvariantCulture, $"| … {changed.Count - 200} more companies | | | | |");
+                break;
+            }
+
+            head.AppendLine(CultureInfo.InvariantCulture, $"| `{company.Company}` | {Count(company, ChangeAction.Create)} | {Count(company, ChangeAction.Update)} | {Count(company, ChangeAction.Delete)} | {company.Steps.Length} |");
+        }
+
+        head.AppendLine();
+        var footer = $"{Environment.NewLine}<sub>whcctl {VersionInfo.Version} · plan made {plan.CreatedAt.ToString("u", CultureInfo.InvariantCulture)}</sub>{Environment.NewLine}";
+        var body = new StringBuilder();
+        var omitted = 0;
+        foreach (var company in changed)
+        {
+            var section = CompanySection(company);
+            if (head.Length + body.Length + section.Length + footer.Length + 400 > MaxLength)
+            {
+                omitted++;
+                continue;
+            }
+
+            body.Append(section);
+        }
+
+        if (omitted > 0)
+        {
+            body.AppendLine(CultureInfo.InvariantCulture, $"_Details of {omitted} more companies are left out to keep this comment under GitHub's size limit; the full plan is in the job's artifact and summary._");
+        }
+
+        return head.Append(body).Append(footer).ToString();
+    }
+
+    private static string CompanySection(CompanyPlan company)
+    {
+        var section = new StringBuilder();
+        var single = new Plan(default, PlanMode.Normal, [company], []);
+        section.AppendLine(CultureInfo.InvariantCulture, $"<details><summary><code>{company.Company}</code>: {PlanTextRenderer.Summary(single)}</summary>");
+        section.AppendLine();
+        section.AppendLine("```diff");
+        foreach (var change in company.Changes.Where(c => c.Action != ChangeAction.NoOp))
+        {
+            var marker = change.Action switch { ChangeAction.Create => "+", ChangeAction.Delete => "-", ChangeAction.Replace => "-", _ => "!" };
+            section.AppendLine(CultureInfo.InvariantCulture, $"{marker} {PlanTextRenderer.Marker(change.Action),3} {change.Address} ({change.Reason})");
+            foreach (var attribute in change.Attributes)
+            {
+                var value = attribute.Before is null ? attribute.After : $"{attribute.Before} → {attribute.After}";
+                section.AppendLine(CultureInfo.InvariantCulture, $"        {attribute.Name}: {value}");
+            }
+        }
+
+        section.AppendLine("```");
+        if (company.Steps.Length is > 0 and <= MermaidStepLimit)
+        {
+            section.AppendLine();
+            section.Append(PlanGraphRenderer.Mermaid([company]));
+        }
+
+        section.AppendLine();
+        section.AppendLine("</details>");
+        section.AppendLine();
+        return section.ToString();
+    }
+
+    private static int Count(CompanyPlan company, ChangeAction action) =>
+        company.Changes.Count(c => c.Action == action || (c.Action == ChangeAction.Replace && action != ChangeAction.Update));
+
+    private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal);
+}
