@@ -30,18 +30,18 @@ internal static partial class SchemaChecker
             return false;
         }
 
-        var credentials = ReportCredentials(tree, diagnostics);
-        var ok = credentials.Count == 0;
+        var found = new List<Diagnostic>();
+        var credentials = ReportCredentials(tree, found);
         foreach (var error in Flatten(ManifestSchema.Schema.Validate(root)))
         {
             if (Translate(tree, error, credentials) is { } diagnostic)
             {
-                diagnostics.Add(diagnostic);
-                ok = false;
+                found.Add(diagnostic);
             }
         }
 
-        return ok;
+        diagnostics.AddRange(found.OrderBy(d => d.Span.Line).ThenBy(d => d.Span.Column));
+        return found.Count == 0;
     }
 
     /// <summary>Whether a field name looks like it holds a credential (the value is never looked at or echoed).</summary>

@@ -234,9 +234,9 @@ public static class ManifestValidator
         private static string Shorten(string value) => value.Length <= 64 ? value : $"{value[..61]}...";
 
         public static string AlsoAt(SourceSpan first, SourceSpan current) =>
-            first.File == current.File && first.HasPosition
-                ? string.Create(CultureInfo.InvariantCulture, $"line {first.Line}")
-                : first.ToString();
+            first.File != current.File || !first.HasPosition ? first.ToString()
+            : first.Line == current.Line ? string.Create(CultureInfo.InvariantCulture, $"line {first.Line}, column {first.Column}")
+            : string.Create(CultureInfo.InvariantCulture, $"line {first.Line}");
     }
 
     /// <summary>Reports the second and later uses of a value that must be unique within a company.</summary>

@@ -95,7 +95,7 @@ internal static partial class YamlTreeReader
     private static JValue ConvertScalar(Scalar scalar, out bool typedPlain)
     {
         typedPlain = false;
-        if (scalar.Style != ScalarStyle.Plain || scalar.Tag.Value == StringTag)
+        if (scalar.Style != ScalarStyle.Plain || (scalar.Tag.IsGlobal && scalar.Tag.Value == StringTag))
         {
             return new JValue(scalar.Value);
         }
