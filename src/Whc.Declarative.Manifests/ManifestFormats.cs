@@ -64,11 +64,15 @@ public static partial class ManifestFormats
         return MacAddress().IsMatch(digits) ? digits : trimmed;
     }
 
-    /// <summary>" ip5  3re " becomes "IP5 3RE": upper case, one space before the inward code (the last three characters).</summary>
+    /// <summary>
+    /// " ip5  3re " and "IP53RE" become "IP5 3RE": upper case, one space before the inward code (the last three
+    /// characters). A value that is not a postcode is returned trimmed and upper-cased, for the validator to report.
+    /// </summary>
     public static string NormalisePostcode(string value)
     {
         var compact = new string([.. value.Where(c => !char.IsWhiteSpace(c))]).ToUpperInvariant();
-        return compact.Length >= 5 ? $"{compact[..^3]} {compact[^3..]}" : compact;
+        var canonical = compact.Length >= 5 ? $"{compact[..^3]} {compact[^3..]}" : compact;
+        return Postcode().IsMatch(canonical) ? canonical : value.Trim().ToUpperInvariant();
     }
 
     /// <summary>Domains are case-insensitive; the canonical form is lower case.</summary>

@@ -122,7 +122,7 @@ public static class ManifestValidator
                 {
                     Diagnostics.Add(DiagnosticCatalog.NumberBlockOversubscribed.At(
                         At(c, $"{Pointer("/spec/numberBlocks", i)}/quantity", block.Span),
-                        string.Create(CultureInfo.InvariantCulture, $"number block '{block.Name}' holds {block.Quantity} numbers but {users} users draw on it; raise its quantity or move users to another block")));
+                        string.Create(CultureInfo.InvariantCulture, $"number block '{block.Name}' holds {block.Quantity} number{(block.Quantity == 1 ? string.Empty : "s")} but {users} users draw on it; raise its quantity or move users to another block")));
                 }
             }
         }

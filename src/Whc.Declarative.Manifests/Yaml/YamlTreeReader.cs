@@ -29,11 +29,18 @@ internal static partial class YamlTreeReader
         var documents = new List<YamlDocumentTree>();
         var builder = new DocumentBuilder(file, diagnostics);
         var parser = new Parser(new StringReader(text));
+        var lastGood = new SourceSpan(file, 1, 1);
         try
         {
             while (parser.MoveNext())
             {
-                if (parser.Current is { } current && builder.Accept(current) is { } document)
+                if (parser.Current is not { } current)
+                {
+                    continue;
+                }
+
+                lastGood = SpanOf(file, current.End);
+                if (builder.Accept(current) is { } document)
                 {
                     documents.Add(document);
                 }
@@ -42,6 +49,13 @@ internal static partial class YamlTreeReader
         catch (YamlException exception)
         {
             diagnostics.Add(DiagnosticCatalog.YamlSyntax.At(SpanOf(file, exception.Start), DescribeSyntaxError(exception)));
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed input (e.g. an unclosed flow sequence); it has no position.
+            diagnostics.Add(DiagnosticCatalog.YamlSyntax.At(
+                lastGood,
+                "the YAML cannot be parsed after this point; look for an unclosed [ or {, a missing quote or a misplaced ':'"));
         }
 
         return documents;
