@@ -1,19 +1,89 @@
 using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using Whc.Declarative.Cli.Rendering;
+using Whc.Declarative.Manifests;
 
 namespace Whc.Declarative.Cli.Commands;
 
-/// <summary>whcctl validate [PATH...]: load manifests, check them against the schema and the semantic rules. (Owned by the manifests work.)</summary>
+/// <summary>The arguments of <c>whcctl validate</c>.</summary>
+public sealed record ValidateArguments(IReadOnlyList<string> Paths, string Format);
+
+/// <summary>
+/// whcctl validate [PATH...]: load manifests and check them against the schema and the semantic rules.
+/// Text: diagnostics and a summary on stderr. --format json: one JSON document on stdout, nothing else.
+/// Exit 0 when there are no errors (warnings allowed), 1 otherwise.
+/// </summary>
 public static class ValidateCommand
 {
     public static Command Build(IOContext io)
     {
         var paths = new Argument<string[]>("PATH") { Description = "Manifest files or directories (default: the current directory).", Arity = ArgumentArity.ZeroOrMore };
-        var command = new Command("validate", "Check manifests against the schema and the semantic rules.") { paths };
+        var format = new Option<string>("--format") { Description = "Output format: text (diagnostics on stderr) or json (a document on stdout).", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("validate", "Check manifests against the schema and the semantic rules.") { paths, format };
         command.SetAction((parseResult, cancellationToken) =>
         {
-            io.Error.WriteLine("validate: not built yet");
-            return Task.FromResult(ExitCodes.Error);
+            var arguments = new ValidateArguments(parseResult.GetValue(paths) ?? [], parseResult.GetValue(format) ?? "text");
+            return Task.FromResult(new ValidateHandler(io).Run(arguments));
         });
         return command;
+    }
+}
+
+/// <summary>Runs <c>whcctl validate</c> against the injected streams.</summary>
+public sealed class ValidateHandler(IOContext io)
+{
+    public int Run(ValidateArguments arguments)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var result = ManifestLoader.LoadDetailed(arguments.Paths, io.WorkingDirectory);
+        var manifests = result.Manifests;
+        if (arguments.Format == "json")
+        {
+            WriteJson(result);
+        }
+        else
+        {
+            DiagnosticsRenderer.WriteText(io.Error, manifests.Diagnostics);
+            io.Error.WriteLine(Summary(result));
+        }
+
+        return manifests.HasErrors ? ExitCodes.Error : ExitCodes.Success;
+    }
+
+    private static string Summary(ManifestLoadResult result)
+    {
+        var manifests = result.Manifests;
+        var files = DiagnosticsRenderer.Plural(result.Files.Length, "file");
+        if (manifests.HasErrors)
+        {
+            return $"{DiagnosticsRenderer.Count(manifests.Diagnostics)} in {files}";
+        }
+
+        var valid = $"{DiagnosticsRenderer.Plural(manifests.Companies.Length, "company", "companies")} valid in {files}";
+        return manifests.Diagnostics.IsEmpty ? valid : $"{valid} ({DiagnosticsRenderer.Count(manifests.Diagnostics)})";
+    }
+
+    private void WriteJson(ManifestLoadResult result)
+    {
+        var manifests = result.Manifests;
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteBoolean("valid", !manifests.HasErrors);
+            writer.WriteNumber("errors", manifests.Diagnostics.Count(d => d.IsError));
+            writer.WriteNumber("warnings", manifests.Diagnostics.Count(d => d.Severity == Core.Diagnostics.DiagnosticSeverity.Warning));
+            writer.WritePropertyName("files");
+            JsonSerializer.Serialize(writer, result.Files.ToArray());
+            writer.WritePropertyName("companies");
+            JsonSerializer.Serialize(writer, manifests.Companies.Select(c => c.Key).ToArray());
+            writer.WritePropertyName("diagnostics");
+            DiagnosticsRenderer.WriteJson(writer, manifests.Diagnostics);
+            writer.WriteEndObject();
+        }
+
+        io.Output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
     }
 }

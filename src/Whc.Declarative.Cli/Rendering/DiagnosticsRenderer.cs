@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Text.Json;
+using Whc.Declarative.Core.Diagnostics;
+
+namespace Whc.Declarative.Cli.Rendering;
+
+/// <summary>
+/// Renders diagnostics the same way for every command: one editor- and CI-friendly line each
+/// (<c>path(line,col): error WHCnnnn: message</c>), a count line, or JSON objects for --format json.
+/// </summary>
+public static class DiagnosticsRenderer
+{
+    public static void WriteText(TextWriter writer, IEnumerable<Diagnostic> diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        foreach (var diagnostic in diagnostics)
+        {
+            writer.WriteLine(diagnostic.ToString());
+        }
+    }
+
+    /// <summary>"2 errors, 1 warning"; "no problems" when there are none.</summary>
+    public static string Count(IReadOnlyCollection<Diagnostic> diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        var errors = diagnostics.Count(d => d.Severity == DiagnosticSeverity.Error);
+        var warnings = diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning);
+        if (errors == 0 && warnings == 0)
+        {
+            return "no problems";
+        }
+
+        var parts = new List<string>();
+        if (errors > 0)
+        {
+            parts.Add(Plural(errors, "error"));
+        }
+
+        if (warnings > 0)
+        {
+            parts.Add(Plural(warnings, "warning"));
+        }
+
+        return string.Join(", ", parts);
+    }
+
+    /// <summary>"1 file", "3 files".</summary>
+    public static string Plural(int count, string noun) => Plural(count, noun, noun + "s");
+
+    /// <summary>"1 company", "2 companies".</summary>
+    public static string Plural(int count, string singular, string plural) =>
+        string.Create(CultureInfo.InvariantCulture, $"{count} {(count == 1 ? singular : plural)}");
+
+    /// <summary>Writes <c>[{"code","severity","file","line","column","message"}, ...]</c>.</summary>
+    public static void WriteJson(Utf8JsonWriter writer, IEnumerable<Diagnostic> diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        writer.WriteStartArray();
+        foreach (var diagnostic in diagnostics)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("code", diagnostic.Code);
+            writer.WriteString("severity", SeverityName(diagnostic.Severity));
+            writer.WriteString("file", diagnostic.Span.File);
+            writer.WriteNumber("line", diagnostic.Span.Line);
+            writer.WriteNumber("column", diagnostic.Span.Column);
+            writer.WriteString("message", diagnostic.Message);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    public static string SeverityName(DiagnosticSeverity severity) => severity switch
+    {
+        DiagnosticSeverity.Error => "error",
+        DiagnosticSeverity.Warning => "warning",
+        _ => "info",
+    };
+}

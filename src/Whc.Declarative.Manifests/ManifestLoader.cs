@@ -1,0 +1,217 @@
+using System.Buffers;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Manifests.Schema;
+using Whc.Declarative.Manifests.Validation;
+using Whc.Declarative.Manifests.Yaml;
+
+namespace Whc.Declarative.Manifests;
+
+/// <summary>One manifest file's text and the path to show in diagnostics (as the user gave it).</summary>
+public sealed record ManifestSource(string DisplayPath, string Text);
+
+/// <summary>What <see cref="ManifestLoader.LoadDetailed"/> found: the manifests and the files they were read from.</summary>
+public sealed record ManifestLoadResult(ManifestSet Manifests, ImmutableArray<string> Files);
+
+/// <summary>
+/// Loads manifests: finds the files, reads them (size, encoding), parses YAML with positions, checks each document
+/// against the schema, builds the model and runs the semantic checks. Every problem becomes a diagnostic; nothing throws.
+/// </summary>
+public static class ManifestLoader
+{
+    /// <summary>The largest manifest file read (5 MiB); a real manifest is a few kilobytes.</summary>
+    public const long MaxFileBytes = 5 * 1024 * 1024;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// Loads the manifests at <paramref name="paths"/> (files, or directories searched recursively for *.yaml and *.yml,
+    /// in sorted order), as typed by the user and resolved against <paramref name="workingDirectory"/>; no paths means
+    /// the working directory. Diagnostics name files by the path the user typed, so they are clickable.
+    /// </summary>
+    public static ManifestSet Load(IReadOnlyList<string> paths, string workingDirectory) => LoadDetailed(paths, workingDirectory).Manifests;
+
+    /// <inheritdoc cref="Load"/>
+    public static ManifestLoadResult LoadDetailed(IReadOnlyList<string> paths, string workingDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        var diagnostics = new List<Diagnostic>();
+        var files = ManifestFileFinder.Find(paths, workingDirectory, diagnostics);
+        var documents = new List<YamlDocumentTree>();
+        foreach (var file in files)
+        {
+            if (ReadFile(file, diagnostics) is { } bytes)
+            {
+                documents.AddRange(ReadDocuments(file.DisplayPath, bytes, diagnostics));
+            }
+        }
+
+        return new ManifestLoadResult(Finish(documents, diagnostics), [.. files.Select(f => f.DisplayPath)]);
+    }
+
+    /// <summary>Parses one file's text (no file system); for tests and tools.</summary>
+    public static ManifestSet Parse(string displayPath, string text) => Parse([new ManifestSource(displayPath, text)]);
+
+    /// <summary>Parses several files' texts together, so cross-file checks (duplicate company keys) apply.</summary>
+    public static ManifestSet Parse(IReadOnlyList<ManifestSource> sources)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        var diagnostics = new List<Diagnostic>();
+        var documents = new List<YamlDocumentTree>();
+        foreach (var source in sources)
+        {
+            documents.AddRange(ReadDocuments(source.DisplayPath, source.Text, diagnostics));
+        }
+
+        return Finish(documents, diagnostics);
+    }
+
+    /// <summary>Parses one file's raw bytes: checks size and encoding first, as <see cref="Load"/> does.</summary>
+    public static ManifestSet ParseBytes(string displayPath, ReadOnlySpan<byte> content)
+    {
+        var diagnostics = new List<Diagnostic>();
+        var documents = new List<YamlDocumentTree>();
+        if (content.Length > MaxFileBytes)
+        {
+            diagnostics.Add(TooLarge(displayPath, content.Length));
+        }
+        else
+        {
+            documents.AddRange(ReadDocuments(displayPath, content, diagnostics));
+        }
+
+        return Finish(documents, diagnostics);
+    }
+
+    private static ManifestSet Finish(List<YamlDocumentTree> documents, List<Diagnostic> diagnostics)
+    {
+        var companies = new List<CompanyManifest>();
+        var trees = new Dictionary<CompanyManifest, YamlDocumentTree>(ReferenceEqualityComparer.Instance);
+        foreach (var tree in documents)
+        {
+            if (SchemaChecker.Check(tree, diagnostics))
+            {
+                var company = CompanyManifestBuilder.Build(tree);
+                companies.Add(company);
+                trees[company] = tree;
+            }
+        }
+
+        var semantic = ManifestValidator.Validate(companies, (company, pointer) =>
+            trees.TryGetValue(company, out var tree) && tree.Resolve(pointer) is { } token ? tree.SpanOf(token) : null);
+        var order = documents.Select(d => d.File).Distinct(StringComparer.Ordinal).Select((file, index) => (file, index))
+            .ToDictionary(x => x.file, x => x.index, StringComparer.Ordinal);
+        diagnostics.AddRange(semantic
+            .OrderBy(d => order.TryGetValue(d.Span.File, out var index) ? index : int.MaxValue)
+            .ThenBy(d => d.Span.Line)
+            .ThenBy(d => d.Span.Column));
+
+        // Only companies without errors of their own go on to plan/apply; a set with errors is refused as a whole anyway.
+        return new ManifestSet([.. companies], [.. diagnostics]);
+    }
+
+    private static byte[]? ReadFile(ManifestFile file, List<Diagnostic> diagnostics)
+    {
+        try
+        {
+            var info = new FileInfo(file.FullPath);
+            if (info.Length > MaxFileBytes)
+            {
+                diagnostics.Add(TooLarge(file.DisplayPath, info.Length));
+                return null;
+            }
+
+            return File.ReadAllBytes(file.FullPath);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(DiagnosticCatalog.FileUnreadable.At(SourceSpan.FileOnly(file.DisplayPath), $"cannot read the file: {exception.Message}"));
+            return null;
+        }
+    }
+
+    private static Diagnostic TooLarge(string displayPath, long length) =>
+        DiagnosticCatalog.FileTooLarge.At(
+            SourceSpan.FileOnly(displayPath),
+            string.Create(CultureInfo.InvariantCulture, $"the file is {length / (1024.0 * 1024.0):0.0} MiB; manifest files may be at most {MaxFileBytes / (1024 * 1024)} MiB (split the companies over several files)"));
+
+    private static IReadOnlyList<YamlDocumentTree> ReadDocuments(string displayPath, ReadOnlySpan<byte> bytes, List<Diagnostic> diagnostics) =>
+        Decode(displayPath, bytes, diagnostics) is { } text ? ReadDocuments(displayPath, text, diagnostics) : [];
+
+    private static IReadOnlyList<YamlDocumentTree> ReadDocuments(string displayPath, string text, List<Diagnostic> diagnostics)
+    {
+        if (text.Length > MaxFileBytes)
+        {
+            diagnostics.Add(TooLarge(displayPath, text.Length));
+            return [];
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            diagnostics.Add(DiagnosticCatalog.EmptyFile.At(SourceSpan.FileOnly(displayPath), "the file is empty; it defines no companies"));
+            return [];
+        }
+
+        if (text.Contains('\0', StringComparison.Ordinal))
+        {
+            diagnostics.Add(DiagnosticCatalog.NotUtf8Text.At(SourceSpan.FileOnly(displayPath), "the file contains NUL characters; it looks binary, not a YAML manifest"));
+            return [];
+        }
+
+        var found = diagnostics.Count;
+        var documents = YamlTreeReader.Read(displayPath, text, diagnostics);
+        if (documents.Count == 0 && diagnostics.Count == found)
+        {
+            diagnostics.Add(DiagnosticCatalog.EmptyFile.At(SourceSpan.FileOnly(displayPath), "the file holds only comments or empty documents; it defines no companies"));
+        }
+
+        return documents;
+    }
+
+    private static string? Decode(string displayPath, ReadOnlySpan<byte> bytes, List<Diagnostic> diagnostics)
+    {
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        {
+            diagnostics.Add(DiagnosticCatalog.NotUtf8Text.At(SourceSpan.FileOnly(displayPath), "the file is UTF-16 encoded; save it as UTF-8"));
+            return null;
+        }
+
+        if (bytes.IndexOf((byte)0) is var nul and >= 0)
+        {
+            diagnostics.Add(DiagnosticCatalog.NotUtf8Text.At(At(displayPath, bytes, nul), "the file contains NUL bytes; it looks binary, not a YAML manifest"));
+            return null;
+        }
+
+        var utf8Bom = (ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF];
+        if (bytes.StartsWith(utf8Bom))
+        {
+            bytes = bytes[utf8Bom.Length..];
+        }
+
+        var offset = 0;
+        while (offset < bytes.Length)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(bytes[offset..], out _, out var consumed) != OperationStatus.Done)
+            {
+                diagnostics.Add(DiagnosticCatalog.NotUtf8Text.At(At(displayPath, bytes, offset), "the file is not valid UTF-8 text; save it as UTF-8"));
+                return null;
+            }
+
+            offset += consumed;
+        }
+
+        return StrictUtf8.GetString(bytes);
+    }
+
+    /// <summary>The 1-based line and column (in bytes) of a byte offset.</summary>
+    private static SourceSpan At(string displayPath, ReadOnlySpan<byte> bytes, int offset)
+    {
+        var before = bytes[..offset];
+        var line = before.Count((byte)'\n') + 1;
+        var column = offset - before.LastIndexOf((byte)'\n');
+        return new SourceSpan(displayPath, line, column);
+    }
+}

@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Newtonsoft.Json.Linq;
+using NJsonSchema.Validation;
+using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Manifests.Validation;
+using Whc.Declarative.Manifests.Yaml;
+
+namespace Whc.Declarative.Manifests.Schema;
+
+/// <summary>
+/// Checks one document before the model is built: apiVersion and kind first (a v2 manifest is not checked against the
+/// v1 schema), credentials anywhere, then the JSON Schema, translating its errors into diagnostics at the YAML
+/// position of the offending node. Returns true when the document can be turned into the model.
+/// </summary>
+internal static partial class SchemaChecker
+{
+    private static readonly string[] CredentialWords =
+        ["password", "passwd", "secret", "token", "apikey", "privatekey", "credential", "accesskey", "consumerkey"];
+
+    private static readonly string[] CredentialNames = ["clientid", "auth", "authorization", "bearer"];
+
+    public static bool Check(YamlDocumentTree tree, List<Diagnostic> diagnostics)
+    {
+        var root = (JObject)tree.Root;
+        if (!CheckApiVersionAndKind(tree, root, diagnostics))
+        {
+            return false;
+        }
+
+        var found = new List<Diagnostic>();
+        var credentials = ReportCredentials(tree, found);
+        foreach (var error in Flatten(ManifestSchema.Schema.Validate(root)))
+        {
+            if (Translate(tree, error, credentials) is { } diagnostic)
+            {
+                found.Add(diagnostic);
+            }
+        }
+
+        diagnostics.AddRange(found.OrderBy(d => d.Span.Line).ThenBy(d => d.Span.Column));
+        return found.Count == 0;
+    }
+
+    /// <summary>Whether a field name looks like it holds a credential (the value is never looked at or echoed).</summary>
+    public static bool LooksLikeCredential(string name)
+    {
+        var normalised = new string([.. name.Where(char.IsLetterOrDigit)]).ToLowerInvariant();
+        return CredentialNames.Contains(normalised) || CredentialWords.Any(word => normalised.Contains(word, StringComparison.Ordinal));
+    }
+
+    private static bool CheckApiVersionAndKind(YamlDocumentTree tree, JObject root, List<Diagnostic> diagnostics)
+    {
+        if (root.Property("apiVersion", StringComparison.Ordinal) is { Value: JValue { Type: JTokenType.String, Value: string apiVersion } } versionProperty
+            && apiVersion != CompanyManifest.CurrentApiVersion)
+        {
+            var message = OtherVersion().IsMatch(apiVersion)
+                ? $"apiVersion '{apiVersion}' is not supported: this whcctl understands {CompanyManifest.CurrentApiVersion} only; upgrade whcctl to read this manifest"
+                : $"apiVersion '{Shorten(apiVersion)}' is not known: expected {CompanyManifest.CurrentApiVersion}";
+            diagnostics.Add(DiagnosticCatalog.UnsupportedApiVersion.At(tree.ValueSpanOf(versionProperty), message));
+            return false;
+        }
+
+        if (root.Property("kind", StringComparison.Ordinal) is { Value: JValue { Type: JTokenType.String, Value: string kind } } kindProperty
+            && kind != CompanyManifest.Kind)
+        {
+            var hint = string.Equals(kind, CompanyManifest.Kind, StringComparison.OrdinalIgnoreCase) ? $"; did you mean '{CompanyManifest.Kind}'?" : string.Empty;
+            diagnostics.Add(DiagnosticCatalog.UnsupportedKind.At(
+                tree.ValueSpanOf(kindProperty),
+                $"kind '{Shorten(kind)}' is not supported: each document describes one company (kind: {CompanyManifest.Kind}){hint}"));
+            return false;
+        }
+
+        return true;
+    }
+
+    private static HashSet<JProperty> ReportCredentials(YamlDocumentTree tree, List<Diagnostic> diagnostics)
+    {
+        var found = new HashSet<JProperty>(ReferenceEqualityComparer.Instance);
+        foreach (var property in ((JObject)tree.Root).Descendants().OfType<JProperty>())
+        {
+            if (!LooksLikeCredential(property.Name))
+            {
+                continue;
+            }
+
+            found.Add(property);
+            diagnostics.Add(DiagnosticCatalog.CredentialInManifest.At(
+                tree.SpanOf(property),
+                $"field '{Shorten(property.Name)}' looks like a credential; manifests are committed to version control, so they must not hold secrets. "
+                + "Remove it and give whcctl its API credentials in the WHC_CLIENT_ID and WHC_CLIENT_SECRET environment variables"));
+        }
+
+        return found;
+    }
+
+    private static IEnumerable<ValidationError> Flatten(IEnumerable<ValidationError> errors)
+    {
+        var pending = new Stack<ValidationError>(errors.Reverse());
+        while (pending.TryPop(out var error))
+        {
+            if (error is ChildSchemaValidationError child)
+            {
+                foreach (var inner in child.Errors.Values.SelectMany(e => e).Reverse())
+                {
+                    pending.Push(inner);
+                }
+
+                continue;
+            }
+
+            yield return error;
+        }
+    }
+
+    private static Diagnostic? Translate(YamlDocumentTree tree, ValidationError error, HashSet<JProperty> credentials)
+    {
+        var token = error.Token;
+        switch (error.Kind)
+        {
+            case ValidationErrorKind.NoAdditionalPropertiesAllowed:
+                return UnknownField(tree, error, credentials);
+            case ValidationErrorKind.PropertyRequired:
+                return DiagnosticCatalog.RequiredFieldMissing.At(
+                    tree.SpanOf(token),
+                    token is null || token.Parent is null
+                        ? $"required field '{error.Property}' is missing"
+                        : $"required field '{error.Property}' is missing in {DisplayPath(token)}");
+        }
+
+        var field = token is null ? error.Property ?? "value" : DisplayPath(token);
+        var span = tree.ValueSpanOf(token);
+        var schema = token is null ? null : ManifestSchema.Find(YamlDocumentTree.PathSegments(token));
+        return error.Kind switch
+        {
+            ValidationErrorKind.PatternMismatch when token is not null && ManifestValidator.FormatCheckedFields.Contains(SchemaPath(token)) => null,
+            ValidationErrorKind.StringExpected => WrongType(tree, token, span, field, "text"),
+            ValidationErrorKind.IntegerExpected => WrongType(tree, token, span, field, "a whole number"),
+            ValidationErrorKind.NumberExpected => WrongType(tree, token, span, field, "a number"),
+            ValidationErrorKind.BooleanExpected => WrongType(tree, token, span, field, "true or false"),
+            ValidationErrorKind.ObjectExpected => WrongType(tree, token, span, field, "a mapping"),
+            ValidationErrorKind.ArrayExpected => WrongType(tree, token, span, field, "a list"),
+            ValidationErrorKind.NotInEnumeration => DiagnosticCatalog.ValueNotAllowed.At(span,
+                $"{field} '{Shorten(ValueText(token))}' is not allowed; expected one of: {string.Join(", ", schema?.Enumeration.Select(e => e?.ToString()) ?? [])}"),
+            ValidationErrorKind.StringTooShort => DiagnosticCatalog.ValueOutOfRange.At(span,
+                string.Create(CultureInfo.InvariantCulture, $"{field} is too short: at least {schema?.MinLength ?? 1} characters")),
+            ValidationErrorKind.StringTooLong => DiagnosticCatalog.ValueOutOfRange.At(span,
+                string.Create(CultureInfo.InvariantCulture, $"{field} is too long: at most {schema?.MaxLength} characters")),
+            ValidationErrorKind.NumberTooSmall => DiagnosticCatalog.ValueOutOfRange.At(span,
+                string.Create(CultureInfo.InvariantCulture, $"{field} is {ValueText(token)}, below the minimum of {schema?.Minimum}")),
+            ValidationErrorKind.NumberTooBig => DiagnosticCatalog.ValueOutOfRange.At(span,
+                string.Create(CultureInfo.InvariantCulture, $"{field} is {ValueText(token)}, above the maximum of {schema?.Maximum}")),
+            ValidationErrorKind.PatternMismatch => DiagnosticCatalog.SchemaViolation.At(span,
+                $"{field} '{Shorten(ValueText(token))}' does not have the expected format: {schema?.Description}"),
+            _ => DiagnosticCatalog.SchemaViolation.At(span, $"{field} does not match the schema ({error.Kind})"),
+        };
+    }
+
+    private static Diagnostic? UnknownField(YamlDocumentTree tree, ValidationError error, HashSet<JProperty> credentials)
+    {
+        var property = error.Token switch
+        {
+            JProperty p => p,
+            { Parent: JProperty p } => p,
+            JObject obj when error.Property is { } missing => obj.Property(missing, StringComparison.Ordinal),
+            _ => null,
+        };
+        if (property is not null && credentials.Contains(property))
+        {
+            return null;
+        }
+
+        var name = property?.Name ?? error.Property ?? "?";
+        var parent = property?.Parent;
+        var allowed = parent is null
+            ? []
+            : ManifestSchema.Find(YamlDocumentTree.PathSegments(parent))?.ActualProperties.Keys.ToArray() ?? [];
+        var where = parent is null || parent.Parent is null ? "at the top level" : $"in {DisplayPath(parent)}";
+        var hint = EditDistance.Hint(name, allowed);
+        if (hint.Length == 0 && allowed.Length > 0)
+        {
+            hint = $"; allowed here: {string.Join(", ", allowed)}";
+        }
+
+        return DiagnosticCatalog.UnknownField.At(tree.SpanOf((JToken?)property ?? error.Token), $"unknown field '{Shorten(name)}' {where}{hint}");
+    }
+
+    private static Diagnostic WrongType(YamlDocumentTree tree, JToken? token, SourceSpan span, string field, string expected)
+    {
+        var actual = token?.Type switch
+        {
+            null or JTokenType.Null => "nothing",
+            JTokenType.Integer or JTokenType.Float => "a number",
+            JTokenType.Boolean => "true/false",
+            JTokenType.Object => "a mapping",
+            JTokenType.Array => "a list",
+            _ => "text",
+        };
+        var plain = token is null ? null : tree.PlainTextOf(token);
+        var hint = expected == "text" && plain is { Length: > 0 }
+            ? $"; quote it (\"{Shorten(plain)}\") so YAML reads it as text{(plain.StartsWith('0') && plain.Length > 1 ? " and keeps the leading zero" : string.Empty)}"
+            : string.Empty;
+        return DiagnosticCatalog.WrongType.At(span, $"{field} must be {expected}, not {actual}{hint}");
+    }
+
+    /// <summary>spec.sites[0].users[1].extension</summary>
+    internal static string DisplayPath(JToken token)
+    {
+        var builder = new StringBuilder();
+        foreach (var segment in YamlDocumentTree.PathSegments(token))
+        {
+            if (int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                builder.Append('[').Append(segment).Append(']');
+            }
+            else
+            {
+                if (builder.Length > 0)
+                {
+                    builder.Append('.');
+                }
+
+                builder.Append(segment);
+            }
+        }
+
+        return builder.Length == 0 ? "the document" : builder.ToString();
+    }
+
+    /// <summary>spec.sites[].users[].extension: the path with array indexes left out, as in FormatCheckedFields.</summary>
+    private static string SchemaPath(JToken token) => ArrayIndex().Replace(DisplayPath(token), "[]");
+
+    [GeneratedRegex(@"\[[0-9]+\]")]
+    private static partial Regex ArrayIndex();
+
+    [GeneratedRegex("^whc\\.declarative/v[0-9]+")]
+    private static partial Regex OtherVersion();
+
+    private static string ValueText(JToken? token) => token switch
+    {
+        JProperty p => ValueText(p.Value),
+        JValue { Value: IFormattable formattable } => formattable.ToString(null, CultureInfo.InvariantCulture),
+        JValue { Value: { } value } => value.ToString() ?? string.Empty,
+        _ => string.Empty,
+    };
+
+    private static string Shorten(string value) => value.Length <= 64 ? value : $"{value[..61]}...";
+}

@@ -1,0 +1,265 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.Manifests;
+
+namespace Whc.Declarative.Manifests.Validation;
+
+/// <summary>
+/// Finds where a field of a company's manifest was written, by JSON pointer (e.g. <c>/spec/sites/0/users/1/extension</c>);
+/// null when unknown. The loader supplies one backed by the YAML positions.
+/// </summary>
+public delegate SourceSpan? ManifestFieldLocator(CompanyManifest company, string pointer);
+
+/// <summary>
+/// The semantic checks on the manifest model: value formats, uniqueness within a company and across companies, and
+/// references between parts (users drawing numbers from blocks). Pure: works on the model only.
+/// </summary>
+public static class ManifestValidator
+{
+    /// <summary>
+    /// The schema fields (dotted, <c>[]</c> for array items) whose format this class checks; the schema carries the
+    /// same fields with a <c>pattern</c> for editors, and the loader leaves pattern errors on them to this class.
+    /// </summary>
+    public static IReadOnlySet<string> FormatCheckedFields { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "metadata.name",
+        "spec.reseller.cugId",
+        "spec.reseller.billingAccount",
+        "spec.company.domain",
+        "spec.company.admin.email",
+        "spec.company.emergencyContact.email",
+        "spec.numberBlocks[].areaCode",
+        "spec.sites[].address.postcode",
+        "spec.sites[].address.nadKey",
+        "spec.sites[].users[].extension",
+        "spec.sites[].users[].devices[].macAddress",
+    };
+
+    public static ImmutableArray<Diagnostic> Validate(IReadOnlyList<CompanyManifest> companies, ManifestFieldLocator? locator = null)
+    {
+        var run = new ValidationRun(locator ?? ((_, _) => null));
+        run.CheckCompanyKeys(companies);
+        foreach (var company in companies)
+        {
+            run.CheckCompany(company);
+        }
+
+        return [.. run.Diagnostics];
+    }
+
+    private sealed class ValidationRun(ManifestFieldLocator locator)
+    {
+        public List<Diagnostic> Diagnostics { get; } = [];
+
+        public void CheckCompanyKeys(IReadOnlyList<CompanyManifest> companies)
+        {
+            var seen = new Dictionary<string, SourceSpan>(StringComparer.Ordinal);
+            foreach (var company in companies)
+            {
+                var span = At(company, "/metadata/name", company.Span);
+                if (seen.TryGetValue(company.Key, out var first))
+                {
+                    Diagnostics.Add(DiagnosticCatalog.DuplicateCompanyKey.At(
+                        span,
+                        $"company key '{company.Key}' is defined twice (also at {AlsoAt(first, span)}); metadata.name must be unique across all manifests"));
+                }
+                else
+                {
+                    seen.Add(company.Key, span);
+                }
+            }
+        }
+
+        public void CheckCompany(CompanyManifest c)
+        {
+            Format(c, "/metadata/name", c.Key, ManifestFormats.CompanyKey(), DiagnosticCatalog.InvalidCompanyKey, c.Span,
+                "metadata.name '{0}' is not a valid company key: use lowercase letters, digits and dashes (e.g. fun-network)");
+            Format(c, "/spec/reseller/cugId", c.Reseller.CugId, ManifestFormats.CugId(), DiagnosticCatalog.InvalidCugId, c.Span,
+                "CUG id '{0}' is not valid: expected CUG followed by 10 digits (e.g. CUG5019851064)");
+            Format(c, "/spec/reseller/billingAccount", c.Reseller.BillingAccount, ManifestFormats.BillingAccount(), DiagnosticCatalog.InvalidBillingAccount, c.Span,
+                "billing account '{0}' is not valid: expected GB followed by 8 digits (e.g. GB12345678)");
+            Format(c, "/spec/company/domain", c.Company.Domain, ManifestFormats.Domain(), DiagnosticCatalog.InvalidDomain, c.Span,
+                "domain '{0}' is not a valid DNS domain (e.g. thefunnetwork.com)");
+            if (c.Company.Admin is { } admin)
+            {
+                Format(c, "/spec/company/admin/email", admin.Email, ManifestFormats.Email(), DiagnosticCatalog.InvalidEmail, c.Span,
+                    "e-mail address '{0}' is not valid");
+            }
+
+            if (c.Company.EmergencyContact is { } emergency)
+            {
+                Format(c, "/spec/company/emergencyContact/email", emergency.Email, ManifestFormats.Email(), DiagnosticCatalog.InvalidEmail, c.Span,
+                    "e-mail address '{0}' is not valid");
+            }
+
+            CheckNumberBlocks(c);
+            CheckSites(c);
+            CheckUsers(c);
+        }
+
+        private void CheckNumberBlocks(CompanyManifest c)
+        {
+            var names = new Uniqueness(this, c, DiagnosticCatalog.DuplicateNumberBlock, "number block name", StringComparer.Ordinal);
+            for (var i = 0; i < c.NumberBlocks.Length; i++)
+            {
+                var block = c.NumberBlocks[i];
+                var pointer = Pointer("/spec/numberBlocks", i);
+                names.Add(block.Name, $"{pointer}/name", block.Span);
+                Format(c, $"{pointer}/areaCode", block.AreaCode, ManifestFormats.AreaCode(), DiagnosticCatalog.InvalidAreaCode, block.Span,
+                    "area code '{0}' is not a UK geographic area code: expected an 01 or 02 code such as 0121, 020 or 01632");
+            }
+
+            var drawing = c.AllUsers()
+                .Where(pair => pair.User.Number is not null)
+                .GroupBy(pair => pair.User.Number?.From ?? string.Empty, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+            for (var i = 0; i < c.NumberBlocks.Length; i++)
+            {
+                var block = c.NumberBlocks[i];
+                if (drawing.TryGetValue(block.Name, out var users) && users > block.Quantity)
+                {
+                    Diagnostics.Add(DiagnosticCatalog.NumberBlockOversubscribed.At(
+                        At(c, $"{Pointer("/spec/numberBlocks", i)}/quantity", block.Span),
+                        string.Create(CultureInfo.InvariantCulture, $"number block '{block.Name}' holds {block.Quantity} number{(block.Quantity == 1 ? string.Empty : "s")} but {users} users draw on it; raise its quantity or move users to another block")));
+                }
+            }
+        }
+
+        private void CheckSites(CompanyManifest c)
+        {
+            var names = new Uniqueness(this, c, DiagnosticCatalog.DuplicateSiteName, "site name", StringComparer.OrdinalIgnoreCase);
+            var codes = new Uniqueness(this, c, DiagnosticCatalog.DuplicateLocationCode, "location code", StringComparer.OrdinalIgnoreCase);
+            for (var i = 0; i < c.Sites.Length; i++)
+            {
+                var site = c.Sites[i];
+                var pointer = Pointer("/spec/sites", i);
+                names.Add(site.Name, $"{pointer}/name", site.Span);
+                codes.Add(site.LocationCode, $"{pointer}/locationCode", site.Span);
+                CheckAddress(c, site, $"{pointer}/address");
+            }
+        }
+
+        private void CheckAddress(CompanyManifest c, SiteSpec site, string pointer)
+        {
+            var address = site.Address;
+            var span = At(c, pointer, site.Span);
+            var hasPostcode = !string.IsNullOrEmpty(address.Postcode);
+            if (address.HasNadKey && hasPostcode)
+            {
+                Diagnostics.Add(DiagnosticCatalog.AddressAmbiguous.At(span,
+                    $"the address of site '{site.Name}' has both a postcode and a NAD key; give one: nadKey, or postcode with premises"));
+            }
+            else if (!address.HasNadKey && !hasPostcode)
+            {
+                Diagnostics.Add(DiagnosticCatalog.AddressIncomplete.At(span,
+                    $"the address of site '{site.Name}' needs a postcode (with premises) or a nadKey"));
+            }
+
+            if (address.NadKey is { Length: > 0 } nadKey)
+            {
+                Format(c, $"{pointer}/nadKey", nadKey, ManifestFormats.NadKey(), DiagnosticCatalog.InvalidNadKey, site.Span,
+                    "NAD key '{0}' is not valid: expected an upper-case letter and 5 to 19 letters or digits (e.g. X05000455530)");
+            }
+
+            if (address.Postcode is { Length: > 0 } postcode)
+            {
+                Format(c, $"{pointer}/postcode", postcode, ManifestFormats.Postcode(), DiagnosticCatalog.InvalidPostcode, site.Span,
+                    "postcode '{0}' is not a UK postcode (e.g. IP5 3RE)");
+                if (!address.HasNadKey && string.IsNullOrWhiteSpace(address.Premises))
+                {
+                    Diagnostics.Add(DiagnosticCatalog.AddressWithoutPremises.At(span,
+                        $"the address of site '{site.Name}' has a postcode but no premises; whcctl can pick the address only when BT lists exactly one at that postcode"));
+                }
+            }
+        }
+
+        private void CheckUsers(CompanyManifest c)
+        {
+            var usernames = new Uniqueness(this, c, DiagnosticCatalog.DuplicateUsername, "username", StringComparer.OrdinalIgnoreCase);
+            var extensions = new Uniqueness(this, c, DiagnosticCatalog.DuplicateExtension, "extension", StringComparer.Ordinal);
+            var macs = new Uniqueness(this, c, DiagnosticCatalog.DuplicateMacAddress, "MAC address", StringComparer.Ordinal);
+            var blockNames = c.NumberBlocks.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
+            for (var s = 0; s < c.Sites.Length; s++)
+            {
+                var site = c.Sites[s];
+                for (var u = 0; u < site.Users.Length; u++)
+                {
+                    var user = site.Users[u];
+                    var pointer = $"{Pointer("/spec/sites", s)}{Pointer("/users", u)}";
+                    usernames.Add(user.Username, $"{pointer}/username", user.Span);
+                    extensions.Add(user.Extension, $"{pointer}/extension", user.Span);
+                    Format(c, $"{pointer}/extension", user.Extension, ManifestFormats.Extension(), DiagnosticCatalog.InvalidExtension, user.Span,
+                        "extension '{0}' is not valid: expected 2 to 6 digits");
+                    if (user.Number is { } number && !blockNames.Contains(number.From))
+                    {
+                        var hint = blockNames.Count == 0
+                            ? "; this company defines no number blocks"
+                            : EditDistance.Hint(number.From, blockNames);
+                        Diagnostics.Add(DiagnosticCatalog.UndefinedNumberBlock.At(
+                            At(c, $"{pointer}/number/from", user.Span),
+                            $"user '{user.Username}' draws a number from '{number.From}', which is not a number block of this company{hint}"));
+                    }
+
+                    for (var d = 0; d < user.Devices.Length; d++)
+                    {
+                        var device = user.Devices[d];
+                        var devicePointer = $"{pointer}{Pointer("/devices", d)}/macAddress";
+                        if (Format(c, devicePointer, device.MacAddress, ManifestFormats.MacAddress(), DiagnosticCatalog.InvalidMacAddress, user.Span,
+                            "MAC address '{0}' is not valid: expected 12 hex digits, e.g. 00:11:22:AA:BB:CC"))
+                        {
+                            macs.Add(device.MacAddress, devicePointer, user.Span);
+                        }
+                    }
+                }
+            }
+        }
+
+        private bool Format(CompanyManifest company, string pointer, string value, Regex format, DiagnosticDescriptor descriptor, SourceSpan fallback, string messageFormat)
+        {
+            if (format.IsMatch(value))
+            {
+                return true;
+            }
+
+            Diagnostics.Add(descriptor.At(At(company, pointer, fallback), string.Format(CultureInfo.InvariantCulture, messageFormat, Shorten(value))));
+            return false;
+        }
+
+        public SourceSpan At(CompanyManifest company, string pointer, SourceSpan fallback) => locator(company, pointer) ?? fallback;
+
+        private static string Pointer(string array, int index) => string.Create(CultureInfo.InvariantCulture, $"{array}/{index}");
+
+        private static string Shorten(string value) => value.Length <= 64 ? value : $"{value[..61]}...";
+
+        public static string AlsoAt(SourceSpan first, SourceSpan current) =>
+            first.File != current.File || !first.HasPosition ? first.ToString()
+            : first.Line == current.Line ? string.Create(CultureInfo.InvariantCulture, $"line {first.Line}, column {first.Column}")
+            : string.Create(CultureInfo.InvariantCulture, $"line {first.Line}");
+    }
+
+    /// <summary>Reports the second and later uses of a value that must be unique within a company.</summary>
+    private sealed class Uniqueness(ValidationRun run, CompanyManifest company, DiagnosticDescriptor descriptor, string what, StringComparer comparer)
+    {
+        private readonly Dictionary<string, SourceSpan> seen = new(comparer);
+
+        public void Add(string value, string pointer, SourceSpan fallback)
+        {
+            if (value.Length == 0)
+            {
+                return;
+            }
+
+            var span = run.At(company, pointer, fallback);
+            if (seen.TryGetValue(value, out var first))
+            {
+                run.Diagnostics.Add(descriptor.At(span, $"{what} {value} is used twice (also at {ValidationRun.AlsoAt(first, span)})"));
+            }
+            else
+            {
+                seen.Add(value, span);
+            }
+        }
+    }
+}

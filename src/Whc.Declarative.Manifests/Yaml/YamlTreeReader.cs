@@ -1,0 +1,340 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Newtonsoft.Json.Linq;
+using Whc.Declarative.Core.Diagnostics;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Whc.Declarative.Manifests.Yaml;
+
+/// <summary>
+/// Reads YAML text into one <see cref="YamlDocumentTree"/> per document, from the parser's event stream so that nothing
+/// is expanded behind our back: aliases are refused (no alias bombs), duplicate keys and tab indentation are reported,
+/// nesting is capped. Scalars are typed as in YAML 1.2's core schema (plain true/false, integers, floats, null).
+/// </summary>
+internal static partial class YamlTreeReader
+{
+    /// <summary>The deepest nesting accepted; a real manifest needs fewer than ten levels.</summary>
+    public const int MaxDepth = 64;
+
+    private const string StringTag = "tag:yaml.org,2002:str";
+
+    public static IReadOnlyList<YamlDocumentTree> Read(string file, string text, List<Diagnostic> diagnostics)
+    {
+        if (ReportTabIndentation(file, text, diagnostics))
+        {
+            return [];
+        }
+
+        var documents = new List<YamlDocumentTree>();
+        var builder = new DocumentBuilder(file, diagnostics);
+        var parser = new Parser(new StringReader(text));
+        var lastGood = new SourceSpan(file, 1, 1);
+        try
+        {
+            while (parser.MoveNext())
+            {
+                if (parser.Current is not { } current)
+                {
+                    continue;
+                }
+
+                lastGood = SpanOf(file, current.End);
+                if (builder.Accept(current) is { } document)
+                {
+                    documents.Add(document);
+                }
+            }
+        }
+        catch (YamlException exception)
+        {
+            diagnostics.Add(DiagnosticCatalog.YamlSyntax.At(SpanOf(file, exception.Start), DescribeSyntaxError(exception)));
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException or FormatException or OverflowException)
+        {
+            // YamlDotNet's scanner fails this way on some malformed input (e.g. an unclosed flow sequence); it has no position.
+            diagnostics.Add(DiagnosticCatalog.YamlSyntax.At(
+                lastGood,
+                "the YAML cannot be parsed after this point; look for an unclosed [ or {, a missing quote or a misplaced ':'"));
+        }
+
+        return documents;
+    }
+
+    private static bool ReportTabIndentation(string file, string text, List<Diagnostic> diagnostics)
+    {
+        var found = 0;
+        var lineNumber = 0;
+        foreach (var line in text.AsSpan().EnumerateLines())
+        {
+            lineNumber++;
+            var indentation = line.Length - line.TrimStart(" \t").Length;
+            var tab = line[..indentation].IndexOf('\t');
+            if (tab < 0)
+            {
+                continue;
+            }
+
+            diagnostics.Add(DiagnosticCatalog.TabIndentation.At(
+                new SourceSpan(file, lineNumber, tab + 1),
+                "a tab is used for indentation; YAML allows only spaces there"));
+            if (++found == 10)
+            {
+                break;
+            }
+        }
+
+        return found > 0;
+    }
+
+    private static string DescribeSyntaxError(YamlException exception)
+    {
+        // YamlDotNet prefixes messages with "(Line: 3, Col: 5, Idx: ..) - (...): "; the position is in our span already.
+        var message = PositionPrefix().Replace(exception.Message, string.Empty).Trim();
+        return message.Length == 0 ? "the YAML cannot be parsed" : $"the YAML cannot be parsed: {message}";
+    }
+
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\):\s*")]
+    private static partial Regex PositionPrefix();
+
+    [GeneratedRegex("^[-+]?[0-9]+$")]
+    private static partial Regex IntegerPattern();
+
+    [GeneratedRegex(@"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")]
+    private static partial Regex FloatPattern();
+
+    internal static SourceSpan SpanOf(string file, Mark mark) =>
+        new(file, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
+
+    private static JValue ConvertScalar(Scalar scalar, out bool typedPlain)
+    {
+        typedPlain = false;
+        if (scalar.Style != ScalarStyle.Plain || (scalar.Tag.IsGlobal && scalar.Tag.Value == StringTag))
+        {
+            return new JValue(scalar.Value);
+        }
+
+        var value = scalar.Value;
+        switch (value)
+        {
+            case "" or "~" or "null" or "Null" or "NULL":
+                typedPlain = true;
+                return JValue.CreateNull();
+            case "true" or "True" or "TRUE":
+                typedPlain = true;
+                return new JValue(true);
+            case "false" or "False" or "FALSE":
+                typedPlain = true;
+                return new JValue(false);
+        }
+
+        if (IntegerPattern().IsMatch(value) && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+        {
+            typedPlain = true;
+            return new JValue(integer);
+        }
+
+        if (FloatPattern().IsMatch(value) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+        {
+            typedPlain = true;
+            return new JValue(number);
+        }
+
+        return new JValue(value);
+    }
+
+    /// <summary>Turns the event stream of one file into trees; keeps its own explicit stack (no recursion).</summary>
+    private sealed class DocumentBuilder(string file, List<Diagnostic> diagnostics)
+    {
+        private readonly Stack<Frame> stack = new();
+        private Dictionary<JToken, SourceSpan> positions = new(ReferenceEqualityComparer.Instance);
+        private Dictionary<JToken, string> plainText = new(ReferenceEqualityComparer.Instance);
+        private JToken? root;
+        private SourceSpan documentStart = SourceSpan.FileOnly(file);
+        private bool failed;
+        private int skipping;
+
+        public YamlDocumentTree? Accept(ParsingEvent parsingEvent)
+        {
+            if (skipping > 0)
+            {
+                Skip(parsingEvent);
+                return null;
+            }
+
+            switch (parsingEvent)
+            {
+                case DocumentStart start:
+                    stack.Clear();
+                    positions = new(ReferenceEqualityComparer.Instance);
+                    plainText = new(ReferenceEqualityComparer.Instance);
+                    root = null;
+                    failed = false;
+                    documentStart = SpanOf(file, start.Start);
+                    return null;
+                case DocumentEnd:
+                    return Finish();
+                case Scalar scalar:
+                    OnScalar(scalar);
+                    return null;
+                case AnchorAlias alias:
+                    Fail(DiagnosticCatalog.AliasNotAllowed.At(
+                        SpanOf(file, alias.Start),
+                        $"YAML aliases (*{alias.Value}) are not supported in manifests; write the value out in full"));
+                    Attach(JValue.CreateNull(), SpanOf(file, alias.Start));
+                    return null;
+                case MappingStart mapping:
+                    OnContainerStart(new JObject(), mapping.Start, isMapping: true);
+                    return null;
+                case SequenceStart sequence:
+                    OnContainerStart(new JArray(), sequence.Start, isMapping: false);
+                    return null;
+                case MappingEnd or SequenceEnd:
+                    stack.Pop();
+                    return null;
+                default:
+                    return null;
+            }
+        }
+
+        private void Skip(ParsingEvent parsingEvent)
+        {
+            switch (parsingEvent)
+            {
+                case MappingStart or SequenceStart:
+                    skipping++;
+                    break;
+                case MappingEnd or SequenceEnd:
+                    skipping--;
+                    break;
+            }
+        }
+
+        private void Fail(Diagnostic diagnostic)
+        {
+            failed = true;
+            diagnostics.Add(diagnostic);
+        }
+
+        private YamlDocumentTree? Finish()
+        {
+            if (root is null || failed)
+            {
+                return null;
+            }
+
+            if (root is not JObject)
+            {
+                diagnostics.Add(DiagnosticCatalog.DocumentNotMapping.At(
+                    positions.TryGetValue(root, out var where) ? where : documentStart,
+                    "a manifest document must be a mapping (apiVersion:, kind:, metadata:, spec:)"));
+                return null;
+            }
+
+            return new YamlDocumentTree(file, root, documentStart, positions, plainText);
+        }
+
+        private void OnScalar(Scalar scalar)
+        {
+            var span = SpanOf(file, scalar.Start);
+            if (stack.TryPeek(out var frame) && frame.IsMapping && frame.Key is null)
+            {
+                OnKey(frame, scalar.Value, span);
+                return;
+            }
+
+            var value = ConvertScalar(scalar, out var typedPlain);
+            if (typedPlain)
+            {
+                plainText[value] = scalar.Value;
+            }
+
+            Attach(value, span);
+        }
+
+        private void OnKey(Frame frame, string key, SourceSpan span)
+        {
+            frame.Key = key;
+            frame.KeySpan = span;
+            frame.DropValue = false;
+            if (frame.Keys.TryGetValue(key, out var first))
+            {
+                frame.DropValue = true;
+                Fail(DiagnosticCatalog.DuplicateKey.At(
+                    span,
+                    string.Create(CultureInfo.InvariantCulture, $"key '{key}' appears twice in this mapping (first at line {first.Line})")));
+            }
+            else
+            {
+                frame.Keys.Add(key, span);
+            }
+        }
+
+        private void OnContainerStart(JContainer container, Mark start, bool isMapping)
+        {
+            var span = SpanOf(file, start);
+            if (stack.TryPeek(out var frame) && frame.IsMapping && frame.Key is null)
+            {
+                Fail(DiagnosticCatalog.UnsupportedYamlFeature.At(span, "a mapping key must be a plain value, not a mapping or a list"));
+                frame.Key = string.Empty;
+                frame.DropValue = true;
+                skipping = 1;
+                return;
+            }
+
+            if (stack.Count >= MaxDepth)
+            {
+                Fail(DiagnosticCatalog.NestingTooDeep.At(
+                    span,
+                    string.Create(CultureInfo.InvariantCulture, $"the document is nested more than {MaxDepth} levels deep; a manifest needs far fewer")));
+                skipping = 1;
+                Attach(JValue.CreateNull(), span);
+                return;
+            }
+
+            Attach(container, span);
+            stack.Push(new Frame(container, isMapping));
+        }
+
+        private void Attach(JToken value, SourceSpan span)
+        {
+            positions[value] = span;
+            if (!stack.TryPeek(out var frame))
+            {
+                root ??= value;
+                return;
+            }
+
+            if (frame.Container is JArray array)
+            {
+                array.Add(value);
+                return;
+            }
+
+            var key = frame.Key ?? string.Empty;
+            if (!frame.DropValue)
+            {
+                var property = new JProperty(key, value);
+                positions[property] = frame.KeySpan;
+                ((JObject)frame.Container).Add(property);
+            }
+
+            frame.Key = null;
+        }
+    }
+
+    private sealed class Frame(JContainer container, bool isMapping)
+    {
+        public JContainer Container { get; } = container;
+
+        public bool IsMapping { get; } = isMapping;
+
+        public Dictionary<string, SourceSpan> Keys { get; } = new(StringComparer.Ordinal);
+
+        public string? Key { get; set; }
+
+        public SourceSpan KeySpan { get; set; } = SourceSpan.None;
+
+        public bool DropValue { get; set; }
+    }
+}
