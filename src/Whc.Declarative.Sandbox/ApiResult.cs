@@ -1,0 +1,31 @@
+using System.Text.Json.Nodes;
+
+namespace Whc.Declarative.Sandbox;
+
+/// <summary>What an emulated operation answers: a status and a JSON body, written by the HTTP pipeline.</summary>
+internal sealed record ApiResult(int Status, JsonNode? Body, bool Committed = false, int RetryAfterSeconds = 0)
+{
+    public bool IsSuccess => Status is >= 200 and < 300;
+
+    public static ApiResult Ok(JsonNode body) => new(200, body);
+
+    public static ApiResult Created(JsonNode body) => new(201, body, Committed: true);
+
+    /// <summary>BT's gateway error envelope: <c>{"code":"n","message":"..."}</c>, plus <c>errors</c> for schema failures.</summary>
+    public static ApiResult Error(int status, string code, string message, IEnumerable<string>? errors = null)
+    {
+        var body = new JsonObject { ["code"] = code, ["message"] = message };
+        if (errors is not null)
+        {
+            body["errors"] = new JsonArray(errors.Select(e => (JsonNode?)JsonValue.Create(e)).ToArray());
+        }
+
+        return new ApiResult(status, body);
+    }
+
+    public static ApiResult NotFound(string message = "No data found") => Error(404, "404", message);
+
+    public static ApiResult SchemaInvalid(string message, IEnumerable<string>? errors = null) => Error(400, "29", message, errors ?? [message]);
+
+    public static ApiResult MissingQuery(string name) => Error(400, "27", $"Missing query parameter: {name}");
+}

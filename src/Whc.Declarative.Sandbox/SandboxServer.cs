@@ -1,0 +1,417 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Whc.Declarative.Sandbox;
+
+/// <summary>
+/// The WHC sandbox: BT's WHC API (docs/whc-api.md) emulated on Kestrel at 127.0.0.1, with fault injection and an
+/// admin API under <c>/_sandbox/</c>. Start it with <see cref="StartAsync"/>; dispose it to stop.
+/// </summary>
+public sealed partial class SandboxServer : IAsyncDisposable
+{
+    public const string TrackingHeader = "APIGW-Tracking-Header";
+
+    private static readonly JsonSerializerOptions AdminJson = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
+    private readonly WebApplication _app;
+    private readonly SandboxStore? _store;
+    private readonly WhcEmulator _emulator;
+    private readonly FaultInjector _faults;
+    private readonly TokenStore _tokens = new();
+    private readonly RequestLog _log;
+    private readonly Dictionary<string, string> _secrets;
+
+    private SandboxServer(WebApplication app, SandboxOptions options, SandboxClock clock, SandboxStore? store)
+    {
+        _app = app;
+        Options = options;
+        Clock = clock;
+        _store = store;
+        _emulator = new WhcEmulator(clock, options.OrderTimings, options.MaxUsersPerOrder, store);
+        _faults = new FaultInjector(clock, options.Seed, options.Faults);
+        _log = new RequestLog(options.RequestLogCapacity);
+        _secrets = options.Clients.GroupBy(c => c.ClientId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().ClientSecret, StringComparer.Ordinal);
+        BaseUri = new Uri("http://127.0.0.1/");
+    }
+
+    /// <summary>Where the sandbox listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+    public Uri BaseUri { get; private set; }
+
+    public SandboxOptions Options { get; }
+
+    /// <summary>The sandbox clock (also moved by <c>POST /_sandbox/clock</c>).</summary>
+    public SandboxClock Clock { get; }
+
+    /// <summary>Accepted client ids (secrets are not exposed here).</summary>
+    public IReadOnlyCollection<string> ClientIds => _secrets.Keys;
+
+    public FaultConfig Faults => _faults.Current;
+
+    /// <summary>Starts the sandbox; throws <see cref="SandboxDataDirectoryLockedException"/> when the data directory is in use.</summary>
+    public static async Task<SandboxServer> StartAsync(SandboxOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = FaultInjector.Validate(options.Faults);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid sandbox fault configuration: " + string.Join("; ", problems), nameof(options));
+        }
+
+        var store = options.DataDirectory is null ? null : new SandboxStore(options.DataDirectory);
+        try
+        {
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
+            builder.Logging.ClearProviders();
+            builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
+            builder.WebHost.UseKestrel(k =>
+            {
+                k.Listen(IPAddress.Loopback, options.Port);
+                k.AddServerHeader = false;
+            });
+            var app = builder.Build();
+            var server = new SandboxServer(app, options, new SandboxClock(options.Clock), store);
+            server.MapRoutes();
+            await app.StartAsync(cancellationToken);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+                ?? throw new InvalidOperationException("Kestrel reported no address");
+            server.BaseUri = new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/') + "/");
+            if (options.Logger is { } logger && logger.IsEnabled(LogLevel.Information))
+            {
+                logger.LogInformation("WHC sandbox listening on {BaseUri}", server.BaseUri);
+            }
+            return server;
+        }
+        catch
+        {
+            store?.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Replaces the fault configuration, as <c>POST /_sandbox/faults</c> does.</summary>
+    public void ReplaceFaults(FaultConfig faults)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        var problems = FaultInjector.Validate(faults);
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("Invalid sandbox fault configuration: " + string.Join("; ", problems), nameof(faults));
+        }
+
+        _faults.Replace(faults);
+        if (faults.RevokeTokens)
+        {
+            _tokens.RevokeAll();
+        }
+    }
+
+    /// <summary>The recent API calls (oldest first), as <c>GET /_sandbox/requests</c> returns them.</summary>
+    public IReadOnlyList<RequestLogEntry> Requests => _log.Snapshot();
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _app.StopAsync(CancellationToken.None);
+        }
+        finally
+        {
+            await _app.DisposeAsync();
+            _store?.Dispose();
+        }
+    }
+
+    private void MapRoutes()
+    {
+        _app.UseRouting();
+        _app.Use(async (context, next) =>
+        {
+            var endpoint = context.GetEndpoint();
+            if (endpoint?.Metadata.GetMetadata<SandboxEndpoint>() is not null)
+            {
+                await next(context);
+                return;
+            }
+
+            var start = Stopwatch.GetTimestamp();
+            var result = endpoint is null
+                ? ApiResult.Error(404, "60", "Resource not found")
+                : ApiResult.Error(405, "61", "Method not allowed");
+            await WriteAsync(context, result);
+            Log(context, null, result.Status, null, null, start);
+        });
+
+        const string Reseller = "/bt-wholesale/v1/whc/resourceInventory/resellers/{cugId}";
+        Api(["GET", "POST"], "/oauth/accesstoken", SandboxRoutes.Token, _ => throw new UnreachableException());
+        Api(["GET"], Reseller + "/company", SandboxRoutes.ReadCompany, r => _emulator.ReadCompany(r.Cug, r.Query("companyName")));
+        Api(["GET"], Reseller + "/domain", SandboxRoutes.VerifyDomain, r => _emulator.VerifyDomain(r.Cug, r.Query("companyDomain")));
+        Api(["GET"], Reseller + "/site", SandboxRoutes.VerifySite, r => _emulator.VerifySite(r.Cug, r.Query("siteName"), r.Query("companyServiceId")));
+        Api(["GET"], Reseller + "/user", SandboxRoutes.VerifyUser, r => _emulator.VerifyUser(r.Cug, r.Query("username")));
+        Api(["GET"], Reseller + "/extension", SandboxRoutes.VerifyExtension, r => _emulator.VerifyExtension(r.Cug, r.Query("extension"), r.Query("companyServiceId")));
+        Api(["POST"], "/bt-wholesale/v1/whc/productOfferingQualification", SandboxRoutes.Qualify, r => _emulator.Qualify(r.Body));
+        Api(["POST"], "/v1/resourceManagement/directoryNumbers/ringFence", SandboxRoutes.RingFence, r => _emulator.RingFence(r.Body));
+        Api(["GET"], "/common/geographicAddressManagement/v1/geographicAddress", SandboxRoutes.SearchAddress, r => _emulator.SearchAddress(r.Query("postcode")));
+        Api(["POST"], "/common/geographicAddressManagement/v1/geographicAddress", SandboxRoutes.CreateAddress, r => _emulator.CreateAddress(r.Body));
+        Api(["POST"], "/bt-wholesale/v1/whc/productOrder", SandboxRoutes.CreateOrder, r => _emulator.CreateOrder(r.Body));
+        Api(["GET"], "/bt-wholesale/v1/whc/productOrder", SandboxRoutes.ListOrders, r => _emulator.ListOrders(r.Query("externalId")));
+        Api(["POST"], "/bt-wholesale/v1/order/submit-product-order", SandboxRoutes.SubmitOrder, r => _emulator.SubmitOrder(r.Body));
+        Api(["GET"], "/bt-wholesale/v1/whc/productOrder/{orderId}", SandboxRoutes.ReadOrder, r => _emulator.ReadOrder(r.RouteValue("orderId")));
+        MapAdmin();
+    }
+
+    private void Api(string[] methods, string pattern, string route, Func<ApiRequest, ApiResult> handler) =>
+        _app.MapMethods(pattern, methods, (HttpContext context) => HandleAsync(context, route, handler))
+            .WithMetadata(new SandboxEndpoint(route));
+
+    private async Task HandleAsync(HttpContext context, string route, Func<ApiRequest, ApiResult> handler)
+    {
+        var start = Stopwatch.GetTimestamp();
+        string? tracking = context.Request.Headers[TrackingHeader];
+        string? clientId = null;
+        string? fault = null;
+        ApiResult result;
+        var abort = false;
+        try
+        {
+            (result, clientId, fault, abort) = await ProcessAsync(context, route, tracking, handler);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Options.Logger?.LogError(e, "Sandbox route {Route} failed", route);
+            result = ApiResult.Error(500, "01", "Internal Server Error");
+        }
+
+        if (abort)
+        {
+            context.Abort();
+            Log(context, route, 0, tracking, clientId, start, fault);
+            return;
+        }
+
+        await WriteAsync(context, result);
+        Log(context, route, result.Status, tracking, clientId, start, fault);
+    }
+
+    private async Task<(ApiResult Result, string? ClientId, string? Fault, bool Abort)> ProcessAsync(
+        HttpContext context, string route, string? tracking, Func<ApiRequest, ApiResult> handler)
+    {
+        var isToken = route == SandboxRoutes.Token;
+        if (tracking is null && !isToken)
+        {
+            return (ApiResult.Error(400, "25", $"Missing header: {TrackingHeader}"), null, null, false);
+        }
+
+        if (tracking is not null)
+        {
+            if (!IsValidTrackingId(tracking))
+            {
+                return (ApiResult.Error(400, "26", $"Invalid header: {TrackingHeader}"), null, null, false);
+            }
+
+            if (TrackingScenario(tracking) is { } scenario)
+            {
+                return (scenario, null, "tracking:" + tracking, false);
+            }
+        }
+
+        var (authError, clientId) = isToken ? CheckBasic(context) : CheckBearer(context);
+        if (authError is not null)
+        {
+            return (authError, clientId, null, false);
+        }
+
+        var latency = _faults.Latency();
+        if (latency > TimeSpan.Zero)
+        {
+            await Task.Delay(latency, context.RequestAborted);
+        }
+
+        var decision = _faults.Decide(route, clientId ?? "anonymous");
+        var before = decision.Fault switch
+        {
+            ScriptedFaultKinds.InternalError => ApiResult.Error(500, "01", "Internal Server Error"),
+            ScriptedFaultKinds.Unavailable => ApiResult.Error(503, "05", "Service Unavailable"),
+            ScriptedFaultKinds.GatewayTimeout => ApiResult.Error(504, "69", "Downstream timeout"),
+            ScriptedFaultKinds.TokenExpired => ApiResult.Error(401, "42", "Access token expired"),
+            ScriptedFaultKinds.TooManyRequests => ApiResult.Error(429, "80", "Too many requests"),
+            _ => null,
+        };
+        if (decision.Fault == ScriptedFaultKinds.Abort)
+        {
+            return (ApiResult.Error(0, "0", "aborted"), clientId, decision.Fault, true);
+        }
+
+        if (before is not null)
+        {
+            return (before with { RetryAfterSeconds = decision.RetryAfterSeconds }, clientId, decision.Fault, false);
+        }
+
+        ApiResult result;
+        if (isToken)
+        {
+            result = IssueToken(clientId ?? "");
+        }
+        else
+        {
+            JsonNode? json = null;
+            if (HttpMethods.IsPost(context.Request.Method))
+            {
+                try
+                {
+                    json = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+                }
+                catch (JsonException e)
+                {
+                    return (ApiResult.SchemaInvalid("Schema validation failed", [$"request body is not valid JSON: {e.Message}"]), clientId, null, false);
+                }
+            }
+
+            result = handler(new ApiRequest(context, json));
+        }
+
+        if (decision.AfterCommit && result.IsSuccess)
+        {
+            return decision.Fault == ScriptedFaultKinds.AbortAfterCommit
+                ? (result, clientId, decision.Fault, true)
+                : (ApiResult.Error(504, "69", "Downstream timeout"), clientId, decision.Fault, false);
+        }
+
+        return (result, clientId, decision.Fault, false);
+    }
+
+    private ApiResult IssueToken(string clientId)
+    {
+        var lifetime = _faults.TokenLifetime ?? TimeSpan.FromSeconds(SandboxOptions.DefaultTokenLifetimeSeconds);
+        var token = _tokens.Issue(clientId, Clock.GetUtcNow(), lifetime);
+        return ApiResult.Ok(new JsonObject
+        {
+            ["accessToken"] = token,
+            ["tokenType"] = "BearerToken",
+            ["expiresIn"] = SandboxOptions.DefaultTokenLifetimeSeconds,
+        });
+    }
+
+    private (ApiResult? Error, string? ClientId) CheckBasic(HttpContext context)
+    {
+        var grantType = context.Request.Query["grant_type"].ToString();
+        if (grantType != "client_credentials")
+        {
+            return (ApiResult.Error(400, grantType.Length == 0 ? "27" : "28", "Invalid query parameter: grant_type must be client_credentials"), null);
+        }
+
+        string? header = context.Request.Headers.Authorization;
+        if (header is null || !header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return (ApiResult.Error(401, "40", "Missing credentials"), null);
+        }
+
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(header["Basic ".Length..].Trim()));
+        }
+        catch (FormatException)
+        {
+            return (ApiResult.Error(401, "41", "Invalid credentials"), null);
+        }
+
+        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        var id = colon < 0 ? decoded : decoded[..colon];
+        var secret = colon < 0 ? "" : decoded[(colon + 1)..];
+        return _secrets.TryGetValue(id, out var expected) && CryptographicEquals(expected, secret)
+            ? (null, id)
+            : (ApiResult.Error(401, "41", "Invalid credentials"), null);
+    }
+
+    private (ApiResult? Error, string? ClientId) CheckBearer(HttpContext context)
+    {
+        string? header = context.Request.Headers.Authorization;
+        if (header is null || !header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || header.Length <= "Bearer ".Length)
+        {
+            return (ApiResult.Error(401, "40", "Missing credentials"), null);
+        }
+
+        var check = _tokens.Check(header["Bearer ".Length..].Trim(), Clock.GetUtcNow());
+        return check.Status switch
+        {
+            TokenStatus.Valid => (null, check.ClientId),
+            TokenStatus.Expired => (ApiResult.Error(401, "42", "Access token expired"), check.ClientId),
+            _ => (ApiResult.Error(401, "41", "Invalid access token"), null),
+        };
+    }
+
+    private static bool CryptographicEquals(string expected, string actual) =>
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(actual));
+
+    /// <summary>BT's sandboxes fake errors for these tracking ids.</summary>
+    private static ApiResult? TrackingScenario(string tracking) => tracking switch
+    {
+        "E00101" => ApiResult.Error(500, "01", "Internal Server Error"),
+        "E00501" => ApiResult.Error(503, "05", "Service Unavailable"),
+        "E02901" => ApiResult.Error(400, "29", "Schema validation failed", ["simulated by tracking id E02901"]),
+        "E06001" => ApiResult.Error(404, "60", "Resource not found"),
+        _ => null,
+    };
+
+    private static bool IsValidTrackingId(string value) =>
+        value.Length is >= 1 and <= 255 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '~' or ':' or '@' or '-');
+
+    private static async Task WriteAsync(HttpContext context, ApiResult result)
+    {
+        context.Response.StatusCode = result.Status;
+        if (result.RetryAfterSeconds > 0)
+        {
+            context.Response.Headers.RetryAfter = result.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (result.Body is null)
+        {
+            return;
+        }
+
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(result.Body.ToJsonString(), context.RequestAborted);
+    }
+
+    private void Log(HttpContext context, string? route, int status, string? tracking, string? clientId, long start, string? fault = null) =>
+        _log.Add(new RequestLogEntry(
+            Clock.GetUtcNow(), context.Request.Method, context.Request.Path.Value ?? "", route, status,
+            tracking is not null && IsValidTrackingId(tracking) ? tracking : null,
+            Math.Round(Stopwatch.GetElapsedTime(start).TotalMilliseconds, 3), clientId, fault));
+
+    private sealed record SandboxEndpoint(string Route);
+
+    private sealed class ApiRequest(HttpContext context, JsonNode? body)
+    {
+        public JsonNode? Body => body;
+
+        public string Cug => RouteValue("cugId");
+
+        public string? Query(string name) => context.Request.Query.TryGetValue(name, out var value) ? value.ToString() : null;
+
+        public string RouteValue(string name) => context.GetRouteValue(name)?.ToString() ?? "";
+    }
+
+    /// <summary>The sandbox is started and stopped by its owner (CLI or test), never by Ctrl+C handling of its own.</summary>
+    private sealed class EmbeddedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
