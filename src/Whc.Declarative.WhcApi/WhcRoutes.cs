@@ -11,6 +11,9 @@ namespace Whc.Declarative.WhcApi;
 /// </summary>
 public sealed record WhcRoutes
 {
+    /// <summary>The environment variable the CLI reads a routes file path from (as an alternative to <c>--routes</c>).</summary>
+    public const string EnvironmentVariable = "WHC_ROUTES";
+
     public static WhcRoutes Default { get; } = new();
 
     /// <summary>OAuth token path (GET or POST per <see cref="TokenMethod"/>, with <c>?grant_type=client_credentials</c>).</summary>
