@@ -1,0 +1,344 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.State;
+
+/// <summary>
+/// Company states as files in one directory: <c>COMPANY.json</c> (current), <c>COMPANY.json.backup</c> (the version
+/// before it) and <c>COMPANY.lock</c> while a run holds the lock. Writes go to a temporary file in the same directory,
+/// are flushed to disk and renamed over the current file, so a reader sees the old or the new state, never half of one.
+/// </summary>
+public sealed class LocalStateStore : IStateStore, IForceStateWriter
+{
+    private const string StateSuffix = ".json";
+    private const string BackupSuffix = ".json.backup";
+    private const string LockSuffix = ".lock";
+    private const string TempSuffix = ".tmp";
+
+    private readonly StateSerializer serializer;
+    private readonly Action<string>? warning;
+
+    /// <param name="directory">Where the files live; created on the first write.</param>
+    /// <param name="warning">Told when a lock left by a dead process is taken over.</param>
+    public LocalStateStore(string directory, Action<string>? warning = null, StateSerializer? serializer = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        Directory = Path.GetFullPath(directory);
+        this.warning = warning;
+        this.serializer = serializer ?? StateSerializer.Default;
+    }
+
+    public const string DefaultDirectory = ".whc/state";
+
+    public string Directory { get; }
+
+    public string Description => $"local directory {Directory}";
+
+    public string StatePath(string company) => Path.Combine(Directory, company + StateSuffix);
+
+    public string BackupPath(string company) => Path.Combine(Directory, company + BackupSuffix);
+
+    public string LockPath(string company) => Path.Combine(Directory, company + LockSuffix);
+
+    public Task<ImmutableArray<string>> ListCompaniesAsync(CancellationToken cancellationToken)
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return Task.FromResult(ImmutableArray<string>.Empty);
+        }
+
+        var companies = System.IO.Directory.EnumerateFiles(Directory, "*" + StateSuffix)
+            .Select(Path.GetFileName)
+            .OfType<string>()
+            .Where(name => name.EndsWith(StateSuffix, StringComparison.Ordinal))
+            .Select(name => name[..^StateSuffix.Length])
+            .Order(StringComparer.Ordinal)
+            .ToImmutableArray();
+        return Task.FromResult(companies);
+    }
+
+    public async Task<CompanyState?> ReadAsync(string company, CancellationToken cancellationToken)
+    {
+        CompanyName.Validate(company);
+        return await ReadFileAsync(StatePath(company), cancellationToken);
+    }
+
+    public async Task WriteAsync(CompanyState state, StateWriteContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        CompanyName.Validate(state.Company);
+        await using var guard = await WriteGuard.AcquireAsync(this, state.Company, cancellationToken);
+        var stored = await ReadFileAsync(StatePath(state.Company), cancellationToken);
+        StateConflicts.Check(state, stored, Description);
+        await ReplaceAsync(state, stored is not null, cancellationToken);
+    }
+
+    public async Task ForceWriteAsync(CompanyState state, StateWriteContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        CompanyName.Validate(state.Company);
+        await using var guard = await WriteGuard.AcquireAsync(this, state.Company, cancellationToken);
+        await ReplaceAsync(state, File.Exists(StatePath(state.Company)), cancellationToken);
+    }
+
+    public async Task<IStateLock> AcquireLockAsync(string company, LockInfo holder, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(holder);
+        CompanyName.Validate(company);
+        System.IO.Directory.CreateDirectory(Directory);
+        var path = LockPath(company);
+        var ownStart = holder.ProcessId == Environment.ProcessId ? ProcessLiveness.StartTimeOf(holder.ProcessId) : null;
+        var content = LockFileContent.From(holder, ownStart).ToJson();
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        var delay = TimeSpan.FromMilliseconds(50);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (TryCreateLockFile(path, content))
+            {
+                return new LocalStateLock(path, holder, null);
+            }
+
+            var existing = await TryReadLockAsync(path, cancellationToken);
+            if (existing is not null && IsStale(existing))
+            {
+                // The holder died without releasing the lock; remove its file (only if it is still that holder's).
+                if (await DeleteLockIfHeldByAsync(path, existing.Id, cancellationToken) && TryCreateLockFile(path, content))
+                {
+                    var previous = existing.ToLockInfo();
+                    warning?.Invoke(
+                        $"warning WHC5008: took over the lock on '{company}' left by {previous.Who}@{previous.Host} (pid {previous.ProcessId.ToString(CultureInfo.InvariantCulture)}, '{previous.Operation}', lock id {previous.Id}): that process no longer runs");
+                    return new LocalStateLock(path, holder, previous);
+                }
+
+                continue;
+            }
+
+            if (DateTimeOffset.UtcNow >= deadline)
+            {
+                var info = existing?.ToLockInfo() ?? new LockInfo("(unreadable)", "unknown", "unknown", 0, "unknown", File.GetLastWriteTimeUtc(path));
+                throw new StateLockedException(company, info);
+            }
+
+            var remaining = deadline - DateTimeOffset.UtcNow;
+            await Task.Delay(delay < remaining ? delay : remaining, cancellationToken);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
+        }
+    }
+
+    public async Task ForceUnlockAsync(string company, string lockId, CancellationToken cancellationToken)
+    {
+        CompanyName.Validate(company);
+        var path = LockPath(company);
+        var existing = await TryReadLockAsync(path, cancellationToken);
+        if (existing is null)
+        {
+            throw new StateException("WHC5007", $"state of company '{company}' is not locked ({path} does not exist or is unreadable)");
+        }
+
+        if (!string.Equals(existing.Id, lockId, StringComparison.Ordinal))
+        {
+            throw new StateException(
+                "WHC5007",
+                $"lock id '{lockId}' does not match the holder of the lock on '{company}': {existing.Who}@{existing.Host} (pid {existing.ProcessId.ToString(CultureInfo.InvariantCulture)}, '{existing.Operation}') since {existing.Since.ToString("u", CultureInfo.InvariantCulture)}, lock id {existing.Id}");
+        }
+
+        await DeleteLockIfHeldByAsync(path, lockId, cancellationToken);
+    }
+
+    public async Task<ImmutableArray<StateVersionInfo>> HistoryAsync(string company, CancellationToken cancellationToken)
+    {
+        CompanyName.Validate(company);
+        var versions = ImmutableArray.CreateBuilder<StateVersionInfo>();
+        foreach (var path in new[] { StatePath(company), BackupPath(company) })
+        {
+            var state = await ReadFileAsync(path, cancellationToken);
+            if (state is not null)
+            {
+                var writtenAt = new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero);
+                versions.Add(new StateVersionInfo(state.Serial, state.Lineage, "(not recorded by the local store)", writtenAt));
+            }
+        }
+
+        return versions.ToImmutable();
+    }
+
+    public async Task<CompanyState?> ReadVersionAsync(string company, long serial, CancellationToken cancellationToken)
+    {
+        CompanyName.Validate(company);
+        foreach (var path in new[] { StatePath(company), BackupPath(company) })
+        {
+            var state = await ReadFileAsync(path, cancellationToken);
+            if (state is not null && state.Serial == serial)
+            {
+                return state;
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<CompanyState?> ReadFileAsync(string path, CancellationToken cancellationToken)
+    {
+        string json;
+        try
+        {
+            json = await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        return serializer.Deserialize(json, path);
+    }
+
+    private async Task ReplaceAsync(CompanyState state, bool hasCurrent, CancellationToken cancellationToken)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        var current = StatePath(state.Company);
+        var bytes = serializer.SerializeToUtf8Bytes(state);
+        if (hasCurrent)
+        {
+            // Keep the version being replaced; copy (not move) so that the current file never disappears.
+            var backupBytes = await File.ReadAllBytesAsync(current, cancellationToken);
+            await WriteAtomicallyAsync(BackupPath(state.Company), backupBytes, cancellationToken);
+        }
+
+        await WriteAtomicallyAsync(current, bytes, cancellationToken);
+    }
+
+    private async Task WriteAtomicallyAsync(string path, byte[] bytes, CancellationToken cancellationToken)
+    {
+        var temp = Path.Combine(Directory, $"{Path.GetFileName(path)}.{Guid.NewGuid():N}{TempSuffix}");
+        try
+        {
+            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+            {
+                await stream.WriteAsync(bytes, cancellationToken);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp))
+            {
+                File.Delete(temp);
+            }
+        }
+    }
+
+    private static bool TryCreateLockFile(string path, string content)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+            var bytes = Encoding.UTF8.GetBytes(content);
+            stream.Write(bytes);
+            stream.Flush(flushToDisk: true);
+            return true;
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return false;
+        }
+    }
+
+    private static async Task<LockFileContent?> TryReadLockAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return LockFileContent.TryParse(await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken));
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task<bool> DeleteLockIfHeldByAsync(string path, string lockId, CancellationToken cancellationToken)
+    {
+        var existing = await TryReadLockAsync(path, cancellationToken);
+        if (existing is null || !string.Equals(existing.Id, lockId, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        File.Delete(path);
+        return true;
+    }
+
+    private static bool IsStale(LockFileContent holder) =>
+        string.Equals(holder.Host, Environment.MachineName, StringComparison.OrdinalIgnoreCase)
+        && ProcessLiveness.IsDead(holder.ProcessId, holder.ProcessStartedAt);
+
+    /// <summary>The lock of a local store; disposing it deletes the lock file if it is still ours.</summary>
+    public sealed class LocalStateLock : IStateLock
+    {
+        private readonly string path;
+        private int disposed;
+
+        internal LocalStateLock(string path, LockInfo info, LockInfo? tookOverFrom)
+        {
+            this.path = path;
+            Info = info;
+            TookOverFrom = tookOverFrom;
+        }
+
+        public LockInfo Info { get; }
+
+        /// <summary>The dead holder whose lock was taken over, or null.</summary>
+        public LockInfo? TookOverFrom { get; }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            {
+                await DeleteLockIfHeldByAsync(path, Info.Id, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Serialises the read-check-replace of one company's file across processes with an OS file lock
+    /// (FileShare.None is an exclusive flock on Unix), so two writers can never both pass the serial check.
+    /// </summary>
+    private sealed class WriteGuard : IAsyncDisposable
+    {
+        private readonly FileStream stream;
+
+        private WriteGuard(FileStream stream) => this.stream = stream;
+
+        public static async Task<WriteGuard> AcquireAsync(LocalStateStore store, string company, CancellationToken cancellationToken)
+        {
+            System.IO.Directory.CreateDirectory(store.Directory);
+            var path = Path.Combine(store.Directory, company + ".json.write");
+            var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+            while (true)
+            {
+                try
+                {
+                    return new WriteGuard(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+                }
+                catch (IOException) when (DateTimeOffset.UtcNow < deadline)
+                {
+                    await Task.Delay(20, cancellationToken);
+                }
+            }
+        }
+
+        public ValueTask DisposeAsync() => stream.DisposeAsync();
+    }
+}

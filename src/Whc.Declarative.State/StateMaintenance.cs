@@ -1,0 +1,162 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.State;
+
+/// <summary>What <c>state migrate</c> did with one company.</summary>
+public sealed record MigratedCompany(string Company, long Serial, string Lineage, bool Copied);
+
+/// <summary>
+/// The operations behind <c>whcctl state rm / rollback / push / migrate</c>, on any store. They do not take locks;
+/// the caller holds the company's lock around them.
+/// </summary>
+public static class StateMaintenance
+{
+    /// <summary>Reads a company's current state or throws WHC5004 naming the store.</summary>
+    public static async Task<CompanyState> ReadRequiredAsync(IStateStore store, string company, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return await store.ReadAsync(company, cancellationToken)
+            ?? throw new StateException("WHC5004", $"no state for company '{company}' in {store.Description}");
+    }
+
+    /// <summary>Forgets one resource (or, for a company address, everything recorded about the company) as a new version.</summary>
+    public static async Task<CompanyState> RemoveAsync(IStateStore store, ResourceAddress address, StateWriteContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(address);
+        var current = await ReadRequiredAsync(store, address.Company, cancellationToken);
+        var updated = address.Kind switch
+        {
+            ResourceKind.Company => CompanyState.New(current.Company, current.Lineage),
+            ResourceKind.NumberBlock => current with { NumberBlocks = Without(current.NumberBlocks, b => b.Name, address) },
+            ResourceKind.Site => current with { Sites = Without(current.Sites, s => s.Name, address) },
+            _ => current with { Users = Without(current.Users, u => u.Username, address) },
+        };
+        if (address.Kind == ResourceKind.Company && current.Record is null && current.NumberBlocks.IsEmpty && current.Sites.IsEmpty
+            && current.Users.IsEmpty && current.Orders.IsEmpty && current.Intents.IsEmpty)
+        {
+            throw new StateException("WHC5004", $"{address} has nothing recorded in state");
+        }
+
+        updated = updated with { Serial = current.Serial + 1 };
+        await store.WriteAsync(updated, context, cancellationToken);
+        return updated;
+    }
+
+    /// <summary>Makes an earlier version current again, as a new version (serial = current + 1, same lineage).</summary>
+    public static async Task<CompanyState> RollbackAsync(IStateStore store, string company, long serial, StateWriteContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var current = await ReadRequiredAsync(store, company, cancellationToken);
+        var version = await store.ReadVersionAsync(company, serial, cancellationToken)
+            ?? throw new StateException(
+                "WHC5004",
+                string.Create(CultureInfo.InvariantCulture, $"no version with serial {serial} of company '{company}' in {store.Description} (see 'whcctl state history {company}')"));
+        if (!string.Equals(version.Lineage, current.Lineage, StringComparison.Ordinal))
+        {
+            throw new StateException(
+                "WHC5009",
+                $"version {serial.ToString(CultureInfo.InvariantCulture)} of '{company}' belongs to lineage {version.Lineage}, the current state to {current.Lineage}; push it with --force instead");
+        }
+
+        var restored = version with { Serial = current.Serial + 1, Lineage = current.Lineage };
+        await store.WriteAsync(restored, context, cancellationToken);
+        return restored;
+    }
+
+    /// <summary>
+    /// Stores a state from a file. Refused for another lineage or a serial not newer than the stored one unless
+    /// <paramref name="force"/>; a forced push gets a serial above the stored one so plans made before it go stale.
+    /// </summary>
+    public static async Task<CompanyState> PushAsync(IStateStore store, CompanyState pushed, bool force, StateWriteContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(pushed);
+        var writer = ForceWriter(store);
+        var current = await store.ReadAsync(pushed.Company, cancellationToken);
+        var toWrite = pushed;
+        if (current is not null)
+        {
+            var sameLineage = string.Equals(current.Lineage, pushed.Lineage, StringComparison.Ordinal);
+            if (!force && !sameLineage)
+            {
+                throw new StateException(
+                    "WHC5009",
+                    $"refusing to push: the file's lineage {pushed.Lineage} differs from the stored lineage {current.Lineage} of '{pushed.Company}' (use --force to replace it)");
+            }
+
+            if (!force && pushed.Serial <= current.Serial)
+            {
+                throw new StateException(
+                    "WHC5009",
+                    string.Create(CultureInfo.InvariantCulture, $"refusing to push: the file's serial {pushed.Serial} is not newer than the stored serial {current.Serial} of '{pushed.Company}' (use --force to replace it)"));
+            }
+
+            if (pushed.Serial <= current.Serial)
+            {
+                toWrite = pushed with { Serial = current.Serial + 1 };
+            }
+        }
+
+        await writer.ForceWriteAsync(toWrite, context, cancellationToken);
+        return toWrite;
+    }
+
+    /// <summary>
+    /// Copies every company's current state from one store to another, keeping serial and lineage. A company already
+    /// at the same serial and lineage is skipped; any other existing state in the target is refused unless forced.
+    /// </summary>
+    public static async Task<ImmutableArray<MigratedCompany>> MigrateAsync(IStateStore from, IStateStore to, bool force, StateWriteContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        ArgumentNullException.ThrowIfNull(to);
+        var writer = ForceWriter(to);
+        var companies = await from.ListCompaniesAsync(cancellationToken);
+        var plans = new List<(CompanyState State, bool Copy)>();
+        foreach (var company in companies)
+        {
+            var state = await ReadRequiredAsync(from, company, cancellationToken);
+            var existing = await to.ReadAsync(company, cancellationToken);
+            if (existing is not null && existing.Serial == state.Serial && string.Equals(existing.Lineage, state.Lineage, StringComparison.Ordinal))
+            {
+                plans.Add((state, false));
+                continue;
+            }
+
+            if (existing is not null && !force)
+            {
+                throw new StateException(
+                    "WHC5009",
+                    string.Create(CultureInfo.InvariantCulture, $"refusing to migrate '{company}': {to.Description} already has serial {existing.Serial}, lineage {existing.Lineage} (source: serial {state.Serial}, lineage {state.Lineage}); use --force to overwrite. Nothing was copied."));
+            }
+
+            plans.Add((state, true));
+        }
+
+        var results = ImmutableArray.CreateBuilder<MigratedCompany>();
+        foreach (var (state, copy) in plans)
+        {
+            if (copy)
+            {
+                await writer.ForceWriteAsync(state, context, cancellationToken);
+            }
+
+            results.Add(new MigratedCompany(state.Company, state.Serial, state.Lineage, copy));
+        }
+
+        return results.ToImmutable();
+    }
+
+    private static IForceStateWriter ForceWriter(IStateStore store) =>
+        store as IForceStateWriter ?? throw new StateException("WHC5000", $"{store.Description} does not support unconditional writes");
+
+    private static ImmutableArray<T> Without<T>(ImmutableArray<T> items, Func<T, string> name, ResourceAddress address)
+    {
+        var kept = items.RemoveAll(item => string.Equals(name(item), address.Name, StringComparison.Ordinal));
+        return kept.Length == items.Length
+            ? throw new StateException("WHC5004", $"{address} is not in state (see 'whcctl state list')")
+            : kept;
+    }
+}

@@ -1,0 +1,181 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.State;
+
+/// <summary>
+/// One step of the upgrade chain: turns the JSON of format <see cref="FromVersion"/> into format
+/// <c>FromVersion + 1</c>. Upgrades work on JSON, not on the model, so an old shape never needs a C# type.
+/// </summary>
+public sealed record StateFormatUpgrade(int FromVersion, Func<JsonObject, JsonObject> Upgrade);
+
+/// <summary>
+/// The state file format: indented camelCase JSON, enums as strings, collections sorted, a top-level <c>version</c>.
+/// Reading checks the version: a newer one is refused, an older one is brought up to date by the upgrade chain.
+/// </summary>
+public sealed class StateSerializer
+{
+    private static readonly JsonSerializerOptions Options = CreateOptions();
+
+    private readonly ImmutableDictionary<int, StateFormatUpgrade> upgrades;
+
+    public StateSerializer(IEnumerable<StateFormatUpgrade> upgrades)
+    {
+        ArgumentNullException.ThrowIfNull(upgrades);
+        this.upgrades = upgrades.ToImmutableDictionary(u => u.FromVersion);
+    }
+
+    /// <summary>The serializer for the formats this whcctl knows (only version 1 so far, so no upgrades).</summary>
+    public static StateSerializer Default { get; } = new([]);
+
+    /// <summary>The oldest format version this serializer can read.</summary>
+    public int OldestReadableVersion
+    {
+        get
+        {
+            var version = CompanyState.CurrentVersion;
+            while (upgrades.ContainsKey(version - 1))
+            {
+                version--;
+            }
+
+            return version;
+        }
+    }
+
+    /// <summary>The state as the text of a state file: normalised, current version, LF line ends, trailing newline.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Part of the serializer's instance API.")]
+    public string Serialize(CompanyState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var current = state.Normalized() with { Version = CompanyState.CurrentVersion };
+        return JsonSerializer.Serialize(current, Options) + "\n";
+    }
+
+    public byte[] SerializeToUtf8Bytes(CompanyState state) => Encoding.UTF8.GetBytes(Serialize(state));
+
+    /// <summary>Reads a state; <paramref name="source"/> names the file or row in error messages.</summary>
+    public CompanyState Deserialize(string json, string source)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        JsonObject document;
+        try
+        {
+            document = JsonNode.Parse(json) as JsonObject
+                ?? throw new StateException("WHC5003", $"{source}: not a whcctl state (expected a JSON object)");
+        }
+        catch (JsonException e)
+        {
+            throw new StateException("WHC5003", $"{source}: not valid JSON ({e.Message})", e);
+        }
+
+        var version = ReadVersion(document, source);
+        if (version > CompanyState.CurrentVersion)
+        {
+            throw new StateException(
+                "WHC5003",
+                string.Create(CultureInfo.InvariantCulture, $"{source}: state format version {version} was written by a newer whcctl; this whcctl reads versions up to {CompanyState.CurrentVersion}. Upgrade whcctl."));
+        }
+
+        while (version < CompanyState.CurrentVersion)
+        {
+            if (!upgrades.TryGetValue(version, out var upgrade))
+            {
+                throw new StateException(
+                    "WHC5003",
+                    string.Create(CultureInfo.InvariantCulture, $"{source}: state format version {version} is too old; this whcctl reads versions {OldestReadableVersion} to {CompanyState.CurrentVersion}"));
+            }
+
+            document = upgrade.Upgrade(document);
+            version++;
+            document["version"] = version;
+        }
+
+        CompanyState? state;
+        try
+        {
+            state = document.Deserialize<CompanyState>(Options);
+        }
+        catch (JsonException e)
+        {
+            var where = e.Path is null ? string.Empty : $" at {e.Path}";
+            throw new StateException("WHC5003", $"{source}: state does not match format version {version}{where}: {e.Message}", e);
+        }
+
+        if (state is null || string.IsNullOrEmpty(state.Company) || string.IsNullOrEmpty(state.Lineage))
+        {
+            throw new StateException("WHC5003", $"{source}: state has no company or no lineage");
+        }
+
+        return Repair(state);
+    }
+
+    private static int ReadVersion(JsonObject document, string source)
+    {
+        if (document["version"] is JsonValue value && value.TryGetValue<int>(out var version))
+        {
+            return version;
+        }
+
+        throw new StateException("WHC5003", $"{source}: not a whcctl state (no numeric 'version' field)");
+    }
+
+    /// <summary>Missing arrays come back as default <see cref="ImmutableArray{T}"/>; make them empty.</summary>
+    private static CompanyState Repair(CompanyState state) => state with
+    {
+        NumberBlocks = state.NumberBlocks.IsDefault
+            ? []
+            : [.. state.NumberBlocks.Select(b => b.Ranges.IsDefault ? b with { Ranges = [] } : b)],
+        Sites = state.Sites.IsDefault ? [] : state.Sites,
+        Users = state.Users.IsDefault
+            ? []
+            : [.. state.Users.Select(u => u.DeviceMacAddresses.IsDefault ? u with { DeviceMacAddresses = [] } : u)],
+        Orders = state.Orders.IsDefault
+            ? []
+            : [.. state.Orders.Select(o => o.Resources.IsDefault ? o with { Resources = [] } : o)],
+        Intents = state.Intents.IsDefault
+            ? []
+            : [.. state.Intents.Select(i => i.Details is null ? i with { Details = ImmutableSortedDictionary<string, string>.Empty } : i)],
+    };
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            WriteIndented = true,
+            NewLine = "\n",
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver
+            {
+                // Computed properties (RingfencedCount, Count) are derived, not stored.
+                Modifiers = { RemoveComputedProperties },
+            },
+        };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.MakeReadOnly();
+        return options;
+    }
+
+    private static void RemoveComputedProperties(JsonTypeInfo typeInfo)
+    {
+        if (typeInfo.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+
+        for (var i = typeInfo.Properties.Count - 1; i >= 0; i--)
+        {
+            if (typeInfo.Properties[i].Set is null && typeInfo.Properties[i].AssociatedParameter is null)
+            {
+                typeInfo.Properties.RemoveAt(i);
+            }
+        }
+    }
+}

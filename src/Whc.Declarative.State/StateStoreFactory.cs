@@ -1,0 +1,35 @@
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.State;
+
+/// <summary>Turns <c>--state</c> / <c>WHC_STATE</c> into a store: a postgres:// URL or a directory (default <c>.whc/state</c>).</summary>
+public static class StateStoreFactory
+{
+    public const string EnvironmentVariable = "WHC_STATE";
+
+    public static IStateStore Open(string? spec, string workingDirectory, IReadOnlyDictionary<string, string?> environment, Action<string>? warning = null)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var effective = Resolve(spec, environment);
+        if (PostgresStateSpec.IsPostgresUrl(effective))
+        {
+            return new PostgresStateStore(PostgresStateSpec.Parse(effective), environment, warning);
+        }
+
+        return new LocalStateStore(Path.GetFullPath(effective, workingDirectory), warning);
+    }
+
+    /// <summary>The spec in effect: the argument, else WHC_STATE, else the default directory.</summary>
+    public static string Resolve(string? spec, IReadOnlyDictionary<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        if (!string.IsNullOrWhiteSpace(spec))
+        {
+            return spec;
+        }
+
+        return environment.TryGetValue(EnvironmentVariable, out var value) && !string.IsNullOrWhiteSpace(value)
+            ? value
+            : LocalStateStore.DefaultDirectory;
+    }
+}

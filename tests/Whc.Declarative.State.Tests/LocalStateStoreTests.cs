@@ -1,0 +1,234 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.State.Tests;
+
+public sealed class LocalStateStoreTests : IDisposable
+{
+    private readonly TempDirectory temp = new();
+    private readonly List<string> warnings = [];
+    private readonly LocalStateStore store;
+
+    public LocalStateStoreTests() => store = new LocalStateStore(temp.Path, warnings.Add);
+
+    public void Dispose() => temp.Dispose();
+
+    [Fact]
+    public async Task Should_read_back_what_was_written()
+    {
+        await store.WriteAsync(SampleStates.FunNetwork(1), SampleStates.Context, default);
+
+        var read = await store.ReadAsync("fun-network", default);
+
+        read.Should().BeEquivalentTo(SampleStates.FunNetwork(1).Normalized());
+        (await store.ListCompaniesAsync(default)).Should().Equal("fun-network");
+    }
+
+    [Fact]
+    public async Task Should_return_null_for_a_company_without_state()
+    {
+        (await store.ReadAsync("nobody", default)).Should().BeNull();
+        (await store.ListCompaniesAsync(default)).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Write_leaves_no_temporary_files_and_keeps_the_previous_version_as_backup()
+    {
+        await store.WriteAsync(SampleStates.FunNetwork(1), SampleStates.Context, default);
+        await store.WriteAsync(SampleStates.FunNetwork(2), SampleStates.Context, default);
+
+        Directory.GetFiles(temp.Path).Select(Path.GetFileName).Should().BeEquivalentTo("fun-network.json", "fun-network.json.backup", "fun-network.json.write");
+        (await store.ReadVersionAsync("fun-network", 1, default))!.Serial.Should().Be(1);
+        (await store.HistoryAsync("fun-network", default)).Select(v => v.Serial).Should().Equal(2, 1);
+    }
+
+    [Fact]
+    public async Task Should_write_the_state_file_in_the_serializer_format()
+    {
+        await store.WriteAsync(SampleStates.FunNetwork(1), SampleStates.Context, default);
+
+        File.ReadAllText(store.StatePath("fun-network")).Should().Be(StateSerializer.Default.Serialize(SampleStates.FunNetwork(1)));
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_stale_serial_and_keep_the_stored_state()
+    {
+        await store.WriteAsync(SampleStates.FunNetwork(1), SampleStates.Context, default);
+        await store.WriteAsync(SampleStates.FunNetwork(2), SampleStates.Context, default);
+
+        var stale = () => store.WriteAsync(SampleStates.FunNetwork(2), SampleStates.Context, default);
+
+        (await stale.Should().ThrowAsync<StateConflictException>())
+            .Which.Message.Should().Contain("stored serial 2").And.Contain("offered serial 2");
+        (await store.ReadAsync("fun-network", default))!.Serial.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task Should_refuse_another_lineage()
+    {
+        await store.WriteAsync(SampleStates.FunNetwork(1), SampleStates.Context, default);
+
+        var other = () => store.WriteAsync(SampleStates.FunNetwork(2) with { Lineage = "other" }, SampleStates.Context, default);
+
+        (await other.Should().ThrowAsync<StateConflictException>()).Which.Message.Should().Contain("another history");
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_first_write_that_does_not_start_at_serial_1()
+    {
+        var write = () => store.WriteAsync(SampleStates.FunNetwork(5), SampleStates.Context, default);
+
+        (await write.Should().ThrowAsync<StateConflictException>()).Which.Code.Should().Be("WHC5002");
+        File.Exists(store.StatePath("fun-network")).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Should_refuse_a_company_name_that_is_not_a_safe_file_name()
+    {
+        var read = () => store.ReadAsync("../etc/passwd", default);
+
+        (await read.Should().ThrowAsync<StateException>()).Which.Code.Should().Be("WHC5005");
+    }
+
+    [Fact]
+    public async Task A_held_lock_blocks_another_taker_and_the_message_names_the_holder()
+    {
+        await using var held = await store.AcquireLockAsync("fun-network", SampleStates.Holder("alice", "apply"), TimeSpan.Zero, default);
+
+        var second = () => store.AcquireLockAsync("fun-network", SampleStates.Holder("bob", "plan"), TimeSpan.FromMilliseconds(200), default);
+
+        var thrown = (await second.Should().ThrowAsync<StateLockedException>()).Which;
+        thrown.Holder.Id.Should().Be(held.Info.Id);
+        thrown.Message.Should().Contain("alice@").And.Contain("'apply'").And.Contain(held.Info.Id);
+    }
+
+    [Fact]
+    public async Task Disposing_a_lock_deletes_its_file_and_frees_it()
+    {
+        var held = await store.AcquireLockAsync("fun-network", SampleStates.Holder(), TimeSpan.Zero, default);
+        File.Exists(store.LockPath("fun-network")).Should().BeTrue();
+
+        await held.DisposeAsync();
+
+        File.Exists(store.LockPath("fun-network")).Should().BeFalse();
+        await using var again = await store.AcquireLockAsync("fun-network", SampleStates.Holder(), TimeSpan.Zero, default);
+    }
+
+    [Fact]
+    public async Task A_waiting_taker_gets_the_lock_when_the_holder_releases_it()
+    {
+        var held = await store.AcquireLockAsync("fun-network", SampleStates.Holder("alice"), TimeSpan.Zero, default);
+        var waiting = store.AcquireLockAsync("fun-network", SampleStates.Holder("bob"), TimeSpan.FromMinutes(1), default);
+
+        await held.DisposeAsync();
+
+        await using var got = await waiting;
+        got.Info.Who.Should().Be("bob");
+    }
+
+    [Fact]
+    public async Task A_lock_left_by_a_dead_process_on_this_host_is_taken_over_with_a_warning()
+    {
+        var deadPid = await DeadProcessIdAsync();
+        var dead = new LockInfo("dead-lock", "carol", Environment.MachineName, deadPid, "apply", DateTimeOffset.UtcNow.AddMinutes(-5));
+        Directory.CreateDirectory(temp.Path);
+        File.WriteAllText(store.LockPath("fun-network"), System.Text.Json.JsonSerializer.Serialize(new { id = dead.Id, who = dead.Who, host = dead.Host, processId = dead.ProcessId, operation = dead.Operation, since = dead.Since }));
+
+        await using var taken = await store.AcquireLockAsync("fun-network", SampleStates.Holder("alice"), TimeSpan.Zero, default);
+
+        ((LocalStateStore.LocalStateLock)taken).TookOverFrom!.Id.Should().Be("dead-lock");
+        warnings.Should().ContainSingle().Which.Should().Contain("WHC5008").And.Contain("carol@");
+    }
+
+    [Fact]
+    public async Task A_lock_whose_pid_was_reused_by_another_process_is_taken_over()
+    {
+        // Our own pid is alive, but with a start time far in the past it cannot be the process that wrote the lock.
+        File.WriteAllText(
+            store.LockPath("fun-network"),
+            new JsonObject
+            {
+                ["id"] = "reused", ["who"] = "carol", ["host"] = Environment.MachineName, ["processId"] = Environment.ProcessId,
+                ["operation"] = "apply", ["since"] = "2020-01-01T00:00:00+00:00", ["processStartedAt"] = "2020-01-01T00:00:00+00:00",
+            }.ToJsonString());
+
+        await using var taken = await store.AcquireLockAsync("fun-network", SampleStates.Holder("alice"), TimeSpan.Zero, default);
+
+        ((LocalStateStore.LocalStateLock)taken).TookOverFrom!.Id.Should().Be("reused");
+    }
+
+    [Fact]
+    public async Task A_lock_held_on_another_host_is_never_taken_over()
+    {
+        File.WriteAllText(
+            store.LockPath("fun-network"),
+            new JsonObject { ["id"] = "remote", ["who"] = "dave", ["host"] = "some-other-host", ["processId"] = 999999, ["operation"] = "apply", ["since"] = "2026-01-01T00:00:00+00:00" }.ToJsonString());
+
+        var take = () => store.AcquireLockAsync("fun-network", SampleStates.Holder("alice"), TimeSpan.Zero, default);
+
+        (await take.Should().ThrowAsync<StateLockedException>()).Which.Holder.Host.Should().Be("some-other-host");
+    }
+
+    [Fact]
+    public async Task Force_unlock_with_a_wrong_id_names_the_holder_and_keeps_the_lock()
+    {
+        await using var held = await store.AcquireLockAsync("fun-network", SampleStates.Holder("alice"), TimeSpan.Zero, default);
+
+        var unlock = () => store.ForceUnlockAsync("fun-network", "wrong-id", default);
+
+        (await unlock.Should().ThrowAsync<StateException>())
+            .Which.Message.Should().Contain("alice@").And.Contain(held.Info.Id);
+        File.Exists(store.LockPath("fun-network")).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Force_unlock_with_the_right_id_removes_the_lock()
+    {
+        var held = await store.AcquireLockAsync("fun-network", SampleStates.Holder("alice"), TimeSpan.Zero, default);
+
+        await store.ForceUnlockAsync("fun-network", held.Info.Id, default);
+
+        File.Exists(store.LockPath("fun-network")).Should().BeFalse();
+        await using var again = await store.AcquireLockAsync("fun-network", SampleStates.Holder("bob"), TimeSpan.Zero, default);
+    }
+
+    [Fact]
+    public async Task Force_unlock_of_an_unlocked_company_is_an_error()
+    {
+        var unlock = () => store.ForceUnlockAsync("fun-network", "any", default);
+
+        (await unlock.Should().ThrowAsync<StateException>()).Which.Code.Should().Be("WHC5007");
+    }
+
+    [Fact]
+    public async Task Concurrent_compare_and_swap_writers_of_one_company_let_exactly_one_win()
+    {
+        await store.WriteAsync(SampleStates.FunNetwork(1), SampleStates.Context, default);
+        var writers = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+        {
+            try
+            {
+                await new LocalStateStore(temp.Path).WriteAsync(SampleStates.FunNetwork(2) with { Sites = [new SiteState($"s{i}", "L", "N", null)] }, SampleStates.Context, default);
+                return true;
+            }
+            catch (StateConflictException)
+            {
+                return false;
+            }
+        }));
+
+        var results = await Task.WhenAll(writers);
+
+        results.Count(r => r).Should().Be(1);
+        (await store.ReadAsync("fun-network", default))!.Serial.Should().Be(2);
+    }
+
+    private static async Task<int> DeadProcessIdAsync()
+    {
+        using var process = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
+        var pid = process.Id;
+        await process.WaitForExitAsync();
+        return pid;
+    }
+}

@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.State.Tests;
+
+/// <summary>
+/// One real PostgreSQL server per test run. With <c>WHC_TEST_POSTGRES</c> (a postgres:// URL) that server is used.
+/// Otherwise a throw-away cluster is made with <c>initdb</c> in a temporary directory (found via <c>pg_config --bindir</c>)
+/// and started on 127.0.0.1 with a free port; as root, the server runs as the <c>postgres</c> system user because
+/// initdb and postgres refuse to run as root. It is stopped and deleted at the end.
+/// </summary>
+public sealed class PostgresServerFixture : IAsyncLifetime
+{
+    public const string UrlVariable = "WHC_TEST_POSTGRES";
+    public const string RequireVariable = "WHC_TEST_REQUIRE_POSTGRES";
+
+    private string? tempDirectory;
+    private string? binDirectory;
+    private string? runAsUser;
+    private string? startFailure;
+
+    /// <summary>postgres://... of the server, once started.</summary>
+    public string? Url { get; private set; }
+
+    public string? PsqlPath => binDirectory is null ? FindOnPath("psql") : Path.Combine(binDirectory, "psql");
+
+    public int Port { get; private set; }
+
+    public string Host { get; private set; } = "127.0.0.1";
+
+    public string User { get; private set; } = "whc";
+
+    public string Database { get; private set; } = "postgres";
+
+    public static IReadOnlyDictionary<string, string?> Environment { get; } = new Dictionary<string, string?>
+    {
+        ["PGPASSWORD"] = System.Environment.GetEnvironmentVariable("PGPASSWORD"),
+    };
+
+    /// <summary>Why tests are skipped, decided without starting anything (xunit 2 decides skips at discovery).</summary>
+    public static string? SkipReason { get; } = DecideSkipReason();
+
+    public async Task InitializeAsync()
+    {
+        if (SkipReason is not null)
+        {
+            return;
+        }
+
+        var external = System.Environment.GetEnvironmentVariable(UrlVariable);
+        if (!string.IsNullOrEmpty(external))
+        {
+            Url = external;
+            var spec = PostgresStateSpec.Parse(external);
+            (Host, Port, Database, User) = (spec.Host, spec.Port, spec.Database, spec.Username ?? "postgres");
+            return;
+        }
+
+        try
+        {
+            await StartClusterAsync();
+        }
+        catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
+        {
+            startFailure = $"could not start a throw-away PostgreSQL server: {e.Message}. Point the tests at a server with {UrlVariable}=postgres://user@host:port/db";
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (tempDirectory is null)
+        {
+            return;
+        }
+
+        if (binDirectory is not null && Directory.Exists(Path.Combine(tempDirectory, "data")))
+        {
+            await RunAsync(Path.Combine(binDirectory, "pg_ctl"), ["-D", Path.Combine(tempDirectory, "data"), "-m", "immediate", "-w", "stop"], allowFailure: true);
+        }
+
+        try
+        {
+            Directory.Delete(tempDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    /// <summary>A store in a schema of its own, so tests never see each other's rows.</summary>
+    public PostgresStateStore NewStore(string? schema = null, string workspace = "default", Action<string>? warning = null) =>
+        new(PostgresStateSpec.Parse(UrlFor(schema ?? NewSchemaName(), workspace)), Environment, warning);
+
+    public string UrlFor(string schema, string workspace = "default")
+    {
+        var url = RequireUrl();
+        var separator = url.Contains('?') ? '&' : '?';
+        return $"{url}{separator}schema={schema}&workspace={workspace}";
+    }
+
+    public static string NewSchemaName() => "t_" + Guid.NewGuid().ToString("N")[..16];
+
+    public string RequireUrl() =>
+        Url ?? throw new InvalidOperationException(startFailure ?? "the PostgreSQL test server is not available");
+
+    private async Task StartClusterAsync()
+    {
+        binDirectory = (await RunAsync("pg_config", ["--bindir"])).Trim();
+        runAsUser = IsRoot() ? "postgres" : null;
+        tempDirectory = Path.Combine(Path.GetTempPath(), "whc-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(tempDirectory);
+        if (runAsUser is not null)
+        {
+            await RunAsync("chown", [runAsUser, tempDirectory]);
+        }
+
+        var data = Path.Combine(tempDirectory, "data");
+        await RunAsync(Path.Combine(binDirectory, "initdb"), ["-D", data, "-A", "trust", "-U", "whc", "-E", "UTF8", "--no-sync", "--no-instructions"]);
+        Port = FreePort();
+        var options = $"-k {tempDirectory} -h 127.0.0.1 -p {Port} -F -c max_connections=200";
+        await RunAsync(Path.Combine(binDirectory, "pg_ctl"), ["-D", data, "-l", Path.Combine(tempDirectory, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
+        Url = $"postgres://whc@127.0.0.1:{Port}/postgres";
+    }
+
+    private async Task<string> RunAsync(string program, string[] arguments, bool allowFailure = false)
+    {
+        var start = new ProcessStartInfo
+        {
+            FileName = runAsUser is null || program is "pg_config" or "chown" ? program : "runuser",
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = tempDirectory ?? Path.GetTempPath(),
+        };
+        if (start.FileName == "runuser")
+        {
+            foreach (var argument in new[] { "-u", runAsUser!, "--", program })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {program}");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0 && !allowFailure)
+        {
+            var log = tempDirectory is null ? string.Empty : TryRead(Path.Combine(tempDirectory, "server.log"));
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await error}{await output}{log}");
+        }
+
+        return await output;
+    }
+
+    private static string TryRead(string path) => File.Exists(path) ? File.ReadAllText(path) : string.Empty;
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool IsRoot() => OperatingSystem.IsLinux() && File.ReadAllText("/proc/self/status").Contains("\nUid:\t0\t", StringComparison.Ordinal);
+
+    private static string? FindOnPath(string program) =>
+        (System.Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
+            .Select(directory => Path.Combine(directory, program))
+            .FirstOrDefault(File.Exists);
+
+    private static string? DecideSkipReason()
+    {
+        if (!string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable(UrlVariable)))
+        {
+            return null;
+        }
+
+        if (System.Environment.GetEnvironmentVariable(RequireVariable) == "1")
+        {
+            return null; // Required: never skip; a missing server fails the tests with the reason.
+        }
+
+        var howTo = $"set {UrlVariable}=postgres://user@host:port/db to run them against a server, or install PostgreSQL (initdb, pg_ctl, pg_config)";
+        if (FindOnPath("pg_config") is null)
+        {
+            return $"PostgreSQL tests skipped: pg_config not found; {howTo}";
+        }
+
+        if (IsRoot() && (FindOnPath("runuser") is null || !File.ReadAllText("/etc/passwd").Contains("\npostgres:", StringComparison.Ordinal)))
+        {
+            return $"PostgreSQL tests skipped: running as root needs the 'postgres' user and runuser to start a server; {howTo}";
+        }
+
+        return null;
+    }
+}
+
+/// <summary>A test that needs the PostgreSQL server; skipped (with how to enable it) when none can be found.</summary>
+public sealed class PostgresFactAttribute : FactAttribute
+{
+    public PostgresFactAttribute()
+    {
+        if (PostgresServerFixture.SkipReason is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresServerGroup : ICollectionFixture<PostgresServerFixture>
+{
+    public const string Name = "PostgreSQL server";
+}

@@ -1,0 +1,74 @@
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.State.Tests;
+
+public sealed class PostgresStateSpecTests
+{
+    [Fact]
+    public void Should_parse_host_port_database_schema_and_workspace()
+    {
+        var spec = PostgresStateSpec.Parse("postgres://ops@db.internal:6543/whcstate?schema=tenant_a&workspace=prod");
+
+        spec.Should().Be(new PostgresStateSpec("db.internal", 6543, "whcstate", "ops", "tenant_a", "prod"));
+    }
+
+    [Fact]
+    public void Should_default_port_schema_and_workspace()
+    {
+        var spec = PostgresStateSpec.Parse("postgresql://db/whc");
+
+        spec.Should().Be(new PostgresStateSpec("db", 5432, "whc", null, "whc", "default"));
+    }
+
+    [Fact]
+    public void Should_refuse_a_password_in_the_url_without_echoing_it()
+    {
+        var parse = () => PostgresStateSpec.Parse("postgres://ops:hunter2@db/whc");
+
+        parse.Should().Throw<StateException>().Where(e => e.Code == "WHC5006" && e.Message.Contains("PGPASSWORD") && !e.Message.Contains("hunter2"));
+    }
+
+    [Fact]
+    public void Should_refuse_a_schema_that_is_not_a_plain_identifier()
+    {
+        var parse = () => PostgresStateSpec.Parse("postgres://db/whc?schema=x;drop");
+
+        parse.Should().Throw<StateException>().Where(e => e.Code == "WHC5006");
+    }
+
+    [Fact]
+    public void Should_take_the_password_from_WHC_STATE_PASSWORD_before_PGPASSWORD()
+    {
+        var spec = PostgresStateSpec.Parse("postgres://ops@db/whc");
+
+        var connectionString = spec.ConnectionString(new Dictionary<string, string?> { ["WHC_STATE_PASSWORD"] = "a", ["PGPASSWORD"] = "b" });
+
+        new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Password.Should().Be("a");
+    }
+
+    [Fact]
+    public void Factory_opens_a_local_store_relative_to_the_working_directory_by_default()
+    {
+        var store = StateStoreFactory.Open(null, "/work/project", new Dictionary<string, string?>());
+
+        store.Should().BeOfType<LocalStateStore>().Which.Directory.Should().Be("/work/project/.whc/state");
+    }
+
+    [Fact]
+    public void Factory_prefers_the_argument_over_WHC_STATE()
+    {
+        var env = new Dictionary<string, string?> { ["WHC_STATE"] = "from-env" };
+
+        ((LocalStateStore)StateStoreFactory.Open("from-arg", "/w", env)).Directory.Should().Be("/w/from-arg");
+        ((LocalStateStore)StateStoreFactory.Open(null, "/w", env)).Directory.Should().Be("/w/from-env");
+    }
+
+    [Fact]
+    public async Task Factory_opens_a_postgres_store_for_a_postgres_url()
+    {
+        var store = StateStoreFactory.Open("postgres://ops@db:5433/whc", "/w", new Dictionary<string, string?>());
+
+        store.Should().BeOfType<PostgresStateStore>().Which.Description.Should().Contain("db:5433/whc");
+        await ((PostgresStateStore)store).DisposeAsync();
+    }
+}

@@ -1,0 +1,146 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.State.Tests;
+
+public sealed class StateSerializerTests
+{
+    private static string GoldenPath(string name) => Path.Combine(AppContext.BaseDirectory, "Golden", name);
+
+    [Fact]
+    public void Golden_v1_file_round_trips_byte_for_byte()
+    {
+        var text = File.ReadAllText(GoldenPath("fun-network.v1.json"));
+
+        var state = StateSerializer.Default.Deserialize(text, "golden");
+
+        StateSerializer.Default.Serialize(state).Should().Be(text);
+    }
+
+    [Fact]
+    public void Serializing_the_sample_company_gives_the_golden_file()
+    {
+        // When this fails because the format changed on purpose: bump the version, add an upgrade, regenerate the golden file.
+        StateSerializer.Default.Serialize(SampleStates.FunNetwork()).Should().Be(File.ReadAllText(GoldenPath("fun-network.v1.json")));
+    }
+
+    [Fact]
+    public void Deserialized_golden_file_equals_the_model_it_was_made_from()
+    {
+        var state = StateSerializer.Default.Deserialize(File.ReadAllText(GoldenPath("fun-network.v1.json")), "golden");
+
+        state.Should().BeEquivalentTo(SampleStates.FunNetwork().Normalized(), o => o.WithStrictOrdering());
+    }
+
+    [Fact]
+    public void Should_write_version_serial_lineage_and_company_first_in_camel_case()
+    {
+        var json = JsonNode.Parse(StateSerializer.Default.Serialize(SampleStates.FunNetwork()))!.AsObject();
+
+        json.Select(p => p.Key).Take(4).Should().Equal("version", "serial", "lineage", "company");
+        json["users"]![0]!["username"]!.GetValue<string>().Should().Be("jane.smith", "users are sorted by username");
+        json["orders"]![0]!["state"]!.GetValue<string>().Should().Be("completed", "enums are written as strings");
+    }
+
+    [Fact]
+    public void Should_not_write_computed_properties()
+    {
+        var text = StateSerializer.Default.Serialize(SampleStates.FunNetwork());
+
+        text.Should().NotContain("ringfencedCount").And.NotContain("\"count\"");
+    }
+
+    [Fact]
+    public void Should_refuse_a_state_written_by_a_newer_whcctl()
+    {
+        var json = JsonNode.Parse(StateSerializer.Default.Serialize(SampleStates.FunNetwork()))!.AsObject();
+        json["version"] = CompanyState.CurrentVersion + 1;
+
+        var read = () => StateSerializer.Default.Deserialize(json.ToJsonString(), "fun-network.json");
+
+        read.Should().Throw<StateException>()
+            .Where(e => e.Code == "WHC5003" && e.Message.Contains("written by a newer whcctl") && e.Message.Contains("fun-network.json"));
+    }
+
+    [Fact]
+    public void Should_refuse_an_old_version_it_has_no_upgrade_for()
+    {
+        var read = () => StateSerializer.Default.Deserialize("""{"version":0,"serial":1,"lineage":"l","company":"c"}""", "old.json");
+
+        read.Should().Throw<StateException>().Where(e => e.Code == "WHC5003" && e.Message.Contains("too old"));
+    }
+
+    [Fact]
+    public void Should_upgrade_an_older_format_through_the_upgrade_chain()
+    {
+        // A hypothetical v0: the company was called "name" and resources sat under "resources".
+        var v0 = """
+            {"version":0,"serial":4,"lineage":"abc","name":"acme",
+             "resources":{"sites":[{"name":"hq","locationCode":"HQ01","nadKey":"X1","serviceId":null}]}}
+            """;
+        var upgrade = new StateFormatUpgrade(0, old =>
+        {
+            var resources = old["resources"]!.AsObject();
+            return new JsonObject
+            {
+                ["version"] = 0,
+                ["serial"] = old["serial"]!.DeepClone(),
+                ["lineage"] = old["lineage"]!.DeepClone(),
+                ["company"] = old["name"]!.DeepClone(),
+                ["sites"] = resources["sites"]!.DeepClone(),
+            };
+        });
+        var serializer = new StateSerializer([upgrade]);
+
+        var state = serializer.Deserialize(v0, "v0.json");
+
+        state.Version.Should().Be(CompanyState.CurrentVersion);
+        state.Company.Should().Be("acme");
+        state.Serial.Should().Be(4);
+        state.Sites.Should().ContainSingle(s => s.Name == "hq" && s.NadKey == "X1");
+        state.Users.Should().BeEmpty("missing collections are read as empty");
+        serializer.OldestReadableVersion.Should().Be(0);
+    }
+
+    [Fact]
+    public void Should_report_invalid_json_with_the_source()
+    {
+        var read = () => StateSerializer.Default.Deserialize("{ not json", "broken.json");
+
+        read.Should().Throw<StateException>().Where(e => e.Code == "WHC5003" && e.Message.StartsWith("broken.json"));
+    }
+
+    [Fact]
+    public void Serialized_state_of_a_realistic_company_has_no_field_named_like_a_secret()
+    {
+        var json = JsonNode.Parse(StateSerializer.Default.Serialize(SampleStates.FunNetwork()))!;
+        var names = new List<string>();
+        Collect(json, names);
+
+        names.Should().NotBeEmpty();
+        names.Should().NotContain(n => Regex.IsMatch(n, "secret|token|password|credential|apikey", RegexOptions.IgnoreCase));
+    }
+
+    private static void Collect(JsonNode? node, List<string> names)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                {
+                    names.Add(key);
+                    Collect(value, names);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    Collect(item, names);
+                }
+
+                break;
+        }
+    }
+}
