@@ -12,7 +12,7 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor UsernameTaken { get; } = Error("WHC3005", "username already registered at BT");
 
-    public static DiagnosticDescriptor AddressAmbiguous { get; } = Error("WHC3006", "several addresses at the postcode match the premises");
+    public static DiagnosticDescriptor SiteAddressAmbiguous { get; } = Error("WHC3006", "several addresses at the postcode match the premises");
 
     public static DiagnosticDescriptor NumberBlockShrunk { get; } = Error("WHC3007", "a number block's quantity cannot shrink");
 

@@ -332,7 +332,7 @@ internal sealed class CompanyPlanner
         var matches = candidates.Where(a => AddressMatcher.Matches(a, site.Address)).ToList();
         if (matches.Count > 1)
         {
-            diagnostics.Add(DiagnosticCatalog.AddressAmbiguous.At(
+            diagnostics.Add(DiagnosticCatalog.SiteAddressAmbiguous.At(
                 site.Span,
                 $"site '{site.Name}': {matches.Count} addresses at {postcode} match '{site.Address.Premises}' ({string.Join(", ", matches.Select(m => m.NadKey))}); set address.nadKey to choose one"));
         }
