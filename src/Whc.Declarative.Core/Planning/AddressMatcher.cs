@@ -18,14 +18,13 @@ public static class AddressMatcher
             return true;
         }
 
+        // An address inside a building (a sub-building) is named by that sub-building, alone or with its building;
+        // the building's own name then means the address without a sub-building.
         var premises = Squash(wanted.Premises);
-        string?[] names =
-        [
-            candidate.BuildingName,
-            candidate.SubBuilding,
-            $"{candidate.StreetNumber} {candidate.StreetName}",
-        ];
-        return names.Any(n => n is not null && string.Equals(Squash(n), premises, StringComparison.OrdinalIgnoreCase));
+        var names = string.IsNullOrWhiteSpace(candidate.SubBuilding)
+            ? new[] { candidate.BuildingName, $"{candidate.StreetNumber} {candidate.StreetName}", candidate.StreetName }
+            : [candidate.SubBuilding, $"{candidate.SubBuilding}, {candidate.BuildingName}"];
+        return names.Any(n => !string.IsNullOrWhiteSpace(n) && string.Equals(Squash(n), premises, StringComparison.OrdinalIgnoreCase));
     }
 
     private static string Squash(string? text) => string.Join(' ', (text ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries));
