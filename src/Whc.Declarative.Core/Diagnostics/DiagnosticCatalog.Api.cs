@@ -1,0 +1,41 @@
+namespace Whc.Declarative.Core.Diagnostics;
+
+/// <summary>WHC4001-WHC4049: configuring and calling BT's WHC API (the client). WHC4050 and up belong to apply.</summary>
+public static partial class DiagnosticCatalog
+{
+    public static DiagnosticDescriptor ApiCredentialsMissing { get; } =
+        Error("WHC4001", "WHC API credentials (WHC_CLIENT_ID, WHC_CLIENT_SECRET) are not set");
+
+    public static DiagnosticDescriptor ApiEndpointInvalid { get; } =
+        Error("WHC4002", "The WHC endpoint is neither a preset (sandbox, testa, production) nor an absolute http(s) URL");
+
+    public static DiagnosticDescriptor ApiRoutesFileInvalid { get; } =
+        Error("WHC4003", "The WHC routes file cannot be read or is not a JSON object of strings");
+
+    public static DiagnosticDescriptor ApiRoutesFileUnknownKey { get; } =
+        Error("WHC4004", "The WHC routes file names a route that does not exist");
+
+    public static DiagnosticDescriptor ApiRouteTemplateInvalid { get; } =
+        Error("WHC4005", "A WHC route is not an absolute path or lacks its required placeholder");
+
+    public static DiagnosticDescriptor ApiUnauthorized { get; } =
+        Error("WHC4010", "BT refused the credentials or the access token");
+
+    public static DiagnosticDescriptor ApiRejected { get; } =
+        Error("WHC4011", "BT rejected the request");
+
+    public static DiagnosticDescriptor ApiNotFound { get; } =
+        Error("WHC4012", "BT does not know the requested resource");
+
+    public static DiagnosticDescriptor ApiRateLimited { get; } =
+        Error("WHC4013", "BT's rate limit was still hit after the allowed retries");
+
+    public static DiagnosticDescriptor ApiServerError { get; } =
+        Error("WHC4014", "BT failed (5xx); the outcome of a changing call is unknown");
+
+    public static DiagnosticDescriptor ApiTimeout { get; } =
+        Error("WHC4015", "BT did not answer in time or the connection dropped; the outcome of a changing call is unknown");
+
+    public static DiagnosticDescriptor ApiResponseInvalid { get; } =
+        Error("WHC4016", "BT's answer does not match the documented wire format");
+}

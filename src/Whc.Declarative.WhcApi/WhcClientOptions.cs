@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Whc.Declarative.WhcApi;
+
+/// <summary>How a <see cref="WhcClient"/> talks to BT: where, as whom, and how patiently.</summary>
+public sealed record WhcClientOptions
+{
+    /// <summary>The API's base URL (scheme, host, port and an optional path prefix); routes are appended to it.</summary>
+    public required Uri BaseUri { get; init; }
+
+    public required WhcCredentials Credentials { get; init; }
+
+    public WhcRoutes Routes { get; init; } = WhcRoutes.Default;
+
+    /// <summary>How long one HTTP request may take before it counts as a timeout.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Attempts per call, first try included (a token renewal after 401/42 does not count).</summary>
+    public int MaxAttempts { get; init; } = 4;
+
+    /// <summary>First backoff delay; doubled per attempt, with jitter.</summary>
+    public TimeSpan BaseDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Cap on a backoff delay; a Retry-After longer than this is not waited for (the call fails as rate limited).</summary>
+    public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Optional client-side limit shared by every call of one client (token bucket, no burst beyond one second's worth).</summary>
+    public double? RequestsPerSecond { get; init; }
+
+    /// <summary>Clock for token expiry and retry delays (tests pass one that does not sleep).</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>Seed for the backoff jitter; null for a shared unseeded generator.</summary>
+    public int? RandomSeed { get; init; }
+
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
+
+    /// <summary>Optional HTTP handler (tests, proxies); the client owns and disposes it.</summary>
+    public HttpMessageHandler? HttpHandler { get; init; }
+}

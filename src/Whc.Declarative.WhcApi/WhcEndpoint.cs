@@ -1,0 +1,66 @@
+using Whc.Declarative.Core.Diagnostics;
+
+namespace Whc.Declarative.WhcApi;
+
+/// <summary>
+/// Where the client talks to: a preset name or any absolute URL. The <c>sandbox</c> preset has no fixed URL; the CLI
+/// starts the embedded sandbox and uses its address (<see cref="IsSandbox"/>).
+/// </summary>
+public sealed record WhcEndpoint(string Name, Uri? BaseUri)
+{
+    public const string EnvironmentVariable = "WHC_ENDPOINT";
+
+    public static WhcEndpoint Sandbox { get; } = new("sandbox", null);
+
+    public static WhcEndpoint TestA { get; } = new("testa", new Uri("https://api-testa.business.bt.com"));
+
+    public static WhcEndpoint Production { get; } = new("production", new Uri("https://api.wholesale.bt.com"));
+
+    /// <summary>True for the preset the CLI resolves to its embedded sandbox.</summary>
+    public bool IsSandbox => BaseUri is null;
+
+    /// <summary>
+    /// Resolves a value from <c>--endpoint</c> or <c>WHC_ENDPOINT</c>: <c>sandbox</c> (the default when empty),
+    /// <c>testa</c>, <c>production</c> (case-insensitive), or an absolute http(s) URL.
+    /// </summary>
+    /// <exception cref="WhcConfigurationException">WHC4002 for anything else.</exception>
+    public static WhcEndpoint Resolve(string? value)
+    {
+        var text = value?.Trim();
+        if (string.IsNullOrEmpty(text))
+        {
+            return Sandbox;
+        }
+
+        foreach (var preset in new[] { Sandbox, TestA, Production })
+        {
+            if (string.Equals(preset.Name, text, StringComparison.OrdinalIgnoreCase))
+            {
+                return preset;
+            }
+        }
+
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri)
+            && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
+        {
+            if (!string.IsNullOrEmpty(uri.UserInfo))
+            {
+                // Never echo the value: user info may hold a password.
+                throw new WhcConfigurationException(DiagnosticCatalog.ApiEndpointInvalid.At(
+                    SourceSpan.None,
+                    "the endpoint URL must not contain user info; credentials come from WHC_CLIENT_ID and WHC_CLIENT_SECRET"));
+            }
+
+            if (string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment))
+            {
+                return new WhcEndpoint(uri.GetLeftPart(UriPartial.Path).TrimEnd('/'), uri);
+            }
+        }
+
+        throw new WhcConfigurationException(DiagnosticCatalog.ApiEndpointInvalid.At(
+            SourceSpan.None,
+            $"endpoint '{text}' is not one of sandbox, testa, production, nor an absolute http(s) URL without query"));
+    }
+
+    public override string ToString() => BaseUri is null ? Name : BaseUri.AbsoluteUri;
+}

@@ -1,0 +1,339 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Threading.RateLimiting;
+using Flurl.Http;
+using Microsoft.Extensions.Logging;
+using Whc.Declarative.Core.Api;
+
+namespace Whc.Declarative.WhcApi;
+
+/// <summary>
+/// Sends calls to BT: rate limit, access token (cached, renewed early, renewed once on 401/42), a fresh tracking id per
+/// request, per-request timeout, retries by the policy in docs/whc-client.md, and one log line per request.
+/// Never logs or reports the client secret or a token.
+/// </summary>
+internal sealed class WhcHttpSender : IDisposable
+{
+    public const string TrackingHeader = "APIGW-Tracking-Header";
+
+    private readonly WhcClientOptions options;
+    private readonly WhcRetryPolicy retryPolicy;
+    private readonly FlurlClient flurl;
+    private readonly RateLimiter? rateLimiter;
+    private readonly ILogger logger;
+    private readonly SemaphoreSlim tokenGate = new(1, 1);
+    private readonly ConcurrentDictionary<string, byte> secrets = new(StringComparer.Ordinal);
+    private readonly string baseUrl;
+    private CachedToken? token;
+
+    public WhcHttpSender(WhcClientOptions options, WhcCallCounter counter)
+    {
+        this.options = options;
+        Counter = counter;
+        retryPolicy = new WhcRetryPolicy(options);
+        logger = options.LoggerFactory.CreateLogger("Whc.Declarative.WhcApi.WhcClient");
+        baseUrl = options.BaseUri.AbsoluteUri.TrimEnd('/');
+        var handler = options.HttpHandler ?? new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = options.Timeout,
+        };
+        var httpClient = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        flurl = new FlurlClient(httpClient);
+        flurl.Settings.Timeout = options.Timeout;
+        flurl.Settings.AllowedHttpStatusRange = "*";
+        if (options.RequestsPerSecond is double rate)
+        {
+            rateLimiter = CreateRateLimiter(rate);
+        }
+
+        AddSecret(options.Credentials.ClientSecret);
+        AddSecret(Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Credentials.ClientId}:{options.Credentials.ClientSecret}")));
+    }
+
+    public WhcCallCounter Counter { get; }
+
+    /// <summary>Sends <paramref name="call"/>, retrying as the policy allows; returns the final answer, whatever its status.</summary>
+    /// <exception cref="WhcApiException">Timeout (no answer, connection dropped) after the allowed attempts.</exception>
+    public async Task<WhcResponse> SendAsync(WhcCall call, CancellationToken cancellationToken)
+    {
+        var attempt = 0;
+        var renewedToken = false;
+        while (true)
+        {
+            attempt++;
+            var accessToken = call.Authentication == WhcAuthentication.Bearer ? await GetTokenAsync(cancellationToken) : null;
+            WhcResponse response;
+            try
+            {
+                response = await SendOnceAsync(call, accessToken, attempt, cancellationToken);
+            }
+            catch (WhcApiException ex) when (ex.Kind == WhcFailureKind.Timeout && call.Idempotent && attempt < options.MaxAttempts)
+            {
+                await WaitAsync(call, retryPolicy.Backoff(attempt), "no answer", cancellationToken);
+                continue;
+            }
+
+            if (response.Status == 401 && accessToken is not null && !renewedToken && WhcErrorEnvelope.Parse(response.Body)?.Code == "42")
+            {
+                // The token expired at BT before we expected: renew once and repeat. Safe for every call, because BT
+                // rejected the request at the gateway before processing it.
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    logger.LogInformation("WHC {Operation}: access token expired at BT (401/42); renewing and repeating the call", call.Operation);
+                }
+
+                InvalidateToken(accessToken);
+                renewedToken = true;
+                attempt--;
+                continue;
+            }
+
+            if (response.Status == 429 && attempt < options.MaxAttempts)
+            {
+                // BT's gateway rejects before processing, so repeating is safe for every call.
+                var delay = retryPolicy.RetryAfter(response.RetryAfter) ?? retryPolicy.Backoff(attempt);
+                if (delay <= options.MaxDelay + (options.MaxDelay / 10))
+                {
+                    await WaitAsync(call, delay, "429 Too Many Requests", cancellationToken);
+                    continue;
+                }
+            }
+
+            if (response.Status >= 500 && call.Idempotent && attempt < options.MaxAttempts)
+            {
+                await WaitAsync(call, retryPolicy.Backoff(attempt), string.Create(CultureInfo.InvariantCulture, $"HTTP {response.Status}"), cancellationToken);
+                continue;
+            }
+
+            return response;
+        }
+    }
+
+    /// <summary>Replaces every known secret (client secret, Basic credentials, tokens) in <paramref name="text"/> by ***.</summary>
+    public string Redact(string text)
+    {
+        foreach (var secret in secrets.Keys)
+        {
+            text = text.Replace(secret, "***", StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+
+    public void Dispose()
+    {
+        flurl.Dispose();
+        rateLimiter?.Dispose();
+        tokenGate.Dispose();
+    }
+
+    private static TokenBucketRateLimiter CreateRateLimiter(double requestsPerSecond)
+    {
+        if (!(requestsPerSecond > 0) || double.IsInfinity(requestsPerSecond))
+        {
+            throw new ArgumentOutOfRangeException(nameof(requestsPerSecond), requestsPerSecond, "requests per second must be a positive number");
+        }
+
+        // One token per 1/rate seconds (at least 10 ms), bucket of one period's worth: no bursts above the rate.
+        var period = TimeSpan.FromSeconds(Math.Max(1 / requestsPerSecond, 0.01));
+        var tokensPerPeriod = Math.Max(1, (int)Math.Round(requestsPerSecond * period.TotalSeconds));
+        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = tokensPerPeriod,
+            TokensPerPeriod = tokensPerPeriod,
+            ReplenishmentPeriod = period,
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        });
+    }
+
+    private async Task<WhcResponse> SendOnceAsync(WhcCall call, string? accessToken, int attempt, CancellationToken cancellationToken)
+    {
+        if (rateLimiter is not null)
+        {
+            using var lease = await rateLimiter.AcquireAsync(1, cancellationToken);
+        }
+
+        var trackingId = Guid.NewGuid().ToString("D");
+        var request = flurl.Request(BuildUrl(call))
+            .WithHeader(TrackingHeader, trackingId)
+            .WithHeader("Accept", "application/json");
+        request = accessToken is null
+            ? request.WithBasicAuth(options.Credentials.ClientId, options.Credentials.ClientSecret)
+            : request.WithOAuthBearerToken(accessToken);
+        using var content = call.JsonBody is null ? null : new StringContent(call.JsonBody, Encoding.UTF8, "application/json");
+        Counter.Increment(call.Operation);
+        var started = options.TimeProvider.GetTimestamp();
+        try
+        {
+            using var flurlResponse = await request.SendAsync(call.Method, content, HttpCompletionOption.ResponseContentRead, cancellationToken);
+            var body = await flurlResponse.GetStringAsync();
+            var status = flurlResponse.StatusCode;
+            var elapsed = options.TimeProvider.GetElapsedTime(started);
+            var level = status is >= 500 or 429 ? LogLevel.Warning : LogLevel.Debug;
+            if (logger.IsEnabled(level))
+            {
+                logger.Log(
+                    level,
+                    "WHC {Operation} {Method} {Route} -> {Status} in {DurationMs} ms (attempt {Attempt}, tracking id {TrackingId})",
+                    call.Operation,
+                    call.Method.Method,
+                    call.Route,
+                    status,
+                    (long)elapsed.TotalMilliseconds,
+                    attempt,
+                    trackingId);
+            }
+
+            return new WhcResponse(status, body, trackingId, flurlResponse.ResponseMessage.Headers.RetryAfter);
+        }
+        catch (Exception ex) when (ex is FlurlHttpException or HttpRequestException or OperationCanceledException or IOException)
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException("the WHC call was cancelled", ex, cancellationToken);
+            }
+
+            var elapsed = options.TimeProvider.GetElapsedTime(started);
+            var timedOut = ex is FlurlHttpTimeoutException or OperationCanceledException;
+            var what = timedOut
+                ? string.Create(CultureInfo.InvariantCulture, $"no answer within {options.Timeout.TotalSeconds:0.###} s")
+                : "the connection failed or dropped";
+            logger.LogWarning(
+                "WHC {Operation} {Method} {Route} -> {Failure} after {DurationMs} ms (attempt {Attempt}, tracking id {TrackingId})",
+                call.Operation,
+                call.Method.Method,
+                call.Route,
+                what,
+                (long)elapsed.TotalMilliseconds,
+                attempt,
+                trackingId);
+            var consequence = call.Idempotent
+                ? string.Create(CultureInfo.InvariantCulture, $"gave up after {attempt} attempt(s)")
+                : "it was not repeated because it may have taken effect at BT; the outcome is unknown";
+            throw new WhcApiException(
+                WhcFailureKind.Timeout,
+                0,
+                null,
+                $"{call.Description}: {what}; {consequence} (tracking id {trackingId})",
+                trackingId,
+                ex);
+        }
+    }
+
+    private string BuildUrl(WhcCall call)
+    {
+        var url = new StringBuilder(baseUrl).Append(call.Path);
+        var separator = '?';
+        foreach (var (name, value) in call.Query)
+        {
+            url.Append(separator).Append(Uri.EscapeDataString(name)).Append('=').Append(Uri.EscapeDataString(value));
+            separator = '&';
+        }
+
+        return url.ToString();
+    }
+
+    private async Task WaitAsync(WhcCall call, TimeSpan delay, string reason, CancellationToken cancellationToken)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.LogInformation("WHC {Operation}: {Reason}; retrying in {DelayMs} ms", call.Operation, reason, (long)delay.TotalMilliseconds);
+        }
+
+        await Task.Delay(delay, options.TimeProvider, cancellationToken);
+    }
+
+    private void AddSecret(string secret)
+    {
+        if (secret.Length >= 4)
+        {
+            secrets.TryAdd(secret, 0);
+        }
+    }
+
+    private async Task<string> GetTokenAsync(CancellationToken cancellationToken)
+    {
+        var current = Volatile.Read(ref token);
+        if (current is not null && options.TimeProvider.GetUtcNow() < current.RenewAt)
+        {
+            return current.Value;
+        }
+
+        await tokenGate.WaitAsync(cancellationToken);
+        try
+        {
+            // Another caller may have renewed while this one waited: share its token.
+            current = Volatile.Read(ref token);
+            if (current is not null && options.TimeProvider.GetUtcNow() < current.RenewAt)
+            {
+                return current.Value;
+            }
+
+            var fresh = await FetchTokenAsync(cancellationToken);
+            Volatile.Write(ref token, fresh);
+            return fresh.Value;
+        }
+        finally
+        {
+            tokenGate.Release();
+        }
+    }
+
+    private void InvalidateToken(string value)
+    {
+        var current = Volatile.Read(ref token);
+        if (current is not null && current.Value == value)
+        {
+            Interlocked.CompareExchange(ref token, null, current);
+        }
+    }
+
+    private async Task<CachedToken> FetchTokenAsync(CancellationToken cancellationToken)
+    {
+        var routes = options.Routes;
+        var call = new WhcCall(
+            "token",
+            "getting an access token",
+            routes.TokenMethod == "POST" ? HttpMethod.Post : HttpMethod.Get,
+            routes.Token,
+            routes.Token,
+            [new("grant_type", "client_credentials")],
+            null,
+            Idempotent: true,
+            WhcAuthentication.Basic);
+        var response = await SendAsync(call, cancellationToken);
+        if (response.Status != 200)
+        {
+            var failure = WhcErrorEnvelope.ToException(call.Description, response, Redact);
+            if (response.Status is 401 or 403)
+            {
+                throw new WhcApiException(
+                    WhcFailureKind.Unauthorized,
+                    failure.Status,
+                    failure.BtCode,
+                    $"BT refused the client credentials of client id '{options.Credentials.ClientId}' ({failure.Message}); check WHC_CLIENT_ID and WHC_CLIENT_SECRET",
+                    failure.TrackingId);
+            }
+
+            throw failure;
+        }
+
+        var parsed = WhcWireFormat.ReadToken(response);
+        AddSecret(parsed.AccessToken);
+        var lifetime = parsed.ExpiresIn;
+        var margin = TimeSpan.FromTicks(Math.Min(Math.Max(lifetime.Ticks / 10, TimeSpan.FromSeconds(60).Ticks), lifetime.Ticks / 2));
+        return new CachedToken(parsed.AccessToken, options.TimeProvider.GetUtcNow() + lifetime - margin);
+    }
+
+    private sealed record CachedToken(string Value, DateTimeOffset RenewAt)
+    {
+        public override string ToString() => $"CachedToken {{ RenewAt = {RenewAt:O} }}";
+    }
+}
