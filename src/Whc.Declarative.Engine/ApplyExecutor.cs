@@ -162,10 +162,8 @@ public sealed class ApplyExecutor
         }
         catch (Exception e) when (e is StepFailedException or WhcApiException or StateException or OrderBuildException)
         {
-            var message = e is WhcApiException api
-                ? $"{api.Message} (HTTP {api.Status}{(api.BtCode is null ? string.Empty : $", BT code {api.BtCode}")}{(api.TrackingId is null ? string.Empty : $", tracking id {api.TrackingId}")})"
-                : e.Message;
-            var failed = new StepResult(step, StepOutcome.Failed, message, watch.Elapsed);
+            // The API client's messages already carry BT's status, code and tracking id.
+            var failed = new StepResult(step, StepOutcome.Failed, e.Message, watch.Elapsed);
             observer.StepFinished(failed);
             return failed;
         }

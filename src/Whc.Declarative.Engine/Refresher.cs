@@ -44,7 +44,17 @@ public sealed class Refresher
         var record = state?.Record;
         var cugId = record?.CugId ?? desired?.Reseller.CugId ?? string.Empty;
         var name = record?.Name ?? desired?.Company.Name ?? string.Empty;
-        var inventory = await api.ReadCompanyAsync(cugId, name, cancellationToken);
+        CompanyInventory? inventory;
+        try
+        {
+            inventory = await api.ReadCompanyAsync(cugId, name, cancellationToken);
+        }
+        catch (WhcApiException e) when (e.Kind == WhcFailureKind.Rejected && e.Status == 200)
+        {
+            // The client's way of saying: the name exists at BT, under another reseller.
+            inventory = CompanyInventory.RegisteredElsewhere(name);
+        }
+
         var ours = inventory is not null && record?.ServiceId is not null && inventory.ServiceId == record.ServiceId;
 
         var domainTaken = false;

@@ -15,7 +15,14 @@ public sealed record CompanyInventory(
     string? QualificationId,
     ImmutableArray<NumberRangeRecord> NumberRanges,
     ImmutableArray<SiteRecord> Sites,
-    ImmutableArray<UserRecord> Users);
+    ImmutableArray<UserRecord> Users)
+{
+    /// <summary>BT shows that the name is registered, to another reseller, and nothing more.</summary>
+    public static CompanyInventory RegisteredElsewhere(string name) =>
+        new(string.Empty, name, string.Empty, string.Empty, CompanyStatus.Active, null, [], [], []);
+
+    public bool IsRegisteredElsewhere => ServiceId.Length == 0;
+}
 
 public enum CompanyStatus
 {

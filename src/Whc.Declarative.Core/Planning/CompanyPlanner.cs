@@ -139,7 +139,9 @@ internal sealed class CompanyPlanner
             {
                 diagnostics.Add(DiagnosticCatalog.CompanyAlreadyRegistered.At(
                     desired.Span,
-                    $"company name '{details.Name}' is already registered at BT but is not in whcctl's state; if it is yours, run 'whcctl import {company}' to adopt it, otherwise choose another name"));
+                    inventory.IsRegisteredElsewhere
+                        ? $"company name '{details.Name}' is already registered at BT by another reseller; choose another name"
+                        : $"company name '{details.Name}' is already registered at BT but is not in whcctl's state; if it is yours, run 'whcctl import {company}' to adopt it, otherwise choose another name"));
             }
 
             if (input.Refresh?.DomainTaken == true && !ours)
