@@ -1,0 +1,185 @@
+using System.Text.Json.Nodes;
+using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Sandbox;
+
+namespace Whc.Declarative.Engine.Tests;
+
+/// <summary>Apply against the sandbox over HTTP, with real state on disk: the whole lifecycle of a company.</summary>
+public sealed class ApplyEndToEndTests
+{
+    [Fact]
+    public async Task Applying_a_new_company_provisions_it_and_a_second_plan_shows_no_changes()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var manifests = EngineHarness.Manifests(TestManifests.Company("acme", "AcmeWidgets", users: 7, sites: 2));
+
+        var result = await harness.PlanAndApplyAsync(manifests);
+
+        result.Succeeded.Should().BeTrue(string.Join("; ", result.Steps.Where(s => s.Message is not null).Select(s => s.Message)));
+        var again = await harness.PlanAsync(manifests);
+        again.HasChanges.Should().BeFalse();
+        var company = (await harness.InventoryAsync())["companies"]!.AsArray().Single()!;
+        company["status"]!.GetValue<string>().Should().Be("active");
+        company["users"]!.AsArray().Should().HaveCount(7);
+        company["sites"]!.AsArray().Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task Every_id_in_state_equals_the_id_BT_holds()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var manifests = EngineHarness.Manifests(TestManifests.Company("acme", "AcmeWidgets", users: 4, sites: 2));
+        (await harness.PlanAndApplyAsync(manifests)).Succeeded.Should().BeTrue();
+
+        await Assertions.StateMatchesBtAsync(harness, "acme", "AcmeWidgets");
+    }
+
+    [Fact]
+    public async Task Users_are_ordered_at_most_three_per_order()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var manifests = EngineHarness.Manifests(TestManifests.Company("acme", "AcmeWidgets", users: 10));
+
+        var plan = await harness.PlanAsync(manifests);
+        var result = await harness.ApplyAsync(plan);
+
+        result.Succeeded.Should().BeTrue();
+        var orders = (await harness.InventoryAsync())["orders"]!.AsArray();
+        orders.Should().HaveCount(4, "10 users need 4 orders of at most 3 users");
+        plan.Companies.Single().Steps.Count(s => s.Kind == StepKind.CreateOrder).Should().Be(4);
+    }
+
+    [Fact]
+    public async Task Adding_changing_and_ceasing_users_of_an_existing_company()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var original = TestManifests.Company("acme", "AcmeWidgets", users: 3);
+        (await harness.PlanAndApplyAsync(EngineHarness.Manifests(original))).Succeeded.Should().BeTrue();
+
+        // acme.user0 renamed (modify), acme.user2 removed (cease), acme.user9 added.
+        var changed = original
+            .Replace("lastName: Number0,", "lastName: Renamed,", StringComparison.Ordinal)
+            .Replace("      - { username: acme.user2, firstName: User, lastName: Number2, extension: \"2002\", number: { from: main } }\n", string.Empty, StringComparison.Ordinal)
+            + "      - { username: acme.user9, firstName: New, lastName: Starter, extension: \"2009\", number: { from: main } }\n";
+        var manifests = EngineHarness.Manifests(changed);
+        var plan = await harness.PlanAsync(manifests);
+
+        var changes = plan.Companies.Single().Changes.Where(c => c.Action != ChangeAction.NoOp).ToDictionary(c => c.Address.Name, c => c.Action);
+        changes.Should().BeEquivalentTo(new Dictionary<string, ChangeAction>
+        {
+            ["acme.user0"] = ChangeAction.Update,
+            ["acme.user2"] = ChangeAction.Delete,
+            ["acme.user9"] = ChangeAction.Create,
+        });
+        (await harness.ApplyAsync(plan)).Succeeded.Should().BeTrue();
+
+        (await harness.PlanAsync(manifests)).HasChanges.Should().BeFalse();
+        var users = (await harness.InventoryAsync())["companies"]!.AsArray().Single()!["users"]!.AsArray()
+            .Where(u => u!["status"]?.GetValue<string>() != "ceased")
+            .ToDictionary(u => u!["username"]!.GetValue<string>(), u => u!["lastName"]!.GetValue<string>());
+        users.Should().BeEquivalentTo(new Dictionary<string, string> { ["acme.user0"] = "Renamed", ["acme.user1"] = "Number1", ["acme.user9"] = "Starter" });
+        await Assertions.StateMatchesBtAsync(harness, "acme", "AcmeWidgets");
+    }
+
+    [Theory]
+    [InlineData("qualify")]
+    [InlineData("ringFence")]
+    [InlineData("createOrder")]
+    [InlineData("submitOrder")]
+    public async Task A_call_that_took_effect_but_timed_out_is_reconciled_not_repeated(string route)
+    {
+        await using var harness = await EngineHarness.StartAsync(new FaultConfig
+        {
+            Script = [new ScriptedFault(route, ScriptedFaultKinds.TimeoutAfterCommit, 1)],
+        });
+        var manifests = EngineHarness.Manifests(TestManifests.Company("acme", "AcmeWidgets", users: 2));
+
+        var result = await harness.PlanAndApplyAsync(manifests);
+
+        result.Succeeded.Should().BeTrue(string.Join("; ", result.Steps.Where(s => s.Message is not null).Select(s => s.Message)));
+        await Assertions.NoDuplicatesAsync(harness, expectedOrders: 1);
+        (await harness.PlanAsync(manifests)).HasChanges.Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData("createOrder", ScriptedFaultKinds.AbortAfterCommit)]
+    [InlineData("ringFence", ScriptedFaultKinds.InternalError)]
+    [InlineData("qualify", ScriptedFaultKinds.Unavailable)]
+    [InlineData("readCompany", ScriptedFaultKinds.InternalError)]
+    [InlineData("createOrder", ScriptedFaultKinds.TooManyRequests)]
+    [InlineData("readOrder", ScriptedFaultKinds.TokenExpired)]
+    public async Task Faults_are_survived_within_one_run(string route, string fault)
+    {
+        await using var harness = await EngineHarness.StartAsync(new FaultConfig { Script = [new ScriptedFault(route, fault, 1)] });
+        var manifests = EngineHarness.Manifests(TestManifests.Company("acme", "AcmeWidgets", users: 2));
+
+        var result = await harness.PlanAndApplyAsync(manifests);
+
+        result.Succeeded.Should().BeTrue(string.Join("; ", result.Steps.Where(s => s.Message is not null).Select(s => s.Message)));
+        await Assertions.NoDuplicatesAsync(harness, expectedOrders: 1);
+    }
+
+    [Fact]
+    public async Task A_refused_order_fails_its_step_skips_what_depends_on_it_and_leaves_no_intent()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var yaml = TestManifests.Company("acme", "AcmeWidgets", users: 1).Replace("nadKey: X05000455530", "nadKey: X99999999999", StringComparison.Ordinal);
+
+        var result = await harness.PlanAndApplyAsync(EngineHarness.Manifests(yaml));
+
+        result.Succeeded.Should().BeFalse();
+        result.Steps.Single(s => s.Step.Kind == StepKind.CreateOrder).Outcome.Should().Be(StepOutcome.Failed);
+        result.Steps.Single(s => s.Step.Kind == StepKind.CreateOrder).Message.Should().Contain("X99999999999");
+        result.Steps.Where(s => s.Step.Kind is StepKind.SubmitOrder or StepKind.AwaitOrder).Should().OnlyContain(s => s.Outcome == StepOutcome.Skipped);
+        var state = await harness.Store.ReadAsync("acme", CancellationToken.None);
+        state!.Intents.Should().BeEmpty("BT refused the order, so nothing is left to reconcile");
+        state.Record!.Qualification.Should().NotBeNull("the qualification that did succeed is recorded");
+    }
+}
+
+/// <summary>Checks shared by the end-to-end and chaos tests, read from the sandbox's admin view of its inventory.</summary>
+public static class Assertions
+{
+    public static async Task NoDuplicatesAsync(EngineHarness harness, int? expectedOrders = null)
+    {
+        var inventory = await harness.InventoryAsync();
+        foreach (var company in inventory["companies"]!.AsArray())
+        {
+            var name = company!["companyName"]!.GetValue<string>();
+            company["qualifications"]!.AsArray().Should().HaveCount(1, $"{name} is qualified exactly once");
+            var ranges = company["numberRanges"]!.AsArray().Where(r => r!["status"]!.GetValue<string>() != "CEASED").ToList();
+            ranges.Should().HaveCount(1, $"{name}'s one block is ringfenced exactly once");
+        }
+
+        var orders = inventory["orders"]!.AsArray();
+        if (expectedOrders is not null)
+        {
+            orders.Should().HaveCount(expectedOrders.Value, "no order is ever duplicated");
+        }
+
+        orders.Select(o => o!["externalId"]?.GetValue<string>()).Should().OnlyHaveUniqueItems();
+    }
+
+    public static async Task StateMatchesBtAsync(EngineHarness harness, string key, string companyName)
+    {
+        var state = await harness.Store.ReadAsync(key, CancellationToken.None);
+        state.Should().NotBeNull();
+        state!.Intents.Should().BeEmpty();
+        var company = (await harness.InventoryAsync())["companies"]!.AsArray()
+            .Single(c => c!["companyName"]!.GetValue<string>() == companyName)!;
+        state.Record!.ServiceId.Should().Be(company["serviceId"]!.GetValue<string>());
+        Ids(company["sites"], "siteName").Should().BeEquivalentTo(state.Sites.ToDictionary(s => s.Name, s => s.ServiceId));
+        Ids(company["users"], "username").Should().BeEquivalentTo(state.Users.ToDictionary(u => u.Username, u => u.ServiceId));
+        var liveRanges = company["numberRanges"]!.AsArray().Where(r => r!["status"]!.GetValue<string>() != "CEASED")
+            .ToDictionary(r => r!["startNumber"]!.GetValue<string>(), r => r!["serviceId"]?.GetValue<string>());
+        state.NumberBlocks.SelectMany(b => b.Ranges).ToDictionary(r => r.StartNumber, r => r.ServiceId).Should().BeEquivalentTo(liveRanges);
+        var numbers = company["users"]!.AsArray().Where(u => u!["status"]?.GetValue<string>() != "ceased")
+            .ToDictionary(u => u!["username"]!.GetValue<string>(), u => u!["directoryNumber"]?.GetValue<string>());
+        state.Users.ToDictionary(u => u.Username, u => u.DirectoryNumber).Should().BeEquivalentTo(numbers);
+    }
+
+    private static Dictionary<string, string?> Ids(JsonNode? records, string nameField) =>
+        records!.AsArray()
+            .Where(r => r!["status"]?.GetValue<string>() is null or "active")
+            .ToDictionary(r => r![nameField]!.GetValue<string>(), r => (string?)r!["serviceId"]!.GetValue<string>());
+}
