@@ -44,6 +44,12 @@ internal static partial class YamlTreeReader
                 {
                     documents.Add(document);
                 }
+
+                if (builder.TooDeep)
+                {
+                    // Hostile input: stop reading the file rather than scan the rest of it.
+                    break;
+                }
             }
         }
         catch (YamlException exception)
@@ -153,6 +159,8 @@ internal static partial class YamlTreeReader
         private SourceSpan documentStart = SourceSpan.FileOnly(file);
         private bool failed;
         private int skipping;
+
+        public bool TooDeep { get; private set; }
 
         public YamlDocumentTree? Accept(ParsingEvent parsingEvent)
         {
@@ -288,6 +296,7 @@ internal static partial class YamlTreeReader
                     span,
                     string.Create(CultureInfo.InvariantCulture, $"the document is nested more than {MaxDepth} levels deep; a manifest needs far fewer")));
                 skipping = 1;
+                TooDeep = true;
                 Attach(JValue.CreateNull(), span);
                 return;
             }

@@ -1,0 +1,160 @@
+using System.Text;
+using Whc.Declarative.Core.Diagnostics;
+
+namespace Whc.Declarative.Manifests.Tests;
+
+/// <summary>Hostile or broken input gets a clear diagnostic, never an exception or a hang.</summary>
+public sealed class HostileInputTests
+{
+    private const string ValidManifest = """
+        apiVersion: whc.declarative/v1
+        kind: Company
+        metadata: { name: fun-network }
+        spec:
+          reseller: { cugId: CUG5019851064, billingAccount: GB12345678 }
+          company: { name: TheFunNetwork, domain: thefunnetwork.com, customerGroup: SWAINsTelecom }
+        """;
+
+    [Fact]
+    public void A_binary_file_is_reported_as_not_text()
+    {
+        byte[] content = [0x7F, (byte)'E', (byte)'L', (byte)'F', 0x02, 0x01, 0x00, 0x00, 0xFF];
+
+        var result = ManifestLoader.ParseBytes("bin.yaml", content);
+
+        result.Diagnostics.Should().ContainSingle().Which.Code.Should().Be("WHC1005");
+    }
+
+    [Fact]
+    public void Invalid_utf8_is_reported_at_its_line_and_column()
+    {
+        var content = Encoding.UTF8.GetBytes("apiVersion: whc.declarative/v1\nkind: Company\nmetadata: { name: ab").Concat(new byte[] { 0xC3, 0x28 }).ToArray();
+
+        var result = ManifestLoader.ParseBytes("bad.yaml", content);
+
+        var diagnostic = result.Diagnostics.Should().ContainSingle().Subject;
+        diagnostic.Code.Should().Be("WHC1005");
+        diagnostic.Span.Should().Be(new SourceSpan("bad.yaml", 3, 21));
+    }
+
+    [Fact]
+    public void A_utf16_file_is_reported_as_not_utf8()
+    {
+        var content = Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes(ValidManifest)).ToArray();
+
+        ManifestLoader.ParseBytes("utf16.yaml", content).Diagnostics.Should().ContainSingle().Which.Code.Should().Be("WHC1005");
+    }
+
+    [Fact]
+    public void A_utf8_byte_order_mark_is_accepted()
+    {
+        var content = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(ValidManifest)).ToArray();
+
+        var result = ManifestLoader.ParseBytes("bom.yaml", content);
+
+        result.Diagnostics.Should().BeEmpty();
+        result.Companies.Should().ContainSingle();
+    }
+
+    [Fact]
+    public void A_billion_laughs_alias_bomb_is_refused_without_expanding_it()
+    {
+        var text = new StringBuilder("apiVersion: whc.declarative/v1\nkind: Company\nlol0: &l0 \"lol\"\n");
+        for (var i = 1; i <= 9; i++)
+        {
+            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"lol{i}: &l{i} [")
+                .Append(string.Join(",", Enumerable.Repeat($"*l{i - 1}", 10))).Append("]\n");
+        }
+
+        var result = ManifestLoader.Parse("bomb.yaml", text.ToString());
+
+        result.Companies.Should().BeEmpty();
+        result.Diagnostics.Should().NotBeEmpty().And.OnlyContain(d => d.Code == "WHC1009");
+        result.Diagnostics[0].Span.Line.Should().Be(4);
+    }
+
+    [Fact]
+    public void Deeply_nested_flow_sequences_are_capped()
+    {
+        var text = "apiVersion: whc.declarative/v1\nspec: " + new string('[', 100_000) + new string(']', 100_000) + "\n";
+
+        var result = ManifestLoader.Parse("deep.yaml", text);
+
+        result.Diagnostics.Should().ContainSingle().Which.Code.Should().Be("WHC1010");
+    }
+
+    [Fact]
+    public void Deeply_nested_block_mappings_are_capped()
+    {
+        var text = new StringBuilder();
+        for (var depth = 0; depth < 200; depth++)
+        {
+            text.Append(' ', depth * 2).Append('k').Append(depth.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(":\n");
+        }
+
+        var result = ManifestLoader.Parse("deep.yaml", text.ToString());
+
+        var diagnostic = result.Diagnostics.Should().ContainSingle().Subject;
+        diagnostic.Code.Should().Be("WHC1010");
+        diagnostic.Span.Line.Should().Be(65);
+    }
+
+    [Fact]
+    public void Content_over_the_size_cap_is_refused_before_parsing()
+    {
+        var content = new byte[(int)ManifestLoader.MaxFileBytes + 1];
+
+        ManifestLoader.ParseBytes("big.yaml", content).Diagnostics.Should().ContainSingle().Which.Code.Should().Be("WHC1003");
+    }
+
+    [Fact]
+    public void A_50_MB_file_on_disk_is_refused_without_reading_it()
+    {
+        using var directory = new TemporaryDirectory();
+        using (var stream = File.Create(Path.Combine(directory.Path, "huge.yaml")))
+        {
+            stream.SetLength(50L * 1024 * 1024);
+        }
+
+        var result = ManifestLoader.Load(["huge.yaml"], directory.Path);
+
+        var diagnostic = result.Diagnostics.Should().ContainSingle().Subject;
+        diagnostic.Code.Should().Be("WHC1003");
+        diagnostic.Message.Should().Contain("50.0 MiB").And.Contain("at most 5 MiB");
+    }
+
+    [Fact]
+    public void A_credential_value_is_never_echoed()
+    {
+        var text = ValidManifest.Replace("billingAccount: GB12345678 }", "billingAccount: GB12345678, password: hunter2-do-not-print }", StringComparison.Ordinal);
+
+        var result = ManifestLoader.Parse("secret.yaml", text);
+
+        result.Diagnostics.Should().ContainSingle(d => d.Code == "WHC1018").Which.Message.Should().Contain("WHC_CLIENT_SECRET");
+        result.Diagnostics.Should().NotContain(d => d.ToString().Contains("hunter2", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("clientSecret")]
+    [InlineData("client_secret")]
+    [InlineData("password")]
+    [InlineData("token")]
+    [InlineData("accessToken")]
+    [InlineData("apiKey")]
+    [InlineData("secret")]
+    [InlineData("clientId")]
+    public void Credential_like_field_names_are_recognised(string name)
+    {
+        Schema.SchemaChecker.LooksLikeCredential(name).Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("macAddress")]
+    [InlineData("nadKey")]
+    [InlineData("name")]
+    [InlineData("customerGroup")]
+    public void Ordinary_field_names_are_not_taken_for_credentials(string name)
+    {
+        Schema.SchemaChecker.LooksLikeCredential(name).Should().BeFalse();
+    }
+}

@@ -1,0 +1,101 @@
+using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Manifests.Validation;
+
+namespace Whc.Declarative.Manifests.Tests;
+
+/// <summary>The validator is pure: it works on models built in code, without YAML or a locator.</summary>
+public sealed class ManifestValidatorTests
+{
+    private static readonly SourceSpan UserOne = new("c.yaml", 9, 7);
+    private static readonly SourceSpan UserTwo = new("c.yaml", 12, 7);
+
+    private static UserSpec User(string username, string extension, SourceSpan span, string? block = "brum") =>
+        new(username, "First", "Last", extension, block is null ? null : new NumberRef(block), "standard", [new DeviceSpec("001122AABBCC", null)], false, span);
+
+    private static CompanyManifest Company(params UserSpec[] users) => new(
+        CompanyManifest.CurrentApiVersion,
+        "fun-network",
+        new ResellerSpec("CUG5019851064", "GB12345678"),
+        new CompanyDetails("TheFunNetwork", "thefunnetwork.com", "SWAINsTelecom", null, null),
+        [new NumberBlockSpec("brum", "0121", 10, false, new SourceSpan("c.yaml", 5, 7))],
+        [new SiteSpec("hq", "IPS01", new AddressSpec("IP5 3RE", "Adastral Park", null, null, null), [.. users], false, new SourceSpan("c.yaml", 7, 7))],
+        false,
+        new SourceSpan("c.yaml", 3, 9));
+
+    [Fact]
+    public void A_valid_model_has_no_diagnostics()
+    {
+        ManifestValidator.Validate([Company(User("jane", "2001", UserOne))]).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Without_a_locator_a_duplicate_points_at_the_elements_spans()
+    {
+        var company = Company(User("jane", "2001", UserOne), User("john", "2001", UserTwo) with { Devices = [] });
+
+        var diagnostic = ManifestValidator.Validate([company]).Should().ContainSingle().Subject;
+
+        diagnostic.ToString().Should().Be("c.yaml(12,7): error WHC2003: extension 2001 is used twice (also at line 9)");
+    }
+
+    [Fact]
+    public void The_locator_decides_where_a_diagnostic_points()
+    {
+        var company = Company(User("jane", "2001", UserOne, block: "nope"));
+
+        var diagnostic = ManifestValidator.Validate([company], (_, pointer) => pointer == "/spec/sites/0/users/0/number/from" ? new SourceSpan("c.yaml", 10, 27) : null)
+            .Should().ContainSingle().Subject;
+
+        diagnostic.Code.Should().Be("WHC2008");
+        diagnostic.Span.Should().Be(new SourceSpan("c.yaml", 10, 27));
+    }
+
+    [Theory]
+    [InlineData("0121", true)]
+    [InlineData("020", true)]
+    [InlineData("01632", true)]
+    [InlineData("013873", true)]
+    [InlineData("0113", true)]
+    [InlineData("0800", false)]
+    [InlineData("07700", false)]
+    [InlineData("121", false)]
+    [InlineData("0121x", false)]
+    public void Geographic_area_codes_are_01_and_02_codes(string areaCode, bool valid)
+    {
+        ManifestFormats.AreaCode().IsMatch(areaCode).Should().Be(valid);
+    }
+
+    [Theory]
+    [InlineData("fun-network", true)]
+    [InlineData("a", true)]
+    [InlineData("site-42", true)]
+    [InlineData("-fun", false)]
+    [InlineData("fun-", false)]
+    [InlineData("Fun", false)]
+    [InlineData("fun_network", false)]
+    public void Company_keys_are_lowercase_letters_digits_and_dashes(string key, bool valid)
+    {
+        ManifestFormats.CompanyKey().IsMatch(key).Should().Be(valid);
+    }
+
+    [Theory]
+    [InlineData("IP5 3RE", true)]
+    [InlineData("SW1A 1AA", true)]
+    [InlineData("M1 3BB", true)]
+    [InlineData("IP53RE", false)]
+    [InlineData("12345", false)]
+    public void Canonical_postcodes_have_one_space_before_the_inward_code(string postcode, bool valid)
+    {
+        ManifestFormats.Postcode().IsMatch(postcode).Should().Be(valid);
+    }
+
+    [Theory]
+    [InlineData("extenson", "extension")]
+    [InlineData("custmerGroup", "customerGroup")]
+    [InlineData("zzz", null)]
+    public void Did_you_mean_suggests_close_names_only(string typed, string? suggestion)
+    {
+        EditDistance.Closest(typed, ["extension", "customerGroup", "name"]).Should().Be(suggestion);
+    }
+}
