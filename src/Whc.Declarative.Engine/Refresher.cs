@@ -55,7 +55,7 @@ public sealed class Refresher
             inventory = CompanyInventory.RegisteredElsewhere(name);
         }
 
-        var ours = inventory is not null && record?.ServiceId is not null && inventory.ServiceId == record.ServiceId;
+        var ours = Ownership.IsOurs(state, inventory);
 
         var domainTaken = false;
         var taken = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);

@@ -56,7 +56,9 @@ internal sealed class StepRunner
     {
         for (var attempt = 1; ; attempt++)
         {
-            var intent = session.State.Intents.FirstOrDefault(i => i.StepId == stepId && i.Operation == operation);
+            // An intent carried over from an interrupted run is found by its external id: step ids may differ between plans.
+            var carriedId = details.GetValueOrDefault("externalId");
+            var intent = session.State.Intents.FirstOrDefault(i => i.Operation == operation && (i.StepId == stepId || (carriedId is not null && i.Id == carriedId)));
             if (intent is not null)
             {
                 var found = await reconcile(intent, cancellationToken);
@@ -136,7 +138,7 @@ internal sealed class StepRunner
     }
 
     /// <summary>A company that is not yet active needs a live, unused qualification for ringfences and its first order.</summary>
-    private async Task EnsureLiveQualificationAsync(CompanySession session, CancellationToken cancellationToken)
+    private async Task EnsureLiveQualificationAsync(CompanySession session, bool unused, CancellationToken cancellationToken)
     {
         var record = session.State.Record;
         if (record?.Active == true)
@@ -145,7 +147,7 @@ internal sealed class StepRunner
         }
 
         var qualification = record?.Qualification;
-        if (qualification is null || qualification.Used || qualification.ExpiresAt is not { } expires || expires - options.QualificationMargin <= clock.GetUtcNow())
+        if (qualification is null || (unused && qualification.Used) || qualification.ExpiresAt is not { } expires || expires - options.QualificationMargin <= clock.GetUtcNow())
         {
             await QualifyAsync(session, $"{session.Plan.Company}:qualify", cancellationToken);
         }
@@ -157,7 +159,7 @@ internal sealed class StepRunner
         var blockName = step.Details.NumberBlock ?? throw new StepFailedException("ringfence step names no number block");
         var block = desired.NumberBlocks.First(b => b.Name == blockName);
         var quantity = step.Details.Quantity ?? block.Quantity;
-        await EnsureLiveQualificationAsync(session, cancellationToken);
+        await EnsureLiveQualificationAsync(session, unused: false, cancellationToken);
         await ExactlyOnceAsync(
             session,
             step.Id,
@@ -235,7 +237,7 @@ internal sealed class StepRunner
         var operations = step.Details.OperationsOrEmpty;
         if (operations.Any(o => o.Address.Kind == ResourceKind.Company && o.Kind == OrderOperationKind.Add))
         {
-            await EnsureLiveQualificationAsync(session, cancellationToken);
+            await EnsureLiveQualificationAsync(session, unused: true, cancellationToken);
         }
 
         var details = ImmutableSortedDictionary<string, string>.Empty

@@ -12,6 +12,7 @@ public static partial class DiagnosticCatalog
     private static readonly Lazy<ImmutableArray<DiagnosticDescriptor>> AllDescriptors = new(() =>
         [.. typeof(DiagnosticCatalog)
             .GetProperties(BindingFlags.Public | BindingFlags.Static)
+            .Where(p => p.PropertyType == typeof(DiagnosticDescriptor))
             .Select(p => p.GetValue(null))
             .OfType<DiagnosticDescriptor>()
             .OrderBy(d => d.Code, StringComparer.Ordinal)]);

@@ -97,7 +97,7 @@ internal sealed class CompanyPlanner
             inFlightAwaits.Add($"{prefix}:await");
         }
 
-        foreach (var intent in state.Intents.Where(i => i.Operation == IntentOperations.CreateOrder))
+        foreach (var intent in state.Intents.Where(i => i.Operation == IntentOperations.CreateOrder).DistinctBy(i => i.Id))
         {
             var resources = intent.Details.GetValueOrDefault("resources", string.Empty)
                 .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ParseAddress).OfType<ResourceAddress>().ToImmutableArray();
@@ -134,7 +134,7 @@ internal sealed class CompanyPlanner
         if (!view.CompanyActive)
         {
             var inventory = input.Refresh?.Inventory;
-            var ours = inventory is not null && inventory.ServiceId.Length > 0 && inventory.ServiceId == input.State?.Record?.ServiceId;
+            var ours = Ownership.IsOurs(input.State, inventory);
             if (inventory is not null && !ours && inventory.Status != Inventory.CompanyStatus.Ceased)
             {
                 diagnostics.Add(DiagnosticCatalog.CompanyAlreadyRegistered.At(
@@ -449,8 +449,9 @@ internal sealed class CompanyPlanner
     private void BuildSteps(bool isNew)
     {
         var preparation = new List<string>();
-        var hasOrderWork = structural.Count + userOperations.Count + replacedUserCeases.Count + structuralCeases.Count > 0;
-        if (isNew && hasOrderWork && NeedsQualification())
+        // Only an order that adds the company consumes a qualification; one already in flight has used its own.
+        var addsCompany = structural.Any(o => o.Address.Kind == ResourceKind.Company);
+        if (isNew && (addsCompany || steps.Any(s => s.Kind == StepKind.RingFence)) && NeedsQualification(addsCompany))
         {
             steps.Insert(0, new PlanStep(
                 $"{company}:qualify",
@@ -496,8 +497,8 @@ internal sealed class CompanyPlanner
         }
     }
 
-    private bool NeedsQualification() =>
-        view.Qualification is not { } qualification || qualification.Used || qualification.ExpiresAt is not { } expires || expires <= now;
+    private bool NeedsQualification(bool unused) =>
+        view.Qualification is not { } qualification || (unused && qualification.Used) || qualification.ExpiresAt is not { } expires || expires <= now;
 
     private static string Summarise(ImmutableArray<OrderOperation> operations) =>
         string.Join(", ", operations.GroupBy(o => o.Kind).Select(g =>
