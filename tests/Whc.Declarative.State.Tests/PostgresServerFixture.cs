@@ -111,6 +111,16 @@ public sealed class PostgresServerFixture : IAsyncLifetime
     private async Task StartClusterAsync()
     {
         binDirectory = (await RunAsync("pg_config", ["--bindir"])).Trim();
+        if (!File.Exists(Path.Combine(binDirectory, "initdb")) && Directory.Exists("/usr/lib/postgresql"))
+        {
+            // pg_config may come from the client library of another version; Debian keeps servers per version.
+            binDirectory = Directory.GetDirectories("/usr/lib/postgresql")
+                .Select(version => Path.Combine(version, "bin"))
+                .Where(bin => File.Exists(Path.Combine(bin, "initdb")))
+                .Order(StringComparer.Ordinal)
+                .LastOrDefault() ?? binDirectory;
+        }
+
         runAsUser = IsRoot() ? "postgres" : null;
         tempDirectory = Path.Combine(Path.GetTempPath(), "whc-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(tempDirectory);
