@@ -110,6 +110,11 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
             }
         }
+        catch (NpgsqlException e)
+        {
+            await connection.DisposeAsync();
+            throw Failure($"could not take the lock on '{company}'", e);
+        }
         catch
         {
             await connection.DisposeAsync();

@@ -74,7 +74,7 @@ internal static class StateCommandContext
         {
             return Fail(io, e.Code, e.Message);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Data.Common.DbException)
         {
             return Fail(io, DiagnosticCatalog.StateError.Code, e.Message);
         }
