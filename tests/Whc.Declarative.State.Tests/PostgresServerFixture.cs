@@ -64,7 +64,8 @@ public sealed class PostgresServerFixture : IAsyncLifetime
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
         {
-            startFailure = $"could not start a throw-away PostgreSQL server: {e.Message}. Point the tests at a server with {UrlVariable}=postgres://user@host:port/db";
+            var required = System.Environment.GetEnvironmentVariable(RequireVariable) == "1" ? $" ({RequireVariable}=1, so this fails instead of skipping)" : string.Empty;
+            startFailure = $"could not start a throw-away PostgreSQL server{required}: {e.Message}. Install PostgreSQL (initdb, pg_ctl, pg_config) or point the tests at a server with {UrlVariable}=postgres://user@host:port/db";
         }
     }
 
