@@ -14,6 +14,8 @@ public static class WhcctlApp
         root.Subcommands.Add(PlanCommand.Build(io));
         root.Subcommands.Add(ApplyCommand.Build(io));
         root.Subcommands.Add(ApplyCommand.BuildDestroy(io));
+        root.Subcommands.Add(StateCommand.Build(io));
+        root.Subcommands.Add(ForceUnlockCommand.Build(io));
         return root;
     }
 

@@ -110,6 +110,11 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
             }
         }
+        catch (NpgsqlException e)
+        {
+            await connection.DisposeAsync();
+            throw Failure($"could not take the lock on '{company}'", e);
+        }
         catch
         {
             await connection.DisposeAsync();
@@ -224,7 +229,16 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
                 await command.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await ExecuteAsync(connection, transaction, "CREATE SCHEMA IF NOT EXISTS {schema}", cancellationToken);
+            // Look first: CREATE SCHEMA IF NOT EXISTS still needs CREATE on the database, which a user of an existing schema may lack.
+            await using (var exists = new NpgsqlCommand("SELECT count(*) FROM pg_namespace WHERE nspname = @s", connection, transaction))
+            {
+                exists.Parameters.AddWithValue("s", Spec.Schema);
+                if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
+                {
+                    await ExecuteAsync(connection, transaction, "CREATE SCHEMA {schema}", cancellationToken);
+                }
+            }
+
             await ExecuteAsync(
                 connection,
                 transaction,

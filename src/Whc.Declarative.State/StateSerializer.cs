@@ -58,6 +58,9 @@ public sealed class StateSerializer
         return JsonSerializer.Serialize(current, Options) + "\n";
     }
 
+    /// <summary>One part of a state (a site, a user, ...) as a JSON node, in the same shape as in the state file.</summary>
+    public static JsonNode? ToJsonNode<T>(T value) => JsonSerializer.SerializeToNode(value, Options);
+
     public byte[] SerializeToUtf8Bytes(CompanyState state) => Encoding.UTF8.GetBytes(Serialize(state));
 
     /// <summary>Reads a state; <paramref name="source"/> names the file or row in error messages.</summary>

@@ -64,7 +64,8 @@ public sealed class PostgresServerFixture : IAsyncLifetime
         }
         catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
         {
-            startFailure = $"could not start a throw-away PostgreSQL server: {e.Message}. Point the tests at a server with {UrlVariable}=postgres://user@host:port/db";
+            var required = System.Environment.GetEnvironmentVariable(RequireVariable) == "1" ? $" ({RequireVariable}=1, so this fails instead of skipping)" : string.Empty;
+            startFailure = $"could not start a throw-away PostgreSQL server{required}: {e.Message}. Install PostgreSQL (initdb, pg_ctl, pg_config) or point the tests at a server with {UrlVariable}=postgres://user@host:port/db";
         }
     }
 
@@ -111,6 +112,16 @@ public sealed class PostgresServerFixture : IAsyncLifetime
     private async Task StartClusterAsync()
     {
         binDirectory = (await RunAsync("pg_config", ["--bindir"])).Trim();
+        if (!File.Exists(Path.Combine(binDirectory, "initdb")) && Directory.Exists("/usr/lib/postgresql"))
+        {
+            // pg_config may come from the client library of another version; Debian keeps servers per version.
+            binDirectory = Directory.GetDirectories("/usr/lib/postgresql")
+                .Select(version => Path.Combine(version, "bin"))
+                .Where(bin => File.Exists(Path.Combine(bin, "initdb")))
+                .Order(StringComparer.Ordinal)
+                .LastOrDefault() ?? binDirectory;
+        }
+
         runAsUser = IsRoot() ? "postgres" : null;
         tempDirectory = Path.Combine(Path.GetTempPath(), "whc-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(tempDirectory);

@@ -272,7 +272,7 @@ public sealed class PostgresStateStoreTests : IAsyncLifetime
         (await other.ReadAsync("acme", default)).Should().BeNull();
     }
 
-    [PostgresFact]
+    [Fact]
     public void Description_names_host_port_database_and_schema_but_no_password()
     {
         var spec = PostgresStateSpec.Parse("postgresql://whc@db.example:6543/states?schema=whc&workspace=prod");

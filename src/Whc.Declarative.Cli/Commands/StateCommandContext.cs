@@ -1,0 +1,105 @@
+using System.CommandLine;
+using System.Globalization;
+using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.State;
+using Whc.Declarative.State;
+
+namespace Whc.Declarative.Cli.Commands;
+
+/// <summary>What the state commands share: the <c>--state</c> and <c>--lock-timeout</c> options, opening the store,
+/// taking the lock, and turning failures into one WHC5xxx line on stderr with exit code 1.</summary>
+internal static class StateCommandContext
+{
+    public static Option<string?> StateOption() => new("--state")
+    {
+        Description = "Where state lives: a directory (default .whc/state) or postgres://user@host:port/db?schema=whc&workspace=default. Also read from WHC_STATE.",
+    };
+
+    public static Option<string> LockTimeoutOption() => new("--lock-timeout")
+    {
+        Description = "How long to wait for the company's state lock, e.g. 0s, 30s, 5m (default 0s: try once).",
+        DefaultValueFactory = _ => "0s",
+    };
+
+    public static IStateStore Open(IOContext io, string? spec) =>
+        StateStoreFactory.Open(spec, io.WorkingDirectory, io.Environment, io.Error.WriteLine);
+
+    public static LockInfo Holder(IOContext io, string operation) => new(
+        Guid.NewGuid().ToString("N"),
+        Who(io),
+        Environment.MachineName,
+        Environment.ProcessId,
+        operation,
+        io.Clock.GetUtcNow());
+
+    public static StateWriteContext WriteContext(IOContext io, string operation) =>
+        new($"{Who(io)}@{Environment.MachineName} (whcctl {operation})", io.Clock.GetUtcNow());
+
+    public static TimeSpan ParseTimeout(string text)
+    {
+        var trimmed = text.Trim();
+        var unit = trimmed.Length > 0 && char.IsAsciiLetter(trimmed[^1]) ? trimmed[^1] : 's';
+        var number = char.IsAsciiLetter(unit) && trimmed.Length > 0 && char.IsAsciiLetter(trimmed[^1]) ? trimmed[..^1] : trimmed;
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < 0)
+        {
+            throw new StateException(DiagnosticCatalog.StateError.Code, $"--lock-timeout '{text}' is not a duration like 0s, 30s, 5m or 1h");
+        }
+
+        return unit switch
+        {
+            's' => TimeSpan.FromSeconds(value),
+            'm' => TimeSpan.FromMinutes(value),
+            'h' => TimeSpan.FromHours(value),
+            _ => throw new StateException(DiagnosticCatalog.StateError.Code, $"--lock-timeout '{text}' has an unknown unit (use s, m or h)"),
+        };
+    }
+
+    public static ResourceAddress ParseAddress(string text) =>
+        ResourceAddress.TryParse(text, out var address)
+            ? address
+            : throw new StateException(
+                DiagnosticCatalog.StateAddressInvalid.Code,
+                $"'{text}' is not a resource address; expected COMPANY or COMPANY/KIND/NAME with KIND one of number-block, site, user");
+
+    /// <summary>Runs <paramref name="body"/> against the store; state and I/O failures become one error line and exit code 1.</summary>
+    public static async Task<int> RunAsync(IOContext io, string? spec, Func<IStateStore, Task<int>> body)
+    {
+        IStateStore? store = null;
+        try
+        {
+            store = Open(io, spec);
+            return await body(store);
+        }
+        catch (StateException e)
+        {
+            return Fail(io, e.Code, e.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Data.Common.DbException)
+        {
+            return Fail(io, DiagnosticCatalog.StateError.Code, e.Message);
+        }
+        finally
+        {
+            if (store is IAsyncDisposable disposable)
+            {
+                await disposable.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/> while holding the company's lock.</summary>
+    public static async Task<T> WithLockAsync<T>(IOContext io, IStateStore store, string company, string operation, string lockTimeout, Func<Task<T>> body, CancellationToken cancellationToken)
+    {
+        var timeout = ParseTimeout(lockTimeout);
+        await using var held = await store.AcquireLockAsync(company, Holder(io, operation), timeout, cancellationToken);
+        return await body();
+    }
+
+    public static int Fail(IOContext io, string code, string message)
+    {
+        io.Error.WriteLine(new Diagnostic(code, DiagnosticSeverity.Error, SourceSpan.None, message).ToString());
+        return ExitCodes.Error;
+    }
+
+    private static string Who(IOContext io) => io.GetEnvironment("USER") ?? io.GetEnvironment("USERNAME") ?? Environment.UserName;
+}
