@@ -120,6 +120,9 @@ public sealed partial class SandboxServer : IAsyncDisposable
         }
     }
 
+    /// <summary>When a qualification made at <paramref name="now"/> expires: 23:59 Europe/London (GMT or BST) that London day.</summary>
+    public static DateTimeOffset QualificationExpiry(DateTimeOffset now) => WhcEmulator.QualificationExpiry(now);
+
     /// <summary>The recent API calls (oldest first), as <c>GET /_sandbox/requests</c> returns them.</summary>
     public IReadOnlyList<RequestLogEntry> Requests => _log.Snapshot();
 
