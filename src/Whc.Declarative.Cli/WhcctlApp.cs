@@ -11,6 +11,7 @@ public static class WhcctlApp
         var root = new RootCommand("whcctl: declarative provisioning for BT Wholesale Hosted Communications (WHC).");
         // One line per command; each command lives in its own file under Commands/.
         root.Subcommands.Add(ValidateCommand.Build(io));
+        root.Subcommands.Add(SandboxCommand.Build(io));
         return root;
     }
 
