@@ -314,7 +314,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
         var grantType = context.Request.Query["grant_type"].ToString();
         if (grantType != "client_credentials")
         {
-            return (ApiResult.Error(400, grantType.Length == 0 ? "27" : "28", "Invalid query parameter: grant_type must be client_credentials"), null);
+            return (ApiResult.Error(400, "28", "Invalid query parameter: grant_type must be client_credentials"), null);
         }
 
         string? header = context.Request.Headers.Authorization;
