@@ -208,7 +208,7 @@ internal sealed partial class WhcEmulator
             if (reasons.Count > 0)
             {
                 // An unqualified answer reserves nothing.
-                return ApiResult.Created(QualificationView(qualificationId, null, name, domain, group, cugId, now, reasons)) with { Committed = false };
+                return ApiResult.Created(QualificationView(qualificationId, null, name, domain, group, cugId, now, reasons));
             }
 
             var company = ownName
