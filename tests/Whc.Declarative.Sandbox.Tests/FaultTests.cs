@@ -198,7 +198,7 @@ public sealed class FaultTests
     {
         await using var sandbox = await SandboxHarness.StartAsync(new SandboxOptions { Faults = new FaultConfig { Latency = new LatencyFault(60, 10) } });
         await sandbox.GetAsync(Paths.Company("x"));
-        sandbox.Server.Requests[^1].DurationMs.Should().BeGreaterThanOrEqualTo(60);
+        sandbox.Server.Requests[^1].DurationMs.Should().BeGreaterThanOrEqualTo(50, "the delay is 60-70 ms; the margin absorbs timer granularity");
     }
 
     [Fact]
