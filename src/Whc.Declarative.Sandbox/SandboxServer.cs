@@ -28,6 +28,9 @@ public sealed partial class SandboxServer : IAsyncDisposable
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
 
+    /// <summary>Bodies are written without HTML-safe escaping (an apostrophe stays an apostrophe), as an API would.</summary>
+    private static readonly JsonSerializerOptions ResponseJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly WebApplication _app;
     private readonly SandboxStore? _store;
     private readonly WhcEmulator _emulator;
@@ -388,7 +391,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
         }
 
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(result.Body.ToJsonString(), context.RequestAborted);
+        await context.Response.WriteAsync(result.Body.ToJsonString(ResponseJson), context.RequestAborted);
     }
 
     private void Log(HttpContext context, string? route, int status, string? tracking, string? clientId, long start, string? fault = null) =>
