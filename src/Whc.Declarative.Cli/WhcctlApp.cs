@@ -16,6 +16,7 @@ public static class WhcctlApp
         root.Subcommands.Add(ApplyCommand.BuildDestroy(io));
         root.Subcommands.Add(StateCommand.Build(io));
         root.Subcommands.Add(ForceUnlockCommand.Build(io));
+        root.Subcommands.Add(SandboxCommand.Build(io));
         return root;
     }
 

@@ -3,13 +3,13 @@ using System.Text.Json.Nodes;
 namespace Whc.Declarative.Sandbox;
 
 /// <summary>What an emulated operation answers: a status and a JSON body, written by the HTTP pipeline.</summary>
-internal sealed record ApiResult(int Status, JsonNode? Body, bool Committed = false, int RetryAfterSeconds = 0)
+internal sealed record ApiResult(int Status, JsonNode? Body, int RetryAfterSeconds = 0)
 {
     public bool IsSuccess => Status is >= 200 and < 300;
 
     public static ApiResult Ok(JsonNode body) => new(200, body);
 
-    public static ApiResult Created(JsonNode body) => new(201, body, Committed: true);
+    public static ApiResult Created(JsonNode body) => new(201, body);
 
     /// <summary>BT's gateway error envelope: <c>{"code":"n","message":"..."}</c>, plus <c>errors</c> for schema failures.</summary>
     public static ApiResult Error(int status, string code, string message, IEnumerable<string>? errors = null)

@@ -28,6 +28,9 @@ public sealed partial class SandboxServer : IAsyncDisposable
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
     };
 
+    /// <summary>Bodies are written without HTML-safe escaping (an apostrophe stays an apostrophe), as an API would.</summary>
+    private static readonly JsonSerializerOptions ResponseJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly WebApplication _app;
     private readonly SandboxStore? _store;
     private readonly WhcEmulator _emulator;
@@ -119,6 +122,9 @@ public sealed partial class SandboxServer : IAsyncDisposable
             _tokens.RevokeAll();
         }
     }
+
+    /// <summary>When a qualification made at <paramref name="now"/> expires: 23:59 Europe/London (GMT or BST) that London day.</summary>
+    public static DateTimeOffset QualificationExpiry(DateTimeOffset now) => WhcEmulator.QualificationExpiry(now);
 
     /// <summary>The recent API calls (oldest first), as <c>GET /_sandbox/requests</c> returns them.</summary>
     public IReadOnlyList<RequestLogEntry> Requests => _log.Snapshot();
@@ -311,7 +317,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
         var grantType = context.Request.Query["grant_type"].ToString();
         if (grantType != "client_credentials")
         {
-            return (ApiResult.Error(400, grantType.Length == 0 ? "27" : "28", "Invalid query parameter: grant_type must be client_credentials"), null);
+            return (ApiResult.Error(400, "28", "Invalid query parameter: grant_type must be client_credentials"), null);
         }
 
         string? header = context.Request.Headers.Authorization;
@@ -385,7 +391,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
         }
 
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(result.Body.ToJsonString(), context.RequestAborted);
+        await context.Response.WriteAsync(result.Body.ToJsonString(ResponseJson), context.RequestAborted);
     }
 
     private void Log(HttpContext context, string? route, int status, string? tracking, string? clientId, long start, string? fault = null) =>

@@ -10,7 +10,7 @@ namespace Whc.Declarative.Sandbox;
 /// </summary>
 internal sealed partial class WhcEmulator
 {
-    private static readonly TimeZoneInfo UkTime = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+    private static readonly TimeZoneInfo UkTime = FindUkTime();
 
     private readonly Lock _gate = new();
     private readonly TimeProvider _clock;
@@ -208,7 +208,7 @@ internal sealed partial class WhcEmulator
             if (reasons.Count > 0)
             {
                 // An unqualified answer reserves nothing.
-                return ApiResult.Created(QualificationView(qualificationId, null, name, domain, group, cugId, now, reasons)) with { Committed = false };
+                return ApiResult.Created(QualificationView(qualificationId, null, name, domain, group, cugId, now, reasons));
             }
 
             var company = ownName
@@ -381,6 +381,19 @@ internal sealed partial class WhcEmulator
     }
 
     // ---- Helpers ---------------------------------------------------------------------------------------------------
+
+    /// <summary>Europe/London; on Windows without ICU the IANA id may not resolve, so fall back to its Windows id.</summary>
+    private static TimeZoneInfo FindUkTime()
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById("GMT Standard Time");
+        }
+    }
 
     private static bool SameText(string a, string b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 
