@@ -46,7 +46,7 @@ public sealed class SandboxCommandTests
     }
 
     [Fact]
-    public async Task Serve_on_a_data_directory_in_use_fails_with_WHC5901_and_no_stack_trace()
+    public async Task Serve_on_a_data_directory_in_use_fails_with_WHC4090_and_no_stack_trace()
     {
         var directory = Path.Combine(Path.GetTempPath(), "whcctl-sandbox-cli-" + Guid.NewGuid().ToString("N"));
         try
@@ -57,7 +57,7 @@ public sealed class SandboxCommandTests
             var exit = await WhcctlApp.RunAsync(["sandbox", "serve", "--data-dir", directory], run.Io(run.Out), CancellationToken.None);
 
             exit.Should().Be(ExitCodes.Error);
-            run.Err.ToString().Should().StartWith("error WHC5901:").And.Contain(directory).And.NotContain("   at ");
+            run.Err.ToString().Should().StartWith("error WHC4090:").And.Contain(directory).And.NotContain("   at ");
         }
         finally
         {

@@ -15,10 +15,10 @@ public sealed record SandboxServeArguments(int Port, string? DataDirectory, IRea
 public static class SandboxCommand
 {
     /// <summary>Diagnostic code printed when the data directory is used by another sandbox. (To be added to the catalogue.)</summary>
-    public const string DataDirectoryLockedCode = "WHC5901";
+    public static readonly string DataDirectoryLockedCode = Core.Diagnostics.DiagnosticCatalog.SandboxDataDirectoryLocked.Code;
 
     /// <summary>Diagnostic code printed when the sandbox cannot listen or a --client value is malformed. (To be added to the catalogue.)</summary>
-    public const string StartFailedCode = "WHC5902";
+    public static readonly string StartFailedCode = Core.Diagnostics.DiagnosticCatalog.SandboxStartFailed.Code;
 
     public static Command Build(IOContext io)
     {
