@@ -14,6 +14,9 @@ public static class WhcctlApp
         root.Subcommands.Add(PlanCommand.Build(io));
         root.Subcommands.Add(ApplyCommand.Build(io));
         root.Subcommands.Add(ApplyCommand.BuildDestroy(io));
+        root.Subcommands.Add(GraphCommand.Build(io));
+        root.Subcommands.Add(CompletionCommand.Build(io));
+        Infrastructure.CliManners.Apply(root, io);
         return root;
     }
 
