@@ -67,7 +67,7 @@ public static class CliManners
 
             if (command.Options.Any(o => o.Name == "--detailed-exitcode"))
             {
-                command.Description = $"{command.Description}\n{ExitCodeHelp}";
+                command.Description = $"{command.Description}\n\n{ExitCodeHelp}";
             }
         }
     }
