@@ -17,6 +17,9 @@ public static class WhcctlApp
         root.Subcommands.Add(StateCommand.Build(io));
         root.Subcommands.Add(ForceUnlockCommand.Build(io));
         root.Subcommands.Add(SandboxCommand.Build(io));
+        root.Subcommands.Add(GraphCommand.Build(io));
+        root.Subcommands.Add(CompletionCommand.Build(io));
+        Infrastructure.CliManners.Apply(root, io);
         return root;
     }
 

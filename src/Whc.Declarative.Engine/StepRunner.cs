@@ -234,7 +234,7 @@ internal sealed class StepRunner
     private async Task CreateOrderAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
     {
         var desired = Desired(session);
-        var operations = step.Details.OperationsOrEmpty;
+        var operations = step.Details.Operations;
         if (operations.Any(o => o.Address.Kind == ResourceKind.Company && o.Kind == OrderOperationKind.Add))
         {
             await EnsureLiveQualificationAsync(session, unused: true, cancellationToken);

@@ -21,7 +21,8 @@ public static class ValidateCommand
         var paths = new Argument<string[]>("PATH") { Description = "Manifest files or directories (default: the current directory).", Arity = ArgumentArity.ZeroOrMore };
         var format = new Option<string>("--format") { Description = "Output format: text (diagnostics on stderr) or json (a document on stdout).", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
-        var command = new Command("validate", "Check manifests against the schema and the semantic rules.") { paths, format };
+        var noColor = Infrastructure.CommonOptions.NoColor(); // validate never colours; accepted so CI scripts can pass it to every command
+        var command = new Command("validate", "Check manifests against the schema and the semantic rules.") { paths, format, noColor };
         command.SetAction((parseResult, cancellationToken) =>
         {
             var arguments = new ValidateArguments(parseResult.GetValue(paths) ?? [], parseResult.GetValue(format) ?? "text");

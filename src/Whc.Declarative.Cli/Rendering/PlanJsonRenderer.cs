@@ -83,7 +83,7 @@ public static class PlanJsonRenderer
                 }
 
                 json.WriteEndArray();
-                var operations = step.Details.OperationsOrEmpty;
+                var operations = step.Details.Operations;
                 if (step.Kind == StepKind.CreateOrder && operations.Length > 0)
                 {
                     json.WriteStartArray("order_items");

@@ -107,7 +107,8 @@ public sealed record StepDetails(
     string? ExternalId = null,
     ImmutableArray<OrderOperation> Operations = default)
 {
-    public ImmutableArray<OrderOperation> OperationsOrEmpty => Operations.IsDefault ? [] : Operations;
+    /// <summary>The order's items; empty (never default) for steps that are not about an order.</summary>
+    public ImmutableArray<OrderOperation> Operations { get; init; } = Operations.IsDefault ? [] : Operations;
 }
 
 /// <summary>One item of an order in domain words: add, modify or cease one resource.</summary>

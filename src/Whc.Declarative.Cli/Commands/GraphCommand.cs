@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Whc.Declarative.Cli.Infrastructure;
+using Whc.Declarative.Cli.Plans;
+using Whc.Declarative.Cli.Rendering;
+using Whc.Declarative.Core.Planning;
+
+namespace Whc.Declarative.Cli.Commands;
+
+/// <summary>
+/// <c>whcctl graph [PATH...]</c>: plans exactly as <c>whcctl plan</c> does (same options) and prints the plan's API steps
+/// and their dependencies as a Mermaid flowchart on stdout. Changes nothing.
+/// </summary>
+public static class GraphCommand
+{
+    public static Command Build(IOContext io)
+    {
+        var options = new PlanOptions();
+        var fence = new Option<bool>("--fence") { Description = "Wrap the diagram in a ```mermaid block, for Markdown (GitHub draws it)." };
+        var command = new Command("graph", "Print the plan's API steps and their order as a Mermaid diagram.") { fence };
+        options.AddTo(command);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            await using var runtime = CommandRuntime.Create(io, parseResult, options.Runtime);
+            return await runtime.GuardAsync(async () =>
+            {
+                var request = options.ToRequest(parseResult, PlanMode.Normal, io);
+                if (request is null)
+                {
+                    return ExitCodes.Error;
+                }
+
+                var store = runtime.OpenStateStore(parseResult.GetValue(options.State));
+                var api = request.Refresh
+                    ? await runtime.ConnectAsync(parseResult.GetValue(options.Endpoint), parseResult.GetValue(options.Routes), null, cancellationToken)
+                    : null;
+                var outcome = await PlanPipeline.RunAsync(request, io, store, api, cancellationToken);
+                DiagnosticsWriter.Write(io.Error, outcome.Plan?.AllDiagnostics ?? outcome.Diagnostics);
+                if (outcome.Plan is not { } plan || plan.HasErrors)
+                {
+                    io.Error.WriteLine("Planning failed: fix the errors above; nothing was changed.");
+                    return ExitCodes.Error;
+                }
+
+                var diagram = PlanGraphRenderer.Mermaid(plan.Companies);
+                io.Output.Write(parseResult.GetValue(fence) ? diagram : Unfenced(diagram));
+                if (!plan.HasChanges)
+                {
+                    io.Error.WriteLine("No changes: the diagram has no steps.");
+                }
+
+                return ExitCodes.Success;
+            });
+        });
+        return command;
+    }
+
+    /// <summary>Drops the Markdown fence lines so the output feeds Mermaid tools (mmdc) directly.</summary>
+    private static string Unfenced(string diagram)
+    {
+        var lines = diagram.Split('\n').Where(line => !line.TrimEnd('\r').StartsWith("```", StringComparison.Ordinal));
+        return string.Join('\n', lines);
+    }
+}
