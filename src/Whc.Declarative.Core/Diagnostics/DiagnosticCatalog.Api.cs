@@ -7,13 +7,13 @@ public static partial class DiagnosticCatalog
         Error("WHC4001", "WHC API credentials (WHC_CLIENT_ID, WHC_CLIENT_SECRET) are not set");
 
     public static DiagnosticDescriptor ApiEndpointInvalid { get; } =
-        Error("WHC4002", "The WHC endpoint is neither a preset (sandbox, testa, production) nor an absolute http(s) URL");
+        Error("WHC4002", "the WHC endpoint is neither a preset (sandbox, testa, production) nor an absolute http(s) URL");
 
     public static DiagnosticDescriptor ApiRoutesFileInvalid { get; } =
-        Error("WHC4003", "The WHC routes file cannot be read or is not a JSON object of strings");
+        Error("WHC4003", "the WHC routes file cannot be read or is not a JSON object of strings");
 
     public static DiagnosticDescriptor ApiRoutesFileUnknownKey { get; } =
-        Error("WHC4004", "The WHC routes file names a route that does not exist");
+        Error("WHC4004", "the WHC routes file names a route that does not exist");
 
     public static DiagnosticDescriptor ApiRouteTemplateInvalid { get; } =
         Error("WHC4005", "A WHC route is not an absolute path or lacks its required placeholder");

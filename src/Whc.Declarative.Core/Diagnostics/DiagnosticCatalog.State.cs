@@ -3,23 +3,23 @@ namespace Whc.Declarative.Core.Diagnostics;
 /// <summary>WHC5xxx: state storage and locking.</summary>
 public static partial class DiagnosticCatalog
 {
-    public static DiagnosticDescriptor StateError { get; } = Error("WHC5000", "The state store failed (I/O or database error).");
+    public static DiagnosticDescriptor StateError { get; } = Error("WHC5000", "the state store failed (I/O or database error)");
 
-    public static DiagnosticDescriptor StateLocked { get; } = Error("WHC5001", "The company's state is locked by another run.");
+    public static DiagnosticDescriptor StateLocked { get; } = Error("WHC5001", "the company's state is locked by another run");
 
-    public static DiagnosticDescriptor StateConflict { get; } = Error("WHC5002", "The state was changed by another writer (serial or lineage mismatch).");
+    public static DiagnosticDescriptor StateConflict { get; } = Error("WHC5002", "the state was changed by another writer (serial or lineage mismatch)");
 
-    public static DiagnosticDescriptor StateFormatUnsupported { get; } = Error("WHC5003", "The state is unreadable or was written in a format this whcctl does not know.");
+    public static DiagnosticDescriptor StateFormatUnsupported { get; } = Error("WHC5003", "the state is unreadable or was written in a format this whcctl does not know");
 
-    public static DiagnosticDescriptor StateNotFound { get; } = Error("WHC5004", "The company, version or resource is not in the state.");
+    public static DiagnosticDescriptor StateNotFound { get; } = Error("WHC5004", "the company, version or resource is not in the state");
 
-    public static DiagnosticDescriptor StateAddressInvalid { get; } = Error("WHC5005", "A resource address or company name is not valid.");
+    public static DiagnosticDescriptor StateAddressInvalid { get; } = Error("WHC5005", "a resource address or company name is not valid");
 
-    public static DiagnosticDescriptor StateBackendInvalid { get; } = Error("WHC5006", "The --state / WHC_STATE backend specification is not valid or cannot be reached.");
+    public static DiagnosticDescriptor StateBackendInvalid { get; } = Error("WHC5006", "the --state / WHC_STATE backend specification is not valid or cannot be reached");
 
-    public static DiagnosticDescriptor StateLockMismatch { get; } = Error("WHC5007", "force-unlock was given a lock id that is not the holder's (or there is no lock).");
+    public static DiagnosticDescriptor StateLockMismatch { get; } = Error("WHC5007", "force-unlock was given a lock id that is not the holder's (or there is no lock)");
 
-    public static DiagnosticDescriptor StateLockTakenOver { get; } = Warning("WHC5008", "A lock left by a process that no longer runs was taken over.");
+    public static DiagnosticDescriptor StateLockTakenOver { get; } = Warning("WHC5008", "a lock left by a process that no longer runs was taken over");
 
-    public static DiagnosticDescriptor StatePushRefused { get; } = Error("WHC5009", "state push or migrate would overwrite another lineage or a newer serial (use --force).");
+    public static DiagnosticDescriptor StatePushRefused { get; } = Error("WHC5009", "state push or migrate would overwrite another lineage or a newer serial (use --force)");
 }
