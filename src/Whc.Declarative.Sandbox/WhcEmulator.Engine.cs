@@ -323,7 +323,8 @@ internal sealed partial class WhcEmulator
                 ? macs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(NormalizeMac).ToList()
                 : existing?.MacAddresses ?? [],
         };
-        var missing = new[] { ("username", user.Username), ("firstName", user.FirstName), ("lastName", user.LastName), ("extension", user.Extension), ("directoryNumber", user.DirectoryNumber) }
+        // A directory number is optional: extension-only users (no DDI) are common in hosted telephony.
+        var missing = new[] { ("username", user.Username), ("firstName", user.FirstName), ("lastName", user.LastName), ("extension", user.Extension) }
             .Where(f => string.IsNullOrWhiteSpace(f.Item2)).Select(f => f.Item1).ToList();
         if (missing.Count > 0)
         {
@@ -352,12 +353,12 @@ internal sealed partial class WhcEmulator
             return $"MAC address {mac} is already registered";
         }
 
-        if (!company.NumberRanges.Any(r => r.Status != RangeStatus.Ceased && NumberPlan.Contains(r, user.DirectoryNumber)))
+        if (user.DirectoryNumber.Length > 0 && !company.NumberRanges.Any(r => r.Status != RangeStatus.Ceased && NumberPlan.Contains(r, user.DirectoryNumber)))
         {
             return $"directory number {user.DirectoryNumber} is not in a number range ringfenced to company {company.ServiceId}";
         }
 
-        if (activeUsers.Any(p => p.Company == company && p.User.DirectoryNumber == user.DirectoryNumber))
+        if (user.DirectoryNumber.Length > 0 && activeUsers.Any(p => p.Company == company && p.User.DirectoryNumber == user.DirectoryNumber))
         {
             return $"directory number {user.DirectoryNumber} is already used in company {company.ServiceId}";
         }

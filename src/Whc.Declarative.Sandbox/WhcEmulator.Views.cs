@@ -51,7 +51,7 @@ internal sealed partial class WhcEmulator
         ["firstName"] = user.FirstName,
         ["lastName"] = user.LastName,
         ["extension"] = user.Extension,
-        ["directoryNumber"] = user.DirectoryNumber,
+        ["directoryNumber"] = user.DirectoryNumber.Length > 0 ? user.DirectoryNumber : null,
         ["licence"] = user.Licence,
         ["devices"] = new JsonArray(user.MacAddresses.Select(m => (JsonNode?)new JsonObject { ["macAddress"] = m }).ToArray()),
     };

@@ -1,3 +1,4 @@
+using Whc.Declarative.Cli.Tests.Support;
 using Whc.Declarative.Core.Diagnostics;
 
 namespace Whc.Declarative.Cli.Tests;
@@ -10,7 +11,7 @@ public sealed class ReadmeTests
     [Fact]
     public void Readme_lists_every_diagnostic_code_exactly_as_the_catalogue_defines_it()
     {
-        var path = Path.Combine(RepositoryRoot(), "README.md");
+        var path = Path.Combine(Repository.Root, "README.md");
         var readme = File.ReadAllText(path).ReplaceLineEndings("\n");
         var start = readme.IndexOf(Header, StringComparison.Ordinal);
         start.Should().BeGreaterThan(0, "the README has a diagnostic codes table");
@@ -31,16 +32,5 @@ public sealed class ReadmeTests
     {
         DiagnosticCatalog.All.Select(d => d.Code).Should().OnlyHaveUniqueItems();
         DiagnosticCatalog.All.Should().HaveCountGreaterThan(50);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Whc.Declarative.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
     }
 }
