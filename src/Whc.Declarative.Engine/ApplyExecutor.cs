@@ -177,7 +177,6 @@ public sealed class ApplyExecutor
     {
         var results = plan.Steps.Select(s => new StepResult(s, StepOutcome.Skipped, message, TimeSpan.Zero)).ToImmutableArray();
         observer.Notice(plan.Company, message);
-        var severityCode = DiagnosticCatalog.All.FirstOrDefault(d => d.Code == code) ?? DiagnosticCatalog.StalePlan;
-        return new ApplyResult(results, [new Diagnostic(severityCode.Code, DiagnosticSeverity.Error, SourceSpan.None, message)]);
+        return new ApplyResult(results, [new Diagnostic(code, DiagnosticSeverity.Error, SourceSpan.None, message)]);
     }
 }

@@ -27,7 +27,7 @@ internal sealed class StepRunner
 
     public Task RunAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken) => step.Kind switch
     {
-        StepKind.Qualify => QualifyAsync(session, step.Id, cancellationToken),
+        StepKind.Qualify => QualifyAsync(session, cancellationToken),
         StepKind.RingFence => RingFenceAsync(session, step, cancellationToken),
         StepKind.CreateAddress => ResolveAddressAsync(session, step, cancellationToken),
         StepKind.CreateOrder => CreateOrderAsync(session, step, cancellationToken),
@@ -98,7 +98,7 @@ internal sealed class StepRunner
         }
     }
 
-    private async Task QualifyAsync(CompanySession session, string stepId, CancellationToken cancellationToken)
+    private async Task QualifyAsync(CompanySession session, CancellationToken cancellationToken)
     {
         var desired = Desired(session);
         var request = new QualificationRequest(
@@ -134,7 +134,6 @@ internal sealed class StepRunner
                 return state with { Record = record };
             },
             cancellationToken);
-        _ = stepId;
     }
 
     /// <summary>A company that is not yet active needs a live, unused qualification for ringfences and its first order.</summary>
@@ -149,7 +148,7 @@ internal sealed class StepRunner
         var qualification = record?.Qualification;
         if (qualification is null || (unused && qualification.Used) || qualification.ExpiresAt is not { } expires || expires - options.QualificationMargin <= clock.GetUtcNow())
         {
-            await QualifyAsync(session, $"{session.Plan.Company}:qualify", cancellationToken);
+            await QualifyAsync(session, cancellationToken);
         }
     }
 

@@ -16,6 +16,7 @@ public sealed class CommandRuntime : IAsyncDisposable
 {
     private readonly IOContext io;
     private WhcConnection? connection;
+    private IStateStore? store;
 
     public CommandRuntime(IOContext io, ILoggerFactory loggers, bool color)
     {
@@ -45,8 +46,9 @@ public sealed class CommandRuntime : IAsyncDisposable
         return new CommandRuntime(io, loggers, color);
     }
 
+    /// <summary>Opens the state store once per command; it is closed (connections released) when the command ends.</summary>
     public IStateStore OpenStateStore(string? spec) =>
-        StateStoreFactory.Open(spec, io.WorkingDirectory, io.Environment, warning => io.Error.WriteLine($"warning: {warning}"));
+        store ??= StateStoreFactory.Open(spec, io.WorkingDirectory, io.Environment, warning => io.Error.WriteLine($"warning: {warning}"));
 
     public async Task<IWhcApi> ConnectAsync(string? endpoint, string? routes, double? requestsPerSecond, CancellationToken cancellationToken)
     {
@@ -94,6 +96,11 @@ public sealed class CommandRuntime : IAsyncDisposable
         if (connection is not null)
         {
             await connection.DisposeAsync();
+        }
+
+        if (store is IAsyncDisposable disposable)
+        {
+            await disposable.DisposeAsync();
         }
 
         Loggers.Dispose();

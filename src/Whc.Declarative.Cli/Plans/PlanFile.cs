@@ -72,9 +72,21 @@ public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string En
     }
 
     /// <summary>A file on disk looks like a saved plan (rather than a manifest) when it is JSON with our format field.</summary>
-    public static bool LooksLikePlanFile(string path) =>
-        File.Exists(path) && !path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) && !path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
-        && File.ReadAllText(path).TrimStart().StartsWith('{');
+    public static bool LooksLikePlanFile(string path)
+    {
+        if (!File.Exists(path) || path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        using var reader = new StreamReader(path);
+        int next;
+        while ((next = reader.Read()) >= 0 && char.IsWhiteSpace((char)next))
+        {
+        }
+
+        return next == '{';
+    }
 }
 
 public sealed class PlanFileException : Exception

@@ -42,7 +42,7 @@ internal sealed class CompanyPlanner
         CarryInFlightOrders();
         var isNew = PlanCompany();
         PlanNumberBlocks(isNew);
-        PlanSites(isNew);
+        PlanSites();
         PlanUsers();
         ApplyTargets(isNew);
         BuildSteps(isNew);
@@ -257,7 +257,7 @@ internal sealed class CompanyPlanner
         }
     }
 
-    private void PlanSites(bool isNew)
+    private void PlanSites()
     {
         foreach (var site in desired.Sites)
         {
@@ -309,8 +309,6 @@ internal sealed class CompanyPlanner
         {
             PlanCease(Address(ResourceKind.Site, name), current.Protected, structuralCeases);
         }
-
-        _ = isNew;
     }
 
     private string? ResolveNadKey(SiteSpec site, SiteState? pending)
@@ -352,7 +350,9 @@ internal sealed class CompanyPlanner
             var address = Address(ResourceKind.User, user.Username);
             var current = view.Users.GetValueOrDefault(user.Username);
             var number = user.Number is null ? null : numbers.GetValueOrDefault(user.Username);
-            if (user.Number is not null && number is null && view.Blocks.TryGetValue(user.Number.From, out var block) && block.RingfencedCount >= desired.NumberBlocks.FirstOrDefault(b => b.Name == block.Name)?.Quantity)
+            var wantedBlock = user.Number is null ? null : desired.NumberBlocks.FirstOrDefault(b => b.Name == user.Number.From);
+            var fullyRingfenced = wantedBlock is not null && view.Blocks.TryGetValue(wantedBlock.Name, out var block) && block.RingfencedCount >= wantedBlock.Quantity;
+            if (user.Number is not null && number is null && fullyRingfenced)
             {
                 diagnostics.Add(DiagnosticCatalog.NumberBlockTooSmall.At(user.Span, $"user '{user.Username}': no free number left in block '{user.Number.From}'"));
             }
