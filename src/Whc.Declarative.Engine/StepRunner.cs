@@ -232,7 +232,7 @@ internal sealed class StepRunner
 
     private async Task CreateOrderAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
     {
-        var desired = Desired(session);
+        var desired = session.Desired;
         var operations = step.Details.Operations;
         if (operations.Any(o => o.Address.Kind == ResourceKind.Company && o.Kind == OrderOperationKind.Add))
         {

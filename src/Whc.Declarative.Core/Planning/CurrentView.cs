@@ -29,7 +29,9 @@ public sealed record CurrentView(
         }
 
         var inventory = refresh.Inventory;
-        if (inventory is null || inventory.Status == CompanyStatus.Ceased)
+        // A company BT holds that is not this state's (another reseller's, or ours but unknown to state) is not ours
+        // to change: as far as this state goes, nothing exists yet, and the planner reports the name collision.
+        if (inventory is null || inventory.Status == CompanyStatus.Ceased || !Ownership.IsOurs(state, inventory))
         {
             // BT does not know the company: nothing exists, and no qualification holds its name any more.
             var emptyBlocks = blocks.ToImmutableDictionary(kv => kv.Key, kv => kv.Value with { Ranges = [] }, StringComparer.Ordinal);

@@ -14,7 +14,7 @@ public static class OrderBuilder
 {
     public static OrderRequest Build(
         string externalId,
-        CompanyManifest desired,
+        CompanyManifest? desired,
         CompanyState state,
         ImmutableArray<OrderOperation> operations,
         IReadOnlyDictionary<string, string> planNadKeys)
@@ -28,7 +28,9 @@ public static class OrderBuilder
             children.AddRange(NumberItems(state, operation));
         }
 
-        var numbers = NumberAssignment.Assign(desired, RangesByBlock(state), HeldNumbers(state));
+        var numbers = desired is null
+            ? ImmutableDictionary<string, string>.Empty
+            : NumberAssignment.Assign(desired, RangesByBlock(state), HeldNumbers(state));
         var userOperations = operations.Where(o => o.Address.Kind == ResourceKind.User).ToList();
         var siteOperations = operations.Where(o => o.Address.Kind == ResourceKind.Site).ToDictionary(o => o.Address.Name, StringComparer.Ordinal);
         var usersBySite = userOperations
@@ -49,7 +51,7 @@ public static class OrderBuilder
                 WhcProducts.Company,
                 OrderItemAction.Add,
                 record.ServiceId,
-                CompanyCharacteristics(desired),
+                CompanyCharacteristics(Required(desired)),
                 qualificationId: record.Qualification?.Id,
                 children: children.ToImmutable()),
             OrderOperationKind.Cease => Item(WhcProducts.Company, OrderItemAction.Delete, Required(record.ServiceId, "company service id"), NoCharacteristics, children: children.ToImmutable()),
@@ -84,7 +86,7 @@ public static class OrderBuilder
             Characteristics(("startNumber", r.StartNumber), ("endNumber", r.EndNumber))));
     }
 
-    private static string SiteOf(CompanyManifest desired, CompanyState state, OrderOperation userOperation)
+    private static string SiteOf(CompanyManifest? desired, CompanyState state, OrderOperation userOperation)
     {
         // A cease goes under the site the user is in now; an add or modify under the site the manifest puts it in.
         if (userOperation.Kind == OrderOperationKind.Cease)
@@ -93,11 +95,11 @@ public static class OrderBuilder
                 ?? throw new OrderBuildException($"user '{userOperation.Address.Name}' to cease is not in state");
         }
 
-        return desired.AllUsers().FirstOrDefault(p => p.User.Username == userOperation.Address.Name).Site?.Name
+        return Required(desired).AllUsers().FirstOrDefault(p => p.User.Username == userOperation.Address.Name).Site?.Name
             ?? throw new OrderBuildException($"user '{userOperation.Address.Name}' is not in the manifest");
     }
 
-    private static OrderItem SiteItem(CompanyManifest desired, CompanyState state, OrderOperation operation, IReadOnlyDictionary<string, string> planNadKeys, ImmutableArray<OrderItem> users)
+    private static OrderItem SiteItem(CompanyManifest? desired, CompanyState state, OrderOperation operation, IReadOnlyDictionary<string, string> planNadKeys, ImmutableArray<OrderItem> users)
     {
         var name = operation.Address.Name;
         if (operation.Kind == OrderOperationKind.Cease)
@@ -105,7 +107,7 @@ public static class OrderBuilder
             return Item(WhcProducts.Site, OrderItemAction.Delete, SiteServiceId(state, name), NoCharacteristics, children: users);
         }
 
-        var site = desired.Sites.FirstOrDefault(s => s.Name == name) ?? throw new OrderBuildException($"site '{name}' is not in the manifest");
+        var site = Required(desired).Sites.FirstOrDefault(s => s.Name == name) ?? throw new OrderBuildException($"site '{name}' is not in the manifest");
         var nadKey = site.Address.NadKey
             ?? state.Sites.FirstOrDefault(s => s.Name == name && s.NadKey.Length > 0)?.NadKey
             ?? planNadKeys.GetValueOrDefault(name)
@@ -119,7 +121,7 @@ public static class OrderBuilder
             children: users);
     }
 
-    private static OrderItem UserItem(CompanyManifest desired, CompanyState state, OrderOperation operation, ImmutableDictionary<string, string> numbers)
+    private static OrderItem UserItem(CompanyManifest? desired, CompanyState state, OrderOperation operation, ImmutableDictionary<string, string> numbers)
     {
         var username = operation.Address.Name;
         if (operation.Kind == OrderOperationKind.Cease)
@@ -128,7 +130,7 @@ public static class OrderBuilder
             return Item(WhcProducts.User, OrderItemAction.Delete, Required(existing?.ServiceId, $"service id of user '{username}'"), NoCharacteristics);
         }
 
-        var user = desired.AllUsers().First(p => p.User.Username == username).User;
+        var user = Required(desired).AllUsers().First(p => p.User.Username == username).User;
         string? number = null;
         if (user.Number is not null && !numbers.TryGetValue(username, out number))
         {
@@ -170,6 +172,10 @@ public static class OrderBuilder
 
     private static string SiteServiceId(CompanyState state, string site) =>
         Required(state.Sites.FirstOrDefault(s => s.Name == site)?.ServiceId, $"service id of site '{site}'");
+
+    /// <summary>Adding or changing needs the manifest; ceasing (destroy) does not.</summary>
+    private static CompanyManifest Required(CompanyManifest? desired) =>
+        desired ?? throw new OrderBuildException("adding or changing resources needs the company's manifest, and the plan has none");
 
     private static string Required(string? value, string what) =>
         value ?? throw new OrderBuildException($"{what} is not known yet");

@@ -187,7 +187,7 @@ public sealed class Planner
     {
         var old = before.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal);
         return [.. after
-            .Where(a => !old.TryGetValue(a.Name, out var value) || !string.Equals(value, a.Value, StringComparison.Ordinal))
+            .Where(a => old.TryGetValue(a.Name, out var value) ? !string.Equals(value, a.Value, StringComparison.Ordinal) : a.Value is not null)
             .Select(a => new AttributeChange(a.Name, old.GetValueOrDefault(a.Name), a.Value))];
     }
 
