@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Whc.Declarative.Cli.Import;
 using Whc.Declarative.Cli.Infrastructure;
+using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Inventory;
 using Whc.Declarative.Core.State;
@@ -64,7 +65,17 @@ public static class ImportCommand
                     return Fail(io, DiagnosticCatalog.ImportStateExists, $"'{key}' already has state (serial {existing.Serial}) in {store.Description}; import only adopts companies whcctl does not manage yet");
                 }
 
-                var inventory = await api.ReadCompanyAsync(cugId, companyName, cancellationToken);
+                CompanyInventory? inventory;
+                try
+                {
+                    inventory = await api.ReadCompanyAsync(cugId, companyName, cancellationToken);
+                }
+                catch (WhcApiException e) when (e.Kind == WhcFailureKind.Rejected && e.Status == 200)
+                {
+                    // The client's way of saying: the name exists at BT, under another reseller (as the refresher reads it).
+                    inventory = CompanyInventory.RegisteredElsewhere(companyName);
+                }
+
                 if (inventory is null || inventory.Status == CompanyStatus.Ceased)
                 {
                     return Fail(io, DiagnosticCatalog.ImportCompanyNotFound, $"BT has no company named '{companyName}'{(inventory is null ? string.Empty : " that is not ceased")}; check --name (it is matched exactly)");
