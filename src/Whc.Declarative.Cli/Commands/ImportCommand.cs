@@ -16,6 +16,15 @@ namespace Whc.Declarative.Cli.Commands;
 /// </summary>
 public static class ImportCommand
 {
+    private const string Description = """
+        Adopt a company that already exists at BT into state (and write its manifest).
+
+        Examples:
+          whcctl import fun-network --cug CUG5019851064 --name TheFunNetwork --billing-account GB12345678
+          whcctl import fun-network --cug CUG5019851064 --name TheFunNetwork --billing-account GB12345678 \
+            --write-manifest companies/fun-network/company.yaml
+        """;
+
     public static Command Build(IOContext io)
     {
         var company = new Argument<string>("COMPANY") { Description = "The key to give the company in state and manifest (metadata.name), e.g. fun-network." };
@@ -32,7 +41,7 @@ public static class ImportCommand
         var routes = CommonOptions.Routes();
         var lockTimeout = CommonOptions.LockTimeout();
         var runtimeOptions = new RuntimeOptions();
-        var command = new Command("import", "Adopt a company that already exists at BT into state (and write its manifest).")
+        var command = new Command("import", Description)
         {
             company, cug, name, billingAccount, writeManifest, endpoint, stateOption, routes, lockTimeout,
         };
