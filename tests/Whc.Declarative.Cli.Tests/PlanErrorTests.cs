@@ -106,6 +106,7 @@ public sealed class PlanErrorTests
 
         refused.ExitCode.Should().Be(ExitCodes.Error, refused.ToString());
         refused.Error.Should().Contain("WHC4053").And.Contain("fun-network/user/john.doe").And.Contain("--allow-destroy");
+        Baseline.Match("error-destroy-not-allowed.txt", refused.Error, session.Workspace.Path);
         var still = await session.RunAsync("plan", Quickstart, "--detailed-exitcode");
         still.ExitCode.Should().Be(ExitCodes.Changes, "john.doe is still at BT: " + still);
     }
@@ -135,6 +136,7 @@ public sealed class PlanErrorTests
 
         apply.ExitCode.Should().Be(ExitCodes.Error, apply.ToString());
         apply.Error.Should().Contain("WHC4054").And.Contain("--auto-approve");
+        Baseline.Match("error-approval-required.txt", apply.Error, session.Workspace.Path);
         session.Sandbox.Requests.Should().OnlyContain(r => r.Method == "GET" || r.Path.Contains("token", StringComparison.OrdinalIgnoreCase), "nothing was ordered");
         File.Exists(session.Workspace.File(".whc/state/fun-network.json")).Should().BeFalse("no state was written");
     }
