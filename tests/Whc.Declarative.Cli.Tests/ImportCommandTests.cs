@@ -84,4 +84,17 @@ public sealed class ImportCommandTests
         import.ExitCode.Should().Be(ExitCodes.Error, import.ToString());
         import.Error.Should().Contain("--billing-account");
     }
+
+    [Fact]
+    public async Task Import_never_writes_the_manifest_over_an_existing_file_and_then_adopts_nothing()
+    {
+        await using var session = await SandboxSession.StartAsync();
+        await session.ApplyAsync(PlanBaselineTests.Quickstart, "--state", "elsewhere");
+
+        var import = await session.RunAsync("import", "fun-network", "--cug", Cug, "--name", "TheFunNetwork", "--billing-account", "GB12345678", "--write-manifest", "examples/quickstart/company.yaml");
+
+        import.ExitCode.Should().Be(ExitCodes.Error, import.ToString());
+        import.Error.Should().Contain("already exists");
+        File.Exists(session.Workspace.File(".whc/state/fun-network.json")).Should().BeFalse();
+    }
 }
