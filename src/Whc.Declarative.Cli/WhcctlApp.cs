@@ -19,6 +19,7 @@ public static class WhcctlApp
         root.Subcommands.Add(SandboxCommand.Build(io));
         root.Subcommands.Add(GraphCommand.Build(io));
         root.Subcommands.Add(CompletionCommand.Build(io));
+        root.Subcommands.Add(ImportCommand.Build(io));
         Infrastructure.CliManners.Apply(root, io);
         return root;
     }

@@ -1,0 +1,140 @@
+using System.CommandLine;
+using Whc.Declarative.Cli.Import;
+using Whc.Declarative.Cli.Infrastructure;
+using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.Inventory;
+using Whc.Declarative.Core.State;
+using Whc.Declarative.Manifests;
+
+namespace Whc.Declarative.Cli.Commands;
+
+/// <summary>
+/// <c>whcctl import COMPANY --cug CUG --name NAME --billing-account ACCOUNT [--write-manifest FILE]</c>: adopts a
+/// company that already exists at BT into state (serial 1, a new lineage) from BT's inventory, and optionally writes
+/// the manifest that plans with no changes against it. BT's inventory has no billing account, hence the required option.
+/// </summary>
+public static class ImportCommand
+{
+    private const string Description = """
+        Adopt a company that already exists at BT into state (and write its manifest).
+
+        Examples:
+          whcctl import fun-network --cug CUG5019851064 --name TheFunNetwork --billing-account GB12345678
+          whcctl import fun-network --cug CUG5019851064 --name TheFunNetwork --billing-account GB12345678 \
+            --write-manifest companies/fun-network/company.yaml
+        """;
+
+    public static Command Build(IOContext io)
+    {
+        var company = new Argument<string>("COMPANY") { Description = "The key to give the company in state and manifest (metadata.name), e.g. fun-network." };
+        var cug = new Option<string>("--cug") { Description = "Your reseller CUG id (CUG and 10 digits).", Required = true };
+        var name = new Option<string>("--name") { Description = "The company's name at BT, exactly as registered.", Required = true };
+        var billingAccount = new Option<string>("--billing-account")
+        {
+            Description = "The billing account orders for this company are charged to (BT's inventory does not show it).",
+            Required = true,
+        };
+        var writeManifest = new Option<string?>("--write-manifest") { Description = "Also write the company's manifest to FILE (refused when FILE exists)." };
+        var endpoint = CommonOptions.Endpoint();
+        var stateOption = CommonOptions.State();
+        var routes = CommonOptions.Routes();
+        var lockTimeout = CommonOptions.LockTimeout();
+        var runtimeOptions = new RuntimeOptions();
+        var command = new Command("import", Description)
+        {
+            company, cug, name, billingAccount, writeManifest, endpoint, stateOption, routes, lockTimeout,
+        };
+        runtimeOptions.AddTo(command);
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            await using var runtime = CommandRuntime.Create(io, parseResult, runtimeOptions);
+            return await runtime.GuardAsync(async () =>
+            {
+                var key = parseResult.GetValue(company) ?? string.Empty;
+                var cugId = parseResult.GetValue(cug) ?? string.Empty;
+                var companyName = parseResult.GetValue(name) ?? string.Empty;
+                var account = parseResult.GetValue(billingAccount) ?? string.Empty;
+                var manifestPath = parseResult.GetValue(writeManifest) is { } path ? io.ResolvePath(path) : null;
+                if (ArgumentProblem(key, cugId, account) is { } problem)
+                {
+                    return Fail(io, DiagnosticCatalog.OptionsConflict, problem);
+                }
+
+                if (manifestPath is not null && File.Exists(manifestPath))
+                {
+                    return Fail(io, DiagnosticCatalog.OptionsConflict, $"--write-manifest: {manifestPath} already exists; choose another file or remove it");
+                }
+
+                var store = runtime.OpenStateStore(parseResult.GetValue(stateOption));
+                var api = await runtime.ConnectAsync(parseResult.GetValue(endpoint), parseResult.GetValue(routes), null, cancellationToken);
+                await using var held = await store.AcquireLockAsync(key, LockHolder.Current(io, "import"), parseResult.GetValue(lockTimeout), cancellationToken);
+                if (await store.ReadAsync(key, cancellationToken) is { } existing)
+                {
+                    return Fail(io, DiagnosticCatalog.ImportStateExists, $"'{key}' already has state (serial {existing.Serial}) in {store.Description}; import only adopts companies whcctl does not manage yet");
+                }
+
+                CompanyInventory? inventory;
+                try
+                {
+                    inventory = await api.ReadCompanyAsync(cugId, companyName, cancellationToken);
+                }
+                catch (WhcApiException e) when (e.Kind == WhcFailureKind.Rejected && e.Status == 200)
+                {
+                    // The client's way of saying: the name exists at BT, under another reseller (as the refresher reads it).
+                    inventory = CompanyInventory.RegisteredElsewhere(companyName);
+                }
+
+                if (inventory is null || inventory.Status == CompanyStatus.Ceased)
+                {
+                    return Fail(io, DiagnosticCatalog.ImportCompanyNotFound, $"BT has no company named '{companyName}'{(inventory is null ? string.Empty : " that is not ceased")}; check --name (it is matched exactly)");
+                }
+
+                if (inventory.IsRegisteredElsewhere)
+                {
+                    return Fail(io, DiagnosticCatalog.ImportRegisteredElsewhere, $"'{companyName}' is registered at BT to another reseller, not to {cugId}; only the owning reseller can import it");
+                }
+
+                var state = InventoryImport.ToState(key, Guid.NewGuid().ToString(), cugId, account, inventory);
+                await store.WriteAsync(state, new StateWriteContext($"{LockHolder.Current(io, "import").Who} (whcctl import)", io.Clock.GetUtcNow()), cancellationToken);
+                io.Error.WriteLine($"Imported '{companyName}' as '{key}' into {store.Description}: {InventoryImport.Describe(state)}.");
+                if (manifestPath is not null)
+                {
+                    Directory.CreateDirectory(Path.GetDirectoryName(manifestPath) ?? io.WorkingDirectory);
+                    await File.WriteAllTextAsync(manifestPath, ImportedManifestWriter.Write(state, SchemaReference(manifestPath)), cancellationToken);
+                    io.Error.WriteLine($"Wrote its manifest to {parseResult.GetValue(writeManifest)}; 'whcctl plan' with it shows no changes.");
+                }
+
+                return ExitCodes.Success;
+            });
+        });
+        return command;
+    }
+
+    private static string? ArgumentProblem(string key, string cugId, string billingAccount) =>
+        !ManifestFormats.CompanyKey().IsMatch(key) ? $"COMPANY '{key}' is not a company key: lowercase letters, digits and dashes, at most 63 characters"
+        : !ManifestFormats.CugId().IsMatch(cugId) ? $"--cug '{cugId}' is not a CUG id (CUG and 10 digits)"
+        : !ManifestFormats.BillingAccount().IsMatch(billingAccount) ? $"--billing-account '{billingAccount}' is not a billing account (GB and 8 digits)"
+        : null;
+
+    /// <summary>The schema reference for the manifest: relative to the repository's schemas/ when the file is under it, else the default.</summary>
+    private static string SchemaReference(string manifestPath)
+    {
+        for (var directory = Path.GetDirectoryName(manifestPath); directory is not null; directory = Path.GetDirectoryName(directory))
+        {
+            var schema = Path.Combine(directory, "schemas", "v1", "manifest.schema.json");
+            if (File.Exists(schema))
+            {
+                return Path.GetRelativePath(Path.GetDirectoryName(manifestPath) ?? directory, schema).Replace('\\', '/');
+            }
+        }
+
+        return ImportedManifestWriter.DefaultSchemaReference;
+    }
+
+    private static int Fail(IOContext io, DiagnosticDescriptor descriptor, string message)
+    {
+        io.Error.WriteLine(descriptor.At(SourceSpan.None, message).ToString());
+        return ExitCodes.Error;
+    }
+}

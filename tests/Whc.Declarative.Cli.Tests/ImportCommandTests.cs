@@ -1,0 +1,100 @@
+using Whc.Declarative.Cli.Tests.Support;
+
+namespace Whc.Declarative.Cli.Tests;
+
+/// <summary><c>whcctl import</c> against a sandbox: adopting a company another state created, and refusing what it cannot adopt.</summary>
+public sealed class ImportCommandTests
+{
+    private const string Cug = "CUG5019851064";
+
+    [Fact]
+    public async Task An_imported_company_plans_with_no_changes_using_the_written_manifest()
+    {
+        await using var session = await SandboxSession.StartAsync();
+        session.Write("examples/quickstart/company.yaml", session.Read("examples/quickstart/company.yaml") + PlanBaselineTests.JohnDoe);
+        await session.ApplyAsync(PlanBaselineTests.Quickstart, "--state", "elsewhere");
+
+        var import = await session.RunAsync("import", "fun-network", "--cug", Cug, "--name", "TheFunNetwork", "--billing-account", "GB12345678", "--write-manifest", "adopted/fun-network/company.yaml");
+
+        import.ExitCode.Should().Be(ExitCodes.Success, import.ToString());
+        import.Error.Should().Contain("Imported 'TheFunNetwork' as 'fun-network'").And.Contain("2 user(s)");
+        var validate = await session.RunAsync("validate", "adopted");
+        validate.ExitCode.Should().Be(ExitCodes.Success, validate.ToString());
+        var plan = await session.RunAsync("plan", "adopted", "--detailed-exitcode");
+        plan.ExitCode.Should().Be(ExitCodes.Success, plan.ToString());
+        plan.Output.Should().Contain("No changes");
+    }
+
+    [Fact]
+    public async Task The_written_manifest_matches_its_baseline()
+    {
+        await using var session = await SandboxSession.StartAsync();
+        await session.ApplyAsync(PlanBaselineTests.Quickstart, "--state", "elsewhere");
+
+        var import = await session.RunAsync("import", "fun-network", "--cug", Cug, "--name", "TheFunNetwork", "--billing-account", "GB12345678", "--write-manifest", "fun-network.yaml");
+
+        import.ExitCode.Should().Be(ExitCodes.Success, import.ToString());
+        Baseline.Match("import-quickstart.yaml", session.Read("fun-network.yaml"), session.Workspace.Path);
+    }
+
+    [Fact]
+    public async Task Importing_a_name_BT_does_not_know_fails_with_WHC3020_and_writes_nothing()
+    {
+        await using var session = await SandboxSession.StartAsync();
+
+        var import = await session.RunAsync("import", "ghost", "--cug", Cug, "--name", "NoSuchCompany", "--billing-account", "GB12345678", "--write-manifest", "ghost.yaml");
+
+        import.ExitCode.Should().Be(ExitCodes.Error, import.ToString());
+        import.Error.Should().Contain("error WHC3020").And.Contain("'NoSuchCompany'");
+        File.Exists(session.Workspace.File("ghost.yaml")).Should().BeFalse();
+        File.Exists(session.Workspace.File(".whc/state/ghost.json")).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Importing_a_company_of_another_reseller_fails_with_WHC3021()
+    {
+        await using var session = await SandboxSession.StartAsync();
+        await session.ApplyAsync(PlanBaselineTests.Quickstart, "--state", "elsewhere");
+
+        var import = await session.RunAsync("import", "fun-network", "--cug", "CUG7000000001", "--name", "TheFunNetwork", "--billing-account", "GB12345678");
+
+        import.ExitCode.Should().Be(ExitCodes.Error, import.ToString());
+        import.Error.Should().Contain("error WHC3021");
+    }
+
+    [Fact]
+    public async Task Importing_a_company_that_already_has_state_fails_with_WHC3022()
+    {
+        await using var session = await SandboxSession.StartAsync();
+        await session.ApplyAsync(PlanBaselineTests.Quickstart);
+
+        var import = await session.RunAsync("import", "fun-network", "--cug", Cug, "--name", "TheFunNetwork", "--billing-account", "GB12345678");
+
+        import.ExitCode.Should().Be(ExitCodes.Error, import.ToString());
+        import.Error.Should().Contain("error WHC3022").And.Contain("serial");
+    }
+
+    [Fact]
+    public async Task Import_without_a_billing_account_is_a_usage_error()
+    {
+        await using var session = await SandboxSession.StartAsync();
+
+        var import = await session.RunAsync("import", "fun-network", "--cug", Cug, "--name", "TheFunNetwork");
+
+        import.ExitCode.Should().Be(ExitCodes.Error, import.ToString());
+        import.Error.Should().Contain("--billing-account");
+    }
+
+    [Fact]
+    public async Task Import_never_writes_the_manifest_over_an_existing_file_and_then_adopts_nothing()
+    {
+        await using var session = await SandboxSession.StartAsync();
+        await session.ApplyAsync(PlanBaselineTests.Quickstart, "--state", "elsewhere");
+
+        var import = await session.RunAsync("import", "fun-network", "--cug", Cug, "--name", "TheFunNetwork", "--billing-account", "GB12345678", "--write-manifest", "examples/quickstart/company.yaml");
+
+        import.ExitCode.Should().Be(ExitCodes.Error, import.ToString());
+        import.Error.Should().Contain("already exists");
+        File.Exists(session.Workspace.File(".whc/state/fun-network.json")).Should().BeFalse();
+    }
+}

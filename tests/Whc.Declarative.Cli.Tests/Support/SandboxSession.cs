@@ -1,0 +1,64 @@
+using Whc.Declarative.Sandbox;
+
+namespace Whc.Declarative.Cli.Tests.Support;
+
+/// <summary>
+/// A sandbox server on a free loopback port, a temp workspace holding a copy of examples/, and whcctl run in-process
+/// against both with the sandbox's public credentials (not a terminal, no colour). Orders complete at once.
+/// </summary>
+public sealed class SandboxSession : IAsyncDisposable
+{
+    private SandboxSession(SandboxServer sandbox)
+    {
+        Sandbox = sandbox;
+        Environment = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["WHC_CLIENT_ID"] = SandboxOptions.DefaultClientId,
+            ["WHC_CLIENT_SECRET"] = SandboxOptions.DefaultClientSecret,
+            ["WHC_ENDPOINT"] = sandbox.BaseUri.ToString(),
+            ["NO_COLOR"] = "1",
+        };
+    }
+
+    public SandboxServer Sandbox { get; }
+
+    public TempWorkspace Workspace { get; } = new();
+
+    public IReadOnlyDictionary<string, string?> Environment { get; }
+
+    public static async Task<SandboxSession> StartAsync() =>
+        new(await SandboxServer.StartAsync(new SandboxOptions { OrderTimings = OrderTimings.Immediate }));
+
+    public Task<CliResult> RunAsync(params string[] args) => Whcctl.RunAsync(Workspace.Path, Environment, args);
+
+    /// <summary>Applies <paramref name="path"/> and insists it succeeded.</summary>
+    public async Task ApplyAsync(string path, params string[] extra)
+    {
+        var apply = await RunAsync(["apply", path, "--auto-approve", .. extra]);
+        apply.ExitCode.Should().Be(ExitCodes.Success, apply.ToString());
+    }
+
+    /// <summary>Writes <paramref name="relative"/> in the workspace, creating its directory.</summary>
+    public void Write(string relative, string text)
+    {
+        var path = Workspace.File(relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path) ?? Workspace.Path);
+        File.WriteAllText(path, text);
+    }
+
+    public string Read(string relative) => File.ReadAllText(Workspace.File(relative));
+
+    /// <summary>Replaces one exact piece of a workspace file, insisting that it is there.</summary>
+    public void Edit(string relative, string from, string to)
+    {
+        var text = Read(relative);
+        text.Should().Contain(from, $"the edit of {relative} must find its text");
+        File.WriteAllText(Workspace.File(relative), text.Replace(from, to, StringComparison.Ordinal));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Sandbox.DisposeAsync();
+        Workspace.Dispose();
+    }
+}
