@@ -32,7 +32,7 @@ public sealed class PlanErrorTests
 
         """;
 
-    [Fact(Skip = "Known Core defect, reported to the lead: CurrentView.From treats a name registered elsewhere (Status Active, no service id) as this company being active, so the planner reports WHC3003 ('' → value) for name, domain and customerGroup instead of WHC3001")]
+    [Fact]
     public async Task A_company_name_registered_by_another_reseller_fails_the_plan_with_WHC3001_naming_file_and_line()
     {
         await using var session = await SandboxSession.StartAsync();
@@ -144,7 +144,7 @@ public sealed class PlanErrorTests
 
 public sealed class PlanErrorImportHintTests
 {
-    [Fact(Skip = "Known Core defect, reported to the lead: same cause as the WHC3001 test above; a company of this reseller that is not in state is planned as if state knew it, and WHC3003 ('' → value) is reported instead of WHC3001 with the 'whcctl import' hint")]
+    [Fact]
     public async Task A_company_of_this_reseller_that_is_not_in_state_fails_the_plan_with_WHC3001_suggesting_import()
     {
         await using var session = await SandboxSession.StartAsync();
