@@ -53,4 +53,51 @@ public class RegressionTests
         // Then the collision is reported
         plan.Codes().Should().Contain("WHC3001");
     }
+
+    [Fact]
+    public void Targeting_a_new_user_in_a_new_site_left_the_site_out_so_the_order_could_not_be_built_at_apply()
+    {
+        // Given an applied company, and a manifest adding site "branch" (known only by postcode) with user b01
+        var state = Applied(Manifest(Site("hq", User("u01"))));
+        var desired = Manifest(Site("hq", User("u01")), SiteAtPostcode("branch", "B1 1AA", "Unit 9", User("b01")));
+
+        // When only b01 is targeted
+        var plan = PlanOne(Existing(desired, state), new PlannerOptions { Targets = [UserAddress("b01")] }).Only();
+
+        // Then the site it needs is created with it: its address step and its add come along
+        plan.Changes.Where(c => c.Action != ChangeAction.NoOp).Select(c => c.Address).Should().BeEquivalentTo([SiteAddress("branch"), UserAddress("b01")]);
+        plan.Steps.Should().Contain(s => s.Id == "acme:address:branch");
+        plan.Steps.Where(s => s.Kind == StepKind.CreateOrder).SelectMany(s => s.Details.Operations).Should().BeEquivalentTo(
+            [new OrderOperation(SiteAddress("branch"), OrderOperationKind.Add), new OrderOperation(UserAddress("b01"), OrderOperationKind.Add)]);
+    }
+
+    [Fact]
+    public void Targeting_a_new_user_of_a_new_number_block_left_the_ringfence_out()
+    {
+        // Given an applied company, and a manifest adding block "spare" and user u02 drawing on it
+        var state = Applied(Manifest(Site("hq", User("u01"))));
+        var desired = Manifest([Block("main"), Block("spare", "0161", 5)], Site("hq", User("u01"), User("u02", "spare")));
+
+        // When only u02 is targeted
+        var plan = PlanOne(Existing(desired, state), new PlannerOptions { Targets = [UserAddress("u02")] }).Only();
+
+        // Then the block is ringfenced and ordered with it
+        plan.Steps.Should().Contain(s => s.Id == "acme:ringfence:spare");
+        plan.Steps.SelectMany(s => s.Details.Operations).Should().Contain(new OrderOperation(BlockAddress("spare"), OrderOperationKind.Add));
+    }
+
+    [Fact]
+    public void Targeting_a_modified_user_does_not_pull_in_a_growing_block()
+    {
+        // Given block main grows and u01 changes
+        var manifest = Simple(users: 1);
+        var state = Applied(manifest);
+        var desired = Manifest([Block(quantity: 20)], Site("hq", manifest.Sites[0].Users[0] with { LastName = "New" }));
+
+        // When only u01 is targeted
+        var plan = PlanOne(Existing(desired, state), new PlannerOptions { Targets = [UserAddress("u01")] }).Only();
+
+        // Then the block is left alone
+        plan.Steps.Should().NotContain(s => s.Kind == StepKind.RingFence);
+    }
 }

@@ -437,7 +437,15 @@ internal sealed class CompanyPlanner
             return;
         }
 
-        bool Targeted(ResourceAddress address) => targets.Any(t => t.Contains(address));
+        // A targeted user that is added needs its site and number block: when those are still to be made, they come too.
+        var added = userOperations.Where(o => o.Kind == OrderOperationKind.Add && targets.Any(t => t.Contains(o.Address))).Select(o => o.Address.Name).ToHashSet(StringComparer.Ordinal);
+        var needed = desired.AllUsers()
+            .Where(p => added.Contains(p.User.Username))
+            .SelectMany(p => p.User.Number is null
+                ? [Address(ResourceKind.Site, p.Site.Name)]
+                : new[] { Address(ResourceKind.Site, p.Site.Name), Address(ResourceKind.NumberBlock, p.User.Number.From) })
+            .ToHashSet();
+        bool Targeted(ResourceAddress address) => needed.Contains(address) || targets.Any(t => t.Contains(address));
         changes.RemoveAll(c => c.Action != ChangeAction.NoOp && !Targeted(c.Address));
         structural.RemoveAll(o => !Targeted(o.Address));
         userOperations.RemoveAll(o => !Targeted(o.Address));
