@@ -100,4 +100,34 @@ public class RegressionTests
         // Then the block is left alone
         plan.Steps.Should().NotContain(s => s.Kind == StepKind.RingFence);
     }
+
+    [Theory]
+    [InlineData("acme/user/ghost", "user 'ghost'")]
+    [InlineData("acme/site/nowhere", "site 'nowhere'")]
+    [InlineData("acme/number-block/none", "number-block 'none'")]
+    public void A_target_naming_no_resource_of_a_known_company_was_silently_ignored_instead_of_WHC3012(string target, string named)
+    {
+        // Given a known company
+        ResourceAddress.TryParse(target, out var address).Should().BeTrue();
+
+        // When a target names a resource it does not have (a typo)
+        var plan = PlanOne(Existing(Simple(), Applied(Simple())), new PlannerOptions { Targets = [address!] });
+
+        // Then WHC3012 names it
+        plan.Diagnostics.Should().ContainSingle(d => d.Code == "WHC3012").Which.Message.Should().Contain(named);
+    }
+
+    [Fact]
+    public void A_target_naming_a_resource_known_only_to_state_is_accepted()
+    {
+        // Given u02 is in state but removed from the manifest
+        var state = Applied(Simple(users: 2));
+
+        // When u02 is targeted (to cease it alone)
+        var plan = PlanOne(Existing(Simple(users: 1), state), new PlannerOptions { Targets = [UserAddress("u02")] });
+
+        // Then there is no diagnostic and u02 is ceased
+        plan.AllDiagnostics.Should().BeEmpty();
+        plan.Only().ChangeOf(UserAddress("u02")).Action.Should().Be(ChangeAction.Delete);
+    }
 }
