@@ -130,4 +130,36 @@ public class RegressionTests
         plan.AllDiagnostics.Should().BeEmpty();
         plan.Only().ChangeOf(UserAddress("u02")).Action.Should().Be(ChangeAction.Delete);
     }
+
+    private static CompanyState WithPendingSite(CompanyState state) =>
+        state with { Sites = state.Sites.Add(new SiteState("branch", "LOC-branch", "A34343434", null)) };
+
+    [Fact]
+    public void A_pending_sites_recorded_NAD_key_was_ignored_once_BT_was_read_so_the_address_step_was_planned_again()
+    {
+        // Given an applied company and a new site whose address step already ran (its NAD key is in state)
+        var state = WithPendingSite(Applied(Simple(users: 1)));
+        var desired = Manifest(Site("hq", User("u01")), SiteAtPostcode("branch", "B1 1AA", "Unit 9"));
+
+        // When it is planned with what BT says (which does not know the site yet)
+        var plan = PlanOne(Input(desired, state, RefreshSnapshot.Of(InventoryOf(Applied(Simple(users: 1)))))).Only();
+
+        // Then the recorded NAD key is used and no address step is planned
+        plan.Steps.Should().NotContain(s => s.Kind == StepKind.CreateAddress);
+        plan.NadKeys.Should().Contain("branch", "A34343434");
+    }
+
+    [Fact]
+    public void A_pending_site_was_reported_as_ceased_at_BT_by_refresh_only()
+    {
+        // Given state with a pending site that BT does not list yet
+        var applied = Applied(Simple(users: 1));
+        var state = WithPendingSite(applied);
+
+        // When a refresh-only plan is made
+        var plan = PlanOne(Input(Simple(users: 1), state, RefreshSnapshot.Of(InventoryOf(applied))), mode: PlanMode.RefreshOnly).Only();
+
+        // Then nothing drifted
+        plan.Changes.Should().BeEmpty();
+    }
 }
