@@ -162,4 +162,43 @@ public class RegressionTests
         // Then nothing drifted
         plan.Changes.Should().BeEmpty();
     }
+
+    [Fact]
+    public void A_ringfence_depended_on_a_qualify_step_that_was_not_in_the_plan_when_the_qualification_was_still_valid()
+    {
+        // Given a qualified company whose qualification is valid for hours, and a block still to ringfence
+        var state = CompanyState.New(Key, "lineage-1") with
+        {
+            Record = new CompanyRecord("Acme Ltd", "acme.example", "retail", "CUG-1", "BA-1", "CO-0001", new QualificationRecord("Q-7", Now.AddHours(5), false), false),
+        };
+        var inventory = new CompanyInventory("CO-0001", "Acme Ltd", "acme.example", "retail", CompanyStatus.Qualified, "Q-7", [], [], []);
+
+        // When it is planned
+        var plan = PlanOne(Input(Simple(), state, RefreshSnapshot.Of(inventory))).Only();
+
+        // Then every dependency names a step of the plan
+        plan.Steps.Should().NotContain(s => s.Kind == StepKind.Qualify);
+        var ids = plan.Steps.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        plan.Steps.SelectMany(s => s.DependsOn).Should().OnlyContain(d => ids.Contains(d));
+        plan.Step("acme:ringfence:main").DependsOn.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void A_protected_user_moved_between_sites_was_ceased_and_added_again(bool protectedInState, bool protectedInManifest)
+    {
+        // Given u01 at hq, protected (remembered in state, or set in the manifest)
+        var manifest = Manifest(Site("hq", User("u01")), Site("branch"));
+        var state = Applied(manifest);
+        state = state with { Users = [state.Users[0] with { Protected = protectedInState }] };
+
+        // When u01 moves to branch
+        var moved = Manifest(Site("hq"), Site("branch", User("u01") with { Protect = protectedInManifest }));
+        var plan = PlanOne(Existing(moved, state));
+
+        // Then WHC3004 refuses it and nothing is ceased
+        plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3004").Which.Message.Should().Contain("acme/user/u01").And.Contain("branch");
+        plan.Only().Steps.SelectMany(s => s.Details.Operations).Should().NotContain(o => o.Kind == OrderOperationKind.Cease);
+    }
 }

@@ -382,6 +382,14 @@ internal sealed class CompanyPlanner
                 continue;
             }
 
+            if (current.Site != site.Name && (current.Protected || user.Protect))
+            {
+                diagnostics.Add(DiagnosticCatalog.ProtectedResourceDelete.At(
+                    user.Span,
+                    $"{address} is protected and cannot be ceased, which moving it from site {current.Site} to {site.Name} needs (BT cannot move a user between sites); remove its protection first"));
+                continue;
+            }
+
             if (current.Site != site.Name)
             {
                 changes.Add(new ResourceChange(address, ChangeAction.Replace, $"moves from site {current.Site} to {site.Name}: BT cannot move a user between sites", Planner.Diff(Planner.UserAttributes(current), after)));
@@ -474,6 +482,18 @@ internal sealed class CompanyPlanner
                 $"Qualify company {desired.Company.Name} ({desired.Company.Domain}) for CUG {desired.Reseller.CugId}",
                 [],
                 new StepDetails()));
+        }
+        else
+        {
+            // The qualification held is still valid: nothing waits for a qualify step that is not in the plan.
+            var qualify = $"{company}:qualify";
+            for (var i = 0; i < steps.Count; i++)
+            {
+                if (steps[i].DependsOn.Contains(qualify))
+                {
+                    steps[i] = steps[i] with { DependsOn = steps[i].DependsOn.Remove(qualify) };
+                }
+            }
         }
 
         preparation.AddRange(steps.Where(s => s.Kind is StepKind.Qualify or StepKind.RingFence or StepKind.CreateAddress).Select(s => s.Id));
