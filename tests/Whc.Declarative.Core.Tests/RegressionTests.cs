@@ -201,4 +201,28 @@ public class RegressionTests
         plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3004").Which.Message.Should().Contain("acme/user/u01").And.Contain("branch");
         plan.Only().Steps.SelectMany(s => s.Details.Operations).Should().NotContain(o => o.Kind == OrderOperationKind.Cease);
     }
+
+    [Fact]
+    public void An_order_refreshed_as_partial_was_carried_as_an_await_that_could_only_fail_instead_of_being_planned_again()
+    {
+        // Given an order for u03 and u04 that BT finished partially: u03 was made, u04 was not
+        var state = Applied(Simple(users: 2));
+        var atBt = Applied(Simple(users: 3));
+        state = state with { Orders = [new OrderRecord("ORD-5", "ext-5", "acme:order-2:create", Whc.Declarative.Core.Api.OrderState.InProgress, Now.AddMinutes(-9), ["acme/user/u03", "acme/user/u04"])] };
+        var refresh = RefreshSnapshot.Of(InventoryOf(atBt)) with
+        {
+            Orders = System.Collections.Immutable.ImmutableSortedDictionary<string, Whc.Declarative.Core.Api.OrderStatus>.Empty
+                .Add("ORD-5", new Whc.Declarative.Core.Api.OrderStatus("ORD-5", "ext-5", Whc.Declarative.Core.Api.OrderState.Partial, "item 2: number in use")),
+        };
+
+        // When the manifest with four users is planned
+        var plan = PlanOne(Input(Simple(users: 4), state, refresh));
+
+        // Then WHC3011 warns, the order is not awaited, and only u04 is ordered again
+        plan.Codes().Should().Equal("WHC3011");
+        var company = plan.Only();
+        company.Steps.Should().NotContain(s => s.Id.Contains("ORD-5", StringComparison.Ordinal));
+        company.Steps.Where(s => s.Kind == StepKind.CreateOrder).SelectMany(s => s.Details.Operations)
+            .Should().Equal(new OrderOperation(UserAddress("u04"), OrderOperationKind.Add));
+    }
 }

@@ -81,7 +81,7 @@ internal sealed class CompanyPlanner
         foreach (var order in state.Orders.Where(o => !IsFinal(o)))
         {
             var refreshed = input.Refresh?.Orders.GetValueOrDefault(order.Id);
-            if (refreshed is { State: OrderState.Failed or OrderState.Rejected })
+            if (refreshed is { State: OrderState.Failed or OrderState.Rejected or OrderState.Partial })
             {
                 diagnostics.Add(DiagnosticCatalog.OrderFailedReplanned.At(
                     desired.Span, $"order {order.Id} {refreshed.State.ToString().ToLowerInvariant()}: {refreshed.FailureReason ?? "no reason given"}; its changes are planned again"));
