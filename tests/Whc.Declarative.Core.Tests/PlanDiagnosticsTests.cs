@@ -232,4 +232,18 @@ public class PlanDiagnosticsTests
         diagnostic.Severity.Should().Be(DiagnosticSeverity.Warning);
         diagnostic.Message.Should().Contain("whcctl destroy acme");
     }
+
+    [Fact]
+    public void Should_report_WHC3008_when_a_fully_ringfenced_block_has_no_number_left_for_a_user()
+    {
+        // Given a block of two numbers, both ringfenced and in use
+        var manifest = Manifest([Block(quantity: 2)], Site("hq", Users("u", 2)));
+        var state = Applied(manifest);
+
+        // When a third user drawing on it is planned
+        var plan = PlanOne(Existing(Manifest([Block(quantity: 2)], Site("hq", Users("u", 3))), state));
+
+        // Then WHC3008 names the user and the block
+        plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3008").Which.Message.Should().Contain("'u03'").And.Contain("'main'");
+    }
 }
