@@ -34,7 +34,13 @@ internal sealed class CompanyPlanner
         this.options = options;
         this.now = now;
         company = input.Company;
-        view = CurrentView.From(input.State, input.Refresh);
+        // A company BT holds under the manifest's name that is not the one state records (an active company whcctl never
+        // made, or a name registered by another reseller) is not "what exists now": planning against it would change
+        // someone else's company. It is planned as new, and PlanCompany reports the collision (WHC3001).
+        var refresh = input.Refresh is { Inventory: { } inventory } snapshot && !Ownership.IsOurs(input.State, inventory)
+            ? snapshot with { Inventory = null }
+            : input.Refresh;
+        view = CurrentView.From(input.State, refresh);
     }
 
     public CompanyPlan Plan()
@@ -75,7 +81,7 @@ internal sealed class CompanyPlanner
         foreach (var order in state.Orders.Where(o => !IsFinal(o)))
         {
             var refreshed = input.Refresh?.Orders.GetValueOrDefault(order.Id);
-            if (refreshed is { State: OrderState.Failed or OrderState.Rejected })
+            if (refreshed is { State: OrderState.Failed or OrderState.Rejected or OrderState.Partial })
             {
                 diagnostics.Add(DiagnosticCatalog.OrderFailedReplanned.At(
                     desired.Span, $"order {order.Id} {refreshed.State.ToString().ToLowerInvariant()}: {refreshed.FailureReason ?? "no reason given"}; its changes are planned again"));
@@ -376,6 +382,14 @@ internal sealed class CompanyPlanner
                 continue;
             }
 
+            if (current.Site != site.Name && (current.Protected || user.Protect))
+            {
+                diagnostics.Add(DiagnosticCatalog.ProtectedResourceDelete.At(
+                    user.Span,
+                    $"{address} is protected and cannot be ceased, which moving it from site {current.Site} to {site.Name} needs (BT cannot move a user between sites); remove its protection first"));
+                continue;
+            }
+
             if (current.Site != site.Name)
             {
                 changes.Add(new ResourceChange(address, ChangeAction.Replace, $"moves from site {current.Site} to {site.Name}: BT cannot move a user between sites", Planner.Diff(Planner.UserAttributes(current), after)));
@@ -431,7 +445,15 @@ internal sealed class CompanyPlanner
             return;
         }
 
-        bool Targeted(ResourceAddress address) => targets.Any(t => t.Contains(address));
+        // A targeted user that is added needs its site and number block: when those are still to be made, they come too.
+        var added = userOperations.Where(o => o.Kind == OrderOperationKind.Add && targets.Any(t => t.Contains(o.Address))).Select(o => o.Address.Name).ToHashSet(StringComparer.Ordinal);
+        var needed = desired.AllUsers()
+            .Where(p => added.Contains(p.User.Username))
+            .SelectMany(p => p.User.Number is null
+                ? [Address(ResourceKind.Site, p.Site.Name)]
+                : new[] { Address(ResourceKind.Site, p.Site.Name), Address(ResourceKind.NumberBlock, p.User.Number.From) })
+            .ToHashSet();
+        bool Targeted(ResourceAddress address) => needed.Contains(address) || targets.Any(t => t.Contains(address));
         changes.RemoveAll(c => c.Action != ChangeAction.NoOp && !Targeted(c.Address));
         structural.RemoveAll(o => !Targeted(o.Address));
         userOperations.RemoveAll(o => !Targeted(o.Address));
@@ -468,6 +490,18 @@ internal sealed class CompanyPlanner
                 $"Qualify company {desired.Company.Name} ({desired.Company.Domain}) for CUG {desired.Reseller.CugId}",
                 [],
                 new StepDetails()));
+        }
+        else
+        {
+            // The qualification held is still valid: nothing waits for a qualify step that is not in the plan.
+            var qualify = $"{company}:qualify";
+            for (var i = 0; i < steps.Count; i++)
+            {
+                if (steps[i].DependsOn.Contains(qualify))
+                {
+                    steps[i] = steps[i] with { DependsOn = steps[i].DependsOn.Remove(qualify) };
+                }
+            }
         }
 
         preparation.AddRange(steps.Where(s => s.Kind is StepKind.Qualify or StepKind.RingFence or StepKind.CreateAddress).Select(s => s.Id));

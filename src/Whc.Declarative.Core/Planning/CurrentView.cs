@@ -35,7 +35,7 @@ public sealed record CurrentView(
         {
             // BT does not know the company: nothing exists, and no qualification holds its name any more.
             var emptyBlocks = blocks.ToImmutableDictionary(kv => kv.Key, kv => kv.Value with { Ranges = [] }, StringComparer.Ordinal);
-            return new CurrentView(false, null, record, null, emptyBlocks, ImmutableDictionary<string, SiteState>.Empty, ImmutableDictionary<string, UserState>.Empty);
+            return new CurrentView(false, null, record, null, emptyBlocks, PendingSites(sites, []), ImmutableDictionary<string, UserState>.Empty);
         }
 
         var liveRanges = inventory.NumberRanges.ToDictionary(r => r.StartNumber, StringComparer.Ordinal);
@@ -59,7 +59,9 @@ public sealed record CurrentView(
             {
                 Protected = sites.TryGetValue(s.Name, out var known) && known.Protected,
             },
-            StringComparer.Ordinal);
+            StringComparer.Ordinal)
+            // A site whose address is resolved but whose order has not completed is still pending: its NAD key is reused.
+            .AddRange(PendingSites(sites, inventory.Sites.Select(s => s.Name)));
         var siteNames = inventory.Sites.ToDictionary(s => s.ServiceId, s => s.Name, StringComparer.Ordinal);
         var liveUsers = inventory.Users.ToImmutableDictionary(
             u => u.Username,
@@ -98,6 +100,12 @@ public sealed record CurrentView(
     public ImmutableDictionary<string, string> HeldNumbers() =>
         Users.Values.Where(u => u.DirectoryNumber is not null)
             .ToImmutableDictionary(u => u.Username, u => u.DirectoryNumber ?? string.Empty, StringComparer.Ordinal);
+
+    private static ImmutableDictionary<string, SiteState> PendingSites(ImmutableDictionary<string, SiteState> recorded, IEnumerable<string> live)
+    {
+        var atBt = live.ToHashSet(StringComparer.Ordinal);
+        return recorded.Where(kv => kv.Value.ServiceId is null && !atBt.Contains(kv.Key)).ToImmutableDictionary(StringComparer.Ordinal);
+    }
 
     private static string? BlockOf(IEnumerable<NumberBlockState> blocks, string? number) =>
         number is null

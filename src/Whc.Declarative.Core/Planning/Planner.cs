@@ -43,14 +43,32 @@ public sealed class Planner
 
         foreach (var target in options.Targets)
         {
-            if (!inputs.Any(i => i.Company == target.Company))
+            var input = inputs.FirstOrDefault(i => i.Company == target.Company);
+            if (input is null)
             {
                 diagnostics.Add(DiagnosticCatalog.UnknownTarget.At(SourceSpan.None, $"--target {target}: no company '{target.Company}' in the manifests or state"));
+            }
+            else if (!Knows(input, target))
+            {
+                diagnostics.Add(DiagnosticCatalog.UnknownTarget.At(
+                    SourceSpan.None,
+                    $"--target {target}: company '{target.Company}' has no {ResourceAddress.KindSegment(target.Kind)} '{target.Name}' in its manifest or state"));
             }
         }
 
         return new Plan(now, mode, companies.ToImmutable(), diagnostics.ToImmutable());
     }
+
+    private static bool Knows(CompanyPlanInput input, ResourceAddress target) => target.Kind switch
+    {
+        ResourceKind.NumberBlock => input.Desired?.NumberBlocks.Any(b => b.Name == target.Name) == true
+            || input.State?.NumberBlocks.Any(b => b.Name == target.Name) == true,
+        ResourceKind.Site => input.Desired?.Sites.Any(s => s.Name == target.Name) == true
+            || input.State?.Sites.Any(s => s.Name == target.Name) == true,
+        ResourceKind.User => input.Desired?.AllUsers().Any(p => p.User.Username == target.Name) == true
+            || input.State?.Users.Any(u => u.Username == target.Name) == true,
+        _ => true,
+    };
 
     private static CompanyPlan PlanDrift(CompanyPlanInput input)
     {
