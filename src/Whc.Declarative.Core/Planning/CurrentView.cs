@@ -29,11 +29,11 @@ public sealed record CurrentView(
         }
 
         var inventory = refresh.Inventory;
-        // A company BT holds that is not this state's (another reseller's, or ours but unknown to state) is not ours
-        // to change: as far as this state goes, nothing exists yet, and the planner reports the name collision.
+        // BT does not know the company, or holds one that is not this state's (another reseller's, or ours but unknown
+        // to state, which the planner reports as a name collision): either way nothing of ours exists there, and no
+        // qualification of ours holds the name.
         if (inventory is null || inventory.Status == CompanyStatus.Ceased || !Ownership.IsOurs(state, inventory))
         {
-            // BT does not know the company: nothing exists, and no qualification holds its name any more.
             var emptyBlocks = blocks.ToImmutableDictionary(kv => kv.Key, kv => kv.Value with { Ranges = [] }, StringComparer.Ordinal);
             return new CurrentView(false, null, record, null, emptyBlocks, PendingSites(sites, []), ImmutableDictionary<string, UserState>.Empty);
         }
