@@ -258,7 +258,7 @@ internal sealed class StepRunner
                 OrderRequest order;
                 try
                 {
-                    order = OrderBuilder.Build(intent.Id, desired, session.State, operations, session.Plan.NadKeys);
+                    order = OrderBuilder.Build(intent.Id, desired, session.State, operations, session.Plan.NadKeys, session.Plan.ReservedNumbers);
                 }
                 catch (OrderBuildException e)
                 {

@@ -20,7 +20,8 @@ internal sealed class CompanyPlanner
     private readonly List<Diagnostic> diagnostics = [];
     private readonly List<OrderOperation> structural = [];
     private readonly List<OrderOperation> userOperations = [];
-    private readonly List<OrderOperation> replacedUserCeases = [];
+    private readonly List<OrderOperation> userCeases = [];
+    private readonly SortedDictionary<string, string> reservedNumbers = new(StringComparer.Ordinal);
     private readonly List<OrderOperation> structuralCeases = [];
     private readonly List<PlanStep> steps = [];
     private readonly SortedDictionary<string, string> nadKeys = new(StringComparer.Ordinal);
@@ -61,7 +62,10 @@ internal sealed class CompanyPlanner
             [.. changes],
             [.. steps],
             nadKeys.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            [.. diagnostics]);
+            [.. diagnostics])
+        {
+            ReservedNumbers = reservedNumbers.ToImmutableSortedDictionary(StringComparer.Ordinal),
+        };
     }
 
     private ResourceAddress Address(ResourceKind kind, string name) => new(company, kind, name);
@@ -244,22 +248,33 @@ internal sealed class CompanyPlanner
 
         foreach (var (name, current) in view.Blocks.Where(kv => desired.NumberBlocks.All(b => b.Name != kv.Key) && kv.Value.Ranges.Length > 0))
         {
-            PlanCease(Address(ResourceKind.NumberBlock, name), current.Protected, structuralCeases);
+            if (PlanCease(Address(ResourceKind.NumberBlock, name), current.Protected))
+            {
+                structuralCeases.Add(new OrderOperation(Address(ResourceKind.NumberBlock, name), OrderOperationKind.Cease));
+            }
         }
     }
 
-    private void PlanCease(ResourceAddress address, bool isProtected, List<OrderOperation> into)
+    /// <summary>Plans the cease of a resource removed from the manifest; true when an order must cease it.</summary>
+    private bool PlanCease(ResourceAddress address, bool isProtected)
     {
         if (isProtected)
         {
             diagnostics.Add(DiagnosticCatalog.ProtectedResourceDelete.At(desired.Span, $"{address} is protected and cannot be ceased; put it back in the manifest, or remove its protection first"));
-            return;
+            return false;
         }
 
         changes.Add(new ResourceChange(address, ChangeAction.Delete, "removed from manifest", []));
-        if (!inFlight.Contains(address))
+        return !inFlight.Contains(address);
+    }
+
+    /// <summary>Users are ceased before anything is added (freeing their extensions), and their numbers stay reserved.</summary>
+    private void CeaseUser(ResourceAddress address, UserState current)
+    {
+        userCeases.Add(new OrderOperation(address, OrderOperationKind.Cease));
+        if (current.DirectoryNumber is { } number)
         {
-            into.Add(new OrderOperation(address, OrderOperationKind.Cease));
+            reservedNumbers[current.Username] = number;
         }
     }
 
@@ -313,7 +328,10 @@ internal sealed class CompanyPlanner
 
         foreach (var (name, current) in view.Sites.Where(kv => kv.Value.ServiceId is not null && desired.Sites.All(s => s.Name != kv.Key)))
         {
-            PlanCease(Address(ResourceKind.Site, name), current.Protected, structuralCeases);
+            if (PlanCease(Address(ResourceKind.Site, name), current.Protected))
+            {
+                structuralCeases.Add(new OrderOperation(Address(ResourceKind.Site, name), OrderOperationKind.Cease));
+            }
         }
     }
 
@@ -393,7 +411,7 @@ internal sealed class CompanyPlanner
             if (current.Site != site.Name)
             {
                 changes.Add(new ResourceChange(address, ChangeAction.Replace, $"moves from site {current.Site} to {site.Name}: BT cannot move a user between sites", Planner.Diff(Planner.UserAttributes(current), after)));
-                replacedUserCeases.Add(new OrderOperation(address, OrderOperationKind.Cease));
+                CeaseUser(address, current);
                 userOperations.Add(new OrderOperation(address, OrderOperationKind.Add));
                 continue;
             }
@@ -411,7 +429,10 @@ internal sealed class CompanyPlanner
 
         foreach (var (name, current) in view.Users.Where(kv => kv.Value.ServiceId is not null && wanted.All(w => w.User.Username != kv.Key)))
         {
-            PlanCease(Address(ResourceKind.User, name), current.Protected, userOperations);
+            if (PlanCease(Address(ResourceKind.User, name), current.Protected))
+            {
+                CeaseUser(Address(ResourceKind.User, name), current);
+            }
         }
     }
 
@@ -434,7 +455,7 @@ internal sealed class CompanyPlanner
             changes.RemoveAll(c => c.Action != ChangeAction.NoOp);
             structural.Clear();
             userOperations.Clear();
-            replacedUserCeases.Clear();
+            userCeases.Clear();
             structuralCeases.Clear();
             steps.Clear();
             return;
@@ -457,16 +478,16 @@ internal sealed class CompanyPlanner
         changes.RemoveAll(c => c.Action != ChangeAction.NoOp && !Targeted(c.Address));
         structural.RemoveAll(o => !Targeted(o.Address));
         userOperations.RemoveAll(o => !Targeted(o.Address));
-        replacedUserCeases.RemoveAll(o => !Targeted(o.Address));
+        userCeases.RemoveAll(o => !Targeted(o.Address));
         structuralCeases.RemoveAll(o => !Targeted(o.Address));
         steps.RemoveAll(s => s.Kind is StepKind.RingFence && !Targeted(Address(ResourceKind.NumberBlock, s.Details.NumberBlock ?? string.Empty)));
         steps.RemoveAll(s => s.Kind is StepKind.CreateAddress && !Targeted(Address(ResourceKind.Site, s.Details.Site ?? string.Empty)));
     }
 
     /// <summary>
-    /// Orders, in phases: ceases of users that move site; then one order with everything structural (company, numbers,
-    /// new sites) plus the first users; then the remaining user changes in parallel orders of at most N users; then
-    /// ceases of sites and number blocks once their users are gone.
+    /// Orders, in phases: ceases of users (removed, or moving site), so their extensions are free again; then one order
+    /// with everything structural (company, numbers, new sites) plus the first users; then the remaining user changes in
+    /// parallel orders of at most N users; then ceases of sites and number blocks once their users are gone.
     /// </summary>
     private void BuildSteps(bool isNew)
     {
@@ -523,7 +544,7 @@ internal sealed class CompanyPlanner
             return awaits.Count == 0 ? dependsOn : awaits.ToImmutable();
         }
 
-        previous = AddOrders(replacedUserCeases.Chunk(limit).Select(c => c.ToImmutableArray()), previous);
+        previous = AddOrders(userCeases.Chunk(limit).Select(c => c.ToImmutableArray()), previous);
         var remainingUsers = userOperations.AsEnumerable();
         if (structural.Count > 0)
         {

@@ -17,7 +17,8 @@ public static class OrderBuilder
         CompanyManifest? desired,
         CompanyState state,
         ImmutableArray<OrderOperation> operations,
-        IReadOnlyDictionary<string, string> planNadKeys)
+        IReadOnlyDictionary<string, string> planNadKeys,
+        IReadOnlyDictionary<string, string>? reservedNumbers = null)
     {
         var record = state.Record ?? throw new OrderBuildException("the company has no record in state yet (it must be qualified first)");
         var companyOperation = operations.FirstOrDefault(o => o.Address.Kind == ResourceKind.Company);
@@ -30,7 +31,7 @@ public static class OrderBuilder
 
         var numbers = desired is null
             ? ImmutableDictionary<string, string>.Empty
-            : NumberAssignment.Assign(desired, RangesByBlock(state), HeldNumbers(state));
+            : NumberAssignment.Assign(desired, RangesByBlock(state), HeldNumbers(state, reservedNumbers));
         var userOperations = operations.Where(o => o.Address.Kind == ResourceKind.User).ToList();
         var siteOperations = operations.Where(o => o.Address.Kind == ResourceKind.Site).ToDictionary(o => o.Address.Name, StringComparer.Ordinal);
         var usersBySite = userOperations
@@ -66,9 +67,18 @@ public static class OrderBuilder
             b => b.Ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber)).ToImmutableArray(),
             StringComparer.Ordinal);
 
-    public static ImmutableDictionary<string, string> HeldNumbers(CompanyState state) =>
-        state.Users.Where(u => u.DirectoryNumber is not null)
-            .ToImmutableDictionary(u => u.Username, u => u.DirectoryNumber ?? string.Empty, StringComparer.Ordinal);
+    /// <summary>Numbers nobody else may get: those users hold now, and those the plan reserved for users it ceases.</summary>
+    public static ImmutableDictionary<string, string> HeldNumbers(CompanyState state, IReadOnlyDictionary<string, string>? reserved = null)
+    {
+        var held = state.Users.Where(u => u.DirectoryNumber is not null)
+            .ToDictionary(u => u.Username, u => u.DirectoryNumber ?? string.Empty, StringComparer.Ordinal);
+        foreach (var (username, number) in reserved ?? ImmutableDictionary<string, string>.Empty)
+        {
+            held.TryAdd(username, number);
+        }
+
+        return held.ToImmutableDictionary(StringComparer.Ordinal);
+    }
 
     private static IEnumerable<OrderItem> NumberItems(CompanyState state, OrderOperation operation)
     {

@@ -53,6 +53,12 @@ public sealed record CompanyPlan(
     ImmutableArray<Diagnostic> Diagnostics)
 {
     public bool HasChanges => Steps.Length > 0 || Changes.Any(c => c.Action != ChangeAction.NoOp);
+
+    /// <summary>
+    /// Directory numbers of the users this plan ceases (username → number). No order of the plan hands them to anyone
+    /// else, however its steps interleave, and a user that moves between sites keeps its own.
+    /// </summary>
+    public ImmutableSortedDictionary<string, string> ReservedNumbers { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
 }
 
 public enum ChangeAction
