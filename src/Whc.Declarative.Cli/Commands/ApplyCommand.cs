@@ -24,7 +24,7 @@ public static class ApplyCommand
 
     private static Command BuildCore(IOContext io, string name, string description, bool destroy)
     {
-        var options = new PlanOptions();
+        var options = new PlanOptions(destroy ? "COMPANY" : "PATH");
         var format = CommonOptions.Format(OutputFormat.Text, OutputFormat.Json);
         var autoApprove = new Option<bool>("--auto-approve") { Description = "Do not ask for approval (required when not on a terminal)." };
         var allowDestroy = new Option<bool>("--allow-destroy") { Description = "Allow the plan to cease users, sites or number blocks." };

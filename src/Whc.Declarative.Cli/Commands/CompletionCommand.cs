@@ -14,14 +14,7 @@ public static class CompletionCommand
         shell.AcceptOnlyFromAmong("bash", "zsh");
         var command = new Command(
             "completion",
-            """
-            Print a shell completion script for bash or zsh.
-
-            Examples:
-              source <(whcctl completion bash)                  # bash, this shell only
-              whcctl completion bash > ~/.local/share/bash-completion/completions/whcctl
-              whcctl completion zsh > "${fpath[1]}/_whcctl"      # zsh (then: autoload -U compinit && compinit)
-            """)
+            "Print a shell completion script for bash or zsh.")
         {
             shell,
         };

@@ -16,14 +16,7 @@ namespace Whc.Declarative.Cli.Commands;
 /// </summary>
 public static class ImportCommand
 {
-    private const string Description = """
-        Adopt a company that already exists at BT into state (and write its manifest).
-
-        Examples:
-          whcctl import fun-network --cug CUG5019851064 --name TheFunNetwork --billing-account GB12345678
-          whcctl import fun-network --cug CUG5019851064 --name TheFunNetwork --billing-account GB12345678 \
-            --write-manifest companies/fun-network/company.yaml
-        """;
+    private const string Description = "Adopt a company that already exists at BT into state (and write its manifest).";
 
     public static Command Build(IOContext io)
     {

@@ -12,11 +12,14 @@ namespace Whc.Declarative.Cli.Commands;
 /// <summary>The options of <c>whcctl plan</c>; apply reuses the planning ones.</summary>
 public sealed class PlanOptions
 {
-    public Argument<string[]> Paths { get; } = new("PATH")
+    /// <param name="pathsName">How help names the arguments: PATH, or COMPANY for destroy.</param>
+    public PlanOptions(string pathsName = "PATH") => Paths = new Argument<string[]>(pathsName)
     {
         Description = "Manifest files or directories (default: the current directory).",
         Arity = ArgumentArity.ZeroOrMore,
     };
+
+    public Argument<string[]> Paths { get; }
 
     public Option<bool> Refresh { get; } = new("--refresh")
     {

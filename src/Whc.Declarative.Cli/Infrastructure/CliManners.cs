@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 
 namespace Whc.Declarative.Cli.Infrastructure;
@@ -42,6 +43,18 @@ public static class CliManners
               whcctl destroy fun-network
               whcctl destroy fun-network --auto-approve
             """,
+        ["import"] = """
+            Examples:
+              whcctl import fun-network --cug CUG5019851064 --name TheFunNetwork --billing-account GB12345678
+              whcctl import fun-network --cug CUG5019851064 --name TheFunNetwork --billing-account GB12345678 \
+                --write-manifest companies/fun-network/company.yaml
+            """,
+        ["completion"] = """
+            Examples:
+              source <(whcctl completion bash)                  # bash, this shell only
+              whcctl completion bash > ~/.local/share/bash-completion/completions/whcctl
+              whcctl completion zsh > "${fpath[1]}/_whcctl"      # zsh (then: autoload -U compinit && compinit)
+            """,
         ["graph"] = """
             Examples:
               whcctl graph companies/ > plan.mmd && mmdc -i plan.mmd -o plan.svg
@@ -58,17 +71,35 @@ public static class CliManners
         }
 
         root.Description = $"{root.Description}\n\n{ExitCodeHelp}";
-        foreach (var command in root.Subcommands)
+        foreach (var option in root.Options.OfType<HelpOption>())
         {
-            if (Examples.TryGetValue(command.Name, out var examples))
+            option.Action = new HelpWithExamplesAction(option.Action);
+        }
+    }
+
+    /// <summary>
+    /// The help of one command, followed by its examples (and the exit codes where --detailed-exitcode changes them).
+    /// They are added here rather than to the description so the root's list of commands stays one line each.
+    /// </summary>
+    private sealed class HelpWithExamplesAction(CommandLineAction? standard) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            var exitCode = standard is SynchronousCommandLineAction help ? help.Invoke(parseResult) : ExitCodes.Success;
+            var command = parseResult.CommandResult.Command;
+            var output = parseResult.InvocationConfiguration.Output;
+            if (command is not RootCommand && Examples.TryGetValue(command.Name, out var examples))
             {
-                command.Description = $"{command.Description}\n\n{examples}";
+                output.WriteLine(examples);
             }
 
             if (command.Options.Any(o => o.Name == "--detailed-exitcode"))
             {
-                command.Description = $"{command.Description}\n\n{ExitCodeHelp}";
+                output.WriteLine();
+                output.WriteLine(ExitCodeHelp);
             }
+
+            return exitCode;
         }
     }
 
