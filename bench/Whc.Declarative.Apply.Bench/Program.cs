@@ -9,6 +9,7 @@
 // Usage:
 //   dotnet run -c Release --project bench/Whc.Declarative.Apply.Bench -- [--companies 50] [--users 10] [--latency 50]
 //       [--acknowledge 200] [--progress 200] [--parallelism 8,16,32] [--output docs/benchmarks/apply.md]
+//       [--first-poll MS] [--max-poll MS]   (override ApplyOptions' poll intervals, to see what polling costs)
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
@@ -99,13 +100,20 @@ internal sealed record RunResult(
     ImmutableSortedDictionary<string, long> ApplyCallsByOperation,
     Bound Bound,
     int Steps,
-    int Orders)
+    int Orders,
+    TimeSpan StepTime,
+    int StateWrites,
+    TimeSpan StateWriteTime,
+    TimeSpan MeanRoundTrip,
+    Bound BoundAtMeasuredRoundTrip)
 {
+    public double RatioAtMeasuredRoundTrip => ApplyWall.TotalMilliseconds / BoundAtMeasuredRoundTrip.Milliseconds;
+
     public double Ratio => ApplyWall.TotalMilliseconds / Bound.Milliseconds;
 
     public string Summary() => string.Create(
         CultureInfo.InvariantCulture,
-        $"P={Parallelism}: {(Succeeded ? "ok" : "FAILED " + Failure)}; apply {ApplyWall.TotalMilliseconds:0} ms, {ApplyCalls} calls (min {Bound.MinimumCalls}); bound {Bound.Milliseconds:0} ms (critical path {Bound.CriticalPathMs:0}, parallelism {Bound.ParallelismMs:0}); ratio {Ratio:0.00}");
+        $"P={Parallelism}: {(Succeeded ? "ok" : "FAILED " + Failure)}; apply {ApplyWall.TotalMilliseconds:0} ms, {ApplyCalls} calls (min {Bound.MinimumCalls}); bound {Bound.Milliseconds:0} ms (critical path {Bound.CriticalPathMs:0}, parallelism {Bound.ParallelismMs:0}); ratio {Ratio:0.00}; mean round trip {MeanRoundTrip.TotalMilliseconds:0} ms, ratio at that {RatioAtMeasuredRoundTrip:0.00}; step time {StepTime.TotalSeconds:0.0} s; {StateWrites} state writes {StateWriteTime.TotalSeconds:0.0} s");
 }
 
 internal static class ApplyRun
@@ -117,16 +125,18 @@ internal static class ApplyRun
             Faults = new FaultConfig { Latency = new LatencyFault(settings.LatencyMs, 0) },
             OrderTimings = new OrderTimings(TimeSpan.FromMilliseconds(settings.AcknowledgeMs), TimeSpan.FromMilliseconds(settings.ProgressMs)),
         });
+        var timing = new TimingHandler(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         using var client = new WhcClient(new WhcClientOptions
         {
             BaseUri = sandbox.BaseUri,
             Credentials = new WhcCredentials(SandboxOptions.DefaultClientId, SandboxOptions.DefaultClientSecret),
+            HttpHandler = timing,
         });
         var directory = Path.Combine(Path.GetTempPath(), "whc-apply-bench-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
         try
         {
-            var store = new LocalStateStore(directory);
+            var store = new TimedStateStore(new LocalStateStore(directory));
             var companies = manifests.Select(m => (m.Key, (CompanyManifest?)m, (CompanyState?)null)).ToList();
 
             var clock = Stopwatch.StartNew();
@@ -141,16 +151,30 @@ internal static class ApplyRun
 
             var bound = Bound.Of(plan, settings, parallelism);
             client.Calls.Reset();
+            timing.Reset();
             var options = new ApplyOptions
             {
                 Parallelism = parallelism,
                 Holder = new LockInfo(Guid.NewGuid().ToString(), "bench", Environment.MachineName, Environment.ProcessId, "whcctl apply", DateTimeOffset.UtcNow),
                 OrderTimeout = TimeSpan.FromMinutes(2),
             };
+            if (settings.FirstPollMs is { } first)
+            {
+                options = options with { FirstPollInterval = TimeSpan.FromMilliseconds(first) };
+            }
+
+            if (settings.MaxPollMs is { } max)
+            {
+                options = options with { MaxPollInterval = TimeSpan.FromMilliseconds(max) };
+            }
+
             clock.Restart();
             var result = await new ApplyExecutor(client, store, TimeProvider.System, options, NullApplyObserver.Instance).ApplyAsync(plan, CancellationToken.None);
             var applyWall = clock.Elapsed;
             var applyCalls = client.Calls.ByOperation;
+            var stepTime = TimeSpan.FromTicks(result.Steps.Sum(x => x.Duration.Ticks));
+            var roundTrip = timing.Mean;
+            var writes = (store.Writes, store.WriteTime);
 
             var failure = result.Succeeded ? string.Empty : string.Join("; ", result.Steps.Where(s => s.Outcome == StepOutcome.Failed).Select(s => s.Message).Take(3));
             if (result.Succeeded)
@@ -175,7 +199,12 @@ internal static class ApplyRun
                 applyCalls,
                 bound,
                 plan.Companies.Sum(c => c.Steps.Length),
-                plan.Companies.Sum(c => c.Steps.Count(s => s.Kind == StepKind.CreateOrder)));
+                plan.Companies.Sum(c => c.Steps.Count(s => s.Kind == StepKind.CreateOrder)),
+                stepTime,
+                writes.Writes,
+                writes.WriteTime,
+                roundTrip,
+                Bound.Of(plan, settings with { LatencyMs = (int)Math.Round(roundTrip.TotalMilliseconds) }, parallelism));
         }
         finally
         {
@@ -188,6 +217,65 @@ internal static class ApplyRun
             }
         }
     }
+}
+
+/// <summary>Times every HTTP request the client sends, as the client sees it (latency + server + client overhead).</summary>
+internal sealed class TimingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    private long count;
+    private long ticks;
+
+    public TimeSpan Mean => Interlocked.Read(ref count) == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(Interlocked.Read(ref ticks) / Interlocked.Read(ref count));
+
+    public void Reset()
+    {
+        Interlocked.Exchange(ref count, 0);
+        Interlocked.Exchange(ref ticks, 0);
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var response = await base.SendAsync(request, cancellationToken);
+        await response.Content.LoadIntoBufferAsync(cancellationToken);
+        Interlocked.Add(ref ticks, Stopwatch.GetElapsedTime(started).Ticks);
+        Interlocked.Increment(ref count);
+        return response;
+    }
+}
+
+/// <summary>Counts and times state writes (each is a write to a temp file, fsync and rename).</summary>
+internal sealed class TimedStateStore(IStateStore inner) : IStateStore
+{
+    private long writes;
+    private long writeTicks;
+
+    public int Writes => (int)Interlocked.Read(ref writes);
+
+    public TimeSpan WriteTime => TimeSpan.FromTicks(Interlocked.Read(ref writeTicks));
+
+    public string Description => inner.Description;
+
+    public Task<ImmutableArray<string>> ListCompaniesAsync(CancellationToken cancellationToken) => inner.ListCompaniesAsync(cancellationToken);
+
+    public Task<CompanyState?> ReadAsync(string company, CancellationToken cancellationToken) => inner.ReadAsync(company, cancellationToken);
+
+    public async Task WriteAsync(CompanyState state, StateWriteContext context, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await inner.WriteAsync(state, context, cancellationToken);
+        Interlocked.Add(ref writeTicks, Stopwatch.GetElapsedTime(started).Ticks);
+        Interlocked.Increment(ref writes);
+    }
+
+    public Task<IStateLock> AcquireLockAsync(string company, LockInfo holder, TimeSpan timeout, CancellationToken cancellationToken) =>
+        inner.AcquireLockAsync(company, holder, timeout, cancellationToken);
+
+    public Task ForceUnlockAsync(string company, string lockId, CancellationToken cancellationToken) => inner.ForceUnlockAsync(company, lockId, cancellationToken);
+
+    public Task<ImmutableArray<StateVersionInfo>> HistoryAsync(string company, CancellationToken cancellationToken) => inner.HistoryAsync(company, cancellationToken);
+
+    public Task<CompanyState?> ReadVersionAsync(string company, long serial, CancellationToken cancellationToken) => inner.ReadVersionAsync(company, serial, cancellationToken);
 }
 
 /// <summary>
@@ -244,7 +332,7 @@ internal sealed record Bound(double CriticalPathMs, double ParallelismMs, long M
     }
 }
 
-internal static class Report
+internal static partial class Report
 {
     private const double Target = 1.3;
 
@@ -261,7 +349,7 @@ internal static class Report
         sb.AppendLine("Generated by `bench/run-all.sh` or, alone:");
         sb.AppendLine();
         sb.AppendLine("```");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"dotnet run -c Release --project bench/Whc.Declarative.Apply.Bench -- --companies {s.Companies} --users {s.Users} --latency {s.LatencyMs} --acknowledge {s.AcknowledgeMs} --progress {s.ProgressMs} --parallelism {string.Join(',', s.Parallelism)} --output docs/benchmarks/apply.md");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"dotnet run -c Release --project bench/Whc.Declarative.Apply.Bench -- --companies {s.Companies} --users {s.Users} --latency {s.LatencyMs} --acknowledge {s.AcknowledgeMs} --progress {s.ProgressMs} --parallelism {string.Join(',', s.Parallelism)}{(s.FirstPollMs is { } f ? $" --first-poll {f}" : string.Empty)}{(s.MaxPollMs is { } m ? $" --max-poll {m}" : string.Empty)} --output docs/benchmarks/apply.md");
         sb.AppendLine("```");
         sb.AppendLine();
         sb.AppendLine("## Set-up");
@@ -272,7 +360,7 @@ internal static class Report
         sb.AppendLine(CultureInfo.InvariantCulture, $"  (the default), so each company has 1 qualify, 1 ringfence and {(runs.FirstOrDefault()?.Orders ?? 0) / Math.Max(1, s.Companies)} orders (create, submit, await each): the first order carries");
         sb.AppendLine("  company, block, sites and the first 3 users; the others follow it in parallel.");
         sb.AppendLine("- The real code path, in-process: `Refresher` → `Planner` → `ApplyExecutor` with a `WhcClient` and a `LocalStateStore` in a");
-        sb.AppendLine("  temp directory (state written after every step, as in the CLI); the engine's default poll intervals (`ApplyOptions`).");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"  temp directory (state written after every step, as in the CLI); poll intervals: {(s.FirstPollMs is null && s.MaxPollMs is null ? "the engine's defaults (`ApplyOptions`: first 200 ms, doubling, at most 5 s), as the CLI uses" : $"first {s.FirstPollMs?.ToString(CultureInfo.InvariantCulture) ?? "200"} ms, at most {s.MaxPollMs?.ToString(CultureInfo.InvariantCulture) ?? "5000"} ms (overridden)")}.");
         sb.AppendLine("  Each run checks that a plan made afterwards has no changes.");
         sb.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}; date {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC.");
         sb.AppendLine();
@@ -308,6 +396,23 @@ internal static class Report
         }
 
         sb.AppendLine();
+        sb.AppendLine("Where the time goes: *step time* is the sum over steps of the time each held a parallelism slot; *calls × L* is the");
+        sb.AppendLine("part of it that is pure round trips; state writes are the engine's write-through of state after every change (temp");
+        sb.AppendLine("file, fsync, rename), made while the step holds its slot.");
+        sb.AppendLine();
+        sb.AppendLine("| P | Mean round trip seen by the client (ms) | Bound at that round trip (ms) | Measured / that bound | Step time (s) | Calls × L (s) | State writes | State write time (s) | Slot capacity P × wall (s) |");
+        sb.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in runs)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Parallelism} | {r.MeanRoundTrip.TotalMilliseconds:0} | {r.BoundAtMeasuredRoundTrip.Milliseconds:0} | {r.RatioAtMeasuredRoundTrip:0.00} | {r.StepTime.TotalSeconds:0.0} | {r.ApplyCalls * s.LatencyMs / 1000.0:0.0} | {r.StateWrites} | {r.StateWriteTime.TotalSeconds:0.0} | {r.Parallelism * r.ApplyWall.TotalSeconds:0.0} |");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Load average when the report was written: {LoadAverage()} on {Environment.ProcessorCount} cores (the machine is shared; CPU time");
+        sb.AppendLine("spent by client, sandbox and state writes turns into wall time when the cores are busy, which is why the round trip the");
+        sb.AppendLine("client sees is longer than the injected latency).");
+
+        sb.AppendLine();
         sb.AppendLine("## Verdict");
         sb.AppendLine();
         foreach (var r in runs)
@@ -319,7 +424,22 @@ internal static class Report
     }
 }
 
-internal sealed record BenchSettings(int Companies, int Users, int LatencyMs, int AcknowledgeMs, int ProgressMs, ImmutableArray<int> Parallelism, string? Output)
+internal static partial class Report
+{
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+}
+
+internal sealed record BenchSettings(int Companies, int Users, int LatencyMs, int AcknowledgeMs, int ProgressMs, ImmutableArray<int> Parallelism, string? Output, int? FirstPollMs, int? MaxPollMs)
 {
     public static BenchSettings Parse(string[] args)
     {
@@ -330,6 +450,8 @@ internal sealed record BenchSettings(int Companies, int Users, int LatencyMs, in
         var progress = 200;
         ImmutableArray<int> parallelism = [8, 16, 32];
         string? output = null;
+        int? firstPoll = null;
+        int? maxPoll = null;
         int Int(string text, int min, int max) => Math.Clamp(int.Parse(text, CultureInfo.InvariantCulture), min, max);
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
@@ -342,10 +464,12 @@ internal sealed record BenchSettings(int Companies, int Users, int LatencyMs, in
                 case "--progress": progress = Int(args[i + 1], 0, 60_000); break;
                 case "--parallelism": parallelism = [.. args[i + 1].Split(',').Select(p => Int(p, 1, 256))]; break;
                 case "--output": output = args[i + 1]; break;
+                case "--first-poll": firstPoll = Int(args[i + 1], 1, 60_000); break;
+                case "--max-poll": maxPoll = Int(args[i + 1], 1, 600_000); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
 
-        return new BenchSettings(companies, users, latency, acknowledge, progress, parallelism, output);
+        return new BenchSettings(companies, users, latency, acknowledge, progress, parallelism, output, firstPoll, maxPoll);
     }
 }
