@@ -425,19 +425,23 @@ internal static partial class Report
         sb.AppendLine();
         sb.AppendLine("The measured-round-trip columns separate the engine from the machine: with the round trip the client actually");
         sb.AppendLine("sees (latency plus client, sandbox and JSON work, all in one process on a shared 2-core machine) the bound is");
-        sb.AppendLine("correspondingly larger. At P = 8 the apply is close to that bound: the executor keeps its slots busy with calls. The");
-        sb.AppendLine("round trip grows with P because the cores are saturated (the sandbox, the client and the state writes share them), so");
-        sb.AppendLine("higher P buys less. State is written through after every change (about 1,050 writes with fsync for this estate),");
-        sb.AppendLine("inside the step's slot; that is the price of losing at most one step when killed, and it was kept.");
+        sb.AppendLine("correspondingly larger, and at P = 8 and 16 the apply comes close to it: the executor keeps its slots busy with calls");
+        sb.AppendLine("(step time ≈ slot capacity) and makes almost exactly the minimum number of calls. At P = 32 the slots are again full,");
+        sb.AppendLine("but with waiting: an await step keeps its slot while it sleeps between polls of its order, and with 32 slots, 50");
+        sb.AppendLine("companies and 400 ms orders much of the slot time is such sleeping (and the extra order reads are those polls).");
+        sb.AppendLine("State is written through after every change (about 1,050 writes with fsync for this estate), inside the step's slot;");
+        sb.AppendLine("that is the price of losing at most one step when killed, and it was kept. The refresh before the apply costs exactly");
+        sb.AppendLine("1 token + 50 × (1 company read + 1 domain check + 10 username checks) = 601 calls.");
         sb.AppendLine();
-        sb.AppendLine("Tried by hand on 2026-11-26 and not kept (no gain that stood out from the noise of the shared machine):");
+        sb.AppendLine("Tried by hand on 2026-11-26 and not kept (gains within the noise of the shared machine, at a cost in calls):");
         sb.AppendLine();
-        sb.AppendLine("- Giving up the parallelism slot while an await sleeps between polls (so waiting orders do not block other steps):");
-        sb.AppendLine("  no gain at these order times; with 1.5 s + 1.5 s orders at P = 8 it made more polls (1,310 calls against 1,070) and");
-        sb.AppendLine("  was slower (25.5 s against 18.0 s), because the freed slots went to polls. The engine is unchanged.");
-        sb.AppendLine("- Tighter polling (`--first-poll 100 --max-poll 400` at P = 32): 4.7 s against 4.4 s with the defaults; the mean round");
-        sb.AppendLine("  trip rose to 104 ms. Polling is not the limit here; the defaults (first 200 ms, doubling to 5 s) suit BT's real order");
-        sb.AppendLine("  times of minutes and were kept.");
+        sb.AppendLine("- Giving up the parallelism slot while an await sleeps between polls. P = 32, two interleaved runs each: 5.5 and 4.8 s");
+        sb.AppendLine("  against 5.8 and 5.2 s unchanged (about 8% faster), but 1,111–1,119 calls against 1,007–1,014 (the freed slots go to");
+        sb.AppendLine("  more polls). With 1.5 s + 1.5 s orders at P = 8 it was slower (25.5 s against 18.0 s, 1,310 calls against 1,070).");
+        sb.AppendLine("  The engine is unchanged; this is an option if wall time matters more than calls to BT.");
+        sb.AppendLine("- Tighter polling (`--first-poll 100 --max-poll 400` at P = 32): 4.7 s against 4.4 s with the defaults, mean round trip");
+        sb.AppendLine("  104 ms. Polling is not the limit here; the defaults (first 200 ms, doubling to 5 s) suit BT's real order times of");
+        sb.AppendLine("  minutes and were kept.");
         return sb.ToString();
     }
 }
