@@ -417,7 +417,7 @@ internal static partial class Report
         sb.AppendLine();
         foreach (var r in runs)
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"- P = {r.Parallelism}: {r.Ratio:0.00}x the bound; target ≤ {Target:0.0}x **{(r.Succeeded && r.Ratio <= Target ? "met" : "NOT met")}**; {(double)r.ApplyCalls / r.Bound.MinimumCalls:0.00}x the minimum number of calls.");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- P = {r.Parallelism}: {r.Ratio:0.00}x the bound; target ≤ {Target:0.0}x **{(r.Succeeded && r.Ratio <= Target ? "met" : "NOT met")}**; {(double)r.ApplyCalls / r.Bound.MinimumCalls:0.00}x the minimum number of calls; {r.RatioAtMeasuredRoundTrip:0.00}x the bound at the round trip the client measured ({r.MeanRoundTrip.TotalMilliseconds:0} ms).");
         }
 
         sb.AppendLine();
