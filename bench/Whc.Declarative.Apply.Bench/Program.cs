@@ -1,0 +1,497 @@
+// Apply benchmark (issue 5): "applying 50 new companies with 10 users each to the sandbox with 50 ms injected latency;
+// report wall time against the lower bound that the dependency graph, the order-size limit and the parallelism allow,
+// and the number of API calls against the minimum. Target: within 1.3x of that bound."
+//
+// For each parallelism it starts a fresh sandbox in-process (fixed latency, explicit order timings), refreshes and plans
+// the companies as `whcctl apply` does (Refresher → Planner), then applies with ApplyExecutor, a WhcClient and a
+// LocalStateStore in a temp directory, using the engine's default poll intervals (what the CLI uses). It checks that
+// a second plan has no changes. The lower bound is computed from the plan itself (see Bound below).
+// Usage:
+//   dotnet run -c Release --project bench/Whc.Declarative.Apply.Bench -- [--companies 50] [--users 10] [--latency 50]
+//       [--acknowledge 200] [--progress 200] [--parallelism 8,16,32] [--output docs/benchmarks/apply.md]
+//       [--first-poll MS] [--max-poll MS]   (override ApplyOptions' poll intervals, to see what polling costs)
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Core.State;
+using Whc.Declarative.Engine;
+using Whc.Declarative.Manifests;
+using Whc.Declarative.Sandbox;
+using Whc.Declarative.State;
+using Whc.Declarative.WhcApi;
+
+var settings = BenchSettings.Parse(args);
+var manifests = Estate.Manifests(settings.Companies, settings.Users);
+var runs = new List<RunResult>();
+foreach (var parallelism in settings.Parallelism)
+{
+    var run = await ApplyRun.ExecuteAsync(settings, manifests, parallelism);
+    runs.Add(run);
+    Console.Error.WriteLine(run.Summary());
+}
+
+var report = Report.Render(settings, runs);
+Console.WriteLine(report);
+if (settings.Output is not null)
+{
+    Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(settings.Output)) ?? ".");
+    await File.WriteAllTextAsync(settings.Output, report);
+    Console.Error.WriteLine($"Written to {settings.Output}");
+}
+
+return runs.All(r => r.Succeeded) ? 0 : 1;
+
+/// <summary>N new companies: one number block, two sites given by NAD key (no address steps), U users with numbers.</summary>
+internal static class Estate
+{
+    public static ImmutableArray<CompanyManifest> Manifests(int companies, int users)
+    {
+        var sources = new List<ManifestSource>();
+        for (var i = 1; i <= companies; i++)
+        {
+            var key = $"apply-bench-{i:000}";
+            var yaml = new StringBuilder();
+            yaml.Append(CultureInfo.InvariantCulture, $"""
+                apiVersion: whc.declarative/v1
+                kind: Company
+                metadata:
+                  name: {key}
+                spec:
+                  reseller: {"{"} cugId: CUG5019851064, billingAccount: GB12345678 {"}"}
+                  company: {"{"} name: ApplyBench{i:000}, domain: applybench{i:000}.example.co.uk, customerGroup: SWAINsTelecom {"}"}
+                  numberBlocks:
+                    - {"{"} name: main, areaCode: "0113", quantity: {users + 2} {"}"}
+                  sites:
+
+                """);
+            for (var s = 0; s < 2; s++)
+            {
+                yaml.Append(CultureInfo.InvariantCulture, $"    - name: site-{s}\n      locationCode: A{i:000}S{s}\n      address: {{ nadKey: X05000455530 }}\n      users:\n");
+                for (var u = s; u < users; u += 2)
+                {
+                    yaml.Append(CultureInfo.InvariantCulture, $"        - {{ username: user{u:00}.applybench{i:000}, firstName: User, lastName: Number{u}, extension: \"{2001 + u}\", number: {{ from: main }} }}\n");
+                }
+            }
+
+            sources.Add(new ManifestSource($"{key}.yaml", yaml.ToString()));
+        }
+
+        var set = ManifestLoader.Parse(sources);
+        if (set.HasErrors)
+        {
+            throw new InvalidOperationException("generated manifests are invalid: " + string.Join("; ", set.Diagnostics.Take(5)));
+        }
+
+        return set.Companies;
+    }
+}
+
+internal sealed record RunResult(
+    int Parallelism,
+    bool Succeeded,
+    string Failure,
+    TimeSpan RefreshWall,
+    long RefreshCalls,
+    TimeSpan ApplyWall,
+    long ApplyCalls,
+    ImmutableSortedDictionary<string, long> ApplyCallsByOperation,
+    Bound Bound,
+    int Steps,
+    int Orders,
+    TimeSpan StepTime,
+    int StateWrites,
+    TimeSpan StateWriteTime,
+    TimeSpan MeanRoundTrip,
+    Bound BoundAtMeasuredRoundTrip)
+{
+    public double RatioAtMeasuredRoundTrip => ApplyWall.TotalMilliseconds / BoundAtMeasuredRoundTrip.Milliseconds;
+
+    public double Ratio => ApplyWall.TotalMilliseconds / Bound.Milliseconds;
+
+    public string Summary() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"P={Parallelism}: {(Succeeded ? "ok" : "FAILED " + Failure)}; apply {ApplyWall.TotalMilliseconds:0} ms, {ApplyCalls} calls (min {Bound.MinimumCalls}); bound {Bound.Milliseconds:0} ms (critical path {Bound.CriticalPathMs:0}, parallelism {Bound.ParallelismMs:0}); ratio {Ratio:0.00}; mean round trip {MeanRoundTrip.TotalMilliseconds:0} ms, ratio at that {RatioAtMeasuredRoundTrip:0.00}; step time {StepTime.TotalSeconds:0.0} s; {StateWrites} state writes {StateWriteTime.TotalSeconds:0.0} s");
+}
+
+internal static class ApplyRun
+{
+    public static async Task<RunResult> ExecuteAsync(BenchSettings settings, ImmutableArray<CompanyManifest> manifests, int parallelism)
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions
+        {
+            Faults = new FaultConfig { Latency = new LatencyFault(settings.LatencyMs, 0) },
+            OrderTimings = new OrderTimings(TimeSpan.FromMilliseconds(settings.AcknowledgeMs), TimeSpan.FromMilliseconds(settings.ProgressMs)),
+        });
+        var timing = new TimingHandler(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        using var client = new WhcClient(new WhcClientOptions
+        {
+            BaseUri = sandbox.BaseUri,
+            Credentials = new WhcCredentials(SandboxOptions.DefaultClientId, SandboxOptions.DefaultClientSecret),
+            HttpHandler = timing,
+        });
+        var directory = Path.Combine(Path.GetTempPath(), "whc-apply-bench-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        try
+        {
+            var store = new TimedStateStore(new LocalStateStore(directory));
+            var companies = manifests.Select(m => (m.Key, (CompanyManifest?)m, (CompanyState?)null)).ToList();
+
+            var clock = Stopwatch.StartNew();
+            var inputs = await new Refresher(client, parallelism).RefreshAllAsync(companies, CancellationToken.None);
+            var refreshWall = clock.Elapsed;
+            var refreshCalls = client.Calls.Total;
+            var plan = new Planner(new PlannerOptions()).Plan(inputs, PlanMode.Normal, DateTimeOffset.UtcNow);
+            if (plan.HasErrors)
+            {
+                throw new InvalidOperationException("the plan has errors: " + string.Join("; ", plan.AllDiagnostics.Take(5)));
+            }
+
+            var bound = Bound.Of(plan, settings, parallelism);
+            client.Calls.Reset();
+            timing.Reset();
+            var options = new ApplyOptions
+            {
+                Parallelism = parallelism,
+                Holder = new LockInfo(Guid.NewGuid().ToString(), "bench", Environment.MachineName, Environment.ProcessId, "whcctl apply", DateTimeOffset.UtcNow),
+                OrderTimeout = TimeSpan.FromMinutes(2),
+            };
+            if (settings.FirstPollMs is { } first)
+            {
+                options = options with { FirstPollInterval = TimeSpan.FromMilliseconds(first) };
+            }
+
+            if (settings.MaxPollMs is { } max)
+            {
+                options = options with { MaxPollInterval = TimeSpan.FromMilliseconds(max) };
+            }
+
+            clock.Restart();
+            var result = await new ApplyExecutor(client, store, TimeProvider.System, options, NullApplyObserver.Instance).ApplyAsync(plan, CancellationToken.None);
+            var applyWall = clock.Elapsed;
+            var applyCalls = client.Calls.ByOperation;
+            var stepTime = TimeSpan.FromTicks(result.Steps.Sum(x => x.Duration.Ticks));
+            var roundTrip = timing.Mean;
+            var writes = (store.Writes, store.WriteTime);
+
+            var failure = result.Succeeded ? string.Empty : string.Join("; ", result.Steps.Where(s => s.Outcome == StepOutcome.Failed).Select(s => s.Message).Take(3));
+            if (result.Succeeded)
+            {
+                var again = await new Refresher(client, parallelism).RefreshAllAsync(
+                    [.. await Task.WhenAll(manifests.Select(async m => (m.Key, (CompanyManifest?)m, await store.ReadAsync(m.Key, CancellationToken.None))))],
+                    CancellationToken.None);
+                if (new Planner(new PlannerOptions()).Plan(again, PlanMode.Normal, DateTimeOffset.UtcNow).HasChanges)
+                {
+                    failure = "a plan after the apply still has changes";
+                }
+            }
+
+            return new RunResult(
+                parallelism,
+                failure.Length == 0,
+                failure,
+                refreshWall,
+                refreshCalls,
+                applyWall,
+                applyCalls.Values.Sum(),
+                applyCalls,
+                bound,
+                plan.Companies.Sum(c => c.Steps.Length),
+                plan.Companies.Sum(c => c.Steps.Count(s => s.Kind == StepKind.CreateOrder)),
+                stepTime,
+                writes.Writes,
+                writes.WriteTime,
+                roundTrip,
+                Bound.Of(plan, settings with { LatencyMs = (int)Math.Round(roundTrip.TotalMilliseconds) }, parallelism));
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}
+
+/// <summary>Times every HTTP request the client sends, as the client sees it (latency + server + client overhead).</summary>
+internal sealed class TimingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+{
+    private long count;
+    private long ticks;
+
+    public TimeSpan Mean => Interlocked.Read(ref count) == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(Interlocked.Read(ref ticks) / Interlocked.Read(ref count));
+
+    public void Reset()
+    {
+        Interlocked.Exchange(ref count, 0);
+        Interlocked.Exchange(ref ticks, 0);
+    }
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var response = await base.SendAsync(request, cancellationToken);
+        await response.Content.LoadIntoBufferAsync(cancellationToken);
+        Interlocked.Add(ref ticks, Stopwatch.GetElapsedTime(started).Ticks);
+        Interlocked.Increment(ref count);
+        return response;
+    }
+}
+
+/// <summary>Counts and times state writes (each is a write to a temp file, fsync and rename).</summary>
+internal sealed class TimedStateStore(IStateStore inner) : IStateStore
+{
+    private long writes;
+    private long writeTicks;
+
+    public int Writes => (int)Interlocked.Read(ref writes);
+
+    public TimeSpan WriteTime => TimeSpan.FromTicks(Interlocked.Read(ref writeTicks));
+
+    public string Description => inner.Description;
+
+    public Task<ImmutableArray<string>> ListCompaniesAsync(CancellationToken cancellationToken) => inner.ListCompaniesAsync(cancellationToken);
+
+    public Task<CompanyState?> ReadAsync(string company, CancellationToken cancellationToken) => inner.ReadAsync(company, cancellationToken);
+
+    public async Task WriteAsync(CompanyState state, StateWriteContext context, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await inner.WriteAsync(state, context, cancellationToken);
+        Interlocked.Add(ref writeTicks, Stopwatch.GetElapsedTime(started).Ticks);
+        Interlocked.Increment(ref writes);
+    }
+
+    public Task<IStateLock> AcquireLockAsync(string company, LockInfo holder, TimeSpan timeout, CancellationToken cancellationToken) =>
+        inner.AcquireLockAsync(company, holder, timeout, cancellationToken);
+
+    public Task ForceUnlockAsync(string company, string lockId, CancellationToken cancellationToken) => inner.ForceUnlockAsync(company, lockId, cancellationToken);
+
+    public Task<ImmutableArray<StateVersionInfo>> HistoryAsync(string company, CancellationToken cancellationToken) => inner.HistoryAsync(company, cancellationToken);
+
+    public Task<CompanyState?> ReadVersionAsync(string company, long serial, CancellationToken cancellationToken) => inner.ReadVersionAsync(company, serial, cancellationToken);
+}
+
+/// <summary>
+/// The lower bound for the apply, from the plan. Each API call costs one round trip (the injected latency L; the
+/// sandbox's own time is negligible). Minimal calls per step: qualify 1, ringfence 1, address 2 (search + create),
+/// create order 1, submit 1, await 2 (one order read that finds it completed, one company read to record BT's ids),
+/// plus one settling company read per company after its last step. An await also cannot end before the order has been
+/// processed: T = acknowledge + in-progress time after the submit. So a step's minimum duration is calls × L, and an
+/// await's is T + 2 × L.
+/// - Critical path: the longest chain of step minimum durations through the dependency graph, plus the settling read.
+/// - Parallelism: at most P calls are in flight, so the calls take at least (minimum calls) × L / P.
+/// The bound is the larger of the two. Waiting for an order is not counted against parallelism here (an ideal executor
+/// would not hold a slot while it waits).
+/// </summary>
+internal sealed record Bound(double CriticalPathMs, double ParallelismMs, long MinimumCalls)
+{
+    public double Milliseconds => Math.Max(CriticalPathMs, ParallelismMs);
+
+    public static int MinimumCallsOf(StepKind kind) => kind switch
+    {
+        StepKind.CreateAddress => 2,
+        StepKind.AwaitOrder => 2,
+        _ => 1,
+    };
+
+    public static Bound Of(Plan plan, BenchSettings settings, int parallelism)
+    {
+        var orderMs = settings.AcknowledgeMs + settings.ProgressMs;
+        double Cost(PlanStep step) => (MinimumCallsOf(step.Kind) * settings.LatencyMs) + (step.Kind == StepKind.AwaitOrder ? orderMs : 0);
+        var critical = 0.0;
+        long calls = 0;
+        foreach (var company in plan.Companies.Where(c => c.HasChanges))
+        {
+            var byId = company.Steps.ToDictionary(s => s.Id, StringComparer.Ordinal);
+            var finish = new Dictionary<string, double>(StringComparer.Ordinal);
+            double Finish(PlanStep step)
+            {
+                if (!finish.TryGetValue(step.Id, out var value))
+                {
+                    var start = step.DependsOn.Where(byId.ContainsKey).Select(d => Finish(byId[d])).DefaultIfEmpty(0).Max();
+                    value = start + Cost(step);
+                    finish[step.Id] = value;
+                }
+
+                return value;
+            }
+
+            var last = company.Steps.Select(Finish).DefaultIfEmpty(0).Max();
+            critical = Math.Max(critical, last + settings.LatencyMs);
+            calls += company.Steps.Sum(s => MinimumCallsOf(s.Kind)) + 1;
+        }
+
+        return new Bound(critical, (double)calls * settings.LatencyMs / parallelism, calls);
+    }
+}
+
+internal static partial class Report
+{
+    private const double Target = 1.3;
+
+    public static string Render(BenchSettings s, List<RunResult> runs)
+    {
+        static string Ms(double ms) => ms.ToString("0", CultureInfo.InvariantCulture);
+        var sb = new StringBuilder();
+        sb.AppendLine("# Apply benchmark (issue 5)");
+        sb.AppendLine();
+        sb.AppendLine("Target: *applying 50 new companies with 10 users each to the sandbox with 50 ms injected latency, wall time within");
+        sb.AppendLine("1.3x of the lower bound that the dependency graph, the order-size limit and the parallelism allow; API calls against");
+        sb.AppendLine("the minimum.*");
+        sb.AppendLine();
+        sb.AppendLine("Generated by `bench/run-all.sh` or, alone:");
+        sb.AppendLine();
+        sb.AppendLine("```");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"dotnet run -c Release --project bench/Whc.Declarative.Apply.Bench -- --companies {s.Companies} --users {s.Users} --latency {s.LatencyMs} --acknowledge {s.AcknowledgeMs} --progress {s.ProgressMs} --parallelism {string.Join(',', s.Parallelism)}{(s.FirstPollMs is { } f ? $" --first-poll {f}" : string.Empty)}{(s.MaxPollMs is { } m ? $" --max-poll {m}" : string.Empty)} --output docs/benchmarks/apply.md");
+        sb.AppendLine("```");
+        sb.AppendLine();
+        sb.AppendLine("## Set-up");
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- Sandbox in-process on 127.0.0.1, a fresh one per run; every API call delayed by a fixed **{s.LatencyMs} ms** (no jitter, no errors).");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- Order timings: acknowledged {s.AcknowledgeMs} ms after submit, completed {s.ProgressMs} ms later, so an order takes **{s.AcknowledgeMs + s.ProgressMs} ms** from submit to completed.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- {s.Companies} new companies × {s.Users} users (one number block, two sites by NAD key, so no address steps); users are ordered at most 3 per order");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"  (the default), so each company has 1 qualify, 1 ringfence and {(runs.FirstOrDefault()?.Orders ?? 0) / Math.Max(1, s.Companies)} orders (create, submit, await each): the first order carries");
+        sb.AppendLine("  company, block, sites and the first 3 users; the others follow it in parallel.");
+        sb.AppendLine("- The real code path, in-process: `Refresher` → `Planner` → `ApplyExecutor` with a `WhcClient` and a `LocalStateStore` in a");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"  temp directory (state written after every step, as in the CLI); poll intervals: {(s.FirstPollMs is null && s.MaxPollMs is null ? "the engine's defaults (`ApplyOptions`: first 200 ms, doubling, at most 5 s), as the CLI uses" : $"first {s.FirstPollMs?.ToString(CultureInfo.InvariantCulture) ?? "200"} ms, at most {s.MaxPollMs?.ToString(CultureInfo.InvariantCulture) ?? "5000"} ms (overridden)")}.");
+        sb.AppendLine("  Each run checks that a plan made afterwards has no changes.");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, .NET {Environment.Version}; date {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC.");
+        sb.AppendLine();
+        sb.AppendLine("## Lower bound");
+        sb.AppendLine();
+        sb.AppendLine("Computed from the plan: each call costs one round trip (L). Minimal calls per step: qualify 1, ringfence 1, create");
+        sb.AppendLine("order 1, submit 1, await 2 (the order read that finds it completed and the company read that records BT's ids), and 1");
+        sb.AppendLine("settling company read per company at the end. An await also lasts at least the order's processing time T.");
+        sb.AppendLine("**Critical path** = longest chain of step minimum durations through the step graph (+ the settling read);");
+        sb.AppendLine("**parallelism bound** = minimum calls × L / P; **bound** = the larger. (The one token call at the start of the run is");
+        sb.AppendLine("made during refresh and not counted in the apply.)");
+        sb.AppendLine();
+        sb.AppendLine("## Results");
+        sb.AppendLine();
+        sb.AppendLine("| Parallelism P | Apply wall (ms) | Critical path (ms) | Parallelism bound (ms) | **Bound (ms)** | **Measured / bound** | API calls | Minimum calls | Calls / minimum | Refresh wall (ms) | Refresh calls | OK |");
+        sb.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var r in runs)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture,
+                $"| {r.Parallelism} | {Ms(r.ApplyWall.TotalMilliseconds)} | {Ms(r.Bound.CriticalPathMs)} | {Ms(r.Bound.ParallelismMs)} | **{Ms(r.Bound.Milliseconds)}** | **{r.Ratio:0.00}** | {r.ApplyCalls} | {r.Bound.MinimumCalls} | {(double)r.ApplyCalls / r.Bound.MinimumCalls:0.00} | {Ms(r.RefreshWall.TotalMilliseconds)} | {r.RefreshCalls} | {(r.Succeeded ? "yes" : "NO: " + r.Failure)} |");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("API calls of the apply by operation:");
+        sb.AppendLine();
+        var operations = runs.SelectMany(r => r.ApplyCallsByOperation.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
+        sb.AppendLine("| P | " + string.Join(" | ", operations) + " |");
+        sb.AppendLine("|---:|" + string.Concat(operations.Select(_ => "---:|")));
+        foreach (var r in runs)
+        {
+            var counts = string.Join(" | ", operations.Select(o => r.ApplyCallsByOperation.GetValueOrDefault(o).ToString(CultureInfo.InvariantCulture)));
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Parallelism} | {counts} |");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("Where the time goes: *step time* is the sum over steps of the time each held a parallelism slot; *calls × L* is the");
+        sb.AppendLine("part of it that is pure round trips; state writes are the engine's write-through of state after every change (temp");
+        sb.AppendLine("file, fsync, rename), made while the step holds its slot.");
+        sb.AppendLine();
+        sb.AppendLine("| P | Mean round trip seen by the client (ms) | Bound at that round trip (ms) | Measured / that bound | Step time (s) | Calls × L (s) | State writes | State write time (s) | Slot capacity P × wall (s) |");
+        sb.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in runs)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {r.Parallelism} | {r.MeanRoundTrip.TotalMilliseconds:0} | {r.BoundAtMeasuredRoundTrip.Milliseconds:0} | {r.RatioAtMeasuredRoundTrip:0.00} | {r.StepTime.TotalSeconds:0.0} | {r.ApplyCalls * s.LatencyMs / 1000.0:0.0} | {r.StateWrites} | {r.StateWriteTime.TotalSeconds:0.0} | {r.Parallelism * r.ApplyWall.TotalSeconds:0.0} |");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Load average when the report was written: {LoadAverage()} on {Environment.ProcessorCount} cores (the machine is shared; CPU time");
+        sb.AppendLine("spent by client, sandbox and state writes turns into wall time when the cores are busy, which is why the round trip the");
+        sb.AppendLine("client sees is longer than the injected latency).");
+
+        sb.AppendLine();
+        sb.AppendLine("## Verdict");
+        sb.AppendLine();
+        foreach (var r in runs)
+        {
+            sb.AppendLine(CultureInfo.InvariantCulture, $"- P = {r.Parallelism}: {r.Ratio:0.00}x the bound; target ≤ {Target:0.0}x **{(r.Succeeded && r.Ratio <= Target ? "met" : "NOT met")}**; {(double)r.ApplyCalls / r.Bound.MinimumCalls:0.00}x the minimum number of calls; {r.RatioAtMeasuredRoundTrip:0.00}x the bound at the round trip the client measured ({r.MeanRoundTrip.TotalMilliseconds:0} ms).");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("## Where the time goes, and what was tried");
+        sb.AppendLine();
+        sb.AppendLine("The measured-round-trip columns separate the engine from the machine: with the round trip the client actually");
+        sb.AppendLine("sees (latency plus client, sandbox and JSON work, all in one process on a shared 2-core machine) the bound is");
+        sb.AppendLine("correspondingly larger, and at P = 8 and 16 the apply comes close to it: the executor keeps its slots busy with calls");
+        sb.AppendLine("(step time ≈ slot capacity) and makes almost exactly the minimum number of calls. At P = 32 the slots are again full,");
+        sb.AppendLine("but with waiting: an await step keeps its slot while it sleeps between polls of its order, and with 32 slots, 50");
+        sb.AppendLine("companies and 400 ms orders much of the slot time is such sleeping (and the extra order reads are those polls).");
+        sb.AppendLine("State is written through after every change (about 1,050 writes with fsync for this estate), inside the step's slot;");
+        sb.AppendLine("that is the price of losing at most one step when killed, and it was kept. The refresh before the apply costs exactly");
+        sb.AppendLine("1 token + 50 × (1 company read + 1 domain check + 10 username checks) = 601 calls.");
+        sb.AppendLine();
+        sb.AppendLine("Tried by hand on 2026-11-26 and not kept (gains within the noise of the shared machine, at a cost in calls):");
+        sb.AppendLine();
+        sb.AppendLine("- Giving up the parallelism slot while an await sleeps between polls. P = 32, two interleaved runs each: 5.5 and 4.8 s");
+        sb.AppendLine("  against 5.8 and 5.2 s unchanged (about 8% faster), but 1,111–1,119 calls against 1,007–1,014 (the freed slots go to");
+        sb.AppendLine("  more polls). With 1.5 s + 1.5 s orders at P = 8 it was slower (25.5 s against 18.0 s, 1,310 calls against 1,070).");
+        sb.AppendLine("  The engine is unchanged; this is an option if wall time matters more than calls to BT.");
+        sb.AppendLine("- Tighter polling (`--first-poll 100 --max-poll 400` at P = 32): 4.7 s against 4.4 s with the defaults, mean round trip");
+        sb.AppendLine("  104 ms. Polling is not the limit here; the defaults (first 200 ms, doubling to 5 s) suit BT's real order times of");
+        sb.AppendLine("  minutes and were kept.");
+        return sb.ToString();
+    }
+}
+
+internal static partial class Report
+{
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+}
+
+internal sealed record BenchSettings(int Companies, int Users, int LatencyMs, int AcknowledgeMs, int ProgressMs, ImmutableArray<int> Parallelism, string? Output, int? FirstPollMs, int? MaxPollMs)
+{
+    public static BenchSettings Parse(string[] args)
+    {
+        var companies = 50;
+        var users = 10;
+        var latency = 50;
+        var acknowledge = 200;
+        var progress = 200;
+        ImmutableArray<int> parallelism = [8, 16, 32];
+        string? output = null;
+        int? firstPoll = null;
+        int? maxPoll = null;
+        int Int(string text, int min, int max) => Math.Clamp(int.Parse(text, CultureInfo.InvariantCulture), min, max);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--companies": companies = Int(args[i + 1], 1, 500); break;
+                case "--users": users = Int(args[i + 1], 1, 90); break;
+                case "--latency": latency = Int(args[i + 1], 0, 5000); break;
+                case "--acknowledge": acknowledge = Int(args[i + 1], 0, 60_000); break;
+                case "--progress": progress = Int(args[i + 1], 0, 60_000); break;
+                case "--parallelism": parallelism = [.. args[i + 1].Split(',').Select(p => Int(p, 1, 256))]; break;
+                case "--output": output = args[i + 1]; break;
+                case "--first-poll": firstPoll = Int(args[i + 1], 1, 60_000); break;
+                case "--max-poll": maxPoll = Int(args[i + 1], 1, 600_000); break;
+                default: throw new ArgumentException($"unknown option {args[i]}");
+            }
+        }
+
+        return new BenchSettings(companies, users, latency, acknowledge, progress, parallelism, output, firstPoll, maxPoll);
+    }
+}

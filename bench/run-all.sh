@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds Release and runs every benchmark; each writes its report under docs/benchmarks/.
+#   bench/run-all.sh            all three (a few minutes in all)
+#   bench/run-all.sh plan       only one of: sandbox, plan, apply
+set -euo pipefail
+cd "$(dirname "$0")/.."
+only="${1:-all}"
+
+dotnet build -c Release src/Whc.Declarative.Cli --nologo -v q
+dotnet build -c Release bench/Whc.Declarative.Sandbox.LoadBench --nologo -v q
+dotnet build -c Release bench/Whc.Declarative.Plan.Bench --nologo -v q
+dotnet build -c Release bench/Whc.Declarative.Apply.Bench --nologo -v q
+
+if [[ "$only" == all || "$only" == sandbox ]]; then
+  echo "== sandbox load ==" >&2
+  dotnet run -c Release --no-build --project bench/Whc.Declarative.Sandbox.LoadBench -- \
+    --clients 16 --seconds 10 --warmup 2 --output docs/benchmarks/sandbox-load.md
+fi
+
+if [[ "$only" == all || "$only" == plan ]]; then
+  echo "== plan scale ==" >&2
+  dotnet run -c Release --no-build --project bench/Whc.Declarative.Plan.Bench -- \
+    --sizes 50,100,250,500 --users 10 --runs 3 \
+    --whcctl src/Whc.Declarative.Cli/bin/Release/net10.0/whcctl.dll --output docs/benchmarks/plan-scale.md
+fi
+
+if [[ "$only" == all || "$only" == apply ]]; then
+  echo "== apply ==" >&2
+  dotnet run -c Release --no-build --project bench/Whc.Declarative.Apply.Bench -- \
+    --companies 50 --users 10 --latency 50 --acknowledge 200 --progress 200 --parallelism 8,16,32 \
+    --output docs/benchmarks/apply.md
+fi
