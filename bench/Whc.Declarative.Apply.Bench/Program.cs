@@ -396,11 +396,12 @@ internal static partial class Report
         }
 
         sb.AppendLine();
-        sb.AppendLine("Where the time goes: *step time* is the sum over steps of the time each held a parallelism slot; *calls × L* is the");
-        sb.AppendLine("part of it that is pure round trips; state writes are the engine's write-through of state after every change (temp");
-        sb.AppendLine("file, fsync, rename), made while the step holds its slot.");
+        sb.AppendLine("Where the time goes: --parallelism bounds the requests in flight at BT (not the steps), so *P × wall* is the");
+        sb.AppendLine("request capacity of the run and *calls × L* the part of it spent on injected latency; *step time* is the sum of all");
+        sb.AppendLine("steps' durations, waits for orders included; state writes are the write-through after every change (temp file,");
+        sb.AppendLine("fsync, rename), made outside the request bound.");
         sb.AppendLine();
-        sb.AppendLine("| P | Mean round trip seen by the client (ms) | Bound at that round trip (ms) | Measured / that bound | Step time (s) | Calls × L (s) | State writes | State write time (s) | Slot capacity P × wall (s) |");
+        sb.AppendLine("| P | Mean round trip seen by the client (ms) | Bound at that round trip (ms) | Measured / that bound | Step time (s) | Calls × L (s) | State writes | State write time (s) | Request capacity P × wall (s) |");
         sb.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in runs)
         {
@@ -423,25 +424,21 @@ internal static partial class Report
         sb.AppendLine();
         sb.AppendLine("## Where the time goes, and what was tried");
         sb.AppendLine();
-        sb.AppendLine("The measured-round-trip columns separate the engine from the machine: with the round trip the client actually");
-        sb.AppendLine("sees (latency plus client, sandbox and JSON work, all in one process on a shared 2-core machine) the bound is");
-        sb.AppendLine("correspondingly larger, and at P = 8 and 16 the apply comes close to it: the executor keeps its slots busy with calls");
-        sb.AppendLine("(step time ≈ slot capacity) and makes almost exactly the minimum number of calls. At P = 32 the slots are again full,");
-        sb.AppendLine("but with waiting: an await step keeps its slot while it sleeps between polls of its order, and with 32 slots, 50");
-        sb.AppendLine("companies and 400 ms orders much of the slot time is such sleeping (and the extra order reads are those polls).");
-        sb.AppendLine("State is written through after every change (about 1,050 writes with fsync for this estate), inside the step's slot;");
-        sb.AppendLine("that is the price of losing at most one step when killed, and it was kept. The refresh before the apply costs exactly");
-        sb.AppendLine("1 token + 50 × (1 company read + 1 domain check + 10 username checks) = 601 calls.");
+        sb.AppendLine("The measured-round-trip columns separate the engine from the machine: the client, the sandbox, JSON and state");
+        sb.AppendLine("writes share one process on a 2-core machine, so the round trip the client sees is longer than the injected 50 ms,");
+        sb.AppendLine("and at that round trip P = 8 and 16 are within about 1.1x of the bound, with about the minimum number of calls.");
+        sb.AppendLine("At P = 32 the cores, not the engine, are the limit (the round trip grows and the extra order reads are polls of");
+        sb.AppendLine("orders still being processed). The critical path is also longer than its bound in practice: an await polls after");
+        sb.AppendLine("200 ms and then at doubling intervals (defaults suited to BT's real order times of minutes), so a 400 ms order is");
+        sb.AppendLine("seen complete after about 600-700 ms.");
         sb.AppendLine();
-        sb.AppendLine("Tried by hand on 2026-11-26 and not kept (gains within the noise of the shared machine, at a cost in calls):");
+        sb.AppendLine("History: the first version of the engine held a parallelism slot for a whole step, so an await sleeping between");
+        sb.AppendLine("polls, and state writes, blocked other calls (1.53x / 1.80x / 2.42x at P = 8 / 16 / 32 on a loaded machine). The");
+        sb.AppendLine("engine now bounds requests in flight instead (ThrottledWhcApi), which gave the results above. Tighter polling");
+        sb.AppendLine("(first 100 ms, at most 400 ms) was tried and gained nothing measurable here.");
         sb.AppendLine();
-        sb.AppendLine("- Giving up the parallelism slot while an await sleeps between polls. P = 32, two interleaved runs each: 5.5 and 4.8 s");
-        sb.AppendLine("  against 5.8 and 5.2 s unchanged (about 8% faster), but 1,111–1,119 calls against 1,007–1,014 (the freed slots go to");
-        sb.AppendLine("  more polls). With 1.5 s + 1.5 s orders at P = 8 it was slower (25.5 s against 18.0 s, 1,310 calls against 1,070).");
-        sb.AppendLine("  The engine is unchanged; this is an option if wall time matters more than calls to BT.");
-        sb.AppendLine("- Tighter polling (`--first-poll 100 --max-poll 400` at P = 32): 4.7 s against 4.4 s with the defaults, mean round trip");
-        sb.AppendLine("  104 ms. Polling is not the limit here; the defaults (first 200 ms, doubling to 5 s) suit BT's real order times of");
-        sb.AppendLine("  minutes and were kept.");
+        sb.AppendLine("The refresh before the apply costs exactly 1 token + 50 × (1 company read + 1 domain check + 10 username checks)");
+        sb.AppendLine("= 601 calls (see plan-scale.md).");
         return sb.ToString();
     }
 }

@@ -18,7 +18,6 @@ public sealed class ApplyExecutor
     private readonly TimeProvider clock;
     private readonly ApplyOptions options;
     private readonly IApplyObserver observer;
-    private readonly StepRunner runner;
 
     public ApplyExecutor(IWhcApi api, IStateStore store, TimeProvider clock, ApplyOptions options, IApplyObserver observer)
     {
@@ -27,18 +26,21 @@ public sealed class ApplyExecutor
         this.clock = clock;
         this.options = options;
         this.observer = observer;
-        runner = new StepRunner(api, clock, options);
     }
 
     public async Task<ApplyResult> ApplyAsync(Plan plan, CancellationToken cancellationToken)
     {
+        // Every step of every company may run as soon as what it depends on is done; the parallelism bounds the
+        // requests in flight at BT, so an order being waited for or a state write never holds back another call.
         using var slots = new SemaphoreSlim(Math.Max(1, options.Parallelism));
+        var throttled = new ThrottledWhcApi(api, slots);
+        var runner = new StepRunner(throttled, clock, options);
         var companies = plan.Companies.Where(c => c.HasChanges).ToList();
-        var outcomes = await Task.WhenAll(companies.Select(c => ApplyCompanyAsync(c, slots, cancellationToken)));
+        var outcomes = await Task.WhenAll(companies.Select(c => ApplyCompanyAsync(c, throttled, runner, cancellationToken)));
         return new ApplyResult([.. outcomes.SelectMany(o => o.Steps)], [.. outcomes.SelectMany(o => o.Diagnostics)]);
     }
 
-    private async Task<ApplyResult> ApplyCompanyAsync(CompanyPlan plan, SemaphoreSlim slots, CancellationToken cancellationToken)
+    private async Task<ApplyResult> ApplyCompanyAsync(CompanyPlan plan, IWhcApi throttled, StepRunner runner, CancellationToken cancellationToken)
     {
         IStateLock stateLock;
         try
@@ -69,11 +71,11 @@ public sealed class ApplyExecutor
             }
 
             using var session = new CompanySession(store, clock, options.WrittenBy, plan, stored ?? CompanyState.New(plan.Company, Guid.NewGuid().ToString()));
-            var results = await RunGraphAsync(session, plan.Steps, slots, cancellationToken);
+            var results = await RunGraphAsync(session, plan.Steps, runner, cancellationToken);
             var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
             if (results.All(r => r.Outcome == StepOutcome.Done))
             {
-                await SettleAsync(session, diagnostics, cancellationToken);
+                await SettleAsync(throttled, session, diagnostics, cancellationToken);
             }
 
             return new ApplyResult(results, diagnostics.ToImmutable());
@@ -94,7 +96,7 @@ public sealed class ApplyExecutor
     }
 
     /// <summary>After a clean run, one read of BT brings every id in state in line with BT's (and protection with the manifest).</summary>
-    private async Task SettleAsync(CompanySession session, ImmutableArray<Diagnostic>.Builder diagnostics, CancellationToken cancellationToken)
+    private static async Task SettleAsync(IWhcApi api, CompanySession session, ImmutableArray<Diagnostic>.Builder diagnostics, CancellationToken cancellationToken)
     {
         var record = session.State.Record;
         var desired = session.Desired;
@@ -114,7 +116,7 @@ public sealed class ApplyExecutor
         }
     }
 
-    private async Task<ImmutableArray<StepResult>> RunGraphAsync(CompanySession session, ImmutableArray<PlanStep> steps, SemaphoreSlim slots, CancellationToken cancellationToken)
+    private async Task<ImmutableArray<StepResult>> RunGraphAsync(CompanySession session, ImmutableArray<PlanStep> steps, StepRunner runner, CancellationToken cancellationToken)
     {
         var byId = steps.ToDictionary(s => s.Id, StringComparer.Ordinal);
         var running = new Dictionary<string, Task<StepResult>>(StringComparer.Ordinal);
@@ -124,7 +126,7 @@ public sealed class ApplyExecutor
             if (!running.TryGetValue(step.Id, out var task))
             {
                 var prerequisites = step.DependsOn.Where(byId.ContainsKey).Select(d => Start(byId[d])).ToList();
-                task = RunStepAsync(session, step, prerequisites, slots, cancellationToken);
+                task = RunStepAsync(session, step, prerequisites, runner, cancellationToken);
                 running[step.Id] = task;
             }
 
@@ -139,7 +141,7 @@ public sealed class ApplyExecutor
         return [.. await Task.WhenAll(steps.Select(s => running[s.Id]))];
     }
 
-    private async Task<StepResult> RunStepAsync(CompanySession session, PlanStep step, List<Task<StepResult>> prerequisites, SemaphoreSlim slots, CancellationToken cancellationToken)
+    private async Task<StepResult> RunStepAsync(CompanySession session, PlanStep step, List<Task<StepResult>> prerequisites, StepRunner runner, CancellationToken cancellationToken)
     {
         var before = await Task.WhenAll(prerequisites);
         var blocker = before.FirstOrDefault(r => r.Outcome != StepOutcome.Done);
@@ -150,7 +152,6 @@ public sealed class ApplyExecutor
             return skipped;
         }
 
-        await slots.WaitAsync(cancellationToken);
         var watch = Stopwatch.StartNew();
         try
         {
@@ -166,10 +167,6 @@ public sealed class ApplyExecutor
             var failed = new StepResult(step, StepOutcome.Failed, e.Message, watch.Elapsed);
             observer.StepFinished(failed);
             return failed;
-        }
-        finally
-        {
-            slots.Release();
         }
     }
 

@@ -7,7 +7,7 @@ namespace Whc.Declarative.Engine;
 
 public sealed record ApplyOptions
 {
-    /// <summary>How many steps run at once across all companies.</summary>
+    /// <summary>How many API requests may be in flight at once across all companies (steps themselves are not limited).</summary>
     public int Parallelism { get; init; } = 8;
 
     public TimeSpan LockTimeout { get; init; } = TimeSpan.Zero;

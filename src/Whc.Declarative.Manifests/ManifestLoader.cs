@@ -41,12 +41,19 @@ public static class ManifestLoader
         var diagnostics = new List<Diagnostic>();
         var files = ManifestFileFinder.Find(paths, workingDirectory, diagnostics);
         var documents = new List<YamlDocumentTree>();
-        foreach (var file in files)
+
+        // Files are read and parsed in parallel (a large estate has hundreds); results are joined in file order, so
+        // diagnostics come out exactly as a sequential run would produce them.
+        var parsed = files.AsParallel().AsOrdered().Select(file =>
         {
-            if (ReadFile(file, diagnostics) is { } bytes)
-            {
-                documents.AddRange(ReadDocuments(file.DisplayPath, bytes, diagnostics));
-            }
+            var fileDiagnostics = new List<Diagnostic>();
+            var trees = ReadFile(file, fileDiagnostics) is { } bytes ? ReadDocuments(file.DisplayPath, bytes, fileDiagnostics) : [];
+            return (Trees: trees, Diagnostics: fileDiagnostics);
+        }).ToList();
+        foreach (var (trees, fileDiagnostics) in parsed)
+        {
+            documents.AddRange(trees);
+            diagnostics.AddRange(fileDiagnostics);
         }
 
         return new ManifestLoadResult(Finish(documents, diagnostics), [.. files.Select(f => f.DisplayPath)]);
@@ -90,11 +97,17 @@ public static class ManifestLoader
     {
         var companies = new List<CompanyManifest>();
         var trees = new Dictionary<CompanyManifest, YamlDocumentTree>(ReferenceEqualityComparer.Instance);
-        foreach (var tree in documents)
+        var checkedDocuments = documents.AsParallel().AsOrdered().Select(tree =>
         {
-            if (SchemaChecker.Check(tree, diagnostics))
+            var documentDiagnostics = new List<Diagnostic>();
+            var company = SchemaChecker.Check(tree, documentDiagnostics) ? CompanyManifestBuilder.Build(tree) : null;
+            return (Tree: tree, Company: company, Diagnostics: documentDiagnostics);
+        }).ToList();
+        foreach (var (tree, company, documentDiagnostics) in checkedDocuments)
+        {
+            diagnostics.AddRange(documentDiagnostics);
+            if (company is not null)
             {
-                var company = CompanyManifestBuilder.Build(tree);
                 companies.Add(company);
                 trees[company] = tree;
             }

@@ -112,6 +112,25 @@ public sealed class OrderTests
     }
 
     [Fact]
+    public async Task A_user_without_a_directory_number_is_an_extension_only_user_and_is_accepted()
+    {
+        var (sandbox, qualification, start, end) = await PreparedAsync(new SandboxOptions { OrderTimings = OrderTimings.Immediate });
+        await using var _ = sandbox;
+        var user = Bodies.User("1.1.1", "jane", "2001", start);
+        user["product"]!["productCharacteristic"]!.AsArray().Remove(
+            user["product"]!["productCharacteristic"]!.AsArray().Single(c => c!["name"]!.GetValue<string>() == "directoryNumber"));
+
+        var reply = await sandbox.PostAsync(Paths.Orders, Bodies.NewCompanyOrder(qualification, "TheFunNetwork", "TheFunNetwork.com", start, end, users: [user]));
+        reply.Code.Should().Be(201, reply.Json?.ToJsonString());
+        await sandbox.PostAsync(Paths.Submit, Bodies.Submit(reply.Json!["id"]!.GetValue<string>()));
+
+        var company = (await sandbox.GetAsync(Paths.Company("TheFunNetwork"))).Json!;
+        var jane = company["users"]!.AsArray().Single()!;
+        jane["extension"]!.GetValue<string>().Should().Be("2001");
+        jane["directoryNumber"].Should().BeNull();
+    }
+
+    [Fact]
     public async Task Two_users_with_the_same_username_in_one_order_are_refused()
     {
         var (sandbox, qualification, start, end) = await PreparedAsync();

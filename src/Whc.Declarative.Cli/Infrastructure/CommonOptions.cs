@@ -59,7 +59,7 @@ public static class CommonOptions
         return option;
     }
 
-    public static Option<int> Parallelism() => new("--parallelism") { Description = "How many API steps run at once.", DefaultValueFactory = _ => 8 };
+    public static Option<int> Parallelism() => new("--parallelism") { Description = "How many API requests may be in flight at BT at once, across all companies.", DefaultValueFactory = _ => 8 };
 
     public static Option<TimeSpan> LockTimeout() => new("--lock-timeout")
     {

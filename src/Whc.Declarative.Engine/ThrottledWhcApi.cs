@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Inventory;
+
+namespace Whc.Declarative.Engine;
+
+/// <summary>
+/// Bounds how many requests are in flight at BT at once (<c>--parallelism</c>). The bound is on calls, not on steps:
+/// a step that waits for an order between polls, or writes state, does not hold back anyone else's call.
+/// </summary>
+internal sealed class ThrottledWhcApi(IWhcApi inner, SemaphoreSlim slots) : IWhcApi
+{
+    private async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        await slots.WaitAsync(cancellationToken);
+        try
+        {
+            return await call();
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    public Task<CompanyInventory?> ReadCompanyAsync(string cugId, string companyName, CancellationToken cancellationToken) =>
+        CallAsync(() => inner.ReadCompanyAsync(cugId, companyName, cancellationToken), cancellationToken);
+
+    public Task<bool> IsTakenAsync(string cugId, VerifyCheck check, CancellationToken cancellationToken) =>
+        CallAsync(() => inner.IsTakenAsync(cugId, check, cancellationToken), cancellationToken);
+
+    public Task<QualificationResult> QualifyAsync(QualificationRequest request, CancellationToken cancellationToken) =>
+        CallAsync(() => inner.QualifyAsync(request, cancellationToken), cancellationToken);
+
+    public Task<RingFenceResult> RingFenceAsync(RingFenceRequest request, CancellationToken cancellationToken) =>
+        CallAsync(() => inner.RingFenceAsync(request, cancellationToken), cancellationToken);
+
+    public Task<ImmutableArray<AddressRecord>> SearchAddressesAsync(string postcode, CancellationToken cancellationToken) =>
+        CallAsync(() => inner.SearchAddressesAsync(postcode, cancellationToken), cancellationToken);
+
+    public Task<AddressRecord> CreateAddressAsync(NewAddress address, CancellationToken cancellationToken) =>
+        CallAsync(() => inner.CreateAddressAsync(address, cancellationToken), cancellationToken);
+
+    public Task<string> CreateOrderAsync(OrderRequest order, CancellationToken cancellationToken) =>
+        CallAsync(() => inner.CreateOrderAsync(order, cancellationToken), cancellationToken);
+
+    public Task SubmitOrderAsync(string orderId, CancellationToken cancellationToken) =>
+        CallAsync(
+            async () =>
+            {
+                await inner.SubmitOrderAsync(orderId, cancellationToken);
+                return true;
+            },
+            cancellationToken);
+
+    public Task<OrderStatus> ReadOrderAsync(string orderId, CancellationToken cancellationToken) =>
+        CallAsync(() => inner.ReadOrderAsync(orderId, cancellationToken), cancellationToken);
+
+    public Task<OrderStatus?> FindOrderByExternalIdAsync(string externalId, CancellationToken cancellationToken) =>
+        CallAsync(() => inner.FindOrderByExternalIdAsync(externalId, cancellationToken), cancellationToken);
+}
