@@ -83,7 +83,7 @@ public static class ApplyCommand
 
                     request = destroy ? request with { Paths = [], DestroyCompanies = paths } : request;
                     var outcome = await PlanPipeline.RunAsync(request, io, store, api, cancellationToken);
-                    DiagnosticsWriter.Write(io.Error, outcome.Plan?.AllDiagnostics ?? outcome.Diagnostics);
+                    DiagnosticsRenderer.WriteText(io.Error, outcome.Plan?.AllDiagnostics ?? outcome.Diagnostics);
                     if (outcome.Plan is not { } planned || planned.HasErrors)
                     {
                         io.Error.WriteLine("Planning failed: fix the errors above; nothing was changed.");
@@ -133,7 +133,7 @@ public static class ApplyCommand
                     Holder = LockHolder.Current(io, name),
                 }, observer);
                 var result = await executor.ApplyAsync(plan, cancellationToken);
-                DiagnosticsWriter.Write(io.Error, result.Diagnostics);
+                DiagnosticsRenderer.WriteText(io.Error, result.Diagnostics);
                 var summary = string.Create(
                     CultureInfo.InvariantCulture,
                     $"{result.Count(StepOutcome.Done)} steps done, {result.Count(StepOutcome.Failed)} failed, {result.Count(StepOutcome.Skipped)} skipped");

@@ -126,7 +126,7 @@ public static class PlanCommand
                     ? await runtime.ConnectAsync(parseResult.GetValue(options.Endpoint), parseResult.GetValue(options.Routes), null, cancellationToken)
                     : null;
                 var outcome = await PlanPipeline.RunAsync(request, io, store, api, cancellationToken);
-                DiagnosticsWriter.Write(io.Error, outcome.Plan?.AllDiagnostics ?? outcome.Diagnostics);
+                DiagnosticsRenderer.WriteText(io.Error, outcome.Plan?.AllDiagnostics ?? outcome.Diagnostics);
                 if (outcome.Plan is not { } plan || plan.HasErrors)
                 {
                     if (parseResult.GetValue(format) == OutputFormat.Json && outcome.Plan is not null)

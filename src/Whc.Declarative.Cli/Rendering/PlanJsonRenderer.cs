@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
 
@@ -102,7 +101,8 @@ public static class PlanJsonRenderer
             }
 
             json.WriteEndArray();
-            WriteDiagnostics(json, plan.AllDiagnostics);
+            json.WritePropertyName("diagnostics");
+            DiagnosticsRenderer.WriteJson(json, plan.AllDiagnostics);
             json.WriteEndObject();
         }
 
@@ -161,32 +161,6 @@ public static class PlanJsonRenderer
         json.WriteEndObject();
         json.WriteEndObject();
         json.WriteEndObject();
-    }
-
-    public static void WriteDiagnostics(Utf8JsonWriter json, IEnumerable<Diagnostic> diagnostics)
-    {
-        json.WriteStartArray("diagnostics");
-        foreach (var diagnostic in diagnostics)
-        {
-            json.WriteStartObject();
-            json.WriteString("code", diagnostic.Code);
-            json.WriteString("severity", diagnostic.Severity.ToString().ToLowerInvariant());
-            json.WriteString("message", diagnostic.Message);
-            if (diagnostic.Span.File.Length > 0)
-            {
-                json.WriteString("file", diagnostic.Span.File);
-            }
-
-            if (diagnostic.Span.HasPosition)
-            {
-                json.WriteNumber("line", diagnostic.Span.Line);
-                json.WriteNumber("column", diagnostic.Span.Column);
-            }
-
-            json.WriteEndObject();
-        }
-
-        json.WriteEndArray();
     }
 
     private static void WriteNullable(Utf8JsonWriter json, string name, string? value)

@@ -35,13 +35,9 @@ internal sealed class CompanyPlanner
         this.options = options;
         this.now = now;
         company = input.Company;
-        // A company BT holds under the manifest's name that is not the one state records (an active company whcctl never
-        // made, or a name registered by another reseller) is not "what exists now": planning against it would change
-        // someone else's company. It is planned as new, and PlanCompany reports the collision (WHC3001).
-        var refresh = input.Refresh is { Inventory: { } inventory } snapshot && !Ownership.IsOurs(input.State, inventory)
-            ? snapshot with { Inventory = null }
-            : input.Refresh;
-        view = CurrentView.From(input.State, refresh);
+        // A company BT holds that is not this state's counts as nothing existing (CurrentView), so it is never changed
+        // by mistake; PlanCompany reports the collision (WHC3001).
+        view = CurrentView.From(input.State, input.Refresh);
     }
 
     public CompanyPlan Plan()
