@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Release and runs every benchmark; each writes its report under docs/benchmarks/.
 #   bench/run-all.sh            all three (a few minutes in all)
-#   bench/run-all.sh plan       only one of: sandbox, plan, apply
+#   bench/run-all.sh plan       only one of: sandbox, plan, plan-r2r, apply
 set -euo pipefail
 cd "$(dirname "$0")/.."
 only="${1:-all}"
@@ -22,6 +22,17 @@ if [[ "$only" == all || "$only" == plan ]]; then
   dotnet run -c Release --no-build --project bench/Whc.Declarative.Plan.Bench -- \
     --sizes 50,100,250,500 --users 10 --runs 3 \
     --whcctl src/Whc.Declarative.Cli/bin/Release/net10.0/whcctl.dll --output docs/benchmarks/plan-scale.md
+fi
+
+if [[ "$only" == all || "$only" == plan-r2r ]]; then
+  # The same estate with whcctl published ReadyToRun for this platform, the install recommended for large estates
+  # (docs/cli.md): most of a cold run's time is otherwise JIT compilation.
+  echo "== plan scale, ReadyToRun ==" >&2
+  dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+    src/Whc.Declarative.Cli -o artifacts/whcctl-r2r --nologo -v q
+  dotnet run -c Release --no-build --project bench/Whc.Declarative.Plan.Bench -- \
+    --sizes 50,100,250,500 --users 10 --runs 3 \
+    --whcctl artifacts/whcctl-r2r/whcctl.dll --output docs/benchmarks/plan-scale-r2r.md
 fi
 
 if [[ "$only" == all || "$only" == apply ]]; then
