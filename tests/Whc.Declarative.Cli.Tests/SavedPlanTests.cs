@@ -1,0 +1,52 @@
+using Whc.Declarative.Cli.Tests.Support;
+
+namespace Whc.Declarative.Cli.Tests;
+
+/// <summary>A saved plan is applied exactly as reviewed, or refused with what moved since it was made.</summary>
+public sealed class SavedPlanTests
+{
+    [Fact]
+    public async Task A_saved_plan_is_refused_when_BT_changed_since_it_was_made()
+    {
+        // Given a reviewed plan for a company that does not exist yet
+        await using var session = await SandboxSession.StartAsync();
+        (await session.RunAsync("plan", "examples/quickstart", "--out", "plan.json")).ExitCode.Should().Be(0);
+
+        // When another reseller registers the same company name at BT before the plan is applied
+        session.Write("other/company.yaml", session.Read("examples/quickstart/company.yaml")
+            .Replace("CUG5019851064", "CUG7000000001", StringComparison.Ordinal)
+            .Replace("name: fun-network", "name: rival", StringComparison.Ordinal));
+        await session.ApplyAsync("other", "--state", ".whc/rival-state");
+        var apply = await session.RunAsync("apply", "plan.json");
+
+        // Then the plan is refused, naming what moved, and nothing is ordered for it
+        apply.ExitCode.Should().Be(1);
+        apply.Error.Should().Contain("WHC4050").And.Contain("BT's inventory of 'fun-network' changed since the plan was made");
+        File.Exists(session.Workspace.File(".whc/state/fun-network.json")).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_saved_plan_that_was_edited_is_refused()
+    {
+        await using var session = await SandboxSession.StartAsync();
+        (await session.RunAsync("plan", "examples/quickstart", "--out", "plan.json")).ExitCode.Should().Be(0);
+        session.Edit("plan.json", "jane.smith", "eve.hacker");
+
+        var apply = await session.RunAsync("apply", "plan.json");
+
+        apply.ExitCode.Should().Be(1);
+        apply.Error.Should().Contain("WHC4057").And.Contain("altered");
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_a_plan_is_refused_with_a_reason()
+    {
+        await using var session = await SandboxSession.StartAsync();
+        session.Write("plan.json", "{ \"hello\": 1 }");
+
+        var apply = await session.RunAsync("apply", "plan.json");
+
+        apply.ExitCode.Should().Be(1);
+        apply.Error.Should().Contain("WHC4057").And.Contain("plan.json").And.NotContain("   at ");
+    }
+}
