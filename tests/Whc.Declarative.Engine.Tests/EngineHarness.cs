@@ -76,7 +76,8 @@ public sealed class EngineHarness : IAsyncDisposable
         OrderTimeout = TimeSpan.FromSeconds(30),
     };
 
-    public async Task<Plan> PlanAsync(ImmutableArray<CompanyManifest> manifests, IWhcApi? api = null, bool refresh = true)
+    /// <summary>Plans as the CLI does; <paramref name="clock"/> stands in for the wall clock (e.g. the sandbox's clock).</summary>
+    public async Task<Plan> PlanAsync(ImmutableArray<CompanyManifest> manifests, IWhcApi? api = null, bool refresh = true, TimeProvider? clock = null)
     {
         var companies = new List<(string, CompanyManifest?, CompanyState?)>();
         foreach (var manifest in manifests)
@@ -87,13 +88,13 @@ public sealed class EngineHarness : IAsyncDisposable
         var inputs = refresh
             ? await new Refresher(api ?? Client, 4).RefreshAllAsync(companies, CancellationToken.None)
             : [.. companies.Select(c => new CompanyPlanInput(c.Item1, c.Item2, c.Item3, null))];
-        return new Planner(new PlannerOptions { MaxUsersPerOrder = MaxUsersPerOrder }).Plan(inputs, PlanMode.Normal, DateTimeOffset.UtcNow);
+        return new Planner(new PlannerOptions { MaxUsersPerOrder = MaxUsersPerOrder }).Plan(inputs, PlanMode.Normal, (clock ?? TimeProvider.System).GetUtcNow());
     }
 
-    public async Task<ApplyResult> ApplyAsync(Plan plan, IWhcApi? api = null, IStateStore? store = null, int parallelism = 8)
+    public async Task<ApplyResult> ApplyAsync(Plan plan, IWhcApi? api = null, IStateStore? store = null, int parallelism = 8, TimeProvider? clock = null)
     {
         plan.HasErrors.Should().BeFalse(string.Join("; ", plan.AllDiagnostics));
-        var executor = new ApplyExecutor(api ?? Client, store ?? Store, TimeProvider.System, Options(parallelism), NullApplyObserver.Instance);
+        var executor = new ApplyExecutor(api ?? Client, store ?? Store, clock ?? TimeProvider.System, Options(parallelism), NullApplyObserver.Instance);
         return await executor.ApplyAsync(plan, CancellationToken.None);
     }
 

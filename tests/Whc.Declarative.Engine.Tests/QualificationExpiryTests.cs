@@ -19,7 +19,7 @@ public sealed class QualificationExpiryTests
         var clock = harness.Sandbox.Clock;
         clock.Set(new DateTimeOffset(2026, 11, 26, 22, 0, 0, TimeSpan.Zero));
         var manifests = EngineHarness.Manifests(TestManifests.Company("acme", "AcmeWidgets", users: 2));
-        var first = await ApplyAtSandboxTimeAsync(harness, await PlanAtSandboxTimeAsync(harness, manifests));
+        var first = await harness.ApplyAsync(await harness.PlanAsync(manifests, clock: clock), clock: clock);
         first.Succeeded.Should().BeFalse("every create-order call failed");
         var qualified = (await harness.Store.ReadAsync("acme", CancellationToken.None))!.Record!.Qualification!;
         qualified.Used.Should().BeFalse();
@@ -28,8 +28,8 @@ public sealed class QualificationExpiryTests
         // When BT's clock passes 23:59 and the faults are gone, the next plan and apply run.
         harness.Sandbox.ReplaceFaults(FaultConfig.None);
         clock.Advance(TimeSpan.FromHours(3));
-        var plan = await PlanAtSandboxTimeAsync(harness, manifests);
-        var second = await ApplyAtSandboxTimeAsync(harness, plan);
+        var plan = await harness.PlanAsync(manifests, clock: clock);
+        var second = await harness.ApplyAsync(plan, clock: clock);
 
         // Then the plan qualifies again, the order uses the new qualification, and the company is active.
         plan.Companies.Single().Steps.Select(s => s.Kind).Should().Contain(StepKind.Qualify);
@@ -50,30 +50,15 @@ public sealed class QualificationExpiryTests
         {
             Script = [new ScriptedFault(SandboxRoutes.CreateOrder, ScriptedFaultKinds.InternalError, 10)],
         });
-        harness.Sandbox.Clock.Set(new DateTimeOffset(2026, 11, 26, 23, 20, 0, TimeSpan.Zero));
+        var clock = harness.Sandbox.Clock;
+        clock.Set(new DateTimeOffset(2026, 11, 26, 23, 20, 0, TimeSpan.Zero));
         var manifests = EngineHarness.Manifests(TestManifests.Company("acme", "AcmeWidgets", users: 1));
-        await ApplyAtSandboxTimeAsync(harness, await PlanAtSandboxTimeAsync(harness, manifests));
+        await harness.ApplyAsync(await harness.PlanAsync(manifests, clock: clock), clock: clock);
 
-        var plan = await PlanAtSandboxTimeAsync(harness, manifests);
+        var plan = await harness.PlanAsync(manifests, clock: clock);
 
         plan.AllDiagnostics.Should().ContainSingle(d => d.Code == DiagnosticCatalog.QualificationExpiring.Code)
             .Which.Message.Should().Contain("2026-11-26 23:59:00Z");
         plan.Companies.Single().Steps.Select(s => s.Kind).Should().NotContain(StepKind.Qualify, "the qualification is still live");
     }
-
-    private static async Task<Plan> PlanAtSandboxTimeAsync(EngineHarness harness, System.Collections.Immutable.ImmutableArray<Core.Manifests.CompanyManifest> manifests)
-    {
-        var companies = new List<(string, Core.Manifests.CompanyManifest?, CompanyState?)>();
-        foreach (var manifest in manifests)
-        {
-            companies.Add((manifest.Key, manifest, await harness.Store.ReadAsync(manifest.Key, CancellationToken.None)));
-        }
-
-        var inputs = await new Refresher(harness.Client, 4).RefreshAllAsync(companies, CancellationToken.None);
-        return new Planner(new PlannerOptions()).Plan(inputs, PlanMode.Normal, harness.Sandbox.Clock.GetUtcNow());
-    }
-
-    private static Task<ApplyResult> ApplyAtSandboxTimeAsync(EngineHarness harness, Plan plan) =>
-        new ApplyExecutor(harness.Client, harness.Store, harness.Sandbox.Clock, EngineHarness.Options(), NullApplyObserver.Instance)
-            .ApplyAsync(plan, CancellationToken.None);
 }
