@@ -82,11 +82,10 @@ public static class ApplyCommand
                     }
 
                     request = destroy ? request with { Paths = [], DestroyCompanies = paths } : request;
-                    var outcome = await PlanPipeline.RunAsync(request, io, store, api, cancellationToken);
-                    DiagnosticsRenderer.WriteText(io.Error, outcome.Plan?.AllDiagnostics ?? outcome.Diagnostics);
-                    if (outcome.Plan is not { } planned || planned.HasErrors)
+                    // The connection opened above (with apply's request rate) is the one planning uses.
+                    var outcome = await options.PlanAsync(parseResult, request, runtime, io, cancellationToken);
+                    if (outcome.Plan is not { HasErrors: false } planned)
                     {
-                        io.Error.WriteLine("Planning failed: fix the errors above; nothing was changed.");
                         return ExitCodes.Error;
                     }
 

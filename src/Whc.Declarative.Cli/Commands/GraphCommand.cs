@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Whc.Declarative.Cli.Infrastructure;
-using Whc.Declarative.Cli.Plans;
 using Whc.Declarative.Cli.Rendering;
 using Whc.Declarative.Core.Planning;
 
@@ -29,15 +28,9 @@ public static class GraphCommand
                     return ExitCodes.Error;
                 }
 
-                var store = runtime.OpenStateStore(parseResult.GetValue(options.State));
-                var api = request.Refresh
-                    ? await runtime.ConnectAsync(parseResult.GetValue(options.Endpoint), parseResult.GetValue(options.Routes), null, cancellationToken)
-                    : null;
-                var outcome = await PlanPipeline.RunAsync(request, io, store, api, cancellationToken);
-                DiagnosticsRenderer.WriteText(io.Error, outcome.Plan?.AllDiagnostics ?? outcome.Diagnostics);
-                if (outcome.Plan is not { } plan || plan.HasErrors)
+                var outcome = await options.PlanAsync(parseResult, request, runtime, io, cancellationToken);
+                if (outcome.Plan is not { HasErrors: false } plan)
                 {
-                    io.Error.WriteLine("Planning failed: fix the errors above; nothing was changed.");
                     return ExitCodes.Error;
                 }
 

@@ -62,6 +62,26 @@ public sealed class PlanOptions
         Runtime.AddTo(command);
     }
 
+    /// <summary>
+    /// Plans as plan, graph and apply all do: the state store and (when refreshing) the API from these options, the plan
+    /// pipeline, and its diagnostics on stderr. A plan that cannot be used is reported once, here.
+    /// </summary>
+    public async Task<PlanOutcome> PlanAsync(ParseResult parseResult, PlanRequest request, CommandRuntime runtime, IOContext io, CancellationToken cancellationToken)
+    {
+        var store = runtime.OpenStateStore(parseResult.GetValue(State));
+        var api = request.Refresh
+            ? await runtime.ConnectAsync(parseResult.GetValue(Endpoint), parseResult.GetValue(Routes), null, cancellationToken)
+            : null;
+        var outcome = await PlanPipeline.RunAsync(request, io, store, api, cancellationToken);
+        DiagnosticsRenderer.WriteText(io.Error, outcome.Plan?.AllDiagnostics ?? outcome.Diagnostics);
+        if (outcome.Plan is not { HasErrors: false })
+        {
+            io.Error.WriteLine("Planning failed: fix the errors above; nothing was changed.");
+        }
+
+        return outcome;
+    }
+
     /// <summary>Reads the planning options into a request; a malformed --target is reported and yields null.</summary>
     public PlanRequest? ToRequest(ParseResult parseResult, PlanMode mode, IOContext io)
     {
@@ -121,20 +141,14 @@ public static class PlanCommand
                     return ExitCodes.Error;
                 }
 
-                var store = runtime.OpenStateStore(parseResult.GetValue(options.State));
-                var api = request.Refresh
-                    ? await runtime.ConnectAsync(parseResult.GetValue(options.Endpoint), parseResult.GetValue(options.Routes), null, cancellationToken)
-                    : null;
-                var outcome = await PlanPipeline.RunAsync(request, io, store, api, cancellationToken);
-                DiagnosticsRenderer.WriteText(io.Error, outcome.Plan?.AllDiagnostics ?? outcome.Diagnostics);
-                if (outcome.Plan is not { } plan || plan.HasErrors)
+                var outcome = await options.PlanAsync(parseResult, request, runtime, io, cancellationToken);
+                if (outcome.Plan is not { HasErrors: false } plan)
                 {
                     if (parseResult.GetValue(format) == OutputFormat.Json && outcome.Plan is not null)
                     {
                         io.Output.Write(PlanJsonRenderer.Render(outcome.Plan));
                     }
 
-                    io.Error.WriteLine("Planning failed: fix the errors above; nothing was changed.");
                     return ExitCodes.Error;
                 }
 
