@@ -168,9 +168,11 @@ internal static class ApplyRun
                 options = options with { MaxPollInterval = TimeSpan.FromMilliseconds(max) };
             }
 
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             clock.Restart();
             var result = await new ApplyExecutor(client, store, TimeProvider.System, options, NullApplyObserver.Instance).ApplyAsync(plan, CancellationToken.None);
             var applyWall = clock.Elapsed;
+            Console.Error.WriteLine($"apply CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds:0} ms over {applyWall.TotalMilliseconds:0} ms");
             var applyCalls = client.Calls.ByOperation;
             var stepTime = TimeSpan.FromTicks(result.Steps.Sum(x => x.Duration.Ticks));
             var roundTrip = timing.Mean;

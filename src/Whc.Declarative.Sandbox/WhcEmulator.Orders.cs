@@ -75,7 +75,7 @@ internal sealed partial class WhcEmulator
             // inside the order itself, with the same code that later processes it.
             var simulated = Clone(order);
             simulated.Id = "validation";
-            ApplyOrder(Clone(_state), simulated, now, atCreation: true);
+            ApplyOrder(ValidationCopy(order.Items[0]), simulated, now, atCreation: true);
             var problems = Flatten(simulated.Items).Where(i => i.ErrorMessage is not null && i.ErrorMessage != ParentFailed)
                 .Select(i => $"productOrderItem {i.Id} ({i.ProductOfferingId} {i.Action}): {i.ErrorMessage}").ToList();
             if (problems.Count > 0)
@@ -100,6 +100,27 @@ internal sealed partial class WhcEmulator
             Persist();
             return ApiResult.Created(new JsonObject { ["id"] = order.Id, ["@referredType"] = "ProductOrder" });
         }
+    }
+
+    /// <summary>
+    /// The inventory an order is validated against. Applying an order changes only the company it is for (its root
+    /// item) and the service-number counter, so only that company is copied; the rest is shared, read only. Copying
+    /// the whole inventory made every order cost as much as the sandbox's entire history.
+    /// </summary>
+    private SandboxState ValidationCopy(OrderItemRecord root)
+    {
+        var target = root.Action == Add
+            ? _state.Companies.FirstOrDefault(c => c.Qualifications.Any(q => q.Id == root.QualificationId))
+            : _state.Companies.FirstOrDefault(c => c.ServiceId == root.ProductId);
+        return new SandboxState
+        {
+            Version = _state.Version,
+            NextServiceNumber = _state.NextServiceNumber,
+            NextQualificationNumber = _state.NextQualificationNumber,
+            NextTemporaryAddressNumber = _state.NextTemporaryAddressNumber,
+            Companies = [.. _state.Companies.Select(c => ReferenceEquals(c, target) ? Clone(c) : c)],
+            CreatedAddresses = _state.CreatedAddresses,
+        };
     }
 
     public ApiResult ListOrders(string? externalId)

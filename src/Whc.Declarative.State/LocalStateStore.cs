@@ -70,9 +70,10 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         ArgumentNullException.ThrowIfNull(state);
         CompanyName.Validate(state.Company);
         await using var guard = await WriteGuard.AcquireAsync(this, state.Company, cancellationToken);
-        var stored = await ReadFileAsync(StatePath(state.Company), cancellationToken);
-        StateConflicts.Check(state, stored, Description);
-        await ReplaceAsync(state, stored is not null, cancellationToken);
+        var path = StatePath(state.Company);
+        var stored = await ReadBytesAsync(path, cancellationToken);
+        StateConflicts.Check(state.Company, state.Serial, state.Lineage, stored is null ? null : StoredVersion(stored, path), Description);
+        await ReplaceAsync(state, stored, cancellationToken);
     }
 
     public async Task ForceWriteAsync(CompanyState state, StateWriteContext context, CancellationToken cancellationToken)
@@ -80,7 +81,7 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         ArgumentNullException.ThrowIfNull(state);
         CompanyName.Validate(state.Company);
         await using var guard = await WriteGuard.AcquireAsync(this, state.Company, cancellationToken);
-        await ReplaceAsync(state, File.Exists(StatePath(state.Company)), cancellationToken);
+        await ReplaceAsync(state, await ReadBytesAsync(StatePath(state.Company), cancellationToken), cancellationToken);
     }
 
     public async Task<IStateLock> AcquireLockAsync(string company, LockInfo holder, TimeSpan timeout, CancellationToken cancellationToken)
@@ -180,48 +181,71 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         return null;
     }
 
-    private async Task<CompanyState?> ReadFileAsync(string path, CancellationToken cancellationToken)
+    private async Task<CompanyState?> ReadFileAsync(string path, CancellationToken cancellationToken) =>
+        await ReadBytesAsync(path, cancellationToken) is { } bytes ? serializer.Deserialize(bytes, path) : null;
+
+    private static async Task<byte[]?> ReadBytesAsync(string path, CancellationToken cancellationToken)
     {
-        string json;
         try
         {
-            json = await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken);
+            return await File.ReadAllBytesAsync(path, cancellationToken);
         }
-        catch (FileNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }
-        catch (DirectoryNotFoundException)
-        {
-            return null;
-        }
-
-        return serializer.Deserialize(json, path);
     }
 
-    private async Task ReplaceAsync(CompanyState state, bool hasCurrent, CancellationToken cancellationToken)
+    /// <summary>The stored serial and lineage, read from the file's top level only (a write need not parse the whole state).</summary>
+    private (long Serial, string Lineage) StoredVersion(byte[] stored, string path)
+    {
+        var header = StateSerializer.ReadHeader(stored, path);
+        if (header is { Serial: { } serial, Lineage: { Length: > 0 } lineage })
+        {
+            return (serial, lineage);
+        }
+
+        // Not a complete state: reading it in full reports what is wrong with it.
+        var state = serializer.Deserialize(stored, path);
+        return (state.Serial, state.Lineage);
+    }
+
+    /// <summary>
+    /// Replaces the company's file, keeping the previous version as the backup. fsync blocks its thread for
+    /// milliseconds; run on the thread pool, a burst of writes starves the HTTP calls of other steps, so the blocking
+    /// part runs on a thread of its own.
+    /// </summary>
+    private Task ReplaceAsync(CompanyState state, byte[]? current, CancellationToken cancellationToken)
+    {
+        var bytes = serializer.SerializeToUtf8Bytes(state);
+        return Task.Factory.StartNew(
+            () => Replace(state.Company, bytes, current),
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>Writes the new version; the one it replaces (<paramref name="current"/>, when there is one) becomes the backup.</summary>
+    private void Replace(string company, byte[] bytes, byte[]? current)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        var current = StatePath(state.Company);
-        var bytes = serializer.SerializeToUtf8Bytes(state);
-        if (hasCurrent)
+        if (current is not null)
         {
-            // Keep the version being replaced; copy (not move) so that the current file never disappears.
-            var backupBytes = await File.ReadAllBytesAsync(current, cancellationToken);
-            await WriteAtomicallyAsync(BackupPath(state.Company), backupBytes, cancellationToken);
+            // A copy, not a move, so that the current file never disappears.
+            WriteAtomically(BackupPath(company), current);
         }
 
-        await WriteAtomicallyAsync(current, bytes, cancellationToken);
+        WriteAtomically(StatePath(company), bytes);
     }
 
-    private async Task WriteAtomicallyAsync(string path, byte[] bytes, CancellationToken cancellationToken)
+    private void WriteAtomically(string path, byte[] bytes)
     {
         var temp = Path.Combine(Directory, $"{Path.GetFileName(path)}.{Guid.NewGuid():N}{TempSuffix}");
         try
         {
-            await using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous))
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                await stream.WriteAsync(bytes, cancellationToken);
+                stream.Write(bytes);
                 stream.Flush(flushToDisk: true);
             }
 

@@ -15,6 +15,9 @@ namespace Whc.Declarative.State;
 /// </summary>
 public sealed record StateFormatUpgrade(int FromVersion, Func<JsonObject, JsonObject> Upgrade);
 
+/// <summary>A stored state's format version and, when present, its serial and lineage.</summary>
+public sealed record StateHeader(int Version, long? Serial, string? Lineage);
+
 /// <summary>
 /// The state file format: indented camelCase JSON, enums as strings, collections sorted, a top-level <c>version</c>.
 /// Reading checks the version: a newer one is refused, an older one is brought up to date by the upgrade chain.
@@ -67,18 +70,13 @@ public sealed class StateSerializer
     public CompanyState Deserialize(string json, string source)
     {
         ArgumentNullException.ThrowIfNull(json);
-        JsonObject document;
-        try
-        {
-            document = JsonNode.Parse(json) as JsonObject
-                ?? throw new StateException("WHC5003", $"{source}: not a whcctl state (expected a JSON object)");
-        }
-        catch (JsonException e)
-        {
-            throw new StateException("WHC5003", $"{source}: not valid JSON ({e.Message})", e);
-        }
+        return Deserialize(Encoding.UTF8.GetBytes(json), source);
+    }
 
-        var version = ReadVersion(document, source);
+    /// <inheritdoc cref="Deserialize(string, string)"/>
+    public CompanyState Deserialize(ReadOnlySpan<byte> utf8Json, string source)
+    {
+        var version = ReadHeader(utf8Json, source).Version;
         if (version > CompanyState.CurrentVersion)
         {
             throw new StateException(
@@ -86,6 +84,79 @@ public sealed class StateSerializer
                 string.Create(CultureInfo.InvariantCulture, $"{source}: state format version {version} was written by a newer whcctl; this whcctl reads versions up to {CompanyState.CurrentVersion}. Upgrade whcctl."));
         }
 
+        CompanyState? state;
+        try
+        {
+            // The current format is read straight into the model (one pass: a plan reads hundreds of states); only an
+            // older one goes through the JSON upgrade chain first.
+            state = version == CompanyState.CurrentVersion
+                ? JsonSerializer.Deserialize<CompanyState>(utf8Json, Options)
+                : Upgrade(JsonNode.Parse(utf8Json) as JsonObject ?? new JsonObject(), version, source).Deserialize<CompanyState>(Options);
+        }
+        catch (JsonException e)
+        {
+            var where = e.Path is null ? string.Empty : $" at {e.Path}";
+            throw new StateException("WHC5003", $"{source}: state does not match format version {CompanyState.CurrentVersion}{where}: {e.Message}", e);
+        }
+
+        if (state is null || string.IsNullOrEmpty(state.Company) || string.IsNullOrEmpty(state.Lineage))
+        {
+            throw new StateException("WHC5003", $"{source}: state has no company or no lineage");
+        }
+
+        return Repair(state);
+    }
+
+    /// <summary>
+    /// The top-level fields a compare-and-swap needs (version, serial, lineage), read without building the state.
+    /// Throws <see cref="StateException"/> (WHC5003) when the text is not a JSON object with a numeric version.
+    /// </summary>
+    public static StateHeader ReadHeader(ReadOnlySpan<byte> utf8Json, string source)
+    {
+        int? version = null;
+        long? serial = null;
+        string? lineage = null;
+        try
+        {
+            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw new StateException("WHC5003", $"{source}: not a whcctl state (expected a JSON object)");
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = reader.GetString();
+                reader.Read();
+                switch (name)
+                {
+                    case "version" when reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out var v):
+                        version = v;
+                        break;
+                    case "serial" when reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var n):
+                        serial = n;
+                        break;
+                    case "lineage" when reader.TokenType == JsonTokenType.String:
+                        lineage = reader.GetString();
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new StateException("WHC5003", $"{source}: not valid JSON ({e.Message})", e);
+        }
+
+        return version is { } found
+            ? new StateHeader(found, serial, lineage)
+            : throw new StateException("WHC5003", $"{source}: not a whcctl state (no numeric 'version' field)");
+    }
+
+    private JsonObject Upgrade(JsonObject document, int version, string source)
+    {
         while (version < CompanyState.CurrentVersion)
         {
             if (!upgrades.TryGetValue(version, out var upgrade))
@@ -100,33 +171,7 @@ public sealed class StateSerializer
             document["version"] = version;
         }
 
-        CompanyState? state;
-        try
-        {
-            state = document.Deserialize<CompanyState>(Options);
-        }
-        catch (JsonException e)
-        {
-            var where = e.Path is null ? string.Empty : $" at {e.Path}";
-            throw new StateException("WHC5003", $"{source}: state does not match format version {version}{where}: {e.Message}", e);
-        }
-
-        if (state is null || string.IsNullOrEmpty(state.Company) || string.IsNullOrEmpty(state.Lineage))
-        {
-            throw new StateException("WHC5003", $"{source}: state has no company or no lineage");
-        }
-
-        return Repair(state);
-    }
-
-    private static int ReadVersion(JsonObject document, string source)
-    {
-        if (document["version"] is JsonValue value && value.TryGetValue<int>(out var version))
-        {
-            return version;
-        }
-
-        throw new StateException("WHC5003", $"{source}: not a whcctl state (no numeric 'version' field)");
+        return document;
     }
 
     /// <summary>Missing arrays come back as default <see cref="ImmutableArray{T}"/>; make them empty.</summary>

@@ -142,6 +142,23 @@ public sealed class OrderTests
     }
 
     [Fact]
+    public async Task A_refused_order_leaves_the_inventory_exactly_as_it_was()
+    {
+        // Validation applies the order to a copy of the company it is for; nothing of it may leak into the inventory.
+        var (sandbox, qualification, start, end) = await PreparedAsync();
+        await using var _ = sandbox;
+        await sandbox.ActiveCompanyAsync("OtherCo", "other.example.com", username: "other.user");
+        var before = (await sandbox.InventoryAsync()).ToJsonString();
+
+        var reply = await sandbox.PostAsync(Paths.Orders, Bodies.NewCompanyOrder(qualification, "TheFunNetwork", "TheFunNetwork.com", start, end,
+            users: [Bodies.User("1.1.1", "jane", "2001", start), Bodies.User("1.1.2", "other.user", "2002", "01214960001")]));
+
+        (reply.Code, reply.ErrorCode).Should().Be((400, "29"));
+        reply.Json!["errors"]!.ToJsonString().Should().Contain("other.user").And.Contain("already registered");
+        (await sandbox.InventoryAsync()).ToJsonString().Should().Be(before);
+    }
+
+    [Fact]
     public async Task Two_users_with_the_same_directory_number_are_refused()
     {
         var (sandbox, qualification, start, end) = await PreparedAsync();

@@ -65,6 +65,18 @@ public sealed class LocalStateStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Should_refuse_to_write_over_a_file_that_is_not_a_state_and_keep_it()
+    {
+        Directory.CreateDirectory(temp.Path);
+        File.WriteAllText(store.StatePath("fun-network"), "{ \"serial\": 1, \"lineage\": ");
+
+        var write = () => store.WriteAsync(SampleStates.FunNetwork(2), SampleStates.Context, default);
+
+        (await write.Should().ThrowAsync<StateException>()).Which.Code.Should().Be("WHC5003");
+        File.ReadAllText(store.StatePath("fun-network")).Should().Be("{ \"serial\": 1, \"lineage\": ");
+    }
+
+    [Fact]
     public async Task Should_refuse_another_lineage()
     {
         await store.WriteAsync(SampleStates.FunNetwork(1), SampleStates.Context, default);

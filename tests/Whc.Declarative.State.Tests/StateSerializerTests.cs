@@ -112,6 +112,34 @@ public sealed class StateSerializerTests
     }
 
     [Fact]
+    public void Header_reads_version_serial_and_lineage_without_the_rest()
+    {
+        var bytes = StateSerializer.Default.SerializeToUtf8Bytes(SampleStates.FunNetwork());
+
+        var header = StateSerializer.ReadHeader(bytes, "fun-network.json");
+
+        header.Should().Be(new StateHeader(CompanyState.CurrentVersion, SampleStates.FunNetwork().Serial, SampleStates.FunNetwork().Lineage));
+    }
+
+    [Fact]
+    public void Header_of_a_state_without_serial_or_lineage_leaves_them_empty()
+    {
+        StateSerializer.ReadHeader("""{"sites":[{"serial":9}],"version":1}"""u8, "partial.json")
+            .Should().Be(new StateHeader(1, null, null), "only top-level fields count");
+    }
+
+    [Theory]
+    [InlineData("{ not json", "not valid JSON")]
+    [InlineData("[1, 2]", "expected a JSON object")]
+    [InlineData("""{"version":"1","serial":2}""", "no numeric 'version' field")]
+    public void Header_of_something_that_is_not_a_state_is_refused_with_the_source(string text, string expected)
+    {
+        var read = () => StateSerializer.ReadHeader(System.Text.Encoding.UTF8.GetBytes(text), "odd.json");
+
+        read.Should().Throw<StateException>().Where(e => e.Code == "WHC5003" && e.Message.StartsWith("odd.json") && e.Message.Contains(expected));
+    }
+
+    [Fact]
     public void Serialized_state_of_a_realistic_company_has_no_field_named_like_a_secret()
     {
         var json = JsonNode.Parse(StateSerializer.Default.Serialize(SampleStates.FunNetwork()))!;
