@@ -170,7 +170,9 @@ internal static class ApplyRun
 
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             clock.Restart();
-            var result = await new ApplyExecutor(client, store, TimeProvider.System, options, NullApplyObserver.Instance).ApplyAsync(plan, CancellationToken.None);
+            var timeline = new TimelineObserver();
+            var result = await new ApplyExecutor(client, store, TimeProvider.System, options, timeline).ApplyAsync(plan, CancellationToken.None);
+            timeline.PrintSlowest();
             var applyWall = clock.Elapsed;
             Console.Error.WriteLine($"apply CPU {(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds:0} ms over {applyWall.TotalMilliseconds:0} ms");
             var applyCalls = client.Calls.ByOperation;
@@ -492,5 +494,31 @@ internal sealed record BenchSettings(int Companies, int Users, int LatencyMs, in
         }
 
         return new BenchSettings(companies, users, latency, acknowledge, progress, parallelism, output, firstPoll, maxPoll);
+    }
+}
+
+internal sealed class TimelineObserver : IApplyObserver
+{
+    private readonly Stopwatch clock = Stopwatch.StartNew();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (PlanStep Step, double Start, double End)> steps = new();
+
+    public void StepStarted(PlanStep planStep) => steps[planStep.Id + planStep.Company] = (planStep, clock.Elapsed.TotalMilliseconds, 0);
+
+    public void StepFinished(StepResult result) => steps.AddOrUpdate(result.Step.Id + result.Step.Company, _ => (result.Step, 0, clock.Elapsed.TotalMilliseconds), (_, v) => (v.Step, v.Start, clock.Elapsed.TotalMilliseconds));
+
+    public void Notice(string company, string message)
+    {
+    }
+
+    public void PrintSlowest()
+    {
+        var slowest = steps.Values.OrderByDescending(v => v.End).First().Step.Company;
+        foreach (var (step, start, end) in steps.Values.Where(v => v.Step.Company == slowest).OrderBy(v => v.Start))
+        {
+            Console.Error.WriteLine(FormattableString.Invariant($"  {step.Id,-24} {step.Kind,-12} {start,7:0} {end,7:0} ({end - start:0})"));
+        }
+
+        var firstStarts = steps.Values.GroupBy(v => v.Step.Company).Select(g => g.Min(v => v.Start)).OrderBy(x => x).ToList();
+        Console.Error.WriteLine(FormattableString.Invariant($"  company first-step starts: min {firstStarts[0]:0} median {firstStarts[firstStarts.Count / 2]:0} max {firstStarts[^1]:0}"));
     }
 }

@@ -34,7 +34,7 @@ public sealed class ApplyExecutor
         // requests in flight at BT, so an order being waited for or a state write never holds back another call.
         using var slots = new SemaphoreSlim(Math.Max(1, options.Parallelism));
         var throttled = new ThrottledWhcApi(api, slots);
-        var runner = new StepRunner(throttled, clock, options);
+        var runner = new StepRunner(throttled, clock, options, new OrderPollSchedule(options.FirstPollInterval, options.MaxPollInterval));
         var companies = plan.Companies.Where(c => c.HasChanges).ToList();
         var outcomes = await Task.WhenAll(companies.Select(c => ApplyCompanyAsync(c, throttled, runner, cancellationToken)));
         return new ApplyResult([.. outcomes.SelectMany(o => o.Steps)], [.. outcomes.SelectMany(o => o.Diagnostics)]);

@@ -15,8 +15,10 @@ public sealed record ApplyOptions
     /// <summary>How long to wait for one order to finish before the await step fails (the order is left to a later run).</summary>
     public TimeSpan OrderTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>When an await first reads its order, until the apply has seen an order finish (<see cref="OrderPollSchedule"/>); also the shortest wait between reads.</summary>
     public TimeSpan FirstPollInterval { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>The longest wait between two reads of an unfinished order.</summary>
     public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How many times a call whose outcome was unknown is reconciled and tried again within one run.</summary>

@@ -17,12 +17,14 @@ internal sealed class StepRunner
     private readonly IWhcApi api;
     private readonly TimeProvider clock;
     private readonly ApplyOptions options;
+    private readonly OrderPollSchedule polls;
 
-    public StepRunner(IWhcApi api, TimeProvider clock, ApplyOptions options)
+    public StepRunner(IWhcApi api, TimeProvider clock, ApplyOptions options, OrderPollSchedule polls)
     {
         this.api = api;
         this.clock = clock;
         this.options = options;
+        this.polls = polls;
     }
 
     public Task RunAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken) => step.Kind switch
@@ -328,25 +330,32 @@ internal sealed class StepRunner
     private async Task AwaitOrderAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
     {
         var order = OrderOf(session, step);
+        var started = clock.GetTimestamp();
         var deadline = clock.GetUtcNow() + options.OrderTimeout;
-        var interval = options.FirstPollInterval;
         OrderStatus status;
-        while (true)
+        using (var poll = polls.Begin())
         {
-            status = await api.ReadOrderAsync(order.Id, cancellationToken);
-            if (status.IsFinal)
+            await Task.Delay(poll.FirstRead, clock, cancellationToken);
+            while (true)
             {
-                break;
-            }
+                // Both ends of the read, as the schedule needs them: the order was unfinished when the read was made
+                // (or later), and finished by the time the answer came (or earlier).
+                var asked = clock.GetElapsedTime(started);
+                status = await api.ReadOrderAsync(order.Id, cancellationToken);
+                if (status.IsFinal)
+                {
+                    poll.Finished(clock.GetElapsedTime(started));
+                    break;
+                }
 
-            if (clock.GetUtcNow() >= deadline)
-            {
-                await SetOrderStateAsync(session, order.Id, status.State, cancellationToken);
-                throw new StepFailedException($"order {order.Id} is still {status.State} after {options.OrderTimeout}; a later apply picks it up where this one stopped");
-            }
+                if (clock.GetUtcNow() >= deadline)
+                {
+                    await SetOrderStateAsync(session, order.Id, status.State, cancellationToken);
+                    throw new StepFailedException($"order {order.Id} is still {status.State} after {options.OrderTimeout}; a later apply picks it up where this one stopped");
+                }
 
-            await Task.Delay(interval, clock, cancellationToken);
-            interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, options.MaxPollInterval.Ticks));
+                await Task.Delay(poll.Unfinished(asked), clock, cancellationToken);
+            }
         }
 
         if (status.State == OrderState.Completed)

@@ -1,0 +1,81 @@
+namespace Whc.Declarative.Engine.Tests;
+
+public sealed class OrderPollScheduleTests
+{
+    private static readonly TimeSpan First = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan Max = TimeSpan.FromSeconds(5);
+
+    private static TimeSpan Ms(double ms) => TimeSpan.FromMilliseconds(ms);
+
+    [Fact]
+    public void Until_an_order_was_seen_finished_reads_follow_the_ladder_first_then_doubling_then_capped()
+    {
+        var schedule = new OrderPollSchedule(First, Max);
+        using var poll = schedule.Begin();
+
+        poll.FirstRead.Should().Be(First);
+        poll.Unfinished(Ms(200)).Should().Be(Ms(200), "the next read comes after waiting as long again");
+        poll.Unfinished(Ms(1600)).Should().Be(Ms(1600));
+        poll.Unfinished(Ms(9000)).Should().Be(Max);
+    }
+
+    [Fact]
+    public void Once_an_order_was_seen_finished_one_await_probes_halfway_and_the_others_read_when_it_was_done()
+    {
+        var schedule = new OrderPollSchedule(First, Max);
+        using (var learning = schedule.Begin())
+        {
+            learning.Unfinished(Ms(200));
+            learning.Finished(Ms(1000));
+        }
+
+        using var probe = schedule.Begin();
+        using var other = schedule.Begin();
+
+        probe.FirstRead.Should().Be(Ms(600), "halfway between still unfinished at 200 ms and finished by 1000 ms");
+        other.FirstRead.Should().Be(Ms(1000), "only one await probes at a time");
+        probe.Unfinished(Ms(600)).Should().Be(Ms(400), "after a failed probe the next read is when an order was known to be done");
+    }
+
+    [Fact]
+    public void Probing_narrows_the_estimate_down_to_the_real_processing_time_and_then_stops()
+    {
+        var schedule = new OrderPollSchedule(First, Max);
+        using (var learning = schedule.Begin())
+        {
+            learning.Unfinished(Ms(200));
+            learning.Finished(Ms(1000));
+        }
+
+        // Orders really take 450 ms: each probe either finds the order finished or learns it was not yet.
+        var firstReads = new List<TimeSpan>();
+        for (var i = 0; i < 12; i++)
+        {
+            using var poll = schedule.Begin();
+            firstReads.Add(poll.FirstRead);
+            var at = poll.FirstRead;
+            while (at < Ms(450))
+            {
+                at += poll.Unfinished(at);
+            }
+
+            poll.Finished(at);
+        }
+
+        firstReads[^1].Should().BeGreaterThanOrEqualTo(Ms(450)).And.BeLessThan(Ms(450 * 1.2), "the estimate ends just above the processing time");
+        firstReads.TakeLast(3).Should().AllBeEquivalentTo(firstReads[^1], "once the bracket is narrow, every await reads at the estimate");
+    }
+
+    [Fact]
+    public void A_faster_order_lowers_the_estimate_but_never_below_the_first_interval()
+    {
+        var schedule = new OrderPollSchedule(First, Max);
+        using (var poll = schedule.Begin())
+        {
+            poll.Finished(Ms(50));
+        }
+
+        using var next = schedule.Begin();
+        next.FirstRead.Should().Be(First);
+    }
+}
