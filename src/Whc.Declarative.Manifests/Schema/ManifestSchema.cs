@@ -9,6 +9,8 @@ public static class ManifestSchema
 
     private static readonly Lazy<string> LazyText = new(ReadText);
 
+    private static readonly Lazy<SchemaConformance> LazyConformance = new(() => SchemaConformance.Compile(LazyText.Value));
+
     private static readonly Lazy<JsonSchema> LazySchema = new(() => JsonSchema.FromJsonAsync(LazyText.Value).GetAwaiter().GetResult());
 
     /// <summary>The schema document as published (what editors load through the <c>$schema</c> comment).</summary>
@@ -17,7 +19,11 @@ public static class ManifestSchema
     /// <summary>The schema's <c>$id</c>.</summary>
     public const string Id = "https://whcctl.dev/schemas/v1/manifest.schema.json";
 
+    /// <summary>NJsonSchema's model of the schema: validates and explains. Built only when a document may not conform.</summary>
     internal static JsonSchema Schema => LazySchema.Value;
+
+    /// <summary>The quick conformance check that spares a valid document NJsonSchema.</summary>
+    internal static SchemaConformance Conformance => LazyConformance.Value;
 
     /// <summary>The schema for the value at the given path (property names and array indexes), or null.</summary>
     internal static JsonSchema? Find(IEnumerable<string> segments)

@@ -32,11 +32,15 @@ internal static partial class SchemaChecker
 
         var found = new List<Diagnostic>();
         var credentials = ReportCredentials(tree, found);
-        foreach (var error in Flatten(ManifestSchema.Schema.Validate(root)))
+        if (!ManifestSchema.Conformance.Conforms(root))
         {
-            if (Translate(tree, error, credentials) is { } diagnostic)
+            // Something is (or may be) wrong: NJsonSchema finds out what, and where.
+            foreach (var error in Flatten(ManifestSchema.Schema.Validate(root)))
             {
-                found.Add(diagnostic);
+                if (Translate(tree, error, credentials) is { } diagnostic)
+                {
+                    found.Add(diagnostic);
+                }
             }
         }
 

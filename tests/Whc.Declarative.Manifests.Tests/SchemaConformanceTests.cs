@@ -1,0 +1,140 @@
+using Newtonsoft.Json.Linq;
+using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Manifests.Schema;
+using Whc.Declarative.Manifests.Yaml;
+
+namespace Whc.Declarative.Manifests.Tests;
+
+/// <summary>
+/// The quick conformance check may only ever be stricter than NJsonSchema: when it says a document conforms, NJsonSchema
+/// must agree, or an invalid manifest would reach the model unexplained. Checked on every manifest the repository has
+/// and on a few hundred mutations of the examples.
+/// </summary>
+public sealed class SchemaConformanceTests
+{
+    public static TheoryData<string> Manifests()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot, "examples"), "*.yaml", SearchOption.AllDirectories)
+                     .Concat(Directory.GetFiles(TestPaths.CorpusDirectory, "*.yaml")).Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetRelativePath(TestPaths.RepositoryRoot, file));
+        }
+
+        return data;
+    }
+
+    [Fact]
+    public void The_published_schema_uses_only_keywords_the_quick_check_implements()
+    {
+        ManifestSchema.Conformance.UnknownKeywords.Should().BeEmpty("otherwise every document would go to NJsonSchema");
+    }
+
+    [Fact]
+    public void The_examples_conform_without_asking_NJsonSchema()
+    {
+        foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot, "examples"), "*.yaml", SearchOption.AllDirectories))
+        {
+            foreach (var document in Documents(file))
+            {
+                ManifestSchema.Conformance.Conforms(document).Should().BeTrue(file);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Manifests))]
+    public void Never_says_conforms_where_NJsonSchema_finds_an_error(string relativePath)
+    {
+        foreach (var document in Documents(Path.Combine(TestPaths.RepositoryRoot, relativePath)))
+        {
+            AssertNotLooser(document, relativePath);
+        }
+    }
+
+    [Fact]
+    public void Never_says_conforms_where_NJsonSchema_finds_an_error_in_mutated_examples()
+    {
+        var checkedCount = 0;
+        var refused = 0;
+        foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot, "examples"), "*.yaml", SearchOption.AllDirectories))
+        {
+            foreach (var original in Documents(file))
+            {
+                foreach (var (what, mutated) in Mutations(original))
+                {
+                    AssertNotLooser(mutated, $"{file}: {what}");
+                    checkedCount++;
+                    refused += ManifestSchema.Schema.Validate(mutated).Count > 0 ? 1 : 0;
+                }
+            }
+        }
+
+        checkedCount.Should().BeGreaterThan(300);
+        refused.Should().BeGreaterThan(checkedCount / 2, "most mutations break the schema, so the check is exercised on both answers");
+    }
+
+    [Fact]
+    public void A_keyword_it_does_not_know_makes_its_part_of_the_schema_answer_no()
+    {
+        var conformance = SchemaConformance.Compile("""
+            { "type": "object", "properties": { "a": { "type": "string", "format": "email" }, "b": { "type": "string" } } }
+            """);
+
+        conformance.UnknownKeywords.Should().Equal("format");
+        conformance.Conforms(JObject.Parse("""{ "b": "x" }""")).Should().BeTrue();
+        conformance.Conforms(JObject.Parse("""{ "a": "someone@example.com" }""")).Should().BeFalse();
+    }
+
+    private static void AssertNotLooser(JToken document, string because)
+    {
+        if (ManifestSchema.Conformance.Conforms(document))
+        {
+            ManifestSchema.Schema.Validate(document).Select(e => e.ToString()).Should().BeEmpty(because);
+        }
+    }
+
+    private static List<JToken> Documents(string path)
+    {
+        var diagnostics = new List<Diagnostic>();
+        return [.. YamlTreeReader.Read(path, File.ReadAllText(path), diagnostics).Select(t => t.Root)];
+    }
+
+    /// <summary>For every node: remove it, replace it by a value of each other type, add an unknown sibling, and bend strings and numbers.</summary>
+    private static IEnumerable<(string What, JToken Mutated)> Mutations(JToken original)
+    {
+        var paths = original.SelectTokens("$..*").Select(t => t.Path).Prepend(string.Empty).Distinct().ToList();
+        JToken[] replacements =
+        [
+            JValue.CreateNull(), new JValue(true), new JValue(7L), new JValue(-1L), new JValue(100000L), new JValue(2.5), new JValue(string.Empty),
+            new JValue("x"), new JValue(new string('a', 300)), new JValue("WRONG value!"), new JValue("\U0001F600\U0001F600"), new JObject(), new JArray(),
+        ];
+        foreach (var path in paths)
+        {
+            if (path.Length > 0)
+            {
+                var removed = original.DeepClone();
+                var target = removed.SelectToken(path);
+                if (target?.Parent is JProperty property)
+                {
+                    property.Remove();
+                    yield return ($"remove {path}", removed);
+                }
+
+                foreach (var replacement in replacements)
+                {
+                    var replaced = original.DeepClone();
+                    replaced.SelectToken(path)?.Replace(replacement.DeepClone());
+                    yield return ($"{path} = {replacement.ToString(Newtonsoft.Json.Formatting.None)}", replaced);
+                }
+            }
+
+            var extended = original.DeepClone();
+            if ((path.Length == 0 ? extended : extended.SelectToken(path)) is JObject obj)
+            {
+                obj["unexpectedField"] = "x";
+                yield return ($"{path}.unexpectedField", extended);
+            }
+        }
+    }
+}
