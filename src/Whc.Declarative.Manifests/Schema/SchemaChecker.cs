@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -21,6 +22,9 @@ internal static partial class SchemaChecker
         ["password", "passwd", "secret", "token", "apikey", "privatekey", "credential", "accesskey", "consumerkey"];
 
     private static readonly string[] CredentialNames = ["clientid", "auth", "authorization", "bearer"];
+
+    /// <summary>Field names repeat across thousands of documents; each is judged once.</summary>
+    private static readonly ConcurrentDictionary<string, bool> CredentialVerdicts = new(StringComparer.Ordinal);
 
     public static bool Check(YamlDocumentTree tree, List<Diagnostic> diagnostics)
     {
@@ -49,11 +53,11 @@ internal static partial class SchemaChecker
     }
 
     /// <summary>Whether a field name looks like it holds a credential (the value is never looked at or echoed).</summary>
-    public static bool LooksLikeCredential(string name)
+    public static bool LooksLikeCredential(string name) => CredentialVerdicts.GetOrAdd(name, static n =>
     {
-        var normalised = new string([.. name.Where(char.IsLetterOrDigit)]).ToLowerInvariant();
+        var normalised = new string([.. n.Where(char.IsLetterOrDigit)]).ToLowerInvariant();
         return CredentialNames.Contains(normalised) || CredentialWords.Any(word => normalised.Contains(word, StringComparison.Ordinal));
-    }
+    });
 
     private static bool CheckApiVersionAndKind(YamlDocumentTree tree, JObject root, List<Diagnostic> diagnostics)
     {

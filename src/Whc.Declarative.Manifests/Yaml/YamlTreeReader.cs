@@ -134,6 +134,12 @@ internal static partial class YamlTreeReader
                 return new JValue(false);
         }
 
+        // Only text that starts like a number can be one; most plain scalars are names.
+        if (value[0] is not (>= '0' and <= '9') and not '-' and not '+' and not '.')
+        {
+            return new JValue(value);
+        }
+
         if (IntegerPattern().IsMatch(value) && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
         {
             typedPlain = true;
