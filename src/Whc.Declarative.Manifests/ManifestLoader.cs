@@ -40,23 +40,16 @@ public static class ManifestLoader
         ArgumentNullException.ThrowIfNull(paths);
         var diagnostics = new List<Diagnostic>();
         var files = ManifestFileFinder.Find(paths, workingDirectory, diagnostics);
-        var documents = new List<YamlDocumentTree>();
 
-        // Files are read and parsed in parallel (a large estate has hundreds); results are joined in file order, so
-        // diagnostics come out exactly as a sequential run would produce them.
-        var parsed = files.AsParallel().AsOrdered().Select(file =>
+        // Files are read, parsed and checked in parallel (a large estate has hundreds); results are joined in file
+        // order, so diagnostics come out exactly as a sequential run would produce them.
+        var checkedFiles = files.AsParallel().AsOrdered().Select(file =>
         {
-            var fileDiagnostics = new List<Diagnostic>();
-            var trees = ReadFile(file, fileDiagnostics) is { } bytes ? ReadDocuments(file.DisplayPath, bytes, fileDiagnostics) : [];
-            return (Trees: trees, Diagnostics: fileDiagnostics);
+            var readDiagnostics = new List<Diagnostic>();
+            var text = ReadFile(file, readDiagnostics) is { } bytes ? Decode(file.DisplayPath, bytes, readDiagnostics) : null;
+            return CheckFile(file.DisplayPath, text, readDiagnostics);
         }).ToList();
-        foreach (var (trees, fileDiagnostics) in parsed)
-        {
-            documents.AddRange(trees);
-            diagnostics.AddRange(fileDiagnostics);
-        }
-
-        return new ManifestLoadResult(Finish(documents, diagnostics), [.. files.Select(f => f.DisplayPath)]);
+        return new ManifestLoadResult(Finish(checkedFiles, diagnostics), [.. files.Select(f => f.DisplayPath)]);
     }
 
     /// <summary>Parses one file's text (no file system); for tests and tools.</summary>
@@ -66,57 +59,87 @@ public static class ManifestLoader
     public static ManifestSet Parse(IReadOnlyList<ManifestSource> sources)
     {
         ArgumentNullException.ThrowIfNull(sources);
-        var diagnostics = new List<Diagnostic>();
-        var documents = new List<YamlDocumentTree>();
-        foreach (var source in sources)
-        {
-            documents.AddRange(ReadDocuments(source.DisplayPath, source.Text, diagnostics));
-        }
-
-        return Finish(documents, diagnostics);
+        return Finish([.. sources.Select(source => CheckFile(source.DisplayPath, source.Text, []))], []);
     }
 
     /// <summary>Parses one file's raw bytes: checks size and encoding first, as <see cref="Load"/> does.</summary>
     public static ManifestSet ParseBytes(string displayPath, ReadOnlySpan<byte> content)
     {
         var diagnostics = new List<Diagnostic>();
-        var documents = new List<YamlDocumentTree>();
+        var text = content.Length > MaxFileBytes ? null : Decode(displayPath, content, diagnostics);
         if (content.Length > MaxFileBytes)
         {
             diagnostics.Add(TooLarge(displayPath, content.Length));
         }
-        else
-        {
-            documents.AddRange(ReadDocuments(displayPath, content, diagnostics));
-        }
 
-        return Finish(documents, diagnostics);
+        return Finish([CheckFile(displayPath, text, diagnostics)], []);
     }
 
-    private static ManifestSet Finish(List<YamlDocumentTree> documents, List<Diagnostic> diagnostics)
+    /// <summary>
+    /// One file after parsing and the schema check: its companies (with the index of the YAML document each came from)
+    /// and its diagnostics. The document trees are not kept: they are large, and only a semantic error needs one again,
+    /// to point at a field; then the file's text is parsed again.
+    /// </summary>
+    private sealed record CheckedFile(
+        string DisplayPath,
+        string? Text,
+        List<Diagnostic> ReadDiagnostics,
+        List<Diagnostic> SchemaDiagnostics,
+        List<(CompanyManifest Company, int Document)> Companies);
+
+    private static CheckedFile CheckFile(string displayPath, string? text, List<Diagnostic> readDiagnostics)
     {
-        var companies = new List<CompanyManifest>();
-        var trees = new Dictionary<CompanyManifest, YamlDocumentTree>(ReferenceEqualityComparer.Instance);
-        var checkedDocuments = documents.AsParallel().AsOrdered().Select(tree =>
+        var documents = text is null ? [] : ReadDocuments(displayPath, text, readDiagnostics);
+        var schemaDiagnostics = new List<Diagnostic>();
+        var companies = new List<(CompanyManifest, int)>();
+        for (var i = 0; i < documents.Count; i++)
         {
-            var documentDiagnostics = new List<Diagnostic>();
-            var company = SchemaChecker.Check(tree, documentDiagnostics) ? CompanyManifestBuilder.Build(tree) : null;
-            return (Tree: tree, Company: company, Diagnostics: documentDiagnostics);
-        }).ToList();
-        foreach (var (tree, company, documentDiagnostics) in checkedDocuments)
-        {
-            diagnostics.AddRange(documentDiagnostics);
-            if (company is not null)
+            if (SchemaChecker.Check(documents[i], schemaDiagnostics))
             {
-                companies.Add(company);
-                trees[company] = tree;
+                companies.Add((CompanyManifestBuilder.Build(documents[i]), i));
             }
         }
 
+        return new CheckedFile(displayPath, text, readDiagnostics, schemaDiagnostics, companies);
+    }
+
+    private static ManifestSet Finish(List<CheckedFile> files, List<Diagnostic> diagnostics)
+    {
+        // Read and syntax problems of every file first, then schema problems, in file and document order.
+        diagnostics.AddRange(files.SelectMany(f => f.ReadDiagnostics));
+        diagnostics.AddRange(files.SelectMany(f => f.SchemaDiagnostics));
+
+        var companies = files.SelectMany(f => f.Companies.Select(c => c.Company)).ToList();
+        var origin = new Dictionary<CompanyManifest, (CheckedFile File, int Document)>(ReferenceEqualityComparer.Instance);
+        foreach (var file in files)
+        {
+            foreach (var (company, document) in file.Companies)
+            {
+                origin[company] = (file, document);
+            }
+        }
+
+        var reparsed = new Dictionary<string, IReadOnlyList<YamlDocumentTree>>(StringComparer.Ordinal);
+        YamlDocumentTree? TreeOf(CompanyManifest company)
+        {
+            if (!origin.TryGetValue(company, out var at) || at.File.Text is null)
+            {
+                return null;
+            }
+
+            if (!reparsed.TryGetValue(at.File.DisplayPath, out var documents))
+            {
+                documents = YamlTreeReader.Read(at.File.DisplayPath, at.File.Text, []);
+                reparsed[at.File.DisplayPath] = documents;
+            }
+
+            return at.Document < documents.Count ? documents[at.Document] : null;
+        }
+
         var semantic = ManifestValidator.Validate(companies, (company, pointer) =>
-            trees.TryGetValue(company, out var tree) && tree.Resolve(pointer) is { } token ? tree.SpanOf(token) : null);
-        var order = documents.Select(d => d.File).Distinct(StringComparer.Ordinal).Select((file, index) => (file, index))
-            .ToDictionary(x => x.file, x => x.index, StringComparer.Ordinal);
+            TreeOf(company) is { } tree && tree.Resolve(pointer) is { } token ? tree.SpanOf(token) : null);
+        var order = files.Select((file, index) => (file.DisplayPath, index)).GroupBy(x => x.DisplayPath, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().index, StringComparer.Ordinal);
         diagnostics.AddRange(semantic
             .OrderBy(d => order.TryGetValue(d.Span.File, out var index) ? index : int.MaxValue)
             .ThenBy(d => d.Span.Line)
@@ -150,9 +173,6 @@ public static class ManifestLoader
         DiagnosticCatalog.FileTooLarge.At(
             SourceSpan.FileOnly(displayPath),
             string.Create(CultureInfo.InvariantCulture, $"the file is {length / (1024.0 * 1024.0):0.0} MiB; manifest files may be at most {MaxFileBytes / (1024 * 1024)} MiB (split the companies over several files)"));
-
-    private static IReadOnlyList<YamlDocumentTree> ReadDocuments(string displayPath, ReadOnlySpan<byte> bytes, List<Diagnostic> diagnostics) =>
-        Decode(displayPath, bytes, diagnostics) is { } text ? ReadDocuments(displayPath, text, diagnostics) : [];
 
     private static IReadOnlyList<YamlDocumentTree> ReadDocuments(string displayPath, string text, List<Diagnostic> diagnostics)
     {

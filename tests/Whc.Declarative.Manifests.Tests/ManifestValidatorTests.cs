@@ -30,6 +30,25 @@ public sealed class ManifestValidatorTests
     }
 
     [Fact]
+    public void Positions_are_looked_up_only_for_problems()
+    {
+        // Finding a position may mean parsing the file again, so a valid estate must not ask for any.
+        var asked = new List<string>();
+        SourceSpan? Locate(CompanyManifest company, string pointer)
+        {
+            asked.Add(pointer);
+            return null;
+        }
+
+        var john = User("john", "2002", UserTwo) with { Devices = [new DeviceSpec("001122AABBCD", null)] };
+        ManifestValidator.Validate([Company(User("jane", "2001", UserOne), john)], Locate).Should().BeEmpty();
+        asked.Should().BeEmpty();
+
+        ManifestValidator.Validate([Company(User("jane", "2001", UserOne), john with { Extension = "2001" })], Locate).Should().ContainSingle();
+        asked.Should().NotBeEmpty("the duplicate extension is reported at its position");
+    }
+
+    [Fact]
     public void Without_a_locator_a_duplicate_points_at_the_elements_spans()
     {
         var company = Company(User("jane", "2001", UserOne), User("john", "2001", UserTwo) with { Devices = [] });

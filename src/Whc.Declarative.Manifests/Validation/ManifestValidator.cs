@@ -55,19 +55,19 @@ public static class ManifestValidator
 
         public void CheckCompanyKeys(IReadOnlyList<CompanyManifest> companies)
         {
-            var seen = new Dictionary<string, SourceSpan>(StringComparer.Ordinal);
+            var seen = new Dictionary<string, CompanyManifest>(StringComparer.Ordinal);
             foreach (var company in companies)
             {
-                var span = At(company, "/metadata/name", company.Span);
                 if (seen.TryGetValue(company.Key, out var first))
                 {
+                    var span = At(company, "/metadata/name", company.Span);
                     Diagnostics.Add(DiagnosticCatalog.DuplicateCompanyKey.At(
                         span,
-                        $"company key '{company.Key}' is defined twice (also at {AlsoAt(first, span)}); metadata.name must be unique across all manifests"));
+                        $"company key '{company.Key}' is defined twice (also at {AlsoAt(At(first, "/metadata/name", first.Span), span)}); metadata.name must be unique across all manifests"));
                 }
                 else
                 {
-                    seen.Add(company.Key, span);
+                    seen.Add(company.Key, company);
                 }
             }
         }
@@ -144,16 +144,16 @@ public static class ManifestValidator
         private void CheckAddress(CompanyManifest c, SiteSpec site, string pointer)
         {
             var address = site.Address;
-            var span = At(c, pointer, site.Span);
+            SourceSpan Span() => At(c, pointer, site.Span);
             var hasPostcode = !string.IsNullOrEmpty(address.Postcode);
             if (address.HasNadKey && hasPostcode)
             {
-                Diagnostics.Add(DiagnosticCatalog.AddressAmbiguous.At(span,
+                Diagnostics.Add(DiagnosticCatalog.AddressAmbiguous.At(Span(),
                     $"the address of site '{site.Name}' has both a postcode and a NAD key; give one: nadKey, or postcode with premises"));
             }
             else if (!address.HasNadKey && !hasPostcode)
             {
-                Diagnostics.Add(DiagnosticCatalog.AddressIncomplete.At(span,
+                Diagnostics.Add(DiagnosticCatalog.AddressIncomplete.At(Span(),
                     $"the address of site '{site.Name}' needs a postcode (with premises) or a nadKey"));
             }
 
@@ -169,7 +169,7 @@ public static class ManifestValidator
                     "postcode '{0}' is not a UK postcode (e.g. IP5 3RE)");
                 if (!address.HasNadKey && string.IsNullOrWhiteSpace(address.Premises))
                 {
-                    Diagnostics.Add(DiagnosticCatalog.AddressWithoutPremises.At(span,
+                    Diagnostics.Add(DiagnosticCatalog.AddressWithoutPremises.At(Span(),
                         $"the address of site '{site.Name}' has a postcode but no premises; whcctl can pick the address only when BT lists exactly one at that postcode"));
                 }
             }
@@ -242,7 +242,8 @@ public static class ManifestValidator
     /// <summary>Reports the second and later uses of a value that must be unique within a company.</summary>
     private sealed class Uniqueness(ValidationRun run, CompanyManifest company, DiagnosticDescriptor descriptor, string what, StringComparer comparer)
     {
-        private readonly Dictionary<string, SourceSpan> seen = new(comparer);
+        // Positions are looked up only for a duplicate: finding one may mean parsing the file again.
+        private readonly Dictionary<string, (string Pointer, SourceSpan Fallback)> seen = new(comparer);
 
         public void Add(string value, string pointer, SourceSpan fallback)
         {
@@ -251,14 +252,14 @@ public static class ManifestValidator
                 return;
             }
 
-            var span = run.At(company, pointer, fallback);
             if (seen.TryGetValue(value, out var first))
             {
-                run.Diagnostics.Add(descriptor.At(span, $"{what} {value} is used twice (also at {ValidationRun.AlsoAt(first, span)})"));
+                var span = run.At(company, pointer, fallback);
+                run.Diagnostics.Add(descriptor.At(span, $"{what} {value} is used twice (also at {ValidationRun.AlsoAt(run.At(company, first.Pointer, first.Fallback), span)})"));
             }
             else
             {
-                seen.Add(value, span);
+                seen.Add(value, (pointer, fallback));
             }
         }
     }
