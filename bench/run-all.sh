@@ -20,7 +20,7 @@ fi
 if [[ "$only" == all || "$only" == plan ]]; then
   echo "== plan scale ==" >&2
   dotnet run -c Release --no-build --project bench/Whc.Declarative.Plan.Bench -- \
-    --sizes 50,100,250,500 --users 10 --runs 3 \
+    --sizes 50,100,250,500 --users 10 --runs 7 \
     --whcctl src/Whc.Declarative.Cli/bin/Release/net10.0/whcctl.dll --output docs/benchmarks/plan-scale.md
 fi
 
@@ -31,7 +31,7 @@ if [[ "$only" == all || "$only" == plan-r2r ]]; then
   dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
     src/Whc.Declarative.Cli -o artifacts/whcctl-r2r --nologo -v q
   dotnet run -c Release --no-build --project bench/Whc.Declarative.Plan.Bench -- \
-    --sizes 50,100,250,500 --users 10 --runs 3 \
+    --sizes 50,100,250,500 --users 10 --runs 7 \
     --whcctl artifacts/whcctl-r2r/whcctl.dll --output docs/benchmarks/plan-scale-r2r.md
 fi
 

@@ -423,7 +423,8 @@ internal sealed class CompanyPlanner
             userOperations.Add(new OrderOperation(address, OrderOperationKind.Modify));
         }
 
-        foreach (var (name, current) in view.Users.Where(kv => kv.Value.ServiceId is not null && wanted.All(w => w.User.Username != kv.Key)))
+        var wantedNames = wanted.Select(w => w.User.Username).ToHashSet(StringComparer.Ordinal);
+        foreach (var (name, current) in view.Users.Where(kv => kv.Value.ServiceId is not null && !wantedNames.Contains(kv.Key)))
         {
             if (PlanCease(Address(ResourceKind.User, name), current.Protected))
             {
