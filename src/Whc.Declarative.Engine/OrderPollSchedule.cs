@@ -69,8 +69,10 @@ internal sealed class OrderPollSchedule
                 return remaining < floor ? floor : remaining;
             }
 
-            // Past anything learned: wait about as long again as waited so far (doubling), within bounds.
-            return elapsed < first ? first : elapsed > max ? max : elapsed;
+            // Past anything learned: wait about as long again as waited so far, or as waited past the time orders were
+            // seen to finish by (doubling either way), within bounds.
+            var wait = finishedBy is { } late ? elapsed - late + first : elapsed;
+            return wait < first ? first : wait > max ? max : wait;
         }
     }
 

@@ -231,14 +231,15 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         System.IO.Directory.CreateDirectory(Directory);
         if (current is not null)
         {
-            // A copy, not a move, so that the current file never disappears.
-            WriteAtomically(BackupPath(company), current);
+            // A copy, not a move, so that the current file never disappears. Not flushed to disk: the backup is there
+            // to undo a bad write (state rollback), not to survive a power cut; the current file is flushed.
+            WriteAtomically(BackupPath(company), current, flushToDisk: false);
         }
 
-        WriteAtomically(StatePath(company), bytes);
+        WriteAtomically(StatePath(company), bytes, flushToDisk: true);
     }
 
-    private void WriteAtomically(string path, byte[] bytes)
+    private void WriteAtomically(string path, byte[] bytes, bool flushToDisk)
     {
         var temp = Path.Combine(Directory, $"{Path.GetFileName(path)}.{Guid.NewGuid():N}{TempSuffix}");
         try
@@ -246,7 +247,7 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
+                stream.Flush(flushToDisk);
             }
 
             File.Move(temp, path, overwrite: true);
@@ -264,10 +265,10 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
     {
         try
         {
+            // Creating the file exclusively is the lock; it is not flushed to disk, as exclusion only matters between
+            // live processes (after a power cut every holder is dead, and a stale lock is taken over).
             using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
-            var bytes = Encoding.UTF8.GetBytes(content);
-            stream.Write(bytes);
-            stream.Flush(flushToDisk: true);
+            stream.Write(Encoding.UTF8.GetBytes(content));
             return true;
         }
         catch (IOException) when (File.Exists(path))

@@ -67,6 +67,22 @@ public sealed class OrderPollScheduleTests
     }
 
     [Fact]
+    public void An_order_slower_than_the_estimate_is_read_again_soon_then_less_and_less_often()
+    {
+        var schedule = new OrderPollSchedule(First, Max);
+        using (var learning = schedule.Begin())
+        {
+            learning.Finished(Ms(1000));
+        }
+
+        using var slow = schedule.Begin();
+        slow.Unfinished(Ms(1000)).Should().Be(First, "just past the estimate, not as long again as the whole wait");
+        slow.Unfinished(Ms(1200)).Should().Be(Ms(400));
+        slow.Unfinished(Ms(1600)).Should().Be(Ms(800));
+        slow.Unfinished(Ms(60_000)).Should().Be(Max);
+    }
+
+    [Fact]
     public void A_faster_order_lowers_the_estimate_but_never_below_the_first_interval()
     {
         var schedule = new OrderPollSchedule(First, Max);
