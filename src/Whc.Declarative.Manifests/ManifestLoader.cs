@@ -66,10 +66,14 @@ public static class ManifestLoader
     public static ManifestSet ParseBytes(string displayPath, ReadOnlySpan<byte> content)
     {
         var diagnostics = new List<Diagnostic>();
-        var text = content.Length > MaxFileBytes ? null : Decode(displayPath, content, diagnostics);
+        string? text = null;
         if (content.Length > MaxFileBytes)
         {
             diagnostics.Add(TooLarge(displayPath, content.Length));
+        }
+        else
+        {
+            text = Decode(displayPath, content, diagnostics);
         }
 
         return Finish([CheckFile(displayPath, text, diagnostics)], []);

@@ -76,6 +76,7 @@ public sealed class StateSerializer
     /// <inheritdoc cref="Deserialize(string, string)"/>
     public CompanyState Deserialize(ReadOnlySpan<byte> utf8Json, string source)
     {
+        utf8Json = WithoutByteOrderMark(utf8Json);
         var version = ReadHeader(utf8Json, source).Version;
         if (version > CompanyState.CurrentVersion)
         {
@@ -118,7 +119,7 @@ public sealed class StateSerializer
         string? lineage = null;
         try
         {
-            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+            var reader = new Utf8JsonReader(WithoutByteOrderMark(utf8Json), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 throw new StateException("WHC5003", $"{source}: not a whcctl state (expected a JSON object)");
@@ -154,6 +155,10 @@ public sealed class StateSerializer
             ? new StateHeader(found, serial, lineage)
             : throw new StateException("WHC5003", $"{source}: not a whcctl state (no numeric 'version' field)");
     }
+
+    /// <summary>A state file saved by an editor may start with a UTF-8 byte order mark; JSON readers do not expect one.</summary>
+    private static ReadOnlySpan<byte> WithoutByteOrderMark(ReadOnlySpan<byte> utf8Json) =>
+        utf8Json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? utf8Json[3..] : utf8Json;
 
     private JsonObject Upgrade(JsonObject document, int version, string source)
     {

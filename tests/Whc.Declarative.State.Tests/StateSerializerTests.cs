@@ -128,6 +128,17 @@ public sealed class StateSerializerTests
             .Should().Be(new StateHeader(1, null, null), "only top-level fields count");
     }
 
+    [Fact]
+    public void A_state_file_saved_with_a_byte_order_mark_is_read()
+    {
+        var bytes = StateSerializer.Default.SerializeToUtf8Bytes(SampleStates.FunNetwork());
+
+        var state = StateSerializer.Default.Deserialize([0xEF, 0xBB, 0xBF, .. bytes], "edited.json");
+
+        state.Should().BeEquivalentTo(SampleStates.FunNetwork().Normalized(), o => o.WithStrictOrdering());
+        StateSerializer.ReadHeader([0xEF, 0xBB, 0xBF, .. bytes], "edited.json").Serial.Should().Be(SampleStates.FunNetwork().Serial);
+    }
+
     [Theory]
     [InlineData("{ not json", "not valid JSON")]
     [InlineData("[1, 2]", "expected a JSON object")]
