@@ -38,6 +38,6 @@ fi
 if [[ "$only" == all || "$only" == apply ]]; then
   echo "== apply ==" >&2
   dotnet run -c Release --no-build --project bench/Whc.Declarative.Apply.Bench -- \
-    --companies 50 --users 10 --latency 50 --acknowledge 200 --progress 200 --parallelism 8,16,32 \
+    --companies 50 --users 10 --latency 50 --acknowledge 200 --progress 200 --parallelism 8,16,32 --repeat 3 \
     --output docs/benchmarks/apply.md
 fi
