@@ -502,7 +502,10 @@ internal static partial class Report
         sb.AppendLine("of them wait for their first order at about the same time and the slots stand idle meanwhile. An executor that let");
         sb.AppendLine("companies run ahead one after another (slots granted by company order instead of first come, first served) was tried:");
         sb.AppendLine("it gained at P = 32 about what it lost at P = 16 (a long tail of the last companies), so requests stay first come,");
-        sb.AppendLine("first served. Runs on this shared machine vary (the all-runs column); the round trip the client sees moves with the");
+        sb.AppendLine("first served. At P = 32 about 30 state writes are in flight at once and each waits tens of milliseconds for the");
+        sb.AppendLine("disk; with the state directory on tmpfs (`TMPDIR=/dev/shm`) the ratio was about the same in a trial, so the rest of");
+        sb.AppendLine("the gap is the client, the sandbox and the engine's continuations sharing two cores, not the disk.");
+        sb.AppendLine("Runs on this shared machine vary (the all-runs column); the round trip the client sees moves with the");
         sb.AppendLine("load of the host, and the ratio with it. The benchmark's stderr shows the step timeline of the slowest company of");
         sb.AppendLine("each run.");
         sb.AppendLine();
@@ -511,8 +514,9 @@ internal static partial class Report
         sb.AppendLine("- The sandbox validated each new order against a copy of its whole inventory, under its lock, so every order cost as");
         sb.AppendLine("  much as all earlier ones together and stalled every other request; it now copies only the company the order is for.");
         sb.AppendLine("- State writes (two fsyncs each) ran on thread-pool threads and starved the HTTP calls' continuations; the blocking");
-        sb.AppendLine("  part now runs on a thread of its own, and the compare-and-swap reads only the stored file's version, serial and");
-        sb.AppendLine("  lineage instead of parsing the whole state.");
+        sb.AppendLine("  part now runs on a thread of its own, the compare-and-swap reads only the stored file's version, serial and");
+        sb.AppendLine("  lineage instead of parsing the whole state, and only the new state file is flushed to disk (not the backup copy,");
+        sb.AppendLine("  nor the lock file).");
         sb.AppendLine("- Awaits polled on a fixed ladder (200 ms, then doubling), reading a 400 ms order two or three times and noticing it");
         sb.AppendLine("  late. Orders now learn from each other (`OrderPollSchedule`): after the first orders finish, each await reads once,");
         sb.AppendLine("  at about the time orders take, and one await at a time probes earlier to bring that estimate down.");
