@@ -36,7 +36,9 @@ public sealed class ApplyExecutor
         var throttled = new ThrottledWhcApi(api, slots);
         var runner = new StepRunner(throttled, clock, options, new OrderPollSchedule(options.FirstPollInterval, options.MaxPollInterval));
         var companies = plan.Companies.Where(c => c.HasChanges).ToList();
-        var outcomes = await Task.WhenAll(companies.Select(c => ApplyCompanyAsync(c, throttled, runner, cancellationToken)));
+        // Each company starts on the thread pool: its start (lock, state, first intent) is synchronous work that would
+        // otherwise run on this thread one company after another.
+        var outcomes = await Task.WhenAll(companies.Select(c => Task.Run(() => ApplyCompanyAsync(c, throttled, runner, cancellationToken))));
         return new ApplyResult([.. outcomes.SelectMany(o => o.Steps)], [.. outcomes.SelectMany(o => o.Diagnostics)]);
     }
 
