@@ -518,8 +518,9 @@ internal static partial class Report
         sb.AppendLine("  lineage instead of parsing the whole state, and only the new state file is flushed to disk (not the backup copy,");
         sb.AppendLine("  nor the lock file).");
         sb.AppendLine("- Awaits polled on a fixed ladder (200 ms, then doubling), reading a 400 ms order two or three times and noticing it");
-        sb.AppendLine("  late. Orders now learn from each other (`OrderPollSchedule`): after the first orders finish, each await reads once,");
-        sb.AppendLine("  at about the time orders take, and one await at a time probes earlier to bring that estimate down.");
+        sb.AppendLine("  late. Orders now learn from each other (`OrderPollSchedule`, per kind of order): after the first orders finish,");
+        sb.AppendLine("  each await reads once, at about the time orders take, and one await at a time probes earlier to bring that");
+        sb.AppendLine("  estimate down.");
         sb.AppendLine("- The lower bound gained the busy-window term, a valid and tighter bound where the critical path and the");
         sb.AppendLine("  parallelism bound are close (P = 32 here); the simpler terms are still shown.");
         sb.AppendLine();

@@ -333,7 +333,7 @@ internal sealed class StepRunner
         var started = clock.GetTimestamp();
         var deadline = clock.GetUtcNow() + options.OrderTimeout;
         OrderStatus status;
-        using (var poll = polls.Begin())
+        using (var poll = polls.Begin(OrderPollSchedule.KindOf(step.Details.Operations)))
         {
             await Task.Delay(poll.FirstRead, clock, cancellationToken);
             while (true)
