@@ -139,10 +139,10 @@ internal sealed class OrderPollSchedule
         /// <summary>How long after the start of the await to read the order the first time.</summary>
         public TimeSpan FirstRead { get; }
 
-        /// <summary>A read made <paramref name="elapsed"/> into the await found the order unfinished: how long to wait for the next.</summary>
+        /// <summary>A read sent <paramref name="elapsed"/> into the await found the order unfinished: how long to wait for the next.</summary>
         public TimeSpan Unfinished(TimeSpan elapsed) => schedule.Unfinished(estimate, elapsed);
 
-        /// <summary>A read answered <paramref name="elapsed"/> into the await found the order finished.</summary>
+        /// <summary>A read sent <paramref name="elapsed"/> into the await found the order finished.</summary>
         public void Finished(TimeSpan elapsed) => schedule.Finished(estimate, elapsed);
 
         public void Dispose()

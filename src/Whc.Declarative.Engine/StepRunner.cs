@@ -14,12 +14,12 @@ namespace Whc.Declarative.Engine;
 /// </summary>
 internal sealed class StepRunner
 {
-    private readonly IWhcApi api;
+    private readonly ThrottledWhcApi api;
     private readonly TimeProvider clock;
     private readonly ApplyOptions options;
     private readonly OrderPollSchedule polls;
 
-    public StepRunner(IWhcApi api, TimeProvider clock, ApplyOptions options, OrderPollSchedule polls)
+    public StepRunner(ThrottledWhcApi api, TimeProvider clock, ApplyOptions options, OrderPollSchedule polls)
     {
         this.api = api;
         this.clock = clock;
@@ -338,13 +338,19 @@ internal sealed class StepRunner
             await Task.Delay(poll.FirstRead, clock, cancellationToken);
             while (true)
             {
-                // Both ends of the read, as the schedule needs them: the order was unfinished when the read was made
-                // (or later), and finished by the time the answer came (or earlier).
-                var asked = clock.GetElapsedTime(started);
-                status = await api.ReadOrderAsync(order.Id, cancellationToken);
+                // When the read really left (after waiting for a slot): reading that long after the submit is what the
+                // schedule learns works, or does not yet.
+                TimeSpan sent;
+                (status, sent) = await api.WithSlotAsync(
+                    async bt =>
+                    {
+                        var leaving = clock.GetElapsedTime(started);
+                        return (await bt.ReadOrderAsync(order.Id, cancellationToken), leaving);
+                    },
+                    cancellationToken);
                 if (status.IsFinal)
                 {
-                    poll.Finished(clock.GetElapsedTime(started));
+                    poll.Finished(sent);
                     break;
                 }
 
@@ -354,7 +360,7 @@ internal sealed class StepRunner
                     throw new StepFailedException($"order {order.Id} is still {status.State} after {options.OrderTimeout}; a later apply picks it up where this one stopped");
                 }
 
-                await Task.Delay(poll.Unfinished(asked), clock, cancellationToken);
+                await Task.Delay(poll.Unfinished(sent), clock, cancellationToken);
             }
         }
 

@@ -10,18 +10,24 @@ namespace Whc.Declarative.Engine;
 /// </summary>
 internal sealed class ThrottledWhcApi(IWhcApi inner, SemaphoreSlim slots) : IWhcApi
 {
-    private async Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="call"/> once a slot is free, giving it the API itself, so that a caller can tell when its
+    /// request really left (after waiting for the slot), as polling needs to.
+    /// </summary>
+    public async Task<T> WithSlotAsync<T>(Func<IWhcApi, Task<T>> call, CancellationToken cancellationToken)
     {
         await slots.WaitAsync(cancellationToken);
         try
         {
-            return await call();
+            return await call(inner);
         }
         finally
         {
             slots.Release();
         }
     }
+
+    private Task<T> CallAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken) => WithSlotAsync(_ => call(), cancellationToken);
 
     public Task<CompanyInventory?> ReadCompanyAsync(string cugId, string companyName, CancellationToken cancellationToken) =>
         CallAsync(() => inner.ReadCompanyAsync(cugId, companyName, cancellationToken), cancellationToken);
