@@ -142,8 +142,12 @@ public static class ManifestLoader
 
         var semantic = ManifestValidator.Validate(companies, (company, pointer) =>
             TreeOf(company) is { } tree && tree.Resolve(pointer) is { } token ? tree.SpanOf(token) : null);
-        var order = files.Select((file, index) => (file.DisplayPath, index)).GroupBy(x => x.DisplayPath, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.First().index, StringComparer.Ordinal);
+        var order = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var file in files)
+        {
+            order.TryAdd(file.DisplayPath, order.Count);
+        }
+
         diagnostics.AddRange(semantic
             .OrderBy(d => order.TryGetValue(d.Span.File, out var index) ? index : int.MaxValue)
             .ThenBy(d => d.Span.Line)

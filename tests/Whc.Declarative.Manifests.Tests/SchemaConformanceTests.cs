@@ -15,7 +15,7 @@ public sealed class SchemaConformanceTests
     public static TheoryData<string> Manifests()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot, "examples"), "*.yaml", SearchOption.AllDirectories)
+        foreach (var file in ExampleFiles()
                      .Concat(Directory.GetFiles(TestPaths.CorpusDirectory, "*.yaml")).Order(StringComparer.Ordinal))
         {
             data.Add(Path.GetRelativePath(TestPaths.RepositoryRoot, file));
@@ -33,7 +33,7 @@ public sealed class SchemaConformanceTests
     [Fact]
     public void The_examples_conform_without_asking_NJsonSchema()
     {
-        foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot, "examples"), "*.yaml", SearchOption.AllDirectories))
+        foreach (var file in ExampleFiles())
         {
             foreach (var document in Documents(file))
             {
@@ -57,7 +57,7 @@ public sealed class SchemaConformanceTests
     {
         var checkedCount = 0;
         var refused = 0;
-        foreach (var file in Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot, "examples"), "*.yaml", SearchOption.AllDirectories))
+        foreach (var file in ExampleFiles())
         {
             foreach (var original in Documents(file))
             {
@@ -85,6 +85,9 @@ public sealed class SchemaConformanceTests
         conformance.Conforms(JObject.Parse("""{ "b": "x" }""")).Should().BeTrue();
         conformance.Conforms(JObject.Parse("""{ "a": "someone@example.com" }""")).Should().BeFalse();
     }
+
+    private static string[] ExampleFiles() =>
+        Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot, "examples"), "*.yaml", SearchOption.AllDirectories);
 
     private static void AssertNotLooser(JToken document, string because)
     {
