@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
@@ -7,8 +8,9 @@ namespace Whc.Declarative.State;
 
 /// <summary>
 /// Company states as files in one directory: <c>COMPANY.json</c> (current), <c>COMPANY.json.backup</c> (the version
-/// before it) and <c>COMPANY.lock</c> while a run holds the lock. Writes go to a temporary file in the same directory,
-/// are flushed to disk and renamed over the current file, so a reader sees the old or the new state, never half of one.
+/// the current run started from) and <c>COMPANY.lock</c> while a run holds the lock. Writes go to a temporary file in
+/// the same directory, are flushed to disk and renamed over the current file, so a reader sees the old or the new
+/// state, never half of one.
 /// </summary>
 public sealed class LocalStateStore : IStateStore, IForceStateWriter
 {
@@ -19,6 +21,9 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
 
     private readonly StateSerializer serializer;
     private readonly Action<string>? warning;
+
+    // Companies this run has written already: only a run's first write keeps the version it replaces as the backup.
+    private readonly ConcurrentDictionary<string, byte> writtenThisRun = new(StringComparer.Ordinal);
 
     /// <param name="directory">Where the files live; created on the first write.</param>
     /// <param name="warning">Told when a lock left by a dead process is taken over.</param>
@@ -99,6 +104,7 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
             cancellationToken.ThrowIfCancellationRequested();
             if (TryCreateLockFile(path, content))
             {
+                StartRun(company);
                 return new LocalStateLock(path, holder, null);
             }
 
@@ -108,6 +114,7 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
                 // The holder died without releasing the lock; remove its file (only if it is still that holder's).
                 if (await DeleteLockIfHeldByAsync(path, existing.Id, cancellationToken) && TryCreateLockFile(path, content))
                 {
+                    StartRun(company);
                     var previous = existing.ToLockInfo();
                     warning?.Invoke(
                         $"warning WHC5008: took over the lock on '{company}' left by {previous.Who}@{previous.Host} (pid {previous.ProcessId.ToString(CultureInfo.InvariantCulture)}, '{previous.Operation}', lock id {previous.Id}): that process no longer runs");
@@ -181,6 +188,9 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         return null;
     }
 
+    /// <summary>Taking the lock starts a run: its first write keeps the version it replaces as the backup.</summary>
+    private void StartRun(string company) => writtenThisRun.TryRemove(company, out _);
+
     private async Task<CompanyState?> ReadFileAsync(string path, CancellationToken cancellationToken) =>
         await ReadBytesAsync(path, cancellationToken) is { } bytes ? serializer.Deserialize(bytes, path) : null;
 
@@ -225,18 +235,24 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
             TaskScheduler.Default);
     }
 
-    /// <summary>Writes the new version; the one it replaces (<paramref name="current"/>, when there is one) becomes the backup.</summary>
+    /// <summary>
+    /// Writes the new version. On the run's first write, the version it replaces (<paramref name="current"/>, when
+    /// there is one) becomes the backup, as Terraform keeps the state a run started from: that is the version to
+    /// roll back to after a bad run, and rewriting the backup on every step would double the files an apply creates
+    /// and replaces, which is what makes writes slow when many companies are applied at once.
+    /// </summary>
     private void Replace(string company, byte[] bytes, byte[]? current)
     {
         System.IO.Directory.CreateDirectory(Directory);
-        if (current is not null)
+        if (!writtenThisRun.ContainsKey(company) && current is not null)
         {
             // A copy, not a move, so that the current file never disappears. Not flushed to disk: the backup is there
-            // to undo a bad write (state rollback), not to survive a power cut; the current file is flushed.
+            // to undo a bad run (state rollback), not to survive a power cut; the current file is flushed.
             WriteAtomically(BackupPath(company), current, flushToDisk: false);
         }
 
         WriteAtomically(StatePath(company), bytes, flushToDisk: true);
+        writtenThisRun.TryAdd(company, 0);
     }
 
     private void WriteAtomically(string path, byte[] bytes, bool flushToDisk)

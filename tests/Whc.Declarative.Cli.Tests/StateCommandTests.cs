@@ -133,7 +133,7 @@ public sealed class StateCommandTests : IDisposable
     public async Task State_history_lists_versions_newest_first()
     {
         await SeedAsync(FunNetwork(1));
-        await store.WriteAsync(FunNetwork(2), Context, default);
+        await WriteInALaterRunAsync(FunNetwork(2));
 
         var result = await RunAsync("state", "history", "fun-network");
 
@@ -148,7 +148,7 @@ public sealed class StateCommandTests : IDisposable
     public async Task State_rollback_restores_a_version_as_current_plus_one()
     {
         await SeedAsync(FunNetwork(1));
-        await store.WriteAsync(FunNetwork(2) with { Users = [] }, Context, default);
+        await WriteInALaterRunAsync(FunNetwork(2) with { Users = [] });
 
         var result = await RunAsync("state", "rollback", "fun-network", "1");
 
@@ -184,7 +184,7 @@ public sealed class StateCommandTests : IDisposable
     public async Task State_push_refuses_a_serial_that_is_not_newer()
     {
         await SeedAsync(FunNetwork(1));
-        await store.WriteAsync(FunNetwork(2), Context, default);
+        await WriteInALaterRunAsync(FunNetwork(2));
         var file = WriteFile("old.json", FunNetwork(1) with { Users = [] });
 
         var result = await RunAsync("state", "push", "fun-network", "old.json");
@@ -211,7 +211,7 @@ public sealed class StateCommandTests : IDisposable
     public async Task State_push_with_force_replaces_the_state_with_a_serial_above_the_stored_one()
     {
         await SeedAsync(FunNetwork(1));
-        await store.WriteAsync(FunNetwork(2), Context, default);
+        await WriteInALaterRunAsync(FunNetwork(2));
         WriteFile("old.json", FunNetwork(1) with { Users = [] });
 
         var result = await RunAsync("state", "push", "fun-network", "old.json", "--force");
@@ -252,7 +252,7 @@ public sealed class StateCommandTests : IDisposable
     public async Task State_migrate_copies_every_company_keeping_serial_and_lineage()
     {
         await SeedAsync(FunNetwork(1));
-        await store.WriteAsync(FunNetwork(2), Context, default);
+        await WriteInALaterRunAsync(FunNetwork(2));
 
         var result = await RunAsync("state", "migrate", "--to", "copy");
 
@@ -326,6 +326,9 @@ public sealed class StateCommandTests : IDisposable
             await store.ForceWriteAsync(state, Context, default);
         }
     }
+
+    /// <summary>Writes as another whcctl run would (a store of its own), so the version it replaces becomes the backup.</summary>
+    private Task WriteInALaterRunAsync(CompanyState state) => new LocalStateStore(store.Directory).WriteAsync(state, Context, default);
 
     private string WriteFile(string name, CompanyState state)
     {

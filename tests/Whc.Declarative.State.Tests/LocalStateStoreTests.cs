@@ -33,14 +33,42 @@ public sealed class LocalStateStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Write_leaves_no_temporary_files_and_keeps_the_previous_version_as_backup()
+    public async Task Write_leaves_no_temporary_files_and_keeps_the_version_the_run_started_from_as_backup()
     {
         await store.WriteAsync(SampleStates.FunNetwork(1), SampleStates.Context, default);
-        await store.WriteAsync(SampleStates.FunNetwork(2), SampleStates.Context, default);
+
+        // A later run (another process: another store) writes three versions; the backup is the one it started from.
+        var nextRun = new LocalStateStore(temp.Path);
+        foreach (var serial in new[] { 2, 3, 4 })
+        {
+            await nextRun.WriteAsync(SampleStates.FunNetwork(serial), SampleStates.Context, default);
+        }
 
         Directory.GetFiles(temp.Path).Select(Path.GetFileName).Should().BeEquivalentTo("fun-network.json", "fun-network.json.backup", "fun-network.json.write");
-        (await store.ReadVersionAsync("fun-network", 1, default))!.Serial.Should().Be(1);
-        (await store.HistoryAsync("fun-network", default)).Select(v => v.Serial).Should().Equal(2, 1);
+        (await nextRun.ReadVersionAsync("fun-network", 1, default))!.Serial.Should().Be(1);
+        (await nextRun.HistoryAsync("fun-network", default)).Select(v => v.Serial).Should().Equal(4, 1);
+    }
+
+    [Fact]
+    public async Task Taking_the_lock_starts_a_run_whose_first_write_keeps_the_backup()
+    {
+        // The first run created the state: there was nothing before it to keep.
+        await store.WriteAsync(SampleStates.FunNetwork(1), SampleStates.Context, default);
+        await store.WriteAsync(SampleStates.FunNetwork(2), SampleStates.Context, default);
+        File.Exists(store.BackupPath("fun-network")).Should().BeFalse();
+
+        foreach (var (run, last) in new[] { (new[] { 3 }, 2), (new[] { 4, 5 }, 3) })
+        {
+            await using (await store.AcquireLockAsync("fun-network", SampleStates.Holder(), TimeSpan.Zero, default))
+            {
+                foreach (var serial in run)
+                {
+                    await store.WriteAsync(SampleStates.FunNetwork(serial), SampleStates.Context, default);
+                }
+            }
+
+            (await store.HistoryAsync("fun-network", default)).Select(v => v.Serial).Should().Equal(run[^1], last);
+        }
     }
 
     [Fact]
