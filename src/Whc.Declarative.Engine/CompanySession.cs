@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
@@ -14,6 +15,7 @@ internal sealed class CompanySession : IDisposable
     private readonly TimeProvider clock;
     private readonly string writtenBy;
     private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly ConcurrentDictionary<string, long> submittedAt = new(StringComparer.Ordinal);
 
     public CompanySession(IStateStore store, TimeProvider clock, string writtenBy, CompanyPlan plan, CompanyState state)
     {
@@ -31,6 +33,12 @@ internal sealed class CompanySession : IDisposable
     public CompanyState State { get; private set; }
 
     public void Dispose() => gate.Dispose();
+
+    /// <summary>Notes when BT answered this run's submit of an order (a <see cref="TimeProvider"/> timestamp).</summary>
+    public void OrderSubmitted(string orderId, long timestamp) => submittedAt[orderId] = timestamp;
+
+    /// <summary>When BT answered this run's submit of the order, or null when an earlier run submitted it.</summary>
+    public long? SubmittedAt(string orderId) => submittedAt.TryGetValue(orderId, out var timestamp) ? timestamp : null;
 
     public async Task<CompanyState> UpdateAsync(Func<CompanyState, CompanyState> change, CancellationToken cancellationToken)
     {

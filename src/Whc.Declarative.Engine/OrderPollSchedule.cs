@@ -7,15 +7,29 @@ namespace Whc.Declarative.Engine;
 /// When to read an order that is being awaited. BT publishes no completion events for WHC, so orders are polled; a
 /// fixed ladder (first interval, then doubling, capped) reads too often or notices completion late. Orders of one kind
 /// (the same sorts of items: a new company, users added, users ceased, ...) take similar times, so the schedule learns
-/// per kind: once an order has been seen finished, later awaits first read at the shortest wait after which one was
-/// seen finished, which costs one read per order. While that is well above the longest wait at which an order was
-/// still unfinished, one await of the kind at a time probes halfway between the two, so the estimate comes down to
-/// the real processing time at the cost of at most one extra read per probe. A kind not seen finished yet starts from
-/// the fastest time learned for any kind, else from the ladder.
-/// One instance serves one apply (all companies); thread-safe. Waits are measured from the start of each await.
+/// per kind:
+/// <list type="bullet">
+/// <item>Once an order has been seen finished, later awaits first read at the shortest time after which one was seen
+/// finished, which costs one read per order. While that is well above the longest time at which an order was still
+/// unfinished, one await of the kind at a time probes halfway between the two, so the estimate comes down to the real
+/// processing time at the cost of at most one extra read per probe.</item>
+/// <item>Until then, an await that found its order unfinished reads again after between a quarter and all of the time
+/// it has waited (a ladder growing by 1.25x to 2x); the awaits of one kind take turns along that range, so when many
+/// wait at once (the first orders of every company in an apply) their reads cover it evenly instead of all landing
+/// together at twice the first interval.</item>
+/// <item>An await sleeping until a later read wakes as soon as an order of its kind is seen finished sooner, and reads
+/// then: the first of many to find out tells the others.</item>
+/// <item>A kind not seen finished yet starts from the fastest time learned for any kind, else from the first interval.</item>
+/// </list>
+/// All times are measured from when BT answered the order's submit; an await that cannot tell (an earlier run submitted
+/// the order) measures from its own start and is not learned from. One instance serves one apply; thread-safe.
 /// </summary>
 internal sealed class OrderPollSchedule
 {
+    // Spreads the turns of an unknown kind evenly over [1/4, 1] of the time waited (the golden ratio's fractional
+    // part gives a sequence that stays even however many awaits take part).
+    private const double GoldenFraction = 0.6180339887498949;
+
     private readonly object gate = new();
     private readonly Dictionary<string, Estimate> estimates = new(StringComparer.Ordinal);
     private readonly TimeSpan first;
@@ -31,8 +45,11 @@ internal sealed class OrderPollSchedule
     public static string KindOf(ImmutableArray<OrderOperation> operations) =>
         string.Join(',', operations.Select(o => $"{o.Address.Kind}:{o.Kind}").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
-    /// <summary>Starts the polling of one order of the given kind; dispose it when the await ends.</summary>
-    public Poll Begin(string kind)
+    /// <summary>
+    /// Starts the polling of one order of the given kind; dispose it when the await ends. With <paramref name="learn"/>
+    /// false, what its reads find does not change what the schedule knows.
+    /// </summary>
+    public Poll Begin(string kind, bool learn = true)
     {
         lock (gate)
         {
@@ -45,58 +62,74 @@ internal sealed class OrderPollSchedule
             if (estimate.FinishedBy is not { } known)
             {
                 var fastest = estimates.Values.Select(e => e.FinishedBy).Where(f => f is not null).Min();
-                return new Poll(this, estimate, AtLeastFirst(fastest ?? first), probe: false);
+                return new Poll(this, estimate, AtLeastFirst(fastest ?? first), probe: false, learn);
             }
 
             var gap = known - estimate.UnfinishedAt;
-            if (!estimate.Probing && gap > known / 8)
+            if (learn && !estimate.Probing && gap > known / 8)
             {
                 estimate.Probing = true;
-                return new Poll(this, estimate, AtLeastFirst(estimate.UnfinishedAt + (gap / 2)), probe: true);
+                return new Poll(this, estimate, AtLeastFirst(estimate.UnfinishedAt + (gap / 2)), probe: true, learn);
             }
 
-            return new Poll(this, estimate, AtLeastFirst(known), probe: false);
+            return new Poll(this, estimate, AtLeastFirst(known), probe: false, learn);
         }
     }
 
-    private TimeSpan AtLeastFirst(TimeSpan wait) => wait < first ? first : wait;
+    private TimeSpan AtLeastFirst(TimeSpan at) => at < first ? first : at;
 
-    private TimeSpan Unfinished(Estimate estimate, TimeSpan elapsed)
+    private TimeSpan Within(TimeSpan wait) => wait < first / 10 ? first / 10 : wait > max ? max : wait;
+
+    private TimeSpan Unfinished(Estimate estimate, TimeSpan sent, bool learn)
     {
         lock (gate)
         {
-            if (elapsed > estimate.UnfinishedAt && (estimate.FinishedBy is null || elapsed < estimate.FinishedBy))
+            if (learn && sent > estimate.UnfinishedAt && (estimate.FinishedBy is null || sent < estimate.FinishedBy))
             {
-                estimate.UnfinishedAt = elapsed;
+                estimate.UnfinishedAt = sent;
             }
 
-            if (estimate.FinishedBy is { } known && elapsed < known)
+            if (estimate.FinishedBy is { } known)
             {
-                // Another order of this kind was finished by then: read again at that point.
-                var remaining = known - elapsed;
-                var floor = first / 10;
-                return remaining < floor ? floor : remaining;
+                // Another order of this kind was finished by then: read again at that point. Past it, wait about as
+                // long again as waited past it (doubling), starting from the first interval.
+                return sent < known ? sent + Within(known - sent) : sent + Within(sent - known + first);
             }
 
-            // Past anything learned: wait about as long again as waited so far, or as waited past the time orders were
-            // seen to finish by (doubling either way), within bounds.
-            var wait = estimate.FinishedBy is { } late ? elapsed - late + first : elapsed;
-            return wait < first ? first : wait > max ? max : wait;
+            var turn = estimate.Turns++;
+            var fraction = 0.25 + (0.75 * (1 - ((turn * GoldenFraction) % 1)));
+            return sent + Within(sent * fraction);
         }
     }
 
-    private void Finished(Estimate estimate, TimeSpan elapsed)
+    private void Finished(Estimate estimate, TimeSpan sent)
     {
+        TaskCompletionSource? wake = null;
         lock (gate)
         {
-            if (estimate.FinishedBy is null || elapsed < estimate.FinishedBy)
+            if (estimate.FinishedBy is null || sent < estimate.FinishedBy)
             {
-                estimate.FinishedBy = elapsed;
-                if (estimate.UnfinishedAt >= elapsed)
+                estimate.FinishedBy = sent;
+                if (estimate.UnfinishedAt >= sent)
                 {
                     estimate.UnfinishedAt = TimeSpan.Zero;
                 }
+
+                wake = estimate.Sooner;
+                estimate.Sooner = NewSignal();
             }
+        }
+
+        wake?.TrySetResult();
+    }
+
+    /// <summary>When a poll that last saw its order unfinished at <paramref name="unfinishedAt"/> and plans to read at <paramref name="readAt"/> should read, and what tells it to look again.</summary>
+    private (TimeSpan ReadAt, Task Sooner) Next(Estimate estimate, TimeSpan readAt, TimeSpan unfinishedAt)
+    {
+        lock (gate)
+        {
+            var sooner = estimate.FinishedBy is { } known && known < readAt && known > unfinishedAt ? known : readAt;
+            return (sooner, estimate.Sooner.Task);
         }
     }
 
@@ -108,16 +141,24 @@ internal sealed class OrderPollSchedule
         }
     }
 
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>What has been learned about one kind of order.</summary>
     internal sealed class Estimate
     {
-        /// <summary>The shortest wait after which an order was seen finished; null until one was.</summary>
+        /// <summary>The shortest time after which an order was seen finished; null until one was.</summary>
         public TimeSpan? FinishedBy { get; set; }
 
-        /// <summary>The longest wait, shorter than <see cref="FinishedBy"/>, at which an order was seen unfinished.</summary>
+        /// <summary>The longest time, shorter than <see cref="FinishedBy"/>, at which an order was seen unfinished.</summary>
         public TimeSpan UnfinishedAt { get; set; }
 
         public bool Probing { get; set; }
+
+        /// <summary>Reads of this kind that found an order unfinished before any was seen finished.</summary>
+        public int Turns { get; set; }
+
+        /// <summary>Set (and replaced) whenever <see cref="FinishedBy"/> comes down.</summary>
+        public TaskCompletionSource Sooner { get; set; } = NewSignal();
     }
 
     /// <summary>The polling of one order.</summary>
@@ -126,24 +167,64 @@ internal sealed class OrderPollSchedule
         private readonly OrderPollSchedule schedule;
         private readonly Estimate estimate;
         private readonly bool probe;
+        private readonly bool learn;
+        private TimeSpan unfinishedAt;
         private bool disposed;
 
-        internal Poll(OrderPollSchedule schedule, Estimate estimate, TimeSpan firstRead, bool probe)
+        internal Poll(OrderPollSchedule schedule, Estimate estimate, TimeSpan firstRead, bool probe, bool learn)
         {
             this.schedule = schedule;
             this.estimate = estimate;
             this.probe = probe;
+            this.learn = learn;
             FirstRead = firstRead;
         }
 
-        /// <summary>How long after the start of the await to read the order the first time.</summary>
+        /// <summary>When to read the order the first time.</summary>
         public TimeSpan FirstRead { get; }
 
-        /// <summary>A read sent <paramref name="elapsed"/> into the await found the order unfinished: how long to wait for the next.</summary>
-        public TimeSpan Unfinished(TimeSpan elapsed) => schedule.Unfinished(estimate, elapsed);
+        /// <summary>A read sent at <paramref name="sent"/> found the order unfinished: when to read it next.</summary>
+        public TimeSpan Unfinished(TimeSpan sent)
+        {
+            unfinishedAt = sent > unfinishedAt ? sent : unfinishedAt;
+            return schedule.Unfinished(estimate, sent, learn);
+        }
 
-        /// <summary>A read sent <paramref name="elapsed"/> into the await found the order finished.</summary>
-        public void Finished(TimeSpan elapsed) => schedule.Finished(estimate, elapsed);
+        /// <summary>A read sent at <paramref name="sent"/> found the order finished.</summary>
+        public void Finished(TimeSpan sent)
+        {
+            if (learn)
+            {
+                schedule.Finished(estimate, sent);
+            }
+        }
+
+        /// <summary>
+        /// Waits until <paramref name="readAt"/> (<paramref name="elapsed"/> tells the time), or less when an order of
+        /// this kind is seen finished sooner than that.
+        /// </summary>
+        public async Task WaitUntilAsync(TimeSpan readAt, Func<TimeSpan> elapsed, TimeProvider clock, CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                var (at, sooner) = schedule.Next(estimate, readAt, unfinishedAt);
+                var wait = at - elapsed();
+                if (wait <= TimeSpan.Zero)
+                {
+                    return;
+                }
+
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var delay = Task.Delay(wait, clock, stop.Token);
+                if (await Task.WhenAny(delay, sooner) == delay)
+                {
+                    await delay;
+                    return;
+                }
+
+                await stop.CancelAsync();
+            }
+        }
 
         public void Dispose()
         {

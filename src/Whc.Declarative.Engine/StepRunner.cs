@@ -307,6 +307,7 @@ internal sealed class StepRunner
             {
                 // Submitting is idempotent at BT (an already submitted order is answered 201 again), so retrying is safe.
                 await api.SubmitOrderAsync(order.Id, cancellationToken);
+                session.OrderSubmitted(order.Id, clock.GetTimestamp());
                 break;
             }
             catch (WhcApiException e) when (e.OutcomeUnknown && attempt < options.MaxAttemptsPerStep)
@@ -330,14 +331,19 @@ internal sealed class StepRunner
     private async Task AwaitOrderAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
     {
         var order = OrderOf(session, step);
-        var started = clock.GetTimestamp();
+        // An order finishes a processing time after BT accepted its submit, so reads are timed from then, not from the
+        // start of this step (a state write and a wait for the step lie between, and they vary). An order an earlier
+        // run submitted is timed from now, and the schedule does not learn from it.
+        var submittedAt = session.SubmittedAt(order.Id);
+        var started = submittedAt ?? clock.GetTimestamp();
         var deadline = clock.GetUtcNow() + options.OrderTimeout;
         OrderStatus status;
-        using (var poll = polls.Begin(OrderPollSchedule.KindOf(step.Details.Operations)))
+        using (var poll = polls.Begin(OrderPollSchedule.KindOf(step.Details.Operations), learn: submittedAt is not null))
         {
-            await Task.Delay(poll.FirstRead, clock, cancellationToken);
+            var readAt = poll.FirstRead;
             while (true)
             {
+                await poll.WaitUntilAsync(readAt, () => clock.GetElapsedTime(started), clock, cancellationToken);
                 // When the read really left (after waiting for a slot): reading that long after the submit is what the
                 // schedule learns works, or does not yet.
                 TimeSpan sent;
@@ -360,7 +366,7 @@ internal sealed class StepRunner
                     throw new StepFailedException($"order {order.Id} is still {status.State} after {options.OrderTimeout}; a later apply picks it up where this one stopped");
                 }
 
-                await Task.Delay(poll.Unfinished(sent), clock, cancellationToken);
+                readAt = poll.Unfinished(sent);
             }
         }
 

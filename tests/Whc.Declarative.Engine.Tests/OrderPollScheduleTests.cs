@@ -13,15 +13,49 @@ public sealed class OrderPollScheduleTests
     private static TimeSpan Ms(double ms) => TimeSpan.FromMilliseconds(ms);
 
     [Fact]
-    public void Until_an_order_was_seen_finished_reads_follow_the_ladder_first_then_doubling_then_capped()
+    public void Until_an_order_was_seen_finished_a_lone_await_reads_after_between_a_quarter_and_all_of_the_time_waited()
     {
         var schedule = new OrderPollSchedule(First, Max);
         using var poll = schedule.Begin(Kind);
 
         poll.FirstRead.Should().Be(First);
-        poll.Unfinished(Ms(200)).Should().Be(Ms(200), "the next read comes after waiting as long again");
-        poll.Unfinished(Ms(1600)).Should().Be(Ms(1600));
-        poll.Unfinished(Ms(9000)).Should().Be(Max);
+        poll.Unfinished(Ms(200)).Should().Be(Ms(400), "the first turn waits as long again");
+        poll.Unfinished(Ms(400)).Should().BeGreaterThanOrEqualTo(Ms(500)).And.BeLessThan(Ms(800));
+        poll.Unfinished(Ms(9000)).Should().Be(Ms(14_000), "never more than the longest interval between reads");
+    }
+
+    [Fact]
+    public void Many_awaits_of_a_kind_not_yet_seen_finished_spread_their_next_reads_evenly()
+    {
+        var schedule = new OrderPollSchedule(First, Max);
+        var polls = Enumerable.Range(0, 40).Select(_ => schedule.Begin(Kind)).ToList();
+
+        var next = polls.Select(p => p.Unfinished(Ms(200))).Order().ToList();
+
+        next[0].Should().BeLessThan(Ms(260));
+        next[^1].Should().Be(Ms(400));
+        next.Zip(next.Skip(1), (a, b) => b - a).Max().Should().BeLessThan(Ms(10), "40 reads cover 250-400 ms without a gap");
+        polls.ForEach(p => p.Dispose());
+    }
+
+    [Fact]
+    public async Task An_await_sleeping_until_a_later_read_wakes_when_an_order_of_its_kind_is_seen_finished_sooner()
+    {
+        var schedule = new OrderPollSchedule(First, Max);
+        using var sleeper = schedule.Begin(Kind);
+        using var other = schedule.Begin(Kind);
+        var readAt = sleeper.Unfinished(Ms(4000));
+        var now = Ms(4000);
+
+        // Timers of this clock never fire: only the news can end the wait.
+        var waiting = sleeper.WaitUntilAsync(readAt, () => now, new StoppedClock(), CancellationToken.None);
+        other.Finished(Ms(9000));
+        await Task.Delay(50);
+        waiting.IsCompleted.Should().BeFalse("an order finished later than the planned read tells nothing new");
+
+        now = Ms(4500);
+        other.Finished(Ms(4500));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -39,7 +73,7 @@ public sealed class OrderPollScheduleTests
 
         probe.FirstRead.Should().Be(Ms(600), "halfway between still unfinished at 200 ms and finished by 1000 ms");
         other.FirstRead.Should().Be(Ms(1000), "only one await probes at a time");
-        probe.Unfinished(Ms(600)).Should().Be(Ms(400), "after a failed probe the next read is when an order was known to be done");
+        probe.Unfinished(Ms(600)).Should().Be(Ms(1000), "after a failed probe the next read is when an order was known to be done");
     }
 
     [Fact]
@@ -61,7 +95,7 @@ public sealed class OrderPollScheduleTests
             var at = poll.FirstRead;
             while (at < Ms(450))
             {
-                at += poll.Unfinished(at);
+                at = poll.Unfinished(at);
             }
 
             poll.Finished(at);
@@ -81,10 +115,25 @@ public sealed class OrderPollScheduleTests
         }
 
         using var slow = schedule.Begin(Kind);
-        slow.Unfinished(Ms(1000)).Should().Be(First, "just past the estimate, not as long again as the whole wait");
-        slow.Unfinished(Ms(1200)).Should().Be(Ms(400));
-        slow.Unfinished(Ms(1600)).Should().Be(Ms(800));
-        slow.Unfinished(Ms(60_000)).Should().Be(Max);
+        slow.Unfinished(Ms(1000)).Should().Be(Ms(1200), "just past the estimate, not as long again as the whole wait");
+        slow.Unfinished(Ms(1200)).Should().Be(Ms(1600));
+        slow.Unfinished(Ms(1600)).Should().Be(Ms(2400));
+        slow.Unfinished(Ms(60_000)).Should().Be(Ms(65_000));
+    }
+
+    [Fact]
+    public void An_await_that_does_not_learn_leaves_the_estimate_alone()
+    {
+        var schedule = new OrderPollSchedule(First, Max);
+        using (var resumed = schedule.Begin(Kind, learn: false))
+        {
+            // An order submitted by an earlier run is found finished at once: that says nothing about processing time.
+            resumed.Unfinished(Ms(2000));
+            resumed.Finished(Ms(3000));
+        }
+
+        using var next = schedule.Begin(Kind);
+        next.FirstRead.Should().Be(First, "no order was seen finished, so there is nothing to probe or wait for");
     }
 
     [Fact]
@@ -138,4 +187,11 @@ public sealed class OrderPollScheduleTests
         using var next = schedule.Begin(Kind);
         next.FirstRead.Should().Be(First);
     }
+}
+
+/// <summary>A clock whose timers never fire.</summary>
+internal sealed class StoppedClock : TimeProvider
+{
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        System.CreateTimer(callback, state, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
 }
