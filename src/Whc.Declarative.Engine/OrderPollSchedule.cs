@@ -123,7 +123,10 @@ internal sealed class OrderPollSchedule
         wake?.TrySetResult();
     }
 
-    /// <summary>When a poll that last saw its order unfinished at <paramref name="unfinishedAt"/> and plans to read at <paramref name="readAt"/> should read, and what tells it to look again.</summary>
+    /// <summary>
+    /// When a poll that plans to read at <paramref name="readAt"/>, and last saw its order unfinished at
+    /// <paramref name="unfinishedAt"/>, should read; and the signal that the answer may have changed.
+    /// </summary>
     private (TimeSpan ReadAt, Task Sooner) Next(Estimate estimate, TimeSpan readAt, TimeSpan unfinishedAt)
     {
         lock (gate)
