@@ -126,6 +126,13 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
 
             if (DateTimeOffset.UtcNow >= deadline)
             {
+                // A holder that has just created the file may not have written itself into it yet.
+                for (var attempt = 0; existing is null && attempt < 40 && File.Exists(path); attempt++)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(25), cancellationToken);
+                    existing = await TryReadLockAsync(path, cancellationToken);
+                }
+
                 var info = existing?.ToLockInfo() ?? new LockInfo("(unreadable)", "unknown", "unknown", 0, "unknown", File.GetLastWriteTimeUtc(path));
                 throw new StateLockedException(company, info);
             }

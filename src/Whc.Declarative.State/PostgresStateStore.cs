@@ -101,8 +101,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
 
                 if (DateTimeOffset.UtcNow >= deadline)
                 {
-                    var current = await ReadHolderAsync(connection, company, cancellationToken);
-                    throw new StateLockedException(company, current?.Info ?? new LockInfo("(unknown)", "unknown", "unknown", 0, "unknown", DateTimeOffset.UtcNow));
+                    throw new StateLockedException(company, await HolderOfHeldLockAsync(connection, company, key, cancellationToken));
                 }
 
                 var remaining = deadline - DateTimeOffset.UtcNow;
@@ -374,6 +373,27 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
         command.Parameters.AddWithValue("op", holder.Operation);
         command.Parameters.AddWithValue("since", holder.Since.ToUniversalTime());
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Who holds a lock this session could not take. The winner records itself just after taking the lock, so a loser
+    /// may look in between (or see the row of an earlier holder whose session ended): it waits briefly for the row of
+    /// the session that really holds the lock.
+    /// </summary>
+    private async Task<LockInfo> HolderOfHeldLockAsync(NpgsqlConnection connection, string company, long key, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 40; attempt++)
+        {
+            var holder = await ReadHolderAsync(connection, company, cancellationToken);
+            if (holder is not null && (await AdvisoryLockBackendsAsync(connection, key, cancellationToken)).Contains(holder.BackendPid))
+            {
+                return holder.Info;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(25), cancellationToken);
+        }
+
+        return new LockInfo("(not recorded)", "unknown", "unknown", 0, "unknown", DateTimeOffset.UtcNow);
     }
 
     private async Task<LockHolder?> ReadHolderAsync(NpgsqlConnection connection, string company, CancellationToken cancellationToken)

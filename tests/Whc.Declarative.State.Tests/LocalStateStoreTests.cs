@@ -144,6 +144,29 @@ public sealed class LocalStateStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_taker_that_finds_the_lock_file_not_yet_written_waits_for_the_holder_to_write_itself_in()
+    {
+        // The holder's lock file as it will read once written (made by a real lock in another directory).
+        using var elsewhere = new TempDirectory();
+        var other = new LocalStateStore(elsewhere.Path);
+        string content;
+        await using (var carol = await other.AcquireLockAsync("fun-network", SampleStates.Holder("carol"), TimeSpan.Zero, default))
+        {
+            content = await File.ReadAllTextAsync(other.LockPath("fun-network"));
+        }
+
+        // The holder has created its lock file but not yet written it.
+        Directory.CreateDirectory(temp.Path);
+        await File.WriteAllTextAsync(store.LockPath("fun-network"), string.Empty);
+        var blocked = store.AcquireLockAsync("fun-network", SampleStates.Holder("bob"), TimeSpan.Zero, default);
+        await Task.Delay(200);
+        blocked.IsCompleted.Should().BeFalse();
+        await File.WriteAllTextAsync(store.LockPath("fun-network"), content);
+
+        (await ((Func<Task>)(() => blocked)).Should().ThrowAsync<StateLockedException>()).Which.Holder.Who.Should().Be("carol");
+    }
+
+    [Fact]
     public async Task Disposing_a_lock_deletes_its_file_and_frees_it()
     {
         var held = await store.AcquireLockAsync("fun-network", SampleStates.Holder(), TimeSpan.Zero, default);

@@ -123,6 +123,27 @@ public sealed class PostgresStateStoreTests : IAsyncLifetime
     }
 
     [PostgresFact]
+    public async Task A_taker_that_looks_before_the_winner_has_recorded_itself_names_the_winner_not_an_old_row()
+    {
+        await store.EnsureSchemaAsync(default);
+        var schema = store.Spec.Schema;
+        await using var winner = new NpgsqlConnection(ConnectionString());
+        await winner.OpenAsync();
+        await ExecuteAsync(winner, $"SELECT pg_advisory_lock({store.LockKey("acme")})");
+        // The row of an earlier holder whose session ended: the winner overwrites it just after taking the lock.
+        await ExecuteAsync(winner, $"INSERT INTO {schema}.locks VALUES ('default', 'acme', 'old-id', 'mallory', 'elsewhere', 4242, 'apply', now(), 999999)");
+
+        var blocked = store.AcquireLockAsync("acme", SampleStates.Holder("alice"), TimeSpan.Zero, default);
+        await Task.Delay(200);
+        blocked.IsCompleted.Should().BeFalse("the row names a session that does not hold the lock, so the taker waits for the real one");
+        await ExecuteAsync(winner, $"UPDATE {schema}.locks SET lock_id = 'winner-id', who = 'carol', backend_pid = pg_backend_pid()");
+
+        var thrown = (await ((Func<Task>)(() => blocked)).Should().ThrowAsync<StateLockedException>()).Which;
+        thrown.Holder.Who.Should().Be("carol");
+        thrown.Holder.Id.Should().Be("winner-id");
+    }
+
+    [PostgresFact]
     public async Task A_killed_lock_holder_process_frees_its_lock()
     {
         var psql = server.PsqlPath;
@@ -285,6 +306,12 @@ public sealed class PostgresStateStoreTests : IAsyncLifetime
 
     private string ConnectionString() =>
         PostgresStateSpec.Parse(server.UrlFor("x")).ConnectionString(PostgresServerFixture.Environment);
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
 
     private async Task<long> LockHolderRowsAsync(string schema)
     {
