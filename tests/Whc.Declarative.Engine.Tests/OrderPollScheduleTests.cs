@@ -53,7 +53,7 @@ public sealed class OrderPollScheduleTests
         await Task.Delay(50);
         waiting.IsCompleted.Should().BeFalse("an order finished later than the planned read tells nothing new");
 
-        now = Ms(4500);
+        now = Ms(5000);
         other.Finished(Ms(4500));
         await waiting.WaitAsync(TimeSpan.FromSeconds(10));
     }
@@ -72,8 +72,8 @@ public sealed class OrderPollScheduleTests
         using var other = schedule.Begin(Kind);
 
         probe.FirstRead.Should().Be(Ms(600), "halfway between still unfinished at 200 ms and finished by 1000 ms");
-        other.FirstRead.Should().Be(Ms(1000), "only one await probes at a time");
-        probe.Unfinished(Ms(600)).Should().Be(Ms(1000), "after a failed probe the next read is when an order was known to be done");
+        other.FirstRead.Should().Be(Ms(1062.5), "only one await probes at a time; the others read a sixteenth after the estimate");
+        probe.Unfinished(Ms(600)).Should().Be(Ms(1062.5), "after a failed probe the next read is when an order was known to be done");
     }
 
     [Fact]
@@ -115,9 +115,9 @@ public sealed class OrderPollScheduleTests
         }
 
         using var slow = schedule.Begin(Kind);
-        slow.Unfinished(Ms(1000)).Should().Be(Ms(1200), "just past the estimate, not as long again as the whole wait");
-        slow.Unfinished(Ms(1200)).Should().Be(Ms(1600));
-        slow.Unfinished(Ms(1600)).Should().Be(Ms(2400));
+        slow.Unfinished(Ms(1000)).Should().Be(Ms(1125), "an eighth past the estimate, not as long again as the whole wait");
+        slow.Unfinished(Ms(1125)).Should().Be(Ms(1375), "then twice as long as waited past the estimate");
+        slow.Unfinished(Ms(1375)).Should().Be(Ms(2125));
         slow.Unfinished(Ms(60_000)).Should().Be(Ms(65_000));
     }
 
@@ -148,7 +148,7 @@ public sealed class OrderPollScheduleTests
 
         using (var cease = schedule.Begin("User:Cease"))
         {
-            cease.FirstRead.Should().Be(Ms(180_000), "a kind not seen finished starts from the fastest time known");
+            cease.FirstRead.Should().Be(Ms(191_250), "a kind not seen finished starts a sixteenth after the fastest time known");
             cease.Finished(Ms(180_000));
         }
 
