@@ -529,7 +529,8 @@ internal static partial class Report
         sb.AppendLine("  companies, waited for at once, all read at 200 ms and again at 400 ms plus the queue for a slot (about 460 ms,");
         sb.AppendLine("  where 350 ms would do), and the later orders inherited that estimate. Now their second reads are spread over the");
         sb.AppendLine("  time waited, and the first await to find its order finished wakes the others, so the first orders are seen");
-        sb.AppendLine("  finished at about 350-400 ms and the later ones read at about 350 ms. This costs 30-60 extra reads at P = 32.");
+        sb.AppendLine("  finished at about 350-400 ms and the later ones read at about 375 ms (a sixteenth after the fastest seen, as");
+        sb.AppendLine("  reading right at it missed about half the time). This costs about 30 extra reads at P = 32.");
         sb.AppendLine("- The lower bound gained the busy-window term, a valid and tighter bound where the critical path and the");
         sb.AppendLine("  parallelism bound are close (P = 32 here); the simpler terms are still shown.");
         sb.AppendLine();
