@@ -9,11 +9,12 @@ namespace Whc.Declarative.Engine;
 /// (the same sorts of items: a new company, users added, users ceased, ...) take similar times, so the schedule learns
 /// per kind:
 /// <list type="bullet">
-/// <item>Once an order has been seen finished, later awaits first read a sixteenth after the shortest time after which
-/// one was seen finished, which costs one read per order; one slower than that is read again an eighth later, then
-/// less and less often. While that time is well above the longest time at which an order was still unfinished, one
-/// await of the kind at a time probes halfway between the two, so the estimate comes down to the real processing time
-/// at the cost of at most one extra read per probe.</item>
+/// <item>Once an order has been seen finished, the estimate is the shortest time after which one was; later awaits
+/// first read a sixteenth after it, which costs one read per order. An order still unfinished then is read again an
+/// eighth later, then less and less often, and the time it took becomes the estimate (one unusually quick order must
+/// not make every later await miss). While the estimate is well above the longest time at which an order was still
+/// unfinished, one await of the kind at a time probes halfway between the two, so the estimate comes down to the real
+/// processing time at the cost of at most one extra read per probe.</item>
 /// <item>Until then, an await that found its order unfinished reads again after between a quarter and all of the time
 /// it has waited (a ladder growing by 1.25x to 2x); the awaits of one kind take turns along that range, so when many
 /// wait at once (the first orders of every company in an apply) their reads cover it evenly instead of all landing
@@ -113,7 +114,7 @@ internal sealed class OrderPollSchedule
         }
     }
 
-    private void Finished(Estimate estimate, TimeSpan sent)
+    private void Finished(Estimate estimate, TimeSpan sent, TimeSpan unfinishedAt)
     {
         TaskCompletionSource? wake = null;
         lock (gate)
@@ -128,6 +129,14 @@ internal sealed class OrderPollSchedule
 
                 wake = estimate.Sooner;
                 estimate.Sooner = NewSignal();
+            }
+            else if (unfinishedAt >= estimate.FinishedBy)
+            {
+                // This order was still unfinished after the time orders of its kind were thought done by: that time
+                // came from an order that was unusually quick (or timed late), and would make every later await miss.
+                // Move up to what this order took; probing brings the estimate down again as far as it holds.
+                estimate.FinishedBy = sent;
+                estimate.UnfinishedAt = unfinishedAt;
             }
         }
 
@@ -160,7 +169,7 @@ internal sealed class OrderPollSchedule
     /// <summary>What has been learned about one kind of order.</summary>
     internal sealed class Estimate
     {
-        /// <summary>The shortest time after which an order was seen finished; null until one was.</summary>
+        /// <summary>The time after which orders of the kind are expected to be finished; null until one was seen finished.</summary>
         public TimeSpan? FinishedBy { get; set; }
 
         /// <summary>The longest time, shorter than <see cref="FinishedBy"/>, at which an order was seen unfinished.</summary>
@@ -209,7 +218,7 @@ internal sealed class OrderPollSchedule
         {
             if (learn)
             {
-                schedule.Finished(estimate, sent);
+                schedule.Finished(estimate, sent, unfinishedAt);
             }
         }
 

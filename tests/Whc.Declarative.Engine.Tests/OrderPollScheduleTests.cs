@@ -122,6 +122,35 @@ public sealed class OrderPollScheduleTests
     }
 
     [Fact]
+    public void An_order_still_unfinished_after_the_estimate_moves_it_up_to_what_that_order_took()
+    {
+        var schedule = new OrderPollSchedule(First, Max);
+        using (var quick = schedule.Begin(Kind))
+        {
+            quick.Finished(Ms(200)); // unusually quick: orders of this kind really take about 400 ms
+        }
+
+        var probing = schedule.Begin(Kind); // the await that probes below the estimate meanwhile
+        using (var usual = schedule.Begin(Kind))
+        {
+            usual.FirstRead.Should().Be(Ms(212.5));
+            var at = usual.FirstRead;
+            while (at < Ms(400))
+            {
+                at = usual.Unfinished(at);
+            }
+
+            usual.Finished(at);
+        }
+
+        probing.Dispose();
+        using var probe = schedule.Begin(Kind);
+        using var next = schedule.Begin(Kind);
+        next.FirstRead.Should().BeGreaterThan(Ms(400), "the estimate is now what the usual order took, so the next await reads once");
+        probe.FirstRead.Should().BeGreaterThan(Ms(212.5)).And.BeLessThan(next.FirstRead, "and a probe brings it down again from there");
+    }
+
+    [Fact]
     public void An_await_that_does_not_learn_leaves_the_estimate_alone()
     {
         var schedule = new OrderPollSchedule(First, Max);
