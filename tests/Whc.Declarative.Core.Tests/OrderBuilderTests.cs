@@ -144,6 +144,24 @@ public class OrderBuilderTests
     }
 
     [Fact]
+    public void Should_clear_a_number_and_phones_a_modified_user_no_longer_has_but_leave_them_out_of_an_add()
+    {
+        // Given an applied company whose u01 is to have neither a number nor a phone any more
+        var manifest = Simple(users: 1);
+        var state = Applied(manifest);
+        var desired = Manifest(Site("hq", manifest.Sites[0].Users[0] with { Number = null, Devices = [] }));
+
+        // When its modify order is built, and an add of such a user for comparison
+        var modify = OrderBuilder.Build("ext-5", desired, state, [new OrderOperation(UserAddress("u01"), OrderOperationKind.Modify)], NoPlanNadKeys);
+        var add = OrderBuilder.Build("ext-6", NewCompany(), QualifiedAndRingfenced(NewCompany()), AddEverything(), NoPlanNadKeys);
+
+        // Then the modify sends both empty (a modify changes only what it carries); the add leaves them out
+        modify.Root.Children.Single().Children.Single().Characteristics.Should().Contain("directoryNumber", string.Empty).And.Contain("macAddress", string.Empty);
+        var extensionOnly = add.Root.Children.Single(c => c.ProductOffering == WhcProducts.Site).Children.Single(u => u.Characteristics["username"] == "u02");
+        extensionOnly.Characteristics.Should().NotContainKey("directoryNumber").And.NotContainKey("macAddress");
+    }
+
+    [Fact]
     public void Should_cease_a_company_with_a_delete_of_its_service_id()
     {
         // Given an applied company

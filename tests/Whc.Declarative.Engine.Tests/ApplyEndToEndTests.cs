@@ -81,6 +81,33 @@ public sealed class ApplyEndToEndTests
         await Assertions.StateMatchesBtAsync(harness, "acme", "AcmeWidgets");
     }
 
+    [Fact]
+    public async Task Taking_a_users_number_and_devices_away_converges()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        const string withBoth = "number: { from: main }, devices: [ { macAddress: \"00:11:22:AA:BB:CC\" } ] }";
+        var original = TestManifests.Company("acme", "AcmeWidgets", users: 2)
+            .Replace("extension: \"2000\", number: { from: main } }", "extension: \"2000\", " + withBoth, StringComparison.Ordinal);
+        (await harness.PlanAndApplyAsync(EngineHarness.Manifests(original))).Succeeded.Should().BeTrue();
+        UserAt(await harness.InventoryAsync(), "acme.user0")["macAddresses"]!.AsArray().Should().ContainSingle();
+
+        // An extension-only user without a phone: BT must be told to clear both, or the plan never settles.
+        var manifests = EngineHarness.Manifests(original.Replace(", " + withBoth, " }", StringComparison.Ordinal));
+        var plan = await harness.PlanAsync(manifests);
+        plan.Companies.Single().Changes.Where(c => c.Action != ChangeAction.NoOp).Select(c => (c.Address.Name, c.Action))
+            .Should().Equal(("acme.user0", ChangeAction.Update));
+        (await harness.ApplyAsync(plan)).Succeeded.Should().BeTrue();
+
+        (await harness.PlanAsync(manifests)).HasChanges.Should().BeFalse();
+        var user = UserAt(await harness.InventoryAsync(), "acme.user0");
+        user["directoryNumber"]?.GetValue<string>().Should().BeNullOrEmpty();
+        user["macAddresses"]!.AsArray().Should().BeEmpty();
+        await Assertions.StateMatchesBtAsync(harness, "acme", "AcmeWidgets");
+    }
+
+    private static JsonNode UserAt(JsonNode inventory, string username) =>
+        inventory["companies"]!.AsArray().Single()!["users"]!.AsArray().Single(u => u!["username"]!.GetValue<string>() == username)!;
+
     [Theory]
     [InlineData("qualify")]
     [InlineData("ringFence")]
@@ -174,7 +201,7 @@ public static class Assertions
             .ToDictionary(r => r!["startNumber"]!.GetValue<string>(), r => r!["serviceId"]?.GetValue<string>());
         state.NumberBlocks.SelectMany(b => b.Ranges).ToDictionary(r => r.StartNumber, r => r.ServiceId).Should().BeEquivalentTo(liveRanges);
         var numbers = company["users"]!.AsArray().Where(u => u!["status"]?.GetValue<string>() != "ceased")
-            .ToDictionary(u => u!["username"]!.GetValue<string>(), u => u!["directoryNumber"]?.GetValue<string>());
+            .ToDictionary(u => u!["username"]!.GetValue<string>(), u => u!["directoryNumber"]?.GetValue<string>() is { Length: > 0 } number ? number : null);
         state.Users.ToDictionary(u => u.Username, u => u.DirectoryNumber).Should().BeEquivalentTo(numbers);
     }
 

@@ -147,15 +147,18 @@ public static class OrderBuilder
             throw new OrderBuildException($"no free number in block '{user.Number.From}' for user '{username}'");
         }
 
+        // A modify changes only the characteristics it carries, so one the user should no longer have (a number, its
+        // phones) is sent empty to clear it; an add simply leaves it out.
+        var none = operation.Kind == OrderOperationKind.Modify ? string.Empty : null;
         var characteristics = new List<(string, string?)>
         {
             ("firstName", user.FirstName),
             ("lastName", user.LastName),
             ("username", user.Username),
             ("extension", user.Extension),
-            ("directoryNumber", number),
+            ("directoryNumber", number ?? none),
             ("licence", user.Licence),
-            ("macAddress", user.Devices.IsDefaultOrEmpty ? null : string.Join(',', user.Devices.Select(d => d.MacAddress).Order(StringComparer.Ordinal))),
+            ("macAddress", user.Devices.IsDefaultOrEmpty ? none : string.Join(',', user.Devices.Select(d => d.MacAddress).Order(StringComparer.Ordinal))),
         };
         var serviceId = operation.Kind == OrderOperationKind.Modify
             ? Required(state.Users.FirstOrDefault(u => u.Username == username)?.ServiceId, $"service id of user '{username}'")
