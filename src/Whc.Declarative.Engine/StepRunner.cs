@@ -209,7 +209,7 @@ internal sealed class StepRunner
 
         CompanyState Record(CompanyState state, AddressRecord address)
         {
-            var pending = new SiteState(site.Name, site.LocationCode, address.NadKey, null) { Protected = site.Protect };
+            var pending = new SiteState(site.Name, site.LocationCode, address.NadKey, null) { Protected = site.Protect, FoundBy = SiteAddressState.Of(site.Address) };
             var existing = state.Sites.FirstOrDefault(s => s.Name == site.Name);
             return state with { Sites = existing is null ? state.Sites.Add(pending) : state.Sites.Replace(existing, pending) };
         }

@@ -26,6 +26,10 @@ public sealed class StateSerializer
 {
     private static readonly JsonSerializerOptions Options = CreateOptions();
 
+    // Optional fields added to format 1 after its first release are written only when set: files without them stay
+    // byte for byte the same, and an older whcctl, which skips fields it does not know, still reads the new files.
+    private static readonly HashSet<(Type Type, string Property)> AddedToFormat1 = [(typeof(SiteState), "foundBy")];
+
     private readonly ImmutableDictionary<int, StateFormatUpgrade> upgrades;
 
     public StateSerializer(IEnumerable<StateFormatUpgrade> upgrades)
@@ -208,12 +212,20 @@ public sealed class StateSerializer
             TypeInfoResolver = new DefaultJsonTypeInfoResolver
             {
                 // Computed properties (RingfencedCount, Count) are derived, not stored.
-                Modifiers = { RemoveComputedProperties },
+                Modifiers = { RemoveComputedProperties, OmitLaterAdditionsWhenUnset },
             },
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.MakeReadOnly();
         return options;
+    }
+
+    private static void OmitLaterAdditionsWhenUnset(JsonTypeInfo typeInfo)
+    {
+        foreach (var property in typeInfo.Properties.Where(p => AddedToFormat1.Contains((typeInfo.Type, p.Name))))
+        {
+            property.ShouldSerialize = (_, value) => value is not null;
+        }
     }
 
     private static void RemoveComputedProperties(JsonTypeInfo typeInfo)

@@ -80,6 +80,48 @@ public class PlanDiagnosticsTests
         plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3003").Which.Message.Should().Contain(field);
     }
 
+    [Theory]
+    [InlineData("IP1 1AA", "Unit 5", true)]
+    [InlineData("IP4 2BB", "Unit 4", true)]
+    [InlineData("ip11aa", "unit  4", false)]
+    public void Should_report_WHC3003_when_a_site_given_by_postcode_is_given_another_address(string postcode, string premises, bool refused)
+    {
+        // Given a site whcctl found at Unit 4, IP1 1AA
+        var manifest = Manifest(SiteAtPostcode("hq", "IP1 1AA", "Unit 4", Users("u", 1).ToArray()));
+        var state = Applied(manifest);
+
+        // When the manifest names another address for it (or the same one spelt differently)
+        var moved = manifest with { Sites = [manifest.Sites[0] with { Address = new AddressSpec(postcode, premises, null, null, null) }] };
+        var plan = PlanOne(Existing(moved, state));
+
+        // Then BT cannot move a site: WHC3003 says so, naming both addresses
+        if (refused)
+        {
+            plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3003").Which.Message
+                .Should().Contain("site 'hq': its address cannot change").And.Contain("'Unit 4, IP1 1AA'").And.Contain($"'{premises}, {postcode}'");
+        }
+        else
+        {
+            plan.AllDiagnostics.Should().BeEmpty();
+            plan.HasChanges.Should().BeFalse();
+        }
+    }
+
+    [Fact]
+    public void Should_not_judge_the_address_of_a_site_whose_address_was_never_recorded()
+    {
+        // Given a site adopted from BT's inventory (import): state knows its NAD key but not the address it was made at
+        var manifest = Manifest(SiteAtPostcode("hq", "IP1 1AA", "Unit 4", Users("u", 1).ToArray()));
+        var state = Applied(manifest);
+        state = state with { Sites = [state.Sites[0] with { FoundBy = null }] };
+
+        // When the manifest gives any address
+        var plan = PlanOne(Existing(manifest with { Sites = [manifest.Sites[0] with { Address = new AddressSpec("IP4 2BB", "Unit 9", null, null, null) }] }, state));
+
+        // Then there is nothing to compare it with
+        plan.AllDiagnostics.Should().NotContain(d => d.Code == "WHC3003");
+    }
+
     [Fact]
     public void Should_report_WHC3004_when_a_protected_user_is_removed_from_the_manifest()
     {

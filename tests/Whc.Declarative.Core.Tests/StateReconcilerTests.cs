@@ -31,6 +31,25 @@ public class StateReconcilerTests
     }
 
     [Fact]
+    public void Should_record_the_address_a_new_site_was_made_at_once_and_keep_it()
+    {
+        // Given a site given by postcode that BT has just made, and state that has not recorded it yet
+        var manifest = Manifest(SiteAtPostcode("hq", "IP1 1AA", "Unit 4", Users("u", 1).ToArray()));
+        var applied = Applied(manifest);
+        var inventory = InventoryOf(applied);
+        var fresh = applied with { Sites = [] };
+
+        // When state is reconciled, and later reconciled against a manifest that names another address
+        var recorded = StateReconciler.Reconcile(fresh, manifest, inventory);
+        var moved = manifest with { Sites = [manifest.Sites[0] with { Address = new Manifests.AddressSpec("IP4 2BB", "Unit 9", null, null, null) }] };
+        var later = StateReconciler.Reconcile(recorded, moved, inventory);
+
+        // Then the address it was made at is recorded, and stays (BT did not move the site)
+        recorded.Sites.Single().FoundBy.Should().Be(new SiteAddressState("IP1 1AA", "Unit 4"));
+        later.Sites.Single().FoundBy.Should().Be(new SiteAddressState("IP1 1AA", "Unit 4"));
+    }
+
+    [Fact]
     public void Should_remove_users_that_BT_has_ceased()
     {
         // Given BT no longer lists u02

@@ -82,7 +82,11 @@ internal static class TestData
         }).ToImmutableArray();
         var ranges = blocks.ToImmutableDictionary(b => b.Name, b => b.Ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber)).ToImmutableArray());
         var numbers = NumberAssignment.Assign(manifest, ranges, ImmutableDictionary<string, string>.Empty);
-        var sites = manifest.Sites.Select(s => new SiteState(s.Name, s.LocationCode, s.Address.NadKey ?? "A99999999", "SI-" + s.Name) { Protected = s.Protect });
+        var sites = manifest.Sites.Select(s => new SiteState(s.Name, s.LocationCode, s.Address.NadKey ?? "A99999999", "SI-" + s.Name)
+        {
+            Protected = s.Protect,
+            FoundBy = SiteAddressState.Of(s.Address),
+        });
         var users = manifest.AllUsers().Select(p => new UserState(
             p.User.Username,
             p.Site.Name,

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Core.State;
 using Whc.Declarative.Sandbox;
 
 namespace Whc.Declarative.Engine.Tests;
@@ -103,6 +104,51 @@ public sealed class ApplyEndToEndTests
         user["directoryNumber"]?.GetValue<string>().Should().BeNullOrEmpty();
         user["macAddresses"]!.AsArray().Should().BeEmpty();
         await Assertions.StateMatchesBtAsync(harness, "acme", "AcmeWidgets");
+    }
+
+    [Fact]
+    public async Task A_site_given_by_postcode_keeps_the_address_it_was_made_at_and_a_plan_refuses_another()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        // One address BT lists (found while planning) and one it does not (made by an address step while applying).
+        const string manifest = """
+            apiVersion: whc.declarative/v1
+            kind: Company
+            metadata:
+              name: acme
+            spec:
+              reseller: { cugId: CUG5019851064, billingAccount: GB12345678 }
+              company: { name: AcmeWidgets, domain: acme.example.com, customerGroup: TestGroup }
+              numberBlocks:
+                - { name: main, areaCode: "0121", quantity: 5 }
+              sites:
+                - name: park
+                  locationCode: ACM01
+                  address: { postcode: IP5 3RE, premises: Orion Building }
+                  users:
+                    - { username: acme.ann, firstName: Ann, lastName: One, extension: "2001", number: { from: main } }
+                - name: leeds
+                  locationCode: ACM02
+                  address: { postcode: LS1 4AP, premises: Aire House, street: Wellington Street, city: Leeds }
+                  users:
+                    - { username: acme.bob, firstName: Bob, lastName: Two, extension: "2002" }
+            """;
+        (await harness.PlanAndApplyAsync(EngineHarness.Manifests(manifest))).Succeeded.Should().BeTrue();
+        (await harness.PlanAsync(EngineHarness.Manifests(manifest))).HasChanges.Should().BeFalse();
+        var state = await harness.Store.ReadAsync("acme", CancellationToken.None);
+        state!.Sites.ToDictionary(s => s.Name, s => s.FoundBy).Should().BeEquivalentTo(new Dictionary<string, SiteAddressState?>
+        {
+            ["park"] = new("IP5 3RE", "Orion Building"),
+            ["leeds"] = new("LS1 4AP", "Aire House"),
+        });
+
+        foreach (var (from, to) in new[] { ("Orion Building", "Antares Building"), ("Aire House", "Annexe") })
+        {
+            var moved = await harness.PlanAsync(EngineHarness.Manifests(manifest.Replace(from, to, StringComparison.Ordinal)));
+
+            moved.HasErrors.Should().BeTrue();
+            moved.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3003").Which.Message.Should().Contain("its address cannot change").And.Contain(to);
+        }
     }
 
     private static JsonNode UserAt(JsonNode inventory, string username) =>

@@ -44,6 +44,31 @@ public sealed class StateSerializerTests
     }
 
     [Fact]
+    public void A_sites_recorded_address_is_written_only_when_known_and_read_back()
+    {
+        var state = SampleStates.FunNetwork();
+        var recorded = state with { Sites = [state.Sites[0] with { FoundBy = new SiteAddressState("IP1 1AA", "Unit 4") }] };
+
+        var withAddress = StateSerializer.Default.Serialize(recorded);
+        var site = JsonNode.Parse(withAddress)!["sites"]![0]!;
+
+        site["foundBy"]!.ToJsonString().Should().Be("{\"postcode\":\"IP1 1AA\",\"premises\":\"Unit 4\"}");
+        StateSerializer.Default.Deserialize(withAddress, "test").Sites[0].FoundBy.Should().Be(new SiteAddressState("IP1 1AA", "Unit 4"));
+        JsonNode.Parse(StateSerializer.Default.Serialize(state))!["sites"]![0]!.AsObject().ContainsKey("foundBy")
+            .Should().BeFalse("a field added to format 1 is left out when unset, so existing files keep their bytes");
+    }
+
+    [Fact]
+    public void Fields_this_whcctl_does_not_know_are_skipped_so_a_newer_whcctls_additions_do_not_stop_it()
+    {
+        var json = JsonNode.Parse(StateSerializer.Default.Serialize(SampleStates.FunNetwork()))!.AsObject();
+        json["sites"]![0]!["addedLater"] = "x";
+        json["addedLater"] = new JsonObject { ["any"] = 1 };
+
+        StateSerializer.Default.Deserialize(json.ToJsonString(), "test").Should().BeEquivalentTo(SampleStates.FunNetwork().Normalized());
+    }
+
+    [Fact]
     public void Should_not_write_computed_properties()
     {
         var text = StateSerializer.Default.Serialize(SampleStates.FunNetwork());

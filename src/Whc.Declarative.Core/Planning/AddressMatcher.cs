@@ -1,5 +1,6 @@
 using Whc.Declarative.Core.Inventory;
 using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Core.State;
 
 namespace Whc.Declarative.Core.Planning;
 
@@ -26,6 +27,13 @@ public static class AddressMatcher
             : [candidate.SubBuilding, $"{candidate.SubBuilding}, {candidate.BuildingName}"];
         return names.Any(n => !string.IsNullOrWhiteSpace(n) && string.Equals(Squash(n), premises, StringComparison.OrdinalIgnoreCase));
     }
+
+    /// <summary>Whether a manifest's address is still the one a site's NAD key was found by (spacing and case aside).</summary>
+    public static bool SameAddress(SiteAddressState foundBy, AddressSpec wanted) =>
+        string.Equals(WithoutSpaces(foundBy.Postcode), WithoutSpaces(wanted.Postcode), StringComparison.OrdinalIgnoreCase)
+        && string.Equals(Squash(foundBy.Premises), Squash(wanted.Premises), StringComparison.OrdinalIgnoreCase);
+
+    private static string WithoutSpaces(string? text) => (text ?? string.Empty).Replace(" ", string.Empty, StringComparison.Ordinal);
 
     private static string Squash(string? text) => string.Join(' ', (text ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries));
 }

@@ -291,6 +291,12 @@ internal sealed class CompanyPlanner
                 {
                     diagnostics.Add(DiagnosticCatalog.ImmutableFieldChanged.At(site.Span, $"site '{site.Name}': its address (NAD key {current.NadKey}) cannot change; add a new site instead"));
                 }
+                else if (!site.Address.HasNadKey && current.FoundBy is { } foundBy && !AddressMatcher.SameAddress(foundBy, site.Address))
+                {
+                    diagnostics.Add(DiagnosticCatalog.ImmutableFieldChanged.At(
+                        site.Span,
+                        $"site '{site.Name}': its address cannot change ('{foundBy.Premises}, {foundBy.Postcode}' → '{site.Address.Premises}, {site.Address.Postcode}', NAD key {current.NadKey}); add a new site instead"));
+                }
 
                 changes.Add(new ResourceChange(address, ChangeAction.NoOp, "unchanged", []));
                 continue;

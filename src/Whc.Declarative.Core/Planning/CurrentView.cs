@@ -58,6 +58,7 @@ public sealed record CurrentView(
             s => new SiteState(s.Name, s.LocationCode, s.NadKey, s.ServiceId)
             {
                 Protected = sites.TryGetValue(s.Name, out var known) && known.Protected,
+                FoundBy = known?.FoundBy,
             },
             StringComparer.Ordinal)
             // A site whose address is resolved but whose order has not completed is still pending: its NAD key is reused.

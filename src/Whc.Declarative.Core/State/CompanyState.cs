@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Manifests;
 
 namespace Whc.Declarative.Core.State;
 
@@ -70,6 +71,21 @@ public sealed record NumberRangeState(string StartNumber, string EndNumber, bool
 public sealed record SiteState(string Name, string LocationCode, string NadKey, string? ServiceId)
 {
     public bool Protected { get; init; }
+
+    /// <summary>
+    /// The postcode and premises the NAD key was found by, when the manifest gave the address that way (null for a
+    /// site given by NAD key, or adopted from BT's inventory). BT cannot move a site, so a manifest that later names
+    /// another address for it is refused.
+    /// </summary>
+    public SiteAddressState? FoundBy { get; init; }
+}
+
+/// <summary>An address as a manifest gave it: a postcode and the premises picked there.</summary>
+public sealed record SiteAddressState(string Postcode, string? Premises)
+{
+    /// <summary>The address to record for a site the manifest gives by postcode; null for one given by NAD key.</summary>
+    public static SiteAddressState? Of(AddressSpec address) =>
+        address.HasNadKey || address.Postcode is null ? null : new SiteAddressState(address.Postcode, address.Premises);
 }
 
 public sealed record UserState(

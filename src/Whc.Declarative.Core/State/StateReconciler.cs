@@ -42,9 +42,16 @@ public static class StateReconciler
 
         var liveSites = inventory.Sites.Where(s => managedSites.Contains(s.Name)).ToDictionary(s => s.Name, StringComparer.Ordinal);
         var siteNames = inventory.Sites.ToDictionary(s => s.ServiceId, s => s.Name, StringComparer.Ordinal);
-        var sites = liveSites.Values.Select(s => new SiteState(s.Name, s.LocationCode, s.NadKey, s.ServiceId)
+        var sites = liveSites.Values.Select(s =>
         {
-            Protected = desiredSites.TryGetValue(s.Name, out var spec) ? spec.Protect : state.Sites.FirstOrDefault(k => k.Name == s.Name)?.Protected == true,
+            var known = state.Sites.FirstOrDefault(k => k.Name == s.Name);
+            var spec = desiredSites.GetValueOrDefault(s.Name);
+            return new SiteState(s.Name, s.LocationCode, s.NadKey, s.ServiceId)
+            {
+                Protected = spec?.Protect ?? (known?.Protected == true),
+                // Recorded once: the address the site was made at (a changed manifest address is refused by the plan).
+                FoundBy = known?.FoundBy ?? (spec is null ? null : SiteAddressState.Of(spec.Address)),
+            };
         })
             // A site whose address is resolved but whose order has not completed stays as pending (no service id).
             .Concat(state.Sites.Where(s => s.ServiceId is null && !liveSites.ContainsKey(s.Name)))
