@@ -150,6 +150,24 @@ public class RegressionTests
     }
 
     [Fact]
+    public void A_pending_sites_NAD_key_was_used_even_after_the_manifest_named_another_address_for_the_site()
+    {
+        // Given an address step that found Unit 9, B1 1AA for a new site, whose order was never made (the run stopped)
+        var state = Applied(Simple(users: 1));
+        state = state with { Sites = state.Sites.Add(new SiteState("branch", "LOC-branch", "A34343434", null) { FoundBy = new("B1 1AA", "Unit 9") }) };
+        var moved = Manifest(Site("hq", User("u01")), SiteAtPostcode("branch", "B2 2BB", "Unit 1"));
+
+        // When the manifest now puts the site elsewhere, and when it keeps the address
+        var plan = PlanOne(Input(moved, state, RefreshSnapshot.Of(InventoryOf(Applied(Simple(users: 1)))))).Only();
+        var kept = PlanOne(Input(Manifest(Site("hq", User("u01")), SiteAtPostcode("branch", "B1 1AA", "Unit 9")), state, RefreshSnapshot.Of(InventoryOf(Applied(Simple(users: 1)))))).Only();
+
+        // Then the new address is looked for (the old NAD key would make the site at the old address); the old one is reused
+        plan.NadKeys.Should().NotContainKey("branch");
+        plan.Steps.Should().Contain(s => s.Kind == StepKind.CreateAddress && s.Details.Site == "branch");
+        kept.NadKeys.Should().Contain("branch", "A34343434");
+    }
+
+    [Fact]
     public void A_pending_site_was_reported_as_ceased_at_BT_by_refresh_only()
     {
         // Given state with a pending site that BT does not list yet

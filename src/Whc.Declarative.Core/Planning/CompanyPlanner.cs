@@ -344,7 +344,8 @@ internal sealed class CompanyPlanner
             return site.Address.NadKey;
         }
 
-        if (pending is not null && pending.NadKey.Length > 0)
+        // A NAD key an address step already found is used, unless the manifest has since named another address.
+        if (pending is not null && pending.NadKey.Length > 0 && (pending.FoundBy is null || AddressMatcher.SameAddress(pending.FoundBy, site.Address)))
         {
             return pending.NadKey;
         }
