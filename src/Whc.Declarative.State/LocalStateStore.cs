@@ -19,6 +19,10 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
     private const string LockSuffix = ".lock";
     private const string TempSuffix = ".tmp";
 
+    // A live holder writes itself into its lock file right after creating it; one that stays empty or unreadable longer
+    // than this was left by a process killed in between.
+    private static readonly TimeSpan UnreadableLockAbandonedAfter = TimeSpan.FromSeconds(5);
+
     private readonly StateSerializer serializer;
     private readonly Action<string>? warning;
 
@@ -109,6 +113,18 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
             }
 
             var existing = await TryReadLockAsync(path, cancellationToken);
+            if (existing is null && await DeleteAbandonedUnreadableLockAsync(path, cancellationToken))
+            {
+                if (TryCreateLockFile(path, content))
+                {
+                    StartRun(company);
+                    warning?.Invoke($"warning WHC5008: took over the lock on '{company}': its lock file was left empty or unreadable, by a process that died while taking the lock");
+                    return new LocalStateLock(path, holder, null);
+                }
+
+                continue;
+            }
+
             if (existing is not null && IsStale(existing))
             {
                 // The holder died without releasing the lock; remove its file (only if it is still that holder's).
@@ -320,6 +336,20 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
     {
         var existing = await TryReadLockAsync(path, cancellationToken);
         if (existing is null || !string.Equals(existing.Id, lockId, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        File.Delete(path);
+        return true;
+    }
+
+    /// <summary>Deletes a lock file that has been empty or unreadable for a while (see <see cref="UnreadableLockAbandonedAfter"/>).</summary>
+    private static async Task<bool> DeleteAbandonedUnreadableLockAsync(string path, CancellationToken cancellationToken)
+    {
+        // Checked again just before deleting: a lock file another taker has just made is fresh, and readable.
+        if (!File.Exists(path) || DateTime.UtcNow - File.GetLastWriteTimeUtc(path) < UnreadableLockAbandonedAfter
+            || await TryReadLockAsync(path, cancellationToken) is not null)
         {
             return false;
         }

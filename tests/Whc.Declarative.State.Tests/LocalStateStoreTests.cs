@@ -167,6 +167,23 @@ public sealed class LocalStateStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_lock_file_left_empty_by_a_process_killed_while_taking_the_lock_is_taken_over_once_it_is_old()
+    {
+        // A process was killed between creating its lock file and writing itself into it.
+        Directory.CreateDirectory(temp.Path);
+        await File.WriteAllTextAsync(store.LockPath("fun-network"), string.Empty);
+
+        var fresh = () => store.AcquireLockAsync("fun-network", SampleStates.Holder("bob"), TimeSpan.Zero, default);
+        await fresh.Should().ThrowAsync<StateLockedException>("a fresh empty file may be a holder about to write itself in");
+
+        File.SetLastWriteTimeUtc(store.LockPath("fun-network"), DateTime.UtcNow.AddMinutes(-1));
+        await using var taken = await store.AcquireLockAsync("fun-network", SampleStates.Holder("bob"), TimeSpan.Zero, default);
+
+        taken.Info.Who.Should().Be("bob");
+        warnings.Should().ContainSingle().Which.Should().Contain("WHC5008").And.Contain("left empty or unreadable");
+    }
+
+    [Fact]
     public async Task Disposing_a_lock_deletes_its_file_and_frees_it()
     {
         var held = await store.AcquireLockAsync("fun-network", SampleStates.Holder(), TimeSpan.Zero, default);
