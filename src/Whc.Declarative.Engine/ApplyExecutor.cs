@@ -73,6 +73,20 @@ public sealed class ApplyExecutor
             }
 
             using var session = new CompanySession(store, clock, options.WrittenBy, plan, stored ?? CompanyState.New(plan.Company, Guid.NewGuid().ToString()));
+            if (plan.Reconciliation is { } reconciliation)
+            {
+                // What BT said about an interrupted run's calls, as the plan showed it: the state it was planned against.
+                // The staleness check above guarantees the stored state is still the one it was made from.
+                try
+                {
+                    await session.UpdateAsync(_ => reconciliation.State, cancellationToken);
+                }
+                catch (StateException e)
+                {
+                    return Failed(plan, e.Code, e.Message);
+                }
+            }
+
             var results = await RunGraphAsync(session, plan.Steps, runner, cancellationToken);
             var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
             if (results.All(r => r.Outcome == StepOutcome.Done))

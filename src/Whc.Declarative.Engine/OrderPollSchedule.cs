@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Core.State;
 
 namespace Whc.Declarative.Engine;
 

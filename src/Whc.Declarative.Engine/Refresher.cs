@@ -8,18 +8,22 @@ using Whc.Declarative.Core.State;
 namespace Whc.Declarative.Engine;
 
 /// <summary>
-/// Reads what the planner needs from BT, per company: the company record (one call), then only for what the manifest
-/// would create: the domain check, a username check per new user, an address search per new site's postcode, and a read
-/// of each order an earlier apply left unfinished. An unchanged company costs exactly one call.
+/// Reads what the planner needs from BT, per company, in two stages. First the intents an interrupted run left are
+/// answered (<see cref="IntentReconciler"/>), so that everything after plans against what really happened. Then the
+/// company record (one call), and only for what the manifest would create: the domain check, a username check per new
+/// user, an address search per new site's postcode, and a read of each order an earlier apply left unfinished. An
+/// unchanged company without intents costs exactly one call.
 /// </summary>
 public sealed class Refresher
 {
     private readonly IWhcApi api;
+    private readonly IntentReconciler intents;
     private readonly int parallelism;
 
     public Refresher(IWhcApi api, int parallelism)
     {
         this.api = api;
+        intents = new IntentReconciler(api);
         this.parallelism = Math.Max(1, parallelism);
     }
 
@@ -34,7 +38,9 @@ public sealed class Refresher
             async (i, ct) =>
             {
                 var (company, desired, state) = companies[i];
-                results[i] = new CompanyPlanInput(company, desired, state, await RefreshAsync(desired, state, ct));
+                var reconciliation = await intents.ReconcileAsync(state, desired, ct);
+                var reconciled = reconciliation?.State ?? state;
+                results[i] = new CompanyPlanInput(company, desired, reconciled, await RefreshAsync(desired, reconciled, ct)) { Reconciliation = reconciliation };
             });
         return [.. results];
     }

@@ -42,14 +42,14 @@ internal sealed class StepRunner
         session.Desired ?? throw new StepFailedException("this step needs the company's manifest, and the plan has none");
 
     /// <summary>
-    /// The exactly-once pattern. <paramref name="reconcile"/> looks at BT for the effect of an earlier attempt;
-    /// <paramref name="call"/> makes the call (given the intent's id, used as the order's externalId).
+    /// The exactly-once pattern within one run. <paramref name="reconcile"/> looks at BT for the effect of an earlier
+    /// attempt of this run whose outcome was unknown; <paramref name="call"/> makes the call (given the intent's id, used
+    /// as the order's externalId). Intents an earlier run left were answered before planning (IntentReconciler).
     /// </summary>
     private async Task<T> ExactlyOnceAsync<T>(
         CompanySession session,
         string stepId,
-        string operation,
-        ImmutableSortedDictionary<string, string> details,
+        IntentDetails details,
         Func<IntentRecord, CancellationToken, Task<T?>> reconcile,
         Func<IntentRecord, CancellationToken, Task<T>> call,
         Func<CompanyState, T, CompanyState> record,
@@ -58,9 +58,7 @@ internal sealed class StepRunner
     {
         for (var attempt = 1; ; attempt++)
         {
-            // An intent carried over from an interrupted run is found by its external id: step ids may differ between plans.
-            var carriedId = details.GetValueOrDefault("externalId");
-            var intent = session.State.Intents.FirstOrDefault(i => i.Operation == operation && (i.StepId == stepId || (carriedId is not null && i.Id == carriedId)));
+            var intent = session.State.Intents.FirstOrDefault(i => i.Operation == details.Operation && i.StepId == stepId);
             if (intent is not null)
             {
                 var found = await reconcile(intent, cancellationToken);
@@ -72,8 +70,7 @@ internal sealed class StepRunner
             }
             else
             {
-                var id = details.GetValueOrDefault("externalId") ?? $"whcctl-{Guid.NewGuid():N}";
-                intent = new IntentRecord(id, stepId, operation, clock.GetUtcNow(), details);
+                intent = new IntentRecord($"whcctl-{Guid.NewGuid():N}", stepId, details.Operation, clock.GetUtcNow(), details.ToMap());
                 var written = intent;
                 await session.UpdateAsync(s => s with { Intents = s.Intents.Add(written) }, cancellationToken);
             }
@@ -108,15 +105,12 @@ internal sealed class StepRunner
         await ExactlyOnceAsync(
             session,
             $"{session.Plan.Company}:qualify",
-            IntentOperations.Qualify,
-            ImmutableSortedDictionary<string, string>.Empty,
+            new QualifyIntent(request.CugId, request.BillingAccount, request.CompanyName, request.CompanyDomain, request.CustomerGroup),
             async (_, ct) =>
             {
                 var inventory = await api.ReadCompanyAsync(request.CugId, request.CompanyName, ct);
-                // Only a qualification newer than the one state already holds can be the effect of this attempt.
-                var known = session.State.Record?.Qualification?.Id;
-                return inventory is { Status: CompanyStatus.Qualified, QualificationId: not null } && inventory.ServiceId.Length > 0 && inventory.QualificationId != known
-                    ? new QualificationResult(inventory.QualificationId, true, inventory.ServiceId, null, null)
+                return IntentResolver.NewQualification(session.State, inventory) is { } found
+                    ? new QualificationResult(found.Id, true, inventory?.ServiceId, null, null)
                     : null;
             },
             async (_, ct) =>
@@ -164,16 +158,14 @@ internal sealed class StepRunner
         await ExactlyOnceAsync(
             session,
             step.Id,
-            IntentOperations.RingFence,
-            ImmutableSortedDictionary<string, string>.Empty.Add("areaCode", block.AreaCode).Add("quantity", quantity.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new RingFenceIntent(blockName, block.AreaCode, quantity),
             async (_, ct) =>
             {
-                // A ringfence that went through shows up as a range of the right size that no block of ours claims.
+                // A ringfence that went through shows up as a range of the company that no block of ours claims.
                 var record = session.State.Record;
                 var inventory = await api.ReadCompanyAsync(record?.CugId ?? desired.Reseller.CugId, record?.Name ?? desired.Company.Name, ct);
-                var claimed = session.State.NumberBlocks.SelectMany(b => b.Ranges).Select(r => r.StartNumber).ToHashSet(StringComparer.Ordinal);
-                var orphan = inventory?.NumberRanges.FirstOrDefault(r =>
-                    r.Status == NumberRangeStatus.Ringfenced && r.AreaCode == block.AreaCode && r.Count == quantity && !claimed.Contains(r.StartNumber));
+                var orphans = IntentResolver.UnclaimedRanges(session.State, inventory, block.AreaCode);
+                var orphan = orphans.FirstOrDefault(r => r.Count == quantity) ?? orphans.FirstOrDefault();
                 return orphan is null ? null : new RingFenceResult(orphan.StartNumber, orphan.EndNumber, inventory?.ServiceId ?? string.Empty, "RINGFENCED");
             },
             (_, ct) =>
@@ -224,8 +216,7 @@ internal sealed class StepRunner
         await ExactlyOnceAsync(
             session,
             step.Id,
-            IntentOperations.CreateAddress,
-            ImmutableSortedDictionary<string, string>.Empty.Add("postcode", postcode),
+            new CreateAddressIntent(site.Name, site.LocationCode, postcode, site.Address.Premises, site.Address.Street, site.Address.City),
             async (_, ct) => await FindAsync(ct),
             (_, ct) => api.CreateAddressAsync(new NewAddress(postcode, site.Address.Premises, site.Address.Street, site.Address.City), ct),
             Record,
@@ -241,19 +232,10 @@ internal sealed class StepRunner
             await EnsureLiveQualificationAsync(session, unused: true, cancellationToken);
         }
 
-        var details = ImmutableSortedDictionary<string, string>.Empty
-            .Add("resources", string.Join(',', operations.Select(o => o.Address.ToString())))
-            .Add("operations", string.Join(',', operations.Select(o => $"{o.Kind}={o.Address}")));
-        if (step.Details.ExternalId is { } carried)
-        {
-            details = details.Add("externalId", carried);
-        }
-
         await ExactlyOnceAsync(
             session,
             step.Id,
-            IntentOperations.CreateOrder,
-            details,
+            new CreateOrderIntent(operations),
             async (intent, ct) => await api.FindOrderByExternalIdAsync(intent.Id, ct),
             async (intent, ct) =>
             {
@@ -272,7 +254,10 @@ internal sealed class StepRunner
             },
             (state, created) =>
             {
-                var record = new OrderRecord(created.Id, created.ExternalId ?? string.Empty, step.Id, created.State, clock.GetUtcNow(), [.. operations.Select(o => o.Address.ToString())]);
+                var record = new OrderRecord(created.Id, created.ExternalId ?? string.Empty, step.Id, created.State, clock.GetUtcNow(), [.. operations.Select(o => o.Address.ToString())])
+                {
+                    Operations = operations,
+                };
                 var company = state.Record;
                 var usesQualification = operations.Any(o => o.Address.Kind == ResourceKind.Company && o.Kind == OrderOperationKind.Add);
                 return state with
@@ -293,8 +278,7 @@ internal sealed class StepRunner
         }
 
         var createStep = step.Id[..step.Id.LastIndexOf(':')] + ":create";
-        var externalId = step.Details.ExternalId;
-        return session.State.Orders.LastOrDefault(o => o.StepId == createStep || (externalId is not null && o.ExternalId == externalId))
+        return session.State.Orders.LastOrDefault(o => o.StepId == createStep)
             ?? throw new StepFailedException($"no order was recorded for step {createStep}");
     }
 

@@ -28,7 +28,7 @@ public sealed class StateSerializer
 
     // Optional fields added to format 1 after its first release are written only when set: files without them stay
     // byte for byte the same, and an older whcctl, which skips fields it does not know, still reads the new files.
-    private static readonly HashSet<(Type Type, string Property)> AddedToFormat1 = [(typeof(SiteState), "foundBy")];
+    private static readonly HashSet<(Type Type, string Property)> AddedToFormat1 = [(typeof(SiteState), "foundBy"), (typeof(OrderRecord), "operations")];
 
     private readonly ImmutableDictionary<int, StateFormatUpgrade> upgrades;
 
@@ -195,7 +195,7 @@ public sealed class StateSerializer
             : [.. state.Users.Select(u => u.DeviceMacAddresses.IsDefault ? u with { DeviceMacAddresses = [] } : u)],
         Orders = state.Orders.IsDefault
             ? []
-            : [.. state.Orders.Select(o => o.Resources.IsDefault ? o with { Resources = [] } : o)],
+            : [.. state.Orders.Select(o => o with { Resources = o.Resources.IsDefault ? [] : o.Resources, Operations = o.Operations.IsDefault ? [] : o.Operations })],
         Intents = state.Intents.IsDefault
             ? []
             : [.. state.Intents.Select(i => i.Details is null ? i with { Details = ImmutableSortedDictionary<string, string>.Empty } : i)],
@@ -224,7 +224,7 @@ public sealed class StateSerializer
     {
         foreach (var property in typeInfo.Properties.Where(p => AddedToFormat1.Contains((typeInfo.Type, p.Name))))
         {
-            property.ShouldSerialize = (_, value) => value is not null;
+            property.ShouldSerialize = (_, value) => value is not null && value is not ImmutableArray<OrderOperation> { IsDefaultOrEmpty: true };
         }
     }
 

@@ -74,27 +74,19 @@ public class InFlightTests
     }
 
     [Fact]
-    public void Should_carry_a_create_order_intent_with_its_external_id()
+    public void Should_refuse_WHC3015_a_company_whose_state_still_holds_an_intent_BT_was_not_asked_about()
     {
-        // Given an earlier apply was interrupted while creating an order for u03
+        // Given an earlier apply was interrupted while creating an order for u03, and the plan runs without refresh
         var (manifest, state) = WithThirdUserPending();
-        var details = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, new Dictionary<string, string>
-        {
-            ["externalId"] = "acme-7f3a",
-            ["resources"] = "acme/user/u03",
-            ["operations"] = "Add=acme/user/u03",
-        });
+        var details = new CreateOrderIntent([new OrderOperation(UserAddress("u03"), OrderOperationKind.Add)]).ToMap();
         state = state with { Intents = [new IntentRecord("I-1", "acme:order-1:create", IntentOperations.CreateOrder, Now.AddMinutes(-2), details)] };
 
         // When it is planned
-        var plan = PlanOne(Existing(manifest, state)).Only();
+        var plan = PlanOne(Existing(manifest, state));
 
-        // Then the same order (same external id, so BT can find it) is created, submitted and awaited; u03 is not ordered twice
-        var create = CreateOrderSteps(plan).Should().ContainSingle().Subject;
-        create.Id.Should().Be("acme:order-acme-7f3a:create");
-        create.Details.ExternalId.Should().Be("acme-7f3a");
-        create.Details.Operations.Should().Equal(new OrderOperation(UserAddress("u03"), OrderOperationKind.Add));
-        plan.Steps.Select(s => s.Id).Should().Equal("acme:order-acme-7f3a:create", "acme:order-acme-7f3a:submit", "acme:order-acme-7f3a:await");
+        // Then nothing is planned around a call whose outcome is unknown
+        plan.HasErrors.Should().BeTrue();
+        plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3015").Which.Message.Should().Contain("create-order I-1").And.Contain("--refresh=false");
     }
 
     [Fact]
@@ -126,15 +118,17 @@ public class InFlightTests
         // Given the answer of a qualification was lost: state has only its intent, BT holds the company as qualified
         var state = CompanyState.New(Key, "lineage-1") with
         {
-            Intents = [new IntentRecord("I-1", "acme:qualify", IntentOperations.Qualify, Now.AddMinutes(-2), ImmutableSortedDictionary<string, string>.Empty)],
+            Intents = [new IntentRecord("I-1", "acme:qualify", IntentOperations.Qualify, Now.AddMinutes(-2), new QualifyIntent("CUG1", "BA1", "Acme Ltd", "acme.example", "retail").ToMap())],
         };
         var inventory = new CompanyInventory("CO-0001", "Acme Ltd", "acme.example", "retail", CompanyStatus.Qualified, "Q-1", [], [], []);
 
-        // When it is planned
-        var plan = PlanOne(Input(Simple(), state, RefreshSnapshot.Of(inventory) with { DomainTaken = true }));
+        // When the intent is answered from BT and the company planned against that
+        var reconciled = IntentResolver.Resolve(state, [(state.Intents[0], IntentDetails.Read(state.Intents[0]))], new IntentAnswers(inventory, ImmutableDictionary<string, ImmutableArray<AddressRecord>>.Empty, ImmutableDictionary<string, OrderStatus?>.Empty)).State;
+        var plan = PlanOne(Input(Simple(), reconciled, RefreshSnapshot.Of(inventory) with { DomainTaken = true }));
 
         // Then it is ours: no WHC3001 or WHC3002, and the company is still to be created
-        Ownership.IsOurs(state, inventory).Should().BeTrue();
+        Ownership.IsOurs(reconciled, inventory).Should().BeTrue();
+        reconciled.Intents.Should().BeEmpty();
         plan.AllDiagnostics.Should().BeEmpty();
         plan.Only().ChangeOf(ResourceAddress.ForCompany(Key)).Action.Should().Be(ChangeAction.Create);
     }
@@ -151,5 +145,75 @@ public class InFlightTests
 
         // When ownership is decided, then it is not ours
         Ownership.IsOurs(state, inventory).Should().BeFalse();
+    }
+
+    private static OrderRecord OrderDoing(string id, OrderState orderState, params OrderOperation[] operations) =>
+        OrderFor(id, orderState, [.. operations.Select(o => o.Address.ToString())]) with { Operations = [.. operations] };
+
+    [Fact]
+    public void Should_cease_after_it_a_user_that_an_unfinished_order_adds_but_the_manifest_no_longer_names()
+    {
+        // Given an order in progress adds u03, and u03 has since left the manifest
+        var state = Applied(Simple(users: 2)) with { Orders = [OrderDoing("ORD-9", OrderState.InProgress, new OrderOperation(UserAddress("u03"), OrderOperationKind.Add))] };
+
+        // When it is planned
+        var plan = PlanOne(Existing(Simple(users: 2), state)).Only();
+
+        // Then u03 is ceased by an order that waits for the one adding it
+        plan.ChangeOf(UserAddress("u03")).Action.Should().Be(ChangeAction.Delete);
+        var create = CreateOrderSteps(plan).Should().ContainSingle().Subject;
+        create.Details.Operations.Should().Equal(new OrderOperation(UserAddress("u03"), OrderOperationKind.Cease));
+        create.DependsOn.Should().Contain("acme:order-ORD-9:await");
+    }
+
+    [Fact]
+    public void Should_add_again_after_it_a_user_that_an_unfinished_order_ceases_but_the_manifest_names_again()
+    {
+        // Given an order in progress ceases u02, and u02 is back in the manifest
+        var state = Applied(Simple(users: 2)) with { Orders = [OrderDoing("ORD-9", OrderState.InProgress, new OrderOperation(UserAddress("u02"), OrderOperationKind.Cease))] };
+
+        // When it is planned
+        var plan = PlanOne(Existing(Simple(users: 2), state)).Only();
+
+        // Then u02 is added by an order that waits for the cease
+        plan.ChangeOf(UserAddress("u02")).Action.Should().Be(ChangeAction.Create);
+        var create = CreateOrderSteps(plan).Should().ContainSingle().Subject;
+        create.Details.Operations.Should().Equal(new OrderOperation(UserAddress("u02"), OrderOperationKind.Add));
+        create.DependsOn.Should().Contain("acme:order-ORD-9:await");
+    }
+
+    [Fact]
+    public void Should_ringfence_the_growth_of_a_block_an_unfinished_order_activates_and_order_it_after_that_order()
+    {
+        // Given an order in progress activates block main (10 numbers), which has since grown to 15
+        var state = Applied(Simple(users: 2)) with { Orders = [OrderDoing("ORD-9", OrderState.InProgress, new OrderOperation(BlockAddress(), OrderOperationKind.Add))] };
+        var grown = Manifest([Block(quantity: 15)], Simple(users: 2).Sites[0]);
+
+        // When it is planned
+        var plan = PlanOne(Existing(grown, state)).Only();
+
+        // Then the 5 more are ringfenced now and activated by an order that waits for the unfinished one
+        plan.Steps.Should().ContainSingle(s => s.Kind == StepKind.RingFence).Which.Details.Quantity.Should().Be(5);
+        var create = CreateOrderSteps(plan).Should().ContainSingle().Subject;
+        create.Details.Operations.Should().Equal(new OrderOperation(BlockAddress(), OrderOperationKind.Add));
+        create.DependsOn.Should().Contain("acme:order-ORD-9:await");
+    }
+
+    [Fact]
+    public void Should_forget_a_site_whose_address_was_found_but_that_was_never_ordered_once_it_leaves_the_manifest()
+    {
+        // Given a pending site (NAD key, no service id) that the manifest no longer names
+        var state = Applied(Simple(users: 2));
+        state = state with { Sites = state.Sites.Add(new SiteState("leeds", "LOC-leeds", "X-TEMP-1", null)) };
+
+        // When it is planned
+        var plan = PlanOne(Existing(Simple(users: 2), state));
+
+        // Then it is forgotten (nothing to cease at BT, so no --allow-destroy), naming the address left unused
+        var change = plan.Only().ChangeOf(SiteAddress("leeds"));
+        change.Action.Should().Be(ChangeAction.Forget);
+        change.Reason.Should().Contain("X-TEMP-1");
+        plan.Only().Steps.Should().BeEmpty();
+        plan.Count(ChangeAction.Delete).Should().Be(0);
     }
 }

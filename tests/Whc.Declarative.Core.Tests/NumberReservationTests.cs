@@ -1,4 +1,5 @@
 using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Core.State;
 using static Whc.Declarative.Core.Tests.TestData;
 
 namespace Whc.Declarative.Core.Tests;

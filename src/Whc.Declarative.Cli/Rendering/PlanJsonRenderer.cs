@@ -101,6 +101,23 @@ public static class PlanJsonRenderer
             }
 
             json.WriteEndArray();
+            json.WriteStartArray("reconciled_intents");
+            foreach (var company in plan.Companies.Where(c => c.Reconciliation is not null))
+            {
+                foreach (var resolution in company.Reconciliation?.Resolutions ?? [])
+                {
+                    json.WriteStartObject();
+                    json.WriteString("company", company.Company);
+                    json.WriteString("intent_id", resolution.IntentId);
+                    json.WriteString("operation", resolution.Operation);
+                    json.WriteString("step_id", resolution.StepId);
+                    json.WriteString("outcome", PlanTextRenderer.OutcomeWord(resolution.Outcome).Replace(' ', '_'));
+                    json.WriteString("summary", resolution.Summary);
+                    json.WriteEndObject();
+                }
+            }
+
+            json.WriteEndArray();
             json.WritePropertyName("diagnostics");
             DiagnosticsRenderer.WriteJson(json, plan.AllDiagnostics);
             json.WriteEndObject();
@@ -119,13 +136,17 @@ public static class PlanJsonRenderer
         _ => "await-order",
     };
 
-    /// <summary>Terraform's words: <c>["create"]</c>, <c>["update"]</c>, <c>["delete","create"]</c> for a replacement.</summary>
+    /// <summary>
+    /// Terraform's words: <c>["create"]</c>, <c>["update"]</c>, <c>["delete","create"]</c> for a replacement, and
+    /// <c>["forget"]</c> (Terraform 1.7+) for what leaves state without being destroyed.
+    /// </summary>
     public static IReadOnlyList<string> ActionWords(ChangeAction action) => action switch
     {
         ChangeAction.Create => ["create"],
         ChangeAction.Update or ChangeAction.Drift => ["update"],
         ChangeAction.Delete => ["delete"],
         ChangeAction.Replace => ["delete", "create"],
+        ChangeAction.Forget => ["forget"],
         _ => ["no-op"],
     };
 

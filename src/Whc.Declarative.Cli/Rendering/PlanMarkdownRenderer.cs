@@ -109,6 +109,18 @@ public static class PlanMarkdownRenderer
         var single = new Plan(default, PlanMode.Normal, [company], []);
         section.AppendLine(CultureInfo.InvariantCulture, $"<details><summary><code>{company.Company}</code>: {PlanTextRenderer.Summary(single)}</summary>");
         section.AppendLine();
+        if (company.Reconciliation is { Resolutions.IsEmpty: false } reconciliation)
+        {
+            section.AppendLine("Interrupted calls of an earlier run, answered by BT (recorded in state when applied):");
+            section.AppendLine();
+            foreach (var resolution in reconciliation.Resolutions)
+            {
+                section.AppendLine(CultureInfo.InvariantCulture, $"- {PlanTextRenderer.OutcomeWord(resolution.Outcome)}: {Escape(resolution.Summary)}");
+            }
+
+            section.AppendLine();
+        }
+
         section.AppendLine("```diff");
         foreach (var change in company.Changes.Where(c => c.Action != ChangeAction.NoOp))
         {

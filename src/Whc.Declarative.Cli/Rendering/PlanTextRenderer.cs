@@ -38,6 +38,7 @@ public static class PlanTextRenderer
             }
 
             text.AppendLine(company.StateLineage is null ? ", no state yet" : string.Create(CultureInfo.InvariantCulture, $", state serial {company.StateSerial}"));
+            RenderReconciliation(text, company.Reconciliation);
             foreach (var change in company.Changes.Where(c => c.Action != ChangeAction.NoOp))
             {
                 RenderChange(text, change, palette);
@@ -63,11 +64,21 @@ public static class PlanTextRenderer
         return text.ToString();
     }
 
-    public static string Summary(Plan plan) => plan.Mode == PlanMode.RefreshOnly
-        ? string.Create(CultureInfo.InvariantCulture, $"Drift: {plan.Count(ChangeAction.Drift)} resources changed outside whcctl.")
-        : string.Create(
-            CultureInfo.InvariantCulture,
-            $"Plan: {plan.Count(ChangeAction.Create) + plan.Count(ChangeAction.Replace)} to add, {plan.Count(ChangeAction.Update)} to change, {plan.Count(ChangeAction.Delete) + plan.Count(ChangeAction.Replace)} to destroy.");
+    public static string Summary(Plan plan)
+    {
+        var summary = plan.Mode == PlanMode.RefreshOnly
+            ? string.Create(CultureInfo.InvariantCulture, $"Drift: {plan.Count(ChangeAction.Drift)} resources changed outside whcctl")
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"Plan: {plan.Count(ChangeAction.Create) + plan.Count(ChangeAction.Replace)} to add, {plan.Count(ChangeAction.Update)} to change, {plan.Count(ChangeAction.Delete) + plan.Count(ChangeAction.Replace)} to destroy");
+        // Shown only when there are some, so that a plain plan reads as Terraform's does.
+        var forgets = plan.Count(ChangeAction.Forget);
+        var answered = plan.Companies.Sum(c => c.Reconciliation?.Resolutions.Length ?? 0);
+        return summary
+            + (forgets > 0 ? string.Create(CultureInfo.InvariantCulture, $", {forgets} to forget") : string.Empty)
+            + (answered > 0 ? string.Create(CultureInfo.InvariantCulture, $", {answered} interrupted call(s) answered by BT") : string.Empty)
+            + ".";
+    }
 
     public static string Marker(ChangeAction action) => action switch
     {
@@ -76,7 +87,30 @@ public static class PlanTextRenderer
         ChangeAction.Delete => "-",
         ChangeAction.Replace => "-/+",
         ChangeAction.Drift => "!",
+        ChangeAction.Forget => ".",
         _ => " ",
+    };
+
+    /// <summary>What BT said about the calls an interrupted run left unanswered, before the changes planned against it.</summary>
+    private static void RenderReconciliation(StringBuilder text, IntentReconciliation? reconciliation)
+    {
+        if (reconciliation is null || reconciliation.Resolutions.IsEmpty)
+        {
+            return;
+        }
+
+        text.AppendLine("  Interrupted calls of an earlier run, answered by BT (recorded in state when applied):");
+        foreach (var resolution in reconciliation.Resolutions)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"    {OutcomeWord(resolution.Outcome),-9}  {resolution.Summary}");
+        }
+    }
+
+    public static string OutcomeWord(IntentOutcome outcome) => outcome switch
+    {
+        IntentOutcome.Found => "found",
+        IntentOutcome.NotFound => "not found",
+        _ => "unknown",
     };
 
     private static void RenderChange(StringBuilder text, ResourceChange change, Palette palette)

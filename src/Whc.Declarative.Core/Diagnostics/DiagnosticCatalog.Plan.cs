@@ -26,5 +26,7 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor OptionsConflict { get; } = Error("WHC3014", "command-line options that cannot be combined");
 
+    public static DiagnosticDescriptor IntentsNeedRefresh { get; } = Error("WHC3015", "state holds interrupted calls that BT has not answered");
+
     public static DiagnosticDescriptor NotInManifests { get; } = Warning("WHC3013", "a company in state is not in the manifests and is left alone");
 }

@@ -25,7 +25,9 @@ internal sealed class CompanyPlanner
     private readonly List<OrderOperation> structuralCeases = [];
     private readonly List<PlanStep> steps = [];
     private readonly SortedDictionary<string, string> nadKeys = new(StringComparer.Ordinal);
-    private readonly HashSet<ResourceAddress> inFlight = [];
+    // Resources an unfinished order of an earlier run acts on, with what it does to them (null: an order recorded by an
+    // older whcctl, which kept no kinds).
+    private readonly Dictionary<ResourceAddress, OrderOperationKind?> inFlight = [];
     private readonly List<string> inFlightAwaits = [];
 
     public CompanyPlanner(CompanyPlanInput input, CompanyManifest desired, PlannerOptions options, DateTimeOffset now)
@@ -67,8 +69,9 @@ internal sealed class CompanyPlanner
     private ResourceAddress Address(ResourceKind kind, string name) => new(company, kind, name);
 
     /// <summary>
-    /// Orders created by an earlier apply that have not finished (or whose creation had an unknown outcome) are carried
-    /// into this plan as they are, never re-created: their resources are excluded from new orders.
+    /// Orders created by an earlier apply that have not finished are carried into this plan as they are, never
+    /// re-created: their resources are left out of new orders, which all wait for them. (An order whose creation was
+    /// interrupted is no longer a question here: the intent was answered from BT before planning.)
     /// </summary>
     private void CarryInFlightOrders()
     {
@@ -88,10 +91,15 @@ internal sealed class CompanyPlanner
                 continue;
             }
 
-            var resources = order.Resources.Select(ParseAddress).OfType<ResourceAddress>().ToImmutableArray();
-            inFlight.UnionWith(resources);
+            // Even an order refresh read as completed stays in flight: the company was read before the order, so the
+            // inventory may not show what it did yet. Its await costs one read.
+            foreach (var resource in order.Resources.Select(ParseAddress).OfType<ResourceAddress>())
+            {
+                inFlight[resource] = order.Operations.FirstOrDefault(o => o.Address == resource)?.Kind;
+            }
+
             var prefix = $"{company}:order-{order.Id}";
-            var details = new StepDetails(OrderId: order.Id, ExternalId: order.ExternalId);
+            var details = new StepDetails(OrderId: order.Id, Operations: order.Operations);
             var awaitDependsOn = ImmutableArray<string>.Empty;
             if ((refreshed?.State ?? order.State) == OrderState.Pending)
             {
@@ -102,36 +110,20 @@ internal sealed class CompanyPlanner
             steps.Add(new PlanStep($"{prefix}:await", StepKind.AwaitOrder, company, $"Await order {order.Id} (created by an earlier apply) until completed", awaitDependsOn, details));
             inFlightAwaits.Add($"{prefix}:await");
         }
-
-        foreach (var intent in state.Intents.Where(i => i.Operation == IntentOperations.CreateOrder).DistinctBy(i => i.Id))
-        {
-            var resources = intent.Details.GetValueOrDefault("resources", string.Empty)
-                .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ParseAddress).OfType<ResourceAddress>().ToImmutableArray();
-            inFlight.UnionWith(resources);
-            var externalId = intent.Details.GetValueOrDefault("externalId", intent.Id);
-            var prefix = $"{company}:order-{externalId}";
-            var operations = intent.Details.GetValueOrDefault("operations", string.Empty)
-                .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(ParseOperation).OfType<OrderOperation>().ToImmutableArray();
-            var details = new StepDetails(ExternalId: externalId, Operations: operations);
-            steps.Add(new PlanStep($"{prefix}:create", StepKind.CreateOrder, company, "Create order (an earlier apply was interrupted creating it: found at BT or created now)", [], details));
-            steps.Add(new PlanStep($"{prefix}:submit", StepKind.SubmitOrder, company, "Submit that order", [$"{prefix}:create"], details));
-            steps.Add(new PlanStep($"{prefix}:await", StepKind.AwaitOrder, company, "Await that order until completed", [$"{prefix}:submit"], details));
-            inFlightAwaits.Add($"{prefix}:await");
-        }
     }
+
+    /// <summary>Whether an unfinished order already ceases the resource (or, for an older order, acts on it at all).</summary>
+    private bool CeasedInFlight(ResourceAddress address) =>
+        inFlight.TryGetValue(address, out var kind) && kind is null or OrderOperationKind.Cease;
+
+    /// <summary>Whether an unfinished order adds or changes the resource, so that it exists once the order is done.</summary>
+    private bool AddedInFlight(ResourceAddress address) =>
+        inFlight.TryGetValue(address, out var kind) && kind is OrderOperationKind.Add or OrderOperationKind.Modify;
 
     private static bool IsFinal(OrderRecord order) =>
         order.State is OrderState.Completed or OrderState.Failed or OrderState.Partial or OrderState.Rejected;
 
     private static ResourceAddress? ParseAddress(string text) => ResourceAddress.TryParse(text, out var address) ? address : null;
-
-    private static OrderOperation? ParseOperation(string text)
-    {
-        var parts = text.Split('=', 2);
-        return parts.Length == 2 && Enum.TryParse<OrderOperationKind>(parts[0], out var kind) && ResourceAddress.TryParse(parts[1], out var address)
-            ? new OrderOperation(address, kind)
-            : null;
-    }
 
     private bool PlanCompany()
     {
@@ -155,7 +147,7 @@ internal sealed class CompanyPlanner
                 diagnostics.Add(DiagnosticCatalog.DomainAlreadyRegistered.At(desired.Span, $"company domain '{details.Domain}' is already registered at BT"));
             }
 
-            if (!inFlight.Contains(address))
+            if (!inFlight.ContainsKey(address))
             {
                 changes.Add(new ResourceChange(address, ChangeAction.Create, "new company", Planner.Diff([], CompanyAttributes(details))));
                 structural.Add(new OrderOperation(address, OrderOperationKind.Add));
@@ -215,7 +207,9 @@ internal sealed class CompanyPlanner
                 continue;
             }
 
-            if (inFlight.Contains(address))
+            // A block an unfinished order activates needs nothing more unless it has grown: then the difference is
+            // ringfenced now and activated by a new order, which waits for the unfinished one.
+            if (inFlight.ContainsKey(address) && have >= block.Quantity)
             {
                 changes.Add(new ResourceChange(address, current is null ? ChangeAction.Create : ChangeAction.Update, "in an order still being processed", []));
                 continue;
@@ -261,7 +255,7 @@ internal sealed class CompanyPlanner
         }
 
         changes.Add(new ResourceChange(address, ChangeAction.Delete, "removed from manifest", []));
-        return !inFlight.Contains(address);
+        return !CeasedInFlight(address);
     }
 
     /// <summary>Users are ceased before anything is added (freeing their extensions), and their numbers stay reserved.</summary>
@@ -304,7 +298,7 @@ internal sealed class CompanyPlanner
 
             var nadKey = ResolveNadKey(site, current);
             var attributes = Planner.Diff([], [("locationCode", site.LocationCode), ("nadKey", nadKey ?? "(known after address step)")]);
-            if (inFlight.Contains(address))
+            if (inFlight.ContainsKey(address))
             {
                 changes.Add(new ResourceChange(address, ChangeAction.Create, "in an order still being processed", attributes));
                 continue;
@@ -328,11 +322,25 @@ internal sealed class CompanyPlanner
             }
         }
 
-        foreach (var (name, current) in view.Sites.Where(kv => kv.Value.ServiceId is not null && desired.Sites.All(s => s.Name != kv.Key)))
+        foreach (var (name, current) in view.Sites.Where(kv => desired.Sites.All(s => s.Name != kv.Key)))
         {
-            if (PlanCease(Address(ResourceKind.Site, name), current.Protected))
+            var address = Address(ResourceKind.Site, name);
+            if (current.ServiceId is not null || AddedInFlight(address))
             {
-                structuralCeases.Add(new OrderOperation(Address(ResourceKind.Site, name), OrderOperationKind.Cease));
+                // At BT, or will be once an unfinished order is done: ceased (after that order).
+                if (PlanCease(address, current.Protected))
+                {
+                    structuralCeases.Add(new OrderOperation(address, OrderOperationKind.Cease));
+                }
+            }
+            else if (!inFlight.ContainsKey(address))
+            {
+                // Its address was found but it was never ordered: nothing at BT to cease, so state simply lets it go.
+                changes.Add(new ResourceChange(
+                    address,
+                    ChangeAction.Forget,
+                    current.NadKey.Length > 0 ? $"never ordered; dropped from state (the address it was to use, NAD key {current.NadKey}, stays at BT unused)" : "never ordered; dropped from state",
+                    []));
             }
         }
     }
@@ -385,14 +393,15 @@ internal sealed class CompanyPlanner
             }
 
             var after = UserAttributes(site.Name, user, number ?? (user.Number is null ? null : "(known after ringfence)"));
-            if (inFlight.Contains(address))
+            if (inFlight.TryGetValue(address, out var inFlightKind) && inFlightKind != OrderOperationKind.Cease)
             {
                 changes.Add(new ResourceChange(address, current is null ? ChangeAction.Create : ChangeAction.Update, "in an order still being processed", []));
                 continue;
             }
 
-            if (current?.ServiceId is null)
+            if (current?.ServiceId is null || inFlightKind == OrderOperationKind.Cease)
             {
+                // New, or being ceased by an unfinished order and wanted again: added (after that order).
                 if (taken.Contains(user.Username))
                 {
                     diagnostics.Add(DiagnosticCatalog.UsernameTaken.At(user.Span, $"username '{user.Username}' is already registered at BT"));
@@ -436,6 +445,15 @@ internal sealed class CompanyPlanner
             if (PlanCease(Address(ResourceKind.User, name), current.Protected))
             {
                 CeaseUser(Address(ResourceKind.User, name), current);
+            }
+        }
+
+        // Users an unfinished order adds though the manifest no longer names them: ceased once that order is done.
+        foreach (var address in inFlight.Keys.Where(a => a.Kind == ResourceKind.User && !wantedNames.Contains(a.Name) && !view.Users.ContainsKey(a.Name) && AddedInFlight(a)))
+        {
+            if (PlanCease(address, isProtected: false))
+            {
+                userCeases.Add(new OrderOperation(address, OrderOperationKind.Cease));
             }
         }
     }
@@ -571,13 +589,4 @@ internal sealed class CompanyPlanner
         string.Join(", ", operations.GroupBy(o => o.Kind).Select(g =>
             (g.Key switch { OrderOperationKind.Add => "add ", OrderOperationKind.Modify => "modify ", _ => "cease " })
             + string.Join(", ", g.Select(o => o.Address.Kind == ResourceKind.Company ? "company" : $"{ResourceAddress.KindSegment(o.Address.Kind)} {o.Address.Name}"))));
-}
-
-/// <summary>Names of intents recorded in state before non-idempotent calls.</summary>
-public static class IntentOperations
-{
-    public const string Qualify = "qualify";
-    public const string RingFence = "ringfence";
-    public const string CreateAddress = "create-address";
-    public const string CreateOrder = "create-order";
 }

@@ -13,14 +13,8 @@ public static class Ownership
             return false;
         }
 
-        if (state?.Record?.ServiceId is { } serviceId)
-        {
-            return inventory.ServiceId == serviceId;
-        }
-
-        // A qualification whose answer was lost leaves only its intent: the company BT now holds under our CUG,
-        // still merely qualified, is that qualification's result (the qualify step reconciles it).
-        return inventory.Status == CompanyStatus.Qualified
-            && state?.Intents.Any(i => i.Operation == IntentOperations.Qualify) == true;
+        // A qualification whose answer was lost is recorded, service id and all, when its intent is answered from BT
+        // before planning (IntentResolver); so the service id alone decides.
+        return state?.Record?.ServiceId is { } serviceId && inventory.ServiceId == serviceId;
     }
 }

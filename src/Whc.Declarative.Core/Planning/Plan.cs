@@ -52,13 +52,19 @@ public sealed record CompanyPlan(
     ImmutableSortedDictionary<string, string> NadKeys,
     ImmutableArray<Diagnostic> Diagnostics)
 {
-    public bool HasChanges => Steps.Length > 0 || Changes.Any(c => c.Action != ChangeAction.NoOp);
+    public bool HasChanges => Steps.Length > 0 || Changes.Any(c => c.Action != ChangeAction.NoOp) || Reconciliation is not null;
 
     /// <summary>
     /// Directory numbers of the users this plan ceases (username → number). No order of the plan hands them to anyone
     /// else, however its steps interleave, and a user that moves between sites keeps its own.
     /// </summary>
     public ImmutableSortedDictionary<string, string> ReservedNumbers { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+
+    /// <summary>
+    /// What BT said about the calls an interrupted run left unanswered, and the state with that recorded: the state
+    /// this plan was made against. Apply writes it first (the stored state must still be the one the plan read).
+    /// </summary>
+    public IntentReconciliation? Reconciliation { get; init; }
 }
 
 public enum ChangeAction
@@ -71,6 +77,8 @@ public enum ChangeAction
     Replace,
     /// <summary>Changed at BT outside whcctl (refresh-only plans).</summary>
     Drift,
+    /// <summary>Dropped from state only; nothing at BT changes (a site whose address was found but that was never ordered).</summary>
+    Forget,
 }
 
 public sealed record AttributeChange(string Name, string? Before, string? After);
@@ -110,19 +118,8 @@ public sealed record StepDetails(
     int? Quantity = null,
     string? Site = null,
     string? OrderId = null,
-    string? ExternalId = null,
     ImmutableArray<OrderOperation> Operations = default)
 {
     /// <summary>The order's items; empty (never default) for steps that are not about an order.</summary>
     public ImmutableArray<OrderOperation> Operations { get; init; } = Operations.IsDefault ? [] : Operations;
-}
-
-/// <summary>One item of an order in domain words: add, modify or cease one resource.</summary>
-public sealed record OrderOperation(ResourceAddress Address, OrderOperationKind Kind);
-
-public enum OrderOperationKind
-{
-    Add,
-    Modify,
-    Cease,
 }

@@ -43,8 +43,15 @@ public sealed record RefreshSnapshot(
     }
 }
 
-/// <summary>Everything the planner knows about one company: desired (null when only in state), recorded and live.</summary>
-public sealed record CompanyPlanInput(string Company, CompanyManifest? Desired, CompanyState? State, RefreshSnapshot? Refresh);
+/// <summary>
+/// Everything the planner knows about one company: desired (null when only in state), recorded and live.
+/// <see cref="State"/> is the state with the intents of an interrupted run answered by BT (<see cref="Reconciliation"/>),
+/// not yet written; an intent still in it is one BT was not asked about, and planning refuses the company.
+/// </summary>
+public sealed record CompanyPlanInput(string Company, CompanyManifest? Desired, CompanyState? State, RefreshSnapshot? Refresh)
+{
+    public IntentReconciliation? Reconciliation { get; init; }
+}
 
 public sealed record PlannerOptions
 {

@@ -31,7 +31,7 @@ public sealed class Planner
             };
             if (planned is not null)
             {
-                companies.Add(planned);
+                companies.Add(WithReconciliation(planned, input));
             }
             else if (mode == PlanMode.Normal && input.State is not null)
             {
@@ -57,6 +57,30 @@ public sealed class Planner
         }
 
         return new Plan(now, mode, companies.ToImmutable(), diagnostics.ToImmutable());
+    }
+
+    /// <summary>
+    /// Carries what BT said about an interrupted run's calls into the company's plan, and refuses a company whose state
+    /// still holds a call BT was not asked about (planned without refresh) or could not answer: planning around a call
+    /// whose outcome is unknown could repeat it.
+    /// </summary>
+    private static CompanyPlan WithReconciliation(CompanyPlan plan, CompanyPlanInput input)
+    {
+        var open = input.State?.Intents ?? [];
+        if (open.IsEmpty)
+        {
+            return plan with { Reconciliation = input.Reconciliation };
+        }
+
+        var answered = input.Reconciliation?.Resolutions.ToDictionary(r => r.IntentId, StringComparer.Ordinal) ?? [];
+        var calls = string.Join("; ", open.Select(i => answered.TryGetValue(i.Id, out var r) ? r.Summary : $"{i.Operation} {i.Id} (step {i.StepId})"));
+        var remedy = input.Reconciliation is null
+            ? "plan with refresh (not --refresh=false), so whcctl asks BT what became of them first"
+            : "nothing is repeated until BT's answer settles them (an operation this whcctl does not know needs the whcctl that wrote it)";
+        var diagnostic = DiagnosticCatalog.IntentsNeedRefresh.At(
+            input.Desired?.Span ?? SourceSpan.None,
+            string.Create(CultureInfo.InvariantCulture, $"company '{input.Company}': state holds {open.Length} interrupted call(s) whose outcome only BT can tell ({calls}); {remedy}"));
+        return plan with { Reconciliation = input.Reconciliation, Diagnostics = plan.Diagnostics.Add(diagnostic) };
     }
 
     private static bool Knows(CompanyPlanInput input, ResourceAddress target) => target.Kind switch

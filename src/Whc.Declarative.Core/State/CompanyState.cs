@@ -110,7 +110,15 @@ public sealed record OrderRecord(
     string StepId,
     OrderState State,
     DateTimeOffset CreatedAt,
-    ImmutableArray<string> Resources);
+    ImmutableArray<string> Resources)
+{
+    /// <summary>
+    /// What the order does to each resource (added to format 1 later; empty in older files, which name only the
+    /// resources). While the order is unfinished, the planner needs the kind: a resource the order adds or changes but
+    /// the manifest no longer wants is ceased after it.
+    /// </summary>
+    public ImmutableArray<OrderOperation> Operations { get; init; } = [];
+}
 
 /// <summary>
 /// Written before a non-idempotent call and removed when its result is recorded. An intent found on the next run means

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Inventory;
 using Whc.Declarative.Core.Manifests;
 
@@ -24,10 +25,20 @@ public static class StateReconciler
             };
         }
 
-        var managedSites = new HashSet<string>(state.Sites.Select(s => s.Name).Concat(desired?.Sites.Select(s => s.Name) ?? []), StringComparer.Ordinal);
+        // Ours by identity: what state records, what the manifest names, and what whcctl's own orders acted on (an order
+        // may add a user the manifest has since dropped; it is recorded, so that it can be ceased).
+        var ordered = state.Orders.SelectMany(o => o.Resources)
+            .Select(r => ResourceAddress.TryParse(r, out var address) ? address : null)
+            .OfType<ResourceAddress>()
+            .ToList();
+        var managedSites = new HashSet<string>(
+            state.Sites.Select(s => s.Name).Concat(desired?.Sites.Select(s => s.Name) ?? []).Concat(ordered.Where(a => a.Kind == ResourceKind.Site).Select(a => a.Name)),
+            StringComparer.Ordinal);
         var desiredUsers = desired?.AllUsers().ToDictionary(p => p.User.Username, p => p.User, StringComparer.Ordinal)
             ?? new Dictionary<string, UserSpec>(StringComparer.Ordinal);
-        var managedUsers = new HashSet<string>(state.Users.Select(u => u.Username).Concat(desiredUsers.Keys), StringComparer.Ordinal);
+        var managedUsers = new HashSet<string>(
+            state.Users.Select(u => u.Username).Concat(desiredUsers.Keys).Concat(ordered.Where(a => a.Kind == ResourceKind.User).Select(a => a.Name)),
+            StringComparer.Ordinal);
         var desiredSites = desired?.Sites.ToDictionary(s => s.Name, StringComparer.Ordinal) ?? new Dictionary<string, SiteSpec>(StringComparer.Ordinal);
         var desiredBlocks = desired?.NumberBlocks.ToDictionary(b => b.Name, StringComparer.Ordinal) ?? new Dictionary<string, NumberBlockSpec>(StringComparer.Ordinal);
 
@@ -53,8 +64,9 @@ public static class StateReconciler
                 FoundBy = known?.FoundBy ?? (spec is null ? null : SiteAddressState.Of(spec.Address)),
             };
         })
-            // A site whose address is resolved but whose order has not completed stays as pending (no service id).
-            .Concat(state.Sites.Where(s => s.ServiceId is null && !liveSites.ContainsKey(s.Name)))
+            // A site whose address is resolved but that is not at BT yet stays as pending (no service id) while the
+            // manifest or an unfinished order still wants it; otherwise it was never ordered, and state lets it go.
+            .Concat(state.Sites.Where(s => s.ServiceId is null && !liveSites.ContainsKey(s.Name) && (desired is null || desiredSites.ContainsKey(s.Name) || InUnfinishedOrder(state, s.Name))))
             .ToImmutableArray();
 
         var users = inventory.Users.Where(u => managedUsers.Contains(u.Username)).Select(u =>
@@ -86,5 +98,11 @@ public static class StateReconciler
                 Protected = desired?.Protect ?? state.Record.Protected,
             };
         return state with { Record = record, NumberBlocks = blocks, Sites = sites, Users = users };
+    }
+
+    private static bool InUnfinishedOrder(CompanyState state, string site)
+    {
+        var address = new ResourceAddress(state.Company, ResourceKind.Site, site).ToString();
+        return state.Orders.Any(o => o.State is OrderState.Pending or OrderState.Acknowledged or OrderState.InProgress && o.Resources.Contains(address));
     }
 }

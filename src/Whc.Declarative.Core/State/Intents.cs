@@ -1,0 +1,109 @@
+using System.Collections.Immutable;
+using System.Globalization;
+
+namespace Whc.Declarative.Core.State;
+
+/// <summary>Names of intents recorded in state before non-idempotent calls.</summary>
+public static class IntentOperations
+{
+    public const string Qualify = "qualify";
+    public const string RingFence = "ringfence";
+    public const string CreateAddress = "create-address";
+    public const string CreateOrder = "create-order";
+}
+
+/// <summary>
+/// What an intent says about the call it stands for: enough to recognise that call's effect at BT by identity, without
+/// the manifest of the run that made it (which may have changed since). State keeps it as a string map
+/// (<see cref="IntentRecord.Details"/>); this is the only code that writes or reads that map.
+/// </summary>
+public abstract record IntentDetails
+{
+    public abstract string Operation { get; }
+
+    public abstract ImmutableSortedDictionary<string, string> ToMap();
+
+    /// <summary>
+    /// The typed details of an intent. Intents written by an earlier whcctl lack some fields: those read as null
+    /// (the step id still names the block or site), and the reconciler completes them where it can.
+    /// </summary>
+    public static IntentDetails Read(IntentRecord intent)
+    {
+        ArgumentNullException.ThrowIfNull(intent);
+        var map = intent.Details;
+        string? Get(string key) => map.TryGetValue(key, out var value) ? value : null;
+        var lastStepSegment = intent.StepId[(intent.StepId.LastIndexOf(':') + 1)..];
+        return intent.Operation switch
+        {
+            IntentOperations.Qualify => new QualifyIntent(Get("cugId"), Get("billingAccount"), Get("companyName"), Get("companyDomain"), Get("customerGroup")),
+            IntentOperations.RingFence => new RingFenceIntent(
+                Get("numberBlock") ?? lastStepSegment,
+                Get("areaCode") ?? string.Empty,
+                int.TryParse(Get("quantity"), NumberStyles.None, CultureInfo.InvariantCulture, out var quantity) ? quantity : 0),
+            IntentOperations.CreateAddress => new CreateAddressIntent(
+                Get("site") ?? lastStepSegment, Get("locationCode"), Get("postcode") ?? string.Empty, Get("premises"), Get("street"), Get("city")),
+            IntentOperations.CreateOrder => new CreateOrderIntent(CreateOrderIntent.ParseOperations(Get("operations"))),
+            _ => new UnknownIntent(intent.Operation),
+        };
+    }
+
+    private protected static ImmutableSortedDictionary<string, string> Map(params (string Key, string? Value)[] entries) =>
+        entries.Where(e => e.Value is not null).ToImmutableSortedDictionary(e => e.Key, e => e.Value ?? string.Empty, StringComparer.Ordinal);
+}
+
+/// <summary>Qualify a company: identified at BT by its CUG and name, which is all a lost answer can be found by.</summary>
+public sealed record QualifyIntent(string? CugId, string? BillingAccount, string? CompanyName, string? CompanyDomain, string? CustomerGroup) : IntentDetails
+{
+    public override string Operation => IntentOperations.Qualify;
+
+    public override ImmutableSortedDictionary<string, string> ToMap() =>
+        Map(("cugId", CugId), ("billingAccount", BillingAccount), ("companyName", CompanyName), ("companyDomain", CompanyDomain), ("customerGroup", CustomerGroup));
+}
+
+/// <summary>Ringfence numbers for a block: its effect is a range in the area code that no block in state claims.</summary>
+public sealed record RingFenceIntent(string NumberBlock, string AreaCode, int Quantity) : IntentDetails
+{
+    public override string Operation => IntentOperations.RingFence;
+
+    public override ImmutableSortedDictionary<string, string> ToMap() =>
+        Map(("numberBlock", NumberBlock), ("areaCode", AreaCode), ("quantity", Quantity.ToString(CultureInfo.InvariantCulture)));
+}
+
+/// <summary>
+/// Create a site's address: its effect is an address BT lists at that postcode for those premises. Premises are
+/// written even when the manifest gave none (as empty), so that null means an intent of an older whcctl, which did
+/// not record them.
+/// </summary>
+public sealed record CreateAddressIntent(string Site, string? LocationCode, string Postcode, string? Premises, string? Street, string? City) : IntentDetails
+{
+    public override string Operation => IntentOperations.CreateAddress;
+
+    public override ImmutableSortedDictionary<string, string> ToMap() =>
+        Map(("site", Site), ("locationCode", LocationCode), ("postcode", Postcode), ("premises", Premises ?? string.Empty), ("street", Street), ("city", City));
+}
+
+/// <summary>Create an order: its effect is an order BT finds by the intent's id, which was sent as the order's externalId.</summary>
+public sealed record CreateOrderIntent(ImmutableArray<OrderOperation> Operations) : IntentDetails
+{
+    public override string Operation => IntentOperations.CreateOrder;
+
+    public override ImmutableSortedDictionary<string, string> ToMap() =>
+        Map(("operations", string.Join(',', Operations.Select(o => $"{o.Kind}={o.Address}"))));
+
+    internal static ImmutableArray<OrderOperation> ParseOperations(string? text) =>
+        [.. (text ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(part =>
+        {
+            var pieces = part.Split('=', 2);
+            return pieces.Length == 2 && Enum.TryParse<OrderOperationKind>(pieces[0], out var kind) && ResourceAddress.TryParse(pieces[1], out var address)
+                ? new OrderOperation(address, kind)
+                : null;
+        }).OfType<OrderOperation>()];
+}
+
+/// <summary>An intent of an operation this whcctl does not know (written by a newer one).</summary>
+public sealed record UnknownIntent(string Name) : IntentDetails
+{
+    public override string Operation => Name;
+
+    public override ImmutableSortedDictionary<string, string> ToMap() => ImmutableSortedDictionary<string, string>.Empty;
+}
