@@ -141,8 +141,7 @@ internal sealed class StepRunner
             return;
         }
 
-        var qualification = record?.Qualification;
-        if (qualification is null || (unused && qualification.Used) || qualification.ExpiresAt is not { } expires || expires - options.QualificationMargin <= clock.GetUtcNow())
+        if (QualificationExpiry.NeedsNew(record?.Qualification, unused, clock.GetUtcNow(), options.QualificationMargin))
         {
             await QualifyAsync(session, cancellationToken);
         }
@@ -277,7 +276,7 @@ internal sealed class StepRunner
             return session.State.Orders.FirstOrDefault(o => o.Id == id) ?? throw new StepFailedException($"order {id} is not in state");
         }
 
-        var createStep = step.Id[..step.Id.LastIndexOf(':')] + ":create";
+        var createStep = step.Details.CreateStep ?? throw new StepFailedException($"step {step.Id} names no order");
         return session.State.Orders.LastOrDefault(o => o.StepId == createStep)
             ?? throw new StepFailedException($"no order was recorded for step {createStep}");
     }

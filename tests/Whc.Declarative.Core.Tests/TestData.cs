@@ -70,18 +70,33 @@ internal static class TestData
     public static string Number(int offset) =>
         (long.Parse(FirstNumber, CultureInfo.InvariantCulture) + offset).ToString(CultureInfo.InvariantCulture).PadLeft(FirstNumber.Length, '0');
 
-    /// <summary>The state whcctl would hold after a successful apply of <paramref name="manifest"/>.</summary>
+    /// <summary>
+    /// The state whcctl would hold after a successful apply of <paramref name="manifest"/>. Block i holds the 1,000
+    /// numbers from <see cref="FirstNumber"/> + 1000·i on; the users of a block hold its numbers in manifest order
+    /// (the first user of block 0 holds <c>Number(0)</c>, the next <c>Number(1)</c>, ...). Written down here rather
+    /// than computed by the product's own NumberAssignment, so a test of that rule cannot agree with itself.
+    /// </summary>
     public static CompanyState Applied(CompanyManifest manifest)
     {
         var offset = 0;
+        var firstOffsets = new Dictionary<string, int>(StringComparer.Ordinal);
         var blocks = manifest.NumberBlocks.Select(b =>
         {
             var range = new NumberRangeState(Number(offset), Number(offset + b.Quantity - 1), true, "NR-" + b.Name);
+            firstOffsets[b.Name] = offset;
             offset += 1000;
             return new NumberBlockState(b.Name, b.AreaCode, b.Quantity, [range]) { Protected = b.Protect };
         }).ToImmutableArray();
-        var ranges = blocks.ToImmutableDictionary(b => b.Name, b => b.Ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber)).ToImmutableArray());
-        var numbers = NumberAssignment.Assign(manifest, ranges, ImmutableDictionary<string, string>.Empty);
+        var numbers = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var group in manifest.AllUsers().Where(p => p.User.Number is not null).GroupBy(p => p.User.Number?.From ?? string.Empty))
+        {
+            var next = firstOffsets[group.Key];
+            foreach (var (_, user) in group)
+            {
+                numbers[user.Username] = Number(next++);
+            }
+        }
+
         var sites = manifest.Sites.Select(s => new SiteState(s.Name, s.LocationCode, s.Address.NadKey ?? "A99999999", "SI-" + s.Name)
         {
             Protected = s.Protect,

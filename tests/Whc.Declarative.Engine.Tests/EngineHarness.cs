@@ -38,12 +38,13 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public int MaxUsersPerOrder { get; init; } = 3;
 
-    public static async Task<EngineHarness> StartAsync(FaultConfig? faults = null, OrderTimings? timings = null)
+    public static async Task<EngineHarness> StartAsync(FaultConfig? faults = null, OrderTimings? timings = null, int requestLogCapacity = 2048)
     {
         var sandbox = await SandboxServer.StartAsync(new SandboxOptions
         {
             Faults = faults ?? FaultConfig.None,
             OrderTimings = timings ?? new OrderTimings(TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(20)),
+            RequestLogCapacity = requestLogCapacity,
         });
         var client = new WhcClient(new WhcClientOptions
         {

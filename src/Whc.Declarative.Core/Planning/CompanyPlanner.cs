@@ -514,18 +514,10 @@ internal sealed class CompanyPlanner
     private void BuildSteps(bool isNew)
     {
         var preparation = new List<string>();
-        // Only an order that adds the company consumes a qualification: a new one, or one carried over from an
-        // interrupted run that BT may never have received. An order already created has used its own.
-        var carriedCompanyOrders = steps.Where(s => s.Kind == StepKind.CreateOrder
-            && s.Details.Operations.Any(o => o.Address.Kind == ResourceKind.Company && o.Kind == OrderOperationKind.Add)).ToList();
-        var addsCompany = structural.Any(o => o.Address.Kind == ResourceKind.Company) || carriedCompanyOrders.Count > 0;
+        // Only a new order that adds the company consumes a qualification; one an earlier run created has used its own.
+        var addsCompany = structural.Any(o => o.Address.Kind == ResourceKind.Company);
         if (isNew && (addsCompany || steps.Any(s => s.Kind == StepKind.RingFence)) && NeedsQualification(addsCompany))
         {
-            foreach (var carried in carriedCompanyOrders)
-            {
-                steps[steps.IndexOf(carried)] = carried with { DependsOn = carried.DependsOn.Add($"{company}:qualify") };
-            }
-
             steps.Insert(0, new PlanStep(
                 $"{company}:qualify",
                 StepKind.Qualify,
@@ -582,8 +574,7 @@ internal sealed class CompanyPlanner
         }
     }
 
-    private bool NeedsQualification(bool unused) =>
-        view.Qualification is not { } qualification || (unused && qualification.Used) || qualification.ExpiresAt is not { } expires || expires <= now;
+    private bool NeedsQualification(bool unused) => QualificationExpiry.NeedsNew(view.Qualification, unused, now, TimeSpan.Zero);
 
     private static string Summarise(ImmutableArray<OrderOperation> operations) =>
         string.Join(", ", operations.GroupBy(o => o.Kind).Select(g =>

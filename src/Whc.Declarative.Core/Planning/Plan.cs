@@ -118,6 +118,7 @@ public sealed record StepDetails(
     int? Quantity = null,
     string? Site = null,
     string? OrderId = null,
+    string? CreateStep = null,
     ImmutableArray<OrderOperation> Operations = default)
 {
     /// <summary>The order's items; empty (never default) for steps that are not about an order.</summary>

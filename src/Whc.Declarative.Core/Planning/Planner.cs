@@ -200,12 +200,15 @@ public sealed class Planner
     internal static ImmutableArray<PlanStep> StepsForOrder(string company, int number, OrderPhase order, ImmutableArray<string> prerequisites, string summary)
     {
         var prefix = string.Create(CultureInfo.InvariantCulture, $"{company}:order-{number}");
+        var create = $"{prefix}:create";
         var details = new StepDetails(Operations: order.Operations);
+        // Submit and await find their order as the one the create step recorded.
+        var later = details with { CreateStep = create };
         return
         [
-            new PlanStep($"{prefix}:create", StepKind.CreateOrder, company, $"Create order {number}: {summary}", [.. prerequisites.Concat(order.DependsOn).Distinct()], details),
-            new PlanStep($"{prefix}:submit", StepKind.SubmitOrder, company, $"Submit order {number}", [$"{prefix}:create"], details),
-            new PlanStep($"{prefix}:await", StepKind.AwaitOrder, company, $"Await order {number} until completed", [$"{prefix}:submit"], details),
+            new PlanStep(create, StepKind.CreateOrder, company, $"Create order {number}: {summary}", [.. prerequisites.Concat(order.DependsOn).Distinct()], details),
+            new PlanStep($"{prefix}:submit", StepKind.SubmitOrder, company, $"Submit order {number}", [create], later),
+            new PlanStep($"{prefix}:await", StepKind.AwaitOrder, company, $"Await order {number} until completed", [$"{prefix}:submit"], later),
         ];
     }
 

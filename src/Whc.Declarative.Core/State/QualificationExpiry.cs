@@ -11,4 +11,12 @@ public static class QualificationExpiry
         var expiry = new DateTime(local.Year, local.Month, local.Day, 23, 59, 0, DateTimeKind.Unspecified);
         return new DateTimeOffset(expiry, London.GetUtcOffset(expiry));
     }
+
+    /// <summary>
+    /// Whether a company that is not active yet needs a new qualification: it has none, or (for an order that adds the
+    /// company, <paramref name="mustBeUnused"/>) only a used one, or one that expires within <paramref name="margin"/>.
+    /// The planner asks with no margin; apply, about to use it, with a margin for the call's own time.
+    /// </summary>
+    public static bool NeedsNew(QualificationRecord? qualification, bool mustBeUnused, DateTimeOffset now, TimeSpan margin) =>
+        qualification is null || (mustBeUnused && qualification.Used) || qualification.ExpiresAt is not { } expires || expires - margin <= now;
 }
