@@ -231,10 +231,14 @@ internal sealed class StepRunner
             await EnsureLiveQualificationAsync(session, unused: true, cancellationToken);
         }
 
+        // The ranges this order activates: the blocks' ranges not active yet. Recorded, so that a range ringfenced
+        // after the order was made (whose answer a killed run lost, say) is known to need an order of its own.
+        var blocks = operations.Where(o => o.Address.Kind == ResourceKind.NumberBlock && o.Kind == OrderOperationKind.Add).Select(o => o.Address.Name).ToHashSet(StringComparer.Ordinal);
+        var ranges = session.State.NumberBlocks.Where(b => blocks.Contains(b.Name)).SelectMany(b => b.Ranges).Where(r => !r.Active).Select(r => r.StartNumber).ToImmutableArray();
         await ExactlyOnceAsync(
             session,
             step.Id,
-            new CreateOrderIntent(operations),
+            new CreateOrderIntent(operations, ranges),
             async (intent, ct) => await api.FindOrderByExternalIdAsync(intent.Id, ct),
             async (intent, ct) =>
             {
@@ -256,6 +260,7 @@ internal sealed class StepRunner
                 var record = new OrderRecord(created.Id, created.ExternalId ?? string.Empty, step.Id, created.State, clock.GetUtcNow(), [.. operations.Select(o => o.Address.ToString())])
                 {
                     Operations = operations,
+                    NumberRanges = ranges,
                 };
                 var company = state.Record;
                 var usesQualification = operations.Any(o => o.Address.Kind == ResourceKind.Company && o.Kind == OrderOperationKind.Add);

@@ -1,3 +1,5 @@
+using Whc.Declarative.Core.Diagnostics;
+
 namespace Whc.Declarative.State;
 
 /// <summary>Checks that a company name is safe to use as a file name and a database key.</summary>
@@ -12,7 +14,7 @@ public static class CompanyName
         if (!valid)
         {
             throw new Core.State.StateException(
-                "WHC5005",
+                DiagnosticCatalog.StateAddressInvalid.Code,
                 $"'{company}' is not a valid company name for state (letters, digits, '-', '_', '.'; not starting with '.')");
         }
     }

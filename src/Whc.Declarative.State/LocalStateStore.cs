@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using Whc.Declarative.Core.State;
+using Whc.Declarative.Core.Diagnostics;
 
 namespace Whc.Declarative.State;
 
@@ -24,14 +25,14 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
     private static readonly TimeSpan UnreadableLockAbandonedAfter = TimeSpan.FromSeconds(5);
 
     private readonly StateSerializer serializer;
-    private readonly Action<string>? warning;
+    private readonly Action<Diagnostic>? warning;
 
     // Companies this run has written already: only a run's first write keeps the version it replaces as the backup.
     private readonly ConcurrentDictionary<string, byte> writtenThisRun = new(StringComparer.Ordinal);
 
     /// <param name="directory">Where the files live; created on the first write.</param>
     /// <param name="warning">Told when a lock left by a dead process is taken over.</param>
-    public LocalStateStore(string directory, Action<string>? warning = null, StateSerializer? serializer = null)
+    public LocalStateStore(string directory, Action<Diagnostic>? warning = null, StateSerializer? serializer = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory = Path.GetFullPath(directory);
@@ -118,7 +119,7 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
                 if (TryCreateLockFile(path, content))
                 {
                     StartRun(company);
-                    warning?.Invoke($"warning WHC5008: took over the lock on '{company}': its lock file was left empty or unreadable, by a process that died while taking the lock");
+                    warning?.Invoke(DiagnosticCatalog.StateLockTakenOver.At(SourceSpan.None, $"took over the lock on '{company}': its lock file was left empty or unreadable, by a process that died while taking the lock"));
                     return new LocalStateLock(path, holder, null);
                 }
 
@@ -132,8 +133,9 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
                 {
                     StartRun(company);
                     var previous = existing.ToLockInfo();
-                    warning?.Invoke(
-                        $"warning WHC5008: took over the lock on '{company}' left by {previous.Who}@{previous.Host} (pid {previous.ProcessId.ToString(CultureInfo.InvariantCulture)}, '{previous.Operation}', lock id {previous.Id}): that process no longer runs");
+                    warning?.Invoke(DiagnosticCatalog.StateLockTakenOver.At(
+                        SourceSpan.None,
+                        $"took over the lock on '{company}' left by {previous.Who}@{previous.Host} (pid {previous.ProcessId.ToString(CultureInfo.InvariantCulture)}, '{previous.Operation}', lock id {previous.Id}): that process no longer runs"));
                     return new LocalStateLock(path, holder, previous);
                 }
 
@@ -166,13 +168,13 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         var existing = await TryReadLockAsync(path, cancellationToken);
         if (existing is null)
         {
-            throw new StateException("WHC5007", $"state of company '{company}' is not locked ({path} does not exist or is unreadable)");
+            throw new StateException(DiagnosticCatalog.StateLockMismatch.Code, $"state of company '{company}' is not locked ({path} does not exist or is unreadable)");
         }
 
         if (!string.Equals(existing.Id, lockId, StringComparison.Ordinal))
         {
             throw new StateException(
-                "WHC5007",
+                DiagnosticCatalog.StateLockMismatch.Code,
                 $"lock id '{lockId}' does not match the holder of the lock on '{company}': {existing.Who}@{existing.Host} (pid {existing.ProcessId.ToString(CultureInfo.InvariantCulture)}, '{existing.Operation}') since {existing.Since.ToString("u", CultureInfo.InvariantCulture)}, lock id {existing.Id}");
         }
 

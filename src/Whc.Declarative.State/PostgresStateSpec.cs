@@ -1,6 +1,7 @@
 using System.Globalization;
 using Npgsql;
 using Whc.Declarative.Core.State;
+using Whc.Declarative.Core.Diagnostics;
 
 namespace Whc.Declarative.State;
 
@@ -117,5 +118,5 @@ public sealed record PostgresStateSpec(string Host, int Port, string Database, s
     private static string? Get(IReadOnlyDictionary<string, string?> environment, string name) =>
         environment.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
 
-    private static StateException Invalid(string reason) => new("WHC5006", $"invalid PostgreSQL state URL: {reason}");
+    private static StateException Invalid(string reason) => new(DiagnosticCatalog.StateBackendInvalid.Code, $"invalid PostgreSQL state URL: {reason}");
 }

@@ -5,6 +5,7 @@ using System.Text;
 using Npgsql;
 using NpgsqlTypes;
 using Whc.Declarative.Core.State;
+using Whc.Declarative.Core.Diagnostics;
 
 namespace Whc.Declarative.State;
 
@@ -21,11 +22,11 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
     private readonly NpgsqlDataSource dataSource;
     private readonly string schema;
     private readonly StateSerializer serializer;
-    private readonly Action<string>? warning;
+    private readonly Action<Diagnostic>? warning;
     private readonly SemaphoreSlim migrateOnce = new(1, 1);
     private bool migrated;
 
-    public PostgresStateStore(PostgresStateSpec spec, IReadOnlyDictionary<string, string?> environment, Action<string>? warning = null, StateSerializer? serializer = null)
+    public PostgresStateStore(PostgresStateSpec spec, IReadOnlyDictionary<string, string?> environment, Action<Diagnostic>? warning = null, StateSerializer? serializer = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         Spec = spec;
@@ -131,7 +132,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
             var backends = await AdvisoryLockBackendsAsync(connection, key, cancellationToken);
             if (holder is null)
             {
-                throw new StateException("WHC5007", backends.IsEmpty
+                throw new StateException(DiagnosticCatalog.StateLockMismatch.Code, backends.IsEmpty
                     ? $"state of company '{company}' in {Description} is not locked"
                     : $"state of company '{company}' in {Description} is locked by a session that recorded no holder (backend pid {string.Join(", ", backends)}); it will be freed when that session ends");
             }
@@ -139,7 +140,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
             if (!string.Equals(holder.Info.Id, lockId, StringComparison.Ordinal))
             {
                 throw new StateException(
-                    "WHC5007",
+                    DiagnosticCatalog.StateLockMismatch.Code,
                     $"lock id '{lockId}' does not match the holder of the lock on '{company}': {Describe(holder.Info)}");
             }
 
@@ -252,7 +253,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
             if (applied > PostgresMigrations.All.Count)
             {
                 throw new StateException(
-                    "WHC5003",
+                    DiagnosticCatalog.StateFormatUnsupported.Code,
                     string.Create(CultureInfo.InvariantCulture, $"{Description}: database schema version {applied} was created by a newer whcctl (this one knows {PostgresMigrations.All.Count}); upgrade whcctl"));
             }
 
@@ -353,7 +354,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
         var stale = await ReadHolderAsync(connection, company, cancellationToken);
         if (stale is not null)
         {
-            warning?.Invoke($"warning WHC5008: the previous holder of the lock on '{company}' ({Describe(stale.Info)}) is gone; its session ended and the lock was freed");
+            warning?.Invoke(DiagnosticCatalog.StateLockTakenOver.At(SourceSpan.None, $"the previous holder of the lock on '{company}' ({Describe(stale.Info)}) is gone; its session ended and the lock was freed"));
         }
 
         await using var command = Command(
@@ -465,7 +466,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
         }
         catch (NpgsqlException e)
         {
-            throw new StateException("WHC5006", $"cannot connect to the state store {Description}: {e.Message}", e);
+            throw new StateException(DiagnosticCatalog.StateBackendInvalid.Code, $"cannot connect to the state store {Description}: {e.Message}", e);
         }
     }
 
@@ -479,7 +480,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
     }
 
     private StateException Failure(string what, NpgsqlException e) =>
-        new("WHC5000", $"{Description}: {what}: {e.Message}", e);
+        new(DiagnosticCatalog.StateError.Code, $"{Description}: {what}: {e.Message}", e);
 
     private static string Describe(LockInfo info) => string.Create(
         CultureInfo.InvariantCulture,

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Whc.Declarative.Core.State;
+using Whc.Declarative.Core.Diagnostics;
 
 namespace Whc.Declarative.State;
 
@@ -18,7 +19,7 @@ public static class StateMaintenance
     {
         ArgumentNullException.ThrowIfNull(store);
         return await store.ReadAsync(company, cancellationToken)
-            ?? throw new StateException("WHC5004", $"no state for company '{company}' in {store.Description}");
+            ?? throw new StateException(DiagnosticCatalog.StateNotFound.Code, $"no state for company '{company}' in {store.Description}");
     }
 
     /// <summary>Forgets one resource (or, for a company address, everything recorded about the company) as a new version.</summary>
@@ -37,7 +38,7 @@ public static class StateMaintenance
         if (address.Kind == ResourceKind.Company && current.Record is null && current.NumberBlocks.IsEmpty && current.Sites.IsEmpty
             && current.Users.IsEmpty && current.Orders.IsEmpty && current.Intents.IsEmpty)
         {
-            throw new StateException("WHC5004", $"{address} has nothing recorded in state");
+            throw new StateException(DiagnosticCatalog.StateNotFound.Code, $"{address} has nothing recorded in state");
         }
 
         updated = updated with { Serial = current.Serial + 1 };
@@ -52,12 +53,12 @@ public static class StateMaintenance
         var current = await ReadRequiredAsync(store, company, cancellationToken);
         var version = await store.ReadVersionAsync(company, serial, cancellationToken)
             ?? throw new StateException(
-                "WHC5004",
+                DiagnosticCatalog.StateNotFound.Code,
                 string.Create(CultureInfo.InvariantCulture, $"no version with serial {serial} of company '{company}' in {store.Description} (see 'whcctl state history {company}')"));
         if (!string.Equals(version.Lineage, current.Lineage, StringComparison.Ordinal))
         {
             throw new StateException(
-                "WHC5009",
+                DiagnosticCatalog.StatePushRefused.Code,
                 $"version {serial.ToString(CultureInfo.InvariantCulture)} of '{company}' belongs to lineage {version.Lineage}, the current state to {current.Lineage}; push it with --force instead");
         }
 
@@ -83,14 +84,14 @@ public static class StateMaintenance
             if (!force && !sameLineage)
             {
                 throw new StateException(
-                    "WHC5009",
+                    DiagnosticCatalog.StatePushRefused.Code,
                     $"refusing to push: the file's lineage {pushed.Lineage} differs from the stored lineage {current.Lineage} of '{pushed.Company}' (use --force to replace it)");
             }
 
             if (!force && pushed.Serial <= current.Serial)
             {
                 throw new StateException(
-                    "WHC5009",
+                    DiagnosticCatalog.StatePushRefused.Code,
                     string.Create(CultureInfo.InvariantCulture, $"refusing to push: the file's serial {pushed.Serial} is not newer than the stored serial {current.Serial} of '{pushed.Company}' (use --force to replace it)"));
             }
 
@@ -128,7 +129,7 @@ public static class StateMaintenance
             if (existing is not null && !force)
             {
                 throw new StateException(
-                    "WHC5009",
+                    DiagnosticCatalog.StatePushRefused.Code,
                     string.Create(CultureInfo.InvariantCulture, $"refusing to migrate '{company}': {to.Description} already has serial {existing.Serial}, lineage {existing.Lineage} (source: serial {state.Serial}, lineage {state.Lineage}); use --force to overwrite. Nothing was copied."));
             }
 
@@ -150,13 +151,13 @@ public static class StateMaintenance
     }
 
     private static IForceStateWriter ForceWriter(IStateStore store) =>
-        store as IForceStateWriter ?? throw new StateException("WHC5000", $"{store.Description} does not support unconditional writes");
+        store as IForceStateWriter ?? throw new StateException(DiagnosticCatalog.StateError.Code, $"{store.Description} does not support unconditional writes");
 
     private static ImmutableArray<T> Without<T>(ImmutableArray<T> items, Func<T, string> name, ResourceAddress address)
     {
         var kept = items.RemoveAll(item => string.Equals(name(item), address.Name, StringComparison.Ordinal));
         return kept.Length == items.Length
-            ? throw new StateException("WHC5004", $"{address} is not in state (see 'whcctl state list')")
+            ? throw new StateException(DiagnosticCatalog.StateNotFound.Code, $"{address} is not in state (see 'whcctl state list')")
             : kept;
     }
 }

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Whc.Declarative.Core.State;
+using Whc.Declarative.Core.Diagnostics;
 
 namespace Whc.Declarative.State;
 
@@ -28,7 +29,7 @@ public sealed class StateSerializer
 
     // Optional fields added to format 1 after its first release are written only when set: files without them stay
     // byte for byte the same, and an older whcctl, which skips fields it does not know, still reads the new files.
-    private static readonly HashSet<(Type Type, string Property)> AddedToFormat1 = [(typeof(SiteState), "foundBy"), (typeof(OrderRecord), "operations")];
+    private static readonly HashSet<(Type Type, string Property)> AddedToFormat1 = [(typeof(SiteState), "foundBy"), (typeof(OrderRecord), "operations"), (typeof(OrderRecord), "numberRanges")];
 
     private readonly ImmutableDictionary<int, StateFormatUpgrade> upgrades;
 
@@ -85,7 +86,7 @@ public sealed class StateSerializer
         if (version > CompanyState.CurrentVersion)
         {
             throw new StateException(
-                "WHC5003",
+                DiagnosticCatalog.StateFormatUnsupported.Code,
                 string.Create(CultureInfo.InvariantCulture, $"{source}: state format version {version} was written by a newer whcctl; this whcctl reads versions up to {CompanyState.CurrentVersion}. Upgrade whcctl."));
         }
 
@@ -101,12 +102,12 @@ public sealed class StateSerializer
         catch (JsonException e)
         {
             var where = e.Path is null ? string.Empty : $" at {e.Path}";
-            throw new StateException("WHC5003", $"{source}: state does not match format version {CompanyState.CurrentVersion}{where}: {e.Message}", e);
+            throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, $"{source}: state does not match format version {CompanyState.CurrentVersion}{where}: {e.Message}", e);
         }
 
         if (state is null || string.IsNullOrEmpty(state.Company) || string.IsNullOrEmpty(state.Lineage))
         {
-            throw new StateException("WHC5003", $"{source}: state has no company or no lineage");
+            throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, $"{source}: state has no company or no lineage");
         }
 
         return Repair(state);
@@ -126,7 +127,7 @@ public sealed class StateSerializer
             var reader = new Utf8JsonReader(WithoutByteOrderMark(utf8Json), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                throw new StateException("WHC5003", $"{source}: not a whcctl state (expected a JSON object)");
+                throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, $"{source}: not a whcctl state (expected a JSON object)");
             }
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -152,12 +153,12 @@ public sealed class StateSerializer
         }
         catch (JsonException e)
         {
-            throw new StateException("WHC5003", $"{source}: not valid JSON ({e.Message})", e);
+            throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, $"{source}: not valid JSON ({e.Message})", e);
         }
 
         return version is { } found
             ? new StateHeader(found, serial, lineage)
-            : throw new StateException("WHC5003", $"{source}: not a whcctl state (no numeric 'version' field)");
+            : throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, $"{source}: not a whcctl state (no numeric 'version' field)");
     }
 
     /// <summary>A state file saved by an editor may start with a UTF-8 byte order mark; JSON readers do not expect one.</summary>
@@ -171,7 +172,7 @@ public sealed class StateSerializer
             if (!upgrades.TryGetValue(version, out var upgrade))
             {
                 throw new StateException(
-                    "WHC5003",
+                    DiagnosticCatalog.StateFormatUnsupported.Code,
                     string.Create(CultureInfo.InvariantCulture, $"{source}: state format version {version} is too old; this whcctl reads versions {OldestReadableVersion} to {CompanyState.CurrentVersion}"));
             }
 
@@ -195,7 +196,7 @@ public sealed class StateSerializer
             : [.. state.Users.Select(u => u.DeviceMacAddresses.IsDefault ? u with { DeviceMacAddresses = [] } : u)],
         Orders = state.Orders.IsDefault
             ? []
-            : [.. state.Orders.Select(o => o with { Resources = o.Resources.IsDefault ? [] : o.Resources, Operations = o.Operations.IsDefault ? [] : o.Operations })],
+            : [.. state.Orders.Select(o => o with { Resources = o.Resources.IsDefault ? [] : o.Resources, Operations = o.Operations.IsDefault ? [] : o.Operations, NumberRanges = o.NumberRanges.IsDefault ? [] : o.NumberRanges })],
         Intents = state.Intents.IsDefault
             ? []
             : [.. state.Intents.Select(i => i.Details is null ? i with { Details = ImmutableSortedDictionary<string, string>.Empty } : i)],
@@ -224,7 +225,7 @@ public sealed class StateSerializer
     {
         foreach (var property in typeInfo.Properties.Where(p => AddedToFormat1.Contains((typeInfo.Type, p.Name))))
         {
-            property.ShouldSerialize = (_, value) => value is not null && value is not ImmutableArray<OrderOperation> { IsDefaultOrEmpty: true };
+            property.ShouldSerialize = (_, value) => value is not null && value is not ImmutableArray<OrderOperation> { IsDefaultOrEmpty: true } and not ImmutableArray<string> { IsDefaultOrEmpty: true };
         }
     }
 

@@ -1,4 +1,5 @@
 using Whc.Declarative.Core.State;
+using Whc.Declarative.Core.Diagnostics;
 
 namespace Whc.Declarative.State;
 
@@ -7,7 +8,7 @@ public static class StateStoreFactory
 {
     public const string EnvironmentVariable = "WHC_STATE";
 
-    public static IStateStore Open(string? spec, string workingDirectory, IReadOnlyDictionary<string, string?> environment, Action<string>? warning = null)
+    public static IStateStore Open(string? spec, string workingDirectory, IReadOnlyDictionary<string, string?> environment, Action<Diagnostic>? warning = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
         var effective = Resolve(spec, environment);

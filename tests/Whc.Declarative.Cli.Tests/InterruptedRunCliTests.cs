@@ -25,7 +25,7 @@ public sealed class InterruptedRunCliTests
             "fun-network:order-1:create",
             IntentOperations.CreateOrder,
             DateTimeOffset.UtcNow,
-            new CreateOrderIntent([new OrderOperation(new ResourceAddress("fun-network", ResourceKind.User, "bob.jones"), OrderOperationKind.Add)]).ToMap());
+            new CreateOrderIntent([new OrderOperation(new ResourceAddress("fun-network", ResourceKind.User, "bob.jones"), OrderOperationKind.Add)], []).ToMap());
         File.WriteAllText(statePath, StateSerializer.Default.Serialize(state with { Serial = state.Serial + 1, Intents = [intent] }));
 
         // When the (unchanged) quickstart is planned

@@ -78,7 +78,7 @@ public class InFlightTests
     {
         // Given an earlier apply was interrupted while creating an order for u03, and the plan runs without refresh
         var (manifest, state) = WithThirdUserPending();
-        var details = new CreateOrderIntent([new OrderOperation(UserAddress("u03"), OrderOperationKind.Add)]).ToMap();
+        var details = new CreateOrderIntent([new OrderOperation(UserAddress("u03"), OrderOperationKind.Add)], []).ToMap();
         state = state with { Intents = [new IntentRecord("I-1", "acme:order-1:create", IntentOperations.CreateOrder, Now.AddMinutes(-2), details)] };
 
         // When it is planned

@@ -89,7 +89,7 @@ public class IntentResolverTests
     {
         // Given the first order's creation was interrupted, and BT holds it (pending)
         var operations = ImmutableArray.Create(new OrderOperation(ResourceAddress.ForCompany(Key), OrderOperationKind.Add), new OrderOperation(UserAddress("u01"), OrderOperationKind.Add));
-        var state = QualifiedState() with { Intents = [Intent("whcctl-1", "acme:order-1:create", new CreateOrderIntent(operations))] };
+        var state = QualifiedState() with { Intents = [Intent("whcctl-1", "acme:order-1:create", new CreateOrderIntent(operations, []))] };
         var orders = NoOrders.Add("whcctl-1", new OrderStatus("BT-7", "whcctl-1", OrderState.Pending, null));
 
         // When it is answered
@@ -109,8 +109,8 @@ public class IntentResolverTests
         {
             Intents =
             [
-                Intent("whcctl-1", "acme:order-1:create", new CreateOrderIntent([])),
-                Intent("whcctl-2", "acme:order-2:create", new CreateOrderIntent([])),
+                Intent("whcctl-1", "acme:order-1:create", new CreateOrderIntent([], [])),
+                Intent("whcctl-2", "acme:order-2:create", new CreateOrderIntent([], [])),
             ],
         };
 

@@ -143,6 +143,29 @@ public sealed class InterruptedRunTests
     }
 
     [Fact]
+    public async Task A_range_ringfenced_while_the_blocks_first_order_was_unfinished_is_ordered_after_it()
+    {
+        // Given a new company whose first order reached BT but was never submitted (killed), then a grown block whose
+        // second ringfence went through at BT while that order was still unfinished, its answer lost (killed again)
+        await using var harness = await EngineHarness.StartAsync();
+        var original = TestManifests.Company("acme", "AcmeWidgets", users: 2, quantity: 10);
+        await KilledApplyAsync(harness, original, KillAtApi.CreateOrder, reachesBt: true);
+        var grown = original.Replace("quantity: 10", "quantity: 15", StringComparison.Ordinal);
+        await KilledApplyAsync(harness, grown, KillAtApi.RingFence, reachesBt: true);
+
+        // When the grown manifest is planned and applied
+        var manifests = EngineHarness.Manifests(grown);
+        var plan = await harness.PlanAsync(manifests);
+
+        // Then the adopted range gets an order of its own, after the unfinished one, and one apply converges
+        plan.HasErrors.Should().BeFalse(string.Join("; ", plan.AllDiagnostics));
+        plan.Companies.Single().Steps.Where(s => s.Kind == StepKind.CreateOrder).Should().ContainSingle()
+            .Which.Details.Operations.Should().Equal(new OrderOperation(new ResourceAddress("acme", ResourceKind.NumberBlock, "main"), OrderOperationKind.Add));
+        await ApplySucceedsAsync(harness, plan);
+        await ConvergedAsync(harness, manifests, "acme", "AcmeWidgets", orders: 2);
+    }
+
+    [Fact]
     public async Task A_plan_without_refresh_refuses_a_state_with_calls_whose_outcome_only_BT_knows()
     {
         await using var harness = await EngineHarness.StartAsync();

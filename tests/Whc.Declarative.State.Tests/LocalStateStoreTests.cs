@@ -10,7 +10,7 @@ public sealed class LocalStateStoreTests : IDisposable
     private readonly List<string> warnings = [];
     private readonly LocalStateStore store;
 
-    public LocalStateStoreTests() => store = new LocalStateStore(temp.Path, warnings.Add);
+    public LocalStateStoreTests() => store = new LocalStateStore(temp.Path, w => warnings.Add(w.ToString()));
 
     public void Dispose() => temp.Dispose();
 

@@ -94,7 +94,7 @@ public sealed class PostgresServerFixture : IAsyncLifetime
     }
 
     /// <summary>A store in a schema of its own, so tests never see each other's rows.</summary>
-    public PostgresStateStore NewStore(string? schema = null, string workspace = "default", Action<string>? warning = null) =>
+    public PostgresStateStore NewStore(string? schema = null, string workspace = "default", Action<Whc.Declarative.Core.Diagnostics.Diagnostic>? warning = null) =>
         new(PostgresStateSpec.Parse(UrlFor(schema ?? NewSchemaName(), workspace)), Environment, warning);
 
     public string UrlFor(string schema, string workspace = "default")

@@ -17,7 +17,7 @@ public sealed class PostgresStateStoreTests : IAsyncLifetime
     {
         if (PostgresServerFixture.SkipReason is null)
         {
-            store = server.NewStore(warning: warnings.Add);
+            store = server.NewStore(warning: w => warnings.Add(w.ToString()));
         }
 
         return Task.CompletedTask;

@@ -174,18 +174,6 @@ public static class Approval
     }
 }
 
-/// <summary>Who is applying, recorded in the lock and with every state version.</summary>
-public static class LockHolder
-{
-    public static LockInfo Current(IOContext io, string operation) => new(
-        Guid.NewGuid().ToString(),
-        io.GetEnvironment("WHC_ACTOR") ?? io.GetEnvironment("GITHUB_ACTOR") ?? io.GetEnvironment("USER") ?? Environment.UserName,
-        Environment.MachineName,
-        Environment.ProcessId,
-        $"whcctl {operation}",
-        io.Clock.GetUtcNow());
-}
-
 /// <summary>Checks a saved plan against now: same endpoint, and BT's inventory unchanged (state is checked under the lock).</summary>
 public static class SavedPlanCheck
 {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Whc.Declarative.Cli.Infrastructure;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -88,14 +89,14 @@ public static class StateCommand
     private static Command BuildRemove(IOContext io)
     {
         var state = StateCommandContext.StateOption();
-        var lockTimeout = StateCommandContext.LockTimeoutOption();
+        var lockTimeout = CommonOptions.LockTimeout();
         var address = new Argument<string>("ADDRESS") { Description = "The resource to forget: COMPANY or COMPANY/KIND/NAME." };
         var command = new Command("rm", "Forget a resource in state without changing it at BT (writes a new serial).") { address, state, lockTimeout };
         command.SetAction((parseResult, cancellationToken) => StateCommandContext.RunAsync(io, parseResult.GetValue(state), async store =>
         {
             var target = StateCommandContext.ParseAddress(parseResult.GetRequiredValue(address));
             var operation = $"state rm {target}";
-            var written = await StateCommandContext.WithLockAsync(io, store, target.Company, operation, parseResult.GetRequiredValue(lockTimeout), () =>
+            var written = await StateCommandContext.WithLockAsync(io, store, target.Company, operation, parseResult.GetValue(lockTimeout), () =>
                 StateMaintenance.RemoveAsync(store, target, StateCommandContext.WriteContext(io, operation), cancellationToken), cancellationToken);
             io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Removed {target} from state (serial {written.Serial}). Nothing was changed at BT."));
             return ExitCodes.Success;
@@ -149,7 +150,7 @@ public static class StateCommand
     private static Command BuildRollback(IOContext io)
     {
         var state = StateCommandContext.StateOption();
-        var lockTimeout = StateCommandContext.LockTimeoutOption();
+        var lockTimeout = CommonOptions.LockTimeout();
         var company = new Argument<string>("COMPANY");
         var serial = new Argument<long>("SERIAL") { Description = "The version to restore (see 'whcctl state history')." };
         var command = new Command("rollback", "Make an earlier version current again, as a new version (serial = current + 1).") { company, serial, state, lockTimeout };
@@ -158,7 +159,7 @@ public static class StateCommand
             var name = parseResult.GetRequiredValue(company);
             var target = parseResult.GetValue(serial);
             var operation = string.Create(CultureInfo.InvariantCulture, $"state rollback {name} {target}");
-            var written = await StateCommandContext.WithLockAsync(io, store, name, operation, parseResult.GetRequiredValue(lockTimeout), () =>
+            var written = await StateCommandContext.WithLockAsync(io, store, name, operation, parseResult.GetValue(lockTimeout), () =>
                 StateMaintenance.RollbackAsync(store, name, target, StateCommandContext.WriteContext(io, operation), cancellationToken), cancellationToken);
             io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Restored version {target} of '{name}' as serial {written.Serial}. Run 'whcctl plan' to see how BT differs from it."));
             return ExitCodes.Success;
@@ -183,7 +184,7 @@ public static class StateCommand
     private static Command BuildPush(IOContext io)
     {
         var state = StateCommandContext.StateOption();
-        var lockTimeout = StateCommandContext.LockTimeoutOption();
+        var lockTimeout = CommonOptions.LockTimeout();
         var company = new Argument<string>("COMPANY");
         var file = new Argument<string>("FILE") { Description = "A state file, e.g. from 'whcctl state pull'." };
         var force = new Option<bool>("--force") { Description = "Replace the stored state even if the file has another lineage or an older serial." };
@@ -199,7 +200,7 @@ public static class StateCommand
             }
 
             var operation = $"state push {name}";
-            var written = await StateCommandContext.WithLockAsync(io, store, name, operation, parseResult.GetRequiredValue(lockTimeout), () =>
+            var written = await StateCommandContext.WithLockAsync(io, store, name, operation, parseResult.GetValue(lockTimeout), () =>
                 StateMaintenance.PushAsync(store, pushed, parseResult.GetValue(force), StateCommandContext.WriteContext(io, operation), cancellationToken), cancellationToken);
             io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Pushed '{name}' to {store.Description} as serial {written.Serial}, lineage {written.Lineage}."));
             return ExitCodes.Success;
@@ -211,7 +212,7 @@ public static class StateCommand
     {
         var from = StateCommandContext.StateOption();
         from.Aliases.Add("--from");
-        var lockTimeout = StateCommandContext.LockTimeoutOption();
+        var lockTimeout = CommonOptions.LockTimeout();
         var to = new Option<string>("--to") { Description = "The store to copy into (directory or postgres:// URL).", Required = true };
         var force = new Option<bool>("--force") { Description = "Overwrite states that already exist in the target store." };
         var command = new Command("migrate", "Copy every company's state to another store, keeping serial and lineage.") { to, from, force, lockTimeout };
@@ -221,14 +222,14 @@ public static class StateCommand
             try
             {
                 var context = StateCommandContext.WriteContext(io, "state migrate");
-                var timeout = StateCommandContext.ParseTimeout(parseResult.GetRequiredValue(lockTimeout));
+                var timeout = parseResult.GetValue(lockTimeout);
                 var companies = await source.ListCompaniesAsync(cancellationToken);
                 var locks = new List<IStateLock>();
                 try
                 {
                     foreach (var company in companies)
                     {
-                        locks.Add(await source.AcquireLockAsync(company, StateCommandContext.Holder(io, "state migrate"), timeout, cancellationToken));
+                        locks.Add(await source.AcquireLockAsync(company, LockHolder.Current(io, "state migrate"), timeout, cancellationToken));
                     }
 
                     var results = await StateMaintenance.MigrateAsync(source, target, parseResult.GetValue(force), context, cancellationToken);

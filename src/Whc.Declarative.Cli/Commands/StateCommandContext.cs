@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Whc.Declarative.Cli.Infrastructure;
 using System.Globalization;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.State;
@@ -6,7 +7,7 @@ using Whc.Declarative.State;
 
 namespace Whc.Declarative.Cli.Commands;
 
-/// <summary>What the state commands share: the <c>--state</c> and <c>--lock-timeout</c> options, opening the store,
+/// <summary>What the state commands share: the <c>--state</c> option, opening the store,
 /// taking the lock, and turning failures into one WHC5xxx line on stderr with exit code 1.</summary>
 internal static class StateCommandContext
 {
@@ -15,44 +16,11 @@ internal static class StateCommandContext
         Description = "Where state lives: a directory (default .whc/state) or postgres://user@host:port/db?schema=whc&workspace=default. Also read from WHC_STATE.",
     };
 
-    public static Option<string> LockTimeoutOption() => new("--lock-timeout")
-    {
-        Description = "How long to wait for the company's state lock, e.g. 0s, 30s, 5m (default 0s: try once).",
-        DefaultValueFactory = _ => "0s",
-    };
-
     public static IStateStore Open(IOContext io, string? spec) =>
-        StateStoreFactory.Open(spec, io.WorkingDirectory, io.Environment, io.Error.WriteLine);
-
-    public static LockInfo Holder(IOContext io, string operation) => new(
-        Guid.NewGuid().ToString("N"),
-        Who(io),
-        Environment.MachineName,
-        Environment.ProcessId,
-        operation,
-        io.Clock.GetUtcNow());
+        StateStoreFactory.Open(spec, io.WorkingDirectory, io.Environment, warning => io.Error.WriteLine(warning.ToString()));
 
     public static StateWriteContext WriteContext(IOContext io, string operation) =>
-        new($"{Who(io)}@{Environment.MachineName} (whcctl {operation})", io.Clock.GetUtcNow());
-
-    public static TimeSpan ParseTimeout(string text)
-    {
-        var trimmed = text.Trim();
-        var unit = trimmed.Length > 0 && char.IsAsciiLetter(trimmed[^1]) ? trimmed[^1] : 's';
-        var number = char.IsAsciiLetter(unit) && trimmed.Length > 0 && char.IsAsciiLetter(trimmed[^1]) ? trimmed[..^1] : trimmed;
-        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < 0)
-        {
-            throw new StateException(DiagnosticCatalog.StateError.Code, $"--lock-timeout '{text}' is not a duration like 0s, 30s, 5m or 1h");
-        }
-
-        return unit switch
-        {
-            's' => TimeSpan.FromSeconds(value),
-            'm' => TimeSpan.FromMinutes(value),
-            'h' => TimeSpan.FromHours(value),
-            _ => throw new StateException(DiagnosticCatalog.StateError.Code, $"--lock-timeout '{text}' has an unknown unit (use s, m or h)"),
-        };
-    }
+        new($"{LockHolder.Who(io)}@{Environment.MachineName} (whcctl {operation})", io.Clock.GetUtcNow());
 
     public static ResourceAddress ParseAddress(string text) =>
         ResourceAddress.TryParse(text, out var address)
@@ -88,10 +56,9 @@ internal static class StateCommandContext
     }
 
     /// <summary>Runs <paramref name="body"/> while holding the company's lock.</summary>
-    public static async Task<T> WithLockAsync<T>(IOContext io, IStateStore store, string company, string operation, string lockTimeout, Func<Task<T>> body, CancellationToken cancellationToken)
+    public static async Task<T> WithLockAsync<T>(IOContext io, IStateStore store, string company, string operation, TimeSpan lockTimeout, Func<Task<T>> body, CancellationToken cancellationToken)
     {
-        var timeout = ParseTimeout(lockTimeout);
-        await using var held = await store.AcquireLockAsync(company, Holder(io, operation), timeout, cancellationToken);
+        await using var held = await store.AcquireLockAsync(company, LockHolder.Current(io, operation), lockTimeout, cancellationToken);
         return await body();
     }
 
@@ -100,6 +67,4 @@ internal static class StateCommandContext
         io.Error.WriteLine(new Diagnostic(code, DiagnosticSeverity.Error, SourceSpan.None, message).ToString());
         return ExitCodes.Error;
     }
-
-    private static string Who(IOContext io) => io.GetEnvironment("USER") ?? io.GetEnvironment("USERNAME") ?? Environment.UserName;
 }

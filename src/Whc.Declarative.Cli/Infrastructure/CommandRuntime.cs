@@ -48,7 +48,7 @@ public sealed class CommandRuntime : IAsyncDisposable
 
     /// <summary>Opens the state store once per command; it is closed (connections released) when the command ends.</summary>
     public IStateStore OpenStateStore(string? spec) =>
-        store ??= StateStoreFactory.Open(spec, io.WorkingDirectory, io.Environment, warning => io.Error.WriteLine($"warning: {warning}"));
+        store ??= StateStoreFactory.Open(spec, io.WorkingDirectory, io.Environment, warning => io.Error.WriteLine(warning.ToString()));
 
     public async Task<IWhcApi> ConnectAsync(string? endpoint, string? routes, double? requestsPerSecond, CancellationToken cancellationToken)
     {

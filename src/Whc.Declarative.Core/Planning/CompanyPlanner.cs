@@ -26,8 +26,10 @@ internal sealed class CompanyPlanner
     private readonly List<PlanStep> steps = [];
     private readonly SortedDictionary<string, string> nadKeys = new(StringComparer.Ordinal);
     // Resources an unfinished order of an earlier run acts on, with what it does to them (null: an order recorded by an
-    // older whcctl, which kept no kinds).
+    // older whcctl, which kept no kinds), and the ringfenced ranges such orders activate.
     private readonly Dictionary<ResourceAddress, OrderOperationKind?> inFlight = [];
+    private readonly HashSet<string> inFlightRanges = new(StringComparer.Ordinal);
+    private bool inFlightRangesKnown = true;
     private readonly List<string> inFlightAwaits = [];
 
     public CompanyPlanner(CompanyPlanInput input, CompanyManifest desired, PlannerOptions options, DateTimeOffset now)
@@ -97,6 +99,9 @@ internal sealed class CompanyPlanner
             {
                 inFlight[resource] = order.Operations.FirstOrDefault(o => o.Address == resource)?.Kind;
             }
+
+            inFlightRanges.UnionWith(order.NumberRanges);
+            inFlightRangesKnown &= !order.Operations.IsDefaultOrEmpty;
 
             var prefix = $"{company}:order-{order.Id}";
             var details = new StepDetails(OrderId: order.Id, Operations: order.Operations);
@@ -207,9 +212,11 @@ internal sealed class CompanyPlanner
                 continue;
             }
 
-            // A block an unfinished order activates needs nothing more unless it has grown: then the difference is
-            // ringfenced now and activated by a new order, which waits for the unfinished one.
-            if (inFlight.ContainsKey(address) && have >= block.Quantity)
+            // A block an unfinished order activates needs nothing more unless it has grown (then the difference is
+            // ringfenced now), or holds a range the order does not activate (ringfenced after the order was made): a
+            // new order activates those, after the unfinished one.
+            var uncovered = current is not null && inFlightRangesKnown && current.Ranges.Any(r => !r.Active && !inFlightRanges.Contains(r.StartNumber));
+            if (inFlight.ContainsKey(address) && have >= block.Quantity && !uncovered)
             {
                 changes.Add(new ResourceChange(address, current is null ? ChangeAction.Create : ChangeAction.Update, "in an order still being processed", []));
                 continue;

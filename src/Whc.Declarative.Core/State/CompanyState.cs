@@ -118,6 +118,12 @@ public sealed record OrderRecord(
     /// the manifest no longer wants is ceased after it.
     /// </summary>
     public ImmutableArray<OrderOperation> Operations { get; init; } = [];
+
+    /// <summary>
+    /// The start numbers of the ringfenced ranges the order activates (added to format 1 later, with
+    /// <see cref="Operations"/>). A range ringfenced after the order was made is not among them and needs an order of its own.
+    /// </summary>
+    public ImmutableArray<string> NumberRanges { get; init; } = [];
 }
 
 /// <summary>

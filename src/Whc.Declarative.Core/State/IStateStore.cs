@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Whc.Declarative.Core.Diagnostics;
 
 namespace Whc.Declarative.Core.State;
 
@@ -49,17 +50,17 @@ public class StateException : Exception
         : base(message, inner) => Code = code;
 
     public StateException()
-        : this("WHC5000", "state error")
+        : this(DiagnosticCatalog.StateError.Code, "state error")
     {
     }
 
     public StateException(string message)
-        : this("WHC5000", message)
+        : this(DiagnosticCatalog.StateError.Code, message)
     {
     }
 
     public StateException(string message, Exception innerException)
-        : this("WHC5000", message, innerException)
+        : this(DiagnosticCatalog.StateError.Code, message, innerException)
     {
     }
 
@@ -70,7 +71,7 @@ public class StateException : Exception
 public sealed class StateLockedException : StateException
 {
     public StateLockedException(string company, LockInfo holder)
-        : base("WHC5001", $"state of company '{company}' is locked by {holder.Who}@{holder.Host} (pid {holder.ProcessId}, " +
+        : base(DiagnosticCatalog.StateLocked.Code, $"state of company '{company}' is locked by {holder.Who}@{holder.Host} (pid {holder.ProcessId}, " +
             $"'{holder.Operation}') since {holder.Since:u}, lock id {holder.Id}")
     {
         Company = company;
@@ -104,7 +105,7 @@ public sealed class StateLockedException : StateException
 public sealed class StateConflictException : StateException
 {
     public StateConflictException(string message)
-        : base("WHC5002", message)
+        : base(DiagnosticCatalog.StateConflict.Code, message)
     {
     }
 
@@ -114,7 +115,7 @@ public sealed class StateConflictException : StateException
     }
 
     public StateConflictException(string message, Exception innerException)
-        : base("WHC5002", message, innerException)
+        : base(DiagnosticCatalog.StateConflict.Code, message, innerException)
     {
     }
 }

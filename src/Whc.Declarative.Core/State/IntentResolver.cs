@@ -132,7 +132,8 @@ public static class IntentResolver
 
         foreach (var (intent, details) in intents.Where(i => i.Details is CreateOrderIntent).OrderBy(i => i.Intent.StartedAt))
         {
-            var operations = ((CreateOrderIntent)details).Operations;
+            var orderIntent = (CreateOrderIntent)details;
+            var (operations, ranges) = (orderIntent.Operations, orderIntent.NumberRanges);
             if (!answers.OrdersByExternalId.TryGetValue(intent.Id, out var order))
             {
                 Resolved(intent, IntentOutcome.Unknown, $"order {intent.Id}: BT was not asked");
@@ -150,6 +151,7 @@ public static class IntentResolver
                 var record = new OrderRecord(order.Id, intent.Id, intent.StepId, order.State, intent.StartedAt, [.. operations.Select(o => o.Address.ToString())])
                 {
                     Operations = operations,
+                    NumberRanges = ranges.IsDefault ? [] : ranges,
                 };
                 var usesQualification = operations.Any(o => o.Address.Kind == ResourceKind.Company && o.Kind == OrderOperationKind.Add);
                 return s with

@@ -42,7 +42,9 @@ public abstract record IntentDetails
                 int.TryParse(Get("quantity"), NumberStyles.None, CultureInfo.InvariantCulture, out var quantity) ? quantity : 0),
             IntentOperations.CreateAddress => new CreateAddressIntent(
                 Get("site") ?? lastStepSegment, Get("locationCode"), Get("postcode") ?? string.Empty, Get("premises"), Get("street"), Get("city")),
-            IntentOperations.CreateOrder => new CreateOrderIntent(CreateOrderIntent.ParseOperations(Get("operations"))),
+            IntentOperations.CreateOrder => new CreateOrderIntent(
+                CreateOrderIntent.ParseOperations(Get("operations")),
+                [.. (Get("numberRanges") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries)]),
             _ => new UnknownIntent(intent.Operation),
         };
     }
@@ -82,13 +84,16 @@ public sealed record CreateAddressIntent(string Site, string? LocationCode, stri
         Map(("site", Site), ("locationCode", LocationCode), ("postcode", Postcode), ("premises", Premises ?? string.Empty), ("street", Street), ("city", City));
 }
 
-/// <summary>Create an order: its effect is an order BT finds by the intent's id, which was sent as the order's externalId.</summary>
-public sealed record CreateOrderIntent(ImmutableArray<OrderOperation> Operations) : IntentDetails
+/// <summary>
+/// Create an order: its effect is an order BT finds by the intent's id, which was sent as the order's externalId.
+/// <see cref="NumberRanges"/> are the start numbers of the ringfenced ranges the order activates.
+/// </summary>
+public sealed record CreateOrderIntent(ImmutableArray<OrderOperation> Operations, ImmutableArray<string> NumberRanges) : IntentDetails
 {
     public override string Operation => IntentOperations.CreateOrder;
 
     public override ImmutableSortedDictionary<string, string> ToMap() =>
-        Map(("operations", string.Join(',', Operations.Select(o => $"{o.Kind}={o.Address}"))));
+        Map(("operations", string.Join(',', Operations.Select(o => $"{o.Kind}={o.Address}"))), ("numberRanges", NumberRanges.IsDefaultOrEmpty ? null : string.Join(',', NumberRanges)));
 
     internal static ImmutableArray<OrderOperation> ParseOperations(string? text) =>
         [.. (text ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(part =>
