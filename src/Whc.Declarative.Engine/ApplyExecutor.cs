@@ -4,6 +4,7 @@ using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
+using Whc.Declarative.Engine.Operations;
 
 namespace Whc.Declarative.Engine;
 
@@ -66,7 +67,7 @@ public sealed class ApplyExecutor
                 return Failed(plan, e.Code, e.Message);
             }
 
-            var stale = Staleness(plan, stored);
+            var stale = ApplyPreconditions.Staleness(plan, stored);
             if (stale is not null)
             {
                 return Failed(plan, DiagnosticCatalog.StalePlan.Code, stale);
@@ -96,19 +97,6 @@ public sealed class ApplyExecutor
 
             return new ApplyResult(results, diagnostics.ToImmutable());
         }
-    }
-
-    /// <summary>Why the plan no longer fits the state it was made from, or null when it still does.</summary>
-    private static string? Staleness(CompanyPlan plan, CompanyState? stored)
-    {
-        var serial = stored?.Serial ?? 0;
-        if (serial == plan.StateSerial && (plan.StateLineage is null ? stored is null || stored.Serial == 0 : stored?.Lineage == plan.StateLineage))
-        {
-            return null;
-        }
-
-        return $"the plan for '{plan.Company}' is stale: it was made from state serial {plan.StateSerial}{(plan.StateLineage is null ? " (no state)" : $" lineage {plan.StateLineage}")}, " +
-            $"but the state is now serial {serial}{(stored is null ? string.Empty : $" lineage {stored.Lineage}")}; run plan again";
     }
 
     /// <summary>After a clean run, one read of BT brings every id in state in line with BT's (and protection with the manifest).</summary>

@@ -39,6 +39,22 @@ public sealed class SavedPlanTests
     }
 
     [Fact]
+    public async Task A_saved_plan_whose_steps_were_edited_outside_the_manifests_is_refused()
+    {
+        // Given a reviewed plan, edited afterwards in a part that is not a manifest (a step)
+        await using var session = await SandboxSession.StartAsync();
+        (await session.RunAsync("plan", "examples/quickstart", "--out", "plan.json")).ExitCode.Should().Be(0);
+        session.Edit("plan.json", "Ringfence 10 numbers", "Ringfence 900 numbers");
+
+        // When it is applied, then it is refused and nothing happens at BT
+        var apply = await session.RunAsync("apply", "plan.json");
+
+        apply.ExitCode.Should().Be(1);
+        apply.Error.Should().Contain("WHC4057").And.Contain("altered");
+        File.Exists(session.Workspace.File(".whc/state/fun-network.json")).Should().BeFalse();
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_a_plan_is_refused_with_a_reason()
     {
         await using var session = await SandboxSession.StartAsync();

@@ -4,6 +4,7 @@ using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
+using Whc.Declarative.Engine.Operations;
 using Whc.Declarative.Manifests;
 using Whc.Declarative.Sandbox;
 using Whc.Declarative.State;
@@ -77,20 +78,18 @@ public sealed class EngineHarness : IAsyncDisposable
         OrderTimeout = TimeSpan.FromSeconds(30),
     };
 
-    /// <summary>Plans as the CLI does; <paramref name="clock"/> stands in for the wall clock (e.g. the sandbox's clock).</summary>
-    public async Task<Plan> PlanAsync(ImmutableArray<CompanyManifest> manifests, IWhcApi? api = null, bool refresh = true, TimeProvider? clock = null)
-    {
-        var companies = new List<(string, CompanyManifest?, CompanyState?)>();
-        foreach (var manifest in manifests)
-        {
-            companies.Add((manifest.Key, manifest, await Store.ReadAsync(manifest.Key, CancellationToken.None)));
-        }
-
-        var inputs = refresh
-            ? await new Refresher(api ?? Client, 4).RefreshAllAsync(companies, CancellationToken.None)
-            : [.. companies.Select(c => new CompanyPlanInput(c.Item1, c.Item2, c.Item3, null))];
-        return new Planner(new PlannerOptions { MaxUsersPerOrder = MaxUsersPerOrder }).Plan(inputs, PlanMode.Normal, (clock ?? TimeProvider.System).GetUtcNow());
-    }
+    /// <summary>Plans with the CLI's own plan operation; <paramref name="clock"/> stands in for the wall clock (e.g. the sandbox's clock).</summary>
+    public Task<Plan> PlanAsync(ImmutableArray<CompanyManifest> manifests, IWhcApi? api = null, bool refresh = true, TimeProvider? clock = null) =>
+        PlanOperation.PlanManifestsAsync(
+            manifests,
+            PlanMode.Normal,
+            refresh,
+            parallelism: 4,
+            new PlannerOptions { MaxUsersPerOrder = MaxUsersPerOrder },
+            clock ?? TimeProvider.System,
+            Store,
+            api ?? Client,
+            CancellationToken.None);
 
     public async Task<ApplyResult> ApplyAsync(Plan plan, IWhcApi? api = null, IStateStore? store = null, int parallelism = 8, TimeProvider? clock = null)
     {

@@ -1,13 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
 using Whc.Declarative.Cli.Infrastructure;
-using Whc.Declarative.Cli.Plans;
 using Whc.Declarative.Cli.Rendering;
 using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.Engine;
+using Whc.Declarative.Engine.Operations;
 
 namespace Whc.Declarative.Cli.Commands;
 
@@ -64,7 +64,7 @@ public static class ApplyCommand
                 if (saved)
                 {
                     var file = PlanFile.Load(io.ResolvePath(paths[0]));
-                    var moved = await SavedPlanCheck.WhatMovedAsync(file, runtime.Connection?.Endpoint.ToString() ?? string.Empty, store, api, cancellationToken);
+                    var moved = await ApplyPreconditions.WhatMovedAsync(file, runtime.Connection?.Endpoint.ToString() ?? string.Empty, store, api, cancellationToken);
                     if (moved is not null)
                     {
                         io.Error.WriteLine(DiagnosticCatalog.StalePlan.At(SourceSpan.None, $"the saved plan {paths[0]} is stale: {moved}. Run plan again and review the new plan.").ToString());
@@ -98,12 +98,12 @@ public static class ApplyCommand
                     return ExitCodes.Success;
                 }
 
-                var ceases = plan.Companies.SelectMany(c => c.Changes).Where(c => c.Action is ChangeAction.Delete or ChangeAction.Replace).ToList();
-                if (!destroy && ceases.Count > 0 && !parseResult.GetValue(allowDestroy))
+                var ceases = ApplyPreconditions.Ceases(plan);
+                if (!destroy && ceases.Length > 0 && !parseResult.GetValue(allowDestroy))
                 {
                     io.Error.WriteLine(DiagnosticCatalog.DestroyNotAllowed.At(
                         SourceSpan.None,
-                        $"the plan ceases {ceases.Count} resource(s) ({string.Join(", ", ceases.Take(5).Select(c => c.Address.ToString()))}{(ceases.Count > 5 ? ", …" : string.Empty)}); re-run with --allow-destroy if that is intended").ToString());
+                        $"the plan ceases {ceases.Length} resource(s) ({string.Join(", ", ceases.Take(5).Select(c => c.Address.ToString()))}{(ceases.Length > 5 ? ", …" : string.Empty)}); re-run with --allow-destroy if that is intended").ToString());
                     return ExitCodes.Error;
                 }
 
@@ -171,35 +171,5 @@ public static class Approval
         io.Error.Write($"{question}: ");
         var answer = io.Input.ReadLine();
         return string.Equals(answer?.Trim(), expected, StringComparison.Ordinal);
-    }
-}
-
-/// <summary>Checks a saved plan against now: same endpoint, and BT's inventory unchanged (state is checked under the lock).</summary>
-public static class SavedPlanCheck
-{
-    public static async Task<string?> WhatMovedAsync(PlanFile file, string endpoint, IStateStore store, IWhcApi api, CancellationToken cancellationToken)
-    {
-        if (!string.Equals(file.Endpoint, endpoint, StringComparison.Ordinal) && !file.Endpoint.StartsWith("none", StringComparison.Ordinal))
-        {
-            return $"it was made against {file.Endpoint}, not {endpoint}";
-        }
-
-        var refresher = new Refresher(api, 4);
-        foreach (var company in file.Plan.Companies.Where(c => c.HasChanges && c.InventoryFingerprint != "none"))
-        {
-            var state = await store.ReadAsync(company.Company, cancellationToken);
-            if ((state?.Serial ?? 0) != company.StateSerial || (company.StateLineage is not null && state?.Lineage != company.StateLineage))
-            {
-                return $"the state of '{company.Company}' moved from serial {company.StateSerial} to {state?.Serial ?? 0}";
-            }
-
-            var now = await refresher.RefreshAsync(company.Desired, state, cancellationToken);
-            if (now.Fingerprint() != company.InventoryFingerprint)
-            {
-                return $"BT's inventory of '{company.Company}' changed since the plan was made";
-            }
-        }
-
-        return null;
     }
 }

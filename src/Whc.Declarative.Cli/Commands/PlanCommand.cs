@@ -1,11 +1,11 @@
 using System.Collections.Immutable;
 using System.CommandLine;
 using Whc.Declarative.Cli.Infrastructure;
-using Whc.Declarative.Cli.Plans;
 using Whc.Declarative.Cli.Rendering;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
+using Whc.Declarative.Engine.Operations;
 
 namespace Whc.Declarative.Cli.Commands;
 
@@ -72,7 +72,7 @@ public sealed class PlanOptions
         var api = request.Refresh
             ? await runtime.ConnectAsync(parseResult.GetValue(Endpoint), parseResult.GetValue(Routes), null, cancellationToken)
             : null;
-        var outcome = await PlanPipeline.RunAsync(request, io, store, api, cancellationToken);
+        var outcome = await PlanOperation.RunAsync(request, io.WorkingDirectory, io.Clock, store, api, cancellationToken);
         DiagnosticsRenderer.WriteText(io.Error, outcome.Plan?.AllDiagnostics ?? outcome.Diagnostics);
         if (outcome.Plan is not { HasErrors: false })
         {
@@ -161,7 +161,7 @@ public static class PlanCommand
 
                 if (parseResult.GetValue(output) is { } path)
                 {
-                    PlanFile.Create(plan, runtime.Connection?.Endpoint.ToString() ?? "none (--refresh=false)").Save(io.ResolvePath(path));
+                    PlanFile.Create(plan, runtime.Connection?.Endpoint.ToString() ?? "none (--refresh=false)", VersionInfo.Version).Save(io.ResolvePath(path));
                     io.Error.WriteLine($"Saved the plan to {path}. To apply exactly this plan: whcctl apply {path}");
                 }
 

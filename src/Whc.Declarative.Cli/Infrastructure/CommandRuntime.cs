@@ -75,7 +75,7 @@ public sealed class CommandRuntime : IAsyncDisposable
         {
             io.Error.WriteLine(new Diagnostic(e.Code, DiagnosticSeverity.Error, SourceSpan.None, e.Message).ToString());
         }
-        catch (Plans.PlanFileException e)
+        catch (Engine.Operations.PlanFileException e)
         {
             io.Error.WriteLine(DiagnosticCatalog.PlanFileInvalid.At(SourceSpan.None, e.Message).ToString());
         }

@@ -4,16 +4,18 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Whc.Declarative.Core.Planning;
 
-namespace Whc.Declarative.Cli.Plans;
+namespace Whc.Declarative.Engine.Operations;
 
 /// <summary>
 /// A saved plan (<c>plan --out FILE</c>): the whole plan, including each company's manifest, the state serial and
-/// lineage and the inventory fingerprint it was made from, and a hash of the manifests. Holds no secret: the plan model
-/// has none, and the endpoint is recorded by name or URL only.
+/// lineage and the inventory fingerprint it was made from, what BT answered about an interrupted run's calls, and a
+/// hash of all of it, so that a plan edited after review (a quantity, a step, a reconciled state) is refused. Holds no
+/// secret: the plan model has none, and the endpoint is recorded by name or URL only.
 /// </summary>
-public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string Endpoint, string ManifestHash, Plan Plan)
+public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string Endpoint, string PlanHash, Plan Plan)
 {
-    public const int CurrentFormatVersion = 1;
+    /// <summary>2: the hash covers the whole plan (format 1 hashed only the manifests).</summary>
+    public const int CurrentFormatVersion = 2;
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
@@ -21,13 +23,14 @@ public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string En
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public static PlanFile Create(Plan plan, string endpoint) =>
-        new(CurrentFormatVersion, VersionInfo.Version, endpoint, ManifestHashOf(plan), plan);
+    public static PlanFile Create(Plan plan, string endpoint, string whcctlVersion) =>
+        new(CurrentFormatVersion, whcctlVersion, endpoint, HashOf(plan, endpoint), plan);
 
-    public static string ManifestHashOf(Plan plan)
+    /// <summary>A hash of the plan and the endpoint it was made against, as they are serialised in the file.</summary>
+    public static string HashOf(Plan plan, string endpoint)
     {
-        var manifests = JsonSerializer.Serialize(plan.Companies.Select(c => c.Desired).ToList(), Options);
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(manifests)));
+        var content = JsonSerializer.Serialize(new { endpoint, plan }, Options);
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
     }
 
     public string ToJson() => JsonSerializer.Serialize(this, Options);
@@ -63,9 +66,9 @@ public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string En
             throw new PlanFileException($"{path} is a plan of format {file.FormatVersion}; this whcctl reads format {CurrentFormatVersion}: plan again with this version");
         }
 
-        if (ManifestHashOf(file.Plan) != file.ManifestHash)
+        if (HashOf(file.Plan, file.Endpoint) != file.PlanHash)
         {
-            throw new PlanFileException($"{path} has been altered since it was saved (its manifest hash does not match)");
+            throw new PlanFileException($"{path} has been altered since it was saved (its plan hash does not match)");
         }
 
         return file;

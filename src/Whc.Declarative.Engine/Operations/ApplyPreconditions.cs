@@ -1,0 +1,68 @@
+using System.Collections.Immutable;
+using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.Engine.Operations;
+
+/// <summary>
+/// The rules a plan must meet before it is applied, in one place: it still fits the state it was made from (checked
+/// early for a saved plan, and again under each company's lock), BT has not moved since (a saved plan), and what it
+/// ceases at BT was allowed.
+/// </summary>
+public static class ApplyPreconditions
+{
+    /// <summary>The changes that cease something at BT, which apply carries out only with <c>--allow-destroy</c>.</summary>
+    public static ImmutableArray<ResourceChange> Ceases(Plan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return [.. plan.Companies.SelectMany(c => c.Changes).Where(c => c.Action is ChangeAction.Delete or ChangeAction.Replace)];
+    }
+
+    /// <summary>Why a company's plan no longer fits the state it was made from, or null when it still does.</summary>
+    public static string? Staleness(CompanyPlan plan, CompanyState? stored)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var serial = stored?.Serial ?? 0;
+        if (serial == plan.StateSerial && (plan.StateLineage is null ? stored is null || stored.Serial == 0 : stored?.Lineage == plan.StateLineage))
+        {
+            return null;
+        }
+
+        return $"the plan for '{plan.Company}' is stale: it was made from state serial {plan.StateSerial}{(plan.StateLineage is null ? " (no state)" : $" lineage {plan.StateLineage}")}, " +
+            $"but the state is now serial {serial}{(stored is null ? string.Empty : $" lineage {stored.Lineage}")}; run plan again";
+    }
+
+    /// <summary>
+    /// What moved since a saved plan was made: another endpoint, a company's state, or BT's inventory. Null when
+    /// nothing did. (State is checked again under the lock when the plan is applied.)
+    /// </summary>
+    public static async Task<string?> WhatMovedAsync(PlanFile file, string endpoint, IStateStore store, IWhcApi api, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(store);
+        if (!string.Equals(file.Endpoint, endpoint, StringComparison.Ordinal) && !file.Endpoint.StartsWith("none", StringComparison.Ordinal))
+        {
+            return $"it was made against {file.Endpoint}, not {endpoint}";
+        }
+
+        var refresher = new Refresher(api, 4);
+        foreach (var company in file.Plan.Companies.Where(c => c.HasChanges && c.InventoryFingerprint != "none"))
+        {
+            var state = await store.ReadAsync(company.Company, cancellationToken);
+            if (Staleness(company, state) is { } stale)
+            {
+                return stale;
+            }
+
+            // The plan's inventory was read after its intents were answered; so is this one.
+            var now = await refresher.RefreshAsync(company.Desired, company.Reconciliation?.State ?? state, cancellationToken);
+            if (now.Fingerprint() != company.InventoryFingerprint)
+            {
+                return $"BT's inventory of '{company.Company}' changed since the plan was made";
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,131 @@
+using System.Collections.Immutable;
+using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Core.State;
+using Whc.Declarative.Manifests;
+
+namespace Whc.Declarative.Engine.Operations;
+
+/// <summary>What to plan: which manifests (or, for destroy, which companies), how, and with which limits.</summary>
+public sealed record PlanRequest(
+    IReadOnlyList<string> Paths,
+    PlanMode Mode,
+    bool Refresh,
+    ImmutableArray<ResourceAddress> Targets,
+    int MaxUsersPerOrder,
+    int Parallelism,
+    IReadOnlyList<string> DestroyCompanies);
+
+/// <summary>Manifests that failed to load stop here, with their diagnostics; otherwise a plan.</summary>
+public sealed record PlanOutcome(Plan? Plan, ImmutableArray<Diagnostic> Diagnostics, ManifestSet? Manifests);
+
+/// <summary>
+/// The plan operation shared by plan, apply and destroy, as stages the data flows through once: load and validate the
+/// manifests, read each company's state, answer the intents an interrupted run left and refresh from BT (unless told
+/// not to; <see cref="Refresher"/>), then plan (pure; <see cref="Planner"/>). Reads only; writes nothing.
+/// </summary>
+public static class PlanOperation
+{
+    public static async Task<PlanOutcome> RunAsync(PlanRequest request, string workingDirectory, TimeProvider clock, IStateStore store, IWhcApi? api, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var options = new PlannerOptions { MaxUsersPerOrder = request.MaxUsersPerOrder, Targets = request.Targets };
+        if (request.Mode == PlanMode.Destroy)
+        {
+            var companies = new List<(string Company, CompanyManifest? Desired, CompanyState? State)>();
+            foreach (var company in request.DestroyCompanies)
+            {
+                var state = await store.ReadAsync(company, cancellationToken);
+                if (state?.Record is null)
+                {
+                    return new PlanOutcome(null, [DiagnosticCatalog.UnknownTarget.At(SourceSpan.None, $"company '{company}' is not in state ({store.Description}); nothing to destroy")], null);
+                }
+
+                companies.Add((company, null, state));
+            }
+
+            var destroy = await PlanCompaniesAsync(companies, request.Mode, request.Refresh, request.Parallelism, options, clock, api, cancellationToken);
+            return new PlanOutcome(destroy, [], null);
+        }
+
+        var manifests = ManifestLoader.Load(request.Paths, workingDirectory);
+        if (manifests.HasErrors)
+        {
+            return new PlanOutcome(null, manifests.Diagnostics, manifests);
+        }
+
+        var plan = await PlanManifestsAsync(manifests.Companies, request.Mode, request.Refresh, request.Parallelism, options, clock, store, api, cancellationToken);
+        return new PlanOutcome(plan with { Diagnostics = [.. manifests.Diagnostics, .. plan.Diagnostics] }, [], manifests);
+    }
+
+    /// <summary>Plans loaded manifests against their companies' state (and, in a normal plan, reports companies only in state).</summary>
+    public static async Task<Plan> PlanManifestsAsync(
+        IReadOnlyList<CompanyManifest> manifests,
+        PlanMode mode,
+        bool refresh,
+        int parallelism,
+        PlannerOptions options,
+        TimeProvider clock,
+        IStateStore store,
+        IWhcApi? api,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(manifests);
+        ArgumentNullException.ThrowIfNull(store);
+        var states = await ReadStatesAsync(store, [.. manifests.Select(m => m.Key)], cancellationToken);
+        var companies = manifests.Select((manifest, i) => (manifest.Key, (CompanyManifest?)manifest, states[i])).ToList();
+        if (mode == PlanMode.Normal)
+        {
+            // Companies in state but not in the manifests are only reported ("left alone"); never refreshed, so they
+            // cost no API call.
+            var known = companies.Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+            var others = (await store.ListCompaniesAsync(cancellationToken)).Where(c => !known.Contains(c)).ToList();
+            var otherStates = await ReadStatesAsync(store, others, cancellationToken);
+            companies.AddRange(others.Select((company, i) => (company, (CompanyManifest?)null, otherStates[i])));
+        }
+        else
+        {
+            companies.RemoveAll(c => c.Item3 is null);
+        }
+
+        return await PlanCompaniesAsync(companies, mode, refresh, parallelism, options, clock, api, cancellationToken);
+    }
+
+    private static async Task<Plan> PlanCompaniesAsync(
+        List<(string Company, CompanyManifest? Desired, CompanyState? State)> companies,
+        PlanMode mode,
+        bool refresh,
+        int parallelism,
+        PlannerOptions options,
+        TimeProvider clock,
+        IWhcApi? api,
+        CancellationToken cancellationToken)
+    {
+        ImmutableArray<CompanyPlanInput> inputs;
+        if (refresh && api is not null)
+        {
+            var toRefresh = companies.Where(c => c.Desired is not null || mode != PlanMode.Normal).ToList();
+            var refreshed = await new Refresher(api, parallelism).RefreshAllAsync(toRefresh, cancellationToken);
+            inputs = [.. refreshed, .. companies.Except(toRefresh).Select(c => new CompanyPlanInput(c.Company, c.Desired, c.State, null))];
+        }
+        else
+        {
+            inputs = [.. companies.Select(c => new CompanyPlanInput(c.Company, c.Desired, c.State, null))];
+        }
+
+        return new Planner(options).Plan(inputs, mode, clock.GetUtcNow());
+    }
+
+    /// <summary>Reads the states of the given companies, several at a time (an estate has hundreds), in their order.</summary>
+    private static async Task<CompanyState?[]> ReadStatesAsync(IStateStore store, List<string> companies, CancellationToken cancellationToken)
+    {
+        var states = new CompanyState?[companies.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, companies.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (i, token) => states[i] = await store.ReadAsync(companies[i], token));
+        return states;
+    }
+}
