@@ -99,7 +99,10 @@ public sealed class ApplyExecutor
         }
     }
 
-    /// <summary>After a clean run, one read of BT brings every id in state in line with BT's (and protection with the manifest).</summary>
+    /// <summary>
+    /// After a clean run, one read of BT brings every id in state in line with BT's (and protection with the manifest),
+    /// and what the plan forgets (never ordered, nothing to cease at BT) leaves state.
+    /// </summary>
     private static async Task SettleAsync(IWhcApi api, CompanySession session, ImmutableArray<Diagnostic>.Builder diagnostics, CancellationToken cancellationToken)
     {
         var record = session.State.Record;
@@ -112,7 +115,8 @@ public sealed class ApplyExecutor
         try
         {
             var inventory = await api.ReadCompanyAsync(record?.CugId ?? desired?.Reseller.CugId ?? string.Empty, record?.Name ?? desired?.Company.Name ?? string.Empty, cancellationToken);
-            await session.UpdateAsync(s => StateReconciler.Reconcile(s, desired, inventory), cancellationToken);
+            var forgotten = session.Plan.Changes.Where(c => c.Action == ChangeAction.Forget).Select(c => c.Address).ToList();
+            await session.UpdateAsync(s => forgotten.Aggregate(StateReconciler.Reconcile(s, desired, inventory), (state, address) => state.Without(address)), cancellationToken);
         }
         catch (WhcApiException e)
         {

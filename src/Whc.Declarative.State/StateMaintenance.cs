@@ -28,13 +28,19 @@ public static class StateMaintenance
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(address);
         var current = await ReadRequiredAsync(store, address.Company, cancellationToken);
-        var updated = address.Kind switch
+        var recorded = address.Kind switch
         {
-            ResourceKind.Company => CompanyState.New(current.Company, current.Lineage),
-            ResourceKind.NumberBlock => current with { NumberBlocks = Without(current.NumberBlocks, b => b.Name, address) },
-            ResourceKind.Site => current with { Sites = Without(current.Sites, s => s.Name, address) },
-            _ => current with { Users = Without(current.Users, u => u.Username, address) },
+            ResourceKind.Company => true,
+            ResourceKind.NumberBlock => current.NumberBlocks.Any(b => b.Name == address.Name),
+            ResourceKind.Site => current.Sites.Any(s => s.Name == address.Name),
+            _ => current.Users.Any(u => u.Username == address.Name),
         };
+        var updated = current.Without(address);
+        if (!recorded)
+        {
+            throw new StateException(DiagnosticCatalog.StateNotFound.Code, $"{address} is not in state (see 'whcctl state list')");
+        }
+
         if (address.Kind == ResourceKind.Company && current.Record is null && current.NumberBlocks.IsEmpty && current.Sites.IsEmpty
             && current.Users.IsEmpty && current.Orders.IsEmpty && current.Intents.IsEmpty)
         {
@@ -152,12 +158,4 @@ public static class StateMaintenance
 
     private static IForceStateWriter ForceWriter(IStateStore store) =>
         store as IForceStateWriter ?? throw new StateException(DiagnosticCatalog.StateError.Code, $"{store.Description} does not support unconditional writes");
-
-    private static ImmutableArray<T> Without<T>(ImmutableArray<T> items, Func<T, string> name, ResourceAddress address)
-    {
-        var kept = items.RemoveAll(item => string.Equals(name(item), address.Name, StringComparison.Ordinal));
-        return kept.Length == items.Length
-            ? throw new StateException(DiagnosticCatalog.StateNotFound.Code, $"{address} is not in state (see 'whcctl state list')")
-            : kept;
-    }
 }

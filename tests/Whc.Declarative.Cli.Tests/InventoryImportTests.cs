@@ -1,4 +1,3 @@
-using Whc.Declarative.Cli.Import;
 using Whc.Declarative.Core.Inventory;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.Manifests;

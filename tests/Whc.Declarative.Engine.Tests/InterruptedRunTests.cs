@@ -166,6 +166,30 @@ public sealed class InterruptedRunTests
     }
 
     [Fact]
+    public async Task A_block_ringfenced_but_never_ordered_that_leaves_the_manifest_is_forgotten_and_the_plan_settles()
+    {
+        // Given a new company killed before its first order, so block main is ringfenced and never ordered
+        await using var harness = await EngineHarness.StartAsync();
+        var original = TestManifests.Company("acme", "AcmeWidgets", users: 2, quantity: 10);
+        await KilledApplyAsync(harness, original, KillAtApi.CreateOrder, reachesBt: false);
+
+        // When the manifest takes its numbers from another block instead
+        var manifests = EngineHarness.Manifests(original
+            .Replace("{ name: main, areaCode: \"0121\"", "{ name: other, areaCode: \"0161\"", StringComparison.Ordinal)
+            .Replace("number: { from: main }", "number: { from: other }", StringComparison.Ordinal));
+        var plan = await harness.PlanAsync(manifests);
+
+        // Then main is forgotten, naming the numbers BT keeps, rather than "ceased" by an order with nothing in it
+        var forget = plan.Companies.Single().Changes.Should().ContainSingle(c => c.Address.Name == "main").Subject;
+        forget.Action.Should().Be(ChangeAction.Forget);
+        forget.Reason.Should().Contain("01214960000");
+        plan.Companies.Single().Steps.Where(s => s.Kind == StepKind.CreateOrder).Should().ContainSingle("only the first order; nothing to cease");
+        await ApplySucceedsAsync(harness, plan);
+        (await harness.PlanAsync(manifests)).HasChanges.Should().BeFalse();
+        (await harness.Store.ReadAsync("acme", CancellationToken.None))!.NumberBlocks.Select(b => b.Name).Should().Equal("other");
+    }
+
+    [Fact]
     public async Task A_plan_without_refresh_refuses_a_state_with_calls_whose_outcome_only_BT_knows()
     {
         await using var harness = await EngineHarness.StartAsync();

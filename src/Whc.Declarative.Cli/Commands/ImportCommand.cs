@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Whc.Declarative.Cli.Import;
 using Whc.Declarative.Cli.Infrastructure;
 using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Diagnostics;

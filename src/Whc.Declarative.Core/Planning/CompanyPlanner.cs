@@ -243,11 +243,27 @@ internal sealed class CompanyPlanner
             }
         }
 
-        foreach (var (name, current) in view.Blocks.Where(kv => desired.NumberBlocks.All(b => b.Name != kv.Key) && kv.Value.Ranges.Length > 0))
+        foreach (var (name, current) in view.Blocks.Where(kv => desired.NumberBlocks.All(b => b.Name != kv.Key)))
         {
-            if (PlanCease(Address(ResourceKind.NumberBlock, name), current.Protected))
+            var address = Address(ResourceKind.NumberBlock, name);
+            if (current.Ranges.Any(r => r.Active) || AddedInFlight(address))
             {
-                structuralCeases.Add(new OrderOperation(Address(ResourceKind.NumberBlock, name), OrderOperationKind.Cease));
+                if (PlanCease(address, current.Protected))
+                {
+                    structuralCeases.Add(new OrderOperation(address, OrderOperationKind.Cease));
+                }
+            }
+            else if (!inFlight.ContainsKey(address))
+            {
+                // Ringfenced but never ordered (or nothing left at BT): no order can cease numbers no product holds,
+                // and no call BT documents gives ringfenced numbers back, so state lets the block go and says what
+                // BT keeps reserved for the company.
+                var numbers = string.Join(", ", current.Ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber).ToCompactString()));
+                changes.Add(new ResourceChange(
+                    address,
+                    ChangeAction.Forget,
+                    numbers.Length > 0 ? $"never ordered; dropped from state (BT keeps {numbers} ringfenced to the company: no call gives them back)" : "nothing of it left at BT; dropped from state",
+                    []));
             }
         }
     }

@@ -26,6 +26,22 @@ public sealed record CompanyState(
     public static CompanyState New(string company, string lineage) =>
         new(CurrentVersion, 0, lineage, company, null, [], [], [], [], []);
 
+    /// <summary>
+    /// The state without one resource (a company address: without anything recorded about the company), as
+    /// <c>state rm</c> and a plan's forget changes leave it. Nothing at BT changes.
+    /// </summary>
+    public CompanyState Without(ResourceAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return address.Kind switch
+        {
+            ResourceKind.Company => New(Company, Lineage) with { Serial = Serial },
+            ResourceKind.NumberBlock => this with { NumberBlocks = NumberBlocks.RemoveAll(b => b.Name == address.Name) },
+            ResourceKind.Site => this with { Sites = Sites.RemoveAll(s => s.Name == address.Name) },
+            _ => this with { Users = Users.RemoveAll(u => u.Username == address.Name) },
+        };
+    }
+
     /// <summary>The same state with its collections in canonical order, so that files diff cleanly.</summary>
     public CompanyState Normalized() => this with
     {

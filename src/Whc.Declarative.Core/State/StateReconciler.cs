@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Inventory;
 using Whc.Declarative.Core.Manifests;
 
@@ -64,9 +63,9 @@ public static class StateReconciler
                 FoundBy = known?.FoundBy ?? (spec is null ? null : SiteAddressState.Of(spec.Address)),
             };
         })
-            // A site whose address is resolved but that is not at BT yet stays as pending (no service id) while the
-            // manifest or an unfinished order still wants it; otherwise it was never ordered, and state lets it go.
-            .Concat(state.Sites.Where(s => s.ServiceId is null && !liveSites.ContainsKey(s.Name) && (desired is null || desiredSites.ContainsKey(s.Name) || InUnfinishedOrder(state, s.Name))))
+            // A site whose address is resolved but whose order has not completed stays as pending (no service id); one
+            // the manifest dropped is forgotten only when a plan says so (a forget change).
+            .Concat(state.Sites.Where(s => s.ServiceId is null && !liveSites.ContainsKey(s.Name)))
             .ToImmutableArray();
 
         var users = inventory.Users.Where(u => managedUsers.Contains(u.Username)).Select(u =>
@@ -100,9 +99,4 @@ public static class StateReconciler
         return state with { Record = record, NumberBlocks = blocks, Sites = sites, Users = users };
     }
 
-    private static bool InUnfinishedOrder(CompanyState state, string site)
-    {
-        var address = new ResourceAddress(state.Company, ResourceKind.Site, site).ToString();
-        return state.Orders.Any(o => o.State is OrderState.Pending or OrderState.Acknowledged or OrderState.InProgress && o.Resources.Contains(address));
-    }
 }

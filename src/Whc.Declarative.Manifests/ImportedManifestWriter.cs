@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Core.State;
 
-namespace Whc.Declarative.Cli.Import;
+namespace Whc.Declarative.Manifests;
 
 /// <summary>
 /// Writes the manifest of an imported company: the YAML that, planned against the state <c>whcctl import</c> wrote,
