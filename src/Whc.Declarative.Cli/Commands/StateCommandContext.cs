@@ -29,31 +29,23 @@ internal static class StateCommandContext
                 DiagnosticCatalog.StateAddressInvalid.Code,
                 $"'{text}' is not a resource address; expected COMPANY or COMPANY/KIND/NAME with KIND one of number-block, site, user");
 
-    /// <summary>Runs <paramref name="body"/> against the store; state and I/O failures become one error line and exit code 1.</summary>
-    public static async Task<int> RunAsync(IOContext io, string? spec, Func<IStateStore, Task<int>> body)
-    {
-        IStateStore? store = null;
-        try
+    /// <summary>Runs <paramref name="body"/> against the store; failures become one error line and exit code 1 (CommandRuntime.Guard).</summary>
+    public static Task<int> RunAsync(IOContext io, string? spec, Func<IStateStore, Task<int>> body) =>
+        CommandRuntime.Guard(io, async () =>
         {
-            store = Open(io, spec);
-            return await body(store);
-        }
-        catch (StateException e)
-        {
-            return Fail(io, e.Code, e.Message);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Data.Common.DbException)
-        {
-            return Fail(io, DiagnosticCatalog.StateError.Code, e.Message);
-        }
-        finally
-        {
-            if (store is IAsyncDisposable disposable)
+            var store = Open(io, spec);
+            try
             {
-                await disposable.DisposeAsync();
+                return await body(store);
             }
-        }
-    }
+            finally
+            {
+                if (store is IAsyncDisposable disposable)
+                {
+                    await disposable.DisposeAsync();
+                }
+            }
+        });
 
     /// <summary>Runs <paramref name="body"/> while holding the company's lock.</summary>
     public static async Task<T> WithLockAsync<T>(IOContext io, IStateStore store, string company, string operation, TimeSpan lockTimeout, Func<Task<T>> body, CancellationToken cancellationToken)

@@ -57,39 +57,38 @@ public sealed class CommandRuntime : IAsyncDisposable
     }
 
     /// <summary>Runs a command body; expected failures become one diagnostic line on stderr and exit code 1.</summary>
-    public async Task<int> GuardAsync(Func<Task<int>> body)
+    public Task<int> GuardAsync(Func<Task<int>> body) => Guard(io, body);
+
+    /// <summary>
+    /// The one place expected failures (BT, configuration, state, a saved plan, a file, a cancellation) become a
+    /// diagnostic line on stderr and exit code 1, for every command; anything else is a bug and is not caught.
+    /// </summary>
+    public static async Task<int> Guard(IOContext io, Func<Task<int>> body)
     {
+        ArgumentNullException.ThrowIfNull(io);
+        ArgumentNullException.ThrowIfNull(body);
         try
         {
             return await body();
         }
-        catch (WhcApiException e)
+        catch (Exception e) when (DiagnosticOf(e) is { } diagnostic)
         {
-            io.Error.WriteLine(e.ToDiagnostic().ToString());
+            io.Error.WriteLine(diagnostic.ToString());
+            return ExitCodes.Error;
         }
-        catch (WhcConfigurationException e)
-        {
-            io.Error.WriteLine(e.Diagnostic.ToString());
-        }
-        catch (StateException e)
-        {
-            io.Error.WriteLine(new Diagnostic(e.Code, DiagnosticSeverity.Error, SourceSpan.None, e.Message).ToString());
-        }
-        catch (Engine.Operations.PlanFileException e)
-        {
-            io.Error.WriteLine(DiagnosticCatalog.PlanFileInvalid.At(SourceSpan.None, e.Message).ToString());
-        }
-        catch (OperationCanceledException)
-        {
-            io.Error.WriteLine(DiagnosticCatalog.ApplyCancelled.At(SourceSpan.None, "cancelled; state holds every result recorded so far, and the next run continues from there").ToString());
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            io.Error.WriteLine(DiagnosticCatalog.LocalFileFailed.At(SourceSpan.None, e.Message).ToString());
-        }
-
-        return ExitCodes.Error;
     }
+
+    private static Diagnostic? DiagnosticOf(Exception exception) => exception switch
+    {
+        WhcApiException e => e.ToDiagnostic(),
+        WhcConfigurationException e => e.Diagnostic,
+        StateException e => new Diagnostic(e.Code, DiagnosticSeverity.Error, SourceSpan.None, e.Message),
+        Engine.Operations.PlanFileException e => DiagnosticCatalog.PlanFileInvalid.At(SourceSpan.None, e.Message),
+        OperationCanceledException => DiagnosticCatalog.ApplyCancelled.At(SourceSpan.None, "cancelled; state holds every result recorded so far, and the next run continues from there"),
+        IOException or UnauthorizedAccessException => DiagnosticCatalog.LocalFileFailed.At(SourceSpan.None, exception.Message),
+        System.Data.Common.DbException => DiagnosticCatalog.StateError.At(SourceSpan.None, exception.Message),
+        _ => null,
+    };
 
     public async ValueTask DisposeAsync()
     {
