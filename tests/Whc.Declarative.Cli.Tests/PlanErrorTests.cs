@@ -46,6 +46,36 @@ public sealed class PlanErrorTests
         Baseline.Match("error-name-collision.txt", plan.Error, session.Workspace.Path);
     }
 
+    [Theory]
+    [InlineData("manifest")]
+    [InlineData("plan")]
+    public async Task A_failed_plan_still_reports_as_a_JSON_document_and_as_a_comment_with_a_caution_box(string failsAt)
+    {
+        // Given a plan that fails: a manifest that does not load, or one BT refuses at plan time (WHC3001)
+        await using var session = await SandboxSession.StartAsync();
+        if (failsAt == "manifest")
+        {
+            session.Edit(Manifest, "extension: \"2001\"", "extension: \"2001\"\n          extension: \"2002\"");
+        }
+        else
+        {
+            session.Write("rival/company.yaml", Rival);
+            await session.ApplyAsync("rival", "--state", "rival-state");
+        }
+
+        // When it is planned for a pipeline
+        var json = await session.RunAsync("plan", Quickstart, "--format", "json");
+        var markdown = await session.RunAsync("plan", Quickstart, "--format", "markdown");
+
+        // Then both exit 1 and still put a usable report on stdout
+        json.ExitCode.Should().Be(ExitCodes.Error, json.ToString());
+        var document = System.Text.Json.Nodes.JsonNode.Parse(json.Output)!;
+        document["errored"]!.GetValue<bool>().Should().BeTrue();
+        document["diagnostics"]!.AsArray().Should().Contain(d => d!["severity"]!.GetValue<string>() == "error");
+        markdown.ExitCode.Should().Be(ExitCodes.Error, markdown.ToString());
+        markdown.Output.Should().Contain("[!CAUTION]").And.Contain("cannot be applied");
+    }
+
     [Fact]
     public async Task Changing_an_applied_company_domain_fails_the_plan_with_WHC3003_and_changes_nothing()
     {

@@ -79,13 +79,13 @@ public sealed class EngineHarness : IAsyncDisposable
     };
 
     /// <summary>Plans with the CLI's own plan operation; <paramref name="clock"/> stands in for the wall clock (e.g. the sandbox's clock).</summary>
-    public Task<Plan> PlanAsync(ImmutableArray<CompanyManifest> manifests, IWhcApi? api = null, bool refresh = true, TimeProvider? clock = null) =>
+    public Task<Plan> PlanAsync(ImmutableArray<CompanyManifest> manifests, IWhcApi? api = null, bool refresh = true, TimeProvider? clock = null, int? maxUsersPerOrder = null) =>
         PlanOperation.PlanManifestsAsync(
             manifests,
             PlanMode.Normal,
             refresh,
             parallelism: 4,
-            new PlannerOptions { MaxUsersPerOrder = MaxUsersPerOrder },
+            new PlannerOptions { MaxUsersPerOrder = maxUsersPerOrder ?? MaxUsersPerOrder },
             clock ?? TimeProvider.System,
             Store,
             api ?? Client,

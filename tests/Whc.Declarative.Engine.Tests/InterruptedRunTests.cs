@@ -190,6 +190,27 @@ public sealed class InterruptedRunTests
     }
 
     [Fact]
+    public async Task An_order_BT_refused_for_its_size_is_planned_afresh_with_the_current_limit_not_sent_again()
+    {
+        // Given an apply with orders of 5 users, which BT answers 504 (code 69) without creating anything
+        await using var harness = await EngineHarness.StartAsync();
+        var manifests = EngineHarness.Manifests(TestManifests.Company("acme", "AcmeWidgets", users: 5));
+        var tooLarge = await harness.PlanAsync(manifests, maxUsersPerOrder: 5);
+        (await harness.ApplyAsync(tooLarge)).Succeeded.Should().BeFalse();
+        (await harness.Store.ReadAsync("acme", CancellationToken.None))!.Intents.Should().ContainSingle(i => i.Operation == IntentOperations.CreateOrder, "a 504 leaves the outcome unknown");
+
+        // When it is planned again with BT's limit of 3
+        var plan = await harness.PlanAsync(manifests);
+
+        // Then BT is asked, holds no such order, and the users are ordered afresh in orders of at most 3
+        plan.Companies.Single().Reconciliation!.Resolutions.Should().ContainSingle().Which.Outcome.Should().Be(IntentOutcome.NotFound);
+        plan.Companies.Single().Steps.Where(s => s.Kind == StepKind.CreateOrder).Select(s => s.Details.Operations.Count(o => o.Address.Kind == ResourceKind.User))
+            .Should().Equal(3, 2);
+        await ApplySucceedsAsync(harness, plan);
+        await ConvergedAsync(harness, manifests, "acme", "AcmeWidgets", orders: 2);
+    }
+
+    [Fact]
     public async Task A_plan_without_refresh_refuses_a_state_with_calls_whose_outcome_only_BT_knows()
     {
         await using var harness = await EngineHarness.StartAsync();

@@ -144,9 +144,17 @@ public static class PlanCommand
                 var outcome = await options.PlanAsync(parseResult, request, runtime, io, cancellationToken);
                 if (outcome.Plan is not { HasErrors: false } plan)
                 {
-                    if (parseResult.GetValue(format) == OutputFormat.Json && outcome.Plan is not null)
+                    // A failed plan still reports where a pipeline reads it (the PR comment step, jq): a JSON document
+                    // with errored: true, or the comment's caution box. Text goes to the terminal, on stderr, above.
+                    var failed = outcome.Plan ?? new Plan(io.Clock.GetUtcNow(), mode, [], outcome.Diagnostics);
+                    switch (parseResult.GetValue(format))
                     {
-                        io.Output.Write(PlanJsonRenderer.Render(outcome.Plan));
+                        case OutputFormat.Json:
+                            io.Output.Write(PlanJsonRenderer.Render(failed));
+                            break;
+                        case OutputFormat.Markdown:
+                            io.Output.Write(PlanMarkdownRenderer.Render(failed));
+                            break;
                     }
 
                     return ExitCodes.Error;
