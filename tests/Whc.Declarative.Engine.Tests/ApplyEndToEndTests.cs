@@ -151,6 +151,39 @@ public sealed class ApplyEndToEndTests
         }
     }
 
+    [Fact]
+    public async Task A_change_of_protection_alone_is_planned_as_an_in_place_change_and_applied()
+    {
+        // Given an applied company
+        await using var harness = await EngineHarness.StartAsync();
+        var original = TestManifests.Company("acme", "AcmeWidgets", users: 2);
+        (await harness.PlanAndApplyAsync(EngineHarness.Manifests(original))).Succeeded.Should().BeTrue();
+
+        foreach (var (protect, user) in new[] { (true, "protect: true, "), (false, string.Empty) })
+        {
+            // When only its protection (and one user's) changes in the manifest
+            var manifests = EngineHarness.Manifests(original
+                .Replace("spec:\n", $"spec:\n  protect: {(protect ? "true" : "false")}\n", StringComparison.Ordinal)
+                .Replace("{ username: acme.user1, ", "{ username: acme.user1, " + user, StringComparison.Ordinal));
+            var plan = await harness.PlanAsync(manifests);
+
+            // Then it is an in-place change with no API step, applied to state, after which the plan is clean
+            plan.Companies.Single().Changes.Where(c => c.Action != ChangeAction.NoOp)
+                .Select(c => (c.Address.ToString(), c.Action, c.Attributes.Single().After))
+                .Should().BeEquivalentTo(protect
+                    ? new[] { ("acme", ChangeAction.Update, (string?)"true"), ("acme/user/acme.user1", ChangeAction.Update, (string?)"true") }
+                    : [("acme", ChangeAction.Update, (string?)"false"), ("acme/user/acme.user1", ChangeAction.Update, (string?)"false")]);
+            plan.Companies.Single().Steps.Should().BeEmpty();
+            (await harness.ApplyAsync(plan)).Succeeded.Should().BeTrue();
+            var state = await harness.Store.ReadAsync("acme", CancellationToken.None);
+            state!.Record!.Protected.Should().Be(protect);
+            state.Users.Single(u => u.Username == "acme.user1").Protected.Should().Be(protect);
+            (await harness.PlanAsync(manifests)).HasChanges.Should().BeFalse();
+        }
+
+        (await harness.InventoryAsync())["orders"]!.AsArray().Should().HaveCount(1, "protection never reaches BT");
+    }
+
     private static JsonNode UserAt(JsonNode inventory, string username) =>
         inventory["companies"]!.AsArray().Single()!["users"]!.AsArray().Single(u => u!["username"]!.GetValue<string>() == username)!;
 

@@ -163,9 +163,21 @@ internal sealed class CompanyPlanner
                 $"company '{company}': {change.Name} cannot be changed at BT ('{change.Before}' → '{change.After}'); a new company needs a new manifest"));
         }
 
-        part.Changes.Add(new ResourceChange(address, ChangeAction.NoOp, "unchanged", []));
+        part.Changes.Add(Unchanged(address, view.Record?.Protected == true, desired.Protect));
         return (false, part.ToPart());
     }
+
+    /// <summary>
+    /// A resource BT already matches: no change, unless its protection (kept only in state) changed; that is an in-place
+    /// change of its own, so that it is applied (and shown) even when nothing at BT changes.
+    /// </summary>
+    private static ResourceChange Unchanged(ResourceAddress address, bool recordedProtect, bool wantedProtect) =>
+        recordedProtect == wantedProtect
+            ? new ResourceChange(address, ChangeAction.NoOp, "unchanged", [])
+            : new ResourceChange(address, ChangeAction.Update, "protection changed (kept in state; nothing changes at BT)", [ProtectChange(recordedProtect, wantedProtect)]);
+
+    private static AttributeChange ProtectChange(bool recorded, bool wanted) =>
+        new("protect", recorded ? "true" : "false", wanted ? "true" : "false");
 
     private static ImmutableArray<(string Name, string? Value)> CompanyAttributes(CompanyDetails details) =>
         [("name", details.Name), ("domain", details.Domain), ("customerGroup", details.CustomerGroup)];
@@ -193,7 +205,7 @@ internal sealed class CompanyPlanner
             var allActive = current is not null && current.Ranges.All(r => r.Active);
             if (have == block.Quantity && allActive)
             {
-                part.Changes.Add(new ResourceChange(address, ChangeAction.NoOp, "unchanged", []));
+                part.Changes.Add(Unchanged(address, current?.Protected == true, block.Protect));
                 continue;
             }
 
@@ -303,7 +315,7 @@ internal sealed class CompanyPlanner
                         $"site '{site.Name}': its address cannot change ('{foundBy.Premises}, {foundBy.Postcode}' → '{site.Address.Premises}, {site.Address.Postcode}', NAD key {current.NadKey}); add a new site instead"));
                 }
 
-                part.Changes.Add(new ResourceChange(address, ChangeAction.NoOp, "unchanged", []));
+                part.Changes.Add(Unchanged(address, current.Protected, site.Protect));
                 continue;
             }
 
@@ -445,11 +457,15 @@ internal sealed class CompanyPlanner
             var diff = Planner.Diff(Planner.UserAttributes(current), after);
             if (diff.Length == 0)
             {
-                part.Changes.Add(new ResourceChange(address, ChangeAction.NoOp, "unchanged", []));
+                part.Changes.Add(Unchanged(address, current.Protected, user.Protect));
                 continue;
             }
 
-            part.Changes.Add(new ResourceChange(address, ChangeAction.Update, string.Join(", ", diff.Select(d => d.Name)) + " changed", diff));
+            part.Changes.Add(new ResourceChange(
+                address,
+                ChangeAction.Update,
+                string.Join(", ", diff.Select(d => d.Name)) + " changed",
+                current.Protected == user.Protect ? diff : diff.Add(ProtectChange(current.Protected, user.Protect))));
             part.UserOperations.Add(new OrderOperation(address, OrderOperationKind.Modify));
         }
 
