@@ -36,7 +36,7 @@ public sealed class ApplyExecutor
         using var slots = new SemaphoreSlim(Math.Max(1, options.Parallelism));
         var throttled = new ThrottledWhcApi(api, slots);
         var runner = new StepRunner(throttled, clock, options, new OrderPollSchedule(options.FirstPollInterval, options.MaxPollInterval));
-        var companies = plan.Companies.Where(c => c.HasChanges).ToList();
+        var companies = plan.Companies.Where(c => c.WritesState).ToList();
         // Each company starts on the thread pool: its start (lock, state, first intent) is synchronous work that would
         // otherwise run on this thread one company after another.
         var outcomes = await Task.WhenAll(companies.Select(c => Task.Run(() => ApplyCompanyAsync(c, throttled, runner, cancellationToken))));
@@ -74,13 +74,13 @@ public sealed class ApplyExecutor
             }
 
             using var session = new CompanySession(store, clock, options.WrittenBy, plan, stored ?? CompanyState.New(plan.Company, Guid.NewGuid().ToString()));
-            if (plan.Reconciliation is { } reconciliation)
+            if ((plan.RefreshedState ?? plan.Reconciliation?.State) is { } planned)
             {
-                // What BT said about an interrupted run's calls, as the plan showed it: the state it was planned against.
-                // The staleness check above guarantees the stored state is still the one it was made from.
+                // The state the plan was made against (BT's answers to an interrupted run's calls, what refresh read), as
+                // the plan showed it. The staleness check above guarantees the stored state is still the one it was made from.
                 try
                 {
-                    await session.UpdateAsync(_ => reconciliation.State, cancellationToken);
+                    await session.UpdateAsync(_ => planned, cancellationToken);
                 }
                 catch (StateException e)
                 {

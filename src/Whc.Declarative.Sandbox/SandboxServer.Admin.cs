@@ -22,6 +22,12 @@ public sealed partial class SandboxServer
             _tokens.RevokeAll();
             return Task.FromResult(ApiResult.Ok(new JsonObject { ["revoked"] = true }));
         });
+        Admin("POST", "/_sandbox/outside/users/{username}", async context =>
+            await ReadBodyAsync(context) is JsonObject body
+                ? _emulator.ChangeUserOutside(context.Request.RouteValues["username"] as string ?? string.Empty, body)
+                : ApiResult.SchemaInvalid("Invalid user change", ["a JSON object is required"]));
+        Admin("POST", "/_sandbox/outside/companies/{companyName}/cease", context =>
+            Task.FromResult(_emulator.CeaseCompanyOutside(context.Request.RouteValues["companyName"] as string ?? string.Empty)));
         Admin("POST", "/_sandbox/reset", _ =>
         {
             _emulator.Reset();
@@ -34,6 +40,18 @@ public sealed partial class SandboxServer
     private void Admin(string method, string pattern, Func<HttpContext, Task<ApiResult>> handler) =>
         _app.MapMethods(pattern, [method], async (HttpContext context) => await WriteAsync(context, await handler(context)))
             .WithMetadata(new SandboxEndpoint("admin"));
+
+    private static async Task<JsonNode?> ReadBodyAsync(HttpContext context)
+    {
+        try
+        {
+            return await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     private ApiResult FaultsView() => ApiResult.Ok(JsonSerializer.SerializeToNode(_faults.Current, AdminJson) ?? new JsonObject());
 

@@ -28,6 +28,7 @@ public static class ApplyCommand
         var format = CommonOptions.Format(OutputFormat.Text, OutputFormat.Json);
         var autoApprove = new Option<bool>("--auto-approve") { Description = "Do not ask for approval (required when not on a terminal)." };
         var allowDestroy = new Option<bool>("--allow-destroy") { Description = "Allow the plan to cease users, sites or number blocks." };
+        var refreshOnly = new Option<bool>("--refresh-only") { Description = "Accept what changed at BT outside whcctl: record it in state, change nothing at BT." };
         var lockTimeout = CommonOptions.LockTimeout();
         var orderTimeout = new Option<TimeSpan>("--order-timeout")
         {
@@ -40,6 +41,7 @@ public static class ApplyCommand
         if (!destroy)
         {
             command.Options.Add(allowDestroy);
+            command.Options.Add(refreshOnly);
         }
 
         options.AddTo(command);
@@ -75,9 +77,16 @@ public static class ApplyCommand
                 }
                 else
                 {
-                    var request = options.ToRequest(parseResult, destroy ? PlanMode.Destroy : PlanMode.Normal, io);
+                    var mode = destroy ? PlanMode.Destroy : parseResult.GetValue(refreshOnly) ? PlanMode.RefreshOnly : PlanMode.Normal;
+                    var request = options.ToRequest(parseResult, mode, io);
                     if (request is null)
                     {
+                        return ExitCodes.Error;
+                    }
+
+                    if (mode == PlanMode.RefreshOnly && !request.Refresh)
+                    {
+                        io.Error.WriteLine(DiagnosticCatalog.OptionsConflict.At(SourceSpan.None, "--refresh-only needs a refresh; drop --refresh=false").ToString());
                         return ExitCodes.Error;
                     }
 
@@ -93,9 +102,17 @@ public static class ApplyCommand
                 }
 
                 (json ? io.Error : io.Output).Write(PlanTextRenderer.Render(plan, runtime.Color));
-                if (!plan.HasChanges)
+                if (!plan.Companies.Any(c => c.WritesState))
                 {
                     return ExitCodes.Success;
+                }
+
+                // Nothing to do at BT, but refresh read something state does not hold yet: recorded, as Terraform's apply
+                // records a refresh, without asking (nothing at BT changes).
+                var stateOnly = !plan.HasChanges;
+                if (stateOnly)
+                {
+                    io.Error.WriteLine("Nothing to change at BT; recording in state what refresh read from BT.");
                 }
 
                 var ceases = ApplyPreconditions.Ceases(plan);
@@ -107,10 +124,12 @@ public static class ApplyCommand
                     return ExitCodes.Error;
                 }
 
-                if (!saved && !parseResult.GetValue(autoApprove))
+                if (!saved && !stateOnly && !parseResult.GetValue(autoApprove))
                 {
                     var approved = Approval.Ask(io, destroy
                         ? $"Cease {string.Join(", ", paths)} at BT? This cannot be undone. Type the company key{(paths.Length > 1 ? "s, separated by spaces," : string.Empty)} to confirm"
+                        : plan.Mode == PlanMode.RefreshOnly
+                        ? "Record these changes made at BT outside whcctl in state (nothing at BT changes)? Only 'yes' will be accepted"
                         : "Do you want to perform these actions at BT? Only 'yes' will be accepted",
                         destroy ? string.Join(' ', paths) : "yes");
                     if (approved is not true)

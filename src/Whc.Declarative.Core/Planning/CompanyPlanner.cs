@@ -138,7 +138,7 @@ internal sealed class CompanyPlanner
 
             if (!inFlight.Contains(address))
             {
-                part.Changes.Add(new ResourceChange(address, ChangeAction.Create, "new company", Planner.Diff([], CompanyAttributes(details))));
+                part.Changes.Add(new ResourceChange(address, ChangeAction.Create, input.State?.Record?.Active == true ? "ceased at BT outside whcctl: made again, with a new qualification" : "new company", Planner.Diff([], CompanyAttributes(details))));
                 part.Structural.Add(new OrderOperation(address, OrderOperationKind.Add));
             }
 
@@ -178,6 +178,9 @@ internal sealed class CompanyPlanner
 
     private static AttributeChange ProtectChange(bool recorded, bool wanted) =>
         new("protect", recorded ? "true" : "false", wanted ? "true" : "false");
+
+    /// <summary>The reason for re-creating what state recorded at BT but BT no longer holds (ceased outside whcctl).</summary>
+    private static string? MadeAgain(bool? wasAtBt) => wasAtBt == true ? "ceased at BT outside whcctl: made again" : null;
 
     private static ImmutableArray<(string Name, string? Value)> CompanyAttributes(CompanyDetails details) =>
         [("name", details.Name), ("domain", details.Domain), ("customerGroup", details.CustomerGroup)];
@@ -219,7 +222,7 @@ internal sealed class CompanyPlanner
                 continue;
             }
 
-            var reason = current is null || current.Ranges.IsEmpty ? "new number block"
+            var reason = current is null || current.Ranges.IsEmpty ? MadeAgain(input.State?.NumberBlocks.Any(b => b.Name == block.Name && b.Ranges.Length > 0)) ?? "new number block"
                 : have < block.Quantity ? $"quantity {have} → {block.Quantity}"
                 : "numbers ringfenced but not yet ordered";
             var action = current is null || current.Ranges.IsEmpty ? ChangeAction.Create : ChangeAction.Update;
@@ -327,7 +330,7 @@ internal sealed class CompanyPlanner
                 continue;
             }
 
-            part.Changes.Add(new ResourceChange(address, ChangeAction.Create, "new site", attributes));
+            part.Changes.Add(new ResourceChange(address, ChangeAction.Create, MadeAgain(input.State?.Sites.Any(x => x.Name == site.Name && x.ServiceId is not null)) ?? "new site", attributes));
             part.Structural.Add(new OrderOperation(address, OrderOperationKind.Add));
             if (nadKey is null)
             {
@@ -433,7 +436,7 @@ internal sealed class CompanyPlanner
                     part.Diagnostics.Add(DiagnosticCatalog.UsernameTaken.At(user.Span, $"username '{user.Username}' is already registered at BT"));
                 }
 
-                part.Changes.Add(new ResourceChange(address, ChangeAction.Create, "new user", Planner.Diff([], after)));
+                part.Changes.Add(new ResourceChange(address, ChangeAction.Create, MadeAgain(input.State?.Users.Any(x => x.Username == user.Username && x.ServiceId is not null && inFlightKind != OrderOperationKind.Cease)) ?? "new user", Planner.Diff([], after)));
                 part.UserOperations.Add(new OrderOperation(address, OrderOperationKind.Add));
                 continue;
             }

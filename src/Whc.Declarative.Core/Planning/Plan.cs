@@ -54,6 +54,9 @@ public sealed record CompanyPlan(
 {
     public bool HasChanges => Steps.Length > 0 || Changes.Any(c => c.Action != ChangeAction.NoOp) || Reconciliation is not null;
 
+    /// <summary>Whether applying this plan changes anything: at BT, or in state alone (what refresh read).</summary>
+    public bool WritesState => HasChanges || RefreshedState is not null;
+
     /// <summary>
     /// Directory numbers of the users this plan ceases (username → number). No order of the plan hands them to anyone
     /// else, however its steps interleave, and a user that moves between sites keeps its own.
@@ -65,6 +68,14 @@ public sealed record CompanyPlan(
     /// this plan was made against. Apply writes it first (the stored state must still be the one the plan read).
     /// </summary>
     public IntentReconciliation? Reconciliation { get; init; }
+
+    /// <summary>
+    /// The state this plan was made against, as apply records it before its first step: the stored state with BT's
+    /// answers to an interrupted run's calls and what refresh read (ids, what was ceased or changed outside whcctl,
+    /// protection from the manifest). Null when that is the stored state already, or nothing was read from BT. As
+    /// Terraform does, any apply records it, even one with no change to make.
+    /// </summary>
+    public CompanyState? RefreshedState { get; init; }
 }
 
 public enum ChangeAction

@@ -66,10 +66,11 @@ public sealed class Planner
     /// </summary>
     private static CompanyPlan WithReconciliation(CompanyPlan plan, CompanyPlanInput input)
     {
+        plan = plan with { Reconciliation = input.Reconciliation, RefreshedState = Refreshed(input) };
         var open = input.State?.Intents ?? [];
         if (open.IsEmpty)
         {
-            return plan with { Reconciliation = input.Reconciliation };
+            return plan;
         }
 
         var answered = input.Reconciliation?.Resolutions.ToDictionary(r => r.IntentId, StringComparer.Ordinal) ?? [];
@@ -80,7 +81,31 @@ public sealed class Planner
         var diagnostic = DiagnosticCatalog.IntentsNeedRefresh.At(
             input.Desired?.Span ?? SourceSpan.None,
             string.Create(CultureInfo.InvariantCulture, $"company '{input.Company}': state holds {open.Length} interrupted call(s) whose outcome only BT can tell ({calls}); {remedy}"));
-        return plan with { Reconciliation = input.Reconciliation, Diagnostics = plan.Diagnostics.Add(diagnostic) };
+        return plan with { Diagnostics = plan.Diagnostics.Add(diagnostic) };
+    }
+
+    /// <summary>
+    /// The stored state brought in line with what refresh read (StateReconciler), when that changes it. A company BT
+    /// holds that is not this state's is not read into it; one BT no longer holds is (so what was ceased outside
+    /// whcctl leaves state, and is made again with fresh ids rather than stale ones).
+    /// </summary>
+    private static CompanyState? Refreshed(CompanyPlanInput input)
+    {
+        if (input.State is not { } state || input.Refresh is not { } refresh)
+        {
+            return null;
+        }
+
+        var inventory = refresh.Inventory;
+        var gone = inventory is null || inventory.Status == Inventory.CompanyStatus.Ceased;
+        if (!gone && !Ownership.IsOurs(state, inventory))
+        {
+            return null;
+        }
+
+        var refreshed = StateReconciler.Reconcile(state, input.Desired, gone ? null : inventory) with { Serial = state.Serial };
+        var stored = input.Reconciliation is null ? state : null;
+        return stored is not null && refreshed.SameContentAs(stored) ? null : refreshed;
     }
 
     private static bool Knows(CompanyPlanInput input, ResourceAddress target) => target.Kind switch

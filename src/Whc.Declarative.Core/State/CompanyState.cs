@@ -42,6 +42,13 @@ public sealed record CompanyState(
         };
     }
 
+    /// <summary>Whether two states record the same things (serial aside): compared in canonical order, field by field.</summary>
+    public bool SameContentAs(CompanyState other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return System.Text.Json.JsonSerializer.Serialize(Normalized() with { Serial = 0 }) == System.Text.Json.JsonSerializer.Serialize(other.Normalized() with { Serial = 0 });
+    }
+
     /// <summary>The same state with its collections in canonical order, so that files diff cleanly.</summary>
     public CompanyState Normalized() => this with
     {

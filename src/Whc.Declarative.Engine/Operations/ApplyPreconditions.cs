@@ -47,7 +47,7 @@ public static class ApplyPreconditions
         }
 
         var refresher = new Refresher(api, 4);
-        foreach (var company in file.Plan.Companies.Where(c => c.HasChanges && c.InventoryFingerprint != "none"))
+        foreach (var company in file.Plan.Companies.Where(c => c.WritesState && c.InventoryFingerprint != "none"))
         {
             var state = await store.ReadAsync(company.Company, cancellationToken);
             if (Staleness(company, state) is { } stale)

@@ -1,0 +1,93 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Whc.Declarative.Cli.Tests.Support;
+
+namespace Whc.Declarative.Cli.Tests;
+
+/// <summary>
+/// Issue 13: stories of changes made at BT by someone else (through the sandbox's admin API), each from a state a user
+/// really reaches to <c>plan --detailed-exitcode</c> = 0, by commands alone.
+/// </summary>
+public sealed class OutsideChangeTests
+{
+    private const string Quickstart = PlanBaselineTests.Quickstart;
+    private const string Manifest = "examples/quickstart/company.yaml";
+
+    [Fact]
+    public async Task Drift_is_seen_then_accepted_with_apply_refresh_only_and_the_drift_check_closes()
+    {
+        // Given the quickstart applied, and someone at BT renaming jane.smith
+        await using var session = await SandboxSession.StartAsync();
+        await session.ApplyAsync(Quickstart);
+        await OutsideAsync(session, "/_sandbox/outside/users/jane.smith", new { lastName = "Jones" });
+
+        // When the nightly drift check runs, it reports it (exit 2)
+        var drift = await session.RunAsync("plan", Quickstart, "--refresh-only", "--detailed-exitcode");
+        drift.ExitCode.Should().Be(ExitCodes.Changes, drift.ToString());
+        drift.Output.Should().Contain("user jane.smith").And.Contain("\"Smith\" → \"Jones\"");
+
+        // And after the team edits the manifest to match and accepts the drift
+        session.Edit(Manifest, "lastName: Smith", "lastName: Jones");
+        (await session.RunAsync("plan", Quickstart, "--detailed-exitcode")).ExitCode.Should().Be(ExitCodes.Success, "BT already matches the edited manifest");
+        var accept = await session.RunAsync("apply", Quickstart, "--refresh-only", "--auto-approve");
+
+        // Then state holds what BT holds, the drift check is clean, and nothing was ordered
+        accept.ExitCode.Should().Be(ExitCodes.Success, accept.ToString());
+        (await session.RunAsync("plan", Quickstart, "--refresh-only", "--detailed-exitcode")).ExitCode.Should().Be(ExitCodes.Success);
+        session.Read(".whc/state/fun-network.json").Should().Contain("\"lastName\": \"Jones\"");
+        (await InventoryAsync(session))["orders"]!.AsArray().Should().HaveCount(1);
+    }
+
+    [Fact]
+    public async Task A_no_change_apply_records_what_refresh_read()
+    {
+        await using var session = await SandboxSession.StartAsync();
+        await session.ApplyAsync(Quickstart);
+        await OutsideAsync(session, "/_sandbox/outside/users/jane.smith", new { lastName = "Jones" });
+        session.Edit(Manifest, "lastName: Smith", "lastName: Jones");
+
+        var apply = await session.RunAsync("apply", Quickstart, "--auto-approve");
+
+        apply.ExitCode.Should().Be(ExitCodes.Success, apply.ToString());
+        apply.Error.Should().Contain("recording in state what refresh read");
+        (await session.RunAsync("plan", Quickstart, "--refresh-only", "--detailed-exitcode")).ExitCode.Should().Be(ExitCodes.Success);
+    }
+
+    [Fact]
+    public async Task A_company_ceased_at_BT_outside_whcctl_is_made_again_with_fresh_ids()
+    {
+        // Given the quickstart applied, then ceased at BT by someone else
+        await using var session = await SandboxSession.StartAsync();
+        await session.ApplyAsync(Quickstart);
+        var before = session.Read(".whc/state/fun-network.json");
+        await OutsideAsync(session, "/_sandbox/outside/companies/TheFunNetwork/cease", new { });
+
+        // When it is planned and applied
+        var plan = await session.RunAsync("plan", Quickstart, "--detailed-exitcode");
+        var apply = await session.RunAsync("apply", Quickstart, "--auto-approve");
+
+        // Then it is labelled as made again, qualified afresh, and one apply converges with new ids
+        plan.ExitCode.Should().Be(ExitCodes.Changes, plan.ToString());
+        plan.Output.Should().Contain("company fun-network").And.Contain("ceased at BT outside whcctl: made again, with a new qualification")
+            .And.Contain("fun-network:qualify");
+        apply.ExitCode.Should().Be(ExitCodes.Success, apply.ToString());
+        (await session.RunAsync("plan", Quickstart, "--detailed-exitcode")).ExitCode.Should().Be(ExitCodes.Success);
+        var companies = (await InventoryAsync(session))["companies"]!.AsArray();
+        companies.Select(c => c!["status"]!.GetValue<string>()).Should().BeEquivalentTo(["ceased", "active"]);
+        var active = companies.Single(c => c!["status"]!.GetValue<string>() == "active")!;
+        session.Read(".whc/state/fun-network.json").Should().Contain(active["serviceId"]!.GetValue<string>()).And.NotBe(before);
+    }
+
+    private static async Task OutsideAsync(SandboxSession session, string path, object body)
+    {
+        using var admin = new HttpClient { BaseAddress = session.Sandbox.BaseUri };
+        var response = await admin.PostAsJsonAsync(path, body);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private static async Task<JsonNode> InventoryAsync(SandboxSession session)
+    {
+        using var admin = new HttpClient { BaseAddress = session.Sandbox.BaseUri };
+        return JsonNode.Parse(await admin.GetStringAsync("/_sandbox/inventory"))!;
+    }
+}
