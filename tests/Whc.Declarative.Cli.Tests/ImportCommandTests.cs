@@ -75,6 +75,23 @@ public sealed class ImportCommandTests
     }
 
     [Fact]
+    public async Task A_company_removed_from_state_with_state_rm_can_be_imported_again_and_plans_clean()
+    {
+        // Given the quickstart applied, then forgotten by state rm (BT still has it)
+        await using var session = await SandboxSession.StartAsync();
+        await session.ApplyAsync("examples/quickstart");
+        (await session.RunAsync("state", "rm", "fun-network")).ExitCode.Should().Be(ExitCodes.Success);
+
+        // When it is imported again
+        var import = await session.RunAsync("import", "fun-network", "--cug", Cug, "--name", "TheFunNetwork", "--billing-account", "GB12345678", "--write-manifest", "adopted/fun-network/company.yaml");
+
+        // Then the import is accepted (state rm left nothing to protect), as the next version of the same state
+        import.ExitCode.Should().Be(ExitCodes.Success, import.ToString());
+        (await session.RunAsync("plan", "adopted", "--detailed-exitcode")).ExitCode.Should().Be(ExitCodes.Success);
+        (await session.RunAsync("state", "list")).Output.Should().Contain("fun-network/user/jane.smith");
+    }
+
+    [Fact]
     public async Task Import_without_a_billing_account_is_a_usage_error()
     {
         await using var session = await SandboxSession.StartAsync();

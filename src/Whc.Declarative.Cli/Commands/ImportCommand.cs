@@ -61,7 +61,9 @@ public static class ImportCommand
                 var store = runtime.OpenStateStore(parseResult.GetValue(stateOption));
                 var api = await runtime.ConnectAsync(parseResult.GetValue(endpoint), parseResult.GetValue(routes), null, cancellationToken);
                 await using var held = await store.AcquireLockAsync(key, LockHolder.Current(io, "import"), parseResult.GetValue(lockTimeout), cancellationToken);
-                if (await store.ReadAsync(key, cancellationToken) is { } existing)
+                // What 'state rm COMPANY' leaves is the history of a state that records nothing: it is continued.
+                var existing = await store.ReadAsync(key, cancellationToken);
+                if (existing is { IsEmpty: false })
                 {
                     return Fail(io, DiagnosticCatalog.ImportStateExists, $"'{key}' already has state (serial {existing.Serial}) in {store.Description}; import only adopts companies whcctl does not manage yet");
                 }
@@ -87,7 +89,8 @@ public static class ImportCommand
                     return Fail(io, DiagnosticCatalog.ImportRegisteredElsewhere, $"'{companyName}' is registered at BT to another reseller, not to {cugId}; only the owning reseller can import it");
                 }
 
-                var state = InventoryImport.ToState(key, Guid.NewGuid().ToString(), cugId, account, inventory);
+                var state = InventoryImport.ToState(key, existing?.Lineage ?? Guid.NewGuid().ToString(), cugId, account, inventory);
+                state = state with { Serial = (existing?.Serial ?? 0) + 1 };
                 await store.WriteAsync(state, new StateWriteContext($"{LockHolder.Current(io, "import").Who} (whcctl import)", io.Clock.GetUtcNow()), cancellationToken);
                 io.Error.WriteLine($"Imported '{companyName}' as '{key}' into {store.Description}: {InventoryImport.Describe(state)}.");
                 if (manifestPath is not null)

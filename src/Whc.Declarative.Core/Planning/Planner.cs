@@ -33,7 +33,7 @@ public sealed class Planner
             {
                 companies.Add(WithReconciliation(planned, input));
             }
-            else if (mode == PlanMode.Normal && input.State is not null)
+            else if (mode == PlanMode.Normal && input.State is { IsEmpty: false })
             {
                 diagnostics.Add(DiagnosticCatalog.NotInManifests.At(
                     SourceSpan.None,

@@ -42,6 +42,9 @@ public sealed record CompanyState(
         };
     }
 
+    /// <summary>Whether nothing is recorded (what <c>state rm COMPANY</c> leaves): such a state stands for no company.</summary>
+    public bool IsEmpty => Record is null && NumberBlocks.IsEmpty && Sites.IsEmpty && Users.IsEmpty && Orders.IsEmpty && Intents.IsEmpty;
+
     /// <summary>Whether two states record the same things (serial aside): compared in canonical order, field by field.</summary>
     public bool SameContentAs(CompanyState other)
     {
