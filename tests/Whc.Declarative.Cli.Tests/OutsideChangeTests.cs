@@ -26,6 +26,12 @@ public sealed class OutsideChangeTests
         drift.ExitCode.Should().Be(ExitCodes.Changes, drift.ToString());
         drift.Output.Should().Contain("user jane.smith").And.Contain("\"Smith\" → \"Jones\"");
 
+        // And a normal plan shows it above the change that would put it back, in text and in JSON
+        var plan = await session.RunAsync("plan", Quickstart);
+        plan.Output.Should().Contain("Changed at BT outside whcctl since the last apply").And.Contain("\"Jones\" → \"Smith\"");
+        var json = JsonNode.Parse((await session.RunAsync("plan", Quickstart, "--format", "json")).Output)!;
+        json["resource_drift"]!.AsArray().Should().ContainSingle().Which!["address"]!.GetValue<string>().Should().Be("fun-network/user/jane.smith");
+
         // And after the team edits the manifest to match and accepts the drift
         session.Edit(Manifest, "lastName: Smith", "lastName: Jones");
         (await session.RunAsync("plan", Quickstart, "--detailed-exitcode")).ExitCode.Should().Be(ExitCodes.Success, "BT already matches the edited manifest");

@@ -101,6 +101,18 @@ public static class PlanJsonRenderer
             }
 
             json.WriteEndArray();
+            if (plan.Mode != PlanMode.RefreshOnly)
+            {
+                // As Terraform's plan JSON: what changed outside, next to what the plan changes.
+                json.WriteStartArray("resource_drift");
+                foreach (var change in plan.Companies.SelectMany(c => c.Drift.IsDefault ? [] : c.Drift))
+                {
+                    WriteChange(json, change);
+                }
+
+                json.WriteEndArray();
+            }
+
             json.WriteStartArray("reconciled_intents");
             foreach (var company in plan.Companies.Where(c => c.Reconciliation is not null))
             {

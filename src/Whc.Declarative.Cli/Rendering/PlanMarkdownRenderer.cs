@@ -122,7 +122,7 @@ public static class PlanMarkdownRenderer
         }
 
         section.AppendLine("```diff");
-        foreach (var change in company.Changes.Where(c => c.Action != ChangeAction.NoOp))
+        foreach (var change in (company.Drift.IsDefault ? [] : company.Drift).Concat(company.Changes.Where(c => c.Action != ChangeAction.NoOp)))
         {
             var marker = change.Action switch { ChangeAction.Create => "+", ChangeAction.Delete => "-", ChangeAction.Replace => "-", _ => "!" };
             section.AppendLine(CultureInfo.InvariantCulture, $"{marker} {PlanTextRenderer.Marker(change.Action),3} {change.Address} ({change.Reason})");

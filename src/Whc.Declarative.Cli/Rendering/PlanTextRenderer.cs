@@ -15,6 +15,23 @@ public static class PlanTextRenderer
         var changed = plan.Companies.Where(c => c.HasChanges).ToList();
         if (changed.Count == 0)
         {
+            var drifted = plan.Companies.Where(c => !c.Drift.IsDefaultOrEmpty).ToList();
+            if (drifted.Count > 0)
+            {
+                text.AppendLine("whcctl found changes made at BT outside whcctl since the last apply (recorded in state by the next apply):");
+                foreach (var company in drifted)
+                {
+                    text.AppendLine();
+                    text.AppendLine(CultureInfo.InvariantCulture, $"# company {company.Company}");
+                    foreach (var change in company.Drift)
+                    {
+                        RenderChange(text, change, palette);
+                    }
+                }
+
+                text.AppendLine();
+            }
+
             text.AppendLine(plan.Mode == PlanMode.RefreshOnly
                 ? "No drift: BT matches whcctl's state for every company."
                 : "No changes. BT matches the manifests for every company.");
@@ -39,6 +56,17 @@ public static class PlanTextRenderer
 
             text.AppendLine(company.StateLineage is null ? ", no state yet" : string.Create(CultureInfo.InvariantCulture, $", state serial {company.StateSerial}"));
             RenderReconciliation(text, company.Reconciliation);
+            if (!company.Drift.IsDefaultOrEmpty)
+            {
+                text.AppendLine("  Changed at BT outside whcctl since the last apply (recorded in state when applied):");
+                foreach (var change in company.Drift)
+                {
+                    RenderChange(text, change, palette);
+                }
+
+                text.AppendLine("  Planned changes:");
+            }
+
             foreach (var change in company.Changes.Where(c => c.Action != ChangeAction.NoOp))
             {
                 RenderChange(text, change, palette);

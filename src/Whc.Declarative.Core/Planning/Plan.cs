@@ -76,6 +76,12 @@ public sealed record CompanyPlan(
     /// Terraform does, any apply records it, even one with no change to make.
     /// </summary>
     public CompanyState? RefreshedState { get; init; }
+
+    /// <summary>
+    /// What changed at BT outside whcctl since state was written, shown above the changes of a normal plan (as
+    /// Terraform's "Objects have changed outside of Terraform"); a refresh-only plan lists it as its changes instead.
+    /// </summary>
+    public ImmutableArray<ResourceChange> Drift { get; init; } = [];
 }
 
 public enum ChangeAction

@@ -66,7 +66,12 @@ public sealed class Planner
     /// </summary>
     private static CompanyPlan WithReconciliation(CompanyPlan plan, CompanyPlanInput input)
     {
-        plan = plan with { Reconciliation = input.Reconciliation, RefreshedState = Refreshed(input) };
+        plan = plan with
+        {
+            Reconciliation = input.Reconciliation,
+            RefreshedState = Refreshed(input),
+            Drift = plan.Changes.Any(c => c.Action == ChangeAction.Drift) ? [] : DriftOf(input),
+        };
         var open = input.State?.Intents ?? [];
         if (open.IsEmpty)
         {
@@ -119,9 +124,19 @@ public sealed class Planner
         _ => true,
     };
 
-    private static CompanyPlan PlanDrift(CompanyPlanInput input)
+    private static CompanyPlan PlanDrift(CompanyPlanInput input) => new(
+        input.Company, input.Desired, input.State?.Serial ?? 0, input.State?.Lineage, input.Refresh?.Fingerprint() ?? "none",
+        DriftOf(input), [], ImmutableSortedDictionary<string, string>.Empty, []);
+
+    /// <summary>What changed at BT outside whcctl: state as recorded against state as refresh reads it.</summary>
+    private static ImmutableArray<ResourceChange> DriftOf(CompanyPlanInput input)
     {
         var state = input.State;
+        if (state is null || input.Refresh is null)
+        {
+            return [];
+        }
+
         var recorded = CurrentView.From(state, null);
         var live = CurrentView.From(state, input.Refresh);
         var changes = ImmutableArray.CreateBuilder<ResourceChange>();
@@ -145,9 +160,7 @@ public sealed class Planner
             }
         }
 
-        return new CompanyPlan(
-            input.Company, input.Desired, state?.Serial ?? 0, state?.Lineage, input.Refresh?.Fingerprint() ?? "none",
-            changes.ToImmutable(), [], ImmutableSortedDictionary<string, string>.Empty, []);
+        return changes.ToImmutable();
     }
 
     private static void AddDrift<T>(
