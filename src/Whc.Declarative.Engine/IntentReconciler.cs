@@ -37,15 +37,7 @@ public sealed class IntentReconciler
         var name = state.Record?.Name ?? qualify?.CompanyName;
         if (intents.Any(i => i.Details is QualifyIntent or RingFenceIntent) && cugId is not null && name is not null)
         {
-            try
-            {
-                company = await api.ReadCompanyAsync(cugId, name, cancellationToken);
-            }
-            catch (WhcApiException e) when (e.Kind == WhcFailureKind.Rejected && e.Status == 200)
-            {
-                // The name is registered at BT, to another reseller: nothing there is ours.
-                company = CompanyInventory.RegisteredElsewhere(name);
-            }
+            company = await CompanyReader.ReadAsync(api, cugId, name, cancellationToken);
         }
 
         var addresses = ImmutableDictionary.CreateBuilder<string, ImmutableArray<AddressRecord>>(StringComparer.Ordinal);

@@ -50,16 +50,7 @@ public sealed class Refresher
         var record = state?.Record;
         var cugId = record?.CugId ?? desired?.Reseller.CugId ?? string.Empty;
         var name = record?.Name ?? desired?.Company.Name ?? string.Empty;
-        CompanyInventory? inventory;
-        try
-        {
-            inventory = await api.ReadCompanyAsync(cugId, name, cancellationToken);
-        }
-        catch (WhcApiException e) when (e.Kind == WhcFailureKind.Rejected && e.Status == 200)
-        {
-            // The client's way of saying: the name exists at BT, under another reseller.
-            inventory = CompanyInventory.RegisteredElsewhere(name);
-        }
+        var inventory = await CompanyReader.ReadAsync(api, cugId, name, cancellationToken);
 
         var ours = Ownership.IsOurs(state, inventory);
 

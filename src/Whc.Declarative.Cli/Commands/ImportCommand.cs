@@ -4,6 +4,7 @@ using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Inventory;
 using Whc.Declarative.Core.State;
+using Whc.Declarative.Engine;
 using Whc.Declarative.Manifests;
 
 namespace Whc.Declarative.Cli.Commands;
@@ -68,16 +69,7 @@ public static class ImportCommand
                     return Fail(io, DiagnosticCatalog.ImportStateExists, $"'{key}' already has state (serial {existing.Serial}) in {store.Description}; import only adopts companies whcctl does not manage yet");
                 }
 
-                CompanyInventory? inventory;
-                try
-                {
-                    inventory = await api.ReadCompanyAsync(cugId, companyName, cancellationToken);
-                }
-                catch (WhcApiException e) when (e.Kind == WhcFailureKind.Rejected && e.Status == 200)
-                {
-                    // The client's way of saying: the name exists at BT, under another reseller (as the refresher reads it).
-                    inventory = CompanyInventory.RegisteredElsewhere(companyName);
-                }
+                var inventory = await CompanyReader.ReadAsync(api, cugId, companyName, cancellationToken);
 
                 if (inventory is null || inventory.Status == CompanyStatus.Ceased)
                 {
