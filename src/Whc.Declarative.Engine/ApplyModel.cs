@@ -29,6 +29,9 @@ public sealed record ApplyOptions
 
     public required LockInfo Holder { get; init; }
 
+    /// <summary>The endpoint applied against (preset name or base URL), recorded in every state this apply writes.</summary>
+    public string? Endpoint { get; init; }
+
     public string WrittenBy => $"{Holder.Who}@{Holder.Host}";
 }
 

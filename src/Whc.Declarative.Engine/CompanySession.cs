@@ -14,14 +14,16 @@ internal sealed class CompanySession : IDisposable
     private readonly IStateStore store;
     private readonly TimeProvider clock;
     private readonly string writtenBy;
+    private readonly string? endpoint;
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly ConcurrentDictionary<string, long> submittedAt = new(StringComparer.Ordinal);
 
-    public CompanySession(IStateStore store, TimeProvider clock, string writtenBy, CompanyPlan plan, CompanyState state)
+    public CompanySession(IStateStore store, TimeProvider clock, string writtenBy, string? endpoint, CompanyPlan plan, CompanyState state)
     {
         this.store = store;
         this.clock = clock;
         this.writtenBy = writtenBy;
+        this.endpoint = endpoint;
         Plan = plan;
         State = state;
     }
@@ -51,7 +53,8 @@ internal sealed class CompanySession : IDisposable
                 return State;
             }
 
-            next = next.Normalized() with { Serial = State.Serial + 1 };
+            // Every write records where the company lives (the plan was refused if that had been elsewhere).
+            next = next.Normalized() with { Serial = State.Serial + 1, Endpoint = endpoint ?? next.Endpoint };
             // Writing must not be abandoned half-way by a cancellation: the result of a BT call is already real.
             await store.WriteAsync(next, new StateWriteContext(writtenBy, clock.GetUtcNow()), CancellationToken.None);
             State = next;

@@ -52,6 +52,19 @@ public static class StateMaintenance
         return updated;
     }
 
+    /// <summary>
+    /// Records that a company now lives at another endpoint, as a new version: the way to move it on purpose (from the
+    /// sandbox to testa, say). Nothing else changes; the next plan against that endpoint reads what its BT holds.
+    /// </summary>
+    public static async Task<CompanyState> RebindAsync(IStateStore store, string company, string endpoint, StateWriteContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        var current = await ReadRequiredAsync(store, company, cancellationToken);
+        var updated = current with { Endpoint = endpoint, Serial = current.Serial + 1 };
+        await store.WriteAsync(updated, context, cancellationToken);
+        return updated;
+    }
+
     /// <summary>Makes an earlier version current again, as a new version (serial = current + 1, same lineage).</summary>
     public static async Task<CompanyState> RollbackAsync(IStateStore store, string company, long serial, StateWriteContext context, CancellationToken cancellationToken)
     {

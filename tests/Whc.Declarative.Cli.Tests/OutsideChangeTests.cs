@@ -84,6 +84,33 @@ public sealed class OutsideChangeTests
         session.Read(".whc/state/fun-network.json").Should().Contain(active["serviceId"]!.GetValue<string>()).And.NotBe(before);
     }
 
+    [Fact]
+    public async Task A_state_applied_at_one_endpoint_is_never_planned_against_another_until_rebound_on_purpose()
+    {
+        // Given the quickstart applied against a served BT (WHC_ENDPOINT set)
+        await using var session = await SandboxSession.StartAsync();
+        await session.ApplyAsync(Quickstart);
+        var before = session.Read(".whc/state/fun-network.json");
+        before.Should().Contain($"\"endpoint\": \"{session.Environment["WHC_ENDPOINT"]!.TrimEnd('/')}\"");
+
+        // When someone forgets WHC_ENDPOINT (so the embedded sandbox would answer)
+        var forgetful = session.Environment.Where(e => e.Key != "WHC_ENDPOINT").ToDictionary(e => e.Key, e => e.Value);
+        var plan = await Whcctl.RunAsync(session.Workspace.Path, forgetful, ["plan", Quickstart]);
+        var apply = await Whcctl.RunAsync(session.Workspace.Path, forgetful, ["apply", Quickstart, "--auto-approve"]);
+
+        // Then both are refused, naming both endpoints and the way to move on purpose, and state is untouched
+        plan.ExitCode.Should().Be(ExitCodes.Error, plan.ToString());
+        plan.Error.Should().Contain("error WHC3016").And.Contain("talks to sandbox").And.Contain("whcctl state rebind fun-network --endpoint sandbox");
+        apply.ExitCode.Should().Be(ExitCodes.Error, apply.ToString());
+        session.Read(".whc/state/fun-network.json").Should().Be(before);
+
+        // And once moved on purpose, the sandbox is planned against (it knows nothing of the company)
+        (await Whcctl.RunAsync(session.Workspace.Path, forgetful, ["state", "rebind", "fun-network", "--endpoint", "sandbox"])).ExitCode.Should().Be(ExitCodes.Success);
+        var moved = await Whcctl.RunAsync(session.Workspace.Path, forgetful, ["plan", Quickstart, "--detailed-exitcode"]);
+        moved.ExitCode.Should().Be(ExitCodes.Changes, moved.ToString());
+        moved.Error.Should().NotContain("WHC3016");
+    }
+
     private static async Task OutsideAsync(SandboxSession session, string path, object body)
     {
         using var admin = new HttpClient { BaseAddress = session.Sandbox.BaseUri };

@@ -149,6 +149,7 @@ public static class ApplyCommand
                     LockTimeout = parseResult.GetValue(lockTimeout),
                     OrderTimeout = parseResult.GetValue(orderTimeout),
                     Holder = LockHolder.Current(io, name),
+                    Endpoint = runtime.Connection?.Endpoint.Name,
                 }, observer);
                 var result = await executor.ApplyAsync(plan, cancellationToken);
                 DiagnosticsRenderer.WriteText(io.Error, result.Diagnostics);

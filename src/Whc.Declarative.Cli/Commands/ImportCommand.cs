@@ -82,7 +82,7 @@ public static class ImportCommand
                 }
 
                 var state = InventoryImport.ToState(key, existing?.Lineage ?? Guid.NewGuid().ToString(), cugId, account, inventory);
-                state = state with { Serial = (existing?.Serial ?? 0) + 1 };
+                state = state with { Serial = (existing?.Serial ?? 0) + 1, Endpoint = runtime.Connection?.Endpoint.Name };
                 await store.WriteAsync(state, new StateWriteContext($"{LockHolder.Current(io, "import").Who} (whcctl import)", io.Clock.GetUtcNow()), cancellationToken);
                 io.Error.WriteLine($"Imported '{companyName}' as '{key}' into {store.Description}: {InventoryImport.Describe(state)}.");
                 if (manifestPath is not null)

@@ -6,6 +6,7 @@ using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.Engine.Operations;
+using Whc.Declarative.WhcApi;
 
 namespace Whc.Declarative.Cli.Commands;
 
@@ -72,7 +73,9 @@ public sealed class PlanOptions
         var api = request.Refresh
             ? await runtime.ConnectAsync(parseResult.GetValue(Endpoint), parseResult.GetValue(Routes), null, cancellationToken)
             : null;
-        var outcome = await PlanOperation.RunAsync(request, io.WorkingDirectory, io.Clock, store, api, cancellationToken);
+        // Known without connecting (a plan with --refresh=false is checked too).
+        var endpoint = WhcEndpoint.Resolve(parseResult.GetValue(Endpoint) ?? io.GetEnvironment(WhcEndpoint.EnvironmentVariable)).Name;
+        var outcome = await PlanOperation.RunAsync(request with { Endpoint = endpoint }, io.WorkingDirectory, io.Clock, store, api, cancellationToken);
         DiagnosticsRenderer.WriteText(io.Error, outcome.Plan?.AllDiagnostics ?? outcome.Diagnostics);
         if (outcome.Plan is not { HasErrors: false })
         {

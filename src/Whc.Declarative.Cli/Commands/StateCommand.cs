@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.State;
+using Whc.Declarative.WhcApi;
 
 namespace Whc.Declarative.Cli.Commands;
 
@@ -26,6 +27,7 @@ public static class StateCommand
         command.Subcommands.Add(BuildPull(io));
         command.Subcommands.Add(BuildPush(io));
         command.Subcommands.Add(BuildMigrate(io));
+        command.Subcommands.Add(BuildRebind(io));
         return command;
     }
 
@@ -162,6 +164,26 @@ public static class StateCommand
             var written = await StateCommandContext.WithLockAsync(io, store, name, operation, parseResult.GetValue(lockTimeout), () =>
                 StateMaintenance.RollbackAsync(store, name, target, StateCommandContext.WriteContext(io, operation), cancellationToken), cancellationToken);
             io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Restored version {target} of '{name}' as serial {written.Serial}. Run 'whcctl plan' to see how BT differs from it."));
+            return ExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command BuildRebind(IOContext io)
+    {
+        var state = StateCommandContext.StateOption();
+        var lockTimeout = CommonOptions.LockTimeout();
+        var company = new Argument<string>("COMPANY");
+        var endpoint = new Option<string>("--endpoint") { Description = "The endpoint the company lives at from now on: sandbox, testa, production or a URL.", Required = true };
+        var command = new Command("rebind", "Record that a company now lives at another endpoint (its state was applied elsewhere).") { company, endpoint, state, lockTimeout };
+        command.SetAction((parseResult, cancellationToken) => StateCommandContext.RunAsync(io, parseResult.GetValue(state), async store =>
+        {
+            var name = parseResult.GetRequiredValue(company);
+            var target = WhcEndpoint.Resolve(parseResult.GetRequiredValue(endpoint)).Name;
+            var operation = $"state rebind {name}";
+            var written = await StateCommandContext.WithLockAsync(io, store, name, operation, parseResult.GetValue(lockTimeout), () =>
+                StateMaintenance.RebindAsync(store, name, target, StateCommandContext.WriteContext(io, operation), cancellationToken), cancellationToken);
+            io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"'{name}' now lives at {target} (serial {written.Serial}). Run 'whcctl plan' against it to see how its BT differs."));
             return ExitCodes.Success;
         }));
         return command;

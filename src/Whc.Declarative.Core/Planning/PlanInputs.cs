@@ -61,6 +61,9 @@ public sealed record PlannerOptions
     /// <summary>Only changes to these addresses (and what they need) are planned; empty means everything.</summary>
     public ImmutableArray<ResourceAddress> Targets { get; init; } = [];
 
+    /// <summary>The endpoint this plan talks to (preset name or base URL); a state applied against another is refused. Null: not checked.</summary>
+    public string? Endpoint { get; init; }
+
     /// <summary>Warn when a qualification the plan depends on expires within this window.</summary>
     public TimeSpan QualificationWarningWindow { get; init; } = TimeSpan.FromHours(1);
 }

@@ -31,7 +31,18 @@ public sealed class Planner
             };
             if (planned is not null)
             {
-                companies.Add(WithReconciliation(planned, input));
+                planned = WithReconciliation(planned, input);
+                if (input.State?.Endpoint is { } bound && options.Endpoint is { } current && !string.Equals(bound, current, StringComparison.Ordinal))
+                {
+                    planned = planned with
+                    {
+                        Diagnostics = planned.Diagnostics.Add(DiagnosticCatalog.EndpointMismatch.At(
+                            input.Desired?.Span ?? SourceSpan.None,
+                            $"company '{input.Company}' was applied against {bound}, but this run talks to {current}; set WHC_ENDPOINT={bound} (or --endpoint {bound}), or, to move the company to {current} on purpose, run 'whcctl state rebind {input.Company} --endpoint {current}'")),
+                    };
+                }
+
+                companies.Add(planned);
             }
             else if (mode == PlanMode.Normal && input.State is { IsEmpty: false })
             {

@@ -23,6 +23,13 @@ public sealed record CompanyState(
 {
     public const int CurrentVersion = 1;
 
+    /// <summary>
+    /// Where the company was applied: the endpoint's preset name (<c>sandbox</c>, <c>testa</c>, <c>production</c>) or
+    /// its normalised base URL (added to format 1 later; absent until the next apply). A plan or apply against another
+    /// endpoint is refused (WHC3016): its BT knows nothing of these ids. <c>whcctl state rebind</c> moves it on purpose.
+    /// </summary>
+    public string? Endpoint { get; init; }
+
     public static CompanyState New(string company, string lineage) =>
         new(CurrentVersion, 0, lineage, company, null, [], [], [], [], []);
 

@@ -16,7 +16,11 @@ public sealed record PlanRequest(
     ImmutableArray<ResourceAddress> Targets,
     int MaxUsersPerOrder,
     int Parallelism,
-    IReadOnlyList<string> DestroyCompanies);
+    IReadOnlyList<string> DestroyCompanies)
+{
+    /// <summary>The endpoint the plan talks to (preset name or base URL); a state applied against another is refused.</summary>
+    public string? Endpoint { get; init; }
+}
 
 /// <summary>Manifests that failed to load stop here, with their diagnostics; otherwise a plan.</summary>
 public sealed record PlanOutcome(Plan? Plan, ImmutableArray<Diagnostic> Diagnostics, ManifestSet? Manifests);
@@ -31,7 +35,7 @@ public static class PlanOperation
     public static async Task<PlanOutcome> RunAsync(PlanRequest request, string workingDirectory, TimeProvider clock, IStateStore store, IWhcApi? api, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var options = new PlannerOptions { MaxUsersPerOrder = request.MaxUsersPerOrder, Targets = request.Targets };
+        var options = new PlannerOptions { MaxUsersPerOrder = request.MaxUsersPerOrder, Targets = request.Targets, Endpoint = request.Endpoint };
         if (request.Mode == PlanMode.Destroy)
         {
             var companies = new List<(string Company, CompanyManifest? Desired, CompanyState? State)>();
