@@ -92,11 +92,41 @@ public sealed class ImportCommandTests
     }
 
     [Fact]
-    public async Task Import_without_a_billing_account_is_a_usage_error()
+    public async Task Importing_with_the_teams_manifest_uses_its_identity_and_names_so_the_next_plan_is_clean()
+    {
+        // Given the quickstart applied, then forgotten (as a team adopting a company it already has at BT)
+        await using var session = await SandboxSession.StartAsync();
+        await session.ApplyAsync("examples/quickstart");
+        (await session.RunAsync("state", "rm", "fun-network")).ExitCode.Should().Be(ExitCodes.Success);
+
+        // When it is imported with the team's own manifest, no identity options
+        var import = await session.RunAsync("import", "fun-network", "examples/quickstart");
+
+        // Then BT's range is named after the manifest's block (brum, not block-0121) and the team's manifest plans clean
+        import.ExitCode.Should().Be(ExitCodes.Success, import.ToString());
+        session.Read(".whc/state/fun-network.json").Should().Contain("\"name\": \"brum\"").And.NotContain("block-0121");
+        (await session.RunAsync("plan", "examples/quickstart", "--detailed-exitcode")).ExitCode.Should().Be(ExitCodes.Success);
+    }
+
+    [Fact]
+    public async Task Importing_with_an_option_that_contradicts_the_manifest_is_refused()
+    {
+        await using var session = await SandboxSession.StartAsync();
+        await session.ApplyAsync("examples/quickstart");
+        (await session.RunAsync("state", "rm", "fun-network")).ExitCode.Should().Be(ExitCodes.Success);
+
+        var import = await session.RunAsync("import", "fun-network", "examples/quickstart", "--name", "SomethingElse");
+
+        import.ExitCode.Should().Be(ExitCodes.Error);
+        import.Error.Should().Contain("--name 'SomethingElse' differs from the manifest's 'TheFunNetwork'");
+    }
+
+    [Fact]
+    public async Task Import_without_a_billing_account_or_a_manifest_to_take_it_from_is_a_usage_error()
     {
         await using var session = await SandboxSession.StartAsync();
 
-        var import = await session.RunAsync("import", "fun-network", "--cug", Cug, "--name", "TheFunNetwork");
+        var import = await session.RunAsync("import", "ghost", "--cug", Cug, "--name", "TheFunNetwork");
 
         import.ExitCode.Should().Be(ExitCodes.Error, import.ToString());
         import.Error.Should().Contain("--billing-account");

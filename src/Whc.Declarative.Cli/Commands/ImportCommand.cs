@@ -1,8 +1,10 @@
 using System.CommandLine;
 using Whc.Declarative.Cli.Infrastructure;
+using Whc.Declarative.Cli.Rendering;
 using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Inventory;
+using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.Engine;
 using Whc.Declarative.Manifests;
@@ -10,9 +12,11 @@ using Whc.Declarative.Manifests;
 namespace Whc.Declarative.Cli.Commands;
 
 /// <summary>
-/// <c>whcctl import COMPANY --cug CUG --name NAME --billing-account ACCOUNT [--write-manifest FILE]</c>: adopts a
-/// company that already exists at BT into state (serial 1, a new lineage) from BT's inventory, and optionally writes
-/// the manifest that plans with no changes against it. BT's inventory has no billing account, hence the required option.
+/// <c>whcctl import COMPANY [PATH...]</c> or <c>whcctl import COMPANY --cug CUG --name NAME --billing-account ACCOUNT
+/// [--write-manifest FILE]</c>: adopts a company that already exists at BT into state from BT's inventory. With the
+/// team's manifest of that company (given, or found in the current directory when the options are not all given), its
+/// CUG, name and billing account identify the company and its block names name BT's ranges, so a plan with that
+/// manifest right after import shows no changes. BT's inventory has no billing account, hence the option without one.
 /// </summary>
 public static class ImportCommand
 {
@@ -21,12 +25,16 @@ public static class ImportCommand
     public static Command Build(IOContext io)
     {
         var company = new Argument<string>("COMPANY") { Description = "The key to give the company in state and manifest (metadata.name), e.g. fun-network." };
-        var cug = new Option<string>("--cug") { Description = "Your reseller CUG id (CUG and 10 digits).", Required = true };
-        var name = new Option<string>("--name") { Description = "The company's name at BT, exactly as registered.", Required = true };
-        var billingAccount = new Option<string>("--billing-account")
+        var paths = new Argument<string[]>("PATH")
         {
-            Description = "The billing account orders for this company are charged to (BT's inventory does not show it).",
-            Required = true,
+            Description = "The company's manifest (files or directories): its CUG, name, billing account and block names are used.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var cug = new Option<string?>("--cug") { Description = "Your reseller CUG id (CUG and 10 digits); default: the manifest's." };
+        var name = new Option<string?>("--name") { Description = "The company's name at BT, exactly as registered; default: the manifest's." };
+        var billingAccount = new Option<string?>("--billing-account")
+        {
+            Description = "The billing account orders for this company are charged to (BT's inventory does not show it); default: the manifest's.",
         };
         var writeManifest = new Option<string?>("--write-manifest") { Description = "Also write the company's manifest to FILE (refused when FILE exists)." };
         var endpoint = CommonOptions.Endpoint();
@@ -36,7 +44,7 @@ public static class ImportCommand
         var runtimeOptions = new RuntimeOptions();
         var command = new Command("import", Description)
         {
-            company, cug, name, billingAccount, writeManifest, endpoint, stateOption, routes, lockTimeout,
+            company, paths, cug, name, billingAccount, writeManifest, endpoint, stateOption, routes, lockTimeout,
         };
         runtimeOptions.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -45,9 +53,33 @@ public static class ImportCommand
             return await runtime.GuardAsync(async () =>
             {
                 var key = parseResult.GetValue(company) ?? string.Empty;
-                var cugId = parseResult.GetValue(cug) ?? string.Empty;
-                var companyName = parseResult.GetValue(name) ?? string.Empty;
-                var account = parseResult.GetValue(billingAccount) ?? string.Empty;
+                var given = parseResult.GetValue(paths) ?? [];
+                var flags = (Cug: parseResult.GetValue(cug), Name: parseResult.GetValue(name), Account: parseResult.GetValue(billingAccount));
+                CompanyManifest? manifest = null;
+                if (given.Length > 0 || flags.Cug is null || flags.Name is null || flags.Account is null)
+                {
+                    var manifests = ManifestLoader.Load(given, io.WorkingDirectory);
+                    if (manifests.HasErrors)
+                    {
+                        DiagnosticsRenderer.WriteText(io.Error, manifests.Diagnostics);
+                        return ExitCodes.Error;
+                    }
+
+                    manifest = manifests.Companies.FirstOrDefault(c => c.Key == key);
+                    if (manifest is null && (given.Length > 0 || flags.Cug is null || flags.Name is null || flags.Account is null))
+                    {
+                        return Fail(io, DiagnosticCatalog.OptionsConflict, $"no manifest {(given.Length > 0 ? "given" : "in the current directory")} has metadata.name '{key}'; give the company's manifest, or all of --cug, --name and --billing-account");
+                    }
+                }
+
+                if (manifest is not null && Conflict(flags, manifest) is { } conflict)
+                {
+                    return Fail(io, DiagnosticCatalog.OptionsConflict, conflict);
+                }
+
+                var cugId = flags.Cug ?? manifest?.Reseller.CugId ?? string.Empty;
+                var companyName = flags.Name ?? manifest?.Company.Name ?? string.Empty;
+                var account = flags.Account ?? manifest?.Reseller.BillingAccount ?? string.Empty;
                 var manifestPath = parseResult.GetValue(writeManifest) is { } path ? io.ResolvePath(path) : null;
                 if (ArgumentProblem(key, cugId, account) is { } problem)
                 {
@@ -81,7 +113,7 @@ public static class ImportCommand
                     return Fail(io, DiagnosticCatalog.ImportRegisteredElsewhere, $"'{companyName}' is registered at BT to another reseller, not to {cugId}; only the owning reseller can import it");
                 }
 
-                var state = InventoryImport.ToState(key, existing?.Lineage ?? Guid.NewGuid().ToString(), cugId, account, inventory);
+                var state = InventoryImport.ToState(key, existing?.Lineage ?? Guid.NewGuid().ToString(), cugId, account, inventory, manifest);
                 state = state with { Serial = (existing?.Serial ?? 0) + 1, Endpoint = runtime.Connection?.Endpoint.Name };
                 await store.WriteAsync(state, new StateWriteContext($"{LockHolder.Current(io, "import").Who} (whcctl import)", io.Clock.GetUtcNow()), cancellationToken);
                 io.Error.WriteLine($"Imported '{companyName}' as '{key}' into {store.Description}: {InventoryImport.Describe(state)}.");
@@ -97,6 +129,13 @@ public static class ImportCommand
         });
         return command;
     }
+
+    /// <summary>An option that says otherwise than the manifest it goes with: refused rather than guessed between.</summary>
+    private static string? Conflict((string? Cug, string? Name, string? Account) flags, CompanyManifest manifest) =>
+        flags.Cug is { } cug && cug != manifest.Reseller.CugId ? $"--cug {cug} differs from the manifest's {manifest.Reseller.CugId}"
+        : flags.Name is { } name && name != manifest.Company.Name ? $"--name '{name}' differs from the manifest's '{manifest.Company.Name}'"
+        : flags.Account is { } account && account != manifest.Reseller.BillingAccount ? $"--billing-account {account} differs from the manifest's {manifest.Reseller.BillingAccount}"
+        : null;
 
     private static string? ArgumentProblem(string key, string cugId, string billingAccount) =>
         !ManifestFormats.CompanyKey().IsMatch(key) ? $"COMPANY '{key}' is not a company key: lowercase letters, digits and dashes, at most 63 characters"

@@ -262,7 +262,7 @@ internal sealed class CompanyPlanner
                 part.Changes.Add(new ResourceChange(
                     address,
                     ChangeAction.Forget,
-                    numbers.Length > 0 ? $"never ordered; dropped from state (BT keeps {numbers} ringfenced to the company: no call gives them back)" : "nothing of it left at BT; dropped from state",
+                    numbers.Length > 0 ? $"never ordered; dropped from state; BT keeps {numbers} ringfenced to the company (no call gives them back)" : "nothing of it left at BT; dropped from state",
                     []));
             }
         }
@@ -365,7 +365,7 @@ internal sealed class CompanyPlanner
                 part.Changes.Add(new ResourceChange(
                     address,
                     ChangeAction.Forget,
-                    current.NadKey.Length > 0 ? $"never ordered; dropped from state (the address it was to use, NAD key {current.NadKey}, stays at BT unused)" : "never ordered; dropped from state",
+                    current.NadKey.Length > 0 ? $"never ordered; dropped from state; the address it was to use (NAD key {current.NadKey}) stays at BT, unused" : "never ordered; dropped from state",
                     []));
             }
         }

@@ -1,14 +1,16 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Whc.Declarative.Core.Inventory;
+using Whc.Declarative.Core.Manifests;
 
 namespace Whc.Declarative.Core.State;
 
 /// <summary>
 /// Adopts a company that already exists at BT: builds the first state of it (serial 1) from what BT's inventory says.
-/// BT knows no whcctl names for number ranges, so the ranges of one area code become one block named
-/// <c>block-AREACODE</c> holding every number ringfenced to the company in that area code. No orders are recorded:
-/// whcctl placed none of them.
+/// BT knows no whcctl names for number ranges: with the team's manifest, a range takes the name of the block its users
+/// draw from (or of the manifest's only block in its area code), so a plan right after import shows no changes;
+/// without one, the ranges of an area code become one block named <c>block-AREACODE</c>. Sites and users keep BT's
+/// names (a site's name and a user's username are its identity there). No orders are recorded: whcctl placed none.
 /// </summary>
 public static class InventoryImport
 {
@@ -18,23 +20,28 @@ public static class InventoryImport
     /// The state of <paramref name="company"/> as BT has it. The caller checks that the inventory is the reseller's own
     /// (<see cref="CompanyInventory.IsRegisteredElsewhere"/>) and active before adopting it.
     /// </summary>
-    public static CompanyState ToState(string company, string lineage, string cugId, string billingAccount, CompanyInventory inventory)
+    public static CompanyState ToState(string company, string lineage, string cugId, string billingAccount, CompanyInventory inventory, CompanyManifest? names = null)
     {
         ArgumentNullException.ThrowIfNull(inventory);
+        var blockOf = inventory.NumberRanges.ToDictionary(r => r.StartNumber, r => NameOf(r, inventory, names), StringComparer.Ordinal);
         var blocks = inventory.NumberRanges
-            .GroupBy(r => r.AreaCode, StringComparer.Ordinal)
+            .GroupBy(r => blockOf[r.StartNumber], StringComparer.Ordinal)
             .Select(group => new NumberBlockState(
-                BlockName(group.Key),
                 group.Key,
+                group.First().AreaCode,
                 group.Sum(r => r.Count),
                 [.. group
                     .OrderBy(r => r.StartNumber, StringComparer.Ordinal)
-                    .Select(r => new NumberRangeState(r.StartNumber, r.EndNumber, r.Status == NumberRangeStatus.Active, r.ServiceId))]))
+                    .Select(r => new NumberRangeState(r.StartNumber, r.EndNumber, r.Status == NumberRangeStatus.Active, r.ServiceId))])
+            {
+                Protected = names?.NumberBlocks.FirstOrDefault(b => b.Name == group.Key)?.Protect == true,
+            })
             .ToImmutableArray();
         var siteNames = inventory.Sites.ToDictionary(s => s.ServiceId, s => s.Name, StringComparer.Ordinal);
         var sites = inventory.Sites
-            .Select(s => new SiteState(s.Name, s.LocationCode, s.NadKey, s.ServiceId))
+            .Select(s => new SiteState(s.Name, s.LocationCode, s.NadKey, s.ServiceId) { Protected = names?.Sites.FirstOrDefault(x => x.Name == s.Name)?.Protect == true })
             .ToImmutableArray();
+        var wantedUsers = names?.AllUsers().ToDictionary(p => p.User.Username, p => p.User, StringComparer.Ordinal) ?? [];
         var users = inventory.Users
             .Select(u => new UserState(
                 u.Username,
@@ -42,11 +49,14 @@ public static class InventoryImport
                 u.FirstName,
                 u.LastName,
                 u.Extension,
-                BlockHolding(inventory.NumberRanges, u.DirectoryNumber),
+                u.DirectoryNumber is { } number && inventory.NumberRanges.FirstOrDefault(r => r.Contains(number)) is { } range ? blockOf[range.StartNumber] : null,
                 u.DirectoryNumber,
                 u.Licence,
                 [.. u.DeviceMacAddresses.Order(StringComparer.Ordinal)],
-                u.ServiceId))
+                u.ServiceId)
+            {
+                Protected = wantedUsers.GetValueOrDefault(u.Username)?.Protect == true,
+            })
             .ToImmutableArray();
         var record = new CompanyRecord(
             inventory.Name,
@@ -56,7 +66,10 @@ public static class InventoryImport
             billingAccount,
             inventory.ServiceId,
             inventory.QualificationId is { } qualification ? new QualificationRecord(qualification, null, Used: true) : null,
-            inventory.Status == CompanyStatus.Active);
+            inventory.Status == CompanyStatus.Active)
+        {
+            Protected = names?.Protect == true,
+        };
         return (CompanyState.New(company, lineage) with
         {
             Serial = 1,
@@ -76,6 +89,29 @@ public static class InventoryImport
             $"{state.NumberBlocks.Length} number block(s) holding {state.NumberBlocks.Sum(b => b.RingfencedCount)} numbers, {state.Sites.Length} site(s), {state.Users.Length} user(s)");
     }
 
-    private static string? BlockHolding(ImmutableArray<NumberRangeRecord> ranges, string? number) =>
-        number is null ? null : ranges.FirstOrDefault(r => r.Contains(number)) is { } range ? BlockName(range.AreaCode) : null;
+    /// <summary>
+    /// The block a range belongs to: the one the manifest's users holding its numbers draw from, else the manifest's
+    /// only block in its area code, else <c>block-AREACODE</c>.
+    /// </summary>
+    private static string NameOf(NumberRangeRecord range, CompanyInventory inventory, CompanyManifest? names)
+    {
+        if (names is null)
+        {
+            return BlockName(range.AreaCode);
+        }
+
+        var drawnFrom = inventory.Users
+            .Where(u => u.DirectoryNumber is { } number && range.Contains(number))
+            .Select(u => names.AllUsers().FirstOrDefault(p => p.User.Username == u.Username).User?.Number?.From)
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        if (drawnFrom.Count == 1)
+        {
+            return drawnFrom[0];
+        }
+
+        var inArea = names.NumberBlocks.Where(b => b.AreaCode == range.AreaCode).ToList();
+        return inArea.Count == 1 ? inArea[0].Name : BlockName(range.AreaCode);
+    }
 }
