@@ -29,7 +29,8 @@ public sealed class ApplyExecutor
         this.observer = observer;
     }
 
-    public async Task<ApplyResult> ApplyAsync(Plan plan, CancellationToken cancellationToken)
+    /// <param name="held">Locks the caller already holds (taken before planning); the executor takes the others.</param>
+    public async Task<ApplyResult> ApplyAsync(Plan plan, CancellationToken cancellationToken, IReadOnlyDictionary<string, IStateLock>? held = null)
     {
         // Every step of every company may run as soon as what it depends on is done; the parallelism bounds the
         // requests in flight at BT, so an order being waited for or a state write never holds back another call.
@@ -39,23 +40,27 @@ public sealed class ApplyExecutor
         var companies = plan.Companies.Where(c => c.WritesState).ToList();
         // Each company starts on the thread pool: its start (lock, state, first intent) is synchronous work that would
         // otherwise run on this thread one company after another.
-        var outcomes = await Task.WhenAll(companies.Select(c => Task.Run(() => ApplyCompanyAsync(c, throttled, runner, cancellationToken))));
+        var outcomes = await Task.WhenAll(companies.Select(c => Task.Run(() => ApplyCompanyAsync(c, held?.GetValueOrDefault(c.Company), throttled, runner, cancellationToken))));
         return new ApplyResult([.. outcomes.SelectMany(o => o.Steps)], [.. outcomes.SelectMany(o => o.Diagnostics)]);
     }
 
-    private async Task<ApplyResult> ApplyCompanyAsync(CompanyPlan plan, IWhcApi throttled, StepRunner runner, CancellationToken cancellationToken)
+    private async Task<ApplyResult> ApplyCompanyAsync(CompanyPlan plan, IStateLock? heldLock, IWhcApi throttled, StepRunner runner, CancellationToken cancellationToken)
     {
-        IStateLock stateLock;
-        try
+        IStateLock? ownLock = null;
+        if (heldLock is null)
         {
-            stateLock = await store.AcquireLockAsync(plan.Company, options.Holder with { Since = clock.GetUtcNow() }, options.LockTimeout, cancellationToken);
-        }
-        catch (StateException e)
-        {
-            return Failed(plan, e.Code, e.Message);
+            try
+            {
+                ownLock = await store.AcquireLockAsync(plan.Company, options.Holder with { Since = clock.GetUtcNow() }, options.LockTimeout, cancellationToken);
+            }
+            catch (StateException e)
+            {
+                return Failed(plan, e.Code, e.Message);
+            }
         }
 
-        await using (stateLock)
+        // A lock the caller holds is the caller's to release.
+        await using (ownLock)
         {
             CompanyState? stored;
             try

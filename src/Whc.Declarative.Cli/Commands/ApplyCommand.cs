@@ -61,117 +61,134 @@ public static class ApplyCommand
                 var api = await runtime.ConnectAsync(parseResult.GetValue(options.Endpoint), parseResult.GetValue(options.Routes), parseResult.GetValue(requestRate), cancellationToken);
                 var paths = parseResult.GetValue(options.Paths) ?? [];
 
-                Plan plan;
-                var saved = !destroy && paths.Length == 1 && PlanFile.LooksLikePlanFile(io.ResolvePath(paths[0]));
-                if (saved)
+                // Lock, then plan: the companies' locks are taken before their state is read, so a second apply waits
+                // for (or fails on) the first before it shows anything, then plans against what the first left.
+                var holder = LockHolder.Current(io, name);
+                CompanyLocks? locks = null;
+                async Task LockAsync(IReadOnlyList<string> companies) =>
+                    locks = await CompanyLocks.AcquireAsync(store, companies, holder, parseResult.GetValue(lockTimeout), cancellationToken);
+                try
                 {
-                    var file = PlanFile.Load(io.ResolvePath(paths[0]));
-                    var moved = await ApplyPreconditions.WhatMovedAsync(file, runtime.Connection?.Endpoint.ToString() ?? string.Empty, store, api, cancellationToken);
-                    if (moved is not null)
+                    Plan plan;
+                    var saved = !destroy && paths.Length == 1 && PlanFile.LooksLikePlanFile(io.ResolvePath(paths[0]));
+                    if (saved)
                     {
-                        io.Error.WriteLine(DiagnosticCatalog.StalePlan.At(SourceSpan.None, $"the saved plan {paths[0]} is stale: {moved}. Run plan again and review the new plan.").ToString());
+                        var file = PlanFile.Load(io.ResolvePath(paths[0]));
+                        await LockAsync([.. file.Plan.Companies.Where(c => c.WritesState).Select(c => c.Company)]);
+                        var moved = await ApplyPreconditions.WhatMovedAsync(file, runtime.Connection?.Endpoint.ToString() ?? string.Empty, store, api, cancellationToken);
+                        if (moved is not null)
+                        {
+                            io.Error.WriteLine(DiagnosticCatalog.StalePlan.At(SourceSpan.None, $"the saved plan {paths[0]} is stale: {moved}. Run plan again and review the new plan.").ToString());
+                            return ExitCodes.Error;
+                        }
+
+                        plan = file.Plan;
+                    }
+                    else
+                    {
+                        var mode = destroy ? PlanMode.Destroy : parseResult.GetValue(refreshOnly) ? PlanMode.RefreshOnly : PlanMode.Normal;
+                        var request = options.ToRequest(parseResult, mode, io);
+                        if (request is null)
+                        {
+                            return ExitCodes.Error;
+                        }
+
+                        if (mode == PlanMode.RefreshOnly && !request.Refresh)
+                        {
+                            io.Error.WriteLine(DiagnosticCatalog.OptionsConflict.At(SourceSpan.None, "--refresh-only needs a refresh; drop --refresh=false").ToString());
+                            return ExitCodes.Error;
+                        }
+
+                        request = destroy ? request with { Paths = [], DestroyCompanies = paths } : request;
+                        // The connection opened above (with apply's request rate) is the one planning uses.
+                        var outcome = await options.PlanAsync(parseResult, request, runtime, io, cancellationToken, LockAsync);
+                        if (outcome.Plan is not { HasErrors: false } planned)
+                        {
+                            return ExitCodes.Error;
+                        }
+
+                        plan = planned;
+                    }
+
+                    (json ? io.Error : io.Output).Write(PlanTextRenderer.Render(plan, runtime.Color));
+                    if (!plan.Companies.Any(c => c.WritesState))
+                    {
+                        return ExitCodes.Success;
+                    }
+
+                    // Nothing to do at BT, but refresh read something state does not hold yet: recorded, as Terraform's apply
+                    // records a refresh, without asking (nothing at BT changes).
+                    var stateOnly = !plan.HasChanges;
+                    if (stateOnly)
+                    {
+                        io.Error.WriteLine("Nothing to change at BT; recording in state what refresh read from BT.");
+                    }
+
+                    var ceases = ApplyPreconditions.Ceases(plan);
+                    if (!destroy && ceases.Length > 0 && !parseResult.GetValue(allowDestroy))
+                    {
+                        io.Error.WriteLine(DiagnosticCatalog.DestroyNotAllowed.At(
+                            SourceSpan.None,
+                            $"the plan ceases {ceases.Length} resource(s) ({string.Join(", ", ceases.Take(5).Select(c => c.Address.ToString()))}{(ceases.Length > 5 ? ", …" : string.Empty)}); re-run with --allow-destroy if that is intended").ToString());
                         return ExitCodes.Error;
                     }
 
-                    plan = file.Plan;
-                }
-                else
-                {
-                    var mode = destroy ? PlanMode.Destroy : parseResult.GetValue(refreshOnly) ? PlanMode.RefreshOnly : PlanMode.Normal;
-                    var request = options.ToRequest(parseResult, mode, io);
-                    if (request is null)
+                    if (!saved && !stateOnly && !parseResult.GetValue(autoApprove))
                     {
-                        return ExitCodes.Error;
+                        var approved = Approval.Ask(io, destroy
+                            ? $"Cease {string.Join(", ", paths)} at BT? This cannot be undone. Type the company key{(paths.Length > 1 ? "s, separated by spaces," : string.Empty)} to confirm"
+                            : plan.Mode == PlanMode.RefreshOnly
+                            ? "Record these changes made at BT outside whcctl in state (nothing at BT changes)? Only 'yes' will be accepted"
+                            : "Do you want to perform these actions at BT? Only 'yes' will be accepted",
+                            destroy ? string.Join(' ', paths) : "yes");
+                        if (approved is not true)
+                        {
+                            io.Error.WriteLine(approved is null
+                                ? DiagnosticCatalog.ApprovalRequired.At(SourceSpan.None, $"not on a terminal: pass --auto-approve to {name} without a prompt").ToString()
+                                : $"{name} cancelled; nothing was changed.");
+                            return ExitCodes.Error;
+                        }
                     }
 
-                    if (mode == PlanMode.RefreshOnly && !request.Refresh)
+                    var steps = plan.Companies.Sum(c => c.Steps.Length);
+                    IApplyObserver observer = json ? new JsonEventObserver(io.Output) : new LineProgressObserver(io.Error, io.IsTerminal, steps);
+                    var executor = new ApplyExecutor(api, store, io.Clock, new ApplyOptions
                     {
-                        io.Error.WriteLine(DiagnosticCatalog.OptionsConflict.At(SourceSpan.None, "--refresh-only needs a refresh; drop --refresh=false").ToString());
-                        return ExitCodes.Error;
+                        Parallelism = Math.Max(1, parseResult.GetValue(options.Parallelism)),
+                        LockTimeout = parseResult.GetValue(lockTimeout),
+                        OrderTimeout = parseResult.GetValue(orderTimeout),
+                        Holder = holder,
+                        Endpoint = runtime.Connection?.Endpoint.Name,
+                    }, observer);
+                    var result = await executor.ApplyAsync(plan, cancellationToken, locks?.Held);
+                    DiagnosticsRenderer.WriteText(io.Error, result.Diagnostics);
+                    var summary = string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"{result.Count(StepOutcome.Done)} steps done, {result.Count(StepOutcome.Failed)} failed, {result.Count(StepOutcome.Skipped)} skipped");
+                    if (json && observer is JsonEventObserver events)
+                    {
+                        events.Emit(new Dictionary<string, object?>
+                        {
+                            ["type"] = "summary",
+                            ["succeeded"] = result.Succeeded,
+                            ["done"] = result.Count(StepOutcome.Done),
+                            ["failed"] = result.Count(StepOutcome.Failed),
+                            ["skipped"] = result.Count(StepOutcome.Skipped),
+                        });
                     }
 
-                    request = destroy ? request with { Paths = [], DestroyCompanies = paths } : request;
-                    // The connection opened above (with apply's request rate) is the one planning uses.
-                    var outcome = await options.PlanAsync(parseResult, request, runtime, io, cancellationToken);
-                    if (outcome.Plan is not { HasErrors: false } planned)
+                    io.Error.WriteLine(result.Succeeded
+                        ? $"Apply complete: {summary}."
+                        : $"Apply failed: {summary}. Every result so far is in state; fix the cause and run apply again to continue.");
+                    return result.Succeeded ? ExitCodes.Success : ExitCodes.Error;
+                }
+                finally
+                {
+                    if (locks is not null)
                     {
-                        return ExitCodes.Error;
-                    }
-
-                    plan = planned;
-                }
-
-                (json ? io.Error : io.Output).Write(PlanTextRenderer.Render(plan, runtime.Color));
-                if (!plan.Companies.Any(c => c.WritesState))
-                {
-                    return ExitCodes.Success;
-                }
-
-                // Nothing to do at BT, but refresh read something state does not hold yet: recorded, as Terraform's apply
-                // records a refresh, without asking (nothing at BT changes).
-                var stateOnly = !plan.HasChanges;
-                if (stateOnly)
-                {
-                    io.Error.WriteLine("Nothing to change at BT; recording in state what refresh read from BT.");
-                }
-
-                var ceases = ApplyPreconditions.Ceases(plan);
-                if (!destroy && ceases.Length > 0 && !parseResult.GetValue(allowDestroy))
-                {
-                    io.Error.WriteLine(DiagnosticCatalog.DestroyNotAllowed.At(
-                        SourceSpan.None,
-                        $"the plan ceases {ceases.Length} resource(s) ({string.Join(", ", ceases.Take(5).Select(c => c.Address.ToString()))}{(ceases.Length > 5 ? ", …" : string.Empty)}); re-run with --allow-destroy if that is intended").ToString());
-                    return ExitCodes.Error;
-                }
-
-                if (!saved && !stateOnly && !parseResult.GetValue(autoApprove))
-                {
-                    var approved = Approval.Ask(io, destroy
-                        ? $"Cease {string.Join(", ", paths)} at BT? This cannot be undone. Type the company key{(paths.Length > 1 ? "s, separated by spaces," : string.Empty)} to confirm"
-                        : plan.Mode == PlanMode.RefreshOnly
-                        ? "Record these changes made at BT outside whcctl in state (nothing at BT changes)? Only 'yes' will be accepted"
-                        : "Do you want to perform these actions at BT? Only 'yes' will be accepted",
-                        destroy ? string.Join(' ', paths) : "yes");
-                    if (approved is not true)
-                    {
-                        io.Error.WriteLine(approved is null
-                            ? DiagnosticCatalog.ApprovalRequired.At(SourceSpan.None, $"not on a terminal: pass --auto-approve to {name} without a prompt").ToString()
-                            : $"{name} cancelled; nothing was changed.");
-                        return ExitCodes.Error;
+                        await locks.DisposeAsync();
                     }
                 }
-
-                var steps = plan.Companies.Sum(c => c.Steps.Length);
-                IApplyObserver observer = json ? new JsonEventObserver(io.Output) : new LineProgressObserver(io.Error, io.IsTerminal, steps);
-                var executor = new ApplyExecutor(api, store, io.Clock, new ApplyOptions
-                {
-                    Parallelism = Math.Max(1, parseResult.GetValue(options.Parallelism)),
-                    LockTimeout = parseResult.GetValue(lockTimeout),
-                    OrderTimeout = parseResult.GetValue(orderTimeout),
-                    Holder = LockHolder.Current(io, name),
-                    Endpoint = runtime.Connection?.Endpoint.Name,
-                }, observer);
-                var result = await executor.ApplyAsync(plan, cancellationToken);
-                DiagnosticsRenderer.WriteText(io.Error, result.Diagnostics);
-                var summary = string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{result.Count(StepOutcome.Done)} steps done, {result.Count(StepOutcome.Failed)} failed, {result.Count(StepOutcome.Skipped)} skipped");
-                if (json && observer is JsonEventObserver events)
-                {
-                    events.Emit(new Dictionary<string, object?>
-                    {
-                        ["type"] = "summary",
-                        ["succeeded"] = result.Succeeded,
-                        ["done"] = result.Count(StepOutcome.Done),
-                        ["failed"] = result.Count(StepOutcome.Failed),
-                        ["skipped"] = result.Count(StepOutcome.Skipped),
-                    });
-                }
-
-                io.Error.WriteLine(result.Succeeded
-                    ? $"Apply complete: {summary}."
-                    : $"Apply failed: {summary}. Every result so far is in state; fix the cause and run apply again to continue.");
-                return result.Succeeded ? ExitCodes.Success : ExitCodes.Error;
             });
         });
         return command;

@@ -67,7 +67,7 @@ public sealed class PlanOptions
     /// Plans as plan, graph and apply all do: the state store and (when refreshing) the API from these options, the plan
     /// pipeline, and its diagnostics on stderr. A plan that cannot be used is reported once, here.
     /// </summary>
-    public async Task<PlanOutcome> PlanAsync(ParseResult parseResult, PlanRequest request, CommandRuntime runtime, IOContext io, CancellationToken cancellationToken)
+    public async Task<PlanOutcome> PlanAsync(ParseResult parseResult, PlanRequest request, CommandRuntime runtime, IOContext io, CancellationToken cancellationToken, Func<IReadOnlyList<string>, Task>? beforeReadingState = null)
     {
         var store = runtime.OpenStateStore(parseResult.GetValue(State));
         var api = request.Refresh
@@ -75,7 +75,7 @@ public sealed class PlanOptions
             : null;
         // Known without connecting (a plan with --refresh=false is checked too).
         var endpoint = WhcEndpoint.Resolve(parseResult.GetValue(Endpoint) ?? io.GetEnvironment(WhcEndpoint.EnvironmentVariable)).Name;
-        var outcome = await PlanOperation.RunAsync(request with { Endpoint = endpoint }, io.WorkingDirectory, io.Clock, store, api, cancellationToken);
+        var outcome = await PlanOperation.RunAsync(request with { Endpoint = endpoint }, io.WorkingDirectory, io.Clock, store, api, cancellationToken, beforeReadingState);
         DiagnosticsRenderer.WriteText(io.Error, outcome.Plan?.AllDiagnostics ?? outcome.Diagnostics);
         if (outcome.Plan is not { HasErrors: false })
         {

@@ -32,12 +32,28 @@ public sealed record PlanOutcome(Plan? Plan, ImmutableArray<Diagnostic> Diagnost
 /// </summary>
 public static class PlanOperation
 {
-    public static async Task<PlanOutcome> RunAsync(PlanRequest request, string workingDirectory, TimeProvider clock, IStateStore store, IWhcApi? api, CancellationToken cancellationToken)
+    /// <param name="beforeReadingState">
+    /// Called with the keys of the companies to plan once they are known, before any state is read: apply takes their
+    /// locks there, so that it plans against what a run it waited for left.
+    /// </param>
+    public static async Task<PlanOutcome> RunAsync(
+        PlanRequest request,
+        string workingDirectory,
+        TimeProvider clock,
+        IStateStore store,
+        IWhcApi? api,
+        CancellationToken cancellationToken,
+        Func<IReadOnlyList<string>, Task>? beforeReadingState = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var options = new PlannerOptions { MaxUsersPerOrder = request.MaxUsersPerOrder, Targets = request.Targets, Endpoint = request.Endpoint };
         if (request.Mode == PlanMode.Destroy)
         {
+            if (beforeReadingState is not null)
+            {
+                await beforeReadingState(request.DestroyCompanies);
+            }
+
             var companies = new List<(string Company, CompanyManifest? Desired, CompanyState? State)>();
             foreach (var company in request.DestroyCompanies)
             {
@@ -58,6 +74,11 @@ public static class PlanOperation
         if (manifests.HasErrors)
         {
             return new PlanOutcome(null, manifests.Diagnostics, manifests);
+        }
+
+        if (beforeReadingState is not null)
+        {
+            await beforeReadingState([.. manifests.Companies.Select(m => m.Key)]);
         }
 
         var plan = await PlanManifestsAsync(manifests.Companies, request.Mode, request.Refresh, request.Parallelism, options, clock, store, api, cancellationToken);

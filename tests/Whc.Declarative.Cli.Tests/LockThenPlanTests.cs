@@ -1,0 +1,57 @@
+using Whc.Declarative.Cli.Tests.Support;
+using Whc.Declarative.Core.State;
+using Whc.Declarative.State;
+
+namespace Whc.Declarative.Cli.Tests;
+
+/// <summary>
+/// Issue 13: apply takes the companies' locks before it plans, as Terraform does. These tests hold the lock themselves,
+/// so a second apply really meets it (two applies started together mostly ran one after the other).
+/// </summary>
+public sealed class LockThenPlanTests
+{
+    private const string Quickstart = PlanBaselineTests.Quickstart;
+
+    [Fact]
+    public async Task A_second_apply_fails_on_the_lock_before_it_prints_a_plan_and_names_the_holder()
+    {
+        // Given another run, on another host, holding fun-network's lock
+        await using var session = await SandboxSession.StartAsync();
+        var store = new LocalStateStore(session.Workspace.File(".whc/state"));
+        await using var held = await store.AcquireLockAsync("fun-network", Holder("elsewhere"), TimeSpan.Zero, CancellationToken.None);
+
+        // When an apply starts without waiting
+        var apply = await session.RunAsync("apply", Quickstart, "--auto-approve");
+
+        // Then it fails on the lock, naming the holder, before showing a plan or touching BT
+        apply.ExitCode.Should().Be(ExitCodes.Error, apply.ToString());
+        apply.Error.Should().Contain("error WHC5001").And.Contain("alice@elsewhere");
+        apply.Output.Should().BeEmpty("nothing is planned before the lock is held");
+        session.Sandbox.Requests.Should().NotContain(r => r.Route == "qualify");
+    }
+
+    [Fact]
+    public async Task A_second_apply_that_waits_for_the_lock_plans_against_what_the_first_run_left()
+    {
+        // Given another run on this machine holding fun-network's lock
+        await using var session = await SandboxSession.StartAsync();
+        var store = new LocalStateStore(session.Workspace.File(".whc/state"));
+        var held = await store.AcquireLockAsync("fun-network", Holder(Environment.MachineName), TimeSpan.Zero, CancellationToken.None);
+
+        // When an apply that waits starts, and the other run writes state before it lets go
+        var apply = session.RunAsync("apply", Quickstart, "--auto-approve", "--lock-timeout", "30s");
+        await Task.Delay(TimeSpan.FromMilliseconds(700));
+        apply.IsCompleted.Should().BeFalse("the apply waits for the lock");
+        await store.WriteAsync(CompanyState.New("fun-network", "lineage-of-the-other-run") with { Serial = 1 }, new StateWriteContext("alice", DateTimeOffset.UtcNow), CancellationToken.None);
+        await held.DisposeAsync();
+        var result = await apply;
+
+        // Then it planned after taking the lock, against serial 1, so its plan is not stale and it succeeds
+        result.ExitCode.Should().Be(ExitCodes.Success, result.ToString());
+        result.Output.Should().Contain("state serial 1");
+        (await session.RunAsync("plan", Quickstart, "--detailed-exitcode")).ExitCode.Should().Be(ExitCodes.Success);
+    }
+
+    private static LockInfo Holder(string host) =>
+        new(Guid.NewGuid().ToString("N"), "alice", host, Environment.ProcessId, "whcctl apply", DateTimeOffset.UtcNow);
+}
