@@ -366,9 +366,11 @@ internal sealed class StepRunner
             await session.UpdateAsync(
                 s =>
                 {
-                    var orderRecord = s.Orders.First(o => o.Id == order.Id);
-                    var completed = s with { Orders = s.Orders.Replace(orderRecord, orderRecord with { State = OrderState.Completed }) };
-                    return StateReconciler.Reconcile(completed, desired, inventory);
+                    // Reconciled while the order still counts as unfinished, so what it added is kept even where the
+                    // manifest has since dropped it (a later order of this plan ceases it); then marked completed.
+                    var reconciled = StateReconciler.Reconcile(s, desired, inventory);
+                    var orderRecord = reconciled.Orders.First(o => o.Id == order.Id);
+                    return reconciled with { Orders = reconciled.Orders.Replace(orderRecord, orderRecord with { State = OrderState.Completed }) };
                 },
                 cancellationToken);
             return;

@@ -173,4 +173,23 @@ public class StateReconcilerTests
         reconciled.Sites.Should().BeEmpty();
         reconciled.NumberBlocks.Should().BeEmpty();
     }
+
+    [Theory]
+    [InlineData(Api.OrderState.InProgress, true)]
+    [InlineData(Api.OrderState.Completed, false)]
+    public void Should_keep_a_user_the_manifest_dropped_only_while_an_unfinished_order_of_whcctl_adds_it(Api.OrderState orderState, bool kept)
+    {
+        // Given BT holds u02, which the manifest no longer names and state does not record, and an order that added it
+        var inventory = InventoryOf(Applied(Simple(users: 2)));
+        var state = Applied(Simple(users: 1)) with
+        {
+            Orders = [new OrderRecord("ORD-1", "ext-1", "acme:order-1:create", orderState, Now, ["acme/user/u02"]) { Operations = [new OrderOperation(UserAddress("u02"), OrderOperationKind.Add)] }],
+        };
+
+        // When state is reconciled
+        var reconciled = StateReconciler.Reconcile(state, Simple(users: 1), inventory);
+
+        // Then u02 is ours (to be ceased) while the order is unfinished; a finished order's names may belong to others now
+        reconciled.Users.Any(u => u.Username == "u02").Should().Be(kept);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Inventory;
 using Whc.Declarative.Core.Manifests;
 
@@ -24,9 +25,11 @@ public static class StateReconciler
             };
         }
 
-        // Ours by identity: what state records, what the manifest names, and what whcctl's own orders acted on (an order
-        // may add a user the manifest has since dropped; it is recorded, so that it can be ceased).
-        var ordered = state.Orders.SelectMany(o => o.Resources)
+        // Ours by identity: what state records, what the manifest names, and what whcctl's unfinished orders act on (an
+        // order may add a user the manifest has since dropped; it is recorded, so that it can be ceased). A finished
+        // order no longer counts: a name it once used may since belong to someone else at BT.
+        var ordered = state.Orders.Where(o => o.State is not (OrderState.Completed or OrderState.Failed or OrderState.Partial or OrderState.Rejected))
+            .SelectMany(o => o.Resources)
             .Select(r => ResourceAddress.TryParse(r, out var address) ? address : null)
             .OfType<ResourceAddress>()
             .ToList();
