@@ -31,18 +31,7 @@ public sealed class Planner
             };
             if (planned is not null)
             {
-                planned = WithReconciliation(planned, input);
-                if (input.State?.Endpoint is { } bound && options.Endpoint is { } current && !string.Equals(bound, current, StringComparison.Ordinal))
-                {
-                    planned = planned with
-                    {
-                        Diagnostics = planned.Diagnostics.Add(DiagnosticCatalog.EndpointMismatch.At(
-                            input.Desired?.Span ?? SourceSpan.None,
-                            $"company '{input.Company}' was applied against {bound}, but this run talks to {current}; set WHC_ENDPOINT={bound} (or --endpoint {bound}), or, to move the company to {current} on purpose, run 'whcctl state rebind {input.Company} --endpoint {current}'")),
-                    };
-                }
-
-                companies.Add(planned);
+                companies.Add(WithStateFindings(planned, input));
             }
             else if (mode == PlanMode.Normal && input.State is { IsEmpty: false })
             {
@@ -71,11 +60,12 @@ public sealed class Planner
     }
 
     /// <summary>
-    /// Carries what BT said about an interrupted run's calls into the company's plan, and refuses a company whose state
-    /// still holds a call BT was not asked about (planned without refresh) or could not answer: planning around a call
-    /// whose outcome is unknown could repeat it.
+    /// What every company's plan says about its state, whatever the mode: BT's answers to an interrupted run's calls,
+    /// the state as refresh read it, drift; and refusals: a state applied against another endpoint (WHC3016), or one
+    /// that still holds a call BT was not asked about or could not answer (WHC3015): planning around a call whose
+    /// outcome is unknown could repeat it.
     /// </summary>
-    private static CompanyPlan WithReconciliation(CompanyPlan plan, CompanyPlanInput input)
+    private CompanyPlan WithStateFindings(CompanyPlan plan, CompanyPlanInput input)
     {
         plan = plan with
         {
@@ -83,6 +73,16 @@ public sealed class Planner
             RefreshedState = Refreshed(input),
             Drift = plan.Changes.Any(c => c.Action == ChangeAction.Drift) ? [] : DriftOf(input),
         };
+        if (input.State?.Endpoint is { } bound && options.Endpoint is { } current && !string.Equals(bound, current, StringComparison.Ordinal))
+        {
+            plan = plan with
+            {
+                Diagnostics = plan.Diagnostics.Add(DiagnosticCatalog.EndpointMismatch.At(
+                    input.Desired?.Span ?? SourceSpan.None,
+                    $"company '{input.Company}' was applied against {bound}, but this run talks to {current}; set WHC_ENDPOINT={bound} (or --endpoint {bound}), or, to move the company to {current} on purpose, run 'whcctl state rebind {input.Company} --endpoint {current}'")),
+            };
+        }
+
         var open = input.State?.Intents ?? [];
         if (open.IsEmpty)
         {
