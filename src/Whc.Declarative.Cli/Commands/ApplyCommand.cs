@@ -56,142 +56,164 @@ public static class ApplyCommand
             await using var runtime = CommandRuntime.Create(io, parseResult, options.Runtime);
             return await runtime.GuardAsync(async () =>
             {
-                var json = parseResult.GetValue(format) == OutputFormat.Json;
-                var store = runtime.OpenStateStore(parseResult.GetValue(options.State));
-                var api = await runtime.ConnectAsync(parseResult.GetValue(options.Endpoint), parseResult.GetValue(options.Routes), parseResult.GetValue(requestRate), cancellationToken);
                 var paths = parseResult.GetValue(options.Paths) ?? [];
-
-                // Lock, then plan: the companies' locks are taken before their state is read, so a second apply waits
-                // for (or fails on) the first before it shows anything, then plans against what the first left.
-                var holder = LockHolder.Current(io, name);
-                CompanyLocks? locks = null;
-                async Task LockAsync(IReadOnlyList<string> companies) =>
-                    locks = await CompanyLocks.AcquireAsync(store, companies, holder, parseResult.GetValue(lockTimeout), cancellationToken);
-                try
+                var mode = destroy ? PlanMode.Destroy : parseResult.GetValue(refreshOnly) ? PlanMode.RefreshOnly : PlanMode.Normal;
+                var request = options.ToRequest(parseResult, mode, io);
+                if (request is null)
                 {
-                    Plan plan;
-                    var saved = !destroy && paths.Length == 1 && PlanFile.LooksLikePlanFile(io.ResolvePath(paths[0]));
-                    if (saved)
-                    {
-                        var file = PlanFile.Load(io.ResolvePath(paths[0]));
-                        await LockAsync([.. file.Plan.Companies.Where(c => c.WritesState).Select(c => c.Company)]);
-                        var moved = await ApplyPreconditions.WhatMovedAsync(file, runtime.Connection?.Endpoint.ToString() ?? string.Empty, store, api, cancellationToken);
-                        if (moved is not null)
-                        {
-                            io.Error.WriteLine(DiagnosticCatalog.StalePlan.At(SourceSpan.None, $"the saved plan {paths[0]} is stale: {moved}. Run plan again and review the new plan.").ToString());
-                            return ExitCodes.Error;
-                        }
-
-                        plan = file.Plan;
-                    }
-                    else
-                    {
-                        var mode = destroy ? PlanMode.Destroy : parseResult.GetValue(refreshOnly) ? PlanMode.RefreshOnly : PlanMode.Normal;
-                        var request = options.ToRequest(parseResult, mode, io);
-                        if (request is null)
-                        {
-                            return ExitCodes.Error;
-                        }
-
-                        if (mode == PlanMode.RefreshOnly && !request.Refresh)
-                        {
-                            io.Error.WriteLine(DiagnosticCatalog.OptionsConflict.At(SourceSpan.None, "--refresh-only needs a refresh; drop --refresh=false").ToString());
-                            return ExitCodes.Error;
-                        }
-
-                        request = destroy ? request with { Paths = [], DestroyCompanies = paths } : request;
-                        // The connection opened above (with apply's request rate) is the one planning uses.
-                        var outcome = await options.PlanAsync(parseResult, request, runtime, io, cancellationToken, LockAsync);
-                        if (outcome.Plan is not { HasErrors: false } planned)
-                        {
-                            return ExitCodes.Error;
-                        }
-
-                        plan = planned;
-                    }
-
-                    (json ? io.Error : io.Output).Write(PlanTextRenderer.Render(plan, runtime.Color));
-                    if (!plan.Companies.Any(c => c.WritesState))
-                    {
-                        return ExitCodes.Success;
-                    }
-
-                    // Nothing to do at BT, but refresh read something state does not hold yet: recorded, as Terraform's apply
-                    // records a refresh, without asking (nothing at BT changes).
-                    var stateOnly = !plan.HasChanges;
-                    if (stateOnly)
-                    {
-                        io.Error.WriteLine("Nothing to change at BT; recording in state what refresh read from BT.");
-                    }
-
-                    var ceases = ApplyPreconditions.Ceases(plan);
-                    if (!destroy && ceases.Length > 0 && !parseResult.GetValue(allowDestroy))
-                    {
-                        io.Error.WriteLine(DiagnosticCatalog.DestroyNotAllowed.At(
-                            SourceSpan.None,
-                            $"the plan ceases {ceases.Length} resource(s) ({string.Join(", ", ceases.Take(5).Select(c => c.Address.ToString()))}{(ceases.Length > 5 ? ", …" : string.Empty)}); re-run with --allow-destroy if that is intended").ToString());
-                        return ExitCodes.Error;
-                    }
-
-                    if (!saved && !stateOnly && !parseResult.GetValue(autoApprove))
-                    {
-                        var approved = Approval.Ask(io, destroy
-                            ? $"Cease {string.Join(", ", paths)} at BT? This cannot be undone. Type the company key{(paths.Length > 1 ? "s, separated by spaces," : string.Empty)} to confirm"
-                            : plan.Mode == PlanMode.RefreshOnly
-                            ? "Record these changes made at BT outside whcctl in state (nothing at BT changes)? Only 'yes' will be accepted"
-                            : "Do you want to perform these actions at BT? Only 'yes' will be accepted",
-                            destroy ? string.Join(' ', paths) : "yes");
-                        if (approved is not true)
-                        {
-                            io.Error.WriteLine(approved is null
-                                ? DiagnosticCatalog.ApprovalRequired.At(SourceSpan.None, $"not on a terminal: pass --auto-approve to {name} without a prompt").ToString()
-                                : $"{name} cancelled; nothing was changed.");
-                            return ExitCodes.Error;
-                        }
-                    }
-
-                    var steps = plan.Companies.Sum(c => c.Steps.Length);
-                    IApplyObserver observer = json ? new JsonEventObserver(io.Output) : new LineProgressObserver(io.Error, io.IsTerminal, steps);
-                    var executor = new ApplyExecutor(api, store, io.Clock, new ApplyOptions
-                    {
-                        Parallelism = Math.Max(1, parseResult.GetValue(options.Parallelism)),
-                        LockTimeout = parseResult.GetValue(lockTimeout),
-                        OrderTimeout = parseResult.GetValue(orderTimeout),
-                        Holder = holder,
-                        Endpoint = runtime.Connection?.Endpoint.Name,
-                    }, observer);
-                    var result = await executor.ApplyAsync(plan, cancellationToken, locks?.Held);
-                    DiagnosticsRenderer.WriteText(io.Error, result.Diagnostics);
-                    var summary = string.Create(
-                        CultureInfo.InvariantCulture,
-                        $"{result.Count(StepOutcome.Done)} steps done, {result.Count(StepOutcome.Failed)} failed, {result.Count(StepOutcome.Skipped)} skipped");
-                    if (json && observer is JsonEventObserver events)
-                    {
-                        events.Emit(new Dictionary<string, object?>
-                        {
-                            ["type"] = "summary",
-                            ["succeeded"] = result.Succeeded,
-                            ["done"] = result.Count(StepOutcome.Done),
-                            ["failed"] = result.Count(StepOutcome.Failed),
-                            ["skipped"] = result.Count(StepOutcome.Skipped),
-                        });
-                    }
-
-                    io.Error.WriteLine(result.Succeeded
-                        ? $"Apply complete: {summary}."
-                        : $"Apply failed: {summary}. Every result so far is in state; fix the cause and run apply again to continue.");
-                    return result.Succeeded ? ExitCodes.Success : ExitCodes.Error;
+                    return ExitCodes.Error;
                 }
-                finally
-                {
-                    if (locks is not null)
-                    {
-                        await locks.DisposeAsync();
-                    }
-                }
+
+                var arguments = new ApplyArguments(
+                    name,
+                    destroy ? request with { Paths = [], DestroyCompanies = paths } : request,
+                    parseResult.GetValue(options.Endpoint),
+                    parseResult.GetValue(options.Routes),
+                    parseResult.GetValue(options.State),
+                    parseResult.GetValue(format) == OutputFormat.Json,
+                    parseResult.GetValue(autoApprove),
+                    parseResult.GetValue(allowDestroy),
+                    parseResult.GetValue(lockTimeout),
+                    parseResult.GetValue(orderTimeout),
+                    parseResult.GetValue(requestRate));
+                return await new ApplyHandler(io, runtime).RunAsync(arguments, cancellationToken);
             });
         });
         return command;
+    }
+}
+
+/// <summary>What <c>apply</c> and <c>destroy</c> were asked to do, read from the command line.</summary>
+public sealed record ApplyArguments(
+    string Command,
+    PlanRequest Plan,
+    string? Endpoint,
+    string? Routes,
+    string? State,
+    bool Json,
+    bool AutoApprove,
+    bool AllowDestroy,
+    TimeSpan LockTimeout,
+    TimeSpan OrderTimeout,
+    double? RequestsPerSecond);
+
+/// <summary>
+/// Runs <see cref="ApplyOperation"/> for the command line: the plan on stdout (stderr with --format json, where stdout
+/// carries the events), approval on the terminal, progress and the summary on stderr.
+/// </summary>
+public sealed class ApplyHandler(IOContext io, CommandRuntime runtime)
+{
+    public async Task<int> RunAsync(ApplyArguments arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        if (arguments.Plan.Mode == PlanMode.RefreshOnly && !arguments.Plan.Refresh)
+        {
+            io.Error.WriteLine(DiagnosticCatalog.OptionsConflict.At(SourceSpan.None, "--refresh-only needs a refresh; drop --refresh=false").ToString());
+            return ExitCodes.Error;
+        }
+
+        var store = runtime.OpenStateStore(arguments.State);
+        var api = await runtime.ConnectAsync(arguments.Endpoint, arguments.Routes, arguments.RequestsPerSecond, cancellationToken);
+        var paths = arguments.Plan.Paths;
+        var saved = arguments.Plan.Mode != PlanMode.Destroy && paths.Count == 1 && PlanFile.LooksLikePlanFile(io.ResolvePath(paths[0]));
+        var endpoint = runtime.Connection?.Endpoint;
+        var request = new ApplyRequest(
+            saved ? null : arguments.Plan with { Endpoint = endpoint?.Name },
+            saved ? PlanFile.Load(io.ResolvePath(paths[0])) : null,
+            io.WorkingDirectory,
+            arguments.AllowDestroy,
+            new ApplyOptions
+            {
+                Parallelism = arguments.Plan.Parallelism,
+                LockTimeout = arguments.LockTimeout,
+                OrderTimeout = arguments.OrderTimeout,
+                Holder = LockHolder.Current(io, arguments.Command),
+                Endpoint = endpoint?.Name,
+            })
+        {
+            EndpointDescription = endpoint?.ToString() ?? string.Empty,
+        };
+
+        var hooks = new Hooks(io, arguments, runtime.Color);
+        var observer = new DeferredObserver(() => hooks.Observer);
+        var outcome = await ApplyOperation.RunAsync(request, store, api, io.Clock, hooks, observer, cancellationToken);
+        DiagnosticsRenderer.WriteText(io.Error, outcome.Diagnostics);
+        if (outcome.PlanFailed)
+        {
+            io.Error.WriteLine("Planning failed: fix the errors above; nothing was changed.");
+            return ExitCodes.Error;
+        }
+
+        if (outcome.Declined)
+        {
+            io.Error.WriteLine($"{arguments.Command} cancelled; nothing was changed.");
+            return ExitCodes.Error;
+        }
+
+        if (outcome.Result is { } result)
+        {
+            var summary = string.Create(
+                CultureInfo.InvariantCulture,
+                $"{result.Count(StepOutcome.Done)} steps done, {result.Count(StepOutcome.Failed)} failed, {result.Count(StepOutcome.Skipped)} skipped");
+            (hooks.Observer as JsonEventObserver)?.Emit(new Dictionary<string, object?>
+            {
+                ["type"] = "summary",
+                ["succeeded"] = result.Succeeded,
+                ["done"] = result.Count(StepOutcome.Done),
+                ["failed"] = result.Count(StepOutcome.Failed),
+                ["skipped"] = result.Count(StepOutcome.Skipped),
+            });
+            io.Error.WriteLine(result.Succeeded
+                ? $"Apply complete: {summary}."
+                : $"Apply failed: {summary}. Every result so far is in state; fix the cause and run apply again to continue.");
+        }
+
+        return outcome.Succeeded ? ExitCodes.Success : ExitCodes.Error;
+    }
+
+    /// <summary>The terminal side of an apply: shows the plan, tells, asks; and, once the plan is known, the progress observer.</summary>
+    private sealed class Hooks(IOContext io, ApplyArguments arguments, bool color) : IApplyHooks
+    {
+        public IApplyObserver Observer { get; private set; } = NullApplyObserver.Instance;
+
+        public void PlanReady(Plan plan)
+        {
+            DiagnosticsRenderer.WriteText(io.Error, plan.AllDiagnostics);
+            (arguments.Json ? io.Error : io.Output).Write(PlanTextRenderer.Render(plan, color));
+            var steps = plan.Companies.Sum(c => c.Steps.Length);
+            Observer = arguments.Json ? new JsonEventObserver(io.Output) : new LineProgressObserver(io.Error, io.IsTerminal, steps);
+        }
+
+        public void Notice(string message) => io.Error.WriteLine(message);
+
+        public Task<bool?> ApproveAsync(Plan plan)
+        {
+            if (arguments.AutoApprove)
+            {
+                return Task.FromResult<bool?>(true);
+            }
+
+            var destroy = plan.Mode == PlanMode.Destroy;
+            var companies = arguments.Plan.DestroyCompanies;
+            return Task.FromResult(Approval.Ask(
+                io,
+                destroy
+                    ? $"Cease {string.Join(", ", companies)} at BT? This cannot be undone. Type the company key{(companies.Count > 1 ? "s, separated by spaces," : string.Empty)} to confirm"
+                    : plan.Mode == PlanMode.RefreshOnly
+                    ? "Record these changes made at BT outside whcctl in state (nothing at BT changes)? Only 'yes' will be accepted"
+                    : "Do you want to perform these actions at BT? Only 'yes' will be accepted",
+                destroy ? string.Join(' ', companies) : "yes"));
+        }
+    }
+
+    /// <summary>Passes progress to the observer the hooks chose once the plan was known (its step count sizes the progress).</summary>
+    private sealed class DeferredObserver(Func<IApplyObserver> current) : IApplyObserver
+    {
+        public void StepStarted(PlanStep step) => current().StepStarted(step);
+
+        public void StepFinished(StepResult result) => current().StepFinished(result);
+
+        public void Notice(string company, string message) => current().Notice(company, message);
     }
 }
 

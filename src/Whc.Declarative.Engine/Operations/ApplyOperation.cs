@@ -1,0 +1,148 @@
+using System.Collections.Immutable;
+using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.Engine.Operations;
+
+/// <summary>
+/// What to apply: a plan to make now (<see cref="Plan"/>), or a saved plan (<see cref="SavedPlan"/>, applied exactly or
+/// refused when anything moved), with the executor's options.
+/// </summary>
+public sealed record ApplyRequest(PlanRequest? Plan, PlanFile? SavedPlan, string WorkingDirectory, bool AllowDestroy, ApplyOptions Options)
+{
+    /// <summary>How the endpoint reads in a saved plan (compared with the one it was made against).</summary>
+    public string EndpointDescription { get; init; } = string.Empty;
+}
+
+/// <summary>What apply asks of whoever runs it: to see the plan, and (unless it need not) to approve it.</summary>
+public interface IApplyHooks
+{
+    /// <summary>The plan as made (or loaded), with its warnings, before anything changes; also when it has nothing to do.</summary>
+    void PlanReady(Plan plan);
+
+    /// <summary>Something the user should know that is not a diagnostic (what is about to happen, and why).</summary>
+    void Notice(string message);
+
+    /// <summary>True to go ahead, false when declined, null when there is nobody to ask.</summary>
+    Task<bool?> ApproveAsync(Plan plan);
+}
+
+/// <summary>How an apply ended: the plan (null when none could be made), the result (null when nothing ran), diagnostics.</summary>
+public sealed record ApplyOutcome(Plan? Plan, ApplyResult? Result, ImmutableArray<Diagnostic> Diagnostics)
+{
+    /// <summary>The user declined the plan when asked; nothing was changed.</summary>
+    public bool Declined { get; init; }
+
+    /// <summary>No usable plan could be made (manifests or planning errors, in <see cref="Diagnostics"/>); nothing was changed.</summary>
+    public bool PlanFailed { get; init; }
+
+    public bool Succeeded => !Declined && !Diagnostics.Any(d => d.IsError) && Result?.Succeeded != false;
+}
+
+/// <summary>
+/// The apply operation, as stages the data flows through once: take the companies' locks, then plan (or check a saved
+/// plan), show it, check what it ceases was allowed, ask, and carry it out; the locks are released at the end. Returns
+/// what happened instead of throwing for anything a user can cause.
+/// </summary>
+public static class ApplyOperation
+{
+    public static async Task<ApplyOutcome> RunAsync(
+        ApplyRequest request,
+        IStateStore store,
+        IWhcApi api,
+        TimeProvider clock,
+        IApplyHooks hooks,
+        IApplyObserver observer,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(hooks);
+        CompanyLocks? locks = null;
+        async Task LockAsync(IReadOnlyList<string> companies) =>
+            locks = await CompanyLocks.AcquireAsync(store, companies, request.Options.Holder, request.Options.LockTimeout, cancellationToken);
+        try
+        {
+            Plan plan;
+            if (request.SavedPlan is { } file)
+            {
+                await LockAsync([.. file.Plan.Companies.Where(c => c.WritesState).Select(c => c.Company)]);
+                if (await ApplyPreconditions.WhatMovedAsync(file, request.EndpointDescription, store, api, cancellationToken) is { } moved)
+                {
+                    return Refused(file.Plan, DiagnosticCatalog.StalePlan, $"the saved plan is stale: {moved}. Run plan again and review the new plan.");
+                }
+
+                plan = file.Plan;
+            }
+            else
+            {
+                var planRequest = request.Plan ?? throw new ArgumentException("an apply needs a plan request or a saved plan", nameof(request));
+                var outcome = await PlanOperation.RunAsync(planRequest, request.WorkingDirectory, clock, store, api, cancellationToken, LockAsync);
+                if (outcome.Plan is not { HasErrors: false } planned)
+                {
+                    return new ApplyOutcome(outcome.Plan, null, outcome.Plan is null ? outcome.Diagnostics : [.. outcome.Plan.AllDiagnostics]) { PlanFailed = true };
+                }
+
+                plan = planned;
+            }
+
+            hooks.PlanReady(plan);
+            if (!plan.Companies.Any(c => c.WritesState))
+            {
+                return new ApplyOutcome(plan, null, []);
+            }
+
+            // Nothing to do at BT, but refresh read something state does not hold yet: recorded, as Terraform's apply
+            // records a refresh, without asking (nothing at BT changes).
+            var stateOnly = !plan.HasChanges;
+            if (stateOnly)
+            {
+                hooks.Notice("Nothing to change at BT; recording in state what refresh read from BT.");
+            }
+
+            var ceases = ApplyPreconditions.Ceases(plan);
+            if (plan.Mode != PlanMode.Destroy && ceases.Length > 0 && !request.AllowDestroy)
+            {
+                return Refused(
+                    plan,
+                    DiagnosticCatalog.DestroyNotAllowed,
+                    $"the plan ceases {ceases.Length} resource(s) ({string.Join(", ", ceases.Take(5).Select(c => c.Address.ToString()))}{(ceases.Length > 5 ? ", …" : string.Empty)}); re-run with --allow-destroy if that is intended");
+            }
+
+            if (request.SavedPlan is null && !stateOnly)
+            {
+                var approved = await hooks.ApproveAsync(plan);
+                if (approved is null)
+                {
+                    var command = plan.Mode == PlanMode.Destroy ? "destroy" : "apply";
+                    return Refused(plan, DiagnosticCatalog.ApprovalRequired, $"not on a terminal: pass --auto-approve to {command} without a prompt");
+                }
+
+                if (approved is false)
+                {
+                    return new ApplyOutcome(plan, null, []) { Declined = true };
+                }
+            }
+
+            var executor = new ApplyExecutor(api, store, clock, request.Options, observer);
+            var result = await executor.ApplyAsync(plan, cancellationToken, locks?.Held);
+            return new ApplyOutcome(plan, result, result.Diagnostics);
+        }
+        catch (StateException e)
+        {
+            // A lock another run holds, a state that cannot be read: reported, with nothing changed.
+            return new ApplyOutcome(null, null, [new Diagnostic(e.Code, DiagnosticSeverity.Error, SourceSpan.None, e.Message)]);
+        }
+        finally
+        {
+            if (locks is not null)
+            {
+                await locks.DisposeAsync();
+            }
+        }
+    }
+
+    private static ApplyOutcome Refused(Plan plan, DiagnosticDescriptor descriptor, string message) =>
+        new(plan, null, [descriptor.At(SourceSpan.None, message)]);
+}
