@@ -28,7 +28,7 @@ public static class GraphCommand
                     return ExitCodes.Error;
                 }
 
-                var outcome = await options.PlanAsync(parseResult, request, runtime, io, cancellationToken);
+                var outcome = await PlanOptions.PlanAsync(options.SourcesOf(parseResult), request, runtime, io, cancellationToken);
                 if (outcome.Plan is not { HasErrors: false } plan)
                 {
                     return ExitCodes.Error;

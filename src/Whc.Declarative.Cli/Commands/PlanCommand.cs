@@ -63,19 +63,23 @@ public sealed class PlanOptions
         Runtime.AddTo(command);
     }
 
+    /// <summary>Where a plan reads from: the state store and the endpoint (with its routes).</summary>
+    public PlanSources SourcesOf(ParseResult parseResult) =>
+        new(parseResult.GetValue(State), parseResult.GetValue(Endpoint), parseResult.GetValue(Routes));
+
     /// <summary>
-    /// Plans as plan, graph and apply all do: the state store and (when refreshing) the API from these options, the plan
-    /// pipeline, and its diagnostics on stderr. A plan that cannot be used is reported once, here.
+    /// Plans as plan and graph do: the state store and (when refreshing) the API from these sources, the plan
+    /// operation, and its diagnostics on stderr. A plan that cannot be used is reported once, here.
     /// </summary>
-    public async Task<PlanOutcome> PlanAsync(ParseResult parseResult, PlanRequest request, CommandRuntime runtime, IOContext io, CancellationToken cancellationToken, Func<IReadOnlyList<string>, Task>? beforeReadingState = null)
+    public static async Task<PlanOutcome> PlanAsync(PlanSources sources, PlanRequest request, CommandRuntime runtime, IOContext io, CancellationToken cancellationToken)
     {
-        var store = runtime.OpenStateStore(parseResult.GetValue(State));
+        var store = runtime.OpenStateStore(sources.State);
         var api = request.Refresh
-            ? await runtime.ConnectAsync(parseResult.GetValue(Endpoint), parseResult.GetValue(Routes), null, cancellationToken)
+            ? await runtime.ConnectAsync(sources.Endpoint, sources.Routes, null, cancellationToken)
             : null;
         // Known without connecting (a plan with --refresh=false is checked too).
-        var endpoint = WhcEndpoint.Resolve(parseResult.GetValue(Endpoint) ?? io.GetEnvironment(WhcEndpoint.EnvironmentVariable)).Name;
-        var outcome = await PlanOperation.RunAsync(request with { Endpoint = endpoint }, io.WorkingDirectory, io.Clock, store, api, cancellationToken, beforeReadingState);
+        var endpoint = WhcEndpoint.Resolve(sources.Endpoint ?? io.GetEnvironment(WhcEndpoint.EnvironmentVariable)).Name;
+        var outcome = await PlanOperation.RunAsync(request with { Endpoint = endpoint }, io.WorkingDirectory, io.Clock, store, api, cancellationToken);
         DiagnosticsRenderer.WriteText(io.Error, outcome.Plan?.AllDiagnostics ?? outcome.Diagnostics);
         if (outcome.Plan is not { HasErrors: false })
         {
@@ -133,52 +137,68 @@ public static class PlanCommand
             {
                 var mode = parseResult.GetValue(refreshOnly) ? PlanMode.RefreshOnly : PlanMode.Normal;
                 var request = options.ToRequest(parseResult, mode, io);
-                if (request is null)
-                {
-                    return ExitCodes.Error;
-                }
-
-                if (mode == PlanMode.RefreshOnly && !request.Refresh)
-                {
-                    io.Error.WriteLine(DiagnosticCatalog.OptionsConflict.At(SourceSpan.None, "--refresh-only needs a refresh; drop --refresh=false").ToString());
-                    return ExitCodes.Error;
-                }
-
-                var outcome = await options.PlanAsync(parseResult, request, runtime, io, cancellationToken);
-                if (outcome.Plan is not { HasErrors: false } plan)
-                {
-                    // A failed plan still reports where a pipeline reads it (the PR comment step, jq): a JSON document
-                    // with errored: true, or the comment's caution box. Text goes to the terminal, on stderr, above.
-                    var failed = outcome.Plan ?? new Plan(io.Clock.GetUtcNow(), mode, [], outcome.Diagnostics);
-                    switch (parseResult.GetValue(format))
-                    {
-                        case OutputFormat.Json:
-                            io.Output.Write(PlanJsonRenderer.Render(failed));
-                            break;
-                        case OutputFormat.Markdown:
-                            io.Output.Write(PlanMarkdownRenderer.Render(failed));
-                            break;
-                    }
-
-                    return ExitCodes.Error;
-                }
-
-                io.Output.Write(parseResult.GetValue(format) switch
-                {
-                    OutputFormat.Json => PlanJsonRenderer.Render(plan),
-                    OutputFormat.Markdown => PlanMarkdownRenderer.Render(plan),
-                    _ => PlanTextRenderer.Render(plan, runtime.Color),
-                });
-
-                if (parseResult.GetValue(output) is { } path)
-                {
-                    PlanFile.Create(plan, runtime.Connection?.Endpoint.ToString() ?? "none (--refresh=false)", VersionInfo.Version).Save(io.ResolvePath(path));
-                    io.Error.WriteLine($"Saved the plan to {path}. To apply exactly this plan: whcctl apply {path}");
-                }
-
-                return parseResult.GetValue(detailed) && plan.HasChanges ? ExitCodes.Changes : ExitCodes.Success;
+                return request is null
+                    ? ExitCodes.Error
+                    : await new PlanHandler(io, runtime).RunAsync(
+                        new PlanArguments(request, options.SourcesOf(parseResult), parseResult.GetValue(format), parseResult.GetValue(output), parseResult.GetValue(detailed)),
+                        cancellationToken);
             });
         });
         return command;
+    }
+}
+
+/// <summary>Where a plan reads from: <c>--state</c>, <c>--endpoint</c>, <c>--routes</c>.</summary>
+public sealed record PlanSources(string? State, string? Endpoint, string? Routes);
+
+/// <summary>What <c>plan</c> was asked to do, read from the command line.</summary>
+public sealed record PlanArguments(PlanRequest Request, PlanSources Sources, OutputFormat Format, string? Out, bool DetailedExitCode);
+
+/// <summary>Runs the plan operation for the command line and renders the plan in the format asked for.</summary>
+public sealed class PlanHandler(IOContext io, CommandRuntime runtime)
+{
+    public async Task<int> RunAsync(PlanArguments arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var request = arguments.Request;
+        if (request.Mode == PlanMode.RefreshOnly && !request.Refresh)
+        {
+            io.Error.WriteLine(DiagnosticCatalog.OptionsConflict.At(SourceSpan.None, "--refresh-only needs a refresh; drop --refresh=false").ToString());
+            return ExitCodes.Error;
+        }
+
+        var outcome = await PlanOptions.PlanAsync(arguments.Sources, request, runtime, io, cancellationToken);
+        if (outcome.Plan is not { HasErrors: false } plan)
+        {
+            // A failed plan still reports where a pipeline reads it (the PR comment step, jq): a JSON document
+            // with errored: true, or the comment's caution box. Text goes to the terminal, on stderr, above.
+            var failed = outcome.Plan ?? new Plan(io.Clock.GetUtcNow(), request.Mode, [], outcome.Diagnostics);
+            switch (arguments.Format)
+            {
+                case OutputFormat.Json:
+                    io.Output.Write(PlanJsonRenderer.Render(failed));
+                    break;
+                case OutputFormat.Markdown:
+                    io.Output.Write(PlanMarkdownRenderer.Render(failed));
+                    break;
+            }
+
+            return ExitCodes.Error;
+        }
+
+        io.Output.Write(arguments.Format switch
+        {
+            OutputFormat.Json => PlanJsonRenderer.Render(plan),
+            OutputFormat.Markdown => PlanMarkdownRenderer.Render(plan),
+            _ => PlanTextRenderer.Render(plan, runtime.Color),
+        });
+
+        if (arguments.Out is { } path)
+        {
+            PlanFile.Create(plan, runtime.Connection?.Endpoint.ToString() ?? "none (--refresh=false)", VersionInfo.Version).Save(io.ResolvePath(path));
+            io.Error.WriteLine($"Saved the plan to {path}. To apply exactly this plan: whcctl apply {path}");
+        }
+
+        return arguments.DetailedExitCode && plan.HasChanges ? ExitCodes.Changes : ExitCodes.Success;
     }
 }
