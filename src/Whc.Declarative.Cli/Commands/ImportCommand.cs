@@ -7,6 +7,7 @@ using Whc.Declarative.Core.Inventory;
 using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.Engine;
+using Whc.Declarative.Engine.Operations;
 using Whc.Declarative.Manifests;
 
 namespace Whc.Declarative.Cli.Commands;
@@ -50,101 +51,35 @@ public static class ImportCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var runtime = CommandRuntime.Create(io, parseResult, runtimeOptions);
-            return await runtime.GuardAsync(async () =>
-            {
-                var key = parseResult.GetValue(company) ?? string.Empty;
-                var given = parseResult.GetValue(paths) ?? [];
-                var flags = (Cug: parseResult.GetValue(cug), Name: parseResult.GetValue(name), Account: parseResult.GetValue(billingAccount));
-                CompanyManifest? manifest = null;
-                if (given.Length > 0 || flags.Cug is null || flags.Name is null || flags.Account is null)
-                {
-                    var manifests = ManifestLoader.Load(given, io.WorkingDirectory);
-                    if (manifests.HasErrors)
-                    {
-                        DiagnosticsRenderer.WriteText(io.Error, manifests.Diagnostics);
-                        return ExitCodes.Error;
-                    }
-
-                    manifest = manifests.Companies.FirstOrDefault(c => c.Key == key);
-                    if (manifest is null && (given.Length > 0 || flags.Cug is null || flags.Name is null || flags.Account is null))
-                    {
-                        return Fail(io, DiagnosticCatalog.OptionsConflict, $"no manifest {(given.Length > 0 ? "given" : "in the current directory")} has metadata.name '{key}'; give the company's manifest, or all of --cug, --name and --billing-account");
-                    }
-                }
-
-                if (manifest is not null && Conflict(flags, manifest) is { } conflict)
-                {
-                    return Fail(io, DiagnosticCatalog.OptionsConflict, conflict);
-                }
-
-                var cugId = flags.Cug ?? manifest?.Reseller.CugId ?? string.Empty;
-                var companyName = flags.Name ?? manifest?.Company.Name ?? string.Empty;
-                var account = flags.Account ?? manifest?.Reseller.BillingAccount ?? string.Empty;
-                var manifestPath = parseResult.GetValue(writeManifest) is { } path ? io.ResolvePath(path) : null;
-                if (ArgumentProblem(key, cugId, account) is { } problem)
-                {
-                    return Fail(io, DiagnosticCatalog.OptionsConflict, problem);
-                }
-
-                if (manifestPath is not null && File.Exists(manifestPath))
-                {
-                    return Fail(io, DiagnosticCatalog.OptionsConflict, $"--write-manifest: {manifestPath} already exists; choose another file or remove it");
-                }
-
-                var store = runtime.OpenStateStore(parseResult.GetValue(stateOption));
-                var api = await runtime.ConnectAsync(parseResult.GetValue(endpoint), parseResult.GetValue(routes), null, cancellationToken);
-                await using var held = await store.AcquireLockAsync(key, LockHolder.Current(io, "import"), parseResult.GetValue(lockTimeout), cancellationToken);
-                // What 'state rm COMPANY' leaves is the history of a state that records nothing: it is continued.
-                var existing = await store.ReadAsync(key, cancellationToken);
-                if (existing is { IsEmpty: false })
-                {
-                    return Fail(io, DiagnosticCatalog.ImportStateExists, $"'{key}' already has state (serial {existing.Serial}) in {store.Description}; import only adopts companies whcctl does not manage yet");
-                }
-
-                var inventory = await CompanyReader.ReadAsync(api, cugId, companyName, cancellationToken);
-
-                if (inventory is null || inventory.Status == CompanyStatus.Ceased)
-                {
-                    return Fail(io, DiagnosticCatalog.ImportCompanyNotFound, $"BT has no company named '{companyName}'{(inventory is null ? string.Empty : " that is not ceased")}; check --name (it is matched exactly)");
-                }
-
-                if (inventory.IsRegisteredElsewhere)
-                {
-                    return Fail(io, DiagnosticCatalog.ImportRegisteredElsewhere, $"'{companyName}' is registered at BT to another reseller, not to {cugId}; only the owning reseller can import it");
-                }
-
-                var state = InventoryImport.ToState(key, existing?.Lineage ?? Guid.NewGuid().ToString(), cugId, account, inventory, manifest);
-                state = state with { Serial = (existing?.Serial ?? 0) + 1, Endpoint = runtime.Connection?.Endpoint.Name };
-                await store.WriteAsync(state, new StateWriteContext($"{LockHolder.Current(io, "import").Who} (whcctl import)", io.Clock.GetUtcNow()), cancellationToken);
-                io.Error.WriteLine($"Imported '{companyName}' as '{key}' into {store.Description}: {InventoryImport.Describe(state)}.");
-                if (manifestPath is not null)
-                {
-                    Directory.CreateDirectory(Path.GetDirectoryName(manifestPath) ?? io.WorkingDirectory);
-                    await File.WriteAllTextAsync(manifestPath, ImportedManifestWriter.Write(state, SchemaReference(manifestPath)), cancellationToken);
-                    io.Error.WriteLine($"Wrote its manifest to {parseResult.GetValue(writeManifest)}; 'whcctl plan' with it shows no changes.");
-                }
-
-                return ExitCodes.Success;
-            });
+            var arguments = new ImportArguments(
+                parseResult.GetValue(company) ?? string.Empty,
+                parseResult.GetValue(paths) ?? [],
+                parseResult.GetValue(cug),
+                parseResult.GetValue(name),
+                parseResult.GetValue(billingAccount),
+                parseResult.GetValue(writeManifest),
+                new PlanSources(parseResult.GetValue(stateOption), parseResult.GetValue(endpoint), parseResult.GetValue(routes)),
+                parseResult.GetValue(lockTimeout));
+            return await runtime.GuardAsync(() => new ImportHandler(io, runtime).RunAsync(arguments, cancellationToken));
         });
         return command;
     }
 
     /// <summary>An option that says otherwise than the manifest it goes with: refused rather than guessed between.</summary>
-    private static string? Conflict((string? Cug, string? Name, string? Account) flags, CompanyManifest manifest) =>
+    internal static string? Conflict((string? Cug, string? Name, string? Account) flags, CompanyManifest manifest) =>
         flags.Cug is { } cug && cug != manifest.Reseller.CugId ? $"--cug {cug} differs from the manifest's {manifest.Reseller.CugId}"
         : flags.Name is { } name && name != manifest.Company.Name ? $"--name '{name}' differs from the manifest's '{manifest.Company.Name}'"
         : flags.Account is { } account && account != manifest.Reseller.BillingAccount ? $"--billing-account {account} differs from the manifest's {manifest.Reseller.BillingAccount}"
         : null;
 
-    private static string? ArgumentProblem(string key, string cugId, string billingAccount) =>
+    internal static string? ArgumentProblem(string key, string cugId, string billingAccount) =>
         !ManifestFormats.CompanyKey().IsMatch(key) ? $"COMPANY '{key}' is not a company key: lowercase letters, digits and dashes, at most 63 characters"
         : !ManifestFormats.CugId().IsMatch(cugId) ? $"--cug '{cugId}' is not a CUG id (CUG and 10 digits)"
         : !ManifestFormats.BillingAccount().IsMatch(billingAccount) ? $"--billing-account '{billingAccount}' is not a billing account (GB and 8 digits)"
         : null;
 
     /// <summary>The schema reference for the manifest: relative to the repository's schemas/ when the file is under it, else the default.</summary>
-    private static string SchemaReference(string manifestPath)
+    internal static string SchemaReference(string manifestPath)
     {
         for (var directory = Path.GetDirectoryName(manifestPath); directory is not null; directory = Path.GetDirectoryName(directory))
         {
@@ -158,9 +93,90 @@ public static class ImportCommand
         return ImportedManifestWriter.DefaultSchemaReference;
     }
 
-    private static int Fail(IOContext io, DiagnosticDescriptor descriptor, string message)
+    internal static int Fail(IOContext io, DiagnosticDescriptor descriptor, string message)
     {
         io.Error.WriteLine(descriptor.At(SourceSpan.None, message).ToString());
         return ExitCodes.Error;
+    }
+}
+
+/// <summary>What <c>import</c> was asked to do, read from the command line.</summary>
+public sealed record ImportArguments(
+    string Company,
+    IReadOnlyList<string> Paths,
+    string? CugId,
+    string? CompanyName,
+    string? BillingAccount,
+    string? WriteManifest,
+    PlanSources Sources,
+    TimeSpan LockTimeout);
+
+/// <summary>
+/// Finds the company's identity (the team's manifest, or the options), runs <see cref="ImportOperation"/>, and writes
+/// the manifest when asked.
+/// </summary>
+public sealed class ImportHandler(IOContext io, CommandRuntime runtime)
+{
+    public async Task<int> RunAsync(ImportArguments arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var key = arguments.Company;
+        var flags = (Cug: arguments.CugId, Name: arguments.CompanyName, Account: arguments.BillingAccount);
+        var flagsComplete = flags.Cug is not null && flags.Name is not null && flags.Account is not null;
+        CompanyManifest? manifest = null;
+        if (arguments.Paths.Count > 0 || !flagsComplete)
+        {
+            var manifests = ManifestLoader.Load(arguments.Paths, io.WorkingDirectory);
+            if (manifests.HasErrors)
+            {
+                DiagnosticsRenderer.WriteText(io.Error, manifests.Diagnostics);
+                return ExitCodes.Error;
+            }
+
+            manifest = manifests.Companies.FirstOrDefault(c => c.Key == key);
+            if (manifest is null)
+            {
+                return ImportCommand.Fail(io, DiagnosticCatalog.OptionsConflict, $"no manifest {(arguments.Paths.Count > 0 ? "given" : "in the current directory")} has metadata.name '{key}'; give the company's manifest, or all of --cug, --name and --billing-account");
+            }
+
+            if (ImportCommand.Conflict(flags, manifest) is { } conflict)
+            {
+                return ImportCommand.Fail(io, DiagnosticCatalog.OptionsConflict, conflict);
+            }
+        }
+
+        var cugId = flags.Cug ?? manifest?.Reseller.CugId ?? string.Empty;
+        var companyName = flags.Name ?? manifest?.Company.Name ?? string.Empty;
+        var account = flags.Account ?? manifest?.Reseller.BillingAccount ?? string.Empty;
+        var manifestPath = arguments.WriteManifest is { } path ? io.ResolvePath(path) : null;
+        if (ImportCommand.ArgumentProblem(key, cugId, account) is { } problem)
+        {
+            return ImportCommand.Fail(io, DiagnosticCatalog.OptionsConflict, problem);
+        }
+
+        if (manifestPath is not null && File.Exists(manifestPath))
+        {
+            return ImportCommand.Fail(io, DiagnosticCatalog.OptionsConflict, $"--write-manifest: {manifestPath} already exists; choose another file or remove it");
+        }
+
+        var store = runtime.OpenStateStore(arguments.Sources.State);
+        var api = await runtime.ConnectAsync(arguments.Sources.Endpoint, arguments.Sources.Routes, null, cancellationToken);
+        var request = new ImportRequest(key, cugId, companyName, account, manifest, LockHolder.Current(io, "import"), arguments.LockTimeout, runtime.Connection?.Endpoint.Name);
+        var outcome = await ImportOperation.RunAsync(request, store, api, io.Clock, cancellationToken);
+        DiagnosticsRenderer.WriteText(io.Error, outcome.Diagnostics);
+        if (outcome.State is not { } state)
+        {
+            return ExitCodes.Error;
+        }
+
+        io.Error.WriteLine($"Imported '{companyName}' as '{key}' into {store.Description}: {InventoryImport.Describe(state)}.");
+        if (manifestPath is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(manifestPath) ?? io.WorkingDirectory);
+            await File.WriteAllTextAsync(manifestPath, ImportedManifestWriter.Write(state, ImportCommand.SchemaReference(manifestPath)), cancellationToken);
+            io.Error.WriteLine($"Wrote its manifest to {arguments.WriteManifest}; 'whcctl plan' with it shows no changes.");
+        }
+
+        return ExitCodes.Success;
     }
 }

@@ -1,0 +1,56 @@
+using System.Collections.Immutable;
+using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.Inventory;
+using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.Engine.Operations;
+
+/// <summary>
+/// What to import: the company's key, how BT knows it (CUG, name; the billing account BT does not show), the team's
+/// manifest of it when there is one (its names are used), and who imports, at which endpoint.
+/// </summary>
+public sealed record ImportRequest(string Company, string CugId, string CompanyName, string BillingAccount, CompanyManifest? Manifest, LockInfo Holder, TimeSpan LockTimeout, string? Endpoint);
+
+/// <summary>The state written (null when the import was refused, with the reason in <see cref="Diagnostics"/>).</summary>
+public sealed record ImportOutcome(CompanyState? State, ImmutableArray<Diagnostic> Diagnostics);
+
+/// <summary>
+/// The import operation: under the company's lock, refuse a company whcctl already manages, read the company from BT,
+/// refuse one BT does not have or that another reseller holds, and write its state (continuing the history an emptied
+/// state left).
+/// </summary>
+public static class ImportOperation
+{
+    public static async Task<ImportOutcome> RunAsync(ImportRequest request, IStateStore store, IWhcApi api, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(store);
+        await using var held = await store.AcquireLockAsync(request.Company, request.Holder, request.LockTimeout, cancellationToken);
+        // What 'state rm COMPANY' leaves is the history of a state that records nothing: it is continued.
+        var existing = await store.ReadAsync(request.Company, cancellationToken);
+        if (existing is { IsEmpty: false })
+        {
+            return Refused(DiagnosticCatalog.ImportStateExists, $"'{request.Company}' already has state (serial {existing.Serial}) in {store.Description}; import only adopts companies whcctl does not manage yet");
+        }
+
+        var inventory = await CompanyReader.ReadAsync(api, request.CugId, request.CompanyName, cancellationToken);
+        if (inventory is null || inventory.Status == CompanyStatus.Ceased)
+        {
+            return Refused(DiagnosticCatalog.ImportCompanyNotFound, $"BT has no company named '{request.CompanyName}'{(inventory is null ? string.Empty : " that is not ceased")}; check --name (it is matched exactly)");
+        }
+
+        if (inventory.IsRegisteredElsewhere)
+        {
+            return Refused(DiagnosticCatalog.ImportRegisteredElsewhere, $"'{request.CompanyName}' is registered at BT to another reseller, not to {request.CugId}; only the owning reseller can import it");
+        }
+
+        var state = InventoryImport.ToState(request.Company, existing?.Lineage ?? Guid.NewGuid().ToString(), request.CugId, request.BillingAccount, inventory, request.Manifest)
+            with { Serial = (existing?.Serial ?? 0) + 1, Endpoint = request.Endpoint };
+        await store.WriteAsync(state, new StateWriteContext($"{request.Holder.Who} (whcctl import)", clock.GetUtcNow()), cancellationToken);
+        return new ImportOutcome(state, []);
+    }
+
+    private static ImportOutcome Refused(DiagnosticDescriptor descriptor, string message) => new(null, [descriptor.At(SourceSpan.None, message)]);
+}
