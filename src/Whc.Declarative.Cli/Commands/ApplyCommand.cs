@@ -2,10 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Whc.Declarative.Cli.Infrastructure;
 using Whc.Declarative.Cli.Rendering;
-using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Planning;
-using Whc.Declarative.Core.State;
 using Whc.Declarative.Engine;
 using Whc.Declarative.Engine.Operations;
 

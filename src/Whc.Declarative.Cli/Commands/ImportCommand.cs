@@ -1,12 +1,9 @@
 using System.CommandLine;
 using Whc.Declarative.Cli.Infrastructure;
 using Whc.Declarative.Cli.Rendering;
-using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Diagnostics;
-using Whc.Declarative.Core.Inventory;
 using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Core.State;
-using Whc.Declarative.Engine;
 using Whc.Declarative.Engine.Operations;
 using Whc.Declarative.Manifests;
 
