@@ -11,14 +11,9 @@ public static class ForceUnlockCommand
         var company = new Argument<string>("COMPANY");
         var lockId = new Argument<string>("LOCK_ID") { Description = "The lock id shown in the 'locked by' message." };
         var command = new Command("force-unlock", "Remove a company's state lock by its id (for a run that died holding it).") { company, lockId, state };
-        command.SetAction((parseResult, cancellationToken) => StateCommandContext.RunAsync(io, parseResult.GetValue(state), async store =>
-        {
-            var name = parseResult.GetRequiredValue(company);
-            var id = parseResult.GetRequiredValue(lockId);
-            await store.ForceUnlockAsync(name, id, cancellationToken);
-            io.Error.WriteLine($"Removed lock {id} on '{name}' in {store.Description}.");
-            return ExitCodes.Success;
-        }));
+        command.SetAction((parseResult, cancellationToken) => new StateHandler(io).ForceUnlockAsync(
+            new ForceUnlockArguments(parseResult.GetRequiredValue(company), parseResult.GetRequiredValue(lockId), parseResult.GetValue(state)),
+            cancellationToken));
         return command;
     }
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Whc.Declarative.Cli.Infrastructure;
 using Whc.Declarative.Cli.Rendering;
 using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Engine.Operations;
 
 namespace Whc.Declarative.Cli.Commands;
 
@@ -23,34 +24,44 @@ public static class GraphCommand
             return await runtime.GuardAsync(async () =>
             {
                 var request = options.ToRequest(parseResult, PlanMode.Normal, io);
-                if (request is null)
-                {
-                    return ExitCodes.Error;
-                }
-
-                var outcome = await PlanOptions.PlanAsync(options.SourcesOf(parseResult), request, runtime, io, cancellationToken);
-                if (outcome.Plan is not { HasErrors: false } plan)
-                {
-                    return ExitCodes.Error;
-                }
-
-                var diagram = PlanGraphRenderer.Mermaid(plan.Companies);
-                io.Output.Write(parseResult.GetValue(fence) ? diagram : Unfenced(diagram));
-                if (!plan.HasChanges)
-                {
-                    io.Error.WriteLine("No changes: the diagram has no steps.");
-                }
-
-                return ExitCodes.Success;
+                return request is null
+                    ? ExitCodes.Error
+                    : await new GraphHandler(io, runtime).RunAsync(new GraphArguments(request, options.SourcesOf(parseResult), parseResult.GetValue(fence)), cancellationToken);
             });
         });
         return command;
     }
 
     /// <summary>Drops the Markdown fence lines so the output feeds Mermaid tools (mmdc) directly.</summary>
-    private static string Unfenced(string diagram)
+    internal static string Unfenced(string diagram)
     {
         var lines = diagram.Split('\n').Where(line => !line.TrimEnd('\r').StartsWith("```", StringComparison.Ordinal));
         return string.Join('\n', lines);
+    }
+}
+
+/// <summary>What <c>graph</c> was asked to do, read from the command line.</summary>
+public sealed record GraphArguments(PlanRequest Request, PlanSources Sources, bool Fence);
+
+/// <summary>Plans as <c>plan</c> does and prints the steps as a Mermaid diagram.</summary>
+public sealed class GraphHandler(IOContext io, CommandRuntime runtime)
+{
+    public async Task<int> RunAsync(GraphArguments arguments, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var outcome = await PlanOptions.PlanAsync(arguments.Sources, arguments.Request, runtime, io, cancellationToken);
+        if (outcome.Plan is not { HasErrors: false } plan)
+        {
+            return ExitCodes.Error;
+        }
+
+        var diagram = PlanGraphRenderer.Mermaid(plan.Companies);
+        io.Output.Write(arguments.Fence ? diagram : GraphCommand.Unfenced(diagram));
+        if (!plan.HasChanges)
+        {
+            io.Error.WriteLine("No changes: the diagram has no steps.");
+        }
+
+        return ExitCodes.Success;
     }
 }

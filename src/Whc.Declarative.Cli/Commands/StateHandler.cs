@@ -1,0 +1,304 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Whc.Declarative.Cli.Infrastructure;
+using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.State;
+using Whc.Declarative.State;
+using Whc.Declarative.WhcApi;
+
+namespace Whc.Declarative.Cli.Commands;
+
+public sealed record StateListArguments(string? State);
+
+public sealed record StateShowArguments(string Address, bool Json, string? State);
+
+public sealed record StateRemoveArguments(string Address, string? State, TimeSpan LockTimeout);
+
+public sealed record StateHistoryArguments(string Company, bool Json, string? State);
+
+public sealed record StateRollbackArguments(string Company, long Serial, string? State, TimeSpan LockTimeout);
+
+public sealed record StateRebindArguments(string Company, string Endpoint, string? State, TimeSpan LockTimeout);
+
+public sealed record StatePullArguments(string Company, string? State);
+
+public sealed record StatePushArguments(string Company, string File, bool Force, string? State, TimeSpan LockTimeout);
+
+public sealed record StateMigrateArguments(string? From, string To, bool Force, TimeSpan LockTimeout);
+
+public sealed record ForceUnlockArguments(string Company, string LockId, string? State);
+
+/// <summary>
+/// The state commands' work over <see cref="StateMaintenance"/>: one method per subcommand, each given its arguments;
+/// failures become one diagnostic line (StateCommandContext.RunAsync, over CommandRuntime.Guard).
+/// </summary>
+public sealed class StateHandler(IOContext io)
+{
+    public Task<int> ListAsync(StateListArguments arguments, CancellationToken cancellationToken) =>
+        StateCommandContext.RunAsync(io, arguments.State, async store =>
+        {
+            foreach (var company in await store.ListCompaniesAsync(cancellationToken))
+            {
+                var current = await store.ReadAsync(company, cancellationToken);
+                if (current is not null)
+                {
+                    foreach (var address in Addresses(current))
+                    {
+                        io.Output.WriteLine(address.ToString());
+                    }
+                }
+            }
+
+            return ExitCodes.Success;
+        });
+
+    public Task<int> ShowAsync(StateShowArguments arguments, CancellationToken cancellationToken) =>
+        StateCommandContext.RunAsync(io, arguments.State, async store =>
+        {
+            var target = StateCommandContext.ParseAddress(arguments.Address);
+            var current = await StateMaintenance.ReadRequiredAsync(store, target.Company, cancellationToken);
+            var node = Find(current, target)
+                ?? throw new StateException(DiagnosticCatalog.StateNotFound.Code, $"{target} is not in state (see 'whcctl state list')");
+            if (arguments.Json)
+            {
+                io.Output.WriteLine(node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            }
+            else
+            {
+                io.Output.WriteLine($"# {target}");
+                var lines = new List<(string Key, string Value)>();
+                Flatten(node, string.Empty, lines);
+                var width = lines.Count == 0 ? 0 : lines.Max(l => l.Key.Length);
+                foreach (var (key, value) in lines)
+                {
+                    io.Output.WriteLine($"{key.PadRight(width)} = {value}");
+                }
+            }
+
+            return ExitCodes.Success;
+        });
+
+    public Task<int> RemoveAsync(StateRemoveArguments arguments, CancellationToken cancellationToken) =>
+        StateCommandContext.RunAsync(io, arguments.State, async store =>
+        {
+            var target = StateCommandContext.ParseAddress(arguments.Address);
+            var operation = $"state rm {target}";
+            var written = await StateCommandContext.WithLockAsync(io, store, target.Company, operation, arguments.LockTimeout, () =>
+                StateMaintenance.RemoveAsync(store, target, StateCommandContext.WriteContext(io, operation), cancellationToken), cancellationToken);
+            io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Removed {target} from state (serial {written.Serial}). Nothing was changed at BT."));
+            return ExitCodes.Success;
+        });
+
+    public Task<int> HistoryAsync(StateHistoryArguments arguments, CancellationToken cancellationToken) =>
+        StateCommandContext.RunAsync(io, arguments.State, async store =>
+        {
+            var name = arguments.Company;
+            var versions = await store.HistoryAsync(name, cancellationToken);
+            if (versions.IsEmpty)
+            {
+                throw new StateException(DiagnosticCatalog.StateNotFound.Code, $"no state for company '{name}' in {store.Description}");
+            }
+
+            if (arguments.Json)
+            {
+                var array = new JsonArray([.. versions.Select(v => (JsonNode)new JsonObject
+                {
+                    ["serial"] = v.Serial,
+                    ["lineage"] = v.Lineage,
+                    ["writtenBy"] = v.WrittenBy,
+                    ["writtenAt"] = v.WrittenAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                })]);
+                io.Output.WriteLine(array.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                return ExitCodes.Success;
+            }
+
+            io.Output.WriteLine("SERIAL  WRITTEN AT (UTC)      WRITTEN BY");
+            foreach (var version in versions)
+            {
+                io.Output.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"{version.Serial,6}  {version.WrittenAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z  {version.WrittenBy}"));
+            }
+
+            io.Output.WriteLine($"lineage {versions[0].Lineage}");
+            return ExitCodes.Success;
+        });
+
+    public Task<int> RollbackAsync(StateRollbackArguments arguments, CancellationToken cancellationToken) =>
+        StateCommandContext.RunAsync(io, arguments.State, async store =>
+        {
+            var name = arguments.Company;
+            var target = arguments.Serial;
+            var operation = string.Create(CultureInfo.InvariantCulture, $"state rollback {name} {target}");
+            var written = await StateCommandContext.WithLockAsync(io, store, name, operation, arguments.LockTimeout, () =>
+                StateMaintenance.RollbackAsync(store, name, target, StateCommandContext.WriteContext(io, operation), cancellationToken), cancellationToken);
+            io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Restored version {target} of '{name}' as serial {written.Serial}. Run 'whcctl plan' to see how BT differs from it."));
+            return ExitCodes.Success;
+        });
+
+    public Task<int> RebindAsync(StateRebindArguments arguments, CancellationToken cancellationToken) =>
+        StateCommandContext.RunAsync(io, arguments.State, async store =>
+        {
+            var name = arguments.Company;
+            var target = WhcEndpoint.Resolve(arguments.Endpoint).Name;
+            var operation = $"state rebind {name}";
+            var written = await StateCommandContext.WithLockAsync(io, store, name, operation, arguments.LockTimeout, () =>
+                StateMaintenance.RebindAsync(store, name, target, StateCommandContext.WriteContext(io, operation), cancellationToken), cancellationToken);
+            io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"'{name}' now lives at {target} (serial {written.Serial}). Run 'whcctl plan' against it to see how its BT differs."));
+            return ExitCodes.Success;
+        });
+
+    public Task<int> PullAsync(StatePullArguments arguments, CancellationToken cancellationToken) =>
+        StateCommandContext.RunAsync(io, arguments.State, async store =>
+        {
+            var current = await StateMaintenance.ReadRequiredAsync(store, arguments.Company, cancellationToken);
+            io.Output.Write(StateSerializer.Default.Serialize(current));
+            return ExitCodes.Success;
+        });
+
+    public Task<int> PushAsync(StatePushArguments arguments, CancellationToken cancellationToken) =>
+        StateCommandContext.RunAsync(io, arguments.State, async store =>
+        {
+            var name = arguments.Company;
+            var path = io.ResolvePath(arguments.File);
+            var pushed = StateSerializer.Default.Deserialize(await File.ReadAllTextAsync(path, cancellationToken), path);
+            if (!string.Equals(pushed.Company, name, StringComparison.Ordinal))
+            {
+                throw new StateException(DiagnosticCatalog.StateAddressInvalid.Code, $"{path} holds the state of company '{pushed.Company}', not '{name}'");
+            }
+
+            var operation = $"state push {name}";
+            var written = await StateCommandContext.WithLockAsync(io, store, name, operation, arguments.LockTimeout, () =>
+                StateMaintenance.PushAsync(store, pushed, arguments.Force, StateCommandContext.WriteContext(io, operation), cancellationToken), cancellationToken);
+            io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Pushed '{name}' to {store.Description} as serial {written.Serial}, lineage {written.Lineage}."));
+            return ExitCodes.Success;
+        });
+
+    public Task<int> ForceUnlockAsync(ForceUnlockArguments arguments, CancellationToken cancellationToken) =>
+        StateCommandContext.RunAsync(io, arguments.State, async store =>
+        {
+            await store.ForceUnlockAsync(arguments.Company, arguments.LockId, cancellationToken);
+            io.Error.WriteLine($"Removed lock {arguments.LockId} on '{arguments.Company}' in {store.Description}.");
+            return ExitCodes.Success;
+        });
+
+    public Task<int> MigrateAsync(StateMigrateArguments arguments, CancellationToken cancellationToken) =>
+        StateCommandContext.RunAsync(io, arguments.From, async source =>
+        {
+            var target = StateCommandContext.Open(io, arguments.To);
+            try
+            {
+                var context = StateCommandContext.WriteContext(io, "state migrate");
+                var companies = await source.ListCompaniesAsync(cancellationToken);
+                var locks = new List<IStateLock>();
+                try
+                {
+                    foreach (var company in companies)
+                    {
+                        locks.Add(await source.AcquireLockAsync(company, LockHolder.Current(io, "state migrate"), arguments.LockTimeout, cancellationToken));
+                    }
+
+                    var results = await StateMaintenance.MigrateAsync(source, target, arguments.Force, context, cancellationToken);
+                    foreach (var result in results)
+                    {
+                        var verb = result.Copied ? "copied" : "already there";
+                        io.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Company}: {verb} (serial {result.Serial}, lineage {result.Lineage})"));
+                    }
+
+                    io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Migrated {results.Count(r => r.Copied)} of {results.Length} companies from {source.Description} to {target.Description}."));
+                }
+                finally
+                {
+                    foreach (var held in locks)
+                    {
+                        await held.DisposeAsync();
+                    }
+                }
+
+                return ExitCodes.Success;
+            }
+            finally
+            {
+                if (target is IAsyncDisposable disposable)
+                {
+                    await disposable.DisposeAsync();
+                }
+            }
+        });
+
+    /// <summary>The addresses recorded in one company's state: the company, then number blocks, sites and users.</summary>
+    public static IEnumerable<ResourceAddress> Addresses(CompanyState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var sorted = state.Normalized();
+        if (sorted.Record is not null)
+        {
+            yield return ResourceAddress.ForCompany(sorted.Company);
+        }
+
+        foreach (var block in sorted.NumberBlocks)
+        {
+            yield return new ResourceAddress(sorted.Company, ResourceKind.NumberBlock, block.Name);
+        }
+
+        foreach (var site in sorted.Sites)
+        {
+            yield return new ResourceAddress(sorted.Company, ResourceKind.Site, site.Name);
+        }
+
+        foreach (var user in sorted.Users)
+        {
+            yield return new ResourceAddress(sorted.Company, ResourceKind.User, user.Username);
+        }
+    }
+
+    private static JsonNode? Find(CompanyState state, ResourceAddress address) => address.Kind switch
+    {
+        ResourceKind.Company => state.Record is null
+            ? null
+            : new JsonObject
+            {
+                ["serial"] = state.Serial,
+                ["lineage"] = state.Lineage,
+                ["record"] = StateSerializer.ToJsonNode(state.Record),
+            },
+        ResourceKind.NumberBlock => state.NumberBlocks.Where(b => b.Name == address.Name).Select(b => StateSerializer.ToJsonNode(b)).FirstOrDefault(),
+        ResourceKind.Site => state.Sites.Where(s => s.Name == address.Name).Select(s => StateSerializer.ToJsonNode(s)).FirstOrDefault(),
+        _ => state.Users.Where(u => u.Username == address.Name).Select(u => StateSerializer.ToJsonNode(u)).FirstOrDefault(),
+    };
+
+    private static void Flatten(JsonNode? node, string prefix, List<(string Key, string Value)> lines)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (key, value) in obj)
+                {
+                    Flatten(value, prefix.Length == 0 ? key : $"{prefix}.{key}", lines);
+                }
+
+                break;
+            case JsonArray array when array.All(item => item is JsonValue or null):
+                lines.Add((prefix, "[" + string.Join(", ", array.Select(Scalar)) + "]"));
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    Flatten(array[i], string.Create(CultureInfo.InvariantCulture, $"{prefix}[{i}]"), lines);
+                }
+
+                break;
+            default:
+                lines.Add((prefix, Scalar(node)));
+                break;
+        }
+    }
+
+    private static string Scalar(JsonNode? node) => node switch
+    {
+        null => "null",
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
+        _ => node.ToJsonString(),
+    };
+}
