@@ -119,9 +119,11 @@ public sealed class ApplyExecutor
 
         try
         {
-            var inventory = await api.ReadCompanyAsync(record?.CugId ?? desired?.Reseller.CugId ?? string.Empty, record?.Name ?? desired?.Company.Name ?? string.Empty, cancellationToken);
             var forgotten = session.Plan.Changes.Where(c => c.Action == ChangeAction.Forget).Select(c => c.Address).ToList();
-            await session.UpdateAsync(s => forgotten.Aggregate(StateReconciler.Reconcile(s, desired, inventory), (state, address) => state.Without(address)), cancellationToken);
+            await session.UpdateFromBtAsync(
+                ct => api.ReadCompanyAsync(record?.CugId ?? desired?.Reseller.CugId ?? string.Empty, record?.Name ?? desired?.Company.Name ?? string.Empty, ct),
+                (s, inventory) => forgotten.Aggregate(StateReconciler.Reconcile(s, desired, inventory), (state, address) => state.Without(address)),
+                cancellationToken);
         }
         catch (WhcApiException e)
         {

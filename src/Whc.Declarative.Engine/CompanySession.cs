@@ -47,22 +47,46 @@ internal sealed class CompanySession : IDisposable
         await gate.WaitAsync(cancellationToken);
         try
         {
-            var next = change(State);
-            if (next == State)
-            {
-                return State;
-            }
-
-            // Every write records where the company lives (the plan was refused if that had been elsewhere).
-            next = next.Normalized() with { Serial = State.Serial + 1, Endpoint = endpoint ?? next.Endpoint };
-            // Writing must not be abandoned half-way by a cancellation: the result of a BT call is already real.
-            await store.WriteAsync(next, new StateWriteContext(writtenBy, clock.GetUtcNow()), CancellationToken.None);
-            State = next;
-            return next;
+            return await WriteAsync(change(State));
         }
         finally
         {
             gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Reads BT and records what it read as one step, under the write gate: no other step's write (a range it has just
+    /// ringfenced, the users its order has just added) can land between the read and the update and then be undone by
+    /// the older read.
+    /// </summary>
+    public async Task<CompanyState> UpdateFromBtAsync<T>(Func<CancellationToken, Task<T>> read, Func<CompanyState, T, CompanyState> change, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            var answer = await read(cancellationToken);
+            return await WriteAsync(change(State, answer));
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Writes <paramref name="next"/> as the next serial; the caller holds the gate.</summary>
+    private async Task<CompanyState> WriteAsync(CompanyState next)
+    {
+        if (next == State)
+        {
+            return State;
+        }
+
+        // Every write records where the company lives (the plan was refused if that had been elsewhere).
+        next = next.Normalized() with { Serial = State.Serial + 1, Endpoint = endpoint ?? next.Endpoint };
+        // Writing must not be abandoned half-way by a cancellation: the result of a BT call is already real.
+        await store.WriteAsync(next, new StateWriteContext(writtenBy, clock.GetUtcNow()), CancellationToken.None);
+        State = next;
+        return next;
     }
 }

@@ -73,7 +73,8 @@ public sealed class Refresher
                 }
             }
 
-            var existingSites = new HashSet<string>(inventory?.Sites.Select(s => s.Name) ?? [], StringComparer.Ordinal);
+            var existingSites = new HashSet<string>(
+                inventory is null ? [] : InventoryNaming.InStateNames(inventory, state).Sites.Select(s => s.Name), StringComparer.Ordinal);
             var postcodes = desired.Sites
                 .Where(s => !existingSites.Contains(s.Name) && !s.Address.HasNadKey && s.Address.Postcode is not null)
                 .Select(s => s.Address.Postcode ?? string.Empty)

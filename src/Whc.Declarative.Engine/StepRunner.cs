@@ -362,9 +362,9 @@ internal sealed class StepRunner
         {
             var record = session.State.Record;
             var desired = session.Desired;
-            var inventory = await api.ReadCompanyAsync(record?.CugId ?? desired?.Reseller.CugId ?? string.Empty, record?.Name ?? desired?.Company.Name ?? string.Empty, cancellationToken);
-            await session.UpdateAsync(
-                s =>
+            await session.UpdateFromBtAsync(
+                ct => api.ReadCompanyAsync(record?.CugId ?? desired?.Reseller.CugId ?? string.Empty, record?.Name ?? desired?.Company.Name ?? string.Empty, ct),
+                (s, inventory) =>
                 {
                     // Reconciled while the order still counts as unfinished, so what it added is kept even where the
                     // manifest has since dropped it (a later order of this plan ceases it); then marked completed.

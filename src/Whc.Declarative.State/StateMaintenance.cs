@@ -53,6 +53,55 @@ public static class StateMaintenance
     }
 
     /// <summary>
+    /// Renames a number block or a site in state, as a new version, without touching BT: BT's ranges and site stay what
+    /// they are (BT cannot rename a site; a block's name is whcctl's alone), and the users that draw on the block or
+    /// stand at the site follow. A user cannot be renamed: its username is how BT knows it.
+    /// </summary>
+    public static async Task<CompanyState> MoveAsync(IStateStore store, ResourceAddress source, ResourceAddress destination, StateWriteContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(destination);
+        if (source.Company != destination.Company || source.Kind != destination.Kind || source.Kind is ResourceKind.Company or ResourceKind.User)
+        {
+            throw new StateException(
+                DiagnosticCatalog.StateAddressInvalid.Code,
+                source.Kind == ResourceKind.User
+                    ? $"{source} cannot be renamed: a username is how BT knows a user (change it in the manifest, and the plan replaces the user)"
+                    : $"state mv renames a number block or a site within one company; {source} → {destination} is not that");
+        }
+
+        var current = await ReadRequiredAsync(store, source.Company, cancellationToken);
+        var taken = source.Kind == ResourceKind.NumberBlock
+            ? current.NumberBlocks.Any(b => b.Name == destination.Name)
+            : current.Sites.Any(s => s.Name == destination.Name);
+        if (taken)
+        {
+            throw new StateException(DiagnosticCatalog.StateAddressInvalid.Code, $"{destination} is already in state");
+        }
+
+        var updated = source.Kind == ResourceKind.NumberBlock
+            ? current with
+            {
+                NumberBlocks = [.. current.NumberBlocks.Select(b => b.Name == source.Name ? b with { Name = destination.Name } : b)],
+                Users = [.. current.Users.Select(u => u.NumberBlock == source.Name ? u with { NumberBlock = destination.Name } : u)],
+            }
+            : current with
+            {
+                Sites = [.. current.Sites.Select(s => s.Name == source.Name ? s with { Name = destination.Name } : s)],
+                Users = [.. current.Users.Select(u => u.Site == source.Name ? u with { Site = destination.Name } : u)],
+            };
+        if (updated.SameContentAs(current))
+        {
+            throw new StateException(DiagnosticCatalog.StateNotFound.Code, $"{source} is not in state (see 'whcctl state list')");
+        }
+
+        updated = updated with { Serial = current.Serial + 1 };
+        await store.WriteAsync(updated, context, cancellationToken);
+        return updated;
+    }
+
+    /// <summary>
     /// Records that a company now lives at another endpoint, as a new version: the way to move it on purpose (from the
     /// sandbox to testa, say). Nothing else changes; the next plan against that endpoint reads what its BT holds.
     /// </summary>

@@ -111,6 +111,31 @@ public sealed class OutsideChangeTests
         moved.Error.Should().NotContain("WHC3016");
     }
 
+    [Fact]
+    public async Task Renaming_a_block_and_a_site_in_the_manifest_is_followed_in_state_with_state_mv_without_re_creating_them()
+    {
+        // Given the quickstart applied, and the team renaming its block and its site in the manifest
+        await using var session = await SandboxSession.StartAsync();
+        await session.ApplyAsync(Quickstart);
+        session.Edit(Manifest, "name: brum", "name: birmingham");
+        session.Edit(Manifest, "from: brum", "from: birmingham");
+        session.Edit(Manifest, "name: ipswich-hq", "name: hq");
+        var before = await session.RunAsync("plan", Quickstart, "--detailed-exitcode");
+        before.ExitCode.Should().Be(ExitCodes.Changes, "without a rename the plan would cease and re-create them");
+
+        // When state follows with state mv
+        (await session.RunAsync("state", "mv", "fun-network/number-block/brum", "fun-network/number-block/birmingham")).ExitCode.Should().Be(ExitCodes.Success);
+        (await session.RunAsync("state", "mv", "fun-network/site/ipswich-hq", "fun-network/site/hq")).ExitCode.Should().Be(ExitCodes.Success);
+        var user = await session.RunAsync("state", "mv", "fun-network/user/jane.smith", "fun-network/user/jane");
+
+        // Then the plan is clean (BT keeps its names), and a user is refused: its username is its identity at BT
+        var after = await session.RunAsync("plan", Quickstart, "--detailed-exitcode");
+        after.ExitCode.Should().Be(ExitCodes.Success, after.ToString());
+        user.ExitCode.Should().Be(ExitCodes.Error);
+        user.Error.Should().Contain("a username is how BT knows a user");
+        (await InventoryAsync(session))["orders"]!.AsArray().Should().HaveCount(1);
+    }
+
     private static async Task OutsideAsync(SandboxSession session, string path, object body)
     {
         using var admin = new HttpClient { BaseAddress = session.Sandbox.BaseUri };

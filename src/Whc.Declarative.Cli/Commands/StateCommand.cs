@@ -21,6 +21,7 @@ public static class StateCommand
         command.Subcommands.Add(BuildPush(io));
         command.Subcommands.Add(BuildMigrate(io));
         command.Subcommands.Add(BuildRebind(io));
+        command.Subcommands.Add(BuildMove(io));
         return command;
     }
 
@@ -93,6 +94,19 @@ public static class StateCommand
         var command = new Command("rebind", "Record that a company now lives at another endpoint (its state was applied elsewhere).") { company, endpoint, state, lockTimeout };
         command.SetAction((parseResult, cancellationToken) => new StateHandler(io).RebindAsync(
             new StateRebindArguments(parseResult.GetRequiredValue(company), parseResult.GetRequiredValue(endpoint), parseResult.GetValue(state), parseResult.GetValue(lockTimeout)),
+            cancellationToken));
+        return command;
+    }
+
+    private static Command BuildMove(IOContext io)
+    {
+        var state = StateCommandContext.StateOption();
+        var lockTimeout = CommonOptions.LockTimeout();
+        var source = new Argument<string>("SOURCE") { Description = "COMPANY/number-block/NAME or COMPANY/site/NAME." };
+        var destination = new Argument<string>("DESTINATION") { Description = "The same with the new name." };
+        var command = new Command("mv", "Rename a number block or a site in state, without re-creating it at BT.") { source, destination, state, lockTimeout };
+        command.SetAction((parseResult, cancellationToken) => new StateHandler(io).MoveAsync(
+            new StateMoveArguments(parseResult.GetRequiredValue(source), parseResult.GetRequiredValue(destination), parseResult.GetValue(state), parseResult.GetValue(lockTimeout)),
             cancellationToken));
         return command;
     }

@@ -27,6 +27,8 @@ public sealed record StatePushArguments(string Company, string File, bool Force,
 
 public sealed record StateMigrateArguments(string? From, string To, bool Force, TimeSpan LockTimeout);
 
+public sealed record StateMoveArguments(string Source, string Destination, string? State, TimeSpan LockTimeout);
+
 public sealed record ForceUnlockArguments(string Company, string LockId, string? State);
 
 /// <summary>
@@ -172,6 +174,18 @@ public sealed class StateHandler(IOContext io)
             var written = await StateCommandContext.WithLockAsync(io, store, name, operation, arguments.LockTimeout, () =>
                 StateMaintenance.PushAsync(store, pushed, arguments.Force, StateCommandContext.WriteContext(io, operation), cancellationToken), cancellationToken);
             io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Pushed '{name}' to {store.Description} as serial {written.Serial}, lineage {written.Lineage}."));
+            return ExitCodes.Success;
+        });
+
+    public Task<int> MoveAsync(StateMoveArguments arguments, CancellationToken cancellationToken) =>
+        StateCommandContext.RunAsync(io, arguments.State, async store =>
+        {
+            var source = StateCommandContext.ParseAddress(arguments.Source);
+            var destination = StateCommandContext.ParseAddress(arguments.Destination);
+            var operation = $"state mv {source} {destination}";
+            var written = await StateCommandContext.WithLockAsync(io, store, source.Company, operation, arguments.LockTimeout, () =>
+                StateMaintenance.MoveAsync(store, source, destination, StateCommandContext.WriteContext(io, operation), cancellationToken), cancellationToken);
+            io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Renamed {source} to {destination} in state (serial {written.Serial}). Nothing was changed at BT."));
             return ExitCodes.Success;
         });
 

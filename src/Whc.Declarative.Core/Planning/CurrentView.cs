@@ -38,6 +38,7 @@ public sealed record CurrentView(
             return new CurrentView(false, null, record, null, emptyBlocks, PendingSites(sites, []), ImmutableDictionary<string, UserState>.Empty);
         }
 
+        inventory = InventoryNaming.InStateNames(inventory, state);
         var liveRanges = inventory.NumberRanges.ToDictionary(r => r.StartNumber, StringComparer.Ordinal);
         var liveBlocks = blocks.ToImmutableDictionary(
             kv => kv.Key,

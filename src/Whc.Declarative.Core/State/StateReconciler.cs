@@ -25,6 +25,8 @@ public static class StateReconciler
             };
         }
 
+        inventory = InventoryNaming.InStateNames(inventory, state);
+
         // Ours by identity: what state records, what the manifest names, and what whcctl's unfinished orders act on (an
         // order may add a user the manifest has since dropped; it is recorded, so that it can be ceased). A finished
         // order no longer counts: a name it once used may since belong to someone else at BT.
