@@ -41,15 +41,12 @@ public static class StateMaintenance
             throw new StateException(DiagnosticCatalog.StateNotFound.Code, $"{address} is not in state (see 'whcctl state list')");
         }
 
-        if (address.Kind == ResourceKind.Company && current.Record is null && current.NumberBlocks.IsEmpty && current.Sites.IsEmpty
-            && current.Users.IsEmpty && current.Orders.IsEmpty && current.Intents.IsEmpty)
+        if (address.Kind == ResourceKind.Company && current.IsEmpty)
         {
             throw new StateException(DiagnosticCatalog.StateNotFound.Code, $"{address} has nothing recorded in state");
         }
 
-        updated = updated with { Serial = current.Serial + 1 };
-        await store.WriteAsync(updated, context, cancellationToken);
-        return updated;
+        return await WriteNextAsync(store, current, updated, context, cancellationToken);
     }
 
     /// <summary>
@@ -96,9 +93,7 @@ public static class StateMaintenance
             throw new StateException(DiagnosticCatalog.StateNotFound.Code, $"{source} is not in state (see 'whcctl state list')");
         }
 
-        updated = updated with { Serial = current.Serial + 1 };
-        await store.WriteAsync(updated, context, cancellationToken);
-        return updated;
+        return await WriteNextAsync(store, current, updated, context, cancellationToken);
     }
 
     /// <summary>
@@ -109,9 +104,7 @@ public static class StateMaintenance
     {
         ArgumentNullException.ThrowIfNull(store);
         var current = await ReadRequiredAsync(store, company, cancellationToken);
-        var updated = current with { Endpoint = endpoint, Serial = current.Serial + 1 };
-        await store.WriteAsync(updated, context, cancellationToken);
-        return updated;
+        return await WriteNextAsync(store, current, current with { Endpoint = endpoint }, context, cancellationToken);
     }
 
     /// <summary>Makes an earlier version current again, as a new version (serial = current + 1, same lineage).</summary>
@@ -216,6 +209,14 @@ public static class StateMaintenance
         }
 
         return results.ToImmutable();
+    }
+
+    /// <summary>Writes <paramref name="updated"/> as the version after <paramref name="current"/> (compare-and-swap).</summary>
+    private static async Task<CompanyState> WriteNextAsync(IStateStore store, CompanyState current, CompanyState updated, StateWriteContext context, CancellationToken cancellationToken)
+    {
+        var next = updated with { Serial = current.Serial + 1 };
+        await store.WriteAsync(next, context, cancellationToken);
+        return next;
     }
 
     private static IForceStateWriter ForceWriter(IStateStore store) =>
