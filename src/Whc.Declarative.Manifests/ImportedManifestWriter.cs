@@ -125,6 +125,6 @@ public static partial class ImportedManifestWriter
         mac.Length == 12 ? string.Join(':', Enumerable.Range(0, 6).Select(i => mac.Substring(i * 2, 2))) : mac;
 
     /// <summary>Starts with a letter, then letters, digits and . _ @ / - with single inner spaces: never a number, bool or YAML syntax.</summary>
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9._@/-]*( [A-Za-z0-9._@/-]+)*$")]
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9._@/-]*( [A-Za-z0-9._@/-]+)*\\z")]
     private static partial Regex PlainSafe();
 }

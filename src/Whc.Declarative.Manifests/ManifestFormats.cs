@@ -5,6 +5,8 @@ namespace Whc.Declarative.Manifests;
 /// <summary>
 /// The formats of manifest values and how values are normalised into their canonical forms in the model.
 /// The regexes here check canonical (normalised) values; the schema's patterns accept the spellings users write.
+/// Each ends in <c>\z</c>, not <c>$</c>: in .NET, <c>$</c> also matches before a final newline, and such a value
+/// ("CUG5019851064\n") passed and reached BT.
 /// </summary>
 public static partial class ManifestFormats
 {
@@ -14,43 +16,43 @@ public static partial class ManifestFormats
     public const string DefaultLicence = "standard";
 
     /// <summary>metadata.name: lowercase letters, digits and dashes, not starting or ending with a dash, at most 63 characters.</summary>
-    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")]
+    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\z")]
     public static partial Regex CompanyKey();
 
     /// <summary>A reseller's CUG id: CUG and 10 digits.</summary>
-    [GeneratedRegex("^CUG[0-9]{10}$")]
+    [GeneratedRegex("^CUG[0-9]{10}\\z")]
     public static partial Regex CugId();
 
     /// <summary>A billing account: GB and 8 digits (the form BT's examples use).</summary>
-    [GeneratedRegex("^GB[0-9]{8}$")]
+    [GeneratedRegex("^GB[0-9]{8}\\z")]
     public static partial Regex BillingAccount();
 
     /// <summary>A DNS domain in lower case with at least two labels and an alphabetic top-level label.</summary>
-    [GeneratedRegex("^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$")]
+    [GeneratedRegex("^(?=.{1,253}\\z)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}\\z")]
     public static partial Regex Domain();
 
     /// <summary>A UK postcode in canonical form: outward code, one space, inward code (e.g. IP5 3RE, SW1A 1AA).</summary>
-    [GeneratedRegex("^[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2}$")]
+    [GeneratedRegex("^[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2}\\z")]
     public static partial Regex Postcode();
 
     /// <summary>A UK geographic area code: 01 followed by 2 to 4 digits (0121, 01632, 013873) or 02 and one digit (020).</summary>
-    [GeneratedRegex("^0(1[0-9]{2,4}|2[0-9])$")]
+    [GeneratedRegex("^0(1[0-9]{2,4}|2[0-9])\\z")]
     public static partial Regex AreaCode();
 
     /// <summary>An extension: 2 to 6 digits.</summary>
-    [GeneratedRegex("^[0-9]{2,6}$")]
+    [GeneratedRegex("^[0-9]{2,6}\\z")]
     public static partial Regex Extension();
 
     /// <summary>A MAC address in canonical form: 12 upper-case hex digits.</summary>
-    [GeneratedRegex("^[0-9A-F]{12}$")]
+    [GeneratedRegex("^[0-9A-F]{12}\\z")]
     public static partial Regex MacAddress();
 
     /// <summary>An e-mail address, loosely: something@domain.tld without spaces.</summary>
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+\z")]
     public static partial Regex Email();
 
     /// <summary>A NAD key: an upper-case letter then 5 to 19 upper-case letters or digits (e.g. X05000455530; T... when temporary).</summary>
-    [GeneratedRegex("^[A-Z][0-9A-Z]{5,19}$")]
+    [GeneratedRegex("^[A-Z][0-9A-Z]{5,19}\\z")]
     public static partial Regex NadKey();
 
     /// <summary>

@@ -71,3 +71,24 @@ public class DiagnosticCatalogTests
         DiagnosticCatalog.NotInManifests.At(SourceSpan.None, "left alone").ToString().Should().Be("warning WHC3013: left alone");
     }
 }
+
+public class DiagnosticLineTests
+{
+    [Fact]
+    public void Should_keep_a_diagnostic_on_one_line_whatever_its_message_or_file_name_holds()
+    {
+        // Given a message and a file name holding a newline, a workflow command and terminal escape sequences
+        var diagnostic = new Whc.Declarative.Core.Diagnostics.Diagnostic(
+            "WHC2021",
+            Whc.Declarative.Core.Diagnostics.DiagnosticSeverity.Error,
+            new Whc.Declarative.Core.Diagnostics.SourceSpan("bad\r\n::error::x.yaml", 9, 12),
+            "CUG id 'CUG5019851064\n::add-mask::secret\u001b[2K\u009b1A' is not valid");
+
+        // When it is written as a line
+        var line = diagnostic.ToString();
+
+        // Then no control character survives: nothing can start a line or move the cursor
+        line.Should().NotContainAny("\n", "\r", "\u001b", "\u009b");
+        line.Should().Contain("CUG5019851064\\n::add-mask::secret\\u001B[2K\\u009B1A").And.Contain("bad\\r\\n::error::x.yaml(9,12)");
+    }
+}

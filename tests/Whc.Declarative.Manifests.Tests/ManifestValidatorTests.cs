@@ -86,6 +86,38 @@ public sealed class ManifestValidatorTests
     }
 
     [Theory]
+    [InlineData("company key", "fun-network")]
+    [InlineData("CUG id", "CUG5019851064")]
+    [InlineData("billing account", "GB12345678")]
+    [InlineData("domain", "thefunnetwork.com")]
+    [InlineData("postcode", "IP5 3RE")]
+    [InlineData("area code", "0121")]
+    [InlineData("extension", "2001")]
+    [InlineData("MAC address", "001122AABBCC")]
+    [InlineData("email", "jane@thefunnetwork.com")]
+    [InlineData("NAD key", "X05000455530")]
+    public void Every_format_check_matches_the_whole_value_so_a_trailing_newline_is_refused(string format, string valid)
+    {
+        // .NET's '$' also matches before a final newline: "CUG5019851064\n" passed and reached BT (issue 14).
+        var check = format switch
+        {
+            "company key" => ManifestFormats.CompanyKey(),
+            "CUG id" => ManifestFormats.CugId(),
+            "billing account" => ManifestFormats.BillingAccount(),
+            "domain" => ManifestFormats.Domain(),
+            "postcode" => ManifestFormats.Postcode(),
+            "area code" => ManifestFormats.AreaCode(),
+            "extension" => ManifestFormats.Extension(),
+            "MAC address" => ManifestFormats.MacAddress(),
+            "email" => ManifestFormats.Email(),
+            _ => ManifestFormats.NadKey(),
+        };
+
+        check.IsMatch(valid).Should().BeTrue();
+        check.IsMatch(valid + "\n").Should().BeFalse($"a {format} with a trailing newline is not a {format}");
+    }
+
+    [Theory]
     [InlineData("fun-network", true)]
     [InlineData("a", true)]
     [InlineData("site-42", true)]

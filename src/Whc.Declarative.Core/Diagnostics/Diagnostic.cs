@@ -39,7 +39,35 @@ public sealed record Diagnostic(string Code, DiagnosticSeverity Severity, Source
             DiagnosticSeverity.Warning => "warning",
             _ => "info",
         };
-        var where = Span.ToString();
-        return where.Length == 0 ? $"{severity} {Code}: {Message}" : $"{where}: {severity} {Code}: {Message}";
+        var where = OneLine(Span.ToString());
+        return where.Length == 0 ? $"{severity} {Code}: {OneLine(Message)}" : $"{where}: {severity} {Code}: {OneLine(Message)}";
+    }
+
+    /// <summary>
+    /// Text a diagnostic quotes (a value, a file name, BT's words) with its control characters escaped: a diagnostic
+    /// stays one line, so nothing it quotes can start a line of its own (a CI workflow command) or move a terminal's cursor.
+    /// </summary>
+    public static string OneLine(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (!text.Any(char.IsControl))
+        {
+            return text;
+        }
+
+        var escaped = new System.Text.StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            escaped.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"),
+                _ => c.ToString(),
+            });
+        }
+
+        return escaped.ToString();
     }
 }
