@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
 
@@ -130,7 +131,7 @@ public static class PlanTextRenderer
         text.AppendLine("  Interrupted calls of an earlier run, answered by BT (recorded in state when applied):");
         foreach (var resolution in reconciliation.Resolutions)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"    {OutcomeWord(resolution.Outcome),-9}  {resolution.Summary}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"    {OutcomeWord(resolution.Outcome),-9}  {Diagnostic.OneLine(resolution.Summary)}");
         }
     }
 
@@ -145,8 +146,8 @@ public static class PlanTextRenderer
     {
         var kind = change.Address.Kind == ResourceKind.Company ? "company" : ResourceAddress.KindSegment(change.Address.Kind);
         var marker = Marker(change.Action);
-        text.Append(CultureInfo.InvariantCulture, $"  {palette.Paint(change.Action, marker.PadLeft(3))} {kind} {change.Address.Name}");
-        text.AppendLine(palette.Dim($"  ({change.Reason})"));
+        text.Append(CultureInfo.InvariantCulture, $"  {palette.Paint(change.Action, marker.PadLeft(3))} {kind} {Diagnostic.OneLine(change.Address.Name)}");
+        text.AppendLine(palette.Dim($"  ({Diagnostic.OneLine(change.Reason)})"));
         if (change.Attributes.IsDefaultOrEmpty)
         {
             return;
@@ -163,7 +164,8 @@ public static class PlanTextRenderer
         }
     }
 
-    private static string Quote(string? value) => value is null ? "null" : value.StartsWith('(') ? value : $"\"{value}\"";
+    /// <summary>A value as the plan shows it; its control characters escaped, so no value can move the cursor or start a line.</summary>
+    private static string Quote(string? value) => value is null ? "null" : value.StartsWith('(') ? Diagnostic.OneLine(value) : $"\"{Diagnostic.OneLine(value)}\"";
 
     private sealed class Palette(bool enabled)
     {

@@ -1,0 +1,35 @@
+using System.Collections.Immutable;
+using Whc.Declarative.Cli.Rendering;
+using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.Cli.Tests;
+
+/// <summary>Issue 14: text whcctl did not write (manifest values, BT's answers) cannot change what the text plan means.</summary>
+public sealed class PlanTextEscapingTests
+{
+    [Fact]
+    public void Values_reasons_and_answers_from_outside_are_shown_with_their_control_characters_escaped()
+    {
+        // Given a plan whose values, reason and an answer from BT carry a newline, a workflow command and escape sequences
+        var hostile = "Jane\u001b[1A\u001b[2K\n::error::owned\u0007";
+        var change = new ResourceChange(
+            new ResourceAddress("acme", ResourceKind.User, "jane"),
+            ChangeAction.Update,
+            "firstName changed\n::add-mask::x",
+            [new AttributeChange("firstName", "Jane", hostile)]);
+        var reconciliation = new IntentReconciliation(
+            [new IntentResolution("I-1", IntentOperations.CreateOrder, "acme:order-1:create", IntentOutcome.Found, "order I-1: BT holds it as order \u001b]52;c;Zm9v\u0007")],
+            CompanyState.New("acme", "lineage-1"));
+        var company = new CompanyPlan("acme", null, 1, "lineage-1", "none", [change], [], ImmutableSortedDictionary<string, string>.Empty, []) { Reconciliation = reconciliation };
+        var plan = new Plan(DateTimeOffset.UnixEpoch, PlanMode.Normal, [company], []);
+
+        // When it is rendered for a terminal or a CI log
+        var text = PlanTextRenderer.Render(plan, color: false);
+
+        // Then no control character from outside survives, and no line starts a workflow command
+        text.Should().NotContainAny("\u001b", "\u0007", "\r");
+        text.Split('\n').Should().NotContain(line => line.TrimStart().StartsWith("::", StringComparison.Ordinal));
+        text.Should().Contain("Jane\\u001B[1A\\u001B[2K\\n::error::owned\\u0007");
+    }
+}
