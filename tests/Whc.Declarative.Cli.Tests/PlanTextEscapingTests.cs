@@ -32,4 +32,25 @@ public sealed class PlanTextEscapingTests
         text.Split('\n').Should().NotContain(line => line.TrimStart().StartsWith("::", StringComparison.Ordinal));
         text.Should().Contain("Jane\\u001B[1A\\u001B[2K\\n::error::owned\\u0007");
     }
+
+    [Fact]
+    public void A_value_cannot_close_the_comments_diff_block()
+    {
+        // Given a value that tries to close the fence and put HTML, an image and a mention into the PR comment
+        var hostile = "Jane\n```\n<img src=https://tracker.example/x.png> @everyone\n```";
+        var change = new ResourceChange(new ResourceAddress("acme", ResourceKind.User, "jane"), ChangeAction.Update, "firstName changed", [new AttributeChange("firstName", "Jane", hostile)]);
+        var company = new CompanyPlan("acme", null, 1, "lineage-1", "none", [change], [], ImmutableSortedDictionary<string, string>.Empty, []);
+
+        // When the comment is rendered
+        var markdown = PlanMarkdownRenderer.Render(new Plan(DateTimeOffset.UnixEpoch, PlanMode.Normal, [company], []));
+
+        // Then the value stays on one line inside a fence longer than any backtick run in it
+        var lines = markdown.Split('\n');
+        var open = Array.FindIndex(lines, l => l.EndsWith("diff", StringComparison.Ordinal) && l.StartsWith("```", StringComparison.Ordinal));
+        var fence = lines[open][..^"diff".Length];
+        fence.Length.Should().BeGreaterThan(3);
+        var close = Array.FindIndex(lines, open + 1, l => l == fence);
+        lines[(open + 1)..close].Should().ContainSingle(l => l.Contains("<img", StringComparison.Ordinal));
+        lines.Skip(close + 1).Should().NotContain(l => l.Contains("<img", StringComparison.Ordinal) || l.Contains("@everyone", StringComparison.Ordinal));
+    }
 }

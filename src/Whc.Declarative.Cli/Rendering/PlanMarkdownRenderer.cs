@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Planning;
 
 namespace Whc.Declarative.Cli.Rendering;
@@ -121,19 +122,24 @@ public static class PlanMarkdownRenderer
             section.AppendLine();
         }
 
-        section.AppendLine("```diff");
+        // Values come from manifests and from BT: each stays on its line (control characters escaped), and the fence is
+        // longer than any run of backticks inside, so no value can close it and put Markdown or HTML into the comment.
+        var diff = new StringBuilder();
         foreach (var change in (company.Drift.IsDefault ? [] : company.Drift).Concat(company.Changes.Where(c => c.Action != ChangeAction.NoOp)))
         {
             var marker = change.Action switch { ChangeAction.Create => "+", ChangeAction.Delete => "-", ChangeAction.Replace => "-", _ => "!" };
-            section.AppendLine(CultureInfo.InvariantCulture, $"{marker} {PlanTextRenderer.Marker(change.Action),3} {change.Address} ({change.Reason})");
+            diff.AppendLine(CultureInfo.InvariantCulture, $"{marker} {PlanTextRenderer.Marker(change.Action),3} {Diagnostic.OneLine(change.Address.ToString())} ({Diagnostic.OneLine(change.Reason)})");
             foreach (var attribute in change.Attributes)
             {
                 var value = attribute.Before is null ? attribute.After : $"{attribute.Before} → {attribute.After}";
-                section.AppendLine(CultureInfo.InvariantCulture, $"        {attribute.Name}: {value}");
+                diff.AppendLine(CultureInfo.InvariantCulture, $"        {attribute.Name}: {Diagnostic.OneLine(value ?? "null")}");
             }
         }
 
-        section.AppendLine("```");
+        var fence = new string('`', Math.Max(3, LongestBacktickRun(diff.ToString()) + 1));
+        section.AppendLine(fence + "diff");
+        section.Append(diff);
+        section.AppendLine(fence);
         if (company.Steps.Length is > 0 and <= MermaidStepLimit)
         {
             section.AppendLine();
@@ -144,6 +150,18 @@ public static class PlanMarkdownRenderer
         section.AppendLine("</details>");
         section.AppendLine();
         return section.ToString();
+    }
+
+    private static int LongestBacktickRun(string text)
+    {
+        int longest = 0, run = 0;
+        foreach (var c in text)
+        {
+            run = c == '`' ? run + 1 : 0;
+            longest = Math.Max(longest, run);
+        }
+
+        return longest;
     }
 
     private static int Count(CompanyPlan company, ChangeAction action) =>
