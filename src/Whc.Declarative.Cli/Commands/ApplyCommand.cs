@@ -104,11 +104,6 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime)
     public async Task<int> RunAsync(ApplyArguments arguments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        if (arguments.Plan.Mode == PlanMode.RefreshOnly && !arguments.Plan.Refresh)
-        {
-            io.Error.WriteLine(DiagnosticCatalog.OptionsConflict.At(SourceSpan.None, "--refresh-only needs a refresh; drop --refresh=false").ToString());
-            return ExitCodes.Error;
-        }
 
         var store = runtime.OpenStateStore(arguments.State);
         var api = await runtime.ConnectAsync(arguments.Endpoint, arguments.Routes, arguments.RequestsPerSecond, cancellationToken);

@@ -89,9 +89,15 @@ public sealed class PlanOptions
         return outcome;
     }
 
-    /// <summary>Reads the planning options into a request; a malformed --target is reported and yields null.</summary>
+    /// <summary>Reads the planning options into a request; a malformed --target, or --refresh-only without a refresh, is reported and yields null.</summary>
     public PlanRequest? ToRequest(ParseResult parseResult, PlanMode mode, IOContext io)
     {
+        if (mode == PlanMode.RefreshOnly && !parseResult.GetValue(Refresh))
+        {
+            io.Error.WriteLine(DiagnosticCatalog.OptionsConflict.At(SourceSpan.None, "--refresh-only needs a refresh; drop --refresh=false").ToString());
+            return null;
+        }
+
         var targets = ImmutableArray.CreateBuilder<ResourceAddress>();
         foreach (var text in parseResult.GetValue(Targets) ?? [])
         {
@@ -161,11 +167,6 @@ public sealed class PlanHandler(IOContext io, CommandRuntime runtime)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var request = arguments.Request;
-        if (request.Mode == PlanMode.RefreshOnly && !request.Refresh)
-        {
-            io.Error.WriteLine(DiagnosticCatalog.OptionsConflict.At(SourceSpan.None, "--refresh-only needs a refresh; drop --refresh=false").ToString());
-            return ExitCodes.Error;
-        }
 
         var outcome = await PlanOptions.PlanAsync(arguments.Sources, request, runtime, io, cancellationToken);
         if (outcome.Plan is not { HasErrors: false } plan)

@@ -53,10 +53,4 @@ internal static class StateCommandContext
         await using var held = await store.AcquireLockAsync(company, LockHolder.Current(io, operation), lockTimeout, cancellationToken);
         return await body();
     }
-
-    public static int Fail(IOContext io, string code, string message)
-    {
-        io.Error.WriteLine(new Diagnostic(code, DiagnosticSeverity.Error, SourceSpan.None, message).ToString());
-        return ExitCodes.Error;
-    }
 }
