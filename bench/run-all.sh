@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Release and runs every benchmark; each writes its report under docs/benchmarks/.
 #   bench/run-all.sh            all three (a few minutes in all)
-#   bench/run-all.sh plan       only one of: sandbox, plan, plan-r2r, apply
+#   bench/run-all.sh plan       only one of: sandbox, plan, plan-r2r, apply, import
 set -euo pipefail
 cd "$(dirname "$0")/.."
 only="${1:-all}"
@@ -40,4 +40,9 @@ if [[ "$only" == all || "$only" == apply ]]; then
   dotnet run -c Release --no-build --project bench/Whc.Declarative.Apply.Bench -- \
     --companies 50 --users 10 --latency 50 --acknowledge 200 --progress 200 --parallelism 8,16,32 --repeat 3 \
     --output docs/benchmarks/apply.md
+fi
+
+if [[ "$only" == all || "$only" == import ]]; then
+  echo "== bulk import ==" >&2
+  bench/import-bench.sh 200 50 8
 fi

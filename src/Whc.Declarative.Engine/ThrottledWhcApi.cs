@@ -32,6 +32,9 @@ internal sealed class ThrottledWhcApi(IWhcApi inner, SemaphoreSlim slots) : IWhc
     public Task<CompanyInventory?> ReadCompanyAsync(string cugId, string companyName, CancellationToken cancellationToken) =>
         CallAsync(() => inner.ReadCompanyAsync(cugId, companyName, cancellationToken), cancellationToken);
 
+    public Task<ImmutableArray<CompanySummary>> ListCompaniesAsync(string cugId, CancellationToken cancellationToken) =>
+        CallAsync(() => inner.ListCompaniesAsync(cugId, cancellationToken), cancellationToken);
+
     public Task<bool> IsTakenAsync(string cugId, VerifyCheck check, CancellationToken cancellationToken) =>
         CallAsync(() => inner.IsTakenAsync(cugId, check, cancellationToken), cancellationToken);
 

@@ -5,6 +5,7 @@ public static class SandboxRoutes
 {
     public const string Token = "token";
     public const string ReadCompany = "readCompany";
+    public const string ListCompanies = "listCompanies";
     public const string VerifyDomain = "verifyDomain";
     public const string VerifySite = "verifySite";
     public const string VerifyUser = "verifyUser";
@@ -23,7 +24,7 @@ public static class SandboxRoutes
 
     public static IReadOnlyList<string> All { get; } =
     [
-        Token, ReadCompany, VerifyDomain, VerifySite, VerifyUser, VerifyExtension, Qualify, RingFence,
+        Token, ReadCompany, ListCompanies, VerifyDomain, VerifySite, VerifyUser, VerifyExtension, Qualify, RingFence,
         SearchAddress, CreateAddress, CreateOrder, ListOrders, SubmitOrder, ReadOrder,
     ];
 

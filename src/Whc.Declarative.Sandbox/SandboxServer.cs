@@ -165,6 +165,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
         const string Reseller = "/bt-wholesale/v1/whc/resourceInventory/resellers/{cugId}";
         Api(["GET", "POST"], "/oauth/accesstoken", SandboxRoutes.Token, _ => throw new UnreachableException());
         Api(["GET"], Reseller + "/company", SandboxRoutes.ReadCompany, r => _emulator.ReadCompany(r.Cug, r.Query("companyName")));
+        Api(["GET"], Reseller + "/companies", SandboxRoutes.ListCompanies, r => _emulator.ListCompanies(r.Cug, r.Query("offset"), r.Query("limit")));
         Api(["GET"], Reseller + "/domain", SandboxRoutes.VerifyDomain, r => _emulator.VerifyDomain(r.Cug, r.Query("companyDomain")));
         Api(["GET"], Reseller + "/site", SandboxRoutes.VerifySite, r => _emulator.VerifySite(r.Cug, r.Query("siteName"), r.Query("companyServiceId")));
         Api(["GET"], Reseller + "/user", SandboxRoutes.VerifyUser, r => _emulator.VerifyUser(r.Cug, r.Query("username")));

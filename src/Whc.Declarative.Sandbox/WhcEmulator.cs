@@ -73,6 +73,47 @@ internal sealed partial class WhcEmulator
         }
     }
 
+    /// <summary>
+    /// The reseller's live companies in service id order, one page (<c>offset</c>, <c>limit</c> up to 1,000, default
+    /// 100). The route is assumed: bulk import needs some listing, and BT's guide shows none.
+    /// </summary>
+    public ApiResult ListCompanies(string cugId, string? offset, string? limit)
+    {
+        var errors = new List<string>();
+        var from = PageNumber(offset, "offset", 0, int.MaxValue, 0, errors);
+        var size = PageNumber(limit, "limit", 1, 1000, 100, errors);
+        if (errors.Count > 0)
+        {
+            return ApiResult.SchemaInvalid("Schema validation failed", errors);
+        }
+
+        lock (_gate)
+        {
+            ProcessDue();
+            return ApiResult.Ok(new JsonArray([.. LiveCompanies()
+                .Where(c => c.CugId == cugId)
+                .OrderBy(c => c.ServiceId.Length).ThenBy(c => c.ServiceId, StringComparer.Ordinal)
+                .Skip(from).Take(size)
+                .Select(c => (JsonNode)new JsonObject { ["serviceId"] = c.ServiceId, ["companyName"] = c.CompanyName, ["status"] = c.Status })]));
+        }
+    }
+
+    private static int PageNumber(string? text, string name, int min, int max, int fallback, List<string> errors)
+    {
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        errors.Add($"{name} must be a whole number from {min} to {max}");
+        return fallback;
+    }
+
     public ApiResult VerifyDomain(string cugId, string? domain)
     {
         if (string.IsNullOrEmpty(domain))

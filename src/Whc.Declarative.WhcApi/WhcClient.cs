@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Inventory;
 
@@ -46,6 +47,41 @@ public sealed class WhcClient : IWhcApi, IDisposable
             404 => null,
             _ => throw Failure(call, response),
         };
+    }
+
+    /// <summary>Pages through the listing (offset/limit) until a page comes back short; a page that repeats is refused.</summary>
+    public async Task<ImmutableArray<CompanySummary>> ListCompaniesAsync(string cugId, CancellationToken cancellationToken)
+    {
+        const int PageSize = 100;
+        var companies = ImmutableArray.CreateBuilder<CompanySummary>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var offset = 0; ; offset += PageSize)
+        {
+            var call = Get("listCompanies", $"listing the companies of {cugId} (from {offset})", routes.ListCompanies, Fill(routes.ListCompanies, "{cugId}", cugId),
+                Query(("offset", offset.ToString(CultureInfo.InvariantCulture)), ("limit", PageSize.ToString(CultureInfo.InvariantCulture))));
+            var response = await sender.SendAsync(call, cancellationToken);
+            if (response.Status != 200)
+            {
+                // Fail closed: no answer but a list is "the reseller has these companies", a 404 included.
+                throw Failure(call, response);
+            }
+
+            var page = WhcWireFormat.ReadCompanyList(response, call.Description);
+            foreach (var company in page)
+            {
+                if (!seen.Add(company.ServiceId))
+                {
+                    throw WhcWireFormat.Invalid(call.Description, response, $"company {company.ServiceId} is listed twice, so its paging (offset, limit) is not what whcctl expects");
+                }
+
+                companies.Add(company);
+            }
+
+            if (page.Length < PageSize)
+            {
+                return companies.ToImmutable();
+            }
+        }
     }
 
     public async Task<bool> IsTakenAsync(string cugId, VerifyCheck check, CancellationToken cancellationToken)

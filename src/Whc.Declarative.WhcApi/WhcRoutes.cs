@@ -24,6 +24,9 @@ public sealed record WhcRoutes
 
     public string VerifyCompany { get; init; } = "/bt-wholesale/v1/whc/resourceInventory/resellers/{cugId}/company";
 
+    /// <summary>The reseller's companies, paged with <c>offset</c> and <c>limit</c> [ASSUMED]; bulk import lists them.</summary>
+    public string ListCompanies { get; init; } = "/bt-wholesale/v1/whc/resourceInventory/resellers/{cugId}/companies";
+
     public string VerifyDomain { get; init; } = "/bt-wholesale/v1/whc/resourceInventory/resellers/{cugId}/domain";
 
     public string VerifySite { get; init; } = "/bt-wholesale/v1/whc/resourceInventory/resellers/{cugId}/site";
@@ -53,6 +56,7 @@ public sealed record WhcRoutes
             ["token"] = (null, (r, v) => r with { Token = v }),
             ["tokenMethod"] = (null, (r, v) => r with { TokenMethod = v }),
             ["verifyCompany"] = ("{cugId}", (r, v) => r with { VerifyCompany = v }),
+            ["listCompanies"] = ("{cugId}", (r, v) => r with { ListCompanies = v }),
             ["verifyDomain"] = ("{cugId}", (r, v) => r with { VerifyDomain = v }),
             ["verifySite"] = ("{cugId}", (r, v) => r with { VerifySite = v }),
             ["verifyUser"] = ("{cugId}", (r, v) => r with { VerifyUser = v }),

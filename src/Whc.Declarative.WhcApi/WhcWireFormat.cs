@@ -176,13 +176,7 @@ internal static class WhcWireFormat
                     response.TrackingId);
             }
 
-            var status = Required(root, "status", description, response).ToUpperInvariant() switch
-            {
-                "QUALIFIED" => CompanyStatus.Qualified,
-                "ACTIVE" => CompanyStatus.Active,
-                "CEASED" => CompanyStatus.Ceased,
-                var other => throw Invalid(description, response, $"company status '{other}' is not qualified, active or ceased"),
-            };
+            var status = ReadStatus(root, description, response);
             return new CompanyInventory(
                 serviceId,
                 Text(root, "companyName") ?? companyName,
@@ -217,6 +211,23 @@ internal static class WhcWireFormat
                     Text(u, "licence") ?? string.Empty,
                     [.. Items(u, "devices").Select(d => Text(d, "macAddress")).OfType<string>()]))]);
         });
+
+    /// <summary>One page of the reseller's company listing: a list of <c>{serviceId, companyName, status}</c>.</summary>
+    public static ImmutableArray<CompanySummary> ReadCompanyList(WhcResponse response, string description) =>
+        Read<ImmutableArray<CompanySummary>>(response, description, root => root.ValueKind == JsonValueKind.Array
+            ? [.. root.EnumerateArray().Select(c => c.ValueKind == JsonValueKind.Object
+                ? new CompanySummary(Required(c, "companyName", description, response), Required(c, "serviceId", description, response), ReadStatus(c, description, response))
+                : throw Invalid(description, response, "an entry of the list is not an object"))]
+            : throw Invalid(description, response, "it is not a list of companies"));
+
+    private static CompanyStatus ReadStatus(JsonElement company, string description, WhcResponse response) =>
+        Required(company, "status", description, response).ToUpperInvariant() switch
+        {
+            "QUALIFIED" => CompanyStatus.Qualified,
+            "ACTIVE" => CompanyStatus.Active,
+            "CEASED" => CompanyStatus.Ceased,
+            var other => throw Invalid(description, response, $"company status '{other}' is not qualified, active or ceased"),
+        };
 
     public static QualificationResult ReadQualification(WhcResponse response, string description) =>
         Read(response, description, root =>
@@ -393,7 +404,7 @@ internal static class WhcWireFormat
     private static string Required(JsonElement parent, string name, string description, WhcResponse response) =>
         Text(parent, name) ?? throw Invalid(description, response, $"field '{name}' is missing");
 
-    private static WhcApiException Invalid(string description, WhcResponse response, string detail) =>
+    public static WhcApiException Invalid(string description, WhcResponse response, string detail) =>
         new(
             WhcFailureKind.ServerError,
             response.Status,

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Whc.Declarative.Cli.Tests.Support;
 
@@ -19,7 +18,7 @@ public sealed class OutsideChangeTests
         // Given the quickstart applied, and someone at BT renaming jane.smith
         await using var session = await SandboxSession.StartAsync();
         await session.ApplyAsync(Quickstart);
-        await OutsideAsync(session, "/_sandbox/outside/users/jane.smith", new { lastName = "Jones" });
+        await session.AdminPostAsync("/_sandbox/outside/users/jane.smith", new { lastName = "Jones" });
 
         // When the nightly drift check runs, it reports it (exit 2)
         var drift = await session.RunAsync("plan", Quickstart, "--refresh-only", "--detailed-exitcode");
@@ -41,7 +40,7 @@ public sealed class OutsideChangeTests
         accept.ExitCode.Should().Be(ExitCodes.Success, accept.ToString());
         (await session.RunAsync("plan", Quickstart, "--refresh-only", "--detailed-exitcode")).ExitCode.Should().Be(ExitCodes.Success);
         session.Read(".whc/state/fun-network.json").Should().Contain("\"lastName\": \"Jones\"");
-        (await InventoryAsync(session))["orders"]!.AsArray().Should().HaveCount(1);
+        (await session.AdminGetAsync("/_sandbox/inventory"))["orders"]!.AsArray().Should().HaveCount(1);
     }
 
     [Fact]
@@ -49,7 +48,7 @@ public sealed class OutsideChangeTests
     {
         await using var session = await SandboxSession.StartAsync();
         await session.ApplyAsync(Quickstart);
-        await OutsideAsync(session, "/_sandbox/outside/users/jane.smith", new { lastName = "Jones" });
+        await session.AdminPostAsync("/_sandbox/outside/users/jane.smith", new { lastName = "Jones" });
         session.Edit(Manifest, "lastName: Smith", "lastName: Jones");
 
         var apply = await session.RunAsync("apply", Quickstart, "--auto-approve");
@@ -66,7 +65,7 @@ public sealed class OutsideChangeTests
         await using var session = await SandboxSession.StartAsync();
         await session.ApplyAsync(Quickstart);
         var before = session.Read(".whc/state/fun-network.json");
-        await OutsideAsync(session, "/_sandbox/outside/companies/TheFunNetwork/cease", new { });
+        await session.AdminPostAsync("/_sandbox/outside/companies/TheFunNetwork/cease", new { });
 
         // When it is planned and applied
         var plan = await session.RunAsync("plan", Quickstart, "--detailed-exitcode");
@@ -78,7 +77,7 @@ public sealed class OutsideChangeTests
             .And.Contain("fun-network:qualify");
         apply.ExitCode.Should().Be(ExitCodes.Success, apply.ToString());
         (await session.RunAsync("plan", Quickstart, "--detailed-exitcode")).ExitCode.Should().Be(ExitCodes.Success);
-        var companies = (await InventoryAsync(session))["companies"]!.AsArray();
+        var companies = (await session.AdminGetAsync("/_sandbox/inventory"))["companies"]!.AsArray();
         companies.Select(c => c!["status"]!.GetValue<string>()).Should().BeEquivalentTo(["ceased", "active"]);
         var active = companies.Single(c => c!["status"]!.GetValue<string>() == "active")!;
         session.Read(".whc/state/fun-network.json").Should().Contain(active["serviceId"]!.GetValue<string>()).And.NotBe(before);
@@ -133,19 +132,6 @@ public sealed class OutsideChangeTests
         after.ExitCode.Should().Be(ExitCodes.Success, after.ToString());
         user.ExitCode.Should().Be(ExitCodes.Error);
         user.Error.Should().Contain("a username is how BT knows a user");
-        (await InventoryAsync(session))["orders"]!.AsArray().Should().HaveCount(1);
-    }
-
-    private static async Task OutsideAsync(SandboxSession session, string path, object body)
-    {
-        using var admin = new HttpClient { BaseAddress = session.Sandbox.BaseUri };
-        var response = await admin.PostAsJsonAsync(path, body);
-        response.EnsureSuccessStatusCode();
-    }
-
-    private static async Task<JsonNode> InventoryAsync(SandboxSession session)
-    {
-        using var admin = new HttpClient { BaseAddress = session.Sandbox.BaseUri };
-        return JsonNode.Parse(await admin.GetStringAsync("/_sandbox/inventory"))!;
+        (await session.AdminGetAsync("/_sandbox/inventory"))["orders"]!.AsArray().Should().HaveCount(1);
     }
 }

@@ -429,6 +429,9 @@ public sealed class KillableApi(IWhcApi inner, int killAfterCalls, bool loseResu
     public Task<CompanyInventory?> ReadCompanyAsync(string cugId, string companyName, CancellationToken cancellationToken) =>
         Call(() => inner.ReadCompanyAsync(cugId, companyName, cancellationToken));
 
+    public Task<ImmutableArray<CompanySummary>> ListCompaniesAsync(string cugId, CancellationToken cancellationToken) =>
+        Call(() => inner.ListCompaniesAsync(cugId, cancellationToken));
+
     public Task<bool> IsTakenAsync(string cugId, VerifyCheck check, CancellationToken cancellationToken) =>
         Call(() => inner.IsTakenAsync(cugId, check, cancellationToken));
 

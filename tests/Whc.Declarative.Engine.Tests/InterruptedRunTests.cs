@@ -318,6 +318,9 @@ public sealed class KillAtApi(IWhcApi inner, string operation, bool reachesBt) :
     public Task<CompanyInventory?> ReadCompanyAsync(string cugId, string companyName, CancellationToken cancellationToken) =>
         Call("readCompany", () => inner.ReadCompanyAsync(cugId, companyName, cancellationToken));
 
+    public Task<ImmutableArray<CompanySummary>> ListCompaniesAsync(string cugId, CancellationToken cancellationToken) =>
+        Call("listCompanies", () => inner.ListCompaniesAsync(cugId, cancellationToken));
+
     public Task<bool> IsTakenAsync(string cugId, VerifyCheck check, CancellationToken cancellationToken) =>
         Call("verify", () => inner.IsTakenAsync(cugId, check, cancellationToken));
 

@@ -15,6 +15,8 @@ namespace Whc.Declarative.Cli.Commands;
 /// team's manifest of that company (given, or found in the current directory when the options are not all given), its
 /// CUG, name and billing account identify the company and its block names name BT's ranges, so a plan with that
 /// manifest right after import shows no changes. BT's inventory has no billing account, hence the option without one.
+/// <c>whcctl import --all --cug CUG --billing-account ACCOUNT [--write-manifests DIR]</c> adopts every company of the
+/// reseller (<see cref="BulkImportHandler"/>).
 /// </summary>
 public static class ImportCommand
 {
@@ -22,7 +24,11 @@ public static class ImportCommand
 
     public static Command Build(IOContext io)
     {
-        var company = new Argument<string>("COMPANY") { Description = "The key to give the company in state and manifest (metadata.name), e.g. fun-network." };
+        var company = new Argument<string?>("COMPANY")
+        {
+            Description = "The key to give the company in state and manifest (metadata.name), e.g. fun-network; not with --all.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var paths = new Argument<string[]>("PATH")
         {
             Description = "The company's manifest (files or directories): its CUG, name, billing account and block names are used.",
@@ -35,6 +41,9 @@ public static class ImportCommand
             Description = "The billing account orders for this company are charged to (BT's inventory does not show it); default: the manifest's.",
         };
         var writeManifest = new Option<string?>("--write-manifest") { Description = "Also write the company's manifest to FILE (refused when FILE exists)." };
+        var all = new Option<bool>("--all") { Description = "Adopt every company of the reseller (--cug) that state does not hold yet; run again to resume." };
+        var writeManifests = new Option<string?>("--write-manifests") { Description = "With --all: write one manifest per company into DIR (existing files are kept)." };
+        var parallelism = CommonOptions.Parallelism();
         var endpoint = CommonOptions.Endpoint();
         var stateOption = CommonOptions.State();
         var routes = CommonOptions.Routes();
@@ -42,20 +51,41 @@ public static class ImportCommand
         var runtimeOptions = new RuntimeOptions();
         var command = new Command("import", Description)
         {
-            company, paths, cug, name, billingAccount, writeManifest, endpoint, stateOption, routes, lockTimeout,
+            company, paths, cug, name, billingAccount, writeManifest, all, writeManifests, parallelism, endpoint, stateOption, routes, lockTimeout,
         };
         runtimeOptions.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var runtime = CommandRuntime.Create(io, parseResult, runtimeOptions);
+            var sources = new PlanSources(parseResult.GetValue(stateOption), parseResult.GetValue(endpoint), parseResult.GetValue(routes));
+            if (parseResult.GetValue(all))
+            {
+                var bulk = new BulkImportArguments(
+                    parseResult.GetValue(company),
+                    parseResult.GetValue(paths) ?? [],
+                    parseResult.GetValue(cug),
+                    parseResult.GetValue(billingAccount),
+                    parseResult.GetValue(name) is not null ? "--name" : parseResult.GetValue(writeManifest) is not null ? "--write-manifest" : null,
+                    parseResult.GetValue(writeManifests),
+                    parseResult.GetValue(parallelism),
+                    sources,
+                    parseResult.GetValue(lockTimeout));
+                return await runtime.GuardAsync(() => new BulkImportHandler(io, runtime).RunAsync(bulk, cancellationToken));
+            }
+
+            if (parseResult.GetValue(writeManifests) is not null)
+            {
+                return Fail(io, DiagnosticCatalog.OptionsConflict, "--write-manifests goes with --all; to import one company, use --write-manifest FILE");
+            }
+
             var arguments = new ImportArguments(
-                parseResult.GetValue(company) ?? string.Empty,
+                parseResult.GetValue(company),
                 parseResult.GetValue(paths) ?? [],
                 parseResult.GetValue(cug),
                 parseResult.GetValue(name),
                 parseResult.GetValue(billingAccount),
                 parseResult.GetValue(writeManifest),
-                new PlanSources(parseResult.GetValue(stateOption), parseResult.GetValue(endpoint), parseResult.GetValue(routes)),
+                sources,
                 parseResult.GetValue(lockTimeout));
             return await runtime.GuardAsync(() => new ImportHandler(io, runtime).RunAsync(arguments, cancellationToken));
         });
@@ -99,7 +129,7 @@ public static class ImportCommand
 
 /// <summary>What <c>import</c> was asked to do, read from the command line.</summary>
 public sealed record ImportArguments(
-    string Company,
+    string? Company,
     IReadOnlyList<string> Paths,
     string? CugId,
     string? CompanyName,
@@ -117,7 +147,11 @@ public sealed class ImportHandler(IOContext io, CommandRuntime runtime)
     public async Task<int> RunAsync(ImportArguments arguments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        var key = arguments.Company;
+        if (arguments.Company is not { } key)
+        {
+            return ImportCommand.Fail(io, DiagnosticCatalog.OptionsConflict, "give the COMPANY key to import one company, or --all to import every company of the reseller");
+        }
+
         var flags = (Cug: arguments.CugId, Name: arguments.CompanyName, Account: arguments.BillingAccount);
         var flagsComplete = flags.Cug is not null && flags.Name is not null && flags.Account is not null;
         CompanyManifest? manifest = null;

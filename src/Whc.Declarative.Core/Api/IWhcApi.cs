@@ -13,6 +13,12 @@ public interface IWhcApi
     /// <summary>Reads a company (and its sites, users and number ranges) by name; null when BT answers 404 (name free).</summary>
     Task<CompanyInventory?> ReadCompanyAsync(string cugId, string companyName, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Lists every company registered to the reseller (name, service id, status), all pages; how bulk import discovers
+    /// what to adopt. The route is assumed (BT's guide shows none).
+    /// </summary>
+    Task<ImmutableArray<CompanySummary>> ListCompaniesAsync(string cugId, CancellationToken cancellationToken);
+
     /// <summary>Runs one verify check; true when the value is already taken at BT (200), false when free (404).</summary>
     Task<bool> IsTakenAsync(string cugId, VerifyCheck check, CancellationToken cancellationToken);
 

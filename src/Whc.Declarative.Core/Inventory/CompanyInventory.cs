@@ -24,6 +24,9 @@ public sealed record CompanyInventory(
     public bool IsRegisteredElsewhere => ServiceId.Length == 0;
 }
 
+/// <summary>One company of a reseller's listing: enough to read it (by name) and to know whether it is live.</summary>
+public sealed record CompanySummary(string CompanyName, string ServiceId, CompanyStatus Status);
+
 public enum CompanyStatus
 {
     /// <summary>Qualified (name and domain reserved) but no completed order yet.</summary>

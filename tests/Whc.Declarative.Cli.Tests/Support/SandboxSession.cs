@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Whc.Declarative.Sandbox;
 
 namespace Whc.Declarative.Cli.Tests.Support;
@@ -54,6 +56,21 @@ public sealed class SandboxSession : IAsyncDisposable
         var text = Read(relative);
         text.Should().Contain(from, $"the edit of {relative} must find its text");
         File.WriteAllText(Workspace.File(relative), text.Replace(from, to, StringComparison.Ordinal));
+    }
+
+    /// <summary>Calls the sandbox's admin API (someone else at BT, faults) and insists it succeeded.</summary>
+    public async Task AdminPostAsync(string path, object body)
+    {
+        using var admin = new HttpClient { BaseAddress = Sandbox.BaseUri };
+        var response = await admin.PostAsJsonAsync(path, body);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Reads from the sandbox's admin API, e.g. <c>/_sandbox/inventory</c> (what BT holds) or <c>/_sandbox/requests</c>.</summary>
+    public async Task<JsonNode> AdminGetAsync(string path)
+    {
+        using var admin = new HttpClient { BaseAddress = Sandbox.BaseUri };
+        return JsonNode.Parse(await admin.GetStringAsync(path))!;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,7 +1,7 @@
 using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Diagnostics;
 
-namespace Whc.Declarative.WhcApi;
+namespace Whc.Declarative.Core.Api;
 
 /// <summary>Turns a failed API call into the diagnostic the CLI prints (WHC4010-WHC4016).</summary>
 public static class WhcApiDiagnostics
