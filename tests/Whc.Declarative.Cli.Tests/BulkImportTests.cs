@@ -33,11 +33,12 @@ public sealed class BulkImportTests
         plan.ExitCode.Should().Be(ExitCodes.Success, plan.ToString());
     }
 
-    [Fact]
-    public async Task A_run_that_failed_part_way_is_resumed_by_running_it_again()
+    [Theory]
+    [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
+    public async Task A_run_that_failed_part_way_is_resumed_by_running_it_again(string backend)
     {
         // Given five companies at BT, and BT failing every attempt to read the first one the import reads
-        await using var session = await SandboxSession.StartAsync();
+        await using var session = await SandboxSession.StartAsync(backend);
         await SeedAsync(session, ["Alpha Ltd", "Bravo Ltd", "Charlie Ltd", "Delta Ltd", "Echo Ltd"]);
         await session.AdminPostAsync("/_sandbox/faults", new { script = new[] { new { route = "readCompany", fault = "503", count = 4 } } });
 

@@ -74,11 +74,12 @@ public sealed class ImportCommandTests
         import.Error.Should().Contain("error WHC3022").And.Contain("serial");
     }
 
-    [Fact]
-    public async Task A_company_removed_from_state_with_state_rm_can_be_imported_again_and_plans_clean()
+    [Theory]
+    [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
+    public async Task A_company_removed_from_state_with_state_rm_can_be_imported_again_and_plans_clean(string backend)
     {
         // Given the quickstart applied, then forgotten by state rm (BT still has it)
-        await using var session = await SandboxSession.StartAsync();
+        await using var session = await SandboxSession.StartAsync(backend);
         await session.ApplyAsync("examples/quickstart");
         (await session.RunAsync("state", "rm", "fun-network")).ExitCode.Should().Be(ExitCodes.Success);
 

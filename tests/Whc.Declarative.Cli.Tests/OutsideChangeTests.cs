@@ -5,18 +5,19 @@ namespace Whc.Declarative.Cli.Tests;
 
 /// <summary>
 /// Issue 13: stories of changes made at BT by someone else (through the sandbox's admin API), each from a state a user
-/// really reaches to <c>plan --detailed-exitcode</c> = 0, by commands alone.
+/// really reaches to <c>plan --detailed-exitcode</c> = 0, by commands alone, on local and on PostgreSQL state.
 /// </summary>
 public sealed class OutsideChangeTests
 {
     private const string Quickstart = PlanBaselineTests.Quickstart;
     private const string Manifest = "examples/quickstart/company.yaml";
 
-    [Fact]
-    public async Task Drift_is_seen_then_accepted_with_apply_refresh_only_and_the_drift_check_closes()
+    [Theory]
+    [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
+    public async Task Drift_is_seen_then_accepted_with_apply_refresh_only_and_the_drift_check_closes(string backend)
     {
         // Given the quickstart applied, and someone at BT renaming jane.smith
-        await using var session = await SandboxSession.StartAsync();
+        await using var session = await SandboxSession.StartAsync(backend);
         await session.ApplyAsync(Quickstart);
         await session.AdminPostAsync("/_sandbox/outside/users/jane.smith", new { lastName = "Jones" });
 
@@ -39,14 +40,15 @@ public sealed class OutsideChangeTests
         // Then state holds what BT holds, the drift check is clean, and nothing was ordered
         accept.ExitCode.Should().Be(ExitCodes.Success, accept.ToString());
         (await session.RunAsync("plan", Quickstart, "--refresh-only", "--detailed-exitcode")).ExitCode.Should().Be(ExitCodes.Success);
-        session.Read(".whc/state/fun-network.json").Should().Contain("\"lastName\": \"Jones\"");
+        (await session.StateAsync("fun-network")).Should().Contain("\"lastName\": \"Jones\"");
         (await session.AdminGetAsync("/_sandbox/inventory"))["orders"]!.AsArray().Should().HaveCount(1);
     }
 
-    [Fact]
-    public async Task A_no_change_apply_records_what_refresh_read()
+    [Theory]
+    [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
+    public async Task A_no_change_apply_records_what_refresh_read(string backend)
     {
-        await using var session = await SandboxSession.StartAsync();
+        await using var session = await SandboxSession.StartAsync(backend);
         await session.ApplyAsync(Quickstart);
         await session.AdminPostAsync("/_sandbox/outside/users/jane.smith", new { lastName = "Jones" });
         session.Edit(Manifest, "lastName: Smith", "lastName: Jones");
@@ -58,13 +60,14 @@ public sealed class OutsideChangeTests
         (await session.RunAsync("plan", Quickstart, "--refresh-only", "--detailed-exitcode")).ExitCode.Should().Be(ExitCodes.Success);
     }
 
-    [Fact]
-    public async Task A_company_ceased_at_BT_outside_whcctl_is_made_again_with_fresh_ids()
+    [Theory]
+    [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
+    public async Task A_company_ceased_at_BT_outside_whcctl_is_made_again_with_fresh_ids(string backend)
     {
         // Given the quickstart applied, then ceased at BT by someone else
-        await using var session = await SandboxSession.StartAsync();
+        await using var session = await SandboxSession.StartAsync(backend);
         await session.ApplyAsync(Quickstart);
-        var before = session.Read(".whc/state/fun-network.json");
+        var before = await session.StateAsync("fun-network");
         await session.AdminPostAsync("/_sandbox/outside/companies/TheFunNetwork/cease", new { });
 
         // When it is planned and applied
@@ -80,16 +83,17 @@ public sealed class OutsideChangeTests
         var companies = (await session.AdminGetAsync("/_sandbox/inventory"))["companies"]!.AsArray();
         companies.Select(c => c!["status"]!.GetValue<string>()).Should().BeEquivalentTo(["ceased", "active"]);
         var active = companies.Single(c => c!["status"]!.GetValue<string>() == "active")!;
-        session.Read(".whc/state/fun-network.json").Should().Contain(active["serviceId"]!.GetValue<string>()).And.NotBe(before);
+        (await session.StateAsync("fun-network")).Should().Contain(active["serviceId"]!.GetValue<string>()).And.NotBe(before);
     }
 
-    [Fact]
-    public async Task A_state_applied_at_one_endpoint_is_never_planned_against_another_until_rebound_on_purpose()
+    [Theory]
+    [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
+    public async Task A_state_applied_at_one_endpoint_is_never_planned_against_another_until_rebound_on_purpose(string backend)
     {
         // Given the quickstart applied against a served BT (WHC_ENDPOINT set)
-        await using var session = await SandboxSession.StartAsync();
+        await using var session = await SandboxSession.StartAsync(backend);
         await session.ApplyAsync(Quickstart);
-        var before = session.Read(".whc/state/fun-network.json");
+        var before = await session.StateAsync("fun-network");
         before.Should().Contain($"\"endpoint\": \"{session.Environment["WHC_ENDPOINT"]!.TrimEnd('/')}\"");
 
         // When someone forgets WHC_ENDPOINT (so the embedded sandbox would answer)
@@ -101,7 +105,7 @@ public sealed class OutsideChangeTests
         plan.ExitCode.Should().Be(ExitCodes.Error, plan.ToString());
         plan.Error.Should().Contain("error WHC3016").And.Contain("talks to sandbox").And.Contain("whcctl state rebind fun-network --endpoint sandbox");
         apply.ExitCode.Should().Be(ExitCodes.Error, apply.ToString());
-        session.Read(".whc/state/fun-network.json").Should().Be(before);
+        (await session.StateAsync("fun-network")).Should().Be(before);
 
         // And once moved on purpose, the sandbox is planned against (it knows nothing of the company)
         (await Whcctl.RunAsync(session.Workspace.Path, forgetful, ["state", "rebind", "fun-network", "--endpoint", "sandbox"])).ExitCode.Should().Be(ExitCodes.Success);
@@ -110,11 +114,12 @@ public sealed class OutsideChangeTests
         moved.Error.Should().NotContain("WHC3016");
     }
 
-    [Fact]
-    public async Task Renaming_a_block_and_a_site_in_the_manifest_is_followed_in_state_with_state_mv_without_re_creating_them()
+    [Theory]
+    [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
+    public async Task Renaming_a_block_and_a_site_in_the_manifest_is_followed_in_state_with_state_mv_without_re_creating_them(string backend)
     {
         // Given the quickstart applied, and the team renaming its block and its site in the manifest
-        await using var session = await SandboxSession.StartAsync();
+        await using var session = await SandboxSession.StartAsync(backend);
         await session.ApplyAsync(Quickstart);
         session.Edit(Manifest, "name: brum", "name: birmingham");
         session.Edit(Manifest, "from: brum", "from: birmingham");

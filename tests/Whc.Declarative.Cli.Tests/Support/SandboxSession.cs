@@ -10,16 +10,22 @@ namespace Whc.Declarative.Cli.Tests.Support;
 /// </summary>
 public sealed class SandboxSession : IAsyncDisposable
 {
-    private SandboxSession(SandboxServer sandbox)
+    private SandboxSession(SandboxServer sandbox, string? stateSpec)
     {
         Sandbox = sandbox;
-        Environment = new Dictionary<string, string?>(StringComparer.Ordinal)
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             ["WHC_CLIENT_ID"] = SandboxOptions.DefaultClientId,
             ["WHC_CLIENT_SECRET"] = SandboxOptions.DefaultClientSecret,
             ["WHC_ENDPOINT"] = sandbox.BaseUri.ToString(),
             ["NO_COLOR"] = "1",
         };
+        if (stateSpec is not null)
+        {
+            environment["WHC_STATE"] = stateSpec;
+        }
+
+        Environment = environment;
     }
 
     public SandboxServer Sandbox { get; }
@@ -28,8 +34,17 @@ public sealed class SandboxSession : IAsyncDisposable
 
     public IReadOnlyDictionary<string, string?> Environment { get; }
 
-    public static async Task<SandboxSession> StartAsync() =>
-        new(await SandboxServer.StartAsync(new SandboxOptions { OrderTimings = OrderTimings.Immediate }));
+    /// <summary>A session whose state lives on <paramref name="backend"/> (<see cref="StateBackends"/>; WHC_STATE).</summary>
+    public static async Task<SandboxSession> StartAsync(string backend = StateBackends.Local) =>
+        new(await SandboxServer.StartAsync(new SandboxOptions { OrderTimings = OrderTimings.Immediate }), await StateBackends.NewStateSpecAsync(backend));
+
+    /// <summary>The company's current state file as <c>whcctl state pull</c> prints it, on whichever store the session uses.</summary>
+    public async Task<string> StateAsync(string company)
+    {
+        var pull = await RunAsync("state", "pull", company);
+        pull.ExitCode.Should().Be(ExitCodes.Success, pull.ToString());
+        return pull.Output;
+    }
 
     public Task<CliResult> RunAsync(params string[] args) => Whcctl.RunAsync(Workspace.Path, Environment, args);
 
