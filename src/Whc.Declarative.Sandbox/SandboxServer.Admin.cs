@@ -28,6 +28,10 @@ public sealed partial class SandboxServer
                 : ApiResult.SchemaInvalid("Invalid user change", ["a JSON object is required"]));
         Admin("POST", "/_sandbox/outside/companies/{companyName}/cease", context =>
             Task.FromResult(_emulator.CeaseCompanyOutside(context.Request.RouteValues["companyName"] as string ?? string.Empty)));
+        Admin("POST", "/_sandbox/outside/orders/{orderId}/state", async context =>
+            await ReadBodyAsync(context) is JsonObject body
+                ? _emulator.SetOrderStateOutside(context.Request.RouteValues["orderId"] as string ?? string.Empty, body)
+                : ApiResult.SchemaInvalid("Invalid order state change", ["a JSON object is required"]));
         Admin("POST", "/_sandbox/reset", _ =>
         {
             _emulator.Reset();

@@ -188,14 +188,7 @@ internal sealed partial class WhcEmulator
             var completesAt = submitted + _timings.Acknowledged + _timings.InProgress;
             if (now >= completesAt)
             {
-                ApplyOrder(_state, order, completesAt, atCreation: false);
-                var all = Flatten(order.Items).ToList();
-                order.State = all.All(i => i.State == OrderStates.Completed) ? OrderStates.Completed
-                    : all.All(i => i.State == OrderStates.Failed) ? OrderStates.Failed
-                    : OrderStates.Partial;
-                order.CompletionDate = completesAt;
-                var failures = all.Where(i => i.ErrorMessage is not null && i.ErrorMessage != ParentFailed).Select(i => $"item {i.Id}: {i.ErrorMessage}").ToList();
-                order.ErrorMessage = failures.Count > 0 ? string.Join("; ", failures) : null;
+                Complete(order, completesAt);
                 changed = true;
             }
             else if (order.State == OrderStates.Acknowledged && now >= submitted + _timings.Acknowledged)
@@ -209,6 +202,19 @@ internal sealed partial class WhcEmulator
         {
             Persist();
         }
+    }
+
+    /// <summary>Processes a submitted order's items against the inventory; it ends completed, failed or partial.</summary>
+    private void Complete(OrderRecord order, DateTimeOffset at)
+    {
+        ApplyOrder(_state, order, at, atCreation: false);
+        var all = Flatten(order.Items).ToList();
+        order.State = all.All(i => i.State == OrderStates.Completed) ? OrderStates.Completed
+            : all.All(i => i.State == OrderStates.Failed) ? OrderStates.Failed
+            : OrderStates.Partial;
+        order.CompletionDate = at;
+        var failures = all.Where(i => i.ErrorMessage is not null && i.ErrorMessage != ParentFailed).Select(i => $"item {i.Id}: {i.ErrorMessage}").ToList();
+        order.ErrorMessage = failures.Count > 0 ? string.Join("; ", failures) : null;
     }
 
     private static void SetState(OrderRecord order, string state)

@@ -49,4 +49,48 @@ internal sealed partial class WhcEmulator
             return ApiResult.Ok(new JsonObject { ["companyName"] = company.CompanyName, ["status"] = company.Status });
         }
     }
+
+    /// <summary>
+    /// BT's staff settle an order that is not final yet: <c>failed</c> (nothing in it happens; BT's reason from
+    /// <c>errorMessage</c>) or <c>completed</c> (processed now, as if its time had come).
+    /// </summary>
+    public ApiResult SetOrderStateOutside(string orderId, JsonNode? body)
+    {
+        var state = JsonRead.String(body, "state");
+        if (state is not (OrderStates.Failed or OrderStates.Completed))
+        {
+            return ApiResult.SchemaInvalid("Invalid order state change", ["state must be 'failed' or 'completed'"]);
+        }
+
+        lock (_gate)
+        {
+            ProcessDue();
+            var order = _state.Orders.FirstOrDefault(o => o.Id == orderId);
+            if (order is null)
+            {
+                return ApiResult.NotFound();
+            }
+
+            if (order.State is OrderStates.Completed or OrderStates.Failed or OrderStates.Partial)
+            {
+                return ApiResult.SchemaInvalid("Invalid order state change", [$"order {orderId} is already {order.State}"]);
+            }
+
+            var now = _clock.GetUtcNow();
+            if (state == OrderStates.Failed)
+            {
+                SetState(order, OrderStates.Failed);
+                order.ErrorMessage = JsonRead.String(body, "errorMessage") ?? "failed by BT";
+                order.CompletionDate = now;
+            }
+            else
+            {
+                order.SubmittedAt ??= now;
+                Complete(order, now);
+            }
+
+            Persist();
+            return ApiResult.Ok(OrderView(order));
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using Whc.Declarative.Cli.Tests.Support;
+using Whc.Declarative.Sandbox;
 
 namespace Whc.Declarative.Cli.Tests;
 
@@ -57,5 +58,33 @@ public sealed class WayOutTests
         (await session.RunAsync("plan", Quickstart, "--detailed-exitcode")).ExitCode.Should().Be(ExitCodes.Success);
         var companies = (await session.AdminGetAsync("/_sandbox/inventory"))["companies"]!.AsArray();
         companies.Should().ContainSingle().Which!["users"]!.AsArray().Should().HaveCount(5);
+    }
+
+    [Theory]
+    [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
+    public async Task An_order_BT_fails_after_the_apply_stopped_waiting_is_seen_and_its_work_ordered_again(string backend)
+    {
+        // Given an apply that stopped waiting for its order (BT takes an hour), and BT's staff then failing that order
+        await using var session = await SandboxSession.StartAsync(backend, new OrderTimings(TimeSpan.FromHours(1), TimeSpan.FromHours(1)));
+        var waited = await session.RunAsync("apply", Quickstart, "--auto-approve", "--order-timeout", "1s");
+        waited.ExitCode.Should().Be(ExitCodes.Error, waited.ToString());
+        var order = (await session.AdminGetAsync("/_sandbox/inventory"))["orders"]!.AsArray().Should().ContainSingle(waited.ToString()).Subject!["id"]!.GetValue<string>();
+        await session.AdminPostAsync($"/_sandbox/outside/orders/{order}/state", new { state = "failed", errorMessage = "cancelled by BT" });
+
+        // When the team plans and applies again, and BT's staff complete the new order
+        var plan = await session.RunAsync("plan", Quickstart, "--detailed-exitcode");
+        (await session.RunAsync("apply", Quickstart, "--auto-approve", "--order-timeout", "1s")).ExitCode.Should().Be(ExitCodes.Error, "BT takes an hour again");
+        var orders = (await session.AdminGetAsync("/_sandbox/inventory"))["orders"]!.AsArray();
+        var second = orders.Select(o => o!["id"]!.GetValue<string>()).Should().HaveCount(2).And.ContainSingle(id => id != order).Subject;
+        await session.AdminPostAsync($"/_sandbox/outside/orders/{second}/state", new { state = "completed" });
+
+        // Then the plan ordered the company afresh (the failed order is not waited for again), and the estate converges
+        plan.ExitCode.Should().Be(ExitCodes.Changes, plan.ToString());
+        plan.Output.Should().Contain("fun-network:order-1");
+        var awaiting = await session.RunAsync("plan", Quickstart);
+        awaiting.Output.Should().Contain($"Await order {second}").And.NotContain("outside whcctl", "what whcctl's own order did is not drift");
+        await session.ApplyAsync(Quickstart);
+        var last = await session.RunAsync("plan", Quickstart, "--detailed-exitcode");
+        last.ExitCode.Should().Be(ExitCodes.Success, last.ToString());
     }
 }

@@ -48,6 +48,28 @@ public class RefreshOnlyAndDestroyTests
     }
 
     [Fact]
+    public void What_an_unfinished_order_of_whcctls_did_at_BT_is_not_drift()
+    {
+        // Given state records an order adding x99 that whcctl has not seen finish, and BT now lists x99
+        var state = Applied(Simple(users: 3));
+        state = state with
+        {
+            Orders = [new OrderRecord("BTWKN9", "ext-9", "acme:order-2", Api.OrderState.InProgress, DateTimeOffset.UnixEpoch, ["acme/user/x99"])
+            {
+                Operations = [new OrderOperation(UserAddress("x99"), OrderOperationKind.Add)],
+            }],
+        };
+        var inventory = InventoryOf(state);
+        inventory = inventory with { Users = inventory.Users.Add(new UserRecord("US-x99", "SI-hq", "x99", "Ex", "Tra", "2999", null, "standard", [])) };
+
+        // When a refresh-only plan is made
+        var plan = Drift(state, inventory);
+
+        // Then nothing changed outside whcctl: awaiting the order records x99
+        plan.Changes.Should().BeEmpty();
+    }
+
+    [Fact]
     public void Should_report_drift_for_a_user_at_BT_that_state_does_not_know()
     {
         // Given BT lists a user x99 that whcctl never made

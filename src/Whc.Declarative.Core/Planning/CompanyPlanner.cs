@@ -72,7 +72,7 @@ internal sealed class CompanyPlanner
         var ranges = new HashSet<string>(StringComparer.Ordinal);
         var rangesKnown = true;
         var awaits = ImmutableArray.CreateBuilder<string>();
-        foreach (var order in input.State?.Orders.Where(o => !IsFinal(o)) ?? [])
+        foreach (var order in input.State?.Orders.Where(o => !o.IsFinal) ?? [])
         {
             var refreshed = input.Refresh?.Orders.GetValueOrDefault(order.Id);
             if (refreshed is { State: OrderState.Failed or OrderState.Rejected or OrderState.Partial })
@@ -84,7 +84,7 @@ internal sealed class CompanyPlanner
 
             // Even an order refresh read as completed stays in flight: the company was read before the order, so the
             // inventory may not show what it did yet. Its await costs one read.
-            foreach (var resource in order.Resources.Select(ParseAddress).OfType<ResourceAddress>())
+            foreach (var resource in order.ResourceAddresses)
             {
                 kinds[resource] = order.Operations.FirstOrDefault(o => o.Address == resource)?.Kind;
             }
@@ -107,11 +107,6 @@ internal sealed class CompanyPlanner
 
         return (new InFlightOrders(kinds, ranges, rangesKnown, awaits.ToImmutable()), part.ToPart());
     }
-
-    private static bool IsFinal(OrderRecord order) =>
-        order.State is OrderState.Completed or OrderState.Failed or OrderState.Partial or OrderState.Rejected;
-
-    private static ResourceAddress? ParseAddress(string text) => ResourceAddress.TryParse(text, out var address) ? address : null;
 
     private (bool IsNew, PlanPart Part) PlanCompany(InFlightOrders inFlight)
     {

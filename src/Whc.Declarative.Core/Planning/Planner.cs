@@ -156,8 +156,10 @@ public sealed class Planner
             changes.Add(new ResourceChange(ResourceAddress.ForCompany(input.Company), ChangeAction.Drift, "ceased at BT outside whcctl", []));
         }
 
-        AddDrift(changes, input.Company, ResourceKind.Site, recorded.Sites, live.Sites, SiteAttributes);
-        AddDrift(changes, input.Company, ResourceKind.User, recorded.Users, live.Users, UserAttributes);
+        // What an unfinished order of whcctl's does at BT is not a change made outside whcctl: awaiting it records it.
+        var ordered = state.Orders.Where(o => !o.IsFinal).SelectMany(o => o.ResourceAddresses).ToHashSet();
+        AddDrift(changes, input.Company, ResourceKind.Site, recorded.Sites, live.Sites, SiteAttributes, ordered);
+        AddDrift(changes, input.Company, ResourceKind.User, recorded.Users, live.Users, UserAttributes, ordered);
         foreach (var (name, block) in recorded.Blocks)
         {
             var liveCount = live.Blocks.TryGetValue(name, out var liveBlock) ? liveBlock.RingfencedCount : 0;
@@ -180,11 +182,17 @@ public sealed class Planner
         ResourceKind kind,
         ImmutableDictionary<string, T> recorded,
         ImmutableDictionary<string, T> live,
-        Func<T, ImmutableArray<(string Name, string? Value)>> attributes)
+        Func<T, ImmutableArray<(string Name, string? Value)>> attributes,
+        HashSet<ResourceAddress> ordered)
     {
         foreach (var name in recorded.Keys.Union(live.Keys).Order(StringComparer.Ordinal))
         {
             var address = new ResourceAddress(company, kind, name);
+            if (ordered.Contains(address))
+            {
+                continue;
+            }
+
             var inState = recorded.TryGetValue(name, out var before);
             var atBt = live.TryGetValue(name, out var after);
             if (inState && !atBt)

@@ -157,6 +157,13 @@ public sealed record OrderRecord(
     /// <see cref="Operations"/>). A range ringfenced after the order was made is not among them and needs an order of its own.
     /// </summary>
     public ImmutableArray<string> NumberRanges { get; init; } = [];
+
+    /// <summary>Whether BT has finished with the order as whcctl last saw it (anything else is still in flight).</summary>
+    public bool IsFinal => State is OrderState.Completed or OrderState.Failed or OrderState.Partial or OrderState.Rejected;
+
+    /// <summary>The resources the order acts on (<see cref="Resources"/>, parsed; a malformed entry is left out).</summary>
+    public IEnumerable<ResourceAddress> ResourceAddresses =>
+        Resources.Select(text => ResourceAddress.TryParse(text, out var address) ? address : null).OfType<ResourceAddress>();
 }
 
 /// <summary>

@@ -35,8 +35,8 @@ public sealed class SandboxSession : IAsyncDisposable
     public IReadOnlyDictionary<string, string?> Environment { get; }
 
     /// <summary>A session whose state lives on <paramref name="backend"/> (<see cref="StateBackends"/>; WHC_STATE).</summary>
-    public static async Task<SandboxSession> StartAsync(string backend = StateBackends.Local) =>
-        new(await SandboxServer.StartAsync(new SandboxOptions { OrderTimings = OrderTimings.Immediate }), await StateBackends.NewStateSpecAsync(backend));
+    public static async Task<SandboxSession> StartAsync(string backend = StateBackends.Local, OrderTimings? timings = null) =>
+        new(await SandboxServer.StartAsync(new SandboxOptions { OrderTimings = timings ?? OrderTimings.Immediate }), await StateBackends.NewStateSpecAsync(backend));
 
     /// <summary>The company's current state file as <c>whcctl state pull</c> prints it, on whichever store the session uses.</summary>
     public async Task<string> StateAsync(string company)
