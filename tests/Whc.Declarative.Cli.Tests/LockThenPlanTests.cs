@@ -1,6 +1,5 @@
 using Whc.Declarative.Cli.Tests.Support;
 using Whc.Declarative.Core.State;
-using Whc.Declarative.State;
 
 namespace Whc.Declarative.Cli.Tests;
 
@@ -12,12 +11,14 @@ public sealed class LockThenPlanTests
 {
     private const string Quickstart = PlanBaselineTests.Quickstart;
 
-    [Fact]
-    public async Task A_second_apply_fails_on_the_lock_before_it_prints_a_plan_and_names_the_holder()
+    [Theory]
+    [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
+    public async Task A_second_apply_fails_on_the_lock_before_it_prints_a_plan_and_names_the_holder(string backend)
     {
         // Given another run, on another host, holding fun-network's lock
-        await using var session = await SandboxSession.StartAsync();
-        var store = new LocalStateStore(session.Workspace.File(".whc/state"));
+        await using var session = await SandboxSession.StartAsync(backend);
+        var store = session.OpenStateStore();
+        await using var closeStore = store as IAsyncDisposable;
         await using var held = await store.AcquireLockAsync("fun-network", Holder("elsewhere"), TimeSpan.Zero, CancellationToken.None);
 
         // When an apply starts without waiting
@@ -30,12 +31,14 @@ public sealed class LockThenPlanTests
         session.Sandbox.Requests.Should().NotContain(r => r.Route == "qualify");
     }
 
-    [Fact]
-    public async Task A_second_apply_that_waits_for_the_lock_plans_against_what_the_first_run_left()
+    [Theory]
+    [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
+    public async Task A_second_apply_that_waits_for_the_lock_plans_against_what_the_first_run_left(string backend)
     {
         // Given another run on this machine holding fun-network's lock
-        await using var session = await SandboxSession.StartAsync();
-        var store = new LocalStateStore(session.Workspace.File(".whc/state"));
+        await using var session = await SandboxSession.StartAsync(backend);
+        var store = session.OpenStateStore();
+        await using var closeStore = store as IAsyncDisposable;
         var held = await store.AcquireLockAsync("fun-network", Holder(Environment.MachineName), TimeSpan.Zero, CancellationToken.None);
 
         // When an apply that waits starts, and the other run writes state before it lets go

@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Whc.Declarative.Core.State;
 using Whc.Declarative.Sandbox;
+using Whc.Declarative.State;
 
 namespace Whc.Declarative.Cli.Tests.Support;
 
@@ -72,6 +74,10 @@ public sealed class SandboxSession : IAsyncDisposable
         text.Should().Contain(from, $"the edit of {relative} must find its text");
         File.WriteAllText(Workspace.File(relative), text.Replace(from, to, StringComparison.Ordinal));
     }
+
+    /// <summary>The session's state store, opened as whcctl opens it (WHC_STATE, or the workspace's .whc/state); dispose it when done.</summary>
+    public IStateStore OpenStateStore() =>
+        StateStoreFactory.Open(Environment.GetValueOrDefault("WHC_STATE"), Workspace.Path, Environment);
 
     /// <summary>Calls the sandbox's admin API (someone else at BT, faults) and insists it succeeded.</summary>
     public async Task AdminPostAsync(string path, object body)
