@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Whc.Declarative.Cli.Commands;
+using Whc.Declarative.Core.Diagnostics;
 
 namespace Whc.Declarative.Cli;
 
@@ -24,11 +26,60 @@ public static class WhcctlApp
         return root;
     }
 
+    /// <summary>The environment variable that makes an internal error print its stack trace.</summary>
+    public const string DebugVariable = "WHC_DEBUG";
+
+    /// <summary>
+    /// Parses and runs one command line. A command line that does not parse is one diagnostic line per problem on
+    /// stderr and exit 1 (no help text: it would bury the error and pollute stdout); an exception no command
+    /// expected is one WHC3018 line, with its stack trace only when WHC_DEBUG=1.
+    /// </summary>
     public static async Task<int> RunAsync(string[] args, IOContext io, CancellationToken cancellationToken = default)
     {
-        var root = BuildRootCommand(io);
-        var parseResult = root.Parse(args);
-        var configuration = new InvocationConfiguration { Output = io.Output, Error = io.Error };
-        return await parseResult.InvokeAsync(configuration, cancellationToken);
+        ArgumentNullException.ThrowIfNull(io);
+        try
+        {
+            var root = BuildRootCommand(io);
+            var parseResult = root.Parse(args);
+            if (parseResult.Errors.Count > 0 && !args.Any(a => a is "-h" or "--help" or "-?"))
+            {
+                foreach (var error in parseResult.Errors)
+                {
+                    io.Error.WriteLine(DiagnosticCatalog.UsageInvalid.At(SourceSpan.None, error.Message).ToString());
+                }
+
+                io.Error.WriteLine($"Run '{CommandPath(parseResult.CommandResult)} --help' for usage.");
+                return ExitCodes.Error;
+            }
+
+            var configuration = new InvocationConfiguration { Output = io.Output, Error = io.Error, EnableDefaultExceptionHandler = false };
+            return await parseResult.InvokeAsync(configuration, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            io.Error.WriteLine(DiagnosticCatalog.InternalError.At(SourceSpan.None, $"{e.GetType().Name}: {e.Message}").ToString());
+            if (io.Environment.GetValueOrDefault(DebugVariable) == "1")
+            {
+                io.Error.WriteLine(e.ToString());
+            }
+            else
+            {
+                io.Error.WriteLine($"This is a bug in whcctl; please report it with the output of the same command run with {DebugVariable}=1.");
+            }
+
+            return ExitCodes.Error;
+        }
+    }
+
+    /// <summary>"whcctl state list" for the command a parse stopped at (the root's own name is the executable's).</summary>
+    private static string CommandPath(CommandResult command)
+    {
+        var names = new List<string>();
+        for (SymbolResult? result = command; result is CommandResult { Parent: not null } named; result = named.Parent)
+        {
+            names.Insert(0, named.Command.Name);
+        }
+
+        return string.Join(' ', names.Prepend("whcctl"));
     }
 }

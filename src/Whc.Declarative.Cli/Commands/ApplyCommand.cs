@@ -34,7 +34,21 @@ public static class ApplyCommand
             DefaultValueFactory = _ => TimeSpan.FromMinutes(30),
             CustomParser = DurationParser.Parse,
         };
+        orderTimeout.Validators.Add(result =>
+        {
+            if (CommonOptions.TryGetValue<TimeSpan>(result, out var timeout) && timeout <= TimeSpan.Zero)
+            {
+                result.AddError("--order-timeout must be longer than 0");
+            }
+        });
         var requestRate = new Option<double?>("--max-requests-per-second") { Description = "Cap on API requests per second, shared by all parallel steps." };
+        requestRate.Validators.Add(result =>
+        {
+            if (CommonOptions.TryGetValue<double?>(result, out var rate) && rate is not (> 0 and < double.PositiveInfinity))
+            {
+                result.AddError("--max-requests-per-second must be a number above 0");
+            }
+        });
         var command = new Command(name, description) { format, autoApprove, lockTimeout, orderTimeout, requestRate };
         if (!destroy)
         {

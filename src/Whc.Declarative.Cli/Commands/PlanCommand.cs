@@ -34,11 +34,11 @@ public sealed class PlanOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
-    public Option<int> MaxUsersPerOrder { get; } = new("--max-users-per-order")
+    public Option<int> MaxUsersPerOrder { get; } = new Option<int>("--max-users-per-order")
     {
         Description = "Users per order; BT's guide advises 3, larger orders time out.",
         DefaultValueFactory = _ => 3,
-    };
+    }.AtLeast(1);
 
     public Option<string?> Endpoint { get; } = CommonOptions.Endpoint();
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using Whc.Declarative.Cli.Infrastructure;
 using Whc.Declarative.Cli.Rendering;
 using Whc.Declarative.Manifests;
 
@@ -19,13 +20,12 @@ public static class ValidateCommand
     public static Command Build(IOContext io)
     {
         var paths = new Argument<string[]>("PATH") { Description = "Manifest files or directories (default: the current directory).", Arity = ArgumentArity.ZeroOrMore };
-        var format = new Option<string>("--format") { Description = "Output format: text (diagnostics on stderr) or json (a document on stdout).", DefaultValueFactory = _ => "text" };
-        format.AcceptOnlyFromAmong("text", "json");
+        var format = CommonOptions.Format(OutputFormat.Text, OutputFormat.Json);
         var noColor = Infrastructure.CommonOptions.NoColor(); // validate never colours; accepted so CI scripts can pass it to every command
         var command = new Command("validate", "Check manifests against the schema and the semantic rules.") { paths, format, noColor };
         command.SetAction((parseResult, cancellationToken) =>
         {
-            var arguments = new ValidateArguments(parseResult.GetValue(paths) ?? [], parseResult.GetValue(format) ?? "text");
+            var arguments = new ValidateArguments(parseResult.GetValue(paths) ?? [], parseResult.GetValue(format) == OutputFormat.Json ? "json" : "text");
             return Task.FromResult(new ValidateHandler(io).Run(arguments));
         });
         return command;

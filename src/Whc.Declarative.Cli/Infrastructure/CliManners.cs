@@ -71,9 +71,34 @@ public static class CliManners
         }
 
         root.Description = $"{root.Description}\n\n{ExitCodeHelp}";
+        RefuseUnknownOptions(root);
         foreach (var option in root.Options.OfType<HelpOption>())
         {
             option.Action = new HelpWithExamplesAction(option.Action);
+        }
+    }
+
+    /// <summary>
+    /// A token like <c>--bogus</c> that names no option would otherwise be taken for a PATH or COMPANY argument and
+    /// fail later as "no such file" (or, worse, name a file). Every argument of every command refuses it; a path that
+    /// really starts with '-' is written <c>./-name</c>.
+    /// </summary>
+    private static void RefuseUnknownOptions(Command command)
+    {
+        foreach (var argument in command.Arguments)
+        {
+            argument.Validators.Add(result =>
+            {
+                foreach (var token in result.Tokens.Where(t => t.Value.Length > 1 && t.Value[0] == '-'))
+                {
+                    result.AddError($"unknown option '{token.Value}' for '{command.Name}' (a path that starts with '-' is written ./{token.Value})");
+                }
+            });
+        }
+
+        foreach (var subcommand in command.Subcommands)
+        {
+            RefuseUnknownOptions(subcommand);
         }
     }
 

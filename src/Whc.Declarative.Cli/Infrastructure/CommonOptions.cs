@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Microsoft.Extensions.Logging;
 
 namespace Whc.Declarative.Cli.Infrastructure;
@@ -30,20 +31,61 @@ public static class CommonOptions
 
     public static Option<OutputFormat> Format(params OutputFormat[] allowed)
     {
-        var option = new Option<OutputFormat>("--format")
+        var names = string.Join(", ", allowed.Select(a => a.ToString().ToLowerInvariant()));
+        return new Option<OutputFormat>("--format")
         {
-            Description = $"Output format: {string.Join(", ", allowed.Select(a => a.ToString().ToLowerInvariant()))}.",
+            Description = $"Output format: {names}.",
             DefaultValueFactory = _ => OutputFormat.Text,
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[^1].Value;
+                foreach (var format in allowed.Where(a => string.Equals(a.ToString(), text, StringComparison.OrdinalIgnoreCase)))
+                {
+                    return format;
+                }
+
+                result.AddError($"--format '{text}' is not supported here; use one of: {names}");
+                return OutputFormat.Text;
+            },
         };
+    }
+
+    /// <summary>Refuses a value below <paramref name="minimum"/> (a parallelism or an order size of 0 would never finish).</summary>
+    public static Option<int> AtLeast(this Option<int> option, int minimum)
+    {
+        ArgumentNullException.ThrowIfNull(option);
         option.Validators.Add(result =>
         {
-            var value = result.GetValueOrDefault<OutputFormat>();
-            if (!allowed.Contains(value))
+            if (TryGetValue<int>(result, out var value) && value < minimum)
             {
-                result.AddError($"--format {value.ToString().ToLowerInvariant()} is not supported here; use one of: {string.Join(", ", allowed.Select(a => a.ToString().ToLowerInvariant()))}");
+                result.AddError($"{option.Name} must be at least {minimum} (got {result.Tokens[^1].Value})");
             }
         });
         return option;
+    }
+
+    /// <summary>
+    /// A validator's way to read its option's value: System.CommandLine throws on a token that did not convert (its
+    /// error is reported already), and an option left at its default needs no check.
+    /// </summary>
+    public static bool TryGetValue<T>(OptionResult result, out T value)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        value = default!;
+        if (result.Tokens.Count == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     public static Option<bool> NoColor() => new("--no-color") { Description = "Never colour the output (NO_COLOR is honoured too)." };
@@ -59,7 +101,8 @@ public static class CommonOptions
         return option;
     }
 
-    public static Option<int> Parallelism() => new("--parallelism") { Description = "How many API requests may be in flight at BT at once, across all companies.", DefaultValueFactory = _ => 8 };
+    public static Option<int> Parallelism() =>
+        new Option<int>("--parallelism") { Description = "How many API requests may be in flight at BT at once, across all companies.", DefaultValueFactory = _ => 8 }.AtLeast(1);
 
     public static Option<TimeSpan> LockTimeout() => new("--lock-timeout")
     {

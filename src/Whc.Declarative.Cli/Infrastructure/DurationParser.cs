@@ -26,6 +26,7 @@ public static class DurationParser
         {
             if (text.EndsWith(suffix, StringComparison.Ordinal)
                 && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0
+                && n * seconds <= TimeSpan.MaxValue.TotalSeconds // also refuses Infinity and NaN, which TimeSpan cannot hold
                 && !(suffix == "s" && text.EndsWith("ms", StringComparison.Ordinal)))
             {
                 value = TimeSpan.FromSeconds(n * seconds);

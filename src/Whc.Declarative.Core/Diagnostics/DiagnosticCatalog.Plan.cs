@@ -26,6 +26,10 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor OptionsConflict { get; } = Error("WHC3014", "command-line options that cannot be combined");
 
+    public static DiagnosticDescriptor UsageInvalid { get; } = Error("WHC3017", "invalid command line: unknown option or command, bad option value, missing argument");
+
+    public static DiagnosticDescriptor InternalError { get; } = Error("WHC3018", "internal error (a bug in whcctl): WHC_DEBUG=1 shows where");
+
     public static DiagnosticDescriptor IntentsNeedRefresh { get; } = Error("WHC3015", "state holds interrupted calls that BT has not answered");
 
     public static DiagnosticDescriptor EndpointMismatch { get; } = Error("WHC3016", "the company's state was applied against another endpoint");
