@@ -72,7 +72,7 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
     public async Task<CompanyState?> ReadAsync(string company, CancellationToken cancellationToken)
     {
         CompanyName.Validate(company);
-        return await ReadFileAsync(StatePath(company), cancellationToken);
+        return await ReadFileAsync(StatePath(company), company, cancellationToken);
     }
 
     public async Task WriteAsync(CompanyState state, StateWriteContext context, CancellationToken cancellationToken)
@@ -185,13 +185,13 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
     {
         CompanyName.Validate(company);
         var versions = ImmutableArray.CreateBuilder<StateVersionInfo>();
+        // Headers only: a damaged current version must not hide the backup that 'state rollback' can restore.
         foreach (var path in new[] { StatePath(company), BackupPath(company) })
         {
-            var state = await ReadFileAsync(path, cancellationToken);
-            if (state is not null)
+            if (await ReadBytesAsync(path, cancellationToken) is { } bytes && StateSerializer.ReadHeader(bytes, path) is { Serial: { } serial } header)
             {
                 var writtenAt = new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero);
-                versions.Add(new StateVersionInfo(state.Serial, state.Lineage, "(not recorded by the local store)", writtenAt));
+                versions.Add(new StateVersionInfo(serial, header.Lineage ?? string.Empty, "(not recorded by the local store)", writtenAt));
             }
         }
 
@@ -203,10 +203,9 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         CompanyName.Validate(company);
         foreach (var path in new[] { StatePath(company), BackupPath(company) })
         {
-            var state = await ReadFileAsync(path, cancellationToken);
-            if (state is not null && state.Serial == serial)
+            if (await ReadBytesAsync(path, cancellationToken) is { } bytes && StateSerializer.ReadHeader(bytes, path).Serial == serial)
             {
-                return state;
+                return serializer.Deserialize(bytes, path, company);
             }
         }
 
@@ -216,8 +215,8 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
     /// <summary>Taking the lock starts a run: its first write keeps the version it replaces as the backup.</summary>
     private void StartRun(string company) => writtenThisRun.TryRemove(company, out _);
 
-    private async Task<CompanyState?> ReadFileAsync(string path, CancellationToken cancellationToken) =>
-        await ReadBytesAsync(path, cancellationToken) is { } bytes ? serializer.Deserialize(bytes, path) : null;
+    private async Task<CompanyState?> ReadFileAsync(string path, string company, CancellationToken cancellationToken) =>
+        await ReadBytesAsync(path, cancellationToken) is { } bytes ? serializer.Deserialize(bytes, path, company) : null;
 
     private static async Task<byte[]?> ReadBytesAsync(string path, CancellationToken cancellationToken)
     {

@@ -67,7 +67,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
             command.Parameters.AddWithValue("w", Spec.Workspace);
             command.Parameters.AddWithValue("c", company);
             var json = await command.ExecuteScalarAsync(cancellationToken) as string;
-            return json is null ? null : serializer.Deserialize(json, $"{Description} company {company}");
+            return json is null ? null : serializer.Deserialize(json, $"{Description} company {company}", company);
         }, cancellationToken);
     }
 
@@ -195,7 +195,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
             var json = await command.ExecuteScalarAsync(cancellationToken) as string;
             return json is null
                 ? null
-                : serializer.Deserialize(json, string.Create(CultureInfo.InvariantCulture, $"{Description} company {company} serial {serial}"));
+                : serializer.Deserialize(json, string.Create(CultureInfo.InvariantCulture, $"{Description} company {company} serial {serial}"), company);
         }, cancellationToken);
     }
 

@@ -72,14 +72,14 @@ public sealed class StateSerializer
     public byte[] SerializeToUtf8Bytes(CompanyState state) => Encoding.UTF8.GetBytes(Serialize(state));
 
     /// <summary>Reads a state; <paramref name="source"/> names the file or row in error messages.</summary>
-    public CompanyState Deserialize(string json, string source)
+    public CompanyState Deserialize(string json, string source, string? company = null)
     {
         ArgumentNullException.ThrowIfNull(json);
-        return Deserialize(Encoding.UTF8.GetBytes(json), source);
+        return Deserialize(Encoding.UTF8.GetBytes(json), source, company);
     }
 
-    /// <inheritdoc cref="Deserialize(string, string)"/>
-    public CompanyState Deserialize(ReadOnlySpan<byte> utf8Json, string source)
+    /// <inheritdoc cref="Deserialize(string, string, string?)"/>
+    public CompanyState Deserialize(ReadOnlySpan<byte> utf8Json, string source, string? company = null)
     {
         utf8Json = WithoutByteOrderMark(utf8Json);
         var version = ReadHeader(utf8Json, source).Version;
@@ -110,7 +110,11 @@ public sealed class StateSerializer
             throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, $"{source}: state has no company or no lineage");
         }
 
-        return Repair(state);
+        state = Repair(state);
+        var problems = StateValidation.Problems(state, company);
+        return problems.Count == 0
+            ? state
+            : throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, $"{source}: state refused: {string.Join("; ", problems)}. Restore a good version with 'whcctl state history' and 'whcctl state rollback'");
     }
 
     /// <summary>
@@ -213,9 +217,12 @@ public sealed class StateSerializer
             TypeInfoResolver = new DefaultJsonTypeInfoResolver
             {
                 // Computed properties (RingfencedCount, Count) are derived, not stored.
-                Modifiers = { RemoveComputedProperties, OmitLaterAdditionsWhenUnset },
+                Modifiers = { RemoveComputedProperties, OmitLaterAdditionsWhenUnset, ListsAndNullablesMayBeLeftOut },
             },
         };
+        // A key left out or a null where the model has none is an error at its JSON path, not a crash later.
+        options.RespectNullableAnnotations = true;
+        options.RespectRequiredConstructorParameters = true;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.MakeReadOnly();
         return options;
@@ -226,6 +233,22 @@ public sealed class StateSerializer
         foreach (var property in typeInfo.Properties.Where(p => AddedToFormat1.Contains((typeInfo.Type, p.Name))))
         {
             property.ShouldSerialize = (_, value) => value is not null && value is not ImmutableArray<OrderOperation> { IsDefaultOrEmpty: true } and not ImmutableArray<string> { IsDefaultOrEmpty: true };
+        }
+    }
+
+    /// <summary>
+    /// With required constructor parameters on, every record field must be present; a list (read as empty) or a
+    /// field that may be null may still be left out, as older and hand-written files do.
+    /// </summary>
+    private static void ListsAndNullablesMayBeLeftOut(JsonTypeInfo typeInfo)
+    {
+        foreach (var property in typeInfo.Properties.Where(p => p.IsRequired))
+        {
+            var type = property.PropertyType;
+            if (property.IsSetNullable || (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ImmutableArray<>)) || type == typeof(ImmutableSortedDictionary<string, string>))
+            {
+                property.IsRequired = false;
+            }
         }
     }
 

@@ -45,7 +45,7 @@ public sealed class LockThenPlanTests
         var apply = session.RunAsync("apply", Quickstart, "--auto-approve", "--lock-timeout", "30s");
         await Task.Delay(TimeSpan.FromMilliseconds(700));
         apply.IsCompleted.Should().BeFalse("the apply waits for the lock");
-        await store.WriteAsync(CompanyState.New("fun-network", "lineage-of-the-other-run") with { Serial = 1 }, new StateWriteContext("alice", DateTimeOffset.UtcNow), CancellationToken.None);
+        await store.WriteAsync(CompanyState.New("fun-network", Guid.NewGuid().ToString()) with { Serial = 1 }, new StateWriteContext("alice", DateTimeOffset.UtcNow), CancellationToken.None);
         await held.DisposeAsync();
         var result = await apply;
 

@@ -23,7 +23,7 @@ public sealed class StateCommandTests : IDisposable
     public async Task State_list_prints_every_address_of_every_company_one_per_line()
     {
         await SeedAsync(FunNetwork(1));
-        await SeedAsync(CompanyState.New("acme", "other") with { Serial = 1, Sites = [new SiteState("hq", "HQ1", "X1", null)] });
+        await SeedAsync(CompanyState.New("acme", "0b8e5f3a-9c1d-4e2f-a374-5b6c7d8e9f01") with { Serial = 1, Sites = [new SiteState("hq", "HQ1", "X1", null)] });
 
         var result = await RunAsync("state", "list");
 
@@ -199,12 +199,12 @@ public sealed class StateCommandTests : IDisposable
     public async Task State_push_refuses_another_lineage()
     {
         await SeedAsync(FunNetwork(1));
-        WriteFile("other.json", FunNetwork(5) with { Lineage = "another" });
+        WriteFile("other.json", FunNetwork(5) with { Lineage = "1c9f6a4b-ad2e-4f30-b485-6c7d8e9fa012" });
 
         var result = await RunAsync("state", "push", "fun-network", "other.json");
 
         result.Exit.Should().Be(1);
-        result.Err.Should().Contain("lineage another differs");
+        result.Err.Should().Contain("lineage 1c9f6a4b-ad2e-4f30-b485-6c7d8e9fa012 differs");
     }
 
     [Fact]
@@ -268,7 +268,7 @@ public sealed class StateCommandTests : IDisposable
     {
         await SeedAsync(FunNetwork(1));
         var target = new LocalStateStore(Path.Combine(workingDirectory, "copy"));
-        await target.WriteAsync(FunNetwork(1) with { Lineage = "x" }, Context, default);
+        await target.WriteAsync(FunNetwork(1) with { Lineage = "2da07b5c-be3f-4041-c596-7d8e9fab1023" }, Context, default);
 
         var result = await RunAsync("state", "migrate", "--from", ".whc/state", "--to", "copy");
 

@@ -22,7 +22,7 @@ public sealed class CompanySessionTests : IDisposable
         Directory.CreateDirectory(directory);
         var store = new LocalStateStore(directory);
         var plan = new CompanyPlan("acme", null, 0, null, "none", [], [], ImmutableSortedDictionary<string, string>.Empty, []);
-        using var session = new CompanySession(store, TimeProvider.System, "test", null, plan, CompanyState.New("acme", "lineage-1"));
+        using var session = new CompanySession(store, TimeProvider.System, "test", null, plan, CompanyState.New("acme", Guid.NewGuid().ToString()));
         var reading = new TaskCompletionSource();
         var answer = new TaskCompletionSource<ImmutableArray<NumberRangeState>>();
         var fromBt = session.UpdateFromBtAsync(

@@ -63,8 +63,8 @@ public sealed class PostgresStateStoreTests : IAsyncLifetime
             var company = $"company-{i:00}";
             await using var own = server.NewStore(store.Spec.Schema);
             await using var held = await own.AcquireLockAsync(company, SampleStates.Holder($"writer{i}"), TimeSpan.FromSeconds(30), default);
-            await own.WriteAsync(SampleStates.Minimal(company, 1, $"lineage-{i}"), SampleStates.Context, default);
-            await own.WriteAsync(SampleStates.Minimal(company, 2, $"lineage-{i}"), SampleStates.Context, default);
+            await own.WriteAsync(SampleStates.Minimal(company, 1, $"00000000-0000-4000-8000-{i:D12}"), SampleStates.Context, default);
+            await own.WriteAsync(SampleStates.Minimal(company, 2, $"00000000-0000-4000-8000-{i:D12}"), SampleStates.Context, default);
         }));
 
         await Task.WhenAll(writers);
@@ -79,7 +79,7 @@ public sealed class PostgresStateStoreTests : IAsyncLifetime
     [PostgresFact]
     public async Task Two_writers_of_one_company_take_turns_through_the_lock_and_neither_loses_data()
     {
-        await store.WriteAsync(SampleStates.Minimal("acme", 1, "L"), SampleStates.Context, default);
+        await store.WriteAsync(SampleStates.Minimal("acme", 1, SampleStates.Lineage), SampleStates.Context, default);
 
         async Task AddSiteAsync(string site)
         {
@@ -213,10 +213,10 @@ public sealed class PostgresStateStoreTests : IAsyncLifetime
     [PostgresFact]
     public async Task A_stale_write_is_refused_and_nothing_is_written()
     {
-        await store.WriteAsync(SampleStates.Minimal("acme", 1, "L"), SampleStates.Context, default);
-        await store.WriteAsync(SampleStates.Minimal("acme", 2, "L"), SampleStates.Context, default);
+        await store.WriteAsync(SampleStates.Minimal("acme", 1, SampleStates.Lineage), SampleStates.Context, default);
+        await store.WriteAsync(SampleStates.Minimal("acme", 2, SampleStates.Lineage), SampleStates.Context, default);
 
-        var stale = () => store.WriteAsync(SampleStates.Minimal("acme", 2, "L") with { Sites = [new SiteState("lost", "L", "N", null)] }, SampleStates.Context, default);
+        var stale = () => store.WriteAsync(SampleStates.Minimal("acme", 2, SampleStates.Lineage) with { Sites = [new SiteState("lost", "L", "N", null)] }, SampleStates.Context, default);
 
         (await stale.Should().ThrowAsync<StateConflictException>()).Which.Message.Should().Contain("stored serial 2").And.Contain("offered serial 2");
         (await store.ReadAsync("acme", default))!.Sites.Should().BeEmpty();
@@ -226,9 +226,9 @@ public sealed class PostgresStateStoreTests : IAsyncLifetime
     [PostgresFact]
     public async Task A_write_of_another_lineage_is_refused()
     {
-        await store.WriteAsync(SampleStates.Minimal("acme", 1, "L"), SampleStates.Context, default);
+        await store.WriteAsync(SampleStates.Minimal("acme", 1, SampleStates.Lineage), SampleStates.Context, default);
 
-        var other = () => store.WriteAsync(SampleStates.Minimal("acme", 2, "OTHER"), SampleStates.Context, default);
+        var other = () => store.WriteAsync(SampleStates.Minimal("acme", 2, SampleStates.OtherLineage), SampleStates.Context, default);
 
         await other.Should().ThrowAsync<StateConflictException>();
     }
@@ -238,7 +238,7 @@ public sealed class PostgresStateStoreTests : IAsyncLifetime
     {
         foreach (var serial in new long[] { 1, 2, 3 })
         {
-            await store.WriteAsync(SampleStates.Minimal("acme", serial, "L"), new StateWriteContext($"writer{serial}", SampleStates.Context.WrittenAt.AddMinutes(serial)), default);
+            await store.WriteAsync(SampleStates.Minimal("acme", serial, SampleStates.Lineage), new StateWriteContext($"writer{serial}", SampleStates.Context.WrittenAt.AddMinutes(serial)), default);
         }
 
         var history = await store.HistoryAsync("acme", default);
@@ -272,7 +272,7 @@ public sealed class PostgresStateStoreTests : IAsyncLifetime
         var local = new LocalStateStore(first.Path);
         await local.WriteAsync(SampleStates.FunNetwork(1), SampleStates.Context, default);
         await local.WriteAsync(SampleStates.FunNetwork(2), SampleStates.Context, default);
-        await local.WriteAsync(SampleStates.Minimal("acme", 1, "acme-lineage"), SampleStates.Context, default);
+        await local.WriteAsync(SampleStates.Minimal("acme", 1, SampleStates.Lineage), SampleStates.Context, default);
 
         await StateMaintenance.MigrateAsync(local, store, force: false, SampleStates.Context, default);
         var back = new LocalStateStore(second.Path);
@@ -281,14 +281,14 @@ public sealed class PostgresStateStoreTests : IAsyncLifetime
         copied.Should().HaveCount(2);
         (await back.ReadAsync("fun-network", default)).Should().BeEquivalentTo(await local.ReadAsync("fun-network", default));
         File.ReadAllText(back.StatePath("fun-network")).Should().Be(File.ReadAllText(local.StatePath("fun-network")));
-        (await store.ReadAsync("acme", default))!.Lineage.Should().Be("acme-lineage");
+        (await store.ReadAsync("acme", default))!.Lineage.Should().Be(SampleStates.Lineage);
     }
 
     [PostgresFact]
     public async Task Workspaces_are_separate()
     {
         await using var other = server.NewStore(store.Spec.Schema, workspace: "staging");
-        await store.WriteAsync(SampleStates.Minimal("acme", 1, "L"), SampleStates.Context, default);
+        await store.WriteAsync(SampleStates.Minimal("acme", 1, SampleStates.Lineage), SampleStates.Context, default);
 
         (await other.ReadAsync("acme", default)).Should().BeNull();
     }

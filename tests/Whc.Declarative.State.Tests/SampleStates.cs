@@ -9,6 +9,9 @@ public static class SampleStates
 {
     public const string Lineage = "7f1c2a9e-3b4d-4c5e-8f60-718293a4b5c6";
 
+    /// <summary>Another history's lineage (state refuses a lineage that is not a UUID).</summary>
+    public const string OtherLineage = "0b8e5f3a-9c1d-4e2f-a374-5b6c7d8e9f01";
+
     public static CompanyState FunNetwork(long serial = 3) => new(
         CompanyState.CurrentVersion,
         serial,

@@ -101,7 +101,7 @@ public sealed class StateSerializerTests
     {
         // A hypothetical v0: the company was called "name" and resources sat under "resources".
         var v0 = """
-            {"version":0,"serial":4,"lineage":"abc","name":"acme",
+            {"version":0,"serial":4,"lineage":"7f1c2a9e-3b4d-4c5e-8f60-718293a4b5c6","name":"acme",
              "resources":{"sites":[{"name":"hq","locationCode":"HQ01","nadKey":"X1","serviceId":null}]}}
             """;
         var upgrade = new StateFormatUpgrade(0, old =>
