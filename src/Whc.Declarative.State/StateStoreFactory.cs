@@ -17,6 +17,15 @@ public static class StateStoreFactory
             return new PostgresStateStore(PostgresStateSpec.Parse(effective), environment, warning);
         }
 
+        // A mistyped URL ("postgress://user:PW@host/db") must not become a directory named after it, password included.
+        var scheme = effective.IndexOf("://", StringComparison.Ordinal);
+        if (scheme > 0)
+        {
+            throw new StateException(
+                DiagnosticCatalog.StateBackendInvalid.Code,
+                $"state '{UrlText.WithoutCredentials(effective)}' names an unknown kind of store '{effective[..scheme]}://'; state lives in a directory or at postgres://user@host:port/database");
+        }
+
         return new LocalStateStore(Path.GetFullPath(effective, workingDirectory), warning);
     }
 

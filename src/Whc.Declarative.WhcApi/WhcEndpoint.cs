@@ -59,7 +59,7 @@ public sealed record WhcEndpoint(string Name, Uri? BaseUri)
 
         throw new WhcConfigurationException(DiagnosticCatalog.ApiEndpointInvalid.At(
             SourceSpan.None,
-            $"endpoint '{text}' is not one of sandbox, testa, production, nor an absolute http(s) URL without query"));
+            $"endpoint '{UrlText.WithoutCredentials(text)}' is not one of sandbox, testa, production, nor an absolute http(s) URL without query"));
     }
 
     public override string ToString() => BaseUri is null ? Name : BaseUri.AbsoluteUri;

@@ -115,11 +115,15 @@ internal sealed class WhcHttpSender : IDisposable
     }
 
     /// <summary>Replaces every known secret (client secret, Basic credentials, tokens) in <paramref name="text"/> by ***.</summary>
+    /// <summary>
+    /// The text with every secret replaced by <c>***</c>, in any letter case (a gateway may echo a token upper-cased),
+    /// longest first so a secret inside another is not half-replaced.
+    /// </summary>
     public string Redact(string text)
     {
-        foreach (var secret in secrets.Keys)
+        foreach (var secret in secrets.Keys.OrderByDescending(s => s.Length))
         {
-            text = text.Replace(secret, "***", StringComparison.Ordinal);
+            text = text.Replace(secret, "***", StringComparison.OrdinalIgnoreCase);
         }
 
         return text;
@@ -250,11 +254,17 @@ internal sealed class WhcHttpSender : IDisposable
         await Task.Delay(delay, options.TimeProvider, cancellationToken);
     }
 
+    /// <summary>Remembers a secret in every form it may be echoed in: as is, URL-encoded (both ways) and base64.</summary>
     private void AddSecret(string secret)
     {
-        if (secret.Length >= 4)
+        if (secret.Length < 4)
         {
-            secrets.TryAdd(secret, 0);
+            return;
+        }
+
+        foreach (var form in new[] { secret, Uri.EscapeDataString(secret), System.Net.WebUtility.UrlEncode(secret), Convert.ToBase64String(Encoding.UTF8.GetBytes(secret)) })
+        {
+            secrets.TryAdd(form, 0);
         }
     }
 

@@ -71,4 +71,24 @@ public sealed class PostgresStateSpecTests
         store.Should().BeOfType<PostgresStateStore>().Which.Description.Should().Contain("db:5433/whc");
         await ((PostgresStateStore)store).DisposeAsync();
     }
+
+    [Theory]
+    [InlineData("postgress://user:PW-secret@db.example/whc")]
+    [InlineData("s3://bucket/state?X-Amz-Signature=PW-secret")]
+    [InlineData("https://user:PW-secret@state.example/whc")]
+    public void A_state_spec_of_an_unknown_kind_is_WHC5006_never_a_directory_and_never_echoes_credentials(string spec)
+    {
+        var workingDirectory = Directory.CreateTempSubdirectory("whc-spec-").FullName;
+        try
+        {
+            var open = () => StateStoreFactory.Open(spec, workingDirectory, new Dictionary<string, string?>());
+
+            open.Should().Throw<StateException>().Where(e => e.Code == "WHC5006" && e.Message.Contains("unknown kind of store") && !e.Message.Contains("PW-secret"));
+            Directory.EnumerateFileSystemEntries(workingDirectory).Should().BeEmpty("no directory named after the URL");
+        }
+        finally
+        {
+            Directory.Delete(workingDirectory, recursive: true);
+        }
+    }
 }

@@ -165,4 +165,15 @@ public sealed class ConfigurationTests : ClientTestBase
         started.Elapsed.Should().BeGreaterThan(TimeSpan.FromMilliseconds(400));
         Server.Requests.Should().HaveCount(11);
     }
+
+    [Theory]
+    [InlineData("https://api.example/whc?api_key=PW-secret")]
+    [InlineData("ftp://user:PW-secret@api.example/whc")]
+    [InlineData("https://api.example/whc#PW-secret")]
+    public void An_endpoint_that_is_refused_is_named_without_its_credentials(string endpoint)
+    {
+        var resolve = () => WhcEndpoint.Resolve(endpoint);
+
+        resolve.Should().Throw<WhcConfigurationException>().Which.Diagnostic.Message.Should().NotContain("PW-secret").And.Contain("api.example");
+    }
 }

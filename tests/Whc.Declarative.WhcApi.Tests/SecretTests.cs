@@ -55,6 +55,29 @@ public sealed class SecretTests : ClientTestBase
         failure.Message.Should().NotContain(StubServer.ClientSecret).And.NotContain("token-1").And.Contain("***");
     }
 
+    public static TheoryData<string, string> EchoedForms => new()
+    {
+        { "URL-encoded", Uri.EscapeDataString(StubServer.ClientSecret) },
+        { "form-encoded", System.Net.WebUtility.UrlEncode(StubServer.ClientSecret) },
+        { "upper-cased", StubServer.ClientSecret.ToUpperInvariant() },
+        { "base64", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(StubServer.ClientSecret)) },
+        { "the token upper-cased", "TOKEN-1" },
+        { "the token base64", Convert.ToBase64String("token-1"u8.ToArray()) },
+    };
+
+    [Theory]
+    [MemberData(nameof(EchoedForms))]
+    public async Task A_secret_echoed_by_BT_in_another_form_is_redacted_too(string form, string echoed)
+    {
+        Server.On("POST", Contract.SubmitPath, StubResponse.Json(400, $$"""{"code":"29","message":"bad request from {{echoed}}"}"""));
+        var client = CreateClient();
+
+        var act = () => client.SubmitOrderAsync("BTWKN1485", default);
+
+        var failure = (await act.Should().ThrowAsync<WhcApiException>()).Which;
+        failure.Message.Should().NotContain(echoed, form).And.Contain("***");
+    }
+
     [Fact]
     public void Credentials_and_options_never_show_the_secret_when_printed()
     {

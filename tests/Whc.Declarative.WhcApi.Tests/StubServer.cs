@@ -34,7 +34,7 @@ public sealed record StubResponse(int Status, string? Body = null, IReadOnlyDict
 public sealed class StubServer : IAsyncDisposable
 {
     public const string ClientId = "test-client-id";
-    public const string ClientSecret = "s3cr3t-Pa55w0rd-never-log";
+    public const string ClientSecret = "s3cr3t+Pa55/w0rd=never&log ok"; // characters that URL-encode and base64 differently
 
     private readonly WebApplication app;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<StubResponse>> scripts = new();
