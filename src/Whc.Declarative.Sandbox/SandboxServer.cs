@@ -278,13 +278,10 @@ public sealed partial class SandboxServer : IAsyncDisposable
             JsonNode? json = null;
             if (HttpMethods.IsPost(context.Request.Method))
             {
-                try
+                (json, var bodyError) = await RequestBody.ReadAsync(context, "Schema validation failed", required: true);
+                if (bodyError is not null)
                 {
-                    json = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-                }
-                catch (JsonException e)
-                {
-                    return (ApiResult.SchemaInvalid("Schema validation failed", [$"request body is not valid JSON: {e.Message}"]), clientId, null, false);
+                    return (bodyError, clientId, null, false);
                 }
             }
 

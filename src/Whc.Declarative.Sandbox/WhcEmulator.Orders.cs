@@ -256,7 +256,8 @@ internal sealed partial class WhcEmulator
         {
             errors.Add($"{path}.productOffering.id '{item.ProductOfferingId}' is not a WHC product offering");
         }
-        else if (parentOffering is not null && !AllowedChildren[parentOffering].Contains(item.ProductOfferingId, StringComparer.Ordinal))
+        // An unknown parent has its own error already; its children are not checked against it.
+        else if (parentOffering is not null && AllowedChildren.TryGetValue(parentOffering, out var allowed) && !allowed.Contains(item.ProductOfferingId, StringComparer.Ordinal))
         {
             errors.Add($"{path}: a {item.ProductOfferingId} cannot be placed under a {parentOffering}");
         }

@@ -89,6 +89,15 @@ public sealed class SandboxHarness : IAsyncDisposable
         return await ReadAsync(await Http.SendAsync(request));
     }
 
+    /// <summary>Sends <paramref name="body"/> as it is (malformed JSON, another content type), with tracking id and token.</summary>
+    public async Task<Reply> SendRawAsync(HttpMethod method, string path, string body, string mediaType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
+        request.Headers.TryAddWithoutValidation("APIGW-Tracking-Header", "raw-body");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync());
+        return await ReadAsync(await Http.SendAsync(request));
+    }
+
     public Task<Reply> GetAsync(string path, string? tracking = "abc") => SendAsync(HttpMethod.Get, path, tracking: tracking);
 
     public Task<Reply> PostAsync(string path, JsonNode body, string? tracking = "ABC") => SendAsync(HttpMethod.Post, path, body, tracking);

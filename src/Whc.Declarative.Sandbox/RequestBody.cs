@@ -1,0 +1,43 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+
+namespace Whc.Declarative.Sandbox;
+
+/// <summary>Reads a request's JSON body; malformed, ambiguous or oversized input is a 400/29, never an exception.</summary>
+internal static class RequestBody
+{
+    // Duplicate names are refused: JsonObject would otherwise throw on first use, deep inside a handler.
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
+    /// <summary>The body as JSON; null when it is empty and <paramref name="required"/> is false.</summary>
+    public static async Task<(JsonNode? Json, ApiResult? Error)> ReadAsync(HttpContext context, string problem, bool required)
+    {
+        byte[] bytes;
+        try
+        {
+            using var buffer = new MemoryStream();
+            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+            bytes = buffer.ToArray();
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's body size limit (413): the caller sent more than any request of this API needs.
+            return (null, ApiResult.SchemaInvalid(problem, [$"request body refused: {e.Message}"]));
+        }
+
+        if (bytes.Length == 0 && !required)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            return (JsonNode.Parse(bytes, documentOptions: Strict), null);
+        }
+        catch (JsonException e)
+        {
+            return (null, ApiResult.SchemaInvalid(problem, [$"request body is not valid JSON: {e.Message}"]));
+        }
+    }
+}
