@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml;
@@ -51,9 +53,21 @@ public sealed partial class SandboxServer
     {
         try
         {
+            if (!IsLoopbackHost(context.Request.Host))
+            {
+                // DNS rebinding: a web page whose name now resolves to 127.0.0.1 would send its own name.
+                return ApiResult.Error(403, "50", "Access denied: the admin API answers only requests addressed to a loopback host (127.0.0.1, [::1], localhost)");
+            }
+
             JsonNode? body = null;
             if (HttpMethods.IsPost(context.Request.Method))
             {
+                if (!IsJson(context.Request.ContentType))
+                {
+                    // A cross-site form can post text/plain or form data without a preflight, never application/json.
+                    return ApiResult.Error(415, "68", "Unsupported media type: admin POSTs need Content-Type: application/json, even without a body");
+                }
+
                 // Calls without a payload (reset, revoke, cease) may send none; any body sent must be JSON.
                 (body, var error) = await RequestBody.ReadAsync(context, "Invalid admin request", required: false);
                 if (error is not null)
@@ -70,6 +84,22 @@ public sealed partial class SandboxServer
             return ApiResult.Error(500, "01", "Internal Server Error");
         }
     }
+
+    private static bool IsLoopbackHost(HostString host)
+    {
+        var name = host.Host;
+        if (string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var literal = name.Length > 2 && name[0] == '[' && name[^1] == ']' ? name[1..^1] : name;
+        return IPAddress.TryParse(literal, out var address) && IPAddress.IsLoopback(address);
+    }
+
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+        && string.Equals(mediaType.MediaType, "application/json", StringComparison.OrdinalIgnoreCase);
 
     private ApiResult FaultsView() => ApiResult.Ok(JsonSerializer.SerializeToNode(_faults.Current, AdminJson) ?? new JsonObject());
 

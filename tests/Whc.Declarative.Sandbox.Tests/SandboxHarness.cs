@@ -105,9 +105,10 @@ public sealed class SandboxHarness : IAsyncDisposable
     public async Task<Reply> AdminAsync(HttpMethod method, string path, string? json = null)
     {
         using var request = new HttpRequestMessage(method, path);
-        if (json is not null)
+        // Admin POSTs must say JSON even when they carry nothing (reset, revoke, cease).
+        if (json is not null || method == HttpMethod.Post)
         {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+            request.Content = new StringContent(json ?? "", Encoding.UTF8, "application/json");
         }
 
         return await ReadAsync(await Http.SendAsync(request));
