@@ -170,21 +170,22 @@ public sealed class HostileInputTests
     }
 
     [Fact]
-    public async Task The_admin_API_answers_an_unexpected_body_shape_in_BTs_error_shape()
+    public async Task The_admin_API_refuses_a_body_of_the_wrong_shape_with_400_29()
     {
         await using var sandbox = await SandboxHarness.StartAsync();
 
         foreach (var (path, body) in new[]
                  {
                      ("/_sandbox/outside/users/jane.smith", "[1,2]"),
+                     ("/_sandbox/outside/users/jane.smith", """{"lastName":5}"""),
+                     ("/_sandbox/outside/orders/BTWKN1/state", """{"state":"failed","errorMessage":{"text":"x"}}"""),
                      ("/_sandbox/outside/orders/BTWKN1/state", """{"state":["failed"]}"""),
                      ("/_sandbox/clock", """{"advance":2}"""),
                      ("/_sandbox/clock", "[]"),
                  })
         {
             var reply = await sandbox.AdminAsync(HttpMethod.Post, path, body);
-            reply.Code.Should().BeOneOf([400, 404], $"POST {path} {body}");
-            reply.ErrorCode.Should().NotBeNull();
+            (reply.Code, reply.ErrorCode).Should().Be((400, "29"), $"POST {path} {body}");
         }
     }
 }
