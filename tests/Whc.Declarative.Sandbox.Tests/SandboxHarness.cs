@@ -68,6 +68,14 @@ public sealed class SandboxHarness : IAsyncDisposable
         return _token;
     }
 
+    /// <summary>A fresh access token for another client (the harness's own calls use the default client).</summary>
+    public async Task<string> TokenForAsync(string clientId, string clientSecret)
+    {
+        var reply = await RequestTokenAsync(basic: Basic(clientId, clientSecret));
+        reply.Code.Should().Be(200, reply.Json?.ToJsonString());
+        return reply.Json!["accessToken"]!.GetValue<string>();
+    }
+
     public async Task<Reply> SendAsync(HttpMethod method, string path, JsonNode? body = null, string? tracking = "3dd57ffe-f884-4f85-ae5c-7f2b4f596ee0", string? token = null, bool auth = true)
     {
         using var request = new HttpRequestMessage(method, path);
