@@ -33,11 +33,45 @@ internal static class RequestBody
 
         try
         {
-            return (JsonNode.Parse(bytes, documentOptions: Strict), null);
+            var json = JsonNode.Parse(bytes, documentOptions: Strict);
+            ReadEveryString(json);
+            return (json, null);
         }
         catch (JsonException e)
         {
             return (null, ApiResult.SchemaInvalid(problem, [$"request body is not valid JSON: {e.Message}"]));
+        }
+        catch (InvalidOperationException e)
+        {
+            return (null, ApiResult.SchemaInvalid(problem, [$"request body holds a string that is not valid Unicode: {e.Message}"]));
+        }
+    }
+
+    /// <summary>
+    /// Decodes every name and string once: an escaped lone surrogate (<c>"\ud800"</c>) parses, then throws
+    /// InvalidOperationException wherever it is first read, deep inside a handler. Depth is bounded by the parser (64).
+    /// </summary>
+    private static void ReadEveryString(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (_, value) in obj)
+                {
+                    ReadEveryString(value);
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    ReadEveryString(item);
+                }
+
+                break;
+            case JsonValue value when value.GetValueKind() == JsonValueKind.String:
+                _ = value.GetValue<string>();
+                break;
         }
     }
 }

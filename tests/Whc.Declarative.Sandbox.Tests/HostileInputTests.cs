@@ -28,7 +28,11 @@ public sealed class HostileInputTests
         await using var sandbox = await SandboxHarness.StartAsync();
         await sandbox.ActiveCompanyAsync();
 
-        foreach (var body in new[] { """{"a":""", """{"a":1,"a":2}""", """{"relatedParty":[{"id":"x","id":"y"}]}""", "not json" })
+        foreach (var body in new[]
+                 {
+                     """{"a":""", """{"a":1,"a":2}""", """{"relatedParty":[{"id":"x","id":"y"}]}""", "not json",
+                     """{"postcode":"\ud800","productOrder":{"id":"\ud800"},"state":"\udc00"}""", """{"\ud800":1}""", """[{"a":["\ud83dx"]}]""",
+                 })
         {
             var reply = kind == "api"
                 ? await sandbox.SendRawAsync(HttpMethod.Post, path, body)
