@@ -25,6 +25,9 @@ internal sealed record ApiResult(int Status, JsonNode? Body, int RetryAfterSecon
 
     public static ApiResult NotFound(string message = "No data found") => Error(404, "404", message);
 
+    /// <summary>The client is bound to other CUGs (BT gateway code 51, "forbidden requester").</summary>
+    public static ApiResult NotBoundTo(string cug) => Error(403, "51", $"Forbidden requester: this client may not act for customer {cug}");
+
     public static ApiResult SchemaInvalid(string message, IEnumerable<string>? errors = null) => Error(400, "29", message, errors ?? [message]);
 
     public static ApiResult MissingQuery(string name) => Error(400, "27", $"Missing query parameter: {name}");

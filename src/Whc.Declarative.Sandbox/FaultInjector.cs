@@ -21,6 +21,9 @@ internal sealed class FaultInjector
     private FaultConfig _config = FaultConfig.None;
     private List<(ScriptedFault Fault, int Remaining)> _script = [];
 
+    /// <summary>The most latency a call can be given; more would overflow the jitter draw and no test needs it.</summary>
+    public const int MaxLatencyMs = 600_000;
+
     public FaultInjector(TimeProvider clock, int seed, FaultConfig initial)
     {
         _clock = clock;
@@ -43,6 +46,13 @@ internal sealed class FaultInjector
     public static List<string> Validate(FaultConfig config)
     {
         var errors = new List<string>();
+        // Members are null when the JSON says so ("errorRates": null), whatever their declared type.
+        if (config.ErrorRates is null || config.TimeoutAfterCommitRates is null || config.Script is null)
+        {
+            errors.Add("errorRates, timeoutAfterCommitRates and script must not be null");
+            return errors;
+        }
+
         foreach (var (route, rate) in config.ErrorRates.Concat(config.TimeoutAfterCommitRates))
         {
             if (!SandboxRoutes.IsKnown(route))
@@ -50,7 +60,7 @@ internal sealed class FaultInjector
                 errors.Add($"unknown route '{route}' (known: {string.Join(", ", SandboxRoutes.All)}, *)");
             }
 
-            if (rate is < 0 or > 1)
+            if (!(rate is >= 0 and <= 1))
             {
                 errors.Add($"rate for '{route}' must be between 0 and 1");
             }
@@ -58,6 +68,12 @@ internal sealed class FaultInjector
 
         foreach (var step in config.Script)
         {
+            if (step is null)
+            {
+                errors.Add("script: an entry must be an object");
+                continue;
+            }
+
             if (!SandboxRoutes.IsKnown(step.Route))
             {
                 errors.Add($"script: unknown route '{step.Route}'");
@@ -79,9 +95,9 @@ internal sealed class FaultInjector
             errors.Add("rateLimit: requestsPerSecond must be positive and burst at least 1");
         }
 
-        if (config.Latency is { } latency && (latency.FixedMs < 0 || latency.JitterMs < 0))
+        if (config.Latency is { } latency && (latency.FixedMs < 0 || latency.JitterMs < 0 || (long)latency.FixedMs + latency.JitterMs > MaxLatencyMs))
         {
-            errors.Add("latency: fixedMs and jitterMs must not be negative");
+            errors.Add($"latency: fixedMs and jitterMs must not be negative and add up to at most {MaxLatencyMs} (ten minutes)");
         }
 
         if (config.TokenLifetimeSeconds is < 0)

@@ -1,9 +1,28 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 
 namespace Whc.Declarative.Sandbox;
 
-/// <summary>A client (BT "developer app") whose consumer key and secret the sandbox accepts on the token route.</summary>
-public sealed record SandboxClient(string ClientId, string ClientSecret);
+/// <summary>
+/// A client (BT "developer app") whose consumer key and secret the sandbox accepts on the token route. Bound to
+/// <see cref="Cugs"/>, it may act only for those resellers, as at BT (another CUG → 403/51). Without CUGs it is
+/// unbound and may act for any: the default client is, so demos and tests need no set-up; bind clients to test
+/// authorisation.
+/// </summary>
+public sealed partial record SandboxClient(string ClientId, string ClientSecret)
+{
+    /// <summary>The reseller CUG ids (<c>CUG</c> + 10 digits) this client may act for; empty = unbound.</summary>
+    public IReadOnlyList<string> Cugs { get; init; } = [];
+
+    public bool IsBound => Cugs.Count > 0;
+
+    /// <summary>True for a CUG id as BT writes it: <c>CUG</c> followed by exactly 10 digits.</summary>
+    public static bool IsCugId(string? value) => value is not null && CugIdPattern().IsMatch(value);
+
+    // The manifests' format (ManifestFormats.CugId): the whole value, no trailing newline.
+    [GeneratedRegex("^CUG[0-9]{10}\\z")]
+    private static partial Regex CugIdPattern();
+}
 
 /// <summary>How long a submitted order spends in each state, measured on the sandbox clock. Zero completes at submit.</summary>
 public sealed record OrderTimings(TimeSpan Acknowledged, TimeSpan InProgress)
@@ -35,8 +54,11 @@ public sealed record SandboxOptions
     /// <summary>Where the inventory is persisted; null keeps everything in memory.</summary>
     public string? DataDirectory { get; init; }
 
-    /// <summary>Accepted clients. Defaults to <see cref="DefaultClientId"/>:<see cref="DefaultClientSecret"/>.</summary>
-    public IReadOnlyList<SandboxClient> Clients { get; init; } = [new SandboxClient(DefaultClientId, DefaultClientSecret)];
+    /// <summary>The default client, unbound. Bind it with <c>DefaultClient with { Cugs = ["CUG5019851064"] }</c>.</summary>
+    public static SandboxClient DefaultClient { get; } = new(DefaultClientId, DefaultClientSecret);
+
+    /// <summary>Accepted clients (for a repeated id the last wins). Defaults to <see cref="DefaultClient"/>, unbound.</summary>
+    public IReadOnlyList<SandboxClient> Clients { get; init; } = [DefaultClient];
 
     /// <summary>Faults active from the start; replace them later through <c>POST /_sandbox/faults</c>.</summary>
     public FaultConfig Faults { get; init; } = FaultConfig.None;

@@ -1,8 +1,13 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 
 namespace Whc.Declarative.Sandbox;
 
@@ -11,62 +16,101 @@ public sealed partial class SandboxServer
 {
     private void MapAdmin()
     {
-        Admin("GET", "/_sandbox/inventory", _ => Task.FromResult(ApiResult.Ok(_emulator.Inventory())));
-        Admin("GET", "/_sandbox/requests", _ => Task.FromResult(ApiResult.Ok(JsonSerializer.SerializeToNode(_log.Snapshot(), AdminJson) ?? new JsonArray())));
-        Admin("GET", "/_sandbox/faults", _ => Task.FromResult(FaultsView()));
-        Admin("POST", "/_sandbox/faults", ReplaceFaultsAsync);
-        Admin("GET", "/_sandbox/clock", _ => Task.FromResult(ClockView()));
-        Admin("POST", "/_sandbox/clock", MoveClockAsync);
+        Admin("GET", "/_sandbox/inventory", _ => ApiResult.Ok(_emulator.Inventory()));
+        Admin("GET", "/_sandbox/requests", _ => ApiResult.Ok(JsonSerializer.SerializeToNode(_log.Snapshot(), AdminJson) ?? new JsonArray()));
+        Admin("GET", "/_sandbox/faults", _ => FaultsView());
+        Admin("POST", "/_sandbox/faults", ReplaceFaults);
+        Admin("GET", "/_sandbox/clock", _ => ClockView());
+        Admin("POST", "/_sandbox/clock", MoveClock);
         Admin("POST", "/_sandbox/tokens/revoke", _ =>
         {
             _tokens.RevokeAll();
-            return Task.FromResult(ApiResult.Ok(new JsonObject { ["revoked"] = true }));
+            return ApiResult.Ok(new JsonObject { ["revoked"] = true });
         });
-        Admin("POST", "/_sandbox/outside/users/{username}", async context =>
-            await ReadBodyAsync(context) is JsonObject body
-                ? _emulator.ChangeUserOutside(context.Request.RouteValues["username"] as string ?? string.Empty, body)
+        Admin("POST", "/_sandbox/outside/users/{username}", r =>
+            r.Body is JsonObject body
+                ? _emulator.ChangeUserOutside(r.RouteValue("username"), body)
                 : ApiResult.SchemaInvalid("Invalid user change", ["a JSON object is required"]));
-        Admin("POST", "/_sandbox/outside/companies/{companyName}/cease", context =>
-            Task.FromResult(_emulator.CeaseCompanyOutside(context.Request.RouteValues["companyName"] as string ?? string.Empty)));
-        Admin("POST", "/_sandbox/outside/orders/{orderId}/state", async context =>
-            await ReadBodyAsync(context) is JsonObject body
-                ? _emulator.SetOrderStateOutside(context.Request.RouteValues["orderId"] as string ?? string.Empty, body)
+        Admin("POST", "/_sandbox/outside/companies/{companyName}/cease", r => _emulator.CeaseCompanyOutside(r.RouteValue("companyName")));
+        Admin("POST", "/_sandbox/outside/orders/{orderId}/state", r =>
+            r.Body is JsonObject body
+                ? _emulator.SetOrderStateOutside(r.RouteValue("orderId"), body)
                 : ApiResult.SchemaInvalid("Invalid order state change", ["a JSON object is required"]));
         Admin("POST", "/_sandbox/reset", _ =>
         {
             _emulator.Reset();
             _log.Clear();
             _faults.Replace(FaultConfig.None);
-            return Task.FromResult(ApiResult.Ok(new JsonObject { ["reset"] = true }));
+            return ApiResult.Ok(new JsonObject { ["reset"] = true });
         });
     }
 
-    private void Admin(string method, string pattern, Func<HttpContext, Task<ApiResult>> handler) =>
-        _app.MapMethods(pattern, [method], async (HttpContext context) => await WriteAsync(context, await handler(context)))
+    private void Admin(string method, string pattern, Func<AdminRequest, ApiResult> handler) =>
+        _app.MapMethods(pattern, [method], async (HttpContext context) => await WriteAsync(context, await HandleAdminAsync(context, handler)))
             .WithMetadata(new SandboxEndpoint("admin"));
 
-    private static async Task<JsonNode?> ReadBodyAsync(HttpContext context)
+    private async Task<ApiResult> HandleAdminAsync(HttpContext context, Func<AdminRequest, ApiResult> handler)
     {
         try
         {
-            return await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            if (!IsLoopbackHost(context.Request.Host))
+            {
+                // DNS rebinding: a web page whose name now resolves to 127.0.0.1 would send its own name.
+                return ApiResult.Error(403, "50", "Access denied: the admin API answers only requests addressed to a loopback host (127.0.0.1, [::1], localhost)");
+            }
+
+            JsonNode? body = null;
+            if (HttpMethods.IsPost(context.Request.Method))
+            {
+                if (!IsJson(context.Request.ContentType))
+                {
+                    // A cross-site form can post text/plain or form data without a preflight, never application/json.
+                    return ApiResult.Error(415, "68", "Unsupported media type: admin POSTs need Content-Type: application/json, even without a body");
+                }
+
+                // Calls without a payload (reset, revoke, cease) may send none; any body sent must be JSON.
+                (body, var error) = await RequestBody.ReadAsync(context, "Invalid admin request", required: false);
+                if (error is not null)
+                {
+                    return error;
+                }
+            }
+
+            return handler(new AdminRequest(context, body));
         }
-        catch (JsonException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return null;
+            Options.Logger?.LogError(e, "Sandbox admin call {Path} failed", context.Request.Path.Value);
+            return ApiResult.Error(500, "01", "Internal Server Error");
         }
     }
+
+    private static bool IsLoopbackHost(HostString host)
+    {
+        var name = host.Host;
+        if (string.Equals(name, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var literal = name.Length > 2 && name[0] == '[' && name[^1] == ']' ? name[1..^1] : name;
+        return IPAddress.TryParse(literal, out var address) && IPAddress.IsLoopback(address);
+    }
+
+    private static bool IsJson(string? contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
+        && string.Equals(mediaType.MediaType, "application/json", StringComparison.OrdinalIgnoreCase);
 
     private ApiResult FaultsView() => ApiResult.Ok(JsonSerializer.SerializeToNode(_faults.Current, AdminJson) ?? new JsonObject());
 
     private ApiResult ClockView() => ApiResult.Ok(new JsonObject { ["now"] = Clock.GetUtcNow() });
 
-    private async Task<ApiResult> ReplaceFaultsAsync(HttpContext context)
+    private ApiResult ReplaceFaults(AdminRequest request)
     {
         FaultConfig? config;
         try
         {
-            config = await JsonSerializer.DeserializeAsync<FaultConfig>(context.Request.Body, AdminJson, context.RequestAborted);
+            config = request.Body is JsonObject body ? body.Deserialize<FaultConfig>(AdminJson) : null;
         }
         catch (JsonException e)
         {
@@ -88,20 +132,10 @@ public sealed partial class SandboxServer
         return FaultsView();
     }
 
-    private async Task<ApiResult> MoveClockAsync(HttpContext context)
+    private ApiResult MoveClock(AdminRequest request)
     {
-        JsonNode? body;
-        try
-        {
-            body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-        }
-        catch (JsonException e)
-        {
-            return ApiResult.SchemaInvalid("Invalid clock request", [e.Message]);
-        }
-
-        var advance = JsonRead.String(body, "advance");
-        var set = JsonRead.String(body, "set");
+        var advance = JsonRead.String(request.Body, "advance");
+        var set = JsonRead.String(request.Body, "set");
         try
         {
             if (advance is not null)
@@ -110,18 +144,34 @@ public sealed partial class SandboxServer
             }
             else if (set is not null)
             {
-                Clock.Set(DateTimeOffset.Parse(set, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal));
+                if (!DateTimeOffset.TryParse(set, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant))
+                {
+                    return ApiResult.SchemaInvalid("Invalid clock request", [$"set: '{set}' is not an instant ({SandboxClock.RangeDescription})"]);
+                }
+
+                Clock.Set(instant);
             }
             else
             {
                 return ApiResult.SchemaInvalid("Invalid clock request", ["give \"advance\" (an ISO 8601 duration such as PT2H) or \"set\" (an ISO 8601 instant)"]);
             }
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is FormatException or OverflowException)
         {
             return ApiResult.SchemaInvalid("Invalid clock request", [e.Message]);
         }
+        catch (ArgumentOutOfRangeException)
+        {
+            return ApiResult.SchemaInvalid("Invalid clock request", [SandboxClock.RangeDescription]);
+        }
 
         return ClockView();
+    }
+
+    private sealed class AdminRequest(HttpContext context, JsonNode? body)
+    {
+        public JsonNode? Body => body;
+
+        public string RouteValue(string name) => context.GetRouteValue(name)?.ToString() ?? "";
     }
 }

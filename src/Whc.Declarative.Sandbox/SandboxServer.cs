@@ -37,7 +37,8 @@ public sealed partial class SandboxServer : IAsyncDisposable
     private readonly FaultInjector _faults;
     private readonly TokenStore _tokens = new();
     private readonly RequestLog _log;
-    private readonly Dictionary<string, string> _secrets;
+    private readonly Dictionary<string, SandboxClient> _clients;
+    private readonly Dictionary<string, CugBinding> _bindings;
 
     private SandboxServer(WebApplication app, SandboxOptions options, SandboxClock clock, SandboxStore? store)
     {
@@ -48,7 +49,8 @@ public sealed partial class SandboxServer : IAsyncDisposable
         _emulator = new WhcEmulator(clock, options.OrderTimings, options.MaxUsersPerOrder, store);
         _faults = new FaultInjector(clock, options.Seed, options.Faults);
         _log = new RequestLog(options.RequestLogCapacity);
-        _secrets = options.Clients.GroupBy(c => c.ClientId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().ClientSecret, StringComparer.Ordinal);
+        _clients = options.Clients.GroupBy(c => c.ClientId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
+        _bindings = _clients.ToDictionary(c => c.Key, c => CugBinding.Of(c.Value), StringComparer.Ordinal);
         BaseUri = new Uri("http://127.0.0.1/");
     }
 
@@ -61,7 +63,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
     public SandboxClock Clock { get; }
 
     /// <summary>Accepted client ids (secrets are not exposed here).</summary>
-    public IReadOnlyCollection<string> ClientIds => _secrets.Keys;
+    public IReadOnlyCollection<string> ClientIds => _clients.Keys;
 
     public FaultConfig Faults => _faults.Current;
 
@@ -73,6 +75,12 @@ public sealed partial class SandboxServer : IAsyncDisposable
         if (problems.Count > 0)
         {
             throw new ArgumentException("Invalid sandbox fault configuration: " + string.Join("; ", problems), nameof(options));
+        }
+
+        var badCugs = options.Clients.SelectMany(c => c.Cugs.Where(cug => !SandboxClient.IsCugId(cug)).Select(cug => $"client '{c.ClientId}': '{cug}'")).ToList();
+        if (badCugs.Count > 0)
+        {
+            throw new ArgumentException("Not a CUG id (CUG followed by 10 digits): " + string.Join("; ", badCugs), nameof(options));
         }
 
         var store = options.DataDirectory is null ? null : new SandboxStore(options.DataDirectory);
@@ -162,28 +170,38 @@ public sealed partial class SandboxServer : IAsyncDisposable
             Log(context, null, result.Status, null, null, start);
         });
 
+        // Each CUG-scoped route names the CUG a call is for (path or body); a client bound to others gets 403/51.
+        // Orders by id or external id are scoped inside the emulator: another CUG's order looks unknown.
         const string Reseller = "/bt-wholesale/v1/whc/resourceInventory/resellers/{cugId}";
+        Func<ApiRequest, string?> inPath = r => r.Cug;
+        Func<ApiRequest, string?> customerParty = r => JsonRead.CustomerCug(r.Body);
         Api(["GET", "POST"], "/oauth/accesstoken", SandboxRoutes.Token, _ => throw new UnreachableException());
-        Api(["GET"], Reseller + "/company", SandboxRoutes.ReadCompany, r => _emulator.ReadCompany(r.Cug, r.Query("companyName")));
-        Api(["GET"], Reseller + "/companies", SandboxRoutes.ListCompanies, r => _emulator.ListCompanies(r.Cug, r.Query("offset"), r.Query("limit")));
-        Api(["GET"], Reseller + "/domain", SandboxRoutes.VerifyDomain, r => _emulator.VerifyDomain(r.Cug, r.Query("companyDomain")));
-        Api(["GET"], Reseller + "/site", SandboxRoutes.VerifySite, r => _emulator.VerifySite(r.Cug, r.Query("siteName"), r.Query("companyServiceId")));
-        Api(["GET"], Reseller + "/user", SandboxRoutes.VerifyUser, r => _emulator.VerifyUser(r.Cug, r.Query("username")));
-        Api(["GET"], Reseller + "/extension", SandboxRoutes.VerifyExtension, r => _emulator.VerifyExtension(r.Cug, r.Query("extension"), r.Query("companyServiceId")));
-        Api(["POST"], "/bt-wholesale/v1/whc/productOfferingQualification", SandboxRoutes.Qualify, r => _emulator.Qualify(r.Body));
-        Api(["POST"], "/v1/resourceManagement/directoryNumbers/ringFence", SandboxRoutes.RingFence, r => _emulator.RingFence(r.Body));
+        Api(["GET"], Reseller + "/company", SandboxRoutes.ReadCompany, r => _emulator.ReadCompany(r.Cug, r.Query("companyName")), inPath);
+        Api(["GET"], Reseller + "/companies", SandboxRoutes.ListCompanies, r => _emulator.ListCompanies(r.Cug, r.Query("offset"), r.Query("limit")), inPath);
+        Api(["GET"], Reseller + "/domain", SandboxRoutes.VerifyDomain, r => _emulator.VerifyDomain(r.Cug, r.Query("companyDomain")), inPath);
+        Api(["GET"], Reseller + "/site", SandboxRoutes.VerifySite, r => _emulator.VerifySite(r.Cug, r.Query("siteName"), r.Query("companyServiceId")), inPath);
+        Api(["GET"], Reseller + "/user", SandboxRoutes.VerifyUser, r => _emulator.VerifyUser(r.Cug, r.Query("username")), inPath);
+        Api(["GET"], Reseller + "/extension", SandboxRoutes.VerifyExtension, r => _emulator.VerifyExtension(r.Cug, r.Query("extension"), r.Query("companyServiceId")), inPath);
+        Api(["POST"], "/bt-wholesale/v1/whc/productOfferingQualification", SandboxRoutes.Qualify, r => _emulator.Qualify(r.Body), customerParty);
+        Api(["POST"], "/v1/resourceManagement/directoryNumbers/ringFence", SandboxRoutes.RingFence, r => _emulator.RingFence(r.Body), r => JsonRead.String(r.Body, "customer", "id"));
         Api(["GET"], "/common/geographicAddressManagement/v1/geographicAddress", SandboxRoutes.SearchAddress, r => _emulator.SearchAddress(r.Query("postcode")));
         Api(["POST"], "/common/geographicAddressManagement/v1/geographicAddress", SandboxRoutes.CreateAddress, r => _emulator.CreateAddress(r.Body));
-        Api(["POST"], "/bt-wholesale/v1/whc/productOrder", SandboxRoutes.CreateOrder, r => _emulator.CreateOrder(r.Body));
-        Api(["GET"], "/bt-wholesale/v1/whc/productOrder", SandboxRoutes.ListOrders, r => _emulator.ListOrders(r.Query("externalId")));
-        Api(["POST"], "/bt-wholesale/v1/order/submit-product-order", SandboxRoutes.SubmitOrder, r => _emulator.SubmitOrder(r.Body));
-        Api(["GET"], "/bt-wholesale/v1/whc/productOrder/{orderId}", SandboxRoutes.ReadOrder, r => _emulator.ReadOrder(r.RouteValue("orderId")));
+        Api(["POST"], "/bt-wholesale/v1/whc/productOrder", SandboxRoutes.CreateOrder, r => _emulator.CreateOrder(r.Body), customerParty);
+        Api(["GET"], "/bt-wholesale/v1/whc/productOrder", SandboxRoutes.ListOrders, r => _emulator.ListOrders(r.Query("externalId"), r.Binding));
+        Api(["POST"], "/bt-wholesale/v1/order/submit-product-order", SandboxRoutes.SubmitOrder, r => _emulator.SubmitOrder(r.Body, r.Binding));
+        Api(["GET"], "/bt-wholesale/v1/whc/productOrder/{orderId}", SandboxRoutes.ReadOrder, r => _emulator.ReadOrder(r.RouteValue("orderId"), r.Binding));
         MapAdmin();
     }
 
-    private void Api(string[] methods, string pattern, string route, Func<ApiRequest, ApiResult> handler) =>
-        _app.MapMethods(pattern, methods, (HttpContext context) => HandleAsync(context, route, handler))
+    private void Api(string[] methods, string pattern, string route, Func<ApiRequest, ApiResult> handler, Func<ApiRequest, string?>? cugOf = null)
+    {
+        // A call that names no CUG goes on to the operation, whose validation reports what is missing.
+        Func<ApiRequest, ApiResult> authorised = cugOf is null
+            ? handler
+            : r => cugOf(r) is { } cug && !r.Binding.Allows(cug) ? ApiResult.NotBoundTo(cug) : handler(r);
+        _app.MapMethods(pattern, methods, (HttpContext context) => HandleAsync(context, route, authorised))
             .WithMetadata(new SandboxEndpoint(route));
+    }
 
     private async Task HandleAsync(HttpContext context, string route, Func<ApiRequest, ApiResult> handler)
     {
@@ -278,17 +296,14 @@ public sealed partial class SandboxServer : IAsyncDisposable
             JsonNode? json = null;
             if (HttpMethods.IsPost(context.Request.Method))
             {
-                try
+                (json, var bodyError) = await RequestBody.ReadAsync(context, "Schema validation failed", required: true);
+                if (bodyError is not null)
                 {
-                    json = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-                }
-                catch (JsonException e)
-                {
-                    return (ApiResult.SchemaInvalid("Schema validation failed", [$"request body is not valid JSON: {e.Message}"]), clientId, null, false);
+                    return (bodyError, clientId, null, false);
                 }
             }
 
-            result = handler(new ApiRequest(context, json));
+            result = handler(new ApiRequest(context, json, clientId is not null && _bindings.TryGetValue(clientId, out var binding) ? binding : CugBinding.None));
         }
 
         if (decision.AfterCommit && result.IsSuccess)
@@ -340,7 +355,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
         var colon = decoded.IndexOf(':', StringComparison.Ordinal);
         var id = colon < 0 ? decoded : decoded[..colon];
         var secret = colon < 0 ? "" : decoded[(colon + 1)..];
-        return _secrets.TryGetValue(id, out var expected) && CryptographicEquals(expected, secret)
+        return _clients.TryGetValue(id, out var client) && CryptographicEquals(client.ClientSecret, secret)
             ? (null, id)
             : (ApiResult.Error(401, "41", "Invalid credentials"), null);
     }
@@ -403,9 +418,12 @@ public sealed partial class SandboxServer : IAsyncDisposable
 
     private sealed record SandboxEndpoint(string Route);
 
-    private sealed class ApiRequest(HttpContext context, JsonNode? body)
+    private sealed class ApiRequest(HttpContext context, JsonNode? body, CugBinding binding)
     {
         public JsonNode? Body => body;
+
+        /// <summary>The CUGs the calling client may act for.</summary>
+        public CugBinding Binding => binding;
 
         public string Cug => RouteValue("cugId");
 

@@ -123,7 +123,8 @@ internal sealed partial class WhcEmulator
         };
     }
 
-    public ApiResult ListOrders(string? externalId)
+    /// <summary>The orders with this external id that the client may see (those of CUGs it may act for).</summary>
+    public ApiResult ListOrders(string? externalId, CugBinding binding)
     {
         if (string.IsNullOrEmpty(externalId))
         {
@@ -133,11 +134,11 @@ internal sealed partial class WhcEmulator
         lock (_gate)
         {
             ProcessDue();
-            return ApiResult.Ok(new JsonArray(_state.Orders.Where(o => o.ExternalId == externalId).Select(o => (JsonNode?)OrderView(o)).ToArray()));
+            return ApiResult.Ok(new JsonArray(_state.Orders.Where(o => o.ExternalId == externalId && binding.Allows(o.CugId)).Select(o => (JsonNode?)OrderView(o)).ToArray()));
         }
     }
 
-    public ApiResult SubmitOrder(JsonNode? body)
+    public ApiResult SubmitOrder(JsonNode? body, CugBinding binding)
     {
         var id = JsonRead.String(body, "productOrder", "id");
         if (string.IsNullOrEmpty(id))
@@ -148,7 +149,7 @@ internal sealed partial class WhcEmulator
         lock (_gate)
         {
             ProcessDue();
-            var order = _state.Orders.FirstOrDefault(o => o.Id == id);
+            var order = FindOrder(id, binding);
             if (order is null)
             {
                 return ApiResult.Error(404, "60", $"Order {id} not found");
@@ -167,15 +168,19 @@ internal sealed partial class WhcEmulator
         }
     }
 
-    public ApiResult ReadOrder(string id)
+    public ApiResult ReadOrder(string id, CugBinding binding)
     {
         lock (_gate)
         {
             ProcessDue();
-            var order = _state.Orders.FirstOrDefault(o => o.Id == id);
+            var order = FindOrder(id, binding);
             return order is null ? ApiResult.Error(404, "60", $"Order {id} not found") : ApiResult.Ok(OrderView(order));
         }
     }
+
+    /// <summary>The order, or null when it is unknown or of a CUG the client may not act for (it must not learn it exists).</summary>
+    private OrderRecord? FindOrder(string id, CugBinding binding) =>
+        _state.Orders.FirstOrDefault(o => o.Id == id && binding.Allows(o.CugId));
 
     /// <summary>Moves submitted orders along acknowledged → inProgress → completed/failed/partial on the sandbox clock.</summary>
     private void ProcessDue()
@@ -256,7 +261,8 @@ internal sealed partial class WhcEmulator
         {
             errors.Add($"{path}.productOffering.id '{item.ProductOfferingId}' is not a WHC product offering");
         }
-        else if (parentOffering is not null && !AllowedChildren[parentOffering].Contains(item.ProductOfferingId, StringComparer.Ordinal))
+        // An unknown parent has its own error already; its children are not checked against it.
+        else if (parentOffering is not null && AllowedChildren.TryGetValue(parentOffering, out var allowed) && !allowed.Contains(item.ProductOfferingId, StringComparer.Ordinal))
         {
             errors.Add($"{path}: a {item.ProductOfferingId} cannot be placed under a {parentOffering}");
         }

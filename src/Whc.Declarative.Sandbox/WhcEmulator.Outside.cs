@@ -11,6 +11,12 @@ internal sealed partial class WhcEmulator
     /// <summary>Changes an active user's first name, last name, extension or licence, as given in the body.</summary>
     public ApiResult ChangeUserOutside(string username, JsonNode? body)
     {
+        var wrong = NotStrings(body, "firstName", "lastName", "extension", "licence");
+        if (wrong.Count > 0)
+        {
+            return ApiResult.SchemaInvalid("Invalid user change", wrong);
+        }
+
         lock (_gate)
         {
             ProcessDue();
@@ -62,6 +68,11 @@ internal sealed partial class WhcEmulator
             return ApiResult.SchemaInvalid("Invalid order state change", ["state must be 'failed' or 'completed'"]);
         }
 
+        if (NotStrings(body, "errorMessage") is { Count: > 0 } wrong)
+        {
+            return ApiResult.SchemaInvalid("Invalid order state change", wrong);
+        }
+
         lock (_gate)
         {
             ProcessDue();
@@ -93,4 +104,8 @@ internal sealed partial class WhcEmulator
             return ApiResult.Ok(OrderView(order));
         }
     }
+
+    /// <summary>The named members that are present but not strings (a change must not be half-applied or ignored).</summary>
+    private static List<string> NotStrings(JsonNode? body, params string[] names) =>
+        [.. names.Where(n => JsonRead.Walk(body, n) is not null && JsonRead.String(body, n) is null).Select(n => $"{n} must be a string")];
 }

@@ -68,6 +68,14 @@ public sealed class SandboxHarness : IAsyncDisposable
         return _token;
     }
 
+    /// <summary>A fresh access token for another client (the harness's own calls use the default client).</summary>
+    public async Task<string> TokenForAsync(string clientId, string clientSecret)
+    {
+        var reply = await RequestTokenAsync(basic: Basic(clientId, clientSecret));
+        reply.Code.Should().Be(200, reply.Json?.ToJsonString());
+        return reply.Json!["accessToken"]!.GetValue<string>();
+    }
+
     public async Task<Reply> SendAsync(HttpMethod method, string path, JsonNode? body = null, string? tracking = "3dd57ffe-f884-4f85-ae5c-7f2b4f596ee0", string? token = null, bool auth = true)
     {
         using var request = new HttpRequestMessage(method, path);
@@ -89,6 +97,15 @@ public sealed class SandboxHarness : IAsyncDisposable
         return await ReadAsync(await Http.SendAsync(request));
     }
 
+    /// <summary>Sends <paramref name="body"/> as it is (malformed JSON, another content type), with tracking id and token.</summary>
+    public async Task<Reply> SendRawAsync(HttpMethod method, string path, string body, string mediaType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body, Encoding.UTF8, mediaType) };
+        request.Headers.TryAddWithoutValidation("APIGW-Tracking-Header", "raw-body");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync());
+        return await ReadAsync(await Http.SendAsync(request));
+    }
+
     public Task<Reply> GetAsync(string path, string? tracking = "abc") => SendAsync(HttpMethod.Get, path, tracking: tracking);
 
     public Task<Reply> PostAsync(string path, JsonNode body, string? tracking = "ABC") => SendAsync(HttpMethod.Post, path, body, tracking);
@@ -96,9 +113,10 @@ public sealed class SandboxHarness : IAsyncDisposable
     public async Task<Reply> AdminAsync(HttpMethod method, string path, string? json = null)
     {
         using var request = new HttpRequestMessage(method, path);
-        if (json is not null)
+        // Admin POSTs must say JSON even when they carry nothing (reset, revoke, cease).
+        if (json is not null || method == HttpMethod.Post)
         {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+            request.Content = new StringContent(json ?? "", Encoding.UTF8, "application/json");
         }
 
         return await ReadAsync(await Http.SendAsync(request));

@@ -8,7 +8,7 @@ namespace Whc.Declarative.Cli.Commands;
 public sealed record SandboxServeArguments(int Port, string? DataDirectory, IReadOnlyList<SandboxClient> ExtraClients, int Seed);
 
 /// <summary>
-/// whcctl sandbox serve [--port N] [--data-dir DIR] [--client ID:SECRET]... [--seed N]: runs the WHC sandbox on
+/// whcctl sandbox serve [--port N] [--data-dir DIR] [--client ID:SECRET[:CUG,...]]... [--seed N]: runs the WHC sandbox on
 /// 127.0.0.1 until Ctrl+C. stdout gets the base URL and the accepted client credentials (public, sandbox-only values);
 /// stderr gets the talk.
 /// </summary>
@@ -26,7 +26,8 @@ public static class SandboxCommand
         var dataDir = new Option<string?>("--data-dir") { Description = "Directory where the sandbox keeps its inventory across restarts (default: memory only)." };
         var clients = new Option<string[]>("--client")
         {
-            Description = $"Extra accepted client as ID:SECRET (repeatable). {SandboxOptions.DefaultClientId}:{SandboxOptions.DefaultClientSecret} is always accepted.",
+            Description = $"Extra accepted client as ID:SECRET[:CUG,...] (repeatable). With CUGs it may act only for those resellers (403 otherwise); "
+                + $"without, it is unbound. {SandboxOptions.DefaultClientId}:{SandboxOptions.DefaultClientSecret} is always accepted, unbound unless given here with CUGs.",
             Arity = ArgumentArity.ZeroOrMore,
         };
         var seed = new Option<int>("--seed") { Description = "Seed for random fault injection (default 1484).", DefaultValueFactory = _ => 1484 };
@@ -36,14 +37,14 @@ public static class SandboxCommand
             var extra = new List<SandboxClient>();
             foreach (var value in parseResult.GetValue(clients) ?? [])
             {
-                var colon = value.IndexOf(':', StringComparison.Ordinal);
-                if (colon <= 0 || colon == value.Length - 1)
+                var (client, problem) = ParseClient(value);
+                if (client is null)
                 {
-                    await io.Error.WriteLineAsync($"error {StartFailedCode}: --client must be ID:SECRET (got a value without both parts)");
+                    await io.Error.WriteLineAsync($"error {StartFailedCode}: {Core.Diagnostics.Diagnostic.OneLine(problem ?? "")}");
                     return ExitCodes.Error;
                 }
 
-                extra.Add(new SandboxClient(value[..colon], value[(colon + 1)..]));
+                extra.Add(client);
             }
 
             var directory = parseResult.GetValue(dataDir);
@@ -51,6 +52,41 @@ public static class SandboxCommand
             return await new SandboxServeHandler(io).RunAsync(arguments, cancellationToken);
         });
         return new Command("sandbox", "The built-in WHC sandbox.") { serve };
+    }
+
+    /// <summary>
+    /// ID:SECRET[:CUG,...]. The id ends at the first colon; with two or more colons the CUG list follows the last one,
+    /// so a secret may hold colons when a list (or an empty one: a trailing colon) follows it.
+    /// </summary>
+    public static (SandboxClient? Client, string? Problem) ParseClient(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var first = value.IndexOf(':', StringComparison.Ordinal);
+        var last = value.LastIndexOf(':');
+        if (first <= 0 || first == value.Length - 1 || (last > first && last == first + 1))
+        {
+            return (null, "--client must be ID:SECRET or ID:SECRET:CUG,... (got a value without both parts)");
+        }
+
+        var id = value[..first];
+        if (last == first)
+        {
+            return (new SandboxClient(id, value[(first + 1)..]), null);
+        }
+
+        var cugs = value[(last + 1)..];
+        var client = new SandboxClient(id, value[(first + 1)..last]);
+        if (cugs.Length == 0)
+        {
+            return (client, null);
+        }
+
+        var list = cugs.Split(',');
+        // The secret is not echoed: the message names the client by its id only.
+        var wrong = list.FirstOrDefault(c => !SandboxClient.IsCugId(c));
+        return wrong is null
+            ? (client with { Cugs = [.. list.Distinct(StringComparer.Ordinal)] }, null)
+            : (null, $"--client {id}: '{wrong}' is not a CUG id (CUG followed by 10 digits, e.g. CUG5019851064; several are separated by commas)");
     }
 }
 
@@ -60,11 +96,13 @@ public sealed class SandboxServeHandler(IOContext io)
     public async Task<int> RunAsync(SandboxServeArguments arguments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(arguments);
+        // A --client for the default id replaces the default (that is how it gets bound).
+        var defaults = arguments.ExtraClients.Any(c => c.ClientId == SandboxOptions.DefaultClientId) ? [] : new[] { SandboxOptions.DefaultClient };
         var options = new SandboxOptions
         {
             Port = arguments.Port,
             DataDirectory = arguments.DataDirectory,
-            Clients = [new SandboxClient(SandboxOptions.DefaultClientId, SandboxOptions.DefaultClientSecret), .. arguments.ExtraClients],
+            Clients = [.. defaults, .. arguments.ExtraClients],
             Seed = arguments.Seed,
         };
         SandboxServer server;
@@ -89,7 +127,8 @@ public sealed class SandboxServeHandler(IOContext io)
             foreach (var client in options.Clients)
             {
                 // Sandbox-only credentials: printing them is the point (they are never valid against BT).
-                await io.Output.WriteLineAsync($"client: {client.ClientId}:{client.ClientSecret}");
+                var cugs = client.IsBound ? ":" + string.Join(',', client.Cugs) : "";
+                await io.Output.WriteLineAsync($"client: {client.ClientId}:{client.ClientSecret}{cugs}");
             }
 
             await io.Output.FlushAsync(CancellationToken.None);
