@@ -80,7 +80,7 @@ public sealed class CliMannersTests : IDisposable
         var result = await Whcctl.RunAsync(workspace.Path, "graph", "examples/quickstart", "--refresh=false");
 
         result.ExitCode.Should().Be(0, result.ToString());
-        result.Output.Should().StartWith("flowchart LR").And.Contain("subgraph fun_network").And.Contain("-->").And.NotContain("```");
+        result.Output.Should().StartWith("flowchart LR").And.Contain("subgraph c0[\"fun-network\"]").And.Contain("-->").And.NotContain("```");
     }
 
     [Fact]

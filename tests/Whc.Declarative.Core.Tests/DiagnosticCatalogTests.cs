@@ -91,4 +91,19 @@ public class DiagnosticLineTests
         line.Should().NotContainAny("\n", "\r", "\u001b", "\u009b");
         line.Should().Contain("CUG5019851064\\n::add-mask::secret\\u001B[2K\\u009B1A").And.Contain("bad\\r\\n::error::x.yaml(9,12)");
     }
+
+    [Fact]
+    public void Should_escape_characters_that_reorder_or_hide_text_and_shorten_a_huge_message()
+    {
+        // Given a message quoting a value with a bidi override, a zero-width space and a line separator, and 50,000 more characters
+        var diagnostic = DiagnosticCatalog.UsernameTaken.At(Whc.Declarative.Core.Diagnostics.SourceSpan.None, "username 'admin\u202Enigeb\u200B\u2028x' is taken" + new string('y', 50_000));
+
+        // When it is written as a line
+        var line = diagnostic.ToString();
+
+        // Then the characters are shown as escapes, and the line is cut, saying by how much
+        line.Should().Contain("admin\\u202Enigeb\\u200B\\u2028x").And.NotContainAny("\u202E", "\u200B", "\u2028");
+        line.Length.Should().BeLessThan(1_200);
+        line.Should().EndWith("more characters)");
+    }
 }

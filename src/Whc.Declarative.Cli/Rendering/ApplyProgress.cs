@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Whc.Declarative.Cli.Rendering;
+using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Engine;
 
@@ -31,7 +32,7 @@ public sealed class LineProgressObserver : IApplyObserver
         {
             lock (gate)
             {
-                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] … {planStep.Id}: {planStep.Description}"));
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] … {Diagnostic.OneLine(planStep.Id)}: {Diagnostic.OneLine(planStep.Description)}"));
             }
         }
     }
@@ -44,9 +45,9 @@ public sealed class LineProgressObserver : IApplyObserver
             var seconds = result.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
             writer.WriteLine(result.Outcome switch
             {
-                StepOutcome.Done => string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] done    {result.Step.Id} ({seconds}s)"),
-                StepOutcome.Failed => string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] FAILED  {result.Step.Id}: {result.Message}"),
-                _ => string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] skipped {result.Step.Id} ({result.Message})"),
+                StepOutcome.Done => string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] done    {Diagnostic.OneLine(result.Step.Id)} ({seconds}s)"),
+                StepOutcome.Failed => string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] FAILED  {Diagnostic.OneLine(result.Step.Id)}: {Diagnostic.OneLine(result.Message ?? string.Empty)}"),
+                _ => string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] skipped {Diagnostic.OneLine(result.Step.Id)} ({Diagnostic.OneLine(result.Message ?? string.Empty)})"),
             });
         }
     }
@@ -55,7 +56,7 @@ public sealed class LineProgressObserver : IApplyObserver
     {
         lock (gate)
         {
-            writer.WriteLine($"  {company}: {message}");
+            writer.WriteLine($"  {Diagnostic.OneLine(company)}: {Diagnostic.OneLine(message)}");
         }
     }
 }

@@ -10,13 +10,31 @@ namespace Whc.Declarative.Cli.Rendering;
 /// </summary>
 public static class DiagnosticsRenderer
 {
+    /// <summary>At most this many diagnostics are shown per file; a generated or hostile file could hold millions.</summary>
+    public const int MaxPerFile = 50;
+
     public static void WriteText(TextWriter writer, IEnumerable<Diagnostic> diagnostics)
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(diagnostics);
+        var shown = new Dictionary<string, int>(StringComparer.Ordinal);
+        var left = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var diagnostic in diagnostics)
         {
+            var file = diagnostic.Span.File ?? string.Empty;
+            if (shown.GetValueOrDefault(file) == MaxPerFile)
+            {
+                left[file] = left.GetValueOrDefault(file) + 1;
+                continue;
+            }
+
+            shown[file] = shown.GetValueOrDefault(file) + 1;
             writer.WriteLine(diagnostic.ToString());
+        }
+
+        foreach (var (file, count) in left)
+        {
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"… and {Plural(count, "more diagnostic")} {(file.Length == 0 ? "without a file" : $"in {Diagnostic.OneLine(file)}")} (the first {MaxPerFile} are shown)"));
         }
     }
 

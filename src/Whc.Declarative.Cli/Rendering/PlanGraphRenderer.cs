@@ -13,10 +13,11 @@ public static class PlanGraphRenderer
         text.AppendLine("```mermaid");
         text.AppendLine("flowchart LR");
         var index = 0;
+        var subgraph = 0;
         foreach (var company in companies.Where(c => c.Steps.Length > 0))
         {
             var ids = company.Steps.ToDictionary(s => s.Id, _ => string.Create(CultureInfo.InvariantCulture, $"s{index++}"), StringComparer.Ordinal);
-            text.AppendLine(CultureInfo.InvariantCulture, $"  subgraph {Subgraph(company.Company)}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  subgraph {Subgraph(company.Company, subgraph++)}");
             foreach (var step in company.Steps)
             {
                 text.AppendLine(CultureInfo.InvariantCulture, $"    {ids[step.Id]}[\"{Label(step)}\"]");
@@ -36,12 +37,23 @@ public static class PlanGraphRenderer
         return text.ToString();
     }
 
-    private static string Label(PlanStep step)
-    {
-        var name = step.Id[(step.Company.Length + 1)..];
-        return $"{PlanJsonRenderer.KindWord(step.Kind)}<br/>{name}".Replace("\"", "'", StringComparison.Ordinal);
-    }
+    private static string Label(PlanStep step) => $"{PlanJsonRenderer.KindWord(step.Kind)}<br/>{Escape(step.Id[(step.Company.Length + 1)..])}";
 
-    /// <summary>A subgraph needs an identifier without dashes; the company key stays its title.</summary>
-    private static string Subgraph(string company) => $"{company.Replace('-', '_')}[\"{company}\"]";
+    /// <summary>A subgraph needs an identifier of its own (the key may not be one); the company key stays its title.</summary>
+    private static string Subgraph(string company, int index) => string.Create(CultureInfo.InvariantCulture, $"c{index}[\"{Escape(company)}\"]");
+
+    /// <summary>
+    /// Names in labels come from manifests: every character but letters, digits and a few safe marks becomes a
+    /// Mermaid entity code (<c>#34;</c>), so no name can end its label and add a line such as <c>click … href</c>.
+    /// </summary>
+    private static string Escape(string text)
+    {
+        var escaped = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            escaped.Append(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or ':' or ' ' ? c.ToString() : string.Create(CultureInfo.InvariantCulture, $"#{(int)c};"));
+        }
+
+        return escaped.ToString();
+    }
 }

@@ -167,5 +167,15 @@ public static class PlanMarkdownRenderer
     private static int Count(CompanyPlan company, ChangeAction action) =>
         company.Changes.Count(c => c.Action == action || (c.Action == ChangeAction.Replace && action != ChangeAction.Update));
 
-    private static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal);
+    /// <summary>
+    /// Text whcctl did not write (a message quoting a value, BT's words) as an inline code span, shortened to one line:
+    /// inside it GitHub renders no HTML, image, link or @-mention, and the delimiter is longer than any run of backticks
+    /// in the text so it cannot be closed early. The padding spaces are stripped by CommonMark.
+    /// </summary>
+    private static string Escape(string text)
+    {
+        var line = Diagnostic.OneLine(Diagnostic.Shorten(text, 300));
+        var delimiter = new string('`', LongestBacktickRun(line) + 1);
+        return $"{delimiter} {line} {delimiter}";
+    }
 }

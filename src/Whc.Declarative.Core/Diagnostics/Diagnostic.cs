@@ -40,17 +40,38 @@ public sealed record Diagnostic(string Code, DiagnosticSeverity Severity, Source
             _ => "info",
         };
         var where = OneLine(Span.ToString());
-        return where.Length == 0 ? $"{severity} {Code}: {OneLine(Message)}" : $"{where}: {severity} {Code}: {OneLine(Message)}";
+        var message = OneLine(Shorten(Message, MaxMessageLength));
+        return where.Length == 0 ? $"{severity} {Code}: {message}" : $"{where}: {severity} {Code}: {message}";
+    }
+
+    /// <summary>A message longer than this (a value of a megabyte quoted back, BT's whole answer) is shortened when shown.</summary>
+    public const int MaxMessageLength = 1_000;
+
+    /// <summary>The text cut to <paramref name="length"/> characters, saying how many were left out.</summary>
+    public static string Shorten(string text, int length)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Length <= length
+            ? text
+            : string.Create(CultureInfo.InvariantCulture, $"{text[..length]}… ({text.Length - length} more characters)");
     }
 
     /// <summary>
-    /// Text a diagnostic quotes (a value, a file name, BT's words) with its control characters escaped: a diagnostic
-    /// stays one line, so nothing it quotes can start a line of its own (a CI workflow command) or move a terminal's cursor.
+    /// Characters that change how text around them reads without showing themselves: bidi controls (which reorder a
+    /// line, "Trojan source"), zero-width characters, and the Unicode line and paragraph separators.
+    /// </summary>
+    public static bool IsInvisible(char c) =>
+        c is '\u061C' or '\u180E' or (>= '\u200B' and <= '\u200F') or (>= '\u2028' and <= '\u202E') or (>= '\u2060' and <= '\u2069') or '\uFEFF';
+
+    /// <summary>
+    /// Text a diagnostic quotes (a value, a file name, BT's words) with its control and invisible characters escaped: a
+    /// diagnostic stays one line, so nothing it quotes can start a line of its own (a CI workflow command), move a
+    /// terminal's cursor, or reorder what the reader sees.
     /// </summary>
     public static string OneLine(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (!text.Any(char.IsControl))
+        if (!text.Any(c => char.IsControl(c) || IsInvisible(c)))
         {
             return text;
         }
@@ -63,7 +84,7 @@ public sealed record Diagnostic(string Code, DiagnosticSeverity Severity, Source
                 '\n' => "\\n",
                 '\r' => "\\r",
                 '\t' => "\\t",
-                _ when char.IsControl(c) => string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"),
+                _ when char.IsControl(c) || IsInvisible(c) => string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"),
                 _ => c.ToString(),
             });
         }
