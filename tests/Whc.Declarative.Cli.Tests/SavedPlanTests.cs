@@ -1,4 +1,5 @@
 using Whc.Declarative.Cli.Tests.Support;
+using Whc.Declarative.Engine.Operations;
 
 namespace Whc.Declarative.Cli.Tests;
 
@@ -36,6 +37,30 @@ public sealed class SavedPlanTests
 
         apply.ExitCode.Should().Be(1);
         apply.Error.Should().Contain("WHC4057").And.Contain("altered");
+    }
+
+    [Fact]
+    public async Task A_saved_plan_rewritten_with_a_matching_hash_is_refused_because_apply_derives_the_plan_again()
+    {
+        // Given a reviewed plan, rewritten by someone who can write the artifact: 900 numbers instead of 10, in the
+        // manifest it carries and in the ringfence step, with the hash recomputed as whcctl computes it
+        await using var session = await SandboxSession.StartAsync();
+        (await session.RunAsync("plan", "examples/quickstart", "--out", "plan.json")).ExitCode.Should().Be(0);
+        var reviewed = PlanFile.Load(session.Workspace.File("plan.json"));
+        var company = reviewed.Plan.Companies.Single();
+        var desired = company.Desired! with { NumberBlocks = [.. company.Desired!.NumberBlocks.Select(b => b with { Quantity = 900 })] };
+        var steps = company.Steps.Select(s => s.Details.Quantity is null ? s : s with { Details = s.Details with { Quantity = 900 } });
+        var forged = reviewed.Plan with { Companies = [company with { Desired = desired, Steps = [.. steps] }] };
+        PlanFile.Create(forged, reviewed.Endpoint, reviewed.WhcctlVersion, reviewed.Request).Save(session.Workspace.File("plan.json"));
+
+        // When it is applied
+        var apply = await session.RunAsync("apply", "plan.json");
+
+        // Then apply refuses it, and BT was asked for nothing (read from the sandbox's own request log)
+        apply.ExitCode.Should().Be(ExitCodes.Error, apply.ToString());
+        apply.Error.Should().Contain("WHC4057").And.Contain("is not the plan that the manifests");
+        var calls = (await session.AdminGetAsync("/_sandbox/requests")).AsArray().Select(r => r!["route"]!.GetValue<string>());
+        calls.Should().NotContain(["qualify", "ringFence", "createOrder"]);
     }
 
     [Fact]

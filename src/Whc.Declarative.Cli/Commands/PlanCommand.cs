@@ -79,7 +79,8 @@ public sealed class PlanOptions
             : null;
         // Known without connecting (a plan with --refresh=false is checked too).
         var endpoint = WhcEndpoint.Resolve(sources.Endpoint ?? io.GetEnvironment(WhcEndpoint.EnvironmentVariable)).Name;
-        var outcome = await PlanOperation.RunAsync(request with { Endpoint = endpoint }, io.WorkingDirectory, io.Clock, store, api, cancellationToken);
+        var effective = request with { Endpoint = endpoint };
+        var outcome = await PlanOperation.RunAsync(effective, io.WorkingDirectory, io.Clock, store, api, cancellationToken) with { Request = effective };
         DiagnosticsRenderer.WriteText(io.Error, outcome.Plan?.AllDiagnostics ?? outcome.Diagnostics);
         if (outcome.Plan is not { HasErrors: false })
         {
@@ -196,7 +197,7 @@ public sealed class PlanHandler(IOContext io, CommandRuntime runtime)
 
         if (arguments.Out is { } path)
         {
-            PlanFile.Create(plan, runtime.Connection?.Endpoint.ToString() ?? "none (--refresh=false)", VersionInfo.Version).Save(io.ResolvePath(path));
+            PlanFile.Create(plan, runtime.Connection?.Endpoint.ToString() ?? "none (--refresh=false)", VersionInfo.Version, outcome.Request ?? request).Save(io.ResolvePath(path));
             io.Error.WriteLine($"Saved the plan to {path}. To apply exactly this plan: whcctl apply {path}");
         }
 

@@ -73,6 +73,11 @@ public static class ApplyOperation
                     return Refused(file.Plan, DiagnosticCatalog.StalePlan, $"the saved plan is stale: {moved}. Run plan again and review the new plan.");
                 }
 
+                if (await ApplyPreconditions.ReDerivedDifferenceAsync(file, request.WorkingDirectory, store, api, cancellationToken) is { } differs)
+                {
+                    return Refused(file.Plan, DiagnosticCatalog.PlanFileInvalid, $"the saved plan is not the plan that the manifests, state and BT give for {differs}: it was altered after it was made, or the manifests here are not those it was made from. Run plan again and review the new plan.");
+                }
+
                 plan = file.Plan;
             }
             else

@@ -65,4 +65,32 @@ public static class ApplyPreconditions
 
         return null;
     }
+
+    /// <summary>
+    /// The planner is pure: given the request the file records, the manifests in the working directory (those that
+    /// were reviewed, in a pipeline that applies the merged commit), state and BT as they are now, and the plan's own
+    /// time, it must give the saved plan again. Null when it does; otherwise which company differs. This is what lets
+    /// apply trust a plan file that anyone able to write the pipeline's artifacts could have rewritten.
+    /// </summary>
+    public static async Task<string?> ReDerivedDifferenceAsync(PlanFile file, string workingDirectory, IStateStore store, IWhcApi? api, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var again = await PlanOperation.RunAsync(file.Request, workingDirectory, new FixedClock(file.Plan.CreatedAt), store, api, cancellationToken);
+        if (again.Plan is not { } plan)
+        {
+            return $"its manifests ({string.Join(", ", file.Request.Paths.DefaultIfEmpty("."))}) no longer load here: {string.Join("; ", again.Diagnostics.Where(d => d.IsError).Take(3).Select(d => d.ToString()))}";
+        }
+
+        var saved = file.Plan.Companies.ToDictionary(c => c.Company, PlanFile.Canonical, StringComparer.Ordinal);
+        var derived = plan.Companies.ToDictionary(c => c.Company, PlanFile.Canonical, StringComparer.Ordinal);
+        var differing = saved.Keys.Union(derived.Keys).Order(StringComparer.Ordinal)
+            .Where(company => saved.GetValueOrDefault(company) != derived.GetValueOrDefault(company)).ToList();
+        return differing.Count == 0 ? null : $"company {string.Join(", ", differing.Take(5))}";
+    }
+
+    /// <summary>The plan's own time, so that time-dependent decisions (a qualification's expiry) come out the same.</summary>
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
 }

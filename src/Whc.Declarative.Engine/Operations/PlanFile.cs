@@ -8,14 +8,16 @@ namespace Whc.Declarative.Engine.Operations;
 
 /// <summary>
 /// A saved plan (<c>plan --out FILE</c>): the whole plan, including each company's manifest, the state serial and
-/// lineage and the inventory fingerprint it was made from, what BT answered about an interrupted run's calls, and a
-/// hash of all of it, so that a plan edited after review (a quantity, a step, a reconciled state) is refused. Holds no
-/// secret: the plan model has none, and the endpoint is recorded by name or URL only.
+/// lineage and the inventory fingerprint it was made from, what BT answered about an interrupted run's calls, the
+/// request it was made with (paths, mode, options), and a hash of all of it. The hash catches an accidental edit; it
+/// cannot stop someone who can rewrite the file, so apply also derives the plan again from the request and refuses any
+/// difference (<see cref="ApplyPreconditions.ReDerivedDifferenceAsync"/>). Holds no secret: the plan model has none,
+/// and the endpoint is recorded by name or URL only.
 /// </summary>
-public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string Endpoint, string PlanHash, Plan Plan)
+public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string Endpoint, string PlanHash, Plan Plan, PlanRequest Request)
 {
-    /// <summary>2: the hash covers the whole plan (format 1 hashed only the manifests).</summary>
-    public const int CurrentFormatVersion = 2;
+    /// <summary>3: the request is recorded, for apply to derive the plan again (2: the hash covered the whole plan).</summary>
+    public const int CurrentFormatVersion = 3;
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
@@ -23,15 +25,18 @@ public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string En
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
 
-    public static PlanFile Create(Plan plan, string endpoint, string whcctlVersion) =>
-        new(CurrentFormatVersion, whcctlVersion, endpoint, HashOf(plan, endpoint), plan);
+    public static PlanFile Create(Plan plan, string endpoint, string whcctlVersion, PlanRequest request) =>
+        new(CurrentFormatVersion, whcctlVersion, endpoint, HashOf(plan, endpoint, request), plan, request);
 
-    /// <summary>A hash of the plan and the endpoint it was made against, as they are serialised in the file.</summary>
-    public static string HashOf(Plan plan, string endpoint)
+    /// <summary>A hash of the plan, the endpoint and the request, as they are serialised in the file.</summary>
+    public static string HashOf(Plan plan, string endpoint, PlanRequest request)
     {
-        var content = JsonSerializer.Serialize(new { endpoint, plan }, Options);
+        var content = JsonSerializer.Serialize(new { endpoint, plan, request }, Options);
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
     }
+
+    /// <summary>One company's part of a plan as the file holds it: how two plans are compared.</summary>
+    public static string Canonical(CompanyPlan company) => JsonSerializer.Serialize(company, Options);
 
     public string ToJson() => JsonSerializer.Serialize(this, Options);
 
@@ -56,7 +61,7 @@ public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string En
             throw new PlanFileException($"{path} is not a whcctl plan file: {e.Message}");
         }
 
-        if (file is null || file.Plan is null)
+        if (file is null || file.Plan is null || file.Request is null)
         {
             throw new PlanFileException($"{path} is not a whcctl plan file");
         }
@@ -66,7 +71,7 @@ public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string En
             throw new PlanFileException($"{path} is a plan of format {file.FormatVersion}; this whcctl reads format {CurrentFormatVersion}: plan again with this version");
         }
 
-        if (HashOf(file.Plan, file.Endpoint) != file.PlanHash)
+        if (HashOf(file.Plan, file.Endpoint, file.Request) != file.PlanHash)
         {
             throw new PlanFileException($"{path} has been altered since it was saved (its plan hash does not match)");
         }

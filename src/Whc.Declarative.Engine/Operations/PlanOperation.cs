@@ -23,7 +23,11 @@ public sealed record PlanRequest(
 }
 
 /// <summary>Manifests that failed to load stop here, with their diagnostics; otherwise a plan.</summary>
-public sealed record PlanOutcome(Plan? Plan, ImmutableArray<Diagnostic> Diagnostics, ManifestSet? Manifests);
+public sealed record PlanOutcome(Plan? Plan, ImmutableArray<Diagnostic> Diagnostics, ManifestSet? Manifests)
+{
+    /// <summary>The request as planned (with its endpoint): what a saved plan records, for apply to derive it again.</summary>
+    public PlanRequest? Request { get; init; }
+}
 
 /// <summary>
 /// The plan operation shared by plan, apply and destroy, as stages the data flows through once: load and validate the
