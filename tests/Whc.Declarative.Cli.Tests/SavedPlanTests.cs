@@ -24,6 +24,9 @@ public sealed class SavedPlanTests
         apply.ExitCode.Should().Be(1);
         apply.Error.Should().Contain("WHC4050").And.Contain("BT's inventory of 'fun-network' changed since the plan was made");
         File.Exists(session.Workspace.File(".whc/state/fun-network.json")).Should().BeFalse();
+        var inventory = await session.AdminGetAsync("/_sandbox/inventory");
+        inventory["companies"]!.AsArray().Should().ContainSingle("only the rival's company").Which!["cugId"]!.GetValue<string>().Should().Be("CUG7000000001");
+        inventory["orders"]!.AsArray().Should().ContainSingle("only the rival's order");
     }
 
     [Fact]

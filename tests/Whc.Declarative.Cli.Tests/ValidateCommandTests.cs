@@ -126,8 +126,10 @@ public sealed class ValidateCommandTests : IDisposable
     [Fact]
     public async Task An_unknown_format_is_refused_by_the_parser()
     {
-        var (exitCode, _, _) = await Run(directory, "validate", "--format", "xml");
+        var (exitCode, output, error) = await Run(directory, "validate", "--format", "xml");
 
-        exitCode.Should().NotBe(ExitCodes.Success);
+        exitCode.Should().Be(ExitCodes.Error);
+        output.Should().BeEmpty();
+        error.Should().Contain("error WHC3017: --format 'xml' is not supported here");
     }
 }

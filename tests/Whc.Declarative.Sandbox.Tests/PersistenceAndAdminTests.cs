@@ -75,7 +75,7 @@ public sealed class PersistenceAndAdminTests : IDisposable
         }
 
         await using var again = await SandboxHarness.StartAsync(new SandboxOptions { DataDirectory = _dataDirectory });
-        again.Server.BaseUri.Should().NotBeNull();
+        (await again.GetAsync(Paths.Company("x"))).Code.Should().Be(404, "the second sandbox serves from the released directory");
     }
 
     [Fact]
