@@ -153,6 +153,14 @@ public static class ManifestLoader
             .ThenBy(d => d.Span.Line)
             .ThenBy(d => d.Span.Column));
 
+        if (companies.Count == 0 && !diagnostics.Any(d => d.IsError))
+        {
+            // As kubectl's "no objects passed": an empty or truncated manifest must not pass as "valid, nothing to do".
+            diagnostics.Add(DiagnosticCatalog.NoCompanyFound.At(
+                files.Count == 1 ? SourceSpan.FileOnly(files[0].DisplayPath) : SourceSpan.None,
+                "no company found: the manifests define no Company document (kind: Company); an empty or truncated manifest is refused rather than taken for 'nothing to do'"));
+        }
+
         // Only companies without errors of their own go on to plan/apply; a set with errors is refused as a whole anyway.
         return new ManifestSet([.. companies], [.. diagnostics]);
     }

@@ -123,6 +123,48 @@ public sealed class HostileInputTests
         diagnostic.Message.Should().Contain("50.0 MiB").And.Contain("at most 5 MiB");
     }
 
+    [Theory]
+    [InlineData("---\n")]
+    [InlineData("---\n# generated\n---\n")]
+    [InlineData("...\n")]
+    public void Empty_documents_after_a_valid_one_are_ignored(string trailer)
+    {
+        var result = ManifestLoader.Parse("trailing.yaml", ValidManifest + "\n" + trailer);
+
+        result.Diagnostics.Should().BeEmpty();
+        result.Companies.Should().ContainSingle();
+    }
+
+    [Fact]
+    public void An_empty_document_before_a_valid_one_is_ignored()
+    {
+        var result = ManifestLoader.Parse("leading.yaml", "---\n---\n" + ValidManifest + "\n");
+
+        result.Diagnostics.Should().BeEmpty();
+        result.Companies.Should().ContainSingle();
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("# only a comment\n")]
+    [InlineData("---\n---\n")]
+    public void A_run_that_finds_no_company_is_an_error(string text)
+    {
+        var result = ManifestLoader.Parse("empty.yaml", text);
+
+        result.HasErrors.Should().BeTrue("an empty or truncated manifest must not pass as 'valid, nothing to do'");
+        result.Diagnostics.Should().ContainSingle(d => d.Code == "WHC1024").Which.ToString().Should().Be(
+            "empty.yaml: error WHC1024: no company found: the manifests define no Company document (kind: Company); an empty or truncated manifest is refused rather than taken for 'nothing to do'");
+    }
+
+    [Fact]
+    public void No_company_is_not_reported_on_top_of_other_errors()
+    {
+        var result = ManifestLoader.Parse("broken.yaml", "apiVersion: [\n");
+
+        result.Diagnostics.Should().NotContain(d => d.Code == "WHC1024");
+    }
+
     [Fact]
     public void A_credential_value_is_never_echoed()
     {

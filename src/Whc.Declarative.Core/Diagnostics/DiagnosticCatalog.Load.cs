@@ -46,4 +46,6 @@ public static partial class DiagnosticCatalog
     public static DiagnosticDescriptor SchemaViolation { get; } = Error("WHC1021", "value does not match the schema");
 
     public static DiagnosticDescriptor UnsupportedYamlFeature { get; } = Error("WHC1022", "unsupported YAML feature");
+
+    public static DiagnosticDescriptor NoCompanyFound { get; } = Error("WHC1024", "the manifests define no company");
 }

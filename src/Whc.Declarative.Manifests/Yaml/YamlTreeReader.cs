@@ -251,6 +251,12 @@ internal static partial class YamlTreeReader
         private void OnScalar(Scalar scalar)
         {
             var span = SpanOf(file, scalar.Start);
+            if (stack.Count == 0 && IsNothing(scalar))
+            {
+                // An empty document (a trailing "---", as generators write) holds nothing to check: it is skipped.
+                return;
+            }
+
             if (stack.TryPeek(out var frame) && frame.IsMapping && frame.Key is null)
             {
                 OnKey(frame, scalar.Value, span);
@@ -265,6 +271,9 @@ internal static partial class YamlTreeReader
 
             Attach(value, span);
         }
+
+        private static bool IsNothing(Scalar scalar) =>
+            scalar is { Style: ScalarStyle.Plain, Value.Length: 0 } && scalar.Tag.IsEmpty && scalar.Anchor.IsEmpty;
 
         private void OnKey(Frame frame, string key, SourceSpan span)
         {
