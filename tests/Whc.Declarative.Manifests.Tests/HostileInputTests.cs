@@ -165,6 +165,73 @@ public sealed class HostileInputTests
         result.Diagnostics.Should().NotContain(d => d.Code == "WHC1024");
     }
 
+    [Theory]
+    [InlineData("!!binary aGVsbG8=", "!!binary")]
+    [InlineData("!!python/object/apply:os.system [\"rm -rf /\"]", "!!python/object/apply:os.system")]
+    [InlineData("!custom TheFunNetwork", "!custom")]
+    [InlineData("!<tag:example.com,2000:app/x> TheFunNetwork", "!<tag:example.com,2000:app/x>")]
+    [InlineData("!!set { a, b }", "!!set")]
+    [InlineData("!!timestamp 2001-12-14", "!!timestamp")]
+    public void Tags_outside_the_core_schema_are_refused_at_their_position(string value, string shown)
+    {
+        var text = ValidManifest.Replace("name: TheFunNetwork,", $"name: {value},", StringComparison.Ordinal);
+
+        var result = ManifestLoader.Parse("tag.yaml", text);
+
+        result.Companies.Should().BeEmpty();
+        var diagnostic = result.Diagnostics.Should().ContainSingle().Subject;
+        diagnostic.Code.Should().Be("WHC1023");
+        diagnostic.Span.Should().Be(new SourceSpan("tag.yaml", 6, 20), "the tag starts there");
+        diagnostic.Message.Should().StartWith($"the YAML tag {shown} is not supported");
+    }
+
+    [Theory]
+    [InlineData("!!python/name:os.system : x")]
+    [InlineData("x: !!binary [a]")]
+    [InlineData("x: !mytag { a: 1 }")]
+    public void Tags_on_keys_lists_and_mappings_are_refused(string line)
+    {
+        var result = ManifestLoader.Parse("tag.yaml", ValidManifest + "\n" + line + "\n");
+
+        result.Diagnostics.Should().Contain(d => d.Code == "WHC1023" && d.Span.Line == 7);
+    }
+
+    [Fact]
+    public void Core_schema_tags_are_read_as_the_core_schema_defines_them()
+    {
+        var text = ValidManifest.Replace("spec:", "spec: !!map", StringComparison.Ordinal) + """
+
+              numberBlocks: !!seq
+                - { name: !!str brum, areaCode: !!str 0121, quantity: !!int "10", protect: !!bool "true" }
+            """;
+
+        var result = ManifestLoader.Parse("core.yaml", text);
+
+        result.Diagnostics.Should().BeEmpty();
+        var block = result.Companies.Should().ContainSingle().Subject.NumberBlocks.Should().ContainSingle().Subject;
+        block.AreaCode.Should().Be("0121");
+        block.Quantity.Should().Be(10);
+        block.Protect.Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("quantity: !!int ten", "!!int")]
+    [InlineData("quantity: !!bool 10", "!!bool")]
+    [InlineData("quantity: !!str [10]", "!!str")]
+    [InlineData("quantity: !!map [10]", "!!map")]
+    public void A_core_tag_that_does_not_fit_its_value_is_refused(string field, string tag)
+    {
+        var text = ValidManifest + $$"""
+
+              numberBlocks:
+                - { name: brum, areaCode: "0121", {{field}} }
+            """;
+
+        var result = ManifestLoader.Parse("core.yaml", text);
+
+        result.Diagnostics.Should().ContainSingle(d => d.Code == "WHC1023").Which.Message.Should().Contain(tag);
+    }
+
     [Fact]
     public void A_credential_value_is_never_echoed()
     {

@@ -47,5 +47,7 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor UnsupportedYamlFeature { get; } = Error("WHC1022", "unsupported YAML feature");
 
+    public static DiagnosticDescriptor UnsupportedTag { get; } = Error("WHC1023", "YAML tag outside the core schema");
+
     public static DiagnosticDescriptor NoCompanyFound { get; } = Error("WHC1024", "the manifests define no company");
 }
