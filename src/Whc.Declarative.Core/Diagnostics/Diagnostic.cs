@@ -1,4 +1,5 @@
 using System.Globalization;
+using Whc.Declarative.Core.Text;
 
 namespace Whc.Declarative.Core.Diagnostics;
 
@@ -46,26 +47,41 @@ public sealed record Diagnostic(string Code, DiagnosticSeverity Severity, Source
     /// <summary>
     /// Text a diagnostic quotes (a value, a file name, BT's words) with its control characters escaped: a diagnostic
     /// stays one line, so nothing it quotes can start a line of its own (a CI workflow command) or move a terminal's cursor.
+    /// Bidi controls and invisible characters are escaped too (<see cref="UnsafeCharacters"/>), so none can reorder or
+    /// hide what a reader sees.
     /// </summary>
     public static string OneLine(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (!text.Any(char.IsControl))
+        if (UnsafeCharacters.Find(text) is null)
         {
             return text;
         }
 
         var escaped = new System.Text.StringBuilder(text.Length + 8);
-        foreach (var c in text)
+        for (var i = 0; i < text.Length;)
         {
-            escaped.Append(c switch
+            var valid = System.Text.Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var consumed) == System.Buffers.OperationStatus.Done;
+            var length = valid ? consumed : 1;
+            if (valid && !UnsafeCharacters.IsUnsafe(rune.Value))
             {
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                _ when char.IsControl(c) => string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"),
-                _ => c.ToString(),
-            });
+                escaped.Append(text, i, length);
+            }
+            else
+            {
+                foreach (var c in text.AsSpan(i, length))
+                {
+                    escaped.Append(c switch
+                    {
+                        '\n' => "\\n",
+                        '\r' => "\\r",
+                        '\t' => "\\t",
+                        _ => string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"),
+                    });
+                }
+            }
+
+            i += length;
         }
 
         return escaped.ToString();

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Newtonsoft.Json.Linq;
 using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.Text;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -27,7 +28,7 @@ internal static partial class YamlTreeReader
         }
 
         var documents = new List<YamlDocumentTree>();
-        var builder = new DocumentBuilder(file, diagnostics);
+        var builder = new DocumentBuilder(file, text, diagnostics);
         var parser = new Parser(new StringReader(text));
         var lastGood = new SourceSpan(file, 1, 1);
         try
@@ -200,8 +201,9 @@ internal static partial class YamlTreeReader
     }
 
     /// <summary>Turns the event stream of one file into trees; keeps its own explicit stack (no recursion).</summary>
-    private sealed class DocumentBuilder(string file, List<Diagnostic> diagnostics)
+    private sealed class DocumentBuilder(string file, string text, List<Diagnostic> diagnostics)
     {
+        private List<UnsafeTextValue> unsafeText = [];
         private readonly Stack<Frame> stack = new();
         private Dictionary<JToken, SourceSpan> positions = new(ReferenceEqualityComparer.Instance);
         private Dictionary<JToken, string> plainText = new(ReferenceEqualityComparer.Instance);
@@ -226,6 +228,7 @@ internal static partial class YamlTreeReader
                     stack.Clear();
                     positions = new(ReferenceEqualityComparer.Instance);
                     plainText = new(ReferenceEqualityComparer.Instance);
+                    unsafeText = [];
                     root = null;
                     failed = false;
                     documentStart = SpanOf(file, start.Start);
@@ -289,7 +292,7 @@ internal static partial class YamlTreeReader
                 return null;
             }
 
-            return new YamlDocumentTree(file, root, documentStart, positions, plainText);
+            return new YamlDocumentTree(file, root, documentStart, positions, plainText, unsafeText);
         }
 
         private void OnScalar(Scalar scalar)
@@ -327,7 +330,37 @@ internal static partial class YamlTreeReader
                 plainText[value] = scalar.Value;
             }
 
+            if (value is { Type: JTokenType.String, Value: string content } && UnsafeCharacters.Find(content) is { } found)
+            {
+                unsafeText.Add(new UnsafeTextValue(value, found.Index, found.CodePoint, LiteralSpan(scalar, found.CodePoint) ?? span));
+            }
+
             Attach(value, span);
+        }
+
+        /// <summary>
+        /// Where a code point is written literally inside a scalar (an invisible character is hard to find otherwise);
+        /// null when it was written as an escape, or is a tab or line break (YAML's own whitespace).
+        /// </summary>
+        private SourceSpan? LiteralSpan(Scalar scalar, int codePoint)
+        {
+            var start = (int)Math.Min(scalar.Start.Index, text.Length);
+            var end = (int)Math.Min(scalar.End.Index, text.Length);
+            if (codePoint is '\t' or '\n' or '\r' or (>= 0xD800 and <= 0xDFFF) || start >= end)
+            {
+                return null;
+            }
+
+            var at = text.AsSpan(start, end - start).IndexOf(char.ConvertFromUtf32(codePoint), StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return null;
+            }
+
+            var before = text.AsSpan(start, at);
+            var lines = before.Count('\n');
+            var column = lines == 0 ? scalar.Start.Column + at : at - before.LastIndexOf('\n');
+            return new SourceSpan(file, (int)scalar.Start.Line + lines, (int)column);
         }
 
         /// <summary>
