@@ -357,6 +357,15 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public void A_tagged_credential_value_is_never_echoed()
+    {
+        var result = ManifestLoader.Parse("secret.yaml", ValidManifest + "\npassword: !!int hunter2-do-not-print\n");
+
+        result.Diagnostics.Should().ContainSingle(d => d.Code == "WHC1023");
+        result.Diagnostics.Should().NotContain(d => d.ToString().Contains("hunter2", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_credential_value_is_never_echoed()
     {
         var text = ValidManifest.Replace("billingAccount: GB12345678 }", "billingAccount: GB12345678, password: hunter2-do-not-print }", StringComparison.Ordinal);

@@ -203,10 +203,10 @@ internal static partial class YamlTreeReader
     /// <summary>Turns the event stream of one file into trees; keeps its own explicit stack (no recursion).</summary>
     private sealed class DocumentBuilder(string file, string text, List<Diagnostic> diagnostics)
     {
-        private List<UnsafeTextValue> unsafeText = [];
         private readonly Stack<Frame> stack = new();
         private Dictionary<JToken, SourceSpan> positions = new(ReferenceEqualityComparer.Instance);
         private Dictionary<JToken, string> plainText = new(ReferenceEqualityComparer.Instance);
+        private List<UnsafeTextValue> unsafeText = [];
         private JToken? root;
         private SourceSpan documentStart = SourceSpan.FileOnly(file);
         private bool failed;
@@ -320,7 +320,7 @@ internal static partial class YamlTreeReader
             var typedPlain = false;
             if ((tag is null ? null : ConvertScalar(scalar, tag, out typedPlain)) is not { } value)
             {
-                RefuseTag(scalar.Tag, tag, span, $"'{Shorten(scalar.Value)}'");
+                RefuseTag(scalar.Tag, tag, span, "this value"); // not echoed: it may be a credential
                 Attach(JValue.CreateNull(), span);
                 return;
             }
@@ -455,8 +455,6 @@ internal static partial class YamlTreeReader
             frame.Key = null;
         }
     }
-
-    private static string Shorten(string value) => value.Length <= 64 ? value : $"{value[..61]}...";
 
     private sealed class Frame(JContainer container, bool isMapping)
     {
