@@ -188,7 +188,7 @@ public static class ManifestLoader
     }
 
     /// <summary>
-    /// Reads at most <see cref="MaxFileBytes"/> and one byte, whatever size the file system reported (/proc reports 0,
+    /// Reads at most one chunk past <see cref="MaxFileBytes"/>, whatever size the file system reported (/proc reports 0,
     /// a file may grow while it is read), so memory stays bounded.
     /// </summary>
     internal static byte[]? ReadBounded(Stream stream, string displayPath, List<Diagnostic> diagnostics, long reportedLength = 0)
