@@ -153,6 +153,14 @@ public static class ManifestLoader
             .ThenBy(d => d.Span.Line)
             .ThenBy(d => d.Span.Column));
 
+        if (companies.Count == 0 && !diagnostics.Any(d => d.IsError))
+        {
+            // As kubectl's "no objects passed": an empty or truncated manifest must not pass as "valid, nothing to do".
+            diagnostics.Add(DiagnosticCatalog.NoCompanyFound.At(
+                files.Count == 1 ? SourceSpan.FileOnly(files[0].DisplayPath) : SourceSpan.None,
+                "no company found: the manifests define no Company document (kind: Company); an empty or truncated manifest is refused rather than taken for 'nothing to do'"));
+        }
+
         // Only companies without errors of their own go on to plan/apply; a set with errors is refused as a whole anyway.
         return new ManifestSet([.. companies], [.. diagnostics]);
     }
@@ -161,20 +169,54 @@ public static class ManifestLoader
     {
         try
         {
-            var info = new FileInfo(file.FullPath);
-            if (info.Length > MaxFileBytes)
+            // The finder has told this is a regular file, so opening it cannot block as a FIFO's would.
+            using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            var length = stream.Length;
+            if (length > MaxFileBytes)
             {
-                diagnostics.Add(TooLarge(file.DisplayPath, info.Length));
+                diagnostics.Add(TooLarge(file.DisplayPath, length));
                 return null;
             }
 
-            return File.ReadAllBytes(file.FullPath);
+            return ReadBounded(stream, file.DisplayPath, diagnostics, length);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             diagnostics.Add(DiagnosticCatalog.FileUnreadable.At(SourceSpan.FileOnly(file.DisplayPath), $"cannot read the file: {exception.Message}"));
             return null;
         }
+    }
+
+    /// <summary>
+    /// Reads at most one chunk past <see cref="MaxFileBytes"/>, whatever size the file system reported (/proc reports 0,
+    /// a file may grow while it is read), so memory stays bounded.
+    /// </summary>
+    internal static byte[]? ReadBounded(Stream stream, string displayPath, List<Diagnostic> diagnostics, long reportedLength = 0)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        const int Chunk = 64 * 1024; // reads in whole chunks: some /proc files refuse odd sizes
+        var buffer = new byte[(int)Math.Min((reportedLength / Chunk + 1) * Chunk, MaxFileBytes + Chunk)];
+        var total = 0;
+        while (total <= MaxFileBytes)
+        {
+            if (total == buffer.Length)
+            {
+                Array.Resize(ref buffer, (int)Math.Min(2L * buffer.Length, MaxFileBytes + Chunk));
+            }
+
+            var read = stream.Read(buffer, total, buffer.Length - total);
+            if (read == 0)
+            {
+                return total == buffer.Length ? buffer : buffer[..total];
+            }
+
+            total += read;
+        }
+
+        diagnostics.Add(DiagnosticCatalog.FileTooLarge.At(
+            SourceSpan.FileOnly(displayPath),
+            string.Create(CultureInfo.InvariantCulture, $"the file is over {MaxFileBytes / (1024 * 1024)} MiB (reading stopped there); manifest files may be at most {MaxFileBytes / (1024 * 1024)} MiB (split the companies over several files)")));
+        return null;
     }
 
     private static Diagnostic TooLarge(string displayPath, long length) =>

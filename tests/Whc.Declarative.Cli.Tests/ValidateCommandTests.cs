@@ -132,4 +132,58 @@ public sealed class ValidateCommandTests : IDisposable
         output.Should().BeEmpty();
         error.Should().Contain("error WHC3017: --format 'xml' is not supported here");
     }
+
+    [Fact]
+    public async Task Validate_of_an_empty_manifest_exits_1_as_it_defines_no_company()
+    {
+        Write("empty.yaml", "---\n# truncated by a failed download\n");
+
+        var (exitCode, output, error) = await Run(directory, "validate", "empty.yaml");
+
+        exitCode.Should().Be(ExitCodes.Error);
+        output.Should().BeEmpty();
+        error.Should().Contain("empty.yaml: error WHC1024: no company found");
+    }
+
+    [Fact]
+    public async Task Validate_of_a_hostile_directory_exits_1_with_diagnostics_no_stack_trace_within_10_seconds_writing_nothing()
+    {
+        // Given a manifest directory as an attacker would leave it: a FIFO, a link to /dev/zero, a link out of the tree,
+        // a directory link loop, and a manifest with a bidi override and a custom tag
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var root = Path.Combine(directory, "manifests");
+        Directory.CreateDirectory(Path.Combine(root, "team"));
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [Path.Combine(root, "pipe.yaml")]))
+        {
+            mkfifo.WaitForExit();
+        }
+
+        File.CreateSymbolicLink(Path.Combine(root, "zero.yaml"), "/dev/zero");
+        File.CreateSymbolicLink(Path.Combine(root, "passwd.yaml"), "/etc/passwd");
+        Directory.CreateSymbolicLink(Path.Combine(root, "team", "up"), "..");
+        File.WriteAllText(Path.Combine(root, "team", "company.yaml"), BadManifest.Replace("name: TheFunNetwork", "name: !ruby/object \"The\u202EFun\"", StringComparison.Ordinal));
+        var before = Directory.GetFileSystemEntries(directory, "*", new EnumerationOptions { RecurseSubdirectories = false }).Order().ToList();
+
+        // When it is validated
+        var run = Run(directory, "validate", "manifests");
+        var finished = await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(10)));
+
+        // Then it finishes, exits 1 with a diagnostic for each, and writes nothing
+        finished.Should().BeSameAs(run, "validate must not hang on a FIFO or /dev/zero");
+        var (exitCode, output, error) = await run;
+        exitCode.Should().Be(ExitCodes.Error);
+        output.Should().BeEmpty();
+        error.Should().Contain("manifests/pipe.yaml: error WHC1025")
+            .And.Contain("manifests/zero.yaml: error WHC1028")
+            .And.Contain("manifests/passwd.yaml: error WHC1028")
+            .And.Contain("manifests/team/up: warning WHC1026")
+            .And.Contain("manifests/team/company.yaml(6,20): error WHC1023")
+            .And.NotContain("   at ", "no stack trace")
+            .And.NotContain("root:x:0:0", "no file outside the tree is read");
+        Directory.GetFileSystemEntries(directory, "*", new EnumerationOptions { RecurseSubdirectories = false }).Order().Should().Equal(before);
+    }
 }

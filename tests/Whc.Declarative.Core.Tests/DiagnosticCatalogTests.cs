@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.Text;
 
 namespace Whc.Declarative.Core.Tests;
 
@@ -105,5 +106,85 @@ public class DiagnosticLineTests
         line.Should().Contain("admin\\u202Enigeb\\u200B\\u2028x").And.NotContainAny("\u202E", "\u200B", "\u2028");
         line.Length.Should().BeLessThan(1_200);
         line.Should().EndWith("more characters)");
+    }
+}
+
+public class UnsafeCharacterTests
+{
+    [Theory]
+    [InlineData(0x0000)] // NUL
+    [InlineData(0x0009)] // tab: no manifest field is multi-line or tabular
+    [InlineData(0x000A)]
+    [InlineData(0x000D)]
+    [InlineData(0x001B)] // escape
+    [InlineData(0x007F)] // delete
+    [InlineData(0x0085)] // next line (C1)
+    [InlineData(0x009B)] // control sequence introducer (C1)
+    [InlineData(0x00AD)] // soft hyphen
+    [InlineData(0x061C)] // Arabic letter mark
+    [InlineData(0x115F)] // Hangul choseong filler
+    [InlineData(0x180E)] // Mongolian vowel separator
+    [InlineData(0x200B)]
+    [InlineData(0x200C)]
+    [InlineData(0x200D)]
+    [InlineData(0x200E)]
+    [InlineData(0x200F)]
+    [InlineData(0x2028)]
+    [InlineData(0x2029)]
+    [InlineData(0x202A)]
+    [InlineData(0x202E)]
+    [InlineData(0x2060)]
+    [InlineData(0x2066)]
+    [InlineData(0x2069)]
+    [InlineData(0x3164)] // Hangul filler
+    [InlineData(0xFEFF)]
+    [InlineData(0xFFF9)] // interlinear annotation anchor
+    [InlineData(0xFFFE)] // noncharacter
+    [InlineData(0xE0041)] // tag latin capital letter A ("ASCII smuggling")
+    public void Should_find_control_bidi_and_invisible_characters(int codePoint)
+    {
+        var text = "Fun" + char.ConvertFromUtf32(codePoint) + "Network";
+
+        var found = UnsafeCharacters.Find(text);
+
+        found.Should().Be((3, codePoint));
+        UnsafeCharacters.Describe(codePoint).Should().StartWith(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"U+{codePoint:X4} "));
+    }
+
+    [Theory]
+    [InlineData("TheFunNetwork")]
+    [InlineData("Café Zoë & Söhne")]
+    [InlineData("株式会社 テスト")]
+    [InlineData("مرحبا")] // right-to-left text itself is fine; only the invisible controls are not
+    [InlineData("Ｆｕｌｌｗｉｄｔｈ")]
+    [InlineData("😀 emoji")]
+    [InlineData("O'Brien-Smith (UK) Ltd.")]
+    [InlineData("non\u00A0breaking")]
+    public void Should_accept_ordinary_text_in_any_script(string text) => UnsafeCharacters.Find(text).Should().BeNull();
+
+    [Fact]
+    public void Should_find_a_lone_surrogate()
+    {
+        UnsafeCharacters.Find("ab\uD800c").Should().Be((2, 0xD800));
+        UnsafeCharacters.Find("ab\uDC00").Should().Be((2, 0xDC00));
+    }
+
+    [Fact]
+    public void Should_name_the_character_and_its_class()
+    {
+        UnsafeCharacters.Describe(0x202E).Should().Be("U+202E (right-to-left override, a bidi control)");
+        UnsafeCharacters.Describe(0x200B).Should().Be("U+200B (zero width space, an invisible character)");
+        UnsafeCharacters.Describe(0x000A).Should().Be("U+000A (line feed, a control character)");
+        UnsafeCharacters.Describe(0xE0041).Should().Be("U+E0041 (an invisible format character)");
+    }
+
+    [Fact]
+    public void Should_escape_bidi_and_invisible_characters_in_a_diagnostic_line()
+    {
+        // Given a message quoting text with a right-to-left override, a zero-width space and an invisible tag character
+        var diagnostic = new Diagnostic("WHC2030", DiagnosticSeverity.Error, SourceSpan.FileOnly("a.yaml"), "'evil\u202Etxt.exe\u200B\U000E0041'");
+
+        // Then none of them is written raw
+        diagnostic.ToString().Should().Be("a.yaml: error WHC2030: 'evil\\u202Etxt.exe\\u200B\\uDB40\\uDC41'");
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Manifests.Validation;
@@ -148,5 +149,72 @@ public sealed class ManifestValidatorTests
     public void Did_you_mean_suggests_close_names_only(string typed, string? suggestion)
     {
         EditDistance.Closest(typed, ["extension", "customerGroup", "name"]).Should().Be(suggestion);
+    }
+}
+
+/// <summary>Look-alike identifiers cannot pass as different: uniqueness is decided after Unicode normalisation (NFKC).</summary>
+public sealed class LookAlikeIdentifierTests
+{
+    private static readonly SourceSpan At = new("c.yaml", 1, 1);
+
+    private static UserSpec User(string username, string extension) =>
+        new(username, "First", "Last", extension, null, "standard", [], false, At);
+
+    private static SiteSpec Site(string name, string locationCode, params UserSpec[] users) =>
+        new(name, locationCode, new AddressSpec("IP5 3RE", "Adastral Park", null, null, null), [.. users], false, At);
+
+    private static CompanyManifest Company(ImmutableArray<SiteSpec> sites, params string[] blocks) => new(
+        CompanyManifest.CurrentApiVersion,
+        "fun-network",
+        new ResellerSpec("CUG5019851064", "GB12345678"),
+        new CompanyDetails("TheFunNetwork", "thefunnetwork.com", "SWAINsTelecom", null, null),
+        [.. blocks.Select(b => new NumberBlockSpec(b, "0121", 10, false, At))],
+        sites,
+        false,
+        At);
+
+    [Theory]
+    [InlineData("jane.smith", "ｊａｎｅ.ｓｍｉｔｈ")] // fullwidth
+    [InlineData("jane.smith", "JANE.SMITH")] // case, as before
+    [InlineData("ﬁnance", "finance")] // ligature
+    [InlineData("admin", "ａｄｍｉｎ")]
+    [InlineData("user\u00B2", "user2")] // superscript two
+    [InlineData("café", "cafe\u0301")] // composed and decomposed
+    [InlineData("ℌenry", "Henry")] // black-letter capital H
+    public void Usernames_that_normalise_to_the_same_text_are_duplicates(string first, string second)
+    {
+        var company = Company([Site("hq", "IPS01", User(first, "2001"), User(second, "2002"))]);
+
+        var diagnostic = ManifestValidator.Validate([company]).Should().ContainSingle().Subject;
+
+        diagnostic.Code.Should().Be("WHC2004");
+    }
+
+    [Fact]
+    public void A_look_alike_duplicate_says_what_it_looks_like()
+    {
+        var company = Company([Site("hq", "IPS01", User("jane", "2001"), User("ｊａｎｅ", "2002"))]);
+
+        ManifestValidator.Validate([company]).Should().ContainSingle().Which.Message.Should().Be(
+            "username ｊａｎｅ is used twice (also at line 1, column 1): it is the same as 'jane' once Unicode compatibility forms and case are normalised (NFKC)");
+    }
+
+    [Fact]
+    public void Site_names_location_codes_and_number_block_names_are_compared_after_normalisation()
+    {
+        var company = Company([Site("hq", "ＩＰＳ01"), Site("ｈｑ", "IPS01")], "brum", "ｂｒｕｍ");
+
+        ManifestValidator.Validate([company]).Select(d => d.Code).Should().BeEquivalentTo(["WHC2002", "WHC2005", "WHC2007"]);
+    }
+
+    [Theory]
+    [InlineData("jane", "jána")]
+    [InlineData("straße", "strasse")] // NFKC keeps ß; only case folding for a case-insensitive key would merge them
+    [InlineData("東京", "京都")]
+    public void Different_names_stay_different(string first, string second)
+    {
+        var company = Company([Site("hq", "IPS01", User(first, "2001"), User(second, "2002"))]);
+
+        ManifestValidator.Validate([company]).Should().BeEmpty();
     }
 }

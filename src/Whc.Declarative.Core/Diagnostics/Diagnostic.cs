@@ -1,4 +1,5 @@
 using System.Globalization;
+using Whc.Declarative.Core.Text;
 
 namespace Whc.Declarative.Core.Diagnostics;
 
@@ -57,36 +58,43 @@ public sealed record Diagnostic(string Code, DiagnosticSeverity Severity, Source
     }
 
     /// <summary>
-    /// Characters that change how text around them reads without showing themselves: bidi controls (which reorder a
-    /// line, "Trojan source"), zero-width characters, and the Unicode line and paragraph separators.
-    /// </summary>
-    public static bool IsInvisible(char c) =>
-        c is '\u061C' or '\u180E' or (>= '\u200B' and <= '\u200F') or (>= '\u2028' and <= '\u202E') or (>= '\u2060' and <= '\u2069') or '\uFEFF';
-
-    /// <summary>
-    /// Text a diagnostic quotes (a value, a file name, BT's words) with its control and invisible characters escaped: a
-    /// diagnostic stays one line, so nothing it quotes can start a line of its own (a CI workflow command), move a
-    /// terminal's cursor, or reorder what the reader sees.
+    /// Text a diagnostic quotes (a value, a file name, BT's words) with its control characters escaped: a diagnostic
+    /// stays one line, so nothing it quotes can start a line of its own (a CI workflow command) or move a terminal's cursor.
+    /// Bidi controls and invisible characters are escaped too (<see cref="UnsafeCharacters"/>), so none can reorder or
+    /// hide what a reader sees.
     /// </summary>
     public static string OneLine(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (!text.Any(c => char.IsControl(c) || IsInvisible(c)))
+        if (UnsafeCharacters.Find(text) is null)
         {
             return text;
         }
 
         var escaped = new System.Text.StringBuilder(text.Length + 8);
-        foreach (var c in text)
+        for (var i = 0; i < text.Length;)
         {
-            escaped.Append(c switch
+            var valid = System.Text.Rune.DecodeFromUtf16(text.AsSpan(i), out var rune, out var consumed) == System.Buffers.OperationStatus.Done;
+            var length = valid ? consumed : 1;
+            if (valid && !UnsafeCharacters.IsUnsafe(rune.Value))
             {
-                '\n' => "\\n",
-                '\r' => "\\r",
-                '\t' => "\\t",
-                _ when char.IsControl(c) || IsInvisible(c) => string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"),
-                _ => c.ToString(),
-            });
+                escaped.Append(text, i, length);
+            }
+            else
+            {
+                foreach (var c in text.AsSpan(i, length))
+                {
+                    escaped.Append(c switch
+                    {
+                        '\n' => "\\n",
+                        '\r' => "\\r",
+                        '\t' => "\\t",
+                        _ => string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}"),
+                    });
+                }
+            }
+
+            i += length;
         }
 
         return escaped.ToString();

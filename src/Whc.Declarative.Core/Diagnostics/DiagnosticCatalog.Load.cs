@@ -46,4 +46,16 @@ public static partial class DiagnosticCatalog
     public static DiagnosticDescriptor SchemaViolation { get; } = Error("WHC1021", "value does not match the schema");
 
     public static DiagnosticDescriptor UnsupportedYamlFeature { get; } = Error("WHC1022", "unsupported YAML feature");
+
+    public static DiagnosticDescriptor UnsupportedTag { get; } = Error("WHC1023", "YAML tag outside the core schema");
+
+    public static DiagnosticDescriptor NoCompanyFound { get; } = Error("WHC1024", "the manifests define no company");
+
+    public static DiagnosticDescriptor NotRegularFile { get; } = Error("WHC1025", "not a regular file (a FIFO, socket or device)");
+
+    public static DiagnosticDescriptor DirectoryLinkNotFollowed { get; } = Warning("WHC1026", "link to a directory not followed");
+
+    public static DiagnosticDescriptor DirectoryUnreadable { get; } = Error("WHC1027", "directory cannot be read");
+
+    public static DiagnosticDescriptor LinkOutsideDirectory { get; } = Error("WHC1028", "link leads outside the directory given");
 }

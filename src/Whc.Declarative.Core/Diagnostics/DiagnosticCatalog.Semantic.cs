@@ -46,4 +46,6 @@ public static partial class DiagnosticCatalog
     public static DiagnosticDescriptor InvalidEmail { get; } = Error("WHC2028", "not an e-mail address");
 
     public static DiagnosticDescriptor InvalidNadKey { get; } = Error("WHC2029", "NAD key has the wrong format");
+
+    public static DiagnosticDescriptor UnsafeCharacter { get; } = Error("WHC2030", "text holds a control, bidi or invisible character");
 }

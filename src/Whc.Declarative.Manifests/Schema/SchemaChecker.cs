@@ -6,6 +6,7 @@ using Newtonsoft.Json.Linq;
 using NJsonSchema.Validation;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Core.Text;
 using Whc.Declarative.Manifests.Validation;
 using Whc.Declarative.Manifests.Yaml;
 
@@ -36,6 +37,7 @@ internal static partial class SchemaChecker
 
         var found = new List<Diagnostic>();
         var credentials = ReportCredentials(tree, found);
+        ReportUnsafeText(tree, credentials, found);
         if (!ManifestSchema.Conformance.Conforms(root))
         {
             // Something is (or may be) wrong: NJsonSchema finds out what, and where.
@@ -102,6 +104,30 @@ internal static partial class SchemaChecker
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// Every text value is sent to BT or shown in a plan as written, so none may hold a control, bidi or invisible
+    /// character. The character is named by code point, never echoed; a flood of them is reported in bounded space.
+    /// </summary>
+    private static void ReportUnsafeText(YamlDocumentTree tree, HashSet<JProperty> credentials, List<Diagnostic> diagnostics)
+    {
+        const int Shown = 10;
+        var values = tree.UnsafeText.Where(u => u.Value.Parent is not JProperty property || !credentials.Contains(property)).ToList();
+        foreach (var value in values.Take(Shown))
+        {
+            var hint = value.CodePoint is '\n' or '\r' ? "; every field is one line: write the value on one line, without | or >" : string.Empty;
+            diagnostics.Add(DiagnosticCatalog.UnsafeCharacter.At(
+                value.Span,
+                string.Create(CultureInfo.InvariantCulture, $"{DisplayPath(value.Value)} contains {UnsafeCharacters.Describe(value.CodePoint)} as character {value.Index + 1}; text that reaches BT may hold no control, bidi or invisible characters: remove it{hint}")));
+        }
+
+        if (values.Count > Shown)
+        {
+            diagnostics.Add(DiagnosticCatalog.UnsafeCharacter.At(
+                values[Shown].Span,
+                string.Create(CultureInfo.InvariantCulture, $"{values.Count - Shown} more values hold control, bidi or invisible characters; fix the ones above first")));
+        }
     }
 
     private static IEnumerable<ValidationError> Flatten(IEnumerable<ValidationError> errors)

@@ -101,7 +101,7 @@ public static class ManifestValidator
 
         private void CheckNumberBlocks(CompanyManifest c)
         {
-            var names = new Uniqueness(this, c, DiagnosticCatalog.DuplicateNumberBlock, "number block name", StringComparer.Ordinal);
+            var names = new Uniqueness(this, c, DiagnosticCatalog.DuplicateNumberBlock, "number block name", StringComparer.Ordinal, freeText: true);
             for (var i = 0; i < c.NumberBlocks.Length; i++)
             {
                 var block = c.NumberBlocks[i];
@@ -129,8 +129,8 @@ public static class ManifestValidator
 
         private void CheckSites(CompanyManifest c)
         {
-            var names = new Uniqueness(this, c, DiagnosticCatalog.DuplicateSiteName, "site name", StringComparer.OrdinalIgnoreCase);
-            var codes = new Uniqueness(this, c, DiagnosticCatalog.DuplicateLocationCode, "location code", StringComparer.OrdinalIgnoreCase);
+            var names = new Uniqueness(this, c, DiagnosticCatalog.DuplicateSiteName, "site name", StringComparer.OrdinalIgnoreCase, freeText: true);
+            var codes = new Uniqueness(this, c, DiagnosticCatalog.DuplicateLocationCode, "location code", StringComparer.OrdinalIgnoreCase, freeText: true);
             for (var i = 0; i < c.Sites.Length; i++)
             {
                 var site = c.Sites[i];
@@ -177,7 +177,7 @@ public static class ManifestValidator
 
         private void CheckUsers(CompanyManifest c)
         {
-            var usernames = new Uniqueness(this, c, DiagnosticCatalog.DuplicateUsername, "username", StringComparer.OrdinalIgnoreCase);
+            var usernames = new Uniqueness(this, c, DiagnosticCatalog.DuplicateUsername, "username", StringComparer.OrdinalIgnoreCase, freeText: true);
             var extensions = new Uniqueness(this, c, DiagnosticCatalog.DuplicateExtension, "extension", StringComparer.Ordinal);
             var macs = new Uniqueness(this, c, DiagnosticCatalog.DuplicateMacAddress, "MAC address", StringComparer.Ordinal);
             var blockNames = c.NumberBlocks.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
@@ -239,11 +239,14 @@ public static class ManifestValidator
             : string.Create(CultureInfo.InvariantCulture, $"line {first.Line}");
     }
 
-    /// <summary>Reports the second and later uses of a value that must be unique within a company.</summary>
-    private sealed class Uniqueness(ValidationRun run, CompanyManifest company, DiagnosticDescriptor descriptor, string what, StringComparer comparer)
+    /// <summary>
+    /// Reports the second and later uses of a value that must be unique within a company. Free-text identifiers are
+    /// compared in NFKC (<see cref="IdentifierNormalisation"/>), so look-alikes count as the same.
+    /// </summary>
+    private sealed class Uniqueness(ValidationRun run, CompanyManifest company, DiagnosticDescriptor descriptor, string what, StringComparer comparer, bool freeText = false)
     {
         // Positions are looked up only for a duplicate: finding one may mean parsing the file again.
-        private readonly Dictionary<string, (string Pointer, SourceSpan Fallback)> seen = new(comparer);
+        private readonly Dictionary<string, (string Value, string Pointer, SourceSpan Fallback)> seen = new(comparer);
 
         public void Add(string value, string pointer, SourceSpan fallback)
         {
@@ -252,14 +255,18 @@ public static class ManifestValidator
                 return;
             }
 
-            if (seen.TryGetValue(value, out var first))
+            var key = freeText ? IdentifierNormalisation.Nfkc(value) : value;
+            if (seen.TryGetValue(key, out var first))
             {
                 var span = run.At(company, pointer, fallback);
-                run.Diagnostics.Add(descriptor.At(span, $"{what} {value} is used twice (also at {ValidationRun.AlsoAt(run.At(company, first.Pointer, first.Fallback), span)})"));
+                var lookAlike = comparer.Equals(first.Value, value)
+                    ? string.Empty
+                    : $": it is the same as '{first.Value}' once Unicode compatibility forms{(comparer == StringComparer.OrdinalIgnoreCase ? " and case" : string.Empty)} are normalised (NFKC)";
+                run.Diagnostics.Add(descriptor.At(span, $"{what} {value} is used twice (also at {ValidationRun.AlsoAt(run.At(company, first.Pointer, first.Fallback), span)}){lookAlike}"));
             }
             else
             {
-                seen.Add(value, (pointer, fallback));
+                seen.Add(key, (value, pointer, fallback));
             }
         }
     }

@@ -5,6 +5,12 @@ using Whc.Declarative.Core.Diagnostics;
 namespace Whc.Declarative.Manifests.Yaml;
 
 /// <summary>
+/// A text value holding a code point <see cref="Core.Text.UnsafeCharacters"/> refuses: the first such code point, its
+/// index in the value, and where it is written (the character itself when it is there literally, else the value).
+/// </summary>
+internal sealed record UnsafeTextValue(JValue Value, int Index, int CodePoint, SourceSpan Span);
+
+/// <summary>
 /// One YAML document converted to a JSON tree, remembering where every node came from: the position of each value
 /// and of each key (a <see cref="JProperty"/> maps to its key), and the original text of plain scalars that YAML typed
 /// as numbers or booleans (for "quote it" hints).
@@ -14,13 +20,20 @@ internal sealed class YamlDocumentTree
     private readonly Dictionary<JToken, SourceSpan> positions;
     private readonly Dictionary<JToken, string> plainScalarText;
 
-    public YamlDocumentTree(string file, JToken root, SourceSpan start, Dictionary<JToken, SourceSpan> positions, Dictionary<JToken, string> plainScalarText)
+    public YamlDocumentTree(
+        string file,
+        JToken root,
+        SourceSpan start,
+        Dictionary<JToken, SourceSpan> positions,
+        Dictionary<JToken, string> plainScalarText,
+        IReadOnlyList<UnsafeTextValue> unsafeText)
     {
         File = file;
         Root = root;
         Start = start;
         this.positions = positions;
         this.plainScalarText = plainScalarText;
+        UnsafeText = unsafeText;
     }
 
     public string File { get; }
@@ -28,6 +41,9 @@ internal sealed class YamlDocumentTree
     public JToken Root { get; }
 
     public SourceSpan Start { get; }
+
+    /// <summary>The text values holding a control, bidi or invisible character, in document order.</summary>
+    public IReadOnlyList<UnsafeTextValue> UnsafeText { get; }
 
     /// <summary>Where a node starts; for a property, where its key is. Falls back to the nearest ancestor.</summary>
     public SourceSpan SpanOf(JToken? token)

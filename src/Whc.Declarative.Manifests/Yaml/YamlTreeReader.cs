@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Newtonsoft.Json.Linq;
 using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.Text;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -17,7 +18,7 @@ internal static partial class YamlTreeReader
     /// <summary>The deepest nesting accepted; a real manifest needs fewer than ten levels.</summary>
     public const int MaxDepth = 64;
 
-    private const string StringTag = "tag:yaml.org,2002:str";
+    private const string CoreTagPrefix = "tag:yaml.org,2002:";
 
     public static IReadOnlyList<YamlDocumentTree> Read(string file, string text, List<Diagnostic> diagnostics)
     {
@@ -27,7 +28,7 @@ internal static partial class YamlTreeReader
         }
 
         var documents = new List<YamlDocumentTree>();
-        var builder = new DocumentBuilder(file, diagnostics);
+        var builder = new DocumentBuilder(file, text, diagnostics);
         var parser = new Parser(new StringReader(text));
         var lastGood = new SourceSpan(file, 1, 1);
         try
@@ -112,15 +113,59 @@ internal static partial class YamlTreeReader
     internal static SourceSpan SpanOf(string file, Mark mark) =>
         new(file, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
 
-    private static JValue ConvertScalar(Scalar scalar, out bool typedPlain)
+    /// <summary>
+    /// The core schema tag a node carries (<c>str</c>, <c>int</c>, ...), empty when it has none or the non-specific
+    /// <c>!</c>; null when the tag is outside the core schema.
+    /// </summary>
+    private static string? CoreTagOf(TagName tag)
     {
-        typedPlain = false;
-        if (scalar.Style != ScalarStyle.Plain || (scalar.Tag.IsGlobal && scalar.Tag.Value == StringTag))
+        if (tag.IsEmpty || tag.Value == "!")
         {
-            return new JValue(scalar.Value);
+            return string.Empty;
         }
 
+        var name = tag.Value.StartsWith(CoreTagPrefix, StringComparison.Ordinal) ? tag.Value[CoreTagPrefix.Length..] : null;
+        return name is "str" or "int" or "float" or "bool" or "null" or "map" or "seq" ? name : null;
+    }
+
+    /// <summary>A tag as it is usually written: <c>!!binary</c>, <c>!custom</c>, <c>!&lt;tag:example.com,2000:x&gt;</c>.</summary>
+    private static string Describe(TagName tag)
+    {
+        var text = tag.Value.StartsWith(CoreTagPrefix, StringComparison.Ordinal) ? $"!!{tag.Value[CoreTagPrefix.Length..]}"
+            : tag.Value.StartsWith('!') ? tag.Value
+            : $"!<{tag.Value}>";
+        return text.Length <= 64 ? text : $"{text[..61]}...";
+    }
+
+    /// <summary>
+    /// Types a scalar as YAML 1.2's core schema does: by its tag when it has one (<c>!!int "10"</c> is 10), else a plain
+    /// scalar by its text. Null when the tag does not fit the text (<c>!!int ten</c>).
+    /// </summary>
+    private static JValue? ConvertScalar(Scalar scalar, string tag, out bool typedPlain)
+    {
+        typedPlain = false;
         var value = scalar.Value;
+        switch (tag)
+        {
+            case "str":
+                return new JValue(value);
+            case "null":
+                return value is "" or "~" or "null" or "Null" or "NULL" ? JValue.CreateNull() : null;
+            case "bool":
+                return value is "true" or "True" or "TRUE" ? new JValue(true) : value is "false" or "False" or "FALSE" ? new JValue(false) : null;
+            case "int":
+                return IntegerPattern().IsMatch(value) && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var tagged) ? new JValue(tagged) : null;
+            case "float":
+                return FloatPattern().IsMatch(value) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) ? new JValue(real) : null;
+            case "map" or "seq":
+                return null;
+        }
+
+        if (scalar.Style != ScalarStyle.Plain || !scalar.Tag.IsEmpty)
+        {
+            return new JValue(value);
+        }
+
         switch (value)
         {
             case "" or "~" or "null" or "Null" or "NULL":
@@ -156,11 +201,12 @@ internal static partial class YamlTreeReader
     }
 
     /// <summary>Turns the event stream of one file into trees; keeps its own explicit stack (no recursion).</summary>
-    private sealed class DocumentBuilder(string file, List<Diagnostic> diagnostics)
+    private sealed class DocumentBuilder(string file, string text, List<Diagnostic> diagnostics)
     {
         private readonly Stack<Frame> stack = new();
         private Dictionary<JToken, SourceSpan> positions = new(ReferenceEqualityComparer.Instance);
         private Dictionary<JToken, string> plainText = new(ReferenceEqualityComparer.Instance);
+        private List<UnsafeTextValue> unsafeText = [];
         private JToken? root;
         private SourceSpan documentStart = SourceSpan.FileOnly(file);
         private bool failed;
@@ -182,6 +228,7 @@ internal static partial class YamlTreeReader
                     stack.Clear();
                     positions = new(ReferenceEqualityComparer.Instance);
                     plainText = new(ReferenceEqualityComparer.Instance);
+                    unsafeText = [];
                     root = null;
                     failed = false;
                     documentStart = SpanOf(file, start.Start);
@@ -198,10 +245,10 @@ internal static partial class YamlTreeReader
                     Attach(JValue.CreateNull(), SpanOf(file, alias.Start));
                     return null;
                 case MappingStart mapping:
-                    OnContainerStart(new JObject(), mapping.Start, isMapping: true);
+                    OnContainerStart(new JObject(), mapping.Start, mapping.Tag, "map");
                     return null;
                 case SequenceStart sequence:
-                    OnContainerStart(new JArray(), sequence.Start, isMapping: false);
+                    OnContainerStart(new JArray(), sequence.Start, sequence.Tag, "seq");
                     return null;
                 case MappingEnd or SequenceEnd:
                     stack.Pop();
@@ -245,26 +292,88 @@ internal static partial class YamlTreeReader
                 return null;
             }
 
-            return new YamlDocumentTree(file, root, documentStart, positions, plainText);
+            return new YamlDocumentTree(file, root, documentStart, positions, plainText, unsafeText);
         }
 
         private void OnScalar(Scalar scalar)
         {
             var span = SpanOf(file, scalar.Start);
-            if (stack.TryPeek(out var frame) && frame.IsMapping && frame.Key is null)
+            if (stack.Count == 0 && IsNothing(scalar))
             {
-                OnKey(frame, scalar.Value, span);
+                // An empty document (a trailing "---", as generators write) holds nothing to check: it is skipped.
                 return;
             }
 
-            var value = ConvertScalar(scalar, out var typedPlain);
+            var tag = CoreTagOf(scalar.Tag);
+            if (stack.TryPeek(out var frame) && frame.IsMapping && frame.Key is null)
+            {
+                OnKey(frame, scalar.Value, span);
+                if (tag is not ("" or "str"))
+                {
+                    RefuseTag(scalar.Tag, tag, span, "a key");
+                    frame.DropValue = true;
+                }
+
+                return;
+            }
+
+            var typedPlain = false;
+            if ((tag is null ? null : ConvertScalar(scalar, tag, out typedPlain)) is not { } value)
+            {
+                RefuseTag(scalar.Tag, tag, span, "this value"); // not echoed: it may be a credential
+                Attach(JValue.CreateNull(), span);
+                return;
+            }
+
             if (typedPlain)
             {
                 plainText[value] = scalar.Value;
             }
 
+            if (value is { Type: JTokenType.String, Value: string content } && UnsafeCharacters.Find(content) is { } found)
+            {
+                unsafeText.Add(new UnsafeTextValue(value, found.Index, found.CodePoint, LiteralSpan(scalar, found.CodePoint) ?? span));
+            }
+
             Attach(value, span);
         }
+
+        /// <summary>
+        /// Where a code point is written literally inside a scalar (an invisible character is hard to find otherwise);
+        /// null when it was written as an escape, or is a tab or line break (YAML's own whitespace).
+        /// </summary>
+        private SourceSpan? LiteralSpan(Scalar scalar, int codePoint)
+        {
+            var start = (int)Math.Min(scalar.Start.Index, text.Length);
+            var end = (int)Math.Min(scalar.End.Index, text.Length);
+            if (codePoint is '\t' or '\n' or '\r' or (>= 0xD800 and <= 0xDFFF) || start >= end)
+            {
+                return null;
+            }
+
+            var at = text.AsSpan(start, end - start).IndexOf(char.ConvertFromUtf32(codePoint), StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return null;
+            }
+
+            var before = text.AsSpan(start, at);
+            var lines = before.Count('\n');
+            var column = lines == 0 ? scalar.Start.Column + at : at - before.LastIndexOf('\n');
+            return new SourceSpan(file, (int)scalar.Start.Line + lines, (int)column);
+        }
+
+        /// <summary>
+        /// Manifests are plain data: a tag outside the core schema (<c>!!binary</c>, <c>!!python/...</c>, a custom
+        /// <c>!tag</c>) would mean something to some other reader and nothing to whcctl, so it is refused, not ignored.
+        /// </summary>
+        private void RefuseTag(TagName tag, string? coreTag, SourceSpan span, string what) =>
+            Fail(DiagnosticCatalog.UnsupportedTag.At(span, coreTag is null
+                ? $"the YAML tag {Describe(tag)} is not supported: manifests are plain data; remove the tag (only the core schema's !!str, !!int, !!float, !!bool, !!null, !!map and !!seq are read)"
+                : $"the YAML tag {Describe(tag)} does not fit {what}; remove the tag"));
+
+        private static bool IsNothing(Scalar scalar) =>
+            scalar is { Style: ScalarStyle.Plain, Value.Length: 0 } && scalar.Tag.IsEmpty && scalar.Anchor.IsEmpty;
 
         private void OnKey(Frame frame, string key, SourceSpan span)
         {
@@ -284,15 +393,24 @@ internal static partial class YamlTreeReader
             }
         }
 
-        private void OnContainerStart(JContainer container, Mark start, bool isMapping)
+        private void OnContainerStart(JContainer container, Mark start, TagName tag, string kind)
         {
             var span = SpanOf(file, start);
+            var isMapping = kind == "map";
             if (stack.TryPeek(out var frame) && frame.IsMapping && frame.Key is null)
             {
                 Fail(DiagnosticCatalog.UnsupportedYamlFeature.At(span, "a mapping key must be a plain value, not a mapping or a list"));
                 frame.Key = string.Empty;
                 frame.DropValue = true;
                 skipping = 1;
+                return;
+            }
+
+            if (CoreTagOf(tag) is var coreTag && coreTag != string.Empty && coreTag != kind)
+            {
+                RefuseTag(tag, coreTag, span, isMapping ? "a mapping" : "a list");
+                skipping = 1;
+                Attach(JValue.CreateNull(), span);
                 return;
             }
 
