@@ -78,7 +78,7 @@ public sealed class ApplyExecutor
                 return Failed(plan, DiagnosticCatalog.StalePlan.Code, stale);
             }
 
-            using var session = new CompanySession(store, clock, options.WrittenBy, options.Endpoint, plan, stored ?? CompanyState.New(plan.Company, Guid.NewGuid().ToString()));
+            using var session = new CompanySession(store, clock, options.WrittenBy, options.Endpoint, plan, stored ?? CompanyState.New(plan.Company, Guid.NewGuid().ToString()), options.UnwrittenStateKeeper);
             if ((plan.RefreshedState ?? plan.Reconciliation?.State) is { } planned)
             {
                 // The state the plan was made against (BT's answers to an interrupted run's calls, what refresh read), as

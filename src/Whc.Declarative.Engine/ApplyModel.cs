@@ -32,7 +32,20 @@ public sealed record ApplyOptions
     /// <summary>The endpoint applied against (preset name or base URL), recorded in every state this apply writes.</summary>
     public string? Endpoint { get; init; }
 
+    /// <summary>Where a state the store would not take is kept, so that a result BT already produced is never lost.</summary>
+    public IUnwrittenStateKeeper? UnwrittenStateKeeper { get; init; }
+
     public string WrittenBy => $"{Holder.Who}@{Holder.Host}";
+}
+
+/// <summary>
+/// Keeps a company's state that the store failed to write (a database down, a full disk, a conflict), somewhere local,
+/// after BT already did what it records: the caller tells the user where, and how to store it later.
+/// </summary>
+public interface IUnwrittenStateKeeper
+{
+    /// <summary>Keeps <paramref name="state"/> and returns where (a path to give to <c>whcctl state push</c>).</summary>
+    string Keep(CompanyState state);
 }
 
 public enum StepOutcome

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
@@ -15,12 +16,14 @@ internal sealed class CompanySession : IDisposable
     private readonly TimeProvider clock;
     private readonly string writtenBy;
     private readonly string? endpoint;
+    private readonly IUnwrittenStateKeeper? keeper;
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly ConcurrentDictionary<string, long> submittedAt = new(StringComparer.Ordinal);
 
-    public CompanySession(IStateStore store, TimeProvider clock, string writtenBy, string? endpoint, CompanyPlan plan, CompanyState state)
+    public CompanySession(IStateStore store, TimeProvider clock, string writtenBy, string? endpoint, CompanyPlan plan, CompanyState state, IUnwrittenStateKeeper? keeper = null)
     {
         this.store = store;
+        this.keeper = keeper;
         this.clock = clock;
         this.writtenBy = writtenBy;
         this.endpoint = endpoint;
@@ -85,8 +88,35 @@ internal sealed class CompanySession : IDisposable
         // Every write records where the company lives (the plan was refused if that had been elsewhere).
         next = next.Normalized() with { Serial = State.Serial + 1, Endpoint = endpoint ?? next.Endpoint };
         // Writing must not be abandoned half-way by a cancellation: the result of a BT call is already real.
-        await store.WriteAsync(next, new StateWriteContext(writtenBy, clock.GetUtcNow()), CancellationToken.None);
+        try
+        {
+            await store.WriteAsync(next, new StateWriteContext(writtenBy, clock.GetUtcNow()), CancellationToken.None);
+        }
+        catch (Exception e) when (keeper is not null && e is StateException or IOException or UnauthorizedAccessException or System.Data.Common.DbException)
+        {
+            // What BT did is real: later steps build on it, so the newest kept file always holds every result.
+            State = next;
+            throw Unwritten(next, e);
+        }
+
         State = next;
         return next;
+    }
+
+    /// <summary>The store refused a state whose changes are real at BT: keep it locally and say where, truthfully.</summary>
+    private StateException Unwritten(CompanyState next, Exception failure)
+    {
+        var code = failure is StateException stateFailure ? stateFailure.Code : DiagnosticCatalog.StateError.Code;
+        string kept;
+        try
+        {
+            kept = $"it is kept in {keeper!.Keep(next)}: once the store works again, 'whcctl state push {next.Company} FILE' with that file stores it, then plan again";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            kept = $"keeping it locally failed too ({e.Message}): state lacks this step's result, and the next plan asks BT for it again";
+        }
+
+        return new StateException(code, $"{failure.Message}; the state with what BT just did (serial {next.Serial}) could not be stored, {kept}", failure);
     }
 }

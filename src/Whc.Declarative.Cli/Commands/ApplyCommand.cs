@@ -124,6 +124,7 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime)
         var paths = arguments.Plan.Paths;
         var saved = arguments.Plan.Mode != PlanMode.Destroy && paths.Count == 1 && PlanFile.LooksLikePlanFile(io.ResolvePath(paths[0]));
         var endpoint = runtime.Connection?.Endpoint;
+        var recovery = new RecoveryFiles(io.WorkingDirectory, io.Clock);
         var request = new ApplyRequest(
             saved ? null : arguments.Plan with { Endpoint = endpoint?.Name },
             saved ? PlanFile.Load(io.ResolvePath(paths[0])) : null,
@@ -136,6 +137,7 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime)
                 OrderTimeout = arguments.OrderTimeout,
                 Holder = LockHolder.Current(io, arguments.Command),
                 Endpoint = endpoint?.Name,
+                UnwrittenStateKeeper = recovery,
             })
         {
             EndpointDescription = endpoint?.ToString() ?? string.Empty,
@@ -172,7 +174,9 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime)
             });
             io.Error.WriteLine(result.Succeeded
                 ? $"Apply complete: {summary}."
-                : $"Apply failed: {summary}. Every result so far is in state; fix the cause and run apply again to continue.");
+                : recovery.Kept.Count == 0
+                    ? $"Apply failed: {summary}. Every result so far is in state; fix the cause and run apply again to continue."
+                    : $"Apply failed: {summary}. The state store did not take every result: {string.Join(", ", recovery.Kept)} hold(s) what it could not store (the newest file of a company holds all of its results); once the store works, 'whcctl state push COMPANY FILE' with that file, then plan again.");
         }
 
         return outcome.Succeeded ? ExitCodes.Success : ExitCodes.Error;

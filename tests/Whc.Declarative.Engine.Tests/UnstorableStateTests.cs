@@ -1,0 +1,85 @@
+using System.Collections.Immutable;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.Engine.Tests;
+
+/// <summary>
+/// Issue 14: when BT has done something and the state store will not take the state that records it, the result is
+/// kept locally and the user told where, truthfully; once stored, the next apply does not do it again.
+/// </summary>
+public sealed class UnstorableStateTests
+{
+    [Fact]
+    public async Task A_result_the_store_will_not_take_is_kept_and_once_pushed_is_never_done_again()
+    {
+        // Given a store that fails every write from the moment the company is qualified (the database went away)
+        await using var harness = await EngineHarness.StartAsync();
+        var manifests = EngineHarness.Manifests(TestManifests.Company("acme", "AcmeWidgets", users: 2));
+        var plan = await harness.PlanAsync(manifests);
+        var store = new StoreThatFailsWrites(harness.Store, s => s.Record?.Qualification is not null);
+        var keeper = new KeptStates();
+        var executor = new ApplyExecutor(harness.Client, store, TimeProvider.System, EngineHarness.Options() with { UnwrittenStateKeeper = keeper }, NullApplyObserver.Instance);
+
+        // When the apply qualifies the company at BT
+        var result = await executor.ApplyAsync(plan, CancellationToken.None);
+
+        // Then the apply fails saying where the result is kept, and the kept state holds BT's qualification
+        result.Succeeded.Should().BeFalse();
+        result.Steps.Single(s => s.Step.Id == "acme:qualify").Message.Should().Contain("database unreachable")
+            .And.Contain("could not be stored, it is kept in kept-1").And.Contain("whcctl state push acme FILE");
+        var kept = keeper.States.Should().ContainSingle().Subject;
+        (await harness.InventoryAsync())["companies"]![0]!["qualifications"]!.AsArray().Single()!["id"]!.GetValue<string>().Should().Be(kept.Record!.Qualification!.Id);
+
+        // And once it is pushed (the store works again), the apply goes on without qualifying again
+        await harness.Store.WriteAsync(kept, new StateWriteContext("test", DateTimeOffset.UtcNow), CancellationToken.None);
+        var again = await harness.ApplyAsync(await harness.PlanAsync(manifests));
+        again.Succeeded.Should().BeTrue(string.Join("; ", again.Steps.Select(s => $"{s.Step.Id}: {s.Message}")));
+        again.Steps.Should().NotContain(s => s.Step.Id == "acme:qualify");
+        (await harness.InventoryAsync())["companies"]!.AsArray().Single()!["qualifications"]!.AsArray().Should().HaveCount(1, "qualified exactly once");
+    }
+
+    [Fact]
+    public async Task Without_a_keeper_the_stores_failure_is_reported_as_it_is()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var plan = await harness.PlanAsync(EngineHarness.Manifests(TestManifests.Company("acme", "AcmeWidgets", users: 1)));
+        var store = new StoreThatFailsWrites(harness.Store, s => s.Record?.Qualification is not null);
+
+        var result = await new ApplyExecutor(harness.Client, store, TimeProvider.System, EngineHarness.Options(), NullApplyObserver.Instance).ApplyAsync(plan, CancellationToken.None);
+
+        result.Steps.Single(s => s.Step.Id == "acme:qualify").Message.Should().Be("database unreachable");
+    }
+
+    private sealed class KeptStates : IUnwrittenStateKeeper
+    {
+        public List<CompanyState> States { get; } = [];
+
+        public string Keep(CompanyState state)
+        {
+            States.Add(state);
+            return $"kept-{States.Count}";
+        }
+    }
+
+    /// <summary>The real local store, except that writes matching a condition fail as a database that went away would.</summary>
+    private sealed class StoreThatFailsWrites(IStateStore inner, Func<CompanyState, bool> fails) : IStateStore
+    {
+        public string Description => inner.Description;
+
+        public Task WriteAsync(CompanyState state, StateWriteContext context, CancellationToken cancellationToken) =>
+            fails(state) ? throw new StateException("WHC5000", "database unreachable") : inner.WriteAsync(state, context, cancellationToken);
+
+        public Task<ImmutableArray<string>> ListCompaniesAsync(CancellationToken cancellationToken) => inner.ListCompaniesAsync(cancellationToken);
+
+        public Task<CompanyState?> ReadAsync(string company, CancellationToken cancellationToken) => inner.ReadAsync(company, cancellationToken);
+
+        public Task<IStateLock> AcquireLockAsync(string company, LockInfo holder, TimeSpan timeout, CancellationToken cancellationToken) =>
+            inner.AcquireLockAsync(company, holder, timeout, cancellationToken);
+
+        public Task ForceUnlockAsync(string company, string lockId, CancellationToken cancellationToken) => inner.ForceUnlockAsync(company, lockId, cancellationToken);
+
+        public Task<ImmutableArray<StateVersionInfo>> HistoryAsync(string company, CancellationToken cancellationToken) => inner.HistoryAsync(company, cancellationToken);
+
+        public Task<CompanyState?> ReadVersionAsync(string company, long serial, CancellationToken cancellationToken) => inner.ReadVersionAsync(company, serial, cancellationToken);
+    }
+}
