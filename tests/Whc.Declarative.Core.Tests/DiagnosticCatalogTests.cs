@@ -187,4 +187,12 @@ public class UnsafeCharacterTests
         // Then none of them is written raw
         diagnostic.ToString().Should().Be("a.yaml: error WHC2030: 'evil\\u202Etxt.exe\\u200B\\uDB40\\uDC41'");
     }
+
+    [Fact]
+    public void Should_never_start_a_line_with_a_workflow_command_whatever_the_file_is_called()
+    {
+        var diagnostic = DiagnosticCatalog.UsernameTaken.At(new Whc.Declarative.Core.Diagnostics.SourceSpan("::add-mask::x.yaml", 1, 1), "taken");
+
+        diagnostic.ToString().Should().Be("./::add-mask::x.yaml(1,1): error WHC3005: taken");
+    }
 }

@@ -42,6 +42,8 @@ public sealed record Diagnostic(string Code, DiagnosticSeverity Severity, Source
         };
         var where = OneLine(Span.ToString());
         var message = OneLine(Shorten(Message, MaxMessageLength));
+        // A file named "::error::x.yaml" would start a GitHub Actions workflow command; "./" keeps the path and defuses it.
+        where = where.StartsWith("::", StringComparison.Ordinal) ? "./" + where : where;
         return where.Length == 0 ? $"{severity} {Code}: {message}" : $"{where}: {severity} {Code}: {message}";
     }
 
