@@ -54,3 +54,23 @@ public sealed class PlanTextEscapingTests
         lines.Skip(close + 1).Should().NotContain(l => l.Contains("<img", StringComparison.Ordinal) || l.Contains("@everyone", StringComparison.Ordinal));
     }
 }
+
+/// <summary>Issue 14: apply's progress lines quote step names and BT's messages; none can move the cursor or start a line.</summary>
+public sealed class ProgressEscapingTests
+{
+    [Fact]
+    public void Progress_lines_show_outside_text_escaped()
+    {
+        using var writer = new StringWriter();
+        var observer = new LineProgressObserver(writer, terminal: true, total: 1);
+        var step = new PlanStep("acme:ringfence:x\u001b[2K\n::error::y", StepKind.RingFence, "acme", "Ringfence \u202Ex", [], new StepDetails());
+
+        observer.StepStarted(step);
+        observer.StepFinished(new Whc.Declarative.Engine.StepResult(step, Whc.Declarative.Engine.StepOutcome.Failed, "BT said \r\n::add-mask::z\u0007", TimeSpan.Zero));
+        observer.Notice("acme", "note\n::warning::w");
+
+        var text = writer.ToString();
+        text.Should().NotContainAny("\u001b", "\u0007", "\r", "\u202E");
+        text.Split('\n').Should().NotContain(line => line.TrimStart().StartsWith("::", StringComparison.Ordinal));
+    }
+}
