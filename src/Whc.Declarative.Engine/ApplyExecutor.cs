@@ -36,7 +36,7 @@ public sealed class ApplyExecutor
         // requests in flight at BT, so an order being waited for or a state write never holds back another call.
         using var slots = new SemaphoreSlim(Math.Max(1, options.Parallelism));
         var throttled = new ThrottledWhcApi(api, slots);
-        var runner = new StepRunner(throttled, clock, options, new OrderPollSchedule(options.FirstPollInterval, options.MaxPollInterval));
+        var runner = new StepRunner(throttled, clock, options, new OrderPollSchedule(options.FirstPollInterval, options.MaxPollInterval), observer.Notice);
         var companies = plan.Companies.Where(c => c.WritesState).ToList();
         // Each company starts on the thread pool: its start (lock, state, first intent) is synchronous work that would
         // otherwise run on this thread one company after another.

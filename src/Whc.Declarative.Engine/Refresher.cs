@@ -86,7 +86,7 @@ public sealed class Refresher
         }
 
         var orders = ImmutableSortedDictionary.CreateBuilder<string, OrderStatus>(StringComparer.Ordinal);
-        foreach (var order in state?.Orders.Where(o => o.State is OrderState.Pending or OrderState.Acknowledged or OrderState.InProgress) ?? [])
+        foreach (var order in state?.Orders.Where(o => !o.IsFinal) ?? [])
         {
             orders[order.Id] = await api.ReadOrderAsync(order.Id, cancellationToken);
         }

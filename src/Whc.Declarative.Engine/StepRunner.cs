@@ -18,13 +18,16 @@ internal sealed class StepRunner
     private readonly TimeProvider clock;
     private readonly ApplyOptions options;
     private readonly OrderPollSchedule polls;
+    private readonly Action<string, string> notice;
 
-    public StepRunner(ThrottledWhcApi api, TimeProvider clock, ApplyOptions options, OrderPollSchedule polls)
+    /// <param name="notice">Tells the user something about a company while the apply goes on (company, message).</param>
+    public StepRunner(ThrottledWhcApi api, TimeProvider clock, ApplyOptions options, OrderPollSchedule polls, Action<string, string>? notice = null)
     {
         this.api = api;
         this.clock = clock;
         this.options = options;
         this.polls = polls;
+        this.notice = notice ?? ((_, _) => { });
     }
 
     public Task RunAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken) => step.Kind switch
@@ -326,6 +329,7 @@ internal sealed class StepRunner
         var started = submittedAt ?? clock.GetTimestamp();
         var deadline = clock.GetUtcNow() + options.OrderTimeout;
         OrderStatus status;
+        var warnedUnknown = false;
         using (var poll = polls.Begin(OrderPollSchedule.KindOf(step.Details.Operations), learn: submittedAt is not null))
         {
             var readAt = poll.FirstRead;
@@ -348,10 +352,16 @@ internal sealed class StepRunner
                     break;
                 }
 
+                if (status.State == OrderState.Unknown && !warnedUnknown)
+                {
+                    warnedUnknown = true;
+                    notice(step.Company, $"order {order.Id} is in state '{status.StateText}', which TMF622 does not name; waiting for a state whcctl knows (at most --order-timeout {options.OrderTimeout})");
+                }
+
                 if (clock.GetUtcNow() >= deadline)
                 {
                     await SetOrderStateAsync(session, order.Id, status.State, cancellationToken);
-                    throw new StepFailedException($"order {order.Id} is still {status.State} after {options.OrderTimeout}; a later apply picks it up where this one stopped");
+                    throw new StepFailedException($"order {order.Id} is still {status.StateText} after {options.OrderTimeout}; a later apply picks it up where this one stopped");
                 }
 
                 readAt = poll.Unfinished(sent);
@@ -377,7 +387,7 @@ internal sealed class StepRunner
         }
 
         await SetOrderStateAsync(session, order.Id, status.State, cancellationToken);
-        throw new StepFailedException($"order {order.Id} ended {status.State.ToString().ToLowerInvariant()}: {status.FailureReason ?? "BT gave no reason"}");
+        throw new StepFailedException($"order {order.Id} ended {status.StateText.ToLowerInvariant()}: {status.FailureReason ?? "BT gave no reason"}");
     }
 }
 

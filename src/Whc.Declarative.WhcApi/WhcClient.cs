@@ -44,7 +44,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
         return response.Status switch
         {
             200 => WhcWireFormat.ReadCompany(response, call.Description, cugId, companyName),
-            404 => null,
+            404 when WhcErrorEnvelope.IsNoData(response) => null,
             _ => throw Failure(call, response),
         };
     }
@@ -101,7 +101,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
         return response.Status switch
         {
             200 => true,
-            404 => false,
+            404 when WhcErrorEnvelope.IsNoData(response) => false,
             _ => throw Failure(call, response),
         };
     }
@@ -138,7 +138,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
         return response.Status switch
         {
             200 => WhcWireFormat.ReadAddresses(response, call.Description),
-            404 => [],
+            404 when WhcErrorEnvelope.IsNoData(response) => [],
             _ => throw Failure(call, response),
         };
     }
@@ -179,7 +179,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
         return response.Status switch
         {
             200 => WhcWireFormat.ReadOrderList(response, call.Description, externalId),
-            404 => null,
+            404 when WhcErrorEnvelope.IsNoData(response) => null,
             _ => throw Failure(call, response),
         };
     }

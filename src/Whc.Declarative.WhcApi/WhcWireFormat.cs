@@ -19,6 +19,22 @@ internal static class WhcWireFormat
     /// <summary>BT's guide prints "servicelid", a typo for serviceId; both are accepted.</summary>
     private static readonly string[] ServiceIdNames = ["serviceId", "servicelid"];
 
+    /// <summary>TMF622 v4's ProductOrderStateType, as BT writes it (compared without regard to case).</summary>
+    private static readonly Dictionary<string, OrderState> OrderStateNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["acknowledged"] = OrderState.Acknowledged,
+        ["rejected"] = OrderState.Rejected,
+        ["pending"] = OrderState.Pending,
+        ["held"] = OrderState.Held,
+        ["inProgress"] = OrderState.InProgress,
+        ["cancelled"] = OrderState.Cancelled,
+        ["completed"] = OrderState.Completed,
+        ["failed"] = OrderState.Failed,
+        ["partial"] = OrderState.Partial,
+        ["assessingCancellation"] = OrderState.AssessingCancellation,
+        ["pendingCancellation"] = OrderState.PendingCancellation,
+    };
+
     public static string QualifyBody(QualificationRequest request) => new JsonObject
     {
         ["relatedParty"] = CustomerParty(request.CugId),
@@ -314,12 +330,9 @@ internal static class WhcWireFormat
     private static OrderStatus ToOrderStatus(JsonElement order, string description, WhcResponse response)
     {
         var stateText = Required(order, "state", description, response);
-        if (stateText.Length == 0 || char.IsDigit(stateText[0]) || !Enum.TryParse<OrderState>(stateText, ignoreCase: true, out var state))
-        {
-            throw Invalid(description, response, $"order state '{stateText}' is not a TMF622 state");
-        }
-
-        return new OrderStatus(Required(order, "id", description, response), Text(order, "externalId"), state, Text(order, "errorMessage"));
+        // A state TMF622 does not name is kept, as Unknown: never an error that fails the await, never taken as final.
+        var known = OrderStateNames.TryGetValue(stateText, out var state);
+        return new OrderStatus(Required(order, "id", description, response), Text(order, "externalId"), known ? state : OrderState.Unknown, Text(order, "errorMessage"), known ? null : stateText);
     }
 
     private static AddressRecord ToAddress(JsonElement address, string description, WhcResponse response)

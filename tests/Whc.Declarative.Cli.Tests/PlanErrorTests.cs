@@ -185,4 +185,20 @@ public sealed class PlanErrorImportHintTests
         plan.ExitCode.Should().Be(ExitCodes.Error, plan.ToString());
         plan.Error.Should().Contain("error WHC3001").And.Contain("whcctl import fun-network");
     }
+
+    [Fact]
+    public async Task A_verify_route_that_BTs_gateway_does_not_know_stops_the_plan_instead_of_reading_as_free()
+    {
+        // Given a routes file whose company route the endpoint does not have (it answers 404/60, as BT's gateway does)
+        await using var session = await SandboxSession.StartAsync();
+        session.Write("routes.json", """{ "verifyCompany": "/bt-wholesale/v1/whc/resourceInventory/resellers/{cugId}/companyy" }""");
+
+        // When a new company is planned
+        var plan = await session.RunAsync("plan", PlanBaselineTests.Quickstart, "--routes", "routes.json", "--detailed-exitcode");
+
+        // Then the plan fails naming the call and the cause, rather than planning a company it never checked
+        plan.ExitCode.Should().Be(ExitCodes.Error, plan.ToString());
+        plan.Error.Should().Contain("BT answered 404 (code 60)").And.Contain("not BT's 'no data' answer").And.Contain("--routes");
+        plan.Output.Should().NotContain("+ company fun-network");
+    }
 }

@@ -156,6 +156,7 @@ public sealed class ConfigurationTests : ClientTestBase
     [Fact]
     public async Task A_shared_rate_limit_spaces_requests_of_all_calls_of_one_client()
     {
+        Server.On("GET", $"/bt-wholesale/v1/whc/resourceInventory/resellers/{Contract.Cug}/user", StubResponse.Json(404, Contract.NotFound));
         var client = CreateClient(o => o with { RequestsPerSecond = 20 });
         var started = System.Diagnostics.Stopwatch.StartNew();
 

@@ -155,6 +155,7 @@ public sealed class RequestBodyTests : ClientTestBase
     [InlineData("extension", "extension=2001&companyServiceId=WHHCBTWKN1484")]
     public async Task IsTaken_calls_the_verify_route_of_the_check_with_its_query(string resource, string expectedQuery)
     {
+        Server.On("GET", $"/bt-wholesale/v1/whc/resourceInventory/resellers/{Contract.Cug}/{resource}", StubResponse.Json(404, Contract.NotFound));
         var client = CreateClient();
         VerifyCheck check = resource switch
         {

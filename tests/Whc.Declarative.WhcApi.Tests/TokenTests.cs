@@ -10,6 +10,7 @@ public sealed class TokenTests : ClientTestBase
     [Fact]
     public async Task Should_fetch_a_token_with_basic_auth_and_client_credentials_grant_by_GET_before_the_first_call()
     {
+        Server.On("GET", Contract.CompanyPath, StubResponse.Json(404, Contract.NotFound));
         var client = CreateClient();
 
         await client.IsTakenAsync(Contract.Cug, Check, default);
@@ -25,6 +26,7 @@ public sealed class TokenTests : ClientTestBase
     [Fact]
     public async Task Should_accept_a_snake_case_token_response()
     {
+        Server.On("GET", Contract.CompanyPath, StubResponse.Json(404, Contract.NotFound));
         Server.SnakeCaseToken = true;
         var client = CreateClient();
 
@@ -36,6 +38,7 @@ public sealed class TokenTests : ClientTestBase
     [Fact]
     public async Task Should_use_POST_for_the_token_when_the_routes_say_so()
     {
+        Server.On("GET", Contract.CompanyPath, StubResponse.Json(404, Contract.NotFound));
         var client = CreateClient(o => o with { Routes = WhcRoutes.Default with { TokenMethod = "POST" } });
 
         await client.IsTakenAsync(Contract.Cug, Check, default);
@@ -46,6 +49,7 @@ public sealed class TokenTests : ClientTestBase
     [Fact]
     public async Task Should_reuse_the_cached_token_while_it_is_fresh()
     {
+        Server.On("GET", Contract.CompanyPath, StubResponse.Json(404, Contract.NotFound));
         var client = CreateClient();
 
         for (var i = 0; i < 3; i++)
@@ -61,6 +65,7 @@ public sealed class TokenTests : ClientTestBase
     [Fact]
     public async Task Should_renew_the_token_before_it_expires_when_less_than_ten_percent_remains()
     {
+        Server.On("GET", Contract.CompanyPath, StubResponse.Json(404, Contract.NotFound));
         var client = CreateClient();
         await client.IsTakenAsync(Contract.Cug, Check, default);
 
@@ -100,6 +105,7 @@ public sealed class TokenTests : ClientTestBase
     [Fact]
     public async Task Should_share_one_token_fetch_between_concurrent_callers()
     {
+        Server.On("GET", Contract.CompanyPath, StubResponse.Json(404, Contract.NotFound));
         var client = CreateClient();
 
         await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => client.IsTakenAsync(Contract.Cug, Check, default)));

@@ -104,7 +104,10 @@ public enum OrderItemAction
     NoChange,
 }
 
-/// <summary>TMF622 order states; an order that is created but not yet submitted is <see cref="Pending"/>.</summary>
+/// <summary>
+/// Every TMF622 v4 order state, and <see cref="Unknown"/> for a state BT reports that TMF622 does not name; an order
+/// that is created but not yet submitted is <see cref="Pending"/>.
+/// </summary>
 public enum OrderState
 {
     Pending,
@@ -114,11 +117,34 @@ public enum OrderState
     Failed,
     Partial,
     Rejected,
+    Held,
+    Cancelled,
+    AssessingCancellation,
+    PendingCancellation,
+    Unknown,
 }
 
-public sealed record OrderStatus(string Id, string? ExternalId, OrderState State, string? FailureReason)
+public static class OrderStates
 {
-    public bool IsFinal => State is OrderState.Completed or OrderState.Failed or OrderState.Partial or OrderState.Rejected;
+    /// <summary>
+    /// Whether BT is done with the order. An unknown state is not: fail closed means waiting (until the order
+    /// timeout) rather than taking an order for finished, or for failed and ordering its work again.
+    /// </summary>
+    public static bool IsFinal(this OrderState state) =>
+        state is OrderState.Completed or OrderState.Failed or OrderState.Partial or OrderState.Rejected or OrderState.Cancelled;
+
+    /// <summary>Whether the order ended without doing all of its work, so that what it was for is planned again.</summary>
+    public static bool EndedUndone(this OrderState state) =>
+        state is OrderState.Failed or OrderState.Partial or OrderState.Rejected or OrderState.Cancelled;
+}
+
+/// <param name="ReportedState">BT's own word for the state when it is <see cref="OrderState.Unknown"/>.</param>
+public sealed record OrderStatus(string Id, string? ExternalId, OrderState State, string? FailureReason, string? ReportedState = null)
+{
+    public bool IsFinal => State.IsFinal();
+
+    /// <summary>The state as BT said it, for messages.</summary>
+    public string StateText => ReportedState ?? State.ToString();
 }
 
 /// <summary>Product offering ids and characteristic names, kept in one table because BT does not publish them.</summary>

@@ -75,10 +75,10 @@ internal sealed class CompanyPlanner
         foreach (var order in input.State?.Orders.Where(o => !o.IsFinal) ?? [])
         {
             var refreshed = input.Refresh?.Orders.GetValueOrDefault(order.Id);
-            if (refreshed is { State: OrderState.Failed or OrderState.Rejected or OrderState.Partial })
+            if (refreshed is not null && refreshed.State.EndedUndone())
             {
                 part.Diagnostics.Add(DiagnosticCatalog.OrderFailedReplanned.At(
-                    desired.Span, $"order {order.Id} {refreshed.State.ToString().ToLowerInvariant()}: {refreshed.FailureReason ?? "no reason given"}; its changes are planned again"));
+                    desired.Span, $"order {order.Id} {refreshed.StateText.ToLowerInvariant()}: {refreshed.FailureReason ?? "no reason given"}; its changes are planned again"));
                 continue;
             }
 

@@ -159,7 +159,7 @@ public sealed record OrderRecord(
     public ImmutableArray<string> NumberRanges { get; init; } = [];
 
     /// <summary>Whether BT has finished with the order as whcctl last saw it (anything else is still in flight).</summary>
-    public bool IsFinal => State is OrderState.Completed or OrderState.Failed or OrderState.Partial or OrderState.Rejected;
+    public bool IsFinal => State.IsFinal();
 
     /// <summary>The resources the order acts on (<see cref="Resources"/>, parsed; a malformed entry is left out).</summary>
     public IEnumerable<ResourceAddress> ResourceAddresses =>

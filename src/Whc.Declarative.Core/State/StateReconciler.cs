@@ -30,7 +30,7 @@ public static class StateReconciler
         // Ours by identity: what state records, what the manifest names, and what whcctl's unfinished orders act on (an
         // order may add a user the manifest has since dropped; it is recorded, so that it can be ceased). A finished
         // order no longer counts: a name it once used may since belong to someone else at BT.
-        var ordered = state.Orders.Where(o => o.State is not (OrderState.Completed or OrderState.Failed or OrderState.Partial or OrderState.Rejected))
+        var ordered = state.Orders.Where(o => !o.IsFinal)
             .SelectMany(o => o.Resources)
             .Select(r => ResourceAddress.TryParse(r, out var address) ? address : null)
             .OfType<ResourceAddress>()
