@@ -114,7 +114,8 @@ internal sealed partial class WhcEmulator
         return result;
     }
 
-    private static JsonObject OrderView(OrderRecord order) => new()
+    /// <summary>The order as TMF622 v4 has it: a member with no value is left out (TMF types them as strings, never null).</summary>
+    private static JsonObject OrderView(OrderRecord order) => WithoutNulls(new JsonObject
     {
         ["id"] = order.Id,
         ["@type"] = "ProductOrder",
@@ -126,7 +127,34 @@ internal sealed partial class WhcEmulator
         ["billingAccount"] = order.BillingAccount is null ? null : new JsonObject { ["id"] = order.BillingAccount },
         ["productOrderItem"] = new JsonArray(order.Items.Select(i => (JsonNode?)OrderItemView(i)).ToArray()),
         ["errorMessage"] = order.ErrorMessage,
-    };
+    });
+
+    private static JsonObject WithoutNulls(JsonObject node)
+    {
+        foreach (var name in node.Where(p => p.Value is null).Select(p => p.Key).ToList())
+        {
+            node.Remove(name);
+        }
+
+        foreach (var child in node.Select(p => p.Value).ToList())
+        {
+            switch (child)
+            {
+                case JsonObject inner:
+                    WithoutNulls(inner);
+                    break;
+                case JsonArray items:
+                    foreach (var item in items.OfType<JsonObject>())
+                    {
+                        WithoutNulls(item);
+                    }
+
+                    break;
+            }
+        }
+
+        return node;
+    }
 
     private static JsonObject OrderItemView(OrderItemRecord item)
     {
