@@ -22,6 +22,7 @@ public static class WhcctlApp
         root.Subcommands.Add(GraphCommand.Build(io));
         root.Subcommands.Add(CompletionCommand.Build(io));
         root.Subcommands.Add(ImportCommand.Build(io));
+        root.Subcommands.Add(DoctorCommand.Build(io));
         Infrastructure.CliManners.Apply(root, io);
         return root;
     }

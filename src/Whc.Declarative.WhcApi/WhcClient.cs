@@ -34,6 +34,11 @@ public sealed class WhcClient : IWhcApi, IDisposable
         sender = new WhcHttpSender(options, Calls);
     }
 
+    /// <summary>The sender and routes, for <see cref="WhcDoctor"/>'s probes, which look at raw answers.</summary>
+    internal WhcHttpSender Sender => sender;
+
+    internal WhcRoutes Routes => routes;
+
     /// <summary>HTTP requests this client sent, per operation (retries and token calls included).</summary>
     public WhcCallCounter Calls { get; }
 
@@ -186,7 +191,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
 
     public void Dispose() => sender.Dispose();
 
-    private static WhcCall Get(string operation, string description, string route, string path, IReadOnlyList<KeyValuePair<string, string>> query) =>
+    internal static WhcCall Get(string operation, string description, string route, string path, IReadOnlyList<KeyValuePair<string, string>> query) =>
         new(operation, description, HttpMethod.Get, route, path, query, null, Idempotent: true);
 
     private static WhcCall Post(string operation, string description, string route, string body) =>
@@ -195,7 +200,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
     private static KeyValuePair<string, string>[] Query(params (string Name, string Value)[] parameters) =>
         [.. parameters.Select(p => new KeyValuePair<string, string>(p.Name, p.Value))];
 
-    private static string Fill(string route, string placeholder, string value) =>
+    internal static string Fill(string route, string placeholder, string value) =>
         route.Replace(placeholder, Uri.EscapeDataString(value), StringComparison.Ordinal);
 
     private async Task<WhcResponse> SendExpectingSuccessAsync(WhcCall call, CancellationToken cancellationToken)

@@ -114,7 +114,6 @@ internal sealed class WhcHttpSender : IDisposable
         }
     }
 
-    /// <summary>Replaces every known secret (client secret, Basic credentials, tokens) in <paramref name="text"/> by ***.</summary>
     /// <summary>
     /// The text with every secret replaced by <c>***</c>, in any letter case (a gateway may echo a token upper-cased),
     /// longest first so a secret inside another is not half-replaced.
@@ -268,6 +267,14 @@ internal sealed class WhcHttpSender : IDisposable
         }
     }
 
+    /// <summary>Fetches a fresh token (for <c>whcctl doctor</c>) and returns the lifetime BT gave it.</summary>
+    public async Task<TimeSpan> ProbeTokenAsync(CancellationToken cancellationToken)
+    {
+        var fresh = await FetchTokenAsync(cancellationToken);
+        Volatile.Write(ref token, fresh);
+        return fresh.Lifetime;
+    }
+
     private async Task<string> GetTokenAsync(CancellationToken cancellationToken)
     {
         var current = Volatile.Read(ref token);
@@ -339,10 +346,10 @@ internal sealed class WhcHttpSender : IDisposable
         AddSecret(parsed.AccessToken);
         var lifetime = parsed.ExpiresIn;
         var margin = TimeSpan.FromTicks(Math.Min(Math.Max(lifetime.Ticks / 10, TimeSpan.FromSeconds(60).Ticks), lifetime.Ticks / 2));
-        return new CachedToken(parsed.AccessToken, options.TimeProvider.GetUtcNow() + lifetime - margin);
+        return new CachedToken(parsed.AccessToken, options.TimeProvider.GetUtcNow() + lifetime - margin, lifetime);
     }
 
-    private sealed record CachedToken(string Value, DateTimeOffset RenewAt)
+    private sealed record CachedToken(string Value, DateTimeOffset RenewAt, TimeSpan Lifetime)
     {
         public override string ToString() => $"CachedToken {{ RenewAt = {RenewAt:O} }}";
     }

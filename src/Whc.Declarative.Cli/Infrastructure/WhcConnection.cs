@@ -28,6 +28,9 @@ public sealed class WhcConnection : IAsyncDisposable
 
     public IWhcApi Api => client;
 
+    /// <summary>The client itself, for <c>whcctl doctor</c>'s raw probes.</summary>
+    public WhcClient Client => client;
+
     public WhcCallCounter Calls => client.Calls;
 
     /// <summary>How to name the endpoint in output: the preset's name or the URL; never a credential.</summary>
