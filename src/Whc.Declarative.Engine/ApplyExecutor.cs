@@ -121,7 +121,7 @@ public sealed class ApplyExecutor
         {
             var forgotten = session.Plan.Changes.Where(c => c.Action == ChangeAction.Forget).Select(c => c.Address).ToList();
             await session.UpdateFromBtAsync(
-                ct => api.ReadCompanyAsync(record?.CugId ?? desired?.Reseller.CugId ?? string.Empty, record?.Name ?? desired?.Company.Name ?? string.Empty, ct),
+                ct => api.ReadOwnCompanyAsync(record?.CugId ?? desired?.Reseller.CugId ?? string.Empty, record?.Name ?? desired?.Company.Name ?? string.Empty, ct),
                 (s, inventory) => forgotten.Aggregate(StateReconciler.Reconcile(s, desired, inventory), (state, address) => state.Without(address)),
                 cancellationToken);
         }

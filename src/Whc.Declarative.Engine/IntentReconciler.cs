@@ -37,7 +37,7 @@ public sealed class IntentReconciler
         var name = state.Record?.Name ?? qualify?.CompanyName;
         if (intents.Any(i => i.Details is QualifyIntent or RingFenceIntent) && cugId is not null && name is not null)
         {
-            company = await CompanyReader.ReadAsync(api, cugId, name, cancellationToken);
+            company = await api.ReadCompanyAsync(cugId, name, cancellationToken);
         }
 
         var addresses = ImmutableDictionary.CreateBuilder<string, ImmutableArray<AddressRecord>>(StringComparer.Ordinal);

@@ -50,7 +50,7 @@ public sealed class Refresher
         var record = state?.Record;
         var cugId = record?.CugId ?? desired?.Reseller.CugId ?? string.Empty;
         var name = record?.Name ?? desired?.Company.Name ?? string.Empty;
-        var inventory = await CompanyReader.ReadAsync(api, cugId, name, cancellationToken);
+        var inventory = await api.ReadCompanyAsync(cugId, name, cancellationToken);
 
         var ours = Ownership.IsOurs(state, inventory);
 

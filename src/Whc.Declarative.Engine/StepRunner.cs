@@ -373,7 +373,7 @@ internal sealed class StepRunner
             var record = session.State.Record;
             var desired = session.Desired;
             await session.UpdateFromBtAsync(
-                ct => api.ReadCompanyAsync(record?.CugId ?? desired?.Reseller.CugId ?? string.Empty, record?.Name ?? desired?.Company.Name ?? string.Empty, ct),
+                ct => api.ReadOwnCompanyAsync(record?.CugId ?? desired?.Reseller.CugId ?? string.Empty, record?.Name ?? desired?.Company.Name ?? string.Empty, ct),
                 (s, inventory) =>
                 {
                     // Reconciled while the order still counts as unfinished, so what it added is kept even where the

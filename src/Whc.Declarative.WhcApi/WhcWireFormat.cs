@@ -184,12 +184,8 @@ internal static class WhcWireFormat
             var ownerCug = Text(root, "cugId");
             if (serviceId is null || (ownerCug is not null && !string.Equals(ownerCug, cugId, StringComparison.Ordinal)))
             {
-                throw new WhcApiException(
-                    WhcFailureKind.Rejected,
-                    response.Status,
-                    null,
-                    $"{description}: the company name '{companyName}' is already registered at BT by another reseller; choose another name (tracking id {response.TrackingId})",
-                    response.TrackingId);
+                // Another reseller holds the name: an answer, not a failure (BT shows no more than that).
+                return CompanyInventory.RegisteredElsewhere(companyName);
             }
 
             var status = ReadStatus(root, description, response);

@@ -59,3 +59,32 @@ public sealed class UnknownOrderStateTests
         }
     }
 }
+
+/// <summary>Issue 15: "registered by another reseller" is an answer (a value); reading back our own company, it is refused, never recorded.</summary>
+public sealed class OwnCompanyReadTests
+{
+    [Fact]
+    public async Task A_read_back_that_shows_our_company_as_another_resellers_is_refused_and_state_keeps_what_it_had()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var manifests = EngineHarness.Manifests(TestManifests.Company("acme", "AcmeWidgets", users: 1));
+        (await harness.ApplyAsync(await harness.PlanAsync(manifests))).Succeeded.Should().BeTrue();
+        var before = await harness.Store.ReadAsync("acme", CancellationToken.None);
+        var grown = EngineHarness.Manifests(TestManifests.Company("acme", "AcmeWidgets", users: 2));
+        var plan = await harness.PlanAsync(grown);
+
+        var result = await harness.ApplyAsync(plan, new ElsewhereAfterFirstRead(harness.Client));
+
+        result.Succeeded.Should().BeFalse();
+        string.Join("; ", result.Steps.Select(s => s.Message).Concat(result.Diagnostics.Select(d => d.Message))).Should().Contain("BT shows it as another reseller's");
+        var after = await harness.Store.ReadAsync("acme", CancellationToken.None);
+        after!.Users.Select(u => u.Username).Should().Contain(before!.Users.Select(u => u.Username), "no answer of that kind empties state");
+    }
+
+    /// <summary>BT's read of the company answers as if another reseller held it, once the apply has begun.</summary>
+    private sealed class ElsewhereAfterFirstRead(Core.Api.IWhcApi inner) : WhcApiDecorator(inner)
+    {
+        public override Task<Core.Inventory.CompanyInventory?> ReadCompanyAsync(string cugId, string companyName, CancellationToken cancellationToken) =>
+            Task.FromResult<Core.Inventory.CompanyInventory?>(Core.Inventory.CompanyInventory.RegisteredElsewhere(companyName));
+    }
+}

@@ -54,16 +54,16 @@ public sealed class ResponseMappingTests : ClientTestBase
     }
 
     [Fact]
-    public async Task ReadCompany_refuses_a_company_owned_by_another_reseller()
+    public async Task ReadCompany_answers_that_another_reseller_holds_the_name()
     {
         Server.On("GET", Contract.CompanyPath, StubResponse.Json(200, """{"companyName":"TheFunNetwork","status":"active"}"""));
         var client = CreateClient();
 
-        var act = () => client.ReadCompanyAsync(Contract.Cug, "TheFunNetwork", default);
+        var company = await client.ReadCompanyAsync(Contract.Cug, "TheFunNetwork", default);
 
-        var failure = (await act.Should().ThrowAsync<WhcApiException>()).Which;
-        failure.Kind.Should().Be(WhcFailureKind.Rejected);
-        failure.Message.Should().Contain("another reseller");
+        company.Should().NotBeNull();
+        company!.IsRegisteredElsewhere.Should().BeTrue();
+        company.Name.Should().Be("TheFunNetwork");
     }
 
     [Theory]

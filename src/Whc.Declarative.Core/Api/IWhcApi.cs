@@ -10,7 +10,10 @@ namespace Whc.Declarative.Core.Api;
 /// </summary>
 public interface IWhcApi
 {
-    /// <summary>Reads a company (and its sites, users and number ranges) by name; null when BT answers 404 (name free).</summary>
+    /// <summary>
+    /// Reads a company (and its sites, users and number ranges) by name: null when BT answers that it has no such company
+    /// (the name is free), <see cref="CompanyInventory.RegisteredElsewhere"/> when another reseller holds the name.
+    /// </summary>
     Task<CompanyInventory?> ReadCompanyAsync(string cugId, string companyName, CancellationToken cancellationToken);
 
     /// <summary>

@@ -35,7 +35,7 @@ public static class ImportOperation
             return Refused(DiagnosticCatalog.ImportStateExists, $"'{request.Company}' already has state (serial {existing.Serial}) in {store.Description}; import only adopts companies whcctl does not manage yet");
         }
 
-        var inventory = await CompanyReader.ReadAsync(api, request.CugId, request.CompanyName, cancellationToken);
+        var inventory = await api.ReadCompanyAsync(request.CugId, request.CompanyName, cancellationToken);
         if (inventory is null || inventory.Status == CompanyStatus.Ceased)
         {
             return Refused(DiagnosticCatalog.ImportCompanyNotFound, $"BT has no company named '{request.CompanyName}'{(inventory is null ? string.Empty : " that is not ceased")}; check --name (it is matched exactly)");
