@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using NJsonSchema;
+using Whc.Declarative.Tests.Tmf;
 
 namespace Whc.Declarative.Sandbox.Tests;
 
@@ -10,13 +10,10 @@ namespace Whc.Declarative.Sandbox.Tests;
 /// </summary>
 public sealed class TmfConformanceTests
 {
-    private static readonly string? SchemaPath = FindSchema("tmf622-v4.0.0-productorder.defs.json");
-
     [TmfFact]
     public async Task Order_reads_validate_against_TMF622_ProductOrder_while_pending_in_flight_and_completed()
     {
-        var definitions = await JsonSchema.FromFileAsync(SchemaPath!);
-        var productOrder = definitions.Definitions["ProductOrder"];
+        var productOrder = await TmfSchemas.DefinitionAsync("tmf622-v4.0.0-productorder.defs.json", "ProductOrder");
         await using var sandbox = await SandboxHarness.StartAsync();
         var (qualification, serviceId) = await sandbox.QualifiedAsync();
         var range = (await sandbox.RingFenceAsync(serviceId, qualification, 5)).Json!["numberRange"]!;
@@ -32,32 +29,6 @@ public sealed class TmfConformanceTests
         foreach (var (stage, order) in new[] { ("pending", pending), ("in flight", inFlight), ("completed", completed) })
         {
             productOrder.Validate(order.ToJsonString()).Select(e => $"{e.Path}: {e.Kind}").Should().BeEmpty($"the {stage} order is a TMF622 ProductOrder: {order.ToJsonString()}");
-        }
-    }
-
-    private static string? FindSchema(string name)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "shared", "tmf", name);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>A test that needs the TMF schemas beside the repository (../shared/tmf); skipped, with the reason, without them.</summary>
-    private sealed class TmfFactAttribute : FactAttribute
-    {
-        public TmfFactAttribute()
-        {
-            if (SchemaPath is null)
-            {
-                Skip = "TM Forum schemas not found in a shared/tmf directory above the test run (they sit in ../shared/tmf beside the repository in CI)";
-            }
         }
     }
 }

@@ -185,6 +185,6 @@ public sealed class RequestBodyTests : ClientTestBase
         Server.ApiRequests.Single().Query.Should().Equal(new Dictionary<string, string> { ["postcode"] = "IP5 3RE", ["addressSource"] = "ROBT" });
     }
 
-    private static ImmutableSortedDictionary<string, string> Chars(params (string Name, string Value)[] pairs) =>
+    internal static ImmutableSortedDictionary<string, string> Chars(params (string Name, string Value)[] pairs) =>
         pairs.ToImmutableSortedDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
 }
