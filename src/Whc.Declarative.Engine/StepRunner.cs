@@ -105,6 +105,13 @@ internal sealed class StepRunner
         var desired = Desired(session);
         var request = new QualificationRequest(
             desired.Reseller.CugId, desired.Reseller.BillingAccount, desired.Company.Name, desired.Company.Domain, desired.Company.CustomerGroup);
+        if (QualificationExpiry.TooLateToQualifyUntil(clock.GetUtcNow(), options.QualificationMargin) is { } dayStart)
+        {
+            // Near 23:59 UK time a new qualification would lapse before the ringfence or order could use it (BT's rule).
+            notice(session.Plan.Company, $"waiting until {dayStart:u} (00:00 UK time) to qualify: a qualification made now would expire at 23:59 UK time before it could be used");
+            await Task.Delay(Max(dayStart - clock.GetUtcNow() + TimeSpan.FromSeconds(1), TimeSpan.Zero), clock, cancellationToken);
+        }
+
         await ExactlyOnceAsync(
             session,
             $"{session.Plan.Company}:qualify",
@@ -134,6 +141,8 @@ internal sealed class StepRunner
             },
             cancellationToken);
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>A company that is not yet active needs a live, unused qualification for ringfences and its first order.</summary>
     private async Task EnsureLiveQualificationAsync(CompanySession session, bool unused, CancellationToken cancellationToken)

@@ -65,4 +65,19 @@ public class QualificationExpiryTests
         // Then the expiry is in GMT
         expiry.Should().Be(new DateTimeOffset(2026, 10, 25, 23, 59, 0, TimeSpan.Zero));
     }
+
+    [Theory]
+    [InlineData("2026-11-26T22:00:00Z", null)]
+    [InlineData("2026-11-26T23:53:59Z", null)]
+    [InlineData("2026-11-26T23:55:00Z", "2026-11-27T00:00:00Z")]
+    [InlineData("2026-11-26T23:59:30Z", "2026-11-27T00:00:00Z")]
+    [InlineData("2026-07-01T22:56:00Z", "2026-07-01T23:00:00Z")] // 23:56 BST: the UK day ends at 23:00 UTC
+    public void Near_the_end_of_the_UK_day_qualifying_waits_for_the_next(string now, string? until)
+    {
+        var margin = TimeSpan.FromMinutes(5);
+
+        var wait = Whc.Declarative.Core.State.QualificationExpiry.TooLateToQualifyUntil(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture), margin);
+
+        wait.Should().Be(until is null ? null : DateTimeOffset.Parse(until, System.Globalization.CultureInfo.InvariantCulture));
+    }
 }

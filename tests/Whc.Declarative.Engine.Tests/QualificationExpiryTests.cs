@@ -61,4 +61,45 @@ public sealed class QualificationExpiryTests
             .Which.Message.Should().Contain("2026-11-26 23:59:00Z");
         plan.Companies.Single().Steps.Select(s => s.Kind).Should().NotContain(StepKind.Qualify, "the qualification is still live");
     }
+
+    [Fact]
+    public async Task An_apply_a_moment_before_23_59_UK_time_waits_for_the_new_day_to_qualify_once()
+    {
+        // Given BT's clock two seconds before midnight (GMT in November): a qualification made now would already be lapsed
+        await using var harness = await EngineHarness.StartAsync();
+        var clock = harness.Sandbox.Clock;
+        clock.Set(new DateTimeOffset(2026, 11, 26, 23, 59, 58, TimeSpan.Zero));
+        var manifests = EngineHarness.Manifests(TestManifests.Company("acme", "AcmeWidgets", users: 1));
+        var plan = await harness.PlanAsync(manifests, clock: clock);
+        var notices = new List<string>();
+
+        // When it is applied
+        var result = await new ApplyExecutor(harness.Client, harness.Store, clock, EngineHarness.Options(), new NoticeList(notices)).ApplyAsync(plan, CancellationToken.None);
+
+        // Then it waited for 00:00 UK time, qualified once, and the company is active
+        result.Succeeded.Should().BeTrue(string.Join("; ", result.Steps.Where(s => s.Message is not null).Select(s => s.Message)));
+        notices.Should().ContainSingle(n => n.StartsWith("waiting until 2026-11-27 00:00:00Z", StringComparison.Ordinal));
+        var company = (await harness.InventoryAsync())["companies"]!.AsArray().Single()!;
+        company["qualifications"]!.AsArray().Should().ContainSingle();
+        company["status"]!.GetValue<string>().Should().Be("active");
+    }
+
+    private sealed class NoticeList(List<string> notices) : IApplyObserver
+    {
+        public void StepStarted(PlanStep planStep)
+        {
+        }
+
+        public void StepFinished(StepResult result)
+        {
+        }
+
+        public void Notice(string company, string message)
+        {
+            lock (notices)
+            {
+                notices.Add(message);
+            }
+        }
+    }
 }

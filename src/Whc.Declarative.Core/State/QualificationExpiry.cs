@@ -13,6 +13,22 @@ public static class QualificationExpiry
     }
 
     /// <summary>
+    /// When a qualification made at <paramref name="now"/> would expire within <paramref name="margin"/> (in the last
+    /// minutes of a UK day, or after 23:59), the start of the next UK day, when one made would last until its 23:59;
+    /// otherwise null. Qualifying before then would only make a qualification that lapses before it can be used.
+    /// </summary>
+    public static DateTimeOffset? TooLateToQualifyUntil(DateTimeOffset now, TimeSpan margin)
+    {
+        if (For(now) - margin > now)
+        {
+            return null;
+        }
+
+        var tomorrow = TimeZoneInfo.ConvertTime(now, London).Date.AddDays(1);
+        return new DateTimeOffset(tomorrow, London.GetUtcOffset(tomorrow));
+    }
+
+    /// <summary>
     /// Whether a company that is not active yet needs a new qualification: it has none, or (for an order that adds the
     /// company, <paramref name="mustBeUnused"/>) only a used one, or one that expires within <paramref name="margin"/>.
     /// The planner asks with no margin; apply, about to use it, with a margin for the call's own time.
