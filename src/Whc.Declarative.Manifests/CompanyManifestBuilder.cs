@@ -29,13 +29,13 @@ internal static class CompanyManifestBuilder
                 Domain: ManifestFormats.NormaliseDomain(Text(company, "domain")),
                 CustomerGroup: Text(company, "customerGroup"),
                 Admin: Contact(company?["admin"] as JObject),
-                EmergencyContact: Contact(company?["emergencyContact"] as JObject)),
+                EmergencyContact: Contact(company?["emergencyContact"] as JObject)) { Characteristics = Characteristics(company) },
             NumberBlocks: Items(spec, "numberBlocks", block => new NumberBlockSpec(
                 Text(block, "name"),
                 Text(block, "areaCode"),
                 block["quantity"]?.Type == JTokenType.Integer ? block.Value<int>("quantity") : 0,
                 Flag(block, "protect"),
-                tree.SpanOf(block))),
+                tree.SpanOf(block)) { Characteristics = Characteristics(block) }),
             Sites: Items(spec, "sites", site => Site(tree, site)),
             Protect: Flag(spec, "protect"),
             Span: nameToken is null ? tree.Start : tree.SpanOf(nameToken));
@@ -56,7 +56,7 @@ internal static class CompanyManifestBuilder
                 OptionalText(address, "nadKey")),
             Items(site, "users", user => User(tree, user)),
             Flag(site, "protect"),
-            tree.SpanOf(site));
+            tree.SpanOf(site)) { Characteristics = Characteristics(site) };
     }
 
     private static UserSpec User(YamlDocumentTree tree, JObject user)
@@ -73,7 +73,7 @@ internal static class CompanyManifestBuilder
                 ManifestFormats.NormaliseMacAddress(Text(device, "macAddress")),
                 OptionalText(device, "model"))),
             Flag(user, "protect"),
-            tree.SpanOf(user));
+            tree.SpanOf(user)) { Characteristics = Characteristics(user) };
     }
 
     private static ContactSpec? Contact(JObject? contact) =>
@@ -86,6 +86,12 @@ internal static class CompanyManifestBuilder
 
     private static string? OptionalText(JObject? parent, string name) =>
         parent?[name] is JValue { Type: JTokenType.String, Value: string text } ? text : null;
+
+    /// <summary>The <c>characteristics:</c> map of extra BT product characteristics (string values; the schema checks them).</summary>
+    private static ImmutableSortedDictionary<string, string> Characteristics(JObject? parent) =>
+        parent?["characteristics"] is JObject map
+            ? map.Properties().Where(p => p.Value is JValue { Type: JTokenType.String }).ToImmutableSortedDictionary(p => p.Name, p => (string)p.Value!, StringComparer.Ordinal)
+            : ExtraCharacteristics.None;
 
     private static bool Flag(JObject? parent, string name) =>
         parent?[name] is JValue { Type: JTokenType.Boolean, Value: true };

@@ -19,6 +19,10 @@ public static partial class ManifestFormats
     [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\z")]
     public static partial Regex CompanyKey();
 
+    /// <summary>The name of an extra BT product characteristic (<c>characteristics:</c>): a letter, then letters, digits, '_', '.', '-'.</summary>
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_.-]{0,63}\\z")]
+    public static partial Regex CharacteristicName();
+
     /// <summary>A reseller's CUG id: CUG and 10 digits.</summary>
     [GeneratedRegex("^CUG[0-9]{10}\\z")]
     public static partial Regex CugId();

@@ -214,4 +214,33 @@ public class OrderBuilderTests
         // When the order is built, then it says the company must be qualified first
         build.Should().Throw<OrderBuildException>().WithMessage("*qualified first*");
     }
+
+    [Fact]
+    public void Should_send_extra_characteristics_only_in_the_items_that_create_their_resources()
+    {
+        // Given a company, block, site and user with extra characteristics
+        var plain = NewCompany();
+        var site = plain.Sites[0];
+        var extra = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("x.custom", "1")]);
+        var manifest = plain with
+        {
+            Company = plain.Company with { Characteristics = extra },
+            NumberBlocks = [plain.NumberBlocks[0] with { Characteristics = extra }],
+            Sites = [site with { Characteristics = extra, Users = [site.Users[0] with { Characteristics = extra }, site.Users[1]] }],
+        };
+
+        // When the first order is built, and a later one that changes the user
+        var order = OrderBuilder.Build("ext-1", manifest, QualifiedAndRingfenced(manifest), AddEverything(), NoPlanNadKeys);
+        var applied = Applied(manifest);
+        var modify = OrderBuilder.Build("ext-2", manifest, applied, [new OrderOperation(UserAddress("u01"), OrderOperationKind.Modify)], NoPlanNadKeys);
+
+        // Then every creating item carries them next to whcctl's own, and the modify does not
+        order.Root.Characteristics.Should().Contain("x.custom", "1").And.ContainKey("customerName");
+        order.Root.Children.Single(c => c.ProductOffering == WhcProducts.NewNumber).Characteristics.Should().Contain("x.custom", "1").And.ContainKey("startNumber");
+        var newSite = order.Root.Children.Single(c => c.ProductOffering == WhcProducts.Site);
+        newSite.Characteristics.Should().Contain("x.custom", "1");
+        newSite.Children.Single(u => u.Characteristics.GetValueOrDefault("username") == "u01").Characteristics.Should().Contain("x.custom", "1");
+        newSite.Children.Single(u => u.Characteristics.GetValueOrDefault("username") == "u02").Characteristics.Should().NotContainKey("x.custom");
+        modify.Root.Children.SelectMany(c => c.Children).Single().Characteristics.Should().NotContainKey("x.custom");
+    }
 }

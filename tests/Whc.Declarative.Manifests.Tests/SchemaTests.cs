@@ -147,9 +147,16 @@ public sealed class SchemaTests
             return [path];
         }
 
-        return PrimaryParameters(type)
+        var parameters = PrimaryParameters(type);
+        // Fields added later as init properties (characteristics) count as well as the constructor's.
+        var initOnly = type.GetProperties().Where(p => p.SetMethod is { IsPublic: true } && !parameters.Any(a => a.Name == p.Name));
+        return parameters
             .Where(p => p.Name != "Span")
-            .SelectMany(p => Leaves(p.ParameterType, $"{path}.{char.ToLowerInvariant(p.Name![0])}{p.Name[1..]}"));
+            .Select(p => (Name: p.Name!, Type: p.ParameterType))
+            .Concat(initOnly.Select(p => (p.Name, Type: p.PropertyType)))
+            .SelectMany(p => p.Type.IsGenericType && p.Type.GetGenericTypeDefinition() == typeof(ImmutableSortedDictionary<,>)
+                ? [$"{path}.{char.ToLowerInvariant(p.Name[0])}{p.Name[1..]}"]
+                : Leaves(p.Type, $"{path}.{char.ToLowerInvariant(p.Name[0])}{p.Name[1..]}"));
     }
 
     private static bool IsModelRecord(Type type) => type.Namespace == typeof(CompanyManifest).Namespace && type.IsClass;

@@ -48,4 +48,6 @@ public static partial class DiagnosticCatalog
     public static DiagnosticDescriptor InvalidNadKey { get; } = Error("WHC2029", "NAD key has the wrong format");
 
     public static DiagnosticDescriptor UnsafeCharacter { get; } = Error("WHC2030", "text holds a control, bidi or invisible character");
+
+    public static DiagnosticDescriptor InvalidCharacteristic { get; } = Error("WHC2031", "an extra characteristic with an invalid name, or one whcctl sets itself");
 }

@@ -33,12 +33,38 @@ public sealed record CompanyDetails(
     string Domain,
     string CustomerGroup,
     ContactSpec? Admin,
-    ContactSpec? EmergencyContact);
+    ContactSpec? EmergencyContact)
+{
+    /// <inheritdoc cref="ExtraCharacteristics"/>
+    public ImmutableSortedDictionary<string, string> Characteristics { get; init; } = ExtraCharacteristics.None;
+}
+
+/// <summary>
+/// The escape hatch for BT's product catalogue: characteristics whcctl does not model, sent as they are in the order
+/// item that creates the resource (never in a later change, and never read back: BT's inventory does not show them).
+/// </summary>
+public static class ExtraCharacteristics
+{
+    public static ImmutableSortedDictionary<string, string> None { get; } = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The characteristics whcctl sets itself, per product: a manifest cannot set them this way.</summary>
+    public static ImmutableDictionary<string, ImmutableHashSet<string>> SetByWhcctl { get; } = new Dictionary<string, ImmutableHashSet<string>>
+    {
+        ["company"] = ["customerName", "customerDomain", "customerGroup", "adminName", "adminEmail", "adminPhone", "emergencyContactName", "emergencyContactEmail", "emergencyContactPhone"],
+        ["numberBlock"] = ["startNumber", "endNumber"],
+        ["site"] = ["siteName", "siteLocationCode"],
+        ["user"] = ["firstName", "lastName", "username", "extension", "directoryNumber", "licence", "macAddress"],
+    }.ToImmutableDictionary(StringComparer.Ordinal);
+}
 
 public sealed record ContactSpec(string Name, string Email, string? Phone);
 
 /// <summary>Numbers ringfenced to the company by geographic area code and quantity, named so users can draw on them.</summary>
-public sealed record NumberBlockSpec(string Name, string AreaCode, int Quantity, bool Protect, SourceSpan Span);
+public sealed record NumberBlockSpec(string Name, string AreaCode, int Quantity, bool Protect, SourceSpan Span)
+{
+    /// <inheritdoc cref="ExtraCharacteristics"/>
+    public ImmutableSortedDictionary<string, string> Characteristics { get; init; } = ExtraCharacteristics.None;
+}
 
 public sealed record SiteSpec(
     string Name,
@@ -46,7 +72,11 @@ public sealed record SiteSpec(
     AddressSpec Address,
     ImmutableArray<UserSpec> Users,
     bool Protect,
-    SourceSpan Span);
+    SourceSpan Span)
+{
+    /// <inheritdoc cref="ExtraCharacteristics"/>
+    public ImmutableSortedDictionary<string, string> Characteristics { get; init; } = ExtraCharacteristics.None;
+}
 
 /// <summary>
 /// A site's address: a postcode and the premises to pick among the addresses BT lists there, or a NAD key
@@ -66,7 +96,11 @@ public sealed record UserSpec(
     string Licence,
     ImmutableArray<DeviceSpec> Devices,
     bool Protect,
-    SourceSpan Span);
+    SourceSpan Span)
+{
+    /// <inheritdoc cref="ExtraCharacteristics"/>
+    public ImmutableSortedDictionary<string, string> Characteristics { get; init; } = ExtraCharacteristics.None;
+}
 
 /// <summary>A directory number for a user, drawn from a named number block of the same company.</summary>
 public sealed record NumberRef(string From);

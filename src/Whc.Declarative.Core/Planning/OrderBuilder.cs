@@ -26,7 +26,7 @@ public static class OrderBuilder
 
         foreach (var operation in operations.Where(o => o.Address.Kind == ResourceKind.NumberBlock))
         {
-            children.AddRange(NumberItems(state, operation));
+            children.AddRange(NumberItems(desired, state, operation));
         }
 
         var numbers = desired is null
@@ -80,7 +80,7 @@ public static class OrderBuilder
         return held.ToImmutableDictionary(StringComparer.Ordinal);
     }
 
-    private static IEnumerable<OrderItem> NumberItems(CompanyState state, OrderOperation operation)
+    private static IEnumerable<OrderItem> NumberItems(CompanyManifest? desired, CompanyState state, OrderOperation operation)
     {
         var block = state.NumberBlocks.FirstOrDefault(b => b.Name == operation.Address.Name)
             ?? throw new OrderBuildException($"number block '{operation.Address.Name}' has no ringfenced numbers in state");
@@ -89,11 +89,12 @@ public static class OrderBuilder
             return block.Ranges.Where(r => r.ServiceId is not null).Select(r => Item(WhcProducts.NewNumber, OrderItemAction.Delete, r.ServiceId, NoCharacteristics));
         }
 
+        var extra = desired?.NumberBlocks.FirstOrDefault(b => b.Name == block.Name)?.Characteristics ?? ExtraCharacteristics.None;
         return block.Ranges.Where(r => !r.Active).Select(r => Item(
             WhcProducts.NewNumber,
             OrderItemAction.Add,
             null,
-            Characteristics(("startNumber", r.StartNumber), ("endNumber", r.EndNumber))));
+            Characteristics(("startNumber", r.StartNumber), ("endNumber", r.EndNumber)).SetItems(extra)));
     }
 
     private static string SiteOf(CompanyManifest? desired, CompanyState state, OrderOperation userOperation)
@@ -126,7 +127,7 @@ public static class OrderBuilder
             WhcProducts.Site,
             OrderItemAction.Add,
             null,
-            Characteristics(("siteName", site.Name), ("siteLocationCode", site.LocationCode)),
+            Characteristics(("siteName", site.Name), ("siteLocationCode", site.LocationCode)).SetItems(site.Characteristics),
             placeId: nadKey,
             children: users);
     }
@@ -163,7 +164,10 @@ public static class OrderBuilder
         var serviceId = operation.Kind == OrderOperationKind.Modify
             ? Required(state.Users.FirstOrDefault(u => u.Username == username)?.ServiceId, $"service id of user '{username}'")
             : null;
-        return Item(WhcProducts.User, operation.Kind == OrderOperationKind.Modify ? OrderItemAction.Modify : OrderItemAction.Add, serviceId, Characteristics([.. characteristics]));
+        var all = Characteristics([.. characteristics]);
+        return operation.Kind == OrderOperationKind.Modify
+            ? Item(WhcProducts.User, OrderItemAction.Modify, serviceId, all)
+            : Item(WhcProducts.User, OrderItemAction.Add, serviceId, all.SetItems(user.Characteristics));
     }
 
     private static ImmutableSortedDictionary<string, string> CompanyCharacteristics(CompanyManifest desired)
@@ -178,7 +182,7 @@ public static class OrderBuilder
             ("adminPhone", company.Admin?.Phone),
             ("emergencyContactName", company.EmergencyContact?.Name),
             ("emergencyContactEmail", company.EmergencyContact?.Email),
-            ("emergencyContactPhone", company.EmergencyContact?.Phone));
+            ("emergencyContactPhone", company.EmergencyContact?.Phone)).SetItems(company.Characteristics);
     }
 
     private static readonly ImmutableSortedDictionary<string, string> NoCharacteristics = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);

@@ -97,6 +97,43 @@ public static class ManifestValidator
             CheckNumberBlocks(c);
             CheckSites(c);
             CheckUsers(c);
+            CheckCharacteristics(c);
+        }
+
+        /// <summary>The <c>characteristics:</c> escape hatch may add to an order item, never take over what whcctl sets.</summary>
+        private void CheckCharacteristics(CompanyManifest c)
+        {
+            Characteristics(c, "company", "/spec/company", c.Company.Characteristics, c.Span);
+            for (var i = 0; i < c.NumberBlocks.Length; i++)
+            {
+                Characteristics(c, "numberBlock", Pointer("/spec/numberBlocks", i), c.NumberBlocks[i].Characteristics, c.NumberBlocks[i].Span);
+            }
+
+            for (var i = 0; i < c.Sites.Length; i++)
+            {
+                var site = c.Sites[i];
+                Characteristics(c, "site", Pointer("/spec/sites", i), site.Characteristics, site.Span);
+                for (var j = 0; j < site.Users.Length; j++)
+                {
+                    Characteristics(c, "user", Pointer($"{Pointer("/spec/sites", i)}/users", j), site.Users[j].Characteristics, site.Users[j].Span);
+                }
+            }
+        }
+
+        private void Characteristics(CompanyManifest c, string product, string pointer, ImmutableSortedDictionary<string, string> extra, SourceSpan fallback)
+        {
+            foreach (var name in extra.Keys)
+            {
+                var span = At(c, $"{pointer}/characteristics/{name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal)}", fallback);
+                if (!ManifestFormats.CharacteristicName().IsMatch(name))
+                {
+                    Diagnostics.Add(DiagnosticCatalog.InvalidCharacteristic.At(span, $"characteristic name '{name}' is not valid: a letter, then letters, digits, '_', '.' or '-', at most 64 characters"));
+                }
+                else if (ExtraCharacteristics.SetByWhcctl[product].Contains(name))
+                {
+                    Diagnostics.Add(DiagnosticCatalog.InvalidCharacteristic.At(span, $"characteristic '{name}' is one whcctl sets from this {product}'s own fields; set the field instead"));
+                }
+            }
         }
 
         private void CheckNumberBlocks(CompanyManifest c)
