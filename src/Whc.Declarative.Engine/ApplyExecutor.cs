@@ -110,9 +110,8 @@ public sealed class ApplyExecutor
     /// </summary>
     private static async Task SettleAsync(IWhcApi api, CompanySession session, ImmutableArray<Diagnostic>.Builder diagnostics, CancellationToken cancellationToken)
     {
-        var record = session.State.Record;
         var desired = session.Desired;
-        if (record is null && desired is null)
+        if (session.State.Record is null && desired is null)
         {
             return;
         }
@@ -121,7 +120,7 @@ public sealed class ApplyExecutor
         {
             var forgotten = session.Plan.Changes.Where(c => c.Action == ChangeAction.Forget).Select(c => c.Address).ToList();
             await session.UpdateFromBtAsync(
-                ct => api.ReadOwnCompanyAsync(record?.CugId ?? desired?.Reseller.CugId ?? string.Empty, record?.Name ?? desired?.Company.Name ?? string.Empty, ct),
+                ct => api.ReadOwnCompanyAsync(session, ct),
                 (s, inventory) => forgotten.Aggregate(StateReconciler.Reconcile(s, desired, inventory), (state, address) => state.Without(address)),
                 cancellationToken);
         }

@@ -379,10 +379,9 @@ internal sealed class StepRunner
 
         if (status.State == OrderState.Completed)
         {
-            var record = session.State.Record;
             var desired = session.Desired;
             await session.UpdateFromBtAsync(
-                ct => api.ReadOwnCompanyAsync(record?.CugId ?? desired?.Reseller.CugId ?? string.Empty, record?.Name ?? desired?.Company.Name ?? string.Empty, ct),
+                ct => api.ReadOwnCompanyAsync(session, ct),
                 (s, inventory) =>
                 {
                     // Reconciled while the order still counts as unfinished, so what it added is kept even where the

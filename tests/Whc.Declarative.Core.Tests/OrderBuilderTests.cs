@@ -243,4 +243,35 @@ public class OrderBuilderTests
         newSite.Children.Single(u => u.Characteristics.GetValueOrDefault("username") == "u02").Characteristics.Should().NotContainKey("x.custom");
         modify.Root.Children.SelectMany(c => c.Children).Single().Characteristics.Should().NotContainKey("x.custom");
     }
+
+    [Fact]
+    public void The_characteristics_a_manifest_may_not_set_are_exactly_those_whcctl_writes_when_it_creates_resources()
+    {
+        // Given a new company with every field whcctl sends filled (admin and emergency contact, numbers, devices)
+        var plain = NewCompany();
+        var manifest = plain with
+        {
+            Company = plain.Company with
+            {
+                Admin = new ContactSpec("Ann", "ann@acme.example", "01214960000"),
+                EmergencyContact = new ContactSpec("Eve", "eve@acme.example", "01214960001"),
+            },
+        };
+
+        // When its first order is built
+        var order = OrderBuilder.Build("ext-1", manifest, QualifiedAndRingfenced(manifest), AddEverything(), NoPlanNadKeys);
+
+        // Then the names it writes per product are the reserved list, so WHC2031 guards exactly what whcctl owns
+        var products = new Dictionary<string, string>
+        {
+            [WhcProducts.Company] = "company", [WhcProducts.NewNumber] = "numberBlock", [WhcProducts.Site] = "site", [WhcProducts.User] = "user",
+        };
+        var written = Flatten(order.Root).GroupBy(i => products[i.ProductOffering]).ToDictionary(g => g.Key, g => g.SelectMany(i => i.Characteristics.Keys).ToHashSet());
+        foreach (var (product, reserved) in ExtraCharacteristics.SetByWhcctl)
+        {
+            written[product].Should().BeEquivalentTo(reserved, product);
+        }
+    }
+
+    private static IEnumerable<OrderItem> Flatten(OrderItem item) => item.Children.SelectMany(Flatten).Prepend(item);
 }

@@ -79,8 +79,7 @@ public sealed class BulkImportHandler(IOContext io, CommandRuntime runtime)
         : arguments.Paths.Count > 0 ? "--all takes no manifest PATH: it writes the manifests (--write-manifests DIR)"
         : arguments.NotWithAll is { } option ? $"{option} goes with one COMPANY, not with --all"
         : arguments.CugId is null || arguments.BillingAccount is null ? "--all needs --cug (the reseller's companies to adopt) and --billing-account (recorded for each; BT's inventory does not show it)"
-        : arguments.Parallelism < 1 ? $"--parallelism must be at least 1 (got {arguments.Parallelism})"
-        : ImportCommand.ArgumentProblem("company", arguments.CugId, arguments.BillingAccount);
+        : ImportCommand.ArgumentProblem(null, arguments.CugId, arguments.BillingAccount);
 
     private static string Describe(BulkImportItem item)
     {

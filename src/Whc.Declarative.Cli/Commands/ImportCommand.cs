@@ -99,8 +99,9 @@ public static class ImportCommand
         : flags.Account is { } account && account != manifest.Reseller.BillingAccount ? $"--billing-account {account} differs from the manifest's {manifest.Reseller.BillingAccount}"
         : null;
 
-    internal static string? ArgumentProblem(string key, string cugId, string billingAccount) =>
-        !ManifestFormats.CompanyKey().IsMatch(key) ? $"COMPANY '{key}' is not a company key: lowercase letters, digits and dashes, at most 63 characters"
+    /// <summary>What is wrong with the import's identity; <paramref name="key"/> is null for <c>--all</c>, which makes its keys.</summary>
+    internal static string? ArgumentProblem(string? key, string cugId, string billingAccount) =>
+        key is not null && !ManifestFormats.CompanyKey().IsMatch(key) ? $"COMPANY '{key}' is not a company key: lowercase letters, digits and dashes, at most 63 characters"
         : !ManifestFormats.CugId().IsMatch(cugId) ? $"--cug '{cugId}' is not a CUG id (CUG and 10 digits)"
         : !ManifestFormats.BillingAccount().IsMatch(billingAccount) ? $"--billing-account '{billingAccount}' is not a billing account (GB and 8 digits)"
         : null;
