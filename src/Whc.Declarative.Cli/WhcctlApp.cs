@@ -23,6 +23,7 @@ public static class WhcctlApp
         root.Subcommands.Add(CompletionCommand.Build(io));
         root.Subcommands.Add(ImportCommand.Build(io));
         root.Subcommands.Add(DoctorCommand.Build(io));
+        root.Subcommands.Add(ContractCommand.Build(io));
         Infrastructure.CliManners.Apply(root, io);
         return root;
     }

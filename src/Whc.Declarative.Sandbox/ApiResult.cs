@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 namespace Whc.Declarative.Sandbox;
 
 /// <summary>What an emulated operation answers: a status and a JSON body, written by the HTTP pipeline.</summary>
-internal sealed record ApiResult(int Status, JsonNode? Body, int RetryAfterSeconds = 0)
+/// <param name="IsNoData">BT's positive "no such data" answer; its status and code are the contract's.</param>
+internal sealed record ApiResult(int Status, JsonNode? Body, int RetryAfterSeconds = 0, bool IsNoData = false)
 {
     public bool IsSuccess => Status is >= 200 and < 300;
 
@@ -23,7 +24,7 @@ internal sealed record ApiResult(int Status, JsonNode? Body, int RetryAfterSecon
         return new ApiResult(status, body);
     }
 
-    public static ApiResult NotFound(string message = "No data found") => Error(404, "404", message);
+    public static ApiResult NotFound(string message = "No data found") => Error(404, "404", message) with { IsNoData = true };
 
     /// <summary>The client is bound to other CUGs (BT gateway code 51, "forbidden requester").</summary>
     public static ApiResult NotBoundTo(string cug) => Error(403, "51", $"Forbidden requester: this client may not act for customer {cug}");

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
+using Whc.Declarative.Contract;
 
 namespace Whc.Declarative.Sandbox;
 
@@ -75,6 +76,9 @@ public sealed record SandboxOptions
 
     /// <summary>Receives one line per notable event (start, persistence problems); null logs nothing.</summary>
     public ILogger? Logger { get; init; }
+
+    /// <summary>The wire contract the sandbox serves (routes, names, field maps): the same one the client uses.</summary>
+    public WhcContract Contract { get; init; } = WhcContract.Default;
 
     /// <summary>Capacity of the in-memory request log ring buffer.</summary>
     public int RequestLogCapacity { get; init; } = 2048;

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Whc.Declarative.Contract;
 
 namespace Whc.Declarative.Sandbox;
 
@@ -34,6 +35,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly SandboxStore? _store;
     private readonly WhcEmulator _emulator;
+    private readonly WireTranslator _translator;
     private readonly FaultInjector _faults;
     private readonly TokenStore _tokens = new();
     private readonly RequestLog _log;
@@ -44,6 +46,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
     {
         _app = app;
         Options = options;
+        _translator = new WireTranslator(options.Contract);
         Clock = clock;
         _store = store;
         _emulator = new WhcEmulator(clock, options.OrderTimings, options.MaxUsersPerOrder, store);
@@ -172,29 +175,37 @@ public sealed partial class SandboxServer : IAsyncDisposable
 
         // Each CUG-scoped route names the CUG a call is for (path or body); a client bound to others gets 403/51.
         // Orders by id or external id are scoped inside the emulator: another CUG's order looks unknown.
-        const string Reseller = "/bt-wholesale/v1/whc/resourceInventory/resellers/{cugId}";
         Func<ApiRequest, string?> inPath = r => r.Cug;
         Func<ApiRequest, string?> customerParty = r => JsonRead.CustomerCug(r.Body);
-        Api(["GET", "POST"], "/oauth/accesstoken", SandboxRoutes.Token, _ => throw new UnreachableException());
-        Api(["GET"], Reseller + "/company", SandboxRoutes.ReadCompany, r => _emulator.ReadCompany(r.Cug, r.Query("companyName")), inPath);
-        Api(["GET"], Reseller + "/companies", SandboxRoutes.ListCompanies, r => _emulator.ListCompanies(r.Cug, r.Query("offset"), r.Query("limit")), inPath);
-        Api(["GET"], Reseller + "/domain", SandboxRoutes.VerifyDomain, r => _emulator.VerifyDomain(r.Cug, r.Query("companyDomain")), inPath);
-        Api(["GET"], Reseller + "/site", SandboxRoutes.VerifySite, r => _emulator.VerifySite(r.Cug, r.Query("siteName"), r.Query("companyServiceId")), inPath);
-        Api(["GET"], Reseller + "/user", SandboxRoutes.VerifyUser, r => _emulator.VerifyUser(r.Cug, r.Query("username")), inPath);
-        Api(["GET"], Reseller + "/extension", SandboxRoutes.VerifyExtension, r => _emulator.VerifyExtension(r.Cug, r.Query("extension"), r.Query("companyServiceId")), inPath);
-        Api(["POST"], "/bt-wholesale/v1/whc/productOfferingQualification", SandboxRoutes.Qualify, r => _emulator.Qualify(r.Body), customerParty);
-        Api(["POST"], "/v1/resourceManagement/directoryNumbers/ringFence", SandboxRoutes.RingFence, r => _emulator.RingFence(r.Body), r => JsonRead.String(r.Body, "customer", "id"));
-        Api(["GET"], "/common/geographicAddressManagement/v1/geographicAddress", SandboxRoutes.SearchAddress, r => _emulator.SearchAddress(r.Query("postcode")));
-        Api(["POST"], "/common/geographicAddressManagement/v1/geographicAddress", SandboxRoutes.CreateAddress, r => _emulator.CreateAddress(r.Body));
-        Api(["POST"], "/bt-wholesale/v1/whc/productOrder", SandboxRoutes.CreateOrder, r => _emulator.CreateOrder(r.Body), customerParty);
-        Api(["GET"], "/bt-wholesale/v1/whc/productOrder", SandboxRoutes.ListOrders, r => _emulator.ListOrders(r.Query("externalId"), r.Binding));
-        Api(["POST"], "/bt-wholesale/v1/order/submit-product-order", SandboxRoutes.SubmitOrder, r => _emulator.SubmitOrder(r.Body, r.Binding));
-        Api(["GET"], "/bt-wholesale/v1/whc/productOrder/{orderId}", SandboxRoutes.ReadOrder, r => _emulator.ReadOrder(r.RouteValue("orderId"), r.Binding));
+        Api(SandboxRoutes.Token, _ => throw new UnreachableException());
+        Api(SandboxRoutes.ReadCompany, r => _emulator.ReadCompany(r.Cug, r.Query("companyName")), inPath);
+        Api(SandboxRoutes.ListCompanies, r => _emulator.ListCompanies(r.Cug, r.Query("offset"), r.Query("limit")), inPath);
+        Api(SandboxRoutes.VerifyDomain, r => _emulator.VerifyDomain(r.Cug, r.Query("companyDomain")), inPath);
+        Api(SandboxRoutes.VerifySite, r => _emulator.VerifySite(r.Cug, r.Query("siteName"), r.Query("companyServiceId")), inPath);
+        Api(SandboxRoutes.VerifyUser, r => _emulator.VerifyUser(r.Cug, r.Query("username")), inPath);
+        Api(SandboxRoutes.VerifyExtension, r => _emulator.VerifyExtension(r.Cug, r.Query("extension"), r.Query("companyServiceId")), inPath);
+        Api(SandboxRoutes.Qualify, r => _emulator.Qualify(r.Body), customerParty);
+        Api(SandboxRoutes.RingFence, r => _emulator.RingFence(r.Body), r => JsonRead.String(r.Body, "customer", "id"));
+        Api(SandboxRoutes.SearchAddress, r => _emulator.SearchAddress(r.Query("postcode")));
+        Api(SandboxRoutes.CreateAddress, r => _emulator.CreateAddress(r.Body));
+        Api(SandboxRoutes.CreateOrder, r => _emulator.CreateOrder(r.Body), customerParty);
+        Api(SandboxRoutes.ListOrders, r => _emulator.ListOrders(r.Query("externalId"), r.Binding));
+        Api(SandboxRoutes.SubmitOrder, r => _emulator.SubmitOrder(r.Body, r.Binding));
+        Api(SandboxRoutes.ReadOrder, r => _emulator.ReadOrder(r.RouteValue("orderId"), r.Binding));
         MapAdmin();
     }
 
-    private void Api(string[] methods, string pattern, string route, Func<ApiRequest, ApiResult> handler, Func<ApiRequest, string?>? cugOf = null)
+    /// <summary>
+    /// Serves contract route <paramref name="route"/> at its method and path (the path part of an absolute route). The
+    /// token route also takes POST, as OAuth servers do.
+    /// </summary>
+    private void Api(string route, Func<ApiRequest, ApiResult> handler, Func<ApiRequest, string?>? cugOf = null)
     {
+        var wire = Options.Contract.Route(route);
+        var pattern = Uri.TryCreate(wire.Path, UriKind.Absolute, out var absolute) && wire.Path.Contains("://", StringComparison.Ordinal)
+            ? Uri.UnescapeDataString(absolute.AbsolutePath)
+            : wire.Path;
+        string[] methods = route == SandboxRoutes.Token ? ["GET", "POST"] : [wire.Method];
         // A call that names no CUG goes on to the operation, whose validation reports what is missing.
         Func<ApiRequest, ApiResult> authorised = cugOf is null
             ? handler
@@ -228,8 +239,33 @@ public sealed partial class SandboxServer : IAsyncDisposable
             return;
         }
 
-        await WriteAsync(context, result);
+        await WriteAsync(context, OnTheWire(route, result));
         Log(context, route, result.Status, tracking, clientId, start, fault);
+    }
+
+    /// <summary>
+    /// The emulator's answer in the contract's shape: field maps and names translated, a success status the route's
+    /// contract lists, and "no data" with the contract's status and code.
+    /// </summary>
+    private ApiResult OnTheWire(string route, ApiResult result)
+    {
+        var wire = Options.Contract.Route(route);
+        if (result.IsNoData)
+        {
+            var envelope = Options.Contract.ErrorEnvelope;
+            var body = result.Body?.DeepClone() as JsonObject ?? [];
+            body["code"] = envelope.NoDataCode;
+            result = result with { Status = envelope.NoDataStatus, Body = body };
+        }
+
+        if (!result.IsSuccess)
+        {
+            return _translator.ChangesErrors ? result with { Body = _translator.ErrorToWire(result.Body?.DeepClone()) } : result;
+        }
+
+        var status = wire.IsSuccess(result.Status) ? result.Status : wire.Success[0];
+        var translated = _translator.ChangesResponses(route) ? _translator.ResponseToWire(route, result.Body?.DeepClone()) : result.Body;
+        return result with { Status = status, Body = translated };
     }
 
     private async Task<(ApiResult Result, string? ClientId, string? Fault, bool Abort)> ProcessAsync(
@@ -301,9 +337,11 @@ public sealed partial class SandboxServer : IAsyncDisposable
                 {
                     return (bodyError, clientId, null, false);
                 }
+
+                json = _translator.ChangesRequests(route) ? _translator.RequestFromWire(route, json) : json;
             }
 
-            result = handler(new ApiRequest(context, json, clientId is not null && _bindings.TryGetValue(clientId, out var binding) ? binding : CugBinding.None));
+            result = handler(new ApiRequest(context, json, Options.Contract.Route(route), clientId is not null && _bindings.TryGetValue(clientId, out var binding) ? binding : CugBinding.None));
         }
 
         if (decision.AfterCommit && result.IsSuccess)
@@ -418,7 +456,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
 
     private sealed record SandboxEndpoint(string Route);
 
-    private sealed class ApiRequest(HttpContext context, JsonNode? body, CugBinding binding)
+    private sealed class ApiRequest(HttpContext context, JsonNode? body, RouteContract route, CugBinding binding)
     {
         public JsonNode? Body => body;
 
@@ -427,7 +465,8 @@ public sealed partial class SandboxServer : IAsyncDisposable
 
         public string Cug => RouteValue("cugId");
 
-        public string? Query(string name) => context.Request.Query.TryGetValue(name, out var value) ? value.ToString() : null;
+        /// <summary>whcctl's query parameter <paramref name="name"/>, sent under the contract's wire name.</summary>
+        public string? Query(string name) => context.Request.Query.TryGetValue(route.QueryName(name), out var value) ? value.ToString() : null;
 
         public string RouteValue(string name) => context.GetRouteValue(name)?.ToString() ?? "";
     }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Whc.Declarative.Contract;
 using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Inventory;
 
@@ -8,11 +9,13 @@ namespace Whc.Declarative.WhcApi;
 /// <summary>
 /// BT's WHC API over HTTP (docs/whc-api.md): typed calls for every <see cref="IWhcApi"/> operation, with OAuth client
 /// credentials, tracking ids, error envelope mapping, retries and an optional shared rate limit (docs/whc-client.md).
-/// Thread-safe; one instance per endpoint and set of credentials.
+/// Every wire detail comes from the options' <see cref="WhcContract"/>: the bodies are built and read in whcctl's
+/// shape, and the sender translates them to and from the contract's. Thread-safe; one instance per endpoint and set
+/// of credentials.
 /// </summary>
 public sealed class WhcClient : IWhcApi, IDisposable
 {
-    private readonly WhcRoutes routes;
+    private readonly WhcContract contract;
     private readonly WhcHttpSender sender;
 
     public WhcClient(WhcClientOptions options)
@@ -29,27 +32,27 @@ public sealed class WhcClient : IWhcApi, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Timeout, TimeSpan.Zero, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BaseDelay, TimeSpan.Zero, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDelay, options.BaseDelay, nameof(options));
-        routes = options.Routes;
+        contract = options.Contract;
         Calls = new WhcCallCounter();
         sender = new WhcHttpSender(options, Calls);
     }
 
-    /// <summary>The sender and routes, for <see cref="WhcDoctor"/>'s probes, which look at raw answers.</summary>
+    /// <summary>The sender and contract, for <see cref="WhcDoctor"/>'s probes, which look at raw answers.</summary>
     internal WhcHttpSender Sender => sender;
 
-    internal WhcRoutes Routes => routes;
+    internal WhcContract Contract => contract;
 
     /// <summary>HTTP requests this client sent, per operation (retries and token calls included).</summary>
     public WhcCallCounter Calls { get; }
 
     public async Task<CompanyInventory?> ReadCompanyAsync(string cugId, string companyName, CancellationToken cancellationToken)
     {
-        var call = Get("readCompany", $"reading company '{companyName}'", routes.VerifyCompany, Fill(routes.VerifyCompany, "{cugId}", cugId), [new("companyName", companyName)]);
+        var call = Call(ContractRoutes.ReadCompany, "readCompany", $"reading company '{companyName}'", cugId, null, ("companyName", companyName));
         var response = await sender.SendAsync(call, cancellationToken);
-        return response.Status switch
+        return response switch
         {
-            200 => WhcWireFormat.ReadCompany(response, call.Description, cugId, companyName),
-            404 when WhcErrorEnvelope.IsNoData(response) => null,
+            _ when IsSuccess(call, response) => WhcWireFormat.ReadCompany(response, call.Description, cugId, companyName),
+            { IsNoData: true } => null,
             _ => throw Failure(call, response),
         };
     }
@@ -62,10 +65,10 @@ public sealed class WhcClient : IWhcApi, IDisposable
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var offset = 0; ; offset += PageSize)
         {
-            var call = Get("listCompanies", $"listing the companies of {cugId} (from {offset})", routes.ListCompanies, Fill(routes.ListCompanies, "{cugId}", cugId),
-                Query(("offset", offset.ToString(CultureInfo.InvariantCulture)), ("limit", PageSize.ToString(CultureInfo.InvariantCulture))));
+            var call = Call(ContractRoutes.ListCompanies, "listCompanies", $"listing the companies of {cugId} (from {offset})", cugId, null,
+                ("offset", offset.ToString(CultureInfo.InvariantCulture)), ("limit", PageSize.ToString(CultureInfo.InvariantCulture)));
             var response = await sender.SendAsync(call, cancellationToken);
-            if (response.Status != 200)
+            if (!IsSuccess(call, response))
             {
                 // Fail closed: no answer but a list is "the reseller has these companies", a 404 included.
                 throw Failure(call, response);
@@ -92,21 +95,20 @@ public sealed class WhcClient : IWhcApi, IDisposable
     public async Task<bool> IsTakenAsync(string cugId, VerifyCheck check, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(check);
-        var (route, description, query) = check switch
+        var call = check switch
         {
-            VerifyCheck.CompanyName c => (routes.VerifyCompany, $"checking company name '{c.Name}'", Query(("companyName", c.Name))),
-            VerifyCheck.CompanyDomain d => (routes.VerifyDomain, $"checking company domain '{d.Domain}'", Query(("companyDomain", d.Domain))),
-            VerifyCheck.SiteName s => (routes.VerifySite, $"checking site name '{s.Name}'", Query(("siteName", s.Name), ("companyServiceId", s.CompanyServiceId))),
-            VerifyCheck.Username u => (routes.VerifyUser, $"checking username '{u.Name}'", Query(("username", u.Name))),
-            VerifyCheck.Extension e => (routes.VerifyExtension, $"checking extension '{e.Number}'", Query(("extension", e.Number), ("companyServiceId", e.CompanyServiceId))),
+            VerifyCheck.CompanyName c => Call(ContractRoutes.ReadCompany, "verify", $"checking company name '{c.Name}'", cugId, null, ("companyName", c.Name)),
+            VerifyCheck.CompanyDomain d => Call(ContractRoutes.VerifyDomain, "verify", $"checking company domain '{d.Domain}'", cugId, null, ("companyDomain", d.Domain)),
+            VerifyCheck.SiteName s => Call(ContractRoutes.VerifySite, "verify", $"checking site name '{s.Name}'", cugId, null, ("siteName", s.Name), ("companyServiceId", s.CompanyServiceId)),
+            VerifyCheck.Username u => Call(ContractRoutes.VerifyUser, "verify", $"checking username '{u.Name}'", cugId, null, ("username", u.Name)),
+            VerifyCheck.Extension e => Call(ContractRoutes.VerifyExtension, "verify", $"checking extension '{e.Number}'", cugId, null, ("extension", e.Number), ("companyServiceId", e.CompanyServiceId)),
             _ => throw new ArgumentOutOfRangeException(nameof(check), check, "unknown verify check"),
         };
-        var call = Get("verify", description, route, Fill(route, "{cugId}", cugId), query);
         var response = await sender.SendAsync(call, cancellationToken);
-        return response.Status switch
+        return response switch
         {
-            200 => true,
-            404 when WhcErrorEnvelope.IsNoData(response) => false,
+            _ when IsSuccess(call, response) => true,
+            { IsNoData: true } => false,
             _ => throw Failure(call, response),
         };
     }
@@ -114,7 +116,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
     public async Task<QualificationResult> QualifyAsync(QualificationRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var call = Post("qualify", $"qualifying company '{request.CompanyName}'", routes.Qualify, WhcWireFormat.QualifyBody(request));
+        var call = Call(ContractRoutes.Qualify, "qualify", $"qualifying company '{request.CompanyName}'", null, WhcWireFormat.QualifyBody(request));
         var response = await SendExpectingSuccessAsync(call, cancellationToken);
         return WhcWireFormat.ReadQualification(response, call.Description);
     }
@@ -122,10 +124,11 @@ public sealed class WhcClient : IWhcApi, IDisposable
     public async Task<RingFenceResult> RingFenceAsync(RingFenceRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var call = Post(
+        var call = Call(
+            ContractRoutes.RingFence,
             "ringFence",
             $"ringfencing {request.Quantity} number(s) in area code {request.AreaCode} for {request.CompanyServiceId}",
-            routes.RingFence,
+            null,
             WhcWireFormat.RingFenceBody(request));
         var response = await SendExpectingSuccessAsync(call, cancellationToken);
         return WhcWireFormat.ReadRingFence(response, call.Description);
@@ -133,17 +136,12 @@ public sealed class WhcClient : IWhcApi, IDisposable
 
     public async Task<ImmutableArray<AddressRecord>> SearchAddressesAsync(string postcode, CancellationToken cancellationToken)
     {
-        var call = Get(
-            "searchAddresses",
-            $"searching addresses at postcode '{postcode}'",
-            routes.GeographicAddress,
-            routes.GeographicAddress,
-            Query(("postcode", postcode), ("addressSource", "ROBT")));
+        var call = Call(ContractRoutes.SearchAddress, "searchAddresses", $"searching addresses at postcode '{postcode}'", null, null, ("postcode", postcode));
         var response = await sender.SendAsync(call, cancellationToken);
-        return response.Status switch
+        return response switch
         {
-            200 => WhcWireFormat.ReadAddresses(response, call.Description),
-            404 when WhcErrorEnvelope.IsNoData(response) => [],
+            _ when IsSuccess(call, response) => WhcWireFormat.ReadAddresses(response, call.Description),
+            { IsNoData: true } => [],
             _ => throw Failure(call, response),
         };
     }
@@ -151,7 +149,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
     public async Task<AddressRecord> CreateAddressAsync(NewAddress address, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var call = Post("createAddress", $"creating an address at postcode '{address.Postcode}'", routes.GeographicAddress, WhcWireFormat.NewAddressBody(address));
+        var call = Call(ContractRoutes.CreateAddress, "createAddress", $"creating an address at postcode '{address.Postcode}'", null, WhcWireFormat.NewAddressBody(address));
         var response = await SendExpectingSuccessAsync(call, cancellationToken);
         return WhcWireFormat.ReadAddress(response, call.Description);
     }
@@ -159,54 +157,66 @@ public sealed class WhcClient : IWhcApi, IDisposable
     public async Task<string> CreateOrderAsync(OrderRequest order, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(order);
-        var call = Post("createOrder", $"creating order {order.ExternalId}", routes.ProductOrder, WhcWireFormat.OrderBody(order));
+        var call = Call(ContractRoutes.CreateOrder, "createOrder", $"creating order {order.ExternalId}", null, WhcWireFormat.OrderBody(order));
         var response = await SendExpectingSuccessAsync(call, cancellationToken);
         return WhcWireFormat.ReadCreatedOrderId(response, call.Description);
     }
 
     public async Task SubmitOrderAsync(string orderId, CancellationToken cancellationToken)
     {
-        var call = Post("submitOrder", $"submitting order {orderId}", routes.SubmitOrder, WhcWireFormat.SubmitBody(orderId));
+        var call = Call(ContractRoutes.SubmitOrder, "submitOrder", $"submitting order {orderId}", null, WhcWireFormat.SubmitBody(orderId));
         await SendExpectingSuccessAsync(call, cancellationToken);
     }
 
     public async Task<OrderStatus> ReadOrderAsync(string orderId, CancellationToken cancellationToken)
     {
-        var call = Get("readOrder", $"reading order {orderId}", routes.ProductOrderById, Fill(routes.ProductOrderById, "{orderId}", orderId), []);
+        var call = Call(ContractRoutes.ReadOrder, "readOrder", $"reading order {orderId}", orderId, null);
         var response = await SendExpectingSuccessAsync(call, cancellationToken);
         return WhcWireFormat.ReadOrder(response, call.Description);
     }
 
     public async Task<OrderStatus?> FindOrderByExternalIdAsync(string externalId, CancellationToken cancellationToken)
     {
-        var call = Get("findOrder", $"finding order {externalId}", routes.ProductOrder, routes.ProductOrder, Query(("externalId", externalId)));
+        var call = Call(ContractRoutes.ListOrders, "findOrder", $"finding order {externalId}", null, null, ("externalId", externalId));
         var response = await sender.SendAsync(call, cancellationToken);
-        return response.Status switch
+        return response switch
         {
-            200 => WhcWireFormat.ReadOrderList(response, call.Description, externalId),
-            404 when WhcErrorEnvelope.IsNoData(response) => null,
+            _ when IsSuccess(call, response) => WhcWireFormat.ReadOrderList(response, call.Description, externalId),
+            { IsNoData: true } => null,
             _ => throw Failure(call, response),
         };
     }
 
     public void Dispose() => sender.Dispose();
 
-    internal static WhcCall Get(string operation, string description, string route, string path, IReadOnlyList<KeyValuePair<string, string>> query) =>
-        new(operation, description, HttpMethod.Get, route, path, query, null, Idempotent: true);
+    /// <summary>
+    /// The call on contract route <paramref name="routeName"/>: its method and path (the one placeholder filled with
+    /// <paramref name="placeholderValue"/>, escaped), query parameters by the contract's wire names plus its fixed
+    /// ones. A GET may be repeated; a POST changes something at BT and is not.
+    /// </summary>
+    internal WhcCall Call(string routeName, string operation, string description, string? placeholderValue, string? body, params (string Name, string Value)[] query)
+    {
+        var route = contract.Route(routeName);
+        var path = route.Path;
+        if (placeholderValue is not null)
+        {
+            path = path.Replace("{cugId}", Uri.EscapeDataString(placeholderValue), StringComparison.Ordinal)
+                .Replace("{orderId}", Uri.EscapeDataString(placeholderValue), StringComparison.Ordinal);
+        }
 
-    private static WhcCall Post(string operation, string description, string route, string body) =>
-        new(operation, description, HttpMethod.Post, route, route, [], body, Idempotent: false);
+        var parameters = query.Select(q => new KeyValuePair<string, string>(route.QueryName(q.Name), q.Value))
+            .Concat(route.QueryValues)
+            .ToArray();
+        var method = route.Method == "POST" ? HttpMethod.Post : HttpMethod.Get;
+        return new WhcCall(operation, description, method, routeName, route.Path, path, parameters, body, Idempotent: method == HttpMethod.Get);
+    }
 
-    private static KeyValuePair<string, string>[] Query(params (string Name, string Value)[] parameters) =>
-        [.. parameters.Select(p => new KeyValuePair<string, string>(p.Name, p.Value))];
-
-    internal static string Fill(string route, string placeholder, string value) =>
-        route.Replace(placeholder, Uri.EscapeDataString(value), StringComparison.Ordinal);
+    private bool IsSuccess(WhcCall call, WhcResponse response) => contract.Route(call.RouteName).IsSuccess(response.Status);
 
     private async Task<WhcResponse> SendExpectingSuccessAsync(WhcCall call, CancellationToken cancellationToken)
     {
         var response = await sender.SendAsync(call, cancellationToken);
-        return response.IsSuccess ? response : throw Failure(call, response);
+        return IsSuccess(call, response) ? response : throw Failure(call, response);
     }
 
     private WhcApiException Failure(WhcCall call, WhcResponse response) =>

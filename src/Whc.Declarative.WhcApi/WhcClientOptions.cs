@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Whc.Declarative.Contract;
 
 namespace Whc.Declarative.WhcApi;
 
@@ -11,7 +12,8 @@ public sealed record WhcClientOptions
 
     public required WhcCredentials Credentials { get; init; }
 
-    public WhcRoutes Routes { get; init; } = WhcRoutes.Default;
+    /// <summary>Every wire detail: routes, query names, field maps, characteristic names, states (docs/whc-api.md).</summary>
+    public WhcContract Contract { get; init; } = WhcContract.Default;
 
     /// <summary>How long one HTTP request may take before it counts as a timeout.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);

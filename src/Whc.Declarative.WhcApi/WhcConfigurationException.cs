@@ -1,17 +1,23 @@
+using System.Collections.Immutable;
 using Whc.Declarative.Core.Diagnostics;
 
 namespace Whc.Declarative.WhcApi;
 
 /// <summary>
-/// The client cannot be configured (credentials, endpoint, routes file). Carries the diagnostic the CLI prints;
-/// its message never contains a secret.
+/// The client cannot be configured (credentials, endpoint, contract or routes file). Carries the diagnostics the CLI
+/// prints, every one found; its message never contains a secret.
 /// </summary>
 public sealed class WhcConfigurationException : Exception
 {
     public WhcConfigurationException(Diagnostic diagnostic)
-        : base(diagnostic.ToString())
+        : this([diagnostic])
     {
-        Diagnostic = diagnostic;
+    }
+
+    public WhcConfigurationException(ImmutableArray<Diagnostic> diagnostics)
+        : base(string.Join(Environment.NewLine, diagnostics))
+    {
+        Diagnostics = diagnostics.IsDefaultOrEmpty ? [DiagnosticCatalog.ApiEndpointInvalid.At(SourceSpan.None, "invalid WHC client configuration")] : diagnostics;
     }
 
     public WhcConfigurationException()
@@ -27,8 +33,11 @@ public sealed class WhcConfigurationException : Exception
     public WhcConfigurationException(string message, Exception innerException)
         : base(message, innerException)
     {
-        Diagnostic = DiagnosticCatalog.ApiEndpointInvalid.At(SourceSpan.None, message);
+        Diagnostics = [DiagnosticCatalog.ApiEndpointInvalid.At(SourceSpan.None, message)];
     }
 
-    public Diagnostic Diagnostic { get; }
+    public ImmutableArray<Diagnostic> Diagnostics { get; }
+
+    /// <summary>The first problem (most configuration errors have one).</summary>
+    public Diagnostic Diagnostic => Diagnostics[0];
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
+using Whc.Declarative.Contract;
 using Whc.Declarative.Core.Api;
 
 namespace Whc.Declarative.WhcApi;
@@ -18,7 +19,7 @@ public sealed record DoctorCheck(string Name, string Method, string Route, Docto
 /// <summary>
 /// A read-only probe of an endpoint, for first contact with BT: a token, then each read route with inputs that cannot
 /// match anything (a company name, a username, an order id made up for the probe) or that the guide names (its
-/// postcode), each answer checked against what whcctl expects of it. It never makes a call that changes anything.
+/// postcode), each answer checked against what the contract says of it. It never makes a call that changes anything.
 /// </summary>
 public static class WhcDoctor
 {
@@ -28,50 +29,48 @@ public static class WhcDoctor
     public static async Task<ImmutableArray<DoctorCheck>> RunAsync(WhcClient client, string cugId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var routes = client.Routes;
+        var contract = client.Contract;
         var probe = "whcctl-doctor-" + Guid.NewGuid().ToString("N")[..12];
         var checks = ImmutableArray.CreateBuilder<DoctorCheck>();
-        checks.Add(await TokenAsync(client, routes, cancellationToken));
+        checks.Add(await TokenAsync(client, contract.Route(ContractRoutes.Token), cancellationToken));
         if (checks[0].Result != DoctorResult.Ok)
         {
             return checks.ToImmutable(); // without a token no other call can be judged
         }
 
-        var reseller = (string route) => WhcClient.Fill(route, "{cugId}", cugId);
-        (string Name, string Route, string Path, (string, string)[] Query, Func<WhcResponse, string?> Judge)[] reads =
+        (string Name, WhcCall Call, Func<WhcResponse, string?> Judge)[] reads =
         [
-            ("read company", routes.VerifyCompany, reseller(routes.VerifyCompany), [("companyName", probe)], NoData),
-            ("verify domain", routes.VerifyDomain, reseller(routes.VerifyDomain), [("companyDomain", probe + ".invalid")], NoData),
-            ("verify site", routes.VerifySite, reseller(routes.VerifySite), [("siteName", probe), ("companyServiceId", probe)], NoData),
-            ("verify user", routes.VerifyUser, reseller(routes.VerifyUser), [("username", probe)], NoData),
-            ("verify extension", routes.VerifyExtension, reseller(routes.VerifyExtension), [("extension", "0"), ("companyServiceId", probe)], NoData),
-            ("list companies", routes.ListCompanies, reseller(routes.ListCompanies), [("offset", "0"), ("limit", "1")], r => ListOf(r, "companies")),
-            ("search addresses", routes.GeographicAddress, routes.GeographicAddress, [("postcode", KnownPostcode), ("addressSource", "ROBT")], r => ListOf(r, "addresses")),
-            ("find order", routes.ProductOrder, routes.ProductOrder, [("externalId", probe)], r => WhcErrorEnvelope.IsNoData(r) ? null : ListOf(r, "orders")),
+            ("read company", client.Call(ContractRoutes.ReadCompany, "doctor", "doctor: read company", cugId, null, ("companyName", probe)), NoData),
+            ("verify domain", client.Call(ContractRoutes.VerifyDomain, "doctor", "doctor: verify domain", cugId, null, ("companyDomain", probe + ".invalid")), NoData),
+            ("verify site", client.Call(ContractRoutes.VerifySite, "doctor", "doctor: verify site", cugId, null, ("siteName", probe), ("companyServiceId", probe)), NoData),
+            ("verify user", client.Call(ContractRoutes.VerifyUser, "doctor", "doctor: verify user", cugId, null, ("username", probe)), NoData),
+            ("verify extension", client.Call(ContractRoutes.VerifyExtension, "doctor", "doctor: verify extension", cugId, null, ("extension", "0"), ("companyServiceId", probe)), NoData),
+            ("list companies", client.Call(ContractRoutes.ListCompanies, "doctor", "doctor: list companies", cugId, null, ("offset", "0"), ("limit", "1")), r => ListOf(contract.Route(ContractRoutes.ListCompanies), r, "companies")),
+            ("search addresses", client.Call(ContractRoutes.SearchAddress, "doctor", "doctor: search addresses", null, null, ("postcode", KnownPostcode)), r => ListOf(contract.Route(ContractRoutes.SearchAddress), r, "addresses")),
+            ("find order", client.Call(ContractRoutes.ListOrders, "doctor", "doctor: find order", null, null, ("externalId", probe)), r => r.IsNoData ? null : ListOf(contract.Route(ContractRoutes.ListOrders), r, "orders")),
         ];
-        foreach (var (name, route, path, query, judge) in reads)
+        foreach (var (name, call, judge) in reads)
         {
-            var call = WhcClient.Get("doctor", $"doctor: {name}", route, path, [.. query.Select(q => new KeyValuePair<string, string>(q.Item1, q.Item2))]);
             checks.Add(await CheckAsync(client, name, call, judge, cancellationToken));
         }
 
         return checks.ToImmutable();
     }
 
-    private static async Task<DoctorCheck> TokenAsync(WhcClient client, WhcRoutes routes, CancellationToken cancellationToken)
+    private static async Task<DoctorCheck> TokenAsync(WhcClient client, RouteContract route, CancellationToken cancellationToken)
     {
         try
         {
             var lifetime = await client.Sender.ProbeTokenAsync(cancellationToken);
-            return new DoctorCheck("token", routes.TokenMethod, routes.Token, DoctorResult.Ok, string.Create(CultureInfo.InvariantCulture, $"token issued, valid for {lifetime.TotalSeconds:0} s"));
+            return new DoctorCheck("token", route.Method, route.Path, DoctorResult.Ok, string.Create(CultureInfo.InvariantCulture, $"token issued, valid for {lifetime.TotalSeconds:0} s"));
         }
         catch (WhcApiException e) when (e.Kind == WhcFailureKind.Timeout)
         {
-            return new DoctorCheck("token", routes.TokenMethod, routes.Token, DoctorResult.Unreachable, e.Message);
+            return new DoctorCheck("token", route.Method, route.Path, DoctorResult.Unreachable, e.Message);
         }
         catch (WhcApiException e)
         {
-            return new DoctorCheck("token", routes.TokenMethod, routes.Token, DoctorResult.Differs, e.Message);
+            return new DoctorCheck("token", route.Method, route.Path, DoctorResult.Differs, e.Message);
         }
     }
 
@@ -82,24 +81,24 @@ public static class WhcDoctor
             var response = await client.Sender.SendAsync(call, cancellationToken);
             var difference = judge(response);
             return difference is null
-                ? new DoctorCheck(name, "GET", call.Route, DoctorResult.Ok, string.Create(CultureInfo.InvariantCulture, $"answered {response.Status} as expected"))
-                : new DoctorCheck(name, "GET", call.Route, DoctorResult.Differs, client.Sender.Redact(difference));
+                ? new DoctorCheck(name, call.Method.Method, call.Route, DoctorResult.Ok, string.Create(CultureInfo.InvariantCulture, $"answered {response.Status} as expected"))
+                : new DoctorCheck(name, call.Method.Method, call.Route, DoctorResult.Differs, client.Sender.Redact(difference));
         }
         catch (WhcApiException e)
         {
-            return new DoctorCheck(name, "GET", call.Route, DoctorResult.Unreachable, e.Message);
+            return new DoctorCheck(name, call.Method.Method, call.Route, DoctorResult.Unreachable, e.Message);
         }
     }
 
     /// <summary>A made-up value must get BT's "no data" answer; anything else means the route or its shape differs.</summary>
     private static string? NoData(WhcResponse response) =>
-        WhcErrorEnvelope.IsNoData(response) ? null : $"expected BT's 'no data' answer (404, code {WhcErrorEnvelope.NoDataCode}) for a value that cannot exist, got {Describe(response)}";
+        response.IsNoData ? null : $"expected BT's 'no data' answer (the contract's errorEnvelope.noData) for a value that cannot exist, got {Describe(response)}";
 
-    private static string? ListOf(WhcResponse response, string what)
+    private static string? ListOf(RouteContract route, WhcResponse response, string what)
     {
-        if (response.Status != 200)
+        if (!route.IsSuccess(response.Status))
         {
-            return $"expected 200 with a list of {what}, got {Describe(response)}";
+            return $"expected {string.Join(" or ", route.Success)} with a list of {what}, got {Describe(response)}";
         }
 
         try

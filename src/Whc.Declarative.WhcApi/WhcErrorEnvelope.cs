@@ -52,15 +52,6 @@ internal sealed record WhcErrorEnvelope(string? Code, string? Message, Immutable
     /// The exception for a failed answer: "&lt;description&gt;: BT answered 400 (code 29): message; errors: a; b
     /// (tracking id ...)". Every known secret is redacted from BT's text.
     /// </summary>
-    /// <summary>BT's code in its "no data" answer (the guide's <c>{"code":"404","message":"No data found"}</c>).</summary>
-    public const string NoDataCode = "404";
-
-    /// <summary>
-    /// Whether a 404 is BT's positive "no such data": only then may a read conclude "free" or "never created". Any other
-    /// 404 (a gateway's 404/60 for a route it does not know, an HTML page) fails closed, as an error.
-    /// </summary>
-    public static bool IsNoData(WhcResponse response) => response.Status == 404 && Parse(response.Body)?.Code == NoDataCode;
-
     public static WhcApiException ToException(string description, WhcResponse response, Func<string, string> redact)
     {
         var envelope = Parse(response.Body);
@@ -91,7 +82,7 @@ internal sealed record WhcErrorEnvelope(string? Code, string? Message, Immutable
         {
             WhcFailureKind.RateLimited => "; still rate limited after the allowed retries",
             WhcFailureKind.ServerError => "; the outcome is unknown until it is checked",
-            WhcFailureKind.NotFound when envelope?.Code != NoDataCode => $"; that is not BT's 'no data' answer (code {NoDataCode}), so this route may not exist at this endpoint: check the routes (--routes)",
+            WhcFailureKind.NotFound when !response.IsNoData => "; that is not BT's 'no data' answer, so this route may not exist at this endpoint: check the contract (whcctl contract show, --contract)",
             _ => string.Empty,
         });
         text.Append(CultureInfo.InvariantCulture, $" (tracking id {response.TrackingId})");

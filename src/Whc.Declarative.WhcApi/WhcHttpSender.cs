@@ -3,9 +3,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading.RateLimiting;
 using Flurl.Http;
 using Microsoft.Extensions.Logging;
+using Whc.Declarative.Contract;
 using Whc.Declarative.Core.Api;
 
 namespace Whc.Declarative.WhcApi;
@@ -13,6 +16,7 @@ namespace Whc.Declarative.WhcApi;
 /// <summary>
 /// Sends calls to BT: rate limit, access token (cached, renewed early, renewed once on 401/42), a fresh tracking id per
 /// request, per-request timeout, retries by the policy in docs/whc-client.md, and one log line per request.
+/// Translates bodies between whcctl's shape and the contract's at the wire, so nothing above it sees BT's names.
 /// Never logs or reports the client secret or a token.
 /// </summary>
 internal sealed class WhcHttpSender : IDisposable
@@ -27,6 +31,7 @@ internal sealed class WhcHttpSender : IDisposable
     private readonly SemaphoreSlim tokenGate = new(1, 1);
     private readonly ConcurrentDictionary<string, byte> secrets = new(StringComparer.Ordinal);
     private readonly string baseUrl;
+    private readonly WireTranslator translator;
     private CachedToken? token;
 
     public WhcHttpSender(WhcClientOptions options, WhcCallCounter counter)
@@ -36,6 +41,7 @@ internal sealed class WhcHttpSender : IDisposable
         retryPolicy = new WhcRetryPolicy(options);
         logger = options.LoggerFactory.CreateLogger("Whc.Declarative.WhcApi.WhcClient");
         baseUrl = options.BaseUri.AbsoluteUri.TrimEnd('/');
+        translator = new WireTranslator(options.Contract);
         var handler = options.HttpHandler ?? new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -170,7 +176,7 @@ internal sealed class WhcHttpSender : IDisposable
         request = accessToken is null
             ? request.WithBasicAuth(options.Credentials.ClientId, options.Credentials.ClientSecret)
             : request.WithOAuthBearerToken(accessToken);
-        using var content = call.JsonBody is null ? null : new StringContent(call.JsonBody, Encoding.UTF8, "application/json");
+        using var content = call.JsonBody is null ? null : new StringContent(ToWire(call), Encoding.UTF8, "application/json");
         Counter.Increment(call.Operation);
         var started = options.TimeProvider.GetTimestamp();
         try
@@ -194,7 +200,8 @@ internal sealed class WhcHttpSender : IDisposable
                     trackingId);
             }
 
-            return new WhcResponse(status, body, trackingId, flurlResponse.ResponseMessage.Headers.RetryAfter);
+            var canonical = FromWire(call, status, body);
+            return new WhcResponse(status, canonical, trackingId, flurlResponse.ResponseMessage.Headers.RetryAfter, IsNoData(status, canonical));
         }
         catch (Exception ex) when (ex is FlurlHttpException or HttpRequestException or OperationCanceledException or IOException)
         {
@@ -230,9 +237,46 @@ internal sealed class WhcHttpSender : IDisposable
         }
     }
 
+    private string ToWire(WhcCall call)
+    {
+        var body = call.JsonBody ?? string.Empty;
+        return translator.ChangesRequests(call.RouteName) && JsonNode.Parse(body) is { } node
+            ? translator.RequestToWire(call.RouteName, node)?.ToJsonString() ?? body
+            : body;
+    }
+
+    /// <summary>The answer in whcctl's shape: the route's answer on a success status, the error envelope otherwise.</summary>
+    private string FromWire(WhcCall call, int status, string body)
+    {
+        var route = options.Contract.Route(call.RouteName);
+        var success = route.IsSuccess(status);
+        if ((success && !translator.ChangesResponses(call.RouteName)) || (!success && !translator.ChangesErrors) || string.IsNullOrWhiteSpace(body))
+        {
+            return body;
+        }
+
+        try
+        {
+            var node = JsonNode.Parse(body);
+            var translated = success ? translator.ResponseFromWire(call.RouteName, node) : translator.ErrorFromWire(node);
+            return translated?.ToJsonString() ?? body;
+        }
+        catch (JsonException)
+        {
+            return body; // Not JSON: the reader says so, with BT's status.
+        }
+    }
+
+    private bool IsNoData(int status, string body)
+    {
+        var envelope = options.Contract.ErrorEnvelope;
+        return status == envelope.NoDataStatus && WhcErrorEnvelope.Parse(body)?.Code == envelope.NoDataCode;
+    }
+
     private string BuildUrl(WhcCall call)
     {
-        var url = new StringBuilder(baseUrl).Append(call.Path);
+        // An absolute route (an API on another host, as the guide's address search) replaces the endpoint.
+        var url = new StringBuilder(call.Path.Contains("://", StringComparison.Ordinal) ? call.Path : baseUrl + call.Path);
         var separator = '?';
         foreach (var (name, value) in call.Query)
         {
@@ -314,19 +358,20 @@ internal sealed class WhcHttpSender : IDisposable
 
     private async Task<CachedToken> FetchTokenAsync(CancellationToken cancellationToken)
     {
-        var routes = options.Routes;
+        var route = options.Contract.Route(ContractRoutes.Token);
         var call = new WhcCall(
             "token",
             "getting an access token",
-            routes.TokenMethod == "POST" ? HttpMethod.Post : HttpMethod.Get,
-            routes.Token,
-            routes.Token,
+            route.Method == "POST" ? HttpMethod.Post : HttpMethod.Get,
+            ContractRoutes.Token,
+            route.Path,
+            route.Path,
             [new("grant_type", "client_credentials")],
             null,
             Idempotent: true,
             WhcAuthentication.Basic);
         var response = await SendAsync(call, cancellationToken);
-        if (response.Status != 200)
+        if (!route.IsSuccess(response.Status))
         {
             var failure = WhcErrorEnvelope.ToException(call.Description, response, Redact);
             if (response.Status is 401 or 403)

@@ -16,10 +16,7 @@ internal static class WhcWireFormat
 {
     private const string ReferredType = "@referredType";
 
-    /// <summary>BT's guide prints "servicelid", a typo for serviceId; both are accepted.</summary>
-    private static readonly string[] ServiceIdNames = ["serviceId", "servicelid"];
-
-    /// <summary>TMF622 v4's ProductOrderStateType, as BT writes it (compared without regard to case).</summary>
+    /// <summary>TMF622 v4's ProductOrderStateType (compared without regard to case); the contract maps BT's words to these.</summary>
     private static readonly Dictionary<string, OrderState> OrderStateNames = new(StringComparer.OrdinalIgnoreCase)
     {
         ["acknowledged"] = OrderState.Acknowledged,
@@ -159,13 +156,13 @@ internal static class WhcWireFormat
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, "unknown order item action"),
     };
 
-    /// <summary>Reads <c>accessToken</c>/<c>access_token</c> and <c>expiresIn</c>/<c>expires_in</c> (seconds; number or string).</summary>
+    /// <summary>Reads <c>accessToken</c> and <c>expiresIn</c> (seconds; number or string); the contract maps <c>access_token</c> and the like to these.</summary>
     public static (string AccessToken, TimeSpan ExpiresIn) ReadToken(WhcResponse response) =>
         Read(response, "getting an access token", root =>
         {
-            var accessToken = Text(root, "accessToken") ?? Text(root, "access_token")
+            var accessToken = Text(root, "accessToken")
                 ?? throw Invalid("getting an access token", response, "it has no accessToken");
-            var expires = Text(root, "expiresIn") ?? Text(root, "expires_in");
+            var expires = Text(root, "expiresIn");
             var seconds = 300.0;
             if (expires is not null
                 && (!double.TryParse(expires, NumberStyles.Float, CultureInfo.InvariantCulture, out seconds) || seconds <= 0))
@@ -253,16 +250,10 @@ internal static class WhcWireFormat
 
             var result = Required(item, "qualificationItemResult", description, response);
             string? serviceId = null;
-            if (item.TryGetProperty("product", out var product) && product.ValueKind == JsonValueKind.Object)
+            // The guide prints "servicelid" (a typo for serviceId, mapped by the contract), as a value object.
+            if (item.TryGetProperty("product", out var product) && product.ValueKind == JsonValueKind.Object && product.TryGetProperty("serviceId", out var sid))
             {
-                foreach (var name in ServiceIdNames)
-                {
-                    if (product.TryGetProperty(name, out var sid))
-                    {
-                        serviceId = sid.ValueKind == JsonValueKind.Object ? Text(sid, "value") : Scalar(sid);
-                        break;
-                    }
-                }
+                serviceId = sid.ValueKind == JsonValueKind.Object ? Text(sid, "value") : Scalar(sid);
             }
 
             DateTimeOffset? expiresAt = null;

@@ -1,3 +1,4 @@
+using Whc.Declarative.Contract;
 using Whc.Declarative.Core.Api;
 
 namespace Whc.Declarative.WhcApi.Tests;
@@ -71,8 +72,7 @@ public sealed class ConfigurationTests : ClientTestBase
     [Fact]
     public async Task Routes_overridden_from_a_file_are_the_paths_the_client_calls()
     {
-        var file = Path.Combine(Path.GetTempPath(), $"whc-routes-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(file, """
+        var contract = FromRoutesFile("""
             {
               // BT's test A uses other paths (comments are allowed)
               "verifyCompany": "/custom/resellers/{cugId}/companies",
@@ -81,31 +81,31 @@ public sealed class ConfigurationTests : ClientTestBase
               "tokenMethod": "POST"
             }
             """);
-        try
-        {
-            var routes = WhcRoutes.Load(file);
-            Server.On("GET", "/custom/resellers/CUG5019851064/companies", StubResponse.Json(200, Contract.Company));
-            Server.On("POST", "/custom/oauth/token", StubResponse.Json(200, """{"accessToken":"t","tokenType":"BearerToken","expiresIn":899}"""));
-            var client = CreateClient(o => o with { Routes = routes });
+        Server.On("GET", "/custom/resellers/CUG5019851064/companies", StubResponse.Json(200, Contract.Company));
+        Server.On("POST", "/custom/oauth/token", StubResponse.Json(200, """{"accessToken":"t","tokenType":"BearerToken","expiresIn":899}"""));
+        var client = CreateClient(o => o with { Contract = contract });
 
-            var taken = await client.IsTakenAsync(Contract.Cug, new VerifyCheck.CompanyName("TheFunNetwork"), default);
+        var taken = await client.IsTakenAsync(Contract.Cug, new VerifyCheck.CompanyName("TheFunNetwork"), default);
 
-            taken.Should().BeTrue();
-            Server.Requests.Select(r => $"{r.Method} {r.Path}").Should().Equal("POST /custom/oauth/token", "GET /custom/resellers/CUG5019851064/companies");
-            routes.Qualify.Should().Be(WhcRoutes.Default.Qualify);
-        }
-        finally
-        {
-            File.Delete(file);
-        }
+        taken.Should().BeTrue();
+        Server.Requests.Select(r => $"{r.Method} {r.Path}").Should().Equal("POST /custom/oauth/token", "GET /custom/resellers/CUG5019851064/companies");
+        contract.Route(ContractRoutes.Qualify).Path.Should().Be(WhcContract.Default.Route(ContractRoutes.Qualify).Path);
+    }
+
+    private static WhcContract FromRoutesFile(string json)
+    {
+        var (overlay, problem) = LegacyRoutesFile.ToOverlay(json, "routes.json");
+        problem.Should().BeNull();
+        var load = ContractLoader.Load([overlay!]);
+        load.Diagnostics.Should().BeEmpty();
+        return load.Contract!;
     }
 
     [Fact]
     public void A_routes_file_with_an_unknown_key_is_WHC4004_listing_the_known_keys()
     {
-        var act = () => WhcRoutes.Parse("""{"verifyCompanyName":"/x/{cugId}"}""", "routes.json");
+        var diagnostic = LegacyRoutesFile.ToOverlay("""{"verifyCompanyName":"/x/{cugId}"}""", "routes.json").Problem!;
 
-        var diagnostic = act.Should().Throw<WhcConfigurationException>().Which.Diagnostic;
         diagnostic.Code.Should().Be("WHC4004");
         diagnostic.Span.File.Should().Be("routes.json");
         diagnostic.Message.Should().Contain("verifyCompanyName").And.Contain("verifyCompany,");
@@ -114,9 +114,7 @@ public sealed class ConfigurationTests : ClientTestBase
     [Fact]
     public void A_route_without_its_placeholder_is_WHC4005()
     {
-        var act = () => WhcRoutes.Parse("""{"productOrderById":"/orders/id"}""", "routes.json");
-
-        act.Should().Throw<WhcConfigurationException>().Which.Diagnostic.Code.Should().Be("WHC4005");
+        LegacyRoutesFile.ToOverlay("""{"productOrderById":"/orders/id"}""", "routes.json").Problem!.Code.Should().Be("WHC4005");
     }
 
     [Theory]
@@ -125,19 +123,7 @@ public sealed class ConfigurationTests : ClientTestBase
     [InlineData("""{"qualify": """)]
     public void A_routes_file_that_is_not_an_object_of_strings_is_WHC4003(string json)
     {
-        var act = () => WhcRoutes.Parse(json, "routes.json");
-
-        act.Should().Throw<WhcConfigurationException>().Which.Diagnostic.Code.Should().Be("WHC4003");
-    }
-
-    [Fact]
-    public void A_missing_routes_file_is_WHC4003_naming_the_file()
-    {
-        var act = () => WhcRoutes.Load("/nonexistent/routes.json");
-
-        var diagnostic = act.Should().Throw<WhcConfigurationException>().Which.Diagnostic;
-        diagnostic.Code.Should().Be("WHC4003");
-        diagnostic.Span.File.Should().Be("/nonexistent/routes.json");
+        LegacyRoutesFile.ToOverlay(json, "routes.json").Problem!.Code.Should().Be("WHC4003");
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class FailClosedTests : ClientTestBase
 
         var failure = (await act.Should().ThrowAsync<WhcApiException>(read)).Which;
         failure.Status.Should().Be(404);
-        failure.Message.Should().Contain("not BT's 'no data' answer").And.Contain("--routes");
+        failure.Message.Should().Contain("not BT's 'no data' answer").And.Contain("--contract");
     }
 
     [Theory]

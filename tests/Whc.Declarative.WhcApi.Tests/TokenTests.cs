@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json.Nodes;
+using Whc.Declarative.Contract;
 using Whc.Declarative.Core.Api;
 
 namespace Whc.Declarative.WhcApi.Tests;
@@ -39,7 +41,8 @@ public sealed class TokenTests : ClientTestBase
     public async Task Should_use_POST_for_the_token_when_the_routes_say_so()
     {
         Server.On("GET", Contract.CompanyPath, StubResponse.Json(404, Contract.NotFound));
-        var client = CreateClient(o => o with { Routes = WhcRoutes.Default with { TokenMethod = "POST" } });
+        var post = ContractLoader.Load([new ContractOverlay(new JsonObject { ["routes"] = new JsonObject { ["token"] = new JsonObject { ["method"] = "POST" } } }, "test")]).Contract!;
+        var client = CreateClient(o => o with { Contract = post });
 
         await client.IsTakenAsync(Contract.Cug, Check, default);
 

@@ -80,7 +80,7 @@ public static class ApplyCommand
                     name,
                     destroy ? request with { Paths = [], DestroyCompanies = paths } : request,
                     parseResult.GetValue(options.Endpoint),
-                    parseResult.GetValue(options.Routes),
+                    options.Wire.Of(parseResult),
                     parseResult.GetValue(options.State),
                     parseResult.GetValue(format) == OutputFormat.Json,
                     parseResult.GetValue(autoApprove),
@@ -100,7 +100,7 @@ public sealed record ApplyArguments(
     string Command,
     PlanRequest Plan,
     string? Endpoint,
-    string? Routes,
+    WireFiles Wire,
     string? State,
     bool Json,
     bool AutoApprove,
@@ -120,7 +120,7 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime)
         ArgumentNullException.ThrowIfNull(arguments);
 
         var store = runtime.OpenStateStore(arguments.State);
-        var api = await runtime.ConnectAsync(arguments.Endpoint, arguments.Routes, arguments.RequestsPerSecond, cancellationToken);
+        var api = await runtime.ConnectAsync(arguments.Endpoint, arguments.Wire, arguments.RequestsPerSecond, cancellationToken);
         var paths = arguments.Plan.Paths;
         var saved = arguments.Plan.Mode != PlanMode.Destroy && paths.Count == 1 && PlanFile.LooksLikePlanFile(io.ResolvePath(paths[0]));
         var endpoint = runtime.Connection?.Endpoint;

@@ -36,7 +36,7 @@ public sealed class BulkImportHandler(IOContext io, CommandRuntime runtime)
 
         var directory = arguments.WriteManifests is { } relative ? io.ResolvePath(relative) : null;
         var store = runtime.OpenStateStore(arguments.Sources.State);
-        var api = await runtime.ConnectAsync(arguments.Sources.Endpoint, arguments.Sources.Routes, null, cancellationToken);
+        var api = await runtime.ConnectAsync(arguments.Sources.Endpoint, arguments.Sources.Wire, null, cancellationToken);
         var request = new BulkImportRequest(arguments.CugId!, arguments.BillingAccount!, LockHolder.Current(io, "import"), arguments.LockTimeout, runtime.Connection?.Endpoint.Name, arguments.Parallelism);
         if (directory is not null)
         {

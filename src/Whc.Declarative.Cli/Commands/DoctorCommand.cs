@@ -20,13 +20,14 @@ public static class DoctorCommand
     {
         var cug = new Option<string>("--cug") { Description = "Your reseller CUG id (CUG and 10 digits): the reseller routes are read for it.", Required = true };
         var endpoint = CommonOptions.Endpoint();
-        var routes = CommonOptions.Routes();
+        var wire = new WireOptions();
         var format = CommonOptions.Format(OutputFormat.Text, OutputFormat.Json);
         var runtimeOptions = new RuntimeOptions();
         var command = new Command("doctor", "Probe an endpoint read-only: token, then every read route, checked against what whcctl expects.")
         {
-            cug, endpoint, routes, format,
+            cug, endpoint, format,
         };
+        wire.AddTo(command);
         runtimeOptions.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -40,7 +41,7 @@ public static class DoctorCommand
                     return ExitCodes.Error;
                 }
 
-                await runtime.ConnectAsync(parseResult.GetValue(endpoint), parseResult.GetValue(routes), null, cancellationToken);
+                await runtime.ConnectAsync(parseResult.GetValue(endpoint), wire.Of(parseResult), null, cancellationToken);
                 var connection = runtime.Connection!;
                 var checks = await WhcDoctor.RunAsync(connection.Client, cugId, cancellationToken);
                 if (parseResult.GetValue(format) == OutputFormat.Json)

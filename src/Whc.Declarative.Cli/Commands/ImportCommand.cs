@@ -46,18 +46,18 @@ public static class ImportCommand
         var parallelism = CommonOptions.Parallelism();
         var endpoint = CommonOptions.Endpoint();
         var stateOption = CommonOptions.State();
-        var routes = CommonOptions.Routes();
+        var wire = new WireOptions();
         var lockTimeout = CommonOptions.LockTimeout();
         var runtimeOptions = new RuntimeOptions();
         var command = new Command("import", Description)
         {
-            company, paths, cug, name, billingAccount, writeManifest, all, writeManifests, parallelism, endpoint, stateOption, routes, lockTimeout,
+            company, paths, cug, name, billingAccount, writeManifest, all, writeManifests, parallelism, endpoint, stateOption, lockTimeout,
         };
         runtimeOptions.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var runtime = CommandRuntime.Create(io, parseResult, runtimeOptions);
-            var sources = new PlanSources(parseResult.GetValue(stateOption), parseResult.GetValue(endpoint), parseResult.GetValue(routes));
+            var sources = new PlanSources(parseResult.GetValue(stateOption), parseResult.GetValue(endpoint), wire.Of(parseResult));
             if (parseResult.GetValue(all))
             {
                 var bulk = new BulkImportArguments(
@@ -192,7 +192,7 @@ public sealed class ImportHandler(IOContext io, CommandRuntime runtime)
         }
 
         var store = runtime.OpenStateStore(arguments.Sources.State);
-        var api = await runtime.ConnectAsync(arguments.Sources.Endpoint, arguments.Sources.Routes, null, cancellationToken);
+        var api = await runtime.ConnectAsync(arguments.Sources.Endpoint, arguments.Sources.Wire, null, cancellationToken);
         var request = new ImportRequest(key, cugId, companyName, account, manifest, LockHolder.Current(io, "import"), arguments.LockTimeout, runtime.Connection?.Endpoint.Name);
         var outcome = await ImportOperation.RunAsync(request, store, api, io.Clock, cancellationToken);
         DiagnosticsRenderer.WriteText(io.Error, outcome.Diagnostics);

@@ -44,7 +44,7 @@ public sealed class PlanOptions
 
     public Option<string?> State { get; } = CommonOptions.State();
 
-    public Option<string?> Routes { get; } = CommonOptions.Routes();
+    public WireOptions Wire { get; } = new();
 
     public Option<int> Parallelism { get; } = CommonOptions.Parallelism();
 
@@ -58,14 +58,14 @@ public sealed class PlanOptions
         command.Options.Add(MaxUsersPerOrder);
         command.Options.Add(Endpoint);
         command.Options.Add(State);
-        command.Options.Add(Routes);
+        Wire.AddTo(command);
         command.Options.Add(Parallelism);
         Runtime.AddTo(command);
     }
 
-    /// <summary>Where a plan reads from: the state store and the endpoint (with its routes).</summary>
+    /// <summary>Where a plan reads from: the state store and the endpoint (with its wire contract).</summary>
     public PlanSources SourcesOf(ParseResult parseResult) =>
-        new(parseResult.GetValue(State), parseResult.GetValue(Endpoint), parseResult.GetValue(Routes));
+        new(parseResult.GetValue(State), parseResult.GetValue(Endpoint), Wire.Of(parseResult));
 
     /// <summary>
     /// Plans as plan and graph do: the state store and (when refreshing) the API from these sources, the plan
@@ -75,7 +75,7 @@ public sealed class PlanOptions
     {
         var store = runtime.OpenStateStore(sources.State);
         var api = request.Refresh
-            ? await runtime.ConnectAsync(sources.Endpoint, sources.Routes, null, cancellationToken)
+            ? await runtime.ConnectAsync(sources.Endpoint, sources.Wire, null, cancellationToken)
             : null;
         // Known without connecting (a plan with --refresh=false is checked too).
         var endpoint = WhcEndpoint.Resolve(sources.Endpoint ?? io.GetEnvironment(WhcEndpoint.EnvironmentVariable)).Name;
@@ -156,7 +156,7 @@ public static class PlanCommand
 }
 
 /// <summary>Where a plan reads from: <c>--state</c>, <c>--endpoint</c>, <c>--routes</c>.</summary>
-public sealed record PlanSources(string? State, string? Endpoint, string? Routes);
+public sealed record PlanSources(string? State, string? Endpoint, WireFiles Wire);
 
 /// <summary>What <c>plan</c> was asked to do, read from the command line.</summary>
 public sealed record PlanArguments(PlanRequest Request, PlanSources Sources, OutputFormat Format, string? Out, bool DetailedExitCode);

@@ -1,11 +1,17 @@
 using System.CommandLine;
 using System.Globalization;
+using Whc.Declarative.Cli.Infrastructure;
+using Whc.Declarative.Contract;
 using Whc.Declarative.Sandbox;
 
 namespace Whc.Declarative.Cli.Commands;
 
 /// <summary>Arguments of <c>whcctl sandbox serve</c>.</summary>
-public sealed record SandboxServeArguments(int Port, string? DataDirectory, IReadOnlyList<SandboxClient> ExtraClients, int Seed);
+public sealed record SandboxServeArguments(int Port, string? DataDirectory, IReadOnlyList<SandboxClient> ExtraClients, int Seed)
+{
+    /// <summary>The wire contract served (<c>--contract</c>, <c>--routes</c>); the built-in one by default.</summary>
+    public WhcContract Contract { get; init; } = WhcContract.Default;
+}
 
 /// <summary>
 /// whcctl sandbox serve [--port N] [--data-dir DIR] [--client ID:SECRET[:CUG,...]]... [--seed N]: runs the WHC sandbox on
@@ -31,9 +37,27 @@ public static class SandboxCommand
             Arity = ArgumentArity.ZeroOrMore,
         };
         var seed = new Option<int>("--seed") { Description = "Seed for random fault injection (default 1484).", DefaultValueFactory = _ => 1484 };
+        var wire = new WireOptions();
         var serve = new Command("serve", "Run the WHC sandbox (an emulator of BT's WHC API) on 127.0.0.1 until Ctrl+C.") { port, dataDir, clients, seed };
+        wire.AddTo(serve);
         serve.SetAction(async (parseResult, cancellationToken) =>
         {
+            // The sandbox serves the contract a client would speak, so an override is rehearsed before BT sees it.
+            ContractLoad contract;
+            try
+            {
+                contract = wire.Of(parseResult).Load(io);
+            }
+            catch (WhcApi.WhcConfigurationException e)
+            {
+                foreach (var diagnostic in e.Diagnostics)
+                {
+                    await io.Error.WriteLineAsync(diagnostic.ToString());
+                }
+
+                return ExitCodes.Error;
+            }
+
             var extra = new List<SandboxClient>();
             foreach (var value in parseResult.GetValue(clients) ?? [])
             {
@@ -48,7 +72,10 @@ public static class SandboxCommand
             }
 
             var directory = parseResult.GetValue(dataDir);
-            var arguments = new SandboxServeArguments(parseResult.GetValue(port), directory is null ? null : io.ResolvePath(directory), extra, parseResult.GetValue(seed));
+            var arguments = new SandboxServeArguments(parseResult.GetValue(port), directory is null ? null : io.ResolvePath(directory), extra, parseResult.GetValue(seed))
+            {
+                Contract = contract.Contract ?? WhcContract.Default,
+            };
             return await new SandboxServeHandler(io).RunAsync(arguments, cancellationToken);
         });
         return new Command("sandbox", "The built-in WHC sandbox.") { serve };
@@ -104,6 +131,7 @@ public sealed class SandboxServeHandler(IOContext io)
             DataDirectory = arguments.DataDirectory,
             Clients = [.. defaults, .. arguments.ExtraClients],
             Seed = arguments.Seed,
+            Contract = arguments.Contract,
         };
         SandboxServer server;
         try

@@ -50,9 +50,9 @@ public sealed class CommandRuntime : IAsyncDisposable
     public IStateStore OpenStateStore(string? spec) =>
         store ??= StateStoreFactory.Open(spec, io.WorkingDirectory, io.Environment, warning => io.Error.WriteLine(warning.ToString()));
 
-    public async Task<IWhcApi> ConnectAsync(string? endpoint, string? routes, double? requestsPerSecond, CancellationToken cancellationToken)
+    public async Task<IWhcApi> ConnectAsync(string? endpoint, WireFiles wire, double? requestsPerSecond, CancellationToken cancellationToken)
     {
-        connection ??= await WhcConnection.OpenAsync(io, endpoint, routes, Loggers, requestsPerSecond, cancellationToken);
+        connection ??= await WhcConnection.OpenAsync(io, endpoint, wire, Loggers, requestsPerSecond, cancellationToken);
         return connection.Api;
     }
 
@@ -71,6 +71,15 @@ public sealed class CommandRuntime : IAsyncDisposable
         {
             return await body();
         }
+        catch (WhcConfigurationException e)
+        {
+            foreach (var diagnostic in e.Diagnostics)
+            {
+                io.Error.WriteLine(diagnostic.ToString());
+            }
+
+            return ExitCodes.Error;
+        }
         catch (Exception e) when (DiagnosticOf(e) is { } diagnostic)
         {
             io.Error.WriteLine(diagnostic.ToString());
@@ -81,7 +90,6 @@ public sealed class CommandRuntime : IAsyncDisposable
     private static Diagnostic? DiagnosticOf(Exception exception) => exception switch
     {
         WhcApiException e => e.ToDiagnostic(),
-        WhcConfigurationException e => e.Diagnostic,
         StateException e => new Diagnostic(e.Code, DiagnosticSeverity.Error, SourceSpan.None, e.Message),
         Engine.Operations.PlanFileException e => DiagnosticCatalog.PlanFileInvalid.At(SourceSpan.None, e.Message),
         OperationCanceledException => DiagnosticCatalog.ApplyCancelled.At(SourceSpan.None, "cancelled; state holds every result recorded so far, and the next run continues from there"),

@@ -24,11 +24,6 @@ public static class CommonOptions
         Description = "State store: a directory (default .whc/state) or postgres://user@host:port/db?schema=whc. Env: WHC_STATE.",
     };
 
-    public static Option<string?> Routes() => new("--routes")
-    {
-        Description = "JSON file overriding the API paths BT does not document. Env: WHC_ROUTES.",
-    };
-
     public static Option<OutputFormat> Format(params OutputFormat[] allowed)
     {
         var names = string.Join(", ", allowed.Select(a => a.ToString().ToLowerInvariant()));

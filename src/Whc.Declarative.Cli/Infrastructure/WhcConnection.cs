@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Whc.Declarative.Contract;
 using Whc.Declarative.Core.Api;
 using Whc.Declarative.Sandbox;
 using Whc.Declarative.WhcApi;
@@ -36,18 +37,19 @@ public sealed class WhcConnection : IAsyncDisposable
     /// <summary>How to name the endpoint in output: the preset's name or the URL; never a credential.</summary>
     public string Description => Endpoint.IsSandbox ? $"embedded sandbox ({BaseUri})" : Endpoint.ToString();
 
-    public static async Task<WhcConnection> OpenAsync(IOContext io, string? endpointOption, string? routesOption, ILoggerFactory loggers, double? requestsPerSecond, CancellationToken cancellationToken)
+    /// <summary>Connects to the endpoint; the embedded sandbox serves the same contract the client speaks.</summary>
+    public static async Task<WhcConnection> OpenAsync(IOContext io, string? endpointOption, WireFiles wire, ILoggerFactory loggers, double? requestsPerSecond, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(wire);
         var endpoint = WhcEndpoint.Resolve(endpointOption ?? io.GetEnvironment(WhcEndpoint.EnvironmentVariable));
-        var routesFile = routesOption ?? io.GetEnvironment("WHC_ROUTES");
-        var routes = routesFile is null ? WhcRoutes.Default : WhcRoutes.Load(io.ResolvePath(routesFile));
+        var contract = wire.Load(io).Contract ?? WhcContract.Default;
         SandboxServer? sandbox = null;
         Uri baseUri;
         WhcCredentials credentials;
         if (endpoint.IsSandbox)
         {
             sandbox = await SandboxServer.StartAsync(
-                new SandboxOptions { DataDirectory = Path.Combine(io.WorkingDirectory, ".whc", "sandbox") },
+                new SandboxOptions { DataDirectory = Path.Combine(io.WorkingDirectory, ".whc", "sandbox"), Contract = contract },
                 cancellationToken);
             baseUri = sandbox.BaseUri;
             credentials = new WhcCredentials(SandboxOptions.DefaultClientId, SandboxOptions.DefaultClientSecret);
@@ -62,7 +64,7 @@ public sealed class WhcConnection : IAsyncDisposable
         {
             BaseUri = baseUri,
             Credentials = credentials,
-            Routes = routes,
+            Contract = contract,
             LoggerFactory = loggers,
             RequestsPerSecond = requestsPerSecond,
         });

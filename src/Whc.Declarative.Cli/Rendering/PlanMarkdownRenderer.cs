@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Core.Text;
 
 namespace Whc.Declarative.Cli.Rendering;
 
@@ -136,7 +137,7 @@ public static class PlanMarkdownRenderer
             }
         }
 
-        var fence = new string('`', Math.Max(3, LongestBacktickRun(diff.ToString()) + 1));
+        var fence = new string('`', Math.Max(3, MarkdownCode.LongestBacktickRun(diff.ToString()) + 1));
         section.AppendLine(fence + "diff");
         section.Append(diff);
         section.AppendLine(fence);
@@ -152,30 +153,9 @@ public static class PlanMarkdownRenderer
         return section.ToString();
     }
 
-    private static int LongestBacktickRun(string text)
-    {
-        int longest = 0, run = 0;
-        foreach (var c in text)
-        {
-            run = c == '`' ? run + 1 : 0;
-            longest = Math.Max(longest, run);
-        }
-
-        return longest;
-    }
-
     private static int Count(CompanyPlan company, ChangeAction action) =>
         company.Changes.Count(c => c.Action == action || (c.Action == ChangeAction.Replace && action != ChangeAction.Update));
 
-    /// <summary>
-    /// Text whcctl did not write (a message quoting a value, BT's words) as an inline code span, shortened to one line:
-    /// inside it GitHub renders no HTML, image, link or @-mention, and the delimiter is longer than any run of backticks
-    /// in the text so it cannot be closed early. The padding spaces are stripped by CommonMark.
-    /// </summary>
-    private static string Escape(string text)
-    {
-        var line = Diagnostic.OneLine(Diagnostic.Shorten(text, 300));
-        var delimiter = new string('`', LongestBacktickRun(line) + 1);
-        return $"{delimiter} {line} {delimiter}";
-    }
+    /// <summary>Text whcctl did not write (a message quoting a value, BT's words), shortened to one line, as a code span.</summary>
+    private static string Escape(string text) => MarkdownCode.Span(Diagnostic.OneLine(Diagnostic.Shorten(text, 300)));
 }

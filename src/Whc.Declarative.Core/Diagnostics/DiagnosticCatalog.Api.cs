@@ -18,6 +18,15 @@ public static partial class DiagnosticCatalog
     public static DiagnosticDescriptor ApiRouteTemplateInvalid { get; } =
         Error("WHC4005", "A WHC route is not an absolute path or lacks its required placeholder");
 
+    public static DiagnosticDescriptor ContractFileInvalid { get; } =
+        Error("WHC4006", "the WHC contract file cannot be read or is not a JSON object");
+
+    public static DiagnosticDescriptor ContractUnknownKey { get; } =
+        Error("WHC4007", "the WHC contract names a route, field or value whcctl does not know");
+
+    public static DiagnosticDescriptor ContractValueInvalid { get; } =
+        Error("WHC4008", "a value in the WHC contract is not allowed");
+
     public static DiagnosticDescriptor ApiUnauthorized { get; } =
         Error("WHC4010", "BT refused the credentials or the access token");
 

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Whc.Declarative.Contract;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.Sandbox;
 using Whc.Declarative.State;
@@ -37,8 +38,11 @@ public sealed class SandboxSession : IAsyncDisposable
     public IReadOnlyDictionary<string, string?> Environment { get; }
 
     /// <summary>A session whose state lives on <paramref name="backend"/> (<see cref="StateBackends"/>; WHC_STATE).</summary>
-    public static async Task<SandboxSession> StartAsync(string backend = StateBackends.Local, OrderTimings? timings = null) =>
-        new(await SandboxServer.StartAsync(new SandboxOptions { OrderTimings = timings ?? OrderTimings.Immediate }), await StateBackends.NewStateSpecAsync(backend));
+    /// <param name="contract">The wire contract the sandbox serves (the built-in one by default).</param>
+    public static async Task<SandboxSession> StartAsync(string backend = StateBackends.Local, OrderTimings? timings = null, WhcContract? contract = null) =>
+        new(
+            await SandboxServer.StartAsync(new SandboxOptions { OrderTimings = timings ?? OrderTimings.Immediate, Contract = contract ?? WhcContract.Default }),
+            await StateBackends.NewStateSpecAsync(backend));
 
     /// <summary>The company's current state file as <c>whcctl state pull</c> prints it, on whichever store the session uses.</summary>
     public async Task<string> StateAsync(string company)

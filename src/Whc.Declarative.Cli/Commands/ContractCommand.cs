@@ -1,0 +1,34 @@
+using System.CommandLine;
+using System.Text.Json;
+using Whc.Declarative.Cli.Infrastructure;
+using Whc.Declarative.Contract;
+
+namespace Whc.Declarative.Cli.Commands;
+
+/// <summary>
+/// <c>whcctl contract show [--contract FILE] [--routes FILE] [--format json|markdown]</c>: the effective wire contract
+/// (the built-in one with the files laid over it), with where each part comes from: BT's guide, TM Forum, assumed,
+/// or an override. Nothing is called; a contract that does not load is reported like any configuration error.
+/// </summary>
+public static class ContractCommand
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public static Command Build(IOContext io)
+    {
+        var wire = new WireOptions();
+        var format = CommonOptions.Format(OutputFormat.Json, OutputFormat.Markdown);
+        format.DefaultValueFactory = _ => OutputFormat.Json;
+        var show = new Command("show", "Print the effective wire contract (built-in, --contract, --routes) with the source of each part.") { format };
+        wire.AddTo(show);
+        show.SetAction(parseResult => CommandRuntime.Guard(io, () =>
+        {
+            var load = wire.Of(parseResult).Load(io);
+            io.Output.Write(parseResult.GetValue(format) == OutputFormat.Markdown
+                ? ContractReference.ToMarkdown(load)
+                : ContractReference.ToJson(load).ToJsonString(Indented) + "\n");
+            return Task.FromResult(ExitCodes.Success);
+        }));
+        return new Command("contract", "The wire contract: every detail of BT's API whcctl assumes, as data.") { show };
+    }
+}

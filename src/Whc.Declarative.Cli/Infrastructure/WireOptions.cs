@@ -1,0 +1,87 @@
+using System.CommandLine;
+using Whc.Declarative.Contract;
+using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.WhcApi;
+
+namespace Whc.Declarative.Cli.Infrastructure;
+
+/// <summary>The files that change the wire contract: <c>--contract</c> (or WHC_CONTRACT) and the older <c>--routes</c> (or WHC_ROUTES).</summary>
+public sealed record WireFiles(string? Contract, string? Routes)
+{
+    public static WireFiles None { get; } = new(null, null);
+
+    /// <summary>
+    /// The default contract with the contract file laid over it, then the routes file (so a routes file keeps working
+    /// beside a contract). Every problem of every file is reported at once.
+    /// </summary>
+    /// <exception cref="WhcConfigurationException">A file cannot be read or does not make a valid contract.</exception>
+    public ContractLoad Load(IOContext io)
+    {
+        ArgumentNullException.ThrowIfNull(io);
+        var overlays = new List<ContractOverlay>();
+        var problems = new List<Diagnostic>();
+        void Add(string? file, DiagnosticDescriptor unreadable, Func<string, string, (ContractOverlay?, Diagnostic?)> parse)
+        {
+            if (file is null)
+            {
+                return;
+            }
+
+            var path = io.ResolvePath(file);
+            string text;
+            try
+            {
+                text = File.ReadAllText(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            {
+                problems.Add(unreadable.At(SourceSpan.FileOnly(file), $"cannot read the file: {ex.Message}"));
+                return;
+            }
+
+            var (overlay, problem) = parse(text, file);
+            if (overlay is not null)
+            {
+                overlays.Add(overlay);
+            }
+            else if (problem is not null)
+            {
+                problems.Add(problem);
+            }
+        }
+
+        Add(Contract ?? io.GetEnvironment(ContractLoader.EnvironmentVariable), DiagnosticCatalog.ContractFileInvalid, ContractLoader.ParseOverlay);
+        Add(Routes ?? io.GetEnvironment(LegacyRoutesFile.EnvironmentVariable), DiagnosticCatalog.ApiRoutesFileInvalid, LegacyRoutesFile.ToOverlay);
+        var load = problems.Count == 0 ? ContractLoader.Load(overlays) : null;
+        return load is { Succeeded: true }
+            ? load
+            : throw new WhcConfigurationException([.. problems, .. load?.Diagnostics ?? []]);
+    }
+}
+
+/// <summary><c>--contract</c> and <c>--routes</c>, for every command that talks to BT or serves its API.</summary>
+public sealed class WireOptions
+{
+    public Option<string?> Contract { get; } = new("--contract")
+    {
+        Description = "JSON file laid over the built-in wire contract (see whcctl contract show). Env: WHC_CONTRACT.",
+    };
+
+    public Option<string?> Routes { get; } = new("--routes")
+    {
+        Description = "JSON file of API paths (older form of --contract; applied after it). Env: WHC_ROUTES.",
+    };
+
+    public void AddTo(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Options.Add(Contract);
+        command.Options.Add(Routes);
+    }
+
+    public WireFiles Of(ParseResult parseResult)
+    {
+        ArgumentNullException.ThrowIfNull(parseResult);
+        return new WireFiles(parseResult.GetValue(Contract), parseResult.GetValue(Routes));
+    }
+}
