@@ -198,7 +198,7 @@ public sealed class PlanErrorImportHintTests
 
         // Then the plan fails naming the call and the cause, rather than planning a company it never checked
         plan.ExitCode.Should().Be(ExitCodes.Error, plan.ToString());
-        plan.Error.Should().Contain("BT answered 404 (code 60)").And.Contain("not BT's 'no data' answer").And.Contain("--routes");
+        plan.Error.Should().Contain("BT answered 404 (code 60)").And.Contain("not BT's 'no data' answer").And.Contain("--contract");
         plan.Output.Should().NotContain("+ company fun-network");
     }
 }
