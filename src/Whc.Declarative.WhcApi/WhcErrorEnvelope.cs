@@ -6,7 +6,10 @@ using Whc.Declarative.Core.Api;
 
 namespace Whc.Declarative.WhcApi;
 
-/// <summary>BT's error envelope <c>{"code":"29","message":"...","errors":["..."]}</c> and its mapping to <see cref="WhcApiException"/>.</summary>
+/// <summary>
+/// BT's error envelope <c>{"code":"29","message":"...","errors":["..."]}</c> (TMF's <c>reason</c> read when there is no
+/// message), already in whcctl's names (the contract's <c>errorEnvelope.fields</c>), and its mapping to <see cref="WhcApiException"/>.
+/// </summary>
 internal sealed record WhcErrorEnvelope(string? Code, string? Message, ImmutableArray<string> Errors)
 {
     /// <summary>The envelope in <paramref name="body"/>, or null when the body is not one.</summary>
@@ -27,7 +30,8 @@ internal sealed record WhcErrorEnvelope(string? Code, string? Message, Immutable
             }
 
             var code = root.TryGetProperty("code", out var c) ? Scalar(c) : null;
-            var message = root.TryGetProperty("message", out var m) ? Scalar(m) : null;
+            // TMF's error has a short reason beside the message; either may be all BT sends.
+            var message = (root.TryGetProperty("message", out var m) ? Scalar(m) : null) ?? (root.TryGetProperty("reason", out var r) ? Scalar(r) : null);
             var errors = root.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Array
                 ? [.. e.EnumerateArray().Select(x => Scalar(x) ?? x.GetRawText())]
                 : ImmutableArray<string>.Empty;
