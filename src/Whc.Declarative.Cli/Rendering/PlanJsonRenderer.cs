@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -7,22 +8,33 @@ using Whc.Declarative.Core.State;
 namespace Whc.Declarative.Cli.Rendering;
 
 /// <summary>
-/// The machine-readable plan (<c>--format json</c>), modelled on <c>terraform show -json</c>: a versioned document with
-/// <c>resource_changes[]</c> using Terraform's action words, <c>steps[]</c> with their dependencies, and
-/// <c>changed_companies[]</c> so a workflow can fan out one job per company.
+/// The machine-readable plan (<c>--format json</c>) in the shape of Terraform's JSON plan representation, so policy
+/// tools and plan consumers written for Terraform read it: <c>resource_changes[]</c> with <c>mode</c>, <c>type</c>
+/// (<c>whc_company</c>, <c>whc_site</c>, ...), <c>provider_name</c> and a <c>change</c> holding complete typed
+/// <c>before</c>/<c>after</c> objects (null on create and on delete respectively), <c>after_unknown</c> and the
+/// sensitivity maps; <c>resource_drift</c>, <c>prior_state</c> and <c>planned_values</c>. whcctl's own parts (summary,
+/// companies, API steps, reconciled intents, diagnostics) sit under their own keys. Published as
+/// schemas/v1/plan.schema.json.
 /// </summary>
 public static class PlanJsonRenderer
 {
+    /// <summary>The provider every resource belongs to, in Terraform's <c>provider_name</c> form.</summary>
+    public const string ProviderName = "whcctl/bt/whc";
+
+    private const string Unknown = "(known after ";
+
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Render(Plan plan)
     {
+        ArgumentNullException.ThrowIfNull(plan);
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
             json.WriteStartObject();
             json.WriteString("format_version", Plan.FormatVersion);
             json.WriteString("whcctl_version", VersionInfo.Version);
+            json.WriteString("timestamp", plan.CreatedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
             json.WriteString("mode", plan.Mode switch { PlanMode.RefreshOnly => "refresh-only", PlanMode.Destroy => "destroy", _ => "normal" });
             json.WriteBoolean("errored", plan.HasErrors);
             json.WriteBoolean("has_changes", plan.HasChanges);
@@ -30,7 +42,7 @@ public static class PlanJsonRenderer
             json.WriteNumber("add", plan.Count(ChangeAction.Create) + plan.Count(ChangeAction.Replace));
             json.WriteNumber("change", plan.Count(ChangeAction.Update));
             json.WriteNumber("destroy", plan.Count(ChangeAction.Delete) + plan.Count(ChangeAction.Replace));
-            json.WriteNumber("drift", plan.Count(ChangeAction.Drift));
+            json.WriteNumber("drift", plan.Count(ChangeAction.Drift) + plan.Companies.Sum(c => c.Drift.IsDefault ? 0 : c.Drift.Length));
             json.WriteNumber("steps", plan.Companies.Sum(c => c.Steps.Length));
             json.WriteEndObject();
 
@@ -41,95 +53,40 @@ public static class PlanJsonRenderer
             }
 
             json.WriteEndArray();
+            WriteCompanies(json, plan);
 
-            json.WriteStartArray("companies");
-            foreach (var company in plan.Companies)
+            // A refresh-only plan changes nothing at BT: what it found is its drift, and it has no resource changes.
+            var drift = plan.Mode == PlanMode.RefreshOnly
+                ? plan.Companies.SelectMany(c => c.Changes.Select(change => (c, change)))
+                : plan.Companies.SelectMany(c => (c.Drift.IsDefault ? [] : c.Drift).Select(change => (c, change)));
+            json.WriteStartArray("resource_drift");
+            foreach (var (company, change) in drift)
             {
-                json.WriteStartObject();
-                json.WriteString("company", company.Company);
-                json.WriteBoolean("has_changes", company.HasChanges);
-                json.WriteNumber("state_serial", company.StateSerial);
-                WriteNullable(json, "state_lineage", company.StateLineage);
-                json.WriteString("inventory_fingerprint", company.InventoryFingerprint);
-                json.WriteEndObject();
+                WriteDrift(json, company, change);
             }
 
             json.WriteEndArray();
-
-            json.WriteStartArray(plan.Mode == PlanMode.RefreshOnly ? "resource_drift" : "resource_changes");
-            foreach (var company in plan.Companies)
+            json.WriteStartArray("resource_changes");
+            foreach (var company in plan.Mode == PlanMode.RefreshOnly ? [] : plan.Companies)
             {
                 foreach (var change in company.Changes)
                 {
-                    WriteChange(json, change);
+                    WriteChange(json, company, change);
                 }
             }
 
             json.WriteEndArray();
-
-            json.WriteStartArray("steps");
-            foreach (var step in plan.Companies.SelectMany(c => c.Steps))
-            {
-                json.WriteStartObject();
-                json.WriteString("id", step.Id);
-                json.WriteString("kind", KindWord(step.Kind));
-                json.WriteString("company", step.Company);
-                json.WriteString("description", step.Description);
-                json.WriteStartArray("depends_on");
-                foreach (var dependency in step.DependsOn)
-                {
-                    json.WriteStringValue(dependency);
-                }
-
-                json.WriteEndArray();
-                var operations = step.Details.Operations;
-                if (step.Kind == StepKind.CreateOrder && operations.Length > 0)
-                {
-                    json.WriteStartArray("order_items");
-                    foreach (var operation in operations)
-                    {
-                        json.WriteStartObject();
-                        json.WriteString("action", operation.Kind.ToString().ToLowerInvariant());
-                        json.WriteString("address", operation.Address.ToString());
-                        json.WriteEndObject();
-                    }
-
-                    json.WriteEndArray();
-                }
-
-                json.WriteEndObject();
-            }
-
-            json.WriteEndArray();
-            if (plan.Mode != PlanMode.RefreshOnly)
-            {
-                // As Terraform's plan JSON: what changed outside, next to what the plan changes.
-                json.WriteStartArray("resource_drift");
-                foreach (var change in plan.Companies.SelectMany(c => c.Drift.IsDefault ? [] : c.Drift))
-                {
-                    WriteChange(json, change);
-                }
-
-                json.WriteEndArray();
-            }
-
-            json.WriteStartArray("reconciled_intents");
-            foreach (var company in plan.Companies.Where(c => c.Reconciliation is not null))
-            {
-                foreach (var resolution in company.Reconciliation?.Resolutions ?? [])
-                {
-                    json.WriteStartObject();
-                    json.WriteString("company", company.Company);
-                    json.WriteString("intent_id", resolution.IntentId);
-                    json.WriteString("operation", resolution.Operation);
-                    json.WriteString("step_id", resolution.StepId);
-                    json.WriteString("outcome", PlanTextRenderer.OutcomeWord(resolution.Outcome).Replace(' ', '_'));
-                    json.WriteString("summary", resolution.Summary);
-                    json.WriteEndObject();
-                }
-            }
-
-            json.WriteEndArray();
+            json.WriteStartObject("prior_state");
+            json.WriteString("format_version", "1.0");
+            json.WriteStartObject("values");
+            WriteModule(json, plan.Companies.SelectMany(c => c.Prior.IsDefault ? [] : c.Prior).Select(r => (r.Address, Values(r.Values))));
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteStartObject("planned_values");
+            WriteModule(json, plan.Companies.SelectMany(Planned));
+            json.WriteEndObject();
+            WriteSteps(json, plan);
+            WriteReconciledIntents(json, plan);
             json.WritePropertyName("diagnostics");
             DiagnosticsRenderer.WriteJson(json, plan.AllDiagnostics);
             json.WriteEndObject();
@@ -162,38 +119,324 @@ public static class PlanJsonRenderer
         _ => ["no-op"],
     };
 
-    private static void WriteChange(Utf8JsonWriter json, ResourceChange change)
+    /// <summary>Terraform's resource type of a whcctl resource: <c>whc_company</c>, <c>whc_number_block</c>, <c>whc_site</c>, <c>whc_user</c>.</summary>
+    public static string TypeOf(ResourceKind kind) => kind switch
+    {
+        ResourceKind.Company => "whc_company",
+        ResourceKind.NumberBlock => "whc_number_block",
+        ResourceKind.Site => "whc_site",
+        _ => "whc_user",
+    };
+
+    private static void WriteCompanies(Utf8JsonWriter json, Plan plan)
+    {
+        json.WriteStartArray("companies");
+        foreach (var company in plan.Companies)
+        {
+            json.WriteStartObject();
+            json.WriteString("company", company.Company);
+            json.WriteBoolean("has_changes", company.HasChanges);
+            json.WriteNumber("state_serial", company.StateSerial);
+            WriteNullable(json, "state_lineage", company.StateLineage);
+            json.WriteString("inventory_fingerprint", company.InventoryFingerprint);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WriteSteps(Utf8JsonWriter json, Plan plan)
+    {
+        json.WriteStartArray("steps");
+        foreach (var step in plan.Companies.SelectMany(c => c.Steps))
+        {
+            json.WriteStartObject();
+            json.WriteString("id", step.Id);
+            json.WriteString("kind", KindWord(step.Kind));
+            json.WriteString("company", step.Company);
+            json.WriteString("description", step.Description);
+            json.WriteStartArray("depends_on");
+            foreach (var dependency in step.DependsOn)
+            {
+                json.WriteStringValue(dependency);
+            }
+
+            json.WriteEndArray();
+            var operations = step.Details.Operations;
+            if (step.Kind == StepKind.CreateOrder && operations.Length > 0)
+            {
+                json.WriteStartArray("order_items");
+                foreach (var operation in operations)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("action", operation.Kind.ToString().ToLowerInvariant());
+                    json.WriteString("address", operation.Address.ToString());
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WriteReconciledIntents(Utf8JsonWriter json, Plan plan)
+    {
+        json.WriteStartArray("reconciled_intents");
+        foreach (var company in plan.Companies.Where(c => c.Reconciliation is not null))
+        {
+            foreach (var resolution in company.Reconciliation?.Resolutions ?? [])
+            {
+                json.WriteStartObject();
+                json.WriteString("company", company.Company);
+                json.WriteString("intent_id", resolution.IntentId);
+                json.WriteString("operation", resolution.Operation);
+                json.WriteString("step_id", resolution.StepId);
+                json.WriteString("outcome", PlanTextRenderer.OutcomeWord(resolution.Outcome).Replace(' ', '_'));
+                json.WriteString("summary", resolution.Summary);
+                json.WriteEndObject();
+            }
+        }
+
+        json.WriteEndArray();
+    }
+
+    /// <summary>A resource's attributes by name; an attribute whose value is only known after apply is left out.</summary>
+    private static Dictionary<string, string?> Values(IEnumerable<AttributeValue> values) =>
+        values.ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal);
+
+    private static Dictionary<string, string?>? Find(ImmutableArray<ResourceValues> resources, ResourceAddress address) =>
+        (resources.IsDefault ? [] : resources).FirstOrDefault(r => r.Address == address) is { } found ? Values(found.Values) : null;
+
+    /// <summary>The resource after the change: what it is now, with what the change sets; null when it goes.</summary>
+    private static Dictionary<string, string?>? After(ResourceChange change, Dictionary<string, string?>? before)
+    {
+        if (change.Action is ChangeAction.Delete or ChangeAction.Forget)
+        {
+            return null;
+        }
+
+        var after = change.Action is ChangeAction.Create or ChangeAction.Replace
+            ? new Dictionary<string, string?>(StringComparer.Ordinal)
+            : new Dictionary<string, string?>(before ?? [], StringComparer.Ordinal);
+        foreach (var attribute in change.Attributes)
+        {
+            after[attribute.Name] = attribute.After;
+        }
+
+        if (change.Action is ChangeAction.Create or ChangeAction.Replace)
+        {
+            after["serviceId"] = Unknown + "apply)";
+        }
+
+        return after;
+    }
+
+    private static IEnumerable<(ResourceAddress, Dictionary<string, string?>)> Planned(CompanyPlan company)
+    {
+        var changed = company.Changes.Where(c => c.Action != ChangeAction.Drift).ToDictionary(c => c.Address);
+        var prior = company.Prior.IsDefault ? [] : company.Prior;
+        foreach (var resource in prior.Where(r => !changed.ContainsKey(r.Address)))
+        {
+            yield return (resource.Address, Values(resource.Values));
+        }
+
+        foreach (var change in changed.Values)
+        {
+            if (After(change, Find(prior, change.Address)) is { } after)
+            {
+                yield return (change.Address, after);
+            }
+        }
+    }
+
+    private static void WriteModule(Utf8JsonWriter json, IEnumerable<(ResourceAddress Address, Dictionary<string, string?> Values)> resources)
+    {
+        json.WriteStartObject("root_module");
+        json.WriteStartArray("resources");
+        foreach (var (address, values) in resources.OrderBy(r => r.Address.ToString(), StringComparer.Ordinal))
+        {
+            json.WriteStartObject();
+            WriteIdentity(json, address);
+            json.WritePropertyName("values");
+            WriteObject(json, values, known: true);
+            json.WriteStartObject("sensitive_values");
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteIdentity(Utf8JsonWriter json, ResourceAddress address)
+    {
+        json.WriteString("address", address.ToString());
+        json.WriteString("mode", "managed");
+        json.WriteString("type", TypeOf(address.Kind));
+        json.WriteString("name", address.Name);
+        json.WriteString("provider_name", ProviderName);
+        json.WriteString("company", address.Company);
+    }
+
+    private static void WriteChange(Utf8JsonWriter json, CompanyPlan company, ResourceChange change)
+    {
+        var before = change.Action == ChangeAction.Create ? null : Find(company.Prior, change.Address) ?? BeforeOf(change);
+        WriteResourceChange(json, change, ActionWords(change.Action), before, After(change, before));
+    }
+
+    /// <summary>Drift as Terraform shows it: state as recorded before, BT as read after; ceased at BT is a delete.</summary>
+    private static void WriteDrift(Utf8JsonWriter json, CompanyPlan company, ResourceChange change)
+    {
+        var observed = change.Observed ?? ChangeAction.Update;
+        var before = observed == ChangeAction.Create ? null : Find(company.Recorded, change.Address) ?? BeforeOf(change);
+        Dictionary<string, string?>? after = null;
+        if (observed != ChangeAction.Delete)
+        {
+            after = new Dictionary<string, string?>(before ?? [], StringComparer.Ordinal);
+            foreach (var attribute in change.Attributes)
+            {
+                after[attribute.Name] = attribute.After;
+            }
+        }
+
+        WriteResourceChange(json, change, ActionWords(observed), before, after);
+    }
+
+    private static Dictionary<string, string?> BeforeOf(ResourceChange change) =>
+        change.Attributes.Where(a => a.Before is not null).ToDictionary(a => a.Name, a => a.Before, StringComparer.Ordinal);
+
+    private static void WriteResourceChange(Utf8JsonWriter json, ResourceChange change, IReadOnlyList<string> actions, Dictionary<string, string?>? before, Dictionary<string, string?>? after)
     {
         json.WriteStartObject();
-        json.WriteString("address", change.Address.ToString());
-        json.WriteString("company", change.Address.Company);
-        json.WriteString("type", change.Address.Kind == ResourceKind.Company ? "company" : ResourceAddress.KindSegment(change.Address.Kind));
-        json.WriteString("name", change.Address.Name);
+        WriteIdentity(json, change.Address);
         json.WriteStartObject("change");
         json.WriteStartArray("actions");
-        foreach (var word in ActionWords(change.Action))
+        foreach (var word in actions)
         {
             json.WriteStringValue(word);
         }
 
         json.WriteEndArray();
-        json.WriteString("reason", change.Reason);
-        json.WriteStartObject("before");
-        foreach (var attribute in change.Attributes.Where(a => a.Before is not null))
+        json.WritePropertyName("before");
+        WriteObject(json, before, known: true);
+        json.WritePropertyName("after");
+        WriteObject(json, after, known: true);
+        json.WritePropertyName("after_unknown");
+        WriteObject(json, after, known: false);
+        json.WritePropertyName("before_sensitive");
+        WriteSensitivity(json, before);
+        json.WritePropertyName("after_sensitive");
+        WriteSensitivity(json, after);
+        json.WriteEndObject();
+        json.WriteString("action_reason", change.Reason);
+        json.WriteEndObject();
+    }
+
+    /// <summary>Nothing whcctl plans is secret: Terraform's "no sensitive values" is an empty object (false when absent).</summary>
+    private static void WriteSensitivity(Utf8JsonWriter json, Dictionary<string, string?>? values)
+    {
+        if (values is null)
         {
-            json.WriteString(attribute.Name, attribute.Before);
+            json.WriteBooleanValue(false);
+            return;
+        }
+
+        json.WriteStartObject();
+        json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// With <paramref name="known"/>, the typed object without the values known only after apply; without, Terraform's
+    /// <c>after_unknown</c>: true for each of those.
+    /// </summary>
+    private static void WriteObject(Utf8JsonWriter json, Dictionary<string, string?>? values, bool known)
+    {
+        if (values is null)
+        {
+            if (known)
+            {
+                json.WriteNullValue();
+            }
+            else
+            {
+                json.WriteStartObject();
+                json.WriteEndObject();
+            }
+
+            return;
+        }
+
+        json.WriteStartObject();
+        foreach (var (name, value) in values.OrderBy(v => v.Key, StringComparer.Ordinal))
+        {
+            // "(known after ringfence)", also as the last part of a list some of which is known already.
+            var isUnknown = value is not null && value.Contains(Unknown, StringComparison.Ordinal);
+            if (!known)
+            {
+                if (isUnknown)
+                {
+                    json.WriteBoolean(name, true);
+                }
+
+                continue;
+            }
+
+            if (isUnknown)
+            {
+                continue;
+            }
+
+            json.WritePropertyName(name);
+            WriteTyped(json, name, value);
         }
 
         json.WriteEndObject();
-        json.WriteStartObject("after");
-        foreach (var attribute in change.Attributes)
+    }
+
+    private static void WriteTyped(Utf8JsonWriter json, string name, string? value)
+    {
+        var type = ResourceValues.TypeOf(name);
+        if (value is null)
         {
-            WriteNullable(json, attribute.Name, attribute.After);
+            // A list with nothing in it is an empty list, so a policy can count its items without a null check.
+            if (type == AttributeType.List)
+            {
+                json.WriteStartArray();
+                json.WriteEndArray();
+            }
+            else
+            {
+                json.WriteNullValue();
+            }
+
+            return;
         }
 
-        json.WriteEndObject();
-        json.WriteEndObject();
-        json.WriteEndObject();
+        switch (type)
+        {
+            case AttributeType.Number when long.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number):
+                json.WriteNumberValue(number);
+                break;
+            case AttributeType.Boolean when bool.TryParse(value, out var flag):
+                json.WriteBooleanValue(flag);
+                break;
+            case AttributeType.List:
+                json.WriteStartArray();
+                foreach (var item in value.Split(ResourceValues.ListSeparator, StringSplitOptions.RemoveEmptyEntries))
+                {
+                    json.WriteStringValue(item);
+                }
+
+                json.WriteEndArray();
+                break;
+            default:
+                json.WriteStringValue(value);
+                break;
+        }
     }
 
     private static void WriteNullable(Utf8JsonWriter json, string name, string? value)

@@ -16,7 +16,7 @@ public sealed record Plan(
     ImmutableArray<CompanyPlan> Companies,
     ImmutableArray<Diagnostic> Diagnostics)
 {
-    public const string FormatVersion = "1.0";
+    public const string FormatVersion = "2.0";
 
     public bool HasErrors => Diagnostics.Any(d => d.IsError) || Companies.Any(c => c.Diagnostics.Any(d => d.IsError));
 
@@ -82,6 +82,12 @@ public sealed record CompanyPlan(
     /// Terraform's "Objects have changed outside of Terraform"); a refresh-only plan lists it as its changes instead.
     /// </summary>
     public ImmutableArray<ResourceChange> Drift { get; init; } = [];
+
+    /// <summary>Every resource as state recorded it before this plan (the "before" of drift).</summary>
+    public ImmutableArray<ResourceValues> Recorded { get; init; } = [];
+
+    /// <summary>Every resource as it is now: state overlaid with what refresh read (Terraform's prior state).</summary>
+    public ImmutableArray<ResourceValues> Prior { get; init; } = [];
 }
 
 public enum ChangeAction
@@ -104,7 +110,11 @@ public sealed record ResourceChange(
     ResourceAddress Address,
     ChangeAction Action,
     string Reason,
-    ImmutableArray<AttributeChange> Attributes);
+    ImmutableArray<AttributeChange> Attributes)
+{
+    /// <summary>For drift: what happened at BT (ceased there: delete; found there: create; else update).</summary>
+    public ChangeAction? Observed { get; init; }
+}
 
 public enum StepKind
 {

@@ -72,6 +72,8 @@ public sealed class Planner
             Reconciliation = input.Reconciliation,
             RefreshedState = Refreshed(input),
             Drift = plan.Changes.Any(c => c.Action == ChangeAction.Drift) ? [] : DriftOf(input),
+            Recorded = ResourceValues.Of(input.Company, CurrentView.From(input.State, null)),
+            Prior = ResourceValues.Of(input.Company, CurrentView.From(input.State, input.Refresh)),
         };
         if (input.State?.Endpoint is { } bound && options.Endpoint is { } current && !string.Equals(bound, current, StringComparison.Ordinal))
         {
@@ -153,7 +155,7 @@ public sealed class Planner
         var changes = ImmutableArray.CreateBuilder<ResourceChange>();
         if (recorded.CompanyActive && !live.CompanyActive)
         {
-            changes.Add(new ResourceChange(ResourceAddress.ForCompany(input.Company), ChangeAction.Drift, "ceased at BT outside whcctl", []));
+            changes.Add(new ResourceChange(ResourceAddress.ForCompany(input.Company), ChangeAction.Drift, "ceased at BT outside whcctl", []) { Observed = ChangeAction.Delete });
         }
 
         // What an unfinished order of whcctl's does at BT is not a change made outside whcctl: awaiting it records it.
@@ -169,7 +171,7 @@ public sealed class Planner
                     new ResourceAddress(input.Company, ResourceKind.NumberBlock, name),
                     ChangeAction.Drift,
                     "numbers released at BT outside whcctl",
-                    [new AttributeChange("numbers", Count(block.RingfencedCount), Count(liveCount))]));
+                    [new AttributeChange("ringfenced", Count(block.RingfencedCount), Count(liveCount))]));
             }
         }
 
@@ -197,11 +199,11 @@ public sealed class Planner
             var atBt = live.TryGetValue(name, out var after);
             if (inState && !atBt)
             {
-                changes.Add(new ResourceChange(address, ChangeAction.Drift, "ceased at BT outside whcctl", []));
+                changes.Add(new ResourceChange(address, ChangeAction.Drift, "ceased at BT outside whcctl", []) { Observed = ChangeAction.Delete });
             }
             else if (!inState && atBt && after is not null)
             {
-                changes.Add(new ResourceChange(address, ChangeAction.Drift, "exists at BT but not in state", Diff([], attributes(after))));
+                changes.Add(new ResourceChange(address, ChangeAction.Drift, "exists at BT but not in state", Diff([], attributes(after))) { Observed = ChangeAction.Create });
             }
             else if (before is not null && after is not null)
             {
@@ -280,7 +282,7 @@ public sealed class Planner
         ("extension", user.Extension),
         ("number", user.DirectoryNumber),
         ("licence", user.Licence),
-        ("devices", user.DeviceMacAddresses.IsDefaultOrEmpty ? null : string.Join(", ", user.DeviceMacAddresses)),
+        ("devices", user.DeviceMacAddresses.IsDefaultOrEmpty ? null : string.Join(ResourceValues.ListSeparator, user.DeviceMacAddresses)),
     ];
 
     internal static ImmutableArray<AttributeChange> Diff(
