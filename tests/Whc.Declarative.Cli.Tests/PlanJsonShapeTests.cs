@@ -10,7 +10,7 @@ namespace Whc.Declarative.Cli.Tests;
 /// </summary>
 public sealed class PlanJsonShapeTests
 {
-    private const string Company = "examples/multi-site/company.yaml";
+    internal const string Company = "examples/multi-site/company.yaml";
 
     private static readonly Lazy<JsonSchema> Schema = new(() =>
         JsonSchema.FromJsonAsync(File.ReadAllText(Path.Combine(Repository.Root, "schemas", "v1", "plan.schema.json"))).GetAwaiter().GetResult());
@@ -42,11 +42,9 @@ public sealed class PlanJsonShapeTests
         Schema.Value.Validate(plan.ToJsonString()).Should().NotBeEmpty("a number written as a string is what Terraform-plan consumers rejected");
     }
 
-    /// <summary>Two users removed, one changed at BT outside whcctl: ceases, an update and drift in one plan.</summary>
-    private static async Task<(SandboxSession Session, JsonNode Plan, string Text)> PlanWithCeasesAsync()
+    /// <summary>Removes isla.taylor and george.brown from the multi-site example: two user ceases.</summary>
+    internal static void RemoveTwoUsers(SandboxSession session)
     {
-        var session = await SandboxSession.StartAsync();
-        await session.ApplyAsync(Company);
         string[] leavers =
         [
             "        - username: isla.taylor", "          firstName: Isla", "          lastName: Taylor", "          extension: \"2003\"",
@@ -55,6 +53,14 @@ public sealed class PlanJsonShapeTests
             "          devices: [ { macAddress: \"80:5E:C0:02:04:04\", model: Yealink T54W } ]", string.Empty,
         ];
         session.Edit(Company, string.Join('\n', leavers), string.Empty);
+    }
+
+    /// <summary>Two users removed, one changed at BT outside whcctl: ceases, an update and drift in one plan.</summary>
+    private static async Task<(SandboxSession Session, JsonNode Plan, string Text)> PlanWithCeasesAsync()
+    {
+        var session = await SandboxSession.StartAsync();
+        await session.ApplyAsync(Company);
+        RemoveTwoUsers(session);
         await session.AdminPostAsync("/_sandbox/outside/users/amelia.patel", new { lastName = "Okafor" });
         var plan = await session.RunAsync("plan", Company, "--format", "json");
         plan.ExitCode.Should().Be(ExitCodes.Success, plan.ToString());

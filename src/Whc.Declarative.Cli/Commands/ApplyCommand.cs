@@ -141,6 +141,7 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime)
             })
         {
             EndpointDescription = endpoint?.ToString() ?? string.Empty,
+            MaxDestroy = arguments.Plan.MaxDestroy,
         };
 
         var hooks = new Hooks(io, arguments, runtime.Color);

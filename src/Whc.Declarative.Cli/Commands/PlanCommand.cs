@@ -40,6 +40,9 @@ public sealed class PlanOptions
         DefaultValueFactory = _ => 3,
     }.AtLeast(1);
 
+    /// <summary>Policy: a plan ceasing more than N resources is an error (WHC3023), whatever --allow-destroy says.</summary>
+    public Option<int?> MaxDestroy { get; } = CommonOptions.MaxDestroy();
+
     public Option<string?> Endpoint { get; } = CommonOptions.Endpoint();
 
     public Option<string?> State { get; } = CommonOptions.State();
@@ -56,6 +59,7 @@ public sealed class PlanOptions
         command.Options.Add(Refresh);
         command.Options.Add(Targets);
         command.Options.Add(MaxUsersPerOrder);
+        command.Options.Add(MaxDestroy);
         command.Options.Add(Endpoint);
         command.Options.Add(State);
         Wire.AddTo(command);
@@ -118,7 +122,10 @@ public sealed class PlanOptions
             targets.ToImmutable(),
             Math.Max(1, parseResult.GetValue(MaxUsersPerOrder)),
             Math.Max(1, parseResult.GetValue(Parallelism)),
-            []);
+            [])
+        {
+            MaxDestroy = parseResult.GetValue(MaxDestroy),
+        };
     }
 }
 

@@ -99,6 +99,19 @@ public static class CommonOptions
     public static Option<int> Parallelism() =>
         new Option<int>("--parallelism") { Description = "How many API requests may be in flight at BT at once, across all companies.", DefaultValueFactory = _ => 8 }.AtLeast(1);
 
+    public static Option<int?> MaxDestroy()
+    {
+        var option = new Option<int?>("--max-destroy") { Description = "Fail when the plan would cease more than N resources at BT (0: none at all)." };
+        option.Validators.Add(result =>
+        {
+            if (TryGetValue<int?>(result, out var value) && value < 0)
+            {
+                result.AddError($"--max-destroy must be 0 or more (got {result.Tokens[^1].Value})");
+            }
+        });
+        return option;
+    }
+
     public static Option<TimeSpan> LockTimeout() => new("--lock-timeout")
     {
         Description = "How long to wait for a company's state lock, e.g. 30s or 00:00:30 (default: do not wait).",

@@ -26,6 +26,8 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor OptionsConflict { get; } = Error("WHC3014", "command-line options that cannot be combined");
 
+    public static DiagnosticDescriptor MaxDestroyExceeded { get; } = Error("WHC3023", "the plan ceases more resources than --max-destroy allows");
+
     public static DiagnosticDescriptor UsageInvalid { get; } = Error("WHC3017", "invalid command line: unknown option or command, bad option value, missing argument");
 
     public static DiagnosticDescriptor InternalError { get; } = Error("WHC3018", "internal error (a bug in whcctl): WHC_DEBUG=1 shows where");

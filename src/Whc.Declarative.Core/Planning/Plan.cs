@@ -18,6 +18,10 @@ public sealed record Plan(
 {
     public const string FormatVersion = "2.0";
 
+    /// <summary>The changes that cease something at BT (a replacement ceases first): what --allow-destroy and --max-destroy govern.</summary>
+    public ImmutableArray<ResourceChange> Ceases =>
+        [.. Companies.SelectMany(c => c.Changes).Where(c => c.Action is ChangeAction.Delete or ChangeAction.Replace)];
+
     public bool HasErrors => Diagnostics.Any(d => d.IsError) || Companies.Any(c => c.Diagnostics.Any(d => d.IsError));
 
     public bool HasChanges => Companies.Any(c => c.HasChanges);

@@ -64,6 +64,9 @@ public sealed record PlannerOptions
     /// <summary>The endpoint this plan talks to (preset name or base URL); a state applied against another is refused. Null: not checked.</summary>
     public string? Endpoint { get; init; }
 
+    /// <summary>A policy limit: a plan that ceases more resources than this is an error (WHC3023). Null: no limit.</summary>
+    public int? MaxDestroy { get; init; }
+
     /// <summary>Warn when a qualification the plan depends on expires within this window.</summary>
     public TimeSpan QualificationWarningWindow { get; init; } = TimeSpan.FromHours(1);
 }

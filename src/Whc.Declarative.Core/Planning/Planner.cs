@@ -56,7 +56,19 @@ public sealed class Planner
             }
         }
 
-        return new Plan(now, mode, companies.ToImmutable(), diagnostics.ToImmutable());
+        var plan = new Plan(now, mode, companies.ToImmutable(), diagnostics.ToImmutable());
+        var ceases = plan.Ceases;
+        if (options.MaxDestroy is int limit && ceases.Length > limit)
+        {
+            plan = plan with
+            {
+                Diagnostics = plan.Diagnostics.Add(DiagnosticCatalog.MaxDestroyExceeded.At(
+                    SourceSpan.None,
+                    string.Create(CultureInfo.InvariantCulture, $"the plan ceases {ceases.Length} resource(s), more than --max-destroy {limit} allows ({string.Join(", ", ceases.Take(5).Select(c => c.Address.ToString()))}{(ceases.Length > 5 ? ", …" : string.Empty)})"))),
+            };
+        }
+
+        return plan;
     }
 
     /// <summary>

@@ -14,6 +14,9 @@ public sealed record ApplyRequest(PlanRequest? Plan, PlanFile? SavedPlan, string
 {
     /// <summary>How the endpoint reads in a saved plan (compared with the one it was made against).</summary>
     public string EndpointDescription { get; init; } = string.Empty;
+
+    /// <summary>Policy: refuse a plan (saved or made here) that ceases more resources than this (WHC3023).</summary>
+    public int? MaxDestroy { get; init; }
 }
 
 /// <summary>What apply asks of whoever runs it: to see the plan, and (unless it need not) to approve it.</summary>
@@ -106,13 +109,19 @@ public static class ApplyOperation
                 hooks.Notice("Nothing to change at BT; recording in state what refresh read from BT.");
             }
 
-            var ceases = ApplyPreconditions.Ceases(plan);
+            var ceases = plan.Ceases;
             if (plan.Mode != PlanMode.Destroy && ceases.Length > 0 && !request.AllowDestroy)
             {
                 return Refused(
                     plan,
                     DiagnosticCatalog.DestroyNotAllowed,
                     $"the plan ceases {ceases.Length} resource(s) ({string.Join(", ", ceases.Take(5).Select(c => c.Address.ToString()))}{(ceases.Length > 5 ? ", …" : string.Empty)}); re-run with --allow-destroy if that is intended");
+            }
+
+            // A saved plan was made under its own limit; one given to apply holds for it too.
+            if (request.MaxDestroy is int limit && ceases.Length > limit)
+            {
+                return Refused(plan, DiagnosticCatalog.MaxDestroyExceeded, $"the plan ceases {ceases.Length} resource(s), more than --max-destroy {limit} allows");
             }
 
             if (request.SavedPlan is null && !stateOnly)

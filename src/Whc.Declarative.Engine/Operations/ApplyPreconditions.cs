@@ -12,13 +12,6 @@ namespace Whc.Declarative.Engine.Operations;
 /// </summary>
 public static class ApplyPreconditions
 {
-    /// <summary>The changes that cease something at BT, which apply carries out only with <c>--allow-destroy</c>.</summary>
-    public static ImmutableArray<ResourceChange> Ceases(Plan plan)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        return [.. plan.Companies.SelectMany(c => c.Changes).Where(c => c.Action is ChangeAction.Delete or ChangeAction.Replace)];
-    }
-
     /// <summary>Why a company's plan no longer fits the state it was made from, or null when it still does.</summary>
     public static string? Staleness(CompanyPlan plan, CompanyState? stored)
     {

@@ -20,6 +20,9 @@ public sealed record PlanRequest(
 {
     /// <summary>The endpoint the plan talks to (preset name or base URL); a state applied against another is refused.</summary>
     public string? Endpoint { get; init; }
+
+    /// <summary>Policy: more ceases than this make the plan an error (WHC3023); null for no limit.</summary>
+    public int? MaxDestroy { get; init; }
 }
 
 /// <summary>Manifests that failed to load stop here, with their diagnostics; otherwise a plan.</summary>
@@ -50,7 +53,7 @@ public static class PlanOperation
         Func<IReadOnlyList<string>, Task>? beforeReadingState = null)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var options = new PlannerOptions { MaxUsersPerOrder = request.MaxUsersPerOrder, Targets = request.Targets, Endpoint = request.Endpoint };
+        var options = new PlannerOptions { MaxUsersPerOrder = request.MaxUsersPerOrder, Targets = request.Targets, Endpoint = request.Endpoint, MaxDestroy = request.MaxDestroy };
         if (request.Mode == PlanMode.Destroy)
         {
             if (beforeReadingState is not null)
