@@ -24,6 +24,7 @@ public static class WhcctlApp
         root.Subcommands.Add(ImportCommand.Build(io));
         root.Subcommands.Add(DoctorCommand.Build(io));
         root.Subcommands.Add(ContractCommand.Build(io));
+        root.Subcommands.Add(ShowCommand.Build(io));
         Infrastructure.CliManners.Apply(root, io);
         return root;
     }

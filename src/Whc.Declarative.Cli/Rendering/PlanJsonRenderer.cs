@@ -253,6 +253,28 @@ public static class PlanJsonRenderer
         }
     }
 
+    /// <summary>
+    /// State as <c>terraform show -json</c> prints it: <c>values.root_module.resources[]</c>, each resource in the shape of
+    /// the plan's <c>prior_state</c>.
+    /// </summary>
+    public static string RenderState(IEnumerable<ResourceValues> resources)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            json.WriteStartObject();
+            json.WriteString("format_version", "1.0");
+            json.WriteString("whcctl_version", VersionInfo.Version);
+            json.WriteStartObject("values");
+            WriteModule(json, resources.Select(r => (r.Address, Values(r.Values))));
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
+    }
+
     private static void WriteModule(Utf8JsonWriter json, IEnumerable<(ResourceAddress Address, Dictionary<string, string?> Values)> resources)
     {
         json.WriteStartObject("root_module");
