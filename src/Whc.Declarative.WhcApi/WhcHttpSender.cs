@@ -185,7 +185,8 @@ internal sealed class WhcHttpSender : IDisposable
             var body = await flurlResponse.GetStringAsync();
             var status = flurlResponse.StatusCode;
             var elapsed = options.TimeProvider.GetElapsedTime(started);
-            var level = status is >= 500 or 429 ? LogLevel.Warning : LogLevel.Debug;
+            // Every call at Information, so -v shows each with its tracking id; the ones that will be retried stand out.
+            var level = status is >= 500 or 429 ? LogLevel.Warning : LogLevel.Information;
             if (logger.IsEnabled(level))
             {
                 logger.Log(

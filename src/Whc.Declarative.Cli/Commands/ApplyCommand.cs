@@ -41,6 +41,12 @@ public static class ApplyCommand
                 result.AddError("--order-timeout must be longer than 0");
             }
         });
+        var heartbeat = new Option<TimeSpan>("--heartbeat")
+        {
+            Description = "Off a terminal, print which steps are still running this often (e.g. 30s; 0 for never).",
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(30),
+            CustomParser = DurationParser.Parse,
+        };
         var requestRate = new Option<double?>("--max-requests-per-second") { Description = "Cap on API requests per second, shared by all parallel steps." };
         requestRate.Validators.Add(result =>
         {
@@ -49,7 +55,7 @@ public static class ApplyCommand
                 result.AddError("--max-requests-per-second must be a number above 0");
             }
         });
-        var command = new Command(name, description) { format, autoApprove, lockTimeout, orderTimeout, requestRate };
+        var command = new Command(name, description) { format, autoApprove, lockTimeout, orderTimeout, heartbeat, requestRate };
         if (!destroy)
         {
             command.Options.Add(allowDestroy);
@@ -87,7 +93,10 @@ public static class ApplyCommand
                     parseResult.GetValue(allowDestroy),
                     parseResult.GetValue(lockTimeout),
                     parseResult.GetValue(orderTimeout),
-                    parseResult.GetValue(requestRate));
+                    parseResult.GetValue(requestRate))
+                {
+                    Heartbeat = parseResult.GetValue(heartbeat),
+                };
                 return await new ApplyHandler(io, runtime).RunAsync(arguments, cancellationToken);
             });
         });
@@ -107,7 +116,11 @@ public sealed record ApplyArguments(
     bool AllowDestroy,
     TimeSpan LockTimeout,
     TimeSpan OrderTimeout,
-    double? RequestsPerSecond);
+    double? RequestsPerSecond)
+{
+    /// <summary>How often a run off a terminal names the steps still running (zero: never).</summary>
+    public TimeSpan Heartbeat { get; init; } = TimeSpan.FromSeconds(30);
+}
 
 /// <summary>
 /// Runs <see cref="ApplyOperation"/> for the command line: the plan on stdout (stderr with --format json, where stdout
@@ -146,7 +159,16 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime)
 
         var hooks = new Hooks(io, arguments, runtime.Color);
         var observer = new DeferredObserver(() => hooks.Observer);
-        var outcome = await ApplyOperation.RunAsync(request, store, api, io.Clock, hooks, observer, cancellationToken);
+        ApplyOutcome outcome;
+        try
+        {
+            outcome = await ApplyOperation.RunAsync(request, store, api, io.Clock, hooks, observer, cancellationToken);
+        }
+        finally
+        {
+            (hooks.Observer as IDisposable)?.Dispose(); // stops the heartbeat
+        }
+
         DiagnosticsRenderer.WriteText(io.Error, outcome.Diagnostics);
         if (outcome.PlanFailed)
         {
@@ -193,7 +215,7 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime)
             DiagnosticsRenderer.WriteText(io.Error, plan.AllDiagnostics);
             (arguments.Json ? io.Error : io.Output).Write(PlanTextRenderer.Render(plan, color));
             var steps = plan.Companies.Sum(c => c.Steps.Length);
-            Observer = arguments.Json ? new JsonEventObserver(io.Output) : new LineProgressObserver(io.Error, io.IsTerminal, steps);
+            Observer = arguments.Json ? new JsonEventObserver(io.Output) : new LineProgressObserver(io.Error, io.IsTerminal, steps, io.Clock, arguments.Heartbeat);
         }
 
         public void Notice(string message) => io.Error.WriteLine(message);

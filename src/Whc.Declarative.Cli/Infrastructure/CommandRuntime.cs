@@ -40,9 +40,10 @@ public sealed class CommandRuntime : IAsyncDisposable
         {
             builder.ClearProviders();
             builder.SetMinimumLevel(CommonOptions.LogLevelFor(verbose, quiet));
-            builder.AddProvider(new TextWriterLoggerProvider(io.Error, CommonOptions.LogLevelFor(verbose, quiet), json));
+            builder.AddProvider(new TextWriterLoggerProvider(io.Error, CommonOptions.LogLevelFor(verbose, quiet), json, io.Clock));
         });
-        var color = io.IsTerminal && !parseResult.GetValue(options.NoColor) && io.GetEnvironment("NO_COLOR") is null;
+        // A dumb terminal (TERM=dumb: Emacs shells, some CI runners) shows escape codes as text.
+        var color = io.IsTerminal && !parseResult.GetValue(options.NoColor) && io.GetEnvironment("NO_COLOR") is null && io.GetEnvironment("TERM") != "dumb";
         return new CommandRuntime(io, loggers, color);
     }
 

@@ -9,31 +9,61 @@ namespace Whc.Declarative.Cli.Rendering;
 
 /// <summary>
 /// Apply progress as lines on stderr: in CI one line per finished step; on a terminal also a line when a step starts,
-/// with a running count, so a long apply shows it is alive.
+/// with a running count, so a long apply shows it is alive. Off a terminal, where there are no start lines, a heartbeat
+/// line every <c>heartbeat</c> names the steps still running (an order wait can last many minutes), so a CI log never
+/// looks hung.
 /// </summary>
-public sealed class LineProgressObserver : IApplyObserver
+public sealed class LineProgressObserver : IApplyObserver, IDisposable
 {
     private readonly TextWriter writer;
     private readonly bool terminal;
     private readonly int total;
+    private readonly TimeProvider clock;
     private readonly Lock gate = new();
+    private readonly Dictionary<string, long> running = new(StringComparer.Ordinal);
+    private readonly ITimer? heartbeat;
     private int finished;
 
-    public LineProgressObserver(TextWriter writer, bool terminal, int total)
+    public LineProgressObserver(TextWriter writer, bool terminal, int total, TimeProvider? clock = null, TimeSpan heartbeatInterval = default)
     {
         this.writer = writer;
         this.terminal = terminal;
         this.total = total;
+        this.clock = clock ?? TimeProvider.System;
+        if (!terminal && heartbeatInterval > TimeSpan.Zero)
+        {
+            heartbeat = this.clock.CreateTimer(_ => Heartbeat(), null, heartbeatInterval, heartbeatInterval);
+        }
     }
 
     public void StepStarted(PlanStep planStep)
     {
-        if (terminal)
+        lock (gate)
         {
-            lock (gate)
+            running[planStep.Id] = clock.GetTimestamp();
+            if (terminal)
             {
                 writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] … {Diagnostic.OneLine(planStep.Id)}: {Diagnostic.OneLine(planStep.Description)}"));
             }
+        }
+    }
+
+    public void Dispose() => heartbeat?.Dispose();
+
+    private void Heartbeat()
+    {
+        lock (gate)
+        {
+            if (running.Count == 0)
+            {
+                return;
+            }
+
+            var longest = running.MinBy(r => r.Value);
+            var waited = clock.GetElapsedTime(longest.Value);
+            writer.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"  [{finished}/{total}] still running: {running.Count} step(s), {Diagnostic.OneLine(longest.Key)} for {(int)waited.TotalMinutes}m{waited.Seconds:00}s"));
         }
     }
 
@@ -41,6 +71,7 @@ public sealed class LineProgressObserver : IApplyObserver
     {
         lock (gate)
         {
+            running.Remove(result.Step.Id);
             finished++;
             var seconds = result.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
             writer.WriteLine(result.Outcome switch
