@@ -163,7 +163,7 @@ internal static class WhcWireFormat
     public static (string AccessToken, TimeSpan ExpiresIn) ReadToken(WhcResponse response) =>
         Read(response, "getting an access token", root =>
         {
-            var accessToken = Text(root, "accessToken") ?? Text(root, "access_token")
+            var accessToken = AccessToken(root)
                 ?? throw Invalid("getting an access token", response, "it has no accessToken");
             var expires = Text(root, "expiresIn") ?? Text(root, "expires_in");
             var seconds = 300.0;
@@ -175,6 +175,30 @@ internal static class WhcWireFormat
 
             return (accessToken, TimeSpan.FromSeconds(seconds));
         });
+
+    /// <summary>
+    /// The access token in a token answer, whatever else the answer holds (or lacks); null when there is none or the
+    /// body is not JSON. For the recorder, which must know a token to redact it even from an answer the client refuses.
+    /// </summary>
+    public static string? TryReadAccessToken(string? body)
+    {
+        if (string.IsNullOrEmpty(body))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return AccessToken(document.RootElement);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string? AccessToken(JsonElement root) => Text(root, "accessToken") ?? Text(root, "access_token");
 
     /// <summary>The company record; throws <see cref="WhcFailureKind.Rejected"/> when the name belongs to another reseller.</summary>
     public static CompanyInventory ReadCompany(WhcResponse response, string description, string cugId, string companyName) =>
