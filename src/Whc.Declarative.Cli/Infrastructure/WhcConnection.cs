@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Whc.Declarative.Core.Api;
 using Whc.Declarative.Sandbox;
 using Whc.Declarative.WhcApi;
+using Whc.Declarative.WhcApi.Recording;
 
 namespace Whc.Declarative.Cli.Infrastructure;
 
@@ -36,7 +37,7 @@ public sealed class WhcConnection : IAsyncDisposable
     /// <summary>How to name the endpoint in output: the preset's name or the URL; never a credential.</summary>
     public string Description => Endpoint.IsSandbox ? $"embedded sandbox ({BaseUri})" : Endpoint.ToString();
 
-    public static async Task<WhcConnection> OpenAsync(IOContext io, string? endpointOption, string? routesOption, ILoggerFactory loggers, double? requestsPerSecond, CancellationToken cancellationToken)
+    public static async Task<WhcConnection> OpenAsync(IOContext io, string? endpointOption, string? routesOption, ILoggerFactory loggers, double? requestsPerSecond, WhcRecorder? recorder, CancellationToken cancellationToken)
     {
         var endpoint = WhcEndpoint.Resolve(endpointOption ?? io.GetEnvironment(WhcEndpoint.EnvironmentVariable));
         var routesFile = routesOption ?? io.GetEnvironment("WHC_ROUTES");
@@ -65,6 +66,7 @@ public sealed class WhcConnection : IAsyncDisposable
             Routes = routes,
             LoggerFactory = loggers,
             RequestsPerSecond = requestsPerSecond,
+            Recorder = recorder,
         });
         return new WhcConnection(endpoint, baseUri, client, sandbox);
     }
