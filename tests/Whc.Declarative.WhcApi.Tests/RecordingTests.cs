@@ -142,6 +142,17 @@ public sealed class RecordingTests : ClientTestBase
     }
 
     [Fact]
+    public void A_null_is_no_value_yet_and_goes_with_any_kind()
+    {
+        var recorded = JsonNode.Parse("""{"users":[{"directoryNumber":null},{"directoryNumber":"01214960000"}],"errorMessage":null}""");
+        var replayed = JsonNode.Parse("""{"users":[{"directoryNumber":"01214960001"}],"errorMessage":"item 1: failed"}""");
+
+        WhcReplayer.CompareShapes(recorded, replayed).Should().BeEmpty();
+        WhcReplayer.CompareShapes(replayed, JsonNode.Parse("""{"users":[{"directoryNumber":5}],"errorMessage":null}""")).Should()
+            .Equal("$.users[].directoryNumber is number, recorded string");
+    }
+
+    [Fact]
     public void A_renamed_missing_or_retyped_field_is_a_difference_named_by_its_path()
     {
         var recorded = JsonNode.Parse("""{"id":"QFW103255","items":[{"serviceId":"WHHC1","quantity":10}]}""");
