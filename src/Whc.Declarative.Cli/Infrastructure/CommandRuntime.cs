@@ -31,6 +31,9 @@ public sealed class CommandRuntime : IAsyncDisposable
 
     public bool Color { get; }
 
+    /// <summary><c>--quiet</c>: only errors on stderr.</summary>
+    public bool Quiet { get; init; }
+
     public WhcConnection? Connection => connection;
 
     public static CommandRuntime Create(IOContext io, ParseResult parseResult, RuntimeOptions options)
@@ -45,7 +48,7 @@ public sealed class CommandRuntime : IAsyncDisposable
             builder.AddProvider(new TextWriterLoggerProvider(io.Error, CommonOptions.LogLevelFor(verbose, quiet), json));
         });
         var color = io.IsTerminal && !parseResult.GetValue(options.NoColor) && io.GetEnvironment("NO_COLOR") is null;
-        return new CommandRuntime(io, loggers, color);
+        return new CommandRuntime(io, loggers, color) { Quiet = quiet };
     }
 
     /// <summary>Opens the state store once per command; it is closed (connections released) when the command ends.</summary>
@@ -122,7 +125,11 @@ public sealed class CommandRuntime : IAsyncDisposable
         try
         {
             active.Recorder.Save(active.Path, "whcctl", VersionInfo.Version);
-            io.Error.WriteLine($"Recorded {active.Recorder.Entries.Count} HTTP exchange(s) with the WHC API to {active.Given} (credentials and tokens redacted).");
+            if (!Quiet)
+            {
+                io.Error.WriteLine($"Recorded {active.Recorder.Entries.Count} HTTP exchange(s) with the WHC API to {active.Given} (credentials and tokens redacted).");
+            }
+
             return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
