@@ -70,6 +70,12 @@ public sealed partial class SandboxServer : IAsyncDisposable
 
     public FaultConfig Faults => _faults.Current;
 
+    /// <summary>
+    /// Every access token this sandbox has issued (sandbox-only values), in-process only and never served by the admin
+    /// API: for tests that check a recording or a log holds none of them.
+    /// </summary>
+    public IReadOnlyList<string> IssuedTokens => _tokens.Issued;
+
     /// <summary>Starts the sandbox; throws <see cref="SandboxDataDirectoryLockedException"/> when the data directory is in use.</summary>
     public static async Task<SandboxServer> StartAsync(SandboxOptions options, CancellationToken cancellationToken = default)
     {

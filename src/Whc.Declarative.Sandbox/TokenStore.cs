@@ -16,6 +16,9 @@ internal sealed class TokenStore
         return token;
     }
 
+    /// <summary>Every token issued so far, valid or not.</summary>
+    public IReadOnlyList<string> Issued => [.. _tokens.Keys];
+
     /// <summary>Every token issued so far stops working.</summary>
     public void RevokeAll() => Interlocked.Increment(ref _generation);
 

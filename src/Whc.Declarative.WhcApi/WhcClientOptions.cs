@@ -40,4 +40,9 @@ public sealed record WhcClientOptions
 
     /// <summary>Optional HTTP handler (tests, proxies); the client owns and disposes it.</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
+
+    /// <summary>
+    /// Optional: receives every HTTP exchange (token calls and retries included), redacted, for <c>--record</c>.
+    /// </summary>
+    public Recording.WhcRecorder? Recorder { get; init; }
 }

@@ -48,6 +48,12 @@ internal sealed class WhcHttpSender : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = options.Timeout,
         };
+        if (options.Recorder is { } recorder)
+        {
+            // Below Flurl, so every exchange is seen once, as sent; redacted by this sender's secrets.
+            handler = new Recording.RecordingHandler(handler, recorder, Redact, AddSecret, translator, options.TimeProvider);
+        }
+
         var httpClient = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         flurl = new FlurlClient(httpClient);
         flurl.Settings.Timeout = options.Timeout;
@@ -298,7 +304,10 @@ internal sealed class WhcHttpSender : IDisposable
         await Task.Delay(delay, options.TimeProvider, cancellationToken);
     }
 
-    /// <summary>Remembers a secret in every form it may be echoed in: as is, URL-encoded (both ways) and base64.</summary>
+    /// <summary>
+    /// Remembers a secret in every form it may be echoed in: as is, URL-encoded (both ways), base64, and escaped in a
+    /// JSON string (<c>\/</c>, <c>\u002B</c>). <see cref="Redact"/> ignores letter case, so upper-cased forms match too.
+    /// </summary>
     private void AddSecret(string secret)
     {
         if (secret.Length < 4)
@@ -306,7 +315,15 @@ internal sealed class WhcHttpSender : IDisposable
             return;
         }
 
-        foreach (var form in new[] { secret, Uri.EscapeDataString(secret), System.Net.WebUtility.UrlEncode(secret), Convert.ToBase64String(Encoding.UTF8.GetBytes(secret)) })
+        foreach (var form in new[]
+        {
+            secret,
+            Uri.EscapeDataString(secret),
+            System.Net.WebUtility.UrlEncode(secret),
+            Convert.ToBase64String(Encoding.UTF8.GetBytes(secret)),
+            System.Text.Json.JsonEncodedText.Encode(secret).Value,
+            secret.Replace("/", "\\/", StringComparison.Ordinal),
+        })
         {
             secrets.TryAdd(form, 0);
         }

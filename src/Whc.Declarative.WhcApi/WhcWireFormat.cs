@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Whc.Declarative.Contract;
 using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Inventory;
 
@@ -172,6 +173,32 @@ internal static class WhcWireFormat
 
             return (accessToken, TimeSpan.FromSeconds(seconds));
         });
+
+    /// <summary>
+    /// The access token in a token answer as it came over the wire (named as the contract says), whatever else the
+    /// answer holds or lacks; null when there is none or the body is not JSON. For the recorder, which must know a token
+    /// to redact it even from an answer the client refuses.
+    /// </summary>
+    public static string? TryReadAccessToken(string? body, WireTranslator wire)
+    {
+        ArgumentNullException.ThrowIfNull(wire);
+        if (string.IsNullOrEmpty(body))
+        {
+            return null;
+        }
+
+        try
+        {
+            return wire.ResponseFromWire(ContractRoutes.Token, JsonNode.Parse(body)) is JsonObject answer
+                && answer["accessToken"] is JsonValue value && value.TryGetValue(out string? token) && token.Length > 0
+                ? token
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The company record; throws <see cref="WhcFailureKind.Rejected"/> when the name belongs to another reseller.</summary>
     public static CompanyInventory ReadCompany(WhcResponse response, string description, string cugId, string companyName) =>

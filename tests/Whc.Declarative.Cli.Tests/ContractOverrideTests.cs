@@ -51,6 +51,21 @@ public sealed class ContractOverrideTests
     }
 
     [Fact]
+    public async Task A_run_recorded_under_an_override_replays_clean_against_a_sandbox_serving_it()
+    {
+        await using var session = await SandboxSession.StartAsync(contract: Load(Override));
+        session.Write("contract.json", Override);
+        await session.ApplyAsync("examples/quickstart", "--contract", "contract.json", "--record", "run.har");
+
+        var replay = await session.RunAsync("sandbox", "replay", "run.har", "--contract", "contract.json");
+        var without = await session.RunAsync("sandbox", "replay", "run.har");
+
+        session.Read("run.har").Should().Contain("/orders/v9/").And.Contain("locationCode", "the recording holds the wire as the contract shaped it");
+        replay.ExitCode.Should().Be(ExitCodes.Success, replay.ToString());
+        without.ExitCode.Should().Be(ExitCodes.Error, "the default contract's sandbox does not have the moved routes");
+    }
+
+    [Fact]
     public async Task A_client_without_the_override_fails_closed_against_an_endpoint_that_follows_it()
     {
         await using var session = await SandboxSession.StartAsync(contract: Load(Override));

@@ -55,7 +55,8 @@ public static class ApplyCommand
                 result.AddError("--max-requests-per-second must be a number above 0");
             }
         });
-        var command = new Command(name, description) { format, autoApprove, lockTimeout, orderTimeout, heartbeat, requestRate };
+        var record = CommonOptions.Record();
+        var command = new Command(name, description) { format, autoApprove, lockTimeout, orderTimeout, heartbeat, requestRate, record };
         if (!destroy)
         {
             command.Options.Add(allowDestroy);
@@ -77,7 +78,7 @@ public static class ApplyCommand
                 var paths = parseResult.GetValue(options.Paths) ?? [];
                 var mode = destroy ? PlanMode.Destroy : parseResult.GetValue(refreshOnly) ? PlanMode.RefreshOnly : PlanMode.Normal;
                 var request = options.ToRequest(parseResult, mode, io);
-                if (request is null)
+                if (request is null || !runtime.StartRecording(parseResult.GetValue(record)))
                 {
                     return ExitCodes.Error;
                 }

@@ -8,7 +8,7 @@ using Whc.Declarative.WhcApi;
 namespace Whc.Declarative.Cli.Commands;
 
 /// <summary>
-/// <c>whcctl doctor --cug CUG [--endpoint E] [--routes FILE] [--format text|json]</c>: the safe first contact with an
+/// <c>whcctl doctor --cug CUG [--endpoint E] [--routes FILE] [--format text|json] [--record FILE]</c>: the safe first contact with an
 /// endpoint. Fetches a token, then reads each route with values that cannot match anything, and says per route whether
 /// the answer is what whcctl expects. Read-only: no call it makes changes anything at BT. Exit 1 when anything differs.
 /// </summary>
@@ -22,10 +22,11 @@ public static class DoctorCommand
         var endpoint = CommonOptions.Endpoint();
         var wire = new WireOptions();
         var format = CommonOptions.Format(OutputFormat.Text, OutputFormat.Json);
+        var record = CommonOptions.Record();
         var runtimeOptions = new RuntimeOptions();
         var command = new Command("doctor", "Probe an endpoint read-only: token, then every read route, checked against what whcctl expects.")
         {
-            cug, endpoint, format,
+            cug, endpoint, format, record,
         };
         wire.AddTo(command);
         runtimeOptions.AddTo(command);
@@ -38,6 +39,11 @@ public static class DoctorCommand
                 if (!ManifestFormats.CugId().IsMatch(cugId))
                 {
                     io.Error.WriteLine(DiagnosticCatalog.UsageInvalid.At(SourceSpan.None, $"--cug '{cugId}' is not a CUG id (CUG and 10 digits)").ToString());
+                    return ExitCodes.Error;
+                }
+
+                if (!runtime.StartRecording(parseResult.GetValue(record)))
+                {
                     return ExitCodes.Error;
                 }
 

@@ -139,9 +139,10 @@ public static class PlanCommand
         var output = new Option<string?>("--out") { Description = "Save the plan to FILE for 'whcctl apply FILE' (never holds a secret)." };
         var detailed = new Option<bool>("--detailed-exitcode") { Description = "Exit 0 when there are no changes, 2 when there are, 1 on error." };
         var refreshOnly = new Option<bool>("--refresh-only") { Description = "Only report drift: what changed at BT outside whcctl." };
+        var record = CommonOptions.Record();
         var command = new Command("plan", "Show the API steps that would make BT match the manifests.")
         {
-            format, output, detailed, refreshOnly,
+            format, output, detailed, refreshOnly, record,
         };
         options.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -151,7 +152,7 @@ public static class PlanCommand
             {
                 var mode = parseResult.GetValue(refreshOnly) ? PlanMode.RefreshOnly : PlanMode.Normal;
                 var request = options.ToRequest(parseResult, mode, io);
-                return request is null
+                return request is null || !runtime.StartRecording(parseResult.GetValue(record))
                     ? ExitCodes.Error
                     : await new PlanHandler(io, runtime).RunAsync(
                         new PlanArguments(request, options.SourcesOf(parseResult), parseResult.GetValue(format), parseResult.GetValue(output), parseResult.GetValue(detailed)),

@@ -1,8 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text.Json;
 using Whc.Declarative.Cli.Infrastructure;
 using Whc.Declarative.Contract;
+using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Sandbox;
+using Whc.Declarative.WhcApi;
+using Whc.Declarative.WhcApi.Recording;
 
 namespace Whc.Declarative.Cli.Commands;
 
@@ -78,7 +82,43 @@ public static class SandboxCommand
             };
             return await new SandboxServeHandler(io).RunAsync(arguments, cancellationToken);
         });
-        return new Command("sandbox", "The built-in WHC sandbox.") { serve };
+        return new Command("sandbox", "The built-in WHC sandbox.") { serve, BuildReplay(io) };
+    }
+
+    /// <summary>whcctl sandbox replay FILE [--format text|json]: a recording (--record) sent again to a fresh sandbox, each answer compared.</summary>
+    private static Command BuildReplay(IOContext io)
+    {
+        var file = new Argument<string>("FILE") { Description = "A HAR 1.2 recording written by --record (plan, apply, doctor)." };
+        var format = Infrastructure.CommonOptions.Format(Infrastructure.OutputFormat.Text, Infrastructure.OutputFormat.Json);
+        var replay = new Command(
+            "replay",
+            "Send the requests of a recording to a fresh in-process sandbox, in order, and check each answer has the recorded status and JSON shape; exit 1 when any differs.")
+        {
+            file, format,
+        };
+        var wire = new WireOptions();
+        wire.AddTo(replay);
+        replay.SetAction(async (parseResult, cancellationToken) =>
+        {
+            // The sandbox serves the contract the recorded run spoke, so the recorded paths and names are its own.
+            WhcContract contract;
+            try
+            {
+                contract = wire.Of(parseResult).Load(io).Contract ?? WhcContract.Default;
+            }
+            catch (WhcConfigurationException e)
+            {
+                foreach (var diagnostic in e.Diagnostics)
+                {
+                    await io.Error.WriteLineAsync(diagnostic.ToString());
+                }
+
+                return ExitCodes.Error;
+            }
+
+            return await new SandboxReplayHandler(io).RunAsync(parseResult.GetValue(file) ?? string.Empty, parseResult.GetValue(format) == Infrastructure.OutputFormat.Json, contract, cancellationToken);
+        });
+        return replay;
     }
 
     /// <summary>
@@ -174,4 +214,112 @@ public sealed class SandboxServeHandler(IOContext io)
 
         return ExitCodes.Success;
     }
+}
+
+/// <summary>
+/// Replays a recording against a fresh sandbox (memory only, orders held until the recording shows them final, the default client) with
+/// <see cref="WhcReplayer"/>, and reports per entry ok, differs (how) or skipped. The rule is in docs/first-contact.md.
+/// </summary>
+public sealed class SandboxReplayHandler(IOContext io)
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public async Task<int> RunAsync(string file, bool json, WhcContract contract, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        HarDocument recording;
+        try
+        {
+            recording = HarDocument.Parse(await File.ReadAllTextAsync(io.ResolvePath(file), cancellationToken));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            await io.Error.WriteLineAsync(DiagnosticCatalog.RecordingInvalid.At(SourceSpan.None, $"'{file}' cannot be read: {e.Message}").ToString());
+            return ExitCodes.Error;
+        }
+        catch (JsonException e)
+        {
+            await io.Error.WriteLineAsync(DiagnosticCatalog.RecordingInvalid.At(SourceSpan.None, $"'{file}' is not a HAR 1.2 recording: {e.Message}").ToString());
+            return ExitCodes.Error;
+        }
+
+        SandboxServer sandbox;
+        try
+        {
+            // Orders stay as submitted until the replay settles them as the recording shows (WhcReplayer.ForSandbox).
+            sandbox = await SandboxServer.StartAsync(new SandboxOptions { OrderTimings = SandboxReplay.HeldOrders, Contract = contract }, cancellationToken);
+        }
+        catch (IOException e)
+        {
+            await io.Error.WriteLineAsync($"error {SandboxCommand.StartFailedCode}: the sandbox could not start: {e.Message}");
+            return ExitCodes.Error;
+        }
+
+        ReplayReport report;
+        await using (sandbox)
+        {
+            try
+            {
+                report = await WhcReplayer.ForSandbox(sandbox.BaseUri, new WhcCredentials(SandboxOptions.DefaultClientId, SandboxOptions.DefaultClientSecret), contract)
+                    .ReplayAsync(recording, cancellationToken);
+            }
+            catch (HttpRequestException e)
+            {
+                await io.Error.WriteLineAsync($"error {SandboxCommand.StartFailedCode}: the sandbox did not answer: {e.Message}");
+                return ExitCodes.Error;
+            }
+        }
+
+        if (json)
+        {
+            await io.Output.WriteLineAsync(JsonSerializer.Serialize(
+                new
+                {
+                    recording = file,
+                    ok = report.Ok,
+                    entries = report.Entries.Select(e => new
+                    {
+                        number = e.Number,
+                        method = e.Method,
+                        path = e.Path,
+                        recordedStatus = e.RecordedStatus,
+                        status = e.ReplayedStatus,
+                        result = Word(e.Outcome),
+                        differences = e.Differences,
+                    }),
+                },
+                Indented));
+        }
+        else
+        {
+            await io.Output.WriteLineAsync($"whcctl sandbox replay: {Diagnostic.OneLine(file)} against a fresh sandbox");
+            foreach (var entry in report.Entries)
+            {
+                var status = entry.ReplayedStatus is { } s ? s.ToString(CultureInfo.InvariantCulture) : "-";
+                var detail = entry.Differences.Count == 0 ? string.Empty : ": " + string.Join("; ", entry.Differences);
+                await io.Output.WriteLineAsync(Diagnostic.OneLine(
+                    string.Create(CultureInfo.InvariantCulture, $"  #{entry.Number} {entry.Method} {entry.Path} -> {status} (recorded {entry.RecordedStatus}) {Word(entry.Outcome)}{detail}")));
+            }
+
+            await io.Output.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{report.Entries.Count(e => e.Outcome == ReplayOutcome.Ok)} ok, {report.Entries.Count(e => e.Outcome == ReplayOutcome.Differs)} differ, {report.Entries.Count(e => e.Outcome == ReplayOutcome.Skipped)} skipped"));
+        }
+
+        return report.Ok ? ExitCodes.Success : ExitCodes.Error;
+    }
+
+    private static string Word(ReplayOutcome outcome) => outcome switch
+    {
+        ReplayOutcome.Ok => "ok",
+        ReplayOutcome.Differs => "differs",
+        _ => "skipped",
+    };
+}
+
+/// <summary>How <c>whcctl sandbox replay</c> starts its sandbox.</summary>
+public static class SandboxReplay
+{
+    /// <summary>Orders that never move on their own within a replay: the replay settles them as recorded.</summary>
+    public static OrderTimings HeldOrders { get; } = new(TimeSpan.FromDays(3650), TimeSpan.FromDays(3650));
 }

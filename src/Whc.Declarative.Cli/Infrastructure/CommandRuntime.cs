@@ -5,6 +5,7 @@ using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.State;
 using Whc.Declarative.WhcApi;
+using Whc.Declarative.WhcApi.Recording;
 
 namespace Whc.Declarative.Cli.Infrastructure;
 
@@ -17,6 +18,7 @@ public sealed class CommandRuntime : IAsyncDisposable
     private readonly IOContext io;
     private WhcConnection? connection;
     private IStateStore? store;
+    private (WhcRecorder Recorder, string Path, string Given)? recording;
 
     public CommandRuntime(IOContext io, ILoggerFactory loggers, bool color)
     {
@@ -28,6 +30,9 @@ public sealed class CommandRuntime : IAsyncDisposable
     public ILoggerFactory Loggers { get; }
 
     public bool Color { get; }
+
+    /// <summary><c>--quiet</c>: only errors on stderr.</summary>
+    public bool Quiet { get; init; }
 
     public WhcConnection? Connection => connection;
 
@@ -44,7 +49,7 @@ public sealed class CommandRuntime : IAsyncDisposable
         });
         // A dumb terminal (TERM=dumb: Emacs shells, some CI runners) shows escape codes as text.
         var color = io.IsTerminal && !parseResult.GetValue(options.NoColor) && io.GetEnvironment("NO_COLOR") is null && io.GetEnvironment("TERM") != "dumb";
-        return new CommandRuntime(io, loggers, color);
+        return new CommandRuntime(io, loggers, color) { Quiet = quiet };
     }
 
     /// <summary>Opens the state store once per command; it is closed (connections released) when the command ends.</summary>
@@ -53,12 +58,87 @@ public sealed class CommandRuntime : IAsyncDisposable
 
     public async Task<IWhcApi> ConnectAsync(string? endpoint, WireFiles wire, double? requestsPerSecond, CancellationToken cancellationToken)
     {
-        connection ??= await WhcConnection.OpenAsync(io, endpoint, wire, Loggers, requestsPerSecond, cancellationToken);
+        connection ??= await WhcConnection.OpenAsync(io, endpoint, wire, Loggers, requestsPerSecond, recording?.Recorder, cancellationToken);
         return connection.Api;
     }
 
-    /// <summary>Runs a command body; expected failures become one diagnostic line on stderr and exit code 1.</summary>
-    public Task<int> GuardAsync(Func<Task<int>> body) => Guard(io, body);
+    /// <summary>
+    /// <c>--record FILE</c>: records every HTTP exchange of the connection (call before connecting); the file is
+    /// written when the command body ends, however it ends. A path that cannot be written is reported here (WHC4030),
+    /// before anything is sent, and yields false. No path: nothing is recorded, true.
+    /// </summary>
+    public bool StartRecording(string? path)
+    {
+        if (path is null)
+        {
+            return true;
+        }
+
+        string full;
+        try
+        {
+            full = io.ResolvePath(path);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            io.Error.WriteLine(DiagnosticCatalog.RecordingNotWritable.At(SourceSpan.None, $"--record '{path}' is not a file path: {e.Message}").ToString());
+            return false;
+        }
+
+        if (WhcRecorder.ProblemWriting(full) is { } problem)
+        {
+            io.Error.WriteLine(DiagnosticCatalog.RecordingNotWritable.At(SourceSpan.None, $"--record: {problem.Replace(full, path, StringComparison.Ordinal)}").ToString());
+            return false;
+        }
+
+        recording = (new WhcRecorder(), full, path);
+        return true;
+    }
+
+    /// <summary>
+    /// Runs a command body; expected failures become one diagnostic line on stderr and exit code 1. A recording
+    /// (<see cref="StartRecording"/>) is written afterwards, whatever the outcome; failing to write it is WHC4030 and exit 1.
+    /// </summary>
+    public async Task<int> GuardAsync(Func<Task<int>> body)
+    {
+        int code;
+        try
+        {
+            code = await Guard(io, body);
+        }
+        catch
+        {
+            // A bug: it is reported as such elsewhere; what was recorded up to it is still worth having.
+            SaveRecording();
+            throw;
+        }
+
+        return SaveRecording() ? code : ExitCodes.Error;
+    }
+
+    private bool SaveRecording()
+    {
+        if (recording is not { } active)
+        {
+            return true;
+        }
+
+        try
+        {
+            active.Recorder.Save(active.Path, "whcctl", VersionInfo.Version);
+            if (!Quiet)
+            {
+                io.Error.WriteLine($"Recorded {active.Recorder.Entries.Count} HTTP exchange(s) with the WHC API to {active.Given} (credentials and tokens redacted).");
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            io.Error.WriteLine(DiagnosticCatalog.RecordingNotWritable.At(SourceSpan.None, $"--record '{active.Given}' could not be written: {e.Message}").ToString());
+            return false;
+        }
+    }
 
     /// <summary>
     /// The one place expected failures (BT, configuration, state, a saved plan, a file, a cancellation) become a

@@ -24,6 +24,11 @@ public static class CommonOptions
         Description = "State store: a directory (default .whc/state) or postgres://user@host:port/db?schema=whc. Env: WHC_STATE.",
     };
 
+    public static Option<string?> Record() => new("--record")
+    {
+        Description = "Write every HTTP exchange with the WHC API (token calls and retries included) to FILE as HAR 1.2, credentials and tokens redacted; written even when the command fails. Replay it with 'whcctl sandbox replay FILE'.",
+    };
+
     public static Option<OutputFormat> Format(params OutputFormat[] allowed)
     {
         var names = string.Join(", ", allowed.Select(a => a.ToString().ToLowerInvariant()));

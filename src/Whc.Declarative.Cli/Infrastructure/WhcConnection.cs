@@ -3,6 +3,7 @@ using Whc.Declarative.Contract;
 using Whc.Declarative.Core.Api;
 using Whc.Declarative.Sandbox;
 using Whc.Declarative.WhcApi;
+using Whc.Declarative.WhcApi.Recording;
 
 namespace Whc.Declarative.Cli.Infrastructure;
 
@@ -38,7 +39,7 @@ public sealed class WhcConnection : IAsyncDisposable
     public string Description => Endpoint.IsSandbox ? $"embedded sandbox ({BaseUri})" : Endpoint.ToString();
 
     /// <summary>Connects to the endpoint; the embedded sandbox serves the same contract the client speaks.</summary>
-    public static async Task<WhcConnection> OpenAsync(IOContext io, string? endpointOption, WireFiles wire, ILoggerFactory loggers, double? requestsPerSecond, CancellationToken cancellationToken)
+    public static async Task<WhcConnection> OpenAsync(IOContext io, string? endpointOption, WireFiles wire, ILoggerFactory loggers, double? requestsPerSecond, WhcRecorder? recorder, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(wire);
         var endpoint = WhcEndpoint.Resolve(endpointOption ?? io.GetEnvironment(WhcEndpoint.EnvironmentVariable));
@@ -67,6 +68,7 @@ public sealed class WhcConnection : IAsyncDisposable
             Contract = contract,
             LoggerFactory = loggers,
             RequestsPerSecond = requestsPerSecond,
+            Recorder = recorder,
         });
         return new WhcConnection(endpoint, baseUri, client, sandbox);
     }
