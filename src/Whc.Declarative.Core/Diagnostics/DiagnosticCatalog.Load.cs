@@ -19,7 +19,7 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor DuplicateKey { get; } = Error("WHC1008", "key appears twice in one mapping");
 
-    public static DiagnosticDescriptor AliasNotAllowed { get; } = Error("WHC1009", "YAML aliases are not supported");
+    public static DiagnosticDescriptor AliasExpansionTooLarge { get; } = Error("WHC1009", "YAML aliases expand too far (an alias bomb or a cycle)");
 
     public static DiagnosticDescriptor NestingTooDeep { get; } = Error("WHC1010", "nesting too deep");
 
@@ -58,4 +58,8 @@ public static partial class DiagnosticCatalog
     public static DiagnosticDescriptor DirectoryUnreadable { get; } = Error("WHC1027", "directory cannot be read");
 
     public static DiagnosticDescriptor LinkOutsideDirectory { get; } = Error("WHC1028", "link leads outside the directory given");
+
+    public static DiagnosticDescriptor UndefinedAlias { get; } = Error("WHC1029", "alias to an anchor not defined before it in the document");
+
+    public static DiagnosticDescriptor MergeValueNotMapping { get; } = Error("WHC1030", "merge key (<<) value is not a mapping or a list of mappings");
 }

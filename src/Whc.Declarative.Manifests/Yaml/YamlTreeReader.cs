@@ -10,13 +10,20 @@ namespace Whc.Declarative.Manifests.Yaml;
 
 /// <summary>
 /// Reads YAML text into one <see cref="YamlDocumentTree"/> per document, from the parser's event stream so that nothing
-/// is expanded behind our back: aliases are refused (no alias bombs), duplicate keys and tab indentation are reported,
-/// nesting is capped. Scalars are typed as in YAML 1.2's core schema (plain true/false, integers, floats, null).
+/// is expanded behind our back: aliases and merge keys are expanded here within a budget (an alias bomb stops the file),
+/// duplicate keys and tab indentation are reported, nesting is capped. Scalars are typed as in YAML 1.2's core schema
+/// (plain true/false, integers, floats, null).
 /// </summary>
 internal static partial class YamlTreeReader
 {
     /// <summary>The deepest nesting accepted; a real manifest needs fewer than ten levels.</summary>
     public const int MaxDepth = 64;
+
+    /// <summary>
+    /// The most nodes aliases and merge keys may add to one file (each adds a copy of what it names); sharing defaults
+    /// across thousands of users needs tens of thousands, a "billion laughs" bomb billions.
+    /// </summary>
+    public const int MaxAliasNodes = 100_000;
 
     private const string CoreTagPrefix = "tag:yaml.org,2002:";
 
@@ -46,7 +53,7 @@ internal static partial class YamlTreeReader
                     documents.Add(document);
                 }
 
-                if (builder.TooDeep)
+                if (builder.GaveUp)
                 {
                     // Hostile input: stop reading the file rather than scan the rest of it.
                     break;
@@ -200,19 +207,32 @@ internal static partial class YamlTreeReader
         return new JValue(value);
     }
 
-    /// <summary>Turns the event stream of one file into trees; keeps its own explicit stack (no recursion).</summary>
+    /// <summary>
+    /// Turns the event stream of one file into trees; keeps its own explicit stack (no recursion, except to copy an
+    /// anchored node, whose depth is capped). An alias is replaced by a copy of its anchored node and a merge key
+    /// (<c>&lt;&lt;</c>) by copies of the merged mappings' entries; the copies keep the positions of the text they
+    /// were copied from. Copies are budgeted per file (<see cref="MaxAliasNodes"/>), so an alias bomb stops the file.
+    /// </summary>
     private sealed class DocumentBuilder(string file, string text, List<Diagnostic> diagnostics)
     {
+        private const string MergeKey = "<<";
+
         private readonly Stack<Frame> stack = new();
         private Dictionary<JToken, SourceSpan> positions = new(ReferenceEqualityComparer.Instance);
         private Dictionary<JToken, string> plainText = new(ReferenceEqualityComparer.Instance);
+        private Dictionary<JToken, UnsafeTextValue> unsafeByValue = new(ReferenceEqualityComparer.Instance);
+        private Dictionary<JToken, long> sizes = new(ReferenceEqualityComparer.Instance);
+        private Dictionary<string, Anchored?> anchors = new(StringComparer.Ordinal);
         private List<UnsafeTextValue> unsafeText = [];
         private JToken? root;
         private SourceSpan documentStart = SourceSpan.FileOnly(file);
         private bool failed;
         private int skipping;
+        private long produced;
+        private long copied;
 
-        public bool TooDeep { get; private set; }
+        /// <summary>The file is hostile (nested too deep, an alias bomb): the rest of it is not read.</summary>
+        public bool GaveUp { get; private set; }
 
         public YamlDocumentTree? Accept(ParsingEvent parsingEvent)
         {
@@ -225,9 +245,13 @@ internal static partial class YamlTreeReader
             switch (parsingEvent)
             {
                 case DocumentStart start:
+                    // Anchors belong to their document (YAML 1.2, 3.2.2.2): an alias cannot reach into another one.
                     stack.Clear();
                     positions = new(ReferenceEqualityComparer.Instance);
                     plainText = new(ReferenceEqualityComparer.Instance);
+                    unsafeByValue = new(ReferenceEqualityComparer.Instance);
+                    sizes = new(ReferenceEqualityComparer.Instance);
+                    anchors = new(StringComparer.Ordinal);
                     unsafeText = [];
                     root = null;
                     failed = false;
@@ -239,19 +263,16 @@ internal static partial class YamlTreeReader
                     OnScalar(scalar);
                     return null;
                 case AnchorAlias alias:
-                    Fail(DiagnosticCatalog.AliasNotAllowed.At(
-                        SpanOf(file, alias.Start),
-                        $"YAML aliases (*{alias.Value}) are not supported in manifests; write the value out in full"));
-                    Attach(JValue.CreateNull(), SpanOf(file, alias.Start));
+                    OnAlias(alias);
                     return null;
                 case MappingStart mapping:
-                    OnContainerStart(new JObject(), mapping.Start, mapping.Tag, "map");
+                    OnContainerStart(new JObject(), mapping.Start, mapping.Tag, mapping.Anchor, "map");
                     return null;
                 case SequenceStart sequence:
-                    OnContainerStart(new JArray(), sequence.Start, sequence.Tag, "seq");
+                    OnContainerStart(new JArray(), sequence.Start, sequence.Tag, sequence.Anchor, "seq");
                     return null;
                 case MappingEnd or SequenceEnd:
-                    stack.Pop();
+                    OnContainerEnd();
                     return null;
                 default:
                     return null;
@@ -292,7 +313,20 @@ internal static partial class YamlTreeReader
                 return null;
             }
 
-            return new YamlDocumentTree(file, root, documentStart, positions, plainText, unsafeText);
+            // Text only in an anchored merge source, or overridden by an explicit key, is not in the document.
+            var reachable = unsafeText.Where(u => ReferenceEquals(RootOf(u.Value), root)).ToList();
+            return new YamlDocumentTree(file, root, documentStart, positions, plainText, reachable);
+        }
+
+        private static JToken RootOf(JToken token)
+        {
+            var current = token;
+            while (current.Parent is { } parent)
+            {
+                current = parent;
+            }
+
+            return current;
         }
 
         private void OnScalar(Scalar scalar)
@@ -307,11 +341,18 @@ internal static partial class YamlTreeReader
             var tag = CoreTagOf(scalar.Tag);
             if (stack.TryPeek(out var frame) && frame.IsMapping && frame.Key is null)
             {
-                OnKey(frame, scalar.Value, span);
+                OnKey(frame, scalar.Value, span, isMerge: scalar is { Style: ScalarStyle.Plain, Value: MergeKey } && scalar.Tag.IsEmpty);
                 if (tag is not ("" or "str"))
                 {
                     RefuseTag(scalar.Tag, tag, span, "a key");
                     frame.DropValue = true;
+                }
+
+                if (!scalar.Anchor.IsEmpty)
+                {
+                    var key = new JValue(scalar.Value);
+                    positions[key] = span;
+                    anchors[scalar.Anchor.Value] = new Anchored(key, 1, 0);
                 }
 
                 return;
@@ -332,10 +373,241 @@ internal static partial class YamlTreeReader
 
             if (value is { Type: JTokenType.String, Value: string content } && UnsafeCharacters.Find(content) is { } found)
             {
-                unsafeText.Add(new UnsafeTextValue(value, found.Index, found.CodePoint, LiteralSpan(scalar, found.CodePoint) ?? span));
+                var unsafeValue = new UnsafeTextValue(value, found.Index, found.CodePoint, LiteralSpan(scalar, found.CodePoint) ?? span);
+                unsafeText.Add(unsafeValue);
+                unsafeByValue[value] = unsafeValue;
+            }
+
+            produced++;
+            if (!scalar.Anchor.IsEmpty)
+            {
+                anchors[scalar.Anchor.Value] = new Anchored(value, 1, 0);
             }
 
             Attach(value, span);
+        }
+
+        /// <summary>
+        /// An alias stands for a copy of its anchored node, with the anchored node's positions: a diagnostic about a
+        /// value that came through an alias points where that value is written (the message's path says where it was
+        /// used). As a merge key's value, the anchored mapping is merged when its mapping ends.
+        /// </summary>
+        private void OnAlias(AnchorAlias alias)
+        {
+            var span = SpanOf(file, alias.Start);
+            var name = alias.Value.Value;
+            if (anchors.TryGetValue(name, out var anchored) && anchored is null)
+            {
+                Fail(DiagnosticCatalog.AliasExpansionTooLarge.At(
+                    span,
+                    $"the alias *{Shorten(name)} is inside the node its anchor names, so it would repeat without end; a manifest cannot hold a recursive value"));
+                Attach(JValue.CreateNull(), span);
+                return;
+            }
+
+            if (anchored is null)
+            {
+                Fail(DiagnosticCatalog.UndefinedAlias.At(
+                    span,
+                    $"the alias *{Shorten(name)} names no anchor (&{Shorten(name)}) written before it in this document; anchors are not shared between documents"));
+                Attach(JValue.CreateNull(), span);
+                return;
+            }
+
+            if (stack.TryPeek(out var frame) && frame.IsMapping && frame.Key is null)
+            {
+                if (anchored.Node is JValue { Value: { } keyValue } scalarKey)
+                {
+                    var keyText = plainText.TryGetValue(scalarKey, out var plain) ? plain : Convert.ToString(keyValue, CultureInfo.InvariantCulture);
+                    OnKey(frame, keyText ?? string.Empty, span, isMerge: false);
+                    return;
+                }
+
+                Fail(DiagnosticCatalog.UnsupportedYamlFeature.At(span, "a mapping key must be a plain value, not a mapping, a list or nothing"));
+                frame.Key = string.Empty;
+                frame.DropValue = true;
+                return;
+            }
+
+            var level = stack.Count + anchored.Height - (frame is { IsMergeValue: true } ? 1 : 0);
+            if (anchored.Height > 0 && level > MaxDepth)
+            {
+                Fail(DiagnosticCatalog.NestingTooDeep.At(
+                    span,
+                    string.Create(CultureInfo.InvariantCulture, $"the alias *{Shorten(name)} nests the document more than {MaxDepth} levels deep; a manifest needs far fewer")));
+                Attach(JValue.CreateNull(), span);
+                return;
+            }
+
+            if (frame is { IsMergeValue: true })
+            {
+                // Copied when the mapping ends, where it is known which of its keys are given explicitly.
+                AddMergeSource(frame, anchored.Node, span);
+                frame.Height = Math.Max(frame.Height, anchored.Height - 1);
+                frame.Key = null;
+                return;
+            }
+
+            if (!Budget(anchored.Size, span))
+            {
+                return;
+            }
+
+            var copy = Copy(anchored.Node);
+            sizes[copy] = anchored.Size;
+            produced += anchored.Size;
+            Attach(copy, positions.TryGetValue(anchored.Node, out var written) ? written : span, anchored.Height);
+        }
+
+        /// <summary>Counts nodes about to be copied against the file's budget; false (and the file given up) past it.</summary>
+        private bool Budget(long nodes, SourceSpan span)
+        {
+            if (copied + nodes <= MaxAliasNodes)
+            {
+                copied += nodes;
+                return true;
+            }
+
+            Fail(DiagnosticCatalog.AliasExpansionTooLarge.At(
+                span,
+                string.Create(CultureInfo.InvariantCulture, $"the aliases and merge keys of this file expand to more than {MaxAliasNodes} nodes (an alias bomb?); a manifest needs far fewer, so the file is not read further")));
+            GaveUp = true;
+            return false;
+        }
+
+        private JToken Copy(JToken original)
+        {
+            JToken copy;
+            switch (original)
+            {
+                case JObject mapping:
+                    var copiedMapping = new JObject();
+                    foreach (var property in mapping.Properties())
+                    {
+                        copiedMapping.Add(CopyProperty(property));
+                    }
+
+                    copy = copiedMapping;
+                    break;
+                case JArray list:
+                    var copiedList = new JArray();
+                    foreach (var item in list)
+                    {
+                        copiedList.Add(Copy(item));
+                    }
+
+                    copy = copiedList;
+                    break;
+                case JValue value:
+                    var copiedValue = new JValue(value);
+                    if (plainText.TryGetValue(value, out var plain))
+                    {
+                        plainText[copiedValue] = plain;
+                    }
+
+                    if (unsafeByValue.TryGetValue(value, out var unsafeValue))
+                    {
+                        var copiedUnsafe = unsafeValue with { Value = copiedValue };
+                        unsafeText.Add(copiedUnsafe);
+                        unsafeByValue[copiedValue] = copiedUnsafe;
+                    }
+
+                    copy = copiedValue;
+                    break;
+                default:
+                    copy = original.DeepClone();
+                    break;
+            }
+
+            if (positions.TryGetValue(original, out var span))
+            {
+                positions[copy] = span;
+            }
+
+            return copy;
+        }
+
+        private JProperty CopyProperty(JProperty property)
+        {
+            var copy = new JProperty(property.Name, Copy(property.Value));
+            if (positions.TryGetValue(property, out var span))
+            {
+                positions[copy] = span;
+            }
+
+            return copy;
+        }
+
+        private void AddMergeSource(Frame frame, JToken source, SourceSpan span)
+        {
+            switch (source)
+            {
+                case JObject mapping:
+                    frame.MergeSources.Add(mapping);
+                    break;
+                case JArray list:
+                    foreach (var item in list)
+                    {
+                        if (item is JObject mapping)
+                        {
+                            frame.MergeSources.Add(mapping);
+                        }
+                        else
+                        {
+                            RefuseMergeValue(positions.TryGetValue(item, out var where) ? where : span, "an entry of a merge key's list");
+                        }
+                    }
+
+                    break;
+                default:
+                    RefuseMergeValue(span, "the value of a merge key (<<)");
+                    break;
+            }
+        }
+
+        private void RefuseMergeValue(SourceSpan span, string what) =>
+            Fail(DiagnosticCatalog.MergeValueNotMapping.At(
+                span,
+                $"{what} must be a mapping (<<: *defaults) or a list of mappings (<<: [*a, *b]); write the key out, or quote \"<<\" to use it as an ordinary key"));
+
+        /// <summary>
+        /// YAML 1.1 merge (as Kubernetes and GitHub Actions read it): the merged mappings' entries are added where the
+        /// merge key is written, except those the mapping gives explicitly, wherever written; in a list of merged
+        /// mappings, an earlier one wins. Entries that come by merge are never duplicate keys.
+        /// </summary>
+        private void ApplyMerges(Frame frame)
+        {
+            if (frame.MergeSources.Count == 0 || frame.Container is not JObject mapping)
+            {
+                return;
+            }
+
+            var cost = frame.MergeSources.Sum(source => (long)(sizes.TryGetValue(source, out var size) ? size : 1));
+            if (!Budget(cost, frame.MergeSpan))
+            {
+                return;
+            }
+
+            var explicitEntries = mapping.Properties().ToList();
+            var names = explicitEntries.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+            var merged = new List<JProperty>();
+            foreach (var source in frame.MergeSources)
+            {
+                foreach (var property in source.Properties())
+                {
+                    if (names.Add(property.Name))
+                    {
+                        merged.Add(CopyProperty(property));
+                    }
+                }
+            }
+
+            produced += cost;
+            mapping.RemoveAll();
+            foreach (var property in explicitEntries.Take(frame.MergeIndex).Concat(merged).Concat(explicitEntries.Skip(frame.MergeIndex)))
+            {
+                mapping.Add(property);
+            }
         }
 
         /// <summary>
@@ -375,25 +647,34 @@ internal static partial class YamlTreeReader
         private static bool IsNothing(Scalar scalar) =>
             scalar is { Style: ScalarStyle.Plain, Value.Length: 0 } && scalar.Tag.IsEmpty && scalar.Anchor.IsEmpty;
 
-        private void OnKey(Frame frame, string key, SourceSpan span)
+        private static string Shorten(string name) => name.Length <= 64 ? name : $"{name[..61]}...";
+
+        private void OnKey(Frame frame, string key, SourceSpan span, bool isMerge)
         {
             frame.Key = key;
             frame.KeySpan = span;
             frame.DropValue = false;
+            frame.IsMergeValue = false;
             if (frame.Keys.TryGetValue(key, out var first))
             {
                 frame.DropValue = true;
+                var hint = isMerge ? "; to merge several mappings, list them in one merge key: <<: [*a, *b]" : string.Empty;
                 Fail(DiagnosticCatalog.DuplicateKey.At(
                     span,
-                    string.Create(CultureInfo.InvariantCulture, $"key '{key}' appears twice in this mapping (first at line {first.Line})")));
+                    string.Create(CultureInfo.InvariantCulture, $"key '{key}' appears twice in this mapping (first at line {first.Line}){hint}")));
+                return;
             }
-            else
+
+            frame.Keys.Add(key, span);
+            if (isMerge)
             {
-                frame.Keys.Add(key, span);
+                frame.IsMergeValue = true;
+                frame.MergeIndex = ((JObject)frame.Container).Count;
+                frame.MergeSpan = span;
             }
         }
 
-        private void OnContainerStart(JContainer container, Mark start, TagName tag, string kind)
+        private void OnContainerStart(JContainer container, Mark start, TagName tag, AnchorName anchor, string kind)
         {
             var span = SpanOf(file, start);
             var isMapping = kind == "map";
@@ -420,16 +701,51 @@ internal static partial class YamlTreeReader
                     span,
                     string.Create(CultureInfo.InvariantCulture, $"the document is nested more than {MaxDepth} levels deep; a manifest needs far fewer")));
                 skipping = 1;
-                TooDeep = true;
+                GaveUp = true;
                 Attach(JValue.CreateNull(), span);
                 return;
             }
 
+            produced++;
+            var mergeValue = frame is { IsMergeValue: true };
+            if (!anchor.IsEmpty)
+            {
+                anchors[anchor.Value] = null; // open: an alias to it before it ends would be a cycle
+            }
+
             Attach(container, span);
-            stack.Push(new Frame(container, isMapping));
+            stack.Push(new Frame(container, isMapping)
+            {
+                Anchor = anchor.IsEmpty ? null : anchor.Value,
+                StartProduced = produced - 1,
+                MergeValueOf = mergeValue ? frame : null,
+            });
         }
 
-        private void Attach(JToken value, SourceSpan span)
+        private void OnContainerEnd()
+        {
+            var frame = stack.Pop();
+            ApplyMerges(frame);
+            var size = produced - frame.StartProduced;
+            var height = frame.Height + 1;
+            sizes[frame.Container] = size;
+            if (frame.Anchor is { } anchor)
+            {
+                anchors[anchor] = new Anchored(frame.Container, size, height);
+            }
+
+            if (frame.MergeValueOf is { } owner)
+            {
+                AddMergeSource(owner, frame.Container, positions.TryGetValue(frame.Container, out var span) ? span : owner.MergeSpan);
+            }
+
+            if (stack.TryPeek(out var parent))
+            {
+                parent.Height = Math.Max(parent.Height, height);
+            }
+        }
+
+        private void Attach(JToken value, SourceSpan span, int height = 0)
         {
             positions[value] = span;
             if (!stack.TryPeek(out var frame))
@@ -438,6 +754,7 @@ internal static partial class YamlTreeReader
                 return;
             }
 
+            frame.Height = Math.Max(frame.Height, height);
             if (frame.Container is JArray array)
             {
                 array.Add(value);
@@ -445,7 +762,18 @@ internal static partial class YamlTreeReader
             }
 
             var key = frame.Key ?? string.Empty;
-            if (!frame.DropValue)
+            if (frame.IsMergeValue)
+            {
+                // A merge key's value is not an entry: a mapping or list is merged when it ends (OnContainerEnd), anything
+                // else is refused here.
+                if (value is not JContainer && !frame.DropValue)
+                {
+                    RefuseMergeValue(span, "the value of a merge key (<<)");
+                }
+
+                frame.IsMergeValue = false;
+            }
+            else if (!frame.DropValue)
             {
                 var property = new JProperty(key, value);
                 positions[property] = frame.KeySpan;
@@ -455,6 +783,9 @@ internal static partial class YamlTreeReader
             frame.Key = null;
         }
     }
+
+    /// <summary>An anchored node, with how many nodes a copy of it makes and how deep it nests (0 for a scalar).</summary>
+    private sealed record Anchored(JToken Node, long Size, int Height);
 
     private sealed class Frame(JContainer container, bool isMapping)
     {
@@ -469,5 +800,27 @@ internal static partial class YamlTreeReader
         public SourceSpan KeySpan { get; set; } = SourceSpan.None;
 
         public bool DropValue { get; set; }
+
+        /// <summary>The anchor this node defines (registered when the node ends).</summary>
+        public string? Anchor { get; init; }
+
+        /// <summary>How many nodes the document had before this one; the difference at its end is its size.</summary>
+        public long StartProduced { get; init; }
+
+        /// <summary>How deep the nodes inside go below this one (0 when it holds only scalars).</summary>
+        public int Height { get; set; }
+
+        /// <summary>The key being read is a merge key (<c>&lt;&lt;</c>), so the next value is merged, not added.</summary>
+        public bool IsMergeValue { get; set; }
+
+        /// <summary>The mapping this node (a merge key's value) is merged into when it ends.</summary>
+        public Frame? MergeValueOf { get; init; }
+
+        public List<JObject> MergeSources { get; } = [];
+
+        /// <summary>How many entries were written before the merge key: merged entries go there.</summary>
+        public int MergeIndex { get; set; }
+
+        public SourceSpan MergeSpan { get; set; } = SourceSpan.None;
     }
 }
