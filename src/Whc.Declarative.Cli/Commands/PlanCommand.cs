@@ -135,7 +135,7 @@ public static class PlanCommand
     public static Command Build(IOContext io)
     {
         var options = new PlanOptions();
-        var format = CommonOptions.Format(OutputFormat.Text, OutputFormat.Json, OutputFormat.Markdown);
+        var format = CommonOptions.Format(OutputFormat.Text, OutputFormat.Json, OutputFormat.Markdown, OutputFormat.Github);
         var output = new Option<string?>("--out") { Description = "Save the plan to FILE for 'whcctl apply FILE' (never holds a secret)." };
         var detailed = new Option<bool>("--detailed-exitcode") { Description = "Exit 0 when there are no changes, 2 when there are, 1 on error." };
         var refreshOnly = new Option<bool>("--refresh-only") { Description = "Only report drift: what changed at BT outside whcctl." };
@@ -191,9 +191,18 @@ public sealed class PlanHandler(IOContext io, CommandRuntime runtime)
                 case OutputFormat.Markdown:
                     io.Output.Write(PlanMarkdownRenderer.Render(failed));
                     break;
+                case OutputFormat.Github:
+                    DiagnosticsRenderer.WriteGitHub(io.Output, failed.AllDiagnostics);
+                    break;
             }
 
             return ExitCodes.Error;
+        }
+
+        if (arguments.Format == OutputFormat.Github)
+        {
+            // Annotations for the warnings, then the plan as text, both in the log.
+            DiagnosticsRenderer.WriteGitHub(io.Output, plan.AllDiagnostics);
         }
 
         io.Output.Write(arguments.Format switch

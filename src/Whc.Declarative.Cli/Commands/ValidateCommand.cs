@@ -20,12 +20,12 @@ public static class ValidateCommand
     public static Command Build(IOContext io)
     {
         var paths = new Argument<string[]>("PATH") { Description = "Manifest files or directories (default: the current directory).", Arity = ArgumentArity.ZeroOrMore };
-        var format = CommonOptions.Format(OutputFormat.Text, OutputFormat.Json);
+        var format = CommonOptions.Format(OutputFormat.Text, OutputFormat.Json, OutputFormat.Github);
         var noColor = Infrastructure.CommonOptions.NoColor(); // validate never colours; accepted so CI scripts can pass it to every command
         var command = new Command("validate", "Check manifests against the schema and the semantic rules.") { paths, format, noColor };
         command.SetAction((parseResult, cancellationToken) =>
         {
-            var arguments = new ValidateArguments(parseResult.GetValue(paths) ?? [], parseResult.GetValue(format) == OutputFormat.Json ? "json" : "text");
+            var arguments = new ValidateArguments(parseResult.GetValue(paths) ?? [], parseResult.GetValue(format).ToString().ToLowerInvariant());
             return Task.FromResult(new ValidateHandler(io).Run(arguments));
         });
         return command;
@@ -43,6 +43,12 @@ public sealed class ValidateHandler(IOContext io)
         if (arguments.Format == "json")
         {
             WriteJson(result);
+        }
+        else if (arguments.Format == "github")
+        {
+            // Workflow commands on stdout, where the runner reads them; the summary stays talk, on stderr.
+            DiagnosticsRenderer.WriteGitHub(io.Output, manifests.Diagnostics);
+            io.Error.WriteLine(Summary(result));
         }
         else
         {

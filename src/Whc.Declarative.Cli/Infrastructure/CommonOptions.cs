@@ -9,6 +9,9 @@ public enum OutputFormat
     Text,
     Json,
     Markdown,
+
+    /// <summary>GitHub Actions workflow commands: each diagnostic an annotation on its file and line.</summary>
+    Github,
 }
 
 /// <summary>Options shared by the commands that talk to BT or state; each command adds the ones it uses.</summary>

@@ -38,6 +38,63 @@ public static class DiagnosticsRenderer
         }
     }
 
+    /// <summary>
+    /// Each diagnostic as a GitHub Actions workflow command (<c>::error file=F,line=L,col=C,title=WHCnnnn::message</c>),
+    /// so it shows as an annotation on the file in the pull request. Values are encoded by GitHub's rules (data:
+    /// <c>%</c>, CR, LF; properties also <c>:</c> and <c>,</c>), so no text of a manifest or of BT can end the command
+    /// or start another. The same per-file cap as the text form.
+    /// </summary>
+    public static void WriteGitHub(TextWriter writer, IEnumerable<Diagnostic> diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        var shown = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var diagnostic in diagnostics)
+        {
+            var file = diagnostic.Span.File ?? string.Empty;
+            shown[file] = shown.GetValueOrDefault(file) + 1;
+            if (shown[file] > MaxPerFile)
+            {
+                continue;
+            }
+
+            var command = diagnostic.Severity switch
+            {
+                DiagnosticSeverity.Error => "error",
+                DiagnosticSeverity.Warning => "warning",
+                _ => "notice",
+            };
+            var properties = new List<string>();
+            if (file.Length > 0)
+            {
+                properties.Add($"file={GitHubProperty(file.Replace('\\', '/'))}");
+                if (diagnostic.Span.HasPosition)
+                {
+                    properties.Add(string.Create(CultureInfo.InvariantCulture, $"line={diagnostic.Span.Line},col={diagnostic.Span.Column}"));
+                }
+            }
+
+            properties.Add($"title={GitHubProperty(diagnostic.Code)}");
+            writer.WriteLine($"::{command} {string.Join(',', properties)}::{GitHubData(Diagnostic.Shorten(diagnostic.Message, Diagnostic.MaxMessageLength))}");
+        }
+
+        foreach (var (file, count) in shown.Where(s => s.Value > MaxPerFile))
+        {
+            writer.WriteLine($"::warning title=whcctl::{GitHubData($"{count - MaxPerFile} more diagnostic(s) {(file.Length == 0 ? "without a file" : $"in {file}")} (the first {MaxPerFile} are shown)")}");
+        }
+    }
+
+    /// <summary>GitHub's encoding of a workflow command's message.</summary>
+    public static string GitHubData(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return text.Replace("%", "%25", StringComparison.Ordinal).Replace("\r", "%0D", StringComparison.Ordinal).Replace("\n", "%0A", StringComparison.Ordinal);
+    }
+
+    /// <summary>GitHub's encoding of a workflow command's property value.</summary>
+    public static string GitHubProperty(string text) =>
+        GitHubData(text).Replace(":", "%3A", StringComparison.Ordinal).Replace(",", "%2C", StringComparison.Ordinal);
+
     /// <summary>"2 errors, 1 warning"; "no problems" when there are none.</summary>
     public static string Count(IReadOnlyCollection<Diagnostic> diagnostics)
     {

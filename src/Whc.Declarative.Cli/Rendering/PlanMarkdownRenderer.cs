@@ -99,7 +99,7 @@ public static class PlanMarkdownRenderer
 
         if (omitted > 0)
         {
-            body.AppendLine(CultureInfo.InvariantCulture, $"_Details of {omitted} more companies are left out to keep this comment under GitHub's size limit; the full plan is in the job's artifact and summary._");
+            body.AppendLine(CultureInfo.InvariantCulture, $"_Details of {omitted} more companies are left out to keep this comment under GitHub's size limit; the full plan is in the job's artifact (plan.txt)._");
         }
 
         return head.Append(body).Append(footer).ToString();
