@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using Polly;
+using Polly.Retry;
 using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Inventory;
 using Whc.Declarative.Core.Manifests;
@@ -19,6 +21,7 @@ internal sealed class StepRunner
     private readonly ApplyOptions options;
     private readonly OrderPollSchedule polls;
     private readonly Action<string, string> notice;
+    private readonly ResiliencePipeline unknownOutcomes;
 
     /// <param name="notice">Tells the user something about a company while the apply goes on (company, message).</param>
     public StepRunner(ThrottledWhcApi api, TimeProvider clock, ApplyOptions options, OrderPollSchedule polls, Action<string, string>? notice = null)
@@ -28,7 +31,25 @@ internal sealed class StepRunner
         this.options = options;
         this.polls = polls;
         this.notice = notice ?? ((_, _) => { });
+        unknownOutcomes = UnknownOutcomeRetry(clock, options.MaxAttemptsPerStep);
     }
+
+    /// <summary>
+    /// A step whose call ended with its outcome unknown (a timeout or 5xx after the client's own retries) is tried again,
+    /// a little later each time (100 ms × attempt²), up to the step's attempts; anything else ends the step. What each
+    /// attempt does first (reconcile the intent) is the caller's.
+    /// </summary>
+    private static ResiliencePipeline UnknownOutcomeRetry(TimeProvider clock, int maxAttempts) =>
+        maxAttempts <= 1
+            ? ResiliencePipeline.Empty
+            : new ResiliencePipelineBuilder { TimeProvider = clock }
+                .AddRetry(new RetryStrategyOptions
+                {
+                    MaxRetryAttempts = maxAttempts - 1,
+                    ShouldHandle = new PredicateBuilder().Handle<WhcApiException>(e => e.OutcomeUnknown),
+                    DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(TimeSpan.FromMilliseconds(100 * (args.AttemptNumber + 1) * (args.AttemptNumber + 1))),
+                })
+                .Build();
 
     public Task RunAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken) => step.Kind switch
     {
@@ -57,17 +78,17 @@ internal sealed class StepRunner
         Func<IntentRecord, CancellationToken, Task<T>> call,
         Func<CompanyState, T, CompanyState> record,
         CancellationToken cancellationToken)
-        where T : class
-    {
-        for (var attempt = 1; ; attempt++)
+        where T : class =>
+        await unknownOutcomes.ExecuteAsync(async ct =>
         {
             var intent = session.State.Intents.FirstOrDefault(i => i.Operation == details.Operation && i.StepId == stepId);
             if (intent is not null)
             {
-                var found = await reconcile(intent, cancellationToken);
+                // An earlier attempt's outcome was unknown: its intent stays until BT's inventory tells.
+                var found = await reconcile(intent, ct);
                 if (found is not null)
                 {
-                    await session.UpdateAsync(s => record(s, found) with { Intents = s.Intents.Remove(intent) }, cancellationToken);
+                    await session.UpdateAsync(s => record(s, found) with { Intents = s.Intents.Remove(intent) }, ct);
                     return found;
                 }
             }
@@ -75,30 +96,24 @@ internal sealed class StepRunner
             {
                 intent = new IntentRecord($"whcctl-{Guid.NewGuid():N}", stepId, details.Operation, clock.GetUtcNow(), details.ToMap());
                 var written = intent;
-                await session.UpdateAsync(s => s with { Intents = s.Intents.Add(written) }, cancellationToken);
+                await session.UpdateAsync(s => s with { Intents = s.Intents.Add(written) }, ct);
             }
 
             try
             {
-                var result = await call(intent, cancellationToken);
+                var result = await call(intent, ct);
                 var done = intent;
-                await session.UpdateAsync(s => record(s, result) with { Intents = s.Intents.Remove(done) }, cancellationToken);
+                await session.UpdateAsync(s => record(s, result) with { Intents = s.Intents.Remove(done) }, ct);
                 return result;
-            }
-            catch (WhcApiException e) when (e.OutcomeUnknown && attempt < options.MaxAttemptsPerStep)
-            {
-                // The call may have taken effect: leave the intent, wait, and reconcile before trying again.
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt), clock, cancellationToken);
             }
             catch (WhcApiException e) when (!e.OutcomeUnknown)
             {
                 // BT refused it: nothing happened, so the intent is void.
                 var refused = intent;
-                await session.UpdateAsync(s => s with { Intents = s.Intents.Remove(refused) }, cancellationToken);
+                await session.UpdateAsync(s => s with { Intents = s.Intents.Remove(refused) }, ct);
                 throw;
             }
-        }
-    }
+        }, cancellationToken);
 
     private async Task QualifyAsync(CompanySession session, CancellationToken cancellationToken)
     {
@@ -301,20 +316,9 @@ internal sealed class StepRunner
     private async Task SubmitOrderAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
     {
         var order = OrderOf(session, step);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                // Submitting is idempotent at BT (an already submitted order is answered 201 again), so retrying is safe.
-                await api.SubmitOrderAsync(order.Id, cancellationToken);
-                session.OrderSubmitted(order.Id, clock.GetTimestamp());
-                break;
-            }
-            catch (WhcApiException e) when (e.OutcomeUnknown && attempt < options.MaxAttemptsPerStep)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt * attempt), clock, cancellationToken);
-            }
-        }
+        // Submitting is idempotent at BT (an already submitted order is answered 201 again), so retrying is safe.
+        await unknownOutcomes.ExecuteAsync(async ct => await api.SubmitOrderAsync(order.Id, ct), cancellationToken);
+        session.OrderSubmitted(order.Id, clock.GetTimestamp());
 
         await SetOrderStateAsync(session, order.Id, OrderState.Acknowledged, cancellationToken);
     }

@@ -8,6 +8,8 @@ using System.Text.Json.Nodes;
 using System.Threading.RateLimiting;
 using Flurl.Http;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 using Whc.Declarative.Contract;
 using Whc.Declarative.Core.Api;
 
@@ -23,6 +25,8 @@ internal sealed class WhcHttpSender : IDisposable
 {
     public const string TrackingHeader = "APIGW-Tracking-Header";
 
+    private static readonly ResiliencePropertyKey<CallProgress> ProgressKey = new("whcctl.call");
+
     private readonly WhcClientOptions options;
     private readonly WhcRetryPolicy retryPolicy;
     private readonly FlurlClient flurl;
@@ -32,6 +36,7 @@ internal sealed class WhcHttpSender : IDisposable
     private readonly ConcurrentDictionary<string, byte> secrets = new(StringComparer.Ordinal);
     private readonly string baseUrl;
     private readonly WireTranslator translator;
+    private readonly ResiliencePipeline<WhcResponse> retry;
     private CachedToken? token;
 
     public WhcHttpSender(WhcClientOptions options, WhcCallCounter counter)
@@ -63,6 +68,7 @@ internal sealed class WhcHttpSender : IDisposable
             rateLimiter = CreateRateLimiter(rate);
         }
 
+        retry = BuildRetry();
         AddSecret(options.Credentials.ClientSecret);
         AddSecret(Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Credentials.ClientId}:{options.Credentials.ClientSecret}")));
     }
@@ -73,57 +79,99 @@ internal sealed class WhcHttpSender : IDisposable
     /// <exception cref="WhcApiException">Timeout (no answer, connection dropped) after the allowed attempts.</exception>
     public async Task<WhcResponse> SendAsync(WhcCall call, CancellationToken cancellationToken)
     {
-        var attempt = 0;
-        var renewedToken = false;
-        while (true)
+        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        var progress = new CallProgress(call);
+        context.Properties.Set(ProgressKey, progress);
+        try
         {
-            attempt++;
-            var accessToken = call.Authentication == WhcAuthentication.Bearer ? await GetTokenAsync(cancellationToken) : null;
-            WhcResponse response;
-            try
-            {
-                response = await SendOnceAsync(call, accessToken, attempt, cancellationToken);
-            }
-            catch (WhcApiException ex) when (ex.Kind == WhcFailureKind.Timeout && call.Idempotent && attempt < options.MaxAttempts)
-            {
-                await WaitAsync(call, retryPolicy.Backoff(attempt), "no answer", cancellationToken);
-                continue;
-            }
-
-            if (response.Status == 401 && accessToken is not null && !renewedToken && WhcErrorEnvelope.Parse(response.Body)?.Code == "42")
-            {
-                // The token expired at BT before we expected: renew once and repeat. Safe for every call, because BT
-                // rejected the request at the gateway before processing it.
-                if (logger.IsEnabled(LogLevel.Information))
-                {
-                    logger.LogInformation("WHC {Operation}: access token expired at BT (401/42); renewing and repeating the call", call.Operation);
-                }
-
-                InvalidateToken(accessToken);
-                renewedToken = true;
-                attempt--;
-                continue;
-            }
-
-            if (response.Status == 429 && attempt < options.MaxAttempts)
-            {
-                // BT's gateway rejects before processing, so repeating is safe for every call.
-                var delay = retryPolicy.RetryAfter(response.RetryAfter) ?? retryPolicy.Backoff(attempt);
-                if (delay <= options.MaxDelay + (options.MaxDelay / 10))
-                {
-                    await WaitAsync(call, delay, "429 Too Many Requests", cancellationToken);
-                    continue;
-                }
-            }
-
-            if (response.Status >= 500 && call.Idempotent && attempt < options.MaxAttempts)
-            {
-                await WaitAsync(call, retryPolicy.Backoff(attempt), string.Create(CultureInfo.InvariantCulture, $"HTTP {response.Status}"), cancellationToken);
-                continue;
-            }
-
-            return response;
+            return await retry.ExecuteAsync(static (context, state) => state.Sender.AttemptAsync(state.Progress, context.CancellationToken), context, (Sender: this, Progress: progress));
         }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    /// <summary>
+    /// The retry policy of docs/whc-client.md as a Polly pipeline: a 429 is repeated for every call (BT's gateway
+    /// refused it before processing), after the Retry-After BT asked for unless that is longer than the maximum delay;
+    /// a 5xx or no answer only for a call that is safe to repeat; at most <c>MaxAttempts</c> attempts in all. The delays
+    /// are <see cref="WhcRetryPolicy"/>'s (seeded jitter, so a fault run can be reproduced).
+    /// </summary>
+    private ResiliencePipeline<WhcResponse> BuildRetry()
+    {
+        if (options.MaxAttempts <= 1)
+        {
+            return ResiliencePipeline<WhcResponse>.Empty;
+        }
+
+        return new ResiliencePipelineBuilder<WhcResponse> { TimeProvider = options.TimeProvider }
+            .AddRetry(new RetryStrategyOptions<WhcResponse>
+            {
+                MaxRetryAttempts = options.MaxAttempts - 1,
+                ShouldHandle = args => ValueTask.FromResult(RetryReason(Progress(args.Context).Call, args.Outcome) is not null),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(args.Outcome.Result is { Status: 429 } limited
+                    ? retryPolicy.RetryAfter(limited.RetryAfter) ?? retryPolicy.Backoff(args.AttemptNumber + 1)
+                    : retryPolicy.Backoff(args.AttemptNumber + 1)),
+                OnRetry = args =>
+                {
+                    if (logger.IsEnabled(LogLevel.Information))
+                    {
+                        var call = Progress(args.Context).Call;
+                        logger.LogInformation("WHC {Operation}: {Reason}; retrying in {DelayMs} ms", call.Operation, RetryReason(call, args.Outcome), (long)args.RetryDelay.TotalMilliseconds);
+                    }
+
+                    return default;
+                },
+            })
+            .Build();
+    }
+
+    private static CallProgress Progress(ResilienceContext context) =>
+        context.Properties.TryGetValue(ProgressKey, out var progress) ? progress : throw new InvalidOperationException("a WHC call runs without its progress");
+
+    /// <summary>Why <paramref name="outcome"/> may be tried again, or null when it is final.</summary>
+    private string? RetryReason(WhcCall call, Outcome<WhcResponse> outcome) => outcome switch
+    {
+        { Exception: WhcApiException { Kind: WhcFailureKind.Timeout } } when call.Idempotent => "no answer",
+        { Result.Status: 429 } when (retryPolicy.AskedDelay(outcome.Result.RetryAfter) ?? TimeSpan.Zero) <= options.MaxDelay => "429 Too Many Requests",
+        { Result.Status: >= 500 } when call.Idempotent => string.Create(CultureInfo.InvariantCulture, $"HTTP {outcome.Result.Status}"),
+        _ => null,
+    };
+
+    /// <summary>
+    /// One attempt: with a fresh token when the call needs one, and once per call repeated with a renewed token when BT
+    /// says the token expired (401/42), which does not count as an attempt: the gateway refused before processing.
+    /// </summary>
+    private async ValueTask<WhcResponse> AttemptAsync(CallProgress progress, CancellationToken cancellationToken)
+    {
+        var call = progress.Call;
+        var attempt = ++progress.Attempts;
+        var accessToken = call.Authentication == WhcAuthentication.Bearer ? await GetTokenAsync(cancellationToken) : null;
+        var response = await SendOnceAsync(call, accessToken, attempt, cancellationToken);
+        if (response.Status == 401 && accessToken is not null && !progress.RenewedToken && WhcErrorEnvelope.Parse(response.Body)?.Code == "42")
+        {
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                logger.LogInformation("WHC {Operation}: access token expired at BT (401/42); renewing and repeating the call", call.Operation);
+            }
+
+            InvalidateToken(accessToken);
+            progress.RenewedToken = true;
+            response = await SendOnceAsync(call, await GetTokenAsync(cancellationToken), attempt, cancellationToken);
+        }
+
+        return response;
+    }
+
+    /// <summary>What one call has done so far, across its attempts.</summary>
+    private sealed class CallProgress(WhcCall call)
+    {
+        public WhcCall Call { get; } = call;
+
+        public int Attempts { get; set; }
+
+        public bool RenewedToken { get; set; }
     }
 
     /// <summary>
@@ -292,16 +340,6 @@ internal sealed class WhcHttpSender : IDisposable
         }
 
         return url.ToString();
-    }
-
-    private async Task WaitAsync(WhcCall call, TimeSpan delay, string reason, CancellationToken cancellationToken)
-    {
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            logger.LogInformation("WHC {Operation}: {Reason}; retrying in {DelayMs} ms", call.Operation, reason, (long)delay.TotalMilliseconds);
-        }
-
-        await Task.Delay(delay, options.TimeProvider, cancellationToken);
     }
 
     /// <summary>

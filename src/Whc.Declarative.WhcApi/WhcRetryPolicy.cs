@@ -2,7 +2,10 @@ using System.Net.Http.Headers;
 
 namespace Whc.Declarative.WhcApi;
 
-/// <summary>Backoff delays: exponential from the base delay, capped, with "equal jitter" (half fixed, half random).</summary>
+/// <summary>
+/// The delays of the client's Polly retry: exponential from the base delay, capped, with "equal jitter" (half fixed,
+/// half random, from a seedable generator so a fault run can be reproduced); Retry-After as BT asked plus up to 10%.
+/// </summary>
 internal sealed class WhcRetryPolicy
 {
     private readonly Random random;
@@ -25,8 +28,8 @@ internal sealed class WhcRetryPolicy
         return TimeSpan.FromMilliseconds(half + (NextDouble() * half));
     }
 
-    /// <summary>The delay BT asked for, plus up to 10% jitter so parallel callers do not return in lockstep; null when absent.</summary>
-    public TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
+    /// <summary>The delay BT asked for in Retry-After (seconds or an HTTP date), never negative; null when absent.</summary>
+    public TimeSpan? AskedDelay(RetryConditionHeaderValue? header)
     {
         TimeSpan? asked = header switch
         {
@@ -34,14 +37,12 @@ internal sealed class WhcRetryPolicy
             { Date: DateTimeOffset date } => date - Options.TimeProvider.GetUtcNow(),
             _ => null,
         };
-        if (asked is not TimeSpan value)
-        {
-            return null;
-        }
-
-        value = value < TimeSpan.Zero ? TimeSpan.Zero : value;
-        return value + TimeSpan.FromMilliseconds(value.TotalMilliseconds * 0.1 * NextDouble());
+        return asked is TimeSpan value && value < TimeSpan.Zero ? TimeSpan.Zero : asked;
     }
+
+    /// <summary>The delay BT asked for, plus up to 10% jitter so parallel callers do not return in lockstep; null when absent.</summary>
+    public TimeSpan? RetryAfter(RetryConditionHeaderValue? header) =>
+        AskedDelay(header) is TimeSpan value ? value + TimeSpan.FromMilliseconds(value.TotalMilliseconds * 0.1 * NextDouble()) : null;
 
     private double NextDouble()
     {
