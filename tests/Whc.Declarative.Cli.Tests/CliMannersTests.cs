@@ -58,12 +58,44 @@ public sealed class CliMannersTests : IDisposable
     [Theory]
     [InlineData("bash", "complete -o default -F _whcctl_complete whcctl")]
     [InlineData("zsh", "compdef _whcctl whcctl")]
+    [InlineData("fish", "complete -c whcctl -f -a '(__whcctl_complete)'")]
+    [InlineData("powershell", "Register-ArgumentCompleter -Native -CommandName whcctl")]
     public async Task Completion_prints_a_script_that_asks_whcctl_through_the_suggest_directive(string shell, string registration)
     {
         var result = await Whcctl.RunAsync(workspace.Path, "completion", shell);
 
         result.ExitCode.Should().Be(0);
         result.Output.Should().Contain("[suggest:").And.Contain(registration);
+    }
+
+    [Theory]
+    [InlineData("plan")]
+    [InlineData("apply")]
+    [InlineData("destroy")]
+    [InlineData("validate")]
+    [InlineData("import")]
+    [InlineData("doctor")]
+    [InlineData("show")]
+    [InlineData("contract", "show")]
+    [InlineData("sandbox", "serve")]
+    [InlineData("sandbox", "replay")]
+    [InlineData("state", "show")]
+    [InlineData("state", "list")]
+    public async Task Help_shows_real_placeholders_and_lower_case_values(params string[] command)
+    {
+        var result = await Whcctl.RunAsync(workspace.Path, [.. command, "--help"]);
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        foreach (var line in result.Output.Split('\n').Where(l => l.TrimStart().StartsWith("--", StringComparison.Ordinal)))
+        {
+            var match = System.Text.RegularExpressions.Regex.Match(line, @"--(?<name>[a-z-]+) <(?<placeholder>[^>]+)>");
+            if (match.Success)
+            {
+                match.Groups["placeholder"].Value.Should().NotBe(match.Groups["name"].Value, $"'{line.Trim()}' should name what the option takes");
+            }
+
+            line.Should().NotMatchRegex(@"\b(Text|Json|Markdown|Github)\b", "values are typed in lower case");
+        }
     }
 
     [Fact]

@@ -18,7 +18,6 @@ public static class ContractCommand
     {
         var wire = new WireOptions();
         var format = CommonOptions.Format(OutputFormat.Json, OutputFormat.Markdown);
-        format.DefaultValueFactory = _ => OutputFormat.Json;
         var show = new Command("show", "Print the effective wire contract (built-in, --contract, --routes) with the source of each part.") { format };
         wire.AddTo(show);
         show.SetAction(parseResult => CommandRuntime.Guard(io, () =>

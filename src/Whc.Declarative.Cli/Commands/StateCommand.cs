@@ -38,7 +38,7 @@ public static class StateCommand
     {
         var state = StateCommandContext.StateOption();
         var address = new Argument<string>("ADDRESS") { Description = "COMPANY or COMPANY/KIND/NAME (KIND: number-block, site, user)." };
-        var format = new Option<string>("--format") { Description = "text or json.", DefaultValueFactory = _ => "text" };
+        var format = new Option<string>("--format") { Description = "text or json.", DefaultValueFactory = _ => "text", HelpName = "text|json" };
         format.AcceptOnlyFromAmong("text", "json");
         var command = new Command("show", "Show the recorded attributes of one resource.") { address, state, format };
         command.SetAction((parseResult, cancellationToken) => new StateHandler(io).ShowAsync(
@@ -63,7 +63,7 @@ public static class StateCommand
     {
         var state = StateCommandContext.StateOption();
         var company = new Argument<string>("COMPANY");
-        var format = new Option<string>("--format") { Description = "text or json.", DefaultValueFactory = _ => "text" };
+        var format = new Option<string>("--format") { Description = "text or json.", DefaultValueFactory = _ => "text", HelpName = "text|json" };
         format.AcceptOnlyFromAmong("text", "json");
         var command = new Command("history", "List the stored versions of a company's state, newest first.") { company, state, format };
         command.SetAction((parseResult, cancellationToken) => new StateHandler(io).HistoryAsync(

@@ -54,6 +54,8 @@ public static class CliManners
               source <(whcctl completion bash)                  # bash, this shell only
               whcctl completion bash > ~/.local/share/bash-completion/completions/whcctl
               whcctl completion zsh > "${fpath[1]}/_whcctl"      # zsh (then: autoload -U compinit && compinit)
+              whcctl completion fish > ~/.config/fish/completions/whcctl.fish
+              whcctl completion powershell >> $PROFILE           # PowerShell
             """,
         ["graph"] = """
             Examples:
@@ -72,9 +74,42 @@ public static class CliManners
 
         root.Description = $"{root.Description}\n\n{ExitCodeHelp}";
         RefuseUnknownOptions(root);
+        NamePlaceholders(root);
         foreach (var option in root.Options.OfType<HelpOption>())
         {
             option.Action = new HelpWithExamplesAction(option.Action);
+        }
+    }
+
+    /// <summary>
+    /// What each option takes, as help shows it: a real placeholder (<c>--out FILE</c>, <c>--parallelism N</c>,
+    /// <c>--lock-timeout DURATION</c>) rather than the option's own name again, and the values of a choice as they are
+    /// typed, in lower case (<c>--format text|json</c>; <see cref="CommonOptions.Format"/> names them).
+    /// </summary>
+    private static void NamePlaceholders(Command command)
+    {
+        foreach (var option in command.Options.Where(o => o.HelpName is null && o.ValueType != typeof(bool) && o.Arity.MaximumNumberOfValues > 0 && o is not HelpOption and not VersionOption))
+        {
+            option.HelpName = option.Name switch
+            {
+                "--out" or "--record" or "--contract" or "--routes" or "--write-manifest" => "FILE",
+                "--data-dir" or "--write-manifests" => "DIR",
+                "--state" => "DIR|URL",
+                "--endpoint" => "sandbox|testa|production|URL",
+                "--target" => "ADDRESS",
+                "--cug" => "CUG",
+                "--billing-account" => "ACCOUNT",
+                "--client" => "ID:SECRET[:CUG,...]",
+                _ when option.ValueType == typeof(int) || option.ValueType == typeof(int?) => "N",
+                _ when option.ValueType == typeof(double?) => "N",
+                _ when option.ValueType == typeof(TimeSpan) => "DURATION",
+                _ => option.Name.TrimStart('-').ToUpperInvariant(),
+            };
+        }
+
+        foreach (var subcommand in command.Subcommands)
+        {
+            NamePlaceholders(subcommand);
         }
     }
 

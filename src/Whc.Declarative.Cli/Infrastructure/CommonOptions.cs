@@ -32,13 +32,21 @@ public static class CommonOptions
         Description = "Write every HTTP exchange with the WHC API (token calls and retries included) to FILE as HAR 1.2, credentials and tokens redacted; written even when the command fails. Replay it with 'whcctl sandbox replay FILE'.",
     };
 
+    /// <summary>
+    /// <c>--format</c> with the values a command takes, shown and typed in lower case (any case is accepted); the first
+    /// is the default.
+    /// </summary>
     public static Option<OutputFormat> Format(params OutputFormat[] allowed)
     {
+        ArgumentNullException.ThrowIfNull(allowed);
         var names = string.Join(", ", allowed.Select(a => a.ToString().ToLowerInvariant()));
+        var first = allowed[0];
         return new Option<OutputFormat>("--format")
         {
-            Description = $"Output format: {names}.",
-            DefaultValueFactory = _ => OutputFormat.Text,
+            Description = $"Output format: {names} (default: {first.ToString().ToLowerInvariant()}).",
+            HelpName = string.Join('|', allowed.Select(a => a.ToString().ToLowerInvariant())),
+            // No DefaultValueFactory: help would print the enum's own name ("Text") as the default. Unset, the value is
+            // default(OutputFormat), text; a command without text reads that as its first format.
             CustomParser = result =>
             {
                 var text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[^1].Value;
@@ -99,7 +107,7 @@ public static class CommonOptions
 
     public static Option<string> LogFormat()
     {
-        var option = new Option<string>("--log-format") { Description = "Logs on stderr as text or json (one object per line).", DefaultValueFactory = _ => "text" };
+        var option = new Option<string>("--log-format") { Description = "Logs on stderr as text or json (one object per line).", DefaultValueFactory = _ => "text", HelpName = "text|json" };
         option.AcceptOnlyFromAmong("text", "json");
         return option;
     }
