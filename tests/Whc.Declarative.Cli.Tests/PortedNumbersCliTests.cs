@@ -99,6 +99,22 @@ public sealed class PortedNumbersCliTests
     }
 
     [Fact]
+    public async Task A_saved_plan_whose_range_another_company_took_since_is_refused_as_stale()
+    {
+        await using var session = await SandboxSession.StartAsync();
+        session.Write(Rivals, Company("rivals", "RivalsLtd", "01214960510", "01214960529"));
+        (await session.RunAsync("plan", "ported/rivals", "--out", "rivals.plan")).ExitCode.Should().Be(ExitCodes.Success);
+        session.Write(Movers, Company("movers", "MoversLtd", "01214960500", "01214960519"));
+        await session.ApplyAsync("ported/movers");
+
+        var apply = await session.RunAsync("apply", "rivals.plan");
+
+        apply.ExitCode.Should().Be(ExitCodes.Error, apply.ToString());
+        apply.Error.Should().Contain("WHC4050");
+        (await session.AdminGetAsync("/_sandbox/inventory"))["companies"]!.AsArray().Should().ContainSingle("nothing of the stale plan reached BT");
+    }
+
+    [Fact]
     public async Task Removing_a_ported_block_needs_allow_destroy_and_warns_that_the_numbers_may_be_lost()
     {
         await using var session = await SandboxSession.StartAsync();
