@@ -15,6 +15,7 @@ public static class ContractRoutes
     public const string VerifySite = "verifySite";
     public const string VerifyUser = "verifyUser";
     public const string VerifyExtension = "verifyExtension";
+    public const string VerifyNumbers = "verifyNumbers";
     public const string Qualify = "qualify";
     public const string RingFence = "ringFence";
     public const string SearchAddress = "searchAddress";
@@ -34,6 +35,7 @@ public static class ContractRoutes
         [VerifySite] = new("{cugId}", ["siteName", "companyServiceId"]),
         [VerifyUser] = new("{cugId}", ["username"]),
         [VerifyExtension] = new("{cugId}", ["extension", "companyServiceId"]),
+        [VerifyNumbers] = new("{cugId}", ["startNumber", "endNumber", "companyServiceId"]),
         [Qualify] = new(null, [], CarriesItems: true),
         [RingFence] = new(null, []),
         [SearchAddress] = new(null, ["postcode"]),

@@ -24,6 +24,7 @@ public static class LegacyRoutesFile
         ["verifySite"] = [ContractRoutes.VerifySite],
         ["verifyUser"] = [ContractRoutes.VerifyUser],
         ["verifyExtension"] = [ContractRoutes.VerifyExtension],
+        ["verifyNumbers"] = [ContractRoutes.VerifyNumbers],
         ["qualify"] = [ContractRoutes.Qualify],
         ["ringFence"] = [ContractRoutes.RingFence],
         ["geographicAddress"] = [ContractRoutes.SearchAddress, ContractRoutes.CreateAddress],

@@ -56,6 +56,7 @@ public sealed class Refresher
 
         var domainTaken = false;
         var taken = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
+        var takenPorted = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
         var addresses = ImmutableSortedDictionary.CreateBuilder<string, ImmutableArray<AddressRecord>>(StringComparer.Ordinal);
         if (desired is not null)
         {
@@ -83,6 +84,16 @@ public sealed class Refresher
             {
                 addresses[postcode] = await api.SearchAddressesAsync(postcode, cancellationToken);
             }
+
+            // A ported range the company does not hold yet: does BT's inventory show its numbers held by another company?
+            var held = ours ? inventory?.NumberRanges ?? [] : [];
+            foreach (var range in desired.NumberBlocks.SelectMany(b => b.Ported).Where(r => r.Count > 0 && !held.Any(h => h.StartNumber == r.From && h.EndNumber == r.To)))
+            {
+                if (await api.IsTakenAsync(cugId, new VerifyCheck.NumberRange(range.From, range.To, ours ? inventory?.ServiceId : null), cancellationToken))
+                {
+                    takenPorted.Add(range.From);
+                }
+            }
         }
 
         var orders = ImmutableSortedDictionary.CreateBuilder<string, OrderStatus>(StringComparer.Ordinal);
@@ -91,6 +102,6 @@ public sealed class Refresher
             orders[order.Id] = await api.ReadOrderAsync(order.Id, cancellationToken);
         }
 
-        return new RefreshSnapshot(inventory, domainTaken, taken.ToImmutable(), addresses.ToImmutable(), orders.ToImmutable());
+        return new RefreshSnapshot(inventory, domainTaken, taken.ToImmutable(), addresses.ToImmutable(), orders.ToImmutable()) { TakenPortedRanges = takenPorted.ToImmutable() };
     }
 }

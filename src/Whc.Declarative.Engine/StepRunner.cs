@@ -181,6 +181,12 @@ internal sealed class StepRunner
         var block = desired.NumberBlocks.First(b => b.Name == blockName);
         var quantity = step.Details.Quantity ?? block.Quantity;
         await EnsureLiveQualificationAsync(session, unused: false, cancellationToken);
+        if (step.Details.Ported is { } ported)
+        {
+            await RingFencePortedAsync(session, step, block, ported, cancellationToken);
+            return;
+        }
+
         await ExactlyOnceAsync(
             session,
             step.Id,
@@ -206,6 +212,43 @@ internal sealed class StepRunner
                 var existing = state.NumberBlocks.FirstOrDefault(b => b.Name == blockName);
                 var updated = existing is null
                     ? new NumberBlockState(blockName, block.AreaCode, block.Quantity, [range]) { Protected = block.Protect }
+                    : existing with { Quantity = block.Quantity, Ranges = existing.Ranges.Add(range) };
+                return state with { NumberBlocks = existing is null ? state.NumberBlocks.Add(updated) : state.NumberBlocks.Replace(existing, updated) };
+            },
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// A ported range is asked for by its ends, and its effect is exactly that range held for the company: an attempt
+    /// whose outcome is unknown is settled by reading the company, never by asking again while BT may hold it.
+    /// </summary>
+    private async Task RingFencePortedAsync(CompanySession session, PlanStep step, NumberBlockSpec block, PortedRange ported, CancellationToken cancellationToken)
+    {
+        var desired = Desired(session);
+        var quantity = (int)(long.Parse(ported.EndNumber, System.Globalization.CultureInfo.InvariantCulture) - long.Parse(ported.StartNumber, System.Globalization.CultureInfo.InvariantCulture) + 1);
+        await ExactlyOnceAsync(
+            session,
+            step.Id,
+            new RingFenceIntent(block.Name, string.Empty, quantity) { StartNumber = ported.StartNumber, EndNumber = ported.EndNumber },
+            async (_, ct) =>
+            {
+                var record = session.State.Record;
+                var inventory = await api.ReadCompanyAsync(record?.CugId ?? desired.Reseller.CugId, record?.Name ?? desired.Company.Name, ct);
+                var found = IntentResolver.UnclaimedPortedRange(session.State, inventory, ported.StartNumber, ported.EndNumber);
+                return found is null ? null : new RingFenceResult(found.StartNumber, found.EndNumber, inventory?.ServiceId ?? string.Empty, "RINGFENCED");
+            },
+            (_, ct) =>
+            {
+                var record = session.State.Record ?? throw new StepFailedException("the company must be qualified before numbers are ringfenced");
+                var serviceId = record.ServiceId ?? throw new StepFailedException("the company has no service id yet");
+                return api.RingFenceAsync(new RingFenceRequest(record.CugId, string.Empty, quantity, serviceId, record.Active ? null : record.Qualification?.Id) { Ported = ported }, ct);
+            },
+            (state, result) =>
+            {
+                var range = new NumberRangeState(result.StartNumber, result.EndNumber, false, null);
+                var existing = state.NumberBlocks.FirstOrDefault(b => b.Name == block.Name);
+                var updated = existing is null
+                    ? new NumberBlockState(block.Name, string.Empty, block.Quantity, [range]) { Protected = block.Protect, Ported = true }
                     : existing with { Quantity = block.Quantity, Ranges = existing.Ranges.Add(range) };
                 return state with { NumberBlocks = existing is null ? state.NumberBlocks.Add(updated) : state.NumberBlocks.Replace(existing, updated) };
             },

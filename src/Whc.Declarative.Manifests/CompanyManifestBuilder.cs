@@ -30,16 +30,39 @@ internal static class CompanyManifestBuilder
                 CustomerGroup: Text(company, "customerGroup"),
                 Admin: Contact(company?["admin"] as JObject),
                 EmergencyContact: Contact(company?["emergencyContact"] as JObject)) { Characteristics = Characteristics(company) },
-            NumberBlocks: Items(spec, "numberBlocks", block => new NumberBlockSpec(
-                Text(block, "name"),
-                Text(block, "areaCode"),
-                block["quantity"]?.Type == JTokenType.Integer ? block.Value<int>("quantity") : 0,
-                Flag(block, "protect"),
-                tree.SpanOf(block)) { Characteristics = Characteristics(block) }),
+            NumberBlocks: Items(spec, "numberBlocks", block => NumberBlock(tree, block)),
             Sites: Items(spec, "sites", site => Site(tree, site)),
             Protect: Flag(spec, "protect"),
             Span: nameToken is null ? tree.Start : tree.SpanOf(nameToken));
     }
+
+    /// <summary>
+    /// A block of new numbers (areaCode and quantity), or of ported ranges: <c>ported:</c> is one range or a list of
+    /// them. A ported block's quantity is what its ranges hold (the validator checks them; a bad range counts 0).
+    /// </summary>
+    private static NumberBlockSpec NumberBlock(YamlDocumentTree tree, JObject block)
+    {
+        ImmutableArray<PortedRangeSpec> ported = block["ported"] switch
+        {
+            JObject one => [PortedRange(tree, one)],
+            JArray list => [.. list.OfType<JObject>().Select(range => PortedRange(tree, range))],
+            _ => [],
+        };
+        var quantity = block["quantity"]?.Type == JTokenType.Integer ? block.Value<int>("quantity") : 0;
+        return new NumberBlockSpec(
+            Text(block, "name"),
+            Text(block, "areaCode"),
+            ported.IsEmpty ? quantity : (int)Math.Min(int.MaxValue, ported.Sum(r => (long)r.Count)),
+            Flag(block, "protect"),
+            tree.SpanOf(block))
+        {
+            Characteristics = Characteristics(block),
+            Ported = ported,
+        };
+    }
+
+    private static PortedRangeSpec PortedRange(YamlDocumentTree tree, JObject range) =>
+        new(Text(range, "from"), Text(range, "to"), tree.SpanOf(range));
 
     private static SiteSpec Site(YamlDocumentTree tree, JObject site)
     {

@@ -44,6 +44,18 @@ public static partial class ImportedManifestWriter
             foreach (var block in state.NumberBlocks)
             {
                 Line($"    - name: {Scalar(block.Name)}");
+                if (block.Ported)
+                {
+                    // Numbers the customer brought from another provider: the ranges themselves, as BT holds them.
+                    Line("      ported:");
+                    foreach (var range in block.Ranges)
+                    {
+                        Line($"        - {{ from: {Scalar(range.StartNumber)}, to: {Scalar(range.EndNumber)} }}");
+                    }
+
+                    continue;
+                }
+
                 Line($"      areaCode: {Scalar(block.AreaCode)}");
                 Line(string.Create(CultureInfo.InvariantCulture, $"      quantity: {block.RingfencedCount}"));
             }

@@ -43,6 +43,16 @@ public static partial class ManifestFormats
     [GeneratedRegex("^0(1[0-9]{2,4}|2[0-9])\\z")]
     public static partial Regex AreaCode();
 
+    /// <summary>
+    /// A UK directory number a customer can port in: 0, then 1 or 2 (geographic), 3 or 8 (non-geographic), then 8 or 9
+    /// more digits (10 or 11 digits in all: 01214960500, 0169773xxxx), written without spaces.
+    /// </summary>
+    [GeneratedRegex("^0[1238][0-9]{8,9}\\z")]
+    public static partial Regex DirectoryNumber();
+
+    /// <summary>The most numbers one ported block may hold, as a block of new numbers (quantity 1 to 1000).</summary>
+    public const int MaxPortedNumbersPerBlock = 1000;
+
     /// <summary>An extension: 2 to 6 digits.</summary>
     [GeneratedRegex("^[0-9]{2,6}\\z")]
     public static partial Regex Extension();

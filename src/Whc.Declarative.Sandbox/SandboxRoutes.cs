@@ -12,6 +12,7 @@ public static class SandboxRoutes
     public const string VerifySite = ContractRoutes.VerifySite;
     public const string VerifyUser = ContractRoutes.VerifyUser;
     public const string VerifyExtension = ContractRoutes.VerifyExtension;
+    public const string VerifyNumbers = ContractRoutes.VerifyNumbers;
     public const string Qualify = ContractRoutes.Qualify;
     public const string RingFence = ContractRoutes.RingFence;
     public const string SearchAddress = ContractRoutes.SearchAddress;

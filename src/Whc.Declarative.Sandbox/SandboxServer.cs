@@ -190,6 +190,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
         Api(SandboxRoutes.VerifySite, r => _emulator.VerifySite(r.Cug, r.Query("siteName"), r.Query("companyServiceId")), inPath);
         Api(SandboxRoutes.VerifyUser, r => _emulator.VerifyUser(r.Cug, r.Query("username")), inPath);
         Api(SandboxRoutes.VerifyExtension, r => _emulator.VerifyExtension(r.Cug, r.Query("extension"), r.Query("companyServiceId")), inPath);
+        Api(SandboxRoutes.VerifyNumbers, r => _emulator.VerifyNumbers(r.Cug, r.Query("startNumber"), r.Query("endNumber"), r.Query("companyServiceId")), inPath);
         Api(SandboxRoutes.Qualify, r => _emulator.Qualify(r.Body), customerParty);
         Api(SandboxRoutes.RingFence, r => _emulator.RingFence(r.Body), r => JsonRead.String(r.Body, "customer", "id"));
         Api(SandboxRoutes.SearchAddress, r => _emulator.SearchAddress(r.Query("postcode")));

@@ -79,6 +79,9 @@ internal sealed class NumberRangeRecord
     public string Status { get; set; } = RangeStatus.RingFenced;
     public string? ServiceId { get; set; }
     public DateTimeOffset RingFencedAt { get; set; }
+
+    /// <summary>Ported in from another provider (allocated by its ends), not one of the sandbox's new numbers.</summary>
+    public bool Ported { get; set; }
 }
 
 internal sealed class SiteRecord

@@ -123,8 +123,8 @@ internal sealed partial class WhcEmulator
             case User:
                 target = company?.Users.FirstOrDefault(u => u.ServiceId == item.ProductId && u.Status == CompanyStatus.Active);
                 return target is null ? $"unknown user service id {item.ProductId}" : null;
-            case NewNumber:
-                target = company?.NumberRanges.FirstOrDefault(r => r.ServiceId == item.ProductId && r.Status == RangeStatus.Active);
+            case NewNumber or PortedNumber:
+                target = company?.NumberRanges.FirstOrDefault(r => r.ServiceId == item.ProductId && r.Status == RangeStatus.Active && r.Ported == (item.ProductOfferingId == PortedNumber));
                 return target is null ? $"unknown number range service id {item.ProductId}" : null;
             default:
                 return $"{item.ProductOfferingId} is not emulated by the sandbox";
@@ -141,10 +141,9 @@ internal sealed partial class WhcEmulator
         return item.ProductOfferingId switch
         {
             Company => PerformCompany(run, item, (CompanyRecord?)target),
-            NewNumber when company is not null => PerformNumber(run, item, company, ref target),
+            NewNumber or PortedNumber when company is not null => PerformNumber(run, item, company, ref target),
             Site when company is not null => PerformSite(run, item, company, ref target),
             User when company is not null => PerformUser(run, item, company, site, ref target),
-            PortedNumber => "WHCPortednumber is not emulated by the sandbox",
             _ => "no company to apply this item to",
         };
     }
@@ -207,10 +206,12 @@ internal sealed partial class WhcEmulator
             case Add:
                 var start = item.Characteristics.GetValueOrDefault("startNumber");
                 var end = item.Characteristics.GetValueOrDefault("endNumber");
-                var range = company.NumberRanges.FirstOrDefault(r => r.Status == RangeStatus.RingFenced && r.StartNumber == start && r.EndNumber == end);
+                // A WHCPortednumber item orders a ported range, a WHCNewnumber item one of new numbers: never the other.
+                var ported = item.ProductOfferingId == PortedNumber;
+                var range = company.NumberRanges.FirstOrDefault(r => r.Status == RangeStatus.RingFenced && r.StartNumber == start && r.EndNumber == end && r.Ported == ported);
                 if (range is null)
                 {
-                    return $"number range {start}-{end} is not ringfenced to company {company.ServiceId}";
+                    return $"{(ported ? "ported " : string.Empty)}number range {start}-{end} is not ringfenced to company {company.ServiceId}";
                 }
 
                 range.Status = RangeStatus.Active;

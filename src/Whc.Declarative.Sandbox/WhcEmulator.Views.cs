@@ -29,6 +29,7 @@ internal sealed partial class WhcEmulator
                 ["endNumber"] = r.EndNumber,
                 ["status"] = r.Status,
                 ["serviceId"] = r.ServiceId,
+                ["ported"] = r.Ported,
             }).ToArray()),
             ["sites"] = new JsonArray(company.Sites.Where(s => s.Status == CompanyStatus.Active).Select(s => (JsonNode?)SiteView(s)).ToArray()),
             ["users"] = new JsonArray(company.Users.Where(u => u.Status == CompanyStatus.Active).Select(u => (JsonNode?)UserView(u)).ToArray()),

@@ -29,7 +29,7 @@ public sealed class StateSerializer
 
     // Optional fields added to format 1 after its first release are written only when set: files without them stay
     // byte for byte the same, and an older whcctl, which skips fields it does not know, still reads the new files.
-    private static readonly HashSet<(Type Type, string Property)> AddedToFormat1 = [(typeof(SiteState), "foundBy"), (typeof(CompanyState), "endpoint"), (typeof(OrderRecord), "operations"), (typeof(OrderRecord), "numberRanges")];
+    private static readonly HashSet<(Type Type, string Property)> AddedToFormat1 = [(typeof(SiteState), "foundBy"), (typeof(CompanyState), "endpoint"), (typeof(OrderRecord), "operations"), (typeof(OrderRecord), "numberRanges"), (typeof(NumberBlockState), "ported")];
 
     private readonly ImmutableDictionary<int, StateFormatUpgrade> upgrades;
 
@@ -232,7 +232,7 @@ public sealed class StateSerializer
     {
         foreach (var property in typeInfo.Properties.Where(p => AddedToFormat1.Contains((typeInfo.Type, p.Name))))
         {
-            property.ShouldSerialize = (_, value) => value is not null && value is not ImmutableArray<OrderOperation> { IsDefaultOrEmpty: true } and not ImmutableArray<string> { IsDefaultOrEmpty: true };
+            property.ShouldSerialize = (_, value) => value is not null and not false && value is not ImmutableArray<OrderOperation> { IsDefaultOrEmpty: true } and not ImmutableArray<string> { IsDefaultOrEmpty: true };
         }
     }
 

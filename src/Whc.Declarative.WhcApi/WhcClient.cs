@@ -102,6 +102,8 @@ public sealed class WhcClient : IWhcApi, IDisposable
             VerifyCheck.SiteName s => Call(ContractRoutes.VerifySite, "verify", $"checking site name '{s.Name}'", cugId, null, ("siteName", s.Name), ("companyServiceId", s.CompanyServiceId)),
             VerifyCheck.Username u => Call(ContractRoutes.VerifyUser, "verify", $"checking username '{u.Name}'", cugId, null, ("username", u.Name)),
             VerifyCheck.Extension e => Call(ContractRoutes.VerifyExtension, "verify", $"checking extension '{e.Number}'", cugId, null, ("extension", e.Number), ("companyServiceId", e.CompanyServiceId)),
+            VerifyCheck.NumberRange { CompanyServiceId: { } serviceId } n => Call(ContractRoutes.VerifyNumbers, "verify", $"checking numbers {n.StartNumber} to {n.EndNumber}", cugId, null, ("startNumber", n.StartNumber), ("endNumber", n.EndNumber), ("companyServiceId", serviceId)),
+            VerifyCheck.NumberRange n => Call(ContractRoutes.VerifyNumbers, "verify", $"checking numbers {n.StartNumber} to {n.EndNumber}", cugId, null, ("startNumber", n.StartNumber), ("endNumber", n.EndNumber)),
             _ => throw new ArgumentOutOfRangeException(nameof(check), check, "unknown verify check"),
         };
         var response = await sender.SendAsync(call, cancellationToken);
@@ -127,7 +129,9 @@ public sealed class WhcClient : IWhcApi, IDisposable
         var call = Call(
             ContractRoutes.RingFence,
             "ringFence",
-            $"ringfencing {request.Quantity} number(s) in area code {request.AreaCode} for {request.CompanyServiceId}",
+            request.Ported is { } ported
+                ? $"ringfencing ported numbers {ported.StartNumber} to {ported.EndNumber} for {request.CompanyServiceId}"
+                : $"ringfencing {request.Quantity} number(s) in area code {request.AreaCode} for {request.CompanyServiceId}",
             null,
             WhcWireFormat.RingFenceBody(request));
         var response = await SendExpectingSuccessAsync(call, cancellationToken);

@@ -45,6 +45,7 @@ public static class WhcDoctor
             ("verify site", client.Call(ContractRoutes.VerifySite, "doctor", "doctor: verify site", cugId, null, ("siteName", probe), ("companyServiceId", probe)), NoData),
             ("verify user", client.Call(ContractRoutes.VerifyUser, "doctor", "doctor: verify user", cugId, null, ("username", probe)), NoData),
             ("verify extension", client.Call(ContractRoutes.VerifyExtension, "doctor", "doctor: verify extension", cugId, null, ("extension", "0"), ("companyServiceId", probe)), NoData),
+            ("verify numbers", client.Call(ContractRoutes.VerifyNumbers, "doctor", "doctor: verify numbers", cugId, null, ("startNumber", "00000000000"), ("endNumber", "00000000000")), NoData),
             ("list companies", client.Call(ContractRoutes.ListCompanies, "doctor", "doctor: list companies", cugId, null, ("offset", "0"), ("limit", "1")), r => ListOf(contract.Route(ContractRoutes.ListCompanies), r, "companies")),
             ("search addresses", client.Call(ContractRoutes.SearchAddress, "doctor", "doctor: search addresses", null, null, ("postcode", KnownPostcode)), r => ListOf(contract.Route(ContractRoutes.SearchAddress), r, "addresses")),
             ("find order", client.Call(ContractRoutes.ListOrders, "doctor", "doctor: find order", null, null, ("externalId", probe)), r => r.IsNoData ? null : ListOf(contract.Route(ContractRoutes.ListOrders), r, "orders")),

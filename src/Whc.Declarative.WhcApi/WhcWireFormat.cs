@@ -61,7 +61,10 @@ internal static class WhcWireFormat
             ["numbers"] = new JsonObject
             {
                 ["quantity"] = request.Quantity,
-                ["characteristics"] = new JsonObject { ["numberString"] = request.AreaCode },
+                // [ASSUMED] A ported range is asked for by its ends instead of an area code (docs/whc-api.md, section 4).
+                ["characteristics"] = request.Ported is { } ported
+                    ? new JsonObject { ["startNumber"] = ported.StartNumber, ["endNumber"] = ported.EndNumber }
+                    : new JsonObject { ["numberString"] = request.AreaCode },
             },
             ["product"] = new JsonObject { ["name"] = "WHC" },
             ["action"] = "RingFence",
@@ -230,7 +233,10 @@ internal static class WhcWireFormat
                         "ACTIVE" => NumberRangeStatus.Active,
                         var other => throw Invalid(description, response, $"number range status '{other}' is not RINGFENCED or ACTIVE"),
                     },
-                    Text(n, "serviceId")))],
+                    Text(n, "serviceId"))
+                {
+                    Ported = n.TryGetProperty("ported", out var ported) && ported.ValueKind == JsonValueKind.True,
+                })],
                 [.. Items(root, "sites").Select(s => new SiteRecord(
                     Required(s, "serviceId", description, response),
                     Required(s, "siteName", description, response),

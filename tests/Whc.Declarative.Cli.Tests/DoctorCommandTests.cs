@@ -14,9 +14,9 @@ public sealed class DoctorCommandTests
         var doctor = await session.RunAsync("doctor", "--cug", "CUG5019851064");
 
         doctor.ExitCode.Should().Be(ExitCodes.Success, doctor.ToString());
-        doctor.Output.Should().Contain("9 ok, 0 differ, 0 unreachable").And.Contain("token").And.Contain("find order");
+        doctor.Output.Should().Contain("10 ok, 0 differ, 0 unreachable").And.Contain("token").And.Contain("find order");
         var requests = (await session.AdminGetAsync("/_sandbox/requests")).AsArray();
-        requests.Should().HaveCount(9);
+        requests.Should().HaveCount(10);
         requests.Where(r => r!["route"]!.GetValue<string>() != "token").Should().OnlyContain(r => r!["method"]!.GetValue<string>() == "GET", "the doctor never changes anything");
         (await session.AdminGetAsync("/_sandbox/inventory"))["companies"]!.AsArray().Should().BeEmpty();
     }

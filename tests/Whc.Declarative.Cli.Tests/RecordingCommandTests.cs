@@ -174,7 +174,7 @@ public sealed class RecordingCommandTests
 
         doctor.ExitCode.Should().Be(ExitCodes.Success, doctor.ToString());
         plan.ExitCode.Should().Be(ExitCodes.Success, plan.ToString());
-        JsonNode.Parse(session.Read("doctor.har"))!["log"]!["entries"]!.AsArray().Should().HaveCount(9);
+        JsonNode.Parse(session.Read("doctor.har"))!["log"]!["entries"]!.AsArray().Should().HaveCount(10); // the token and the nine read probes
         JsonNode.Parse(session.Read("plan.har"))!["log"]!["entries"]!.AsArray().Select(e => e!["request"]!["method"]!.GetValue<string>()).Should().OnlyContain(m => m == "GET");
         AssertHoldsNoCredential(session.Read("doctor.har"), session.Sandbox.IssuedTokens);
         AssertHoldsNoCredential(session.Read("plan.har"), session.Sandbox.IssuedTokens);

@@ -95,8 +95,9 @@ public sealed class SchemaTests
         foreach (var (name, property) in schema.ActualSchema.ActualProperties)
         {
             var path = prefix.Length == 0 ? name : $"{prefix}.{name}";
-            yield return (path, property);
-            var actual = property.ActualSchema;
+            // A field written as one item or a list of them (ported: { from, to } or a list) is a list in the model.
+            var actual = property.ActualSchema.AnyOf.Select(a => a.ActualSchema).FirstOrDefault(a => a.Type.HasFlag(JsonObjectType.Array)) ?? property.ActualSchema;
+            yield return (path, actual);
             var (child, childPath) = actual.Type.HasFlag(JsonObjectType.Array) && actual.Item is { } item
                 ? (item.ActualSchema, $"{path}[]")
                 : (actual, path);
@@ -111,7 +112,7 @@ public sealed class SchemaTests
         AllProperties(schema, prefix)
             .Where(p =>
             {
-                var actual = p.Schema.ActualSchema.Item?.ActualSchema ?? p.Schema.ActualSchema;
+                    var actual = p.Schema.ActualSchema.Item?.ActualSchema ?? p.Schema.ActualSchema;
                 return actual.ActualProperties.Count == 0;
             })
             .Select(p => p.Schema.ActualSchema.Type.HasFlag(JsonObjectType.Array) ? $"{p.Path}[]" : p.Path);

@@ -52,6 +52,7 @@ public sealed class CugBindingTests
         { SandboxRoutes.VerifySite, "GET", Paths.Reseller + SandboxHarness.OtherCug + "/site?siteName=ipswich-hq&companyServiceId=WHHCBTWKN1484" },
         { SandboxRoutes.VerifyUser, "GET", Paths.Reseller + SandboxHarness.OtherCug + "/user?username=jane.smith" },
         { SandboxRoutes.VerifyExtension, "GET", Paths.Reseller + SandboxHarness.OtherCug + "/extension?extension=2001&companyServiceId=WHHCBTWKN1484" },
+        { SandboxRoutes.VerifyNumbers, "GET", Paths.Reseller + SandboxHarness.OtherCug + "/numbers?startNumber=01214960000&endNumber=01214960009" },
         { SandboxRoutes.Qualify, "POST", Paths.Qualify },
         { SandboxRoutes.RingFence, "POST", Paths.RingFence },
         { SandboxRoutes.CreateOrder, "POST", Paths.Orders },

@@ -59,6 +59,20 @@ public sealed class StateSerializerTests
     }
 
     [Fact]
+    public void A_ported_block_is_marked_only_when_ported_and_read_back()
+    {
+        var state = SampleStates.FunNetwork();
+        var ported = state with { NumberBlocks = [state.NumberBlocks[0] with { AreaCode = string.Empty, Ported = true }] };
+
+        var written = StateSerializer.Default.Serialize(ported);
+
+        JsonNode.Parse(written)!["numberBlocks"]![0]!["ported"]!.GetValue<bool>().Should().BeTrue();
+        StateSerializer.Default.Deserialize(written, "test").NumberBlocks[0].Ported.Should().BeTrue();
+        JsonNode.Parse(StateSerializer.Default.Serialize(state))!["numberBlocks"]![0]!.AsObject().ContainsKey("ported")
+            .Should().BeFalse("a block of new numbers is written as before, so existing files keep their bytes");
+    }
+
+    [Fact]
     public void Fields_this_whcctl_does_not_know_are_skipped_so_a_newer_whcctls_additions_do_not_stop_it()
     {
         var json = JsonNode.Parse(StateSerializer.Default.Serialize(SampleStates.FunNetwork()))!.AsObject();

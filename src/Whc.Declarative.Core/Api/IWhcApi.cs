@@ -56,6 +56,12 @@ public abstract record VerifyCheck
     public sealed record Username(string Name) : VerifyCheck;
 
     public sealed record Extension(string Number, string CompanyServiceId) : VerifyCheck;
+
+    /// <summary>
+    /// Whether any number from <paramref name="StartNumber"/> to <paramref name="EndNumber"/> is held (ringfenced or
+    /// active) by a company other than <paramref name="CompanyServiceId"/>'s (any company, when null). The route is assumed.
+    /// </summary>
+    public sealed record NumberRange(string StartNumber, string EndNumber, string? CompanyServiceId) : VerifyCheck;
 }
 
 public sealed record QualificationRequest(
@@ -77,7 +83,17 @@ public sealed record RingFenceRequest(
     string AreaCode,
     int Quantity,
     string CompanyServiceId,
-    string? QualificationId);
+    string? QualificationId)
+{
+    /// <summary>
+    /// A ported range to allocate instead of new numbers (then <see cref="AreaCode"/> is empty and
+    /// <see cref="Quantity"/> is the range's size). The request shape for it is assumed (docs/whc-api.md).
+    /// </summary>
+    public PortedRange? Ported { get; init; }
+}
+
+/// <summary>A range of ported numbers, both ends included.</summary>
+public sealed record PortedRange(string StartNumber, string EndNumber);
 
 public sealed record RingFenceResult(string StartNumber, string EndNumber, string RingFenceId, string Status);
 

@@ -37,4 +37,10 @@ public static partial class DiagnosticCatalog
     public static DiagnosticDescriptor EndpointMismatch { get; } = Error("WHC3016", "the company's state was applied against another endpoint");
 
     public static DiagnosticDescriptor NotInManifests { get; } = Warning("WHC3013", "a company in state is not in the manifests and is left alone");
+
+    public static DiagnosticDescriptor PortedNumbersHeldElsewhere { get; } = Error("WHC3030", "ported numbers are held by another company at BT");
+
+    public static DiagnosticDescriptor PortedNumbersAlreadyHeld { get; } = Error("WHC3031", "ported numbers overlap numbers the company already holds in another block");
+
+    public static DiagnosticDescriptor PortedNumbersGivenUp { get; } = Warning("WHC3032", "ported numbers ceased may be lost to the customer for good");
 }

@@ -50,4 +50,14 @@ public static partial class DiagnosticCatalog
     public static DiagnosticDescriptor UnsafeCharacter { get; } = Error("WHC2030", "text holds a control, bidi or invisible character");
 
     public static DiagnosticDescriptor InvalidCharacteristic { get; } = Error("WHC2031", "an extra characteristic with an invalid name, or one whcctl sets itself");
+
+    public static DiagnosticDescriptor InvalidDirectoryNumber { get; } = Error("WHC2032", "not a UK directory number");
+
+    public static DiagnosticDescriptor PortedRangeReversed { get; } = Error("WHC2033", "a ported range ends before it starts, or its ends differ in length");
+
+    public static DiagnosticDescriptor PortedRangeTooLarge { get; } = Error("WHC2034", "a ported number block holds more numbers than whcctl allows");
+
+    public static DiagnosticDescriptor PortedRangesOverlap { get; } = Error("WHC2035", "ported ranges overlap");
+
+    public static DiagnosticDescriptor NumberBlockKindUnclear { get; } = Error("WHC2036", "a number block needs areaCode and quantity, or ported ranges, not both");
 }

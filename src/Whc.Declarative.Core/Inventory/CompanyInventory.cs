@@ -43,6 +43,9 @@ public sealed record NumberRangeRecord(
     NumberRangeStatus Status,
     string? ServiceId)
 {
+    /// <summary>A range ported in from another provider (BT's inventory marks it), not one of BT's new numbers.</summary>
+    public bool Ported { get; init; }
+
     public int Count => (int)(long.Parse(EndNumber, System.Globalization.CultureInfo.InvariantCulture)
         - long.Parse(StartNumber, System.Globalization.CultureInfo.InvariantCulture) + 1);
 

@@ -59,11 +59,39 @@ public static class ExtraCharacteristics
 
 public sealed record ContactSpec(string Name, string Email, string? Phone);
 
-/// <summary>Numbers ringfenced to the company by geographic area code and quantity, named so users can draw on them.</summary>
+/// <summary>
+/// Numbers ringfenced to the company, named so users can draw on them: new numbers by geographic area code and
+/// quantity, or numbers the customer brings from another provider (<see cref="Ported"/> ranges; then
+/// <see cref="AreaCode"/> is empty and <see cref="Quantity"/> is the number of numbers the ranges hold).
+/// </summary>
 public sealed record NumberBlockSpec(string Name, string AreaCode, int Quantity, bool Protect, SourceSpan Span)
 {
     /// <inheritdoc cref="ExtraCharacteristics"/>
     public ImmutableSortedDictionary<string, string> Characteristics { get; init; } = ExtraCharacteristics.None;
+
+    /// <summary>The ranges of a ported block, in manifest order; empty for a block of new numbers.</summary>
+    public ImmutableArray<PortedRangeSpec> Ported { get; init; } = [];
+
+    public bool IsPorted => !Ported.IsDefaultOrEmpty;
+}
+
+/// <summary>A range of numbers ported in from another provider, both ends included (<c>from: "01214960500", to: "01214960519"</c>).</summary>
+public sealed record PortedRangeSpec(string From, string To, SourceSpan Span)
+{
+    /// <summary>How many numbers the range holds; 0 when its ends are not numbers of one length in order.</summary>
+    public int Count
+    {
+        get
+        {
+            if (From.Length != To.Length || From.Length is 0 or > 18 || !From.All(char.IsAsciiDigit) || !To.All(char.IsAsciiDigit))
+            {
+                return 0;
+            }
+
+            var size = long.Parse(To, System.Globalization.CultureInfo.InvariantCulture) - long.Parse(From, System.Globalization.CultureInfo.InvariantCulture) + 1;
+            return size is > 0 and <= int.MaxValue ? (int)size : 0;
+        }
+    }
 }
 
 public sealed record SiteSpec(

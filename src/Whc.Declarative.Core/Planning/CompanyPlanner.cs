@@ -188,6 +188,20 @@ internal sealed class CompanyPlanner
             var address = Address(ResourceKind.NumberBlock, block.Name);
             var current = view.Blocks.GetValueOrDefault(block.Name);
             var have = current?.RingfencedCount ?? 0;
+            if (current is not null && current.Ported != block.IsPorted)
+            {
+                part.Diagnostics.Add(DiagnosticCatalog.ImmutableFieldChanged.At(
+                    block.Span,
+                    $"number block '{block.Name}' {(current.Ported ? "holds ported numbers and cannot become a block of new numbers" : "holds new numbers and cannot become a block of ported numbers")}; add a block of the other kind under another name instead"));
+                continue;
+            }
+
+            if (block.IsPorted)
+            {
+                PlanPortedBlock(part, block, current, isNew, inFlight);
+                continue;
+            }
+
             if (current is not null && current.AreaCode != block.AreaCode)
             {
                 part.Diagnostics.Add(DiagnosticCatalog.ImmutableFieldChanged.At(block.Span, $"number block '{block.Name}': areaCode cannot change ('{current.AreaCode}' → '{block.AreaCode}'); add a new block instead"));
@@ -246,6 +260,10 @@ internal sealed class CompanyPlanner
                 if (PlanCease(part, inFlight, address, current.Protected))
                 {
                     part.StructuralCeases.Add(new OrderOperation(address, OrderOperationKind.Cease));
+                    if (current.Ported)
+                    {
+                        part.Diagnostics.Add(PortedGivenUp(desired.Span, name, current.Ranges));
+                    }
                 }
             }
             else if (!inFlight.Contains(address))
@@ -264,6 +282,95 @@ internal sealed class CompanyPlanner
 
         return part.ToPart();
     }
+
+    /// <summary>
+    /// A block of ported numbers: its ranges are exactly those the manifest lists. Each range not held yet is ringfenced
+    /// on its own (BT allocates that range, not numbers of its choosing), once nothing else holds its numbers; a range
+    /// the block holds can be given up only by ceasing the whole block.
+    /// </summary>
+    private void PlanPortedBlock(PartBuilder part, NumberBlockSpec block, NumberBlockState? current, bool isNew, InFlightOrders inFlight)
+    {
+        var address = Address(ResourceKind.NumberBlock, block.Name);
+        var held = current?.Ranges ?? [];
+        var refused = false;
+        foreach (var range in held.Where(r => !block.Ported.Any(p => p.From == r.StartNumber && p.To == r.EndNumber)))
+        {
+            part.Diagnostics.Add(DiagnosticCatalog.NumberBlockShrunk.At(
+                block.Span,
+                $"ported number block '{block.Name}' holds {new NumberRange(range.StartNumber, range.EndNumber).ToCompactString()}, which the manifest no longer lists; a ported block cannot give up part of its numbers (cease the block, with --allow-destroy, and add another)"));
+            refused = true;
+        }
+
+        var missing = block.Ported.Where(p => !held.Any(r => r.StartNumber == p.From && r.EndNumber == p.To)).ToList();
+        var otherRanges = view.Blocks.Values.Where(b => b.Name != block.Name).SelectMany(b => b.Ranges.Select(r => (Block: b.Name, Range: r))).ToList();
+        var takenElsewhere = input.Refresh?.TakenPortedRanges ?? [];
+        foreach (var range in missing)
+        {
+            if (otherRanges.FirstOrDefault(o => Overlaps(o.Range.StartNumber, o.Range.EndNumber, range.From, range.To)) is { Block: not null } clash)
+            {
+                part.Diagnostics.Add(DiagnosticCatalog.PortedNumbersAlreadyHeld.At(
+                    range.Span,
+                    $"ported range {new NumberRange(range.From, range.To).ToCompactString()} of block '{block.Name}' overlaps {new NumberRange(clash.Range.StartNumber, clash.Range.EndNumber).ToCompactString()}, which the company already holds in block '{clash.Block}'"));
+                refused = true;
+            }
+            else if (takenElsewhere.Contains(range.From))
+            {
+                part.Diagnostics.Add(DiagnosticCatalog.PortedNumbersHeldElsewhere.At(
+                    range.Span,
+                    $"ported range {new NumberRange(range.From, range.To).ToCompactString()} of block '{block.Name}': BT's inventory shows some of these numbers held by another company; BT would refuse to ringfence them (check the range, or finish the port out of that company first)"));
+                refused = true;
+            }
+        }
+
+        if (refused)
+        {
+            return;
+        }
+
+        if (missing.Count == 0 && current is not null && current.Ranges.All(r => r.Active))
+        {
+            part.Changes.Add(Unchanged(address, current.Protected, block.Protect));
+            return;
+        }
+
+        var uncovered = current is not null && current.Ranges.Any(r => !r.Active && !inFlight.Activates(r.StartNumber));
+        if (inFlight.Contains(address) && missing.Count == 0 && !uncovered)
+        {
+            part.Changes.Add(new ResourceChange(address, current is null ? ChangeAction.Create : ChangeAction.Update, "in an order still being processed", []));
+            return;
+        }
+
+        string Ranges(IEnumerable<(string From, string To)> ranges) => string.Join(", ", ranges.Select(r => new NumberRange(r.From, r.To).ToCompactString()));
+        var before = Ranges(held.Select(r => (r.StartNumber, r.EndNumber)));
+        var after = Ranges(block.Ported.Select(p => (p.From, p.To)));
+        var create = held.IsEmpty;
+        var reason = create ? MadeAgain(input.State?.NumberBlocks.Any(b => b.Name == block.Name && b.Ranges.Length > 0)) ?? "new ported number block"
+            : missing.Count > 0 ? "ported ranges added"
+            : "ported numbers ringfenced but not yet ordered";
+        part.Changes.Add(new ResourceChange(address, create ? ChangeAction.Create : ChangeAction.Update, reason, Planner.Diff(
+            create ? [] : [("ported", before), ("quantity", Planner.Count(current?.RingfencedCount ?? 0))],
+            [("ported", after), ("quantity", Planner.Count(block.Ported.Sum(p => p.Count)))])));
+        part.Structural.Add(new OrderOperation(address, OrderOperationKind.Add));
+        foreach (var range in missing)
+        {
+            part.Steps.Add(new PlanStep(
+                $"{company}:ringfence:{block.Name}:{range.From}",
+                StepKind.RingFence,
+                company,
+                string.Create(CultureInfo.InvariantCulture, $"Ringfence ported numbers {new NumberRange(range.From, range.To).ToCompactString()} ({range.Count}) for block {block.Name}"),
+                isNew ? [$"{company}:qualify"] : [],
+                new StepDetails(NumberBlock: block.Name, Quantity: range.Count, Ported: new PortedRange(range.From, range.To))));
+        }
+    }
+
+    private static bool Overlaps(string start1, string end1, string start2, string end2) =>
+        start1.Length == start2.Length && string.CompareOrdinal(start1, end2) <= 0 && string.CompareOrdinal(start2, end1) <= 0;
+
+    /// <summary>The warning that ceasing ported numbers may lose them for good: BT may not hold them for the customer afterwards.</summary>
+    private static Diagnostic PortedGivenUp(SourceSpan span, string block, IEnumerable<NumberRangeState> ranges) =>
+        DiagnosticCatalog.PortedNumbersGivenUp.At(
+            span,
+            $"number block '{block}' holds ported numbers ({string.Join(", ", ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber).ToCompactString()))}); once ceased they may return to the provider they came from and be lost to the customer for good");
 
     /// <summary>Plans the cease of a resource removed from the manifest; true when an order must cease it.</summary>
     private bool PlanCease(PartBuilder part, InFlightOrders inFlight, ResourceAddress address, bool isProtected)

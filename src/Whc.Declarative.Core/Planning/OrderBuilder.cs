@@ -84,14 +84,16 @@ public static class OrderBuilder
     {
         var block = state.NumberBlocks.FirstOrDefault(b => b.Name == operation.Address.Name)
             ?? throw new OrderBuildException($"number block '{operation.Address.Name}' has no ringfenced numbers in state");
+        // Ported ranges are their own product under the company (BT's product tree), ordered the same way.
+        var offering = block.Ported ? WhcProducts.PortedNumber : WhcProducts.NewNumber;
         if (operation.Kind == OrderOperationKind.Cease)
         {
-            return block.Ranges.Where(r => r.ServiceId is not null).Select(r => Item(WhcProducts.NewNumber, OrderItemAction.Delete, r.ServiceId, NoCharacteristics));
+            return block.Ranges.Where(r => r.ServiceId is not null).Select(r => Item(offering, OrderItemAction.Delete, r.ServiceId, NoCharacteristics));
         }
 
         var extra = desired?.NumberBlocks.FirstOrDefault(b => b.Name == block.Name)?.Characteristics ?? ExtraCharacteristics.None;
         return block.Ranges.Where(r => !r.Active).Select(r => Item(
-            WhcProducts.NewNumber,
+            offering,
             OrderItemAction.Add,
             null,
             Characteristics(("startNumber", r.StartNumber), ("endNumber", r.EndNumber)).SetItems(extra)));

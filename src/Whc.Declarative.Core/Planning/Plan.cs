@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Core.State;
@@ -150,7 +151,8 @@ public sealed record StepDetails(
     string? Site = null,
     string? OrderId = null,
     string? CreateStep = null,
-    ImmutableArray<OrderOperation> Operations = default)
+    ImmutableArray<OrderOperation> Operations = default,
+    PortedRange? Ported = null)
 {
     /// <summary>The order's items; empty (never default) for steps that are not about an order.</summary>
     public ImmutableArray<OrderOperation> Operations { get; init; } = Operations.IsDefault ? [] : Operations;

@@ -20,12 +20,20 @@ public sealed record RefreshSnapshot(
     ImmutableSortedDictionary<string, ImmutableArray<AddressRecord>> AddressesByPostcode,
     ImmutableSortedDictionary<string, OrderStatus> Orders)
 {
+    /// <summary>
+    /// The first numbers of the manifest's ported ranges that BT's inventory shows held, in part or whole, by another
+    /// company (asked only for ranges the company does not hold yet).
+    /// </summary>
+    public ImmutableSortedSet<string> TakenPortedRanges { get; init; } = [];
+
     public static RefreshSnapshot Of(CompanyInventory? inventory) =>
         new(inventory, false, [], ImmutableSortedDictionary<string, ImmutableArray<AddressRecord>>.Empty, ImmutableSortedDictionary<string, OrderStatus>.Empty);
 
     /// <summary>A stable hash of what was read; a saved plan is refused when BT's answer has changed since.</summary>
     public string Fingerprint()
     {
+        // Added later: part of the fingerprint only when set, so fingerprints of plans without ported ranges stay as they were.
+        object? taken = TakenPortedRanges.IsEmpty ? null : TakenPortedRanges;
         var canonical = JsonSerializer.Serialize(new
         {
             Inventory = Inventory is null ? null : Inventory with
@@ -39,6 +47,11 @@ public sealed record RefreshSnapshot(
             AddressesByPostcode,
             Orders,
         });
+        if (taken is not null)
+        {
+            canonical += JsonSerializer.Serialize(taken);
+        }
+
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))[..16];
     }
 }

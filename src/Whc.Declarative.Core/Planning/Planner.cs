@@ -253,6 +253,13 @@ public sealed class Planner
                     $"{address} is protected and cannot be ceased; remove 'protect: true' and apply first"));
             }
 
+            foreach (var block in view.Blocks.Values.Where(b => b.Ported && b.Ranges.Length > 0).OrderBy(b => b.Name, StringComparer.Ordinal))
+            {
+                diagnostics.Add(DiagnosticCatalog.PortedNumbersGivenUp.At(
+                    input.Desired?.Span ?? SourceSpan.None,
+                    $"number block '{block.Name}' holds ported numbers ({string.Join(", ", block.Ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber).ToCompactString()))}); once ceased with the company they may return to the provider they came from and be lost to the customer for good"));
+            }
+
             changes.Add(new ResourceChange(ResourceAddress.ForCompany(company), ChangeAction.Delete, "destroy requested", []));
             changes.AddRange(view.Blocks.Keys.Order(StringComparer.Ordinal).Select(n => new ResourceChange(new ResourceAddress(company, ResourceKind.NumberBlock, n), ChangeAction.Delete, "ceased with its company", [])));
             changes.AddRange(view.Sites.Keys.Order(StringComparer.Ordinal).Select(n => new ResourceChange(new ResourceAddress(company, ResourceKind.Site, n), ChangeAction.Delete, "ceased with its company", [])));

@@ -92,6 +92,12 @@ public sealed record NumberBlockState(string Name, string AreaCode, int Quantity
     /// <summary>Remembered from the manifest at the last apply: a protected resource is never ceased, even once removed from the manifest.</summary>
     public bool Protected { get; init; }
 
+    /// <summary>
+    /// A block of numbers ported in from another provider (added to format 1 later; written only when true): its
+    /// ranges are exactly those the manifest lists, and <see cref="AreaCode"/> is empty.
+    /// </summary>
+    public bool Ported { get; init; }
+
     public int RingfencedCount => Ranges.Sum(r => r.Count);
 }
 

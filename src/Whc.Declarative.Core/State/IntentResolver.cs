@@ -179,21 +179,37 @@ public static class IntentResolver
             ? new QualificationRecord(id, null, false)
             : null;
 
-    /// <summary>Ranges BT holds for the company in an area code that no block in state claims: what a ringfence with a lost answer made.</summary>
+    /// <summary>
+    /// Ranges of new numbers BT holds for the company in an area code that no block in state claims: what a ringfence
+    /// with a lost answer made. Ported ranges are never among them (they are found by their own ends).
+    /// </summary>
     public static ImmutableArray<NumberRangeRecord> UnclaimedRanges(CompanyState state, CompanyInventory? inventory, string areaCode)
     {
-        var claimed = state.NumberBlocks.SelectMany(b => b.Ranges).Select(r => r.StartNumber).ToHashSet(StringComparer.Ordinal);
-        return [.. (inventory?.NumberRanges ?? []).Where(r => r.AreaCode == areaCode && !claimed.Contains(r.StartNumber)).OrderBy(r => r.StartNumber, StringComparer.Ordinal)];
+        var claimed = Claimed(state);
+        return [.. (inventory?.NumberRanges ?? []).Where(r => !r.Ported && r.AreaCode == areaCode && !claimed.Contains(r.StartNumber)).OrderBy(r => r.StartNumber, StringComparer.Ordinal)];
     }
 
+    /// <summary>
+    /// The ported range BT holds for the company with exactly these ends, when no block in state claims it: what a
+    /// ported ringfence with a lost answer made. Null when BT holds no such range.
+    /// </summary>
+    public static NumberRangeRecord? UnclaimedPortedRange(CompanyState state, CompanyInventory? inventory, string startNumber, string endNumber)
+    {
+        var claimed = Claimed(state);
+        return (inventory?.NumberRanges ?? []).FirstOrDefault(r => r.StartNumber == startNumber && r.EndNumber == endNumber && !claimed.Contains(r.StartNumber));
+    }
+
+    private static HashSet<string> Claimed(CompanyState state) =>
+        state.NumberBlocks.SelectMany(b => b.Ranges).Select(r => r.StartNumber).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>A block in state with these ranges added (made when missing).</summary>
-    public static CompanyState AdoptRanges(CompanyState state, string blockName, string areaCode, IEnumerable<NumberRangeRecord> ranges)
+    public static CompanyState AdoptRanges(CompanyState state, string blockName, string areaCode, IEnumerable<NumberRangeRecord> ranges, bool ported = false)
     {
         var adopted = ranges.Select(r => new NumberRangeState(r.StartNumber, r.EndNumber, r.Status == NumberRangeStatus.Active, r.ServiceId)).ToImmutableArray();
         var existing = state.NumberBlocks.FirstOrDefault(b => b.Name == blockName);
         if (existing is null)
         {
-            return state with { NumberBlocks = state.NumberBlocks.Add(new NumberBlockState(blockName, areaCode, adopted.Sum(r => r.Count), adopted)) };
+            return state with { NumberBlocks = state.NumberBlocks.Add(new NumberBlockState(blockName, areaCode, adopted.Sum(r => r.Count), adopted) { Ported = ported }) };
         }
 
         var known = existing.Ranges.Select(r => r.StartNumber).ToHashSet(StringComparer.Ordinal);
@@ -210,7 +226,23 @@ public static class IntentResolver
         CompanyState state,
         Action<IntentRecord, IntentOutcome, string, Func<CompanyState, CompanyState>?> resolved)
     {
-        var ringFences = intents.Where(i => i.Details is RingFenceIntent).OrderBy(i => i.Intent.StartedAt).Select(i => (i.Intent, Details: (RingFenceIntent)i.Details)).ToList();
+        var all = intents.Where(i => i.Details is RingFenceIntent).OrderBy(i => i.Intent.StartedAt).Select(i => (i.Intent, Details: (RingFenceIntent)i.Details)).ToList();
+
+        // A ported ringfence asked for one exact range: BT holds it for the company (unclaimed), or the call did not go through.
+        foreach (var (intent, details) in all.Where(r => r.Details.IsPorted))
+        {
+            var (start, end) = (details.StartNumber ?? string.Empty, details.EndNumber ?? string.Empty);
+            var range = new NumberRange(start, end).ToCompactString();
+            if (UnclaimedPortedRange(state, answers.Company, start, end) is not { } found)
+            {
+                resolved(intent, IntentOutcome.NotFound, $"ported ringfence of {range} for block {details.NumberBlock}: BT holds no such range for the company; the call did not go through", null);
+                continue;
+            }
+
+            resolved(intent, IntentOutcome.Found, $"ported ringfence of {range} for block {details.NumberBlock}: BT holds the range for the company; adopted into the block", s => AdoptRanges(s, details.NumberBlock, string.Empty, [found], ported: true));
+        }
+
+        var ringFences = all.Where(r => !r.Details.IsPorted).ToList();
         var unclaimed = ringFences.Select(r => r.Details.AreaCode).Distinct(StringComparer.Ordinal)
             .ToDictionary(a => a, a => UnclaimedRanges(state, answers.Company, a).ToList(), StringComparer.Ordinal);
         var taken = ringFences.ToDictionary(r => r.Intent.Id, _ => new List<NumberRangeRecord>(), StringComparer.Ordinal);

@@ -39,7 +39,11 @@ public abstract record IntentDetails
             IntentOperations.RingFence => new RingFenceIntent(
                 Get("numberBlock") ?? lastStepSegment,
                 Get("areaCode") ?? string.Empty,
-                int.TryParse(Get("quantity"), NumberStyles.None, CultureInfo.InvariantCulture, out var quantity) ? quantity : 0),
+                int.TryParse(Get("quantity"), NumberStyles.None, CultureInfo.InvariantCulture, out var quantity) ? quantity : 0)
+            {
+                StartNumber = Get("startNumber"),
+                EndNumber = Get("endNumber"),
+            },
             IntentOperations.CreateAddress => new CreateAddressIntent(
                 Get("site") ?? lastStepSegment, Get("locationCode"), Get("postcode") ?? string.Empty, Get("premises"), Get("street"), Get("city")),
             IntentOperations.CreateOrder => new CreateOrderIntent(
@@ -62,13 +66,23 @@ public sealed record QualifyIntent(string? CugId, string? BillingAccount, string
         Map(("cugId", CugId), ("billingAccount", BillingAccount), ("companyName", CompanyName), ("companyDomain", CompanyDomain), ("customerGroup", CustomerGroup));
 }
 
-/// <summary>Ringfence numbers for a block: its effect is a range in the area code that no block in state claims.</summary>
+/// <summary>
+/// Ringfence numbers for a block: its effect is a range in the area code that no block in state claims; for a ported
+/// range (<see cref="StartNumber"/> and <see cref="EndNumber"/> set, no area code), exactly that range.
+/// </summary>
 public sealed record RingFenceIntent(string NumberBlock, string AreaCode, int Quantity) : IntentDetails
 {
     public override string Operation => IntentOperations.RingFence;
 
+    /// <summary>The first number of the ported range asked for; null for new numbers.</summary>
+    public string? StartNumber { get; init; }
+
+    public string? EndNumber { get; init; }
+
+    public bool IsPorted => StartNumber is not null && EndNumber is not null;
+
     public override ImmutableSortedDictionary<string, string> ToMap() =>
-        Map(("numberBlock", NumberBlock), ("areaCode", AreaCode), ("quantity", Quantity.ToString(CultureInfo.InvariantCulture)));
+        Map(("numberBlock", NumberBlock), ("areaCode", AreaCode), ("quantity", Quantity.ToString(CultureInfo.InvariantCulture)), ("startNumber", StartNumber), ("endNumber", EndNumber));
 }
 
 /// <summary>

@@ -9,12 +9,16 @@ namespace Whc.Declarative.Core.State;
 /// Adopts a company that already exists at BT: builds the first state of it (serial 1) from what BT's inventory says.
 /// BT knows no whcctl names for number ranges: with the team's manifest, a range takes the name of the block its users
 /// draw from (or of the manifest's only block in its area code), so a plan right after import shows no changes;
-/// without one, the ranges of an area code become one block named <c>block-AREACODE</c>. Sites and users keep BT's
+/// without one, the ranges of an area code become one block named <c>block-AREACODE</c>, and ported ranges (BT marks
+/// them) one ported block named <c>ported-AREACODE</c>. Sites and users keep BT's
 /// names (a site's name and a user's username are its identity there). No orders are recorded: whcctl placed none.
 /// </summary>
 public static class InventoryImport
 {
     public static string BlockName(string areaCode) => "block-" + areaCode;
+
+    /// <summary>The name of the block ported ranges of an area code are adopted into, without the team's manifest.</summary>
+    public static string PortedBlockName(string areaCode) => "ported-" + (areaCode.Length > 0 ? areaCode : "numbers");
 
     /// <summary>
     /// The state of <paramref name="company"/> as BT has it. The caller checks that the inventory is the reseller's own
@@ -28,13 +32,14 @@ public static class InventoryImport
             .GroupBy(r => blockOf[r.StartNumber], StringComparer.Ordinal)
             .Select(group => new NumberBlockState(
                 group.Key,
-                group.First().AreaCode,
+                group.First().Ported ? string.Empty : group.First().AreaCode,
                 group.Sum(r => r.Count),
                 [.. group
                     .OrderBy(r => r.StartNumber, StringComparer.Ordinal)
                     .Select(r => new NumberRangeState(r.StartNumber, r.EndNumber, r.Status == NumberRangeStatus.Active, r.ServiceId))])
             {
                 Protected = names?.NumberBlocks.FirstOrDefault(b => b.Name == group.Key)?.Protect == true,
+                Ported = group.First().Ported,
             })
             .ToImmutableArray();
         var siteNames = inventory.Sites.ToDictionary(s => s.ServiceId, s => s.Name, StringComparer.Ordinal);
@@ -95,15 +100,24 @@ public static class InventoryImport
     /// </summary>
     private static string NameOf(NumberRangeRecord range, CompanyInventory inventory, CompanyManifest? names)
     {
+        var fallback = range.Ported ? PortedBlockName(range.AreaCode) : BlockName(range.AreaCode);
         if (names is null)
         {
-            return BlockName(range.AreaCode);
+            return fallback;
+        }
+
+        // A ported range is named by the manifest's ported block that lists it; a block never mixes the two kinds.
+        var listed = names.NumberBlocks.FirstOrDefault(b => b.Ported.Any(p => p.From == range.StartNumber && p.To == range.EndNumber));
+        if (listed is not null)
+        {
+            return range.Ported ? listed.Name : fallback;
         }
 
         var drawnFrom = inventory.Users
             .Where(u => u.DirectoryNumber is { } number && range.Contains(number))
             .Select(u => names.AllUsers().FirstOrDefault(p => p.User.Username == u.Username).User?.Number?.From)
             .OfType<string>()
+            .Where(name => names.NumberBlocks.FirstOrDefault(b => b.Name == name)?.IsPorted == range.Ported)
             .Distinct(StringComparer.Ordinal)
             .ToList();
         if (drawnFrom.Count == 1)
@@ -111,7 +125,7 @@ public static class InventoryImport
             return drawnFrom[0];
         }
 
-        var inArea = names.NumberBlocks.Where(b => b.AreaCode == range.AreaCode).ToList();
-        return inArea.Count == 1 ? inArea[0].Name : BlockName(range.AreaCode);
+        var inArea = names.NumberBlocks.Where(b => !range.Ported && !b.IsPorted && b.AreaCode == range.AreaCode).ToList();
+        return inArea.Count == 1 ? inArea[0].Name : fallback;
     }
 }

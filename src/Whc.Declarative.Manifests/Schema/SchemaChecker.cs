@@ -135,6 +135,25 @@ internal static partial class SchemaChecker
         var pending = new Stack<ValidationError>(errors.Reverse());
         while (pending.TryPop(out var error))
         {
+            if (error is ChildSchemaValidationError { Kind: ValidationErrorKind.NotAnyOf } alternatives)
+            {
+                // Alternatives by shape (a ported range, or a list of them): report what is wrong in the one whose
+                // shape the value has; a value of neither shape is reported as such (Translate).
+                var fitting = alternatives.Errors.FirstOrDefault(b => Fits(b.Key, error.Token));
+                if (fitting.Value is null)
+                {
+                    yield return error;
+                    continue;
+                }
+
+                foreach (var inner in fitting.Value.Reverse())
+                {
+                    pending.Push(inner);
+                }
+
+                continue;
+            }
+
             if (error is ChildSchemaValidationError child)
             {
                 foreach (var inner in child.Errors.Values.SelectMany(e => e).Reverse())
@@ -147,6 +166,17 @@ internal static partial class SchemaChecker
 
             yield return error;
         }
+    }
+
+    private static bool Fits(NJsonSchema.JsonSchema schema, JToken? token)
+    {
+        var type = schema.ActualSchema.Type;
+        return token switch
+        {
+            JArray => type.HasFlag(NJsonSchema.JsonObjectType.Array),
+            JObject => type.HasFlag(NJsonSchema.JsonObjectType.Object),
+            _ => false,
+        };
     }
 
     private static Diagnostic? Translate(YamlDocumentTree tree, ValidationError error, HashSet<JProperty> credentials)
@@ -176,6 +206,8 @@ internal static partial class SchemaChecker
             ValidationErrorKind.BooleanExpected => WrongType(tree, token, span, field, "true or false"),
             ValidationErrorKind.ObjectExpected => WrongType(tree, token, span, field, "a mapping"),
             ValidationErrorKind.ArrayExpected => WrongType(tree, token, span, field, "a list"),
+            ValidationErrorKind.NotAnyOf => WrongType(tree, token, span, field, "a range { from, to } or a list of them"),
+            ValidationErrorKind.TooFewItems => DiagnosticCatalog.ValueOutOfRange.At(span, $"{field} is empty: give at least one"),
             ValidationErrorKind.NotInEnumeration => DiagnosticCatalog.ValueNotAllowed.At(span,
                 $"{field} '{Shorten(ValueText(token))}' is not allowed; expected one of: {string.Join(", ", schema?.Enumeration.Select(e => e?.ToString()) ?? [])}"),
             ValidationErrorKind.StringTooShort => DiagnosticCatalog.ValueOutOfRange.At(span,

@@ -102,6 +102,12 @@ internal sealed class SchemaConformance
                     case "items" when value.ValueKind is JsonValueKind.Object or JsonValueKind.True or JsonValueKind.False:
                         rule.Items = Compile(value);
                         break;
+                    case "minItems":
+                        rule.MinItems = value.GetInt32();
+                        break;
+                    case "anyOf" when value.ValueKind == JsonValueKind.Array:
+                        rule.AnyOf = [.. value.EnumerateArray().Select(Compile)];
+                        break;
                     case "$ref" when value.GetString() is { } reference && reference.StartsWith("#/definitions/", StringComparison.Ordinal):
                         rule.Reference = Definition(reference["#/definitions/".Length..]);
                         break;
@@ -168,11 +174,16 @@ internal sealed class SchemaConformance
 
         public Rule? Items { get; set; }
 
+        public int? MinItems { get; set; }
+
+        /// <summary>Alternatives of which at least one must accept the value (a ported range, or a list of them).</summary>
+        public Rule[]? AnyOf { get; set; }
+
         public Rule? Reference { get; set; }
 
         public bool Accepts(JToken token)
         {
-            if (Never || (Reference is not null && !Reference.Accepts(token)))
+            if (Never || (Reference is not null && !Reference.Accepts(token)) || (AnyOf is not null && !AnyOf.Any(rule => rule.Accepts(token))))
             {
                 return false;
             }
@@ -191,7 +202,7 @@ internal sealed class SchemaConformance
             return typeMatches && token switch
             {
                 JObject obj => AcceptsObject(obj),
-                JArray array => Items is null || array.All(Items.Accepts),
+                JArray array => array.Count >= (MinItems ?? 0) && (Items is null || array.All(Items.Accepts)),
                 _ => AcceptsValue(token),
             };
         }

@@ -46,6 +46,8 @@ public static class ManifestValidator
             run.CheckCompany(company);
         }
 
+        run.CheckPortedOverlaps(companies);
+
         return [.. run.Diagnostics];
     }
 
@@ -144,8 +146,30 @@ public static class ManifestValidator
                 var block = c.NumberBlocks[i];
                 var pointer = Pointer("/spec/numberBlocks", i);
                 names.Add(block.Name, $"{pointer}/name", block.Span);
-                Format(c, $"{pointer}/areaCode", block.AreaCode, ManifestFormats.AreaCode(), DiagnosticCatalog.InvalidAreaCode, block.Span,
-                    "area code '{0}' is not a UK geographic area code: expected an 01 or 02 code such as 0121, 020 or 01632");
+                if (block.IsPorted)
+                {
+                    if (block.AreaCode.Length > 0 || locator(c, $"{pointer}/quantity") is not null)
+                    {
+                        Diagnostics.Add(DiagnosticCatalog.NumberBlockKindUnclear.At(
+                            At(c, $"{pointer}/ported", block.Span),
+                            $"number block '{block.Name}' has ported ranges and also areaCode or quantity; a ported block's numbers are its ranges: remove areaCode and quantity (or put new numbers in a block of their own)"));
+                    }
+                    else
+                    {
+                        CheckPortedRanges(c, block, pointer);
+                    }
+                }
+                else if (block.AreaCode.Length == 0 || block.Quantity == 0)
+                {
+                    Diagnostics.Add(DiagnosticCatalog.NumberBlockKindUnclear.At(
+                        block.Span,
+                        $"number block '{block.Name}' needs areaCode and quantity (new numbers), or ported: {{ from, to }} (numbers the customer brings from another provider)"));
+                }
+                else
+                {
+                    Format(c, $"{pointer}/areaCode", block.AreaCode, ManifestFormats.AreaCode(), DiagnosticCatalog.InvalidAreaCode, block.Span,
+                        "area code '{0}' is not a UK geographic area code: expected an 01 or 02 code such as 0121, 020 or 01632");
+                }
             }
 
             var drawing = c.AllUsers()
@@ -160,6 +184,76 @@ public static class ManifestValidator
                     Diagnostics.Add(DiagnosticCatalog.NumberBlockOversubscribed.At(
                         At(c, $"{Pointer("/spec/numberBlocks", i)}/quantity", block.Span),
                         string.Create(CultureInfo.InvariantCulture, $"number block '{block.Name}' holds {block.Quantity} number{(block.Quantity == 1 ? string.Empty : "s")} but {users} users draw on it; raise its quantity or move users to another block")));
+                }
+            }
+        }
+
+        /// <summary>Each range: two UK numbers of one length, in order; the block: at most as many numbers as a block may hold.</summary>
+        private void CheckPortedRanges(CompanyManifest c, NumberBlockSpec block, string pointer)
+        {
+            for (var i = 0; i < block.Ported.Length; i++)
+            {
+                var range = block.Ported[i];
+                var rangePointer = RangePointer(c, pointer, i);
+                var from = Format(c, $"{rangePointer}/from", range.From, ManifestFormats.DirectoryNumber(), DiagnosticCatalog.InvalidDirectoryNumber, range.Span,
+                    "ported number '{0}' is not a UK directory number: expected 0 and 9 or 10 more digits without spaces, quoted (e.g. \"01214960500\")");
+                var to = Format(c, $"{rangePointer}/to", range.To, ManifestFormats.DirectoryNumber(), DiagnosticCatalog.InvalidDirectoryNumber, range.Span,
+                    "ported number '{0}' is not a UK directory number: expected 0 and 9 or 10 more digits without spaces, quoted (e.g. \"01214960500\")");
+                if (from && to && range.Count == 0)
+                {
+                    Diagnostics.Add(DiagnosticCatalog.PortedRangeReversed.At(
+                        At(c, $"{rangePointer}/to", range.Span),
+                        range.From.Length != range.To.Length
+                            ? $"ported range {range.From} to {range.To} of block '{block.Name}': its ends have different lengths; a range runs within one number length"
+                            : $"ported range {range.From} to {range.To} of block '{block.Name}' ends before it starts; write the lower number in 'from'"));
+                }
+            }
+
+            var total = block.Ported.Sum(r => (long)r.Count);
+            if (total > ManifestFormats.MaxPortedNumbersPerBlock)
+            {
+                Diagnostics.Add(DiagnosticCatalog.PortedRangeTooLarge.At(
+                    At(c, $"{pointer}/ported", block.Span),
+                    string.Create(CultureInfo.InvariantCulture, $"ported number block '{block.Name}' holds {total} numbers; a block holds at most {ManifestFormats.MaxPortedNumbersPerBlock} (split the ranges over several blocks)")));
+            }
+        }
+
+        /// <summary>The pointer of a ported range: <c>ported</c> is one range (a mapping) or a list of them.</summary>
+        private string RangePointer(CompanyManifest c, string blockPointer, int index)
+        {
+            var listed = $"{blockPointer}/ported/{index.ToString(CultureInfo.InvariantCulture)}";
+            return index == 0 && locator(c, listed) is null && locator(c, $"{blockPointer}/ported/from") is not null ? $"{blockPointer}/ported" : listed;
+        }
+
+        /// <summary>No number may be ported into two blocks, of one company or of two.</summary>
+        public void CheckPortedOverlaps(IReadOnlyList<CompanyManifest> companies)
+        {
+            var ranges = companies
+                .SelectMany(c => c.NumberBlocks.SelectMany(b => b.Ported.Where(r => r.Count > 0).Select(r => (Company: c, Block: b, Range: r))))
+                .OrderBy(x => x.Range.From.Length)
+                .ThenBy(x => x.Range.From, StringComparer.Ordinal)
+                .ToList();
+            // Sorted by length and start, a range overlaps an earlier one exactly when it starts before the furthest end so far.
+            (CompanyManifest Company, NumberBlockSpec Block, PortedRangeSpec Range)? furthest = null;
+            foreach (var current in ranges)
+            {
+                if (furthest is not { } earlier || earlier.Range.To.Length != current.Range.From.Length)
+                {
+                    furthest = current;
+                    continue;
+                }
+
+                if (string.CompareOrdinal(earlier.Range.To, current.Range.From) >= 0)
+                {
+                    var whose = earlier.Company == current.Company ? $"block '{earlier.Block.Name}'" : $"block '{earlier.Block.Name}' of company '{earlier.Company.Key}'";
+                    Diagnostics.Add(DiagnosticCatalog.PortedRangesOverlap.At(
+                        current.Range.Span,
+                        $"ported range {current.Range.From} to {current.Range.To} of block '{current.Block.Name}' overlaps {earlier.Range.From} to {earlier.Range.To} of {whose} (at {AlsoAt(earlier.Range.Span, current.Range.Span)}); a number can be ported into one block only"));
+                }
+
+                if (string.CompareOrdinal(current.Range.To, earlier.Range.To) > 0)
+                {
+                    furthest = current;
                 }
             }
         }
