@@ -180,7 +180,7 @@ public sealed class RecordingCommandTests
         AssertHoldsNoCredential(session.Read("plan.har"), session.Sandbox.IssuedTokens);
         var replay = await session.RunAsync("sandbox", "replay", "doctor.har");
         replay.ExitCode.Should().Be(ExitCodes.Success, replay.ToString());
-        replay.Output.Should().Contain("9 ok, 0 differ, 0 skipped");
+        replay.Output.Should().Contain("10 ok, 0 differ, 0 skipped");
     }
 
     [Fact]
