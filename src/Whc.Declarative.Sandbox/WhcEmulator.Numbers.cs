@@ -69,16 +69,10 @@ internal sealed partial class WhcEmulator
         {
             ProcessDue();
             var now = _clock.GetUtcNow();
-            var company = _state.Companies.FirstOrDefault(c => c.ServiceId == serviceId && c.CugId == cugId && c.Status != CompanyStatus.Ceased);
-            if (company is null || company.Status == CompanyStatus.Qualified && !IsLive(company, now))
+            var (company, refusal) = RingFenceCompany(serviceId, cugId, qualifierId, now);
+            if (company is null)
             {
-                return ApiResult.SchemaInvalid($"unknown ringFenceId '{serviceId}' for customer '{cugId}'");
-            }
-
-            if (company.Status == CompanyStatus.Qualified
-                && !company.Qualifications.Any(q => q.Id == qualifierId && q.ExpiresAt > now))
-            {
-                return ApiResult.SchemaInvalid($"qualifierId '{qualifierId}' is not a live qualification of company {serviceId}");
+                return refusal ?? ApiResult.SchemaInvalid($"unknown ringFenceId '{serviceId}'");
             }
 
             var used = new bool[NumberPlan.RangeSize];
@@ -170,16 +164,10 @@ internal sealed partial class WhcEmulator
         {
             ProcessDue();
             var now = _clock.GetUtcNow();
-            var company = _state.Companies.FirstOrDefault(c => c.ServiceId == serviceId && c.CugId == cugId && c.Status != CompanyStatus.Ceased);
-            if (company is null || company.Status == CompanyStatus.Qualified && !IsLive(company, now))
+            var (company, refusal) = RingFenceCompany(serviceId, cugId, qualifierId, now);
+            if (company is null)
             {
-                return ApiResult.SchemaInvalid($"unknown ringFenceId '{serviceId}' for customer '{cugId}'");
-            }
-
-            if (company.Status == CompanyStatus.Qualified
-                && !company.Qualifications.Any(q => q.Id == qualifierId && q.ExpiresAt > now))
-            {
-                return ApiResult.SchemaInvalid($"qualifierId '{qualifierId}' is not a live qualification of company {serviceId}");
+                return refusal ?? ApiResult.SchemaInvalid($"unknown ringFenceId '{serviceId}'");
             }
 
             var holder = HolderOf(start, end);
@@ -281,4 +269,21 @@ internal sealed partial class WhcEmulator
         number.StartsWith("02", StringComparison.Ordinal) ? number[..3]
         : number.Length > 3 && (number[2] == '1' || number[3] == '1') ? number[..4]
         : number[..Math.Min(5, number.Length)];
+
+    /// <summary>
+    /// The company a ringfence is for, or BT's refusal: no live company of that service id for the customer, or a
+    /// company not yet active without a live qualification of its own. Call under the gate.
+    /// </summary>
+    private (CompanyRecord? Company, ApiResult? Refusal) RingFenceCompany(string serviceId, string? cugId, string? qualifierId, DateTimeOffset now)
+    {
+        var company = _state.Companies.FirstOrDefault(c => c.ServiceId == serviceId && c.CugId == cugId && c.Status != CompanyStatus.Ceased);
+        if (company is null || company.Status == CompanyStatus.Qualified && !IsLive(company, now))
+        {
+            return (null, ApiResult.SchemaInvalid($"unknown ringFenceId '{serviceId}' for customer '{cugId}'"));
+        }
+
+        return company.Status == CompanyStatus.Qualified && !company.Qualifications.Any(q => q.Id == qualifierId && q.ExpiresAt > now)
+            ? (null, ApiResult.SchemaInvalid($"qualifierId '{qualifierId}' is not a live qualification of company {serviceId}"))
+            : (company, null);
+    }
 }
