@@ -323,6 +323,10 @@ public static class ContractLoader
         {
             invalid($"{path}.method", "must be GET or POST");
         }
+        else if (shape.Changes && method != "POST")
+        {
+            invalid($"{path}.method", "must be POST: this call changes something at BT, and a GET could be repeated or cached on the way");
+        }
 
         var target = Text(node["path"]) ?? string.Empty;
         CheckPath($"{path}.path", target, shape.Placeholder, invalid);

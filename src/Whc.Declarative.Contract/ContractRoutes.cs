@@ -36,13 +36,13 @@ public static class ContractRoutes
         [VerifyUser] = new("{cugId}", ["username"]),
         [VerifyExtension] = new("{cugId}", ["extension", "companyServiceId"]),
         [VerifyNumbers] = new("{cugId}", ["startNumber", "endNumber", "companyServiceId"]),
-        [Qualify] = new(null, [], CarriesItems: true),
-        [RingFence] = new(null, []),
+        [Qualify] = new(null, [], CarriesItems: true, Changes: true),
+        [RingFence] = new(null, [], Changes: true),
         [SearchAddress] = new(null, ["postcode"]),
-        [CreateAddress] = new(null, []),
-        [CreateOrder] = new(null, [], CarriesItems: true),
+        [CreateAddress] = new(null, [], Changes: true),
+        [CreateOrder] = new(null, [], CarriesItems: true, Changes: true),
         [ListOrders] = new(null, ["externalId"], CarriesItems: true),
-        [SubmitOrder] = new(null, []),
+        [SubmitOrder] = new(null, [], Changes: true),
         [ReadOrder] = new("{orderId}", [], CarriesItems: true),
     }.ToImmutableSortedDictionary(StringComparer.Ordinal);
 
@@ -50,9 +50,16 @@ public static class ContractRoutes
     public static ImmutableArray<string> All { get; } = [.. Shapes.Keys];
 
     public static bool IsKnown(string? name) => name is not null && Shapes.ContainsKey(name);
+
+    /// <summary>
+    /// Whether a call on <paramref name="name"/> changes something at BT: such a call is never repeated after an
+    /// unknown outcome (it is reconciled instead), whatever method a contract gives it.
+    /// </summary>
+    public static bool Changes(string name) => Shapes.TryGetValue(name, out var shape) && shape.Changes;
 }
 
 /// <param name="Placeholder">The placeholder the path must contain, if any.</param>
 /// <param name="Query">Query parameters whcctl sends, by whcctl's name; the contract gives each its wire name.</param>
 /// <param name="CarriesItems">Whether the bodies hold TMF product items (offerings, characteristics, states, roles).</param>
-internal sealed record RouteShape(string? Placeholder, ImmutableArray<string> Query, bool CarriesItems = false);
+/// <param name="Changes">Whether the call changes something at BT (it must be a POST, and is never repeated blindly).</param>
+internal sealed record RouteShape(string? Placeholder, ImmutableArray<string> Query, bool CarriesItems = false, bool Changes = false);

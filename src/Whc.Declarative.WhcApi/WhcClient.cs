@@ -196,7 +196,8 @@ public sealed class WhcClient : IWhcApi, IDisposable
     /// <summary>
     /// The call on contract route <paramref name="routeName"/>: its method and path (the one placeholder filled with
     /// <paramref name="placeholderValue"/>, escaped), query parameters by the contract's wire names plus its fixed
-    /// ones. A GET may be repeated; a POST changes something at BT and is not.
+    /// ones. A read may be repeated; a call that changes something at BT is not, whatever its method (whcctl's own
+    /// knowledge of the route, never the contract's data).
     /// </summary>
     internal WhcCall Call(string routeName, string operation, string description, string? placeholderValue, string? body, params (string Name, string Value)[] query)
     {
@@ -212,7 +213,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
             .Concat(route.QueryValues)
             .ToArray();
         var method = route.Method == "POST" ? HttpMethod.Post : HttpMethod.Get;
-        return new WhcCall(operation, description, method, routeName, route.Path, path, parameters, body, Idempotent: method == HttpMethod.Get);
+        return new WhcCall(operation, description, method, routeName, route.Path, path, parameters, body, Idempotent: !ContractRoutes.Changes(routeName));
     }
 
     private bool IsSuccess(WhcCall call, WhcResponse response) => contract.Route(call.RouteName).IsSuccess(response.Status);

@@ -66,6 +66,21 @@ public sealed class ContractOverrideTests
     }
 
     [Fact]
+    public async Task Import_speaks_the_contract_too()
+    {
+        await using var session = await SandboxSession.StartAsync(contract: Load(Override));
+        session.Write("contract.json", Override);
+        await session.ApplyAsync("examples/quickstart", "--contract", "contract.json");
+        await session.RunAsync("state", "rm", "fun-network");
+
+        var import = await session.RunAsync("import", "fun-network", "examples/quickstart", "--cug", "CUG5019851064", "--name", "TheFunNetwork", "--billing-account", "GB12345678", "--contract", "contract.json");
+
+        import.ExitCode.Should().Be(ExitCodes.Success, import.ToString());
+        var plan = await session.RunAsync("plan", "examples/quickstart", "--contract", "contract.json", "--detailed-exitcode");
+        plan.ExitCode.Should().Be(ExitCodes.Success, plan.ToString());
+    }
+
+    [Fact]
     public async Task A_client_without_the_override_fails_closed_against_an_endpoint_that_follows_it()
     {
         await using var session = await SandboxSession.StartAsync(contract: Load(Override));

@@ -109,6 +109,8 @@ public sealed class ContractLoaderTests
     [InlineData("""{ "routes": { "qualify": { "path": "http://bt.example.com/q" } } }""", "routes.qualify.path", "https")]
     [InlineData("""{ "routes": { "qualify": { "path": "https://user:pw@bt.example.com/q" } } }""", "routes.qualify.path", "user info")]
     [InlineData("""{ "routes": { "qualify": { "method": "PUT" } } }""", "routes.qualify.method", "GET or POST")]
+    [InlineData("""{ "routes": { "submitOrder": { "method": "GET" } } }""", "routes.submitOrder.method", "must be POST")]
+    [InlineData("""{ "routes": { "ringFence": { "method": "GET" } } }""", "routes.ringFence.method", "must be POST")]
     [InlineData("""{ "routes": { "qualify": { "success": [] } } }""", "routes.qualify.success", "at least one")]
     [InlineData("""{ "routes": { "qualify": { "success": [404] } } }""", "routes.qualify.success", "2xx")]
     [InlineData("""{ "routes": { "submitOrder": { "path": "/bt-wholesale/v1/whc/productOrder" } } }""", "routes.submitOrder.path", "createOrder and submitOrder")]

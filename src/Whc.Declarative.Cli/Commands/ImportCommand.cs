@@ -53,6 +53,7 @@ public static class ImportCommand
         {
             company, paths, cug, name, billingAccount, writeManifest, all, writeManifests, parallelism, endpoint, stateOption, lockTimeout,
         };
+        wire.AddTo(command);
         runtimeOptions.AddTo(command);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
