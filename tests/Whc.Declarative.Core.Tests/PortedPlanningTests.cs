@@ -146,7 +146,15 @@ public sealed class PortedPlanningTests
     }
 
     [Fact]
-    public void Should_answer_a_lost_ported_ringfence_by_its_exact_range_and_never_with_new_numbers()
+    public void Should_answer_a_lost_ported_ringfence_by_its_exact_range_and_never_with_new_numbers() =>
+        LostPortedAndNewRingfences(bTMarksPorted: true);
+
+    /// <summary>Regression: BT's "ported" mark is assumed; without it the new-number ringfence adopted the ported range too.</summary>
+    [Fact]
+    public void Should_never_adopt_one_range_into_two_blocks_when_BT_does_not_mark_it_ported() =>
+        LostPortedAndNewRingfences(bTMarksPorted: false);
+
+    private static void LostPortedAndNewRingfences(bool bTMarksPorted)
     {
         // Given a ported ringfence and a new-number ringfence in the same area code, both answers lost
         var state = CompanyState.New(Key, "lineage-1") with
@@ -159,7 +167,7 @@ public sealed class PortedPlanningTests
             ],
         };
         var inventory = new CompanyInventory(CompanyServiceId, "Acme Ltd", "acme.example", "retail", CompanyStatus.Qualified, "Q-2",
-            [new NumberRangeRecord("0121", "01214960500", "01214960519", NumberRangeStatus.Ringfenced, null) { Ported = true }], [], []);
+            [new NumberRangeRecord("0121", "01214960500", "01214960519", NumberRangeStatus.Ringfenced, null) { Ported = bTMarksPorted }], [], []);
 
         // When they are answered
         var result = IntentResolver.Resolve(state, [.. state.Intents.Select(i => (i, IntentDetails.Read(i)))], new IntentAnswers(inventory, NoAddresses, NoOrders));

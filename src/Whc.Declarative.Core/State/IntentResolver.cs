@@ -229,6 +229,9 @@ public static class IntentResolver
         var all = intents.Where(i => i.Details is RingFenceIntent).OrderBy(i => i.Intent.StartedAt).Select(i => (i.Intent, Details: (RingFenceIntent)i.Details)).ToList();
 
         // A ported ringfence asked for one exact range: BT holds it for the company (unclaimed), or the call did not go through.
+        // What it adopts is claimed from here on, so a new-number ringfence of the same area code never takes it too
+        // (BT's "ported" mark on a range is assumed; the ends are certain).
+        var adopted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (intent, details) in all.Where(r => r.Details.IsPorted))
         {
             var (start, end) = (details.StartNumber ?? string.Empty, details.EndNumber ?? string.Empty);
@@ -239,12 +242,13 @@ public static class IntentResolver
                 continue;
             }
 
+            adopted.Add(found.StartNumber);
             resolved(intent, IntentOutcome.Found, $"ported ringfence of {range} for block {details.NumberBlock}: BT holds the range for the company; adopted into the block", s => AdoptRanges(s, details.NumberBlock, string.Empty, [found], ported: true));
         }
 
         var ringFences = all.Where(r => !r.Details.IsPorted).ToList();
         var unclaimed = ringFences.Select(r => r.Details.AreaCode).Distinct(StringComparer.Ordinal)
-            .ToDictionary(a => a, a => UnclaimedRanges(state, answers.Company, a).ToList(), StringComparer.Ordinal);
+            .ToDictionary(a => a, a => UnclaimedRanges(state, answers.Company, a).Where(r => !adopted.Contains(r.StartNumber)).ToList(), StringComparer.Ordinal);
         var taken = ringFences.ToDictionary(r => r.Intent.Id, _ => new List<NumberRangeRecord>(), StringComparer.Ordinal);
         foreach (var (intent, details) in ringFences)
         {
