@@ -237,11 +237,16 @@ internal sealed class StepRunner
                 var found = IntentResolver.UnclaimedPortedRange(session.State, inventory, ported.StartNumber, ported.EndNumber);
                 return found is null ? null : new RingFenceResult(found.StartNumber, found.EndNumber, inventory?.ServiceId ?? string.Empty, "RINGFENCED");
             },
-            (_, ct) =>
+            async (_, ct) =>
             {
                 var record = session.State.Record ?? throw new StepFailedException("the company must be qualified before numbers are ringfenced");
                 var serviceId = record.ServiceId ?? throw new StepFailedException("the company has no service id yet");
-                return api.RingFenceAsync(new RingFenceRequest(record.CugId, string.Empty, quantity, serviceId, record.Active ? null : record.Qualification?.Id) { Ported = ported }, ct);
+                var answer = await api.RingFenceAsync(new RingFenceRequest(record.CugId, string.Empty, quantity, serviceId, record.Active ? null : record.Qualification?.Id) { Ported = ported }, ct);
+                // The request for a ported range is assumed: an answer with other numbers means BT did not take it as
+                // asked. Fail closed (the intent stays for the next plan to settle) rather than call other numbers ported.
+                return answer.StartNumber == ported.StartNumber && answer.EndNumber == ported.EndNumber
+                    ? answer
+                    : throw new StepFailedException($"BT answered the ported ringfence of {new NumberRange(ported.StartNumber, ported.EndNumber).ToCompactString()} with {new NumberRange(answer.StartNumber, answer.EndNumber).ToCompactString()}, not the range asked for; check the contract's ringFence request for ported ranges (whcctl contract show)");
             },
             (state, result) =>
             {

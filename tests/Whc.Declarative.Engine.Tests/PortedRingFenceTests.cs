@@ -1,4 +1,7 @@
+using System.Collections.Immutable;
 using System.Text.Json.Nodes;
+using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Inventory;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.Sandbox;
@@ -124,9 +127,53 @@ public sealed class PortedRingFenceTests
         (await harness.PlanAsync(manifests)).HasChanges.Should().BeFalse();
     }
 
+    /// <summary>Review finding: the ported request is assumed; BT answering other numbers must not make them "ported".</summary>
+    [Fact]
+    public async Task A_ported_ringfence_answered_with_other_numbers_fails_closed_and_records_nothing_as_ported()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var manifests = EngineHarness.Manifests(Ported);
+        var api = new IgnoresPortedRangesApi(harness.Client);
+
+        var result = await harness.ApplyAsync(await harness.PlanAsync(manifests, api), api);
+
+        result.Succeeded.Should().BeFalse();
+        result.Steps.Should().Contain(s => s.Message != null && s.Message.Contains("not the range asked for", StringComparison.Ordinal));
+        var state = await harness.Store.ReadAsync("movers", CancellationToken.None);
+        state!.NumberBlocks.Should().NotContain(b => b.Ported, "numbers BT chose are not the customer's ported range");
+        state.Intents.Should().ContainSingle(i => i.Operation == IntentOperations.RingFence, "the next plan settles it from BT's inventory");
+    }
+
     private static List<string> PortedRanges(JsonObject inventory) =>
         [.. inventory["companies"]!.AsArray()
             .SelectMany(c => c!["numberRanges"]!.AsArray())
             .Where(r => r!["ported"]?.GetValue<bool>() == true)
             .Select(r => $"{r!["startNumber"]}-{r["endNumber"]} {r["status"]}")];
+}
+
+/// <summary>BT as it would be if it did not read the assumed ported fields: it ringfences new numbers of the area instead.</summary>
+internal sealed class IgnoresPortedRangesApi(IWhcApi inner) : IWhcApi
+{
+    public Task<RingFenceResult> RingFenceAsync(RingFenceRequest request, CancellationToken cancellationToken) =>
+        inner.RingFenceAsync(request.Ported is { } ported ? request with { Ported = null, AreaCode = ported.StartNumber[..4] } : request, cancellationToken);
+
+    public Task<CompanyInventory?> ReadCompanyAsync(string cugId, string companyName, CancellationToken cancellationToken) => inner.ReadCompanyAsync(cugId, companyName, cancellationToken);
+
+    public Task<ImmutableArray<CompanySummary>> ListCompaniesAsync(string cugId, CancellationToken cancellationToken) => inner.ListCompaniesAsync(cugId, cancellationToken);
+
+    public Task<bool> IsTakenAsync(string cugId, VerifyCheck check, CancellationToken cancellationToken) => inner.IsTakenAsync(cugId, check, cancellationToken);
+
+    public Task<QualificationResult> QualifyAsync(QualificationRequest request, CancellationToken cancellationToken) => inner.QualifyAsync(request, cancellationToken);
+
+    public Task<ImmutableArray<AddressRecord>> SearchAddressesAsync(string postcode, CancellationToken cancellationToken) => inner.SearchAddressesAsync(postcode, cancellationToken);
+
+    public Task<AddressRecord> CreateAddressAsync(NewAddress address, CancellationToken cancellationToken) => inner.CreateAddressAsync(address, cancellationToken);
+
+    public Task<string> CreateOrderAsync(OrderRequest order, CancellationToken cancellationToken) => inner.CreateOrderAsync(order, cancellationToken);
+
+    public Task SubmitOrderAsync(string orderId, CancellationToken cancellationToken) => inner.SubmitOrderAsync(orderId, cancellationToken);
+
+    public Task<OrderStatus> ReadOrderAsync(string orderId, CancellationToken cancellationToken) => inner.ReadOrderAsync(orderId, cancellationToken);
+
+    public Task<OrderStatus?> FindOrderByExternalIdAsync(string externalId, CancellationToken cancellationToken) => inner.FindOrderByExternalIdAsync(externalId, cancellationToken);
 }
