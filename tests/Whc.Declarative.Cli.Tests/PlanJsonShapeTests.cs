@@ -15,7 +15,7 @@ public sealed class PlanJsonShapeTests
     private static readonly Lazy<JsonSchema> Schema = new(() =>
         JsonSchema.FromJsonAsync(File.ReadAllText(Path.Combine(Repository.Root, "schemas", "v1", "plan.schema.json"))).GetAwaiter().GetResult());
 
-    private static void ShouldMatchTheSchema(string json, string what)
+    internal static void ShouldMatchTheSchema(string json, string what)
     {
         var errors = Schema.Value.Validate(json);
         errors.Should().BeEmpty($"{what} must validate against schemas/v1/plan.schema.json: {string.Join("; ", errors.Select(e => $"{e.Path}: {e.Kind}"))}");

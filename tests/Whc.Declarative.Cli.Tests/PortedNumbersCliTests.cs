@@ -57,6 +57,20 @@ public sealed class PortedNumbersCliTests
     }
 
     [Fact]
+    public async Task A_ported_block_in_the_plan_JSON_has_its_numbers_as_a_list_and_is_marked_ported()
+    {
+        await using var session = await SandboxSession.StartAsync();
+        session.Write(Movers, Company("movers", "MoversLtd", "01214960500", "01214960519"));
+
+        var plan = await session.RunAsync("plan", "ported/movers", "--format", "json");
+
+        PlanJsonShapeTests.ShouldMatchTheSchema(plan.Output, "a plan with a ported block");
+        var block = JsonNode.Parse(plan.Output)!["resource_changes"]!.AsArray().Single(c => c!["type"]!.GetValue<string>() == "whc_number_block")!;
+        block["change"]!["after"]!["numbers"]!.AsArray().Select(n => n!.GetValue<string>()).Should().Equal("01214960500-0519");
+        block["change"]!["after"]!["ported"]!.GetValue<bool>().Should().BeTrue();
+    }
+
+    [Fact]
     public async Task A_range_another_company_holds_is_refused_at_plan_time_with_its_position()
     {
         // Given one company holding a ported range

@@ -348,8 +348,8 @@ internal sealed class CompanyPlanner
             : missing.Count > 0 ? "ported ranges added"
             : "ported numbers ringfenced but not yet ordered";
         part.Changes.Add(new ResourceChange(address, create ? ChangeAction.Create : ChangeAction.Update, reason, Planner.Diff(
-            create ? [] : [("ported", before), ("quantity", Planner.Count(current?.RingfencedCount ?? 0))],
-            [("ported", after), ("quantity", Planner.Count(block.Ported.Sum(p => p.Count)))])));
+            create ? [] : [("numbers", before), ("quantity", Planner.Count(current?.RingfencedCount ?? 0))],
+            [("numbers", after), ("quantity", Planner.Count(block.Ported.Sum(p => p.Count))), ("ported", "true")])));
         part.Structural.Add(new OrderOperation(address, OrderOperationKind.Add));
         foreach (var range in missing)
         {

@@ -17,7 +17,7 @@ public sealed record ResourceValues(ResourceAddress Address, ImmutableArray<Attr
     public static AttributeType TypeOf(string name) => name switch
     {
         "quantity" or "ringfenced" => AttributeType.Number,
-        "protect" => AttributeType.Boolean,
+        "protect" or "ported" => AttributeType.Boolean,
         "devices" or "numbers" => AttributeType.List,
         _ => AttributeType.Text,
     };
@@ -46,6 +46,7 @@ public sealed record ResourceValues(ResourceAddress Address, ImmutableArray<Attr
                 new("areaCode", block.AreaCode),
                 new("quantity", block.Quantity.ToString(CultureInfo.InvariantCulture)),
                 new("numbers", string.Join(ListSeparator, block.Ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber).ToCompactString()))),
+                new("ported", Flag(block.Ported)),
                 new("protect", Flag(block.Protected)),
             ]));
         }
