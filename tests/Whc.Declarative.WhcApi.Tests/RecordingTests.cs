@@ -175,3 +175,31 @@ public sealed class RecordingTests : ClientTestBase
             .Should().Throw<System.Text.Json.JsonException>().WithMessage("*entry 1*");
     }
 }
+
+/// <summary>Review finding: a recording is a file from anywhere; what the replay reads must be checked before it is used.</summary>
+public sealed class MalformedRecordingTests
+{
+    private const string Valid = """
+        {"log":{"version":"1.2","creator":{"name":"whcctl","version":"0"},"entries":[{
+          "startedDateTime":"2026-12-02T00:00:00Z","time":1,
+          "request":{"method":"GET","url":"http://127.0.0.1/x","httpVersion":"HTTP/1.1","headers":[],"queryString":[],"cookies":[],"headersSize":-1,"bodySize":0},
+          "response":{"status":200,"statusText":"OK","httpVersion":"HTTP/1.1","headers":[],"cookies":[],"content":{"size":0,"mimeType":"application/json"},"redirectURL":"","headersSize":-1,"bodySize":0},
+          "cache":{},"timings":{"send":0,"wait":1,"receive":0}}]}}
+        """;
+
+    [Fact]
+    public void A_well_formed_recording_parses() =>
+        Recording.HarDocument.Parse(Valid).Log.Entries.Should().ContainSingle();
+
+    [Theory]
+    [InlineData("\"headers\":[],\"queryString\"", "\"queryString\"")]
+    [InlineData("\"content\":{\"size\":0,\"mimeType\":\"application/json\"},", "")]
+    [InlineData("\"method\":\"GET\"", "\"method\":\"GE T\"")]
+    [InlineData("\"headers\":[],\"queryString\"", "\"headers\":[{\"name\":\"A\"}],\"queryString\"")]
+    public void A_recording_missing_what_the_replay_reads_is_refused_as_not_a_recording(string from, string to)
+    {
+        var act = () => Recording.HarDocument.Parse(Valid.Replace(from, to, StringComparison.Ordinal));
+
+        act.Should().Throw<System.Text.Json.JsonException>();
+    }
+}

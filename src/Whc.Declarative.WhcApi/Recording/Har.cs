@@ -47,6 +47,15 @@ public sealed record HarDocument(HarLog Log)
             {
                 throw new JsonException($"entry {i + 1} has no request (method and absolute URL) or no response");
             }
+
+            // Everything the replay reads must be there and well formed: the file may come from anywhere.
+            if (!entry.Request.Method.All(char.IsAsciiLetterUpper)
+                || entry.Request.Headers is null || entry.Request.Headers.Any(h => h?.Name is null || h.Value is null)
+                || entry.Response.Headers is null || entry.Response.Headers.Any(h => h?.Name is null || h.Value is null)
+                || entry.Response.Content is null)
+            {
+                throw new JsonException($"entry {i + 1} lacks headers or content, or its method is not an HTTP method");
+            }
         }
 
         return document;
