@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Text;
 
 namespace Whc.Declarative.Contract;
@@ -94,7 +95,7 @@ public static class ContractReference
             IReadOnlyDictionary<string, string> names = contract.Characteristics.TryGetValue(product, out var map) ? map : new Dictionary<string, string>();
             var characteristics = names.Select(c => c.Key == c.Value ? Code(c.Key) : $"{Code(c.Key)} → {Code(c.Value)}");
             var sources = names.Select(c => SourceOf(load, $"characteristics.{product}.{c.Key}")).Distinct(StringComparer.Ordinal);
-            Line($"| {product} | {Code(offering)} | {SourceOf(load, $"productOfferings.{product}")} | {string.Join(", ", characteristics)} | {string.Join(", ", sources)} |");
+            Line($"| {Code(product)} | {Code(offering)} | {SourceOf(load, $"productOfferings.{product}")} | {string.Join(", ", characteristics)} | {string.Join(", ", sources)} |");
         }
 
         Line(string.Empty);
@@ -109,5 +110,5 @@ public static class ContractReference
     }
 
     /// <summary>A contract value in a table cell: a code span, its pipes escaped as GitHub tables need.</summary>
-    private static string Code(string value) => MarkdownCode.Span(value.Replace("|", "\\|", StringComparison.Ordinal));
+    private static string Code(string value) => MarkdownCode.Span(Diagnostic.OneLine(value).Replace("|", "\\|", StringComparison.Ordinal));
 }

@@ -39,13 +39,18 @@ public sealed class GitHubAnnotationTests
     }
 
     [Fact]
-    public void A_message_with_a_line_break_stays_one_command()
+    public void A_message_with_a_line_break_stays_one_command_and_bidi_controls_are_shown_escaped()
     {
         using var writer = new StringWriter();
 
         Rendering.DiagnosticsRenderer.WriteGitHub(writer, [Core.Diagnostics.DiagnosticCatalog.UsageInvalid.At(Core.Diagnostics.SourceSpan.None, "first\r\nsecond 100%")]);
 
-        writer.ToString().Should().Be("::error title=WHC3017::first%0D%0Asecond 100%25" + Environment.NewLine);
+        // Shown escaped as every renderer shows control characters, then encoded by GitHub's rules: one line, one command.
+        writer.ToString().Should().Be("::error title=WHC3017::first\\r\\nsecond 100%25" + Environment.NewLine);
+        Rendering.DiagnosticsRenderer.GitHubData("a\r\nb%").Should().Be("a%0D%0Ab%25");
+        using var bidi = new StringWriter();
+        Rendering.DiagnosticsRenderer.WriteGitHub(bidi, [Core.Diagnostics.DiagnosticCatalog.UsageInvalid.At(Core.Diagnostics.SourceSpan.None, "evil\u202Etxt.yaml")]);
+        bidi.ToString().Should().NotContain("\u202E").And.Contain("evil");
     }
 
     [Fact]

@@ -67,7 +67,7 @@ public static class DiagnosticsRenderer
             var properties = new List<string>();
             if (file.Length > 0)
             {
-                properties.Add($"file={GitHubProperty(file.Replace('\\', '/'))}");
+                properties.Add($"file={GitHubProperty(Diagnostic.OneLine(file).Replace('\\', '/'))}");
                 if (diagnostic.Span.HasPosition)
                 {
                     properties.Add(string.Create(CultureInfo.InvariantCulture, $"line={diagnostic.Span.Line},col={diagnostic.Span.Column}"));
@@ -75,7 +75,8 @@ public static class DiagnosticsRenderer
             }
 
             properties.Add($"title={GitHubProperty(diagnostic.Code)}");
-            writer.WriteLine($"::{command} {string.Join(',', properties)}::{GitHubData(Diagnostic.Shorten(diagnostic.Message, Diagnostic.MaxMessageLength))}");
+            // OneLine as everywhere else (invisible, bidi and terminal control characters shown as escapes), then GitHub's encoding.
+            writer.WriteLine($"::{command} {string.Join(',', properties)}::{GitHubData(Diagnostic.OneLine(Diagnostic.Shorten(diagnostic.Message, Diagnostic.MaxMessageLength)))}");
         }
 
         foreach (var (file, count) in shown.Where(s => s.Value > MaxPerFile))
