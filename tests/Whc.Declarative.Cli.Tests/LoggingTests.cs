@@ -73,6 +73,29 @@ public sealed class LoggingTests
     }
 
     [Fact]
+    public async Task With_json_events_on_stdout_the_heartbeat_still_reaches_the_log_on_stderr()
+    {
+        await using var session = await SandboxSession.StartAsync(timings: new OrderTimings(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)));
+
+        var apply = await session.RunAsync("apply", "examples/quickstart", "--auto-approve", "--format", "json", "--heartbeat", "200ms");
+
+        apply.ExitCode.Should().Be(ExitCodes.Success, apply.ToString());
+        apply.Error.Should().Contain("still running:");
+        apply.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().OnlyContain(l => l.StartsWith('{'), "stdout carries only the JSON events");
+    }
+
+    [Fact]
+    public async Task Quiet_prints_no_heartbeat()
+    {
+        await using var session = await SandboxSession.StartAsync(timings: new OrderTimings(TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(500)));
+
+        var apply = await session.RunAsync("apply", "examples/quickstart", "--auto-approve", "--heartbeat", "100ms", "--quiet");
+
+        apply.ExitCode.Should().Be(ExitCodes.Success, apply.ToString());
+        apply.Error.Should().NotContain("still running");
+    }
+
+    [Fact]
     public async Task A_heartbeat_of_zero_prints_none()
     {
         await using var session = await SandboxSession.StartAsync(timings: new OrderTimings(TimeSpan.FromMilliseconds(500), TimeSpan.FromMilliseconds(500)));

@@ -158,7 +158,7 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime)
             MaxDestroy = arguments.Plan.MaxDestroy,
         };
 
-        var hooks = new Hooks(io, arguments, runtime.Color);
+        var hooks = new Hooks(io, arguments, runtime.Color, runtime.Quiet);
         var observer = new DeferredObserver(() => hooks.Observer);
         ApplyOutcome outcome;
         try
@@ -188,7 +188,7 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime)
             var summary = string.Create(
                 CultureInfo.InvariantCulture,
                 $"{result.Count(StepOutcome.Done)} steps done, {result.Count(StepOutcome.Failed)} failed, {result.Count(StepOutcome.Skipped)} skipped");
-            (hooks.Observer as JsonEventObserver)?.Emit(new Dictionary<string, object?>
+            (hooks.Observer as ObserverSet)?.Find<JsonEventObserver>()?.Emit(new Dictionary<string, object?>
             {
                 ["type"] = "summary",
                 ["succeeded"] = result.Succeeded,
@@ -207,7 +207,7 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime)
     }
 
     /// <summary>The terminal side of an apply: shows the plan, tells, asks; and, once the plan is known, the progress observer.</summary>
-    private sealed class Hooks(IOContext io, ApplyArguments arguments, bool color) : IApplyHooks
+    private sealed class Hooks(IOContext io, ApplyArguments arguments, bool color, bool quiet) : IApplyHooks
     {
         public IApplyObserver Observer { get; private set; } = NullApplyObserver.Instance;
 
@@ -216,7 +216,8 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime)
             DiagnosticsRenderer.WriteText(io.Error, plan.AllDiagnostics);
             (arguments.Json ? io.Error : io.Output).Write(PlanTextRenderer.Render(plan, color));
             var steps = plan.Companies.Sum(c => c.Steps.Length);
-            Observer = arguments.Json ? new JsonEventObserver(io.Output) : new LineProgressObserver(io.Error, io.IsTerminal, steps, io.Clock, arguments.Heartbeat);
+            var heartbeat = io.IsTerminal || quiet || arguments.Heartbeat <= TimeSpan.Zero ? null : new HeartbeatObserver(io.Error, io.Clock, arguments.Heartbeat);
+            Observer = new ObserverSet(arguments.Json ? new JsonEventObserver(io.Output) : new LineProgressObserver(io.Error, io.IsTerminal, steps), heartbeat);
         }
 
         public void Notice(string message) => io.Error.WriteLine(message);

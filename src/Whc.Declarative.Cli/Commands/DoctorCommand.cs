@@ -8,7 +8,7 @@ using Whc.Declarative.WhcApi;
 namespace Whc.Declarative.Cli.Commands;
 
 /// <summary>
-/// <c>whcctl doctor --cug CUG [--endpoint E] [--routes FILE] [--format text|json] [--record FILE]</c>: the safe first contact with an
+/// <c>whcctl doctor --cug CUG [--endpoint E] [--contract FILE] [--routes FILE] [--format text|json] [--record FILE]</c>: the safe first contact with an
 /// endpoint. Fetches a token, then reads each route with values that cannot match anything, and says per route whether
 /// the answer is what whcctl expects. Read-only: no call it makes changes anything at BT. Exit 1 when anything differs.
 /// </summary>

@@ -9,61 +9,31 @@ namespace Whc.Declarative.Cli.Rendering;
 
 /// <summary>
 /// Apply progress as lines on stderr: in CI one line per finished step; on a terminal also a line when a step starts,
-/// with a running count, so a long apply shows it is alive. Off a terminal, where there are no start lines, a heartbeat
-/// line every <c>heartbeat</c> names the steps still running (an order wait can last many minutes), so a CI log never
-/// looks hung.
+/// with a running count, so a long apply shows it is alive.
 /// </summary>
-public sealed class LineProgressObserver : IApplyObserver, IDisposable
+public sealed class LineProgressObserver : IApplyObserver
 {
     private readonly TextWriter writer;
     private readonly bool terminal;
     private readonly int total;
-    private readonly TimeProvider clock;
     private readonly Lock gate = new();
-    private readonly Dictionary<string, long> running = new(StringComparer.Ordinal);
-    private readonly ITimer? heartbeat;
     private int finished;
 
-    public LineProgressObserver(TextWriter writer, bool terminal, int total, TimeProvider? clock = null, TimeSpan heartbeatInterval = default)
+    public LineProgressObserver(TextWriter writer, bool terminal, int total)
     {
         this.writer = writer;
         this.terminal = terminal;
         this.total = total;
-        this.clock = clock ?? TimeProvider.System;
-        if (!terminal && heartbeatInterval > TimeSpan.Zero)
-        {
-            heartbeat = this.clock.CreateTimer(_ => Heartbeat(), null, heartbeatInterval, heartbeatInterval);
-        }
     }
 
     public void StepStarted(PlanStep planStep)
     {
-        lock (gate)
+        if (terminal)
         {
-            running[planStep.Id] = clock.GetTimestamp();
-            if (terminal)
+            lock (gate)
             {
                 writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] … {Diagnostic.OneLine(planStep.Id)}: {Diagnostic.OneLine(planStep.Description)}"));
             }
-        }
-    }
-
-    public void Dispose() => heartbeat?.Dispose();
-
-    private void Heartbeat()
-    {
-        lock (gate)
-        {
-            if (running.Count == 0)
-            {
-                return;
-            }
-
-            var longest = running.MinBy(r => r.Value);
-            var waited = clock.GetElapsedTime(longest.Value);
-            writer.WriteLine(string.Create(
-                CultureInfo.InvariantCulture,
-                $"  [{finished}/{total}] still running: {running.Count} step(s), {Diagnostic.OneLine(longest.Key)} for {(int)waited.TotalMinutes}m{waited.Seconds:00}s"));
         }
     }
 
@@ -71,7 +41,6 @@ public sealed class LineProgressObserver : IApplyObserver, IDisposable
     {
         lock (gate)
         {
-            running.Remove(result.Step.Id);
             finished++;
             var seconds = result.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
             writer.WriteLine(result.Outcome switch
@@ -125,4 +94,92 @@ public sealed class JsonEventObserver : IApplyObserver
             writer.WriteLine(line);
         }
     }
+}
+
+/// <summary>
+/// Off a terminal, where no line marks a step's start, a line on stderr every interval naming the steps still running
+/// (an order wait can last many minutes), so a CI log never looks hung; with <c>--format json</c> too, whose events go
+/// to stdout. Nothing is written once disposed.
+/// </summary>
+public sealed class HeartbeatObserver : IApplyObserver, IDisposable
+{
+    private readonly TextWriter writer;
+    private readonly TimeProvider clock;
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, long> running = new(StringComparer.Ordinal);
+    private readonly ITimer timer;
+    private bool disposed;
+
+    public HeartbeatObserver(TextWriter writer, TimeProvider clock, TimeSpan interval)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        this.writer = writer;
+        this.clock = clock;
+        timer = clock.CreateTimer(_ => Beat(), null, interval, interval);
+    }
+
+    public void StepStarted(PlanStep planStep)
+    {
+        lock (gate)
+        {
+            running[planStep.Id] = clock.GetTimestamp();
+        }
+    }
+
+    public void StepFinished(StepResult result)
+    {
+        lock (gate)
+        {
+            running.Remove(result.Step.Id);
+        }
+    }
+
+    public void Notice(string company, string message)
+    {
+    }
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            disposed = true; // a beat already under way writes nothing after this
+        }
+
+        timer.Dispose();
+    }
+
+    private void Beat()
+    {
+        lock (gate)
+        {
+            if (disposed || running.Count == 0)
+            {
+                return;
+            }
+
+            var longest = running.MinBy(r => r.Value);
+            var waited = clock.GetElapsedTime(longest.Value);
+            writer.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"  still running: {running.Count} step(s), {Diagnostic.OneLine(longest.Key)} for {(int)waited.TotalMinutes}m{waited.Seconds:00}s"));
+        }
+    }
+}
+
+/// <summary>Several observers told the same things, in order; disposes those that need it.</summary>
+public sealed class ObserverSet(params IApplyObserver?[] observers) : IApplyObserver, IDisposable
+{
+    private readonly IApplyObserver[] all = [.. observers.OfType<IApplyObserver>()];
+
+    public void StepStarted(PlanStep planStep) => Array.ForEach(all, o => o.StepStarted(planStep));
+
+    public void StepFinished(StepResult result) => Array.ForEach(all, o => o.StepFinished(result));
+
+    public void Notice(string company, string message) => Array.ForEach(all, o => o.Notice(company, message));
+
+    public void Dispose() => Array.ForEach(all, o => (o as IDisposable)?.Dispose());
+
+    /// <summary>The first observer of type <typeparamref name="T"/>, if any.</summary>
+    public T? Find<T>()
+        where T : class => all.OfType<T>().FirstOrDefault();
 }
