@@ -47,7 +47,7 @@ public sealed class StateSerializer
     {
         get
         {
-            var version = CompanyState.CurrentVersion;
+            var version = CompanyState.FirstVersionOfModel;
             while (upgrades.ContainsKey(version - 1))
             {
                 version--;
@@ -57,12 +57,15 @@ public sealed class StateSerializer
         }
     }
 
-    /// <summary>The state as the text of a state file: normalised, current version, LF line ends, trailing newline.</summary>
+    /// <summary>
+    /// The state as the text of a state file: normalised, in the oldest format that holds it (so an older whcctl reads
+    /// it when it can, and refuses it when it would misread it), LF line ends, trailing newline.
+    /// </summary>
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Part of the serializer's instance API.")]
     public string Serialize(CompanyState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var current = state.Normalized() with { Version = CompanyState.CurrentVersion };
+        var current = state.Normalized();
         return JsonSerializer.Serialize(current, Options) + "\n";
     }
 
@@ -95,7 +98,7 @@ public sealed class StateSerializer
         {
             // The current format is read straight into the model (one pass: a plan reads hundreds of states); only an
             // older one goes through the JSON upgrade chain first.
-            state = version == CompanyState.CurrentVersion
+            state = version >= CompanyState.FirstVersionOfModel
                 ? JsonSerializer.Deserialize<CompanyState>(utf8Json, Options)
                 : Upgrade(JsonNode.Parse(utf8Json) as JsonObject ?? new JsonObject(), version, source).Deserialize<CompanyState>(Options);
         }
@@ -171,7 +174,7 @@ public sealed class StateSerializer
 
     private JsonObject Upgrade(JsonObject document, int version, string source)
     {
-        while (version < CompanyState.CurrentVersion)
+        while (version < CompanyState.FirstVersionOfModel)
         {
             if (!upgrades.TryGetValue(version, out var upgrade))
             {

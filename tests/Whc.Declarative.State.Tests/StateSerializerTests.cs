@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Whc.Declarative.Core.State;
@@ -134,7 +135,7 @@ public sealed class StateSerializerTests
 
         var state = serializer.Deserialize(v0, "v0.json");
 
-        state.Version.Should().Be(CompanyState.CurrentVersion);
+        state.Version.Should().Be(CompanyState.FirstVersionOfModel);
         state.Company.Should().Be("acme");
         state.Serial.Should().Be(4);
         state.Sites.Should().ContainSingle(s => s.Name == "hq" && s.NadKey == "X1");
@@ -157,7 +158,23 @@ public sealed class StateSerializerTests
 
         var header = StateSerializer.ReadHeader(bytes, "fun-network.json");
 
-        header.Should().Be(new StateHeader(CompanyState.CurrentVersion, SampleStates.FunNetwork().Serial, SampleStates.FunNetwork().Lineage));
+        header.Should().Be(new StateHeader(CompanyState.FirstVersionOfModel, SampleStates.FunNetwork().Serial, SampleStates.FunNetwork().Lineage));
+    }
+
+    [Fact]
+    public void A_state_with_a_ported_block_is_written_as_format_2_which_a_whcctl_knowing_only_format_1_refuses()
+    {
+        var plain = SampleStates.FunNetwork();
+        var ported = plain with { NumberBlocks = [.. plain.NumberBlocks.Select(b => b with { Ported = true })] };
+
+        var plainHeader = StateSerializer.ReadHeader(StateSerializer.Default.SerializeToUtf8Bytes(plain), "plain.json");
+        var text = StateSerializer.Default.Serialize(ported);
+
+        plainHeader.Version.Should().Be(1, "a state without ported numbers stays readable by every whcctl of format 1");
+        StateSerializer.ReadHeader(Encoding.UTF8.GetBytes(text), "ported.json").Version.Should().Be(2);
+        var read = StateSerializer.Default.Deserialize(text, "ported.json");
+        read.NumberBlocks.Should().OnlyContain(b => b.Ported);
+        read.SameContentAs(ported).Should().BeTrue();
     }
 
     [Fact]

@@ -21,7 +21,18 @@ public sealed record CompanyState(
     ImmutableArray<OrderRecord> Orders,
     ImmutableArray<IntentRecord> Intents)
 {
-    public const int CurrentVersion = 1;
+    /// <summary>
+    /// The newest state format. Format 2 is format 1 with ported number blocks, which a whcctl that knows only format 1
+    /// would misread as new numbers (and could cease as such): a state holding one is written as format 2, which such a
+    /// whcctl refuses; any other state is still written as format 1, so it keeps reading those.
+    /// </summary>
+    public const int CurrentVersion = 2;
+
+    /// <summary>The oldest format read straight into this model (later ones only add to it).</summary>
+    public const int FirstVersionOfModel = 1;
+
+    /// <summary>The oldest format that can hold this state (see <see cref="CurrentVersion"/>).</summary>
+    public int RequiredVersion => NumberBlocks.Any(b => b.Ported) ? 2 : FirstVersionOfModel;
 
     /// <summary>
     /// Where the company was applied: the endpoint's preset name (<c>sandbox</c>, <c>testa</c>, <c>production</c>) or
@@ -59,9 +70,10 @@ public sealed record CompanyState(
         return System.Text.Json.JsonSerializer.Serialize(Normalized() with { Serial = 0 }) == System.Text.Json.JsonSerializer.Serialize(other.Normalized() with { Serial = 0 });
     }
 
-    /// <summary>The same state with its collections in canonical order, so that files diff cleanly.</summary>
+    /// <summary>The same state with its collections in canonical order, so that files diff cleanly, in the format it needs.</summary>
     public CompanyState Normalized() => this with
     {
+        Version = RequiredVersion,
         NumberBlocks = [.. NumberBlocks.OrderBy(b => b.Name, StringComparer.Ordinal)],
         Sites = [.. Sites.OrderBy(s => s.Name, StringComparer.Ordinal)],
         Users = [.. Users.OrderBy(u => u.Username, StringComparer.Ordinal)],
