@@ -42,6 +42,21 @@ public sealed class PlanJsonShapeTests
         Schema.Value.Validate(plan.ToJsonString()).Should().NotBeEmpty("a number written as a string is what Terraform-plan consumers rejected");
     }
 
+    /// <summary>Review finding: whether a value is known after apply was read back from the plan's display text.</summary>
+    [Fact]
+    public async Task A_value_that_reads_like_a_placeholder_is_still_a_value()
+    {
+        await using var session = await SandboxSession.StartAsync();
+        session.Edit("examples/quickstart/company.yaml", "firstName: Jane", "firstName: \"(known after apply)\"");
+
+        var plan = await session.RunAsync("plan", "examples/quickstart", "--format", "json");
+
+        plan.ExitCode.Should().Be(ExitCodes.Success, plan.ToString());
+        var user = JsonNode.Parse(plan.Output)!["resource_changes"]!.AsArray().Single(c => c!["type"]!.GetValue<string>() == "whc_user")!["change"]!;
+        user["after"]!["firstName"]!.GetValue<string>().Should().Be("(known after apply)");
+        user["after_unknown"]!.AsObject().Select(p => p.Key).Should().BeEquivalentTo("number", "serviceId");
+    }
+
     /// <summary>Removes isla.taylor and george.brown from the multi-site example: two user ceases.</summary>
     internal static void RemoveTwoUsers(SandboxSession session)
     {

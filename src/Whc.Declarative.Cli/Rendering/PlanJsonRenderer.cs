@@ -21,7 +21,11 @@ public static class PlanJsonRenderer
     /// <summary>The provider every resource belongs to, in Terraform's <c>provider_name</c> form.</summary>
     public const string ProviderName = "whcctl/bt/whc";
 
-    private const string Unknown = "(known after ";
+    /// <summary>
+    /// Stands for a value known only after apply inside this renderer. Compared by reference: a string of its own that no
+    /// manifest, state or BT text can ever be, whatever it says.
+    /// </summary>
+    private static readonly string Unknown = new('?', 1);
 
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -224,12 +228,12 @@ public static class PlanJsonRenderer
             : new Dictionary<string, string?>(before ?? [], StringComparer.Ordinal);
         foreach (var attribute in change.Attributes)
         {
-            after[attribute.Name] = attribute.After;
+            after[attribute.Name] = attribute.AfterUnknown ? Unknown : attribute.After;
         }
 
         if (change.Action is ChangeAction.Create or ChangeAction.Replace)
         {
-            after["serviceId"] = Unknown + "apply)";
+            after["serviceId"] = Unknown; // BT's id comes with the order
         }
 
         return after;
@@ -395,8 +399,7 @@ public static class PlanJsonRenderer
         json.WriteStartObject();
         foreach (var (name, value) in values.OrderBy(v => v.Key, StringComparer.Ordinal))
         {
-            // "(known after ringfence)", also as the last part of a list some of which is known already.
-            var isUnknown = value is not null && value.Contains(Unknown, StringComparison.Ordinal);
+            var isUnknown = ReferenceEquals(value, Unknown);
             if (!known)
             {
                 if (isUnknown)

@@ -238,7 +238,8 @@ internal sealed class CompanyPlanner
             var ranges = current is null ? null : string.Join(", ", current.Ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber).ToCompactString()));
             part.Changes.Add(new ResourceChange(address, action, reason, Planner.Diff(
                 current is null ? [] : [("areaCode", current.AreaCode), ("quantity", Planner.Count(have)), ("numbers", ranges)],
-                [("areaCode", block.AreaCode), ("quantity", Planner.Count(block.Quantity)), ("numbers", have < block.Quantity ? $"{ranges}{(string.IsNullOrEmpty(ranges) ? string.Empty : " + ")}(known after ringfence)" : ranges)])));
+                [("areaCode", block.AreaCode), ("quantity", Planner.Count(block.Quantity)), ("numbers", have < block.Quantity ? $"{ranges}{(string.IsNullOrEmpty(ranges) ? string.Empty : " + ")}(known after ringfence)" : ranges)],
+                unknownAfter: have < block.Quantity ? "numbers" : null)));
             part.Structural.Add(new OrderOperation(address, OrderOperationKind.Add));
             if (have < block.Quantity)
             {
@@ -425,7 +426,7 @@ internal sealed class CompanyPlanner
             }
 
             var nadKey = ResolveNadKey(part, site, current);
-            var attributes = Planner.Diff([], [("locationCode", site.LocationCode), ("nadKey", nadKey ?? "(known after address step)")]);
+            var attributes = Planner.Diff([], [("locationCode", site.LocationCode), ("nadKey", nadKey ?? "(known after address step)")], unknownAfter: nadKey is null ? "nadKey" : null);
             if (inFlight.Contains(address))
             {
                 part.Changes.Add(new ResourceChange(address, ChangeAction.Create, "in an order still being processed", attributes));
@@ -524,6 +525,7 @@ internal sealed class CompanyPlanner
             }
 
             var after = UserAttributes(site.Name, user, number ?? (user.Number is null ? null : "(known after ringfence)"));
+            var unknown = number is null && user.Number is not null ? "number" : null;
             if (inFlight.TryGetKind(address, out var inFlightKind) && inFlightKind != OrderOperationKind.Cease)
             {
                 part.Changes.Add(new ResourceChange(address, current is null ? ChangeAction.Create : ChangeAction.Update, "in an order still being processed", []));
@@ -538,7 +540,7 @@ internal sealed class CompanyPlanner
                     part.Diagnostics.Add(DiagnosticCatalog.UsernameTaken.At(user.Span, $"username '{user.Username}' is already registered at BT"));
                 }
 
-                part.Changes.Add(new ResourceChange(address, ChangeAction.Create, MadeAgain(input.State?.Users.Any(x => x.Username == user.Username && x.ServiceId is not null && inFlightKind != OrderOperationKind.Cease)) ?? "new user", Planner.Diff([], after)));
+                part.Changes.Add(new ResourceChange(address, ChangeAction.Create, MadeAgain(input.State?.Users.Any(x => x.Username == user.Username && x.ServiceId is not null && inFlightKind != OrderOperationKind.Cease)) ?? "new user", Planner.Diff([], after, unknown)));
                 part.UserOperations.Add(new OrderOperation(address, OrderOperationKind.Add));
                 continue;
             }
@@ -553,13 +555,13 @@ internal sealed class CompanyPlanner
 
             if (current.Site != site.Name)
             {
-                part.Changes.Add(new ResourceChange(address, ChangeAction.Replace, $"moves from site {current.Site} to {site.Name}: BT cannot move a user between sites", Planner.Diff(Planner.UserAttributes(current), after)));
+                part.Changes.Add(new ResourceChange(address, ChangeAction.Replace, $"moves from site {current.Site} to {site.Name}: BT cannot move a user between sites", Planner.Diff(Planner.UserAttributes(current), after, unknown)));
                 CeaseUser(part, address, current);
                 part.UserOperations.Add(new OrderOperation(address, OrderOperationKind.Add));
                 continue;
             }
 
-            var diff = Planner.Diff(Planner.UserAttributes(current), after);
+            var diff = Planner.Diff(Planner.UserAttributes(current), after, unknown);
             if (diff.Length == 0)
             {
                 part.Changes.Add(Unchanged(address, current.Protected, user.Protect));

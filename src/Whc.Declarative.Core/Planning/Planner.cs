@@ -304,14 +304,16 @@ public sealed class Planner
         ("devices", user.DeviceMacAddresses.IsDefaultOrEmpty ? null : string.Join(ResourceValues.ListSeparator, user.DeviceMacAddresses)),
     ];
 
+    /// <param name="unknownAfter">Attributes whose value in <paramref name="after"/> is only a note: known after apply.</param>
     internal static ImmutableArray<AttributeChange> Diff(
         ImmutableArray<(string Name, string? Value)> before,
-        ImmutableArray<(string Name, string? Value)> after)
+        ImmutableArray<(string Name, string? Value)> after,
+        string? unknownAfter = null)
     {
         var old = before.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal);
         return [.. after
             .Where(a => old.TryGetValue(a.Name, out var value) ? !string.Equals(value, a.Value, StringComparison.Ordinal) : a.Value is not null)
-            .Select(a => new AttributeChange(a.Name, old.GetValueOrDefault(a.Name), a.Value))];
+            .Select(a => new AttributeChange(a.Name, old.GetValueOrDefault(a.Name), a.Value) { AfterUnknown = a.Name == unknownAfter })];
     }
 
     internal static string Count(int n) => n.ToString(CultureInfo.InvariantCulture);
