@@ -30,6 +30,9 @@ public static class ContractLoader
 
     internal static WhcContract Default => DefaultContract.Value.Contract;
 
+    /// <summary>The default document's provenance map, shared and read-only: it must not be changed.</summary>
+    internal static JsonObject? DefaultProvenance => DefaultContract.Value.Document["provenance"] as JsonObject;
+
     /// <summary>A copy of the default document (provenance included).</summary>
     public static JsonObject DefaultDocument() => (JsonObject)DefaultContract.Value.Document.DeepClone();
 

@@ -24,7 +24,7 @@ public static class ContractReference
             return Override;
         }
 
-        var provenance = ContractLoader.DefaultDocument()["provenance"] as JsonObject;
+        var provenance = ContractLoader.DefaultProvenance;
         for (var key = path; key.Length > 0; key = key.Contains('.', StringComparison.Ordinal) ? key[..key.LastIndexOf('.')] : string.Empty)
         {
             if (provenance?[key] is JsonValue value && value.TryGetValue(out string? source))

@@ -97,15 +97,7 @@ internal sealed partial class WhcEmulator
                 EndNumber = NumberPlan.Number(prefix, start + quantity.Value - 1),
                 RingFencedAt = now,
             };
-            company.NumberRanges.Add(allocated);
-            Persist();
-            return ApiResult.Created(new JsonObject
-            {
-                ["action"] = "Ringfence",
-                ["numberRange"] = new JsonObject { ["startNumber"] = allocated.StartNumber, ["endNumber"] = allocated.EndNumber },
-                ["ringFenceId"] = company.ServiceId,
-                ["status"] = RangeStatus.RingFenced,
-            });
+            return RingFenced(company, allocated);
         }
     }
 
@@ -186,15 +178,7 @@ internal sealed partial class WhcEmulator
                 RingFencedAt = now,
                 Ported = true,
             };
-            company.NumberRanges.Add(allocated);
-            Persist();
-            return ApiResult.Created(new JsonObject
-            {
-                ["action"] = "Ringfence",
-                ["numberRange"] = new JsonObject { ["startNumber"] = allocated.StartNumber, ["endNumber"] = allocated.EndNumber },
-                ["ringFenceId"] = company.ServiceId,
-                ["status"] = RangeStatus.RingFenced,
-            });
+            return RingFenced(company, allocated);
         }
     }
 
@@ -285,5 +269,19 @@ internal sealed partial class WhcEmulator
         return company.Status == CompanyStatus.Qualified && !company.Qualifications.Any(q => q.Id == qualifierId && q.ExpiresAt > now)
             ? (null, ApiResult.SchemaInvalid($"qualifierId '{qualifierId}' is not a live qualification of company {serviceId}"))
             : (company, null);
+    }
+
+    /// <summary>Holds <paramref name="range"/> for the company and answers as the guide shows. Call under the gate.</summary>
+    private ApiResult RingFenced(CompanyRecord company, NumberRangeRecord range)
+    {
+        company.NumberRanges.Add(range);
+        Persist();
+        return ApiResult.Created(new JsonObject
+        {
+            ["action"] = "Ringfence",
+            ["numberRange"] = new JsonObject { ["startNumber"] = range.StartNumber, ["endNumber"] = range.EndNumber },
+            ["ringFenceId"] = company.ServiceId,
+            ["status"] = RangeStatus.RingFenced,
+        });
     }
 }

@@ -54,6 +54,19 @@ public sealed class GitHubAnnotationTests
     }
 
     [Fact]
+    public void At_most_fifty_annotations_per_file_then_one_line_saying_how_many_more()
+    {
+        using var writer = new StringWriter();
+        var many = Enumerable.Range(1, 60).Select(i => Core.Diagnostics.DiagnosticCatalog.UsageInvalid.At(new Core.Diagnostics.SourceSpan("a.yaml", i, 1), $"problem {i}"));
+
+        Rendering.DiagnosticsRenderer.WriteGitHub(writer, many);
+
+        var lines = writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        lines.Count(l => l.StartsWith("::error file=a.yaml,", StringComparison.Ordinal)).Should().Be(Rendering.DiagnosticsRenderer.MaxPerFile);
+        lines[^1].Should().Be("::warning title=whcctl::10 more diagnostic(s) in a.yaml (the first 50 are shown)");
+    }
+
+    [Fact]
     public async Task Plan_annotates_its_errors_and_prints_the_plan_as_text()
     {
         await using var session = await SandboxSession.StartAsync();

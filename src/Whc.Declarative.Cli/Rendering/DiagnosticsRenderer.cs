@@ -17,18 +17,9 @@ public static class DiagnosticsRenderer
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(diagnostics);
-        var shown = new Dictionary<string, int>(StringComparer.Ordinal);
-        var left = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var diagnostic in diagnostics)
+        var (shown, left) = Capped(diagnostics);
+        foreach (var diagnostic in shown)
         {
-            var file = diagnostic.Span.File ?? string.Empty;
-            if (shown.GetValueOrDefault(file) == MaxPerFile)
-            {
-                left[file] = left.GetValueOrDefault(file) + 1;
-                continue;
-            }
-
-            shown[file] = shown.GetValueOrDefault(file) + 1;
             writer.WriteLine(diagnostic.ToString());
         }
 
@@ -36,6 +27,28 @@ public static class DiagnosticsRenderer
         {
             writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"… and {Plural(count, "more diagnostic")} {(file.Length == 0 ? "without a file" : $"in {Diagnostic.OneLine(file)}")} (the first {MaxPerFile} are shown)"));
         }
+    }
+
+    /// <summary>The first <see cref="MaxPerFile"/> diagnostics of each file, in order, and how many more each file had.</summary>
+    private static (List<Diagnostic> Shown, Dictionary<string, int> Left) Capped(IEnumerable<Diagnostic> diagnostics)
+    {
+        var shown = new List<Diagnostic>();
+        var perFile = new Dictionary<string, int>(StringComparer.Ordinal);
+        var left = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var diagnostic in diagnostics)
+        {
+            var file = diagnostic.Span.File ?? string.Empty;
+            if (perFile.GetValueOrDefault(file) == MaxPerFile)
+            {
+                left[file] = left.GetValueOrDefault(file) + 1;
+                continue;
+            }
+
+            perFile[file] = perFile.GetValueOrDefault(file) + 1;
+            shown.Add(diagnostic);
+        }
+
+        return (shown, left);
     }
 
     /// <summary>
@@ -48,16 +61,10 @@ public static class DiagnosticsRenderer
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(diagnostics);
-        var shown = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var diagnostic in diagnostics)
+        var (shown, left) = Capped(diagnostics);
+        foreach (var diagnostic in shown)
         {
             var file = diagnostic.Span.File ?? string.Empty;
-            shown[file] = shown.GetValueOrDefault(file) + 1;
-            if (shown[file] > MaxPerFile)
-            {
-                continue;
-            }
-
             var command = diagnostic.Severity switch
             {
                 DiagnosticSeverity.Error => "error",
@@ -79,9 +86,9 @@ public static class DiagnosticsRenderer
             writer.WriteLine($"::{command} {string.Join(',', properties)}::{GitHubData(Diagnostic.OneLine(Diagnostic.Shorten(diagnostic.Message, Diagnostic.MaxMessageLength)))}");
         }
 
-        foreach (var (file, count) in shown.Where(s => s.Value > MaxPerFile))
+        foreach (var (file, count) in left)
         {
-            writer.WriteLine($"::warning title=whcctl::{GitHubData($"{count - MaxPerFile} more diagnostic(s) {(file.Length == 0 ? "without a file" : $"in {file}")} (the first {MaxPerFile} are shown)")}");
+            writer.WriteLine($"::warning title=whcctl::{GitHubData($"{count} more diagnostic(s) {(file.Length == 0 ? "without a file" : $"in {Diagnostic.OneLine(file)}")} (the first {MaxPerFile} are shown)")}");
         }
     }
 
