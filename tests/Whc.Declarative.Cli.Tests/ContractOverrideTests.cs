@@ -133,6 +133,20 @@ public sealed class ContractOverrideTests
         (await session.AdminGetAsync("/_sandbox/requests")).AsArray().Should().BeEmpty();
     }
 
+    [Theory]
+    [InlineData("sandbox", "serve", "--port", "0")]
+    [InlineData("sandbox", "replay", "missing.har")]
+    public async Task The_sandbox_refuses_a_contract_with_mistakes_before_it_starts(params string[] command)
+    {
+        await using var session = await SandboxSession.StartAsync();
+        session.Write("contract.json", """{ "roles": { "owner": "x" } }""");
+
+        var run = await session.RunAsync([.. command, "--contract", "contract.json"]);
+
+        run.ExitCode.Should().Be(ExitCodes.Error);
+        run.Error.Should().Contain("contract.json: error WHC4007: roles.owner").And.NotContain("   at ");
+    }
+
     [Fact]
     public async Task The_contract_can_come_from_WHC_CONTRACT_and_a_missing_file_is_WHC4006()
     {

@@ -47,18 +47,8 @@ public static class SandboxCommand
         serve.SetAction(async (parseResult, cancellationToken) =>
         {
             // The sandbox serves the contract a client would speak, so an override is rehearsed before BT sees it.
-            ContractLoad contract;
-            try
+            if (wire.Of(parseResult).LoadOrReport(io) is not { } contract)
             {
-                contract = wire.Of(parseResult).Load(io);
-            }
-            catch (WhcApi.WhcConfigurationException e)
-            {
-                foreach (var diagnostic in e.Diagnostics)
-                {
-                    await io.Error.WriteLineAsync(diagnostic.ToString());
-                }
-
                 return ExitCodes.Error;
             }
 
@@ -78,7 +68,7 @@ public static class SandboxCommand
             var directory = parseResult.GetValue(dataDir);
             var arguments = new SandboxServeArguments(parseResult.GetValue(port), directory is null ? null : io.ResolvePath(directory), extra, parseResult.GetValue(seed))
             {
-                Contract = contract.Contract ?? WhcContract.Default,
+                Contract = contract,
             };
             return await new SandboxServeHandler(io).RunAsync(arguments, cancellationToken);
         });
@@ -101,18 +91,8 @@ public static class SandboxCommand
         replay.SetAction(async (parseResult, cancellationToken) =>
         {
             // The sandbox serves the contract the recorded run spoke, so the recorded paths and names are its own.
-            WhcContract contract;
-            try
+            if (wire.Of(parseResult).LoadOrReport(io) is not { } contract)
             {
-                contract = wire.Of(parseResult).Load(io).Contract ?? WhcContract.Default;
-            }
-            catch (WhcConfigurationException e)
-            {
-                foreach (var diagnostic in e.Diagnostics)
-                {
-                    await io.Error.WriteLineAsync(diagnostic.ToString());
-                }
-
                 return ExitCodes.Error;
             }
 

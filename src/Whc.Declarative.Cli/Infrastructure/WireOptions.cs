@@ -57,6 +57,28 @@ public sealed record WireFiles(string? Contract, string? Routes)
             ? load
             : throw new WhcConfigurationException([.. problems, .. load?.Diagnostics ?? []]);
     }
+
+    /// <summary>
+    /// The effective contract, or null after writing every problem to stderr: for commands that run outside
+    /// <see cref="CommandRuntime.Guard"/> (the sandbox's).
+    /// </summary>
+    public WhcContract? LoadOrReport(IOContext io)
+    {
+        ArgumentNullException.ThrowIfNull(io);
+        try
+        {
+            return Load(io).Contract;
+        }
+        catch (WhcConfigurationException e)
+        {
+            foreach (var diagnostic in e.Diagnostics)
+            {
+                io.Error.WriteLine(diagnostic.ToString());
+            }
+
+            return null;
+        }
+    }
 }
 
 /// <summary><c>--contract</c> and <c>--routes</c>, for every command that talks to BT or serves its API.</summary>
