@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -33,7 +32,7 @@ internal sealed class WhcHttpSender : IDisposable
     private readonly RateLimiter? rateLimiter;
     private readonly ILogger logger;
     private readonly SemaphoreSlim tokenGate = new(1, 1);
-    private readonly ConcurrentDictionary<string, byte> secrets = new(StringComparer.Ordinal);
+    private readonly SecretRedactor redactor = new();
     private readonly string baseUrl;
     private readonly WireTranslator translator;
     private readonly ResiliencePipeline<WhcResponse> retry;
@@ -56,7 +55,7 @@ internal sealed class WhcHttpSender : IDisposable
         if (options.Recorder is { } recorder)
         {
             // Below Flurl, so every exchange is seen once, as sent; redacted by this sender's secrets.
-            handler = new Recording.RecordingHandler(handler, recorder, Redact, AddSecret, translator, options.TimeProvider);
+            handler = new Recording.RecordingHandler(handler, recorder, redactor.Redact, redactor.Add, translator, options.TimeProvider);
         }
 
         var httpClient = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
@@ -69,8 +68,8 @@ internal sealed class WhcHttpSender : IDisposable
         }
 
         retry = BuildRetry();
-        AddSecret(options.Credentials.ClientSecret);
-        AddSecret(Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Credentials.ClientId}:{options.Credentials.ClientSecret}")));
+        redactor.Add(options.Credentials.ClientSecret);
+        redactor.Add(Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Credentials.ClientId}:{options.Credentials.ClientSecret}")));
     }
 
     public WhcCallCounter Counter { get; }
@@ -174,19 +173,8 @@ internal sealed class WhcHttpSender : IDisposable
         public bool RenewedToken { get; set; }
     }
 
-    /// <summary>
-    /// The text with every secret replaced by <c>***</c>, in any letter case (a gateway may echo a token upper-cased),
-    /// longest first so a secret inside another is not half-replaced.
-    /// </summary>
-    public string Redact(string text)
-    {
-        foreach (var secret in secrets.Keys.OrderByDescending(s => s.Length))
-        {
-            text = text.Replace(secret, "***", StringComparison.OrdinalIgnoreCase);
-        }
-
-        return text;
-    }
+    /// <summary>The text with every secret this client knows replaced by <c>***</c> (<see cref="SecretRedactor"/>).</summary>
+    public string Redact(string text) => redactor.Redact(text);
 
     public void Dispose()
     {
@@ -342,31 +330,6 @@ internal sealed class WhcHttpSender : IDisposable
         return url.ToString();
     }
 
-    /// <summary>
-    /// Remembers a secret in every form it may be echoed in: as is, URL-encoded (both ways), base64, and escaped in a
-    /// JSON string (<c>\/</c>, <c>\u002B</c>). <see cref="Redact"/> ignores letter case, so upper-cased forms match too.
-    /// </summary>
-    private void AddSecret(string secret)
-    {
-        if (secret.Length < 4)
-        {
-            return;
-        }
-
-        foreach (var form in new[]
-        {
-            secret,
-            Uri.EscapeDataString(secret),
-            System.Net.WebUtility.UrlEncode(secret),
-            Convert.ToBase64String(Encoding.UTF8.GetBytes(secret)),
-            System.Text.Json.JsonEncodedText.Encode(secret).Value,
-            secret.Replace("/", "\\/", StringComparison.Ordinal),
-        })
-        {
-            secrets.TryAdd(form, 0);
-        }
-    }
-
     /// <summary>Fetches a fresh token (for <c>whcctl doctor</c>) and returns the lifetime BT gave it.</summary>
     public async Task<TimeSpan> ProbeTokenAsync(CancellationToken cancellationToken)
     {
@@ -444,7 +407,7 @@ internal sealed class WhcHttpSender : IDisposable
         }
 
         var parsed = WhcWireFormat.ReadToken(response);
-        AddSecret(parsed.AccessToken);
+        redactor.Add(parsed.AccessToken);
         var lifetime = parsed.ExpiresIn;
         var margin = TimeSpan.FromTicks(Math.Min(Math.Max(lifetime.Ticks / 10, TimeSpan.FromSeconds(60).Ticks), lifetime.Ticks / 2));
         return new CachedToken(parsed.AccessToken, options.TimeProvider.GetUtcNow() + lifetime - margin, lifetime);

@@ -3,7 +3,7 @@ using Whc.Declarative.Core.Diagnostics;
 
 namespace Whc.Declarative.Core.Api;
 
-/// <summary>Turns a failed API call into the diagnostic the CLI prints (WHC4010-WHC4016).</summary>
+/// <summary>Turns a failed API call into the diagnostic the CLI prints (WHC4010-WHC4020).</summary>
 public static class WhcApiDiagnostics
 {
     public static DiagnosticDescriptor DescriptorFor(WhcApiException exception)
@@ -17,6 +17,8 @@ public static class WhcApiDiagnostics
             WhcFailureKind.ServerError when exception.Status is >= 200 and < 300 => DiagnosticCatalog.ApiResponseInvalid,
             WhcFailureKind.ServerError => DiagnosticCatalog.ApiServerError,
             WhcFailureKind.Timeout => DiagnosticCatalog.ApiTimeout,
+            WhcFailureKind.Redirected => DiagnosticCatalog.ApiRedirected,
+            WhcFailureKind.AnswerUnbounded => DiagnosticCatalog.ApiAnswerUnbounded,
             _ => DiagnosticCatalog.ApiRejected,
         };
     }

@@ -12,6 +12,10 @@ public enum WhcFailureKind
     ServerError,
     /// <summary>No answer in time or the connection dropped; the request may or may not have taken effect.</summary>
     Timeout,
+    /// <summary>A 3xx: whcctl follows no redirect; the request reached something, so a changing call's outcome is unknown.</summary>
+    Redirected,
+    /// <summary>The answer was too large, too slow or had too many pages; the request reached BT, so a changing call's outcome is unknown.</summary>
+    AnswerUnbounded,
 }
 
 /// <summary>A failed WHC API call: the HTTP status, BT's error code from the envelope, and the tracking id to quote to BT.</summary>
@@ -49,5 +53,5 @@ public sealed class WhcApiException : Exception
     public string? TrackingId { get; }
 
     /// <summary>True when the request may have taken effect at BT although no success was seen.</summary>
-    public bool OutcomeUnknown => Kind is WhcFailureKind.ServerError or WhcFailureKind.Timeout;
+    public bool OutcomeUnknown => Kind is WhcFailureKind.ServerError or WhcFailureKind.Timeout or WhcFailureKind.Redirected or WhcFailureKind.AnswerUnbounded;
 }

@@ -47,4 +47,16 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor ApiResponseInvalid { get; } =
         Error("WHC4016", "BT's answer does not match the documented wire format");
+
+    public static DiagnosticDescriptor ApiEndpointInsecure { get; } =
+        Error("WHC4017", "the WHC endpoint is not https (plain http is allowed only on loopback)");
+
+    public static DiagnosticDescriptor ApiOriginNotAllowed { get; } =
+        Error("WHC4018", "a WHC call would go to an origin that is neither the endpoint's nor one allowed with --allow-origin");
+
+    public static DiagnosticDescriptor ApiRedirected { get; } =
+        Error("WHC4019", "BT answered with a redirect, which whcctl never follows");
+
+    public static DiagnosticDescriptor ApiAnswerUnbounded { get; } =
+        Error("WHC4020", "BT's answer exceeded whcctl's bounds (size, time or pages)");
 }
