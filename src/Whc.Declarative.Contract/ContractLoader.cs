@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Whc.Declarative.Core.Diagnostics;
@@ -26,7 +27,11 @@ public static class ContractLoader
 
     private static readonly Lazy<(WhcContract Contract, JsonObject Document)> DefaultContract = new(BuildDefault);
 
-    private static readonly JsonDocumentOptions ReadOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+    /// <summary>
+    /// How contract and routes files are read. A key given twice is refused while parsing (a positioned JsonException):
+    /// otherwise JsonObject throws on first access, or one of the two values silently wins.
+    /// </summary>
+    internal static readonly JsonDocumentOptions ReadOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false };
 
     internal static WhcContract Default => DefaultContract.Value.Contract;
 
@@ -48,36 +53,98 @@ public static class ContractLoader
         }
         catch (JsonException ex)
         {
-            var span = ex.LineNumber is long line ? new SourceSpan(source, (int)line + 1, (int)(ex.BytePositionInLine ?? 0) + 1) : SourceSpan.FileOnly(source);
-            return (null, DiagnosticCatalog.ContractFileInvalid.At(span, "the contract file is not valid JSON"));
+            return (null, NotJson(DiagnosticCatalog.ContractFileInvalid, ex, json, source, "the contract file"));
         }
     }
 
-    /// <summary>The default contract with <paramref name="overlays"/> laid over it in order.</summary>
+    /// <summary>
+    /// The problem of a file <see cref="ReadOptions"/> refused: a key given twice in one object, at the key's line and
+    /// column (the reader does not say where), or invalid JSON at the reader's position.
+    /// </summary>
+    internal static Diagnostic NotJson(DiagnosticDescriptor descriptor, JsonException ex, string json, string source, string what)
+    {
+        ArgumentNullException.ThrowIfNull(descriptor);
+        ArgumentNullException.ThrowIfNull(ex);
+        ArgumentNullException.ThrowIfNull(json);
+        if (DuplicateKey(json) is { } duplicate)
+        {
+            var name = UnsafeCharacters.Find(duplicate.Key) is null && duplicate.Key.Length <= 100 ? $" '{duplicate.Key}'" : string.Empty;
+            return descriptor.At(new SourceSpan(source, duplicate.Line, duplicate.Column), $"{what} gives the key{name} twice in one object: each key may appear once, or which one counts is a guess");
+        }
+
+        var span = ex.LineNumber is long line ? new SourceSpan(source, (int)line + 1, (int)(ex.BytePositionInLine ?? 0) + 1) : SourceSpan.FileOnly(source);
+        return descriptor.At(span, $"{what} is not valid JSON");
+    }
+
+    /// <summary>The first key that repeats a key of the same object (1-based line and column), or null.</summary>
+    private static (string Key, int Line, int Column)? DuplicateKey(string json)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var objects = new Stack<HashSet<string>>();
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        objects.Push(new HashSet<string>(StringComparer.Ordinal));
+                        break;
+                    case JsonTokenType.EndObject:
+                        objects.Pop();
+                        break;
+                    case JsonTokenType.PropertyName when !objects.Peek().Add(reader.GetString() ?? string.Empty):
+                        var offset = (int)reader.TokenStartIndex;
+                        var lineStart = offset == 0 ? 0 : Array.LastIndexOf(bytes, (byte)'\n', offset - 1) + 1;
+                        var line = 1 + bytes.AsSpan(0, lineStart).Count((byte)'\n');
+                        return (reader.GetString() ?? string.Empty, line, Encoding.UTF8.GetCharCount(bytes, lineStart, offset - lineStart) + 1);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON at all: the parser's own position says where.
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The default contract with <paramref name="overlays"/> laid over it in order. Every problem is reported at once:
+    /// names whcctl does not know are left out of the merge (WHC4007) and what remains is still checked value by value
+    /// (WHC4008), each problem naming the file that set the value.
+    /// </summary>
     public static ContractLoad Load(IReadOnlyList<ContractOverlay> overlays)
     {
         ArgumentNullException.ThrowIfNull(overlays);
         var document = DefaultDocument();
         var overridden = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+        var setBy = new Dictionary<string, string>(StringComparer.Ordinal);
         var problems = new List<Diagnostic>();
         foreach (var overlay in overlays)
         {
-            var before = problems.Count;
-            CheckOverlay(overlay, problems);
-            if (problems.Count == before)
+            var known = CheckOverlay(overlay, problems);
+            Merge(document, known, string.Empty, overridden, setBy, overlay.Source);
+        }
+
+        var fallback = overlays.Count == 0 ? "whc-contract.json" : overlays[^1].Source;
+        var contract = Build(document, path => SourceOfProblem(path, setBy, fallback), problems);
+        return new ContractLoad(problems.Count == 0 ? contract : null, document, overridden.ToImmutable(), [.. problems]);
+    }
+
+    /// <summary>The file that set the value at <paramref name="path"/> (or a part of it, or a whole it belongs to).</summary>
+    private static string SourceOfProblem(string path, Dictionary<string, string> setBy, string fallback)
+    {
+        for (var key = path; key.Length > 0; key = key.Contains('.', StringComparison.Ordinal) ? key[..key.LastIndexOf('.')] : string.Empty)
+        {
+            if (setBy.TryGetValue(key, out var file))
             {
-                Merge(document, overlay.Document, string.Empty, overridden);
+                return file;
             }
         }
 
-        if (problems.Count > 0)
-        {
-            return new ContractLoad(null, document, overridden.ToImmutable(), [.. problems]);
-        }
-
-        var source = overlays.Count == 0 ? "whc-contract.json" : overlays[^1].Source;
-        var contract = Build(document, source, problems);
-        return new ContractLoad(problems.Count == 0 ? contract : null, document, overridden.ToImmutable(), [.. problems]);
+        return setBy.Where(p => p.Key.StartsWith(path + ".", StringComparison.Ordinal)).Select(p => p.Value).Order(StringComparer.Ordinal).FirstOrDefault() ?? fallback;
     }
 
     private static (WhcContract, JsonObject) BuildDefault()
@@ -87,7 +154,7 @@ public static class ContractLoader
         var document = JsonNode.Parse(stream, documentOptions: ReadOptions) as JsonObject
             ?? throw new InvalidOperationException("the default contract is not a JSON object");
         var problems = new List<Diagnostic>();
-        var contract = Build(document, "whc-contract.json", problems);
+        var contract = Build(document, _ => "whc-contract.json", problems);
         return problems.Count == 0
             ? (contract, document)
             : throw new InvalidOperationException("the default contract is invalid: " + string.Join("; ", problems));
@@ -96,60 +163,108 @@ public static class ContractLoader
     // ---- Overlay structure: only what whcctl knows may be named ----
 
     private static readonly ImmutableHashSet<string> TopLevel =
-        ["contractVersion", "routes", "productOfferings", "characteristics", "roles", "orderStates", "errorEnvelope"];
+        ["contractVersion", "routes", "productOfferings", "characteristics", "roles", "orderStates", "errorEnvelope", Provenance];
+
+    /// <summary>
+    /// What <c>contract show</c> adds to say where each part comes from. whcctl works that out itself, so in a file it
+    /// is read and ignored: the output of <c>contract show</c> can be edited and passed back as it is.
+    /// </summary>
+    private const string Provenance = "provenance";
 
     private static readonly string[] TokenMethods = ["GET", "POST"];
 
     private static readonly ImmutableHashSet<string> RouteKeys = ["method", "path", "query", "queryValues", "success", "request", "response"];
 
-    private static void CheckOverlay(ContractOverlay overlay, List<Diagnostic> problems)
+    /// <summary>
+    /// Reports every name in <paramref name="overlay"/> whcctl does not know (WHC4007) and every part that is not an
+    /// object where one must be (WHC4008), and returns a copy without them, so the rest can still be checked.
+    /// </summary>
+    private static JsonObject CheckOverlay(ContractOverlay overlay, List<Diagnostic> problems)
     {
         var defaults = DefaultContract.Value.Document;
-        void Unknown(string path, string what) =>
+        var known = (JsonObject)overlay.Document.DeepClone();
+        var dropped = new List<(JsonObject Parent, string Name)>();
+        void Unknown(JsonObject parent, string name, string path, string what)
+        {
             problems.Add(DiagnosticCatalog.ContractUnknownKey.At(SourceSpan.FileOnly(overlay.Source), $"{path}: {what}"));
-        void Invalid(string path, string what) =>
-            problems.Add(DiagnosticCatalog.ContractValueInvalid.At(SourceSpan.FileOnly(overlay.Source), $"{path}: {what}"));
+            dropped.Add((parent, name));
+        }
 
-        foreach (var (key, value) in overlay.Document)
+        void Invalid(JsonObject parent, string name, string path, string what)
+        {
+            problems.Add(DiagnosticCatalog.ContractValueInvalid.At(SourceSpan.FileOnly(overlay.Source), $"{path}: {what}"));
+            dropped.Add((parent, name));
+        }
+
+        // Each member of the object at parent[name], or one problem when it is not an object.
+        void ForEachMember(JsonObject parent, string name, string path, Action<JsonObject, string, JsonNode?> each)
+        {
+            if (parent[name] is not JsonObject members)
+            {
+                Invalid(parent, name, path, "must be an object");
+                return;
+            }
+
+            foreach (var (member, value) in members)
+            {
+                each(members, member, value);
+            }
+        }
+
+        foreach (var (key, value) in known)
         {
             if (!TopLevel.Contains(key))
             {
-                Unknown(key, $"not a part of the contract; parts: {string.Join(", ", TopLevel.Order(StringComparer.Ordinal))}");
+                Unknown(known, key, key, $"not a part of the contract; parts: {string.Join(", ", TopLevel.Order(StringComparer.Ordinal))}");
                 continue;
             }
 
             switch (key)
             {
+                case Provenance:
+                    if (value is not JsonObject)
+                    {
+                        Invalid(known, key, key, "must be an object (what contract show prints; it is ignored when read)");
+                    }
+
+                    dropped.Add((known, key));
+                    break;
                 case "contractVersion":
                     if (value is not JsonValue v || !v.TryGetValue(out int version) || version != 1)
                     {
-                        Invalid(key, "this whcctl reads contract version 1");
+                        Invalid(known, key, key, "this whcctl reads contract version 1");
                     }
 
                     break;
                 case "routes":
-                    ForEachMember(value, key, Invalid, (name, route) =>
+                    ForEachMember(known, key, key, (routes, name, route) =>
                     {
                         if (!ContractRoutes.IsKnown(name))
                         {
-                            Unknown($"routes.{name}", $"no such route; routes: {string.Join(", ", ContractRoutes.All)}");
+                            Unknown(routes, name, $"routes.{name}", $"no such route; routes: {string.Join(", ", ContractRoutes.All)}");
                             return;
                         }
 
-                        ForEachMember(route, $"routes.{name}", Invalid, (part, partValue) =>
+                        if (route is null)
+                        {
+                            Invalid(routes, name, $"routes.{name}", "whcctl calls every route: a route cannot be removed, only moved");
+                            return;
+                        }
+
+                        ForEachMember(routes, name, $"routes.{name}", (parts, part, partValue) =>
                         {
                             var path = $"routes.{name}.{part}";
                             if (!RouteKeys.Contains(part))
                             {
-                                Unknown(path, $"a route has {string.Join(", ", RouteKeys.Order(StringComparer.Ordinal))}");
+                                Unknown(parts, part, path, $"a route has {string.Join(", ", RouteKeys.Order(StringComparer.Ordinal))}");
                             }
-                            else if (part == "query")
+                            else if (part == "query" && partValue is not null)
                             {
-                                ForEachMember(partValue, path, Invalid, (parameter, _) =>
+                                ForEachMember(parts, part, path, (parameters, parameter, _) =>
                                 {
                                     if (!ContractRoutes.Shapes[name].Query.Contains(parameter))
                                     {
-                                        Unknown($"{path}.{parameter}", ContractRoutes.Shapes[name].Query.IsEmpty
+                                        Unknown(parameters, parameter, $"{path}.{parameter}", ContractRoutes.Shapes[name].Query.IsEmpty
                                             ? "this route sends no query parameter of whcctl's (fixed ones go under queryValues)"
                                             : $"whcctl sends {string.Join(", ", ContractRoutes.Shapes[name].Query)} here (fixed ones go under queryValues)");
                                     }
@@ -159,100 +274,104 @@ public static class ContractLoader
                     });
                     break;
                 case "productOfferings" or "roles":
-                    ForEachMember(value, key, Invalid, (name, _) =>
+                    ForEachMember(known, key, key, (members, name, _) =>
                     {
                         if (defaults[key]?[name] is null)
                         {
-                            Unknown($"{key}.{name}", $"known: {string.Join(", ", Names(defaults[key]))}");
+                            Unknown(members, name, $"{key}.{name}", $"known: {string.Join(", ", Names(defaults[key]))}");
                         }
                     });
                     break;
                 case "characteristics":
-                    ForEachMember(value, key, Invalid, (product, names) =>
+                    ForEachMember(known, key, key, (products, product, names) =>
                     {
-                        if (defaults[key]?[product] is not JsonObject known)
+                        if (defaults[key]?[product] is not JsonObject whcctls)
                         {
-                            Unknown($"{key}.{product}", $"products: {string.Join(", ", Names(defaults[key]))}");
+                            Unknown(products, product, $"{key}.{product}", $"products: {string.Join(", ", Names(defaults[key]))}");
                             return;
                         }
 
-                        ForEachMember(names, $"{key}.{product}", Invalid, (name, _) =>
+                        if (names is null)
                         {
-                            if (!known.ContainsKey(name))
+                            return;
+                        }
+
+                        ForEachMember(products, product, $"{key}.{product}", (members, name, _) =>
+                        {
+                            if (!whcctls.ContainsKey(name))
                             {
-                                Unknown($"{key}.{product}.{name}", $"whcctl sets {string.Join(", ", Names(known))} (other characteristics go in the manifest's characteristics:)");
+                                Unknown(members, name, $"{key}.{product}.{name}", $"whcctl sets {string.Join(", ", Names(whcctls))} (other characteristics go in the manifest's characteristics:)");
                             }
                         });
                     });
                     break;
                 case "errorEnvelope":
-                    ForEachMember(value, key, Invalid, (part, partValue) =>
+                    ForEachMember(known, key, key, (envelope, part, _) =>
                     {
                         if (part is not ("fields" or "noData"))
                         {
-                            Unknown($"{key}.{part}", "the error envelope has fields and noData");
+                            Unknown(envelope, part, $"{key}.{part}", "the error envelope has fields and noData");
+                            return;
                         }
-                        else
+
+                        ForEachMember(envelope, part, $"{key}.{part}", (members, name, _) =>
                         {
-                            ForEachMember(partValue, $"{key}.{part}", Invalid, (name, _) =>
+                            if (defaults[key]?[part]?[name] is null)
                             {
-                                if (defaults[key]?[part]?[name] is null)
-                                {
-                                    Unknown($"{key}.{part}.{name}", $"known: {string.Join(", ", Names(defaults[key]?[part]))}");
-                                }
-                            });
-                        }
+                                Unknown(members, name, $"{key}.{part}.{name}", $"known: {string.Join(", ", Names(defaults[key]?[part]))}");
+                            }
+                        });
                     });
                     break;
             }
         }
+
+        foreach (var (parent, name) in dropped)
+        {
+            parent.Remove(name);
+        }
+
+        return known;
     }
 
     private static IEnumerable<string> Names(JsonNode? node) => node is JsonObject o ? o.Select(p => p.Key) : [];
 
-    private static void ForEachMember(JsonNode? node, string path, Action<string, string> invalid, Action<string, JsonNode?> each)
-    {
-        if (node is not JsonObject members)
-        {
-            invalid(path, "must be an object");
-            return;
-        }
-
-        foreach (var (name, value) in members)
-        {
-            each(name, value);
-        }
-    }
-
-    /// <summary>RFC 7386 merge patch, recording the leaf paths an overlay set.</summary>
-    private static void Merge(JsonObject target, JsonObject patch, string prefix, ImmutableHashSet<string>.Builder overridden)
+    /// <summary>
+    /// RFC 7386 merge patch, recording the leaf paths an overlay changed and which file set each. A value equal to the
+    /// one in effect changes nothing, so passing back what <c>contract show</c> printed overrides nothing.
+    /// </summary>
+    private static void Merge(JsonObject target, JsonObject patch, string prefix, ImmutableHashSet<string>.Builder overridden, Dictionary<string, string> setBy, string source)
     {
         foreach (var (name, value) in patch)
         {
             var path = prefix.Length == 0 ? name : $"{prefix}.{name}";
             if (value is null)
             {
-                target.Remove(name);
-                overridden.Add(path);
+                if (target.Remove(name))
+                {
+                    overridden.Add(path);
+                    setBy[path] = source;
+                }
             }
             else if (value is JsonObject inner && target[name] is JsonObject existing)
             {
-                Merge(existing, inner, path, overridden);
+                Merge(existing, inner, path, overridden, setBy, source);
             }
-            else
+            else if (!JsonNode.DeepEquals(target[name], value))
             {
                 target[name] = value.DeepClone();
                 overridden.Add(path);
+                setBy[path] = source;
             }
         }
     }
 
     // ---- The effective document to the model, checking every value ----
 
-    private static WhcContract Build(JsonObject document, string source, List<Diagnostic> problems)
+    private static WhcContract Build(JsonObject document, Func<string, string> sourceOf, List<Diagnostic> problems)
     {
         void Invalid(string path, string what) =>
-            problems.Add(DiagnosticCatalog.ContractValueInvalid.At(SourceSpan.FileOnly(source), $"{path}: {what}"));
+            problems.Add(DiagnosticCatalog.ContractValueInvalid.At(SourceSpan.FileOnly(sourceOf(path)), $"{path}: {what}"));
 
         var routes = ImmutableSortedDictionary.CreateBuilder<string, RouteContract>(StringComparer.Ordinal);
         var routeNodes = document["routes"] as JsonObject;
@@ -290,20 +409,29 @@ public static class ContractLoader
             {
                 Invalid($"orderStates.{wire}", $"'{state}' is not a state whcctl knows; states: {string.Join(", ", canonicalStates.Order(StringComparer.Ordinal))}");
             }
+            else if (OrderStateProblem(wire, state) is { } problem)
+            {
+                Invalid($"orderStates.{wire}", problem);
+            }
         }
 
         var envelope = document["errorEnvelope"] as JsonObject;
         var noData = envelope?["noData"] as JsonObject;
-        var noDataStatus = noData?["status"] is JsonValue s && s.TryGetValue(out int status) && status is >= 400 and <= 599 ? status : 0;
-        if (noDataStatus == 0)
+        var noDataStatus = noData?["status"] is JsonValue s && s.TryGetValue(out int status) ? status : 0;
+        if (noDataStatus != NoDataStatus)
         {
-            Invalid("errorEnvelope.noData.status", "must be an HTTP error status (400-599)");
+            Invalid("errorEnvelope.noData.status", "must be 404: only BT's 404 'no data' answer means 'free' or 'not there'; read from an outage (5xx), "
+                + "a refused token (401, 403), a redirect or an answer, it would make a plan re-create what exists");
         }
 
         var noDataCode = Text(noData?["code"]);
         if (noDataCode is null)
         {
             Invalid("errorEnvelope.noData.code", "must be a non-empty string: the code of BT's 'no data' answer");
+        }
+        else if (noDataCode.Trim() == GatewayNoRouteCode)
+        {
+            Invalid("errorEnvelope.noData.code", $"'{GatewayNoRouteCode}' is the gateway's code for a route that does not exist: a wrong path must stay an error, never read as 'not there'");
         }
 
         var version = document["contractVersion"] is JsonValue v && v.TryGetValue(out int number) ? number : 0;
@@ -314,7 +442,44 @@ public static class ContractLoader
             characteristics.ToImmutable(),
             StringMap(document["roles"], "roles", Invalid, unique: false),
             states,
-            new ErrorEnvelopeContract(FieldMap(envelope?["fields"], "errorEnvelope.fields", Invalid, flat: true), noDataStatus, noDataCode ?? string.Empty));
+            new ErrorEnvelopeContract(FieldMap(envelope?["fields"], "errorEnvelope.fields", Invalid, flat: true, shape: null, body: string.Empty), noDataStatus, noDataCode ?? string.Empty));
+    }
+
+    /// <summary>The only status of BT's "no data" answer (the guide's <c>{"code":"404","message":"No data found"}</c>).</summary>
+    private const int NoDataStatus = 404;
+
+    /// <summary>The API gateway's 404 code for a path it does not route (docs/whc-api.md): never "no data".</summary>
+    private const string GatewayNoRouteCode = "60";
+
+    /// <summary>whcctl's states that end an order without it being done.</summary>
+    private static readonly ImmutableArray<string> FailureStates = ["cancelled", "failed", "partial", "rejected"];
+
+    /// <summary>whcctl's states on the way to cancelled (not final, never a success).</summary>
+    private static readonly ImmutableArray<string> CancellationStates = ["assessingCancellation", "pendingCancellation"];
+
+    /// <summary>Parts of BT's word that name a failure, compared without regard to case.</summary>
+    private static readonly ImmutableArray<string> FailureStems = ["fail", "reject", "error", "abort", "partial", "declin", "refus", "unsuccess", "denied"];
+
+    private const string CancelStem = "cancel";
+
+    /// <summary>
+    /// Why BT's <paramref name="word"/> cannot mean whcctl's <paramref name="state"/>, or null. A word that names a
+    /// failure keeps a failure's meaning: with one of <see cref="FailureStems"/> in it, it means only one of
+    /// <see cref="FailureStates"/>; with "cancel" in it (cancelled, canceled, cancellation), one of those or of
+    /// <see cref="CancellationStates"/>. So no contract can record a failed order as completed or still running.
+    /// </summary>
+    internal static string? OrderStateProblem(string word, string state)
+    {
+        if (FailureStems.FirstOrDefault(stem => word.Contains(stem, StringComparison.OrdinalIgnoreCase)) is { } stem)
+        {
+            return FailureStates.Contains(state)
+                ? null
+                : $"'{word}' names a failure ('{stem}'): it can only mean {string.Join(", ", FailureStates)}, never '{state}'";
+        }
+
+        return word.Contains(CancelStem, StringComparison.OrdinalIgnoreCase) && !FailureStates.Contains(state) && !CancellationStates.Contains(state)
+            ? $"'{word}' names a failure ('{CancelStem}'): it can only mean {string.Join(", ", FailureStates.Concat(CancellationStates))}, never '{state}'"
+            : null;
     }
 
     private static RouteContract BuildRoute(string name, JsonObject node, Action<string, string> invalid)
@@ -368,8 +533,8 @@ public static class ContractLoader
             WithAllParameters(query, shape),
             queryValues,
             success.ToImmutable(),
-            FieldMap(node["request"], $"{path}.request", invalid, flat: false),
-            FieldMap(node["response"], $"{path}.response", invalid, flat: false));
+            FieldMap(node["request"], $"{path}.request", invalid, flat: false, BodyShapes.Request(name), "the body"),
+            FieldMap(node["response"], $"{path}.response", invalid, flat: false, BodyShapes.Response(name), "the answer"));
     }
 
     /// <summary>A stand-in for a route already reported invalid, so that the rest is still checked.</summary>
@@ -457,7 +622,8 @@ public static class ContractLoader
     }
 
     /// <summary>whcctl's field path → the wire paths (one, or alternatives tried in order).</summary>
-    private static ImmutableSortedDictionary<string, ImmutableArray<string>> FieldMap(JsonNode? node, string path, Action<string, string> invalid, bool flat)
+    /// <remarks>A map on a path whose kinds differ from <paramref name="shape"/> (what whcctl sends or reads there) is refused: it could never match.</remarks>
+    private static ImmutableSortedDictionary<string, ImmutableArray<string>> FieldMap(JsonNode? node, string path, Action<string, string> invalid, bool flat, BodyShape? shape, string body)
     {
         var map = ImmutableSortedDictionary.CreateBuilder<string, ImmutableArray<string>>(StringComparer.Ordinal);
         if (node is null)
@@ -491,7 +657,8 @@ public static class ContractLoader
                 continue;
             }
 
-            var bad = wires.Select(w => FieldPath.Problem(w, flat) ?? FieldPath.PrefixProblem(name, w)).FirstOrDefault(p => p is not null);
+            var bad = wires.Select(w => FieldPath.Problem(w, flat) ?? FieldPath.PrefixProblem(name, w)).FirstOrDefault(p => p is not null)
+                ?? shape?.Mismatch(name, body);
             if (bad is not null)
             {
                 invalid($"{path}.{name}", bad);

@@ -43,12 +43,11 @@ public static class LegacyRoutesFile
         JsonNode? root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            root = JsonNode.Parse(json, documentOptions: ContractLoader.ReadOptions);
         }
         catch (JsonException ex)
         {
-            var span = ex.LineNumber is long line ? new SourceSpan(source, (int)line + 1, (int)(ex.BytePositionInLine ?? 0) + 1) : SourceSpan.FileOnly(source);
-            return (null, DiagnosticCatalog.ApiRoutesFileInvalid.At(span, "the routes file is not valid JSON"));
+            return (null, ContractLoader.NotJson(DiagnosticCatalog.ApiRoutesFileInvalid, ex, json, source, "the routes file"));
         }
 
         if (root is not JsonObject members)

@@ -121,7 +121,7 @@ public sealed class ContractLoaderTests
     [InlineData("""{ "characteristics": { "site": { "siteName": "" } } }""", "characteristics.site.siteName", "non-empty")]
     [InlineData("""{ "characteristics": { "site": { "siteName": "site\u202EName" } } }""", "characteristics.site.siteName", "control characters")]
     [InlineData("""{ "orderStates": { "done": "finished" } }""", "orderStates.done", "not a state whcctl knows")]
-    [InlineData("""{ "errorEnvelope": { "noData": { "status": 200 } } }""", "errorEnvelope.noData.status", "400-599")]
+    [InlineData("""{ "errorEnvelope": { "noData": { "status": 200 } } }""", "errorEnvelope.noData.status", "must be 404")]
     [InlineData("""{ "contractVersion": 2 }""", "contractVersion", "version 1")]
     public void A_value_whcctl_cannot_use_is_WHC4008_naming_the_field(string json, string field, string reason)
     {
