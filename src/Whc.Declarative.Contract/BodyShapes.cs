@@ -164,6 +164,46 @@ internal sealed class BodyShape
     }
 
     /// <summary>
+    /// Whether writing at field path <paramref name="path"/> would replace something whcctl puts in a body of this
+    /// shape: a field it knows, or a value on the way (which would be turned into an object).
+    /// </summary>
+    public bool Overlaps(string path)
+    {
+        var node = this;
+        foreach (var segment in path.Split('.'))
+        {
+            var each = segment.EndsWith("[]", StringComparison.Ordinal);
+            var name = each ? segment[..^2] : segment;
+            if (name.Length > 0)
+            {
+                if (node.IsValue && !node.IsObject)
+                {
+                    return true;
+                }
+
+                if (node.FieldOrNull(name) is not { } next)
+                {
+                    return false;
+                }
+
+                node = next;
+            }
+
+            if (each)
+            {
+                if (node.Element is null)
+                {
+                    return false;
+                }
+
+                node = node.Element;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
     /// Why whcctl's field path <paramref name="path"/> can never match a body of this shape, or null. Only the kinds
     /// on the way are judged: past a field whcctl does not know, nothing is.
     /// </summary>

@@ -440,7 +440,7 @@ public static class ContractLoader
             routes.ToImmutable(),
             StringMap(document["productOfferings"], "productOfferings", Invalid, unique: true),
             characteristics.ToImmutable(),
-            StringMap(document["roles"], "roles", Invalid, unique: false),
+            StringMap(document["roles"], "roles", Invalid, unique: true),
             states,
             new ErrorEnvelopeContract(FieldMap(envelope?["fields"], "errorEnvelope.fields", Invalid, flat: true, shape: null, body: string.Empty), noDataStatus, noDataCode ?? string.Empty));
     }
@@ -533,7 +533,7 @@ public static class ContractLoader
             WithAllParameters(query, shape),
             queryValues,
             success.ToImmutable(),
-            FieldMap(node["request"], $"{path}.request", invalid, flat: false, BodyShapes.Request(name), "the body"),
+            RequestMap(FieldMap(node["request"], $"{path}.request", invalid, flat: false, BodyShapes.Request(name), "the body"), $"{path}.request", BodyShapes.Request(name), invalid),
             FieldMap(node["response"], $"{path}.response", invalid, flat: false, BodyShapes.Response(name), "the answer"));
     }
 
@@ -669,6 +669,30 @@ public static class ContractLoader
         }
 
         return map.ToImmutable();
+    }
+
+    /// <summary>
+    /// A request map moves whcctl's fields to where BT wants them, one after another: a field moved onto another that
+    /// whcctl sends (or into it, or two onto one place) would silently write over it, so that is refused.
+    /// </summary>
+    private static ImmutableSortedDictionary<string, ImmutableArray<string>> RequestMap(
+        ImmutableSortedDictionary<string, ImmutableArray<string>> map, string path, BodyShape? shape, Action<string, string> invalid)
+    {
+        var moves = map.Where(f => f.Value[0] != f.Key).ToList();
+        foreach (var (name, wires) in moves)
+        {
+            if (shape?.Overlaps(wires[0]) == true)
+            {
+                invalid($"{path}.{name}", $"'{wires[0]}' is whcctl's own field in this body (or lies in one): moving '{name}' there would write over it");
+            }
+        }
+
+        foreach (var twice in moves.GroupBy(f => f.Value[0], StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            invalid(path, $"'{twice.Key}' is given to {string.Join(" and ", twice.Select(f => f.Key))}: one would write over the other");
+        }
+
+        return map;
     }
 
     private static string? Text(JsonNode? node) =>

@@ -193,6 +193,43 @@ public sealed class ContractInvariantTests
         load.Diagnostics.Should().BeEmpty();
     }
 
+    [Fact]
+    public void Two_roles_cannot_share_one_name_on_the_wire()
+    {
+        var load = Load("""{ "roles": { "customer": "installationAddress" } }""");
+
+        ShouldRefuse(load, "roles", "its own name");
+    }
+
+    [Theory]
+    [InlineData("""{ "numbers.characteristics.startNumber": "ringFenceId" }""", "routes.ringFence.request.numbers.characteristics.startNumber", "whcctl's own field")]
+    [InlineData("""{ "numbers.characteristics.startNumber": "numbers.quantity" }""", "routes.ringFence.request.numbers.characteristics.startNumber", "whcctl's own field")]
+    [InlineData("""{ "numbers.characteristics.startNumber": "range.from", "numbers.characteristics.endNumber": "range.from" }""", "routes.ringFence.request", "range.from")]
+    public void A_request_map_cannot_write_over_another_field_whcctl_sends(string map, string field, string reason)
+    {
+        var load = Load($$"""{ "routes": { "ringFence": { "request": {{map}} } } }""");
+
+        ShouldRefuse(load, field, reason);
+    }
+
+    [Fact]
+    public void A_request_map_cannot_swap_two_fields_whcctl_sends()
+    {
+        // Fields move one after the other, so the second would carry the first one's value.
+        var load = Load("""{ "routes": { "ringFence": { "request": { "ringFenceId": "qualifierId", "qualifierId": "ringFenceId" } } } }""");
+
+        load.Succeeded.Should().BeFalse();
+        load.Diagnostics.Should().HaveCount(2).And.OnlyContain(d => d.Code == "WHC4008" && d.Message.Contains("whcctl's own field"));
+    }
+
+    [Fact]
+    public void A_request_map_may_move_a_field_where_whcctl_sends_nothing()
+    {
+        var load = Load("""{ "routes": { "ringFence": { "request": { "numbers.characteristics.startNumber": "numbers.range.from" } } } }""");
+
+        load.Diagnostics.Should().BeEmpty();
+    }
+
     // ---- Every problem at once ----
 
     [Fact]
