@@ -533,8 +533,8 @@ public static class ContractLoader
             WithAllParameters(query, shape),
             queryValues,
             success.ToImmutable(),
-            RequestMap(FieldMap(node["request"], $"{path}.request", invalid, flat: false, BodyShapes.Request(name), "the body"), $"{path}.request", BodyShapes.Request(name), invalid),
-            FieldMap(node["response"], $"{path}.response", invalid, flat: false, BodyShapes.Response(name), "the answer"));
+            Unclashing(FieldMap(node["request"], $"{path}.request", invalid, flat: false, BodyShapes.Request(name), "the body"), $"{path}.request", BodyShapes.Request(name), answer: false, invalid),
+            Unclashing(FieldMap(node["response"], $"{path}.response", invalid, flat: false, BodyShapes.Response(name), "the answer"), $"{path}.response", BodyShapes.Response(name), answer: true, invalid));
     }
 
     /// <summary>A stand-in for a route already reported invalid, so that the rest is still checked.</summary>
@@ -672,24 +672,25 @@ public static class ContractLoader
     }
 
     /// <summary>
-    /// A request map moves whcctl's fields to where BT wants them, one after another: a field moved onto another that
-    /// whcctl sends (or into it, or two onto one place) would silently write over it, so that is refused.
+    /// Field maps move fields one after another, between whcctl's names and BT's. A field moved onto (or into) another
+    /// field whcctl sends would silently write over it; a field read from another field whcctl reads would take it
+    /// away (a list taken reads as missing); two fields at one wire place take each other's value. All are refused.
     /// </summary>
-    private static ImmutableSortedDictionary<string, ImmutableArray<string>> RequestMap(
-        ImmutableSortedDictionary<string, ImmutableArray<string>> map, string path, BodyShape? shape, Action<string, string> invalid)
+    private static ImmutableSortedDictionary<string, ImmutableArray<string>> Unclashing(
+        ImmutableSortedDictionary<string, ImmutableArray<string>> map, string path, BodyShape? shape, bool answer, Action<string, string> invalid)
     {
-        var moves = map.Where(f => f.Value[0] != f.Key).ToList();
-        foreach (var (name, wires) in moves)
+        var moves = map.SelectMany(f => f.Value.Where(w => w != f.Key).Distinct(StringComparer.Ordinal).Select(w => (Field: f.Key, Wire: w))).ToList();
+        foreach (var field in moves.Where(m => shape?.Overlaps(m.Wire) == true).Select(m => m.Field).Distinct(StringComparer.Ordinal))
         {
-            if (shape?.Overlaps(wires[0]) == true)
-            {
-                invalid($"{path}.{name}", $"'{wires[0]}' is whcctl's own field in this body (or lies in one): moving '{name}' there would write over it");
-            }
+            var wire = moves.First(m => m.Field == field && shape?.Overlaps(m.Wire) == true).Wire;
+            invalid($"{path}.{field}", answer
+                ? $"'{wire}' is whcctl's own field in this answer (or lies in one): read for '{field}', it would be missing where whcctl reads it"
+                : $"'{wire}' is whcctl's own field in this body (or lies in one): moving '{field}' there would write over it");
         }
 
-        foreach (var twice in moves.GroupBy(f => f.Value[0], StringComparer.Ordinal).Where(g => g.Count() > 1))
+        foreach (var twice in moves.GroupBy(m => m.Wire, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
-            invalid(path, $"'{twice.Key}' is given to {string.Join(" and ", twice.Select(f => f.Key))}: one would write over the other");
+            invalid(path, $"'{twice.Key}' is given to {string.Join(" and ", twice.Select(m => m.Field))}: one would take the other's value");
         }
 
         return map;

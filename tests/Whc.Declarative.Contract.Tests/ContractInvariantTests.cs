@@ -230,6 +230,27 @@ public sealed class ContractInvariantTests
         load.Diagnostics.Should().BeEmpty();
     }
 
+    [Theory]
+    [InlineData("""{ "unusedByWhcctl": "numberRanges" }""", "routes.readCompany.response.unusedByWhcctl", "whcctl's own field")]
+    [InlineData("""{ "companyDomain": "sites" }""", "routes.readCompany.response.companyDomain", "whcctl's own field")]
+    [InlineData("""{ "sites[].nadKey": "sites[].serviceId" }""", "routes.readCompany.response.sites[].nadKey", "whcctl's own field")]
+    [InlineData("""{ "companyName": "name", "companyDomain": ["domain", "name"] }""", "routes.readCompany.response", "'name'")]
+    public void An_answer_map_cannot_take_a_field_whcctl_reads_for_another(string map, string field, string reason)
+    {
+        // Taken, the other field would be missing: a list read as empty would plan to re-create what exists.
+        var load = Load($$"""{ "routes": { "readCompany": { "response": {{map}} } } }""");
+
+        ShouldRefuse(load, field, reason);
+    }
+
+    [Fact]
+    public void An_answer_map_may_read_a_field_from_a_name_whcctl_does_not_read()
+    {
+        var load = Load("""{ "routes": { "readCompany": { "response": { "serviceId": "id", "sites": ["siteList", "locations"] } } } }""");
+
+        load.Diagnostics.Should().BeEmpty();
+    }
+
     // ---- Every problem at once ----
 
     [Fact]
