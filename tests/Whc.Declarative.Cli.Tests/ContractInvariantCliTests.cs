@@ -59,6 +59,19 @@ public sealed class ContractInvariantCliTests
     }
 
     [Fact]
+    public async Task A_contract_file_that_does_not_parse_does_not_hide_the_problems_of_the_routes_file()
+    {
+        await using var session = await SandboxSession.StartAsync();
+        session.Write("contract.json", "{ \"roles\": {}, \"roles\": {} }");
+        session.Write("routes.json", """{ "submitOrder": "/bt-wholesale/v1/whc/productOrder" }""");
+
+        var plan = await session.RunAsync("plan", "examples/quickstart", "--contract", "contract.json", "--routes", "routes.json");
+
+        plan.ExitCode.Should().Be(ExitCodes.Error, plan.ToString());
+        plan.Error.Should().Contain("contract.json(1,16): error WHC4006:").And.Contain("routes.json: error WHC4008: routes.submitOrder.path");
+    }
+
+    [Fact]
     public async Task The_shown_contract_passed_back_is_the_default_and_a_plan_runs_on_it()
     {
         await using var session = await SandboxSession.StartAsync();

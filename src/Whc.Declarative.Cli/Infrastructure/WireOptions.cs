@@ -52,10 +52,11 @@ public sealed record WireFiles(string? Contract, string? Routes)
 
         Add(Contract ?? io.GetEnvironment(ContractLoader.EnvironmentVariable), DiagnosticCatalog.ContractFileInvalid, ContractLoader.ParseOverlay);
         Add(Routes ?? io.GetEnvironment(LegacyRoutesFile.EnvironmentVariable), DiagnosticCatalog.ApiRoutesFileInvalid, LegacyRoutesFile.ToOverlay);
-        var load = problems.Count == 0 ? ContractLoader.Load(overlays) : null;
-        return load is { Succeeded: true }
+        // The files that parsed are still checked, so one run names every problem of every file.
+        var load = ContractLoader.Load(overlays);
+        return problems.Count == 0 && load.Succeeded
             ? load
-            : throw new WhcConfigurationException([.. problems, .. load?.Diagnostics ?? []]);
+            : throw new WhcConfigurationException([.. problems, .. load.Diagnostics]);
     }
 
     /// <summary>
