@@ -457,8 +457,13 @@ public static class ContractLoader
     /// <summary>whcctl's states on the way to cancelled (not final, never a success).</summary>
     private static readonly ImmutableArray<string> CancellationStates = ["assessingCancellation", "pendingCancellation"];
 
-    /// <summary>Parts of BT's word that name a failure, compared without regard to case.</summary>
-    private static readonly ImmutableArray<string> FailureStems = ["fail", "reject", "error", "abort", "partial", "declin", "refus", "unsuccess", "denied"];
+    /// <summary>
+    /// Parts of BT's word that name a failure, found in its letters and digits alone, without regard to case (so
+    /// <c>NOT_COMPLETED</c> reads "notcompleted"). A word BT uses that no map names is waited through, so being strict
+    /// here costs a warning, never a wrong "done".
+    /// </summary>
+    private static readonly ImmutableArray<string> FailureStems =
+        ["fail", "reject", "error", "abort", "partial", "declin", "refus", "denied", "unsuccess", "incomplet", "uncomplet", "notcomplet", "notdone"];
 
     private const string CancelStem = "cancel";
 
@@ -470,14 +475,15 @@ public static class ContractLoader
     /// </summary>
     internal static string? OrderStateProblem(string word, string state)
     {
-        if (FailureStems.FirstOrDefault(stem => word.Contains(stem, StringComparison.OrdinalIgnoreCase)) is { } stem)
+        var letters = string.Concat(word.Where(char.IsLetterOrDigit)).ToLowerInvariant();
+        if (FailureStems.FirstOrDefault(stem => letters.Contains(stem, StringComparison.Ordinal)) is { } stem)
         {
             return FailureStates.Contains(state)
                 ? null
                 : $"'{word}' names a failure ('{stem}'): it can only mean {string.Join(", ", FailureStates)}, never '{state}'";
         }
 
-        return word.Contains(CancelStem, StringComparison.OrdinalIgnoreCase) && !FailureStates.Contains(state) && !CancellationStates.Contains(state)
+        return letters.Contains(CancelStem, StringComparison.Ordinal) && !FailureStates.Contains(state) && !CancellationStates.Contains(state)
             ? $"'{word}' names a failure ('{CancelStem}'): it can only mean {string.Join(", ", FailureStates.Concat(CancellationStates))}, never '{state}'"
             : null;
     }

@@ -82,6 +82,11 @@ public sealed class ContractInvariantTests
     [InlineData("Aborted", "completed")]
     [InlineData("DECLINED", "acknowledged")]
     [InlineData("failed", "pendingCancellation")]
+    [InlineData("NOT_COMPLETED", "completed")]
+    [InlineData("Not Completed", "completed")]
+    [InlineData("INCOMPLETE", "completed")]
+    [InlineData("fail-ed", "completed")]
+    [InlineData("COMPLETED_WITH_ERRORS", "completed")]
     public void A_word_for_a_failure_cannot_map_to_a_success_or_progress_state(string word, string state)
     {
         var load = Load($$"""{ "orderStates": { "{{word}}": "{{state}}" } }""");
