@@ -686,9 +686,8 @@ public static class ContractLoader
         ImmutableSortedDictionary<string, ImmutableArray<string>> map, string path, BodyShape? shape, bool answer, Action<string, string> invalid)
     {
         var moves = map.SelectMany(f => f.Value.Where(w => w != f.Key).Distinct(StringComparer.Ordinal).Select(w => (Field: f.Key, Wire: w))).ToList();
-        foreach (var field in moves.Where(m => shape?.Overlaps(m.Wire) == true).Select(m => m.Field).Distinct(StringComparer.Ordinal))
+        foreach (var (field, wire) in moves.Where(m => shape?.Overlaps(m.Wire) == true).GroupBy(m => m.Field, StringComparer.Ordinal).Select(g => g.First()))
         {
-            var wire = moves.First(m => m.Field == field && shape?.Overlaps(m.Wire) == true).Wire;
             invalid($"{path}.{field}", answer
                 ? $"'{wire}' is whcctl's own field in this answer (or lies in one): read for '{field}', it would be missing where whcctl reads it"
                 : $"'{wire}' is whcctl's own field in this body (or lies in one): moving '{field}' there would write over it");
