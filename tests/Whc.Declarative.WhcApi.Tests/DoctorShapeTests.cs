@@ -137,6 +137,30 @@ public sealed class DoctorShapeTests : ClientTestBase
     }
 
     [Fact]
+    public async Task A_redirect_on_the_token_route_differs_as_a_redirect()
+    {
+        Server.On("GET", "/oauth/accesstoken", new StubResponse(307));
+
+        var checks = await WhcDoctor.RunAsync(CreateClient(), Contract.Cug, default);
+
+        var token = checks.Should().ContainSingle().Subject;
+        token.Result.Should().Be(DoctorResult.Differs);
+        token.Detail.Should().StartWith("redirect");
+    }
+
+    [Fact]
+    public async Task An_empty_body_where_an_answer_is_expected_differs_as_not_JSON()
+    {
+        AnswerAsBt();
+        Server.On("GET", Contract.AddressPath, new StubResponse(200));
+
+        var row = await RowAsync("search addresses");
+
+        row.Result.Should().Be(DoctorResult.Differs);
+        row.Detail.Should().StartWith("not JSON").And.Contain("empty body");
+    }
+
+    [Fact]
     public void A_refused_redirect_differs_as_a_redirect_naming_the_host()
     {
         var refused = new WhcApiException(WhcFailureKind.Redirected, 302, null, "checking username 'x': BT answered 302 redirecting to catcher.invalid; whcctl follows no redirect", null);
