@@ -283,9 +283,7 @@ internal static class WhcWireFormat
 
             var result = item.Required("qualificationItemResult");
             // The guide prints "servicelid" (a typo for serviceId, mapped by the contract), as a value object.
-            var serviceId = item.OptionalObject("product") is { } product
-                ? product.OptionalObject("serviceId") is { } wrapped ? wrapped.Optional("value") : product.Optional("serviceId")
-                : null;
+            var serviceId = item.OptionalObject("product")?.OptionalValue("serviceId");
             DateTimeOffset? expiresAt = null;
             if (root.Optional("expirationDate") is { } expiration)
             {
@@ -470,6 +468,10 @@ internal static class WhcWireFormat
                 JsonValueKind.Number => value.GetRawText(),
                 _ => throw WrongKind(name, value, "text"),
             };
+
+        /// <summary>Text, or a TMF value object <c>{"value": text}</c> holding it.</summary>
+        public string? OptionalValue(string name) =>
+            Present(name) is { ValueKind: JsonValueKind.Object } value ? new Fields(value, At(name), Source).Optional("value") : Optional(name);
 
         public bool OptionalFlag(string name) => Present(name) is not { } value
             ? false

@@ -144,6 +144,28 @@ public sealed class AnswerShapeTests : ClientTestBase
         (await act.Should().ThrowAsync<WhcApiException>()).Which.Message.Should().Contain("'productOfferingQualificationItem[0].eligibilityUnavailabilityReason'");
     }
 
+    [Theory]
+    [InlineData("{\"value\": \"WHHCBTWKN1484\"}")]
+    [InlineData("\"WHHCBTWKN1484\"")]
+    public async Task A_qualified_service_id_is_read_as_a_value_object_or_as_text(string serviceId)
+    {
+        Server.On("POST", Contract.QualifyPath, StubResponse.Json(201, Apply(Contract.Qualified, $$"""{"$.productOfferingQualificationItem[0].product.serviceId": {{serviceId}}}""")));
+
+        var result = await CreateClient().QualifyAsync(new QualificationRequest(Contract.Cug, "GB1", "TheFunNetwork", "fun.example", "G"), default);
+
+        result.CompanyServiceId.Should().Be("WHHCBTWKN1484");
+    }
+
+    [Fact]
+    public async Task A_qualified_service_id_as_a_list_is_an_error()
+    {
+        Server.On("POST", Contract.QualifyPath, StubResponse.Json(201, Apply(Contract.Qualified, """{"$.productOfferingQualificationItem[0].product.serviceId": ["WHHCBTWKN1484"]}""")));
+
+        var act = () => CreateClient().QualifyAsync(new QualificationRequest(Contract.Cug, "GB1", "TheFunNetwork", "fun.example", "G"), default);
+
+        (await act.Should().ThrowAsync<WhcApiException>()).Which.Message.Should().Contain("'productOfferingQualificationItem[0].product.serviceId'");
+    }
+
     [Fact]
     public async Task A_qualification_without_its_items_names_the_list()
     {
