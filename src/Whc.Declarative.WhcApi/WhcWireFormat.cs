@@ -333,12 +333,12 @@ internal static class WhcWireFormat
     /// an entry without one cannot be told not to be this order, and "not found" would order it twice.
     /// </summary>
     public static OrderStatus? ReadOrderList(WhcResponse response, WhcCall call, string externalId) =>
-        Read(response, call, root => root.Elements("orders")
-            .Select(o => (Entry: o, ExternalId: o.Required("externalId"), Order: ToOrderStatus(o)))
-            .ToList()
-            .Where(o => o.ExternalId == externalId)
-            .Select(o => (OrderStatus?)o.Order)
-            .FirstOrDefault());
+        Read(response, call, root =>
+        {
+            // Every entry is read before one is picked, so a broken entry anywhere in the list is an error.
+            var orders = root.Elements("orders").Select(o => (ExternalId: o.Required("externalId"), Order: ToOrderStatus(o))).ToList();
+            return orders.Where(o => o.ExternalId == externalId).Select(o => (OrderStatus?)o.Order).FirstOrDefault();
+        });
 
     private static OrderStatus ToOrderStatus(Fields order)
     {
@@ -389,6 +389,7 @@ internal static class WhcWireFormat
         }
     }
 
+    /// <summary>The token answer's reader (<see cref="ReadToken"/>): the body as JSON, read by the caller.</summary>
     private static T Read<T>(WhcResponse response, string description, Func<JsonElement, T> map)
     {
         JsonDocument document;
@@ -411,7 +412,6 @@ internal static class WhcWireFormat
             return map(document.RootElement);
         }
     }
-
 
     /// <summary>Reads a 2xx answer field by field (<see cref="Fields"/>); any field it lacks or holds as another kind is an error naming the call's route and the field's path.</summary>
     private static T Read<T>(WhcResponse response, WhcCall call, Func<Fields, T> map)
