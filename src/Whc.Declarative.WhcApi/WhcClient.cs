@@ -51,7 +51,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
         var response = await sender.SendAsync(call, cancellationToken);
         return response switch
         {
-            _ when IsSuccess(call, response) => WhcWireFormat.ReadCompany(response, call.Description, cugId, companyName),
+            _ when IsSuccess(call, response) => WhcWireFormat.ReadCompany(response, call, cugId, companyName),
             { IsNoData: true } => null,
             _ => throw Failure(call, response),
         };
@@ -74,7 +74,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
                 throw Failure(call, response);
             }
 
-            var page = WhcWireFormat.ReadCompanyList(response, call.Description);
+            var page = WhcWireFormat.ReadCompanyList(response, call);
             foreach (var company in page)
             {
                 if (!seen.Add(company.ServiceId))
@@ -120,7 +120,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
         ArgumentNullException.ThrowIfNull(request);
         var call = Call(ContractRoutes.Qualify, "qualify", $"qualifying company '{request.CompanyName}'", null, WhcWireFormat.QualifyBody(request));
         var response = await SendExpectingSuccessAsync(call, cancellationToken);
-        return WhcWireFormat.ReadQualification(response, call.Description);
+        return WhcWireFormat.ReadQualification(response, call);
     }
 
     public async Task<RingFenceResult> RingFenceAsync(RingFenceRequest request, CancellationToken cancellationToken)
@@ -135,7 +135,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
             null,
             WhcWireFormat.RingFenceBody(request));
         var response = await SendExpectingSuccessAsync(call, cancellationToken);
-        return WhcWireFormat.ReadRingFence(response, call.Description);
+        return WhcWireFormat.ReadRingFence(response, call);
     }
 
     public async Task<ImmutableArray<AddressRecord>> SearchAddressesAsync(string postcode, CancellationToken cancellationToken)
@@ -144,7 +144,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
         var response = await sender.SendAsync(call, cancellationToken);
         return response switch
         {
-            _ when IsSuccess(call, response) => WhcWireFormat.ReadAddresses(response, call.Description),
+            _ when IsSuccess(call, response) => WhcWireFormat.ReadAddresses(response, call),
             { IsNoData: true } => [],
             _ => throw Failure(call, response),
         };
@@ -155,7 +155,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
         ArgumentNullException.ThrowIfNull(address);
         var call = Call(ContractRoutes.CreateAddress, "createAddress", $"creating an address at postcode '{address.Postcode}'", null, WhcWireFormat.NewAddressBody(address));
         var response = await SendExpectingSuccessAsync(call, cancellationToken);
-        return WhcWireFormat.ReadAddress(response, call.Description);
+        return WhcWireFormat.ReadAddress(response, call);
     }
 
     public async Task<string> CreateOrderAsync(OrderRequest order, CancellationToken cancellationToken)
@@ -163,7 +163,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
         ArgumentNullException.ThrowIfNull(order);
         var call = Call(ContractRoutes.CreateOrder, "createOrder", $"creating order {order.ExternalId}", null, WhcWireFormat.OrderBody(order));
         var response = await SendExpectingSuccessAsync(call, cancellationToken);
-        return WhcWireFormat.ReadCreatedOrderId(response, call.Description);
+        return WhcWireFormat.ReadCreatedOrderId(response, call);
     }
 
     public async Task SubmitOrderAsync(string orderId, CancellationToken cancellationToken)
@@ -176,7 +176,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
     {
         var call = Call(ContractRoutes.ReadOrder, "readOrder", $"reading order {orderId}", orderId, null);
         var response = await SendExpectingSuccessAsync(call, cancellationToken);
-        return WhcWireFormat.ReadOrder(response, call.Description);
+        return WhcWireFormat.ReadOrder(response, call);
     }
 
     public async Task<OrderStatus?> FindOrderByExternalIdAsync(string externalId, CancellationToken cancellationToken)
@@ -185,7 +185,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
         var response = await sender.SendAsync(call, cancellationToken);
         return response switch
         {
-            _ when IsSuccess(call, response) => WhcWireFormat.ReadOrderList(response, call.Description, externalId),
+            _ when IsSuccess(call, response) => WhcWireFormat.ReadOrderList(response, call, externalId),
             { IsNoData: true } => null,
             _ => throw Failure(call, response),
         };

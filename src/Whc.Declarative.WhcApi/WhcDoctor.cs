@@ -17,9 +17,12 @@ public enum DoctorResult
 public sealed record DoctorCheck(string Name, string Method, string Route, DoctorResult Result, string Detail);
 
 /// <summary>
-/// A read-only probe of an endpoint, for first contact with BT: a token, then each read route with inputs that cannot
-/// match anything (a company name, a username, an order id made up for the probe) or that the guide names (its
-/// postcode), each answer checked against what the contract says of it. It never makes a call that changes anything.
+/// A read-only probe of an endpoint, for first contact with BT: a token, then every route whcctl reads, with inputs that
+/// cannot match anything (a company name, a username, an order id made up for the probe), that the guide names (its
+/// postcode) or that the endpoint itself lists (the first company of the listing, read back by name). Each answer is
+/// judged as the client reads it: "no data" where nothing can be found, and otherwise every field whcctl reads, lists
+/// included, present with the kind it expects (after the contract's field maps). A redirect or a body that is not
+/// JSON differs, whatever its status. It never makes a call that changes anything.
 /// </summary>
 public static class WhcDoctor
 {
@@ -38,23 +41,76 @@ public static class WhcDoctor
             return checks.ToImmutable(); // without a token no other call can be judged
         }
 
-        (string Name, WhcCall Call, Func<WhcResponse, string?> Judge)[] reads =
+        (string Name, WhcCall Call)[] noData =
         [
-            ("read company", client.Call(ContractRoutes.ReadCompany, "doctor", "doctor: read company", cugId, null, ("companyName", probe)), NoData),
-            ("verify domain", client.Call(ContractRoutes.VerifyDomain, "doctor", "doctor: verify domain", cugId, null, ("companyDomain", probe + ".invalid")), NoData),
-            ("verify site", client.Call(ContractRoutes.VerifySite, "doctor", "doctor: verify site", cugId, null, ("siteName", probe), ("companyServiceId", probe)), NoData),
-            ("verify user", client.Call(ContractRoutes.VerifyUser, "doctor", "doctor: verify user", cugId, null, ("username", probe)), NoData),
-            ("verify extension", client.Call(ContractRoutes.VerifyExtension, "doctor", "doctor: verify extension", cugId, null, ("extension", "0"), ("companyServiceId", probe)), NoData),
-            ("verify numbers", client.Call(ContractRoutes.VerifyNumbers, "doctor", "doctor: verify numbers", cugId, null, ("startNumber", "00000000000"), ("endNumber", "00000000000")), NoData),
-            ("list companies", client.Call(ContractRoutes.ListCompanies, "doctor", "doctor: list companies", cugId, null, ("offset", "0"), ("limit", "1")), r => ListOf(contract.Route(ContractRoutes.ListCompanies), r, "companies")),
-            ("search addresses", client.Call(ContractRoutes.SearchAddress, "doctor", "doctor: search addresses", null, null, ("postcode", KnownPostcode)), r => ListOf(contract.Route(ContractRoutes.SearchAddress), r, "addresses")),
-            ("find order", client.Call(ContractRoutes.ListOrders, "doctor", "doctor: find order", null, null, ("externalId", probe)), r => r.IsNoData ? null : ListOf(contract.Route(ContractRoutes.ListOrders), r, "orders")),
+            ("read company", client.Call(ContractRoutes.ReadCompany, "doctor", "doctor: read company", cugId, null, ("companyName", probe))),
+            ("verify domain", client.Call(ContractRoutes.VerifyDomain, "doctor", "doctor: verify domain", cugId, null, ("companyDomain", probe + ".invalid"))),
+            ("verify site", client.Call(ContractRoutes.VerifySite, "doctor", "doctor: verify site", cugId, null, ("siteName", probe), ("companyServiceId", probe))),
+            ("verify user", client.Call(ContractRoutes.VerifyUser, "doctor", "doctor: verify user", cugId, null, ("username", probe))),
+            ("verify extension", client.Call(ContractRoutes.VerifyExtension, "doctor", "doctor: verify extension", cugId, null, ("extension", "0"), ("companyServiceId", probe))),
+            ("verify numbers", client.Call(ContractRoutes.VerifyNumbers, "doctor", "doctor: verify numbers", cugId, null, ("startNumber", "00000000000"), ("endNumber", "00000000000"))),
         ];
-        foreach (var (name, call, judge) in reads)
+        foreach (var (name, call) in noData)
         {
-            checks.Add(await CheckAsync(client, name, call, judge, cancellationToken));
+            checks.Add(await CheckAsync(client, name, call, NoData, cancellationToken));
         }
 
+        // One company of the listing, read back by name: the only way to see a whole company answer without changing anything.
+        string? listed = null;
+        var listing = client.Call(ContractRoutes.ListCompanies, "doctor", "doctor: list companies", cugId, null, ("offset", "0"), ("limit", "1"));
+        checks.Add(await CheckAsync(client, "list companies", listing, (call, response) =>
+        {
+            if (Unexpected(contract, call, response, "a list of companies") is { } difference)
+            {
+                return difference;
+            }
+
+            var page = WhcWireFormat.ReadCompanyList(response, call);
+            listed = page.IsEmpty ? null : page[0].CompanyName;
+            return page.IsEmpty
+                ? Answered(response, "with an empty list: no company to read back, so the fields of a company answer were not checked")
+                : Answered(response, "with a list whose entries hold every field whcctl reads");
+        }, cancellationToken));
+        if (listed is not null)
+        {
+            var read = client.Call(ContractRoutes.ReadCompany, "doctor", $"doctor: read listed company '{listed}'", cugId, null, ("companyName", listed));
+            checks.Add(await CheckAsync(client, "read listed company", read, (call, response) =>
+            {
+                if (Unexpected(contract, call, response, "the company") is { } difference)
+                {
+                    return difference;
+                }
+
+                var company = WhcWireFormat.ReadCompany(response, call, cugId, listed);
+                return company.IsRegisteredElsewhere
+                    ? new Judgement(DoctorResult.Differs, $"the company '{listed}' the listing gives is read as another reseller's (no serviceId, or another cugId)")
+                    : Answered(response, string.Create(CultureInfo.InvariantCulture, $"with every field whcctl reads ({company.NumberRanges.Length} number range(s), {company.Sites.Length} site(s), {company.Users.Length} user(s))"));
+            }, cancellationToken));
+        }
+
+        var addresses = client.Call(ContractRoutes.SearchAddress, "doctor", "doctor: search addresses", null, null, ("postcode", KnownPostcode));
+        checks.Add(await CheckAsync(client, "search addresses", addresses, (call, response) =>
+            Unexpected(contract, call, response, "a list of addresses")
+                ?? Answered(response, string.Create(CultureInfo.InvariantCulture, $"with {WhcWireFormat.ReadAddresses(response, call).Length} address(es), each with every field whcctl reads")), cancellationToken));
+        var findOrder = client.Call(ContractRoutes.ListOrders, "doctor", "doctor: find order", null, null, ("externalId", probe));
+        checks.Add(await CheckAsync(client, "find order", findOrder, (call, response) =>
+        {
+            if (response.IsNoData)
+            {
+                return Answered(response, "(BT's 'no data') for an order that cannot exist");
+            }
+
+            if (Unexpected(contract, call, response, "a list of orders") is { } difference)
+            {
+                return difference;
+            }
+
+            return WhcWireFormat.ReadOrderList(response, call, probe) is not null
+                ? new Judgement(DoctorResult.Differs, "an order with the made-up externalId was found")
+                : Answered(response, "with a list whose entries hold every field whcctl reads, none of them the made-up order");
+        }, cancellationToken));
+        var readOrder = client.Call(ContractRoutes.ReadOrder, "doctor", "doctor: read order", probe, null);
+        checks.Add(await CheckAsync(client, "read order", readOrder, UnknownOrder, cancellationToken));
         return checks.ToImmutable();
     }
 
@@ -65,53 +121,92 @@ public static class WhcDoctor
             var lifetime = await client.Sender.ProbeTokenAsync(cancellationToken);
             return new DoctorCheck("token", route.Method, route.Path, DoctorResult.Ok, string.Create(CultureInfo.InvariantCulture, $"token issued, valid for {lifetime.TotalSeconds:0} s"));
         }
-        catch (WhcApiException e) when (e.Kind == WhcFailureKind.Timeout)
-        {
-            return new DoctorCheck("token", route.Method, route.Path, DoctorResult.Unreachable, e.Message);
-        }
         catch (WhcApiException e)
         {
-            return new DoctorCheck("token", route.Method, route.Path, DoctorResult.Differs, e.Message);
+            var (result, detail) = Judge(e);
+            return new DoctorCheck("token", route.Method, route.Path, result == DoctorResult.Unreachable && e.Kind != WhcFailureKind.Timeout ? DoctorResult.Differs : result, detail);
         }
     }
 
-    private static async Task<DoctorCheck> CheckAsync(WhcClient client, string name, WhcCall call, Func<WhcResponse, string?> judge, CancellationToken cancellationToken)
+    private sealed record Judgement(DoctorResult Result, string Detail);
+
+    /// <summary>
+    /// Sends <paramref name="call"/> and judges its answer: a redirect and a body that is not JSON differ before the
+    /// route's own <paramref name="judge"/> sees it; a reader's refusal (WHC4016) differs with the field it names.
+    /// </summary>
+    private static async Task<DoctorCheck> CheckAsync(WhcClient client, string name, WhcCall call, Func<WhcCall, WhcResponse, Judgement> judge, CancellationToken cancellationToken)
     {
+        Judgement judgement;
         try
         {
             var response = await client.Sender.SendAsync(call, cancellationToken);
-            var difference = judge(response);
-            return difference is null
-                ? new DoctorCheck(name, call.Method.Method, call.Route, DoctorResult.Ok, string.Create(CultureInfo.InvariantCulture, $"answered {response.Status} as expected"))
-                : new DoctorCheck(name, call.Method.Method, call.Route, DoctorResult.Differs, client.Sender.Redact(difference));
+            judgement = response.Status is >= 300 and < 400
+                ? new Judgement(DoctorResult.Differs, string.Create(CultureInfo.InvariantCulture, $"redirect: answered {response.Status}, and whcctl follows no redirect (the route, or the endpoint, is not where BT answers)"))
+                : string.IsNullOrWhiteSpace(response.Body)
+                    ? new Judgement(DoctorResult.Differs, string.Create(CultureInfo.InvariantCulture, $"not JSON: answered {response.Status} with an empty body"))
+                : !IsJson(response.Body)
+                    ? new Judgement(DoctorResult.Differs, string.Create(CultureInfo.InvariantCulture, $"not JSON: answered {response.Status} with a body that is not JSON (a web page, a proxy's or a login page?)"))
+                    : judge(call, response);
         }
         catch (WhcApiException e)
         {
-            return new DoctorCheck(name, call.Method.Method, call.Route, DoctorResult.Unreachable, e.Message);
+            var (result, detail) = Judge(e);
+            judgement = new Judgement(result, detail);
         }
+
+        return new DoctorCheck(name, call.Method.Method, call.Route, judgement.Result, client.Sender.Redact(judgement.Detail));
     }
 
-    /// <summary>A made-up value must get BT's "no data" answer; anything else means the route or its shape differs.</summary>
-    private static string? NoData(WhcResponse response) =>
-        response.IsNoData ? null : $"expected BT's 'no data' answer (the contract's errorEnvelope.noData) for a value that cannot exist, got {Describe(response)}";
-
-    private static string? ListOf(RouteContract route, WhcResponse response, string what)
+    /// <summary>
+    /// How a refused call reads in the report: a redirect the client refused (naming the host it pointed to) or an answer
+    /// a reader refused differs; no answer at all is unreachable.
+    /// </summary>
+    internal static (DoctorResult Result, string Detail) Judge(WhcApiException failure) => failure switch
     {
-        if (!route.IsSuccess(response.Status))
-        {
-            return $"expected {string.Join(" or ", route.Success)} with a list of {what}, got {Describe(response)}";
-        }
+        { Kind: WhcFailureKind.Redirected } => (DoctorResult.Differs, "redirect: " + failure.Message),
+        { Status: >= 300 and < 400 } => (DoctorResult.Differs, "redirect: " + failure.Message + "; whcctl follows no redirect"),
+        { Kind: WhcFailureKind.Timeout } => (DoctorResult.Unreachable, failure.Message),
+        { Kind: WhcFailureKind.ServerError, Status: >= 200 and < 300 } or { Kind: WhcFailureKind.AnswerUnbounded } => (DoctorResult.Differs, failure.Message),
+        _ => (DoctorResult.Unreachable, failure.Message),
+    };
 
+    private static bool IsJson(string body)
+    {
         try
         {
-            using var document = JsonDocument.Parse(response.Body);
-            return document.RootElement.ValueKind == JsonValueKind.Array ? null : $"expected a list of {what}, got a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}";
+            using var document = JsonDocument.Parse(body);
+            return true;
         }
         catch (JsonException)
         {
-            return $"expected a list of {what}, got a body that is not JSON";
+            return false;
         }
     }
+
+    private static Judgement Answered(WhcResponse response, string how) =>
+        new(DoctorResult.Ok, string.Create(CultureInfo.InvariantCulture, $"answered {response.Status} {how}"));
+
+    /// <summary>A made-up value must get BT's "no data" answer; anything else means the route or its shape differs.</summary>
+    private static Judgement NoData(WhcCall call, WhcResponse response) =>
+        response.IsNoData
+            ? Answered(response, "as expected")
+            : new Judgement(DoctorResult.Differs, $"expected BT's 'no data' answer (the contract's errorEnvelope.noData) for a value that cannot exist, got {Describe(response)}");
+
+    /// <summary>
+    /// The order by id, for an id made up: BT's guide has an unknown order answered 404 in its error envelope (code 60,
+    /// which a route BT lacks answers too, so this tells only that the route is no worse than that); an order, or any
+    /// other answer, differs.
+    /// </summary>
+    private static Judgement UnknownOrder(WhcCall call, WhcResponse response) =>
+        response.IsNoData || (response.Status == 404 && WhcErrorEnvelope.Parse(response.Body)?.Code is not null)
+            ? Answered(response, $"for an order that cannot exist ({Describe(response)}, as BT answers an unknown order; an order's fields are checked whenever whcctl reads one)")
+            : new Judgement(DoctorResult.Differs, $"expected 404 in BT's error envelope for an order that cannot exist, got {Describe(response)}");
+
+    /// <summary>Null when <paramref name="response"/> has a success status of its route, the difference otherwise.</summary>
+    private static Judgement? Unexpected(WhcContract contract, WhcCall call, WhcResponse response, string what) =>
+        contract.Route(call.RouteName).IsSuccess(response.Status)
+            ? null
+            : new Judgement(DoctorResult.Differs, $"expected {string.Join(" or ", contract.Route(call.RouteName).Success)} with {what}, got {Describe(response)}");
 
     private static string Describe(WhcResponse response) =>
         WhcErrorEnvelope.Parse(response.Body) is { Code: { } code } envelope

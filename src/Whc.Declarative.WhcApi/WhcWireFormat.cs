@@ -203,102 +203,98 @@ internal static class WhcWireFormat
         }
     }
 
-    /// <summary>The company record; throws <see cref="WhcFailureKind.Rejected"/> when the name belongs to another reseller.</summary>
-    public static CompanyInventory ReadCompany(WhcResponse response, string description, string cugId, string companyName) =>
-        Read(response, description, root =>
+    /// <summary>
+    /// The company record; <see cref="CompanyInventory.RegisteredElsewhere"/> when the name belongs to another reseller
+    /// (BT then shows no service id, or another CUG). Its lists are required, an empty one as <c>[]</c>: a list read as
+    /// empty because BT names it otherwise would make its sites and numbers look ceased, and a plan re-create them.
+    /// </summary>
+    public static CompanyInventory ReadCompany(WhcResponse response, WhcCall call, string cugId, string companyName) =>
+        Read(response, call, root =>
         {
-            var serviceId = Text(root, "serviceId");
-            var ownerCug = Text(root, "cugId");
-            if (serviceId is null || (ownerCug is not null && !string.Equals(ownerCug, cugId, StringComparison.Ordinal)))
+            var serviceId = root.Optional("serviceId");
+            var ownerCug = root.Optional("cugId");
+            if ((ownerCug is not null && !string.Equals(ownerCug, cugId, StringComparison.Ordinal)) || (serviceId is null && ownerCug is null))
             {
                 // Another reseller holds the name: an answer, not a failure (BT shows no more than that).
                 return CompanyInventory.RegisteredElsewhere(companyName);
             }
 
-            var status = ReadStatus(root, description, response);
             return new CompanyInventory(
-                serviceId,
-                Text(root, "companyName") ?? companyName,
-                Text(root, "companyDomain") ?? string.Empty,
-                Text(root, "customerGroup") ?? string.Empty,
-                status,
-                Text(root, "qualificationId"),
-                [.. Items(root, "numberRanges").Select(n => new NumberRangeRecord(
-                    Required(n, "areaCode", description, response),
-                    Required(n, "startNumber", description, response),
-                    Required(n, "endNumber", description, response),
-                    Required(n, "status", description, response).ToUpperInvariant() switch
+                root.Required("serviceId"),
+                root.Optional("companyName") ?? companyName,
+                root.Optional("companyDomain") ?? string.Empty,
+                root.Optional("customerGroup") ?? string.Empty,
+                ReadStatus(root),
+                root.Optional("qualificationId"),
+                [.. root.List("numberRanges").Select(n => new NumberRangeRecord(
+                    n.Required("areaCode"),
+                    n.Required("startNumber"),
+                    n.Required("endNumber"),
+                    n.Required("status").ToUpperInvariant() switch
                     {
                         "RINGFENCED" => NumberRangeStatus.Ringfenced,
                         "ACTIVE" => NumberRangeStatus.Active,
-                        var other => throw Invalid(description, response, $"number range status '{other}' is not RINGFENCED or ACTIVE"),
+                        var other => throw n.Invalid($"number range status '{other}' is not RINGFENCED or ACTIVE"),
                     },
-                    Text(n, "serviceId"))
+                    n.Optional("serviceId"))
                 {
-                    Ported = n.TryGetProperty("ported", out var ported) && ported.ValueKind == JsonValueKind.True,
+                    Ported = n.OptionalFlag("ported"),
                 })],
-                [.. Items(root, "sites").Select(s => new SiteRecord(
-                    Required(s, "serviceId", description, response),
-                    Required(s, "siteName", description, response),
-                    Text(s, "siteLocationCode") ?? string.Empty,
-                    Text(s, "nadKey") ?? string.Empty))],
-                [.. Items(root, "users").Select(u => new UserRecord(
-                    Required(u, "serviceId", description, response),
-                    Text(u, "siteServiceId") ?? string.Empty,
-                    Required(u, "username", description, response),
-                    Text(u, "firstName") ?? string.Empty,
-                    Text(u, "lastName") ?? string.Empty,
-                    Text(u, "extension") ?? string.Empty,
-                    Text(u, "directoryNumber"),
-                    Text(u, "licence") ?? string.Empty,
-                    [.. Items(u, "devices").Select(d => Text(d, "macAddress")).OfType<string>()]))]);
+                [.. root.List("sites").Select(s => new SiteRecord(
+                    s.Required("serviceId"),
+                    s.Required("siteName"),
+                    s.Optional("siteLocationCode") ?? string.Empty,
+                    s.Optional("nadKey") ?? string.Empty))],
+                [.. root.List("users").Select(u => new UserRecord(
+                    u.Required("serviceId"),
+                    u.Optional("siteServiceId") ?? string.Empty,
+                    u.Required("username"),
+                    u.Optional("firstName") ?? string.Empty,
+                    u.Optional("lastName") ?? string.Empty,
+                    u.Optional("extension") ?? string.Empty,
+                    u.Optional("directoryNumber"),
+                    u.Optional("licence") ?? string.Empty,
+                    [.. u.List("devices").Select(d => d.Required("macAddress"))]))]);
         });
 
     /// <summary>One page of the reseller's company listing: a list of <c>{serviceId, companyName, status}</c>.</summary>
-    public static ImmutableArray<CompanySummary> ReadCompanyList(WhcResponse response, string description) =>
-        Read<ImmutableArray<CompanySummary>>(response, description, root => root.ValueKind == JsonValueKind.Array
-            ? [.. root.EnumerateArray().Select(c => c.ValueKind == JsonValueKind.Object
-                ? new CompanySummary(Required(c, "companyName", description, response), Required(c, "serviceId", description, response), ReadStatus(c, description, response))
-                : throw Invalid(description, response, "an entry of the list is not an object"))]
-            : throw Invalid(description, response, "it is not a list of companies"));
+    public static ImmutableArray<CompanySummary> ReadCompanyList(WhcResponse response, WhcCall call) =>
+        Read(response, call, root => root.Elements("companies")
+            .Select(c => new CompanySummary(c.Required("companyName"), c.Required("serviceId"), ReadStatus(c)))
+            .ToImmutableArray());
 
-    private static CompanyStatus ReadStatus(JsonElement company, string description, WhcResponse response) =>
-        Required(company, "status", description, response).ToUpperInvariant() switch
+    private static CompanyStatus ReadStatus(Fields company) =>
+        company.Required("status").ToUpperInvariant() switch
         {
             "QUALIFIED" => CompanyStatus.Qualified,
             "ACTIVE" => CompanyStatus.Active,
             "CEASED" => CompanyStatus.Ceased,
-            var other => throw Invalid(description, response, $"company status '{other}' is not qualified, active or ceased"),
+            var other => throw company.Invalid($"company status '{other}' is not qualified, active or ceased"),
         };
 
-    public static QualificationResult ReadQualification(WhcResponse response, string description) =>
-        Read(response, description, root =>
+    public static QualificationResult ReadQualification(WhcResponse response, WhcCall call) =>
+        Read(response, call, root =>
         {
-            var id = Required(root, "id", description, response);
-            var item = Items(root, "productOfferingQualificationItem").FirstOrDefault();
-            if (item.ValueKind != JsonValueKind.Object)
+            var id = root.Required("id");
+            if (root.List("productOfferingQualificationItem").Select(i => (Fields?)i).FirstOrDefault() is not { } item)
             {
-                throw Invalid(description, response, "it has no productOfferingQualificationItem");
+                throw root.Invalid("field 'productOfferingQualificationItem' is an empty list, so it qualifies nothing");
             }
 
-            var result = Required(item, "qualificationItemResult", description, response);
-            string? serviceId = null;
+            var result = item.Required("qualificationItemResult");
             // The guide prints "servicelid" (a typo for serviceId, mapped by the contract), as a value object.
-            if (item.TryGetProperty("product", out var product) && product.ValueKind == JsonValueKind.Object && product.TryGetProperty("serviceId", out var sid))
-            {
-                serviceId = sid.ValueKind == JsonValueKind.Object ? Text(sid, "value") : Scalar(sid);
-            }
-
+            var serviceId = item.OptionalObject("product")?.OptionalValue("serviceId");
             DateTimeOffset? expiresAt = null;
-            if (Text(root, "expirationDate") is { } expiration)
+            if (root.Optional("expirationDate") is { } expiration)
             {
                 expiresAt = DateTimeOffset.TryParse(expiration, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var parsed)
                     ? parsed
-                    : throw Invalid(description, response, $"expirationDate '{expiration}' is not an ISO 8601 date-time");
+                    : throw root.Invalid($"expirationDate '{expiration}' is not an ISO 8601 date-time");
             }
 
-            var reasons = Items(item, "eligibilityUnavailabilityReason")
-                .Select(r => Text(r, "code") ?? Text(r, "label"))
+            // Only an unqualified answer gives reasons (TMF679 has the list optional); present, it must be a list.
+            var reasons = item.OptionalList("eligibilityUnavailabilityReason")
+                .Select(r => r.Optional("code") ?? r.Optional("label"))
                 .OfType<string>()
                 .ToList();
             return new QualificationResult(
@@ -309,66 +305,66 @@ internal static class WhcWireFormat
                 reasons.Count == 0 ? null : string.Join(", ", reasons));
         });
 
-    public static RingFenceResult ReadRingFence(WhcResponse response, string description) =>
-        Read(response, description, root =>
+    public static RingFenceResult ReadRingFence(WhcResponse response, WhcCall call) =>
+        Read(response, call, root =>
         {
-            if (!root.TryGetProperty("numberRange", out var range) || range.ValueKind != JsonValueKind.Object)
-            {
-                throw Invalid(description, response, "it has no numberRange");
-            }
-
+            var range = root.RequiredObject("numberRange");
             return new RingFenceResult(
-                Required(range, "startNumber", description, response),
-                Required(range, "endNumber", description, response),
-                Required(root, "ringFenceId", description, response),
-                Required(root, "status", description, response));
+                range.Required("startNumber"),
+                range.Required("endNumber"),
+                root.Required("ringFenceId"),
+                root.Required("status"));
         });
 
-    public static ImmutableArray<AddressRecord> ReadAddresses(WhcResponse response, string description) =>
-        Read<ImmutableArray<AddressRecord>>(response, description, root => root.ValueKind == JsonValueKind.Array
-            ? [.. root.EnumerateArray().Select(a => ToAddress(a, description, response))]
-            : throw Invalid(description, response, "it is not a list of addresses"));
+    public static ImmutableArray<AddressRecord> ReadAddresses(WhcResponse response, WhcCall call) =>
+        Read(response, call, root => root.Elements("addresses").Select(ToAddress).ToImmutableArray());
 
-    public static AddressRecord ReadAddress(WhcResponse response, string description) =>
-        Read(response, description, root => ToAddress(root, description, response));
+    public static AddressRecord ReadAddress(WhcResponse response, WhcCall call) =>
+        Read(response, call, root => ToAddress(root.Object()));
 
-    public static string ReadCreatedOrderId(WhcResponse response, string description) =>
-        Read(response, description, root => Required(root, "id", description, response));
+    public static string ReadCreatedOrderId(WhcResponse response, WhcCall call) =>
+        Read(response, call, root => root.Required("id"));
 
-    public static OrderStatus ReadOrder(WhcResponse response, string description) =>
-        Read(response, description, root => ToOrderStatus(root, description, response));
+    public static OrderStatus ReadOrder(WhcResponse response, WhcCall call) =>
+        Read(response, call, root => ToOrderStatus(root.Object()));
 
-    /// <summary>The order with this externalId from a list answer, or null (orders with another externalId are ignored).</summary>
-    public static OrderStatus? ReadOrderList(WhcResponse response, string description, string externalId) =>
-        Read<OrderStatus?>(response, description, root => root.ValueKind == JsonValueKind.Array
-            ? root.EnumerateArray()
-                .Where(o => o.ValueKind == JsonValueKind.Object && Text(o, "externalId") == externalId)
-                .Select(o => ToOrderStatus(o, description, response))
-                .FirstOrDefault()
-            : throw Invalid(description, response, "it is not a list of orders"));
+    /// <summary>
+    /// The order with this externalId from a list answer, or null. Every entry is read, and must carry its externalId:
+    /// an entry without one cannot be told not to be this order, and "not found" would order it twice.
+    /// </summary>
+    public static OrderStatus? ReadOrderList(WhcResponse response, WhcCall call, string externalId) =>
+        Read(response, call, root =>
+        {
+            // Every entry is read before one is picked, so a broken entry anywhere in the list is an error.
+            var orders = root.Elements("orders").Select(o => (ExternalId: o.Required("externalId"), Order: ToOrderStatus(o))).ToList();
+            return orders.Where(o => o.ExternalId == externalId).Select(o => (OrderStatus?)o.Order).FirstOrDefault();
+        });
 
-    private static OrderStatus ToOrderStatus(JsonElement order, string description, WhcResponse response)
+    private static OrderStatus ToOrderStatus(Fields order)
     {
-        var stateText = Required(order, "state", description, response);
+        var stateText = order.Required("state");
         // A state TMF622 does not name is kept, as Unknown: never an error that fails the await, never taken as final.
         var known = OrderStateNames.TryGetValue(stateText, out var state);
-        return new OrderStatus(Required(order, "id", description, response), Text(order, "externalId"), known ? state : OrderState.Unknown, Text(order, "errorMessage"), known ? null : stateText);
+        return new OrderStatus(order.Required("id"), order.Optional("externalId"), known ? state : OrderState.Unknown, order.Optional("errorMessage"), known ? null : stateText);
     }
 
-    private static AddressRecord ToAddress(JsonElement address, string description, WhcResponse response)
+    /// <summary>
+    /// An address. TMF673 has <c>geographicSubAddress</c> optional: without it the building is read from the address
+    /// itself (as BT's create answer may give it); present, it must be a list of objects.
+    /// </summary>
+    private static AddressRecord ToAddress(Fields address)
     {
-        var sub = Items(address, "geographicSubAddress").FirstOrDefault();
-        var hasSub = sub.ValueKind == JsonValueKind.Object;
-        var nadKey = Required(address, "id", description, response);
+        var nadKey = address.Required("id");
+        var sub = address.OptionalList("geographicSubAddress").Select(s => (Fields?)s).FirstOrDefault();
         return new AddressRecord(
             nadKey,
-            Text(address, "postcode") ?? string.Empty,
-            hasSub ? Text(sub, "buildingName") : Text(address, "buildingName"),
-            hasSub ? Text(sub, "subBuilding") : null,
-            Text(address, "streetNr"),
-            Text(address, "streetName"),
-            Text(address, "city"),
-            string.Equals(Text(address, "qualifier"), "Temporary", StringComparison.OrdinalIgnoreCase));
+            address.Optional("postcode") ?? string.Empty,
+            sub is { } s ? s.Optional("buildingName") : address.Optional("buildingName"),
+            sub?.Optional("subBuilding"),
+            address.Optional("streetNr"),
+            address.Optional("streetName"),
+            address.Optional("city"),
+            string.Equals(address.Optional("qualifier"), "Temporary", StringComparison.OrdinalIgnoreCase));
     }
 
     private static JsonArray CustomerParty(string cugId) =>
@@ -393,6 +389,7 @@ internal static class WhcWireFormat
         }
     }
 
+    /// <summary>The token answer's reader (<see cref="ReadToken"/>): the body as JSON, read by the caller.</summary>
     private static T Read<T>(WhcResponse response, string description, Func<JsonElement, T> map)
     {
         JsonDocument document;
@@ -416,10 +413,135 @@ internal static class WhcWireFormat
         }
     }
 
-    private static IEnumerable<JsonElement> Items(JsonElement parent, string name) =>
-        parent.ValueKind == JsonValueKind.Object && parent.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array
-            ? list.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object)
-            : [];
+    /// <summary>Reads a 2xx answer field by field (<see cref="Fields"/>); any field it lacks or holds as another kind is an error naming the call's route and the field's path.</summary>
+    private static T Read<T>(WhcResponse response, WhcCall call, Func<Fields, T> map)
+    {
+        var source = new AnswerSource(call.Description, $"{call.Method.Method} {call.Route}", response);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(response.Body);
+        }
+        catch (JsonException)
+        {
+            throw source.Invalid("its body is not JSON");
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array))
+            {
+                throw source.Invalid("its body is not a JSON object or list");
+            }
+
+            return map(new Fields(document.RootElement, string.Empty, source));
+        }
+    }
+
+    /// <summary>The call an answer came to, for its errors.</summary>
+    private sealed record AnswerSource(string Description, string Route, WhcResponse Response)
+    {
+        public WhcApiException Invalid(string detail) =>
+            new(
+                WhcFailureKind.ServerError,
+                Response.Status,
+                null,
+                $"{Description} ({Route}): BT answered {Response.Status} but {detail}, which the documented wire format does not allow (tracking id {Response.TrackingId})",
+                Response.TrackingId);
+    }
+
+    /// <summary>
+    /// A value of an answer at its field path (<c>sites[2]</c>), read as whcctl expects it: a field it needs must be
+    /// there, one it can do without may be absent or null, and either, when present, must be of the kind expected.
+    /// Text is a string or (as BT may write ids and numbers) a JSON number; an empty string counts as absent.
+    /// </summary>
+    private readonly record struct Fields(JsonElement Element, string Path, AnswerSource Source)
+    {
+        public string Required(string name) =>
+            Optional(name) ?? throw Source.Invalid(Present(name) is { ValueKind: JsonValueKind.String } ? $"field '{At(name)}' is empty" : $"field '{At(name)}' is missing");
+
+        public string? Optional(string name) => Present(name) is not { } value
+            ? null
+            : value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString() is { Length: > 0 } text ? text : null,
+                JsonValueKind.Number => value.GetRawText(),
+                _ => throw WrongKind(name, value, "text"),
+            };
+
+        /// <summary>Text, or a TMF value object <c>{"value": text}</c> holding it.</summary>
+        public string? OptionalValue(string name) =>
+            Present(name) is { ValueKind: JsonValueKind.Object } value ? new Fields(value, At(name), Source).Optional("value") : Optional(name);
+
+        public bool OptionalFlag(string name) => Present(name) is not { } value
+            ? false
+            : value.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => throw WrongKind(name, value, "true or false"),
+            };
+
+        /// <summary>A list that must be there (an empty one as <c>[]</c>), of objects.</summary>
+        public List<Fields> List(string name) =>
+            Present(name) is { } value ? Objects(name, value) : throw Source.Invalid($"field '{At(name)}' is missing (an empty list is [])");
+
+        public List<Fields> OptionalList(string name) => Present(name) is { } value ? Objects(name, value) : [];
+
+        public Fields RequiredObject(string name) =>
+            OptionalObject(name) ?? throw Source.Invalid($"field '{At(name)}' is missing");
+
+        public Fields? OptionalObject(string name) => Present(name) is not { } value
+            ? null
+            : value.ValueKind == JsonValueKind.Object ? new Fields(value, At(name), Source) : throw WrongKind(name, value, "an object");
+
+        /// <summary>The answer itself as a list of <paramref name="what"/>, each an object.</summary>
+        public List<Fields> Elements(string what) => Element.ValueKind == JsonValueKind.Array
+            ? ObjectsOf(Element, Path)
+            : throw Invalid($"it is not a list of {what}");
+
+        /// <summary>The answer itself as an object.</summary>
+        public Fields Object() => Element.ValueKind == JsonValueKind.Object ? this : throw Invalid("it is a list, not an object");
+
+        public WhcApiException Invalid(string detail) =>
+            Source.Invalid(Path.Length == 0 ? detail : $"'{Path}': {detail}");
+
+        private JsonElement? Present(string name) =>
+            Element.ValueKind == JsonValueKind.Object && Element.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
+
+        private string At(string name) => Path.Length == 0 ? name : $"{Path}.{name}";
+
+        private List<Fields> Objects(string name, JsonElement value) =>
+            value.ValueKind == JsonValueKind.Array ? ObjectsOf(value, At(name)) : throw WrongKind(name, value, "a list");
+
+        private List<Fields> ObjectsOf(JsonElement list, string path)
+        {
+            var elements = new List<Fields>();
+            var index = 0;
+            foreach (var element in list.EnumerateArray())
+            {
+                var at = string.Create(CultureInfo.InvariantCulture, $"{path}[{index++}]");
+                elements.Add(element.ValueKind == JsonValueKind.Object
+                    ? new Fields(element, at, Source)
+                    : throw Source.Invalid($"'{at}' is {KindOf(element)}, not an object"));
+            }
+
+            return elements;
+        }
+
+        private WhcApiException WrongKind(string name, JsonElement value, string expected) =>
+            Source.Invalid($"field '{At(name)}' is {KindOf(value)}, not {expected}");
+
+        private static string KindOf(JsonElement value) => value.ValueKind switch
+        {
+            JsonValueKind.Object => "an object",
+            JsonValueKind.Array => "a list",
+            JsonValueKind.String => "a string",
+            JsonValueKind.Number => "a number",
+            JsonValueKind.True or JsonValueKind.False => "a boolean",
+            _ => "null",
+        };
+    }
 
     /// <summary>A string or number property; null when absent, null or empty.</summary>
     private static string? Text(JsonElement parent, string name) =>
@@ -433,9 +555,6 @@ internal static class WhcWireFormat
         JsonValueKind.Number => value.GetRawText(),
         _ => null,
     };
-
-    private static string Required(JsonElement parent, string name, string description, WhcResponse response) =>
-        Text(parent, name) ?? throw Invalid(description, response, $"field '{name}' is missing");
 
     public static WhcApiException Invalid(string description, WhcResponse response, string detail) =>
         new(

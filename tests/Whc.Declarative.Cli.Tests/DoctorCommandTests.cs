@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Whc.Declarative.Cli.Tests.Support;
+using Whc.Declarative.Contract;
 
 namespace Whc.Declarative.Cli.Tests;
 
@@ -14,9 +15,9 @@ public sealed class DoctorCommandTests
         var doctor = await session.RunAsync("doctor", "--cug", "CUG5019851064");
 
         doctor.ExitCode.Should().Be(ExitCodes.Success, doctor.ToString());
-        doctor.Output.Should().Contain("10 ok, 0 differ, 0 unreachable").And.Contain("token").And.Contain("find order");
+        doctor.Output.Should().Contain("11 ok, 0 differ, 0 unreachable").And.Contain("token").And.Contain("find order");
         var requests = (await session.AdminGetAsync("/_sandbox/requests")).AsArray();
-        requests.Should().HaveCount(10);
+        requests.Should().HaveCount(11); // the token, six "no data" probes, the listing (empty: no company to read back), addresses, find order, read order
         requests.Where(r => r!["route"]!.GetValue<string>() != "token").Should().OnlyContain(r => r!["method"]!.GetValue<string>() == "GET", "the doctor never changes anything");
         (await session.AdminGetAsync("/_sandbox/inventory"))["companies"]!.AsArray().Should().BeEmpty();
     }
@@ -36,6 +37,33 @@ public sealed class DoctorCommandTests
         differing["route"]!.GetValue<string>().Should().EndWith("/{cugId}/users");
         differing["result"]!.GetValue<string>().Should().Be("differs");
         differing["detail"]!.GetValue<string>().Should().Contain("expected BT's 'no data' answer").And.Contain("got 404 (code 60");
+    }
+
+    /// <summary>A BT whose company answer carries its ranges and sites under other names.</summary>
+    private const string RenamedLists = """
+        { "routes": { "readCompany": { "response": { "numberRanges": "ranges", "sites": "locations" } } } }
+        """;
+
+    [Fact]
+    public async Task A_company_answer_with_renamed_lists_is_named_and_the_contract_that_maps_them_makes_it_ok()
+    {
+        var load = ContractLoader.Load([ContractLoader.ParseOverlay(RenamedLists, "contract.json").Overlay!]);
+        await using var session = await SandboxSession.StartAsync(contract: load.Contract);
+        session.Write("contract.json", RenamedLists);
+        await session.ApplyAsync("examples/quickstart", "--contract", "contract.json");
+
+        var blind = await session.RunAsync("doctor", "--cug", "CUG5019851064", "--format", "json");
+        var mapped = await session.RunAsync("doctor", "--cug", "CUG5019851064", "--contract", "contract.json");
+        var plan = await session.RunAsync("plan", "examples/quickstart");
+
+        blind.ExitCode.Should().Be(ExitCodes.Error, blind.ToString());
+        var differing = JsonNode.Parse(blind.Output)!["checks"]!.AsArray().Where(c => c!["result"]!.GetValue<string>() != "ok").Should().ContainSingle().Subject!;
+        differing["name"]!.GetValue<string>().Should().Be("read listed company");
+        differing["detail"]!.GetValue<string>().Should().Contain("'numberRanges' is missing");
+        mapped.ExitCode.Should().Be(ExitCodes.Success, mapped.ToString());
+        mapped.Output.Should().Contain("12 ok, 0 differ, 0 unreachable").And.Contain("read listed company");
+        plan.ExitCode.Should().Be(ExitCodes.Error, "a plan that reads no ranges and no sites must stop, not plan them anew");
+        plan.Error.Should().Contain("WHC4016").And.Contain("'numberRanges'");
     }
 
     [Fact]

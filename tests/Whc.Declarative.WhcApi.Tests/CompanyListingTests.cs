@@ -38,7 +38,7 @@ public sealed class CompanyListingTests : ClientTestBase
 
     [Theory]
     [InlineData("""{"companies":[]}""", "not a list of companies")]
-    [InlineData("""[{"serviceId":"WHHCBTWKN1","status":"active"}]""", "field 'companyName' is missing")]
+    [InlineData("""[{"serviceId":"WHHCBTWKN1","status":"active"}]""", "field '[0].companyName' is missing")]
     [InlineData("""[{"serviceId":"WHHCBTWKN1","companyName":"A","status":"gone"}]""", "company status 'GONE'")]
     public async Task An_answer_that_is_not_a_list_of_companies_is_refused(string body, string message)
     {

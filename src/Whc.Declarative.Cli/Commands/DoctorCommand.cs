@@ -9,8 +9,9 @@ namespace Whc.Declarative.Cli.Commands;
 
 /// <summary>
 /// <c>whcctl doctor --cug CUG [--endpoint E] [--contract FILE] [--routes FILE] [--format text|json] [--record FILE]</c>: the safe first contact with an
-/// endpoint. Fetches a token, then reads each route with values that cannot match anything, and says per route whether
-/// the answer is what whcctl expects. Read-only: no call it makes changes anything at BT. Exit 1 when anything differs.
+/// endpoint. Fetches a token, then reads every route whcctl reads (<see cref="WhcDoctor"/>), and says per route whether
+/// the answer is what whcctl expects, field by field. Read-only: no call it makes changes anything at BT. Exit 1 when
+/// anything differs or is unreachable.
 /// </summary>
 public static class DoctorCommand
 {
@@ -24,7 +25,7 @@ public static class DoctorCommand
         var format = CommonOptions.Format(OutputFormat.Text, OutputFormat.Json);
         var record = CommonOptions.Record();
         var runtimeOptions = new RuntimeOptions();
-        var command = new Command("doctor", "Probe an endpoint read-only: token, then every read route, checked against what whcctl expects.")
+        var command = new Command("doctor", "Probe an endpoint read-only: token, then every route whcctl reads, each answer checked field by field as whcctl reads it.")
         {
             cug, endpoint, format, record,
         };
