@@ -23,6 +23,9 @@ public sealed record FileInput(string What, long MaxBytes)
     /// <summary>A company's state file (<c>state push</c>, the local store).</summary>
     public static FileInput StateFile { get; } = new("state file", 64 * MiB);
 
+    /// <summary>A state lock file: one JSON line naming its holder.</summary>
+    public static FileInput LockFile { get; } = new("lock file", 64 * 1024);
+
     /// <summary>Shown in a refusal: "1 MiB", "64 MiB".</summary>
     public string Cap => MaxBytes % MiB == 0
         ? $"{MaxBytes / MiB} MiB"
