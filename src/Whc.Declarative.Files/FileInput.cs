@@ -23,6 +23,9 @@ public sealed record FileInput(string What, long MaxBytes)
     /// <summary>A company's state file (<c>state push</c>, the local store).</summary>
     public static FileInput StateFile { get; } = new("state file", 64 * MiB);
 
+    /// <summary>The sandbox's inventory in its <c>--data-dir</c>: every company it emulates.</summary>
+    public static FileInput SandboxInventory { get; } = new("sandbox inventory", 256 * MiB);
+
     /// <summary>A state lock file: one JSON line naming its holder.</summary>
     public static FileInput LockFile { get; } = new("lock file", 64 * 1024);
 
