@@ -19,7 +19,6 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
     private const string StateSuffix = ".json";
     private const string BackupSuffix = ".json.backup";
     private const string LockSuffix = ".lock";
-    private const string TempSuffix = ".tmp";
 
     // A live holder writes itself into its lock file right after creating it; one that stays empty or unreadable longer
     // than this was left by a process killed in between.
@@ -290,27 +289,8 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         writtenThisRun.TryAdd(company, 0);
     }
 
-    private void WriteAtomically(string path, byte[] bytes, bool flushToDisk)
-    {
-        var temp = Path.Combine(Directory, $"{Path.GetFileName(path)}.{Guid.NewGuid():N}{TempSuffix}");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk);
-            }
-
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-    }
+    /// <summary>Through a temporary file created exclusively beside it, then renamed (<see cref="AtomicFile"/>).</summary>
+    private static void WriteAtomically(string path, byte[] bytes, bool flushToDisk) => AtomicFile.Write(path, bytes, flushToDisk);
 
     private static bool TryCreateLockFile(string path, string content)
     {
