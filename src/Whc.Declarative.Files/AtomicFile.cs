@@ -35,11 +35,12 @@ public static class AtomicFile
     public static bool TryCreate(string path, string text, bool flushToDisk = true)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (Taken(path))
-        {
-            return false;
-        }
+        return !Taken(path) && TryPlaceNew(path, text, flushToDisk);
+    }
 
+    /// <summary>The write and the one-step placing of <see cref="TryCreate"/>, without its first look (for a test of the race it covers).</summary>
+    internal static bool TryPlaceNew(string path, string text, bool flushToDisk)
+    {
         var temporary = WriteTemporary(path, Utf8.GetBytes(text), flushToDisk);
         var placed = false;
         Place(temporary, () =>

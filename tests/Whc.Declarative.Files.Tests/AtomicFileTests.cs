@@ -86,6 +86,25 @@ public sealed class AtomicFileTests : IDisposable
         Directory.GetFileSystemEntries(directory).Select(Path.GetFileName).Should().Equal("company.yaml");
     }
 
+    [UnixFact]
+    public void A_name_taken_between_the_look_and_the_placing_is_kept_and_not_written_through()
+    {
+        // As if a file and a dangling link appeared after TryCreate looked
+        var victim = Outside();
+        var planted = Path.Combine(Path.GetDirectoryName(victim)!, "planted.yaml");
+        var file = Path.Combine(directory, "file.yaml");
+        var link = Path.Combine(directory, "link.yaml");
+        File.WriteAllText(file, "theirs");
+        File.CreateSymbolicLink(link, planted);
+
+        AtomicFile.TryPlaceNew(file, "ours", flushToDisk: false).Should().BeFalse();
+        AtomicFile.TryPlaceNew(link, "ours", flushToDisk: false).Should().BeFalse();
+
+        File.ReadAllText(file).Should().Be("theirs");
+        File.Exists(planted).Should().BeFalse();
+        Directory.GetFileSystemEntries(directory).Select(Path.GetFileName).Should().BeEquivalentTo(["file.yaml", "link.yaml"], "the temporary files are removed");
+    }
+
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
     private static string Outside()
