@@ -29,8 +29,9 @@ public static class AtomicFile
 
     /// <summary>
     /// Writes <paramref name="text"/> to <paramref name="path"/> only if nothing is there (a file, a directory or a link,
-    /// even one leading nowhere): false, with nothing written, when something is. The check and the placing are one
-    /// step (link(2)), so a file that appears meanwhile is kept, not overwritten.
+    /// even one leading nowhere): false, with nothing written, when something is. The placing itself refuses a name that
+    /// is taken (a move without overwrite: link(2) or a non-replacing rename), so a file that appears after the first
+    /// look is kept, not overwritten.
     /// </summary>
     public static bool TryCreate(string path, string text, bool flushToDisk = true)
     {
