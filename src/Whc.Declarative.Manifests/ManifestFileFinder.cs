@@ -1,4 +1,5 @@
 using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Files;
 
 namespace Whc.Declarative.Manifests;
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Files;
 using Whc.Declarative.Manifests.Schema;
 using Whc.Declarative.Manifests.Validation;
 using Whc.Declarative.Manifests.Yaml;
@@ -171,6 +172,13 @@ public static class ManifestLoader
         {
             // The finder has told this is a regular file, so opening it cannot block as a FIFO's would.
             using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+            if (FileKinds.Of(stream.SafeFileHandle) is var opened and not FileKind.Regular)
+            {
+                // Swapped for a device since the finder looked: what was opened is what counts.
+                diagnostics.Add(DiagnosticCatalog.NotRegularFile.At(SourceSpan.FileOnly(file.DisplayPath), $"this is {FileKinds.Describe(opened)}, not a regular file; whcctl reads only regular files"));
+                return null;
+            }
+
             var length = stream.Length;
             if (length > MaxFileBytes)
             {
@@ -193,24 +201,9 @@ public static class ManifestLoader
     /// </summary>
     internal static byte[]? ReadBounded(Stream stream, string displayPath, List<Diagnostic> diagnostics, long reportedLength = 0)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        const int Chunk = 64 * 1024; // reads in whole chunks: some /proc files refuse odd sizes
-        var buffer = new byte[(int)Math.Min((reportedLength / Chunk + 1) * Chunk, MaxFileBytes + Chunk)];
-        var total = 0;
-        while (total <= MaxFileBytes)
+        if (GuardedFile.ReadBounded(stream, MaxFileBytes, reportedLength) is { } bytes)
         {
-            if (total == buffer.Length)
-            {
-                Array.Resize(ref buffer, (int)Math.Min(2L * buffer.Length, MaxFileBytes + Chunk));
-            }
-
-            var read = stream.Read(buffer, total, buffer.Length - total);
-            if (read == 0)
-            {
-                return total == buffer.Length ? buffer : buffer[..total];
-            }
-
-            total += read;
+            return bytes;
         }
 
         diagnostics.Add(DiagnosticCatalog.FileTooLarge.At(

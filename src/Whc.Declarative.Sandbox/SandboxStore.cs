@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Whc.Declarative.Files;
 
 namespace Whc.Declarative.Sandbox;
 
@@ -16,7 +17,7 @@ public sealed class SandboxDataDirectoryLockedException : Exception
 
 /// <summary>
 /// Persists the sandbox inventory in a data directory: one JSON file, replaced atomically after each change (write a
-/// temporary file, flush it to disk, rename over the old one). Holds an exclusive lock file while open.
+/// temporary file, flush it to disk, rename over the old one: <see cref="AtomicFile"/>). Holds an exclusive lock file while open.
 /// </summary>
 internal sealed class SandboxStore : IDisposable
 {
@@ -40,28 +41,26 @@ internal sealed class SandboxStore : IDisposable
         }
     }
 
+    /// <summary>The saved inventory, or null when there is none.</summary>
+    /// <exception cref="FileInputException">The inventory is not a regular file (a FIFO would hang the start) or is over its cap.</exception>
     public SandboxState? Load()
     {
-        if (!File.Exists(_statePath))
+        byte[] bytes;
+        try
+        {
+            bytes = GuardedFile.ReadAllBytes(_statePath, FileInput.SandboxInventory);
+        }
+        catch (FileInputException e) when (e.Problem == FileInputProblem.Missing)
         {
             return null;
         }
 
-        using var stream = File.OpenRead(_statePath);
-        return JsonSerializer.Deserialize<SandboxState>(stream, WhcEmulator.StateJson);
+        return JsonSerializer.Deserialize<SandboxState>(bytes, WhcEmulator.StateJson);
     }
 
-    public void Save(SandboxState state)
-    {
-        var temporary = _statePath + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            JsonSerializer.Serialize(stream, state, WhcEmulator.StateJson);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, _statePath, overwrite: true);
-    }
+    /// <summary>Replaces the inventory whole, through a temporary file of its own (never through a link planted beside it).</summary>
+    public void Save(SandboxState state) =>
+        AtomicFile.Write(_statePath, JsonSerializer.SerializeToUtf8Bytes(state, WhcEmulator.StateJson), flushToDisk: true);
 
     public void Dispose() => _lock.Dispose();
 }

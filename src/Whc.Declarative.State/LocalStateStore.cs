@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Files;
 
 namespace Whc.Declarative.State;
 
@@ -18,7 +19,6 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
     private const string StateSuffix = ".json";
     private const string BackupSuffix = ".json.backup";
     private const string LockSuffix = ".lock";
-    private const string TempSuffix = ".tmp";
 
     // A live holder writes itself into its lock file right after creating it; one that stays empty or unreadable longer
     // than this was left by a process killed in between.
@@ -218,15 +218,25 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
     private async Task<CompanyState?> ReadFileAsync(string path, string company, CancellationToken cancellationToken) =>
         await ReadBytesAsync(path, cancellationToken) is { } bytes ? serializer.Deserialize(bytes, path, company) : null;
 
-    private static async Task<byte[]?> ReadBytesAsync(string path, CancellationToken cancellationToken)
+    /// <summary>
+    /// The file's bytes, or null when there is none; read as a manifest is (a FIFO or a device planted in the state
+    /// directory is refused, not read, so it can neither hang nor grow the run).
+    /// </summary>
+    private static Task<byte[]?> ReadBytesAsync(string path, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            return await File.ReadAllBytesAsync(path, cancellationToken);
+            return Task.FromResult<byte[]?>(GuardedFile.ReadAllBytes(path, FileInput.StateFile));
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (FileInputException e) when (e.Problem == FileInputProblem.Missing)
         {
-            return null;
+            return Task.FromResult<byte[]?>(null);
+        }
+        catch (FileInputException e)
+        {
+            var code = e.Problem == FileInputProblem.Unreadable ? DiagnosticCatalog.StateError.Code : DiagnosticCatalog.StateFormatUnsupported.Code;
+            throw new StateException(code, e.Message, e);
         }
     }
 
@@ -279,27 +289,8 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         writtenThisRun.TryAdd(company, 0);
     }
 
-    private void WriteAtomically(string path, byte[] bytes, bool flushToDisk)
-    {
-        var temp = Path.Combine(Directory, $"{Path.GetFileName(path)}.{Guid.NewGuid():N}{TempSuffix}");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                stream.Write(bytes);
-                stream.Flush(flushToDisk);
-            }
-
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
-    }
+    /// <summary>Through a temporary file created exclusively beside it, then renamed (<see cref="AtomicFile"/>).</summary>
+    private static void WriteAtomically(string path, byte[] bytes, bool flushToDisk) => AtomicFile.Write(path, bytes, flushToDisk);
 
     private static bool TryCreateLockFile(string path, string content)
     {
@@ -317,19 +308,17 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         }
     }
 
-    private static async Task<LockFileContent?> TryReadLockAsync(string path, CancellationToken cancellationToken)
+    private static Task<LockFileContent?> TryReadLockAsync(string path, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            return LockFileContent.TryParse(await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken));
+            return Task.FromResult(LockFileContent.TryParse(GuardedFile.ReadAllText(path, FileInput.LockFile)));
         }
-        catch (FileNotFoundException)
+        catch (FileInputException)
         {
-            return null;
-        }
-        catch (DirectoryNotFoundException)
-        {
-            return null;
+            // Gone, or not a lock file whcctl wrote (a FIFO, a device, too large): as an unreadable one.
+            return Task.FromResult<LockFileContent?>(null);
         }
     }
 

@@ -3,6 +3,7 @@ using Whc.Declarative.Cli.Rendering;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.Engine.Operations;
+using Whc.Declarative.Files;
 using Whc.Declarative.Manifests;
 
 namespace Whc.Declarative.Cli.Commands;
@@ -92,26 +93,13 @@ public sealed class BulkImportHandler(IOContext io, CommandRuntime runtime)
         };
     }
 
-    /// <summary>Writes DIR/KEY.yaml unless it exists; through a temporary file, so a stopped run leaves no half manifest.</summary>
+    /// <summary>
+    /// Writes DIR/KEY.yaml unless something is there; through a temporary file of its own, so a stopped run leaves no
+    /// half manifest and a link planted in DIR is never written through.
+    /// </summary>
     private static bool WriteManifest(string directory, CompanyState state)
     {
         var path = Path.Combine(directory, state.Company + ".yaml");
-        if (File.Exists(path))
-        {
-            return false;
-        }
-
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, ImportedManifestWriter.Write(state, ImportCommand.SchemaReference(path)));
-        try
-        {
-            File.Move(temporary, path, overwrite: false);
-            return true;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            File.Delete(temporary);
-            return false;
-        }
+        return AtomicFile.TryCreate(path, ImportedManifestWriter.Write(state, ImportCommand.SchemaReference(path)));
     }
 }

@@ -5,6 +5,7 @@ using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.Engine.Operations;
+using Whc.Declarative.Files;
 using Whc.Declarative.Manifests;
 
 namespace Whc.Declarative.Cli.Commands;
@@ -187,7 +188,7 @@ public sealed class ImportHandler(IOContext io, CommandRuntime runtime)
             return ImportCommand.Fail(io, DiagnosticCatalog.OptionsConflict, problem);
         }
 
-        if (manifestPath is not null && File.Exists(manifestPath))
+        if (manifestPath is not null && AtomicFile.Taken(manifestPath))
         {
             return ImportCommand.Fail(io, DiagnosticCatalog.OptionsConflict, $"--write-manifest: {manifestPath} already exists; choose another file or remove it");
         }
@@ -206,7 +207,13 @@ public sealed class ImportHandler(IOContext io, CommandRuntime runtime)
         if (manifestPath is not null)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(manifestPath) ?? io.WorkingDirectory);
-            await File.WriteAllTextAsync(manifestPath, ImportedManifestWriter.Write(state, ImportCommand.SchemaReference(manifestPath)), cancellationToken);
+
+            // Created whole, where nothing is: never over a file or through a link that appeared since the check above.
+            if (!AtomicFile.TryCreate(manifestPath, ImportedManifestWriter.Write(state, ImportCommand.SchemaReference(manifestPath))))
+            {
+                return ImportCommand.Fail(io, DiagnosticCatalog.LocalFileFailed, $"--write-manifest: {manifestPath} already exists (it appeared during the import) and was kept, not overwritten; the company is imported into state all the same");
+            }
+
             io.Error.WriteLine($"Wrote its manifest to {arguments.WriteManifest}; 'whcctl plan' with it shows no changes.");
         }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Whc.Declarative.Cli.Infrastructure;
 using Whc.Declarative.Contract;
 using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Files;
 using Whc.Declarative.Sandbox;
 using Whc.Declarative.WhcApi;
 using Whc.Declarative.WhcApi.Recording;
@@ -210,11 +211,12 @@ public sealed class SandboxReplayHandler(IOContext io)
         HarDocument recording;
         try
         {
-            recording = HarDocument.Parse(await File.ReadAllTextAsync(io.ResolvePath(file), cancellationToken));
+            // Read as a manifest is: a regular file only, within the recording cap.
+            recording = HarDocument.Parse(GuardedFile.ReadAllText(io.ResolvePath(file), FileInput.Recording, file));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            await io.Error.WriteLineAsync(DiagnosticCatalog.RecordingInvalid.At(SourceSpan.None, $"'{file}' cannot be read: {e.Message}").ToString());
+            await io.Error.WriteLineAsync(DiagnosticCatalog.RecordingInvalid.At(SourceSpan.None, $"'{file}' cannot be read: {(e is FileInputException refused ? refused.Reason : e.Message)}").ToString());
             return ExitCodes.Error;
         }
         catch (JsonException e)

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Whc.Declarative.Cli.Infrastructure;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.State;
+using Whc.Declarative.Files;
 using Whc.Declarative.State;
 using Whc.Declarative.WhcApi;
 
@@ -164,7 +165,7 @@ public sealed class StateHandler(IOContext io)
         {
             var name = arguments.Company;
             var path = io.ResolvePath(arguments.File);
-            var pushed = StateSerializer.Default.Deserialize(await File.ReadAllTextAsync(path, cancellationToken), path);
+            var pushed = StateSerializer.Default.Deserialize(ReadPushed(path, arguments.File), path);
             if (!string.Equals(pushed.Company, name, StringComparison.Ordinal))
             {
                 throw new StateException(DiagnosticCatalog.StateAddressInvalid.Code, $"{path} holds the state of company '{pushed.Company}', not '{name}'");
@@ -306,6 +307,19 @@ public sealed class StateHandler(IOContext io)
             default:
                 lines.Add((prefix, Scalar(node)));
                 break;
+        }
+    }
+
+    /// <summary>The file <c>state push</c> stores, read as a manifest is: a regular file only, within the state file cap.</summary>
+    private static string ReadPushed(string path, string given)
+    {
+        try
+        {
+            return GuardedFile.ReadAllText(path, FileInput.StateFile, given);
+        }
+        catch (FileInputException e)
+        {
+            throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, e.Message, e);
         }
     }
 

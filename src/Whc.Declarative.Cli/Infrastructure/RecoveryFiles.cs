@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.Engine;
+using Whc.Declarative.Files;
 using Whc.Declarative.State;
 
 namespace Whc.Declarative.Cli.Infrastructure;
@@ -26,9 +27,9 @@ public sealed class RecoveryFiles(string workingDirectory, TimeProvider clock) :
         System.IO.Directory.CreateDirectory(directory);
         var name = string.Create(CultureInfo.InvariantCulture, $"{state.Company}.serial-{state.Serial}.{clock.GetUtcNow():yyyyMMddTHHmmssfffZ}.json");
         var path = Path.Combine(directory, name);
-        // Written whole or not at all: a half file would be refused by state push, and lose what it should keep.
-        File.WriteAllText(path + ".tmp", StateSerializer.Default.Serialize(state));
-        File.Move(path + ".tmp", path, overwrite: true);
+        // Written whole or not at all (a half file would be refused by state push, and lose what it should keep), never
+        // through a link planted beside it.
+        AtomicFile.Write(path, StateSerializer.Default.Serialize(state));
         var shown = Path.Combine(Directory, name);
         kept.Enqueue(shown);
         return shown;

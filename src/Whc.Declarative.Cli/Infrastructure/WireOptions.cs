@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Whc.Declarative.Contract;
 using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Files;
 using Whc.Declarative.WhcApi;
 
 namespace Whc.Declarative.Cli.Infrastructure;
@@ -20,20 +21,25 @@ public sealed record WireFiles(string? Contract, string? Routes)
         ArgumentNullException.ThrowIfNull(io);
         var overlays = new List<ContractOverlay>();
         var problems = new List<Diagnostic>();
-        void Add(string? file, DiagnosticDescriptor unreadable, Func<string, string, (ContractOverlay?, Diagnostic?)> parse)
+        void Add(string? file, FileInput input, DiagnosticDescriptor unreadable, Func<string, string, (ContractOverlay?, Diagnostic?)> parse)
         {
             if (file is null)
             {
                 return;
             }
 
-            var path = io.ResolvePath(file);
             string text;
             try
             {
-                text = File.ReadAllText(path);
+                // Read as a manifest is: a regular file only (a FIFO would hang, /dev/zero never ends), within its cap.
+                text = GuardedFile.ReadAllText(io.ResolvePath(file), input, file);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+            catch (FileInputException ex)
+            {
+                problems.Add(unreadable.At(SourceSpan.FileOnly(file), $"cannot read the file: {ex.Reason}"));
+                return;
+            }
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
             {
                 problems.Add(unreadable.At(SourceSpan.FileOnly(file), $"cannot read the file: {ex.Message}"));
                 return;
@@ -50,8 +56,8 @@ public sealed record WireFiles(string? Contract, string? Routes)
             }
         }
 
-        Add(Contract ?? io.GetEnvironment(ContractLoader.EnvironmentVariable), DiagnosticCatalog.ContractFileInvalid, ContractLoader.ParseOverlay);
-        Add(Routes ?? io.GetEnvironment(LegacyRoutesFile.EnvironmentVariable), DiagnosticCatalog.ApiRoutesFileInvalid, LegacyRoutesFile.ToOverlay);
+        Add(Contract ?? io.GetEnvironment(ContractLoader.EnvironmentVariable), FileInput.Contract, DiagnosticCatalog.ContractFileInvalid, ContractLoader.ParseOverlay);
+        Add(Routes ?? io.GetEnvironment(LegacyRoutesFile.EnvironmentVariable), FileInput.Routes, DiagnosticCatalog.ApiRoutesFileInvalid, LegacyRoutesFile.ToOverlay);
         // The files that parsed are still checked, so one run names every problem of every file.
         var load = ContractLoader.Load(overlays);
         return problems.Count == 0 && load.Succeeded

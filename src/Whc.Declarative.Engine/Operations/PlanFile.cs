@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Files;
 
 namespace Whc.Declarative.Engine.Operations;
 
@@ -40,13 +41,11 @@ public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string En
 
     public string ToJson() => JsonSerializer.Serialize(this, Options);
 
-    /// <summary>Writes the file atomically, so a reader never sees half a plan.</summary>
-    public void Save(string path)
-    {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, ToJson());
-        File.Move(temporary, path, overwrite: true);
-    }
+    /// <summary>
+    /// Writes the file atomically, so a reader never sees half a plan, through a temporary file of its own (never
+    /// through a link planted beside the target).
+    /// </summary>
+    public void Save(string path) => AtomicFile.Write(path, ToJson());
 
     /// <summary>Reads a saved plan; a file that is not one, or of another format version, is refused with a reason.</summary>
     public static PlanFile Load(string path)
@@ -54,7 +53,11 @@ public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string En
         PlanFile? file;
         try
         {
-            file = JsonSerializer.Deserialize<PlanFile>(File.ReadAllText(path), Options);
+            file = JsonSerializer.Deserialize<PlanFile>(GuardedFile.ReadAllText(path, FileInput.PlanFile), Options);
+        }
+        catch (FileInputException e)
+        {
+            throw new PlanFileException(e.Message, e);
         }
         catch (JsonException e)
         {
@@ -82,7 +85,8 @@ public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string En
     /// <summary>A file on disk looks like a saved plan (rather than a manifest) when it is JSON with our format field.</summary>
     public static bool LooksLikePlanFile(string path)
     {
-        if (!File.Exists(path) || path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+        // Told without opening it: peeking into a FIFO would hang until a writer came.
+        if (!GuardedFile.IsRegularFile(path) || path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }

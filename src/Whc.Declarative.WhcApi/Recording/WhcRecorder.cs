@@ -1,4 +1,4 @@
-using System.Text;
+using Whc.Declarative.Files;
 
 namespace Whc.Declarative.WhcApi.Recording;
 
@@ -87,34 +87,8 @@ public sealed class WhcRecorder
         }
     }
 
-    private static void WriteAtomically(string path, string text)
-    {
-        var temporary = TemporaryPath(path);
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-            {
-                var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(text);
-                stream.Write(bytes);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch
-        {
-            try
-            {
-                File.Delete(temporary);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // The write failed already; that failure is the one to report.
-            }
-
-            throw;
-        }
-    }
+    /// <summary>Through a temporary file created exclusively beside it, then renamed: never through a planted link.</summary>
+    private static void WriteAtomically(string path, string text) => AtomicFile.Write(path, text, flushToDisk: true);
 
     private static string TemporaryPath(string path) =>
         Path.Combine(Path.GetDirectoryName(path) ?? ".", $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");

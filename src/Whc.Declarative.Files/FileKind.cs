@@ -1,9 +1,10 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
-namespace Whc.Declarative.Manifests;
+namespace Whc.Declarative.Files;
 
 /// <summary>What a path names, told before anything is opened: opening a FIFO for reading blocks until a writer comes.</summary>
-internal enum FileKind
+public enum FileKind
 {
     Missing,
     Regular,
@@ -21,7 +22,7 @@ internal enum FileKind
 /// FIFO, a socket or /dev/zero alike), so this asks the runtime's own stat shim, the one FileInfo uses; only the
 /// leading mode field of its status record is read.
 /// </summary>
-internal static partial class FileKinds
+public static partial class FileKinds
 {
     private const int TypeMask = 0xF000;
 
@@ -42,7 +43,12 @@ internal static partial class FileKinds
                 : (FileKind.Unreadable, Marshal.GetPInvokeErrorMessage(errno));
         }
 
-        var kind = (status.Mode & TypeMask) switch
+        var kind = KindOf(status.Mode);
+        return (kind, kind == FileKind.Unreadable ? "the file system reports an unknown kind of file" : null);
+    }
+
+    private static FileKind KindOf(int mode) =>
+        (mode & TypeMask) switch
         {
             0x8000 => FileKind.Regular,
             0x4000 => FileKind.Directory,
@@ -53,7 +59,21 @@ internal static partial class FileKinds
             0x6000 => FileKind.BlockDevice,
             _ => FileKind.Unreadable,
         };
-        return (kind, kind == FileKind.Unreadable ? "the file system reports an unknown kind of file" : null);
+
+    /// <summary>
+    /// The kind of the file <paramref name="handle"/> has open: what was opened, whatever the path names by now (it may
+    /// have been swapped for a device between the look and the open).
+    /// </summary>
+    public static FileKind Of(SafeFileHandle handle)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        if (OperatingSystem.IsWindows())
+        {
+            // Windows opens no FIFO or device through a file path a user types in the way Unix does; the path check stands.
+            return FileKind.Regular;
+        }
+
+        return FStat(handle, out var status) != 0 ? FileKind.Unreadable : KindOf(status.Mode);
     }
 
     public static string Describe(FileKind kind) => kind switch
@@ -119,4 +139,7 @@ internal static partial class FileKinds
 
     [LibraryImport("libSystem.Native", EntryPoint = "SystemNative_LStat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int LStat(string path, out FileStatus status);
+
+    [LibraryImport("libSystem.Native", EntryPoint = "SystemNative_FStat", SetLastError = true)]
+    private static partial int FStat(SafeHandle fd, out FileStatus status);
 }

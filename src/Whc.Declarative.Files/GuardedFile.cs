@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace Whc.Declarative.Files;
+
+/// <summary>
+/// Reads a file the user named as manifests are read: a regular file only, its kind told before it is opened (opening a
+/// FIFO for reading blocks until a writer comes; /dev/zero never ends) and told again on the open handle (the path may
+/// have been swapped since), and never more than the cap of its kind, counted while reading, not only from the reported
+/// length (/proc files report 0). Links in a path the user typed are followed, as for manifests given by path: the path
+/// is theirs; what the link leads to must be a regular file all the same.
+/// </summary>
+public static class GuardedFile
+{
+    private const int Chunk = 64 * 1024; // whole chunks: some /proc files refuse odd sizes
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The whole file, or a <see cref="FileInputException"/> saying why not.</summary>
+    /// <param name="path">The full path to read.</param>
+    /// <param name="input">The kind of file, for its cap and its name in a refusal.</param>
+    /// <param name="shownPath">The file as the user named it, for the refusal; <paramref name="path"/> when null.</param>
+    /// <exception cref="FileInputException">The file is missing, not a regular file, over the cap or unreadable.</exception>
+    public static byte[] ReadAllBytes(string path, FileInput input, string? shownPath = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(input);
+        var shown = shownPath ?? path;
+        var (kind, error) = FileKinds.Of(path, followLinks: true);
+        switch (kind)
+        {
+            case FileKind.Regular:
+                break;
+            case FileKind.Missing:
+                throw new FileInputException(shown, "no such file", FileInputProblem.Missing);
+            case FileKind.Unreadable:
+                throw new FileInputException(shown, $"cannot read it: {error}", FileInputProblem.Unreadable);
+            default:
+                throw NotRegular(shown, kind);
+        }
+
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (FileKinds.Of(handle) is var opened and not FileKind.Regular)
+            {
+                throw NotRegular(shown, opened);
+            }
+
+            var length = RandomAccess.GetLength(handle);
+            if (length > input.MaxBytes)
+            {
+                throw TooLarge(shown, input, string.Create(CultureInfo.InvariantCulture, $"the file is {length / (1024.0 * 1024.0):0.0} MiB"));
+            }
+
+            return ReadBounded(handle, length, input.MaxBytes) ?? throw TooLarge(shown, input, $"the file is over {input.Cap} (reading stopped there)");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && exception is not FileInputException)
+        {
+            var reason = exception is UnauthorizedAccessException ? "permission denied" : exception.Message;
+            throw new FileInputException(shown, $"cannot read it: {reason}", FileInputProblem.Unreadable);
+        }
+    }
+
+    /// <summary>The whole file as UTF-8 text (a byte order mark is skipped), guarded as <see cref="ReadAllBytes"/>.</summary>
+    /// <exception cref="FileInputException">As <see cref="ReadAllBytes"/>, or the file is not UTF-8 text.</exception>
+    public static string ReadAllText(string path, FileInput input, string? shownPath = null)
+    {
+        var bytes = ReadAllBytes(path, input, shownPath);
+        var start = bytes.AsSpan().StartsWith("\uFEFF"u8) ? 3 : 0;
+        try
+        {
+            return StrictUtf8.GetString(bytes, start, bytes.Length - start);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new FileInputException(shownPath ?? path, $"this is not UTF-8 text; a {input.What} is UTF-8 JSON", FileInputProblem.NotText);
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is a regular file (links followed), told without opening it: for a caller that
+    /// peeks into a file only to tell what kind of input it is.
+    /// </summary>
+    public static bool IsRegularFile(string path) => FileKinds.Of(path, followLinks: true).Kind == FileKind.Regular;
+
+    /// <summary>
+    /// Reads <paramref name="stream"/> to its end, but never more than one chunk past <paramref name="maxBytes"/>, whatever
+    /// length it reported (a file may grow while it is read): null when it holds more than <paramref name="maxBytes"/>.
+    /// </summary>
+    public static byte[]? ReadBounded(Stream stream, long maxBytes, long reportedLength = 0)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return ReadBounded((buffer, offset) => stream.Read(buffer.AsSpan(offset)), reportedLength, maxBytes);
+    }
+
+    private static byte[]? ReadBounded(SafeFileHandle handle, long reportedLength, long maxBytes) =>
+        ReadBounded((buffer, offset) => RandomAccess.Read(handle, buffer.AsSpan(offset), offset), reportedLength, maxBytes);
+
+    private static byte[]? ReadBounded(Func<byte[], int, int> read, long reportedLength, long maxBytes)
+    {
+        var ceiling = (int)Math.Min(maxBytes + Chunk, Array.MaxLength);
+        var buffer = new byte[(int)Math.Min((Math.Max(reportedLength, 0) / Chunk + 1) * Chunk, ceiling)];
+        var total = 0;
+        while (total <= maxBytes)
+        {
+            if (total == buffer.Length)
+            {
+                Array.Resize(ref buffer, (int)Math.Min(2L * buffer.Length, ceiling));
+            }
+
+            var count = read(buffer, total);
+            if (count == 0)
+            {
+                return total == buffer.Length ? buffer : buffer[..total];
+            }
+
+            total += count;
+        }
+
+        return null;
+    }
+
+    private static FileInputException NotRegular(string shown, FileKind kind) =>
+        new(shown, $"this is {FileKinds.Describe(kind)}, not a regular file; whcctl reads only regular files", FileInputProblem.NotRegular);
+
+    private static FileInputException TooLarge(string shown, FileInput input, string size) =>
+        new(shown, $"{size}; a {input.What} may be at most {input.Cap}", FileInputProblem.TooLarge);
+}
