@@ -45,7 +45,7 @@ internal sealed class SecretRedactor
 
             if (forms.Count != before)
             {
-                matcher = new Matcher([.. forms]);
+                Volatile.Write(ref matcher, new Matcher([.. forms]));
             }
         }
     }
