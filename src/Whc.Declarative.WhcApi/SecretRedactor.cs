@@ -64,8 +64,8 @@ internal sealed class SecretRedactor
     /// <summary>
     /// Every form <paramref name="secret"/> may be echoed in: as is; URL-encoded (<c>%20</c>) and form-encoded
     /// (<c>+</c>, with and without <c>~</c> encoded); hex of its UTF-8 bytes; base64 padded, unpadded and URL-safe
-    /// (<c>-</c>, <c>_</c>); each of those as is and escaped in a JSON string by every common encoder (see
-    /// <see cref="JsonForms"/>).
+    /// (<c>-</c>, <c>_</c>), and its core inside a longer base64 text at any offset; each of those as is and escaped in
+    /// a JSON string by every common encoder (see <see cref="JsonForms"/>).
     /// </summary>
     internal static IEnumerable<string> Forms(string secret)
     {
@@ -85,7 +85,30 @@ internal sealed class SecretRedactor
             urlSafe,
             urlSafe.TrimEnd('='),
         ];
-        return plain.Concat(plain.SelectMany(JsonForms));
+        return plain.Concat(Base64Cores(bytes)).Concat(plain.SelectMany(JsonForms));
+    }
+
+    /// <summary>
+    /// The base64 characters made of the secret's bits alone when it is encoded inside a longer text (a JSON body or a
+    /// header, base64-encoded whole), at each of the three byte offsets a 3-byte group allows, standard and URL-safe.
+    /// Cores shorter than 8 characters are left out: they would hide ordinary text.
+    /// </summary>
+    private static IEnumerable<string> Base64Cores(byte[] secret)
+    {
+        for (var offset = 0; offset < 3; offset++)
+        {
+            var shifted = new byte[offset + secret.Length];
+            secret.CopyTo(shifted, offset);
+            var encoded = Convert.ToBase64String(shifted).TrimEnd('=');
+            var first = (offset * 8 + 5) / 6;
+            var end = shifted.Length * 8 / 6;
+            if (end - first >= 8)
+            {
+                var core = encoded[first..end];
+                yield return core;
+                yield return core.Replace('+', '-').Replace('/', '_');
+            }
+        }
     }
 
     /// <summary>

@@ -158,6 +158,31 @@ public sealed class RedactionFormsTests : ClientTestBase
         watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(3));
     }
 
+    [Theory]
+    [InlineData("", "")]
+    [InlineData("x", "tail")]
+    [InlineData("xy", "t")]
+    [InlineData("{\"a\":\"", "\"}")]
+    public void A_secret_inside_a_larger_base64_text_is_hidden_at_any_byte_offset(string before, string after)
+    {
+        var redactor = new SecretRedactor();
+        redactor.Add(Secret);
+        var bytes = Encoding.UTF8.GetBytes(before + Secret + after);
+        var secretStart = Encoding.UTF8.GetByteCount(before);
+        var secretEnd = secretStart + Encoding.UTF8.GetByteCount(Secret);
+
+        foreach (var encoded in new[] { Convert.ToBase64String(bytes), UrlSafe(Base64(before + Secret + after)) })
+        {
+            var redacted = redactor.Redact(encoded);
+
+            // Every base64 character made only of the secret's bits is hidden
+            redacted.Should().Contain("***");
+            var firstWhole = (secretStart * 8 + 5) / 6;
+            var lastWhole = (secretEnd * 8 / 6) - 1;
+            redacted.Should().NotContain(encoded[firstWhole..(lastWhole + 1)], $"{before}|{after}");
+        }
+    }
+
     [Fact]
     public void Redaction_hides_the_longest_form_and_is_the_same_every_time()
     {
