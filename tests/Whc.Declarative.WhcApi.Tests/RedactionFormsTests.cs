@@ -124,10 +124,12 @@ public sealed class RedactionFormsTests : ClientTestBase
         tokenEntry.Response.Headers.Single(h => h.Name.Equals("Set-Cookie", StringComparison.OrdinalIgnoreCase)).Value.Should().Be("session=***");
     }
 
-    [Fact]
-    public async Task A_token_answer_that_is_not_JSON_is_not_recorded_in_clear()
+    [Theory]
+    [InlineData("access_token=plain-secret-44&expires_in=899")]
+    [InlineData("""{"accessToken":"plain-secret-44","accessToken":"plain-secret-44b","expiresIn":899}""")]
+    public async Task A_token_answer_that_is_not_JSON_is_not_recorded_in_clear(string answer)
     {
-        Server.On("GET", "/oauth/accesstoken", new StubResponse(200, "access_token=plain-secret-44&expires_in=899"));
+        Server.On("GET", "/oauth/accesstoken", new StubResponse(200, answer));
         var recorder = new WhcRecorder();
         var client = CreateClient(o => o with { Recorder = recorder });
 

@@ -31,6 +31,9 @@ internal sealed class RecordingHandler(
     WireTranslator wire,
     TimeProvider clock) : DelegatingHandler(inner)
 {
+    /// <summary>How a rewritten JSON body is written back: compact, and with no escaping beyond JSON's own.</summary>
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var position = recorder.NextSequence();
@@ -72,8 +75,6 @@ internal sealed class RecordingHandler(
         return response;
     }
 
-    private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>A token call: it carries the Basic credentials, or goes to the token route's path.</summary>
     private bool IsTokenCall(HttpRequestMessage request)
     {
@@ -91,24 +92,17 @@ internal sealed class RecordingHandler(
     /// <summary>The token route's answer with every string value hidden; the whole text hidden when it is not JSON.</summary>
     private string HideTokenAnswer(string body)
     {
-        var node = ParseOrNull(body);
-        if (node is null)
+        if (!TryRewrite(body, _ => "***", redact, out var rewritten))
         {
             return string.IsNullOrEmpty(body) ? body : "***";
         }
 
-        return redact(Rewrite(node, _ => "***", redact)?.ToJsonString(Compact) ?? "null");
+        return redact(rewritten?.ToJsonString(Compact) ?? "null");
     }
 
     /// <summary>The body redacted by value: string by string once decoded when it is JSON, then as text.</summary>
     private string RedactBody(string body)
     {
-        var node = ParseOrNull(body);
-        if (node is null)
-        {
-            return redact(body);
-        }
-
         var changed = false;
         string Hide(string value)
         {
@@ -117,27 +111,31 @@ internal sealed class RecordingHandler(
             return hidden;
         }
 
-        var rewritten = Rewrite(node, Hide, Hide);
-        return redact(changed ? rewritten?.ToJsonString(Compact) ?? "null" : body);
+        return TryRewrite(body, Hide, Hide, out var rewritten) && changed
+            ? redact(rewritten?.ToJsonString(Compact) ?? "null")
+            : redact(body);
     }
 
-    private static JsonNode? ParseOrNull(string body)
+    /// <summary>
+    /// <paramref name="body"/> parsed as JSON and rewritten by <see cref="Rewrite"/>; false when it is not JSON (a
+    /// duplicate name or a nesting past the parser's depth included).
+    /// </summary>
+    private static bool TryRewrite(string body, Func<string, string> value, Func<string, string> name, out JsonNode? rewritten)
     {
+        rewritten = null;
         if (string.IsNullOrWhiteSpace(body))
         {
-            return null;
+            return false;
         }
 
         try
         {
-            var node = JsonNode.Parse(body);
-            // Reading every name now surfaces a duplicate key (an ArgumentException) here, not while rewriting.
-            _ = node?.ToJsonString();
-            return node;
+            rewritten = Rewrite(JsonNode.Parse(body), value, name);
+            return true;
         }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
-            return null;
+            return false;
         }
     }
 
