@@ -84,7 +84,8 @@ public sealed class WhcReplayer(Uri baseUri, WhcCredentials credentials, HttpMes
             throw new ReplayRefusedException(problems);
         }
 
-        using var http = new HttpClient(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false }, disposeHandler: handler is null)
+        // No redirect, no proxy, no cookie jar: every request goes straight to the endpoint and nowhere else.
+        using var http = new HttpClient(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false, UseCookies = false }, disposeHandler: handler is null)
         {
             Timeout = TimeSpan.FromSeconds(60),
         };
@@ -179,7 +180,7 @@ public sealed class WhcReplayer(Uri baseUri, WhcCredentials credentials, HttpMes
         ArgumentNullException.ThrowIfNull(sandboxUri);
         return new WhcReplayer(sandboxUri, credentials, null, contract: contract, settleOrder: async (orderId, state, cancellationToken) =>
         {
-            using var admin = new HttpClient { BaseAddress = sandboxUri };
+            using var admin = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false }) { BaseAddress = sandboxUri };
             using var body = new StringContent(new JsonObject { ["state"] = state }.ToJsonString(), Encoding.UTF8, "application/json");
             // An order already final (settled by an earlier read) is refused with 400: nothing to do.
             using var response = await admin.PostAsync(new Uri($"_sandbox/outside/orders/{Uri.EscapeDataString(orderId)}/state", UriKind.Relative), body, cancellationToken);
