@@ -135,6 +135,26 @@ public sealed class ReplayConfinementTests : IAsyncLifetime
         read.Header("Accept").Should().Be("application/json");
     }
 
+    [Fact]
+    public async Task A_token_route_on_its_own_origin_in_the_contract_is_not_another_origin()
+    {
+        // Given a contract whose token route is an absolute URL, and a run recorded with it: the token call first
+        var contract = Whc.Declarative.Contract.WhcContract.Default;
+        var token = contract.Route(Whc.Declarative.Contract.ContractRoutes.Token);
+        contract = contract with { Routes = contract.Routes.SetItem(Whc.Declarative.Contract.ContractRoutes.Token, token with { Path = "https://auth.example.invalid" + token.Path }) };
+        endpoint.On("GET", Contract.CompanyPath, StubResponse.Json(404, Contract.NotFound));
+        var recording = Recording(
+            Entry("https://auth.example.invalid/oauth/accesstoken?grant_type=client_credentials", "Basic ***"),
+            Entry("https://bt.example.invalid" + Contract.CompanyPath, "Bearer ***"));
+        var replayer = new WhcReplayer(endpoint.BaseUri, new WhcCredentials(StubServer.ClientId, StubServer.ClientSecret), contract: contract);
+
+        // When it is replayed, then both calls go to the endpoint
+        replayer.Problems(recording).Should().BeEmpty();
+        var report = await replayer.ReplayAsync(recording, default);
+        report.Entries.Should().HaveCount(2);
+        endpoint.Requests.Select(r => r.Path).Should().Equal("/oauth/accesstoken", Contract.CompanyPath);
+    }
+
     private static HarDocument Recording(params HarEntry[] entries) => new(new HarLog("1.2", new HarCreator("whcctl", "test"), entries));
 
     private static HarEntry Entry(string url, string? authorization, string? body = null, IReadOnlyList<HarNameValue>? headers = null)

@@ -189,8 +189,8 @@ public sealed class WhcReplayer(Uri baseUri, WhcCredentials credentials, HttpMes
 
     /// <summary>
     /// Why the recording cannot be replayed, one line per entry ("entry N: ..."), in entry order; empty when it can.
-    /// The rules: every entry's URL is an http(s) URL without user info on the recording's origin (its first entry's)
-    /// or on the origin of an absolute route of the contract; its path is a path, not an absolute URL
+    /// The rules: every entry's URL is an http(s) URL without user info on the recording's origin (its first entry's,
+    /// the contract's absolute routes aside) or on the origin of an absolute route of the contract; its path is a path, not an absolute URL
     /// (<c>/http://host/x</c>) or a scheme-relative one (<c>//host/x</c>), with no backslash or control character,
     /// escaped or not; every header name is an HTTP token and no header value (nor the body's media type) holds a
     /// control character other than a tab (CR LF would add headers of its own).
@@ -200,13 +200,6 @@ public sealed class WhcReplayer(Uri baseUri, WhcCredentials credentials, HttpMes
         ArgumentNullException.ThrowIfNull(recording);
         var entries = recording.Log.Entries;
         var origins = new SortedSet<string>(StringComparer.Ordinal);
-        var recordingOrigin = "(none)";
-        if (entries.Count > 0 && Uri.TryCreate(entries[0].Request.Url, UriKind.Absolute, out var first))
-        {
-            recordingOrigin = Origin(first);
-            origins.Add(recordingOrigin);
-        }
-
         foreach (var route in wire.Contract.Routes.Values)
         {
             if (Uri.TryCreate(route.Path, UriKind.Absolute, out var absolute))
@@ -214,6 +207,12 @@ public sealed class WhcReplayer(Uri baseUri, WhcCredentials credentials, HttpMes
                 origins.Add(Origin(absolute));
             }
         }
+
+        // The recording's own origin: the endpoint's, i.e. that of its first entry not on a contract route's own origin.
+        var recordingOrigin = entries
+            .Select(e => Uri.TryCreate(e.Request.Url, UriKind.Absolute, out var uri) ? Origin(uri) : null)
+            .FirstOrDefault(o => o is not null && !origins.Contains(o)) ?? "(none)";
+        origins.Add(recordingOrigin);
 
         var problems = new List<string>();
         for (var i = 0; i < entries.Count; i++)
