@@ -69,7 +69,7 @@ internal sealed class WhcHttpSender : IDisposable
 
         retry = BuildRetry();
         redactor.Add(options.Credentials.ClientSecret);
-        redactor.Add(Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Credentials.ClientId}:{options.Credentials.ClientSecret}")));
+        redactor.Add($"{options.Credentials.ClientId}:{options.Credentials.ClientSecret}"); // the Basic credentials, in every form (base64 included)
     }
 
     public WhcCallCounter Counter { get; }

@@ -198,6 +198,77 @@ public sealed class RecordingCommandTests
         wrong.Error.Should().Contain("error WHC4031: 'notes.har' is not a HAR 1.2 recording").And.NotContain("   at ");
     }
 
+    public static TheoryData<string, string> EchoedForms => new()
+    {
+        { "JSON, short escapes and \\u00e4", @"s3cr\""t-p\u00e4ss+/ ok" },
+        { "JSON, System.Text.Json's default encoder", @"s3cr\u0022t-p\u00E4ss\u002B/ ok" },
+        { "JSON, UTF-8 unescaped", "s3cr\\\"t-p\u00e4ss+/ ok" },
+        { "hex", Convert.ToHexStringLower(Encoding.UTF8.GetBytes(HostileSecret)) },
+        { "id:secret, unpadded base64", Convert.ToBase64String(Encoding.UTF8.GetBytes($"hostile-client:{HostileSecret}")).TrimEnd('=') },
+        { "the token, unpadded URL-safe base64", Convert.ToBase64String(Encoding.UTF8.GetBytes(EchoingGateway.Token)).TrimEnd('=').Replace('+', '-').Replace('/', '_') },
+    };
+
+    private const string HostileSecret = "s3cr\"t-p\u00e4ss+/ ok";
+
+    [Theory]
+    [MemberData(nameof(EchoedForms))]
+    public async Task A_credential_BT_echoes_back_encoded_reaches_neither_stderr_nor_the_recording(string form, string echoed)
+    {
+        // Given a gateway that answers every read with a 400 whose message holds the credential in that form
+        await using var gateway = await EchoingGateway.StartAsync(new JsonObject { ["code"] = "29", ["message"] = $"bad request from {echoed}" }.ToJsonString());
+        using var workspace = new TempWorkspace();
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["WHC_CLIENT_ID"] = "hostile-client",
+            ["WHC_CLIENT_SECRET"] = HostileSecret,
+            ["WHC_ENDPOINT"] = gateway.BaseUri.ToString(),
+            ["NO_COLOR"] = "1",
+        };
+
+        // When a plan is recorded against it
+        var plan = await Whcctl.RunAsync(workspace.Path, environment, "plan", "examples/quickstart", "--record", "run.har");
+
+        // Then it fails, saying what BT said, without the credential on stderr, stdout or in the recording
+        plan.ExitCode.Should().Be(ExitCodes.Error, plan.ToString());
+        plan.Error.Should().Contain("bad request from ***", plan.ToString());
+        plan.Error.Should().NotContain(echoed, form);
+        plan.Output.Should().NotContain(echoed, form);
+        var recording = File.ReadAllText(workspace.File("run.har"));
+        recording.Should().NotContain(echoed, form);
+        recording.Should().NotContain(echoed.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal), form + ", as the recording escapes it");
+        AssertHoldsNoCredential(recording, [EchoingGateway.Token]);
+    }
+
+    [Fact]
+    public async Task Replaying_a_recording_that_aims_at_another_host_is_WHC4031_and_sends_nothing()
+    {
+        // Given a recording of a real run, edited so that one read's path is the URL of a catcher on another port,
+        // another read names the catcher's origin, and a header carries CR LF
+        await using var session = await RecordingSession.StartAsync();
+        await using var catcher = await SandboxServer.StartAsync(new SandboxOptions());
+        var doctor = await session.RunAsync("doctor", "--cug", Cug, "--record", "doctor.har");
+        doctor.ExitCode.Should().Be(ExitCodes.Success, doctor.ToString());
+        var har = JsonNode.Parse(session.Read("doctor.har"))!;
+        var entries = har["log"]!["entries"]!.AsArray();
+        var origin = new Uri(entries[0]!["request"]!["url"]!.GetValue<string>()).GetLeftPart(UriPartial.Authority);
+        var catcherOrigin = catcher.BaseUri.GetLeftPart(UriPartial.Authority);
+        entries[1]!["request"]!["url"] = $"{origin}/{catcherOrigin}/_sandbox/requests";
+        entries[2]!["request"]!["url"] = $"{catcherOrigin}/_sandbox/requests";
+        entries[3]!["request"]!["headers"]!.AsArray().Add(new JsonObject { ["name"] = "X-Note", ["value"] = "a\r\nX-Injected: 1" });
+        session.Write("hostile.har", har.ToJsonString());
+
+        // When it is replayed
+        var replay = await session.RunAsync("sandbox", "replay", "hostile.har");
+
+        // Then it is refused, entry by entry, before anything is sent, and the catcher received nothing
+        replay.ExitCode.Should().Be(ExitCodes.Error, replay.ToString());
+        replay.Error.Should().Contain("error WHC4031: 'hostile.har' cannot be replayed", replay.ToString()).And.Contain("entry 2: ").And.Contain("entry 3: ").And.Contain("entry 4: ")
+            .And.NotContain("   at ");
+        replay.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().NotContain(l => l.StartsWith("X-Injected", StringComparison.Ordinal));
+        catcher.Requests.Should().BeEmpty("a replay never leaves its own sandbox");
+        replay.Output.Should().BeEmpty();
+    }
+
     /// <summary>
     /// The file's text, and every string in it once JSON-unescaped, holds none of the forms a credential can take
     /// (as is, URL-encoded, form-encoded, base64, the Basic header's base64), in any letter case.

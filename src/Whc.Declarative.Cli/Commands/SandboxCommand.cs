@@ -250,6 +250,16 @@ public sealed class SandboxReplayHandler(IOContext io)
                 await io.Error.WriteLineAsync($"error {SandboxCommand.StartFailedCode}: the sandbox did not answer: {e.Message}");
                 return ExitCodes.Error;
             }
+            catch (ReplayRefusedException e)
+            {
+                // Checked before anything is sent: one line per refused entry, recorded text kept to one line.
+                foreach (var problem in e.Problems)
+                {
+                    await io.Error.WriteLineAsync(DiagnosticCatalog.RecordingInvalid.At(SourceSpan.None, Diagnostic.OneLine($"'{file}' cannot be replayed: {problem}")).ToString());
+                }
+
+                return ExitCodes.Error;
+            }
         }
 
         if (json)

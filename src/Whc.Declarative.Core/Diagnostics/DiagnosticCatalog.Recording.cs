@@ -7,5 +7,5 @@ public static partial class DiagnosticCatalog
         Error("WHC4030", "the --record file cannot be written");
 
     public static DiagnosticDescriptor RecordingInvalid { get; } =
-        Error("WHC4031", "the recording cannot be read or is not a HAR 1.2 file");
+        Error("WHC4031", "the recording cannot be read, is not a HAR 1.2 file, or asks for a request a replay refuses");
 }

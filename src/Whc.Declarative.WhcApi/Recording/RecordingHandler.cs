@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Whc.Declarative.Contract;
 
 namespace Whc.Declarative.WhcApi.Recording;
@@ -9,7 +12,16 @@ namespace Whc.Declarative.WhcApi.Recording;
 /// Sits between the client and the network, so it sees every HTTP exchange once, as sent (token calls and each retry
 /// included), and hands it to the <see cref="WhcRecorder"/> redacted by the sender's own redactor. An access token in a
 /// token answer is registered as a secret before that answer is redacted, even when the client later refuses the
-/// answer. An Authorization header is always recorded as its scheme and <c>***</c>.
+/// answer. What is recorded, beyond that redaction by value:
+/// <list type="bullet">
+/// <item>the token route's answer (a Basic request, or one to the token route's path) with every string value hidden,
+/// at any depth and under any field name (numbers, booleans and the shape kept, for replay); hidden whole when it is
+/// not JSON;</item>
+/// <item>a JSON body with each string (names included) redacted once decoded, so an echo escaped in any mix of JSON
+/// escapes is found; it is then written back as compact JSON;</item>
+/// <item>an Authorization or Proxy-Authorization header as its scheme and <c>***</c>; a Cookie or Set-Cookie header as
+/// each cookie's name and <c>***</c>.</item>
+/// </list>
 /// </summary>
 internal sealed class RecordingHandler(
     HttpMessageHandler inner,
@@ -19,6 +31,9 @@ internal sealed class RecordingHandler(
     WireTranslator wire,
     TimeProvider clock) : DelegatingHandler(inner)
 {
+    /// <summary>How a rewritten JSON body is written back: compact, and with no escaping beyond JSON's own.</summary>
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var position = recorder.NextSequence();
@@ -60,10 +75,110 @@ internal sealed class RecordingHandler(
         return response;
     }
 
+    /// <summary>A token call: it carries the Basic credentials, or goes to the token route's path.</summary>
+    private bool IsTokenCall(HttpRequestMessage request)
+    {
+        if (request.Headers.Authorization?.Scheme is { } scheme && scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var route = wire.Contract.Route(ContractRoutes.Token).Path;
+        var path = Uri.TryCreate(route, UriKind.Absolute, out var absolute) ? absolute.AbsolutePath : route;
+        return request.RequestUri is { IsAbsoluteUri: true } uri && path.Length > 1
+            && uri.AbsolutePath.TrimEnd('/').EndsWith(path.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The token route's answer with every string value hidden; the whole text hidden when it is not JSON.</summary>
+    private string HideTokenAnswer(string body)
+    {
+        if (!TryRewrite(body, _ => "***", redact, out var rewritten))
+        {
+            return string.IsNullOrEmpty(body) ? body : "***";
+        }
+
+        return redact(rewritten?.ToJsonString(Compact) ?? "null");
+    }
+
+    /// <summary>The body redacted by value: string by string once decoded when it is JSON, then as text.</summary>
+    private string RedactBody(string body)
+    {
+        var changed = false;
+        string Hide(string value)
+        {
+            var hidden = redact(value);
+            changed |= !string.Equals(hidden, value, StringComparison.Ordinal);
+            return hidden;
+        }
+
+        return TryRewrite(body, Hide, Hide, out var rewritten) && changed
+            ? redact(rewritten?.ToJsonString(Compact) ?? "null")
+            : redact(body);
+    }
+
+    /// <summary>
+    /// <paramref name="body"/> parsed as JSON and rewritten by <see cref="Rewrite"/>; false when it is not JSON (a
+    /// duplicate name or a nesting past the parser's depth included).
+    /// </summary>
+    private static bool TryRewrite(string body, Func<string, string> value, Func<string, string> name, out JsonNode? rewritten)
+    {
+        rewritten = null;
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return false;
+        }
+
+        try
+        {
+            rewritten = Rewrite(JsonNode.Parse(body), value, name);
+            return true;
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A copy of <paramref name="node"/> with every string value passed through <paramref name="value"/>, every property name through <paramref name="name"/>.</summary>
+    private static JsonNode? Rewrite(JsonNode? node, Func<string, string> value, Func<string, string> name)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                var copy = new JsonObject();
+                foreach (var (key, child) in obj)
+                {
+                    var hidden = name(key);
+                    // Two names redacted alike stay two members.
+                    for (var n = 2; copy.ContainsKey(hidden); n++)
+                    {
+                        hidden = string.Create(CultureInfo.InvariantCulture, $"{name(key)}~{n}");
+                    }
+
+                    copy[hidden] = Rewrite(child, value, name);
+                }
+
+                return copy;
+            case JsonArray array:
+                var list = new JsonArray();
+                foreach (var item in array)
+                {
+                    list.Add(Rewrite(item, value, name));
+                }
+
+                return list;
+            case JsonValue scalar when scalar.GetValueKind() == JsonValueKind.String:
+                return JsonValue.Create(value(scalar.GetValue<string>()));
+            default:
+                return node?.DeepClone();
+        }
+    }
+
     private HarEntry Entry(HttpRequestMessage request, string? requestBody, DateTimeOffset startedAt, TimeSpan elapsed, HttpResponseMessage? response, string? responseBody)
     {
         var url = redact(request.RequestUri?.AbsoluteUri ?? string.Empty);
         var requestHeaders = Headers(request.Headers, request.Content?.Headers);
+        var recordedRequestBody = requestBody is null ? null : RedactBody(requestBody);
         var harRequest = new HarRequest(
             request.Method.Method,
             url,
@@ -72,11 +187,11 @@ internal sealed class RecordingHandler(
             Query(request.RequestUri),
             [],
             -1,
-            requestBody is null ? 0 : Encoding.UTF8.GetByteCount(redact(requestBody)))
+            recordedRequestBody is null ? 0 : Encoding.UTF8.GetByteCount(recordedRequestBody))
         {
-            PostData = requestBody is null ? null : new HarPostData(request.Content?.Headers.ContentType?.ToString() ?? string.Empty, redact(requestBody)),
+            PostData = recordedRequestBody is null ? null : new HarPostData(redact(request.Content?.Headers.ContentType?.ToString() ?? string.Empty), recordedRequestBody),
         };
-        var text = responseBody is null ? null : redact(responseBody);
+        var text = responseBody is null ? null : IsTokenCall(request) ? HideTokenAnswer(responseBody) : RedactBody(responseBody);
         var size = text is null ? 0 : Encoding.UTF8.GetByteCount(text);
         var harResponse = response is null
             ? new HarResponse(0, string.Empty, string.Empty, [], [], new HarContent(0, string.Empty), string.Empty, -1, -1)
@@ -101,18 +216,33 @@ internal sealed class RecordingHandler(
         {
             foreach (var value in values)
             {
-                list.Add(new HarNameValue(name, name.Equals("Authorization", StringComparison.OrdinalIgnoreCase) ? Authorization(value) : redact(value)));
+                list.Add(new HarNameValue(name, Header(name, value)));
             }
         }
 
         return list;
     }
 
+    private string Header(string name, string value) => name.ToUpperInvariant() switch
+    {
+        "AUTHORIZATION" or "PROXY-AUTHORIZATION" => Authorization(value),
+        "COOKIE" => string.Join("; ", value.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(CookieName)),
+        "SET-COOKIE" => CookieName(value.Split(';', 2)[0]),
+        _ => redact(value),
+    };
+
+    /// <summary>A cookie as its name and <c>***</c>: its value is a credential of its own.</summary>
+    private string CookieName(string cookie)
+    {
+        var equals = cookie.IndexOf('=', StringComparison.Ordinal);
+        return redact(equals < 0 ? cookie.Trim() : cookie[..equals].Trim()) + "=***";
+    }
+
     /// <summary>The scheme only: a credential is never recorded, registered as a secret or not.</summary>
-    private static string Authorization(string value)
+    private string Authorization(string value)
     {
         var space = value.IndexOf(' ', StringComparison.Ordinal);
-        return space > 0 ? value[..space] + " ***" : "***";
+        return space > 0 ? redact(value[..space]) + " ***" : "***";
     }
 
     private List<HarNameValue> Query(Uri? uri)

@@ -60,15 +60,32 @@ public sealed class WhcReplayer(Uri baseUri, WhcCredentials credentials, HttpMes
 
     private readonly WireTranslator wire = new(contract ?? WhcContract.Default);
 
+    /// <summary>
+    /// Never sent again: the recording's own credentials and cookies (the replay authenticates with its own), and the
+    /// headers that frame the request or name its host, which the replay's HTTP client sets itself.
+    /// </summary>
     private static readonly HashSet<string> NotReplayedHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Authorization", "Host", "Content-Length", "Content-Type", "Transfer-Encoding", "Connection", "Expect",
+        "Authorization", "Proxy-Authorization", "Cookie", "Host", "Content-Length", "Content-Type", "Transfer-Encoding",
+        "Connection", "Keep-Alive", "Proxy-Connection", "Upgrade", "TE", "Trailer", "Expect",
     };
 
+    /// <summary>
+    /// Sends the recording's requests again, in order, each to this replayer's endpoint.
+    /// </summary>
+    /// <exception cref="ReplayRefusedException">An entry names another origin, has a path that is a URL, or a header that is
+    /// not one; nothing was sent (<see cref="Problems"/>).</exception>
     public async Task<ReplayReport> ReplayAsync(HarDocument recording, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(recording);
-        using var http = new HttpClient(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false }, disposeHandler: handler is null)
+        // Every entry is checked before the first is sent: a hostile recording sends nothing at all.
+        if (Problems(recording) is { Count: > 0 } problems)
+        {
+            throw new ReplayRefusedException(problems);
+        }
+
+        // No redirect, no proxy, no cookie jar: every request goes straight to the endpoint and nowhere else.
+        using var http = new HttpClient(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false, UseCookies = false }, disposeHandler: handler is null)
         {
             Timeout = TimeSpan.FromSeconds(60),
         };
@@ -101,7 +118,7 @@ public sealed class WhcReplayer(Uri baseUri, WhcCredentials credentials, HttpMes
                 }
             }
 
-            using var request = new HttpRequestMessage(new HttpMethod(entry.Request.Method), new Uri(baseUri, target.TrimStart('/')));
+            using var request = new HttpRequestMessage(new HttpMethod(entry.Request.Method), OnEndpoint(target));
             foreach (var header in entry.Request.Headers.Where(h => !NotReplayedHeaders.Contains(h.Name)))
             {
                 request.Headers.TryAddWithoutValidation(header.Name, header.Value);
@@ -163,11 +180,136 @@ public sealed class WhcReplayer(Uri baseUri, WhcCredentials credentials, HttpMes
         ArgumentNullException.ThrowIfNull(sandboxUri);
         return new WhcReplayer(sandboxUri, credentials, null, contract: contract, settleOrder: async (orderId, state, cancellationToken) =>
         {
-            using var admin = new HttpClient { BaseAddress = sandboxUri };
+            using var admin = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false }) { BaseAddress = sandboxUri };
             using var body = new StringContent(new JsonObject { ["state"] = state }.ToJsonString(), Encoding.UTF8, "application/json");
             // An order already final (settled by an earlier read) is refused with 400: nothing to do.
             using var response = await admin.PostAsync(new Uri($"_sandbox/outside/orders/{Uri.EscapeDataString(orderId)}/state", UriKind.Relative), body, cancellationToken);
         });
+    }
+
+    /// <summary>
+    /// Why the recording cannot be replayed, one line per entry ("entry N: ..."), in entry order; empty when it can.
+    /// The rules: every entry's URL is an http(s) URL without user info on the recording's origin (its first entry's,
+    /// the contract's absolute routes aside) or on the origin of an absolute route of the contract; its path is a path, not an absolute URL
+    /// (<c>/http://host/x</c>) or a scheme-relative one (<c>//host/x</c>), with no backslash or control character,
+    /// escaped or not; every header name is an HTTP token and no header value (nor the body's media type) holds a
+    /// control character other than a tab (CR LF would add headers of its own).
+    /// </summary>
+    public IReadOnlyList<string> Problems(HarDocument recording)
+    {
+        ArgumentNullException.ThrowIfNull(recording);
+        var entries = recording.Log.Entries;
+        var origins = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var route in wire.Contract.Routes.Values)
+        {
+            if (Uri.TryCreate(route.Path, UriKind.Absolute, out var absolute))
+            {
+                origins.Add(Origin(absolute));
+            }
+        }
+
+        // The recording's own origin: the endpoint's, i.e. that of its first entry not on a contract route's own origin.
+        var recordingOrigin = entries
+            .Select(e => Uri.TryCreate(e.Request.Url, UriKind.Absolute, out var uri) ? Origin(uri) : null)
+            .FirstOrDefault(o => o is not null && !origins.Contains(o)) ?? "(none)";
+        origins.Add(recordingOrigin);
+
+        var problems = new List<string>();
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var why = EntryProblems(entries[i], origins, recordingOrigin);
+            if (why.Count > 0)
+            {
+                problems.Add(string.Create(CultureInfo.InvariantCulture, $"entry {i + 1}: {string.Join("; ", why)}"));
+            }
+        }
+
+        return problems;
+    }
+
+    private static List<string> EntryProblems(HarEntry entry, SortedSet<string> origins, string recordingOrigin)
+    {
+        var why = new List<string>();
+        var url = entry.Request.Url;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            why.Add("its URL is not an http(s) URL");
+            return why;
+        }
+
+        if (uri.UserInfo.Length > 0)
+        {
+            why.Add("its URL carries user info");
+        }
+
+        if (!origins.Contains(Origin(uri)))
+        {
+            why.Add($"its URL names {Printable(Origin(uri))}, not the recording's origin {Printable(recordingOrigin)}");
+        }
+
+        // The path as written (Uri turns a backslash into '/') and as decoded: neither may start another URL.
+        var written = url[(url.IndexOf("//", StringComparison.Ordinal) + 2)..];
+        written = written.IndexOfAny(['/', '\\']) is var slash and >= 0 ? written[slash..] : "/";
+        foreach (var path in new[] { written, uri.AbsolutePath, Uri.UnescapeDataString(uri.AbsolutePath) })
+        {
+            var firstSegment = path.TrimStart('/').Split('/', '?')[0];
+            if (path.StartsWith("//", StringComparison.Ordinal) || path.Contains('\\', StringComparison.Ordinal) || firstSegment.Contains(':', StringComparison.Ordinal))
+            {
+                why.Add($"its path {Printable(uri.AbsolutePath)} is a URL or starts like one; a replay sends paths only");
+                break;
+            }
+
+            if (path.Any(char.IsControl))
+            {
+                why.Add("its path holds a control character");
+                break;
+            }
+        }
+
+        foreach (var header in entry.Request.Headers)
+        {
+            if (header.Name.Length == 0 || !header.Name.All(IsTokenChar))
+            {
+                why.Add($"the header name {Printable(header.Name)} is not an HTTP token");
+            }
+            else if (header.Value.Any(c => c != '\t' && char.IsControl(c)))
+            {
+                why.Add($"the header {header.Name} holds a control character (CR or LF would add headers of its own)");
+            }
+        }
+
+        if (entry.Request.PostData?.MimeType is { } mime && mime.Any(char.IsControl))
+        {
+            why.Add("the body's media type holds a control character");
+        }
+
+        return why;
+    }
+
+    /// <summary>RFC 9110's tchar: what a header name is made of.</summary>
+    private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
+
+    private static string Origin(Uri uri) => uri.GetLeftPart(UriPartial.Authority);
+
+    /// <summary>Recorded text in a message: control characters shown as escapes, so it stays one line.</summary>
+    private static string Printable(string text) =>
+        "'" + string.Concat(text.Select(c => char.IsControl(c) ? string.Create(CultureInfo.InvariantCulture, $"\\u{(int)c:X4}") : c.ToString())) + "'";
+
+    /// <summary>
+    /// <paramref name="pathAndQuery"/> on this replayer's endpoint, whatever it holds: the endpoint's scheme, host and
+    /// port are written first and the path after one slash, so no path (checked or rewritten by id replacements) can
+    /// name another host.
+    /// </summary>
+    private Uri OnEndpoint(string pathAndQuery)
+    {
+        var root = baseUri.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        var target = new Uri(root + "/" + pathAndQuery.TrimStart('/', '\\'));
+        if (Origin(target) != Origin(baseUri))
+        {
+            throw new ReplayRefusedException([$"the path {Printable(pathAndQuery)} would leave the endpoint"]);
+        }
+
+        return target;
     }
 
     /// <summary>The orders (an order, or a list of them) that a recorded answer shows completed or failed (in whcctl's words).</summary>
@@ -337,7 +479,7 @@ public sealed class WhcReplayer(Uri baseUri, WhcCredentials credentials, HttpMes
     {
         var route = wire.Contract.Route(ContractRoutes.Token);
         var path = route.IsAbsolute ? new Uri(route.Path).AbsolutePath : route.Path;
-        using var request = new HttpRequestMessage(new HttpMethod(route.Method), new Uri(baseUri, path.TrimStart('/') + "?grant_type=client_credentials"));
+        using var request = new HttpRequestMessage(new HttpMethod(route.Method), OnEndpoint(path + "?grant_type=client_credentials"));
         request.Headers.Authorization = BasicAuthorization();
         request.Headers.TryAddWithoutValidation(WhcHttpSender.TrackingHeader, Guid.NewGuid().ToString("D"));
         using var response = await http.SendAsync(request, cancellationToken);
