@@ -32,10 +32,12 @@ public static class ManifestLoader
     /// in sorted order), as typed by the user and resolved against <paramref name="workingDirectory"/>; no paths means
     /// the working directory. Diagnostics name files by the path the user typed, so they are clickable.
     /// </summary>
-    public static ManifestSet Load(IReadOnlyList<string> paths, string workingDirectory) => LoadDetailed(paths, workingDirectory).Manifests;
+    /// <param name="wireNames">The names the contract in effect sends whcctl's characteristics as (none: the built-in contract's).</param>
+    public static ManifestSet Load(IReadOnlyList<string> paths, string workingDirectory, WireCharacteristicNames? wireNames = null) =>
+        LoadDetailed(paths, workingDirectory, wireNames).Manifests;
 
     /// <inheritdoc cref="Load"/>
-    public static ManifestLoadResult LoadDetailed(IReadOnlyList<string> paths, string workingDirectory)
+    public static ManifestLoadResult LoadDetailed(IReadOnlyList<string> paths, string workingDirectory, WireCharacteristicNames? wireNames = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var diagnostics = new List<Diagnostic>();
@@ -49,7 +51,7 @@ public static class ManifestLoader
             var text = ReadFile(file, readDiagnostics) is { } bytes ? Decode(file.DisplayPath, bytes, readDiagnostics) : null;
             return CheckFile(file.DisplayPath, text, readDiagnostics);
         }).ToList();
-        return new ManifestLoadResult(Finish(checkedFiles, diagnostics), [.. files.Select(f => f.DisplayPath)]);
+        return new ManifestLoadResult(Finish(checkedFiles, diagnostics, wireNames), [.. files.Select(f => f.DisplayPath)]);
     }
 
     /// <summary>Parses one file's text (no file system); for tests and tools.</summary>
@@ -128,7 +130,7 @@ public static class ManifestLoader
         }
     }
 
-    private static ManifestSet Finish(List<CheckedFile> files, List<Diagnostic> diagnostics)
+    private static ManifestSet Finish(List<CheckedFile> files, List<Diagnostic> diagnostics, WireCharacteristicNames? wireNames = null)
     {
         SpendRunAliasBudget(files);
 
@@ -164,7 +166,7 @@ public static class ManifestLoader
         }
 
         var semantic = ManifestValidator.Validate(companies, (company, pointer) =>
-            TreeOf(company) is { } tree && tree.Resolve(pointer) is { } token ? tree.SpanOf(token) : null);
+            TreeOf(company) is { } tree && tree.Resolve(pointer) is { } token ? tree.SpanOf(token) : null, wireNames);
         var order = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var file in files)
         {
