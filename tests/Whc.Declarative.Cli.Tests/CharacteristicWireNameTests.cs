@@ -86,6 +86,20 @@ public sealed class CharacteristicWireNameTests
         bodies.Should().NotBeEmpty().And.OnlyContain(b => CountOf(b, "\"callerIdName\"") == 1, "firstName goes on the wire as callerIdName, once (the order, and BT's answer)");
     }
 
+    [Fact]
+    public void A_number_block_is_checked_against_the_names_of_both_its_order_items_and_unrenamed_names_are_not_reserved()
+    {
+        var names = Cli.Infrastructure.ContractCharacteristicNames.Of(Load("""
+            { "characteristics": { "newNumber": { "startNumber": "rangeStart" }, "portedNumber": { "endNumber": "portedEnd" } } }
+            """));
+
+        names.FieldSentAs("numberBlock", "rangeStart").Should().Be("startNumber");
+        names.FieldSentAs("numberBlock", "portedEnd").Should().Be("endNumber");
+        names.FieldSentAs("numberBlock", "startNumber").Should().BeNull("whcctl's own names are refused by the built-in list already");
+        names.FieldSentAs("user", "rangeStart").Should().BeNull();
+        Cli.Infrastructure.ContractCharacteristicNames.Of(WhcContract.Default).ByProduct.Should().BeEmpty();
+    }
+
     private static IEnumerable<string> Strings(JsonNode? node) => node switch
     {
         JsonObject o => o.SelectMany(p => Strings(p.Value)),
