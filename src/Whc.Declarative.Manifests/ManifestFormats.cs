@@ -16,8 +16,7 @@ public static partial class ManifestFormats
     public const string DefaultLicence = "standard";
 
     /// <summary>metadata.name: lowercase letters, digits and dashes, not starting or ending with a dash, at most 63 characters.</summary>
-    [GeneratedRegex("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\z")]
-    public static partial Regex CompanyKey();
+    public static Regex CompanyKey() => Core.Manifests.ResourceNames.CompanyKey();
 
     /// <summary>The name of an extra BT product characteristic (<c>characteristics:</c>): a letter, then letters, digits, '_', '.', '-'.</summary>
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_.-]{0,63}\\z")]

@@ -33,10 +33,12 @@ public static class ManifestLoader
     /// in sorted order), as typed by the user and resolved against <paramref name="workingDirectory"/>; no paths means
     /// the working directory. Diagnostics name files by the path the user typed, so they are clickable.
     /// </summary>
-    public static ManifestSet Load(IReadOnlyList<string> paths, string workingDirectory) => LoadDetailed(paths, workingDirectory).Manifests;
+    /// <param name="wireNames">The names the contract in effect sends whcctl's characteristics as (none: the built-in contract's).</param>
+    public static ManifestSet Load(IReadOnlyList<string> paths, string workingDirectory, WireCharacteristicNames? wireNames = null) =>
+        LoadDetailed(paths, workingDirectory, wireNames).Manifests;
 
     /// <inheritdoc cref="Load"/>
-    public static ManifestLoadResult LoadDetailed(IReadOnlyList<string> paths, string workingDirectory)
+    public static ManifestLoadResult LoadDetailed(IReadOnlyList<string> paths, string workingDirectory, WireCharacteristicNames? wireNames = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         var diagnostics = new List<Diagnostic>();
@@ -50,7 +52,7 @@ public static class ManifestLoader
             var text = ReadFile(file, readDiagnostics) is { } bytes ? Decode(file.DisplayPath, bytes, readDiagnostics) : null;
             return CheckFile(file.DisplayPath, text, readDiagnostics);
         }).ToList();
-        return new ManifestLoadResult(Finish(checkedFiles, diagnostics), [.. files.Select(f => f.DisplayPath)]);
+        return new ManifestLoadResult(Finish(checkedFiles, diagnostics, wireNames), [.. files.Select(f => f.DisplayPath)]);
     }
 
     /// <summary>Parses one file's text (no file system); for tests and tools.</summary>
@@ -90,11 +92,13 @@ public static class ManifestLoader
         string? Text,
         List<Diagnostic> ReadDiagnostics,
         List<Diagnostic> SchemaDiagnostics,
-        List<(CompanyManifest Company, int Document)> Companies);
+        List<(CompanyManifest Company, int Document)> Companies,
+        long AliasCharacters);
 
-    private static CheckedFile CheckFile(string displayPath, string? text, List<Diagnostic> readDiagnostics)
+    private static CheckedFile CheckFile(string displayPath, string? text, List<Diagnostic> readDiagnostics, long runCharactersLeft = YamlTreeReader.MaxAliasCharactersPerRun)
     {
-        var documents = text is null ? [] : ReadDocuments(displayPath, text, readDiagnostics);
+        long aliasCharacters = 0;
+        var documents = text is null ? [] : ReadDocuments(displayPath, text, readDiagnostics, runCharactersLeft, out aliasCharacters);
         var schemaDiagnostics = new List<Diagnostic>();
         var companies = new List<(CompanyManifest, int)>();
         for (var i = 0; i < documents.Count; i++)
@@ -105,11 +109,32 @@ public static class ManifestLoader
             }
         }
 
-        return new CheckedFile(displayPath, text, readDiagnostics, schemaDiagnostics, companies);
+        return new CheckedFile(displayPath, text, readDiagnostics, schemaDiagnostics, companies, aliasCharacters);
     }
 
-    private static ManifestSet Finish(List<CheckedFile> files, List<Diagnostic> diagnostics)
+    /// <summary>
+    /// Files are read in parallel, each within its own alias budget; the run's budget is then spent in file order, and
+    /// the file that passes it is read again with what was left, so the refusal points at the alias that passed it.
+    /// </summary>
+    private static void SpendRunAliasBudget(List<CheckedFile> files)
     {
+        long spent = 0;
+        for (var i = 0; i < files.Count; i++)
+        {
+            if (spent + files[i].AliasCharacters > YamlTreeReader.MaxAliasCharactersPerRun)
+            {
+                files[i] = CheckFile(files[i].DisplayPath, files[i].Text, [], YamlTreeReader.MaxAliasCharactersPerRun - spent);
+                return; // one refusal is enough: the run is refused as a whole
+            }
+
+            spent += files[i].AliasCharacters;
+        }
+    }
+
+    private static ManifestSet Finish(List<CheckedFile> files, List<Diagnostic> diagnostics, WireCharacteristicNames? wireNames = null)
+    {
+        SpendRunAliasBudget(files);
+
         // Read and syntax problems of every file first, then schema problems, in file and document order.
         diagnostics.AddRange(files.SelectMany(f => f.ReadDiagnostics));
         diagnostics.AddRange(files.SelectMany(f => f.SchemaDiagnostics));
@@ -142,7 +167,7 @@ public static class ManifestLoader
         }
 
         var semantic = ManifestValidator.Validate(companies, (company, pointer) =>
-            TreeOf(company) is { } tree && tree.Resolve(pointer) is { } token ? tree.SpanOf(token) : null);
+            TreeOf(company) is { } tree && tree.Resolve(pointer) is { } token ? tree.SpanOf(token) : null, wireNames);
         var order = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var file in files)
         {
@@ -217,8 +242,9 @@ public static class ManifestLoader
             SourceSpan.FileOnly(displayPath),
             string.Create(CultureInfo.InvariantCulture, $"the file is {length / (1024.0 * 1024.0):0.0} MiB; manifest files may be at most {MaxFileBytes / (1024 * 1024)} MiB (split the companies over several files)"));
 
-    private static IReadOnlyList<YamlDocumentTree> ReadDocuments(string displayPath, string text, List<Diagnostic> diagnostics)
+    private static IReadOnlyList<YamlDocumentTree> ReadDocuments(string displayPath, string text, List<Diagnostic> diagnostics, long runCharactersLeft, out long aliasCharacters)
     {
+        aliasCharacters = 0;
         if (text.Length > MaxFileBytes)
         {
             diagnostics.Add(TooLarge(displayPath, text.Length));
@@ -238,7 +264,7 @@ public static class ManifestLoader
         }
 
         var found = diagnostics.Count;
-        var documents = YamlTreeReader.Read(displayPath, text, diagnostics);
+        var documents = YamlTreeReader.Read(displayPath, text, diagnostics, runCharactersLeft, out aliasCharacters);
         if (documents.Count == 0 && diagnostics.Count == found)
         {
             diagnostics.Add(DiagnosticCatalog.EmptyFile.At(SourceSpan.FileOnly(displayPath), "the file holds only comments or empty documents; it defines no companies"));

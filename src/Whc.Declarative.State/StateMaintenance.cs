@@ -1,7 +1,8 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using Whc.Declarative.Core.State;
 using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Core.State;
 
 namespace Whc.Declarative.State;
 
@@ -66,6 +67,12 @@ public static class StateMaintenance
                 source.Kind == ResourceKind.User
                     ? $"{source} cannot be renamed: a username is how BT knows a user (change it in the manifest, and the plan replaces the user)"
                     : $"state mv renames a number block or a site within one company; {source} → {destination} is not that");
+        }
+
+        // The new name enters state, and from there every plan and list: it must be one a manifest can hold.
+        if (ResourceNames.Problem(destination.Kind, destination.Name) is { } problem)
+        {
+            throw new StateException(DiagnosticCatalog.StateAddressInvalid.Code, $"state mv cannot rename {source}: {problem} (the manifest's rule)");
         }
 
         var current = await ReadRequiredAsync(store, source.Company, cancellationToken);
@@ -136,6 +143,7 @@ public static class StateMaintenance
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(pushed);
+        RefuseNamesNoManifestHolds(pushed, "state push");
         var writer = ForceWriter(store);
         var current = await store.ReadAsync(pushed.Company, cancellationToken);
         var toWrite = pushed;
@@ -217,6 +225,22 @@ public static class StateMaintenance
         var next = updated with { Serial = current.Serial + 1 };
         await store.WriteAsync(next, context, cancellationToken);
         return next;
+    }
+
+    /// <summary>
+    /// A state that enters a store from outside (a pushed file, an import) holds only names a manifest could hold:
+    /// refused (WHC5005, every such name) before anything is written.
+    /// </summary>
+    public static void RefuseNamesNoManifestHolds(CompanyState state, string operation)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var problems = ResourceNames.Problems(state);
+        if (problems.Count > 0)
+        {
+            throw new StateException(
+                DiagnosticCatalog.StateAddressInvalid.Code,
+                $"{operation} refused: the state holds names no manifest could hold: {string.Join("; ", problems)}. Nothing was written");
+        }
     }
 
     private static IForceStateWriter ForceWriter(IStateStore store) =>

@@ -58,6 +58,22 @@ public sealed class CharacteristicsTests
     }
 
     [Fact]
+    public void A_characteristic_named_as_the_contract_sends_a_field_whcctl_sets_is_WHC2031_and_other_names_are_not()
+    {
+        var wireNames = new Core.Manifests.WireCharacteristicNames(
+            System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(
+                StringComparer.Ordinal,
+                [KeyValuePair.Create("user", System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("callerIdName", "firstName")]))]));
+        var companies = ManifestLoader.Parse("c.yaml", Manifest(userExtra: "          characteristics: { callerIdName: Eve, callerIdLabel: Eve }")).Companies;
+
+        var diagnostic = Validation.ManifestValidator.Validate(companies, wireNames: wireNames).Should().ContainSingle().Subject;
+
+        diagnostic.Code.Should().Be("WHC2031");
+        diagnostic.Message.Should().Contain("'callerIdName'").And.Contain("firstName");
+        Validation.ManifestValidator.Validate(companies).Should().BeEmpty("under the built-in contract callerIdName is no field's name");
+    }
+
+    [Fact]
     public void A_value_that_is_not_text_is_refused_by_the_schema()
     {
         var result = ManifestLoader.Parse("c.yaml", Manifest(userExtra: "          characteristics: { callerIdName: { nested: 1 } }"));

@@ -139,9 +139,11 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime)
         var saved = arguments.Plan.Mode != PlanMode.Destroy && paths.Count == 1 && PlanFile.LooksLikePlanFile(io.ResolvePath(paths[0]));
         var endpoint = runtime.Connection?.Endpoint;
         var recovery = new RecoveryFiles(io.WorkingDirectory, io.Clock);
+        // The manifests are checked again against the contract this apply speaks (a saved plan does not carry it).
+        var wireNames = ContractCharacteristicNames.Of(arguments.Wire, io);
         var request = new ApplyRequest(
-            saved ? null : arguments.Plan with { Endpoint = endpoint?.Name },
-            saved ? PlanFile.Load(io.ResolvePath(paths[0])) : null,
+            saved ? null : arguments.Plan with { Endpoint = endpoint?.Name, WireCharacteristicNames = wireNames },
+            saved && PlanFile.Load(io.ResolvePath(paths[0])) is { } file ? file with { Request = file.Request with { WireCharacteristicNames = wireNames } } : null,
             io.WorkingDirectory,
             arguments.AllowDestroy,
             new ApplyOptions

@@ -83,7 +83,7 @@ public sealed class PlanOptions
             : null;
         // Known without connecting (a plan with --refresh=false is checked too).
         var endpoint = WhcEndpoint.Resolve(sources.Endpoint ?? io.GetEnvironment(WhcEndpoint.EnvironmentVariable)).Name;
-        var effective = request with { Endpoint = endpoint };
+        var effective = request with { Endpoint = endpoint, WireCharacteristicNames = ContractCharacteristicNames.Of(sources.Wire, io) };
         var outcome = await PlanOperation.RunAsync(effective, io.WorkingDirectory, io.Clock, store, api, cancellationToken) with { Request = effective };
         DiagnosticsRenderer.WriteText(io.Error, outcome.Plan?.AllDiagnostics ?? outcome.Diagnostics);
         if (outcome.Plan is not { HasErrors: false })

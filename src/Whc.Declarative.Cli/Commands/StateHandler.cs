@@ -48,7 +48,7 @@ public sealed class StateHandler(IOContext io)
                 {
                     foreach (var address in Addresses(current))
                     {
-                        io.Output.WriteLine(address.ToString());
+                        io.Output.WriteLine(Diagnostic.OneLine(address.ToString()));
                     }
                 }
             }
@@ -69,9 +69,11 @@ public sealed class StateHandler(IOContext io)
             }
             else
             {
-                io.Output.WriteLine($"# {target}");
+                // Names and values come from a state file, which may have been edited by hand: escaped, one per line.
+                io.Output.WriteLine($"# {Diagnostic.OneLine(target.ToString())}");
                 var lines = new List<(string Key, string Value)>();
                 Flatten(node, string.Empty, lines);
+                lines = [.. lines.Select(l => (Diagnostic.OneLine(l.Key), Diagnostic.OneLine(l.Value)))];
                 var width = lines.Count == 0 ? 0 : lines.Max(l => l.Key.Length);
                 foreach (var (key, value) in lines)
                 {
@@ -89,7 +91,7 @@ public sealed class StateHandler(IOContext io)
             var operation = $"state rm {target}";
             var written = await StateCommandContext.WithLockAsync(io, store, target.Company, operation, arguments.LockTimeout, () =>
                 StateMaintenance.RemoveAsync(store, target, StateCommandContext.WriteContext(io, operation), cancellationToken), cancellationToken);
-            io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Removed {target} from state (serial {written.Serial}). Nothing was changed at BT."));
+            io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Removed {Diagnostic.OneLine(target.ToString())} from state (serial {written.Serial}). Nothing was changed at BT."));
             return ExitCodes.Success;
         });
 
@@ -121,7 +123,7 @@ public sealed class StateHandler(IOContext io)
             {
                 io.Output.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{version.Serial,6}  {version.WrittenAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z  {version.WrittenBy}"));
+                    $"{version.Serial,6}  {version.WrittenAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z  {Diagnostic.OneLine(version.WrittenBy)}"));
             }
 
             io.Output.WriteLine($"lineage {versions[0].Lineage}");
@@ -186,7 +188,7 @@ public sealed class StateHandler(IOContext io)
             var operation = $"state mv {source} {destination}";
             var written = await StateCommandContext.WithLockAsync(io, store, source.Company, operation, arguments.LockTimeout, () =>
                 StateMaintenance.MoveAsync(store, source, destination, StateCommandContext.WriteContext(io, operation), cancellationToken), cancellationToken);
-            io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Renamed {source} to {destination} in state (serial {written.Serial}). Nothing was changed at BT."));
+            io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Renamed {Diagnostic.OneLine(source.ToString())} to {Diagnostic.OneLine(destination.ToString())} in state (serial {written.Serial}). Nothing was changed at BT."));
             return ExitCodes.Success;
         });
 
@@ -218,7 +220,7 @@ public sealed class StateHandler(IOContext io)
                     foreach (var result in results)
                     {
                         var verb = result.Copied ? "copied" : "already there";
-                        io.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{result.Company}: {verb} (serial {result.Serial}, lineage {result.Lineage})"));
+                        io.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Diagnostic.OneLine(result.Company)}: {verb} (serial {result.Serial}, lineage {result.Lineage})"));
                     }
 
                     io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Migrated {results.Count(r => r.Copied)} of {results.Length} companies from {source.Description} to {target.Description}."));

@@ -4,11 +4,13 @@ using System.Text.Json;
 using Whc.Declarative.Cli.Infrastructure;
 using Whc.Declarative.Cli.Rendering;
 using Whc.Declarative.Manifests;
+using Whc.Declarative.WhcApi;
 
 namespace Whc.Declarative.Cli.Commands;
 
 /// <summary>The arguments of <c>whcctl validate</c>.</summary>
-public sealed record ValidateArguments(IReadOnlyList<string> Paths, string Format);
+/// <param name="Wire">The contract in effect (<c>--contract</c>, WHC_CONTRACT): the characteristic names it sends are checked against.</param>
+public sealed record ValidateArguments(IReadOnlyList<string> Paths, string Format, WireFiles? Wire = null);
 
 /// <summary>
 /// whcctl validate [PATH...]: load manifests and check them against the schema and the semantic rules.
@@ -23,9 +25,11 @@ public static class ValidateCommand
         var format = CommonOptions.Format(OutputFormat.Text, OutputFormat.Json, OutputFormat.Github);
         var noColor = Infrastructure.CommonOptions.NoColor(); // validate never colours; accepted so CI scripts can pass it to every command
         var command = new Command("validate", "Check manifests against the schema and the semantic rules.") { paths, format, noColor };
+        var wire = new WireOptions();
+        wire.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
         {
-            var arguments = new ValidateArguments(parseResult.GetValue(paths) ?? [], parseResult.GetValue(format).ToString().ToLowerInvariant());
+            var arguments = new ValidateArguments(parseResult.GetValue(paths) ?? [], parseResult.GetValue(format).ToString().ToLowerInvariant(), wire.Of(parseResult));
             return Task.FromResult(new ValidateHandler(io).Run(arguments));
         });
         return command;
@@ -38,7 +42,18 @@ public sealed class ValidateHandler(IOContext io)
     public int Run(ValidateArguments arguments)
     {
         ArgumentNullException.ThrowIfNull(arguments);
-        var result = ManifestLoader.LoadDetailed(arguments.Paths, io.WorkingDirectory);
+        ManifestLoadResult result;
+        try
+        {
+            // As plan checks them: a characteristic may not take the wire name the contract gives a field whcctl sets.
+            var wireNames = ContractCharacteristicNames.Of(arguments.Wire ?? WireFiles.None, io);
+            result = ManifestLoader.LoadDetailed(arguments.Paths, io.WorkingDirectory, wireNames);
+        }
+        catch (WhcConfigurationException e)
+        {
+            result = new ManifestLoadResult(new Core.Manifests.ManifestSet([], [.. e.Diagnostics]), []);
+        }
+
         var manifests = result.Manifests;
         if (arguments.Format == "json")
         {

@@ -49,7 +49,7 @@ public static class PlanMarkdownRenderer
             head.AppendLine(CultureInfo.InvariantCulture, $"> **{destroys.Count} resource(s) will be ceased at BT:**");
             foreach (var change in destroys.Take(30))
             {
-                head.AppendLine(CultureInfo.InvariantCulture, $"> - `{change.Address}` ({Escape(change.Reason)})");
+                head.AppendLine(CultureInfo.InvariantCulture, $"> - {Code(change.Address.ToString())} ({Escape(change.Reason)})");
             }
 
             if (destroys.Count > 30)
@@ -78,7 +78,7 @@ public static class PlanMarkdownRenderer
                 break;
             }
 
-            head.AppendLine(CultureInfo.InvariantCulture, $"| `{company.Company}` | {Count(company, ChangeAction.Create)} | {Count(company, ChangeAction.Update)} | {Count(company, ChangeAction.Delete)} | {company.Steps.Length} |");
+            head.AppendLine(CultureInfo.InvariantCulture, $"| {Code(company.Company).Replace("|", "\\|", StringComparison.Ordinal)} | {Count(company, ChangeAction.Create)} | {Count(company, ChangeAction.Update)} | {Count(company, ChangeAction.Delete)} | {company.Steps.Length} |");
         }
 
         head.AppendLine();
@@ -109,7 +109,7 @@ public static class PlanMarkdownRenderer
     {
         var section = new StringBuilder();
         var single = new Plan(default, PlanMode.Normal, [company], []);
-        section.AppendLine(CultureInfo.InvariantCulture, $"<details><summary><code>{company.Company}</code>: {PlanTextRenderer.Summary(single)}</summary>");
+        section.AppendLine(CultureInfo.InvariantCulture, $"<details><summary><code>{System.Net.WebUtility.HtmlEncode(Diagnostic.OneLine(company.Company))}</code>: {PlanTextRenderer.Summary(single)}</summary>");
         section.AppendLine();
         if (company.Reconciliation is { Resolutions.IsEmpty: false } reconciliation)
         {
@@ -155,6 +155,13 @@ public static class PlanMarkdownRenderer
 
     private static int Count(CompanyPlan company, ChangeAction action) =>
         company.Changes.Count(c => c.Action == action || (c.Action == ChangeAction.Replace && action != ChangeAction.Update));
+
+    /// <summary>A name (an address, a company key) as a code span, on one line; a plain backtick-free name as it always was.</summary>
+    private static string Code(string name)
+    {
+        var line = Diagnostic.OneLine(name);
+        return line.Contains('`', StringComparison.Ordinal) ? MarkdownCode.Span(line) : $"`{line}`";
+    }
 
     /// <summary>Text whcctl did not write (a message quoting a value, BT's words), shortened to one line, as a code span.</summary>
     private static string Escape(string text) => MarkdownCode.Span(Diagnostic.OneLine(Diagnostic.Shorten(text, 300)));

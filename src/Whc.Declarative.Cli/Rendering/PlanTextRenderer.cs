@@ -23,7 +23,7 @@ public static class PlanTextRenderer
                 foreach (var company in drifted)
                 {
                     text.AppendLine();
-                    text.AppendLine(CultureInfo.InvariantCulture, $"# company {company.Company}");
+                    text.AppendLine(CultureInfo.InvariantCulture, $"# company {Diagnostic.OneLine(company.Company)}");
                     foreach (var change in company.Drift)
                     {
                         RenderChange(text, change, palette);
@@ -49,10 +49,10 @@ public static class PlanTextRenderer
         {
             text.AppendLine();
             var name = company.Desired?.Company.Name;
-            text.Append(CultureInfo.InvariantCulture, $"# company {company.Company}");
+            text.Append(CultureInfo.InvariantCulture, $"# company {Diagnostic.OneLine(company.Company)}");
             if (name is not null)
             {
-                text.Append(CultureInfo.InvariantCulture, $" ({name})");
+                text.Append(CultureInfo.InvariantCulture, $" ({Diagnostic.OneLine(name)})");
             }
 
             text.AppendLine(company.StateLineage is null ? ", no state yet" : string.Create(CultureInfo.InvariantCulture, $", state serial {company.StateSerial}"));
@@ -78,11 +78,12 @@ public static class PlanTextRenderer
                 text.AppendLine();
                 text.AppendLine("  API steps:");
                 var numbers = company.Steps.Select((s, i) => (s.Id, Number: i + 1)).ToDictionary(p => p.Id, p => p.Number, StringComparer.Ordinal);
-                var width = company.Steps.Max(s => s.Id.Length);
+                // Ids and descriptions carry names from manifests and state: escaped like values, so none breaks its line.
+                var width = company.Steps.Max(s => Diagnostic.OneLine(s.Id).Length);
                 foreach (var step in company.Steps)
                 {
                     var after = step.DependsOn.Where(numbers.ContainsKey).Select(d => numbers[d].ToString(CultureInfo.InvariantCulture)).ToList();
-                    text.Append(CultureInfo.InvariantCulture, $"  {numbers[step.Id],4}. {step.Id.PadRight(width)}  {step.Description}");
+                    text.Append(CultureInfo.InvariantCulture, $"  {numbers[step.Id],4}. {Diagnostic.OneLine(step.Id).PadRight(width)}  {Diagnostic.OneLine(step.Description)}");
                     text.AppendLine(after.Count == 0 ? string.Empty : $" (after {string.Join(", ", after)})");
                 }
             }

@@ -48,6 +48,13 @@ public static class ImportOperation
 
         var state = InventoryImport.ToState(request.Company, existing?.Lineage ?? Guid.NewGuid().ToString(), request.CugId, request.BillingAccount, inventory, request.Manifest)
             with { Serial = (existing?.Serial ?? 0) + 1, Endpoint = request.Endpoint };
+
+        // BT's names go into state and the manifest written from it: each must be one a manifest could hold.
+        if (ResourceNames.Problems(state) is { Count: > 0 } problems)
+        {
+            return Refused(DiagnosticCatalog.StateAddressInvalid, $"'{request.CompanyName}' cannot be imported: BT's answer holds names no manifest could hold: {string.Join("; ", problems)}. Nothing was written");
+        }
+
         await store.WriteAsync(state, new StateWriteContext($"{request.Holder.Who} (whcctl import)", clock.GetUtcNow()), cancellationToken);
         return new ImportOutcome(state, []);
     }

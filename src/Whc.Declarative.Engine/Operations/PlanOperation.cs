@@ -23,6 +23,13 @@ public sealed record PlanRequest(
 
     /// <summary>Policy: more ceases than this make the plan an error (WHC3023); null for no limit.</summary>
     public int? MaxDestroy { get; init; }
+
+    /// <summary>
+    /// The names the contract in effect sends whcctl's characteristics as, for the manifest checks (WHC2031). Not
+    /// saved with a plan: whoever plans or applies gives the contract it speaks.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public WireCharacteristicNames? WireCharacteristicNames { get; init; }
 }
 
 /// <summary>Manifests that failed to load stop here, with their diagnostics; otherwise a plan.</summary>
@@ -77,7 +84,7 @@ public static class PlanOperation
             return new PlanOutcome(destroy, [], null);
         }
 
-        var manifests = ManifestLoader.Load(request.Paths, workingDirectory);
+        var manifests = ManifestLoader.Load(request.Paths, workingDirectory, request.WireCharacteristicNames);
         if (manifests.HasErrors)
         {
             return new PlanOutcome(null, manifests.Diagnostics, manifests);

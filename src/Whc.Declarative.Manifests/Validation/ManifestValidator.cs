@@ -37,9 +37,10 @@ public static class ManifestValidator
         "spec.sites[].users[].devices[].macAddress",
     };
 
-    public static ImmutableArray<Diagnostic> Validate(IReadOnlyList<CompanyManifest> companies, ManifestFieldLocator? locator = null)
+    /// <param name="wireNames">The names the contract in effect sends whcctl's characteristics as (none: the built-in contract's).</param>
+    public static ImmutableArray<Diagnostic> Validate(IReadOnlyList<CompanyManifest> companies, ManifestFieldLocator? locator = null, WireCharacteristicNames? wireNames = null)
     {
-        var run = new ValidationRun(locator ?? ((_, _) => null));
+        var run = new ValidationRun(locator ?? ((_, _) => null), wireNames ?? WireCharacteristicNames.None);
         run.CheckCompanyKeys(companies);
         foreach (var company in companies)
         {
@@ -51,7 +52,7 @@ public static class ManifestValidator
         return [.. run.Diagnostics];
     }
 
-    private sealed class ValidationRun(ManifestFieldLocator locator)
+    private sealed class ValidationRun(ManifestFieldLocator locator, WireCharacteristicNames wireNames)
     {
         public List<Diagnostic> Diagnostics { get; } = [];
 
@@ -134,6 +135,10 @@ public static class ManifestValidator
                 else if (ExtraCharacteristics.SetByWhcctl[product].Contains(name))
                 {
                     Diagnostics.Add(DiagnosticCatalog.InvalidCharacteristic.At(span, $"characteristic '{name}' is one whcctl sets from this {product}'s own fields; set the field instead"));
+                }
+                else if (wireNames.FieldSentAs(product, name) is { } field)
+                {
+                    Diagnostics.Add(DiagnosticCatalog.InvalidCharacteristic.At(span, $"characteristic '{name}' is the name the wire contract in effect sends this {product}'s {field} as, which whcctl sets; BT would receive it twice: set {field} instead, or choose another name"));
                 }
             }
         }

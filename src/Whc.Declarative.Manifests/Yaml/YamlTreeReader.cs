@@ -25,17 +25,37 @@ internal static partial class YamlTreeReader
     /// </summary>
     public const int MaxAliasNodes = 100_000;
 
+    /// <summary>
+    /// The fewest characters aliases and merge keys may add to one file (all its documents together); a larger file may
+    /// add as many characters as it holds, so a file never reads as more than about twice what it could have written out.
+    /// </summary>
+    public const long MinAliasCharactersPerFile = 1024 * 1024;
+
+    /// <summary>
+    /// The most characters aliases and merge keys may add over one run (every file of a <c>validate</c> or <c>plan</c>):
+    /// what is read is printed again by the plan, so this bounds its output and memory.
+    /// </summary>
+    public const long MaxAliasCharactersPerRun = 16 * 1024 * 1024;
+
     private const string CoreTagPrefix = "tag:yaml.org,2002:";
 
-    public static IReadOnlyList<YamlDocumentTree> Read(string file, string text, List<Diagnostic> diagnostics)
+    public static IReadOnlyList<YamlDocumentTree> Read(string file, string text, List<Diagnostic> diagnostics) =>
+        Read(file, text, diagnostics, MaxAliasCharactersPerRun, out _);
+
+    /// <summary>
+    /// Reads one file whose aliases may add at most <paramref name="runCharactersLeft"/> characters (what the run's
+    /// budget has left) besides the file's own budget; <paramref name="aliasCharacters"/> is how many they added.
+    /// </summary>
+    public static IReadOnlyList<YamlDocumentTree> Read(string file, string text, List<Diagnostic> diagnostics, long runCharactersLeft, out long aliasCharacters)
     {
+        aliasCharacters = 0;
         if (ReportTabIndentation(file, text, diagnostics))
         {
             return [];
         }
 
         var documents = new List<YamlDocumentTree>();
-        var builder = new DocumentBuilder(file, text, diagnostics);
+        var builder = new DocumentBuilder(file, text, diagnostics, runCharactersLeft);
         var parser = new Parser(new StringReader(text));
         var lastGood = new SourceSpan(file, 1, 1);
         try
@@ -72,6 +92,7 @@ internal static partial class YamlTreeReader
                 "the YAML cannot be parsed after this point; look for an unclosed [ or {, a missing quote or a misplaced ':'"));
         }
 
+        aliasCharacters = builder.CopiedCharacters;
         return documents;
     }
 
@@ -211,9 +232,11 @@ internal static partial class YamlTreeReader
     /// Turns the event stream of one file into trees; keeps its own explicit stack (no recursion, except to copy an
     /// anchored node, whose depth is capped). An alias is replaced by a copy of its anchored node and a merge key
     /// (<c>&lt;&lt;</c>) by copies of the merged mappings' entries; the copies keep the positions of the text they
-    /// were copied from. Copies are budgeted per file (<see cref="MaxAliasNodes"/>), so an alias bomb stops the file.
+    /// were copied from. Copies are budgeted per file, in nodes (<see cref="MaxAliasNodes"/>) and in the characters of
+    /// their keys and scalars (the larger of the file's size and <see cref="MinAliasCharactersPerFile"/>, and what the
+    /// run has left), so an alias bomb, or one huge scalar aliased many times, stops the file.
     /// </summary>
-    private sealed class DocumentBuilder(string file, string text, List<Diagnostic> diagnostics)
+    private sealed class DocumentBuilder(string file, string text, List<Diagnostic> diagnostics, long runCharactersLeft)
     {
         private const string MergeKey = "<<";
 
@@ -221,7 +244,7 @@ internal static partial class YamlTreeReader
         private Dictionary<JToken, SourceSpan> positions = new(ReferenceEqualityComparer.Instance);
         private Dictionary<JToken, string> plainText = new(ReferenceEqualityComparer.Instance);
         private Dictionary<JToken, UnsafeTextValue> unsafeByValue = new(ReferenceEqualityComparer.Instance);
-        private Dictionary<JToken, long> sizes = new(ReferenceEqualityComparer.Instance);
+        private Dictionary<JToken, Size> sizes = new(ReferenceEqualityComparer.Instance);
         private Dictionary<string, Anchored?> anchors = new(StringComparer.Ordinal);
         private List<UnsafeTextValue> unsafeText = [];
         private JToken? root;
@@ -229,7 +252,13 @@ internal static partial class YamlTreeReader
         private bool failed;
         private int skipping;
         private long produced;
+        private long producedCharacters;
         private long copied;
+
+        /// <summary>How many characters aliases and merge keys added to the file (its documents together).</summary>
+        public long CopiedCharacters { get; private set; }
+
+        private long FileCharacterBudget => Math.Max(MinAliasCharactersPerFile, text.Length);
 
         /// <summary>The file is hostile (nested too deep, an alias bomb): the rest of it is not read.</summary>
         public bool GaveUp { get; private set; }
@@ -342,6 +371,7 @@ internal static partial class YamlTreeReader
             if (stack.TryPeek(out var frame) && frame.IsMapping && frame.Key is null)
             {
                 OnKey(frame, scalar.Value, span, isMerge: scalar is { Style: ScalarStyle.Plain, Value: MergeKey } && scalar.Tag.IsEmpty);
+                producedCharacters += scalar.Value.Length;
                 if (tag is not ("" or "str"))
                 {
                     RefuseTag(scalar.Tag, tag, span, "a key");
@@ -352,7 +382,7 @@ internal static partial class YamlTreeReader
                 {
                     var key = new JValue(scalar.Value);
                     positions[key] = span;
-                    anchors[scalar.Anchor.Value] = new Anchored(key, 1, 0);
+                    anchors[scalar.Anchor.Value] = new Anchored(key, new Size(1, scalar.Value.Length), 0);
                 }
 
                 return;
@@ -379,9 +409,10 @@ internal static partial class YamlTreeReader
             }
 
             produced++;
+            producedCharacters += scalar.Value.Length;
             if (!scalar.Anchor.IsEmpty)
             {
-                anchors[scalar.Anchor.Value] = new Anchored(value, 1, 0);
+                anchors[scalar.Anchor.Value] = new Anchored(value, new Size(1, scalar.Value.Length), 0);
             }
 
             Attach(value, span);
@@ -418,8 +449,16 @@ internal static partial class YamlTreeReader
             {
                 if (anchored.Node is JValue { Value: { } keyValue } scalarKey)
                 {
-                    var keyText = plainText.TryGetValue(scalarKey, out var plain) ? plain : Convert.ToString(keyValue, CultureInfo.InvariantCulture);
-                    OnKey(frame, keyText ?? string.Empty, span, isMerge: false);
+                    var keyText = (plainText.TryGetValue(scalarKey, out var plain) ? plain : Convert.ToString(keyValue, CultureInfo.InvariantCulture)) ?? string.Empty;
+                    if (!Budget(new Size(0, keyText.Length), span))
+                    {
+                        frame.Key = string.Empty;
+                        frame.DropValue = true;
+                        return;
+                    }
+
+                    producedCharacters += keyText.Length;
+                    OnKey(frame, keyText, span, isMerge: false);
                     return;
                 }
 
@@ -455,22 +494,40 @@ internal static partial class YamlTreeReader
 
             var copy = Copy(anchored.Node);
             sizes[copy] = anchored.Size;
-            produced += anchored.Size;
+            produced += anchored.Size.Nodes;
+            producedCharacters += anchored.Size.Characters;
             Attach(copy, positions.TryGetValue(anchored.Node, out var written) ? written : span, anchored.Height);
         }
 
-        /// <summary>Counts nodes about to be copied against the file's budget; false (and the file given up) past it.</summary>
-        private bool Budget(long nodes, SourceSpan span)
+        /// <summary>
+        /// Counts nodes and characters about to be copied against the file's and the run's budgets; false (and the file
+        /// given up) past one, reported at the alias or merge key that passes it.
+        /// </summary>
+        private bool Budget(Size size, SourceSpan span)
         {
-            if (copied + nodes <= MaxAliasNodes)
+            var characters = CopiedCharacters + size.Characters;
+            string? refusal = null;
+            if (copied + size.Nodes > MaxAliasNodes)
             {
-                copied += nodes;
+                refusal = string.Create(CultureInfo.InvariantCulture, $"the aliases and merge keys of this file expand to more than {MaxAliasNodes} nodes (an alias bomb?); a manifest needs far fewer, so the file is not read further");
+            }
+            else if (characters > FileCharacterBudget)
+            {
+                refusal = string.Create(CultureInfo.InvariantCulture, $"the aliases and merge keys of this file would add {characters} characters, more than the {FileCharacterBudget} a file may add (its own size, at least {MinAliasCharactersPerFile}); write large values once, without aliasing them, so the file is not read further");
+            }
+            else if (characters > runCharactersLeft)
+            {
+                refusal = string.Create(CultureInfo.InvariantCulture, $"the aliases and merge keys of the files read in this run would add more than {MaxAliasCharactersPerRun} characters together (this file's bring it past); write large values once, without aliasing them, so the file is not read further");
+            }
+
+            if (refusal is null)
+            {
+                copied += size.Nodes;
+                CopiedCharacters = characters;
                 return true;
             }
 
-            Fail(DiagnosticCatalog.AliasExpansionTooLarge.At(
-                span,
-                string.Create(CultureInfo.InvariantCulture, $"the aliases and merge keys of this file expand to more than {MaxAliasNodes} nodes (an alias bomb?); a manifest needs far fewer, so the file is not read further")));
+            Fail(DiagnosticCatalog.AliasExpansionTooLarge.At(span, refusal));
             GaveUp = true;
             return false;
         }
@@ -582,7 +639,9 @@ internal static partial class YamlTreeReader
                 return;
             }
 
-            var cost = frame.MergeSources.Sum(source => (long)(sizes.TryGetValue(source, out var size) ? size : 1));
+            var cost = frame.MergeSources.Aggregate(
+                new Size(0, 0),
+                (sum, source) => sizes.TryGetValue(source, out var size) ? new Size(sum.Nodes + size.Nodes, sum.Characters + size.Characters) : new Size(sum.Nodes + 1, sum.Characters));
             if (!Budget(cost, frame.MergeSpan))
             {
                 return;
@@ -602,7 +661,8 @@ internal static partial class YamlTreeReader
                 }
             }
 
-            produced += cost;
+            produced += cost.Nodes;
+            producedCharacters += cost.Characters;
             mapping.RemoveAll();
             foreach (var property in explicitEntries.Take(frame.MergeIndex).Concat(merged).Concat(explicitEntries.Skip(frame.MergeIndex)))
             {
@@ -718,6 +778,7 @@ internal static partial class YamlTreeReader
             {
                 Anchor = anchor.IsEmpty ? null : anchor.Value,
                 StartProduced = produced - 1,
+                StartCharacters = producedCharacters,
                 MergeValueOf = mergeValue ? frame : null,
             });
         }
@@ -726,7 +787,7 @@ internal static partial class YamlTreeReader
         {
             var frame = stack.Pop();
             ApplyMerges(frame);
-            var size = produced - frame.StartProduced;
+            var size = new Size(produced - frame.StartProduced, producedCharacters - frame.StartCharacters);
             var height = frame.Height + 1;
             sizes[frame.Container] = size;
             if (frame.Anchor is { } anchor)
@@ -784,8 +845,11 @@ internal static partial class YamlTreeReader
         }
     }
 
-    /// <summary>An anchored node, with how many nodes a copy of it makes and how deep it nests (0 for a scalar).</summary>
-    private sealed record Anchored(JToken Node, long Size, int Height);
+    /// <summary>An anchored node, with what a copy of it makes and how deep it nests (0 for a scalar).</summary>
+    private sealed record Anchored(JToken Node, Size Size, int Height);
+
+    /// <summary>What a node holds: its nodes, and the characters of its keys and scalars.</summary>
+    private readonly record struct Size(long Nodes, long Characters);
 
     private sealed class Frame(JContainer container, bool isMapping)
     {
@@ -806,6 +870,9 @@ internal static partial class YamlTreeReader
 
         /// <summary>How many nodes the document had before this one; the difference at its end is its size.</summary>
         public long StartProduced { get; init; }
+
+        /// <summary>How many characters the document had before this node.</summary>
+        public long StartCharacters { get; init; }
 
         /// <summary>How deep the nodes inside go below this one (0 when it holds only scalars).</summary>
         public int Height { get; set; }
