@@ -23,7 +23,7 @@ public static class DoctorCommand
         var wire = new WireOptions();
         var format = CommonOptions.Format(OutputFormat.Text, OutputFormat.Json);
         var record = CommonOptions.Record();
-        var runtimeOptions = new RuntimeOptions();
+        var runtimeOptions = new RuntimeOptions { AllowOrigin = CommonOptions.AllowOrigin() };
         var command = new Command("doctor", "Probe an endpoint read-only: token, then every read route, checked against what whcctl expects.")
         {
             cug, endpoint, format, record,
