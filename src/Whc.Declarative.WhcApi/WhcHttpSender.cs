@@ -367,7 +367,8 @@ internal sealed class WhcHttpSender : IDisposable
         var where = location switch
         {
             null => "no Location",
-            { IsAbsoluteUri: true } => location.Authority,
+            // ASCII host and port only: the Location's user info, path and query stay out of messages and logs.
+            { IsAbsoluteUri: true } => WhcOutboundPolicy.HostAndPort(location),
             _ => "the same host",
         };
         logger.LogWarning(

@@ -163,6 +163,13 @@ public sealed class WhcOutboundPolicy
         _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes"),
     };
 
+    /// <summary>"host:port" in ASCII (IDN hosts punycoded, IPv6 in brackets).</summary>
+    internal static string HostAndPort(Uri uri)
+    {
+        var host = uri.HostNameType == UriHostNameType.IPv6 ? $"[{uri.IdnHost}]" : uri.IdnHost;
+        return string.Create(CultureInfo.InvariantCulture, $"{host}:{uri.Port}");
+    }
+
     /// <summary>The URL without user info, query or fragment: safe to print.</summary>
     internal static string Display(Uri uri)
     {
