@@ -90,10 +90,32 @@ public sealed class OutboundPolicyTests : ClientTestBase
         Server.ApiRequests.Select(r => r.Path).Should().Equal(Contract.CompanyPath);
     }
 
+    [Fact]
+    public async Task A_handler_the_caller_passes_follows_no_redirect_either()
+    {
+        await using var catcher = await StartCatcherAsync();
+        Server.On("GET", Contract.CompanyPath, RedirectTo(302, catcher, "/company"));
+        var client = CreateClient(o => o with { HttpHandler = new HttpClientHandler { AllowAutoRedirect = true } });
+
+        var call = () => client.ReadCompanyAsync(Contract.Cug, "TheFunNetwork", default);
+
+        (await call.Should().ThrowAsync<WhcApiException>()).Which.Kind.Should().Be(WhcFailureKind.Redirected);
+        catcher.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void An_endpoint_is_named_without_its_user_info_with_an_IPv6_host_in_brackets()
+    {
+        var build = () => CreateClient(o => o with { BaseUri = new Uri("http://[2001:db8::1]:8080/api") });
+
+        build.Should().Throw<WhcConfigurationException>().Which.Diagnostic.Message.Should().Contain("'http://[2001:db8::1]:8080/api'");
+    }
+
     [Theory]
     [InlineData("http://bt-gateway.invalid/")]
     [InlineData("http://user:pa55word@bt-gateway.invalid:8080/api")]
     [InlineData("http://10.1.2.3/")]
+    [InlineData("http://[2001:db8::1]:8080/")]
     public void A_plain_http_endpoint_off_loopback_is_refused_when_the_client_is_built(string endpoint)
     {
         var build = () => CreateClient(o => o with { BaseUri = new Uri(endpoint) });
