@@ -91,7 +91,15 @@ internal sealed class OutboundPolicyHandler(HttpMessageHandler inner, WhcOutboun
         private int Count(int bytes)
         {
             read += bytes;
-            return read > cap ? throw new AnswerTooLargeException(cap) : bytes;
+            if (read > cap)
+            {
+                // Hang up now: a layer above may keep the response undisposed (the recorder does on a failed read),
+                // and the server must not go on sending into an open connection.
+                inner.Dispose();
+                throw new AnswerTooLargeException(cap);
+            }
+
+            return bytes;
         }
     }
 }

@@ -18,6 +18,7 @@ public sealed class HostileServer : IAsyncDisposable
     private readonly WebApplication app;
     private readonly ConcurrentQueue<RecordedRequest> requests = new();
     private long bytesWritten;
+    private int finished;
 
     private HostileServer(WebApplication app)
     {
@@ -63,6 +64,10 @@ public sealed class HostileServer : IAsyncDisposable
             {
                 // The client hung up, as it should on an endless answer.
             }
+            finally
+            {
+                Interlocked.Increment(ref server.finished);
+            }
         });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -88,6 +93,23 @@ public sealed class HostileServer : IAsyncDisposable
         await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
         Interlocked.Add(ref bytesWritten, chunk.Length);
+    }
+
+    /// <summary>Waits until <paramref name="count"/> handlers have ended (the client hung up on them); false after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForFinishedAsync(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Volatile.Read(ref finished) < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return true;
     }
 
     public async ValueTask DisposeAsync()

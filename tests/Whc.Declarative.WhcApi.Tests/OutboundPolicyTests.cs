@@ -250,6 +250,7 @@ public sealed class OutboundPolicyTests : ClientTestBase
         failure.Kind.Should().Be(WhcFailureKind.AnswerUnbounded);
         failure.Message.Should().Contain("token").And.Contain("1 MiB");
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(10));
+        (await gateway.WaitForFinishedAsync(1, TimeSpan.FromSeconds(5))).Should().BeTrue("the client hung up at the cap");
         // Allocations in the whole process (the server reuses one chunk): far below what reading on would take.
         (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore).Should().BeLessThan(32L * 1024 * 1024);
     }
@@ -271,6 +272,7 @@ public sealed class OutboundPolicyTests : ClientTestBase
         (await call.Should().ThrowAsync<WhcApiException>()).Which.Kind.Should().Be(WhcFailureKind.AnswerUnbounded);
         (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore).Should().BeLessThan(32L * 1024 * 1024);
         recorder.Entries.Should().ContainSingle();
+        (await gateway.WaitForFinishedAsync(1, TimeSpan.FromSeconds(5))).Should().BeTrue("the client hung up at the cap, though the recorder keeps the response");
     }
 
     [Fact]
