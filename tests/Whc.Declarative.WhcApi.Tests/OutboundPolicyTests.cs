@@ -10,7 +10,9 @@ namespace Whc.Declarative.WhcApi.Tests;
 /// <summary>
 /// Issue 22: one outbound policy, enforced in the client whatever the caller, the contract or the server says. Every
 /// server here is on 127.0.0.1; a host that is not loopback is a name under .invalid, refused before anything is sent.
+/// Alone (no other test class at the same time): two tests measure the whole process's allocations.
 /// </summary>
+[Collection(RunsAlone.Name)]
 public sealed class OutboundPolicyTests : ClientTestBase
 {
     private static readonly VerifyCheck Check = new VerifyCheck.CompanyName("TheFunNetwork");
@@ -322,7 +324,8 @@ public sealed class OutboundPolicyTests : ClientTestBase
     [Fact]
     public async Task Concurrent_callers_share_one_failing_token_fetch()
     {
-        Server.On("GET", "/oauth/accesstoken", StubResponse.Json(503, """{"code":"99","message":"down"}"""));
+        // Slow enough that all eight callers are waiting before the fetch gives up (a later caller may start a new one).
+        Server.On("GET", "/oauth/accesstoken", new StubResponse(503, """{"code":"99","message":"down"}""", Delay: TimeSpan.FromMilliseconds(300)));
         var client = CreateClient(o => o with { MaxAttempts = 3 });
 
         var calls = Enumerable.Range(0, 8).Select(_ => Task.Run(() => client.IsTakenAsync(Contract.Cug, Check, default))).ToArray();
@@ -397,4 +400,10 @@ public sealed class OutboundPolicyTests : ClientTestBase
 
     private static WhcContract WithRoutePath(string route, string path) =>
         ContractLoader.Load([new ContractOverlay(new JsonObject { ["routes"] = new JsonObject { [route] = new JsonObject { ["path"] = path } } }, "test")]).Contract!;
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RunsAlone
+{
+    public const string Name = "Outbound policy (measures process-wide allocations)";
 }
