@@ -95,8 +95,11 @@ internal sealed class WhcHttpSender : IDisposable
     public WhcCallCounter Counter { get; }
 
     /// <summary>Sends <paramref name="call"/>, retrying as the policy allows; returns the final answer, whatever its status.</summary>
-    /// <exception cref="WhcApiException">Timeout (no answer, connection dropped) after the allowed attempts.</exception>
-    /// <exception cref="WhcApiException">Timeout also when the call as a whole took longer than <c>CallTimeout</c>.</exception>
+    /// <exception cref="WhcApiException">
+    /// Timeout (no complete answer, connection dropped) after the allowed attempts or after <c>CallTimeout</c> in all;
+    /// Redirected for a 3xx; AnswerUnbounded for a body over the cap.
+    /// </exception>
+    /// <exception cref="WhcConfigurationException">The outbound policy refused the request (WHC4018); nothing was sent.</exception>
     public async Task<WhcResponse> SendAsync(WhcCall call, CancellationToken cancellationToken)
     {
         // Real time, as the per-request timeout: a test clock that skips waits must not skip this bound.
