@@ -17,6 +17,8 @@ public sealed class WhcClient : IWhcApi, IDisposable
 {
     private readonly WhcContract contract;
     private readonly WhcHttpSender sender;
+    private readonly int maxPages;
+    private readonly int maxListedCompanies;
 
     public WhcClient(WhcClientOptions options)
     {
@@ -32,6 +34,13 @@ public sealed class WhcClient : IWhcApi, IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Timeout, TimeSpan.Zero, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.BaseDelay, TimeSpan.Zero, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDelay, options.BaseDelay, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.CallTimeout, TimeSpan.Zero, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxAnswerBytes, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.MaxAnswerBytes, WhcOutboundPolicy.MaxAnswerBytesCeiling, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPages, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxListedCompanies, 1, nameof(options));
+        maxPages = options.MaxPages;
+        maxListedCompanies = options.MaxListedCompanies;
         contract = options.Contract;
         Calls = new WhcCallCounter();
         sender = new WhcHttpSender(options, Calls);
@@ -57,7 +66,10 @@ public sealed class WhcClient : IWhcApi, IDisposable
         };
     }
 
-    /// <summary>Pages through the listing (offset/limit) until a page comes back short; a page that repeats is refused.</summary>
+    /// <summary>
+    /// Pages through the listing (offset/limit) until a page comes back short; a page that repeats is refused, and so is
+    /// a listing of more pages or companies than the options allow (a listing that never ends, WHC4020).
+    /// </summary>
     public async Task<ImmutableArray<CompanySummary>> ListCompaniesAsync(string cugId, CancellationToken cancellationToken)
     {
         const int PageSize = 100;
@@ -65,6 +77,11 @@ public sealed class WhcClient : IWhcApi, IDisposable
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var offset = 0; ; offset += PageSize)
         {
+            if (offset / PageSize >= maxPages)
+            {
+                throw Unbounded(string.Create(CultureInfo.InvariantCulture, $"it went on past {maxPages} pages"));
+            }
+
             var call = Call(ContractRoutes.ListCompanies, "listCompanies", $"listing the companies of {cugId} (from {offset})", cugId, null,
                 ("offset", offset.ToString(CultureInfo.InvariantCulture)), ("limit", PageSize.ToString(CultureInfo.InvariantCulture)));
             var response = await sender.SendAsync(call, cancellationToken);
@@ -83,6 +100,10 @@ public sealed class WhcClient : IWhcApi, IDisposable
                 }
 
                 companies.Add(company);
+                if (companies.Count > maxListedCompanies)
+                {
+                    throw Unbounded(string.Create(CultureInfo.InvariantCulture, $"it went on past {maxListedCompanies} companies"));
+                }
             }
 
             if (page.Length < PageSize)
@@ -90,6 +111,13 @@ public sealed class WhcClient : IWhcApi, IDisposable
                 return companies.ToImmutable();
             }
         }
+
+        WhcApiException Unbounded(string what) => new(
+            WhcFailureKind.AnswerUnbounded,
+            0,
+            null,
+            $"listing the companies of {cugId}: the listing on route '{ContractRoutes.ListCompanies}' was not read to its end because {what}, more than whcctl reads",
+            null);
     }
 
     public async Task<bool> IsTakenAsync(string cugId, VerifyCheck check, CancellationToken cancellationToken)

@@ -15,8 +15,30 @@ public sealed record WhcClientOptions
     /// <summary>Every wire detail: routes, query names, field maps, characteristic names, states (docs/whc-api.md).</summary>
     public WhcContract Contract { get; init; } = WhcContract.Default;
 
-    /// <summary>How long one HTTP request may take before it counts as a timeout.</summary>
+    /// <summary>
+    /// Origins (scheme, host, port) besides <see cref="BaseUri"/>'s that calls may go to, e.g. BT's separate address
+    /// host (<c>--allow-origin</c>, <c>WHC_ALLOW_ORIGINS</c>). Each is https, or http on loopback, with no path, query
+    /// or user info. A contract route on any other origin is refused when the client is built.
+    /// </summary>
+    public IReadOnlyList<Uri> AllowedOrigins { get; init; } = [];
+
+    /// <summary>How long one HTTP request may take before it counts as a timeout, the answer's whole body included.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long one call may take in all: every attempt, the waits between them and the token it needs.</summary>
+    public TimeSpan CallTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Largest answer body read, in bytes; a larger one fails the call (WHC4020). At most
+    /// <see cref="WhcOutboundPolicy.MaxAnswerBytesCeiling"/>.
+    /// </summary>
+    public long MaxAnswerBytes { get; init; } = WhcOutboundPolicy.DefaultMaxAnswerBytes;
+
+    /// <summary>Most pages one listing may take (<c>import --all</c>); more fails the listing (WHC4020).</summary>
+    public int MaxPages { get; init; } = 1_000;
+
+    /// <summary>Most companies one listing may return; more fails the listing (WHC4020).</summary>
+    public int MaxListedCompanies { get; init; } = 100_000;
 
     /// <summary>Attempts per call, first try included (a token renewal after 401/42 does not count).</summary>
     public int MaxAttempts { get; init; } = 4;

@@ -21,9 +21,9 @@ public sealed record WhcEndpoint(string Name, Uri? BaseUri)
 
     /// <summary>
     /// Resolves a value from <c>--endpoint</c> or <c>WHC_ENDPOINT</c>: <c>sandbox</c> (the default when empty),
-    /// <c>testa</c>, <c>production</c> (case-insensitive), or an absolute http(s) URL.
+    /// <c>testa</c>, <c>production</c> (case-insensitive), or an absolute https URL (http only on loopback).
     /// </summary>
-    /// <exception cref="WhcConfigurationException">WHC4002 for anything else.</exception>
+    /// <exception cref="WhcConfigurationException">WHC4017 for plain http off loopback, WHC4002 for anything else.</exception>
     public static WhcEndpoint Resolve(string? value)
     {
         var text = value?.Trim();
@@ -49,6 +49,12 @@ public sealed record WhcEndpoint(string Name, Uri? BaseUri)
                 throw new WhcConfigurationException(DiagnosticCatalog.ApiEndpointInvalid.At(
                     SourceSpan.None,
                     "the endpoint URL must not contain user info; credentials come from WHC_CLIENT_ID and WHC_CLIENT_SECRET"));
+            }
+
+            if (WhcOutboundPolicy.Insecure(uri))
+            {
+                // Refused before anything is sent: Basic credentials and tokens would travel in clear.
+                throw new WhcConfigurationException(WhcOutboundPolicy.InsecureEndpoint(uri));
             }
 
             if (string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment))

@@ -11,12 +11,15 @@ using Polly;
 using Polly.Retry;
 using Whc.Declarative.Contract;
 using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Diagnostics;
 
 namespace Whc.Declarative.WhcApi;
 
 /// <summary>
-/// Sends calls to BT: rate limit, access token (cached, renewed early, renewed once on 401/42), a fresh tracking id per
-/// request, per-request timeout, retries by the policy in docs/whc-client.md, and one log line per request.
+/// Sends calls to BT: rate limit, access token (cached, renewed early, renewed once on 401/42, fetched by one caller at
+/// a time for all), a fresh tracking id per request, per-request and per-call timeouts, retries by the policy in
+/// docs/whc-client.md, and one log line per request. Holds to <see cref="WhcOutboundPolicy"/>: allowed origins only,
+/// no redirect followed (a 3xx is an error), every answer body capped.
 /// Translates bodies between whcctl's shape and the contract's at the wire, so nothing above it sees BT's names.
 /// Never logs or reports the client secret or a token.
 /// </summary>
@@ -31,12 +34,15 @@ internal sealed class WhcHttpSender : IDisposable
     private readonly FlurlClient flurl;
     private readonly RateLimiter? rateLimiter;
     private readonly ILogger logger;
-    private readonly SemaphoreSlim tokenGate = new(1, 1);
+    private readonly Lock tokenLock = new();
+    private readonly CancellationTokenSource lifetime = new();
+    private readonly WhcOutboundPolicy policy;
     private readonly SecretRedactor redactor = new();
     private readonly string baseUrl;
     private readonly WireTranslator translator;
     private readonly ResiliencePipeline<WhcResponse> retry;
     private CachedToken? token;
+    private Task<CachedToken>? pendingToken;
 
     public WhcHttpSender(WhcClientOptions options, WhcCallCounter counter)
     {
@@ -46,12 +52,24 @@ internal sealed class WhcHttpSender : IDisposable
         logger = options.LoggerFactory.CreateLogger("Whc.Declarative.WhcApi.WhcClient");
         baseUrl = options.BaseUri.AbsoluteUri.TrimEnd('/');
         translator = new WireTranslator(options.Contract);
-        var handler = options.HttpHandler ?? new SocketsHttpHandler
+        policy = WhcOutboundPolicy.For(options);
+        var wire = options.HttpHandler ?? new SocketsHttpHandler
         {
-            AllowAutoRedirect = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = options.Timeout,
         };
+        switch (wire)
+        {
+            // Whoever built the handler, it follows no redirect: a 3xx is answered as an error, never followed.
+            case SocketsHttpHandler sockets:
+                sockets.AllowAutoRedirect = false;
+                break;
+            case HttpClientHandler client:
+                client.AllowAutoRedirect = false;
+                break;
+        }
+
+        HttpMessageHandler handler = new OutboundPolicyHandler(wire, policy, options.MaxAnswerBytes);
         if (options.Recorder is { } recorder)
         {
             // Below Flurl, so every exchange is seen once, as sent; redacted by this sender's secrets.
@@ -60,7 +78,9 @@ internal sealed class WhcHttpSender : IDisposable
 
         var httpClient = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         flurl = new FlurlClient(httpClient);
-        flurl.Settings.Timeout = options.Timeout;
+        // Timeouts are this sender's own (they cover the body too); Flurl follows redirects itself unless told not to.
+        flurl.Settings.Timeout = null;
+        flurl.Settings.Redirects.Enabled = false;
         flurl.Settings.AllowedHttpStatusRange = "*";
         if (options.RequestsPerSecond is double rate)
         {
@@ -75,15 +95,34 @@ internal sealed class WhcHttpSender : IDisposable
     public WhcCallCounter Counter { get; }
 
     /// <summary>Sends <paramref name="call"/>, retrying as the policy allows; returns the final answer, whatever its status.</summary>
-    /// <exception cref="WhcApiException">Timeout (no answer, connection dropped) after the allowed attempts.</exception>
+    /// <exception cref="WhcApiException">
+    /// Timeout (no complete answer, connection dropped) after the allowed attempts or after <c>CallTimeout</c> in all;
+    /// Redirected for a 3xx; AnswerUnbounded for a body over the cap.
+    /// </exception>
+    /// <exception cref="WhcConfigurationException">The outbound policy refused the request (WHC4018); nothing was sent.</exception>
     public async Task<WhcResponse> SendAsync(WhcCall call, CancellationToken cancellationToken)
     {
-        var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        // Real time, as the per-request timeout: a test clock that skips waits must not skip this bound.
+        using var callTime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        callTime.CancelAfter(options.CallTimeout);
+        var context = ResilienceContextPool.Shared.Get(callTime.Token);
         var progress = new CallProgress(call);
         context.Properties.Set(ProgressKey, progress);
         try
         {
             return await retry.ExecuteAsync(static (context, state) => state.Sender.AttemptAsync(state.Progress, context.CancellationToken), context, (Sender: this, Progress: progress));
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && callTime.IsCancellationRequested)
+        {
+            var consequence = call.Idempotent ? string.Empty : "; it may have taken effect at BT: the outcome is unknown";
+            logger.LogWarning("WHC {Operation} {Method} {Route} -> no final answer within the call time of {CallSeconds} s", call.Operation, call.Method.Method, call.Route, options.CallTimeout.TotalSeconds);
+            throw new WhcApiException(
+                WhcFailureKind.Timeout,
+                0,
+                null,
+                string.Create(CultureInfo.InvariantCulture, $"{call.Description}: no final answer within {options.CallTimeout.TotalSeconds:0.###} s in all ({progress.Attempts} attempt(s)){consequence}"),
+                null,
+                e);
         }
         finally
         {
@@ -108,7 +147,7 @@ internal sealed class WhcHttpSender : IDisposable
             .AddRetry(new RetryStrategyOptions<WhcResponse>
             {
                 MaxRetryAttempts = options.MaxAttempts - 1,
-                ShouldHandle = args => ValueTask.FromResult(RetryReason(Progress(args.Context).Call, args.Outcome) is not null),
+                ShouldHandle = args => ValueTask.FromResult(RetryReason(Progress(args.Context), args.Outcome) is not null),
                 DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(args.Outcome.Result is { Status: 429 } limited
                     ? retryPolicy.RetryAfter(limited.RetryAfter) ?? retryPolicy.Backoff(args.AttemptNumber + 1)
                     : retryPolicy.Backoff(args.AttemptNumber + 1)),
@@ -116,8 +155,8 @@ internal sealed class WhcHttpSender : IDisposable
                 {
                     if (logger.IsEnabled(LogLevel.Information))
                     {
-                        var call = Progress(args.Context).Call;
-                        logger.LogInformation("WHC {Operation}: {Reason}; retrying in {DelayMs} ms", call.Operation, RetryReason(call, args.Outcome), (long)args.RetryDelay.TotalMilliseconds);
+                        var progress = Progress(args.Context);
+                        logger.LogInformation("WHC {Operation}: {Reason}; retrying in {DelayMs} ms", progress.Call.Operation, RetryReason(progress, args.Outcome), (long)args.RetryDelay.TotalMilliseconds);
                     }
 
                     return default;
@@ -129,12 +168,16 @@ internal sealed class WhcHttpSender : IDisposable
     private static CallProgress Progress(ResilienceContext context) =>
         context.Properties.TryGetValue(ProgressKey, out var progress) ? progress : throw new InvalidOperationException("a WHC call runs without its progress");
 
-    /// <summary>Why <paramref name="outcome"/> may be tried again, or null when it is final.</summary>
-    private string? RetryReason(WhcCall call, Outcome<WhcResponse> outcome) => outcome switch
+    /// <summary>
+    /// Why <paramref name="outcome"/> may be tried again, or null when it is final. A failed token fetch is final for
+    /// the call: the fetch had its own retries, shared by every caller waiting on it.
+    /// </summary>
+    private string? RetryReason(CallProgress progress, Outcome<WhcResponse> outcome) => outcome switch
     {
-        { Exception: WhcApiException { Kind: WhcFailureKind.Timeout } } when call.Idempotent => "no answer",
+        _ when progress.TokenFailed => null,
+        { Exception: WhcApiException { Kind: WhcFailureKind.Timeout } } when progress.Call.Idempotent => "no answer",
         { Result.Status: 429 } when (retryPolicy.AskedDelay(outcome.Result.RetryAfter) ?? TimeSpan.Zero) <= options.MaxDelay => "429 Too Many Requests",
-        { Result.Status: >= 500 } when call.Idempotent => string.Create(CultureInfo.InvariantCulture, $"HTTP {outcome.Result.Status}"),
+        { Result.Status: >= 500 } when progress.Call.Idempotent => string.Create(CultureInfo.InvariantCulture, $"HTTP {outcome.Result.Status}"),
         _ => null,
     };
 
@@ -146,7 +189,7 @@ internal sealed class WhcHttpSender : IDisposable
     {
         var call = progress.Call;
         var attempt = ++progress.Attempts;
-        var accessToken = call.Authentication == WhcAuthentication.Bearer ? await GetTokenAsync(cancellationToken) : null;
+        var accessToken = call.Authentication == WhcAuthentication.Bearer ? await GetTokenAsync(progress, cancellationToken) : null;
         var response = await SendOnceAsync(call, accessToken, attempt, cancellationToken);
         if (response.Status == 401 && accessToken is not null && !progress.RenewedToken && WhcErrorEnvelope.Parse(response.Body)?.Code == "42")
         {
@@ -157,7 +200,7 @@ internal sealed class WhcHttpSender : IDisposable
 
             InvalidateToken(accessToken);
             progress.RenewedToken = true;
-            response = await SendOnceAsync(call, await GetTokenAsync(cancellationToken), attempt, cancellationToken);
+            response = await SendOnceAsync(call, await GetTokenAsync(progress, cancellationToken), attempt, cancellationToken);
         }
 
         return response;
@@ -171,6 +214,9 @@ internal sealed class WhcHttpSender : IDisposable
         public int Attempts { get; set; }
 
         public bool RenewedToken { get; set; }
+
+        /// <summary>The token this call needed could not be had; not a reason to fetch it again.</summary>
+        public bool TokenFailed { get; set; }
     }
 
     /// <summary>The text with every secret this client knows replaced by <c>***</c> (<see cref="SecretRedactor"/>).</summary>
@@ -178,9 +224,10 @@ internal sealed class WhcHttpSender : IDisposable
 
     public void Dispose()
     {
+        lifetime.Cancel();
         flurl.Dispose();
         rateLimiter?.Dispose();
-        tokenGate.Dispose();
+        lifetime.Dispose();
     }
 
     private static TokenBucketRateLimiter CreateRateLimiter(double requestsPerSecond)
@@ -206,6 +253,11 @@ internal sealed class WhcHttpSender : IDisposable
 
     private async Task<WhcResponse> SendOnceAsync(WhcCall call, string? accessToken, int attempt, CancellationToken cancellationToken)
     {
+        if (call.Authentication == WhcAuthentication.Basic && call.RouteName != ContractRoutes.Token)
+        {
+            throw new InvalidOperationException("client credentials go only with the token call");
+        }
+
         if (rateLimiter is not null)
         {
             using var lease = await rateLimiter.AcquireAsync(1, cancellationToken);
@@ -221,11 +273,19 @@ internal sealed class WhcHttpSender : IDisposable
         using var content = call.JsonBody is null ? null : new StringContent(ToWire(call), Encoding.UTF8, "application/json");
         Counter.Increment(call.Operation);
         var started = options.TimeProvider.GetTimestamp();
+        // One bound for the request and its whole body, so a trickled answer times out like a silent one.
+        using var attemptTime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attemptTime.CancelAfter(options.Timeout);
         try
         {
-            using var flurlResponse = await request.SendAsync(call.Method, content, HttpCompletionOption.ResponseContentRead, cancellationToken);
-            var body = await flurlResponse.GetStringAsync();
+            using var flurlResponse = await request.SendAsync(call.Method, content, HttpCompletionOption.ResponseHeadersRead, attemptTime.Token);
             var status = flurlResponse.StatusCode;
+            if (status is >= 300 and < 400)
+            {
+                throw Redirected(call, status, flurlResponse.ResponseMessage.Headers.Location, trackingId);
+            }
+
+            var body = await flurlResponse.ResponseMessage.Content.ReadAsStringAsync(attemptTime.Token);
             var elapsed = options.TimeProvider.GetElapsedTime(started);
             // Every call at Information, so -v shows each with its tracking id; the ones that will be retried stand out.
             var level = status is >= 500 or 429 ? LogLevel.Warning : LogLevel.Information;
@@ -246,6 +306,28 @@ internal sealed class WhcHttpSender : IDisposable
             var canonical = FromWire(call, status, body);
             return new WhcResponse(status, canonical, trackingId, flurlResponse.ResponseMessage.Headers.RetryAfter, IsNoData(status, canonical));
         }
+        catch (Exception ex) when (Find<OutboundRefusedException>(ex) is { } refused)
+        {
+            // The handler next to the wire refused it: nothing was sent.
+            throw new WhcConfigurationException(DiagnosticCatalog.ApiOriginNotAllowed.At(SourceSpan.None, $"{call.Description}: {refused.Message}"));
+        }
+        catch (Exception ex) when (Find<AnswerTooLargeException>(ex) is { } tooLarge)
+        {
+            logger.LogWarning(
+                "WHC {Operation} {Method} {Route} -> answer larger than {Cap} (attempt {Attempt}, tracking id {TrackingId})",
+                call.Operation,
+                call.Method.Method,
+                call.Route,
+                WhcOutboundPolicy.Size(tooLarge.Cap),
+                attempt,
+                trackingId);
+            throw new WhcApiException(
+                WhcFailureKind.AnswerUnbounded,
+                0,
+                null,
+                $"{call.Description}: the answer on route '{call.RouteName}' is larger than the {WhcOutboundPolicy.Size(tooLarge.Cap)} whcctl reads; it was not read{Consequence(call)} (tracking id {trackingId})",
+                trackingId);
+        }
         catch (Exception ex) when (ex is FlurlHttpException or HttpRequestException or OperationCanceledException or IOException)
         {
             if (cancellationToken.IsCancellationRequested)
@@ -254,9 +336,9 @@ internal sealed class WhcHttpSender : IDisposable
             }
 
             var elapsed = options.TimeProvider.GetElapsedTime(started);
-            var timedOut = ex is FlurlHttpTimeoutException or OperationCanceledException;
+            var timedOut = attemptTime.IsCancellationRequested || Find<OperationCanceledException>(ex) is not null;
             var what = timedOut
-                ? string.Create(CultureInfo.InvariantCulture, $"no answer within {options.Timeout.TotalSeconds:0.###} s")
+                ? string.Create(CultureInfo.InvariantCulture, $"no complete answer within {options.Timeout.TotalSeconds:0.###} s")
                 : "the connection failed or dropped";
             logger.LogWarning(
                 "WHC {Operation} {Method} {Route} -> {Failure} after {DurationMs} ms (attempt {Attempt}, tracking id {TrackingId})",
@@ -278,6 +360,48 @@ internal sealed class WhcHttpSender : IDisposable
                 trackingId,
                 ex);
         }
+    }
+
+    private static string Consequence(WhcCall call) => call.Idempotent ? string.Empty : "; the call may have taken effect at BT: the outcome is unknown";
+
+    /// <summary>A 3xx: never followed, never read as an answer; named by its status and the host it points to (never its path or query).</summary>
+    private WhcApiException Redirected(WhcCall call, int status, Uri? location, string trackingId)
+    {
+        var where = location switch
+        {
+            null => "no Location",
+            // ASCII host and port only: the Location's user info, path and query stay out of messages and logs.
+            { IsAbsoluteUri: true } => WhcOutboundPolicy.HostAndPort(location),
+            _ => "the same host",
+        };
+        logger.LogWarning(
+            "WHC {Operation} {Method} {Route} -> {Status} redirect to {Host}, not followed (tracking id {TrackingId})",
+            call.Operation,
+            call.Method.Method,
+            call.Route,
+            status,
+            where,
+            trackingId);
+        return new WhcApiException(
+            WhcFailureKind.Redirected,
+            status,
+            null,
+            string.Create(CultureInfo.InvariantCulture, $"{call.Description}: BT answered {status}, a redirect to {where}; whcctl follows no redirect{Consequence(call)} (tracking id {trackingId})"),
+            trackingId);
+    }
+
+    private static T? Find<T>(Exception? exception)
+        where T : Exception
+    {
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is T found)
+            {
+                return found;
+            }
+        }
+
+        return null;
     }
 
     private string ToWire(WhcCall call)
@@ -338,7 +462,11 @@ internal sealed class WhcHttpSender : IDisposable
         return fresh.Lifetime;
     }
 
-    private async Task<string> GetTokenAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// A fresh token: the cached one, or the result of the one fetch in flight, which every caller shares, success or
+    /// failure (a failed fetch is not repeated by each waiter; the next call after it starts a new one).
+    /// </summary>
+    private async Task<string> GetTokenAsync(CallProgress progress, CancellationToken cancellationToken)
     {
         var current = Volatile.Read(ref token);
         if (current is not null && options.TimeProvider.GetUtcNow() < current.RenewAt)
@@ -346,25 +474,46 @@ internal sealed class WhcHttpSender : IDisposable
             return current.Value;
         }
 
-        await tokenGate.WaitAsync(cancellationToken);
-        try
+        Task<CachedToken> fetch;
+        lock (tokenLock)
         {
-            // Another caller may have renewed while this one waited: share its token.
             current = Volatile.Read(ref token);
             if (current is not null && options.TimeProvider.GetUtcNow() < current.RenewAt)
             {
                 return current.Value;
             }
 
-            var fresh = await FetchTokenAsync(cancellationToken);
+            fetch = pendingToken ??= FetchSharedTokenAsync();
+        }
+
+        try
+        {
+            return (await fetch.WaitAsync(cancellationToken)).Value;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            progress.TokenFailed = true;
+            throw;
+        }
+    }
+
+    /// <summary>The fetch every waiting caller shares: bound to the client's life, not to the first caller's cancellation.</summary>
+    private Task<CachedToken> FetchSharedTokenAsync() => Task.Run(async () =>
+    {
+        try
+        {
+            var fresh = await FetchTokenAsync(lifetime.Token);
             Volatile.Write(ref token, fresh);
-            return fresh.Value;
+            return fresh;
         }
         finally
         {
-            tokenGate.Release();
+            lock (tokenLock)
+            {
+                pendingToken = null;
+            }
         }
-    }
+    });
 
     private void InvalidateToken(string value)
     {

@@ -161,21 +161,78 @@ internal static class WhcWireFormat
     };
 
     /// <summary>Reads <c>accessToken</c> and <c>expiresIn</c> (seconds; number or string); the contract maps <c>access_token</c> and the like to these.</summary>
-    public static (string AccessToken, TimeSpan ExpiresIn) ReadToken(WhcResponse response) =>
-        Read(response, "getting an access token", root =>
+    /// <summary>Longest access token taken; BT's are far shorter, and a token travels in every request's headers.</summary>
+    public const int MaxAccessTokenLength = 4096;
+
+    /// <summary>Longest token lifetime taken (a day); BT's are minutes.</summary>
+    public const int MaxExpiresInSeconds = 86_400;
+
+    /// <summary>
+    /// The token and its lifetime. The token is RFC 6750 token68 text (letters, digits, <c>-._~+/</c>, then optional
+    /// trailing <c>=</c>) of at most <see cref="MaxAccessTokenLength"/> characters, so it can never be more than one
+    /// header value; <c>expiresIn</c>, when present, is a whole number of seconds from 1 to a day, as a JSON number or
+    /// a string of digits. Anything else is refused naming the token route, never echoing the token.
+    /// </summary>
+    public static (string AccessToken, TimeSpan ExpiresIn) ReadToken(WhcResponse response)
+    {
+        const string Description = "getting an access token (contract route 'token')";
+        return Read(response, Description, root =>
         {
-            var accessToken = Text(root, "accessToken")
-                ?? throw Invalid("getting an access token", response, "it has no accessToken");
-            var expires = Text(root, "expiresIn");
-            var seconds = 300.0;
-            if (expires is not null
-                && (!double.TryParse(expires, NumberStyles.Float, CultureInfo.InvariantCulture, out seconds) || seconds <= 0))
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("accessToken", out var tokenValue))
             {
-                throw Invalid("getting an access token", response, "its expiresIn is not a positive number of seconds");
+                throw Invalid(Description, response, "it has no accessToken");
+            }
+
+            var accessToken = tokenValue.ValueKind == JsonValueKind.String ? tokenValue.GetString() : null;
+            if (accessToken is null || !IsToken68(accessToken))
+            {
+                throw Invalid(Description, response, string.Create(CultureInfo.InvariantCulture, $"its accessToken is not a token of 1 to {MaxAccessTokenLength} characters A-Z a-z 0-9 - . _ ~ + / (then optional '=')"));
+            }
+
+            var seconds = 300L;
+            if (root.TryGetProperty("expiresIn", out var expires) && !TryLifetime(expires, out seconds))
+            {
+                throw Invalid(Description, response, string.Create(CultureInfo.InvariantCulture, $"its expiresIn is not a whole number of seconds from 1 to {MaxExpiresInSeconds}"));
             }
 
             return (accessToken, TimeSpan.FromSeconds(seconds));
         });
+    }
+
+    private static bool IsToken68(string text)
+    {
+        if (text.Length is 0 or > MaxAccessTokenLength)
+        {
+            return false;
+        }
+
+        var end = text.Length;
+        while (end > 0 && text[end - 1] == '=')
+        {
+            end--;
+        }
+
+        return end > 0 && text.AsSpan(0, end).IndexOfAnyExcept(Token68Characters) < 0;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> Token68Characters =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/");
+
+    private static bool TryLifetime(JsonElement value, out long seconds)
+    {
+        seconds = 0;
+        var text = value.ValueKind switch
+        {
+            JsonValueKind.Number => value.GetRawText(),
+            JsonValueKind.String => value.GetString(),
+            _ => null,
+        };
+        // Digits only: no sign, fraction, exponent, NaN or white space; at most six of them before the range check.
+        return text is { Length: > 0 and <= 6 }
+            && text.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0
+            && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out seconds)
+            && seconds is >= 1 and <= MaxExpiresInSeconds;
+    }
 
     /// <summary>
     /// The access token in a token answer as it came over the wire (named as the contract says), whatever else the

@@ -24,7 +24,7 @@ public static class DoctorCommand
         var wire = new WireOptions();
         var format = CommonOptions.Format(OutputFormat.Text, OutputFormat.Json);
         var record = CommonOptions.Record();
-        var runtimeOptions = new RuntimeOptions();
+        var runtimeOptions = new RuntimeOptions { AllowOrigin = CommonOptions.AllowOrigin() };
         var command = new Command("doctor", "Probe an endpoint read-only: token, then every route whcctl reads, each answer checked field by field as whcctl reads it.")
         {
             cug, endpoint, format, record,

@@ -49,7 +49,7 @@ public static class ImportCommand
         var stateOption = CommonOptions.State();
         var wire = new WireOptions();
         var lockTimeout = CommonOptions.LockTimeout();
-        var runtimeOptions = new RuntimeOptions();
+        var runtimeOptions = new RuntimeOptions { AllowOrigin = CommonOptions.AllowOrigin() };
         var command = new Command("import", Description)
         {
             company, paths, cug, name, billingAccount, writeManifest, all, writeManifests, parallelism, endpoint, stateOption, lockTimeout,

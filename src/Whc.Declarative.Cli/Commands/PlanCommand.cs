@@ -51,7 +51,7 @@ public sealed class PlanOptions
 
     public Option<int> Parallelism { get; } = CommonOptions.Parallelism();
 
-    public RuntimeOptions Runtime { get; } = new();
+    public RuntimeOptions Runtime { get; } = new() { AllowOrigin = CommonOptions.AllowOrigin() };
 
     public void AddTo(Command command)
     {

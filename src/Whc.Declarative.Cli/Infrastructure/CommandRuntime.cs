@@ -34,6 +34,9 @@ public sealed class CommandRuntime : IAsyncDisposable
     /// <summary><c>--quiet</c>: only errors on stderr.</summary>
     public bool Quiet { get; init; }
 
+    /// <summary><c>--allow-origin</c> values, for the connection (empty: WHC_ALLOW_ORIGINS decides).</summary>
+    public IReadOnlyList<string> AllowOrigins { get; init; } = [];
+
     public WhcConnection? Connection => connection;
 
     public static CommandRuntime Create(IOContext io, ParseResult parseResult, RuntimeOptions options)
@@ -49,7 +52,8 @@ public sealed class CommandRuntime : IAsyncDisposable
         });
         // A dumb terminal (TERM=dumb: Emacs shells, some CI runners) shows escape codes as text.
         var color = io.IsTerminal && !parseResult.GetValue(options.NoColor) && io.GetEnvironment("NO_COLOR") is null && io.GetEnvironment("TERM") != "dumb";
-        return new CommandRuntime(io, loggers, color) { Quiet = quiet };
+        var allowOrigins = options.AllowOrigin is { } allow ? parseResult.GetValue(allow) ?? [] : [];
+        return new CommandRuntime(io, loggers, color) { Quiet = quiet, AllowOrigins = allowOrigins };
     }
 
     /// <summary>Opens the state store once per command; it is closed (connections released) when the command ends.</summary>
@@ -58,7 +62,7 @@ public sealed class CommandRuntime : IAsyncDisposable
 
     public async Task<IWhcApi> ConnectAsync(string? endpoint, WireFiles wire, double? requestsPerSecond, CancellationToken cancellationToken)
     {
-        connection ??= await WhcConnection.OpenAsync(io, endpoint, wire, Loggers, requestsPerSecond, recording?.Recorder, cancellationToken);
+        connection ??= await WhcConnection.OpenAsync(io, endpoint, wire, Loggers, requestsPerSecond, recording?.Recorder, AllowOrigins, cancellationToken);
         return connection.Api;
     }
 
@@ -206,8 +210,16 @@ public sealed class RuntimeOptions
 
     public Option<string> LogFormat { get; } = CommonOptions.LogFormat();
 
+    /// <summary><c>--allow-origin</c>, for the commands that talk to BT (set by them; null elsewhere).</summary>
+    public Option<string[]>? AllowOrigin { get; init; }
+
     public void AddTo(Command command)
     {
+        if (AllowOrigin is not null)
+        {
+            command.Options.Add(AllowOrigin);
+        }
+
         command.Options.Add(NoColor);
         command.Options.Add(Verbose);
         command.Options.Add(Quiet);

@@ -22,6 +22,14 @@ public static class CommonOptions
         Description = "WHC API endpoint: sandbox (embedded, the default), testa, production, or a URL. Env: WHC_ENDPOINT.",
     };
 
+    /// <summary><c>--allow-origin URL</c>, repeatable: an origin besides the endpoint's that calls may go to.</summary>
+    public static Option<string[]> AllowOrigin() => new("--allow-origin")
+    {
+        Description = "Also send calls to this origin (https://host[:port]), e.g. BT's separate address host; repeatable. A contract route on any other origin is refused. Env: WHC_ALLOW_ORIGINS (comma or space separated).",
+        HelpName = "URL",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     public static Option<string?> State() => new("--state")
     {
         Description = "State store: a directory (default .whc/state) or postgres://user@host:port/db?schema=whc. Env: WHC_STATE.",

@@ -39,10 +39,18 @@ public sealed class WhcConnection : IAsyncDisposable
     public string Description => Endpoint.IsSandbox ? $"embedded sandbox ({BaseUri})" : Endpoint.ToString();
 
     /// <summary>Connects to the endpoint; the embedded sandbox serves the same contract the client speaks.</summary>
-    public static async Task<WhcConnection> OpenAsync(IOContext io, string? endpointOption, WireFiles wire, ILoggerFactory loggers, double? requestsPerSecond, WhcRecorder? recorder, CancellationToken cancellationToken)
+    /// <param name="allowOrigins"><c>--allow-origin</c> values; when none, those of WHC_ALLOW_ORIGINS.</param>
+    /// <exception cref="WhcConfigurationException">The endpoint, an allowed origin or the contract breaks the outbound policy (WHC4017, WHC4018), before anything is sent.</exception>
+    public static async Task<WhcConnection> OpenAsync(IOContext io, string? endpointOption, WireFiles wire, ILoggerFactory loggers, double? requestsPerSecond, WhcRecorder? recorder, IReadOnlyList<string> allowOrigins, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(io);
         ArgumentNullException.ThrowIfNull(wire);
+        ArgumentNullException.ThrowIfNull(allowOrigins);
         var endpoint = WhcEndpoint.Resolve(endpointOption ?? io.GetEnvironment(WhcEndpoint.EnvironmentVariable));
+        // The command line replaces the environment, as --endpoint does WHC_ENDPOINT.
+        var allowed = WhcOutboundPolicy.ParseAllowedOrigins(allowOrigins.Count > 0
+            ? allowOrigins
+            : WhcOutboundPolicy.SplitList(io.GetEnvironment(WhcOutboundPolicy.AllowOriginsVariable)));
         var contract = wire.Load(io).Contract ?? WhcContract.Default;
         SandboxServer? sandbox = null;
         Uri baseUri;
@@ -66,6 +74,7 @@ public sealed class WhcConnection : IAsyncDisposable
             BaseUri = baseUri,
             Credentials = credentials,
             Contract = contract,
+            AllowedOrigins = allowed,
             LoggerFactory = loggers,
             RequestsPerSecond = requestsPerSecond,
             Recorder = recorder,
