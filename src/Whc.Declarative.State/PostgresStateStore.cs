@@ -222,6 +222,14 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
             }
 
             await using var connection = await OpenAsync(cancellationToken);
+            // Look before any DDL: a schema that is already current needs no CREATE, so a role that may only read
+            // (the pull-request plan's, docs/gitops.md) can use it; CREATE ... IF NOT EXISTS is refused to such a role.
+            if (await CurrentSchemaVersionAsync(connection, cancellationToken) == PostgresMigrations.All.Count)
+            {
+                migrated = true;
+                return;
+            }
+
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@k)", connection, transaction))
             {
@@ -276,6 +284,22 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
         {
             migrateOnce.Release();
         }
+    }
+
+    /// <summary>The schema version recorded in the database, or null when the schema or its migrations table is missing.</summary>
+    private async Task<int?> CurrentSchemaVersionAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass(@t) IS NOT NULL", connection))
+        {
+            exists.Parameters.AddWithValue("t", schema + ".schema_migrations");
+            if (await exists.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                return null;
+            }
+        }
+
+        await using var command = Command(connection, "SELECT coalesce(max(version), 0) FROM {schema}.schema_migrations");
+        return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
     private async Task WriteCoreAsync(CompanyState state, StateWriteContext context, bool force, CancellationToken cancellationToken)

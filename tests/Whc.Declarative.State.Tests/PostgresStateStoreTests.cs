@@ -264,6 +264,65 @@ public sealed class PostgresStateStoreTests : IAsyncLifetime
         (await store.ReadVersionAsync("fun-network", 2, default))!.Sites.Should().BeEmpty();
     }
 
+    /// <summary>
+    /// The pull-request plan job connects as a role that may only read (docs/gitops.md, "Least privilege"): the GRANTs
+    /// documented there must be enough to list and read state from an up-to-date schema, and must refuse every write.
+    /// Regression: opening a store always ran CREATE TABLE IF NOT EXISTS, which a read-only role may not run.
+    /// </summary>
+    [PostgresFact]
+    public async Task A_read_only_role_with_the_documented_grants_reads_state_and_cannot_write_it()
+    {
+        var schema = PostgresServerFixture.NewSchemaName();
+        await using (var owner = server.NewStore(schema))
+        {
+            await owner.WriteAsync(SampleStates.FunNetwork(1), SampleStates.Context, default);
+        }
+
+        var role = "plan_" + schema;
+        await using (var connection = new NpgsqlConnection(ConnectionString()))
+        {
+            await connection.OpenAsync();
+            // The GRANTs docs/gitops.md gives for the plan job's role.
+            await ExecuteAsync(connection, $"CREATE ROLE {role} LOGIN");
+            await ExecuteAsync(connection, $"ALTER ROLE {role} SET default_transaction_read_only = on");
+            await ExecuteAsync(connection, $"GRANT USAGE ON SCHEMA {schema} TO {role}");
+            await ExecuteAsync(connection, $"GRANT SELECT ON ALL TABLES IN SCHEMA {schema} TO {role}");
+        }
+
+        var url = server.UrlFor(schema).Replace($"{server.User}@", $"{role}@", StringComparison.Ordinal);
+        await using var reader = new PostgresStateStore(PostgresStateSpec.Parse(url), PostgresServerFixture.Environment);
+
+        (await reader.ListCompaniesAsync(default)).Should().Equal("fun-network");
+        (await reader.ReadAsync("fun-network", default)).Should().BeEquivalentTo(SampleStates.FunNetwork(1).Normalized());
+        (await reader.HistoryAsync("fun-network", default)).Should().ContainSingle();
+
+        var write = () => reader.WriteAsync(SampleStates.FunNetwork(2), SampleStates.Context, default);
+        (await write.Should().ThrowAsync<StateException>()).Which.Message.Should().Contain("read-only");
+        await using var check = server.NewStore(schema);
+        (await check.ReadAsync("fun-network", default))!.Serial.Should().Be(1);
+    }
+
+    /// <summary>A read-only role on a schema that needs a migration is told so plainly, not with a half-made schema.</summary>
+    [PostgresFact]
+    public async Task A_read_only_role_on_a_schema_that_does_not_exist_yet_is_refused_with_a_clear_message()
+    {
+        var schema = PostgresServerFixture.NewSchemaName();
+        var role = "plan_" + schema;
+        await using (var connection = new NpgsqlConnection(ConnectionString()))
+        {
+            await connection.OpenAsync();
+            await ExecuteAsync(connection, $"CREATE ROLE {role} LOGIN");
+            await ExecuteAsync(connection, $"ALTER ROLE {role} SET default_transaction_read_only = on");
+        }
+
+        var url = server.UrlFor(schema).Replace($"{server.User}@", $"{role}@", StringComparison.Ordinal);
+        await using var reader = new PostgresStateStore(PostgresStateSpec.Parse(url), PostgresServerFixture.Environment);
+
+        var list = () => reader.ListCompaniesAsync(default);
+        var failure = (await list.Should().ThrowAsync<StateException>()).Which;
+        failure.Message.Should().Contain("could not create or migrate the state schema");
+    }
+
     [PostgresFact]
     public async Task Migrate_local_to_postgres_and_back_preserves_serial_and_lineage()
     {
