@@ -12,7 +12,7 @@ public sealed class PlanJsonShapeTests
 {
     internal const string Company = "examples/multi-site/company.yaml";
 
-    private static readonly Lazy<JsonSchema> Schema = new(() =>
+    internal static readonly Lazy<JsonSchema> Schema = new(() =>
         JsonSchema.FromJsonAsync(File.ReadAllText(Path.Combine(Repository.Root, "schemas", "v1", "plan.schema.json"))).GetAwaiter().GetResult());
 
     internal static void ShouldMatchTheSchema(string json, string what)

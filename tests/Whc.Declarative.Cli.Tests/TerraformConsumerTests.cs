@@ -45,6 +45,28 @@ public sealed class TerraformConsumerTests
         }
     }
 
+    [Theory]
+    [InlineData("format_version", "2.0")]
+    [InlineData("whcctl_format_version", "1.2")]
+    public void The_schema_holds_each_format_version_to_its_range(string key, string value)
+    {
+        var plan = JsonNode.Parse(File.ReadAllText(BaselinePath("plan-quickstart.json")))!;
+        PlanJsonShapeTests.ShouldMatchTheSchema(plan.ToJsonString(), "the quickstart baseline, unchanged");
+        plan[key] = value;
+
+        PlanJsonShapeTests.Schema.Value.Validate(plan.ToJsonString()).Should().NotBeEmpty($"{key} {value} is outside its range");
+    }
+
+    [Fact]
+    public void The_schema_requires_the_module_of_each_resource_change()
+    {
+        var plan = JsonNode.Parse(File.ReadAllText(BaselinePath("plan-quickstart.json")))!;
+        PlanJsonShapeTests.ShouldMatchTheSchema(plan.ToJsonString(), "the quickstart baseline, unchanged");
+        plan["resource_changes"]![0]!.AsObject().Remove("module_address");
+
+        PlanJsonShapeTests.Schema.Value.Validate(plan.ToJsonString()).Should().NotBeEmpty("a policy scoped to a module would silently skip it");
+    }
+
     [Fact]
     public async Task Each_company_is_a_module_and_its_resources_are_addressed_under_it()
     {
@@ -69,10 +91,15 @@ public sealed class TerraformConsumerTests
             .Should().Contain(r => r!["address"]!.GetValue<string>() == "module.northern-lights-media.whc_user.this[\"george.brown\"]");
     }
 
-    /// <summary>The case: "changes under module X need approval" silently allowed changes to a protected company.</summary>
+    /// <summary>
+    /// The case: "changes under module X need approval" silently allowed changes to a protected company. Runs the
+    /// filter docs/gitops.md gives, for the company the plan changes and for one it does not.
+    /// </summary>
     [Fact]
     public async Task A_policy_scoped_to_a_module_finds_the_changes_under_it()
     {
+        const string Documented = "[.resource_changes[] | select(.module_address == \"module.fun-network\" and (.change.actions != [\"no-op\"]))] | length == 0";
+        File.ReadAllText(Path.Combine(Repository.Root, "docs", "gitops.md")).Should().Contain(Documented);
         var (session, _, text) = await PlanWithCeasesAsync();
         await using var _ = session;
         if (!Support.Process.IsOnPath("jq"))
@@ -81,12 +108,12 @@ public sealed class TerraformConsumerTests
         }
 
         await File.WriteAllTextAsync(session.Workspace.File("plan.json"), text);
-        const string Filter = "[.resource_changes[] | select(.module_address == $m and (.change.actions | index(\"delete\")))] | length";
-        var protectedCompany = await Support.Process.RunAsync("jq", session.Workspace.Path, null, "--arg", "m", "module.northern-lights-media", Filter, "plan.json");
-        var otherCompany = await Support.Process.RunAsync("jq", session.Workspace.Path, null, "--arg", "m", "module.fun-network", Filter, "plan.json");
+        var protectedCompany = await Support.Process.RunAsync("jq", session.Workspace.Path, null, "-e", Documented.Replace("module.fun-network", "module.northern-lights-media", StringComparison.Ordinal), "plan.json");
+        var otherCompany = await Support.Process.RunAsync("jq", session.Workspace.Path, null, "-e", Documented, "plan.json");
 
-        protectedCompany.Output.Trim().Should().Be("2", protectedCompany.ToString());
-        otherCompany.Output.Trim().Should().Be("0", otherCompany.ToString());
+        protectedCompany.ExitCode.Should().Be(1, "the plan ceases two users and changes one under module.northern-lights-media: " + protectedCompany);
+        protectedCompany.Output.Trim().Should().Be("false");
+        otherCompany.ExitCode.Should().Be(0, "nothing under module.fun-network: " + otherCompany);
     }
 
     [Fact]
