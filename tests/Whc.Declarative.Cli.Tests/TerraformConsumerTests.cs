@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Whc.Declarative.Cli.Tests.Support;
+using Whc.Declarative.Core.State;
 
 namespace Whc.Declarative.Cli.Tests;
 
@@ -65,6 +66,19 @@ public sealed class TerraformConsumerTests
         plan["resource_changes"]![0]!.AsObject().Remove("module_address");
 
         PlanJsonShapeTests.Schema.Value.Validate(plan.ToJsonString()).Should().NotBeEmpty("a policy scoped to a module would silently skip it");
+    }
+
+    /// <summary>A site or block name may hold any character: quoted as an HCL string, as Terraform quotes an instance key.</summary>
+    [Theory]
+    [InlineData(ResourceKind.Company, "acme", "module.acme.whc_company.this")]
+    [InlineData(ResourceKind.User, "jane.smith", "module.acme.whc_user.this[\"jane.smith\"]")]
+    [InlineData(ResourceKind.Site, "Leeds \"HQ\" \\ 2", "module.acme.whc_site.this[\"Leeds \\\"HQ\\\" \\\\ 2\"]")]
+    [InlineData(ResourceKind.NumberBlock, "${x} %{y}", "module.acme.whc_number_block.this[\"$${x} %%{y}\"]")]
+    public void A_name_is_a_quoted_instance_key_so_every_address_parses(ResourceKind kind, string name, string expected)
+    {
+        var address = kind == ResourceKind.Company ? ResourceAddress.ForCompany("acme") : new ResourceAddress("acme", kind, name);
+
+        Rendering.PlanJsonRenderer.TerraformAddress(address).Should().Be(expected);
     }
 
     [Fact]
