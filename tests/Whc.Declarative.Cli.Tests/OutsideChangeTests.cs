@@ -30,7 +30,7 @@ public sealed class OutsideChangeTests
         var plan = await session.RunAsync("plan", Quickstart);
         plan.Output.Should().Contain("Changed at BT outside whcctl since the last apply").And.Contain("\"Jones\" → \"Smith\"");
         var json = JsonNode.Parse((await session.RunAsync("plan", Quickstart, "--format", "json")).Output)!;
-        json["resource_drift"]!.AsArray().Should().ContainSingle().Which!["address"]!.GetValue<string>().Should().Be("fun-network/user/jane.smith");
+        json["resource_drift"]!.AsArray().Should().ContainSingle().Which!["whcctl_address"]!.GetValue<string>().Should().Be("fun-network/user/jane.smith");
 
         // And after the team edits the manifest to match and accepts the drift
         session.Edit(Manifest, "lastName: Smith", "lastName: Jones");

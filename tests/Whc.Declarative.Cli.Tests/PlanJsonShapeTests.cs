@@ -12,7 +12,7 @@ public sealed class PlanJsonShapeTests
 {
     internal const string Company = "examples/multi-site/company.yaml";
 
-    private static readonly Lazy<JsonSchema> Schema = new(() =>
+    internal static readonly Lazy<JsonSchema> Schema = new(() =>
         JsonSchema.FromJsonAsync(File.ReadAllText(Path.Combine(Repository.Root, "schemas", "v1", "plan.schema.json"))).GetAwaiter().GetResult());
 
     internal static void ShouldMatchTheSchema(string json, string what)
@@ -93,8 +93,8 @@ public sealed class PlanJsonShapeTests
         var ceased = plan["resource_changes"]!.AsArray()
             .Where(c => c!["type"]!.GetValue<string>() == "whc_user" && c["change"]!["actions"]!.AsArray().Any(a => a!.GetValue<string>() == "delete"))
             .ToList();
-        ceased.Select(c => c!["name"]!.GetValue<string>()).Should().BeEquivalentTo("isla.taylor", "george.brown");
-        var george = ceased.Single(c => c!["name"]!.GetValue<string>() == "george.brown")!["change"]!;
+        ceased.Select(c => c!["index"]!.GetValue<string>()).Should().BeEquivalentTo("isla.taylor", "george.brown");
+        var george = ceased.Single(c => c!["index"]!.GetValue<string>() == "george.brown")!["change"]!;
         george["after"].Should().BeNull();
         george["before"]!["lastName"]!.GetValue<string>().Should().Be("Brown");
         george["before"]!["licence"]!.GetValue<string>().Should().Be("basic");
@@ -119,16 +119,17 @@ public sealed class PlanJsonShapeTests
         await using var __ = session;
 
         var drift = plan["resource_drift"]!.AsArray().Should().ContainSingle().Subject!;
-        drift["address"]!.GetValue<string>().Should().Be("northern-lights-media/user/amelia.patel");
+        drift["address"]!.GetValue<string>().Should().Be("module.northern-lights-media.whc_user.this[\"amelia.patel\"]");
+        drift["whcctl_address"]!.GetValue<string>().Should().Be("northern-lights-media/user/amelia.patel");
         drift["change"]!["actions"]!.AsArray().Select(a => a!.GetValue<string>()).Should().Equal("update");
         drift["change"]!["before"]!["lastName"]!.GetValue<string>().Should().Be("Patel");
         drift["change"]!["after"]!["lastName"]!.GetValue<string>().Should().Be("Okafor");
-        var prior = plan["prior_state"]!["values"]!["root_module"]!["resources"]!.AsArray()
-            .Single(r => r!["name"]!.GetValue<string>() == "amelia.patel")!;
+        var prior = plan["prior_state"]!["values"]!["root_module"]!["child_modules"]![0]!["resources"]!.AsArray()
+            .Single(r => r!["index"]?.GetValue<string>() == "amelia.patel")!;
         prior["values"]!["lastName"]!.GetValue<string>().Should().Be("Okafor", "prior_state is after refresh, as Terraform's");
-        var planned = plan["planned_values"]!["root_module"]!["resources"]!.AsArray();
-        planned.Single(r => r!["name"]!.GetValue<string>() == "amelia.patel")!["values"]!["lastName"]!.GetValue<string>().Should().Be("Patel");
-        planned.Should().NotContain(r => r!["name"]!.GetValue<string>() == "george.brown");
+        var planned = plan["planned_values"]!["root_module"]!["child_modules"]![0]!["resources"]!.AsArray();
+        planned.Single(r => r!["index"]?.GetValue<string>() == "amelia.patel")!["values"]!["lastName"]!.GetValue<string>().Should().Be("Patel");
+        planned.Select(r => r!["index"]?.GetValue<string>()).Should().NotContain("george.brown");
     }
 
     [Fact]

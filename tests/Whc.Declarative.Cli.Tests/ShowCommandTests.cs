@@ -38,7 +38,7 @@ public sealed class ShowCommandTests
             .And.Contain("    devices   = [\"001122AABBCC\"]\n")
             .And.Contain("resource \"whc_number_block\" \"brum\" {")
             .And.Contain("    quantity = 10\n");
-        var resources = JsonNode.Parse(json.Output)!["values"]!["root_module"]!["resources"]!.AsArray();
+        var resources = JsonNode.Parse(json.Output)!["values"]!["root_module"]!["child_modules"]!.AsArray().Should().ContainSingle().Subject!["resources"]!.AsArray();
         resources.Select(r => r!["type"]!.GetValue<string>()).Should().BeEquivalentTo("whc_company", "whc_number_block", "whc_site", "whc_user");
         resources.Single(r => r!["type"]!.GetValue<string>() == "whc_number_block")!["values"]!["numbers"]!.AsArray().Should().ContainSingle();
     }

@@ -12,7 +12,11 @@ namespace Whc.Declarative.Cli.Rendering;
 /// tools and plan consumers written for Terraform read it: <c>resource_changes[]</c> with <c>mode</c>, <c>type</c>
 /// (<c>whc_company</c>, <c>whc_site</c>, ...), <c>provider_name</c> and a <c>change</c> holding complete typed
 /// <c>before</c>/<c>after</c> objects (null on create and on delete respectively), <c>after_unknown</c> and the
-/// sensitivity maps; <c>resource_drift</c>, <c>prior_state</c> and <c>planned_values</c>. whcctl's own parts (summary,
+/// sensitivity maps; <c>resource_drift</c>, <c>prior_state</c>, <c>planned_values</c>, <c>configuration</c>,
+/// <c>applyable</c>, <c>complete</c> and <c>output_changes</c>. Each company is a module (<c>module.KEY</c>), its
+/// resources addressed under it as Terraform addresses a <c>for_each</c> resource (<c>module.KEY.whc_user.this["jane.smith"]</c>),
+/// so policies scoped to a module work. <c>format_version</c> is the version of Terraform's format this follows (what
+/// terraform-json accepts); whcctl's own format version is <c>whcctl_format_version</c>. whcctl's own parts (summary,
 /// companies, API steps, reconciled intents, diagnostics) sit under their own keys. Published as
 /// schemas/v1/plan.schema.json.
 /// </summary>
@@ -20,6 +24,29 @@ public static class PlanJsonRenderer
 {
     /// <summary>The provider every resource belongs to, in Terraform's <c>provider_name</c> form.</summary>
     public const string ProviderName = "whcctl/bt/whc";
+
+    /// <summary>
+    /// The version of Terraform's JSON plan format this follows: Terraform 1.11 writes "1.2", and terraform-json accepts
+    /// "&gt;= 0.1, &lt; 2.0". whcctl's own format version (<see cref="Plan.FormatVersion"/>) has its own key.
+    /// </summary>
+    public const string TerraformFormatVersion = "1.2";
+
+    /// <summary>The version of Terraform's state format inside a plan (<c>prior_state</c>) and of <c>show --format json</c>.</summary>
+    public const string TerraformStateFormatVersion = "1.0";
+
+    /// <summary>The provider's local name: the key of <c>configuration.provider_config</c>.</summary>
+    private const string ProviderKey = "whc";
+
+    /// <summary>
+    /// The resource block's name inside a company module: every resource of a type is one instance of a <c>for_each</c>
+    /// over its names (which may hold dots and spaces, so they are instance keys, not block names).
+    /// </summary>
+    private const string BlockName = "this";
+
+    /// <summary>What <c>configuration.root_module.module_calls.KEY.source</c> says: the manifest kind a company module is made from.</summary>
+    private const string ModuleSource = "whc.declarative/v1/Company";
+
+    private static readonly ResourceKind[] Kinds = [ResourceKind.Company, ResourceKind.NumberBlock, ResourceKind.Site, ResourceKind.User];
 
     /// <summary>
     /// Stands for a value known only after apply inside this renderer. Compared by reference: a string of its own that no
@@ -36,11 +63,17 @@ public static class PlanJsonRenderer
         using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
             json.WriteStartObject();
-            json.WriteString("format_version", Plan.FormatVersion);
+            json.WriteString("format_version", TerraformFormatVersion);
+            // Terraform's consumers require it (terraform-unidiff's schema does); whcctl is the tool that made the plan.
+            json.WriteString("terraform_version", VersionInfo.Version);
+            json.WriteString("whcctl_format_version", Plan.FormatVersion);
             json.WriteString("whcctl_version", VersionInfo.Version);
             json.WriteString("timestamp", plan.CreatedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
             json.WriteString("mode", plan.Mode switch { PlanMode.RefreshOnly => "refresh-only", PlanMode.Destroy => "destroy", _ => "normal" });
             json.WriteBoolean("errored", plan.HasErrors);
+            // Terraform: applyable when there is something to apply and no error; complete unless changes were deferred.
+            json.WriteBoolean("applyable", plan.HasChanges && !plan.HasErrors);
+            json.WriteBoolean("complete", true);
             json.WriteBoolean("has_changes", plan.HasChanges);
             json.WriteStartObject("summary");
             json.WriteNumber("add", plan.Count(ChangeAction.Create) + plan.Count(ChangeAction.Replace));
@@ -80,8 +113,11 @@ public static class PlanJsonRenderer
             }
 
             json.WriteEndArray();
+            json.WriteStartObject("output_changes");
+            json.WriteEndObject();
             json.WriteStartObject("prior_state");
-            json.WriteString("format_version", "1.0");
+            json.WriteString("format_version", TerraformStateFormatVersion);
+            json.WriteString("terraform_version", VersionInfo.Version);
             json.WriteStartObject("values");
             WriteModule(json, plan.Companies.SelectMany(c => c.Prior.IsDefault ? [] : c.Prior).Select(r => (r.Address, Values(r.Values))));
             json.WriteEndObject();
@@ -89,6 +125,7 @@ public static class PlanJsonRenderer
             json.WriteStartObject("planned_values");
             WriteModule(json, plan.Companies.SelectMany(Planned));
             json.WriteEndObject();
+            WriteConfiguration(json, plan);
             WriteSteps(json, plan);
             WriteReconciledIntents(json, plan);
             json.WritePropertyName("diagnostics");
@@ -268,7 +305,8 @@ public static class PlanJsonRenderer
         using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
             json.WriteStartObject();
-            json.WriteString("format_version", "1.0");
+            json.WriteString("format_version", TerraformStateFormatVersion);
+            json.WriteString("terraform_version", VersionInfo.Version);
             json.WriteString("whcctl_version", VersionInfo.Version);
             json.WriteStartObject("values");
             WriteModule(json, resources.Select(r => (r.Address, Values(r.Values))));
@@ -279,33 +317,155 @@ public static class PlanJsonRenderer
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
     }
 
+    /// <summary>
+    /// Values as Terraform writes them for modules: the root module holds no resources of its own, each company is a
+    /// child module (<c>module.KEY</c>) with its resources; both in ordinal order of address.
+    /// </summary>
     private static void WriteModule(Utf8JsonWriter json, IEnumerable<(ResourceAddress Address, Dictionary<string, string?> Values)> resources)
     {
         json.WriteStartObject("root_module");
-        json.WriteStartArray("resources");
-        foreach (var (address, values) in resources.OrderBy(r => r.Address.ToString(), StringComparer.Ordinal))
+        var modules = resources
+            .GroupBy(r => r.Address.Company, StringComparer.Ordinal)
+            .OrderBy(m => ModuleAddress(m.Key), StringComparer.Ordinal)
+            .ToList();
+        if (modules.Count > 0)
         {
-            json.WriteStartObject();
-            WriteIdentity(json, address);
-            json.WritePropertyName("values");
-            WriteObject(json, values, known: true);
-            json.WriteStartObject("sensitive_values");
+            json.WriteStartArray("child_modules");
+            foreach (var module in modules)
+            {
+                json.WriteStartObject();
+                json.WriteString("address", ModuleAddress(module.Key));
+                json.WriteStartArray("resources");
+                foreach (var (address, values) in module.OrderBy(r => TerraformAddress(r.Address), StringComparer.Ordinal))
+                {
+                    json.WriteStartObject();
+                    WriteIdentity(json, address);
+                    json.WriteNumber("schema_version", 0);
+                    json.WritePropertyName("values");
+                    WriteObject(json, values, known: true);
+                    json.WriteStartObject("sensitive_values");
+                    json.WriteEndObject();
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// Terraform's <c>configuration</c>: the provider, and one module call per company with the resource blocks its
+    /// manifest configures (a resource block per type it has, in any of prior state, the plan or the changes).
+    /// </summary>
+    private static void WriteConfiguration(Utf8JsonWriter json, Plan plan)
+    {
+        json.WriteStartObject("configuration");
+        json.WriteStartObject("provider_config");
+        json.WriteStartObject(ProviderKey);
+        json.WriteString("name", ProviderKey);
+        json.WriteString("full_name", ProviderName);
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteStartObject("root_module");
+        json.WriteStartObject("module_calls");
+        foreach (var company in plan.Companies.OrderBy(c => c.Company, StringComparer.Ordinal))
+        {
+            var kinds = (company.Prior.IsDefault ? [] : company.Prior).Select(r => r.Address.Kind)
+                .Concat(Planned(company).Select(r => r.Item1.Kind))
+                .Concat(company.Changes.Select(c => c.Address.Kind))
+                .ToHashSet();
+            json.WriteStartObject(company.Company);
+            json.WriteString("source", ModuleSource);
+            json.WriteStartObject("module");
+            json.WriteStartArray("resources");
+            foreach (var kind in Kinds.Where(kinds.Contains).OrderBy(TypeOf, StringComparer.Ordinal))
+            {
+                json.WriteStartObject();
+                json.WriteString("address", $"{TypeOf(kind)}.{BlockName}");
+                json.WriteString("mode", "managed");
+                json.WriteString("type", TypeOf(kind));
+                json.WriteString("name", BlockName);
+                json.WriteString("provider_config_key", ProviderKey);
+                json.WriteNumber("schema_version", 0);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
             json.WriteEndObject();
             json.WriteEndObject();
         }
 
-        json.WriteEndArray();
         json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
+
+    /// <summary>A company's module address: <c>module.KEY</c> (a key is lowercase letters, digits and dashes).</summary>
+    public static string ModuleAddress(string company) => "module." + company;
+
+    /// <summary>
+    /// A resource's Terraform address: <c>module.KEY.whc_company.this</c> for the company, and for the rest the
+    /// <c>for_each</c> instance keyed by name, <c>module.KEY.whc_user.this["jane.smith"]</c>.
+    /// </summary>
+    public static string TerraformAddress(ResourceAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var block = $"{ModuleAddress(address.Company)}.{TypeOf(address.Kind)}.{BlockName}";
+        return address.Kind == ResourceKind.Company ? block : $"{block}[{QuotedKey(address.Name)}]";
+    }
+
+    /// <summary>An instance key as Terraform quotes it in an address: an HCL string, so no name can end it early.</summary>
+    private static string QuotedKey(string key)
+    {
+        var quoted = new StringBuilder("\"", key.Length + 2);
+        for (var i = 0; i < key.Length; i++)
+        {
+            var c = key[i];
+            switch (c)
+            {
+                case '\\': quoted.Append("\\\\"); break;
+                case '"': quoted.Append("\\\""); break;
+                case '\n': quoted.Append("\\n"); break;
+                case '\r': quoted.Append("\\r"); break;
+                case '\t': quoted.Append("\\t"); break;
+                case '$' or '%' when i + 1 < key.Length && key[i + 1] == '{': quoted.Append(c).Append(c); break;
+                default:
+                    if (char.IsControl(c))
+                    {
+                        quoted.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+                    }
+                    else
+                    {
+                        quoted.Append(c);
+                    }
+
+                    break;
+            }
+        }
+
+        return quoted.Append('"').ToString();
     }
 
     private static void WriteIdentity(Utf8JsonWriter json, ResourceAddress address)
     {
-        json.WriteString("address", address.ToString());
+        json.WriteString("address", TerraformAddress(address));
+        json.WriteString("module_address", ModuleAddress(address.Company));
         json.WriteString("mode", "managed");
         json.WriteString("type", TypeOf(address.Kind));
-        json.WriteString("name", address.Name);
+        json.WriteString("name", BlockName);
+        if (address.Kind != ResourceKind.Company)
+        {
+            json.WriteString("index", address.Name);
+        }
+
         json.WriteString("provider_name", ProviderName);
         json.WriteString("company", address.Company);
+        json.WriteString("whcctl_address", address.ToString());
     }
 
     private static void WriteChange(Utf8JsonWriter json, CompanyPlan company, ResourceChange change)

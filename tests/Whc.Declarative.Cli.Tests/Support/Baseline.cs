@@ -34,7 +34,7 @@ public static partial class Baseline
         var scrubbed = text.ReplaceLineEndings("\n").Replace(workspace, "<workspace>", StringComparison.Ordinal);
         scrubbed = Timestamp().Replace(scrubbed, "<time>");
         scrubbed = Guid().Replace(scrubbed, "<guid>");
-        scrubbed = JsonVersion().Replace(scrubbed, "\"whcctl_version\": \"<version>\"");
+        scrubbed = JsonVersion().Replace(scrubbed, "\"${key}_version\": \"<version>\"");
         scrubbed = FooterVersion().Replace(scrubbed, "whcctl <version> ·");
         scrubbed = Fingerprint().Replace(scrubbed, "\"inventory_fingerprint\": \"<fingerprint>\"");
         return scrubbed;
@@ -46,7 +46,7 @@ public static partial class Baseline
     [GeneratedRegex(@"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\b[0-9a-f]{32}\b")]
     private static partial Regex Guid();
 
-    [GeneratedRegex("\"whcctl_version\": \"[^\"]*\"")]
+    [GeneratedRegex("\"(?<key>whcctl|terraform)_version\": \"[^\"]*\"")]
     private static partial Regex JsonVersion();
 
     [GeneratedRegex(@"whcctl \S+ ·")]
