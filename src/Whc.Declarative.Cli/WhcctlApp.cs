@@ -64,11 +64,11 @@ public static class WhcctlApp
             io.Error.Write(DiagnosticCatalog.InternalError.At(SourceSpan.None, $"{e.GetType().Name}: {e.Message}"));
             if (io.Environment.GetValueOrDefault(DebugVariable) == "1")
             {
-                io.Error.WriteLine(e.ToString());
+                io.Error.Talk(e.ToString(), Microsoft.Extensions.Logging.LogLevel.Error); // one entry, however many lines
             }
             else
             {
-                io.Error.WriteLine($"This is a bug in whcctl; please report it with the output of the same command run with {DebugVariable}=1.");
+                io.Error.Talk($"This is a bug in whcctl; please report it with the output of the same command run with {DebugVariable}=1.", Microsoft.Extensions.Logging.LogLevel.Error);
             }
 
             return ExitCodes.Error;

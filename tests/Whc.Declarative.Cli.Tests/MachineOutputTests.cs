@@ -188,6 +188,23 @@ public sealed class MachineOutputTests
         var summary = Events(apply)[^1];
         summary["type"]!.GetValue<string>().Should().Be("summary");
         summary["succeeded"]!.GetValue<bool>().Should().BeFalse();
+        summary["outcome"]!.GetValue<string>().Should().Be("refused");
+    }
+
+    [Fact]
+    public async Task Apply_format_json_stopped_by_an_error_before_planning_ends_with_an_error_summary_event()
+    {
+        await using var session = await SandboxSession.StartAsync();
+
+        // An endpoint that is no URL stops the run before it plans; its diagnostic is on stderr.
+        var apply = await session.RunAsync("apply", "examples/quickstart", "--auto-approve", "--format", "json", "--endpoint", "not a url");
+
+        apply.ExitCode.Should().Be(ExitCodes.Error, apply.ToString());
+        apply.Error.Should().MatchRegex("error WHC[0-9]{4}: ");
+        var summary = Events(apply).Should().ContainSingle().Which;
+        summary["type"]!.GetValue<string>().Should().Be("summary");
+        summary["outcome"]!.GetValue<string>().Should().Be("error");
+        summary["succeeded"]!.GetValue<bool>().Should().BeFalse();
     }
 
     [Fact]
