@@ -58,40 +58,56 @@ public sealed partial class StderrWriter : TextWriter
         }
     }
 
-    public override void Write(char value)
+    public override void Write(char value) => Write(value.ToString());
+
+    public override void Write(char[] buffer, int index, int count) => Write(new string(buffer, index, count));
+
+    public override void Write(string? value)
     {
+        if (string.IsNullOrEmpty(value))
+        {
+            return;
+        }
+
         lock (gate)
         {
             if (!quiet && !json)
             {
+                // Whole strings, not characters: stderr is often unbuffered, and a plan can be megabytes.
                 inner.Write(value);
+                return;
             }
-            else if (value == '\n')
+
+            var start = 0;
+            for (var end = value.IndexOf('\n', StringComparison.Ordinal); end >= 0; end = value.IndexOf('\n', start))
             {
+                pending.Append(value, start, end - start);
                 var line = pending.ToString().TrimEnd('\r');
                 pending.Clear();
                 EmitTalk(line, LevelOfText(line), "whcctl");
+                start = end + 1;
             }
-            else
-            {
-                pending.Append(value);
-            }
-        }
-    }
 
-    public override void Write(string? value)
-    {
-        foreach (var c in value ?? string.Empty)
-        {
-            Write(c);
+            pending.Append(value, start, value.Length - start);
         }
     }
 
     public override void WriteLine(string? value)
     {
-        Write(value);
-        Write('\n');
+        lock (gate)
+        {
+            if (!quiet && !json)
+            {
+                inner.WriteLine(value);
+            }
+            else
+            {
+                Write((value ?? string.Empty) + "\n");
+            }
+        }
     }
+
+    public override void WriteLine() => WriteLine(string.Empty);
 
     public override void Flush()
     {
