@@ -70,7 +70,7 @@ public sealed class MachineOutputTests
         var apply = await session.RunAsync("apply", "examples/quickstart", "--auto-approve", "--format", "json", "--log-format", "json");
 
         apply.ExitCode.Should().Be(ExitCodes.Success, apply.ToString());
-        JsonLines(apply).Should().NotBeEmpty();
+        JsonLines(apply).Should().NotBeEmpty().And.OnlyContain(l => l["message"]!.GetValue<string>().Length > 0, "a blank line of the plan's text is no entry");
     }
 
     [Fact]

@@ -249,7 +249,11 @@ public sealed partial class StderrWriter : TextWriter
 
         if (json)
         {
-            WriteJson(level, category, line, null);
+            // A blank line is layout for a reader of text; as an entry it would say nothing.
+            if (line.Length > 0)
+            {
+                WriteJson(level, category, line, null);
+            }
         }
         else
         {
