@@ -9,7 +9,8 @@ public sealed class IOContext
     public IOContext(TextWriter output, TextWriter error, TextReader input, IReadOnlyDictionary<string, string?> environment, string workingDirectory, bool isTerminal)
     {
         Output = output;
-        Error = error;
+        // Every write to stderr goes through one writer, which --quiet and --log-format json configure.
+        Error = error as Infrastructure.StderrWriter ?? new Infrastructure.StderrWriter(error);
         Input = input;
         Environment = environment;
         WorkingDirectory = workingDirectory;
@@ -18,7 +19,8 @@ public sealed class IOContext
 
     public TextWriter Output { get; }
 
-    public TextWriter Error { get; }
+    /// <summary>stderr: talk, as text or JSON lines, all of it or (--quiet) only errors.</summary>
+    public Infrastructure.StderrWriter Error { get; }
 
     public TextReader Input { get; }
 

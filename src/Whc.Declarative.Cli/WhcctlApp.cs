@@ -44,11 +44,12 @@ public static class WhcctlApp
         {
             var root = BuildRootCommand(io);
             var parseResult = root.Parse(args);
+            ConfigureStderr(parseResult, io);
             if (parseResult.Errors.Count > 0 && !args.Any(a => a is "-h" or "--help" or "-?"))
             {
                 foreach (var error in parseResult.Errors)
                 {
-                    io.Error.WriteLine(DiagnosticCatalog.UsageInvalid.At(SourceSpan.None, error.Message).ToString());
+                    io.Error.Write(DiagnosticCatalog.UsageInvalid.At(SourceSpan.None, error.Message));
                 }
 
                 io.Error.WriteLine($"Run '{CommandPath(parseResult.CommandResult)} --help' for usage.");
@@ -60,18 +61,30 @@ public static class WhcctlApp
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            io.Error.WriteLine(DiagnosticCatalog.InternalError.At(SourceSpan.None, $"{e.GetType().Name}: {e.Message}").ToString());
+            io.Error.Write(DiagnosticCatalog.InternalError.At(SourceSpan.None, $"{e.GetType().Name}: {e.Message}"));
             if (io.Environment.GetValueOrDefault(DebugVariable) == "1")
             {
-                io.Error.WriteLine(e.ToString());
+                io.Error.Talk(e.ToString(), Microsoft.Extensions.Logging.LogLevel.Error); // one entry, however many lines
             }
             else
             {
-                io.Error.WriteLine($"This is a bug in whcctl; please report it with the output of the same command run with {DebugVariable}=1.");
+                io.Error.Talk($"This is a bug in whcctl; please report it with the output of the same command run with {DebugVariable}=1.", Microsoft.Extensions.Logging.LogLevel.Error);
             }
 
             return ExitCodes.Error;
         }
+    }
+
+    /// <summary>
+    /// --quiet and --log-format, which every command takes (<see cref="Infrastructure.CliManners"/>), set how all of
+    /// stderr is written, before anything is: the command's own lines, diagnostics and logs alike.
+    /// </summary>
+    private static void ConfigureStderr(ParseResult parseResult, IOContext io)
+    {
+        var options = parseResult.CommandResult.Command.Options;
+        var quiet = options.OfType<Option<bool>>().FirstOrDefault(o => o.Name == "--quiet") is { } q && parseResult.GetValue(q);
+        var json = options.OfType<Option<string>>().FirstOrDefault(o => o.Name == "--log-format") is { } f && parseResult.GetValue(f) == "json";
+        io.Error.Configure(quiet, json, io.Clock);
     }
 
     /// <summary>"whcctl state list" for the command a parse stopped at (the root's own name is the executable's).</summary>

@@ -113,6 +113,35 @@ public sealed class PortedNumbersCliTests
     }
 
     [Fact]
+    public async Task A_step_BT_refuses_is_still_reported_under_quiet_and_ends_the_json_events_with_a_failed_summary()
+    {
+        // Issue 23: -q keeps errors (the failed step and the "Apply failed" line); --format json ends with a summary.
+        static async Task<CliResult> ApplyRefusedRangeAsync(params string[] options)
+        {
+            await using var session = await SandboxSession.StartAsync();
+            session.Write(Rivals, Company("rivals", "RivalsLtd", "01214960510", "01214960529"));
+            (await session.RunAsync("plan", "ported/rivals", "--refresh=false", "--out", "rivals.plan")).ExitCode.Should().Be(ExitCodes.Success);
+            session.Write(Movers, Company("movers", "MoversLtd", "01214960500", "01214960519"));
+            await session.ApplyAsync("ported/movers");
+            return await session.RunAsync(["apply", "rivals.plan", .. options]);
+        }
+
+        var quiet = await ApplyRefusedRangeAsync("-q");
+        var json = await ApplyRefusedRangeAsync("--format", "json");
+
+        quiet.ExitCode.Should().Be(ExitCodes.Error, quiet.ToString());
+        var lines = quiet.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().Contain(l => l.Contains("FAILED  rivals:ringfence:moved:01214960510", StringComparison.Ordinal));
+        lines.Should().Contain(l => l.StartsWith("Apply failed: ", StringComparison.Ordinal));
+        lines.Should().NotContain(l => l.Contains("] done ", StringComparison.Ordinal) || l.Contains("] skipped ", StringComparison.Ordinal), "-q prints only errors");
+        json.ExitCode.Should().Be(ExitCodes.Error, json.ToString());
+        var summary = JsonNode.Parse(json.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1])!;
+        summary["type"]!.GetValue<string>().Should().Be("summary");
+        summary["outcome"]!.GetValue<string>().Should().Be("failed");
+        summary["failed"]!.GetValue<int>().Should().BePositive();
+    }
+
+    [Fact]
     public async Task A_saved_plan_whose_range_another_company_took_since_is_refused_as_stale()
     {
         await using var session = await SandboxSession.StartAsync();

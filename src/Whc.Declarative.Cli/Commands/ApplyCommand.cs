@@ -73,33 +73,43 @@ public static class ApplyCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var runtime = CommandRuntime.Create(io, parseResult, options.Runtime);
-            return await runtime.GuardAsync(async () =>
+            // With --format json the event stream ends with one summary however the run ends; an early refusal or an
+            // error the guard reports (its diagnostic on stderr) is summarised as "error".
+            var events = parseResult.GetValue(format) == OutputFormat.Json ? new JsonEventObserver(io.Output) : null;
+            try
             {
-                var paths = parseResult.GetValue(options.Paths) ?? [];
-                var mode = destroy ? PlanMode.Destroy : parseResult.GetValue(refreshOnly) ? PlanMode.RefreshOnly : PlanMode.Normal;
-                var request = options.ToRequest(parseResult, mode, io);
-                if (request is null || !runtime.StartRecording(parseResult.GetValue(record)))
+                return await runtime.GuardAsync(async () =>
                 {
-                    return ExitCodes.Error;
-                }
+                    var paths = parseResult.GetValue(options.Paths) ?? [];
+                    var mode = destroy ? PlanMode.Destroy : parseResult.GetValue(refreshOnly) ? PlanMode.RefreshOnly : PlanMode.Normal;
+                    var request = options.ToRequest(parseResult, mode, io);
+                    if (request is null || !runtime.StartRecording(parseResult.GetValue(record)))
+                    {
+                        return ExitCodes.Error;
+                    }
 
-                var arguments = new ApplyArguments(
-                    name,
-                    destroy ? request with { Paths = [], DestroyCompanies = paths } : request,
-                    parseResult.GetValue(options.Endpoint),
-                    options.Wire.Of(parseResult),
-                    parseResult.GetValue(options.State),
-                    parseResult.GetValue(format) == OutputFormat.Json,
-                    parseResult.GetValue(autoApprove),
-                    parseResult.GetValue(allowDestroy),
-                    parseResult.GetValue(lockTimeout),
-                    parseResult.GetValue(orderTimeout),
-                    parseResult.GetValue(requestRate))
-                {
-                    Heartbeat = parseResult.GetValue(heartbeat),
-                };
-                return await new ApplyHandler(io, runtime).RunAsync(arguments, cancellationToken);
-            });
+                    var arguments = new ApplyArguments(
+                        name,
+                        destroy ? request with { Paths = [], DestroyCompanies = paths } : request,
+                        parseResult.GetValue(options.Endpoint),
+                        options.Wire.Of(parseResult),
+                        parseResult.GetValue(options.State),
+                        parseResult.GetValue(format) == OutputFormat.Json,
+                        parseResult.GetValue(autoApprove),
+                        parseResult.GetValue(allowDestroy),
+                        parseResult.GetValue(lockTimeout),
+                        parseResult.GetValue(orderTimeout),
+                        parseResult.GetValue(requestRate))
+                    {
+                        Heartbeat = parseResult.GetValue(heartbeat),
+                    };
+                    return await new ApplyHandler(io, runtime, events).RunAsync(arguments, cancellationToken);
+                });
+            }
+            finally
+            {
+                events?.Summary("error", succeeded: false, result: null);
+            }
         });
         return command;
     }
@@ -127,7 +137,7 @@ public sealed record ApplyArguments(
 /// Runs <see cref="ApplyOperation"/> for the command line: the plan on stdout (stderr with --format json, where stdout
 /// carries the events), approval on the terminal, progress and the summary on stderr.
 /// </summary>
-public sealed class ApplyHandler(IOContext io, CommandRuntime runtime)
+public sealed class ApplyHandler(IOContext io, CommandRuntime runtime, JsonEventObserver? events = null)
 {
     public async Task<int> RunAsync(ApplyArguments arguments, CancellationToken cancellationToken)
     {
@@ -160,7 +170,7 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime)
             MaxDestroy = arguments.Plan.MaxDestroy,
         };
 
-        var hooks = new Hooks(io, arguments, runtime.Color, runtime.Quiet);
+        var hooks = new Hooks(io, arguments, runtime.Color, runtime.Quiet, events);
         var observer = new DeferredObserver(() => hooks.Observer);
         ApplyOutcome outcome;
         try
@@ -173,6 +183,13 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime)
         }
 
         DiagnosticsRenderer.WriteText(io.Error, outcome.Diagnostics);
+        events?.Summary(
+            outcome.PlanFailed ? "planning_failed"
+                : outcome.Declined ? "declined"
+                : outcome.Result is { } applied ? (applied.Succeeded && outcome.Succeeded ? "applied" : "failed")
+                : outcome.Succeeded ? "no_changes" : "refused",
+            outcome.Succeeded && !outcome.PlanFailed,
+            outcome.Result);
         if (outcome.PlanFailed)
         {
             io.Error.WriteLine("Planning failed: fix the errors above; nothing was changed.");
@@ -190,26 +207,21 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime)
             var summary = string.Create(
                 CultureInfo.InvariantCulture,
                 $"{result.Count(StepOutcome.Done)} steps done, {result.Count(StepOutcome.Failed)} failed, {result.Count(StepOutcome.Skipped)} skipped");
-            (hooks.Observer as ObserverSet)?.Find<JsonEventObserver>()?.Emit(new Dictionary<string, object?>
-            {
-                ["type"] = "summary",
-                ["succeeded"] = result.Succeeded,
-                ["done"] = result.Count(StepOutcome.Done),
-                ["failed"] = result.Count(StepOutcome.Failed),
-                ["skipped"] = result.Count(StepOutcome.Skipped),
-            });
-            io.Error.WriteLine(result.Succeeded
-                ? $"Apply complete: {summary}."
-                : recovery.Kept.Count == 0
-                    ? $"Apply failed: {summary}. Every result so far is in state; fix the cause and run apply again to continue."
-                    : $"Apply failed: {summary}. The state store did not take every result: {string.Join(", ", recovery.Kept)} hold(s) what it could not store (the newest file of a company holds all of its results); once the store works, 'whcctl state push COMPANY FILE' with that file, then plan again.");
+            // A failed apply's line is an error (kept by -q): it says where the results BT gave but state did not take are.
+            io.Error.Talk(
+                result.Succeeded
+                    ? $"Apply complete: {summary}."
+                    : recovery.Kept.Count == 0
+                        ? $"Apply failed: {summary}. Every result so far is in state; fix the cause and run apply again to continue."
+                        : $"Apply failed: {summary}. The state store did not take every result: {string.Join(", ", recovery.Kept)} hold(s) what it could not store (the newest file of a company holds all of its results); once the store works, 'whcctl state push COMPANY FILE' with that file, then plan again.",
+                result.Succeeded ? Microsoft.Extensions.Logging.LogLevel.Information : Microsoft.Extensions.Logging.LogLevel.Error);
         }
 
         return outcome.Succeeded ? ExitCodes.Success : ExitCodes.Error;
     }
 
     /// <summary>The terminal side of an apply: shows the plan, tells, asks; and, once the plan is known, the progress observer.</summary>
-    private sealed class Hooks(IOContext io, ApplyArguments arguments, bool color, bool quiet) : IApplyHooks
+    private sealed class Hooks(IOContext io, ApplyArguments arguments, bool color, bool quiet, JsonEventObserver? events) : IApplyHooks
     {
         public IApplyObserver Observer { get; private set; } = NullApplyObserver.Instance;
 
@@ -219,7 +231,7 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime)
             (arguments.Json ? io.Error : io.Output).Write(PlanTextRenderer.Render(plan, color));
             var steps = plan.Companies.Sum(c => c.Steps.Length);
             var heartbeat = io.IsTerminal || quiet || arguments.Heartbeat <= TimeSpan.Zero ? null : new HeartbeatObserver(io.Error, io.Clock, arguments.Heartbeat);
-            Observer = new ObserverSet(arguments.Json ? new JsonEventObserver(io.Output) : new LineProgressObserver(io.Error, io.IsTerminal, steps), heartbeat);
+            Observer = new ObserverSet(arguments.Json ? events ?? new JsonEventObserver(io.Output) : new LineProgressObserver(io.Error, io.IsTerminal, steps), heartbeat);
         }
 
         public void Notice(string message) => io.Error.WriteLine(message);
@@ -265,7 +277,7 @@ public static class Approval
             return null;
         }
 
-        io.Error.Write($"{question}: ");
+        io.Error.Prompt($"{question}: ");
         var answer = io.Input.ReadLine();
         return string.Equals(answer?.Trim(), expected, StringComparison.Ordinal);
     }

@@ -39,7 +39,7 @@ public static class DoctorCommand
                 var cugId = parseResult.GetValue(cug) ?? string.Empty;
                 if (!ManifestFormats.CugId().IsMatch(cugId))
                 {
-                    io.Error.WriteLine(DiagnosticCatalog.UsageInvalid.At(SourceSpan.None, $"--cug '{cugId}' is not a CUG id (CUG and 10 digits)").ToString());
+                    io.Error.Write(DiagnosticCatalog.UsageInvalid.At(SourceSpan.None, $"--cug '{cugId}' is not a CUG id (CUG and 10 digits)"));
                     return ExitCodes.Error;
                 }
 

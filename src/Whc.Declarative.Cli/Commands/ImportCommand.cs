@@ -125,7 +125,7 @@ public static class ImportCommand
 
     internal static int Fail(IOContext io, DiagnosticDescriptor descriptor, string message)
     {
-        io.Error.WriteLine(descriptor.At(SourceSpan.None, message).ToString());
+        io.Error.Write(descriptor.At(SourceSpan.None, message));
         return ExitCodes.Error;
     }
 }

@@ -99,7 +99,7 @@ public sealed class PlanOptions
     {
         if (mode == PlanMode.RefreshOnly && !parseResult.GetValue(Refresh))
         {
-            io.Error.WriteLine(DiagnosticCatalog.OptionsConflict.At(SourceSpan.None, "--refresh-only needs a refresh; drop --refresh=false").ToString());
+            io.Error.Write(DiagnosticCatalog.OptionsConflict.At(SourceSpan.None, "--refresh-only needs a refresh; drop --refresh=false"));
             return null;
         }
 
@@ -108,7 +108,7 @@ public sealed class PlanOptions
         {
             if (!ResourceAddress.TryParse(text, out var address))
             {
-                io.Error.WriteLine(DiagnosticCatalog.UnknownTarget.At(SourceSpan.None, $"--target '{text}' is not an address; use COMPANY or COMPANY/KIND/NAME with KIND site, user or number-block").ToString());
+                io.Error.Write(DiagnosticCatalog.UnknownTarget.At(SourceSpan.None, $"--target '{text}' is not an address; use COMPANY or COMPANY/KIND/NAME with KIND site, user or number-block"));
                 return null;
             }
 

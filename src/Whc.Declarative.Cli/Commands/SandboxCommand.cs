@@ -216,12 +216,12 @@ public sealed class SandboxReplayHandler(IOContext io)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            await io.Error.WriteLineAsync(DiagnosticCatalog.RecordingInvalid.At(SourceSpan.None, $"'{file}' cannot be read: {(e is FileInputException refused ? refused.Reason : e.Message)}").ToString());
+            io.Error.Write(DiagnosticCatalog.RecordingInvalid.At(SourceSpan.None, $"'{file}' cannot be read: {(e is FileInputException refused ? refused.Reason : e.Message)}"));
             return ExitCodes.Error;
         }
         catch (JsonException e)
         {
-            await io.Error.WriteLineAsync(DiagnosticCatalog.RecordingInvalid.At(SourceSpan.None, $"'{file}' is not a HAR 1.2 recording: {e.Message}").ToString());
+            io.Error.Write(DiagnosticCatalog.RecordingInvalid.At(SourceSpan.None, $"'{file}' is not a HAR 1.2 recording: {e.Message}"));
             return ExitCodes.Error;
         }
 
@@ -255,7 +255,7 @@ public sealed class SandboxReplayHandler(IOContext io)
                 // Checked before anything is sent: one line per refused entry, recorded text kept to one line.
                 foreach (var problem in e.Problems)
                 {
-                    await io.Error.WriteLineAsync(DiagnosticCatalog.RecordingInvalid.At(SourceSpan.None, Diagnostic.OneLine($"'{file}' cannot be replayed: {problem}")).ToString());
+                    io.Error.Write(DiagnosticCatalog.RecordingInvalid.At(SourceSpan.None, Diagnostic.OneLine($"'{file}' cannot be replayed: {problem}")));
                 }
 
                 return ExitCodes.Error;

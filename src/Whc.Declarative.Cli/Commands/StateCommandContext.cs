@@ -17,7 +17,7 @@ internal static class StateCommandContext
     };
 
     public static IStateStore Open(IOContext io, string? spec) =>
-        StateStoreFactory.Open(spec, io.WorkingDirectory, io.Environment, warning => io.Error.WriteLine(warning.ToString()));
+        StateStoreFactory.Open(spec, io.WorkingDirectory, io.Environment, warning => io.Error.Write(warning));
 
     public static StateWriteContext WriteContext(IOContext io, string operation) =>
         new($"{LockHolder.Who(io)}@{Environment.MachineName} (whcctl {operation})", io.Clock.GetUtcNow());

@@ -74,10 +74,37 @@ public static class CliManners
 
         root.Description = $"{root.Description}\n\n{ExitCodeHelp}";
         RefuseUnknownOptions(root);
+        TalkOptions(root);
         NamePlaceholders(root);
         foreach (var option in root.Options.OfType<HelpOption>())
         {
             option.Action = new HelpWithExamplesAction(option.Action);
+        }
+    }
+
+    /// <summary>
+    /// <c>-q</c> and <c>--log-format</c> on every command, also those that only read and write files (validate,
+    /// state, ...): a pipeline passes the same flags to each, and every line any command writes to stderr obeys them
+    /// (<see cref="StderrWriter"/>).
+    /// </summary>
+    private static void TalkOptions(Command command)
+    {
+        if (command is not RootCommand && command.Action is not null)
+        {
+            if (!command.Options.Any(o => o.Name == "--quiet"))
+            {
+                command.Options.Add(CommonOptions.Quiet());
+            }
+
+            if (!command.Options.Any(o => o.Name == "--log-format"))
+            {
+                command.Options.Add(CommonOptions.LogFormat());
+            }
+        }
+
+        foreach (var subcommand in command.Subcommands)
+        {
+            TalkOptions(subcommand);
         }
     }
 

@@ -58,7 +58,7 @@ public sealed class CommandRuntime : IAsyncDisposable
 
     /// <summary>Opens the state store once per command; it is closed (connections released) when the command ends.</summary>
     public IStateStore OpenStateStore(string? spec) =>
-        store ??= StateStoreFactory.Open(spec, io.WorkingDirectory, io.Environment, warning => io.Error.WriteLine(warning.ToString()));
+        store ??= StateStoreFactory.Open(spec, io.WorkingDirectory, io.Environment, warning => io.Error.Write(warning));
 
     public async Task<IWhcApi> ConnectAsync(string? endpoint, WireFiles wire, double? requestsPerSecond, CancellationToken cancellationToken)
     {
@@ -85,13 +85,13 @@ public sealed class CommandRuntime : IAsyncDisposable
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
-            io.Error.WriteLine(DiagnosticCatalog.RecordingNotWritable.At(SourceSpan.None, $"--record '{path}' is not a file path: {e.Message}").ToString());
+            io.Error.Write(DiagnosticCatalog.RecordingNotWritable.At(SourceSpan.None, $"--record '{path}' is not a file path: {e.Message}"));
             return false;
         }
 
         if (WhcRecorder.ProblemWriting(full) is { } problem)
         {
-            io.Error.WriteLine(DiagnosticCatalog.RecordingNotWritable.At(SourceSpan.None, $"--record: {problem.Replace(full, path, StringComparison.Ordinal)}").ToString());
+            io.Error.Write(DiagnosticCatalog.RecordingNotWritable.At(SourceSpan.None, $"--record: {problem.Replace(full, path, StringComparison.Ordinal)}"));
             return false;
         }
 
@@ -139,7 +139,7 @@ public sealed class CommandRuntime : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            io.Error.WriteLine(DiagnosticCatalog.RecordingNotWritable.At(SourceSpan.None, $"--record '{active.Given}' could not be written: {e.Message}").ToString());
+            io.Error.Write(DiagnosticCatalog.RecordingNotWritable.At(SourceSpan.None, $"--record '{active.Given}' could not be written: {e.Message}"));
             return false;
         }
     }
@@ -160,14 +160,14 @@ public sealed class CommandRuntime : IAsyncDisposable
         {
             foreach (var diagnostic in e.Diagnostics)
             {
-                io.Error.WriteLine(diagnostic.ToString());
+                io.Error.Write(diagnostic);
             }
 
             return ExitCodes.Error;
         }
         catch (Exception e) when (DiagnosticOf(e) is { } diagnostic)
         {
-            io.Error.WriteLine(diagnostic.ToString());
+            io.Error.Write(diagnostic);
             return ExitCodes.Error;
         }
     }

@@ -115,7 +115,7 @@ public static class CommonOptions
 
     public static Option<string> LogFormat()
     {
-        var option = new Option<string>("--log-format") { Description = "Logs on stderr as text or json (one object per line).", DefaultValueFactory = _ => "text", HelpName = "text|json" };
+        var option = new Option<string>("--log-format") { Description = "Everything on stderr (logs, diagnostics, progress) as text or json (one object per line).", DefaultValueFactory = _ => "text", HelpName = "text|json" };
         option.AcceptOnlyFromAmong("text", "json");
         return option;
     }

@@ -80,7 +80,7 @@ public sealed record WireFiles(string? Contract, string? Routes)
         {
             foreach (var diagnostic in e.Diagnostics)
             {
-                io.Error.WriteLine(diagnostic.ToString());
+                io.Error.Write(diagnostic);
             }
 
             return null;

@@ -1,5 +1,10 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Whc.Declarative.Cli.Infrastructure;
 using Whc.Declarative.Cli.Rendering;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Planning;
@@ -43,12 +48,25 @@ public sealed class LineProgressObserver : IApplyObserver
         {
             finished++;
             var seconds = result.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
-            writer.WriteLine(result.Outcome switch
+            Write(result.Outcome == StepOutcome.Failed ? LogLevel.Error : LogLevel.Information, result.Outcome switch
             {
                 StepOutcome.Done => string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] done    {Diagnostic.OneLine(result.Step.Id)} ({seconds}s)"),
                 StepOutcome.Failed => string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] FAILED  {Diagnostic.OneLine(result.Step.Id)}: {Diagnostic.OneLine(result.Message ?? string.Empty)}"),
                 _ => string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] skipped {Diagnostic.OneLine(result.Step.Id)} ({Diagnostic.OneLine(result.Message ?? string.Empty)})"),
             });
+        }
+    }
+
+    /// <summary>A failed step is an error: it is the line -q keeps, and its level under --log-format json.</summary>
+    private void Write(LogLevel level, string line)
+    {
+        if (writer is StderrWriter stderr)
+        {
+            stderr.Talk(line, level);
+        }
+        else
+        {
+            writer.WriteLine(line);
         }
     }
 
@@ -61,34 +79,82 @@ public sealed class LineProgressObserver : IApplyObserver
     }
 }
 
-/// <summary>With <c>--format json</c>: one JSON event per line on stdout, for pipelines to consume.</summary>
+/// <summary>
+/// With <c>--format json</c>: one JSON event per line on stdout, for pipelines to consume (step_started,
+/// step_finished, notice), and always exactly one <c>summary</c> last, whatever the run's end (<see cref="Summary"/>).
+/// </summary>
 public sealed class JsonEventObserver : IApplyObserver
 {
+    /// <summary>Only what JSON needs escaped, and control characters: <c>+</c>, <c>-&gt;</c> and accents stay readable.</summary>
+    private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly TextWriter writer;
     private readonly Lock gate = new();
+    private bool summarised;
 
     public JsonEventObserver(TextWriter writer) => this.writer = writer;
 
-    public void StepStarted(PlanStep planStep) =>
-        Emit(new Dictionary<string, object?> { ["type"] = "step_started", ["step"] = planStep.Id, ["company"] = planStep.Company, ["kind"] = PlanJsonRenderer.KindWord(planStep.Kind) });
-
-    public void StepFinished(StepResult result) =>
-        Emit(new Dictionary<string, object?>
-        {
-            ["type"] = "step_finished",
-            ["step"] = result.Step.Id,
-            ["company"] = result.Step.Company,
-            ["outcome"] = result.Outcome.ToString().ToLowerInvariant(),
-            ["message"] = result.Message,
-            ["duration_ms"] = (long)result.Duration.TotalMilliseconds,
-        });
-
-    public void Notice(string company, string message) =>
-        Emit(new Dictionary<string, object?> { ["type"] = "notice", ["company"] = company, ["message"] = message });
-
-    public void Emit(Dictionary<string, object?> payload)
+    public void StepStarted(PlanStep planStep) => Emit("step_started", json =>
     {
-        var line = JsonSerializer.Serialize(payload);
+        json.WriteString("step", planStep.Id);
+        json.WriteString("company", planStep.Company);
+        json.WriteString("kind", PlanJsonRenderer.KindWord(planStep.Kind));
+    });
+
+    public void StepFinished(StepResult result) => Emit("step_finished", json =>
+    {
+        json.WriteString("step", result.Step.Id);
+        json.WriteString("company", result.Step.Company);
+        json.WriteString("outcome", result.Outcome.ToString().ToLowerInvariant());
+        json.WriteString("message", result.Message);
+        json.WriteNumber("duration_ms", (long)result.Duration.TotalMilliseconds);
+    });
+
+    public void Notice(string company, string message) => Emit("notice", json =>
+    {
+        json.WriteString("company", company);
+        json.WriteString("message", message);
+    });
+
+    /// <summary>
+    /// The last event: <c>outcome</c> is <c>applied</c>, <c>no_changes</c>, <c>failed</c> (a step failed),
+    /// <c>planning_failed</c>, <c>declined</c>, <c>refused</c> (a check before any change refused the run) or <c>error</c>
+    /// (the run stopped on an error; its diagnostic is on stderr). Written once; later calls do nothing.
+    /// </summary>
+    public void Summary(string outcome, bool succeeded, ApplyResult? result)
+    {
+        lock (gate)
+        {
+            if (summarised)
+            {
+                return;
+            }
+
+            summarised = true;
+        }
+
+        Emit("summary", json =>
+        {
+            json.WriteString("outcome", outcome);
+            json.WriteBoolean("succeeded", succeeded);
+            json.WriteNumber("done", result?.Count(StepOutcome.Done) ?? 0);
+            json.WriteNumber("failed", result?.Count(StepOutcome.Failed) ?? 0);
+            json.WriteNumber("skipped", result?.Count(StepOutcome.Skipped) ?? 0);
+        });
+    }
+
+    private void Emit(string type, Action<Utf8JsonWriter> fields)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer, Options))
+        {
+            json.WriteStartObject();
+            json.WriteString("type", type);
+            fields(json);
+            json.WriteEndObject();
+        }
+
+        var line = Encoding.UTF8.GetString(buffer.WrittenSpan);
         lock (gate)
         {
             writer.WriteLine(line);

@@ -20,7 +20,15 @@ public static class DiagnosticsRenderer
         var (shown, left) = Capped(diagnostics);
         foreach (var diagnostic in shown)
         {
-            writer.WriteLine(diagnostic.ToString());
+            // On stderr each diagnostic keeps its structure (a JSON object under --log-format json; errors only under -q).
+            if (writer is Infrastructure.StderrWriter stderr)
+            {
+                stderr.Write(diagnostic);
+            }
+            else
+            {
+                writer.WriteLine(diagnostic.ToString());
+            }
         }
 
         foreach (var (file, count) in left)
