@@ -106,6 +106,39 @@ public sealed class OutboundPolicyTests : ClientTestBase
     }
 
     [Fact]
+    public async Task A_redirect_following_handler_beneath_the_callers_own_layer_reaches_nothing_else()
+    {
+        await using var catcher = await StartCatcherAsync();
+        Server.On("GET", Contract.CompanyPath, RedirectTo(307, catcher, "/company"));
+        // A proxy or logging layer of the caller's, over a handler that follows redirects: the redirect happens below
+        // the client's own layers, so only a handler walked down to the wire, or the answer's own URL, shows it.
+        var client = CreateClient(o => o with { HttpHandler = new PassThroughHandler(new SocketsHttpHandler { AllowAutoRedirect = true }) });
+
+        var call = () => client.ReadCompanyAsync(Contract.Cug, "TheFunNetwork", default);
+
+        (await call.Should().ThrowAsync<WhcApiException>()).Which.Kind.Should().Be(WhcFailureKind.Redirected);
+        catcher.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_scheme_relative_redirect_is_named_by_the_host_it_points_to()
+    {
+        Server.On("GET", Contract.CompanyPath, new StubResponse(302, null, new Dictionary<string, string> { ["Location"] = "//catcher.invalid:8443/company?leak=company-secret-query" }));
+        var client = CreateClient();
+
+        var call = () => client.ReadCompanyAsync(Contract.Cug, "TheFunNetwork", default);
+
+        var failure = (await call.Should().ThrowAsync<WhcApiException>()).Which;
+        failure.Kind.Should().Be(WhcFailureKind.Redirected);
+        failure.Message.Should().Contain("catcher.invalid:8443").And.NotContain("the same host").And.NotContain("leak");
+    }
+
+    /// <summary>A layer of the caller's own that passes every request on unchanged.</summary>
+    private sealed class PassThroughHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+    }
+
+    [Fact]
     public void An_endpoint_is_named_without_its_user_info_with_an_IPv6_host_in_brackets()
     {
         var build = () => CreateClient(o => o with { BaseUri = new Uri("http://[2001:db8::1]:8080/api") });
