@@ -307,7 +307,7 @@ public sealed class OutboundPolicyTests : ClientTestBase
         (await call.Should().ThrowAsync<WhcApiException>()).Which.Kind.Should().Be(WhcFailureKind.AnswerUnbounded);
         (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore).Should().BeLessThan(32L * 1024 * 1024);
         recorder.Entries.Should().ContainSingle();
-        (await gateway.WaitForFinishedAsync(1, TimeSpan.FromSeconds(5))).Should().BeTrue("the client hung up at the cap, though the recorder keeps the response");
+        (await gateway.WaitForFinishedAsync(1, TimeSpan.FromSeconds(5))).Should().BeTrue("the recorder disposed the response it could not read, which hangs up");
     }
 
     [Fact]

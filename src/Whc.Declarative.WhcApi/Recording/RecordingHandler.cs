@@ -61,6 +61,9 @@ internal sealed class RecordingHandler(
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
         {
             recorder.Add(position, Entry(request, requestBody, startedAt, clock.GetElapsedTime(started), response, null) with { Error = redact($"the answer's body could not be read: {e.Message}") });
+            // The response never reaches the layer above, so it is this handler's to dispose: that hangs up on a server
+            // still sending (an endless answer past the cap, a trickle past the timeout).
+            response.Dispose();
             throw;
         }
 
