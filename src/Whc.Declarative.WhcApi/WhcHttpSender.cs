@@ -58,7 +58,7 @@ internal sealed class WhcHttpSender : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = options.Timeout,
         };
-        FollowNoRedirect(wire);
+        WhcOutboundPolicy.FollowNoRedirect(wire);
 
         HttpMessageHandler handler = new OutboundPolicyHandler(wire, policy, options.MaxAnswerBytes);
         if (options.Recorder is { } recorder)
@@ -84,26 +84,6 @@ internal sealed class WhcHttpSender : IDisposable
     }
 
     public WhcCallCounter Counter { get; }
-
-    /// <summary>
-    /// Whoever built the handler, it follows no redirect: a 3xx is answered as an error, never followed. Walked down
-    /// the caller's own layers to the wire, where a redirect would be followed out of the policy handler's sight.
-    /// </summary>
-    private static void FollowNoRedirect(HttpMessageHandler? handler)
-    {
-        for (var current = handler; current is not null; current = (current as DelegatingHandler)?.InnerHandler)
-        {
-            switch (current)
-            {
-                case SocketsHttpHandler sockets:
-                    sockets.AllowAutoRedirect = false;
-                    break;
-                case HttpClientHandler client:
-                    client.AllowAutoRedirect = false;
-                    break;
-            }
-        }
-    }
 
     /// <summary>Sends <paramref name="call"/>, retrying as the policy allows; returns the final answer, whatever its status.</summary>
     /// <exception cref="WhcApiException">

@@ -84,10 +84,14 @@ public sealed class WhcReplayer(Uri baseUri, WhcCredentials credentials, HttpMes
             throw new ReplayRefusedException(problems);
         }
 
-        // No redirect, no proxy, no cookie jar: every request goes straight to the endpoint and nowhere else.
-        using var http = new HttpClient(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false, UseCookies = false }, disposeHandler: handler is null)
+        // No redirect, no proxy, no cookie jar: every request goes straight to the endpoint and nowhere else; and no
+        // answer read past the client's own cap.
+        var network = handler ?? new SocketsHttpHandler { UseProxy = false, UseCookies = false };
+        WhcOutboundPolicy.FollowNoRedirect(network);
+        using var http = new HttpClient(network, disposeHandler: handler is null)
         {
             Timeout = TimeSpan.FromSeconds(60),
+            MaxResponseContentBufferSize = WhcOutboundPolicy.DefaultMaxAnswerBytes,
         };
         var replacements = new Dictionary<string, string>(StringComparer.Ordinal);
         string? token = null;
