@@ -266,8 +266,10 @@ internal static class WhcWireFormat
     /// empty because BT names it otherwise would make its sites and numbers look ceased, and a plan re-create them.
     /// </summary>
     public static CompanyInventory ReadCompany(WhcResponse response, WhcCall call, string cugId, string companyName) =>
-        Read(response, call, root =>
+        Read(response, call, answer =>
         {
+            // An object first: a list has neither id, and must not read as another reseller's company.
+            var root = answer.Object();
             var serviceId = root.Optional("serviceId");
             var ownerCug = root.Optional("cugId");
             if ((ownerCug is not null && !string.Equals(ownerCug, cugId, StringComparison.Ordinal)) || (serviceId is null && ownerCug is null))

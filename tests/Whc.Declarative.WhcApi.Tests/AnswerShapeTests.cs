@@ -31,6 +31,20 @@ public sealed class AnswerShapeTests : ClientTestBase
         failure.Message.Should().Contain(CompanyRoute).And.Contain("'numberRanges'").And.Contain("missing");
     }
 
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("""[{"serviceId":"WHHCBTWKN1485","cugId":"CUG5019851064"}]""")]
+    public async Task A_company_answer_that_is_a_list_is_an_error_never_a_name_another_reseller_holds(string answer)
+    {
+        Server.On("GET", Contract.CompanyPath, StubResponse.Json(200, answer));
+
+        var act = () => CreateClient().ReadCompanyAsync(Contract.Cug, "TheFunNetwork", default);
+
+        var failure = (await act.Should().ThrowAsync<WhcApiException>("a list has no serviceId or cugId, and is no answer about another reseller")).Which;
+        failure.ToDiagnostic().Code.Should().Be("WHC4016");
+        failure.Message.Should().Contain(CompanyRoute).And.Contain("not an object");
+    }
+
     public static TheoryData<string, string, string> BrokenCompanies => new()
     {
         { "no sites", """{"$.sites": null}""", "'sites'" },
