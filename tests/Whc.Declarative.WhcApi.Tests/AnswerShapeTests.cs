@@ -45,6 +45,19 @@ public sealed class AnswerShapeTests : ClientTestBase
         failure.Message.Should().Contain(CompanyRoute).And.Contain("not an object");
     }
 
+    [Fact]
+    public async Task A_reader_refusal_quoting_an_answer_value_never_echoes_the_token()
+    {
+        // BT echoes the bearer token it was sent where a status belongs: the refusal quotes the value, redacted.
+        Server.On("GET", Contract.CompanyPath, StubResponse.Json(200, Apply(Contract.Company, """{"$.status": "token-1"}""")));
+
+        var act = () => CreateClient().ReadCompanyAsync(Contract.Cug, "TheFunNetwork", default);
+
+        var failure = (await act.Should().ThrowAsync<WhcApiException>()).Which;
+        failure.ToDiagnostic().Code.Should().Be("WHC4016");
+        failure.Message.Should().Contain("company status '***'").And.NotContainEquivalentOf("token-1");
+    }
+
     public static TheoryData<string, string, string> BrokenCompanies => new()
     {
         { "no sites", """{"$.sites": null}""", "'sites'" },
