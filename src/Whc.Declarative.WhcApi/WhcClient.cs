@@ -204,7 +204,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
     {
         var call = Call(ContractRoutes.ReadOrder, "readOrder", $"reading order {orderId}", orderId, null);
         var response = await SendExpectingSuccessAsync(call, cancellationToken);
-        return Redacted(() => WhcWireFormat.ReadOrder(response, call));
+        return WithoutSecrets(Redacted(() => WhcWireFormat.ReadOrder(response, call)));
     }
 
     public async Task<OrderStatus?> FindOrderByExternalIdAsync(string externalId, CancellationToken cancellationToken)
@@ -213,7 +213,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
         var response = await sender.SendAsync(call, cancellationToken);
         return response switch
         {
-            _ when IsSuccess(call, response) => Redacted(() => WhcWireFormat.ReadOrderList(response, call, externalId)),
+            _ when IsSuccess(call, response) => Redacted(() => WhcWireFormat.ReadOrderList(response, call, externalId)) is { } found ? WithoutSecrets(found) : null,
             { IsNoData: true } => null,
             _ => throw Failure(call, response),
         };
@@ -254,6 +254,13 @@ public sealed class WhcClient : IWhcApi, IDisposable
 
     private WhcApiException Failure(WhcCall call, WhcResponse response) =>
         WhcErrorEnvelope.ToException(call.Description, response, sender.Redact);
+
+    /// <summary>An order with the texts BT wrote in it (its failure reason, a state whcctl does not know) redacted: they are printed.</summary>
+    private OrderStatus WithoutSecrets(OrderStatus order) => order with
+    {
+        FailureReason = order.FailureReason is { } reason ? sender.Redact(reason) : null,
+        ReportedState = order.ReportedState is { } state ? sender.Redact(state) : null,
+    };
 
     /// <summary>
     /// A reader's result; its refusal (WHC4016) redacted, as an error answer's is: a refusal quotes the answer's value,

@@ -139,6 +139,18 @@ public sealed class AnswerShapeTests : ClientTestBase
     }
 
     [Fact]
+    public async Task An_orders_failure_reason_and_unknown_state_never_carry_the_token_on()
+    {
+        // Texts BT writes that whcctl prints (an apply's failure, an order's state): redacted as they are read.
+        Server.On("GET", Contract.OrderPath + "/BTWKN1485", StubResponse.Json(200, """{"id":"BTWKN1485","externalId":"x","state":"stuck-token-1","errorMessage":"refused Bearer token-1"}"""));
+
+        var order = await CreateClient().ReadOrderAsync("BTWKN1485", default);
+
+        order.FailureReason.Should().Be("refused Bearer ***");
+        order.StateText.Should().Be("stuck-***");
+    }
+
+    [Fact]
     public async Task An_order_error_message_of_another_kind_is_an_error()
     {
         Server.On("GET", Contract.OrderPath + "/BTWKN1485", StubResponse.Json(200, """{"id":"BTWKN1485","externalId":"x","state":"failed","errorMessage":{"text":"duplicate"}}"""));
