@@ -311,6 +311,25 @@ public sealed class OutboundPolicyTests : ClientTestBase
     }
 
     [Fact]
+    public async Task An_overlong_token_under_the_recorder_is_refused_fast_in_bounded_memory()
+    {
+        // Within the answer cap, far past any token: the recorder must not make a secret of it in its hundred forms.
+        var overlong = new string('a', 300 * 1024);
+        Server.On("GET", "/oauth/accesstoken", StubResponse.Json(200, $$"""{"accessToken":"{{overlong}}","expiresIn":900}"""));
+        var recorder = new Recording.WhcRecorder();
+        var client = CreateClient(o => o with { Recorder = recorder });
+        var clock = Stopwatch.StartNew();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+
+        var call = () => client.IsTakenAsync(Contract.Cug, Check, default);
+
+        (await call.Should().ThrowAsync<WhcApiException>()).Which.ToDiagnostic().Code.Should().Be("WHC4016");
+        (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore).Should().BeLessThan(48L * 1024 * 1024);
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
+        recorder.Entries.Should().ContainSingle().Which.Response.Content.Text.Should().NotContain(overlong[..64]);
+    }
+
+    [Fact]
     public void The_answer_cap_cannot_be_raised_past_the_ceiling()
     {
         var build = () => CreateClient(o => o with { MaxAnswerBytes = WhcOutboundPolicy.MaxAnswerBytesCeiling + 1 });

@@ -68,9 +68,10 @@ internal sealed class RecordingHandler(
         }
 
         if (request.Headers.Authorization?.Scheme is { } scheme && scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase)
-            && WhcWireFormat.TryReadAccessToken(responseBody, wire) is { } issued)
+            && WhcWireFormat.TryReadAccessToken(responseBody, wire) is { Length: <= WhcWireFormat.MaxAccessTokenLength } issued)
         {
-            // A token answer: the sender registers the token only once it has accepted the answer.
+            // A token answer: the sender registers the token only once it has accepted the answer. A longer one is
+            // refused, so never sent, and the answer itself is hidden whole; its hundred forms would cost gigabytes.
             registerSecret(issued);
         }
 
