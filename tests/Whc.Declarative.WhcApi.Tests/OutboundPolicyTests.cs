@@ -151,6 +151,11 @@ public sealed class OutboundPolicyTests : ClientTestBase
     [InlineData("http://user:pa55word@bt-gateway.invalid:8080/api")]
     [InlineData("http://10.1.2.3/")]
     [InlineData("http://[2001:db8::1]:8080/")]
+    // Names that only look like loopback: a trailing dot, a wildcard-DNS name, the unspecified address.
+    [InlineData("http://localhost./")]
+    [InlineData("http://localhost.invalid/")]
+    [InlineData("http://127.0.0.1.nip.invalid/")]
+    [InlineData("http://0.0.0.0/")]
     public void A_plain_http_endpoint_off_loopback_is_refused_when_the_client_is_built(string endpoint)
     {
         var build = () => CreateClient(o => o with { BaseUri = new Uri(endpoint) });
