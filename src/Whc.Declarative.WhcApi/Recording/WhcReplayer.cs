@@ -293,7 +293,8 @@ public sealed class WhcReplayer(Uri baseUri, WhcCredentials credentials, HttpMes
     /// <summary>RFC 9110's tchar: what a header name is made of.</summary>
     private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
 
-    private static string Origin(Uri uri) => uri.GetLeftPart(UriPartial.Authority);
+    /// <summary>The outbound policy's origin (scheme, ASCII host, port spelled out): one notion of "same origin" in the client.</summary>
+    private static string Origin(Uri uri) => WhcOutboundPolicy.Origin(uri);
 
     /// <summary>Recorded text in a message: control characters shown as escapes, so it stays one line.</summary>
     private static string Printable(string text) =>
