@@ -31,7 +31,18 @@ internal sealed class OutboundPolicyHandler(HttpMessageHandler inner, WhcOutboun
         }
 
         var original = response.Content;
-        var capped = new StreamContent(new CappedStream(await original.ReadAsStreamAsync(cancellationToken), maxAnswerBytes));
+        Stream body;
+        try
+        {
+            body = await original.ReadAsStreamAsync(cancellationToken);
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+
+        var capped = new StreamContent(new CappedStream(body, maxAnswerBytes));
         foreach (var header in original.Headers)
         {
             capped.Headers.TryAddWithoutValidation(header.Key, header.Value);
@@ -93,9 +104,7 @@ internal sealed class OutboundPolicyHandler(HttpMessageHandler inner, WhcOutboun
             read += bytes;
             if (read > cap)
             {
-                // Hang up now: a layer above may keep the response undisposed (the recorder does on a failed read),
-                // and the server must not go on sending into an open connection.
-                inner.Dispose();
+                // Every layer above disposes the response on a failed read, which hangs up on the server.
                 throw new AnswerTooLargeException(cap);
             }
 

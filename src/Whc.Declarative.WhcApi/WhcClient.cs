@@ -60,7 +60,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
         var response = await sender.SendAsync(call, cancellationToken);
         return response switch
         {
-            _ when IsSuccess(call, response) => WhcWireFormat.ReadCompany(response, call, cugId, companyName),
+            _ when IsSuccess(call, response) => Redacted(() => WhcWireFormat.ReadCompany(response, call, cugId, companyName)),
             { IsNoData: true } => null,
             _ => throw Failure(call, response),
         };
@@ -91,12 +91,12 @@ public sealed class WhcClient : IWhcApi, IDisposable
                 throw Failure(call, response);
             }
 
-            var page = WhcWireFormat.ReadCompanyList(response, call);
+            var page = Redacted(() => WhcWireFormat.ReadCompanyList(response, call));
             foreach (var company in page)
             {
                 if (!seen.Add(company.ServiceId))
                 {
-                    throw WhcWireFormat.Invalid(call.Description, response, $"company {company.ServiceId} is listed twice, so its paging (offset, limit) is not what whcctl expects");
+                    throw WhcWireFormat.Invalid(call.Description, response, $"company {sender.Redact(company.ServiceId)} is listed twice, so its paging (offset, limit) is not what whcctl expects");
                 }
 
                 companies.Add(company);
@@ -148,7 +148,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
         ArgumentNullException.ThrowIfNull(request);
         var call = Call(ContractRoutes.Qualify, "qualify", $"qualifying company '{request.CompanyName}'", null, WhcWireFormat.QualifyBody(request));
         var response = await SendExpectingSuccessAsync(call, cancellationToken);
-        return WhcWireFormat.ReadQualification(response, call);
+        return Redacted(() => WhcWireFormat.ReadQualification(response, call));
     }
 
     public async Task<RingFenceResult> RingFenceAsync(RingFenceRequest request, CancellationToken cancellationToken)
@@ -163,7 +163,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
             null,
             WhcWireFormat.RingFenceBody(request));
         var response = await SendExpectingSuccessAsync(call, cancellationToken);
-        return WhcWireFormat.ReadRingFence(response, call);
+        return Redacted(() => WhcWireFormat.ReadRingFence(response, call));
     }
 
     public async Task<ImmutableArray<AddressRecord>> SearchAddressesAsync(string postcode, CancellationToken cancellationToken)
@@ -172,7 +172,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
         var response = await sender.SendAsync(call, cancellationToken);
         return response switch
         {
-            _ when IsSuccess(call, response) => WhcWireFormat.ReadAddresses(response, call),
+            _ when IsSuccess(call, response) => Redacted(() => WhcWireFormat.ReadAddresses(response, call)),
             { IsNoData: true } => [],
             _ => throw Failure(call, response),
         };
@@ -183,7 +183,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
         ArgumentNullException.ThrowIfNull(address);
         var call = Call(ContractRoutes.CreateAddress, "createAddress", $"creating an address at postcode '{address.Postcode}'", null, WhcWireFormat.NewAddressBody(address));
         var response = await SendExpectingSuccessAsync(call, cancellationToken);
-        return WhcWireFormat.ReadAddress(response, call);
+        return Redacted(() => WhcWireFormat.ReadAddress(response, call));
     }
 
     public async Task<string> CreateOrderAsync(OrderRequest order, CancellationToken cancellationToken)
@@ -191,7 +191,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
         ArgumentNullException.ThrowIfNull(order);
         var call = Call(ContractRoutes.CreateOrder, "createOrder", $"creating order {order.ExternalId}", null, WhcWireFormat.OrderBody(order));
         var response = await SendExpectingSuccessAsync(call, cancellationToken);
-        return WhcWireFormat.ReadCreatedOrderId(response, call);
+        return Redacted(() => WhcWireFormat.ReadCreatedOrderId(response, call));
     }
 
     public async Task SubmitOrderAsync(string orderId, CancellationToken cancellationToken)
@@ -204,7 +204,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
     {
         var call = Call(ContractRoutes.ReadOrder, "readOrder", $"reading order {orderId}", orderId, null);
         var response = await SendExpectingSuccessAsync(call, cancellationToken);
-        return WhcWireFormat.ReadOrder(response, call);
+        return WithoutSecrets(Redacted(() => WhcWireFormat.ReadOrder(response, call)));
     }
 
     public async Task<OrderStatus?> FindOrderByExternalIdAsync(string externalId, CancellationToken cancellationToken)
@@ -213,7 +213,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
         var response = await sender.SendAsync(call, cancellationToken);
         return response switch
         {
-            _ when IsSuccess(call, response) => WhcWireFormat.ReadOrderList(response, call, externalId),
+            _ when IsSuccess(call, response) => Redacted(() => WhcWireFormat.ReadOrderList(response, call, externalId)) is { } found ? WithoutSecrets(found) : null,
             { IsNoData: true } => null,
             _ => throw Failure(call, response),
         };
@@ -254,4 +254,27 @@ public sealed class WhcClient : IWhcApi, IDisposable
 
     private WhcApiException Failure(WhcCall call, WhcResponse response) =>
         WhcErrorEnvelope.ToException(call.Description, response, sender.Redact);
+
+    /// <summary>An order with the texts BT wrote in it (its failure reason, a state whcctl does not know) redacted: they are printed.</summary>
+    private OrderStatus WithoutSecrets(OrderStatus order) => order with
+    {
+        FailureReason = order.FailureReason is { } reason ? sender.Redact(reason) : null,
+        ReportedState = order.ReportedState is { } state ? sender.Redact(state) : null,
+    };
+
+    /// <summary>
+    /// A reader's result; its refusal (WHC4016) redacted, as an error answer's is: a refusal quotes the answer's value,
+    /// and an answer may echo a token or the secret.
+    /// </summary>
+    private T Redacted<T>(Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (WhcApiException e) when (sender.Redact(e.Message) is var message && !string.Equals(message, e.Message, StringComparison.Ordinal))
+        {
+            throw new WhcApiException(e.Kind, e.Status, e.BtCode, message, e.TrackingId);
+        }
+    }
 }

@@ -140,10 +140,9 @@ public static class WhcDoctor
         try
         {
             var response = await client.Sender.SendAsync(call, cancellationToken);
-            judgement = response.Status is >= 300 and < 400
-                ? new Judgement(DoctorResult.Differs, string.Create(CultureInfo.InvariantCulture, $"redirect: answered {response.Status}, and whcctl follows no redirect (the route, or the endpoint, is not where BT answers)"))
-                : string.IsNullOrWhiteSpace(response.Body)
-                    ? new Judgement(DoctorResult.Differs, string.Create(CultureInfo.InvariantCulture, $"not JSON: answered {response.Status} with an empty body"))
+            // A 3xx never comes back as an answer: the sender throws it as Redirected (see Judge).
+            judgement = string.IsNullOrWhiteSpace(response.Body)
+                ? new Judgement(DoctorResult.Differs, string.Create(CultureInfo.InvariantCulture, $"not JSON: answered {response.Status} with an empty body"))
                 : !IsJson(response.Body)
                     ? new Judgement(DoctorResult.Differs, string.Create(CultureInfo.InvariantCulture, $"not JSON: answered {response.Status} with a body that is not JSON (a web page, a proxy's or a login page?)"))
                     : judge(call, response);
@@ -164,7 +163,6 @@ public static class WhcDoctor
     internal static (DoctorResult Result, string Detail) Judge(WhcApiException failure) => failure switch
     {
         { Kind: WhcFailureKind.Redirected } => (DoctorResult.Differs, "redirect: " + failure.Message),
-        { Status: >= 300 and < 400 } => (DoctorResult.Differs, "redirect: " + failure.Message + "; whcctl follows no redirect"),
         { Kind: WhcFailureKind.Timeout } => (DoctorResult.Unreachable, failure.Message),
         { Kind: WhcFailureKind.ServerError, Status: >= 200 and < 300 } or { Kind: WhcFailureKind.AnswerUnbounded } => (DoctorResult.Differs, failure.Message),
         _ => (DoctorResult.Unreachable, failure.Message),

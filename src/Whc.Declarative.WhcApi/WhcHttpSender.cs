@@ -58,16 +58,7 @@ internal sealed class WhcHttpSender : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = options.Timeout,
         };
-        switch (wire)
-        {
-            // Whoever built the handler, it follows no redirect: a 3xx is answered as an error, never followed.
-            case SocketsHttpHandler sockets:
-                sockets.AllowAutoRedirect = false;
-                break;
-            case HttpClientHandler client:
-                client.AllowAutoRedirect = false;
-                break;
-        }
+        WhcOutboundPolicy.FollowNoRedirect(wire);
 
         HttpMessageHandler handler = new OutboundPolicyHandler(wire, policy, options.MaxAnswerBytes);
         if (options.Recorder is { } recorder)
@@ -282,7 +273,7 @@ internal sealed class WhcHttpSender : IDisposable
             var status = flurlResponse.StatusCode;
             if (status is >= 300 and < 400)
             {
-                throw Redirected(call, status, flurlResponse.ResponseMessage.Headers.Location, trackingId);
+                throw Redirected(call, status, flurlResponse.ResponseMessage.Headers.Location, flurlResponse.ResponseMessage.RequestMessage?.RequestUri, trackingId);
             }
 
             var body = await flurlResponse.ResponseMessage.Content.ReadAsStringAsync(attemptTime.Token);
@@ -365,14 +356,15 @@ internal sealed class WhcHttpSender : IDisposable
     private static string Consequence(WhcCall call) => call.Idempotent ? string.Empty : "; the call may have taken effect at BT: the outcome is unknown";
 
     /// <summary>A 3xx: never followed, never read as an answer; named by its status and the host it points to (never its path or query).</summary>
-    private WhcApiException Redirected(WhcCall call, int status, Uri? location, string trackingId)
+    private WhcApiException Redirected(WhcCall call, int status, Uri? location, Uri? requestUri, string trackingId)
     {
-        var where = location switch
+        // A relative Location is resolved as a client would: "//other.host/x" names another host, "/x" this one.
+        var target = location is { IsAbsoluteUri: false } && requestUri is not null && Uri.TryCreate(requestUri, location, out var resolved) ? resolved : location;
+        var where = target switch
         {
-            null => "no Location",
             // ASCII host and port only: the Location's user info, path and query stay out of messages and logs.
-            { IsAbsoluteUri: true } => WhcOutboundPolicy.HostAndPort(location),
-            _ => "the same host",
+            { IsAbsoluteUri: true } => WhcOutboundPolicy.HostAndPort(target),
+            _ => "no Location",
         };
         logger.LogWarning(
             "WHC {Operation} {Method} {Route} -> {Status} redirect to {Host}, not followed (tracking id {TrackingId})",

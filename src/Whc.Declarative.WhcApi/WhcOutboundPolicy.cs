@@ -152,6 +152,26 @@ public sealed class WhcOutboundPolicy
             ? absolute
             : new Uri(endpoint.AbsoluteUri.TrimEnd('/') + path);
 
+    /// <summary>
+    /// Whoever built the handler, it follows no redirect: a 3xx is answered as an error, never followed. Walked down
+    /// the caller's own layers to the wire, where a redirect would be followed out of the policy handler's sight.
+    /// </summary>
+    internal static void FollowNoRedirect(HttpMessageHandler? handler)
+    {
+        for (var current = handler; current is not null; current = (current as DelegatingHandler)?.InnerHandler)
+        {
+            switch (current)
+            {
+                case SocketsHttpHandler sockets:
+                    sockets.AllowAutoRedirect = false;
+                    break;
+                case HttpClientHandler client:
+                    client.AllowAutoRedirect = false;
+                    break;
+            }
+        }
+    }
+
     /// <summary>True when <paramref name="target"/> is on the endpoint's origin or an allowed one.</summary>
     internal bool Allows(Uri target) => allowed.Contains(Origin(target), StringComparer.Ordinal);
 

@@ -160,7 +160,6 @@ internal static class WhcWireFormat
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, "unknown order item action"),
     };
 
-    /// <summary>Reads <c>accessToken</c> and <c>expiresIn</c> (seconds; number or string); the contract maps <c>access_token</c> and the like to these.</summary>
     /// <summary>Longest access token taken; BT's are far shorter, and a token travels in every request's headers.</summary>
     public const int MaxAccessTokenLength = 4096;
 
@@ -171,7 +170,8 @@ internal static class WhcWireFormat
     /// The token and its lifetime. The token is RFC 6750 token68 text (letters, digits, <c>-._~+/</c>, then optional
     /// trailing <c>=</c>) of at most <see cref="MaxAccessTokenLength"/> characters, so it can never be more than one
     /// header value; <c>expiresIn</c>, when present, is a whole number of seconds from 1 to a day, as a JSON number or
-    /// a string of digits. Anything else is refused naming the token route, never echoing the token.
+    /// a string of digits (300 when absent). The contract maps <c>access_token</c> and the like to these names. Anything
+    /// else is refused naming the token route, never echoing the token.
     /// </summary>
     public static (string AccessToken, TimeSpan ExpiresIn) ReadToken(WhcResponse response)
     {
@@ -266,8 +266,10 @@ internal static class WhcWireFormat
     /// empty because BT names it otherwise would make its sites and numbers look ceased, and a plan re-create them.
     /// </summary>
     public static CompanyInventory ReadCompany(WhcResponse response, WhcCall call, string cugId, string companyName) =>
-        Read(response, call, root =>
+        Read(response, call, answer =>
         {
+            // An object first: a list has neither id, and must not read as another reseller's company.
+            var root = answer.Object();
             var serviceId = root.Optional("serviceId");
             var ownerCug = root.Optional("cugId");
             if ((ownerCug is not null && !string.Equals(ownerCug, cugId, StringComparison.Ordinal)) || (serviceId is null && ownerCug is null))

@@ -31,6 +31,33 @@ public sealed class AnswerShapeTests : ClientTestBase
         failure.Message.Should().Contain(CompanyRoute).And.Contain("'numberRanges'").And.Contain("missing");
     }
 
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("""[{"serviceId":"WHHCBTWKN1485","cugId":"CUG5019851064"}]""")]
+    public async Task A_company_answer_that_is_a_list_is_an_error_never_a_name_another_reseller_holds(string answer)
+    {
+        Server.On("GET", Contract.CompanyPath, StubResponse.Json(200, answer));
+
+        var act = () => CreateClient().ReadCompanyAsync(Contract.Cug, "TheFunNetwork", default);
+
+        var failure = (await act.Should().ThrowAsync<WhcApiException>("a list has no serviceId or cugId, and is no answer about another reseller")).Which;
+        failure.ToDiagnostic().Code.Should().Be("WHC4016");
+        failure.Message.Should().Contain(CompanyRoute).And.Contain("not an object");
+    }
+
+    [Fact]
+    public async Task A_reader_refusal_quoting_an_answer_value_never_echoes_the_token()
+    {
+        // BT echoes the bearer token it was sent where a status belongs: the refusal quotes the value, redacted.
+        Server.On("GET", Contract.CompanyPath, StubResponse.Json(200, Apply(Contract.Company, """{"$.status": "token-1"}""")));
+
+        var act = () => CreateClient().ReadCompanyAsync(Contract.Cug, "TheFunNetwork", default);
+
+        var failure = (await act.Should().ThrowAsync<WhcApiException>()).Which;
+        failure.ToDiagnostic().Code.Should().Be("WHC4016");
+        failure.Message.Should().Contain("company status '***'").And.NotContainEquivalentOf("token-1");
+    }
+
     public static TheoryData<string, string, string> BrokenCompanies => new()
     {
         { "no sites", """{"$.sites": null}""", "'sites'" },
@@ -109,6 +136,18 @@ public sealed class AnswerShapeTests : ClientTestBase
         var failure = (await act.Should().ThrowAsync<WhcApiException>()).Which;
         failure.ToDiagnostic().Code.Should().Be("WHC4016");
         failure.Message.Should().Contain("'[0].externalId'");
+    }
+
+    [Fact]
+    public async Task An_orders_failure_reason_and_unknown_state_never_carry_the_token_on()
+    {
+        // Texts BT writes that whcctl prints (an apply's failure, an order's state): redacted as they are read.
+        Server.On("GET", Contract.OrderPath + "/BTWKN1485", StubResponse.Json(200, """{"id":"BTWKN1485","externalId":"x","state":"stuck-token-1","errorMessage":"refused Bearer token-1"}"""));
+
+        var order = await CreateClient().ReadOrderAsync("BTWKN1485", default);
+
+        order.FailureReason.Should().Be("refused Bearer ***");
+        order.StateText.Should().Be("stuck-***");
     }
 
     [Fact]

@@ -106,6 +106,39 @@ public sealed class OutboundPolicyTests : ClientTestBase
     }
 
     [Fact]
+    public async Task A_redirect_following_handler_beneath_the_callers_own_layer_reaches_nothing_else()
+    {
+        await using var catcher = await StartCatcherAsync();
+        Server.On("GET", Contract.CompanyPath, RedirectTo(307, catcher, "/company"));
+        // A proxy or logging layer of the caller's, over a handler that follows redirects: the redirect happens below
+        // the client's own layers, so only a handler walked down to the wire, or the answer's own URL, shows it.
+        var client = CreateClient(o => o with { HttpHandler = new PassThroughHandler(new SocketsHttpHandler { AllowAutoRedirect = true }) });
+
+        var call = () => client.ReadCompanyAsync(Contract.Cug, "TheFunNetwork", default);
+
+        (await call.Should().ThrowAsync<WhcApiException>()).Which.Kind.Should().Be(WhcFailureKind.Redirected);
+        catcher.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_scheme_relative_redirect_is_named_by_the_host_it_points_to()
+    {
+        Server.On("GET", Contract.CompanyPath, new StubResponse(302, null, new Dictionary<string, string> { ["Location"] = "//catcher.invalid:8443/company?leak=company-secret-query" }));
+        var client = CreateClient();
+
+        var call = () => client.ReadCompanyAsync(Contract.Cug, "TheFunNetwork", default);
+
+        var failure = (await call.Should().ThrowAsync<WhcApiException>()).Which;
+        failure.Kind.Should().Be(WhcFailureKind.Redirected);
+        failure.Message.Should().Contain("catcher.invalid:8443").And.NotContain("the same host").And.NotContain("leak");
+    }
+
+    /// <summary>A layer of the caller's own that passes every request on unchanged.</summary>
+    private sealed class PassThroughHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+    }
+
+    [Fact]
     public void An_endpoint_is_named_without_its_user_info_with_an_IPv6_host_in_brackets()
     {
         var build = () => CreateClient(o => o with { BaseUri = new Uri("http://[2001:db8::1]:8080/api") });
@@ -118,6 +151,11 @@ public sealed class OutboundPolicyTests : ClientTestBase
     [InlineData("http://user:pa55word@bt-gateway.invalid:8080/api")]
     [InlineData("http://10.1.2.3/")]
     [InlineData("http://[2001:db8::1]:8080/")]
+    // Names that only look like loopback: a trailing dot, a wildcard-DNS name, the unspecified address.
+    [InlineData("http://localhost./")]
+    [InlineData("http://localhost.invalid/")]
+    [InlineData("http://127.0.0.1.nip.invalid/")]
+    [InlineData("http://0.0.0.0/")]
     public void A_plain_http_endpoint_off_loopback_is_refused_when_the_client_is_built(string endpoint)
     {
         var build = () => CreateClient(o => o with { BaseUri = new Uri(endpoint) });
@@ -274,7 +312,26 @@ public sealed class OutboundPolicyTests : ClientTestBase
         (await call.Should().ThrowAsync<WhcApiException>()).Which.Kind.Should().Be(WhcFailureKind.AnswerUnbounded);
         (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore).Should().BeLessThan(32L * 1024 * 1024);
         recorder.Entries.Should().ContainSingle();
-        (await gateway.WaitForFinishedAsync(1, TimeSpan.FromSeconds(5))).Should().BeTrue("the client hung up at the cap, though the recorder keeps the response");
+        (await gateway.WaitForFinishedAsync(1, TimeSpan.FromSeconds(5))).Should().BeTrue("the recorder disposed the response it could not read, which hangs up");
+    }
+
+    [Fact]
+    public async Task An_overlong_token_under_the_recorder_is_refused_fast_in_bounded_memory()
+    {
+        // Within the answer cap, far past any token: the recorder must not make a secret of it in its hundred forms.
+        var overlong = new string('a', 300 * 1024);
+        Server.On("GET", "/oauth/accesstoken", StubResponse.Json(200, $$"""{"accessToken":"{{overlong}}","expiresIn":900}"""));
+        var recorder = new Recording.WhcRecorder();
+        var client = CreateClient(o => o with { Recorder = recorder });
+        var clock = Stopwatch.StartNew();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+
+        var call = () => client.IsTakenAsync(Contract.Cug, Check, default);
+
+        (await call.Should().ThrowAsync<WhcApiException>()).Which.ToDiagnostic().Code.Should().Be("WHC4016");
+        (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore).Should().BeLessThan(48L * 1024 * 1024);
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(5));
+        recorder.Entries.Should().ContainSingle().Which.Response.Content.Text.Should().NotContain(overlong[..64]);
     }
 
     [Fact]

@@ -155,6 +155,24 @@ public sealed class ReplayConfinementTests : IAsyncLifetime
         endpoint.Requests.Select(r => r.Path).Should().Equal("/oauth/accesstoken", Contract.CompanyPath);
     }
 
+    [Fact]
+    public async Task An_endless_answer_to_a_replayed_request_stops_at_the_clients_answer_cap()
+    {
+        await using var endless = await HostileServer.StartAsync(async (self, context) =>
+        {
+            context.Response.StatusCode = 200;
+            await self.WriteForeverAsync(context, new byte[64 * 1024]);
+        });
+        var recording = Recording(Entry("https://bt.example.invalid/bt-wholesale/v1/whc/x", authorization: null));
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+
+        var replay = () => new WhcReplayer(endless.BaseUri, new WhcCredentials(StubServer.ClientId, StubServer.ClientSecret)).ReplayAsync(recording, patience.Token);
+
+        // HttpClient refuses to buffer past its cap: an HttpRequestException, not a read of gigabytes until cancelled.
+        (await replay.Should().ThrowAsync<HttpRequestException>()).Which.Message.Should().Contain(WhcOutboundPolicy.DefaultMaxAnswerBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        (await endless.WaitForFinishedAsync(1, TimeSpan.FromSeconds(5))).Should().BeTrue("the replay hung up");
+    }
+
     private static HarDocument Recording(params HarEntry[] entries) => new(new HarLog("1.2", new HarCreator("whcctl", "test"), entries));
 
     private static HarEntry Entry(string url, string? authorization, string? body = null, IReadOnlyList<HarNameValue>? headers = null)

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 using Whc.Declarative.Contract;
 using Whc.Declarative.Core.Diagnostics;
@@ -6,19 +7,42 @@ using Whc.Declarative.WhcApi;
 
 namespace Whc.Declarative.Cli.Infrastructure;
 
-/// <summary>The files that change the wire contract: <c>--contract</c> (or WHC_CONTRACT) and the older <c>--routes</c> (or WHC_ROUTES).</summary>
-public sealed record WireFiles(string? Contract, string? Routes)
+/// <summary>
+/// The files that change the wire contract: <c>--contract</c> (or WHC_CONTRACT) and the older <c>--routes</c> (or
+/// WHC_ROUTES). Read once per command (per <see cref="IOContext"/>): the client a command connects and its manifest
+/// checks (WHC2031's wire names) see one contract, even if a file changes while the command runs.
+/// </summary>
+public sealed class WireFiles(string? contract, string? routes)
 {
+    private Loaded? loaded;
+
     public static WireFiles None { get; } = new(null, null);
+
+    public string? Contract { get; } = contract;
+
+    public string? Routes { get; } = routes;
 
     /// <summary>
     /// The default contract with the contract file laid over it, then the routes file (so a routes file keeps working
-    /// beside a contract). Every problem of every file is reported at once.
+    /// beside a contract). Every problem of every file is reported at once. A second call with the same
+    /// <paramref name="io"/> returns the first's result (or its problems) without reading the files again.
     /// </summary>
     /// <exception cref="WhcConfigurationException">A file cannot be read or does not make a valid contract.</exception>
     public ContractLoad Load(IOContext io)
     {
         ArgumentNullException.ThrowIfNull(io);
+        var known = Volatile.Read(ref loaded);
+        if (known is null || !ReferenceEquals(known.Io, io))
+        {
+            known = new Loaded(io, Read(io));
+            Volatile.Write(ref loaded, known);
+        }
+
+        return known.Result.Load ?? throw new WhcConfigurationException(known.Result.Problems);
+    }
+
+    private (ContractLoad? Load, ImmutableArray<Diagnostic> Problems) Read(IOContext io)
+    {
         var overlays = new List<ContractOverlay>();
         var problems = new List<Diagnostic>();
         void Add(string? file, FileInput input, DiagnosticDescriptor unreadable, Func<string, string, (ContractOverlay?, Diagnostic?)> parse)
@@ -60,10 +84,11 @@ public sealed record WireFiles(string? Contract, string? Routes)
         Add(Routes ?? io.GetEnvironment(LegacyRoutesFile.EnvironmentVariable), FileInput.Routes, DiagnosticCatalog.ApiRoutesFileInvalid, LegacyRoutesFile.ToOverlay);
         // The files that parsed are still checked, so one run names every problem of every file.
         var load = ContractLoader.Load(overlays);
-        return problems.Count == 0 && load.Succeeded
-            ? load
-            : throw new WhcConfigurationException([.. problems, .. load.Diagnostics]);
+        return problems.Count == 0 && load.Succeeded ? (load, []) : (null, [.. problems, .. load.Diagnostics]);
     }
+
+    /// <summary>What the files made for one command's context.</summary>
+    private sealed record Loaded(IOContext Io, (ContractLoad? Load, ImmutableArray<Diagnostic> Problems) Result);
 
     /// <summary>
     /// The effective contract, or null after writing every problem to stderr: for commands that run outside

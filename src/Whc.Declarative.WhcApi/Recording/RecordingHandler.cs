@@ -61,13 +61,17 @@ internal sealed class RecordingHandler(
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
         {
             recorder.Add(position, Entry(request, requestBody, startedAt, clock.GetElapsedTime(started), response, null) with { Error = redact($"the answer's body could not be read: {e.Message}") });
+            // The response never reaches the layer above, so it is this handler's to dispose: that hangs up on a server
+            // still sending (an endless answer past the cap, a trickle past the timeout).
+            response.Dispose();
             throw;
         }
 
         if (request.Headers.Authorization?.Scheme is { } scheme && scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase)
-            && WhcWireFormat.TryReadAccessToken(responseBody, wire) is { } issued)
+            && WhcWireFormat.TryReadAccessToken(responseBody, wire) is { Length: <= WhcWireFormat.MaxAccessTokenLength } issued)
         {
-            // A token answer: the sender registers the token only once it has accepted the answer.
+            // A token answer: the sender registers the token only once it has accepted the answer. A longer one is
+            // refused, so never sent, and the answer itself is hidden whole; its hundred forms would cost gigabytes.
             registerSecret(issued);
         }
 

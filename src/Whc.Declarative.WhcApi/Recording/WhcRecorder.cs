@@ -29,16 +29,16 @@ public sealed class WhcRecorder
     public HarDocument ToHar(string creatorName, string creatorVersion) => new(new HarLog("1.2", new HarCreator(creatorName, creatorVersion), Entries));
 
     /// <summary>
-    /// Writes the recording to <paramref name="path"/>: to a temporary file beside it, then renamed over it, so the
-    /// file is either the previous one or the whole new recording, never half of it.
+    /// Writes the recording to <paramref name="path"/> through <see cref="AtomicFile"/> (a temporary file created
+    /// exclusively beside it, never through a planted link, then renamed over it), so the file is either the previous
+    /// one or the whole new recording, never half of it.
     /// </summary>
     /// <exception cref="IOException">The file or its directory cannot be written.</exception>
     /// <exception cref="UnauthorizedAccessException">Writing there is not allowed.</exception>
     public void Save(string path, string creatorName, string creatorVersion)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var json = ToHar(creatorName, creatorVersion).ToJson();
-        WriteAtomically(Path.GetFullPath(path), json);
+        AtomicFile.Write(Path.GetFullPath(path), ToHar(creatorName, creatorVersion).ToJson(), flushToDisk: true);
     }
 
     /// <summary>
@@ -63,7 +63,7 @@ public sealed class WhcRecorder
                 return $"the directory of '{path}' does not exist";
             }
 
-            var probe = TemporaryPath(full);
+            var probe = AtomicFile.TemporaryPathFor(full);
             using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
             {
             }
@@ -86,10 +86,4 @@ public sealed class WhcRecorder
             entries[position] = entry;
         }
     }
-
-    /// <summary>Through a temporary file created exclusively beside it, then renamed: never through a planted link.</summary>
-    private static void WriteAtomically(string path, string text) => AtomicFile.Write(path, text, flushToDisk: true);
-
-    private static string TemporaryPath(string path) =>
-        Path.Combine(Path.GetDirectoryName(path) ?? ".", $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
 }

@@ -84,10 +84,14 @@ public sealed class WhcReplayer(Uri baseUri, WhcCredentials credentials, HttpMes
             throw new ReplayRefusedException(problems);
         }
 
-        // No redirect, no proxy, no cookie jar: every request goes straight to the endpoint and nowhere else.
-        using var http = new HttpClient(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false, UseCookies = false }, disposeHandler: handler is null)
+        // No redirect, no proxy, no cookie jar: every request goes straight to the endpoint and nowhere else; and no
+        // answer read past the client's own cap.
+        var network = handler ?? new SocketsHttpHandler { UseProxy = false, UseCookies = false };
+        WhcOutboundPolicy.FollowNoRedirect(network);
+        using var http = new HttpClient(network, disposeHandler: handler is null)
         {
             Timeout = TimeSpan.FromSeconds(60),
+            MaxResponseContentBufferSize = WhcOutboundPolicy.DefaultMaxAnswerBytes,
         };
         var replacements = new Dictionary<string, string>(StringComparer.Ordinal);
         string? token = null;
@@ -289,7 +293,8 @@ public sealed class WhcReplayer(Uri baseUri, WhcCredentials credentials, HttpMes
     /// <summary>RFC 9110's tchar: what a header name is made of.</summary>
     private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
 
-    private static string Origin(Uri uri) => uri.GetLeftPart(UriPartial.Authority);
+    /// <summary>The outbound policy's origin (scheme, ASCII host, port spelled out): one notion of "same origin" in the client.</summary>
+    private static string Origin(Uri uri) => WhcOutboundPolicy.Origin(uri);
 
     /// <summary>Recorded text in a message: control characters shown as escapes, so it stays one line.</summary>
     private static string Printable(string text) =>
