@@ -564,7 +564,7 @@ public static class ContractLoader
     {
         if (Uri.TryCreate(target, UriKind.Absolute, out var absolute) && target.Contains("://", StringComparison.Ordinal))
         {
-            if (absolute.Scheme != Uri.UriSchemeHttps && !(absolute.Scheme == Uri.UriSchemeHttp && absolute.IsLoopback))
+            if (absolute.Scheme != Uri.UriSchemeHttps && !(absolute.Scheme == Uri.UriSchemeHttp && Core.Api.LoopbackHost.Is(absolute)))
             {
                 return "an absolute route must be https (http only on loopback): tokens travel with it";
             }

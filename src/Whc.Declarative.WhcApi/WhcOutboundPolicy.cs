@@ -4,6 +4,8 @@ using System.Net;
 using Whc.Declarative.Contract;
 using Whc.Declarative.Core.Diagnostics;
 
+using Whc.Declarative.Core.Api;
+
 namespace Whc.Declarative.WhcApi;
 
 /// <summary>
@@ -33,17 +35,8 @@ public sealed class WhcOutboundPolicy
     /// <summary>The only origin Basic credentials are sent to.</summary>
     internal string TokenOrigin { get; }
 
-    /// <summary>True for a loopback host: 127.0.0.0/8, ::1 or <c>localhost</c>.</summary>
-    public static bool IsLoopback(Uri uri)
-    {
-        ArgumentNullException.ThrowIfNull(uri);
-        if (string.Equals(uri.IdnHost, "localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        return IPAddress.TryParse(uri.IdnHost, out var address) && IPAddress.IsLoopback(address);
-    }
+    /// <summary>True for a loopback host: 127.0.0.0/8, ::1 or <c>localhost</c> (<see cref="LoopbackHost"/>).</summary>
+    public static bool IsLoopback(Uri uri) => LoopbackHost.Is(uri);
 
     /// <summary>Scheme, host and port, lower case with the port spelled out: what two URLs must share to be one origin.</summary>
     public static string Origin(Uri uri)

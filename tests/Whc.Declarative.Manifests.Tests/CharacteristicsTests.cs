@@ -74,6 +74,23 @@ public sealed class CharacteristicsTests
     }
 
     [Fact]
+    public void A_characteristic_named_as_the_contract_sends_a_field_but_in_another_letter_case_is_WHC2031_too()
+    {
+        // Whether BT tells characteristic names apart by case is not published: refusing is the side that cannot
+        // send one value twice.
+        var wireNames = new Core.Manifests.WireCharacteristicNames(
+            System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(
+                StringComparer.Ordinal,
+                [KeyValuePair.Create("user", System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("callerIdName", "firstName")]))]));
+        var companies = ManifestLoader.Parse("c.yaml", Manifest(userExtra: "          characteristics: { CallerIdName: Eve }")).Companies;
+
+        var diagnostic = Validation.ManifestValidator.Validate(companies, wireNames: wireNames).Should().ContainSingle().Subject;
+
+        diagnostic.Code.Should().Be("WHC2031");
+        diagnostic.Message.Should().Contain("'CallerIdName'").And.Contain("firstName");
+    }
+
+    [Fact]
     public void A_value_that_is_not_text_is_refused_by_the_schema()
     {
         var result = ManifestLoader.Parse("c.yaml", Manifest(userExtra: "          characteristics: { callerIdName: { nested: 1 } }"));

@@ -13,7 +13,12 @@ public sealed record WireCharacteristicNames(ImmutableSortedDictionary<string, I
     /// <summary>The built-in contract's: every characteristic goes by whcctl's own name.</summary>
     public static WireCharacteristicNames None { get; } = new(ImmutableSortedDictionary.Create<string, ImmutableSortedDictionary<string, string>>(StringComparer.Ordinal));
 
-    /// <summary>whcctl's field that goes on the wire as <paramref name="name"/> for <paramref name="product"/>; null when none does.</summary>
+    /// <summary>
+    /// whcctl's field that goes on the wire as <paramref name="name"/> for <paramref name="product"/>, in any letter case
+    /// (whether BT tells characteristic names apart by case is not published); null when none does.
+    /// </summary>
     public string? FieldSentAs(string product, string name) =>
-        ByProduct.TryGetValue(product, out var names) && names.TryGetValue(name, out var field) ? field : null;
+        ByProduct.TryGetValue(product, out var names)
+            ? names.Where(n => string.Equals(n.Key, name, StringComparison.OrdinalIgnoreCase)).Select(n => n.Value).FirstOrDefault()
+            : null;
 }
