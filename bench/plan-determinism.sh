@@ -23,15 +23,16 @@ for _ in $(seq 100); do grep -q '^base-url:' "$work/sandbox.out" 2>/dev/null && 
 base="$(sed -n 's/^base-url: //p' "$work/sandbox.out")"
 export WHC_ENDPOINT="$base" WHC_CLIENT_ID=whcctl-sandbox WHC_CLIENT_SECRET=sandbox-secret NO_COLOR=1
 
-# The quick-start company (COMPANIES copies of it, each its own key, name and domain), without and with the extra users.
+# The quick-start company (COMPANIES copies of it, each its own key, name, domain, usernames and MAC address: BT-wide unique), without and with the extra users.
 mkdir -p "$work/small" "$work/large"
 for c in $(seq -f %02g "$companies"); do
   sed -e "s/name: fun-network/name: fun-network-$c/" -e "s/name: TheFunNetwork/name: TheFunNetwork$c/" \
-    -e "s/domain: thefunnetwork.com/domain: fun$c.example.com/" examples/quickstart/company.yaml >"$work/small/company-$c.yaml"
+    -e "s/domain: thefunnetwork.com/domain: fun$c.example.com/" -e "s/username: jane.smith/username: jane.smith$c/" -e "s/00:11:22:AA:BB:CC/00:11:22:AA:BB:$c/" \
+    examples/quickstart/company.yaml >"$work/small/company-$c.yaml"
   cp "$work/small/company-$c.yaml" "$work/large/company-$c.yaml"
   for u in $(seq "$users"); do
     cat >>"$work/large/company-$c.yaml" <<EOF
-        - { username: extra.user$u, firstName: Extra, lastName: User$u, extension: "$((2100 + u))", number: { from: brum }, licence: standard }
+        - { username: extra.user$u.c$c, firstName: Extra, lastName: User$u, extension: "$((2100 + u))", number: { from: brum }, licence: standard }
 EOF
   done
 done
@@ -69,9 +70,9 @@ quick-start companies and applied, then removed from the manifests; one process 
 another applies it (\`apply p.json --allow-destroy\`), which derives the plan again and refuses it (WHC4057) unless it is
 the same. Each whcctl is a process of its own, with its own string-hash seed.
 
-| runs | applied | refused as altered (WHC4057) | failed otherwise | seconds |
-|---:|---:|---:|---:|---:|
-| $runs | $applied | $refused | $failed | $seconds |
+| companies | users removed from each | runs | applied | refused as altered (WHC4057) | failed otherwise | seconds |
+|---:|---:|---:|---:|---:|---:|---:|
+| $companies | $users | $runs | $applied | $refused | $failed | $seconds |
 
 Measured $(date -u +%Y-%m-%d) with whcctl $("${whcctl[@]}" --version | awk '{print $2}'), Release build, $(nproc) cores, on a
 served sandbox. Before the fix (up to commit 7fee290, the planner walking hash-ordered maps) the same steps by hand were
