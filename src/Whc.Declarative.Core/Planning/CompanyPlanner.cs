@@ -802,7 +802,8 @@ internal sealed class CompanyPlanner
     {
         public ImmutableArray<string> Awaits { get; } = awaits;
 
-        public IEnumerable<ResourceAddress> Resources => kinds.Keys;
+        /// <summary>In address order (ordinal), never the map's own.</summary>
+        public IEnumerable<ResourceAddress> Resources => kinds.Keys.OrderBy(a => a.ToString(), StringComparer.Ordinal);
 
         public bool Contains(ResourceAddress address) => kinds.ContainsKey(address);
 

@@ -7,22 +7,24 @@ namespace Whc.Declarative.Core.Planning;
 /// <summary>
 /// The planner's picture of what exists now: state's names and ids, overlaid with what BT said when refreshed.
 /// BT is the truth for what exists; state supplies whcctl's own names (block names) and remembered protection.
+/// Its maps are sorted by name (ordinal): the planner walks them, and a hashed map's order changes with every process
+/// (.NET seeds string hashing per process), which made a saved plan differ from the same plan derived again elsewhere.
 /// </summary>
 public sealed record CurrentView(
     bool CompanyActive,
     string? ServiceId,
     CompanyRecord? Record,
     QualificationRecord? Qualification,
-    ImmutableDictionary<string, NumberBlockState> Blocks,
-    ImmutableDictionary<string, SiteState> Sites,
-    ImmutableDictionary<string, UserState> Users)
+    ImmutableSortedDictionary<string, NumberBlockState> Blocks,
+    ImmutableSortedDictionary<string, SiteState> Sites,
+    ImmutableSortedDictionary<string, UserState> Users)
 {
     public static CurrentView From(CompanyState? state, RefreshSnapshot? refresh)
     {
         var record = state?.Record;
-        var blocks = (state?.NumberBlocks ?? []).ToImmutableDictionary(b => b.Name, StringComparer.Ordinal);
-        var sites = (state?.Sites ?? []).ToImmutableDictionary(s => s.Name, StringComparer.Ordinal);
-        var users = (state?.Users ?? []).ToImmutableDictionary(u => u.Username, StringComparer.Ordinal);
+        var blocks = (state?.NumberBlocks ?? []).ToImmutableSortedDictionary(b => b.Name, b => b, StringComparer.Ordinal);
+        var sites = (state?.Sites ?? []).ToImmutableSortedDictionary(s => s.Name, s => s, StringComparer.Ordinal);
+        var users = (state?.Users ?? []).ToImmutableSortedDictionary(u => u.Username, u => u, StringComparer.Ordinal);
         if (refresh is null)
         {
             return new CurrentView(record?.Active == true, record?.ServiceId, record, record?.Qualification, blocks, sites, users);
@@ -34,13 +36,13 @@ public sealed record CurrentView(
         // qualification of ours holds the name.
         if (inventory is null || inventory.Status == CompanyStatus.Ceased || !Ownership.IsOurs(state, inventory))
         {
-            var emptyBlocks = blocks.ToImmutableDictionary(kv => kv.Key, kv => kv.Value with { Ranges = [] }, StringComparer.Ordinal);
-            return new CurrentView(false, null, record, null, emptyBlocks, PendingSites(sites, []), ImmutableDictionary<string, UserState>.Empty);
+            var emptyBlocks = blocks.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value with { Ranges = [] }, StringComparer.Ordinal);
+            return new CurrentView(false, null, record, null, emptyBlocks, PendingSites(sites, []), ImmutableSortedDictionary.Create<string, UserState>(StringComparer.Ordinal));
         }
 
         inventory = InventoryNaming.InStateNames(inventory, state);
         var liveRanges = inventory.NumberRanges.ToDictionary(r => r.StartNumber, StringComparer.Ordinal);
-        var liveBlocks = blocks.ToImmutableDictionary(
+        var liveBlocks = blocks.ToImmutableSortedDictionary(
             kv => kv.Key,
             kv => kv.Value with
             {
@@ -54,7 +56,7 @@ public sealed record CurrentView(
             },
             StringComparer.Ordinal);
 
-        var liveSites = inventory.Sites.ToImmutableDictionary(
+        var liveSites = inventory.Sites.ToImmutableSortedDictionary(
             s => s.Name,
             s => new SiteState(s.Name, s.LocationCode, s.NadKey, s.ServiceId)
             {
@@ -65,7 +67,7 @@ public sealed record CurrentView(
             // A site whose address is resolved but whose order has not completed is still pending: its NAD key is reused.
             .AddRange(PendingSites(sites, inventory.Sites.Select(s => s.Name)));
         var siteNames = inventory.Sites.ToDictionary(s => s.ServiceId, s => s.Name, StringComparer.Ordinal);
-        var liveUsers = inventory.Users.ToImmutableDictionary(
+        var liveUsers = inventory.Users.ToImmutableSortedDictionary(
             u => u.Username,
             u =>
             {
@@ -93,20 +95,20 @@ public sealed record CurrentView(
     }
 
     /// <summary>The ranges of each block, for number assignment.</summary>
-    public ImmutableDictionary<string, ImmutableArray<NumberRange>> RangesByBlock() =>
-        Blocks.ToImmutableDictionary(
+    public ImmutableSortedDictionary<string, ImmutableArray<NumberRange>> RangesByBlock() =>
+        Blocks.ToImmutableSortedDictionary(
             kv => kv.Key,
             kv => kv.Value.Ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber)).ToImmutableArray(),
             StringComparer.Ordinal);
 
-    public ImmutableDictionary<string, string> HeldNumbers() =>
+    public ImmutableSortedDictionary<string, string> HeldNumbers() =>
         Users.Values.Where(u => u.DirectoryNumber is not null)
-            .ToImmutableDictionary(u => u.Username, u => u.DirectoryNumber ?? string.Empty, StringComparer.Ordinal);
+            .ToImmutableSortedDictionary(u => u.Username, u => u.DirectoryNumber ?? string.Empty, StringComparer.Ordinal);
 
-    private static ImmutableDictionary<string, SiteState> PendingSites(ImmutableDictionary<string, SiteState> recorded, IEnumerable<string> live)
+    private static ImmutableSortedDictionary<string, SiteState> PendingSites(ImmutableSortedDictionary<string, SiteState> recorded, IEnumerable<string> live)
     {
         var atBt = live.ToHashSet(StringComparer.Ordinal);
-        return recorded.Where(kv => kv.Value.ServiceId is null && !atBt.Contains(kv.Key)).ToImmutableDictionary(StringComparer.Ordinal);
+        return recorded.Where(kv => kv.Value.ServiceId is null && !atBt.Contains(kv.Key)).ToImmutableSortedDictionary(StringComparer.Ordinal);
     }
 
     private static string? BlockOf(IEnumerable<NumberBlockState> blocks, string? number) =>

@@ -194,8 +194,8 @@ public sealed class Planner
         ImmutableArray<ResourceChange>.Builder changes,
         string company,
         ResourceKind kind,
-        ImmutableDictionary<string, T> recorded,
-        ImmutableDictionary<string, T> live,
+        ImmutableSortedDictionary<string, T> recorded,
+        ImmutableSortedDictionary<string, T> live,
         Func<T, ImmutableArray<(string Name, string? Value)>> attributes,
         HashSet<ResourceAddress> ordered)
     {

@@ -71,6 +71,8 @@ public static class StateReconciler
             // A site whose address is resolved but whose order has not completed stays as pending (no service id); one
             // the manifest dropped is forgotten only when a plan says so (a forget change).
             .Concat(state.Sites.Where(s => s.ServiceId is null && !liveSites.ContainsKey(s.Name)))
+            // By name, as state is written: a saved plan holds this state, and must not follow the order BT lists in.
+            .OrderBy(s => s.Name, StringComparer.Ordinal)
             .ToImmutableArray();
 
         var users = inventory.Users.Where(u => managedUsers.Contains(u.Username)).Select(u =>
@@ -91,7 +93,7 @@ public static class StateReconciler
             {
                 Protected = spec?.Protect ?? known?.Protected ?? false,
             };
-        }).ToImmutableArray();
+        }).OrderBy(u => u.Username, StringComparer.Ordinal).ToImmutableArray();
 
         var record = state.Record is null
             ? null
