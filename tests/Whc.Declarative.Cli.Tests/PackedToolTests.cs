@@ -3,7 +3,7 @@ using Whc.Declarative.Cli.Tests.Support;
 namespace Whc.Declarative.Cli.Tests;
 
 /// <summary>The packed tool installs from a local folder feed as the README says, at the pinned version, and runs.</summary>
-[Collection(PackedToolCollection.Name)]
+[Collection(PackedToolGroup.Name)]
 public sealed class PackedToolTests(PackedToolFixture packed)
 {
     [Fact]

