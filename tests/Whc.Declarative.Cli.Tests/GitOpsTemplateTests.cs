@@ -4,12 +4,12 @@ using Whc.Declarative.Cli.Tests.Support;
 namespace Whc.Declarative.Cli.Tests;
 
 /// <summary>
-/// examples/gitops-repo, the repository a reseller copies: its manifests validate, every action it uses is pinned by a
+/// templates/gitops-repo, the repository a reseller copies: its manifests validate, every action it uses is pinned by a
 /// full commit SHA, and the whcctl action line is the documented placeholder tagged with the current release.
 /// </summary>
 public sealed partial class GitOpsTemplateTests
 {
-    private static readonly string Template = Path.Combine(Repository.Root, "examples", "gitops-repo");
+    private static readonly string Template = Path.Combine(Repository.Root, "templates", "gitops-repo");
 
     private const string Placeholder = "YOUR-ORG/whcctl/.github/actions/whcctl@0000000000000000000000000000000000000000";
 

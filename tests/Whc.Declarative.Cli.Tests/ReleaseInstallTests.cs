@@ -120,7 +120,7 @@ public sealed class ReleaseInstallTests(PackedToolFixture packed)
         var version = await Support.Process.RunAsync(whcctl, workspace.Path, PackedToolFixture.Environment, "--version");
         version.ExitCode.Should().Be(0, version.ToString());
         version.Output.Should().StartWith($"whcctl {packed.Version} ");
-        var validate = await Support.Process.RunAsync(whcctl, workspace.Path, PackedToolFixture.Environment, "validate", "examples/gitops-repo/companies");
+        var validate = await Support.Process.RunAsync(whcctl, workspace.Path, PackedToolFixture.Environment, "validate", Path.Combine(Repository.Root, "templates", "gitops-repo", "companies"));
         validate.ExitCode.Should().Be(0, validate.ToString());
         validate.Error.Should().Contain("2 companies valid");
     }
