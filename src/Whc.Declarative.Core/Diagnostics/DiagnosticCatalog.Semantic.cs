@@ -60,4 +60,7 @@ public static partial class DiagnosticCatalog
     public static DiagnosticDescriptor PortedRangesOverlap { get; } = Error("WHC2035", "ported ranges overlap");
 
     public static DiagnosticDescriptor NumberBlockKindUnclear { get; } = Error("WHC2036", "a number block needs areaCode and quantity, or ported ranges, not both");
+
+    /// <summary>A non-ASCII identifier must be compared in NFKC, and the platform has no ICU library to do it.</summary>
+    public static DiagnosticDescriptor NormaliserUnavailable { get; } = Error("WHC2037", "cannot compare non-ASCII identifiers: the platform's Unicode library (ICU) was not found");
 }

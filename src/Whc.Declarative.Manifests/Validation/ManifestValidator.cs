@@ -392,6 +392,15 @@ public static class ManifestValidator
             }
 
             var key = freeText ? IdentifierNormalisation.Nfkc(value) : value;
+            if (key is null)
+            {
+                // Without a normaliser a look-alike could pass as unique: refuse rather than check less.
+                run.Diagnostics.Add(DiagnosticCatalog.NormaliserUnavailable.At(
+                    run.At(company, pointer, fallback),
+                    $"{what} {value} is not ASCII, so whcctl must compare it in Unicode NFKC, which needs the platform's ICU library (on Linux the libicu package, as for .NET itself); none was found"));
+                return;
+            }
+
             if (seen.TryGetValue(key, out var first))
             {
                 var span = run.At(company, pointer, fallback);
