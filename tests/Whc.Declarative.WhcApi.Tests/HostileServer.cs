@@ -78,9 +78,8 @@ public sealed class HostileServer : IAsyncDisposable
     /// <summary>Writes <paramref name="chunk"/> again and again until the client hangs up (or <paramref name="pause"/> between writes).</summary>
     public async Task WriteForeverAsync(HttpContext context, byte[] chunk, TimeSpan pause = default)
     {
-        while (!context.RequestAborted.IsCancellationRequested)
+        while (await WriteCountedAsync(context, chunk))
         {
-            await WriteCountedAsync(context, chunk);
             if (pause > TimeSpan.Zero)
             {
                 await Task.Delay(pause, context.RequestAborted);
@@ -88,11 +87,21 @@ public sealed class HostileServer : IAsyncDisposable
         }
     }
 
-    public async Task WriteCountedAsync(HttpContext context, byte[] chunk)
+    /// <summary>
+    /// Writes and flushes one chunk; false once the client is gone. Kestrel completes writes to a connection the client
+    /// closed without an error, so the flush result, not an exception, says so: a loop that waited for one would spin
+    /// and count bytes nobody received.
+    /// </summary>
+    public async Task<bool> WriteCountedAsync(HttpContext context, byte[] chunk)
     {
-        await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
-        await context.Response.Body.FlushAsync(context.RequestAborted);
+        var flushed = await context.Response.BodyWriter.WriteAsync(chunk, context.RequestAborted);
+        if (flushed.IsCompleted || flushed.IsCanceled || context.RequestAborted.IsCancellationRequested)
+        {
+            return false;
+        }
+
         Interlocked.Add(ref bytesWritten, chunk.Length);
+        return true;
     }
 
     /// <summary>Waits until <paramref name="count"/> handlers have ended (the client hung up on them); false after <paramref name="timeout"/>.</summary>
