@@ -41,7 +41,7 @@ public sealed class ActionlintTests
             .Select(f => Path.GetRelativePath(Repository.Root, f).Replace('\\', '/'))
             .Order(StringComparer.Ordinal)
             .ToArray();
-        files.Should().HaveCount(3);
+        files.Should().HaveCount(4);
 
         var result = await Support.Process.RunAsync("bash", Repository.Root, null, ["scripts/actionlint.sh", .. files]);
 

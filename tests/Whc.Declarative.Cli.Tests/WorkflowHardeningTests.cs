@@ -16,8 +16,10 @@ public sealed partial class WorkflowHardeningTests
 
     public static TheoryData<string> WorkflowsAndActions() => new(WorkflowAndActionFiles());
 
+    // The template's workflows (generated from these) are held to the same rules: a reseller runs them with real secrets.
     private static IEnumerable<string> WorkflowFiles() =>
         Directory.EnumerateFiles(Path.Combine(Repository.Root, ".github", "workflows"), "*.yml")
+            .Concat(Directory.EnumerateFiles(Path.Combine(Repository.Root, "templates", "gitops-repo", ".github", "workflows"), "*.yml"))
             .Select(f => Path.GetRelativePath(Repository.Root, f).Replace('\\', '/'))
             .Order(StringComparer.Ordinal);
 
