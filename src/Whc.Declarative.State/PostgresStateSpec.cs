@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using Npgsql;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.Core.Diagnostics;
@@ -7,10 +8,29 @@ namespace Whc.Declarative.State;
 
 /// <summary>
 /// A parsed <c>postgres://user@host:port/db?schema=whc&amp;workspace=default</c> state URL. A password is never taken
-/// from the URL: it comes from <c>WHC_STATE_PASSWORD</c>, <c>PGPASSWORD</c> or <c>~/.pgpass</c>.
+/// from the URL: it comes from <c>WHC_STATE_PASSWORD</c>, <c>PGPASSWORD</c> or <c>~/.pgpass</c>. TLS follows libpq:
+/// <c>sslmode</c>, <c>sslrootcert</c>, <c>sslcert</c>, <c>sslkey</c> in the URL, else <c>PGSSLMODE</c> and friends,
+/// else verify-full for a host that is not loopback and no TLS for loopback.
 /// </summary>
 public sealed record PostgresStateSpec(string Host, int Port, string Database, string? Username, string Schema, string Workspace)
 {
+    /// <summary>The URL's <c>sslmode</c>; null when the URL has none (then PGSSLMODE, then the host decides).</summary>
+    public PostgresSslMode? SslMode { get; init; }
+
+    /// <summary>The URL's <c>sslrootcert</c>: a PEM file of the CA(s) the server's certificate must chain to.</summary>
+    public string? SslRootCert { get; init; }
+
+    /// <summary>The URL's <c>sslcert</c> (client certificate, PEM).</summary>
+    public string? SslCert { get; init; }
+
+    /// <summary>The URL's <c>sslkey</c> (client key, PEM).</summary>
+    public string? SslKey { get; init; }
+
+    /// <summary>The host is this machine (127.0.0.0/8, ::1, localhost): traffic never leaves it.</summary>
+    public bool IsLoopback =>
+        Host.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+        || (IPAddress.TryParse(Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+
     public const string DefaultSchema = "whc";
     public const string DefaultWorkspace = "default";
 
@@ -49,6 +69,8 @@ public sealed record PostgresStateSpec(string Host, int Port, string Database, s
 
         var schema = DefaultSchema;
         var workspace = DefaultWorkspace;
+        PostgresSslMode? sslMode = null;
+        string? sslRootCert = null, sslCert = null, sslKey = null;
         foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
@@ -62,8 +84,20 @@ public sealed record PostgresStateSpec(string Host, int Port, string Database, s
                 case "workspace":
                     workspace = value;
                     break;
+                case "sslmode":
+                    sslMode = ParseSslMode(value) ?? throw Invalid(SslModeReason(value, "sslmode"));
+                    break;
+                case "sslrootcert":
+                    sslRootCert = NonEmpty(value, key);
+                    break;
+                case "sslcert":
+                    sslCert = NonEmpty(value, key);
+                    break;
+                case "sslkey":
+                    sslKey = NonEmpty(value, key);
+                    break;
                 default:
-                    throw Invalid($"unknown URL parameter '{key}' (known: schema, workspace)");
+                    throw Invalid($"unknown URL parameter '{key}' (known: schema, workspace, sslmode, sslrootcert, sslcert, sslkey)");
             }
         }
 
@@ -79,7 +113,13 @@ public sealed record PostgresStateSpec(string Host, int Port, string Database, s
         }
 
         var port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port;
-        return new PostgresStateSpec(uri.Host, port, database, username, schema, workspace);
+        return new PostgresStateSpec(uri.Host, port, database, username, schema, workspace)
+        {
+            SslMode = sslMode,
+            SslRootCert = sslRootCert,
+            SslCert = sslCert,
+            SslKey = sslKey,
+        };
     }
 
     /// <summary>The Npgsql connection string; the password comes from <paramref name="environment"/> or ~/.pgpass.</summary>
@@ -112,11 +152,97 @@ public sealed record PostgresStateSpec(string Host, int Port, string Database, s
             builder.Passfile = passfile;
         }
 
+        ApplyTls(builder, environment);
         return builder.ConnectionString;
     }
+
+    /// <summary>The TLS mode in force: the URL's, else PGSSLMODE, else verify-full off loopback and disable on it.</summary>
+    public PostgresSslMode EffectiveSslMode(IReadOnlyDictionary<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        if (SslMode is { } fromUrl)
+        {
+            return fromUrl;
+        }
+
+        if (Get(environment, "PGSSLMODE") is { } variable)
+        {
+            return ParseSslMode(variable) ?? throw new StateException(
+                DiagnosticCatalog.StateBackendInvalid.Code, $"invalid PostgreSQL TLS setting: {SslModeReason(variable, "PGSSLMODE")}");
+        }
+
+        return IsLoopback ? PostgresSslMode.Disable : PostgresSslMode.VerifyFull;
+    }
+
+    private void ApplyTls(NpgsqlConnectionStringBuilder builder, IReadOnlyDictionary<string, string?> environment)
+    {
+        var mode = EffectiveSslMode(environment);
+        builder.SslMode = mode switch
+        {
+            PostgresSslMode.Disable => Npgsql.SslMode.Disable,
+            PostgresSslMode.Require => Npgsql.SslMode.Require,
+            PostgresSslMode.VerifyCa => Npgsql.SslMode.VerifyCA,
+            _ => Npgsql.SslMode.VerifyFull,
+        };
+        if (mode == PostgresSslMode.Disable)
+        {
+            return;
+        }
+
+        // Set explicitly (never left to Npgsql's own reading of the process environment), so the URL always wins.
+        // Without a root certificate, verify-ca/verify-full check against the system's trusted CAs.
+        if ((SslRootCert ?? Get(environment, "PGSSLROOTCERT")) is { } root && root != "system")
+        {
+            builder.RootCertificate = root;
+        }
+
+        if ((SslCert ?? Get(environment, "PGSSLCERT")) is { } certificate)
+        {
+            builder.SslCertificate = certificate;
+        }
+
+        if ((SslKey ?? Get(environment, "PGSSLKEY")) is { } key)
+        {
+            builder.SslKey = key;
+        }
+    }
+
+    /// <summary>The libpq spelling of <paramref name="mode"/>.</summary>
+    public static string Name(PostgresSslMode mode) => mode switch
+    {
+        PostgresSslMode.Disable => "disable",
+        PostgresSslMode.Require => "require",
+        PostgresSslMode.VerifyCa => "verify-ca",
+        _ => "verify-full",
+    };
+
+    private static PostgresSslMode? ParseSslMode(string value) => value switch
+    {
+        "disable" => PostgresSslMode.Disable,
+        "require" => PostgresSslMode.Require,
+        "verify-ca" => PostgresSslMode.VerifyCa,
+        "verify-full" => PostgresSslMode.VerifyFull,
+        _ => null,
+    };
+
+    private static string SslModeReason(string value, string source) => value is "allow" or "prefer"
+        ? $"{source}={value} is not supported: it silently falls back to an unencrypted connection; use {source}=require (or verify-full) to insist on TLS, or {source}=disable to say you do not want it"
+        : $"{source}='{value}' is not one of disable, require, verify-ca, verify-full";
+
+    private static string NonEmpty(string value, string key) =>
+        value.Length > 0 ? value : throw Invalid($"{key} needs a file path");
 
     private static string? Get(IReadOnlyDictionary<string, string?> environment, string name) =>
         environment.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value) ? value : null;
 
     private static StateException Invalid(string reason) => new(DiagnosticCatalog.StateBackendInvalid.Code, $"invalid PostgreSQL state URL: {reason}");
+}
+
+/// <summary>libpq's sslmode values that whcctl accepts (allow and prefer are refused: they fall back to plain text).</summary>
+public enum PostgresSslMode
+{
+    Disable,
+    Require,
+    VerifyCa,
+    VerifyFull,
 }

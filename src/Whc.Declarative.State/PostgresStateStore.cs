@@ -23,6 +23,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
     private readonly string schema;
     private readonly StateSerializer serializer;
     private readonly Action<Diagnostic>? warning;
+    private readonly IReadOnlyDictionary<string, string?> environment;
     private readonly SemaphoreSlim migrateOnce = new(1, 1);
     private bool migrated;
 
@@ -31,6 +32,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
         ArgumentNullException.ThrowIfNull(spec);
         Spec = spec;
         dataSource = NpgsqlDataSource.Create(spec.ConnectionString(environment));
+        this.environment = environment;
         schema = "\"" + spec.Schema + "\"";
         this.warning = warning;
         this.serializer = serializer ?? StateSerializer.Default;
@@ -490,7 +492,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
         }
         catch (NpgsqlException e)
         {
-            throw new StateException(DiagnosticCatalog.StateBackendInvalid.Code, $"cannot connect to the state store {Description}: {e.Message}", e);
+            throw new StateException(DiagnosticCatalog.StateBackendInvalid.Code, $"cannot connect to the state store {Description}: {ConnectFailure(e)}", e);
         }
     }
 
@@ -501,6 +503,31 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
     {
         await using var command = Command(connection, sql, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// One line from the exception chain: Npgsql's outer message ("Exception while performing SSL handshake") hides the
+    /// reason (an untrusted chain, a name mismatch), which is in the inner exceptions. Never contains the password:
+    /// Npgsql does not put it in messages.
+    /// </summary>
+    private string ConnectFailure(Exception e)
+    {
+        var parts = new List<string>();
+        var tls = false;
+        for (var current = (Exception?)e; current is not null; current = current.InnerException)
+        {
+            tls |= current is System.Security.Authentication.AuthenticationException;
+            var line = string.Join(' ', current.Message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            if (line.Length > 0 && !parts.Contains(line, StringComparer.Ordinal))
+            {
+                parts.Add(line);
+            }
+        }
+
+        var message = string.Join(": ", parts);
+        return tls
+            ? $"{message} (sslmode {PostgresStateSpec.Name(Spec.EffectiveSslMode(environment))}: the server's certificate must chain to sslrootcert/PGSSLROOTCERT, or the system's CAs when none is given, and verify-full also checks that it names the host)"
+            : message;
     }
 
     private StateException Failure(string what, NpgsqlException e) =>

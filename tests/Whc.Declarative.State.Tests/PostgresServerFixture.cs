@@ -13,6 +13,18 @@ namespace Whc.Declarative.State.Tests;
 /// </summary>
 public sealed class PostgresServerFixture : IAsyncLifetime
 {
+    private readonly bool ssl;
+
+    public PostgresServerFixture()
+    {
+    }
+
+    /// <summary>With <paramref name="ssl"/>, always a throw-away cluster with <c>ssl=on</c> and a test CA (see <see cref="TestCertificates"/>).</summary>
+    internal PostgresServerFixture(bool ssl) => this.ssl = ssl;
+
+    /// <summary>The CA, server certificate and an unrelated CA of an <c>ssl=on</c> server.</summary>
+    public TestCertificates? Certificates { get; private set; }
+
     public const string UrlVariable = "WHC_TEST_POSTGRES";
     public const string RequireVariable = "WHC_TEST_REQUIRE_POSTGRES";
 
@@ -50,7 +62,7 @@ public sealed class PostgresServerFixture : IAsyncLifetime
         }
 
         var external = System.Environment.GetEnvironmentVariable(UrlVariable);
-        if (!string.IsNullOrEmpty(external))
+        if (!string.IsNullOrEmpty(external) && !ssl)
         {
             Url = external;
             var spec = PostgresStateSpec.Parse(external);
@@ -134,6 +146,17 @@ public sealed class PostgresServerFixture : IAsyncLifetime
         await RunAsync(Path.Combine(binDirectory, "initdb"), ["-D", data, "-A", "trust", "-U", "whc", "-E", "UTF8", "--no-sync", "--no-instructions"]);
         Port = FreePort();
         var options = $"-k {tempDirectory} -h 127.0.0.1 -p {Port} -F -c max_connections=200";
+        if (ssl)
+        {
+            Certificates = TestCertificates.Write(tempDirectory);
+            if (runAsUser is not null)
+            {
+                await RunAsync("chown", [runAsUser, Certificates.ServerCertificatePath, Certificates.ServerKeyPath]);
+            }
+
+            options += $" -c ssl=on -c ssl_cert_file={Certificates.ServerCertificatePath} -c ssl_key_file={Certificates.ServerKeyPath}";
+        }
+
         await RunAsync(Path.Combine(binDirectory, "pg_ctl"), ["-D", data, "-l", Path.Combine(tempDirectory, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
         Url = $"postgres://whc@127.0.0.1:{Port}/postgres";
     }

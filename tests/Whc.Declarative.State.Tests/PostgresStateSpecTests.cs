@@ -46,6 +46,68 @@ public sealed class PostgresStateSpecTests
         new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Password.Should().Be("a");
     }
 
+    private static Npgsql.NpgsqlConnectionStringBuilder Built(string url, Dictionary<string, string?>? environment = null) =>
+        new(PostgresStateSpec.Parse(url).ConnectionString(environment ?? new Dictionary<string, string?>()));
+
+    [Fact]
+    public void A_non_loopback_host_without_sslmode_defaults_to_verify_full()
+    {
+        Built("postgres://ops@db.example.com/whc").SslMode.Should().Be(Npgsql.SslMode.VerifyFull);
+    }
+
+    [Theory]
+    [InlineData("postgres://ops@127.0.0.1/whc")]
+    [InlineData("postgres://ops@127.0.0.2:5433/whc")]
+    [InlineData("postgres://ops@localhost/whc")]
+    [InlineData("postgres://ops@[::1]/whc")]
+    public void A_loopback_host_without_sslmode_does_not_use_TLS(string url)
+    {
+        Built(url).SslMode.Should().Be(Npgsql.SslMode.Disable);
+    }
+
+    [Theory]
+    [InlineData("disable", Npgsql.SslMode.Disable)]
+    [InlineData("require", Npgsql.SslMode.Require)]
+    [InlineData("verify-ca", Npgsql.SslMode.VerifyCA)]
+    [InlineData("verify-full", Npgsql.SslMode.VerifyFull)]
+    public void Sslmode_in_the_URL_maps_to_Npgsql(string mode, Npgsql.SslMode expected)
+    {
+        Built($"postgres://ops@db.example.com/whc?sslmode={mode}").SslMode.Should().Be(expected);
+    }
+
+    [Theory]
+    [InlineData("allow")]
+    [InlineData("prefer")]
+    [InlineData("verify_full")]
+    public void Sslmode_allow_prefer_and_unknown_values_are_refused(string mode)
+    {
+        var parse = () => PostgresStateSpec.Parse($"postgres://ops@db/whc?sslmode={mode}");
+
+        parse.Should().Throw<StateException>().Where(e => e.Code == "WHC5006" && e.Message.Contains("sslmode") && !e.Message.Contains('\n'));
+    }
+
+    [Fact]
+    public void PGSSLMODE_prefer_is_refused_too()
+    {
+        var build = () => Built("postgres://ops@db/whc", new Dictionary<string, string?> { ["PGSSLMODE"] = "prefer" });
+
+        build.Should().Throw<StateException>().Where(e => e.Code == "WHC5006" && e.Message.Contains("PGSSLMODE"));
+    }
+
+    [Fact]
+    public void The_libpq_variables_apply_and_the_URL_wins()
+    {
+        var environment = new Dictionary<string, string?> { ["PGSSLMODE"] = "verify-ca", ["PGSSLROOTCERT"] = "/env/root.crt", ["PGSSLCERT"] = "/env/client.crt", ["PGSSLKEY"] = "/env/client.key" };
+
+        var fromEnvironment = Built("postgres://ops@127.0.0.1/whc", environment);
+        var fromUrl = Built("postgres://ops@127.0.0.1/whc?sslmode=verify-full&sslrootcert=%2Furl%2Froot.crt&sslcert=/url/c.crt&sslkey=/url/c.key", environment);
+
+        (fromEnvironment.SslMode, fromEnvironment.RootCertificate, fromEnvironment.SslCertificate, fromEnvironment.SslKey)
+            .Should().Be((Npgsql.SslMode.VerifyCA, "/env/root.crt", "/env/client.crt", "/env/client.key"));
+        (fromUrl.SslMode, fromUrl.RootCertificate, fromUrl.SslCertificate, fromUrl.SslKey)
+            .Should().Be((Npgsql.SslMode.VerifyFull, "/url/root.crt", "/url/c.crt", "/url/c.key"));
+    }
+
     [Fact]
     public void Factory_opens_a_local_store_relative_to_the_working_directory_by_default()
     {

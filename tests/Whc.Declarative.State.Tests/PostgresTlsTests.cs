@@ -1,0 +1,127 @@
+using Npgsql;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.State.Tests;
+
+/// <summary>A throw-away cluster with <c>ssl=on</c> and a test CA, for the TLS tests.</summary>
+public sealed class PostgresTlsServerFixture : IAsyncLifetime
+{
+    public PostgresServerFixture Server { get; } = new(ssl: true);
+
+    public TestCertificates Certificates => Server.Certificates ?? throw new InvalidOperationException("the TLS server did not start: " + Server.RequireUrl());
+
+    public Task InitializeAsync() => Server.InitializeAsync();
+
+    public Task DisposeAsync() => Server.DisposeAsync();
+}
+
+/// <summary>TLS to the state database: verify-full checks chain and host name, require never falls back to plain text.</summary>
+[Collection(PostgresServerGroup.Name)]
+public sealed class PostgresTlsTests : IClassFixture<PostgresTlsServerFixture>
+{
+    private const string Password = "s3cret-not-shown";
+    private readonly PostgresServerFixture plain;
+    private readonly PostgresTlsServerFixture tls;
+
+    public PostgresTlsTests(PostgresServerFixture plain, PostgresTlsServerFixture tls) => (this.plain, this.tls) = (plain, tls);
+
+    private static Dictionary<string, string?> Env(params (string Name, string Value)[] variables)
+    {
+        var environment = new Dictionary<string, string?> { ["PGPASSWORD"] = Password };
+        foreach (var (name, value) in variables)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
+
+    private string TlsUrl(string query) => $"{tls.Server.RequireUrl()}?schema={PostgresServerFixture.NewSchemaName()}&{query}";
+
+    [PostgresFact]
+    public async Task Verify_full_with_the_right_CA_connects_encrypted()
+    {
+        var spec = PostgresStateSpec.Parse(TlsUrl($"sslmode=verify-full&sslrootcert={Uri.EscapeDataString(tls.Certificates.CaPath)}"));
+
+        await using (var store = new PostgresStateStore(spec, Env()))
+        {
+            (await store.ListCompaniesAsync(CancellationToken.None)).Should().BeEmpty();
+        }
+
+        (await SessionUsesSsl(spec.ConnectionString(Env()))).Should().BeTrue();
+    }
+
+    [PostgresFact]
+    public async Task Verify_full_with_a_wrong_CA_fails_on_one_line_without_the_password()
+    {
+        var spec = PostgresStateSpec.Parse(TlsUrl($"sslmode=verify-full&sslrootcert={Uri.EscapeDataString(tls.Certificates.WrongCaPath)}"));
+        await using var store = new PostgresStateStore(spec, Env());
+
+        var list = () => store.ListCompaniesAsync(CancellationToken.None);
+
+        var error = (await list.Should().ThrowAsync<StateException>()).Which;
+        error.Code.Should().Be("WHC5006");
+        error.Message.Should().NotContain("\n").And.NotContain(Password).And.Contain("certificate");
+    }
+
+    [PostgresFact]
+    public async Task PGSSLMODE_verify_full_with_a_wrong_PGSSLROOTCERT_fails()
+    {
+        var spec = PostgresStateSpec.Parse(TlsUrl("workspace=default"));
+        await using var store = new PostgresStateStore(spec, Env(("PGSSLMODE", "verify-full"), ("PGSSLROOTCERT", tls.Certificates.WrongCaPath)));
+
+        var list = () => store.ListCompaniesAsync(CancellationToken.None);
+
+        (await list.Should().ThrowAsync<StateException>()).Which.Code.Should().Be("WHC5006");
+    }
+
+    [PostgresFact]
+    public async Task The_URL_sslmode_wins_over_PGSSLMODE()
+    {
+        var spec = PostgresStateSpec.Parse(TlsUrl($"sslmode=verify-full&sslrootcert={Uri.EscapeDataString(tls.Certificates.CaPath)}"));
+
+        var connectionString = spec.ConnectionString(Env(("PGSSLMODE", "disable"), ("PGSSLROOTCERT", tls.Certificates.WrongCaPath)));
+
+        (await SessionUsesSsl(connectionString)).Should().BeTrue();
+    }
+
+    [PostgresFact]
+    public async Task Require_against_a_TLS_server_is_encrypted()
+    {
+        var spec = PostgresStateSpec.Parse(TlsUrl("sslmode=require"));
+
+        (await SessionUsesSsl(spec.ConnectionString(Env()))).Should().BeTrue();
+    }
+
+    [PostgresFact]
+    public async Task Require_against_a_server_without_TLS_fails_instead_of_falling_back()
+    {
+        var spec = PostgresStateSpec.Parse(plain.UrlFor(PostgresServerFixture.NewSchemaName()) + "&sslmode=require");
+        await using var store = new PostgresStateStore(spec, Env());
+
+        var list = () => store.ListCompaniesAsync(CancellationToken.None);
+
+        var error = (await list.Should().ThrowAsync<StateException>()).Which;
+        error.Code.Should().Be("WHC5006");
+        error.Message.Should().NotContain("\n").And.NotContain(Password).And.Contain("SSL");
+    }
+
+    [PostgresFact]
+    public async Task PGSSLMODE_require_against_a_server_without_TLS_fails_too()
+    {
+        var spec = PostgresStateSpec.Parse(plain.UrlFor(PostgresServerFixture.NewSchemaName()));
+        await using var store = new PostgresStateStore(spec, Env(("PGSSLMODE", "require")));
+
+        var list = () => store.ListCompaniesAsync(CancellationToken.None);
+
+        (await list.Should().ThrowAsync<StateException>()).Which.Code.Should().Be("WHC5006");
+    }
+
+    private static async Task<bool> SessionUsesSsl(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", connection);
+        return (bool)(await command.ExecuteScalarAsync() ?? false);
+    }
+}
