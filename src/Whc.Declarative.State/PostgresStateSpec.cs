@@ -177,6 +177,12 @@ public sealed record PostgresStateSpec(string Host, int Port, string Database, s
     private void ApplyTls(NpgsqlConnectionStringBuilder builder, IReadOnlyDictionary<string, string?> environment)
     {
         var mode = EffectiveSslMode(environment);
+        var root = SslRootCert ?? Get(environment, "PGSSLROOTCERT");
+        if (mode == PostgresSslMode.Require && root is not null && root != "system")
+        {
+            mode = PostgresSslMode.VerifyCa; // libpq: require with a root certificate checks the chain as verify-ca does.
+        }
+
         builder.SslMode = mode switch
         {
             PostgresSslMode.Disable => Npgsql.SslMode.Disable,
@@ -191,7 +197,7 @@ public sealed record PostgresStateSpec(string Host, int Port, string Database, s
 
         // Set explicitly (never left to Npgsql's own reading of the process environment), so the URL always wins.
         // Without a root certificate, verify-ca/verify-full check against the system's trusted CAs.
-        if ((SslRootCert ?? Get(environment, "PGSSLROOTCERT")) is { } root && root != "system")
+        if (root is not null && root != "system")
         {
             builder.RootCertificate = root;
         }

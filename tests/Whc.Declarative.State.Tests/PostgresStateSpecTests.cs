@@ -109,6 +109,13 @@ public sealed class PostgresStateSpecTests
     }
 
     [Fact]
+    public void Require_with_a_root_certificate_checks_the_chain_as_libpq_does()
+    {
+        Built("postgres://ops@db.example.com/whc?sslmode=require&sslrootcert=/etc/ca.pem").SslMode.Should().Be(Npgsql.SslMode.VerifyCA);
+        Built("postgres://ops@db.example.com/whc?sslmode=require").SslMode.Should().Be(Npgsql.SslMode.Require);
+    }
+
+    [Fact]
     public void Factory_opens_a_local_store_relative_to_the_working_directory_by_default()
     {
         var store = StateStoreFactory.Open(null, "/work/project", new Dictionary<string, string?>());

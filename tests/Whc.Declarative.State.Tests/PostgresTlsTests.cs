@@ -94,6 +94,17 @@ public sealed class PostgresTlsTests : IClassFixture<PostgresTlsServerFixture>
     }
 
     [PostgresFact]
+    public async Task Require_with_a_wrong_sslrootcert_fails()
+    {
+        var spec = PostgresStateSpec.Parse(TlsUrl($"sslmode=require&sslrootcert={Uri.EscapeDataString(tls.Certificates.WrongCaPath)}"));
+        await using var store = new PostgresStateStore(spec, Env());
+
+        var list = () => store.ListCompaniesAsync(CancellationToken.None);
+
+        (await list.Should().ThrowAsync<StateException>()).Which.Code.Should().Be("WHC5006");
+    }
+
+    [PostgresFact]
     public async Task Require_against_a_server_without_TLS_fails_instead_of_falling_back()
     {
         var spec = PostgresStateSpec.Parse(plain.UrlFor(PostgresServerFixture.NewSchemaName()) + "&sslmode=require");
@@ -115,6 +126,24 @@ public sealed class PostgresTlsTests : IClassFixture<PostgresTlsServerFixture>
         var list = () => store.ListCompaniesAsync(CancellationToken.None);
 
         (await list.Should().ThrowAsync<StateException>()).Which.Code.Should().Be("WHC5006");
+    }
+
+    [PostgresFact]
+    public async Task A_missing_or_unreadable_sslrootcert_is_a_clean_error()
+    {
+        var notPem = Path.Combine(Path.GetDirectoryName(tls.Certificates.CaPath) ?? "/", "not-a-cert.pem");
+        await File.WriteAllTextAsync(notPem, "not a certificate\n");
+        foreach (var path in new[] { "/nonexistent/whc-root.crt", notPem })
+        {
+            var spec = PostgresStateSpec.Parse(TlsUrl($"sslmode=verify-full&sslrootcert={Uri.EscapeDataString(path)}"));
+            await using var store = new PostgresStateStore(spec, Env());
+
+            var list = () => store.ListCompaniesAsync(CancellationToken.None);
+
+            var error = (await list.Should().ThrowAsync<StateException>()).Which;
+            error.Code.Should().Be("WHC5006");
+            error.Message.Should().NotContain("\n").And.NotContain(Password);
+        }
     }
 
     private static async Task<bool> SessionUsesSsl(string connectionString)
