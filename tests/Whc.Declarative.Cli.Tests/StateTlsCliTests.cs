@@ -8,7 +8,7 @@ public sealed class StateTlsCliTests : IAsyncLifetime, IDisposable
 {
     private const string Password = "s3cret-not-shown";
     private readonly PostgresServerFixture tls = new(ssl: true);
-    private readonly PostgresServerFixture plain = new();
+    private readonly PostgresServerFixture plain = new(ssl: false);
     private readonly TempWorkspace workspace = new();
 
     public async Task InitializeAsync()
@@ -38,7 +38,7 @@ public sealed class StateTlsCliTests : IAsyncLifetime, IDisposable
 
     private string TlsUrl(string query) => tls.UrlFor(PostgresServerFixture.NewSchemaName()) + "&" + query;
 
-    [PostgresFact]
+    [PostgresClusterFact]
     public async Task Verify_full_with_the_right_CA_lists_and_with_a_wrong_CA_fails_on_one_line()
     {
         var certificates = tls.Certificates ?? throw new InvalidOperationException("no certificates");
@@ -52,7 +52,7 @@ public sealed class StateTlsCliTests : IAsyncLifetime, IDisposable
         wrong.Error.Trim().Split('\n').Where(line => line.Contains("WHC5006", StringComparison.Ordinal)).Should().ContainSingle();
     }
 
-    [PostgresFact]
+    [PostgresClusterFact]
     public async Task Require_against_a_server_without_TLS_fails_and_prefer_is_refused()
     {
         var require = await StateListAsync(plain.UrlFor(PostgresServerFixture.NewSchemaName()) + "&sslmode=require");

@@ -14,13 +14,14 @@ namespace Whc.Declarative.State.Tests;
 public sealed class PostgresServerFixture : IAsyncLifetime
 {
     private readonly bool ssl;
+    private readonly bool ownCluster;
 
     public PostgresServerFixture()
     {
     }
 
-    /// <summary>With <paramref name="ssl"/>, always a throw-away cluster with <c>ssl=on</c> and a test CA (see <see cref="TestCertificates"/>).</summary>
-    internal PostgresServerFixture(bool ssl) => this.ssl = ssl;
+    /// <summary>Always a throw-away cluster (never WHC_TEST_POSTGRES); with <paramref name="ssl"/>, <c>ssl=on</c> and a test CA (see <see cref="TestCertificates"/>).</summary>
+    internal PostgresServerFixture(bool ssl) => (this.ssl, ownCluster) = (ssl, true);
 
     /// <summary>The CA, server certificate and an unrelated CA of an <c>ssl=on</c> server.</summary>
     public TestCertificates? Certificates { get; private set; }
@@ -62,7 +63,7 @@ public sealed class PostgresServerFixture : IAsyncLifetime
         }
 
         var external = System.Environment.GetEnvironmentVariable(UrlVariable);
-        if (!string.IsNullOrEmpty(external) && !ssl)
+        if (!string.IsNullOrEmpty(external) && !ownCluster)
         {
             Url = external;
             var spec = PostgresStateSpec.Parse(external);
@@ -154,6 +155,8 @@ public sealed class PostgresServerFixture : IAsyncLifetime
                 await RunAsync("chown", [runAsUser, Certificates.ServerCertificatePath, Certificates.ServerKeyPath]);
             }
 
+            // Also on 127.0.0.2, an address the certificate does not name, to show that verify-full checks the name.
+            options = options.Replace("-h 127.0.0.1", "-h 127.0.0.1,127.0.0.2", StringComparison.Ordinal);
             options += $" -c ssl=on -c ssl_cert_file={Certificates.ServerCertificatePath} -c ssl_key_file={Certificates.ServerKeyPath}";
         }
 
@@ -213,9 +216,12 @@ public sealed class PostgresServerFixture : IAsyncLifetime
             .Select(directory => Path.Combine(directory, program))
             .FirstOrDefault(File.Exists);
 
-    private static string? DecideSkipReason()
+    /// <summary>Why tests that need a throw-away cluster of their own (the TLS ones) are skipped; a WHC_TEST_POSTGRES server does not help them.</summary>
+    public static string? ClusterSkipReason { get; } = DecideSkipReason(ownCluster: true);
+
+    private static string? DecideSkipReason(bool ownCluster = false)
     {
-        if (!string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable(UrlVariable)))
+        if (!ownCluster && !string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable(UrlVariable)))
         {
             return null;
         }
@@ -246,6 +252,18 @@ public sealed class PostgresFactAttribute : FactAttribute
     public PostgresFactAttribute()
     {
         if (PostgresServerFixture.SkipReason is { } reason)
+        {
+            Skip = reason;
+        }
+    }
+}
+
+/// <summary>A test that needs a throw-away cluster started here (initdb), such as one with <c>ssl=on</c>.</summary>
+public sealed class PostgresClusterFactAttribute : FactAttribute
+{
+    public PostgresClusterFactAttribute()
+    {
+        if (PostgresServerFixture.ClusterSkipReason is { } reason)
         {
             Skip = reason;
         }

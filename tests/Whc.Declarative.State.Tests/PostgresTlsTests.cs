@@ -3,27 +3,35 @@ using Whc.Declarative.Core.State;
 
 namespace Whc.Declarative.State.Tests;
 
-/// <summary>A throw-away cluster with <c>ssl=on</c> and a test CA, for the TLS tests.</summary>
+/// <summary>Two throw-away clusters for the TLS tests: one with <c>ssl=on</c> and a test CA, one without TLS.</summary>
 public sealed class PostgresTlsServerFixture : IAsyncLifetime
 {
     public PostgresServerFixture Server { get; } = new(ssl: true);
 
+    public PostgresServerFixture Plain { get; } = new(ssl: false);
+
     public TestCertificates Certificates => Server.Certificates ?? throw new InvalidOperationException("the TLS server did not start: " + Server.RequireUrl());
 
-    public Task InitializeAsync() => Server.InitializeAsync();
+    public async Task InitializeAsync()
+    {
+        await Server.InitializeAsync();
+        await Plain.InitializeAsync();
+    }
 
-    public Task DisposeAsync() => Server.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        await Plain.DisposeAsync();
+    }
 }
 
 /// <summary>TLS to the state database: verify-full checks chain and host name, require never falls back to plain text.</summary>
-[Collection(PostgresServerGroup.Name)]
 public sealed class PostgresTlsTests : IClassFixture<PostgresTlsServerFixture>
 {
     private const string Password = "s3cret-not-shown";
-    private readonly PostgresServerFixture plain;
     private readonly PostgresTlsServerFixture tls;
 
-    public PostgresTlsTests(PostgresServerFixture plain, PostgresTlsServerFixture tls) => (this.plain, this.tls) = (plain, tls);
+    public PostgresTlsTests(PostgresTlsServerFixture tls) => this.tls = tls;
 
     private static Dictionary<string, string?> Env(params (string Name, string Value)[] variables)
     {
@@ -38,7 +46,7 @@ public sealed class PostgresTlsTests : IClassFixture<PostgresTlsServerFixture>
 
     private string TlsUrl(string query) => $"{tls.Server.RequireUrl()}?schema={PostgresServerFixture.NewSchemaName()}&{query}";
 
-    [PostgresFact]
+    [PostgresClusterFact]
     public async Task Verify_full_with_the_right_CA_connects_encrypted()
     {
         var spec = PostgresStateSpec.Parse(TlsUrl($"sslmode=verify-full&sslrootcert={Uri.EscapeDataString(tls.Certificates.CaPath)}"));
@@ -51,7 +59,20 @@ public sealed class PostgresTlsTests : IClassFixture<PostgresTlsServerFixture>
         (await SessionUsesSsl(spec.ConnectionString(Env()))).Should().BeTrue();
     }
 
-    [PostgresFact]
+    [PostgresClusterFact]
+    public async Task Verify_full_checks_the_host_name_and_verify_ca_does_not()
+    {
+        var root = Uri.EscapeDataString(tls.Certificates.CaPath);
+        var otherName = TlsUrl($"sslmode=verify-full&sslrootcert={root}").Replace("@127.0.0.1:", "@127.0.0.2:", StringComparison.Ordinal);
+        await using var store = new PostgresStateStore(PostgresStateSpec.Parse(otherName), Env());
+
+        var list = () => store.ListCompaniesAsync(CancellationToken.None);
+
+        (await list.Should().ThrowAsync<StateException>()).Which.Code.Should().Be("WHC5006");
+        (await SessionUsesSsl(PostgresStateSpec.Parse(otherName.Replace("verify-full", "verify-ca", StringComparison.Ordinal)).ConnectionString(Env()))).Should().BeTrue();
+    }
+
+    [PostgresClusterFact]
     public async Task Verify_full_with_a_wrong_CA_fails_on_one_line_without_the_password()
     {
         var spec = PostgresStateSpec.Parse(TlsUrl($"sslmode=verify-full&sslrootcert={Uri.EscapeDataString(tls.Certificates.WrongCaPath)}"));
@@ -64,7 +85,7 @@ public sealed class PostgresTlsTests : IClassFixture<PostgresTlsServerFixture>
         error.Message.Should().NotContain("\n").And.NotContain(Password).And.Contain("certificate");
     }
 
-    [PostgresFact]
+    [PostgresClusterFact]
     public async Task PGSSLMODE_verify_full_with_a_wrong_PGSSLROOTCERT_fails()
     {
         var spec = PostgresStateSpec.Parse(TlsUrl("workspace=default"));
@@ -75,7 +96,7 @@ public sealed class PostgresTlsTests : IClassFixture<PostgresTlsServerFixture>
         (await list.Should().ThrowAsync<StateException>()).Which.Code.Should().Be("WHC5006");
     }
 
-    [PostgresFact]
+    [PostgresClusterFact]
     public async Task The_URL_sslmode_wins_over_PGSSLMODE()
     {
         var spec = PostgresStateSpec.Parse(TlsUrl($"sslmode=verify-full&sslrootcert={Uri.EscapeDataString(tls.Certificates.CaPath)}"));
@@ -85,7 +106,7 @@ public sealed class PostgresTlsTests : IClassFixture<PostgresTlsServerFixture>
         (await SessionUsesSsl(connectionString)).Should().BeTrue();
     }
 
-    [PostgresFact]
+    [PostgresClusterFact]
     public async Task Require_against_a_TLS_server_is_encrypted()
     {
         var spec = PostgresStateSpec.Parse(TlsUrl("sslmode=require"));
@@ -93,7 +114,7 @@ public sealed class PostgresTlsTests : IClassFixture<PostgresTlsServerFixture>
         (await SessionUsesSsl(spec.ConnectionString(Env()))).Should().BeTrue();
     }
 
-    [PostgresFact]
+    [PostgresClusterFact]
     public async Task Require_with_a_wrong_sslrootcert_fails()
     {
         var spec = PostgresStateSpec.Parse(TlsUrl($"sslmode=require&sslrootcert={Uri.EscapeDataString(tls.Certificates.WrongCaPath)}"));
@@ -104,10 +125,10 @@ public sealed class PostgresTlsTests : IClassFixture<PostgresTlsServerFixture>
         (await list.Should().ThrowAsync<StateException>()).Which.Code.Should().Be("WHC5006");
     }
 
-    [PostgresFact]
+    [PostgresClusterFact]
     public async Task Require_against_a_server_without_TLS_fails_instead_of_falling_back()
     {
-        var spec = PostgresStateSpec.Parse(plain.UrlFor(PostgresServerFixture.NewSchemaName()) + "&sslmode=require");
+        var spec = PostgresStateSpec.Parse(tls.Plain.UrlFor(PostgresServerFixture.NewSchemaName()) + "&sslmode=require");
         await using var store = new PostgresStateStore(spec, Env());
 
         var list = () => store.ListCompaniesAsync(CancellationToken.None);
@@ -117,10 +138,10 @@ public sealed class PostgresTlsTests : IClassFixture<PostgresTlsServerFixture>
         error.Message.Should().NotContain("\n").And.NotContain(Password).And.Contain("SSL");
     }
 
-    [PostgresFact]
+    [PostgresClusterFact]
     public async Task PGSSLMODE_require_against_a_server_without_TLS_fails_too()
     {
-        var spec = PostgresStateSpec.Parse(plain.UrlFor(PostgresServerFixture.NewSchemaName()));
+        var spec = PostgresStateSpec.Parse(tls.Plain.UrlFor(PostgresServerFixture.NewSchemaName()));
         await using var store = new PostgresStateStore(spec, Env(("PGSSLMODE", "require")));
 
         var list = () => store.ListCompaniesAsync(CancellationToken.None);
@@ -128,7 +149,7 @@ public sealed class PostgresTlsTests : IClassFixture<PostgresTlsServerFixture>
         (await list.Should().ThrowAsync<StateException>()).Which.Code.Should().Be("WHC5006");
     }
 
-    [PostgresFact]
+    [PostgresClusterFact]
     public async Task A_missing_or_unreadable_sslrootcert_is_a_clean_error()
     {
         var notPem = Path.Combine(Path.GetDirectoryName(tls.Certificates.CaPath) ?? "/", "not-a-cert.pem");
