@@ -178,6 +178,14 @@ public sealed record PostgresStateSpec(string Host, int Port, string Database, s
     {
         var mode = EffectiveSslMode(environment);
         var root = SslRootCert ?? Get(environment, "PGSSLROOTCERT");
+        if (root == "system" && SslRootCert is not null && Get(environment, "PGSSLROOTCERT") is not null)
+        {
+            // Npgsql reads PGSSLROOTCERT itself when no root certificate is set, so the URL could not win here.
+            throw new StateException(
+                DiagnosticCatalog.StateBackendInvalid.Code,
+                "invalid PostgreSQL TLS setting: sslrootcert=system cannot be used while PGSSLROOTCERT is set (it would be used instead); unset PGSSLROOTCERT");
+        }
+
         if (mode == PostgresSslMode.Require && root is not null && root != "system")
         {
             mode = PostgresSslMode.VerifyCa; // libpq: require with a root certificate checks the chain as verify-ca does.

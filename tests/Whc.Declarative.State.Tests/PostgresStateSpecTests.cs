@@ -116,6 +116,15 @@ public sealed class PostgresStateSpecTests
     }
 
     [Fact]
+    public void Sslrootcert_system_with_PGSSLROOTCERT_set_is_refused_because_Npgsql_would_read_the_variable()
+    {
+        var build = () => Built("postgres://ops@db.example.com/whc?sslrootcert=system", new Dictionary<string, string?> { ["PGSSLROOTCERT"] = "/env/root.crt" });
+
+        build.Should().Throw<StateException>().Where(e => e.Code == "WHC5006" && e.Message.Contains("PGSSLROOTCERT"));
+        Built("postgres://ops@db.example.com/whc?sslrootcert=system").RootCertificate.Should().BeNull();
+    }
+
+    [Fact]
     public void Factory_opens_a_local_store_relative_to_the_working_directory_by_default()
     {
         var store = StateStoreFactory.Open(null, "/work/project", new Dictionary<string, string?>());
