@@ -150,10 +150,9 @@ public static class StateMaintenance
     }
 
     /// <summary>
-    /// Stores a state from a file. Without <paramref name="force"/> the file must descend from the stored version: the
-    /// same lineage and exactly the next serial (pulled at N, edited, marked N + 1), so a file from an older version, or
-    /// one that skips versions, is refused. A forced push never moves the serial back: at or below the stored serial it
-    /// is written as stored + 1, so plans made before it go stale. A damaged stored version takes a push the same way.
+    /// Stores a state from a file as the next version (stored serial + 1). Without <paramref name="force"/> the file must
+    /// be of the same lineage with a serial above the stored one (a recovery file of a run whose writes failed k times
+    /// is marked stored + k). A damaged stored version takes a push the same way, from its recorded serial and lineage.
     /// </summary>
     public static async Task<CompanyState> PushAsync(IStateStore store, CompanyState pushed, bool force, StateWriteContext context, CancellationToken cancellationToken)
     {
@@ -186,18 +185,10 @@ public static class StateMaintenance
                     string.Create(CultureInfo.InvariantCulture, $"refusing to push: the file's serial {pushed.Serial} is not newer than the stored serial {current.Serial} of '{pushed.Company}' (use --force to replace it)"));
             }
 
-            if (!force && pushed.Serial != current.Serial + 1)
-            {
-                throw new StateException(
-                    DiagnosticCatalog.StatePushRefused.Code,
-                    string.Create(CultureInfo.InvariantCulture, $"refusing to push: the file's serial {pushed.Serial} skips versions; the next version of '{pushed.Company}' after the stored serial {current.Serial} is serial {current.Serial + 1} (pull it, edit, and mark it {current.Serial + 1}; or use --force)"));
-            }
-
+            // Stored as the next version whatever the file's serial: history keeps no gap (a file marked 45 over 31 is
+            // 32), and a forced push never moves the serial back, so plans made before it go stale.
             var next = await NextSerialAsync(store, pushed.Company, current, 0, cancellationToken);
-            if (pushed.Serial < next)
-            {
-                toWrite = pushed with { Serial = next };
-            }
+            toWrite = pushed with { Serial = next };
         }
 
         await writer.ForceWriteAsync(toWrite, context, cancellationToken);
