@@ -144,6 +144,24 @@ public sealed class StateCommandTests : IDisposable
         lines[^1].Should().Be($"lineage {Lineage}");
     }
 
+    /// <summary>Issue 24: history showed only the current lineage; a version of another lineage says which it is.</summary>
+    [Fact]
+    public async Task State_history_names_the_lineage_of_versions_from_another_lineage()
+    {
+        const string other = "1c9f6a4b-ad2e-4f30-b485-6c7d8e9fa012";
+        await SeedAsync(FunNetwork(1));
+        WriteFile("other.json", FunNetwork(1) with { Lineage = other });
+        (await RunAsync("state", "push", "fun-network", "other.json", "--force")).Exit.Should().Be(0);
+
+        var result = await RunAsync("state", "history", "fun-network");
+
+        result.Exit.Should().Be(0, result.Err);
+        var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[1].TrimStart().Should().StartWith("2 ").And.NotContain("(lineage");
+        lines[2].TrimStart().Should().StartWith("1 ").And.EndWith($"(lineage {Lineage})");
+        lines[^1].Should().Be($"lineage {other}");
+    }
+
     [Fact]
     public async Task State_rollback_restores_a_version_as_current_plus_one()
     {
