@@ -181,6 +181,33 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         await DeleteLockIfHeldByAsync(path, lockId, cancellationToken);
     }
 
+    public async Task<StoredVersion?> ReadStoredVersionAsync(string company, CancellationToken cancellationToken)
+    {
+        CompanyName.Validate(company);
+        var path = StatePath(company);
+        if (await ReadBytesAsync(path, cancellationToken) is not { } bytes)
+        {
+            return null;
+        }
+
+        // When not even the top level parses, the repair goes on knowing nothing of the damaged version.
+        var header = HeaderOrNull(bytes, path);
+        return new StoredVersion(header?.Serial, header?.Lineage);
+    }
+
+    /// <summary>The file's top-level serial and lineage, or null when it is not even JSON: a damaged version must not hide the others.</summary>
+    private static StateHeader? HeaderOrNull(byte[] bytes, string path)
+    {
+        try
+        {
+            return StateSerializer.ReadHeader(bytes, path);
+        }
+        catch (StateException)
+        {
+            return null;
+        }
+    }
+
     public async Task<ImmutableArray<StateVersionInfo>> HistoryAsync(string company, CancellationToken cancellationToken)
     {
         CompanyName.Validate(company);
@@ -188,7 +215,7 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         // Headers only: a damaged current version must not hide the backup that 'state rollback' can restore.
         foreach (var path in new[] { StatePath(company), BackupPath(company) })
         {
-            if (await ReadBytesAsync(path, cancellationToken) is { } bytes && StateSerializer.ReadHeader(bytes, path) is { Serial: { } serial } header)
+            if (await ReadBytesAsync(path, cancellationToken) is { } bytes && HeaderOrNull(bytes, path) is { Serial: { } serial } header)
             {
                 var writtenAt = new DateTimeOffset(File.GetLastWriteTimeUtc(path), TimeSpan.Zero);
                 versions.Add(new StateVersionInfo(serial, header.Lineage ?? string.Empty, "(not recorded by the local store)", writtenAt));
@@ -203,7 +230,7 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         CompanyName.Validate(company);
         foreach (var path in new[] { StatePath(company), BackupPath(company) })
         {
-            if (await ReadBytesAsync(path, cancellationToken) is { } bytes && StateSerializer.ReadHeader(bytes, path).Serial == serial)
+            if (await ReadBytesAsync(path, cancellationToken) is { } bytes && HeaderOrNull(bytes, path)?.Serial == serial)
             {
                 return serializer.Deserialize(bytes, path, company);
             }

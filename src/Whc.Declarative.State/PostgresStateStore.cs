@@ -46,7 +46,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
     public static int SchemaVersion => PostgresMigrations.All.Count;
 
     public async Task<ImmutableArray<string>> ListCompaniesAsync(CancellationToken cancellationToken) =>
-        await RunAsync(async connection =>
+        await RunAsync("listing the companies", async connection =>
         {
             await using var command = Command(connection, "SELECT company FROM {schema}.states WHERE workspace = @w ORDER BY company COLLATE \"C\"");
             command.Parameters.AddWithValue("w", Spec.Workspace);
@@ -63,13 +63,42 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
     public async Task<CompanyState?> ReadAsync(string company, CancellationToken cancellationToken)
     {
         CompanyName.Validate(company);
-        return await RunAsync(async connection =>
+        return await RunAsync($"reading the state of '{company}'", async connection =>
         {
-            await using var command = Command(connection, "SELECT state::text FROM {schema}.states WHERE workspace = @w AND company = @c");
+            await using var command = Command(connection, "SELECT serial, lineage, state::text FROM {schema}.states WHERE workspace = @w AND company = @c");
             command.Parameters.AddWithValue("w", Spec.Workspace);
             command.Parameters.AddWithValue("c", company);
-            var json = await command.ExecuteScalarAsync(cancellationToken) as string;
-            return json is null ? null : serializer.Deserialize(json, $"{Description} company {company}", company);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            var (serial, lineage, json) = (reader.GetInt64(0), reader.GetString(1), reader.GetString(2));
+            var state = serializer.Deserialize(json, $"{Description} company {company}", company);
+            // The columns guard every write (compare-and-swap); a document that says otherwise was edited by hand or
+            // damaged, and trusting either half would let the next write build on the wrong version.
+            if (state.Serial != serial || !string.Equals(state.Lineage, lineage, StringComparison.Ordinal))
+            {
+                throw new StateException(
+                    DiagnosticCatalog.StateFormatUnsupported.Code,
+                    string.Create(CultureInfo.InvariantCulture, $"{Description} company {company}: the row records serial {serial}, lineage {lineage}, but its document says serial {state.Serial}, lineage {state.Lineage}; repair it with 'whcctl state rollback {company} SERIAL' or 'whcctl state push {company} FILE --force'"));
+            }
+
+            return state;
+        }, cancellationToken);
+    }
+
+    public async Task<StoredVersion?> ReadStoredVersionAsync(string company, CancellationToken cancellationToken)
+    {
+        CompanyName.Validate(company);
+        return await RunAsync($"reading the serial of '{company}'", async connection =>
+        {
+            await using var command = Command(connection, "SELECT serial, lineage FROM {schema}.states WHERE workspace = @w AND company = @c");
+            command.Parameters.AddWithValue("w", Spec.Workspace);
+            command.Parameters.AddWithValue("c", company);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            return await reader.ReadAsync(cancellationToken) ? new StoredVersion(reader.GetInt64(0), reader.GetString(1)) : null;
         }, cancellationToken);
     }
 
@@ -127,7 +156,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
     public async Task ForceUnlockAsync(string company, string lockId, CancellationToken cancellationToken)
     {
         CompanyName.Validate(company);
-        await RunAsync(async connection =>
+        await RunAsync($"force-unlocking '{company}'", async connection =>
         {
             var holder = await ReadHolderAsync(connection, company, cancellationToken);
             var key = LockKey(company);
@@ -165,7 +194,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
     public async Task<ImmutableArray<StateVersionInfo>> HistoryAsync(string company, CancellationToken cancellationToken)
     {
         CompanyName.Validate(company);
-        return await RunAsync(async connection =>
+        return await RunAsync($"reading the history of '{company}'", async connection =>
         {
             await using var command = Command(
                 connection,
@@ -186,7 +215,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
     public async Task<CompanyState?> ReadVersionAsync(string company, long serial, CancellationToken cancellationToken)
     {
         CompanyName.Validate(company);
-        return await RunAsync(async connection =>
+        return await RunAsync($"reading a version of '{company}'", async connection =>
         {
             await using var command = Command(
                 connection,
@@ -310,7 +339,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
         ArgumentNullException.ThrowIfNull(context);
         CompanyName.Validate(state.Company);
         var json = serializer.Serialize(state);
-        await RunAsync(async connection =>
+        await RunAsync($"writing the state of '{state.Company}'", async connection =>
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             (long Serial, string Lineage)? stored = null;
@@ -470,7 +499,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
         return BitConverter.ToInt64(bytes, 0);
     }
 
-    private async Task<T> RunAsync<T>(Func<NpgsqlConnection, Task<T>> action, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(string operation, Func<NpgsqlConnection, Task<T>> action, CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(cancellationToken);
         try
@@ -480,7 +509,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
         }
         catch (NpgsqlException e)
         {
-            throw Failure("database operation failed", e);
+            throw Failure(operation + " failed", e);
         }
     }
 
@@ -531,7 +560,17 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
     }
 
     private StateException Failure(string what, NpgsqlException e) =>
-        new(DiagnosticCatalog.StateError.Code, $"{Description}: {what}: {e.Message}", e);
+        new(DiagnosticCatalog.StateError.Code, $"{Description}: {what}: {OneLine(e)}", e);
+
+    /// <summary>
+    /// A server error as SQLSTATE and its message only (Npgsql's own message may add detail and position lines);
+    /// any other failure on one line, so a diagnostic stays one line in every output format.
+    /// </summary>
+    private static string OneLine(NpgsqlException e)
+    {
+        var text = e is PostgresException server ? $"{server.SqlState} {server.MessageText}" : e.Message;
+        return string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
 
     private static string Describe(LockInfo info) => string.Create(
         CultureInfo.InvariantCulture,

@@ -114,30 +114,45 @@ public static class StateMaintenance
         return await WriteNextAsync(store, current, current with { Endpoint = endpoint }, context, cancellationToken);
     }
 
-    /// <summary>Makes an earlier version current again, as a new version (serial = current + 1, same lineage).</summary>
+    /// <summary>
+    /// Makes an earlier version current again, as a new version (serial = current + 1, same lineage). Works on a damaged
+    /// current version too: that is what rollback is for, so it builds on the serial and lineage the store recorded.
+    /// </summary>
     public static async Task<CompanyState> RollbackAsync(IStateStore store, string company, long serial, StateWriteContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
-        var current = await ReadRequiredAsync(store, company, cancellationToken);
+        var current = await ReadCurrentAsync(store, company, cancellationToken)
+            ?? throw new StateException(DiagnosticCatalog.StateNotFound.Code, $"no state for company '{company}' in {store.Description}");
         var version = await store.ReadVersionAsync(company, serial, cancellationToken)
             ?? throw new StateException(
                 DiagnosticCatalog.StateNotFound.Code,
                 string.Create(CultureInfo.InvariantCulture, $"no version with serial {serial} of company '{company}' in {store.Description} (see 'whcctl state history {company}')"));
-        if (!string.Equals(version.Lineage, current.Lineage, StringComparison.Ordinal))
+        var lineage = current.Lineage ?? version.Lineage;
+        if (!string.Equals(version.Lineage, lineage, StringComparison.Ordinal))
         {
             throw new StateException(
                 DiagnosticCatalog.StatePushRefused.Code,
-                $"version {serial.ToString(CultureInfo.InvariantCulture)} of '{company}' belongs to lineage {version.Lineage}, the current state to {current.Lineage}; push it with --force instead");
+                $"version {serial.ToString(CultureInfo.InvariantCulture)} of '{company}' belongs to lineage {version.Lineage}, the current state to {lineage}; push it with --force instead");
         }
 
-        var restored = version with { Serial = current.Serial + 1, Lineage = current.Lineage };
-        await store.WriteAsync(restored, context, cancellationToken);
+        var restored = version with { Serial = await NextSerialAsync(store, company, current, version.Serial, cancellationToken), Lineage = lineage };
+        if (current.State is null)
+        {
+            // The damaged version cannot take part in a compare-and-swap; the caller holds the company's lock.
+            await ForceWriter(store).ForceWriteAsync(restored, context, cancellationToken);
+        }
+        else
+        {
+            await store.WriteAsync(restored, context, cancellationToken);
+        }
+
         return restored;
     }
 
     /// <summary>
-    /// Stores a state from a file. Refused for another lineage or a serial not newer than the stored one unless
-    /// <paramref name="force"/>; a forced push gets a serial above the stored one so plans made before it go stale.
+    /// Stores a state from a file as the next version (stored serial + 1). Without <paramref name="force"/> the file must
+    /// be of the same lineage with a serial above the stored one (a recovery file of a run whose writes failed k times
+    /// is marked stored + k). A damaged stored version takes a push the same way, from its recorded serial and lineage.
     /// </summary>
     public static async Task<CompanyState> PushAsync(IStateStore store, CompanyState pushed, bool force, StateWriteContext context, CancellationToken cancellationToken)
     {
@@ -145,12 +160,18 @@ public static class StateMaintenance
         ArgumentNullException.ThrowIfNull(pushed);
         RefuseNamesNoManifestHolds(pushed, "state push");
         var writer = ForceWriter(store);
-        var current = await store.ReadAsync(pushed.Company, cancellationToken);
+        var current = await ReadCurrentAsync(store, pushed.Company, cancellationToken);
         var toWrite = pushed;
         if (current is not null)
         {
-            var sameLineage = string.Equals(current.Lineage, pushed.Lineage, StringComparison.Ordinal);
-            if (!force && !sameLineage)
+            if (!force && (current.Serial is null || current.Lineage is null))
+            {
+                throw new StateException(
+                    DiagnosticCatalog.StatePushRefused.Code,
+                    $"refusing to push: the stored state of '{pushed.Company}' is unreadable, so the file cannot be shown to descend from it (use --force to replace it)");
+            }
+
+            if (!force && !string.Equals(current.Lineage, pushed.Lineage, StringComparison.Ordinal))
             {
                 throw new StateException(
                     DiagnosticCatalog.StatePushRefused.Code,
@@ -164,10 +185,10 @@ public static class StateMaintenance
                     string.Create(CultureInfo.InvariantCulture, $"refusing to push: the file's serial {pushed.Serial} is not newer than the stored serial {current.Serial} of '{pushed.Company}' (use --force to replace it)"));
             }
 
-            if (pushed.Serial <= current.Serial)
-            {
-                toWrite = pushed with { Serial = current.Serial + 1 };
-            }
+            // Stored as the next version whatever the file's serial: history keeps no gap (a file marked 45 over 31 is
+            // 32), and a forced push never moves the serial back, so plans made before it go stale.
+            var next = await NextSerialAsync(store, pushed.Company, current, 0, cancellationToken);
+            toWrite = pushed with { Serial = next };
         }
 
         await writer.ForceWriteAsync(toWrite, context, cancellationToken);
@@ -176,7 +197,9 @@ public static class StateMaintenance
 
     /// <summary>
     /// Copies every company's current state from one store to another, keeping serial and lineage. A company already
-    /// at the same serial and lineage is skipped; any other existing state in the target is refused unless forced.
+    /// at the same serial and lineage is skipped; any other existing state in the target is refused unless forced, and
+    /// a forced copy never moves the target's serial back (nor writes a serial its history already has): at or below
+    /// the target's serial it is written as the target's serial + 1.
     /// </summary>
     public static async Task<ImmutableArray<MigratedCompany>> MigrateAsync(IStateStore from, IStateStore to, bool force, StateWriteContext context, CancellationToken cancellationToken)
     {
@@ -188,8 +211,8 @@ public static class StateMaintenance
         foreach (var company in companies)
         {
             var state = await ReadRequiredAsync(from, company, cancellationToken);
-            var existing = await to.ReadAsync(company, cancellationToken);
-            if (existing is not null && existing.Serial == state.Serial && string.Equals(existing.Lineage, state.Lineage, StringComparison.Ordinal))
+            var existing = await ReadCurrentAsync(to, company, cancellationToken);
+            if (existing is { State: not null } && existing.Serial == state.Serial && string.Equals(existing.Lineage, state.Lineage, StringComparison.Ordinal))
             {
                 plans.Add((state, false));
                 continue;
@@ -199,7 +222,16 @@ public static class StateMaintenance
             {
                 throw new StateException(
                     DiagnosticCatalog.StatePushRefused.Code,
-                    string.Create(CultureInfo.InvariantCulture, $"refusing to migrate '{company}': {to.Description} already has serial {existing.Serial}, lineage {existing.Lineage} (source: serial {state.Serial}, lineage {state.Lineage}); use --force to overwrite. Nothing was copied."));
+                    string.Create(CultureInfo.InvariantCulture, $"refusing to migrate '{company}': {to.Description} already has serial {existing.Serial?.ToString(CultureInfo.InvariantCulture) ?? "(unreadable)"}, lineage {existing.Lineage ?? "(unreadable)"} (source: serial {state.Serial}, lineage {state.Lineage}); use --force to overwrite. Nothing was copied."));
+            }
+
+            if (existing is not null)
+            {
+                var next = await NextSerialAsync(to, company, existing, 0, cancellationToken);
+                if (state.Serial < next)
+                {
+                    state = state with { Serial = next };
+                }
             }
 
             plans.Add((state, true));
@@ -217,6 +249,41 @@ public static class StateMaintenance
         }
 
         return results.ToImmutable();
+    }
+
+    /// <summary>The current version: the whole state when readable, else (WHC5003) what the store recorded of it.</summary>
+    private sealed record Current(CompanyState? State, long? Serial, string? Lineage);
+
+    private static async Task<Current?> ReadCurrentAsync(IStateStore store, string company, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.ReadAsync(company, cancellationToken) is { } state ? new Current(state, state.Serial, state.Lineage) : null;
+        }
+        catch (StateException e) when (e.Code == DiagnosticCatalog.StateFormatUnsupported.Code && store is IForceStateWriter writer)
+        {
+            if (await writer.ReadStoredVersionAsync(company, cancellationToken) is { } stored)
+            {
+                return new Current(null, stored.Serial, stored.Lineage);
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>The serial after the current one; when that is unreadable, after every serial the history records.</summary>
+    private static async Task<long> NextSerialAsync(IStateStore store, string company, Current current, long atLeast, CancellationToken cancellationToken)
+    {
+        var highest = current.Serial ?? 0;
+        if (current.Serial is null)
+        {
+            foreach (var version in await store.HistoryAsync(company, cancellationToken))
+            {
+                highest = Math.Max(highest, version.Serial);
+            }
+        }
+
+        return Math.Max(highest + 1, atLeast);
     }
 
     /// <summary>Writes <paramref name="updated"/> as the version after <paramref name="current"/> (compare-and-swap).</summary>

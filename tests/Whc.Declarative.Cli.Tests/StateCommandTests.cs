@@ -144,6 +144,24 @@ public sealed class StateCommandTests : IDisposable
         lines[^1].Should().Be($"lineage {Lineage}");
     }
 
+    /// <summary>Issue 24: history showed only the current lineage; a version of another lineage says which it is.</summary>
+    [Fact]
+    public async Task State_history_names_the_lineage_of_versions_from_another_lineage()
+    {
+        const string other = "1c9f6a4b-ad2e-4f30-b485-6c7d8e9fa012";
+        await SeedAsync(FunNetwork(1));
+        WriteFile("other.json", FunNetwork(1) with { Lineage = other });
+        (await RunAsync("state", "push", "fun-network", "other.json", "--force")).Exit.Should().Be(0);
+
+        var result = await RunAsync("state", "history", "fun-network");
+
+        result.Exit.Should().Be(0, result.Err);
+        var lines = result.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[1].TrimStart().Should().StartWith("2 ").And.NotContain("(lineage");
+        lines[2].TrimStart().Should().StartWith("1 ").And.EndWith($"(lineage {Lineage})");
+        lines[^1].Should().Be($"lineage {other}");
+    }
+
     [Fact]
     public async Task State_rollback_restores_a_version_as_current_plus_one()
     {
@@ -223,7 +241,7 @@ public sealed class StateCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task State_push_of_a_newer_serial_keeps_that_serial()
+    public async Task State_push_of_a_newer_serial_is_stored_as_the_next_version_leaving_no_gap()
     {
         await SeedAsync(FunNetwork(1));
         WriteFile("new.json", FunNetwork(4));
@@ -231,7 +249,8 @@ public sealed class StateCommandTests : IDisposable
         var result = await RunAsync("state", "push", "fun-network", "new.json");
 
         result.Exit.Should().Be(0);
-        (await store.ReadAsync("fun-network", default))!.Serial.Should().Be(4);
+        result.Err.Should().Contain("as serial 2");
+        (await store.ReadAsync("fun-network", default))!.Serial.Should().Be(2);
     }
 
     [Fact]
@@ -302,6 +321,26 @@ public sealed class StateCommandTests : IDisposable
     private static StateWriteContext Context { get; } = new("test", DateTimeOffset.UnixEpoch);
 
     private static string Lines(params string[] lines) => string.Concat(lines.Select(l => l + Environment.NewLine));
+
+    /// <summary>Issue 24: a damaged current version was WHC5003 for rollback, whose message names rollback as the fix.</summary>
+    [Fact]
+    public async Task State_rollback_and_push_repair_a_damaged_current_version()
+    {
+        await SeedAsync(FunNetwork(1));
+        await WriteInALaterRunAsync(FunNetwork(2));
+        File.WriteAllText(store.StatePath("fun-network"), $"{{\"version\": {CompanyState.CurrentVersion}, \"serial\": 2, \"lineage\": \"{Lineage}\", \"company\": \"fun-network\", \"users\": 7}}");
+        (await RunAsync("state", "show", "fun-network")).Err.Should().Contain("WHC5003");
+
+        var rollback = await RunAsync("state", "rollback", "fun-network", "1");
+
+        rollback.Exit.Should().Be(0, rollback.Err);
+        rollback.Err.Should().Contain("as serial 3");
+        File.WriteAllText(store.StatePath("fun-network"), "{\"damaged\": tr");
+        var file = WriteFile("fixed.json", FunNetwork(1));
+        var push = await RunAsync("state", "push", "fun-network", file, "--force");
+        push.Exit.Should().Be(0, push.Err);
+        (await store.ReadAsync("fun-network", default))!.Serial.Should().BeGreaterThanOrEqualTo(3);
+    }
 
     private static CompanyState FunNetwork(long serial) => new(
         CompanyState.CurrentVersion,

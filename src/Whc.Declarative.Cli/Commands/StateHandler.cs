@@ -121,9 +121,11 @@ public sealed class StateHandler(IOContext io)
             io.Output.WriteLine("SERIAL  WRITTEN AT (UTC)      WRITTEN BY");
             foreach (var version in versions)
             {
+                // Every lineage is listed (a forced push or migrate starts another); a version outside the current one says so.
+                var lineage = string.Equals(version.Lineage, versions[0].Lineage, StringComparison.Ordinal) ? string.Empty : $"  (lineage {Diagnostic.OneLine(version.Lineage)})";
                 io.Output.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{version.Serial,6}  {version.WrittenAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z  {Diagnostic.OneLine(version.WrittenBy)}"));
+                    $"{version.Serial,6}  {version.WrittenAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z  {Diagnostic.OneLine(version.WrittenBy)}{lineage}"));
             }
 
             io.Output.WriteLine($"lineage {versions[0].Lineage}");
