@@ -81,7 +81,7 @@ public sealed class TargetLockTests
 
     private static string Company(int i) => string.Create(CultureInfo.InvariantCulture, $"co-{i:00}");
 
-    /// <summary>The quickstart company, <paramref name="count"/> times under other names, domains and devices.</summary>
+    /// <summary>The quickstart company, <paramref name="count"/> times under other names, domains, usernames and devices.</summary>
     private static void WriteEstate(SandboxSession session, int count)
     {
         var quickstart = session.Read("examples/quickstart/company.yaml").Replace("../../schemas", "../schemas", StringComparison.Ordinal);
@@ -93,6 +93,7 @@ public sealed class TargetLockTests
                 quickstart
                     .Replace("name: fun-network", $"name: {company}", StringComparison.Ordinal)
                     .Replace("TheFunNetwork", string.Create(CultureInfo.InvariantCulture, $"Company{i:00}"), StringComparison.Ordinal)
+                    .Replace("username: jane.smith", $"username: jane.{company}", StringComparison.Ordinal)
                     .Replace("thefunnetwork.com", $"{company}.example.com", StringComparison.Ordinal)
                     .Replace("00:11:22:AA:BB:CC", string.Create(CultureInfo.InvariantCulture, $"00:11:22:AA:BB:{i:X2}"), StringComparison.Ordinal));
         }
