@@ -79,6 +79,47 @@ public sealed class TargetLockTests
         apply.ExitCode.Should().Be(ExitCodes.Success, apply.ToString());
     }
 
+    [Theory]
+    [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
+    public async Task A_saved_targeted_plan_is_applied_while_another_company_is_locked(string backend)
+    {
+        // Given the fan-out's plan job: a plan of co-01 alone, saved; and another job holding co-02's lock
+        await using var session = await SandboxSession.StartAsync(backend);
+        WriteEstate(session, 3);
+        var plan = await session.RunAsync("plan", Estate, "--target", "co-01", "--out", "co-01.plan.json");
+        plan.ExitCode.Should().Be(ExitCodes.Success, plan.ToString());
+        plan.Output.Should().NotContain("co-02", "only the targeted company is planned");
+        var store = session.OpenStateStore();
+        await using var closeStore = store as IAsyncDisposable;
+        await using var held = await store.AcquireLockAsync("co-02", Holder(), TimeSpan.Zero, CancellationToken.None);
+
+        // When the apply job applies that saved plan
+        var apply = await session.RunAsync("apply", "co-01.plan.json");
+
+        // Then it needs only co-01's lock
+        apply.ExitCode.Should().Be(ExitCodes.Success, apply.ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
+    public async Task A_targeted_destroy_locks_and_ceases_only_the_targeted_company(string backend)
+    {
+        // Given two applied companies, and another run holding co-02's lock
+        await using var session = await SandboxSession.StartAsync(backend);
+        WriteEstate(session, 2);
+        await session.ApplyAsync(Estate);
+        var store = session.OpenStateStore();
+        await using var closeStore = store as IAsyncDisposable;
+        await using var held = await store.AcquireLockAsync("co-02", Holder(), TimeSpan.Zero, CancellationToken.None);
+
+        // When both are named to destroy, but only co-01 is targeted
+        var destroy = await session.RunAsync("destroy", "co-01", "co-02", "--target", "co-01", "--auto-approve");
+
+        // Then co-01 is ceased without co-02's lock, and co-02 is left as it was
+        destroy.ExitCode.Should().Be(ExitCodes.Success, destroy.ToString());
+        destroy.Output.Should().NotContain("co-02");
+    }
+
     private static string Company(int i) => string.Create(CultureInfo.InvariantCulture, $"co-{i:00}");
 
     /// <summary>The quickstart company, <paramref name="count"/> times under other names, domains, usernames and devices.</summary>
