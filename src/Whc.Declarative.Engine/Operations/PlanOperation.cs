@@ -63,13 +63,17 @@ public static class PlanOperation
         var options = new PlannerOptions { MaxUsersPerOrder = request.MaxUsersPerOrder, Targets = request.Targets, Endpoint = request.Endpoint, MaxDestroy = request.MaxDestroy };
         if (request.Mode == PlanMode.Destroy)
         {
+            // --target: of the companies named, only the targeted ones are read, locked and ceased.
+            IReadOnlyList<string> named = request.Targets.IsDefaultOrEmpty
+                ? request.DestroyCompanies
+                : [.. request.DestroyCompanies.Where(c => request.Targets.Any(t => t.Company == c))];
             if (beforeReadingState is not null)
             {
-                await beforeReadingState(request.DestroyCompanies);
+                await beforeReadingState(named);
             }
 
             var companies = new List<(string Company, CompanyManifest? Desired, CompanyState? State)>();
-            foreach (var company in request.DestroyCompanies)
+            foreach (var company in named)
             {
                 var state = await store.ReadAsync(company, cancellationToken);
                 if (state?.Record is null)
