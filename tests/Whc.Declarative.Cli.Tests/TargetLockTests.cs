@@ -55,6 +55,23 @@ public sealed class TargetLockTests
 
     [Theory]
     [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
+    public async Task Targeted_applies_in_separate_processes_run_at_once(string backend)
+    {
+        // Given an estate of four companies
+        await using var session = await SandboxSession.StartAsync(backend);
+        WriteEstate(session, 4);
+
+        // When the built whcctl applies each company in its own process, all started together
+        var runs = await Task.WhenAll(Enumerable.Range(1, 4).Select(i => RunProcessAsync(session, "apply", Estate, "--target", Company(i), "--auto-approve")));
+
+        // Then none fails on another's lock, and the estate has nothing left to change
+        runs.Should().AllSatisfy(r => r.ExitCode.Should().Be(ExitCodes.Success, r.ToString()));
+        var plan = await session.RunAsync("plan", Estate, "--detailed-exitcode");
+        plan.ExitCode.Should().Be(ExitCodes.Success, plan.ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
     public async Task A_targeted_apply_does_not_block_state_rm_of_another_company(string backend)
     {
         // Given co-01 applied, and a targeted apply of co-03 waiting on co-03's lock (held elsewhere): it holds
@@ -119,6 +136,14 @@ public sealed class TargetLockTests
         destroy.ExitCode.Should().Be(ExitCodes.Success, destroy.ToString());
         destroy.Output.Should().NotContain("co-02");
     }
+
+    /// <summary>Runs the built whcctl as a child process with the session's environment (sandbox, credentials, state).</summary>
+    private static Task<CliResult> RunProcessAsync(SandboxSession session, params string[] args) =>
+        Support.Process.RunAsync(
+            "dotnet",
+            session.Workspace.Path,
+            session.Environment.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value ?? string.Empty, StringComparer.Ordinal),
+            [Path.Combine(AppContext.BaseDirectory, "whcctl.dll"), .. args]);
 
     private static string Company(int i) => string.Create(CultureInfo.InvariantCulture, $"co-{i:00}");
 
