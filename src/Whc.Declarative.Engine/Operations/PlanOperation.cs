@@ -63,13 +63,17 @@ public static class PlanOperation
         var options = new PlannerOptions { MaxUsersPerOrder = request.MaxUsersPerOrder, Targets = request.Targets, Endpoint = request.Endpoint, MaxDestroy = request.MaxDestroy };
         if (request.Mode == PlanMode.Destroy)
         {
+            // --target: of the companies named, only the targeted ones are read, locked and ceased.
+            IReadOnlyList<string> named = request.Targets.IsDefaultOrEmpty
+                ? request.DestroyCompanies
+                : [.. request.DestroyCompanies.Where(c => request.Targets.Any(t => t.Company == c))];
             if (beforeReadingState is not null)
             {
-                await beforeReadingState(request.DestroyCompanies);
+                await beforeReadingState(named);
             }
 
             var companies = new List<(string Company, CompanyManifest? Desired, CompanyState? State)>();
-            foreach (var company in request.DestroyCompanies)
+            foreach (var company in named)
             {
                 var state = await store.ReadAsync(company, cancellationToken);
                 if (state?.Record is null)
@@ -90,12 +94,15 @@ public static class PlanOperation
             return new PlanOutcome(null, manifests.Diagnostics, manifests);
         }
 
+        // --target: only the targeted companies are planned, so only their locks are taken (the fan-out's jobs, one per
+        // company of one directory, run at once) and the others' state is not read at all.
+        var planned = Targeted(manifests.Companies, request.Targets);
         if (beforeReadingState is not null)
         {
-            await beforeReadingState([.. manifests.Companies.Select(m => m.Key)]);
+            await beforeReadingState([.. planned.Select(m => m.Key)]);
         }
 
-        var plan = await PlanManifestsAsync(manifests.Companies, request.Mode, request.Refresh, request.Parallelism, options, clock, store, api, cancellationToken);
+        var plan = await PlanManifestsAsync(planned, request.Mode, request.Refresh, request.Parallelism, options, clock, store, api, cancellationToken);
         return new PlanOutcome(plan with { Diagnostics = [.. manifests.Diagnostics, .. plan.Diagnostics] }, [], manifests);
     }
 
@@ -113,6 +120,8 @@ public static class PlanOperation
     {
         ArgumentNullException.ThrowIfNull(manifests);
         ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(options);
+        manifests = Targeted(manifests, options.Targets);
         var states = await ReadStatesAsync(store, [.. manifests.Select(m => m.Key)], cancellationToken);
         var companies = manifests.Select((manifest, i) => (manifest.Key, (CompanyManifest?)manifest, states[i])).ToList();
         if (mode == PlanMode.Normal)
@@ -120,7 +129,10 @@ public static class PlanOperation
             // Companies in state but not in the manifests are only reported ("left alone"); never refreshed, so they
             // cost no API call.
             var known = companies.Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
-            var others = (await store.ListCompaniesAsync(cancellationToken)).Where(c => !known.Contains(c)).ToList();
+            // Under --target only a targeted company that is in state alone is read (to say it is left alone).
+            var others = (await store.ListCompaniesAsync(cancellationToken))
+                .Where(c => !known.Contains(c) && (options.Targets.IsDefaultOrEmpty || options.Targets.Any(t => t.Company == c)))
+                .ToList();
             var otherStates = await ReadStatesAsync(store, others, cancellationToken);
             companies.AddRange(others.Select((company, i) => (company, (CompanyManifest?)null, otherStates[i])));
         }
@@ -131,6 +143,10 @@ public static class PlanOperation
 
         return await PlanCompaniesAsync(companies, mode, refresh, parallelism, options, clock, api, cancellationToken);
     }
+
+    /// <summary>The manifests of the targeted companies (all of them without --target).</summary>
+    private static IReadOnlyList<CompanyManifest> Targeted(IReadOnlyList<CompanyManifest> manifests, ImmutableArray<ResourceAddress> targets) =>
+        targets.IsDefaultOrEmpty ? manifests : [.. manifests.Where(m => targets.Any(t => t.Company == m.Key))];
 
     private static async Task<Plan> PlanCompaniesAsync(
         List<(string Company, CompanyManifest? Desired, CompanyState? State)> companies,
