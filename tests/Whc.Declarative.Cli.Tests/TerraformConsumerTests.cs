@@ -152,6 +152,20 @@ public sealed class TerraformConsumerTests
         JsonNode.Parse(unchanged.Output)!["applyable"]!.GetValue<bool>().Should().BeFalse("nothing to apply: " + unchanged);
     }
 
+    [Fact]
+    public async Task A_targeted_plan_is_not_complete_as_Terraform_says_of_a_target_plan_and_show_agrees()
+    {
+        // terraform 1.11: `plan -target=terraform_data.a -out p; show -json p` writes "complete": false.
+        await using var session = await SandboxSession.StartAsync();
+
+        var targeted = await session.RunAsync("plan", PlanJsonShapeTests.Company, "--target", "northern-lights-media", "--format", "json", "--out", "targeted.plan");
+        var shown = await session.RunAsync("show", "targeted.plan", "--format", "json");
+
+        targeted.ExitCode.Should().Be(ExitCodes.Success, targeted.ToString());
+        JsonNode.Parse(targeted.Output)!["complete"]!.GetValue<bool>().Should().BeFalse("a targeted plan leaves the rest of the configuration unplanned");
+        JsonNode.Parse(shown.Output)!["complete"]!.GetValue<bool>().Should().BeFalse("show prints the saved plan as plan did: " + shown);
+    }
+
     [TerraformUnidiffFact]
     public async Task The_plan_JSON_passes_terraform_unidiff()
     {

@@ -186,7 +186,7 @@ public sealed class PlanHandler(IOContext io, CommandRuntime runtime)
             switch (arguments.Format)
             {
                 case OutputFormat.Json:
-                    io.Output.Write(PlanJsonRenderer.Render(failed));
+                    io.Output.Write(PlanJsonRenderer.Render(failed, targeted: !request.Targets.IsDefaultOrEmpty));
                     break;
                 case OutputFormat.Markdown:
                     io.Output.Write(PlanMarkdownRenderer.Render(failed));
@@ -207,7 +207,7 @@ public sealed class PlanHandler(IOContext io, CommandRuntime runtime)
 
         io.Output.Write(arguments.Format switch
         {
-            OutputFormat.Json => PlanJsonRenderer.Render(plan),
+            OutputFormat.Json => PlanJsonRenderer.Render(plan, targeted: !request.Targets.IsDefaultOrEmpty),
             OutputFormat.Markdown => PlanMarkdownRenderer.Render(plan),
             _ => PlanTextRenderer.Render(plan, runtime.Color),
         });

@@ -47,10 +47,11 @@ public sealed class ShowHandler(IOContext io, CommandRuntime runtime)
         ArgumentNullException.ThrowIfNull(arguments);
         if (arguments.PlanFile is { } path)
         {
-            var plan = PlanFile.Load(io.ResolvePath(path)).Plan;
+            var file = PlanFile.Load(io.ResolvePath(path));
+            var plan = file.Plan;
             io.Output.Write(arguments.Format switch
             {
-                OutputFormat.Json => PlanJsonRenderer.Render(plan),
+                OutputFormat.Json => PlanJsonRenderer.Render(plan, targeted: !file.Request.Targets.IsDefaultOrEmpty),
                 OutputFormat.Markdown => PlanMarkdownRenderer.Render(plan),
                 _ => PlanTextRenderer.Render(plan, runtime.Color),
             });

@@ -56,7 +56,11 @@ public static class PlanJsonRenderer
 
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public static string Render(Plan plan)
+    /// <summary>The plan in Terraform's JSON plan representation, with whcctl's own keys beside it (docs/plan-json.md).</summary>
+    /// <param name="plan">The plan.</param>
+    /// <param name="targeted">True when it was made with <c>--target</c>: as Terraform says of a <c>-target</c> plan, it
+    /// is then not <c>complete</c>, because the rest of the configuration was left unplanned.</param>
+    public static string Render(Plan plan, bool targeted)
     {
         ArgumentNullException.ThrowIfNull(plan);
         using var buffer = new MemoryStream();
@@ -71,9 +75,9 @@ public static class PlanJsonRenderer
             json.WriteString("timestamp", plan.CreatedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
             json.WriteString("mode", plan.Mode switch { PlanMode.RefreshOnly => "refresh-only", PlanMode.Destroy => "destroy", _ => "normal" });
             json.WriteBoolean("errored", plan.HasErrors);
-            // Terraform: applyable when there is something to apply and no error; complete unless changes were deferred.
+            // Terraform: applyable when there is something to apply and no error; complete unless targeted (or deferred).
             json.WriteBoolean("applyable", plan.HasChanges && !plan.HasErrors);
-            json.WriteBoolean("complete", true);
+            json.WriteBoolean("complete", !targeted);
             json.WriteBoolean("has_changes", plan.HasChanges);
             json.WriteStartObject("summary");
             json.WriteNumber("add", plan.Count(ChangeAction.Create) + plan.Count(ChangeAction.Replace));
