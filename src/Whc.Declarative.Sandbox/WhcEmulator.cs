@@ -30,7 +30,7 @@ internal sealed partial class WhcEmulator
         _state = store?.Load() ?? new SandboxState();
     }
 
-    internal static JsonSerializerOptions StateJson { get; } = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    internal static JsonSerializerOptions StateJson => SandboxStateJson.Default.Options;
 
     /// <summary>When a qualification made at <paramref name="now"/> expires: 23:59 UK time (GMT or BST) that day.</summary>
     public static DateTimeOffset QualificationExpiry(DateTimeOffset now)
