@@ -57,16 +57,18 @@ public sealed class CharacteristicsTests
         diagnostic.Message.Should().Contain(message);
     }
 
+    /// <summary>A contract that sends the user's firstName as callerIdName.</summary>
+    private static Core.Manifests.WireCharacteristicNames FirstNameSentAsCallerIdName { get; } = new(
+        System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(
+            StringComparer.Ordinal,
+            [KeyValuePair.Create("user", System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("callerIdName", "firstName")]))]));
+
     [Fact]
     public void A_characteristic_named_as_the_contract_sends_a_field_whcctl_sets_is_WHC2031_and_other_names_are_not()
     {
-        var wireNames = new Core.Manifests.WireCharacteristicNames(
-            System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(
-                StringComparer.Ordinal,
-                [KeyValuePair.Create("user", System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("callerIdName", "firstName")]))]));
         var companies = ManifestLoader.Parse("c.yaml", Manifest(userExtra: "          characteristics: { callerIdName: Eve, callerIdLabel: Eve }")).Companies;
 
-        var diagnostic = Validation.ManifestValidator.Validate(companies, wireNames: wireNames).Should().ContainSingle().Subject;
+        var diagnostic = Validation.ManifestValidator.Validate(companies, wireNames: FirstNameSentAsCallerIdName).Should().ContainSingle().Subject;
 
         diagnostic.Code.Should().Be("WHC2031");
         diagnostic.Message.Should().Contain("'callerIdName'").And.Contain("firstName");
@@ -78,13 +80,9 @@ public sealed class CharacteristicsTests
     {
         // Whether BT tells characteristic names apart by case is not published: refusing is the side that cannot
         // send one value twice.
-        var wireNames = new Core.Manifests.WireCharacteristicNames(
-            System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(
-                StringComparer.Ordinal,
-                [KeyValuePair.Create("user", System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create("callerIdName", "firstName")]))]));
         var companies = ManifestLoader.Parse("c.yaml", Manifest(userExtra: "          characteristics: { CallerIdName: Eve }")).Companies;
 
-        var diagnostic = Validation.ManifestValidator.Validate(companies, wireNames: wireNames).Should().ContainSingle().Subject;
+        var diagnostic = Validation.ManifestValidator.Validate(companies, wireNames: FirstNameSentAsCallerIdName).Should().ContainSingle().Subject;
 
         diagnostic.Code.Should().Be("WHC2031");
         diagnostic.Message.Should().Contain("'CallerIdName'").And.Contain("firstName");

@@ -406,18 +406,7 @@ public sealed class OutboundPolicyTests : ClientTestBase
     [Fact]
     public async Task An_endless_listing_stops_at_the_page_cap_with_an_error_naming_the_route()
     {
-        var served = 0;
-        await using var gateway = await HostileServer.StartAsync(async (_, context) =>
-        {
-            if (context.Request.Path.StartsWithSegments("/oauth", StringComparison.Ordinal))
-            {
-                await context.Response.WriteAsync("""{"accessToken":"t","expiresIn":900}""");
-                return;
-            }
-
-            var from = Interlocked.Add(ref served, 100) - 100;
-            await context.Response.WriteAsync("[" + string.Join(",", Enumerable.Range(from, 100).Select(i => $$"""{"serviceId":"WHHCBTWKN{{i}}","companyName":"Company {{i}}","status":"active"}""")) + "]");
-        });
+        await using var gateway = await EndlessListingAsync();
         var client = CreateClient(o => o with { BaseUri = gateway.BaseUri, MaxPages = 5 });
 
         var list = () => client.ListCompaniesAsync(Contract.Cug, default);
@@ -431,8 +420,21 @@ public sealed class OutboundPolicyTests : ClientTestBase
     [Fact]
     public async Task A_listing_past_the_company_cap_is_an_error()
     {
+        await using var gateway = await EndlessListingAsync();
+        var client = CreateClient(o => o with { BaseUri = gateway.BaseUri, MaxListedCompanies = 250 });
+
+        var list = () => client.ListCompaniesAsync(Contract.Cug, default);
+
+        var failure = (await list.Should().ThrowAsync<WhcApiException>()).Which;
+        failure.Kind.Should().Be(WhcFailureKind.AnswerUnbounded);
+        failure.Message.Should().Contain("listCompanies").And.Contain("250 companies");
+    }
+
+    /// <summary>A gateway whose company listing never ends: every page holds 100 new companies.</summary>
+    private static Task<HostileServer> EndlessListingAsync()
+    {
         var served = 0;
-        await using var gateway = await HostileServer.StartAsync(async (_, context) =>
+        return HostileServer.StartAsync(async (_, context) =>
         {
             if (context.Request.Path.StartsWithSegments("/oauth", StringComparison.Ordinal))
             {
@@ -443,13 +445,6 @@ public sealed class OutboundPolicyTests : ClientTestBase
             var from = Interlocked.Add(ref served, 100) - 100;
             await context.Response.WriteAsync("[" + string.Join(",", Enumerable.Range(from, 100).Select(i => $$"""{"serviceId":"WHHCBTWKN{{i}}","companyName":"Company {{i}}","status":"active"}""")) + "]");
         });
-        var client = CreateClient(o => o with { BaseUri = gateway.BaseUri, MaxListedCompanies = 250 });
-
-        var list = () => client.ListCompaniesAsync(Contract.Cug, default);
-
-        var failure = (await list.Should().ThrowAsync<WhcApiException>()).Which;
-        failure.Kind.Should().Be(WhcFailureKind.AnswerUnbounded);
-        failure.Message.Should().Contain("listCompanies").And.Contain("250 companies");
     }
 
     private static WhcContract WithRoutePath(string route, string path) =>
