@@ -87,7 +87,7 @@ public sealed class RedactionFormsTests : ClientTestBase
         Logs.All.Should().NotContain(echoed, form);
         var har = recorder.ToHar("whcctl", "test").ToJson();
         har.Should().NotContain(echoed, form);
-        DecodedStrings(har).Should().NotContain(echoed, form);
+        Whc.Declarative.Tests.Shared.JsonStrings.Decoded(har).Should().NotContain(echoed, form);
         har.Should().Contain("***");
     }
 
@@ -111,7 +111,7 @@ public sealed class RedactionFormsTests : ClientTestBase
         foreach (var secret in new[] { "token-known-1", "hidden-refresh-99", "deep-secret-77", "deeper-secret-66", "cookie-secret-55" })
         {
             har.Should().NotContain(secret);
-            DecodedStrings(har).Should().NotContain(secret);
+            Whc.Declarative.Tests.Shared.JsonStrings.Decoded(har).Should().NotContain(secret);
         }
 
         var tokenEntry = recorder.Entries[0];
@@ -194,38 +194,5 @@ public sealed class RedactionFormsTests : ClientTestBase
 
         redactor.Redact("x abcd1234-longer y ABCD1234 z").Should().Be("x *** y *** z");
         redactor.Redact("x abcd1234-longer y ABCD1234 z").Should().Be("x *** y *** z");
-    }
-
-    /// <summary>Every property name and string value of the JSON text, decoded, one per line.</summary>
-    private static string DecodedStrings(string json)
-    {
-        var into = new StringBuilder();
-        Collect(JsonNode.Parse(json), into);
-        return into.ToString();
-
-        static void Collect(JsonNode? node, StringBuilder into)
-        {
-            switch (node)
-            {
-                case JsonObject obj:
-                    foreach (var (name, value) in obj)
-                    {
-                        into.Append(name).Append('\n');
-                        Collect(value, into);
-                    }
-
-                    break;
-                case JsonArray array:
-                    foreach (var item in array)
-                    {
-                        Collect(item, into);
-                    }
-
-                    break;
-                case JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.String:
-                    into.Append(value.GetValue<string>()).Append('\n');
-                    break;
-            }
-        }
     }
 }
