@@ -397,6 +397,13 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         /// <summary>The dead holder whose lock was taken over, or null.</summary>
         public LockInfo? TookOverFrom { get; }
 
+        // PLACEHOLDER (issue 24, leases): replaced by the lease implementation.
+        public LockFence Fence => new(Info.Id, 0);
+
+        public CancellationToken Lost => CancellationToken.None;
+
+        public Task EnsureHeldAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
         public async ValueTask DisposeAsync()
         {
             if (Interlocked.Exchange(ref disposed, 1) == 0)

@@ -598,6 +598,13 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
 
         public LockInfo Info { get; }
 
+        // PLACEHOLDER (issue 24, leases): replaced by the lease implementation.
+        public LockFence Fence => new(Info.Id, 0);
+
+        public CancellationToken Lost => CancellationToken.None;
+
+        public Task EnsureHeldAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
         /// <summary>The server process that holds the advisory lock (for tests and diagnostics).</summary>
         public int BackendProcessId => connection.ProcessID;
 

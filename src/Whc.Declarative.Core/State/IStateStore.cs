@@ -31,16 +31,45 @@ public interface IStateStore
     Task<CompanyState?> ReadVersionAsync(string company, long serial, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// A held lock on one company's state. Holding is a lease the store keeps checking, not a promise: the session that
+/// holds it can end (a server restart, an idle timeout, <c>force-unlock</c>) while the process runs on. A holder proves
+/// it still holds the lock before each call to BT (<see cref="EnsureHeldAsync"/>), and every state write carries
+/// <see cref="Fence"/>, which the store checks in the same transaction as the write, so a holder that lost the lock
+/// can neither call BT again nor overwrite what the next holder wrote.
+/// </summary>
 public interface IStateLock : IAsyncDisposable
 {
     LockInfo Info { get; }
+
+    /// <summary>The fencing token: this holder's lock id and the generation the store gave it when it took the lock.</summary>
+    LockFence Fence { get; }
+
+    /// <summary>Cancelled as soon as the holder learns the lock is lost (its watcher saw the session end or the lease taken).</summary>
+    CancellationToken Lost { get; }
+
+    /// <summary>
+    /// Returns when the lock is still held (renewing it after a dropped connection when no one else took it meanwhile);
+    /// throws <see cref="StateLockLostException"/> when it is not. Called before each request to BT.
+    /// </summary>
+    Task EnsureHeldAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// A fencing token: the lock id and a generation that grows with every taking of a company's lock. A state write that
+/// carries one is refused (<see cref="StateLockLostException"/>) unless it is still the company's current lock.
+/// </summary>
+public sealed record LockFence(string LockId, long Generation);
 
 /// <summary>Who holds (or wants) a lock, shown to anyone who is blocked by it.</summary>
 public sealed record LockInfo(string Id, string Who, string Host, int ProcessId, string Operation, DateTimeOffset Since);
 
-/// <summary>Who is writing, recorded with each version for audit.</summary>
-public sealed record StateWriteContext(string WrittenBy, DateTimeOffset WrittenAt);
+/// <summary>Who is writing, recorded with each version for audit, and under which lock (checked by the store when given).</summary>
+public sealed record StateWriteContext(string WrittenBy, DateTimeOffset WrittenAt)
+{
+    /// <summary>The writer's lock; the store refuses the write when that is no longer the company's current lock.</summary>
+    public LockFence? Fence { get; init; }
+}
 
 public sealed record StateVersionInfo(long Serial, string Lineage, string WrittenBy, DateTimeOffset WrittenAt);
 
@@ -118,4 +147,31 @@ public sealed class StateConflictException : StateException
         : base(DiagnosticCatalog.StateConflict.Code, message, innerException)
     {
     }
+}
+
+/// <summary>
+/// The run no longer holds the company's lock (its session ended and another run took it, it was force-unlocked, or
+/// its lease ran out): it must not call BT for the company again nor write its state.
+/// </summary>
+public sealed class StateLockLostException : StateException
+{
+    public StateLockLostException(string company, string message, Exception? inner = null)
+        : base(DiagnosticCatalog.StateLockLost.Code, message, inner) => Company = company;
+
+    public StateLockLostException()
+        : this(string.Empty, "the lock on the company's state was lost")
+    {
+    }
+
+    public StateLockLostException(string message)
+        : this(string.Empty, message)
+    {
+    }
+
+    public StateLockLostException(string message, Exception innerException)
+        : this(string.Empty, message, innerException)
+    {
+    }
+
+    public string Company { get; }
 }
