@@ -32,7 +32,7 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
 
     /// <param name="directory">Where the files live; created on the first write.</param>
     /// <param name="warning">Told when a lock left by a dead process is taken over.</param>
-    public LocalStateStore(string directory, Action<Diagnostic>? warning = null, StateSerializer? serializer = null)
+    public LocalStateStore(string directory, Action<Diagnostic>? warning = null, StateSerializer? serializer = null, LocalLockLease? lease = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory = Path.GetFullPath(directory);
