@@ -26,18 +26,25 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
 
     private readonly StateSerializer serializer;
     private readonly Action<Diagnostic>? warning;
+    private readonly LocalLockLease lease;
 
     // Companies this run has written already: only a run's first write keeps the version it replaces as the backup.
     private readonly ConcurrentDictionary<string, byte> writtenThisRun = new(StringComparer.Ordinal);
 
     /// <param name="directory">Where the files live; created on the first write.</param>
-    /// <param name="warning">Told when a lock left by a dead process is taken over.</param>
+    /// <param name="warning">Told when a lock is taken over (its lease expired, or its process died on this host).</param>
+    /// <param name="lease">How long a lock's lease lasts and how often it is renewed; <see cref="LocalLockLease.Default"/> when null.</param>
     public LocalStateStore(string directory, Action<Diagnostic>? warning = null, StateSerializer? serializer = null, LocalLockLease? lease = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory = Path.GetFullPath(directory);
         this.warning = warning;
         this.serializer = serializer ?? StateSerializer.Default;
+        this.lease = lease ?? LocalLockLease.Default;
+        if (this.lease.RenewEvery <= TimeSpan.Zero || this.lease.RenewEvery >= this.lease.Duration || this.lease.CheckEvery <= TimeSpan.Zero)
+        {
+            throw new ArgumentException("a lease must be renewed more often than it lasts, and checked at a positive interval", nameof(lease));
+        }
     }
 
     public const string DefaultDirectory = ".whc/state";
@@ -80,6 +87,7 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         ArgumentNullException.ThrowIfNull(state);
         CompanyName.Validate(state.Company);
         await using var guard = await WriteGuard.AcquireAsync(this, state.Company, cancellationToken);
+        CheckFence(state.Company, context?.Fence);
         var path = StatePath(state.Company);
         var stored = await ReadBytesAsync(path, cancellationToken);
         StateConflicts.Check(state.Company, state.Serial, state.Lineage, stored is null ? null : StoredVersion(stored, path), Description);
@@ -91,6 +99,7 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         ArgumentNullException.ThrowIfNull(state);
         CompanyName.Validate(state.Company);
         await using var guard = await WriteGuard.AcquireAsync(this, state.Company, cancellationToken);
+        CheckFence(state.Company, context?.Fence);
         await ReplaceAsync(state, await ReadBytesAsync(StatePath(state.Company), cancellationToken), cancellationToken);
     }
 
@@ -100,46 +109,15 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         CompanyName.Validate(company);
         System.IO.Directory.CreateDirectory(Directory);
         var path = LockPath(company);
-        var ownStart = holder.ProcessId == Environment.ProcessId ? ProcessLiveness.StartTimeOf(holder.ProcessId) : null;
-        var content = LockFileContent.From(holder, ownStart).ToJson();
         var deadline = DateTimeOffset.UtcNow + timeout;
         var delay = TimeSpan.FromMilliseconds(50);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (TryCreateLockFile(path, content))
+            var (taken, existing) = await TryTakeLockAsync(company, holder, cancellationToken);
+            if (taken is not null)
             {
-                StartRun(company);
-                return new LocalStateLock(path, holder, null);
-            }
-
-            var existing = await TryReadLockAsync(path, cancellationToken);
-            if (existing is null && await DeleteAbandonedUnreadableLockAsync(path, cancellationToken))
-            {
-                if (TryCreateLockFile(path, content))
-                {
-                    StartRun(company);
-                    warning?.Invoke(DiagnosticCatalog.StateLockTakenOver.At(SourceSpan.None, $"took over the lock on '{company}': its lock file was left empty or unreadable, by a process that died while taking the lock"));
-                    return new LocalStateLock(path, holder, null);
-                }
-
-                continue;
-            }
-
-            if (existing is not null && IsStale(existing))
-            {
-                // The holder died without releasing the lock; remove its file (only if it is still that holder's).
-                if (await DeleteLockIfHeldByAsync(path, existing.Id, cancellationToken) && TryCreateLockFile(path, content))
-                {
-                    StartRun(company);
-                    var previous = existing.ToLockInfo();
-                    warning?.Invoke(DiagnosticCatalog.StateLockTakenOver.At(
-                        SourceSpan.None,
-                        $"took over the lock on '{company}' left by {previous.Who}@{previous.Host} (pid {previous.ProcessId.ToString(CultureInfo.InvariantCulture)}, '{previous.Operation}', lock id {previous.Id}): that process no longer runs"));
-                    return new LocalStateLock(path, holder, previous);
-                }
-
-                continue;
+                return taken;
             }
 
             if (DateTimeOffset.UtcNow >= deadline)
@@ -148,7 +126,7 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
                 for (var attempt = 0; existing is null && attempt < 40 && File.Exists(path); attempt++)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(25), cancellationToken);
-                    existing = await TryReadLockAsync(path, cancellationToken);
+                    existing = ReadLockFile(path).Content;
                 }
 
                 var info = existing?.ToLockInfo() ?? new LockInfo("(unreadable)", "unknown", "unknown", 0, "unknown", File.GetLastWriteTimeUtc(path));
@@ -161,11 +139,134 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         }
     }
 
+    /// <summary>
+    /// One attempt at the lock, under the company's write guard, so that taking, renewing, releasing and the fence check
+    /// of a write never interleave (in this process or another). Returns the lock, or the holder that keeps it (null when
+    /// its file cannot be read yet).
+    /// </summary>
+    private async Task<(LocalStateLock? Taken, LockFileContent? Holder)> TryTakeLockAsync(string company, LockInfo holder, CancellationToken cancellationToken)
+    {
+        var path = LockPath(company);
+        await using var guard = await WriteGuard.AcquireAsync(this, company, cancellationToken);
+        var existing = ReadLockFile(path);
+        string? reason = null;
+        if (existing.Kind == LockFileKind.Held && existing.Content is { } current)
+        {
+            reason = TakeoverReason(current);
+            if (reason is null)
+            {
+                return (null, current);
+            }
+        }
+        else if (existing.Kind != LockFileKind.Missing)
+        {
+            if (!IsAbandonedUnreadable(path))
+            {
+                return (null, null);
+            }
+
+            reason = "its lock file was left empty or unreadable, by a process that died while taking the lock";
+        }
+
+        var generation = NextGeneration(company, existing.Content?.Generation);
+        var isOwnProcess = holder.ProcessId == Environment.ProcessId;
+        var content = LockFileContent.From(holder, isOwnProcess ? ProcessLiveness.StartTimeOf(holder.ProcessId) : null) with
+        {
+            Generation = generation,
+            LeaseExpiresAt = DateTimeOffset.UtcNow + lease.Duration,
+            PidNamespace = isOwnProcess ? ProcessLiveness.PidNamespace : null,
+        };
+        if (existing.Kind == LockFileKind.Missing)
+        {
+            // Placed only if the name is still free: an earlier whcctl, which takes no guard, may have just created it.
+            if (!AtomicFile.TryCreate(path, content.ToJson(), flushToDisk: false))
+            {
+                return (null, ReadLockFile(path).Content);
+            }
+        }
+        else
+        {
+            // Replaced in one rename: there is never a moment without a lock file for an earlier whcctl to create one.
+            AtomicFile.Write(path, content.ToJson(), flushToDisk: false);
+        }
+
+        StartRun(company);
+        var previous = existing.Content;
+        if (reason is not null)
+        {
+            var who = previous is null ? string.Empty : $" held by {previous.Describe()}";
+            warning?.Invoke(DiagnosticCatalog.StateLockTakenOver.At(
+                SourceSpan.None,
+                $"took over the lock on '{company}'{who}: {reason}; if that run still goes on, it will find its lock lost and stop"));
+        }
+
+        var taken = new LocalStateLock(this, company, content, reason is null ? null : previous?.ToLockInfo());
+        return (taken, null);
+    }
+
+    /// <summary>
+    /// Why a holder's lock may be taken from it, or null: its lease ran out, or it is a process of this host (and pid
+    /// namespace) that no longer runs. A pid is never judged for another host: a directory shared over NFS would make
+    /// that a guess. A lock file of an earlier whcctl (no lease) is only taken when its process is known dead.
+    /// </summary>
+    private static string? TakeoverReason(LockFileContent holder)
+    {
+        if (IsThisProcessSpace(holder) && ProcessLiveness.IsDead(holder.ProcessId, holder.ProcessStartedAt))
+        {
+            return $"its process (pid {holder.ProcessId.ToString(CultureInfo.InvariantCulture)}) no longer runs on this host";
+        }
+
+        if (holder.LeaseExpiresAt is { } expires && DateTimeOffset.UtcNow >= expires)
+        {
+            return $"its lease expired at {expires.ToString("u", CultureInfo.InvariantCulture)} without being renewed";
+        }
+
+        return null;
+    }
+
+    private static bool IsThisProcessSpace(LockFileContent holder) =>
+        string.Equals(holder.Host, Environment.MachineName, StringComparison.OrdinalIgnoreCase)
+        && (holder.PidNamespace is null || ProcessLiveness.PidNamespace is null
+            || string.Equals(holder.PidNamespace, ProcessLiveness.PidNamespace, StringComparison.Ordinal));
+
+    /// <summary>
+    /// The next generation for the company: one above both the counter beside the lock and the generation the replaced
+    /// lock file carried. The counter is replaced atomically and flushed before the lock file is written, and never
+    /// removed, so a generation is never given twice, even after a force-unlock or a power cut.
+    /// </summary>
+    private long NextGeneration(string company, long? replaced)
+    {
+        var path = GenerationPath(company);
+        long counter = 0;
+        try
+        {
+            var text = GuardedFile.ReadAllText(path, FileInput.LockFile).Trim();
+            if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out counter))
+            {
+                throw new StateException(
+                    DiagnosticCatalog.StateFormatUnsupported.Code,
+                    $"the lock generation counter {path} is not a number; it must only grow: write into it a number above any generation a lock of '{company}' has had (the current time in milliseconds since 1970 is safe)");
+            }
+        }
+        catch (FileInputException e) when (e.Problem == FileInputProblem.Missing)
+        {
+        }
+        catch (FileInputException e)
+        {
+            throw new StateException(DiagnosticCatalog.StateError.Code, e.Message, e);
+        }
+
+        var next = Math.Max(counter, replaced ?? 0) + 1;
+        AtomicFile.Write(path, next.ToString(CultureInfo.InvariantCulture) + "\n", flushToDisk: true);
+        return next;
+    }
+
     public async Task ForceUnlockAsync(string company, string lockId, CancellationToken cancellationToken)
     {
         CompanyName.Validate(company);
         var path = LockPath(company);
-        var existing = await TryReadLockAsync(path, cancellationToken);
+        await using var guard = await WriteGuard.AcquireAsync(this, company, cancellationToken);
+        var existing = ReadLockFile(path).Content;
         if (existing is null)
         {
             throw new StateException(DiagnosticCatalog.StateLockMismatch.Code, $"state of company '{company}' is not locked ({path} does not exist or is unreadable)");
@@ -178,7 +279,8 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
                 $"lock id '{lockId}' does not match the holder of the lock on '{company}': {existing.Who}@{existing.Host} (pid {existing.ProcessId.ToString(CultureInfo.InvariantCulture)}, '{existing.Operation}') since {existing.Since.ToString("u", CultureInfo.InvariantCulture)}, lock id {existing.Id}");
         }
 
-        await DeleteLockIfHeldByAsync(path, lockId, cancellationToken);
+        // The generation counter stays: the next holder's fence is higher, and the removed holder's is refused.
+        File.Delete(path);
     }
 
     public async Task<StoredVersion?> ReadStoredVersionAsync(string company, CancellationToken cancellationToken)
@@ -319,98 +421,269 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
     /// <summary>Through a temporary file created exclusively beside it, then renamed (<see cref="AtomicFile"/>).</summary>
     private static void WriteAtomically(string path, byte[] bytes, bool flushToDisk) => AtomicFile.Write(path, bytes, flushToDisk);
 
-    private static bool TryCreateLockFile(string path, string content)
+    /// <summary>The counter beside the lock that gives each taking of the company's lock a higher generation.</summary>
+    public string GenerationPath(string company) => Path.Combine(Directory, company + LockSuffix + ".generation");
+
+    private enum LockFileKind
     {
-        try
-        {
-            // Creating the file exclusively is the lock; it is not flushed to disk, as exclusion only matters between
-            // live processes (after a power cut every holder is dead, and a stale lock is taken over).
-            using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
-            stream.Write(Encoding.UTF8.GetBytes(content));
-            return true;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            return false;
-        }
+        Missing,
+        Held,
+
+        /// <summary>There, but not a lock whcctl wrote: empty, half written by an earlier whcctl, or not JSON.</summary>
+        Unparsable,
+
+        /// <summary>There, but reading it failed (permissions, I/O): says nothing about who holds it.</summary>
+        Unreadable,
     }
 
-    private static Task<LockFileContent?> TryReadLockAsync(string path, CancellationToken cancellationToken)
+    private readonly record struct LockFileRead(LockFileKind Kind, LockFileContent? Content, string? Problem = null);
+
+    private static LockFileRead ReadLockFile(string path)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            return Task.FromResult(LockFileContent.TryParse(GuardedFile.ReadAllText(path, FileInput.LockFile)));
+            var content = LockFileContent.TryParse(GuardedFile.ReadAllText(path, FileInput.LockFile));
+            return content is null ? new(LockFileKind.Unparsable, null) : new(LockFileKind.Held, content);
+        }
+        catch (FileInputException e) when (e.Problem == FileInputProblem.Missing)
+        {
+            return new(LockFileKind.Missing, null);
+        }
+        catch (FileInputException e) when (e.Problem == FileInputProblem.Unreadable)
+        {
+            return new(LockFileKind.Unreadable, null, e.Message);
         }
         catch (FileInputException)
         {
-            // Gone, or not a lock file whcctl wrote (a FIFO, a device, too large): as an unreadable one.
-            return Task.FromResult<LockFileContent?>(null);
+            // Not a lock file whcctl wrote (a FIFO, a device, too large): as an unparsable one.
+            return new(LockFileKind.Unparsable, null);
         }
     }
 
-    private static async Task<bool> DeleteLockIfHeldByAsync(string path, string lockId, CancellationToken cancellationToken)
+    /// <summary>A lock file that has been empty or unreadable for a while (see <see cref="UnreadableLockAbandonedAfter"/>).</summary>
+    private static bool IsAbandonedUnreadable(string path) =>
+        File.Exists(path) && DateTime.UtcNow - File.GetLastWriteTimeUtc(path) >= UnreadableLockAbandonedAfter;
+
+    /// <summary>
+    /// Refuses a write whose fence is no longer the company's lock. Called under the write guard, which taking,
+    /// renewing and releasing a lock also hold, so the lock cannot change between this check and the write.
+    /// </summary>
+    private void CheckFence(string company, LockFence? fence)
     {
-        var existing = await TryReadLockAsync(path, cancellationToken);
-        if (existing is null || !string.Equals(existing.Id, lockId, StringComparison.Ordinal))
+        if (fence is null)
         {
-            return false;
+            return;
         }
 
-        File.Delete(path);
-        return true;
+        var current = ReadLockFile(LockPath(company));
+        if (current.Kind == LockFileKind.Unreadable)
+        {
+            throw new StateException(DiagnosticCatalog.StateError.Code, $"cannot check that this run still holds the lock on '{company}', so its state was not written: {current.Problem}");
+        }
+
+        if (current.Content is not { } content || !content.Carries(fence))
+        {
+            throw LossOf(company, fence, current, "its state was not written");
+        }
     }
 
-    /// <summary>Deletes a lock file that has been empty or unreadable for a while (see <see cref="UnreadableLockAbandonedAfter"/>).</summary>
-    private static async Task<bool> DeleteAbandonedUnreadableLockAsync(string path, CancellationToken cancellationToken)
+    /// <summary>The lost-lock error: whose lock, what happened to it, who holds it now, what the run does.</summary>
+    private StateLockLostException LossOf(string company, LockFence fence, LockFileRead current, string consequence)
     {
-        // Checked again just before deleting: a lock file another taker has just made is fresh, and readable.
-        if (!File.Exists(path) || DateTime.UtcNow - File.GetLastWriteTimeUtc(path) < UnreadableLockAbandonedAfter
-            || await TryReadLockAsync(path, cancellationToken) is not null)
+        var happened = current switch
         {
-            return false;
-        }
-
-        File.Delete(path);
-        return true;
+            { Kind: LockFileKind.Missing } => $"its lock file {LockPath(company)} was removed (force-unlock, or deleted by hand)",
+            { Content: { } holder } when holder.Generation > fence.Generation => $"the lock was taken over by {holder.Describe()}",
+            { Content: { } holder } => $"the lock is now held by {holder.Describe()}",
+            _ => $"its lock file {LockPath(company)} now holds something that is not this run's lock",
+        };
+        return LossOf(company, fence, happened, consequence);
     }
 
-    private static bool IsStale(LockFileContent holder) =>
-        string.Equals(holder.Host, Environment.MachineName, StringComparison.OrdinalIgnoreCase)
-        && ProcessLiveness.IsDead(holder.ProcessId, holder.ProcessStartedAt);
+    private static StateLockLostException LossOf(string company, LockFence fence, string happened, string consequence) =>
+        new(
+            company,
+            $"this run lost the lock on '{company}' (lock id {fence.LockId}, generation {fence.Generation.ToString(CultureInfo.InvariantCulture)}): {happened}; {consequence}. " +
+            "It stops for this company; once the other run is done, 'whcctl plan' shows where the company stands");
 
-    /// <summary>The lock of a local store; disposing it deletes the lock file if it is still ours.</summary>
+    /// <summary>
+    /// The lock of a local store: a lease on the company's lock file, renewed by a watcher in the background, which also
+    /// notices (and cancels <see cref="Lost"/>) when the file stops carrying this lock's fence. Disposing it deletes
+    /// the lock file if it is still this lock's.
+    /// </summary>
     public sealed class LocalStateLock : IStateLock
     {
+        private readonly LocalStateStore store;
+        private readonly string company;
         private readonly string path;
+        private readonly LockFileContent content;
+        private readonly CancellationTokenSource lost = new();
+        private readonly CancellationTokenSource stopping = new();
+
+        // One check at a time: the watcher's and those of EnsureHeldAsync.
+        private readonly SemaphoreSlim checking = new(1, 1);
+        private readonly Task watcher;
+        private DateTimeOffset leaseExpiresAt;
+        private DateTimeOffset renewedAt;
+        private StateLockLostException? lostBecause;
         private int disposed;
 
-        internal LocalStateLock(string path, LockInfo info, LockInfo? tookOverFrom)
+        internal LocalStateLock(LocalStateStore store, string company, LockFileContent content, LockInfo? tookOverFrom)
         {
-            this.path = path;
-            Info = info;
+            this.store = store;
+            this.company = company;
+            this.content = content;
+            path = store.LockPath(company);
+            Info = content.ToLockInfo();
             TookOverFrom = tookOverFrom;
+            Fence = new LockFence(content.Id, content.Generation ?? 0);
+            leaseExpiresAt = content.LeaseExpiresAt ?? DateTimeOffset.UtcNow;
+            renewedAt = DateTimeOffset.UtcNow;
+            watcher = Task.Run(WatchAsync);
         }
 
         public LockInfo Info { get; }
 
-        /// <summary>The dead holder whose lock was taken over, or null.</summary>
+        /// <summary>The holder whose lock was taken over (its lease expired, or its process died on this host), or null.</summary>
         public LockInfo? TookOverFrom { get; }
 
-        // PLACEHOLDER (issue 24, leases): replaced by the lease implementation.
-        public LockFence Fence => new(Info.Id, 0);
+        public LockFence Fence { get; }
 
-        public CancellationToken Lost => CancellationToken.None;
+        public CancellationToken Lost => lost.Token;
 
-        public Task EnsureHeldAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public async Task EnsureHeldAsync(CancellationToken cancellationToken)
+        {
+            if (await CheckAsync(cancellationToken) is { } loss)
+            {
+                throw new StateLockLostException(company, loss.Message);
+            }
+        }
 
         public async ValueTask DisposeAsync()
         {
-            if (Interlocked.Exchange(ref disposed, 1) == 0)
+            if (Interlocked.Exchange(ref disposed, 1) != 0)
             {
-                await DeleteLockIfHeldByAsync(path, Info.Id, CancellationToken.None);
+                return;
+            }
+
+            await stopping.CancelAsync();
+            await watcher;
+            if (lostBecause is null)
+            {
+                await using var guard = await WriteGuard.AcquireAsync(store, company, CancellationToken.None);
+                if (ReadLockFile(path).Content is { } current && current.Carries(Fence))
+                {
+                    File.Delete(path);
+                }
+            }
+
+            stopping.Dispose();
+            checking.Dispose();
+        }
+
+        private async Task WatchAsync()
+        {
+            try
+            {
+                while (lostBecause is null)
+                {
+                    await Task.Delay(store.lease.CheckEvery, stopping.Token);
+                    await CheckAsync(stopping.Token);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Released.
             }
         }
+
+        /// <summary>
+        /// Looks at the lock file and renews the lease when due. Returns why the lock is lost, or null while it is held.
+        /// A lease that ran out while nothing could be checked (the process was frozen) is not a loss if the file still
+        /// carries this fence: under the guard, no one can be taking it over at that moment.
+        /// </summary>
+        private async Task<StateLockLostException?> CheckAsync(CancellationToken cancellationToken)
+        {
+            StateLockLostException? loss;
+            await checking.WaitAsync(cancellationToken);
+            try
+            {
+                loss = lostBecause ?? await LookAsync(cancellationToken);
+                if (loss is null || lostBecause is not null)
+                {
+                    return loss;
+                }
+
+                lostBecause = loss;
+            }
+            finally
+            {
+                checking.Release();
+            }
+
+            // Outside the gate: a callback on Lost may call EnsureHeldAsync.
+            await lost.CancelAsync();
+            return loss;
+        }
+
+        private async Task<StateLockLostException?> LookAsync(CancellationToken cancellationToken)
+        {
+            var current = ReadLockFile(path);
+            if (current.Kind == LockFileKind.Unreadable)
+            {
+                return LeaseRanOut(current.Problem);
+            }
+
+            if (current.Content is not { } holder || !holder.Carries(Fence))
+            {
+                return store.LossOf(company, Fence, current, "it must not call BT for the company nor write its state any more");
+            }
+
+            var now = DateTimeOffset.UtcNow;
+            if (now - renewedAt < store.lease.RenewEvery && now < leaseExpiresAt)
+            {
+                return null;
+            }
+
+            try
+            {
+                await using var guard = await WriteGuard.AcquireAsync(store, company, cancellationToken);
+                current = ReadLockFile(path);
+                if (current.Kind == LockFileKind.Unreadable)
+                {
+                    return LeaseRanOut(current.Problem);
+                }
+
+                if (current.Content is not { } stillHolder || !stillHolder.Carries(Fence))
+                {
+                    return store.LossOf(company, Fence, current, "it must not call BT for the company nor write its state any more");
+                }
+
+                var expires = DateTimeOffset.UtcNow + store.lease.Duration;
+                AtomicFile.Write(path, (content with { LeaseExpiresAt = expires }).ToJson(), flushToDisk: false);
+                leaseExpiresAt = expires;
+                renewedAt = DateTimeOffset.UtcNow;
+                return null;
+            }
+            catch (IOException e)
+            {
+                return LeaseRanOut(e.Message);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                return LeaseRanOut(e.Message);
+            }
+        }
+
+        /// <summary>A renewal failed: not yet a loss while the lease runs (the next check tries again), a loss once it ran out.</summary>
+        private StateLockLostException? LeaseRanOut(string? problem) =>
+            DateTimeOffset.UtcNow < leaseExpiresAt
+                ? null
+                : LossOf(
+                    company,
+                    Fence,
+                    $"its lease ran out at {leaseExpiresAt.ToString("u", CultureInfo.InvariantCulture)} and could not be renewed ({problem}), so another run may take the lock",
+                    "it must not call BT for the company nor write its state any more");
     }
 
     /// <summary>

@@ -11,6 +11,8 @@ namespace Whc.Declarative.State.Tests;
 /// </summary>
 public sealed class LocalLockLeaseTests : IDisposable
 {
+    private const string HostLineage = "5b0c43f6-2b1e-4a7e-9d7c-3f5a1e2d4c6b";
+
     private static readonly LocalLockLease Short = new(TimeSpan.FromMilliseconds(900), TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(100));
 
     private readonly TempDirectory temp = new();
@@ -210,7 +212,7 @@ public sealed class LocalLockLeaseTests : IDisposable
     [Fact]
     public async Task Two_processes_a_frozen_holder_loses_its_lock_to_a_waiter_once_its_lease_expires_and_its_write_is_refused()
     {
-        await new LocalStateStore(temp.Path).WriteAsync(SampleStates.Minimal("fun-network", 1, "lock-host"), SampleStates.Context, default);
+        await new LocalStateStore(temp.Path).WriteAsync(SampleStates.Minimal("fun-network", 1, HostLineage), SampleStates.Context, default);
         await using var host = await LockHostProcess.StartAsync(temp.Path, "fun-network", Short);
         (await host.AskAsync("ensure")).Should().Be("ok");
 
@@ -224,7 +226,7 @@ public sealed class LocalLockLeaseTests : IDisposable
         stopwatch.Stop();
         taken.Fence.Generation.Should().BeGreaterThan(host.Generation);
         warnings.Should().ContainSingle().Which.Should().Contain("lease expired").And.Contain("host-process@");
-        await store.WriteAsync(SampleStates.Minimal("fun-network", 2, "lock-host"), SampleStates.Context with { Fence = taken.Fence }, default);
+        await store.WriteAsync(SampleStates.Minimal("fun-network", 2, HostLineage), SampleStates.Context with { Fence = taken.Fence }, default);
         host.Resume();
 
         (await host.AskAsync("write 3")).Should().StartWith("refused WHC5010").And.Contain("alice@");

@@ -50,7 +50,7 @@ public static class LockHost
                     return held.Lost.IsCancellationRequested ? "lost yes" : "lost no";
                 case ["write", var serial]:
                     var current = await store.ReadAsync(company, default);
-                    var lineage = current?.Lineage ?? "lock-host";
+                    var lineage = current?.Lineage ?? Guid.NewGuid().ToString();
                     await store.WriteAsync(SampleStates.Minimal(company, long.Parse(serial, System.Globalization.CultureInfo.InvariantCulture), lineage), SampleStates.Context with { Fence = held.Fence }, default);
                     return "written";
                 case ["release"]:
