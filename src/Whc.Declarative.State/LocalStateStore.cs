@@ -553,6 +553,7 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
 
         public async Task EnsureHeldAsync(CancellationToken cancellationToken)
         {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
             if (await CheckAsync(cancellationToken) is { } loss)
             {
                 throw new StateLockLostException(company, loss.Message);
@@ -570,15 +571,22 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
             await watcher;
             if (lostBecause is null)
             {
-                await using var guard = await WriteGuard.AcquireAsync(store, company, CancellationToken.None);
-                if (ReadLockFile(path).Content is { } current && current.Carries(Fence))
+                try
                 {
-                    File.Delete(path);
+                    await using var guard = await WriteGuard.AcquireAsync(store, company, CancellationToken.None);
+                    if (ReadLockFile(path).Content is { } current && current.Carries(Fence))
+                    {
+                        File.Delete(path);
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // The file stays until its lease runs out; the next run takes it then. Releasing must not hide the
+                    // error the run may be ending with.
                 }
             }
 
             stopping.Dispose();
-            checking.Dispose();
         }
 
         private async Task WatchAsync()

@@ -253,6 +253,62 @@ public sealed class LocalLockLeaseTests : IDisposable
         (await host.AskAsync("write 1")).Should().StartWith("refused WHC5010").And.Contain("removed");
     }
 
+    [Fact]
+    public async Task Two_processes_a_holder_frozen_past_its_lease_that_nobody_took_over_keeps_its_lock_when_it_resumes()
+    {
+        await new LocalStateStore(temp.Path).WriteAsync(SampleStates.Minimal("fun-network", 1, HostLineage), SampleStates.Context, default);
+        await using var host = await LockHostProcess.StartAsync(temp.Path, "fun-network", Short);
+
+        host.Freeze();
+        await Task.Delay(Short.Duration * 2);
+        LeaseExpiry().Should().BeBefore(DateTimeOffset.UtcNow, "the lease ran out while the holder was frozen");
+        host.Resume();
+
+        // A pause is not a loss: the file still carries its fence, and renewing happens under the guard a taker needs.
+        (await host.AskAsync("ensure")).Should().Be("ok");
+        (await host.AskAsync("write 2")).Should().Be("written");
+        (await host.AskAsync("lost?")).Should().Be("lost no");
+        LeaseExpiry().Should().BeAfter(DateTimeOffset.UtcNow);
+    }
+
+    [Fact]
+    public async Task A_lock_file_of_an_earlier_whcctl_without_a_lease_is_kept_while_its_process_of_this_host_runs()
+    {
+        WriteLockFile(new JsonObject
+        {
+            ["id"] = "earlier", ["who"] = "carol", ["host"] = Environment.MachineName, ["processId"] = Environment.ProcessId, ["operation"] = "apply",
+            ["since"] = "2026-01-01T00:00:00+00:00", ["processStartedAt"] = ProcessLiveness.StartTimeOf(Environment.ProcessId)!.Value.ToString("O"),
+        });
+
+        var take = () => store.AcquireLockAsync("fun-network", SampleStates.Holder("alice"), TimeSpan.FromMilliseconds(300), default);
+
+        (await take.Should().ThrowAsync<StateLockedException>()).Which.Holder.Id.Should().Be("earlier");
+    }
+
+    [Fact]
+    public async Task A_damaged_generation_counter_is_a_clear_error_and_is_left_alone()
+    {
+        File.WriteAllText(store.GenerationPath("fun-network"), "seven\n");
+
+        var take = () => store.AcquireLockAsync("fun-network", SampleStates.Holder("alice"), TimeSpan.Zero, default);
+
+        (await take.Should().ThrowAsync<StateException>()).Which.Should().Match<StateException>(e => e.Code == "WHC5003" && e.Message.Contains(store.GenerationPath("fun-network")));
+        File.ReadAllText(store.GenerationPath("fun-network")).Should().Be("seven\n");
+        File.Exists(store.LockPath("fun-network")).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task The_lock_file_and_the_counter_beside_it_are_the_only_lock_files_and_the_counter_is_not_a_company()
+    {
+        await using (await store.AcquireLockAsync("fun-network", SampleStates.Holder(), TimeSpan.Zero, default))
+        {
+            Directory.GetFiles(temp.Path).Select(Path.GetFileName).Should().BeEquivalentTo("fun-network.lock", "fun-network.lock.generation", "fun-network.json.write");
+        }
+
+        File.ReadAllText(store.GenerationPath("fun-network")).Should().Be("1\n");
+        (await store.ListCompaniesAsync(default)).Should().BeEmpty();
+    }
+
     private DateTimeOffset LeaseExpiry() =>
         JsonNode.Parse(File.ReadAllText(store.LockPath("fun-network")))!["leaseExpiresAt"]!.GetValue<DateTimeOffset>();
 
