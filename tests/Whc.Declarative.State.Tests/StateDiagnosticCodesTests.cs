@@ -12,6 +12,7 @@ public sealed class StateDiagnosticCodesTests
         new StateLockedException("acme", SampleStates.Holder()).Code.Should().Be(DiagnosticCatalog.StateLocked.Code);
         new StateConflictException("x").Code.Should().Be(DiagnosticCatalog.StateConflict.Code);
         new StateException("x").Code.Should().Be(DiagnosticCatalog.StateError.Code);
+        new StateLockLostException("acme", "x").Code.Should().Be(DiagnosticCatalog.StateLockLost.Code);
     }
 
     [Fact]
@@ -24,6 +25,6 @@ public sealed class StateDiagnosticCodesTests
             .Where(c => c.StartsWith("WHC5", StringComparison.Ordinal))
             .ToList();
 
-        codes.Should().HaveCount(10).And.OnlyHaveUniqueItems();
+        codes.Should().HaveCount(11).And.OnlyHaveUniqueItems();
     }
 }
