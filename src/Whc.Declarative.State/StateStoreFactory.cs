@@ -8,6 +8,9 @@ public static class StateStoreFactory
 {
     public const string EnvironmentVariable = "WHC_STATE";
 
+    /// <summary>How long a local lock's lease lasts (e.g. <c>45s</c>, <c>2m</c>, <c>1500ms</c>); renewed every third of it.</summary>
+    public const string LocalLeaseVariable = "WHC_LOCAL_LOCK_LEASE";
+
     public static IStateStore Open(string? spec, string workingDirectory, IReadOnlyDictionary<string, string?> environment, Action<Diagnostic>? warning = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
@@ -26,7 +29,34 @@ public static class StateStoreFactory
                 $"state '{UrlText.WithoutCredentials(effective)}' names an unknown kind of store '{effective[..scheme]}://'; state lives in a directory or at postgres://user@host:port/database");
         }
 
-        return new LocalStateStore(Path.GetFullPath(effective, workingDirectory), warning);
+        return new LocalStateStore(Path.GetFullPath(effective, workingDirectory), warning, lease: LocalLease(environment));
+    }
+
+    /// <summary><see cref="LocalLeaseVariable"/> as a lease, or null for the default; a value that is not a duration is refused.</summary>
+    public static LocalLockLease? LocalLease(IReadOnlyDictionary<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        if (!environment.TryGetValue(LocalLeaseVariable, out var text) || string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var value = text.Trim();
+        var (number, unit) = value.EndsWith("ms", StringComparison.Ordinal) ? (value[..^2], 0.001)
+            : value.EndsWith('s') ? (value[..^1], 1.0)
+            : value.EndsWith('m') ? (value[..^1], 60.0)
+            : (value, 1.0);
+        if (!double.TryParse(number, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var amount)
+            || amount * unit is < 1 or > 3600)
+        {
+            throw new StateException(
+                DiagnosticCatalog.StateBackendInvalid.Code,
+                $"{LocalLeaseVariable}='{value}' is not a lease length between 1s and 60m (e.g. 45s, 2m, 1500ms)");
+        }
+
+        var duration = TimeSpan.FromSeconds(amount * unit);
+        var check = duration / 10 < TimeSpan.FromSeconds(3) ? duration / 10 : TimeSpan.FromSeconds(3);
+        return new LocalLockLease(duration, duration / 3, check);
     }
 
     /// <summary>The spec in effect: the argument, else WHC_STATE, else the default directory.</summary>

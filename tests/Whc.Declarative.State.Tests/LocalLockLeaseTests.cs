@@ -309,6 +309,44 @@ public sealed class LocalLockLeaseTests : IDisposable
         (await store.ListCompaniesAsync(default)).Should().BeEmpty();
     }
 
+    [Theory]
+    [InlineData("45s", 45000)]
+    [InlineData("2m", 120000)]
+    [InlineData("1500ms", 1500)]
+    [InlineData("3", 3000)]
+    public void WHC_LOCAL_LOCK_LEASE_sets_the_lease_renewed_every_third_of_it(string value, int milliseconds)
+    {
+        var lease = StateStoreFactory.LocalLease(new Dictionary<string, string?> { ["WHC_LOCAL_LOCK_LEASE"] = value })!;
+
+        lease.Duration.Should().Be(TimeSpan.FromMilliseconds(milliseconds));
+        lease.RenewEvery.Should().Be(TimeSpan.FromMilliseconds(milliseconds) / 3);
+        lease.CheckEvery.Should().BeLessThanOrEqualTo(TimeSpan.FromSeconds(3)).And.BeGreaterThan(TimeSpan.Zero);
+        StateStoreFactory.LocalLease(new Dictionary<string, string?>()).Should().BeNull("the default is 45 s");
+    }
+
+    [Theory]
+    [InlineData("soon")]
+    [InlineData("0s")]
+    [InlineData("500ms")]
+    [InlineData("-5s")]
+    [InlineData("2h")]
+    public void A_WHC_LOCAL_LOCK_LEASE_that_is_not_a_sensible_duration_is_a_clear_error(string value)
+    {
+        var open = () => StateStoreFactory.Open(temp.Path, temp.Path, new Dictionary<string, string?> { ["WHC_LOCAL_LOCK_LEASE"] = value });
+
+        open.Should().Throw<StateException>().Which.Should().Match<StateException>(e => e.Code == "WHC5006" && e.Message.Contains("WHC_LOCAL_LOCK_LEASE"));
+    }
+
+    [Fact]
+    public async Task A_store_opened_with_WHC_LOCAL_LOCK_LEASE_writes_that_lease()
+    {
+        var opened = StateStoreFactory.Open(temp.Path, temp.Path, new Dictionary<string, string?> { ["WHC_LOCAL_LOCK_LEASE"] = "10m" });
+
+        await using var held = await opened.AcquireLockAsync("fun-network", SampleStates.Holder(), TimeSpan.Zero, default);
+
+        LeaseExpiry().Should().BeCloseTo(DateTimeOffset.UtcNow.AddMinutes(10), TimeSpan.FromSeconds(30));
+    }
+
     private DateTimeOffset LeaseExpiry() =>
         JsonNode.Parse(File.ReadAllText(store.LockPath("fun-network")))!["leaseExpiresAt"]!.GetValue<DateTimeOffset>();
 
