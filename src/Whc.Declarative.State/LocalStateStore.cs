@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Text;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Files;
@@ -10,9 +9,10 @@ namespace Whc.Declarative.State;
 
 /// <summary>
 /// Company states as files in one directory: <c>COMPANY.json</c> (current), <c>COMPANY.json.backup</c> (the version
-/// the current run started from) and <c>COMPANY.lock</c> while a run holds the lock. Writes go to a temporary file in
-/// the same directory, are flushed to disk and renamed over the current file, so a reader sees the old or the new
-/// state, never half of one.
+/// the current run started from), <c>COMPANY.lock</c> while a run holds the lock (a lease with a fencing token) and
+/// <c>COMPANY.lock.generation</c>, the counter that gives every taking of the lock a higher generation. Writes go to a
+/// temporary file in the same directory, are flushed to disk and renamed over the current file, so a reader sees the
+/// old or the new state, never half of one.
 /// </summary>
 public sealed class LocalStateStore : IStateStore, IForceStateWriter
 {
@@ -20,8 +20,8 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
     private const string BackupSuffix = ".json.backup";
     private const string LockSuffix = ".lock";
 
-    // A live holder writes itself into its lock file right after creating it; one that stays empty or unreadable longer
-    // than this was left by a process killed in between.
+    // whcctl writes a lock file whole (a rename); an earlier whcctl wrote itself in right after creating it. One that
+    // stays empty or unreadable longer than this was left by a process killed in between.
     private static readonly TimeSpan UnreadableLockAbandonedAfter = TimeSpan.FromSeconds(5);
 
     private readonly StateSerializer serializer;

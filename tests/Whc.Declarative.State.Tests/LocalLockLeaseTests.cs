@@ -309,6 +309,38 @@ public sealed class LocalLockLeaseTests : IDisposable
         (await store.ListCompaniesAsync(default)).Should().BeEmpty();
     }
 
+    [Fact]
+    public async Task No_write_of_the_old_holder_lands_after_a_new_holder_took_the_lock()
+    {
+        await store.WriteAsync(SampleStates.FunNetwork(1), SampleStates.Context, default);
+        var old = await store.AcquireLockAsync("fun-network", SampleStates.Holder("alice"), TimeSpan.Zero, default);
+        var writer = Task.Run(async () =>
+        {
+            for (var serial = 2; ; serial++)
+            {
+                try
+                {
+                    await store.WriteAsync(SampleStates.FunNetwork(serial), SampleStates.Context with { Fence = old.Fence }, default);
+                }
+                catch (StateLockLostException)
+                {
+                    return serial - 1;
+                }
+            }
+        });
+        await Task.Delay(100);
+
+        var other = new LocalStateStore(temp.Path, lease: Short);
+        await other.ForceUnlockAsync("fun-network", old.Info.Id, default);
+        await using var now = await other.AcquireLockAsync("fun-network", SampleStates.Holder("bob"), TimeSpan.Zero, default);
+        var serialWhenTaken = (await other.ReadAsync("fun-network", default))!.Serial;
+        var lastWritten = await writer;
+
+        lastWritten.Should().BeGreaterThan(1, "the old holder wrote while it held the lock");
+        (await other.ReadAsync("fun-network", default))!.Serial.Should().Be(serialWhenTaken).And.Be(lastWritten);
+        await old.DisposeAsync();
+    }
+
     [Theory]
     [InlineData("45s", 45000)]
     [InlineData("2m", 120000)]
