@@ -13,7 +13,8 @@ public sealed class LocalLockLeaseTests : IDisposable
 {
     private const string HostLineage = "5b0c43f6-2b1e-4a7e-9d7c-3f5a1e2d4c6b";
 
-    private static readonly LocalLockLease Short = new(TimeSpan.FromMilliseconds(900), TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(100));
+    // Renewed five times per lease: a holder starved of CPU for a second on a busy machine still keeps it.
+    private static readonly LocalLockLease Short = new(TimeSpan.FromMilliseconds(1500), TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(100));
 
     private readonly TempDirectory temp = new();
     private readonly List<string> warnings = [];
@@ -118,8 +119,8 @@ public sealed class LocalLockLeaseTests : IDisposable
         await using var held = await store.AcquireLockAsync("fun-network", SampleStates.Holder("alice"), TimeSpan.Zero, default);
         var firstExpiry = LeaseExpiry();
 
-        // Three lease lengths: without renewal the lease would have run out twice over.
-        var take = () => new LocalStateStore(temp.Path, lease: Short).AcquireLockAsync("fun-network", SampleStates.Holder("bob"), TimeSpan.FromMilliseconds(2700), default);
+        // Over two lease lengths: without renewal the lease would have run out long before.
+        var take = () => new LocalStateStore(temp.Path, lease: Short).AcquireLockAsync("fun-network", SampleStates.Holder("bob"), TimeSpan.FromMilliseconds(3500), default);
 
         await take.Should().ThrowAsync<StateLockedException>();
         LeaseExpiry().Should().BeAfter(firstExpiry);
@@ -217,7 +218,7 @@ public sealed class LocalLockLeaseTests : IDisposable
         (await host.AskAsync("ensure")).Should().Be("ok");
 
         // While the other process runs, its lease is renewed: a waiter is refused.
-        var early = () => store.AcquireLockAsync("fun-network", SampleStates.Holder("alice"), TimeSpan.FromMilliseconds(1500), default);
+        var early = () => store.AcquireLockAsync("fun-network", SampleStates.Holder("alice"), TimeSpan.FromMilliseconds(2000), default);
         await early.Should().ThrowAsync<StateLockedException>();
 
         host.Freeze();
