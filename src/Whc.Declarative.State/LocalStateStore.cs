@@ -553,7 +553,11 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
 
         public async Task EnsureHeldAsync(CancellationToken cancellationToken)
         {
-            ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+            if (Volatile.Read(ref disposed) != 0)
+            {
+                throw LossOf(company, Fence, "this run has already released it", "it must not call BT for the company nor write its state any more");
+            }
+
             if (await CheckAsync(cancellationToken) is { } loss)
             {
                 throw new StateLockLostException(company, loss.Message);

@@ -49,6 +49,10 @@ public sealed class LocalLockLeaseTests : IDisposable
         }
 
         generations.Should().Equal(1, 2, 3);
+        var released = await store.AcquireLockAsync("fun-network", SampleStates.Holder(), TimeSpan.Zero, default);
+        await released.DisposeAsync();
+        var ensure = () => released.EnsureHeldAsync(default);
+        (await ensure.Should().ThrowAsync<StateLockLostException>()).Which.Message.Should().Contain("already released");
         File.Exists(store.LockPath("fun-network")).Should().BeFalse();
     }
 
