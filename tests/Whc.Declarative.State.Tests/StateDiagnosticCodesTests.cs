@@ -24,6 +24,6 @@ public sealed class StateDiagnosticCodesTests
             .Where(c => c.StartsWith("WHC5", StringComparison.Ordinal))
             .ToList();
 
-        codes.Should().HaveCount(10).And.OnlyHaveUniqueItems();
+        codes.Should().HaveCount(11).And.OnlyHaveUniqueItems();
     }
 }
