@@ -160,9 +160,10 @@ public sealed partial class PostgresStateStore
 
                 return;
             }
-            catch (NpgsqlException) when (current.State != ConnectionState.Open || current.FullState.HasFlag(ConnectionState.Broken))
+            catch (NpgsqlException)
             {
-                // The session is gone (terminated, server restarted, network): reconnect and re-take below.
+                // The session is gone or unusable (terminated, server restarted, network, a frozen server timed out):
+                // a new one re-takes what is still ours below.
             }
         }
 

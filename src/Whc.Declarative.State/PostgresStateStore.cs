@@ -352,60 +352,23 @@ public sealed partial class PostgresStateStore : IStateStore, IForceStateWriter,
                 return;
             }
 
-            await using var connection = await OpenAsync(cancellationToken);
-            // Look before any DDL: a schema that is already current needs no CREATE, so a role that may only read
-            // (the pull-request plan's, docs/gitops.md) can use it; CREATE ... IF NOT EXISTS is refused to such a role.
-            if (await CurrentSchemaVersionAsync(connection, cancellationToken) == PostgresMigrations.All.Count)
+            var connecting = false;
+            try
             {
-                migrated = true;
-                return;
+                await retry.ExecuteAsync(
+                    async token =>
+                    {
+                        connecting = true;
+                        await using var connection = await dataSource.OpenConnectionAsync(token);
+                        connecting = false;
+                        await MigrateAsync(connection, token);
+                    },
+                    cancellationToken);
             }
-
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@k)", connection, transaction))
+            catch (NpgsqlException e) when (connecting)
             {
-                command.Parameters.AddWithValue("k", MigrationLockKey);
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                throw CannotConnect(e);
             }
-
-            // Look first: CREATE SCHEMA IF NOT EXISTS still needs CREATE on the database, which a user of an existing schema may lack.
-            await using (var exists = new NpgsqlCommand("SELECT count(*) FROM pg_namespace WHERE nspname = @s", connection, transaction))
-            {
-                exists.Parameters.AddWithValue("s", Spec.Schema);
-                if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
-                {
-                    await ExecuteAsync(connection, transaction, "CREATE SCHEMA {schema}", cancellationToken);
-                }
-            }
-
-            await ExecuteAsync(
-                connection,
-                transaction,
-                "CREATE TABLE IF NOT EXISTS {schema}.schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
-                cancellationToken);
-            int applied;
-            await using (var command = Command(connection, "SELECT coalesce(max(version), 0) FROM {schema}.schema_migrations", transaction))
-            {
-                applied = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-            }
-
-            if (applied > PostgresMigrations.All.Count)
-            {
-                throw new StateException(
-                    DiagnosticCatalog.StateFormatUnsupported.Code,
-                    string.Create(CultureInfo.InvariantCulture, $"{Description}: database schema version {applied} was created by a newer whcctl (this one knows {PostgresMigrations.All.Count}); upgrade whcctl"));
-            }
-
-            for (var version = applied + 1; version <= PostgresMigrations.All.Count; version++)
-            {
-                await ExecuteAsync(connection, transaction, PostgresMigrations.All[version - 1], cancellationToken);
-                await using var record = Command(connection, "INSERT INTO {schema}.schema_migrations (version) VALUES (@v)", transaction);
-                record.Parameters.AddWithValue("v", version);
-                await record.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-            migrated = true;
         }
         catch (NpgsqlException e)
         {
@@ -415,6 +378,63 @@ public sealed partial class PostgresStateStore : IStateStore, IForceStateWriter,
         {
             migrateOnce.Release();
         }
+    }
+
+    private async Task MigrateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        // Look before any DDL: a schema that is already current needs no CREATE, so a role that may only read
+        // (the pull-request plan's, docs/gitops.md) can use it; CREATE ... IF NOT EXISTS is refused to such a role.
+        if (await CurrentSchemaVersionAsync(connection, cancellationToken) == PostgresMigrations.All.Count)
+        {
+            migrated = true;
+            return;
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@k)", connection, transaction))
+        {
+            command.Parameters.AddWithValue("k", MigrationLockKey);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // Look first: CREATE SCHEMA IF NOT EXISTS still needs CREATE on the database, which a user of an existing schema may lack.
+        await using (var exists = new NpgsqlCommand("SELECT count(*) FROM pg_namespace WHERE nspname = @s", connection, transaction))
+        {
+            exists.Parameters.AddWithValue("s", Spec.Schema);
+            if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
+            {
+                await ExecuteAsync(connection, transaction, "CREATE SCHEMA {schema}", cancellationToken);
+            }
+        }
+
+        await ExecuteAsync(
+            connection,
+            transaction,
+            "CREATE TABLE IF NOT EXISTS {schema}.schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+            cancellationToken);
+        int applied;
+        await using (var command = Command(connection, "SELECT coalesce(max(version), 0) FROM {schema}.schema_migrations", transaction))
+        {
+            applied = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        }
+
+        if (applied > PostgresMigrations.All.Count)
+        {
+            throw new StateException(
+                DiagnosticCatalog.StateFormatUnsupported.Code,
+                string.Create(CultureInfo.InvariantCulture, $"{Description}: database schema version {applied} was created by a newer whcctl (this one knows {PostgresMigrations.All.Count}); upgrade whcctl"));
+        }
+
+        for (var version = applied + 1; version <= PostgresMigrations.All.Count; version++)
+        {
+            await ExecuteAsync(connection, transaction, PostgresMigrations.All[version - 1], cancellationToken);
+            await using var record = Command(connection, "INSERT INTO {schema}.schema_migrations (version) VALUES (@v)", transaction);
+            record.Parameters.AddWithValue("v", version);
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        migrated = true;
     }
 
     /// <summary>The schema version recorded in the database, or null when the schema or its migrations table is missing.</summary>
@@ -699,18 +719,6 @@ public sealed partial class PostgresStateStore : IStateStore, IForceStateWriter,
         e.IsTransient
         || e is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow }
         || (e is not PostgresException && e.InnerException is IOException or System.Net.Sockets.SocketException or EndOfStreamException);
-
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await dataSource.OpenConnectionAsync(cancellationToken);
-        }
-        catch (NpgsqlException e)
-        {
-            throw CannotConnect(e);
-        }
-    }
 
     private StateException CannotConnect(NpgsqlException e) =>
         new(DiagnosticCatalog.StateBackendInvalid.Code, $"cannot connect to the state store {Description}: {ConnectFailure(e)}", e);

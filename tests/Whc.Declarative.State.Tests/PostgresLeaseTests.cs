@@ -195,6 +195,62 @@ public sealed class PostgresLeaseTests : IAsyncLifetime
         (await first.HistoryAsync("acme", default)).Select(version => version.Serial).Should().Equal(2, 1);
     }
 
+    [PostgresFact]
+    public async Task A_server_idle_session_timeout_does_not_end_the_lock_session_of_a_run_waiting_on_BT()
+    {
+        await first.EnsureSchemaAsync(default);
+        var role = "idle_" + schema;
+        await using (var admin = await AdminAsync())
+        {
+            foreach (var sql in new[]
+            {
+                $"CREATE ROLE {role} LOGIN",
+                $"GRANT USAGE ON SCHEMA {schema} TO {role}",
+                $"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}",
+                $"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
+                $"ALTER ROLE {role} SET idle_session_timeout = '300ms'",
+            })
+            {
+                await using var command = new NpgsqlCommand(sql, admin);
+                await command.ExecuteNonQueryAsync();
+            }
+        }
+
+        var url = server.UrlFor(schema).Replace($"{server.User}@", $"{role}@", StringComparison.Ordinal);
+        await using var idle = new PostgresStateStore(PostgresStateSpec.Parse(url), PostgresServerFixture.Environment);
+        await using var a = await idle.AcquireLockAsync("acme", SampleStates.Holder("alice"), TimeSpan.Zero, default);
+
+        await Task.Delay(TimeSpan.FromSeconds(1)); // a 429's back-off, three idle timeouts long
+
+        var take = () => second.AcquireLockAsync("acme", SampleStates.Holder("bob"), TimeSpan.Zero, default);
+        await take.Should().ThrowAsync<StateLockedException>("the lock session must outlive the server's idle timeout");
+        await a.EnsureHeldAsync(default);
+        // The pool's idle connections were ended by the timeout meanwhile: the write goes through on a new one.
+        await idle.WriteAsync(SampleStates.Minimal("acme", 1, SampleStates.Lineage), SampleStates.Context with { Fence = a.Fence }, default);
+    }
+
+    [PostgresFact]
+    public async Task A_server_that_cannot_be_reached_is_one_named_line_without_a_stack_trace()
+    {
+        var port = FreePort();
+        var url = server.UrlFor(schema).Replace($":{server.Port}/", $":{port}/", StringComparison.Ordinal);
+        await using var unreachable = new PostgresStateStore(PostgresStateSpec.Parse(url), PostgresServerFixture.Environment, options: new PostgresStoreOptions { RetryAttempts = 1 });
+
+        var read = () => unreachable.ReadAsync("acme", default);
+
+        var thrown = (await read.Should().ThrowAsync<StateException>()).Which;
+        thrown.Message.Should().StartWith($"cannot connect to the state store PostgreSQL 127.0.0.1:{port}/").And.NotContain("\n").And.NotContain(" at ");
+        var take = () => unreachable.AcquireLockAsync("acme", SampleStates.Holder(), TimeSpan.Zero, default);
+        (await take.Should().ThrowAsync<StateException>()).Which.Message.Should().StartWith("cannot connect to the state store");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     private async Task<List<int>> AdvisoryLockSessionsAsync()
     {
         await using var connection = await AdminAsync();
