@@ -62,6 +62,9 @@ public sealed partial class PostgresStateStore : IStateStore, IForceStateWriter,
             Pooling = false,
             ApplicationName = LockSessionApplicationName,
             TcpKeepAlive = true,
+            TcpKeepAliveTime = 30,
+            TcpKeepAliveInterval = 10,
+            // A frozen server must not hold the run's lock checks for long: a timed-out check reconnects.
             CommandTimeout = 10,
         }.ConnectionString);
         retry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions

@@ -244,6 +244,26 @@ public sealed class PostgresLeaseTests : IAsyncLifetime
         (await take.Should().ThrowAsync<StateException>()).Which.Message.Should().StartWith("cannot connect to the state store");
     }
 
+    [PostgresFact]
+    public async Task A_role_without_rights_gets_one_line_with_the_sqlstate_and_no_position_lines()
+    {
+        await first.WriteAsync(SampleStates.Minimal("acme", 1, SampleStates.Lineage), SampleStates.Context, default);
+        var role = "none_" + schema;
+        await using (var admin = await AdminAsync())
+        {
+            await using var command = new NpgsqlCommand($"CREATE ROLE {role} LOGIN", admin);
+            await command.ExecuteNonQueryAsync();
+        }
+
+        var url = server.UrlFor(schema).Replace($"{server.User}@", $"{role}@", StringComparison.Ordinal);
+        await using var denied = new PostgresStateStore(PostgresStateSpec.Parse(url), PostgresServerFixture.Environment);
+
+        var read = () => denied.ReadAsync("acme", default);
+
+        var thrown = (await read.Should().ThrowAsync<StateException>()).Which;
+        thrown.Message.Should().Contain("42501").And.Contain("permission denied").And.NotContain("\n").And.NotContain("POSITION");
+    }
+
     private static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

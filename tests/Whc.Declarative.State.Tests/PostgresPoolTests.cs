@@ -123,6 +123,18 @@ public sealed class PostgresPoolTests : IClassFixture<SmallPostgresServerFixture
         (await store.HistoryAsync("acme", default)).Select(version => version.Serial).Should().Equal(2, 1);
     }
 
+    [Fact]
+    public void The_pool_is_sized_by_the_parallelism_given_to_the_factory_with_a_small_margin()
+    {
+        var environment = new Dictionary<string, string?>();
+
+        var sized = (PostgresStateStore)StateStoreFactory.Open("postgres://whc@127.0.0.1:5432/whc", "/w", environment, postgres: PostgresStoreOptions.ForParallelism(3));
+        var defaulted = (PostgresStateStore)StateStoreFactory.Open("postgres://whc@127.0.0.1:5432/whc", "/w", environment);
+
+        sized.MaxPoolSize.Should().Be(5);
+        defaulted.MaxPoolSize.Should().Be(PostgresStoreOptions.DefaultParallelism + PostgresStoreOptions.PoolMargin);
+    }
+
     private async Task<long> ConnectionsAsync()
     {
         await using var connection = new NpgsqlConnection(PostgresStateSpec.Parse(server.UrlFor("x")).ConnectionString(PostgresServerFixture.Environment, "whc-test-admin"));
