@@ -86,30 +86,54 @@ public sealed partial class PostgresStateStore
         session = fresh;
         foreach (var lease in Live())
         {
-            if (!await TryAdvisoryLockAsync(fresh, lease.Key, cancellationToken))
+            var taken = await TryAdvisoryLockAsync(fresh, lease.Key, cancellationToken);
+            var row = await ReadHolderAsync(fresh, lease.Company, cancellationToken);
+            var ours = row is not null && row.Info.Id == lease.Fence.LockId && row.Generation == lease.Fence.Generation;
+            if (!taken && ours && row is not null && (await AdvisoryLockBackendsAsync(fresh, lease.Key, cancellationToken)).Contains(row.BackendPid))
             {
-                var other = await ReadHolderAsync(fresh, lease.Company, cancellationToken);
-                lease.MarkLost(other is null || other.Info.Id == lease.Fence.LockId
-                    ? "its lock session ended and another session holds the lock now"
-                    : TakenBy(other));
-                continue;
+                // Our previous session still holds it on the server (its end not noticed there yet, e.g. a half-open
+                // connection): the lease names that session as ours, so end it and take the lock on this one.
+                taken = await TakeFromOwnOldSessionAsync(fresh, lease.Key, row.BackendPid, cancellationToken);
             }
 
-            var row = await ReadHolderAsync(fresh, lease.Company, cancellationToken);
-            if (row is not null && row.Info.Id == lease.Fence.LockId && row.Generation == lease.Fence.Generation)
+            if (taken && ours)
             {
                 await using var update = Command(fresh, "UPDATE {schema}.locks SET backend_pid = pg_backend_pid() WHERE workspace = @w AND company = @c AND lock_id = @id AND generation = @g");
-                update.Parameters.AddWithValue("w", Spec.Workspace);
-                update.Parameters.AddWithValue("c", lease.Company);
-                update.Parameters.AddWithValue("id", lease.Fence.LockId);
-                update.Parameters.AddWithValue("g", lease.Fence.Generation);
+                AddLeaseParameters(update, lease);
                 await update.ExecuteNonQueryAsync(cancellationToken);
                 continue;
             }
 
-            await UnlockQuietlyAsync(fresh, lease.Key);
-            lease.MarkLost(row is null ? "its lease was removed (force-unlocked) and its lock session ended" : TakenBy(row));
+            if (taken)
+            {
+                await UnlockQuietlyAsync(fresh, lease.Key);
+            }
+
+            lease.MarkLost(row is null
+                ? "its lease was removed (force-unlocked) and its lock session ended"
+                : ours ? "its lock session ended and another session holds the lock now" : TakenBy(row));
         }
+    }
+
+    private static async Task<bool> TakeFromOwnOldSessionAsync(NpgsqlConnection connection, long key, int oldBackend, CancellationToken cancellationToken)
+    {
+        await using (var terminate = new NpgsqlCommand("SELECT pg_terminate_backend(@p)", connection))
+        {
+            terminate.Parameters.AddWithValue("p", oldBackend);
+            await terminate.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        for (var attempt = 0; attempt < 40; attempt++)
+        {
+            if (await TryAdvisoryLockAsync(connection, key, cancellationToken))
+            {
+                return true;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+        }
+
+        return false;
     }
 
     internal async Task EnsureHeldAsync(PostgresStateLock lease, CancellationToken cancellationToken)

@@ -4,9 +4,9 @@ using System.Net.Sockets;
 namespace Whc.Declarative.State.Tests;
 
 /// <summary>
-/// A loopback TCP proxy in front of PostgreSQL that, when armed, cuts the connection at the server's answer to the
-/// next COMMIT: the transaction is committed on the server, but the client only sees its connection drop. The one
-/// fault that makes a retried write find its own commit.
+/// A loopback TCP proxy in front of PostgreSQL for faults a real server cannot be asked for: when armed, it cuts the
+/// connection at the server's answer to the next COMMIT (committed on the server, the client only sees its connection
+/// drop: the fault that makes a retried write find its own commit), or it cuts the clients' side only (a partition).
 /// </summary>
 public sealed class CommitDroppingProxy : IAsyncDisposable
 {
@@ -17,6 +17,8 @@ public sealed class CommitDroppingProxy : IAsyncDisposable
     private readonly int serverPort;
     private readonly CancellationTokenSource stop = new();
     private readonly List<TcpClient> clients = [];
+    private readonly HashSet<TcpClient> upstreams = [];
+    private int halfOpen;
     private int armed;
     private int dropped;
     private Task? accepting;
@@ -36,6 +38,23 @@ public sealed class CommitDroppingProxy : IAsyncDisposable
     }
 
     public void DropAfterNextCommit() => Volatile.Write(ref armed, 1);
+
+    /// <summary>
+    /// Closes every client's side but keeps the server's side open: the clients see their connections drop while the
+    /// server's sessions live on (and keep their advisory locks), as after a network partition the server has not noticed.
+    /// </summary>
+    public void CutClientsKeepServerSessions()
+    {
+        Volatile.Write(ref halfOpen, 1);
+        lock (clients)
+        {
+            foreach (var client in clients.Where(client => !upstreams.Contains(client)))
+            {
+                client.Client.Shutdown(SocketShutdown.Both);
+                client.Close();
+            }
+        }
+    }
 
     private async Task AcceptAsync()
     {
@@ -57,6 +76,7 @@ public sealed class CommitDroppingProxy : IAsyncDisposable
             {
                 clients.Add(client);
                 clients.Add(upstream);
+                upstreams.Add(upstream);
             }
 
             _ = PumpAsync(client, upstream, watch: false);
@@ -91,6 +111,24 @@ public sealed class CommitDroppingProxy : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
         {
+        }
+
+        if (Volatile.Read(ref halfOpen) == 1)
+        {
+            lock (clients)
+            {
+                if (!upstreams.Contains(from))
+                {
+                    from.Close();
+                }
+
+                if (!upstreams.Contains(to))
+                {
+                    to.Close();
+                }
+            }
+
+            return;
         }
 
         from.Close();

@@ -156,14 +156,18 @@ public sealed class PostgresLeaseTests : IAsyncLifetime
         await using var watched = new PostgresStateStore(
             first.Spec, PostgresServerFixture.Environment, options: new PostgresStoreOptions { LockWatchInterval = TimeSpan.FromMilliseconds(100) });
         await using var a = await watched.AcquireLockAsync("acme", SampleStates.Holder("alice"), TimeSpan.Zero, default);
-        // Another session ends A's and takes the lock in one statement, before A's watcher could take it back.
+        // Another run queues for the advisory lock first, so it is granted the lock the moment A's session ends,
+        // before A's watcher could take it back on a new session.
         await using var other = await AdminAsync();
-        await using (var takeOver = new NpgsqlCommand("SELECT pg_terminate_backend(@p, 5000), pg_advisory_lock(@k)", other))
+        var queued = Task.Run(async () =>
         {
-            takeOver.Parameters.AddWithValue("p", ((PostgresStateStore.PostgresStateLock)a).BackendProcessId);
-            takeOver.Parameters.AddWithValue("k", watched.LockKey("acme"));
-            await takeOver.ExecuteNonQueryAsync();
-        }
+            await using var take = new NpgsqlCommand("SELECT pg_advisory_lock(@k)", other) { CommandTimeout = 10 };
+            take.Parameters.AddWithValue("k", watched.LockKey("acme"));
+            await take.ExecuteNonQueryAsync();
+        });
+        await WaitUntilAsync(async () => await CountAsync("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") > 0);
+        await TerminateAsync(((PostgresStateStore.PostgresStateLock)a).BackendProcessId);
+        await queued;
 
         var cancelled = new TaskCompletionSource();
         using var registration = a.Lost.Register(() => cancelled.TrySetResult());
@@ -269,6 +273,21 @@ public sealed class PostgresLeaseTests : IAsyncLifetime
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task<long> CountAsync(string sql)
+    {
+        await using var connection = await AdminAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 200 && !await condition(); i++)
+        {
+            await Task.Delay(25);
+        }
     }
 
     private async Task<List<int>> AdvisoryLockSessionsAsync()

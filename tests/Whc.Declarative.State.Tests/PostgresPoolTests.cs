@@ -123,6 +123,24 @@ public sealed class PostgresPoolTests : IClassFixture<SmallPostgresServerFixture
         (await store.HistoryAsync("acme", default)).Select(version => version.Serial).Should().Equal(2, 1);
     }
 
+    [PostgresClusterFact]
+    public async Task A_lock_session_cut_on_the_client_side_only_is_taken_again_not_lost()
+    {
+        var schema = PostgresServerFixture.NewSchemaName();
+        await using var proxy = await CommitDroppingProxy.StartAsync(server.Port);
+        var url = server.UrlFor(schema).Replace($":{server.Port}/", $":{proxy.Port}/", StringComparison.Ordinal);
+        await using var store = new PostgresStateStore(PostgresStateSpec.Parse(url), PostgresServerFixture.Environment);
+        await using var held = await store.AcquireLockAsync("acme", SampleStates.Holder("alice"), TimeSpan.Zero, default);
+        var before = store.LockSessionProcessId;
+
+        proxy.CutClientsKeepServerSessions();
+        await held.EnsureHeldAsync(default);
+
+        held.Lost.IsCancellationRequested.Should().BeFalse();
+        store.LockSessionProcessId.Should().NotBe(before, "the old session, still holding the lock on the server, was ended and the lock taken on a new one");
+        await store.WriteAsync(SampleStates.Minimal("acme", 1, SampleStates.Lineage), SampleStates.Context with { Fence = held.Fence }, default);
+    }
+
     [Fact]
     public void The_pool_is_sized_by_the_parallelism_given_to_the_factory_with_a_small_margin()
     {
