@@ -45,5 +45,12 @@ internal static class PostgresMigrations
             PRIMARY KEY (workspace, company)
         );
         """,
+
+        // 2: leases. Every taking of a company's lock gets a generation from a sequence (never reused, never reset),
+        // so (lock_id, generation) is a fencing token that a writer's transaction checks against this row.
+        """
+        CREATE SEQUENCE {schema}.lock_generation;
+        ALTER TABLE {schema}.locks ADD COLUMN generation bigint NOT NULL DEFAULT 0;
+        """,
     ];
 }

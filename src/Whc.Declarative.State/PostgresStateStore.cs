@@ -2,8 +2,11 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Data;
 using Npgsql;
 using NpgsqlTypes;
+using Polly;
+using Polly.Retry;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.Core.Diagnostics;
 
@@ -11,15 +14,27 @@ namespace Whc.Declarative.State;
 
 /// <summary>
 /// Company states in PostgreSQL: one current row per (workspace, company) plus a history row per version. Writes are
-/// compare-and-swap inside one transaction (<c>SELECT ... FOR UPDATE</c>). Locks are session advisory locks held on a
-/// dedicated connection, so they vanish when the holder dies, with a row naming the holder for whoever is blocked.
-/// The schema is created and migrated on first use.
+/// compare-and-swap inside one transaction (<c>SELECT ... FOR UPDATE</c>). Reads and writes use a bounded pool and are
+/// retried after a dropped connection (a write guarded by serial and fence is safe to retry). Locks are leases: a
+/// session advisory lock, all of a store's on ONE dedicated lock session that a watcher pings, plus a lease row naming
+/// the holder and a fencing token (lock id, generation from a sequence) that every fenced write checks in its own
+/// transaction. The schema is created and migrated on first use.
 /// </summary>
-public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncDisposable
+public sealed partial class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncDisposable
 {
     private const long MigrationLockKey = 0x5748_4353_5441_5445; // "WHCSTATE"
 
     private readonly NpgsqlDataSource dataSource;
+    private readonly NpgsqlDataSource lockSessionSource;
+    private readonly PostgresStoreOptions options;
+    private readonly ResiliencePipeline retry;
+
+    // The lock session and the locks it holds; every use of the session is serialised by sessionGate.
+    private readonly SemaphoreSlim sessionGate = new(1, 1);
+    private readonly Dictionary<string, PostgresStateLock> held = new(StringComparer.Ordinal);
+    private NpgsqlConnection? session;
+    private CancellationTokenSource? watcherStop;
+    private Task? watcher;
     private readonly string schema;
     private readonly StateSerializer serializer;
     private readonly Action<Diagnostic>? warning;
@@ -27,11 +42,46 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
     private readonly SemaphoreSlim migrateOnce = new(1, 1);
     private bool migrated;
 
-    public PostgresStateStore(PostgresStateSpec spec, IReadOnlyDictionary<string, string?> environment, Action<Diagnostic>? warning = null, StateSerializer? serializer = null)
+    public PostgresStateStore(
+        PostgresStateSpec spec,
+        IReadOnlyDictionary<string, string?> environment,
+        Action<Diagnostic>? warning = null,
+        StateSerializer? serializer = null,
+        PostgresStoreOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         Spec = spec;
-        dataSource = NpgsqlDataSource.Create(spec.ConnectionString(environment));
+        this.options = options ?? new PostgresStoreOptions();
+        var connectionString = spec.ConnectionString(environment);
+        // Bounded: a run needs a connection per request in flight, not per company (PostgreSQL's default allows 100).
+        dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = this.options.MaxPoolSize }.ConnectionString);
+        // The lock session is never pooled (its advisory locks must die with it, not be handed to another user), is
+        // named apart for operators, and has TCP keepalive so a vanished peer is noticed by the socket too.
+        lockSessionSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            Pooling = false,
+            ApplicationName = LockSessionApplicationName,
+            TcpKeepAlive = true,
+            TcpKeepAliveTime = 30,
+            TcpKeepAliveInterval = 10,
+            // A frozen server must not hold the run's lock checks for long: a timed-out check reconnects.
+            CommandTimeout = 10,
+        }.ConnectionString);
+        retry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<NpgsqlException>(IsTransient),
+            MaxRetryAttempts = this.options.RetryAttempts,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromMilliseconds(100),
+            MaxDelay = TimeSpan.FromSeconds(2),
+            UseJitter = true,
+            // Idle pooled connections died with the one that failed (a restart, a terminated backend): drop them all.
+            OnRetry = _ =>
+            {
+                dataSource.Clear();
+                return default;
+            },
+        }).Build();
         this.environment = environment;
         schema = "\"" + spec.Schema + "\"";
         this.warning = warning;
@@ -40,13 +90,22 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
 
     public PostgresStateSpec Spec { get; }
 
+    /// <summary>The application_name of the lock session (pool connections use the spec's, "whcctl").</summary>
+    public const string LockSessionApplicationName = "whcctl-lock";
+
+    /// <summary>The pool's size limit in effect.</summary>
+    public int MaxPoolSize => options.MaxPoolSize;
+
+    /// <summary>The server process of the lock session, or 0 when none is open (for tests and diagnostics).</summary>
+    public int LockSessionProcessId => session is { State: ConnectionState.Open } open ? open.ProcessID : 0;
+
     public string Description => Spec.Description;
 
     /// <summary>Schema migrations this version knows; the database is brought up to this on first use.</summary>
     public static int SchemaVersion => PostgresMigrations.All.Count;
 
     public async Task<ImmutableArray<string>> ListCompaniesAsync(CancellationToken cancellationToken) =>
-        await RunAsync("listing the companies", async connection =>
+        await RunAsync("listing the companies", async (connection, _) =>
         {
             await using var command = Command(connection, "SELECT company FROM {schema}.states WHERE workspace = @w ORDER BY company COLLATE \"C\"");
             command.Parameters.AddWithValue("w", Spec.Workspace);
@@ -63,7 +122,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
     public async Task<CompanyState?> ReadAsync(string company, CancellationToken cancellationToken)
     {
         CompanyName.Validate(company);
-        return await RunAsync($"reading the state of '{company}'", async connection =>
+        return await RunAsync($"reading the state of '{company}'", async (connection, _) =>
         {
             await using var command = Command(connection, "SELECT serial, lineage, state::text FROM {schema}.states WHERE workspace = @w AND company = @c");
             command.Parameters.AddWithValue("w", Spec.Workspace);
@@ -92,7 +151,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
     public async Task<StoredVersion?> ReadStoredVersionAsync(string company, CancellationToken cancellationToken)
     {
         CompanyName.Validate(company);
-        return await RunAsync($"reading the serial of '{company}'", async connection =>
+        return await RunAsync($"reading the serial of '{company}'", async (connection, _) =>
         {
             await using var command = Command(connection, "SELECT serial, lineage FROM {schema}.states WHERE workspace = @w AND company = @c");
             command.Parameters.AddWithValue("w", Spec.Workspace);
@@ -116,47 +175,67 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
         var key = LockKey(company);
         var deadline = DateTimeOffset.UtcNow + timeout;
         var delay = TimeSpan.FromMilliseconds(50);
-        var connection = await OpenAsync(cancellationToken);
-        try
+        while (true)
         {
-            while (true)
+            LockInfo? heldHere = null;
+            await sessionGate.WaitAsync(cancellationToken);
+            try
             {
-                await using (var tryLock = new NpgsqlCommand("SELECT pg_try_advisory_lock(@k)", connection))
+                // One session holds every lock of this store, and advisory locks nest within a session, so a second
+                // taker of the same company in this process must be refused here, not by the server.
+                if (held.TryGetValue(company, out var mine))
                 {
-                    tryLock.Parameters.AddWithValue("k", key);
-                    if (await tryLock.ExecuteScalarAsync(cancellationToken) is true)
+                    heldHere = mine.Info;
+                }
+                else
+                {
+                    var session = await SessionAsync(cancellationToken);
+                    if (await TryAdvisoryLockAsync(session, key, cancellationToken))
                     {
-                        await RecordHolderAsync(connection, company, holder, cancellationToken);
-                        return new PostgresStateLock(this, connection, company, key, holder);
+                        long generation;
+                        try
+                        {
+                            generation = await RecordHolderAsync(session, company, holder, cancellationToken);
+                        }
+                        catch
+                        {
+                            await UnlockQuietlyAsync(session, key);
+                            throw;
+                        }
+
+                        var lease = new PostgresStateLock(this, company, key, holder, generation);
+                        held.Add(company, lease);
+                        StartWatcher();
+                        return lease;
                     }
                 }
-
-                if (DateTimeOffset.UtcNow >= deadline)
-                {
-                    throw new StateLockedException(company, await HolderOfHeldLockAsync(connection, company, key, cancellationToken));
-                }
-
-                var remaining = deadline - DateTimeOffset.UtcNow;
-                await Task.Delay(delay < remaining ? delay : remaining, cancellationToken);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
             }
-        }
-        catch (NpgsqlException e)
-        {
-            await connection.DisposeAsync();
-            throw Failure($"could not take the lock on '{company}'", e);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
+            catch (NpgsqlException e)
+            {
+                await DropSessionAsync();
+                throw Failure($"could not take the lock on '{company}'", e);
+            }
+            finally
+            {
+                sessionGate.Release();
+            }
+
+            if (DateTimeOffset.UtcNow >= deadline)
+            {
+                throw new StateLockedException(company, heldHere ?? await RunAsync(
+                    $"reading who holds the lock on '{company}'", (connection, _) => HolderOfHeldLockAsync(connection, company, key, cancellationToken), cancellationToken));
+            }
+
+            var remaining = deadline - DateTimeOffset.UtcNow;
+            await Task.Delay(delay < remaining ? delay : remaining, cancellationToken);
+            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
         }
     }
 
     public async Task ForceUnlockAsync(string company, string lockId, CancellationToken cancellationToken)
     {
         CompanyName.Validate(company);
-        await RunAsync($"force-unlocking '{company}'", async connection =>
+        await RunAsync($"force-unlocking '{company}'", async (connection, _) =>
         {
             var holder = await ReadHolderAsync(connection, company, cancellationToken);
             var key = LockKey(company);
@@ -175,18 +254,23 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
                     $"lock id '{lockId}' does not match the holder of the lock on '{company}': {Describe(holder.Info)}");
             }
 
-            foreach (var backend in backends)
+            // The lease row goes first: the holder's fence is refused from this moment, and when its session is ended
+            // below, its reconnect finds no row of its own and cannot re-take the lock.
+            await using (var delete = Command(connection, "DELETE FROM {schema}.locks WHERE workspace = @w AND company = @c AND lock_id = @id"))
+            {
+                delete.Parameters.AddWithValue("w", Spec.Workspace);
+                delete.Parameters.AddWithValue("c", company);
+                delete.Parameters.AddWithValue("id", lockId);
+                await delete.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            foreach (var backend in backends.Where(backend => backend != connection.ProcessID))
             {
                 await using var terminate = new NpgsqlCommand("SELECT pg_terminate_backend(@p)", connection);
                 terminate.Parameters.AddWithValue("p", backend);
                 await terminate.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            await using var delete = Command(connection, "DELETE FROM {schema}.locks WHERE workspace = @w AND company = @c AND lock_id = @id");
-            delete.Parameters.AddWithValue("w", Spec.Workspace);
-            delete.Parameters.AddWithValue("c", company);
-            delete.Parameters.AddWithValue("id", lockId);
-            await delete.ExecuteNonQueryAsync(cancellationToken);
             return true;
         }, cancellationToken);
     }
@@ -194,7 +278,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
     public async Task<ImmutableArray<StateVersionInfo>> HistoryAsync(string company, CancellationToken cancellationToken)
     {
         CompanyName.Validate(company);
-        return await RunAsync($"reading the history of '{company}'", async connection =>
+        return await RunAsync($"reading the history of '{company}'", async (connection, _) =>
         {
             await using var command = Command(
                 connection,
@@ -215,7 +299,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
     public async Task<CompanyState?> ReadVersionAsync(string company, long serial, CancellationToken cancellationToken)
     {
         CompanyName.Validate(company);
-        return await RunAsync($"reading a version of '{company}'", async connection =>
+        return await RunAsync($"reading a version of '{company}'", async (connection, _) =>
         {
             await using var command = Command(
                 connection,
@@ -232,7 +316,26 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
 
     public async ValueTask DisposeAsync()
     {
+        PostgresStateLock[] remaining;
+        await sessionGate.WaitAsync();
+        try
+        {
+            remaining = [.. held.Values];
+        }
+        finally
+        {
+            sessionGate.Release();
+        }
+
+        foreach (var lease in remaining)
+        {
+            await lease.DisposeAsync();
+        }
+
+        await StopWatcherAsync();
+        await DropSessionAsync();
         await dataSource.DisposeAsync();
+        await lockSessionSource.DisposeAsync();
         migrateOnce.Dispose();
     }
 
@@ -252,60 +355,23 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
                 return;
             }
 
-            await using var connection = await OpenAsync(cancellationToken);
-            // Look before any DDL: a schema that is already current needs no CREATE, so a role that may only read
-            // (the pull-request plan's, docs/gitops.md) can use it; CREATE ... IF NOT EXISTS is refused to such a role.
-            if (await CurrentSchemaVersionAsync(connection, cancellationToken) == PostgresMigrations.All.Count)
+            var connecting = false;
+            try
             {
-                migrated = true;
-                return;
+                await retry.ExecuteAsync(
+                    async token =>
+                    {
+                        connecting = true;
+                        await using var connection = await dataSource.OpenConnectionAsync(token);
+                        connecting = false;
+                        await MigrateAsync(connection, token);
+                    },
+                    cancellationToken);
             }
-
-            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@k)", connection, transaction))
+            catch (NpgsqlException e) when (connecting)
             {
-                command.Parameters.AddWithValue("k", MigrationLockKey);
-                await command.ExecuteNonQueryAsync(cancellationToken);
+                throw CannotConnect(e);
             }
-
-            // Look first: CREATE SCHEMA IF NOT EXISTS still needs CREATE on the database, which a user of an existing schema may lack.
-            await using (var exists = new NpgsqlCommand("SELECT count(*) FROM pg_namespace WHERE nspname = @s", connection, transaction))
-            {
-                exists.Parameters.AddWithValue("s", Spec.Schema);
-                if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
-                {
-                    await ExecuteAsync(connection, transaction, "CREATE SCHEMA {schema}", cancellationToken);
-                }
-            }
-
-            await ExecuteAsync(
-                connection,
-                transaction,
-                "CREATE TABLE IF NOT EXISTS {schema}.schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
-                cancellationToken);
-            int applied;
-            await using (var command = Command(connection, "SELECT coalesce(max(version), 0) FROM {schema}.schema_migrations", transaction))
-            {
-                applied = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-            }
-
-            if (applied > PostgresMigrations.All.Count)
-            {
-                throw new StateException(
-                    DiagnosticCatalog.StateFormatUnsupported.Code,
-                    string.Create(CultureInfo.InvariantCulture, $"{Description}: database schema version {applied} was created by a newer whcctl (this one knows {PostgresMigrations.All.Count}); upgrade whcctl"));
-            }
-
-            for (var version = applied + 1; version <= PostgresMigrations.All.Count; version++)
-            {
-                await ExecuteAsync(connection, transaction, PostgresMigrations.All[version - 1], cancellationToken);
-                await using var record = Command(connection, "INSERT INTO {schema}.schema_migrations (version) VALUES (@v)", transaction);
-                record.Parameters.AddWithValue("v", version);
-                await record.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-            migrated = true;
         }
         catch (NpgsqlException e)
         {
@@ -315,6 +381,63 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
         {
             migrateOnce.Release();
         }
+    }
+
+    private async Task MigrateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        // Look before any DDL: a schema that is already current needs no CREATE, so a role that may only read
+        // (the pull-request plan's, docs/gitops.md) can use it; CREATE ... IF NOT EXISTS is refused to such a role.
+        if (await CurrentSchemaVersionAsync(connection, cancellationToken) == PostgresMigrations.All.Count)
+        {
+            migrated = true;
+            return;
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(@k)", connection, transaction))
+        {
+            command.Parameters.AddWithValue("k", MigrationLockKey);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // Look first: CREATE SCHEMA IF NOT EXISTS still needs CREATE on the database, which a user of an existing schema may lack.
+        await using (var exists = new NpgsqlCommand("SELECT count(*) FROM pg_namespace WHERE nspname = @s", connection, transaction))
+        {
+            exists.Parameters.AddWithValue("s", Spec.Schema);
+            if (Convert.ToInt64(await exists.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) == 0)
+            {
+                await ExecuteAsync(connection, transaction, "CREATE SCHEMA {schema}", cancellationToken);
+            }
+        }
+
+        await ExecuteAsync(
+            connection,
+            transaction,
+            "CREATE TABLE IF NOT EXISTS {schema}.schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+            cancellationToken);
+        int applied;
+        await using (var command = Command(connection, "SELECT coalesce(max(version), 0) FROM {schema}.schema_migrations", transaction))
+        {
+            applied = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        }
+
+        if (applied > PostgresMigrations.All.Count)
+        {
+            throw new StateException(
+                DiagnosticCatalog.StateFormatUnsupported.Code,
+                string.Create(CultureInfo.InvariantCulture, $"{Description}: database schema version {applied} was created by a newer whcctl (this one knows {PostgresMigrations.All.Count}); upgrade whcctl"));
+        }
+
+        for (var version = applied + 1; version <= PostgresMigrations.All.Count; version++)
+        {
+            await ExecuteAsync(connection, transaction, PostgresMigrations.All[version - 1], cancellationToken);
+            await using var record = Command(connection, "INSERT INTO {schema}.schema_migrations (version) VALUES (@v)", transaction);
+            record.Parameters.AddWithValue("v", version);
+            await record.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        migrated = true;
     }
 
     /// <summary>The schema version recorded in the database, or null when the schema or its migrations table is missing.</summary>
@@ -339,24 +462,42 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
         ArgumentNullException.ThrowIfNull(context);
         CompanyName.Validate(state.Company);
         var json = serializer.Serialize(state);
-        await RunAsync($"writing the state of '{state.Company}'", async connection =>
+        await RunAsync($"writing the state of '{state.Company}'", async (connection, attempt) =>
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            (long Serial, string Lineage)? stored = null;
-            await using (var select = Command(connection, "SELECT serial, lineage FROM {schema}.states WHERE workspace = @w AND company = @c FOR UPDATE", transaction))
+            if (context.Fence is { } fence)
+            {
+                await CheckFenceAsync(connection, transaction, state.Company, fence, cancellationToken);
+            }
+
+            (long Serial, string Lineage, bool SameDocument)? stored = null;
+            await using (var select = Command(
+                connection,
+                "SELECT serial, lineage, state = @j FROM {schema}.states WHERE workspace = @w AND company = @c FOR UPDATE",
+                transaction))
             {
                 select.Parameters.AddWithValue("w", Spec.Workspace);
                 select.Parameters.AddWithValue("c", state.Company);
+                select.Parameters.Add(new NpgsqlParameter("j", NpgsqlDbType.Jsonb) { Value = json });
                 await using var reader = await select.ExecuteReaderAsync(cancellationToken);
                 if (await reader.ReadAsync(cancellationToken))
                 {
-                    stored = (reader.GetInt64(0), reader.GetString(1));
+                    stored = (reader.GetInt64(0), reader.GetString(1), reader.GetBoolean(2));
                 }
+            }
+
+            // A retry after a dropped connection: the first attempt may have committed before the drop. The row at
+            // exactly this version with this document is that commit, not another writer's; writing again would add
+            // a second history row.
+            if (attempt > 0 && stored is { } done && done.Serial == state.Serial && string.Equals(done.Lineage, state.Lineage, StringComparison.Ordinal) && done.SameDocument)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                return true;
             }
 
             if (!force)
             {
-                StateConflicts.Check(state.Company, state.Serial, state.Lineage, stored, Description);
+                StateConflicts.Check(state.Company, state.Serial, state.Lineage, stored is { } row ? (row.Serial, row.Lineage) : null, Description);
             }
 
             var upsert = stored is null
@@ -392,6 +533,42 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Refuses the write unless <paramref name="fence"/> is still the company's lease. FOR SHARE holds the lease row
+    /// until this transaction ends, so a takeover (which updates the row) or a force-unlock (which deletes it) waits
+    /// for the write or comes before it: it cannot slip in between this check and the commit.
+    /// </summary>
+    private async Task CheckFenceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string company, LockFence fence, CancellationToken cancellationToken)
+    {
+        await using var command = Command(
+            connection,
+            "SELECT lock_id, generation, who, host, pid, operation, since FROM {schema}.locks WHERE workspace = @w AND company = @c FOR SHARE",
+            transaction);
+        command.Parameters.AddWithValue("w", Spec.Workspace);
+        command.Parameters.AddWithValue("c", company);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        string now;
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            now = "no run holds it now (it was force-unlocked or released)";
+        }
+        else
+        {
+            var (lockId, generation) = (reader.GetString(0), reader.GetInt64(1));
+            if (string.Equals(lockId, fence.LockId, StringComparison.Ordinal) && generation == fence.Generation)
+            {
+                return;
+            }
+
+            var current = new LockInfo(lockId, reader.GetString(2), reader.GetString(3), reader.GetInt32(4), reader.GetString(5), reader.GetFieldValue<DateTimeOffset>(6));
+            now = string.Create(CultureInfo.InvariantCulture, $"it is held now by {Describe(current)}, generation {generation}");
+        }
+
+        throw new StateLockLostException(
+            company,
+            string.Create(CultureInfo.InvariantCulture, $"state of company '{company}' in {Description} was not written: this run's lock on it (lock id {fence.LockId}, generation {fence.Generation}) was lost; {now}; this run stops for '{company}'"));
+    }
+
     private void AddVersionParameters(NpgsqlCommand command, CompanyState state, string json, StateWriteContext context)
     {
         command.Parameters.AddWithValue("w", Spec.Workspace);
@@ -403,22 +580,30 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
         command.Parameters.AddWithValue("at", context.WrittenAt.ToUniversalTime());
     }
 
-    private async Task RecordHolderAsync(NpgsqlConnection connection, string company, LockInfo holder, CancellationToken cancellationToken)
+    /// <summary>Writes the lease row of a lock just taken on the lock session; returns its new generation.</summary>
+    private async Task<long> RecordHolderAsync(NpgsqlConnection connection, string company, LockInfo holder, CancellationToken cancellationToken)
     {
-        // We hold the advisory lock, so any row left here is from a holder whose session ended without cleaning up.
+        // We hold the advisory lock, so any row left here is from a holder whose session ended without cleaning up:
+        // a process that may well still run (a dropped connection, a frozen host), which finds its lock lost.
         var stale = await ReadHolderAsync(connection, company, cancellationToken);
         if (stale is not null)
         {
-            warning?.Invoke(DiagnosticCatalog.StateLockTakenOver.At(SourceSpan.None, $"the previous holder of the lock on '{company}' ({Describe(stale.Info)}) is gone; its session ended and the lock was freed"));
+            warning?.Invoke(DiagnosticCatalog.StateLockTakenOver.At(
+                SourceSpan.None,
+                string.Create(CultureInfo.InvariantCulture, $"took over the lock on '{company}' from {Describe(stale.Info)}, generation {stale.Generation}: its lock session ended and the lock was free; if that process still runs, it will find its lock lost and stop")));
         }
 
+        // A new generation on every taking (the sequence never hands out a number twice), so the old holder's fence
+        // no longer matches this row.
         await using var command = Command(
             connection,
             """
-            INSERT INTO {schema}.locks (workspace, company, lock_id, who, host, pid, operation, since, backend_pid)
-            VALUES (@w, @c, @id, @who, @host, @pid, @op, @since, pg_backend_pid())
+            INSERT INTO {schema}.locks (workspace, company, lock_id, who, host, pid, operation, since, backend_pid, generation)
+            VALUES (@w, @c, @id, @who, @host, @pid, @op, @since, pg_backend_pid(), nextval('{schema}.lock_generation'))
             ON CONFLICT (workspace, company) DO UPDATE SET lock_id = excluded.lock_id, who = excluded.who, host = excluded.host,
-                pid = excluded.pid, operation = excluded.operation, since = excluded.since, backend_pid = excluded.backend_pid
+                pid = excluded.pid, operation = excluded.operation, since = excluded.since, backend_pid = excluded.backend_pid,
+                generation = excluded.generation
+            RETURNING generation
             """);
         command.Parameters.AddWithValue("w", Spec.Workspace);
         command.Parameters.AddWithValue("c", company);
@@ -428,7 +613,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
         command.Parameters.AddWithValue("pid", holder.ProcessId);
         command.Parameters.AddWithValue("op", holder.Operation);
         command.Parameters.AddWithValue("since", holder.Since.ToUniversalTime());
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
     }
 
     /// <summary>
@@ -456,7 +641,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
     {
         await using var command = Command(
             connection,
-            "SELECT lock_id, who, host, pid, operation, since, backend_pid FROM {schema}.locks WHERE workspace = @w AND company = @c");
+            "SELECT lock_id, who, host, pid, operation, since, backend_pid, generation FROM {schema}.locks WHERE workspace = @w AND company = @c");
         command.Parameters.AddWithValue("w", Spec.Workspace);
         command.Parameters.AddWithValue("c", company);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -467,7 +652,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
 
         var info = new LockInfo(
             reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetString(4), reader.GetFieldValue<DateTimeOffset>(5));
-        return new LockHolder(info, reader.GetInt32(6));
+        return new LockHolder(info, reader.GetInt32(6), reader.GetInt64(7));
     }
 
     private static async Task<ImmutableArray<int>> AdvisoryLockBackendsAsync(NpgsqlConnection connection, long key, CancellationToken cancellationToken)
@@ -499,13 +684,32 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
         return BitConverter.ToInt64(bytes, 0);
     }
 
-    private async Task<T> RunAsync<T>(string operation, Func<NpgsqlConnection, Task<T>> action, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="action"/> on a pooled connection, again on a fresh one after a dropped connection or a
+    /// server that is restarting (Polly's retry, exponential back-off). The action gets the attempt number (0 first) so
+    /// a write can tell its own earlier commit from another writer's.
+    /// </summary>
+    private async Task<T> RunAsync<T>(string operation, Func<NpgsqlConnection, int, Task<T>> action, CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(cancellationToken);
+        var attempt = 0;
+        var connecting = false;
         try
         {
-            await using var connection = await OpenAsync(cancellationToken);
-            return await action(connection);
+            return await retry.ExecuteAsync(
+                async token =>
+                {
+                    var current = attempt++;
+                    connecting = true;
+                    await using var connection = await dataSource.OpenConnectionAsync(token);
+                    connecting = false;
+                    return await action(connection, current);
+                },
+                cancellationToken);
+        }
+        catch (NpgsqlException e) when (connecting)
+        {
+            throw CannotConnect(e);
         }
         catch (NpgsqlException e)
         {
@@ -513,17 +717,14 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
         }
     }
 
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await dataSource.OpenConnectionAsync(cancellationToken);
-        }
-        catch (NpgsqlException e)
-        {
-            throw new StateException(DiagnosticCatalog.StateBackendInvalid.Code, $"cannot connect to the state store {Description}: {ConnectFailure(e)}", e);
-        }
-    }
+    /// <summary>A failure worth another attempt on a new connection: the connection broke, or the server is (re)starting.</summary>
+    internal static bool IsTransient(NpgsqlException e) =>
+        e.IsTransient
+        || e is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow }
+        || (e is not PostgresException && e.InnerException is IOException or System.Net.Sockets.SocketException or EndOfStreamException);
+
+    private StateException CannotConnect(NpgsqlException e) =>
+        new(DiagnosticCatalog.StateBackendInvalid.Code, $"cannot connect to the state store {Description}: {ConnectFailure(e)}", e);
 
     private NpgsqlCommand Command(NpgsqlConnection connection, string sql, NpgsqlTransaction? transaction = null) =>
         new(sql.Replace("{schema}", schema, StringComparison.Ordinal), connection, transaction);
@@ -576,37 +777,58 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
         CultureInfo.InvariantCulture,
         $"{info.Who}@{info.Host} (pid {info.ProcessId}, '{info.Operation}') since {info.Since:u}, lock id {info.Id}");
 
-    private sealed record LockHolder(LockInfo Info, int BackendPid);
+    private sealed record LockHolder(LockInfo Info, int BackendPid, long Generation);
 
-    /// <summary>A held advisory lock; disposing removes the holder row, unlocks and closes the dedicated connection.</summary>
+    /// <summary>
+    /// A held lock: the company's advisory lock on the store's lock session plus its lease row. Disposing removes the
+    /// row and unlocks that key only; the session closes with the last lock.
+    /// </summary>
     public sealed class PostgresStateLock : IStateLock
     {
         private readonly PostgresStateStore store;
-        private readonly NpgsqlConnection connection;
-        private readonly string company;
-        private readonly long key;
+        private readonly CancellationTokenSource lost = new();
         private int disposed;
 
-        internal PostgresStateLock(PostgresStateStore store, NpgsqlConnection connection, string company, long key, LockInfo info)
+        internal PostgresStateLock(PostgresStateStore store, string company, long key, LockInfo info, long generation)
         {
             this.store = store;
-            this.connection = connection;
-            this.company = company;
-            this.key = key;
+            Company = company;
+            Key = key;
             Info = info;
+            Fence = new LockFence(info.Id, generation);
         }
 
         public LockInfo Info { get; }
 
-        // PLACEHOLDER (issue 24, leases): replaced by the lease implementation.
-        public LockFence Fence => new(Info.Id, 0);
+        public LockFence Fence { get; }
 
-        public CancellationToken Lost => CancellationToken.None;
+        public CancellationToken Lost => lost.Token;
 
-        public Task EnsureHeldAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public string Company { get; }
 
-        /// <summary>The server process that holds the advisory lock (for tests and diagnostics).</summary>
-        public int BackendProcessId => connection.ProcessID;
+        internal long Key { get; }
+
+        /// <summary>Why the lock was lost, once it was (then it stays lost).</summary>
+        internal StateLockLostException? LostError { get; private set; }
+
+        public Task EnsureHeldAsync(CancellationToken cancellationToken) => store.EnsureHeldAsync(this, cancellationToken);
+
+        /// <summary>The server process of the lock session that holds the advisory lock (for tests and diagnostics).</summary>
+        public int BackendProcessId => store.LockSessionProcessId;
+
+        internal void MarkLost(string reason)
+        {
+            if (LostError is not null)
+            {
+                return;
+            }
+
+            LostError = new StateLockLostException(
+                Company,
+                string.Create(CultureInfo.InvariantCulture, $"the lock on company '{Company}' in {store.Description} (lock id {Fence.LockId}, generation {Fence.Generation}) was lost: {reason}; this run sends nothing more to BT for '{Company}' and does not write its state"));
+            // Callbacks run off this thread: the marker holds the session gate.
+            _ = lost.CancelAsync();
+        }
 
         public async ValueTask DisposeAsync()
         {
@@ -615,28 +837,7 @@ public sealed class PostgresStateStore : IStateStore, IForceStateWriter, IAsyncD
                 return;
             }
 
-            try
-            {
-                await using (var delete = store.Command(connection, "DELETE FROM {schema}.locks WHERE workspace = @w AND company = @c AND lock_id = @id"))
-                {
-                    delete.Parameters.AddWithValue("w", store.Spec.Workspace);
-                    delete.Parameters.AddWithValue("c", company);
-                    delete.Parameters.AddWithValue("id", Info.Id);
-                    await delete.ExecuteNonQueryAsync();
-                }
-
-                await using var unlock = new NpgsqlCommand("SELECT pg_advisory_unlock(@k)", connection);
-                unlock.Parameters.AddWithValue("k", key);
-                await unlock.ExecuteNonQueryAsync();
-            }
-            catch (NpgsqlException)
-            {
-                // The session is gone (e.g. force-unlocked); the server already released the lock with it.
-            }
-            finally
-            {
-                await connection.DisposeAsync();
-            }
+            await store.ReleaseAsync(this);
         }
     }
 }

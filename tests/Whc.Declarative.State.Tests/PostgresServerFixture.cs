@@ -15,6 +15,7 @@ public sealed class PostgresServerFixture : IAsyncLifetime
 {
     private readonly bool ssl;
     private readonly bool ownCluster;
+    private readonly int maxConnections = 200;
 
     public PostgresServerFixture()
     {
@@ -22,6 +23,9 @@ public sealed class PostgresServerFixture : IAsyncLifetime
 
     /// <summary>Always a throw-away cluster (never WHC_TEST_POSTGRES); with <paramref name="ssl"/>, <c>ssl=on</c> and a test CA (see <see cref="TestCertificates"/>).</summary>
     internal PostgresServerFixture(bool ssl) => (this.ssl, ownCluster) = (ssl, true);
+
+    /// <summary>Always a throw-away cluster, started with this <c>max_connections</c> (the bounded-pool tests).</summary>
+    internal PostgresServerFixture(int maxConnections) => (this.maxConnections, ownCluster) = (maxConnections, true);
 
     /// <summary>The CA, server certificate and an unrelated CA of an <c>ssl=on</c> server.</summary>
     public TestCertificates? Certificates { get; private set; }
@@ -146,7 +150,7 @@ public sealed class PostgresServerFixture : IAsyncLifetime
         var data = Path.Combine(tempDirectory, "data");
         await RunAsync(Path.Combine(binDirectory, "initdb"), ["-D", data, "-A", "trust", "-U", "whc", "-E", "UTF8", "--no-sync", "--no-instructions"]);
         Port = FreePort();
-        var options = $"-k {tempDirectory} -h 127.0.0.1 -p {Port} -F -c max_connections=200";
+        var options = $"-k {tempDirectory} -h 127.0.0.1 -p {Port} -F -c max_connections={maxConnections}";
         if (ssl)
         {
             Certificates = TestCertificates.Write(tempDirectory);
@@ -162,6 +166,20 @@ public sealed class PostgresServerFixture : IAsyncLifetime
 
         await RunAsync(Path.Combine(binDirectory, "pg_ctl"), ["-D", data, "-l", Path.Combine(tempDirectory, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
         Url = $"postgres://whc@127.0.0.1:{Port}/postgres";
+    }
+
+    /// <summary>
+    /// Stops the server at once (every session dies, as in a crash) and starts it again on the same port: a blip
+    /// for the clients. Only for a cluster this fixture started.
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        if (tempDirectory is null || binDirectory is null)
+        {
+            throw new InvalidOperationException("only a throw-away cluster can be restarted: " + RequireUrl());
+        }
+
+        await RunAsync(Path.Combine(binDirectory, "pg_ctl"), ["-D", Path.Combine(tempDirectory, "data"), "-l", Path.Combine(tempDirectory, "server.log"), "-m", "immediate", "-w", "-t", "60", "restart"]);
     }
 
     private async Task<string> RunAsync(string program, string[] arguments, bool allowFailure = false)

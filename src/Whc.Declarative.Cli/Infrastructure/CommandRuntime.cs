@@ -53,12 +53,20 @@ public sealed class CommandRuntime : IAsyncDisposable
         // A dumb terminal (TERM=dumb: Emacs shells, some CI runners) shows escape codes as text.
         var color = io.IsTerminal && !parseResult.GetValue(options.NoColor) && io.GetEnvironment("NO_COLOR") is null && io.GetEnvironment("TERM") != "dumb";
         var allowOrigins = options.AllowOrigin is { } allow ? parseResult.GetValue(allow) ?? [] : [];
-        return new CommandRuntime(io, loggers, color) { Quiet = quiet, AllowOrigins = allowOrigins };
+        // The command's --parallelism (apply, plan, import have one) sizes the PostgreSQL pool: requests in flight,
+        // not companies, need connections.
+        var parallelism = parseResult.CommandResult.Command.Options.OfType<Option<int>>().FirstOrDefault(option => option.Name == "--parallelism") is { } given
+            ? parseResult.GetValue(given)
+            : (int?)null;
+        return new CommandRuntime(io, loggers, color) { Quiet = quiet, AllowOrigins = allowOrigins, Parallelism = parallelism };
     }
+
+    /// <summary>The command's <c>--parallelism</c>, when it has one; sizes the state store's connection pool.</summary>
+    public int? Parallelism { get; init; }
 
     /// <summary>Opens the state store once per command; it is closed (connections released) when the command ends.</summary>
     public IStateStore OpenStateStore(string? spec) =>
-        store ??= StateStoreFactory.Open(spec, io.WorkingDirectory, io.Environment, warning => io.Error.Write(warning));
+        store ??= StateStoreFactory.Open(spec, io.WorkingDirectory, io.Environment, warning => io.Error.Write(warning), PostgresStoreOptions.ForParallelism(Parallelism));
 
     public async Task<IWhcApi> ConnectAsync(string? endpoint, WireFiles wire, double? requestsPerSecond, CancellationToken cancellationToken)
     {
