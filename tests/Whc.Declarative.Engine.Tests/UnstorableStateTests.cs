@@ -39,6 +39,25 @@ public sealed class UnstorableStateTests
     }
 
     [Fact]
+    public async Task A_failed_write_before_BT_was_changed_says_BT_was_not_changed_and_keeps_nothing()
+    {
+        // Given a store that fails every write (the first one of the apply, before any step called BT, included)
+        await using var harness = await EngineHarness.StartAsync();
+        var plan = await harness.PlanAsync(EngineHarness.Manifests(TestManifests.Company("acme", "AcmeWidgets", users: 1)));
+        var store = new StoreThatFailsWrites(harness.Store, _ => true);
+        var keeper = new KeptStates();
+
+        // When it is applied
+        var result = await new ApplyExecutor(harness.Client, store, TimeProvider.System, EngineHarness.Options() with { UnwrittenStateKeeper = keeper }, NullApplyObserver.Instance).ApplyAsync(plan, CancellationToken.None);
+
+        // Then the message says truthfully that BT was not changed, nothing is kept to push, and BT was indeed not called to change anything
+        var message = result.Steps.Single(s => s.Step.Id == "acme:qualify").Message;
+        message.Should().Contain("database unreachable").And.Contain("BT was not changed").And.NotContain("what BT just did").And.NotContain("state push");
+        keeper.States.Should().BeEmpty();
+        (await harness.InventoryAsync())["companies"]!.AsArray().Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Without_a_keeper_the_stores_failure_is_reported_as_it_is()
     {
         await using var harness = await EngineHarness.StartAsync();
