@@ -110,7 +110,7 @@ public sealed class ApplyExecutor
             {
                 // One line for the company, whatever each step said: the run fails with WHC5010.
                 var notDone = results.Count(r => r.Outcome != StepOutcome.Done);
-                var message = $"{plan.Company}: {lockGate.LostText(lockGate.Reason)}; whcctl stopped calling BT for it ({notDone} of {results.Length} step(s) not done; a request already sent was left to finish, and its result stored or, where the store refused it, kept in a recovery file the step names). Another run may hold the lock now: plan again once it has finished";
+                var message = $"{plan.Company}: the lock on its state was lost ({lockGate.Reason}); whcctl stopped calling BT for it ({notDone} of {results.Length} step(s) not done; a request already sent was left to finish, and its result stored or, where the store refused it, kept in a recovery file the step names). Another run may hold the lock now: plan again once it has finished";
                 observer.Notice(plan.Company, message);
                 diagnostics.Add(DiagnosticCatalog.StateLockLost.At(SourceSpan.None, message));
             }
