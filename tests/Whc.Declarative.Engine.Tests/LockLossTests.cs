@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.Sandbox;
@@ -100,14 +99,14 @@ public sealed class LockLossTests
         });
 
         // When it is applied
-        var watch = Stopwatch.StartNew();
         var result = await new ApplyExecutor(harness.Client, store, TimeProvider.System, EngineHarness.Options(), NullApplyObserver.Instance).ApplyAsync(plan, CancellationToken.None);
-        watch.Stop();
+        var ended = TimeProvider.System.GetTimestamp();
         await watcher.WaitAsync(TimeSpan.FromSeconds(5));
 
         // Then at most the read in flight went out after the loss, the run did not wait for the order, and says why
         harness.Sandbox.Requests.Count(r => r.Route == SandboxRoutes.ReadOrder).Should().BeLessThanOrEqualTo(readsAtLoss + 1);
-        watch.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(2.5), "the order completes only after 3 s");
+        var lostAt = store.LockOf("acme").LostAt ?? throw new InvalidOperationException("the lock was never lost");
+        TimeProvider.System.GetElapsedTime(lostAt, ended).Should().BeLessThan(TimeSpan.FromSeconds(1.5), "the order completes only 3 s after its submit");
         result.Diagnostics.Should().ContainSingle(d => d.Code == LockLost);
         result.Steps.Single(s => s.Step.Kind == Core.Planning.StepKind.AwaitOrder).Outcome.Should().NotBe(StepOutcome.Done);
     }
@@ -160,5 +159,55 @@ public sealed class LockLossTests
                 return $"kept-{States.Count}";
             }
         }
+    }
+}
+
+/// <summary>The gate alone, with a lock whose check the test controls.</summary>
+public sealed class LockGateTests
+{
+    [Fact]
+    public async Task A_check_that_cannot_be_made_closes_the_gate_as_a_loss_would()
+    {
+        // A store that cannot answer (a dropped connection it could not re-open) has not proven the lock held.
+        var gate = new LockGate("acme", new FailingLock(new IOException("connection reset")));
+
+        var act = () => gate.EnsureOpenAsync(CancellationToken.None);
+
+        (await act.Should().ThrowAsync<StateLockLostException>()).Which.Message.Should().Contain("lock on acme's state was lost").And.Contain("connection reset");
+        gate.IsLost.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Once_lost_the_gate_stays_closed_without_asking_the_store_again()
+    {
+        var failing = new FailingLock(new StateLockLostException("acme", "taken by bob@ci (pid 7)"));
+        var gate = new LockGate("acme", failing);
+        await FluentActions.Awaiting(() => gate.EnsureOpenAsync(CancellationToken.None)).Should().ThrowAsync<StateLockLostException>();
+
+        failing.Failure = null;
+
+        (await FluentActions.Awaiting(() => gate.EnsureOpenAsync(CancellationToken.None)).Should().ThrowAsync<StateLockLostException>()).Which.Message.Should().Contain("taken by bob@ci (pid 7)");
+        failing.Checks.Should().Be(1);
+    }
+
+    private sealed class FailingLock(Exception? failure) : IStateLock
+    {
+        public Exception? Failure { get; set; } = failure;
+
+        public int Checks { get; private set; }
+
+        public LockInfo Info { get; } = new("id", "test", "host", 1, "apply", DateTimeOffset.UnixEpoch);
+
+        public LockFence Fence { get; } = new("id", 1);
+
+        public CancellationToken Lost => CancellationToken.None;
+
+        public Task EnsureHeldAsync(CancellationToken cancellationToken)
+        {
+            Checks++;
+            return Failure is null ? Task.CompletedTask : Task.FromException(Failure);
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
