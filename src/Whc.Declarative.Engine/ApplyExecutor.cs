@@ -11,6 +11,8 @@ namespace Whc.Declarative.Engine;
 /// <summary>
 /// Applies a plan: per company it takes the lock, refuses a stale plan, then walks the steps as a dependency graph with
 /// bounded parallelism shared by all companies. A failed step fails only what depends on it; independent work goes on.
+/// A company whose lock is lost stops at once (no request to BT leaves for it again, see <see cref="LockGate"/>); its
+/// requests in flight finish and are recorded if the store still takes its fence, else kept; the others go on.
 /// </summary>
 public sealed class ApplyExecutor
 {
@@ -62,6 +64,10 @@ public sealed class ApplyExecutor
         // A lock the caller holds is the caller's to release.
         await using (ownLock)
         {
+            // Every request to BT this company's steps make, from here down to each attempt in the HTTP client, passes
+            // its gate: set once for this company's flow (this method runs on its own task, so it reverts on return).
+            var lockGate = new LockGate(plan.Company, heldLock ?? ownLock);
+            BtCallGate.Enter(lockGate);
             CompanyState? stored;
             try
             {
@@ -78,14 +84,14 @@ public sealed class ApplyExecutor
                 return Failed(plan, DiagnosticCatalog.StalePlan.Code, stale);
             }
 
-            using var session = new CompanySession(store, clock, options.WrittenBy, options.Endpoint, plan, stored ?? CompanyState.New(plan.Company, Guid.NewGuid().ToString()), options.UnwrittenStateKeeper);
+            using var session = new CompanySession(store, clock, options.WrittenBy, options.Endpoint, plan, stored ?? CompanyState.New(plan.Company, Guid.NewGuid().ToString()), options.UnwrittenStateKeeper, lockGate);
             if ((plan.RefreshedState ?? plan.Reconciliation?.State) is { } planned)
             {
                 // The state the plan was made against (BT's answers to an interrupted run's calls, what refresh read), as
                 // the plan showed it. The staleness check above guarantees the stored state is still the one it was made from.
                 try
                 {
-                    await session.UpdateAsync(_ => planned, cancellationToken);
+                    await session.UpdateAsync(_ => planned, cancellationToken, recordsBtChange: false);
                 }
                 catch (StateException e)
                 {
@@ -98,6 +104,15 @@ public sealed class ApplyExecutor
             if (results.All(r => r.Outcome == StepOutcome.Done))
             {
                 await SettleAsync(throttled, session, diagnostics, cancellationToken);
+            }
+
+            if (lockGate.IsLost)
+            {
+                // One line for the company, whatever each step said: the run fails with WHC5010.
+                var notDone = results.Count(r => r.Outcome != StepOutcome.Done);
+                var message = $"{plan.Company}: the lock on its state was lost ({lockGate.Reason}); whcctl stopped calling BT for it ({notDone} of {results.Length} step(s) not done; a request already sent was left to finish, and its result stored or, where the store refused it, kept in a recovery file the step names). Another run may hold the lock now: plan again once it has finished";
+                observer.Notice(plan.Company, message);
+                diagnostics.Add(DiagnosticCatalog.StateLockLost.At(SourceSpan.None, message));
             }
 
             return new ApplyResult(results, diagnostics.ToImmutable());
@@ -127,6 +142,14 @@ public sealed class ApplyExecutor
         catch (WhcApiException e)
         {
             diagnostics.Add(DiagnosticCatalog.SettleFailed.At(SourceSpan.None, $"{session.Plan.Company}: the final read of BT failed ({e.Message}); state is correct but may lack ids a later plan will read"));
+        }
+        catch (StateLockLostException)
+        {
+            // Said once for the company by the caller.
+        }
+        catch (StateException e)
+        {
+            diagnostics.Add(new Diagnostic(e.Code, DiagnosticSeverity.Error, SourceSpan.None, $"{session.Plan.Company}: recording the final read of BT failed: {e.Message}"));
         }
     }
 
@@ -159,9 +182,9 @@ public sealed class ApplyExecutor
     {
         var before = await Task.WhenAll(prerequisites);
         var blocker = before.FirstOrDefault(r => r.Outcome != StepOutcome.Done);
-        if (blocker is not null)
+        if (blocker is not null || session.Gate.IsLost)
         {
-            var skipped = new StepResult(step, StepOutcome.Skipped, $"skipped: {blocker.Step.Id} did not complete", TimeSpan.Zero);
+            var skipped = new StepResult(step, StepOutcome.Skipped, session.Gate.IsLost ? session.Gate.SkipReason : $"skipped: {blocker?.Step.Id} did not complete", TimeSpan.Zero);
             observer.StepFinished(skipped);
             return skipped;
         }
@@ -177,6 +200,11 @@ public sealed class ApplyExecutor
         }
         catch (Exception e) when (e is StepFailedException or WhcApiException or StateException or OrderBuildException)
         {
+            if (e is StateLockLostException lost)
+            {
+                session.Gate.Record(lost);
+            }
+
             // The API client's messages already carry BT's status, code and tracking id.
             var failed = new StepResult(step, StepOutcome.Failed, e.Message, watch.Elapsed);
             observer.StepFinished(failed);

@@ -96,7 +96,7 @@ internal sealed class StepRunner
             {
                 intent = new IntentRecord($"whcctl-{Guid.NewGuid():N}", stepId, details.Operation, clock.GetUtcNow(), details.ToMap());
                 var written = intent;
-                await session.UpdateAsync(s => s with { Intents = s.Intents.Add(written) }, ct);
+                await session.UpdateAsync(s => s with { Intents = s.Intents.Add(written) }, ct, recordsBtChange: false);
             }
 
             try
@@ -110,7 +110,7 @@ internal sealed class StepRunner
             {
                 // BT refused it: nothing happened, so the intent is void.
                 var refused = intent;
-                await session.UpdateAsync(s => s with { Intents = s.Intents.Remove(refused) }, ct);
+                await session.UpdateAsync(s => s with { Intents = s.Intents.Remove(refused) }, ct, recordsBtChange: false);
                 throw;
             }
         }, cancellationToken);
@@ -124,7 +124,7 @@ internal sealed class StepRunner
         {
             // Near 23:59 UK time a new qualification would lapse before the ringfence or order could use it (BT's rule).
             notice(session.Plan.Company, $"waiting until {dayStart:u} (00:00 UK time) to qualify: a qualification made now would expire at 23:59 UK time before it could be used");
-            await Task.Delay(Max(dayStart - clock.GetUtcNow() + TimeSpan.FromSeconds(1), TimeSpan.Zero), clock, cancellationToken);
+            await session.WaitAsync(ct => Task.Delay(Max(dayStart - clock.GetUtcNow() + TimeSpan.FromSeconds(1), TimeSpan.Zero), clock, ct), cancellationToken);
         }
 
         await ExactlyOnceAsync(
@@ -396,7 +396,8 @@ internal sealed class StepRunner
             var readAt = poll.FirstRead;
             while (true)
             {
-                await poll.WaitUntilAsync(readAt, () => clock.GetElapsedTime(started), clock, cancellationToken);
+                // A lock lost between reads ends the wait: no further read leaves for BT.
+                await session.WaitAsync(ct => poll.WaitUntilAsync(readAt, () => clock.GetElapsedTime(started), clock, ct), cancellationToken);
                 // When the read really left (after waiting for a slot): reading that long after the submit is what the
                 // schedule learns works, or does not yet.
                 TimeSpan sent;

@@ -14,11 +14,40 @@ internal sealed class ThrottledWhcApi(IWhcApi inner, SemaphoreSlim slots) : IWhc
     /// Runs <paramref name="call"/> once a slot is free, giving it the API itself, so that a caller can tell when its
     /// request really left (after waiting for the slot), as polling needs to.
     /// </summary>
+    /// <remarks>
+    /// The call carries its company's gate (<see cref="BtCallGate.Current"/>, set by the company's task): a lock lost
+    /// while waiting for a slot ends the wait, and the gate is asked once more when the slot is had. The HTTP client
+    /// asks it again before each attempt (retries happen there, below this interface); asking here too keeps the rule
+    /// for any <see cref="IWhcApi"/> (a test's, a replay's), at the cost of one more check per call.
+    /// </remarks>
     public async Task<T> WithSlotAsync<T>(Func<IWhcApi, Task<T>> call, CancellationToken cancellationToken)
     {
-        await slots.WaitAsync(cancellationToken);
+        var gate = BtCallGate.Current;
+        if (gate is null)
+        {
+            await slots.WaitAsync(cancellationToken);
+        }
+        else
+        {
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, gate.Closed);
+            try
+            {
+                await slots.WaitAsync(waiting.Token);
+            }
+            catch (OperationCanceledException) when (gate.Closed.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                await gate.EnsureOpenAsync(cancellationToken);
+                throw;
+            }
+        }
+
         try
         {
+            if (gate is not null)
+            {
+                await gate.EnsureOpenAsync(cancellationToken);
+            }
+
             return await call(inner);
         }
         finally

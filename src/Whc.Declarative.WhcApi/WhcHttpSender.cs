@@ -12,6 +12,7 @@ using Polly.Retry;
 using Whc.Declarative.Contract;
 using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.State;
 
 namespace Whc.Declarative.WhcApi;
 
@@ -96,12 +97,24 @@ internal sealed class WhcHttpSender : IDisposable
         // Real time, as the per-request timeout: a test clock that skips waits must not skip this bound.
         using var callTime = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         callTime.CancelAfter(options.CallTimeout);
-        var context = ResilienceContextPool.Shared.Get(callTime.Token);
-        var progress = new CallProgress(call);
+        // The company's gate (its lock), asked before every attempt; the token fetch is for no company. A closed gate
+        // also ends a wait between attempts (a Retry-After) at once, so the pipeline waits on a token that the gate can
+        // cancel, while an attempt in flight runs on the call's own token: cancelling a sent request would make its
+        // outcome unknown, and the lock's loss must only stop what has not been sent yet.
+        var gate = call.RouteName == ContractRoutes.Token ? null : BtCallGate.Current;
+        using var waits = gate is null ? null : CancellationTokenSource.CreateLinkedTokenSource(callTime.Token, gate.Closed);
+        var context = ResilienceContextPool.Shared.Get(waits?.Token ?? callTime.Token);
+        var progress = new CallProgress(call, gate, callTime.Token);
         context.Properties.Set(ProgressKey, progress);
         try
         {
-            return await retry.ExecuteAsync(static (context, state) => state.Sender.AttemptAsync(state.Progress, context.CancellationToken), context, (Sender: this, Progress: progress));
+            return await retry.ExecuteAsync(static (context, state) => state.Sender.AttemptAsync(state.Progress, state.Progress.AttemptToken), context, (Sender: this, Progress: progress));
+        }
+        catch (OperationCanceledException) when (gate is not null && gate.Closed.IsCancellationRequested && !callTime.IsCancellationRequested)
+        {
+            // The gate closed while the call waited between attempts: nothing more was sent, and the gate says why.
+            await gate.EnsureOpenAsync(cancellationToken);
+            throw new StateLockLostException($"{call.Description}: not sent, the company's lock was lost");
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested && callTime.IsCancellationRequested)
         {
@@ -181,7 +194,7 @@ internal sealed class WhcHttpSender : IDisposable
         var call = progress.Call;
         var attempt = ++progress.Attempts;
         var accessToken = call.Authentication == WhcAuthentication.Bearer ? await GetTokenAsync(progress, cancellationToken) : null;
-        var response = await SendOnceAsync(call, accessToken, attempt, cancellationToken);
+        var response = await SendOnceAsync(call, accessToken, attempt, progress.Gate, cancellationToken);
         if (response.Status == 401 && accessToken is not null && !progress.RenewedToken && WhcErrorEnvelope.Parse(response.Body)?.Code == "42")
         {
             if (logger.IsEnabled(LogLevel.Information))
@@ -191,16 +204,22 @@ internal sealed class WhcHttpSender : IDisposable
 
             InvalidateToken(accessToken);
             progress.RenewedToken = true;
-            response = await SendOnceAsync(call, await GetTokenAsync(progress, cancellationToken), attempt, cancellationToken);
+            response = await SendOnceAsync(call, await GetTokenAsync(progress, cancellationToken), attempt, progress.Gate, cancellationToken);
         }
 
         return response;
     }
 
     /// <summary>What one call has done so far, across its attempts.</summary>
-    private sealed class CallProgress(WhcCall call)
+    private sealed class CallProgress(WhcCall call, IBtCallGate? gate, CancellationToken attemptToken)
     {
         public WhcCall Call { get; } = call;
+
+        /// <summary>The company's gate, asked before each request leaves; null for a call made for no company.</summary>
+        public IBtCallGate? Gate { get; } = gate;
+
+        /// <summary>What cancels an attempt in flight: the caller and the call time, never the gate.</summary>
+        public CancellationToken AttemptToken { get; } = attemptToken;
 
         public int Attempts { get; set; }
 
@@ -242,7 +261,7 @@ internal sealed class WhcHttpSender : IDisposable
         });
     }
 
-    private async Task<WhcResponse> SendOnceAsync(WhcCall call, string? accessToken, int attempt, CancellationToken cancellationToken)
+    private async Task<WhcResponse> SendOnceAsync(WhcCall call, string? accessToken, int attempt, IBtCallGate? gate, CancellationToken cancellationToken)
     {
         if (call.Authentication == WhcAuthentication.Basic && call.RouteName != ContractRoutes.Token)
         {
@@ -252,6 +271,13 @@ internal sealed class WhcHttpSender : IDisposable
         if (rateLimiter is not null)
         {
             using var lease = await rateLimiter.AcquireAsync(1, cancellationToken);
+        }
+
+        if (gate is not null)
+        {
+            // Last thing before the request leaves (after the token and the rate limit, which may wait): a refusal
+            // throws here, outside the send, so it is never read as a request whose outcome is unknown.
+            await gate.EnsureOpenAsync(cancellationToken);
         }
 
         var trackingId = Guid.NewGuid().ToString("D");
@@ -492,6 +518,8 @@ internal sealed class WhcHttpSender : IDisposable
     /// <summary>The fetch every waiting caller shares: bound to the client's life, not to the first caller's cancellation.</summary>
     private Task<CachedToken> FetchSharedTokenAsync() => Task.Run(async () =>
     {
+        // Shared by every company's calls: not one company's (the task inherited the caller's flow).
+        BtCallGate.Enter(null);
         try
         {
             var fresh = await FetchTokenAsync(lifetime.Token);

@@ -39,6 +39,46 @@ public sealed class UnstorableStateTests
     }
 
     [Fact]
+    public async Task A_failed_write_before_BT_was_changed_says_BT_was_not_changed_and_keeps_nothing()
+    {
+        // Given a store that fails every write (the first one of the apply, before any step called BT, included)
+        await using var harness = await EngineHarness.StartAsync();
+        var plan = await harness.PlanAsync(EngineHarness.Manifests(TestManifests.Company("acme", "AcmeWidgets", users: 1)));
+        var store = new StoreThatFailsWrites(harness.Store, _ => true);
+        var keeper = new KeptStates();
+
+        // When it is applied
+        var result = await new ApplyExecutor(harness.Client, store, TimeProvider.System, EngineHarness.Options() with { UnwrittenStateKeeper = keeper }, NullApplyObserver.Instance).ApplyAsync(plan, CancellationToken.None);
+
+        // Then the message says truthfully that BT was not changed, nothing is kept to push, and BT was indeed not called to change anything
+        var message = result.Steps.Single(s => s.Step.Id == "acme:qualify").Message;
+        message.Should().Contain("database unreachable").And.Contain("BT was not changed").And.NotContain("what BT just did").And.NotContain("state push");
+        keeper.States.Should().BeEmpty();
+        (await harness.InventoryAsync())["companies"]!.AsArray().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task After_its_own_failed_write_a_run_is_not_refused_as_if_another_writer_had_written()
+    {
+        // Given two blocks ringfenced in parallel, and a store that fails the first write of a ringfenced range (a blip)
+        await using var harness = await EngineHarness.StartAsync();
+        var yaml = TestManifests.Company("acme", "AcmeWidgets", users: 1).Replace("- { name: main,", "- { name: spare, areaCode: \"0113\", quantity: 2 }\n    - { name: main,", StringComparison.Ordinal);
+        var plan = await harness.PlanAsync(EngineHarness.Manifests(yaml));
+        var failures = 0;
+        var store = new StoreThatFailsWrites(harness.Store, s => s.NumberBlocks.Any(b => !b.Ranges.IsEmpty) && Interlocked.Increment(ref failures) == 1);
+
+        // When it is applied
+        var result = await new ApplyExecutor(harness.Client, store, TimeProvider.System, EngineHarness.Options() with { UnwrittenStateKeeper = new KeptStates() }, NullApplyObserver.Instance).ApplyAsync(plan, CancellationToken.None);
+
+        // Then the other ringfence's write is not refused as a conflict with the run's own unstored serial, and it
+        // stores both ranges (what the failed write lacked included)
+        var steps = string.Join(" | ", result.Steps.Select(s => $"{s.Step.Id} {s.Outcome} {s.Message}"));
+        result.Steps.Where(s => s.Step.Kind == Core.Planning.StepKind.RingFence).Should().ContainSingle(s => s.Outcome == StepOutcome.Done, steps);
+        result.Steps.Should().NotContain(s => s.Message != null && s.Message.Contains("another writer", StringComparison.Ordinal), steps);
+        (await harness.Store.ReadAsync("acme", CancellationToken.None))!.NumberBlocks.SelectMany(b => b.Ranges).Should().HaveCount(2);
+    }
+
+    [Fact]
     public async Task Without_a_keeper_the_stores_failure_is_reported_as_it_is()
     {
         await using var harness = await EngineHarness.StartAsync();

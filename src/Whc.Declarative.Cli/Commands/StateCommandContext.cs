@@ -47,10 +47,13 @@ internal static class StateCommandContext
             }
         });
 
-    /// <summary>Runs <paramref name="body"/> while holding the company's lock.</summary>
-    public static async Task<T> WithLockAsync<T>(IOContext io, IStateStore store, string company, string operation, TimeSpan lockTimeout, Func<Task<T>> body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="body"/> while holding the company's lock, giving it the lock's fence: every write it makes
+    /// carries it, so the store refuses the write once the lock is no longer this command's (force-unlocked, taken over).
+    /// </summary>
+    public static async Task<T> WithLockAsync<T>(IOContext io, IStateStore store, string company, string operation, TimeSpan lockTimeout, Func<LockFence, Task<T>> body, CancellationToken cancellationToken)
     {
         await using var held = await store.AcquireLockAsync(company, LockHolder.Current(io, operation), lockTimeout, cancellationToken);
-        return await body();
+        return await body(held.Fence);
     }
 }

@@ -89,8 +89,8 @@ public sealed class StateHandler(IOContext io)
         {
             var target = StateCommandContext.ParseAddress(arguments.Address);
             var operation = $"state rm {target}";
-            var written = await StateCommandContext.WithLockAsync(io, store, target.Company, operation, arguments.LockTimeout, () =>
-                StateMaintenance.RemoveAsync(store, target, StateCommandContext.WriteContext(io, operation), cancellationToken), cancellationToken);
+            var written = await StateCommandContext.WithLockAsync(io, store, target.Company, operation, arguments.LockTimeout, fence =>
+                StateMaintenance.RemoveAsync(store, target, StateCommandContext.WriteContext(io, operation) with { Fence = fence }, cancellationToken), cancellationToken);
             io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Removed {Diagnostic.OneLine(target.ToString())} from state (serial {written.Serial}). Nothing was changed at BT."));
             return ExitCodes.Success;
         });
@@ -138,8 +138,8 @@ public sealed class StateHandler(IOContext io)
             var name = arguments.Company;
             var target = arguments.Serial;
             var operation = string.Create(CultureInfo.InvariantCulture, $"state rollback {name} {target}");
-            var written = await StateCommandContext.WithLockAsync(io, store, name, operation, arguments.LockTimeout, () =>
-                StateMaintenance.RollbackAsync(store, name, target, StateCommandContext.WriteContext(io, operation), cancellationToken), cancellationToken);
+            var written = await StateCommandContext.WithLockAsync(io, store, name, operation, arguments.LockTimeout, fence =>
+                StateMaintenance.RollbackAsync(store, name, target, StateCommandContext.WriteContext(io, operation) with { Fence = fence }, cancellationToken), cancellationToken);
             io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Restored version {target} of '{name}' as serial {written.Serial}. Run 'whcctl plan' to see how BT differs from it."));
             return ExitCodes.Success;
         });
@@ -150,8 +150,8 @@ public sealed class StateHandler(IOContext io)
             var name = arguments.Company;
             var target = WhcEndpoint.Resolve(arguments.Endpoint).Name;
             var operation = $"state rebind {name}";
-            var written = await StateCommandContext.WithLockAsync(io, store, name, operation, arguments.LockTimeout, () =>
-                StateMaintenance.RebindAsync(store, name, target, StateCommandContext.WriteContext(io, operation), cancellationToken), cancellationToken);
+            var written = await StateCommandContext.WithLockAsync(io, store, name, operation, arguments.LockTimeout, fence =>
+                StateMaintenance.RebindAsync(store, name, target, StateCommandContext.WriteContext(io, operation) with { Fence = fence }, cancellationToken), cancellationToken);
             io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"'{name}' now lives at {target} (serial {written.Serial}). Run 'whcctl plan' against it to see how its BT differs."));
             return ExitCodes.Success;
         });
@@ -176,8 +176,8 @@ public sealed class StateHandler(IOContext io)
             }
 
             var operation = $"state push {name}";
-            var written = await StateCommandContext.WithLockAsync(io, store, name, operation, arguments.LockTimeout, () =>
-                StateMaintenance.PushAsync(store, pushed, arguments.Force, StateCommandContext.WriteContext(io, operation), cancellationToken), cancellationToken);
+            var written = await StateCommandContext.WithLockAsync(io, store, name, operation, arguments.LockTimeout, fence =>
+                StateMaintenance.PushAsync(store, pushed, arguments.Force, StateCommandContext.WriteContext(io, operation) with { Fence = fence }, cancellationToken), cancellationToken);
             io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Pushed '{name}' to {store.Description} as serial {written.Serial}, lineage {written.Lineage}."));
             return ExitCodes.Success;
         });
@@ -188,8 +188,8 @@ public sealed class StateHandler(IOContext io)
             var source = StateCommandContext.ParseAddress(arguments.Source);
             var destination = StateCommandContext.ParseAddress(arguments.Destination);
             var operation = $"state mv {source} {destination}";
-            var written = await StateCommandContext.WithLockAsync(io, store, source.Company, operation, arguments.LockTimeout, () =>
-                StateMaintenance.MoveAsync(store, source, destination, StateCommandContext.WriteContext(io, operation), cancellationToken), cancellationToken);
+            var written = await StateCommandContext.WithLockAsync(io, store, source.Company, operation, arguments.LockTimeout, fence =>
+                StateMaintenance.MoveAsync(store, source, destination, StateCommandContext.WriteContext(io, operation) with { Fence = fence }, cancellationToken), cancellationToken);
             io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Renamed {Diagnostic.OneLine(source.ToString())} to {Diagnostic.OneLine(destination.ToString())} in state (serial {written.Serial}). Nothing was changed at BT."));
             return ExitCodes.Success;
         });

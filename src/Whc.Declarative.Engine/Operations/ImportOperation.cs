@@ -28,6 +28,8 @@ public static class ImportOperation
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(store);
         await using var held = await store.AcquireLockAsync(request.Company, request.Holder, request.LockTimeout, cancellationToken);
+        // The read of BT is made for this company under its lock: checked before it leaves, as an apply's calls are.
+        BtCallGate.Enter(new LockGate(request.Company, held));
         // What 'state rm COMPANY' leaves is the history of a state that records nothing: it is continued.
         var existing = await store.ReadAsync(request.Company, cancellationToken);
         if (existing is { IsEmpty: false })
@@ -55,7 +57,7 @@ public static class ImportOperation
             return Refused(DiagnosticCatalog.StateAddressInvalid, $"'{request.CompanyName}' cannot be imported: BT's answer holds names no manifest could hold: {string.Join("; ", problems)}. Nothing was written");
         }
 
-        await store.WriteAsync(state, new StateWriteContext($"{request.Holder.Who} (whcctl import)", clock.GetUtcNow()), cancellationToken);
+        await store.WriteAsync(state, new StateWriteContext($"{request.Holder.Who} (whcctl import)", clock.GetUtcNow()) { Fence = held.Fence }, cancellationToken);
         return new ImportOutcome(state, []);
     }
 
