@@ -6,6 +6,9 @@ using Whc.Declarative.Core.State;
 
 namespace Whc.Declarative.State;
 
+/// <summary>What <c>state push</c> left current, and whether it wrote it (a file identical to the current state is not).</summary>
+public sealed record PushOutcome(CompanyState State, bool Written);
+
 /// <summary>What <c>state migrate</c> did with one company.</summary>
 public sealed record MigratedCompany(string Company, long Serial, string Lineage, bool Copied);
 
@@ -149,12 +152,20 @@ public static class StateMaintenance
         return restored;
     }
 
+    /// <summary>Stores a state from a file as the next version: <see cref="PushFileAsync"/> for a file that names no parent.</summary>
+    public static async Task<CompanyState> PushAsync(IStateStore store, CompanyState pushed, bool force, StateWriteContext context, CancellationToken cancellationToken) =>
+        (await PushFileAsync(store, pushed, null, force, context, cancellationToken)).State;
+
     /// <summary>
-    /// Stores a state from a file as the next version (stored serial + 1). Without <paramref name="force"/> the file must
-    /// be of the same lineage with a serial above the stored one (a recovery file of a run whose writes failed k times
-    /// is marked stored + k). A damaged stored version takes a push the same way, from its recorded serial and lineage.
+    /// Stores a state from a file as the next version (stored serial + 1, whatever the file's serial: whcctl numbers
+    /// versions itself, so history has no gap and never goes back). Without <paramref name="force"/> the file must
+    /// descend from the current version: the same lineage, and either <paramref name="parentSerial"/> (the version it
+    /// was derived from, which a recovery file records) equal to the current serial, or, for a file that names no
+    /// parent, a serial equal to the current one (pulled and edited) or the next (bumped by hand, as Terraform users
+    /// do). A file identical to the current version writes nothing. A damaged stored version takes a push the same way,
+    /// from its recorded serial and lineage.
     /// </summary>
-    public static async Task<CompanyState> PushAsync(IStateStore store, CompanyState pushed, bool force, StateWriteContext context, CancellationToken cancellationToken)
+    public static async Task<PushOutcome> PushFileAsync(IStateStore store, CompanyState pushed, long? parentSerial, bool force, StateWriteContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(pushed);
@@ -178,21 +189,41 @@ public static class StateMaintenance
                     $"refusing to push: the file's lineage {pushed.Lineage} differs from the stored lineage {current.Lineage} of '{pushed.Company}' (use --force to replace it)");
             }
 
-            if (!force && pushed.Serial <= current.Serial)
+            // Nothing to store: a new version with the same content would only make plans made before it stale.
+            if (current.State is { } same && string.Equals(same.Lineage, pushed.Lineage, StringComparison.Ordinal) && pushed.SameContentAs(same))
+            {
+                return new PushOutcome(same, false);
+            }
+
+            if (!force && current.Serial is { } serial && DescentProblem(pushed, parentSerial, serial) is { } problem)
             {
                 throw new StateException(
                     DiagnosticCatalog.StatePushRefused.Code,
-                    string.Create(CultureInfo.InvariantCulture, $"refusing to push: the file's serial {pushed.Serial} is not newer than the stored serial {current.Serial} of '{pushed.Company}' (use --force to replace it)"));
+                    string.Create(CultureInfo.InvariantCulture, $"refusing to push: {problem} (current serial {serial}, lineage {current.Lineage} of '{pushed.Company}' in {store.Description}); to replace serial {serial} deliberately, push with --force"));
             }
 
-            // Stored as the next version whatever the file's serial: history keeps no gap (a file marked 45 over 31 is
-            // 32), and a forced push never moves the serial back, so plans made before it go stale.
             var next = await NextSerialAsync(store, pushed.Company, current, 0, cancellationToken);
             toWrite = pushed with { Serial = next };
         }
 
         await writer.ForceWriteAsync(toWrite, context, cancellationToken);
-        return toWrite;
+        return new PushOutcome(toWrite, true);
+    }
+
+    /// <summary>Why the file does not descend from the current serial, with the likely cause and the way out; null when it does.</summary>
+    private static string? DescentProblem(CompanyState pushed, long? parentSerial, long current)
+    {
+        const string Older = "it was derived from an older version, and storing it would undo what was written since: pull again ('whcctl state pull COMPANY'), reapply your edit and push that";
+        var older = Older.Replace("COMPANY", pushed.Company, StringComparison.Ordinal);
+        return parentSerial switch
+        {
+            { } parent when parent == current => null,
+            { } parent when parent < current => string.Create(CultureInfo.InvariantCulture, $"the file (serial {pushed.Serial}) was derived from serial {parent} (its parentSerial), not from the current serial {current}: {older}"),
+            { } parent => string.Create(CultureInfo.InvariantCulture, $"the file (serial {pushed.Serial}) was derived from serial {parent} (its parentSerial), which this store never reached: it belongs to another copy of the state"),
+            null when pushed.Serial == current || pushed.Serial == current + 1 => null,
+            null when pushed.Serial < current => string.Create(CultureInfo.InvariantCulture, $"the file's serial {pushed.Serial} is older than the current serial {current}: {older}"),
+            null => string.Create(CultureInfo.InvariantCulture, $"the file's serial {pushed.Serial} is beyond the next serial {current + 1}: whcctl numbers versions itself, so such a file descends from no version stored here (a serial set by hand, or a file kept by an older whcctl after several failed writes); compare it with 'whcctl state pull {pushed.Company}'"),
+        };
     }
 
     /// <summary>
