@@ -56,6 +56,35 @@ public sealed class RecoveryFilesTests
         (await Whcctl.RunAsync(workspace.Path, "state", "show", "fun-network")).Output.Should().Contain("MovedMeanwhile");
     }
 
+    /// <summary>
+    /// The story end to end, each step a whcctl process, on both stores: after an apply, a run's writes failed
+    /// twice (its kept file is marked two serials on), then a <c>state mv</c> renamed the number block. Pushing the
+    /// kept file would undo the rename: it is refused, and only --force stores it.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
+    public async Task A_kept_file_does_not_undo_a_state_mv_written_after_it_was_derived(string backend)
+    {
+        await using var session = await SandboxSession.StartAsync(backend);
+        await session.ApplyAsync(PlanBaselineTests.Quickstart);
+        var applied = StateSerializer.Default.Deserialize(await session.StateAsync("fun-network"), "pulled");
+        var recovery = new RecoveryFiles(session.Workspace.Path, TimeProvider.System);
+        recovery.Keep(applied with { Serial = applied.Serial + 1, Users = [] });
+        var kept = recovery.Keep(applied with { Serial = applied.Serial + 2, Users = [], Sites = [] });
+        var move = await session.RunAsync("state", "mv", "fun-network/number-block/brum", "fun-network/number-block/birmingham");
+        move.ExitCode.Should().Be(ExitCodes.Success, move.ToString());
+
+        var push = await session.RunAsync("state", "push", "fun-network", kept);
+
+        push.ExitCode.Should().Be(ExitCodes.Error, push.ToString());
+        push.Error.Should().Contain("WHC5009").And.Contain($"derived from serial {applied.Serial}").And.Contain($"current serial {applied.Serial + 1}");
+        var list = await session.RunAsync("state", "list");
+        list.Output.Should().Contain("fun-network/number-block/birmingham").And.Contain("fun-network/user/jane.smith");
+        var forced = await session.RunAsync("state", "push", "fun-network", kept, "--force");
+        forced.ExitCode.Should().Be(ExitCodes.Success, forced.ToString());
+        forced.Error.Should().Contain($"as serial {applied.Serial + 2}");
+    }
+
     [Fact]
     public async Task The_newest_kept_file_after_several_failed_writes_is_stored_as_the_next_version()
     {
