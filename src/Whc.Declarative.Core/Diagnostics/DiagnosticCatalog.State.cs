@@ -21,7 +21,7 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor StateLockTakenOver { get; } = Warning("WHC5008", "a lock left by a process that no longer runs was taken over");
 
-    public static DiagnosticDescriptor StatePushRefused { get; } = Error("WHC5009", "state push or migrate would overwrite another lineage or a newer serial (use --force)");
+    public static DiagnosticDescriptor StatePushRefused { get; } = Error("WHC5009", "state push or migrate refused: the state does not descend from the current one (another lineage, an older version) (use --force)");
 
     public static DiagnosticDescriptor StateLockLost { get; } = Error("WHC5010", "the run lost the company's lock (session ended, force-unlocked or lease expired) and stopped for it");
 }
