@@ -205,6 +205,15 @@ public static class StateMaintenance
             var next = await NextSerialAsync(store, pushed.Company, current, 0, cancellationToken);
             toWrite = pushed with { Serial = next };
         }
+        else if (parentSerial is { } parent && !force)
+        {
+            // Nothing stored: only a file derived from nothing (a run whose first write failed) descends from that.
+            toWrite = parent == 0
+                ? pushed with { Serial = 1 }
+                : throw new StateException(
+                    DiagnosticCatalog.StatePushRefused.Code,
+                    string.Create(CultureInfo.InvariantCulture, $"refusing to push: the file (serial {pushed.Serial}) was derived from serial {parent} (its parentSerial), but {store.Description} holds no state for '{pushed.Company}': it was kept against another store, or this one lost its state; push it with --force to start from it"));
+        }
 
         await writer.ForceWriteAsync(toWrite, context, cancellationToken);
         return new PushOutcome(toWrite, true);
@@ -228,7 +237,7 @@ public static class StateMaintenance
 
     /// <summary>
     /// Copies every company's current state from one store to another, keeping serial and lineage. A company already
-    /// at the same serial and lineage is skipped; any other existing state in the target is refused unless forced, and
+    /// at the same serial and lineage with the same content is skipped; any other existing state in the target is refused unless forced, and
     /// a forced copy never moves the target's serial back (nor writes a serial its history already has): at or below
     /// the target's serial it is written as the target's serial + 1.
     /// </summary>
@@ -243,7 +252,8 @@ public static class StateMaintenance
         {
             var state = await ReadRequiredAsync(from, company, cancellationToken);
             var existing = await ReadCurrentAsync(to, company, cancellationToken);
-            if (existing is { State: not null } && existing.Serial == state.Serial && string.Equals(existing.Lineage, state.Lineage, StringComparison.Ordinal))
+            // Left alone only when it is the same version: the same serial and lineage over other content is another history.
+            if (existing is { State: { } held } && existing.Serial == state.Serial && string.Equals(existing.Lineage, state.Lineage, StringComparison.Ordinal) && held.SameContentAs(state))
             {
                 plans.Add((state, false));
                 continue;

@@ -134,6 +134,58 @@ public sealed class StatePushDescentTests : IAsyncLifetime
         (await store.HistoryAsync("fun-network", default)).Max(v => v.Serial).Should().Be(2);
     }
 
+    /// <summary>A run whose very first write failed kept serial k derived from nothing: it is stored as serial 1, no gap.</summary>
+    [PostgresTheory]
+    [InlineData("postgres")]
+    [InlineData("local")]
+    public async Task A_kept_file_derived_from_nothing_is_stored_as_serial_1_in_an_empty_store(string kind)
+    {
+        var store = await StoreAsync(kind, 0);
+
+        var outcome = await StateMaintenance.PushFileAsync(store, Version(3), parentSerial: 0, force: false, SampleStates.Context, default);
+
+        outcome.State.Serial.Should().Be(1);
+        (await CurrentAsync(store)).Serial.Should().Be(1);
+    }
+
+    /// <summary>A kept file derived from serial 4 pushed to a store that holds nothing of the company (another or a wiped store).</summary>
+    [PostgresTheory]
+    [InlineData("postgres")]
+    [InlineData("local")]
+    public async Task A_kept_file_derived_from_a_version_an_empty_store_never_held_is_refused(string kind)
+    {
+        var store = await StoreAsync(kind, 0);
+
+        var push = () => StateMaintenance.PushFileAsync(store, Version(6), parentSerial: 4, force: false, SampleStates.Context, default);
+
+        var failure = (await push.Should().ThrowAsync<StateException>()).Which;
+        failure.Code.Should().Be("WHC5009");
+        failure.Message.Should().Contain("derived from serial 4").And.Contain("no state").And.Contain("--force");
+        (await store.ReadAsync("fun-network", default)).Should().BeNull();
+        var forced = await StateMaintenance.PushFileAsync(store, Version(6), parentSerial: 4, force: true, SampleStates.Context, default);
+        forced.State.Serial.Should().Be(6);
+    }
+
+    /// <summary>Migrate left a target alone at the same serial and lineage even when it held another state.</summary>
+    [PostgresFact]
+    public async Task Migrate_refuses_a_target_at_the_same_serial_and_lineage_with_other_content()
+    {
+        var target = await StoreAsync("postgres", 2);
+        var source = new LocalStateStore(directory.Path);
+        await source.WriteAsync(Version(1), SampleStates.Context, default);
+        await new LocalStateStore(directory.Path).WriteAsync(Version(2) with { Sites = [] }, SampleStates.Context, default);
+
+        var migrate = () => StateMaintenance.MigrateAsync(source, target, force: false, SampleStates.Context, default);
+
+        var failure = (await migrate.Should().ThrowAsync<StateException>()).Which;
+        failure.Code.Should().Be("WHC5009");
+        failure.Message.Should().Contain("Nothing was copied");
+        (await CurrentAsync(target)).Sites.Should().HaveCount(2);
+        var forced = await StateMaintenance.MigrateAsync(source, target, force: true, SampleStates.Context, default);
+        forced.Should().ContainSingle().Which.Serial.Should().Be(3);
+        (await CurrentAsync(target)).Sites.Should().BeEmpty();
+    }
+
     [PostgresTheory]
     [InlineData("postgres")]
     [InlineData("local")]
