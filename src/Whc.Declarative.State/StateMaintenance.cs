@@ -222,8 +222,7 @@ public static class StateMaintenance
     /// <summary>Why the file does not descend from the current serial, with the likely cause and the way out; null when it does.</summary>
     private static string? DescentProblem(CompanyState pushed, long? parentSerial, long current)
     {
-        const string Older = "it was derived from an older version, and storing it would undo what was written since: pull again ('whcctl state pull COMPANY'), reapply your edit and push that";
-        var older = Older.Replace("COMPANY", pushed.Company, StringComparison.Ordinal);
+        var older = $"it was derived from an older version, and storing it would undo what was written since: pull again ('whcctl state pull {pushed.Company}'), reapply your edit and push that";
         return parentSerial switch
         {
             { } parent when parent == current => null,
@@ -237,9 +236,9 @@ public static class StateMaintenance
 
     /// <summary>
     /// Copies every company's current state from one store to another, keeping serial and lineage. A company already
-    /// at the same serial and lineage with the same content is skipped; any other existing state in the target is refused unless forced, and
-    /// a forced copy never moves the target's serial back (nor writes a serial its history already has): at or below
-    /// the target's serial it is written as the target's serial + 1.
+    /// at the same serial and lineage with the same content is skipped; any other existing state in the target is
+    /// refused unless forced, and a forced copy never moves the target's serial back (nor writes a serial its history
+    /// already has): at or below the target's serial it is written as the target's serial + 1.
     /// </summary>
     public static async Task<ImmutableArray<MigratedCompany>> MigrateAsync(IStateStore from, IStateStore to, bool force, StateWriteContext context, CancellationToken cancellationToken)
     {
