@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace Whc.Declarative.Sandbox;
 
-/// <summary>Reads a request's JSON body; malformed, ambiguous or oversized input is a 400/29, never an exception.</summary>
+/// <summary>
+/// Reads a request's JSON body; malformed, ambiguous or oversized input is a 400/29. A body that stops short (the client
+/// closed the connection, or its framing broke) throws Kestrel's <see cref="BadHttpRequestException"/>: the caller decides.
+/// </summary>
 internal static class RequestBody
 {
     // Duplicate names are refused: JsonObject would otherwise throw on first use, deep inside a handler.
@@ -20,7 +23,7 @@ internal static class RequestBody
             await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
             bytes = buffer.ToArray();
         }
-        catch (BadHttpRequestException e)
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             // Kestrel's body size limit (413): the caller sent more than any request of this API needs.
             return (null, ApiResult.SchemaInvalid(problem, [$"request body refused: {e.Message}"]));

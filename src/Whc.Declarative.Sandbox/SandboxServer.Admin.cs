@@ -69,10 +69,17 @@ public sealed partial class SandboxServer
                 }
 
                 // Calls without a payload (reset, revoke, cease) may send none; any body sent must be JSON.
-                (body, var error) = await RequestBody.ReadAsync(context, "Invalid admin request", required: false);
-                if (error is not null)
+                try
                 {
-                    return error;
+                    (body, var error) = await RequestBody.ReadAsync(context, "Invalid admin request", required: false);
+                    if (error is not null)
+                    {
+                        return error;
+                    }
+                }
+                catch (BadHttpRequestException e)
+                {
+                    return ApiResult.SchemaInvalid("Invalid admin request", [$"request body refused: {e.Message}"]);
                 }
             }
 

@@ -233,6 +233,12 @@ public sealed partial class SandboxServer : IAsyncDisposable
         {
             (result, clientId, fault, abort) = await ProcessAsync(context, route, tracking, handler);
         }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client closed the connection first (during a delay, or half-way through its body): no answer left.
+            Log(context, route, 0, tracking, clientId, start, fault);
+            return;
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Options.Logger?.LogError(e, "Sandbox route {Route} failed", route);
@@ -246,8 +252,24 @@ public sealed partial class SandboxServer : IAsyncDisposable
             return;
         }
 
-        await WriteAsync(context, OnTheWire(route, result));
-        Log(context, route, result.Status, tracking, clientId, start, fault);
+        // A client that has gone gets no answer: the log says so (status 0) rather than what it would have been.
+        if (context.RequestAborted.IsCancellationRequested)
+        {
+            Log(context, route, 0, tracking, clientId, start, fault);
+            return;
+        }
+
+        try
+        {
+            await WriteAsync(context, OnTheWire(route, result));
+        }
+        catch (Exception e) when (context.RequestAborted.IsCancellationRequested && e is OperationCanceledException or IOException)
+        {
+            Log(context, route, 0, tracking, clientId, start, fault);
+            return;
+        }
+
+        Log(context, route, context.RequestAborted.IsCancellationRequested ? 0 : result.Status, tracking, clientId, start, fault);
     }
 
     /// <summary>
@@ -306,7 +328,15 @@ public sealed partial class SandboxServer : IAsyncDisposable
         var latency = _faults.Latency();
         if (latency > TimeSpan.Zero)
         {
-            await Task.Delay(latency, context.RequestAborted);
+            try
+            {
+                await Task.Delay(latency, context.RequestAborted);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // The client gave up while it waited: logged with status 0 under its client id.
+                return (ApiResult.Error(0, "0", "client closed the connection"), clientId, null, true);
+            }
         }
 
         var decision = _faults.Decide(route, clientId ?? "anonymous");
@@ -339,7 +369,18 @@ public sealed partial class SandboxServer : IAsyncDisposable
             JsonNode? json = null;
             if (HttpMethods.IsPost(context.Request.Method))
             {
-                (json, var bodyError) = await RequestBody.ReadAsync(context, "Schema validation failed", required: true);
+                ApiResult? bodyError;
+                try
+                {
+                    (json, bodyError) = await RequestBody.ReadAsync(context, "Schema validation failed", required: true);
+                }
+                catch (BadHttpRequestException)
+                {
+                    // The body stopped short: the client closed the connection (or broke its framing) before it was
+                    // whole, so no answer can reach it; logged with status 0, as docs/whc-api.md says.
+                    return (ApiResult.Error(0, "0", "request body incomplete"), clientId, null, true);
+                }
+
                 if (bodyError is not null)
                 {
                     return (bodyError, clientId, null, false);

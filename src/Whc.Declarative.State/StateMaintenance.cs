@@ -6,6 +6,9 @@ using Whc.Declarative.Core.State;
 
 namespace Whc.Declarative.State;
 
+/// <summary>What <c>state push</c> left current, and whether it wrote it (a file identical to the current state is not).</summary>
+public sealed record PushOutcome(CompanyState State, bool Written);
+
 /// <summary>What <c>state migrate</c> did with one company.</summary>
 public sealed record MigratedCompany(string Company, long Serial, string Lineage, bool Copied);
 
@@ -149,12 +152,20 @@ public static class StateMaintenance
         return restored;
     }
 
+    /// <summary>Stores a state from a file as the next version: <see cref="PushFileAsync"/> for a file that names no parent.</summary>
+    public static async Task<CompanyState> PushAsync(IStateStore store, CompanyState pushed, bool force, StateWriteContext context, CancellationToken cancellationToken) =>
+        (await PushFileAsync(store, pushed, null, force, context, cancellationToken)).State;
+
     /// <summary>
-    /// Stores a state from a file as the next version (stored serial + 1). Without <paramref name="force"/> the file must
-    /// be of the same lineage with a serial above the stored one (a recovery file of a run whose writes failed k times
-    /// is marked stored + k). A damaged stored version takes a push the same way, from its recorded serial and lineage.
+    /// Stores a state from a file as the next version (stored serial + 1, whatever the file's serial: whcctl numbers
+    /// versions itself, so history has no gap and never goes back). Without <paramref name="force"/> the file must
+    /// descend from the current version: the same lineage, and either <paramref name="parentSerial"/> (the version it
+    /// was derived from, which a recovery file records) equal to the current serial, or, for a file that names no
+    /// parent, a serial equal to the current one (pulled and edited) or the next (bumped by hand, as Terraform users
+    /// do). A file identical to the current version writes nothing. A damaged stored version takes a push the same way,
+    /// from its recorded serial and lineage.
     /// </summary>
-    public static async Task<CompanyState> PushAsync(IStateStore store, CompanyState pushed, bool force, StateWriteContext context, CancellationToken cancellationToken)
+    public static async Task<PushOutcome> PushFileAsync(IStateStore store, CompanyState pushed, long? parentSerial, bool force, StateWriteContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(pushed);
@@ -178,28 +189,56 @@ public static class StateMaintenance
                     $"refusing to push: the file's lineage {pushed.Lineage} differs from the stored lineage {current.Lineage} of '{pushed.Company}' (use --force to replace it)");
             }
 
-            if (!force && pushed.Serial <= current.Serial)
+            // Nothing to store: a new version with the same content would only make plans made before it stale.
+            if (current.State is { } same && string.Equals(same.Lineage, pushed.Lineage, StringComparison.Ordinal) && pushed.SameContentAs(same))
+            {
+                return new PushOutcome(same, false);
+            }
+
+            if (!force && current.Serial is { } serial && DescentProblem(pushed, parentSerial, serial) is { } problem)
             {
                 throw new StateException(
                     DiagnosticCatalog.StatePushRefused.Code,
-                    string.Create(CultureInfo.InvariantCulture, $"refusing to push: the file's serial {pushed.Serial} is not newer than the stored serial {current.Serial} of '{pushed.Company}' (use --force to replace it)"));
+                    string.Create(CultureInfo.InvariantCulture, $"refusing to push: {problem} (current serial {serial}, lineage {current.Lineage} of '{pushed.Company}' in {store.Description}); to replace serial {serial} deliberately, push with --force"));
             }
 
-            // Stored as the next version whatever the file's serial: history keeps no gap (a file marked 45 over 31 is
-            // 32), and a forced push never moves the serial back, so plans made before it go stale.
             var next = await NextSerialAsync(store, pushed.Company, current, 0, cancellationToken);
             toWrite = pushed with { Serial = next };
         }
+        else if (parentSerial is { } parent && !force)
+        {
+            // Nothing stored: only a file derived from nothing (a run whose first write failed) descends from that.
+            toWrite = parent == 0
+                ? pushed with { Serial = 1 }
+                : throw new StateException(
+                    DiagnosticCatalog.StatePushRefused.Code,
+                    string.Create(CultureInfo.InvariantCulture, $"refusing to push: the file (serial {pushed.Serial}) was derived from serial {parent} (its parentSerial), but {store.Description} holds no state for '{pushed.Company}': it was kept against another store, or this one lost its state; push it with --force to start from it"));
+        }
 
         await writer.ForceWriteAsync(toWrite, context, cancellationToken);
-        return toWrite;
+        return new PushOutcome(toWrite, true);
+    }
+
+    /// <summary>Why the file does not descend from the current serial, with the likely cause and the way out; null when it does.</summary>
+    private static string? DescentProblem(CompanyState pushed, long? parentSerial, long current)
+    {
+        var older = $"it was derived from an older version, and storing it would undo what was written since: pull again ('whcctl state pull {pushed.Company}'), reapply your edit and push that";
+        return parentSerial switch
+        {
+            { } parent when parent == current => null,
+            { } parent when parent < current => string.Create(CultureInfo.InvariantCulture, $"the file (serial {pushed.Serial}) was derived from serial {parent} (its parentSerial), not from the current serial {current}: {older}"),
+            { } parent => string.Create(CultureInfo.InvariantCulture, $"the file (serial {pushed.Serial}) was derived from serial {parent} (its parentSerial), which this store never reached: it belongs to another copy of the state"),
+            null when pushed.Serial == current || pushed.Serial == current + 1 => null,
+            null when pushed.Serial < current => string.Create(CultureInfo.InvariantCulture, $"the file's serial {pushed.Serial} is older than the current serial {current}: {older}"),
+            null => string.Create(CultureInfo.InvariantCulture, $"the file's serial {pushed.Serial} is beyond the next serial {current + 1}: whcctl numbers versions itself, so such a file descends from no version stored here (a serial set by hand, or a file kept by an older whcctl after several failed writes); compare it with 'whcctl state pull {pushed.Company}'"),
+        };
     }
 
     /// <summary>
     /// Copies every company's current state from one store to another, keeping serial and lineage. A company already
-    /// at the same serial and lineage is skipped; any other existing state in the target is refused unless forced, and
-    /// a forced copy never moves the target's serial back (nor writes a serial its history already has): at or below
-    /// the target's serial it is written as the target's serial + 1.
+    /// at the same serial and lineage with the same content is skipped; any other existing state in the target is
+    /// refused unless forced, and a forced copy never moves the target's serial back (nor writes a serial its history
+    /// already has): at or below the target's serial it is written as the target's serial + 1.
     /// </summary>
     public static async Task<ImmutableArray<MigratedCompany>> MigrateAsync(IStateStore from, IStateStore to, bool force, StateWriteContext context, CancellationToken cancellationToken)
     {
@@ -212,7 +251,8 @@ public static class StateMaintenance
         {
             var state = await ReadRequiredAsync(from, company, cancellationToken);
             var existing = await ReadCurrentAsync(to, company, cancellationToken);
-            if (existing is { State: not null } && existing.Serial == state.Serial && string.Equals(existing.Lineage, state.Lineage, StringComparison.Ordinal))
+            // Left alone only when it is the same version: the same serial and lineage over other content is another history.
+            if (existing is { State: { } held } && existing.Serial == state.Serial && string.Equals(existing.Lineage, state.Lineage, StringComparison.Ordinal) && held.SameContentAs(state))
             {
                 plans.Add((state, false));
                 continue;

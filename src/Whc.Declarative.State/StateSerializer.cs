@@ -69,6 +69,76 @@ public sealed class StateSerializer
         return JsonSerializer.Serialize(current, Options) + "\n";
     }
 
+    /// <summary>
+    /// The name of the optional top-level field a kept (recovery) file carries: the serial of the stored version the
+    /// state was derived from, which <c>state push</c> checks is still the current one. Stores never keep it.
+    /// </summary>
+    public const string ParentSerialField = "parentSerial";
+
+    /// <summary>
+    /// The state as a state file that also records the serial it was derived from (<see cref="ParentSerialField"/>,
+    /// right after <c>serial</c>). An older whcctl skips the field, as it does every field it does not know.
+    /// </summary>
+    public string Serialize(CompanyState state, long parentSerial)
+    {
+        var document = JsonNode.Parse(Serialize(state))?.AsObject() ?? [];
+        var withParent = new JsonObject();
+        foreach (var (name, value) in document.ToList())
+        {
+            document.Remove(name);
+            withParent[name] = value;
+            if (name == "serial")
+            {
+                withParent[ParentSerialField] = parentSerial;
+            }
+        }
+
+        return withParent.ToJsonString(Options) + "\n";
+    }
+
+    /// <summary>
+    /// The serial a state file says it was derived from (<see cref="ParentSerialField"/>), or null when it names none;
+    /// WHC5003 when the field is there but not a serial below the file's own.
+    /// </summary>
+    public static long? ReadParentSerial(ReadOnlySpan<byte> utf8Json, string source, long serial)
+    {
+        long? parent = null;
+        try
+        {
+            var reader = new Utf8JsonReader(WithoutByteOrderMark(utf8Json));
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isParent = reader.ValueTextEquals(ParentSerialField);
+                reader.Read();
+                if (!isParent)
+                {
+                    reader.Skip();
+                }
+                else if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) && value >= 0 && value < serial)
+                {
+                    parent = value;
+                }
+                else
+                {
+                    throw new StateException(
+                        DiagnosticCatalog.StateFormatUnsupported.Code,
+                        string.Create(CultureInfo.InvariantCulture, $"{source}: {ParentSerialField} must be the serial of the version the file was derived from, a whole number from 0 to {serial - 1} (the file's serial is {serial})"));
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, $"{source}: not valid JSON ({e.Message})", e);
+        }
+
+        return parent;
+    }
+
     /// <summary>One part of a state (a site, a user, ...) as a JSON node, in the same shape as in the state file.</summary>
     public static JsonNode? ToJsonNode<T>(T value) => JsonSerializer.SerializeToNode(value, Options);
 

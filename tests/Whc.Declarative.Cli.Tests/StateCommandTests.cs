@@ -208,7 +208,7 @@ public sealed class StateCommandTests : IDisposable
         var result = await RunAsync("state", "push", "fun-network", "old.json");
 
         result.Exit.Should().Be(1);
-        result.Err.Should().Contain("error WHC5009").And.Contain("serial 1 is not newer than the stored serial 2");
+        result.Err.Should().Contain("error WHC5009").And.Contain("serial 1 is older than the current serial 2").And.Contain("whcctl state pull fun-network").And.Contain("--force");
         (await store.ReadAsync("fun-network", default))!.Users.Should().ContainSingle();
         File.Exists(file).Should().BeTrue();
     }
@@ -240,17 +240,67 @@ public sealed class StateCommandTests : IDisposable
         current.Users.Should().BeEmpty();
     }
 
+    /// <summary>Issue 24: a push from 31 to 45 was taken; a file marked beyond the next serial descends from nothing stored.</summary>
     [Fact]
-    public async Task State_push_of_a_newer_serial_is_stored_as_the_next_version_leaving_no_gap()
+    public async Task State_push_refuses_a_file_marked_beyond_the_next_serial()
     {
         await SeedAsync(FunNetwork(1));
-        WriteFile("new.json", FunNetwork(4));
+        WriteFile("new.json", FunNetwork(4) with { Users = [] });
 
         var result = await RunAsync("state", "push", "fun-network", "new.json");
 
-        result.Exit.Should().Be(0);
+        result.Exit.Should().Be(1);
+        result.Err.Should().Contain("error WHC5009").And.Contain("serial 4 is beyond the next serial 2").And.Contain($"current serial 1, lineage {Lineage}").And.Contain("--force");
+        (await store.ReadAsync("fun-network", default))!.Users.Should().ContainSingle();
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task State_push_of_a_file_pulled_and_edited_or_bumped_by_hand_is_stored_as_the_next_version(long fileSerial)
+    {
+        await SeedAsync(FunNetwork(1));
+        WriteFile("edited.json", FunNetwork(fileSerial) with { Users = [] });
+
+        var result = await RunAsync("state", "push", "fun-network", "edited.json");
+
+        result.Exit.Should().Be(0, result.Err);
         result.Err.Should().Contain("as serial 2");
+        var current = (await store.ReadAsync("fun-network", default))!;
+        current.Serial.Should().Be(2);
+        current.Users.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task State_push_of_the_pulled_file_unchanged_writes_nothing()
+    {
+        await SeedAsync(FunNetwork(1));
+        await WriteInALaterRunAsync(FunNetwork(2) with { Users = [] });
+        File.WriteAllText(Path.Combine(workingDirectory, "pulled.json"), (await RunAsync("state", "pull", "fun-network")).Out);
+
+        var result = await RunAsync("state", "push", "fun-network", "pulled.json");
+
+        result.Exit.Should().Be(0, result.Err);
+        result.Err.Should().Contain("already holds this state (serial 2").And.Contain("nothing was written");
         (await store.ReadAsync("fun-network", default))!.Serial.Should().Be(2);
+    }
+
+    [Theory]
+    [InlineData("\"x\"")]
+    [InlineData("-1")]
+    [InlineData("3")]
+    public async Task State_push_refuses_a_parentSerial_that_is_not_a_serial_below_the_files_own(string parent)
+    {
+        await SeedAsync(FunNetwork(1));
+        var json = JsonNode.Parse(StateSerializer.Default.Serialize(FunNetwork(3) with { Users = [] }))!.AsObject();
+        json["parentSerial"] = JsonNode.Parse(parent);
+        File.WriteAllText(Path.Combine(workingDirectory, "odd.json"), json.ToJsonString());
+
+        var result = await RunAsync("state", "push", "fun-network", "odd.json");
+
+        result.Exit.Should().Be(1);
+        result.Err.Should().Contain("error WHC5003").And.Contain("parentSerial");
+        (await store.ReadAsync("fun-network", default))!.Users.Should().ContainSingle();
     }
 
     [Fact]

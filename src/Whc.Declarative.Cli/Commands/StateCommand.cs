@@ -127,8 +127,8 @@ public static class StateCommand
         var lockTimeout = CommonOptions.LockTimeout();
         var company = new Argument<string>("COMPANY");
         var file = new Argument<string>("FILE") { Description = "A state file, e.g. from 'whcctl state pull'." };
-        var force = new Option<bool>("--force") { Description = "Replace the stored state even if the file has another lineage or an older serial." };
-        var command = new Command("push", "Store a state file as the company's current state.") { company, file, state, force, lockTimeout };
+        var force = new Option<bool>("--force") { Description = "Store the file even if it does not descend from the current state (another lineage, or derived from an older version)." };
+        var command = new Command("push", "Store a state file as the company's next version; it must descend from the current one (pulled from it, or a recovery file kept since).") { company, file, state, force, lockTimeout };
         command.SetAction((parseResult, cancellationToken) => new StateHandler(io).PushAsync(
             new StatePushArguments(parseResult.GetRequiredValue(company), parseResult.GetRequiredValue(file), parseResult.GetValue(force), parseResult.GetValue(state), parseResult.GetValue(lockTimeout)),
             cancellationToken));

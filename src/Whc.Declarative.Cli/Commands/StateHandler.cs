@@ -169,16 +169,21 @@ public sealed class StateHandler(IOContext io)
         {
             var name = arguments.Company;
             var path = io.ResolvePath(arguments.File);
-            var pushed = StateSerializer.Default.Deserialize(ReadPushed(path, arguments.File), path);
+            var text = ReadPushed(path, arguments.File);
+            var pushed = StateSerializer.Default.Deserialize(text, path);
+            var parentSerial = StateSerializer.ReadParentSerial(System.Text.Encoding.UTF8.GetBytes(text), path, pushed.Serial);
             if (!string.Equals(pushed.Company, name, StringComparison.Ordinal))
             {
                 throw new StateException(DiagnosticCatalog.StateAddressInvalid.Code, $"{path} holds the state of company '{pushed.Company}', not '{name}'");
             }
 
             var operation = $"state push {name}";
-            var written = await StateCommandContext.WithLockAsync(io, store, name, operation, arguments.LockTimeout, fence =>
-                StateMaintenance.PushAsync(store, pushed, arguments.Force, StateCommandContext.WriteContext(io, operation) with { Fence = fence }, cancellationToken), cancellationToken);
-            io.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Pushed '{name}' to {store.Description} as serial {written.Serial}, lineage {written.Lineage}."));
+            var outcome = await StateCommandContext.WithLockAsync(io, store, name, operation, arguments.LockTimeout, fence =>
+                StateMaintenance.PushFileAsync(store, pushed, parentSerial, arguments.Force, StateCommandContext.WriteContext(io, operation) with { Fence = fence }, cancellationToken), cancellationToken);
+            var written = outcome.State;
+            io.Error.WriteLine(outcome.Written
+                ? string.Create(CultureInfo.InvariantCulture, $"Pushed '{name}' to {store.Description} as serial {written.Serial}, lineage {written.Lineage}.")
+                : string.Create(CultureInfo.InvariantCulture, $"'{name}' in {store.Description} already holds this state (serial {written.Serial}, lineage {written.Lineage}); nothing was written."));
             return ExitCodes.Success;
         });
 

@@ -19,9 +19,9 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor StateLockMismatch { get; } = Error("WHC5007", "force-unlock was given a lock id that is not the holder's (or there is no lock)");
 
-    public static DiagnosticDescriptor StateLockTakenOver { get; } = Warning("WHC5008", "a lock left by a process that no longer runs was taken over");
+    public static DiagnosticDescriptor StateLockTakenOver { get; } = Warning("WHC5008", "a lock whose holder's lease expired or session ended was taken over (that holder stops when it notices)");
 
-    public static DiagnosticDescriptor StatePushRefused { get; } = Error("WHC5009", "state push or migrate would overwrite another lineage or a newer serial (use --force)");
+    public static DiagnosticDescriptor StatePushRefused { get; } = Error("WHC5009", "state push or migrate refused: the state does not descend from the current one (another lineage, an older version) (use --force)");
 
     public static DiagnosticDescriptor StateLockLost { get; } = Error("WHC5010", "the run lost the company's lock (session ended, force-unlocked or lease expired) and stopped for it");
 }
