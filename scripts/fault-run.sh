@@ -9,8 +9,8 @@
 #
 # Usage: scripts/fault-run.sh [--short] [--seed N] [--applies N] [--companies N] [--rounds N] [--faults a,b,...]
 #                             [--whcctl PATH/whcctl.dll] [--keep]
-#   --short       3 faults' worth of time: 4 applies, 1 round (about 4 minutes on 2 cores). Default (long): 10 applies,
-#                 2 rounds of every fault (about 25 minutes). CI runs neither.
+#   --short       4 applies on 2 companies, 1 round of every fault (about 5 minutes on 2 cores). Default (long):
+#                 10 applies on 5 companies, 2 rounds of every fault (about 25 minutes). CI runs neither.
 #   --faults      any of: none stop restart blip kill-backends kill-lock-holders read-only full-disk idle-timeout
 #                 freeze kill9 (default: all; full-disk needs root to mount a small tmpfs and is skipped otherwise)
 #   --whcctl      a built whcctl.dll (default: builds src/Whc.Declarative.Cli and uses its Debug output)
@@ -41,6 +41,9 @@ if [ "$MODE" = short ]; then APPLIES=${APPLIES:-4}; ROUNDS=${ROUNDS:-1}; else AP
 COMPANIES=${COMPANIES:-$(( (APPLIES + 1) / 2 ))}
 FAULTS=${FAULTS:-$ALL_FAULTS}
 FAULTS=${FAULTS//,/ }
+for kind in $FAULTS; do
+  case " $ALL_FAULTS " in *" $kind "*) ;; *) echo "fault-run: unknown fault '$kind' (known: $ALL_FAULTS)" >&2; exit 2 ;; esac
+done
 RANDOM=$SEED
 
 for tool in dotnet psql curl jq pg_config; do
@@ -141,7 +144,7 @@ fault() { # kind, pids of the running applies
     restart) pg_stop fast; pg_start ;;
     blip) pg_stop immediate; pg_start ;;  # a crash-restart: well under a second down, every session gone
     kill-backends) sql "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()" >/dev/null ;;
-    kill-lock-holders) sql "SELECT count(pg_terminate_backend(backend_pid)) FROM $SCHEMA.locks" >/dev/null ;;
+    kill-lock-holders) sql "SELECT count(pg_terminate_backend(backend_pid)) FROM $SCHEMA.locks WHERE workspace = '$WORKSPACE'" >/dev/null ;;
     read-only)
       sql "ALTER SYSTEM SET default_transaction_read_only = on" >/dev/null; sql "SELECT pg_reload_conf()" >/dev/null
       sleep 4
@@ -239,6 +242,10 @@ for kind in $FAULTS; do
       write_company "$name"
       companies+=("$name")
     done
+    # A fresh BT (its number pool would run dry over a long run) and a state workspace of the round's own.
+    curl -fs -X POST -H 'Content-Type: application/json' "$SANDBOX/_sandbox/reset" >/dev/null
+    WORKSPACE="r$round_no"
+    export WHC_STATE="postgres://whc@127.0.0.1:$PGPORT/postgres?schema=$SCHEMA&workspace=$WORKSPACE"
     sandbox_faults "$BUSY_BT"
     pids=()
     for i in $(seq 1 "$APPLIES"); do
@@ -249,7 +256,7 @@ for kind in $FAULTS; do
     # The fault hits while the runs hold their locks and call BT: once every company's lock is taken, after a seeded
     # 0-1.9 s more (the second run of each company is then waiting for the lock, as a CI re-run or a second pipeline).
     for _ in $(seq 1 100); do
-      [ "$(sql "SELECT count(*) FROM $SCHEMA.locks")" = "$COMPANIES" ] && break
+      [ "$(sql "SELECT count(*) FROM $SCHEMA.locks WHERE workspace = '$WORKSPACE'")" = "$COMPANIES" ] && break
       sleep 0.2
     done
     sleep "$(( RANDOM % 2 )).$(( RANDOM % 10 ))"
