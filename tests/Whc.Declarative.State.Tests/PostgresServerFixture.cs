@@ -126,6 +126,21 @@ public sealed class PostgresServerFixture : IAsyncLifetime
     public string RequireUrl() =>
         Url ?? throw new InvalidOperationException(startFailure ?? "the PostgreSQL test server is not available");
 
+    /// <summary>
+    /// Restarts a server started here (<c>pg_ctl restart -m fast</c>, same options): every session ends, as in an
+    /// operator's restart. Only for a throw-away cluster (never a WHC_TEST_POSTGRES server, which others may share).
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        if (binDirectory is null || tempDirectory is null)
+        {
+            throw new InvalidOperationException("only a throw-away server started by these tests can be restarted");
+        }
+
+        // -l again: without it the new server would write to this process's pipe and RunAsync would never return.
+        await RunAsync(Path.Combine(binDirectory, "pg_ctl"), ["-D", Path.Combine(tempDirectory, "data"), "-l", Path.Combine(tempDirectory, "server.log"), "-m", "fast", "-w", "-t", "60", "restart"]);
+    }
+
     private async Task StartClusterAsync()
     {
         binDirectory = (await RunAsync("pg_config", ["--bindir"])).Trim();
