@@ -90,7 +90,7 @@ public sealed class PostgresPoolTests : IClassFixture<SmallPostgresServerFixture
         var context = SampleStates.Context with { Fence = held.Fence };
         await store.WriteAsync(SampleStates.Minimal("acme", 1, SampleStates.Lineage), context, default);
 
-        await server.RestartAsync();
+        await server.RestartAsync(crash: true);
 
         await store.WriteAsync(SampleStates.Minimal("acme", 2, SampleStates.Lineage), context, default);
         await held.EnsureHeldAsync(default);

@@ -127,10 +127,11 @@ public sealed class PostgresServerFixture : IAsyncLifetime
         Url ?? throw new InvalidOperationException(startFailure ?? "the PostgreSQL test server is not available");
 
     /// <summary>
-    /// Restarts a server started here (<c>pg_ctl restart -m fast</c>, same options): every session ends, as in an
-    /// operator's restart. Only for a throw-away cluster (never a WHC_TEST_POSTGRES server, which others may share).
+    /// Restarts a server started here, same options and port: every session ends. <c>-m fast</c> by default, as in an
+    /// operator's restart; with <paramref name="crash"/> <c>-m immediate</c>, as in a crash (a blip for the clients).
+    /// Only for a throw-away cluster (never a WHC_TEST_POSTGRES server, which others may share).
     /// </summary>
-    public async Task RestartAsync()
+    public async Task RestartAsync(bool crash = false)
     {
         if (binDirectory is null || tempDirectory is null)
         {
@@ -138,7 +139,7 @@ public sealed class PostgresServerFixture : IAsyncLifetime
         }
 
         // -l again: without it the new server would write to this process's pipe and RunAsync would never return.
-        await RunAsync(Path.Combine(binDirectory, "pg_ctl"), ["-D", Path.Combine(tempDirectory, "data"), "-l", Path.Combine(tempDirectory, "server.log"), "-m", "fast", "-w", "-t", "60", "restart"]);
+        await RunAsync(Path.Combine(binDirectory, "pg_ctl"), ["-D", Path.Combine(tempDirectory, "data"), "-l", Path.Combine(tempDirectory, "server.log"), "-m", crash ? "immediate" : "fast", "-w", "-t", "60", "restart"]);
     }
 
     private async Task StartClusterAsync()
@@ -181,20 +182,6 @@ public sealed class PostgresServerFixture : IAsyncLifetime
 
         await RunAsync(Path.Combine(binDirectory, "pg_ctl"), ["-D", data, "-l", Path.Combine(tempDirectory, "server.log"), "-o", options, "-w", "-t", "60", "start"]);
         Url = $"postgres://whc@127.0.0.1:{Port}/postgres";
-    }
-
-    /// <summary>
-    /// Stops the server at once (every session dies, as in a crash) and starts it again on the same port: a blip
-    /// for the clients. Only for a cluster this fixture started.
-    /// </summary>
-    public async Task RestartAsync()
-    {
-        if (tempDirectory is null || binDirectory is null)
-        {
-            throw new InvalidOperationException("only a throw-away cluster can be restarted: " + RequireUrl());
-        }
-
-        await RunAsync(Path.Combine(binDirectory, "pg_ctl"), ["-D", Path.Combine(tempDirectory, "data"), "-l", Path.Combine(tempDirectory, "server.log"), "-m", "immediate", "-w", "-t", "60", "restart"]);
     }
 
     private async Task<string> RunAsync(string program, string[] arguments, bool allowFailure = false)
