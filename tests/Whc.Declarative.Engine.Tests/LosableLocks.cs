@@ -12,7 +12,6 @@ namespace Whc.Declarative.Engine.Tests;
 public sealed class LosableStore(IStateStore inner) : IStateStore
 {
     private readonly ConcurrentDictionary<string, LosableLock> locks = new(StringComparer.Ordinal);
-    private long generation;
 
     public ConcurrentQueue<(CompanyState State, LockFence? Fence)> Writes { get; } = new();
 
@@ -40,7 +39,7 @@ public sealed class LosableStore(IStateStore inner) : IStateStore
 
     public async Task<IStateLock> AcquireLockAsync(string company, LockInfo holder, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var taken = new LosableLock(company, await inner.AcquireLockAsync(company, holder, timeout, cancellationToken), Interlocked.Increment(ref generation));
+        var taken = new LosableLock(company, await inner.AcquireLockAsync(company, holder, timeout, cancellationToken));
         locks[company] = taken;
         return taken;
     }
@@ -57,14 +56,15 @@ public sealed class LosableStore(IStateStore inner) : IStateStore
 }
 
 /// <summary>A held lock the test can take away: then <see cref="Lost"/> is cancelled and every check throws.</summary>
-public sealed class LosableLock(string company, IStateLock inner, long generation) : IStateLock
+public sealed class LosableLock(string company, IStateLock inner) : IStateLock
 {
     private readonly CancellationTokenSource lost = new();
     private int checks;
 
     public LockInfo Info => inner.Info;
 
-    public LockFence Fence { get; } = new(inner.Info.Id, generation);
+    /// <summary>The real store's fence, so the writes this lets through pass the real store's own check too.</summary>
+    public LockFence Fence => inner.Fence;
 
     public CancellationToken Lost => lost.Token;
 
