@@ -10,7 +10,7 @@
 # Usage: scripts/fault-run.sh [--short] [--seed N] [--applies N] [--companies N] [--rounds N] [--faults a,b,...]
 #                             [--whcctl PATH/whcctl.dll] [--keep]
 #   --short       4 applies on 2 companies, 1 round of every fault (about 5 minutes on 2 cores). Default (long):
-#                 10 applies on 5 companies, 2 rounds of every fault (about 25 minutes). CI runs neither.
+#                 10 applies on 5 companies, 2 rounds of every fault (about 11 minutes). CI runs neither.
 #   --faults      any of: none stop restart blip kill-backends kill-lock-holders read-only full-disk idle-timeout
 #                 freeze kill9 (default: all; full-disk needs root to mount a small tmpfs and is skipped otherwise)
 #   --whcctl      a built whcctl.dll (default: builds src/Whc.Declarative.Cli and uses its Debug output)
