@@ -45,6 +45,9 @@ public sealed class PostgresServerFixture : IAsyncLifetime
 
     public int Port { get; private set; }
 
+    /// <summary>The server's log (<c>pg_ctl -l</c>) of a throw-away cluster started here; null for a WHC_TEST_POSTGRES server.</summary>
+    public string? LogPath => binDirectory is null || tempDirectory is null ? null : Path.Combine(tempDirectory, "server.log");
+
     public string Host { get; private set; } = "127.0.0.1";
 
     public string User { get; private set; } = "whc";
