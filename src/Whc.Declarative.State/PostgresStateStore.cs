@@ -178,6 +178,7 @@ public sealed partial class PostgresStateStore : IStateStore, IForceStateWriter,
         while (true)
         {
             LockInfo? heldHere = null;
+            NpgsqlException? dropped = null;
             await sessionGate.WaitAsync(cancellationToken);
             try
             {
@@ -210,6 +211,11 @@ public sealed partial class PostgresStateStore : IStateStore, IForceStateWriter,
                     }
                 }
             }
+            catch (NpgsqlException e) when (IsTransient(e) && DateTimeOffset.UtcNow + options.ReconnectGrace < deadline)
+            {
+                await DropSessionAsync();
+                dropped = e;
+            }
             catch (NpgsqlException e)
             {
                 await DropSessionAsync();
@@ -218,6 +224,15 @@ public sealed partial class PostgresStateStore : IStateStore, IForceStateWriter,
             finally
             {
                 sessionGate.Release();
+            }
+
+            if (dropped is not null)
+            {
+                // The server went away while this run waited (a restart, a blip). It holds nothing of this company, so
+                // it waits on, but first leaves the holders the reconnect grace to take their locks back: a blip must
+                // not hand a live run's lock to a waiter.
+                await Task.Delay(options.ReconnectGrace, cancellationToken);
+                continue;
             }
 
             if (DateTimeOffset.UtcNow >= deadline)

@@ -103,6 +103,33 @@ public sealed class PostgresPoolTests : IClassFixture<SmallPostgresServerFixture
     }
 
     [PostgresClusterFact]
+    public async Task A_run_waiting_for_a_lock_across_a_server_restart_keeps_waiting_and_leaves_the_holder_its_lock()
+    {
+        // Given a holder (watched often) and another run waiting for its lock
+        var schema = PostgresServerFixture.NewSchemaName();
+        await using var holder = NewStore(schema, new PostgresStoreOptions { LockWatchInterval = TimeSpan.FromMilliseconds(200) });
+        var held = await holder.AcquireLockAsync("acme", SampleStates.Holder("alice"), TimeSpan.Zero, default);
+        await using var waiter = NewStore(schema, new PostgresStoreOptions { ReconnectGrace = TimeSpan.FromSeconds(3) });
+        var waiting = waiter.AcquireLockAsync("acme", SampleStates.Holder("bob"), TimeSpan.FromSeconds(60), default);
+        await Task.Delay(300);
+
+        // When the server crashes and restarts while both are connected
+        await server.RestartAsync(crash: true);
+
+        // Then the holder takes its lock back and keeps it, and the waiter neither failed nor took it
+        await held.EnsureHeldAsync(default);
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        waiting.IsCompleted.Should().BeFalse("a run waiting for a lock is not failed by a blip, nor given the live holder's lock");
+        await held.EnsureHeldAsync(default);
+        held.Lost.IsCancellationRequested.Should().BeFalse();
+
+        // And once the holder is done, the waiter gets the lock
+        await held.DisposeAsync();
+        await using var taken = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        taken.Fence.Generation.Should().BeGreaterThan(held.Fence.Generation);
+    }
+
+    [PostgresClusterFact]
     public async Task A_write_whose_commit_reached_the_server_but_not_the_client_counts_as_done_not_as_a_conflict()
     {
         var schema = PostgresServerFixture.NewSchemaName();
