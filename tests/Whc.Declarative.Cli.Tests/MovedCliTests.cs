@@ -55,7 +55,9 @@ public sealed class MovedCliTests
 
         // When it is planned (text and JSON) and applied
         var plan = await session.RunAsync("plan", Quickstart, "--detailed-exitcode");
-        var json = JsonNode.Parse((await session.RunAsync("plan", Quickstart, "--format", "json")).Output)!;
+        var jsonText = (await session.RunAsync("plan", Quickstart, "--format", "json")).Output;
+        var json = JsonNode.Parse(jsonText)!;
+        var markdown = (await session.RunAsync("plan", Quickstart, "--format", "markdown")).Output;
         var apply = await session.RunAsync("apply", Quickstart, "--auto-approve");
 
         // Then the plan shows the move and nothing else for the site: no cease, no create, no API step
@@ -64,6 +66,10 @@ public sealed class MovedCliTests
         var change = json["resource_changes"]!.AsArray().Single(c => c!["whcctl_address"]!.GetValue<string>() == "fun-network/site/ipswich-main")!;
         change["previous_address"]!.GetValue<string>().Should().Be("module.fun-network.whc_site.this[\"ipswich-hq\"]");
         change["change"]!["actions"]!.AsArray().Select(a => a!.GetValue<string>()).Should().Equal("no-op");
+        change["whcctl_previous_address"]!.GetValue<string>().Should().Be("fun-network/site/ipswich-hq");
+        json["applyable"]!.GetValue<bool>().Should().BeTrue();
+        PlanJsonShapeTests.ShouldMatchTheSchema(jsonText, "a plan with a move");
+        markdown.Should().Contain("~ fun-network/site/ipswich-hq → ipswich-main (moved)").And.NotContain("will be ceased");
 
         // And apply records it in state without a call that changes BT; the next plan is clean with the entry left in
         apply.ExitCode.Should().Be(ExitCodes.Success, apply.ToString());
