@@ -133,4 +133,29 @@ public sealed class MovedCliTests
         validate.Error.Should().Contain($"company.yaml({cycleLine},{column}): error WHC2045: moved entries form a cycle: site/a → site/b → site/a")
             .And.Contain($"company.yaml({userLine},{column}): error WHC2041").And.Contain("its username is how BT knows it");
     }
+
+    [Fact]
+    public async Task A_saved_plan_with_a_move_applies_and_a_second_rename_chains_from_the_first()
+    {
+        // Given the site renamed with moved, planned to a file and applied from it
+        await using var session = await SandboxSession.StartAsync();
+        await session.ApplyAsync(Quickstart);
+        session.Edit(Manifest, "name: ipswich-hq", "name: ipswich-main");
+        File.AppendAllText(session.Workspace.File(Manifest), "  moved:\n    - { from: site/ipswich-hq, to: site/ipswich-main }\n");
+        var saved = await session.RunAsync("plan", Quickstart, "--out", "plan.json", "--detailed-exitcode");
+        var apply = await session.RunAsync("apply", "plan.json");
+        saved.ExitCode.Should().Be(ExitCodes.Changes, saved.ToString());
+        apply.ExitCode.Should().Be(ExitCodes.Success, apply.ToString());
+
+        // When it is renamed again a year later, the first entry kept and chained
+        session.Edit(Manifest, "name: ipswich-main", "name: ipswich-central");
+        File.AppendAllText(session.Workspace.File(Manifest), "    - { from: site/ipswich-main, to: site/ipswich-central }\n");
+        var plan = await session.RunAsync("plan", Quickstart, "--detailed-exitcode");
+        (await session.RunAsync("apply", Quickstart, "--auto-approve")).ExitCode.Should().Be(ExitCodes.Success);
+
+        // Then the second plan is a move alone, and the estate converges with BT untouched
+        plan.Output.Should().Contain("~ site ipswich-main → ipswich-central  (moved)");
+        (await session.RunAsync("plan", Quickstart, "--detailed-exitcode")).ExitCode.Should().Be(ExitCodes.Success);
+        (await OrdersAsync(session)).Should().Be(1);
+    }
 }
