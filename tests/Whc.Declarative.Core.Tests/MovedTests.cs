@@ -137,4 +137,19 @@ public class MovedTests
         warning.IsError.Should().BeFalse();
         warning.Message.Should().Contain("moved: [{ from: number-block/main, to: number-block/ipswich }]").And.Contain("2 user(s)");
     }
+
+    [Fact]
+    public void Should_not_move_a_site_an_unfinished_order_acts_on()
+    {
+        var manifest = Simple(users: 1);
+        var state = Applied(manifest) with
+        {
+            Orders = [new OrderRecord("ORD-7", "ext-7", "acme:order-1:create", Whc.Declarative.Core.Api.OrderState.InProgress, Now.AddMinutes(-3), ["acme/site/hq"])],
+        };
+
+        var renamed = WithMoves(Manifest(Renamed(manifest.Sites[0], "main")), ("site/hq", "site/main"));
+        var plan = PlanOne(Input(renamed, state));
+
+        plan.AllDiagnostics.Should().Contain(d => d.Code == "WHC3040" && d.Message.Contains("order ORD-7"));
+    }
 }

@@ -12,7 +12,8 @@ public sealed record ResourceMove(ResourceKind Kind, string From, string To);
 /// Applies a manifest's <c>moved</c> entries to the company's state before planning, as Terraform applies its moved
 /// blocks to the prior state: a site or block state holds under an old name is renamed to the name the manifest gives
 /// it (chains followed to their end), so the planner sees it as the same resource. An entry whose from state does not
-/// hold does nothing. State that holds both ends, or two sources of one end, cannot be moved: an error (WHC3040).
+/// hold does nothing. State that holds both ends, or two sources of one end, or an unfinished order on the source,
+/// cannot be moved: an error (WHC3040).
 /// </summary>
 internal static class MoveResolver
 {
@@ -85,6 +86,17 @@ internal static class MoveResolver
                 diagnostics.Add(DiagnosticCatalog.MoveConflict.At(
                     sources[0].Span,
                     $"moved: state holds {string.Join(" and ", sources.Select(s => $"{segment}/{s.From}"))}, which the moved entries all lead to {segment}/{to}; only one can become it: 'whcctl state rm' the others, or fix the entries"));
+                continue;
+            }
+
+            // An unfinished order names the resource by its old name, and the planner carries it as it is: renaming
+            // under it would have the order's result recorded under a name the manifest no longer has.
+            var source = new ResourceAddress(state.Company, kind, sources[0].From);
+            if (state.Orders.Where(o => !o.IsFinal).FirstOrDefault(o => o.ResourceAddresses.Contains(source)) is { } order)
+            {
+                diagnostics.Add(DiagnosticCatalog.MoveConflict.At(
+                    sources[0].Span,
+                    $"moved: {segment}/{sources[0].From} → {segment}/{to} cannot be applied yet: order {order.Id}, not finished, acts on {segment}/{sources[0].From}; apply (or plan) again once it has completed"));
                 continue;
             }
 
