@@ -33,7 +33,10 @@ internal static class CompanyManifestBuilder
             NumberBlocks: Items(spec, "numberBlocks", block => NumberBlock(tree, block)),
             Sites: Items(spec, "sites", site => Site(tree, site)),
             Protect: Flag(spec, "protect"),
-            Span: nameToken is null ? tree.Start : tree.SpanOf(nameToken));
+            Span: nameToken is null ? tree.Start : tree.SpanOf(nameToken))
+        {
+            Moved = Items(spec, "moved", move => new MoveSpec(Text(move, "from"), Text(move, "to"), tree.SpanOf(move))),
+        };
     }
 
     /// <summary>

@@ -87,17 +87,7 @@ public static class StateMaintenance
             throw new StateException(DiagnosticCatalog.StateAddressInvalid.Code, $"{destination} is already in state");
         }
 
-        var updated = source.Kind == ResourceKind.NumberBlock
-            ? current with
-            {
-                NumberBlocks = [.. current.NumberBlocks.Select(b => b.Name == source.Name ? b with { Name = destination.Name } : b)],
-                Users = [.. current.Users.Select(u => u.NumberBlock == source.Name ? u with { NumberBlock = destination.Name } : u)],
-            }
-            : current with
-            {
-                Sites = [.. current.Sites.Select(s => s.Name == source.Name ? s with { Name = destination.Name } : s)],
-                Users = [.. current.Users.Select(u => u.Site == source.Name ? u with { Site = destination.Name } : u)],
-            };
+        var updated = current.Renamed(source.Kind, source.Name, destination.Name);
         if (updated.SameContentAs(current))
         {
             throw new StateException(DiagnosticCatalog.StateNotFound.Code, $"{source} is not in state (see 'whcctl state list')");

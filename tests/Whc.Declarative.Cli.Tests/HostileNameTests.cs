@@ -85,6 +85,9 @@ public sealed class HostileNameTests
         }
 
         session.Write(StateFile, state.ToJsonString());
+        // Another location code for the manifest's site, so the plan ceases the hostile one in its API steps (with the
+        // same code it would be a rename without a moved entry, refused at plan time: issue 25, WHC3041).
+        session.Edit("examples/quickstart/company.yaml", "locationCode: IPS01", "locationCode: IPS02");
 
         // When every view of it is printed
         var list = await session.RunAsync("state", "list");

@@ -125,7 +125,9 @@ public sealed class OutsideChangeTests
         session.Edit(Manifest, "from: brum", "from: birmingham");
         session.Edit(Manifest, "name: ipswich-hq", "name: hq");
         var before = await session.RunAsync("plan", Quickstart, "--detailed-exitcode");
-        before.ExitCode.Should().Be(ExitCodes.Changes, "without a rename the plan would cease and re-create them");
+        // (Issue 25: that plan would cease and re-create them, and BT would refuse the new site: it is refused at plan time.)
+        before.ExitCode.Should().Be(ExitCodes.Error, before.ToString());
+        before.Error.Should().Contain("WHC3041").And.Contain("WHC3042");
 
         // When state follows with state mv
         (await session.RunAsync("state", "mv", "fun-network/number-block/brum", "fun-network/number-block/birmingham")).ExitCode.Should().Be(ExitCodes.Success);

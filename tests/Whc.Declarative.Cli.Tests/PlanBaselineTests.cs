@@ -92,4 +92,26 @@ public sealed class PlanBaselineTests
         plan.ExitCode.Should().Be(ExitCodes.Changes, plan.ToString());
         Baseline.Match("plan-user-changes.txt", plan.Output, session.Workspace.Path);
     }
+
+    /// <summary>Issue 25: a site and its number block renamed together, with moved entries: two moves, nothing else.</summary>
+    [Theory]
+    [InlineData("text", "txt")]
+    [InlineData("markdown", "md")]
+    [InlineData("json", "json")]
+    public async Task A_site_and_a_block_renamed_with_moved_plan_as_in_the_baseline(string format, string extension)
+    {
+        await using var session = await SandboxSession.StartAsync();
+        await session.ApplyAsync(Quickstart);
+        session.Edit("examples/quickstart/company.yaml", "name: ipswich-hq", "name: ipswich-main");
+        session.Edit("examples/quickstart/company.yaml", "name: brum", "name: birmingham");
+        session.Edit("examples/quickstart/company.yaml", "from: brum", "from: birmingham");
+        File.AppendAllText(
+            session.Workspace.File("examples/quickstart/company.yaml"),
+            "  moved:\n    - { from: site/ipswich-hq, to: site/ipswich-main }\n    - { from: number-block/brum, to: number-block/birmingham }\n");
+
+        var plan = await session.RunAsync("plan", Quickstart, "--format", format, "--detailed-exitcode");
+
+        plan.ExitCode.Should().Be(ExitCodes.Changes, plan.ToString());
+        Baseline.Match($"plan-moved.{extension}", plan.Output, session.Workspace.Path);
+    }
 }

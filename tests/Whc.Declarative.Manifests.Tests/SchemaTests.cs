@@ -20,6 +20,7 @@ public sealed class SchemaTests
         [nameof(CompanyManifest.NumberBlocks)] = "spec.numberBlocks",
         [nameof(CompanyManifest.Sites)] = "spec.sites",
         [nameof(CompanyManifest.Protect)] = "spec.protect",
+        [nameof(CompanyManifest.Moved)] = "spec.moved",
     };
 
     /// <summary>Schema fields with no model property: kind is the constant <see cref="CompanyManifest.Kind"/>.</summary>
@@ -128,6 +129,17 @@ public sealed class SchemaTests
 
             RootMapping.Should().ContainKey(parameter.Name!, "every CompanyManifest property needs a place in the YAML");
             foreach (var leaf in Leaves(parameter.ParameterType, RootMapping[parameter.Name!]))
+            {
+                yield return leaf;
+            }
+        }
+
+        // Fields added later as init properties (moved) count as well as the constructor's.
+        var parameters = PrimaryParameters(typeof(CompanyManifest));
+        foreach (var property in typeof(CompanyManifest).GetProperties().Where(p => p.SetMethod is { IsPublic: true } && !parameters.Any(a => a.Name == p.Name)))
+        {
+            RootMapping.Should().ContainKey(property.Name, "every CompanyManifest property needs a place in the YAML");
+            foreach (var leaf in Leaves(property.PropertyType, RootMapping[property.Name]))
             {
                 yield return leaf;
             }

@@ -503,6 +503,13 @@ public static class PlanJsonRenderer
     {
         json.WriteStartObject();
         WriteIdentity(json, change.Address);
+        if (change.PreviousAddress is { } previous)
+        {
+            // Terraform's key for a resource a moved block renamed; the change itself is then "no-op" unless more changed.
+            json.WriteString("previous_address", TerraformAddress(previous));
+            json.WriteString("whcctl_previous_address", previous.ToString());
+        }
+
         json.WriteStartObject("change");
         json.WriteStartArray("actions");
         foreach (var word in actions)

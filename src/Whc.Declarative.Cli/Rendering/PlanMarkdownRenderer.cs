@@ -126,10 +126,13 @@ public static class PlanMarkdownRenderer
         // Values come from manifests and from BT: each stays on its line (control characters escaped), and the fence is
         // longer than any run of backticks inside, so no value can close it and put Markdown or HTML into the comment.
         var diff = new StringBuilder();
-        foreach (var change in (company.Drift.IsDefault ? [] : company.Drift).Concat(company.Changes.Where(c => c.Action != ChangeAction.NoOp)))
+        foreach (var change in (company.Drift.IsDefault ? [] : company.Drift).Concat(company.Changes.Where(c => c.Action != ChangeAction.NoOp || c.PreviousAddress is not null)))
         {
             var marker = change.Action switch { ChangeAction.Create => "+", ChangeAction.Delete => "-", ChangeAction.Replace => "-", _ => "!" };
-            diff.AppendLine(CultureInfo.InvariantCulture, $"{marker} {PlanTextRenderer.Marker(change.Action),3} {Diagnostic.OneLine(change.Address.ToString())} ({Diagnostic.OneLine(change.Reason)})");
+            // A move: old address → new, marked as an in-place change (nothing at BT changes).
+            var address = change.PreviousAddress is { } previous ? $"{previous} → {change.Address.Name}" : change.Address.ToString();
+            var shownAs = change is { Action: ChangeAction.NoOp, PreviousAddress: not null } ? ChangeAction.Update : change.Action;
+            diff.AppendLine(CultureInfo.InvariantCulture, $"{marker} {PlanTextRenderer.Marker(shownAs),3} {Diagnostic.OneLine(address)} ({Diagnostic.OneLine(change.Reason)})");
             foreach (var attribute in change.Attributes)
             {
                 var value = attribute.Before is null ? attribute.After : $"{attribute.Before} → {attribute.After}";

@@ -68,7 +68,7 @@ public static class PlanTextRenderer
                 text.AppendLine("  Planned changes:");
             }
 
-            foreach (var change in company.Changes.Where(c => c.Action != ChangeAction.NoOp))
+            foreach (var change in company.Changes.Where(c => c.Action != ChangeAction.NoOp || c.PreviousAddress is not null))
             {
                 RenderChange(text, change, palette);
             }
@@ -146,8 +146,11 @@ public static class PlanTextRenderer
     private static void RenderChange(StringBuilder text, ResourceChange change, Palette palette)
     {
         var kind = change.Address.Kind == ResourceKind.Company ? "company" : ResourceAddress.KindSegment(change.Address.Kind);
-        var marker = Marker(change.Action);
-        text.Append(CultureInfo.InvariantCulture, $"  {palette.Paint(change.Action, marker.PadLeft(3))} {kind} {Diagnostic.OneLine(change.Address.Name)}");
+        // A move alone changes nothing at BT but the name state knows it by: shown as an in-place change, old → new.
+        var shownAs = change is { Action: ChangeAction.NoOp, PreviousAddress: not null } ? ChangeAction.Update : change.Action;
+        var marker = Marker(shownAs);
+        var name = change.PreviousAddress is { } previous ? $"{Diagnostic.OneLine(previous.Name)} → {Diagnostic.OneLine(change.Address.Name)}" : Diagnostic.OneLine(change.Address.Name);
+        text.Append(CultureInfo.InvariantCulture, $"  {palette.Paint(shownAs, marker.PadLeft(3))} {kind} {name}");
         text.AppendLine(palette.Dim($"  ({Diagnostic.OneLine(change.Reason)})"));
         if (change.Attributes.IsDefaultOrEmpty)
         {

@@ -43,4 +43,10 @@ public static partial class DiagnosticCatalog
     public static DiagnosticDescriptor PortedNumbersAlreadyHeld { get; } = Error("WHC3031", "ported numbers overlap numbers the company already holds in another block");
 
     public static DiagnosticDescriptor PortedNumbersGivenUp { get; } = Warning("WHC3032", "ported numbers ceased may be lost to the customer for good");
+
+    public static DiagnosticDescriptor MoveConflict { get; } = Error("WHC3040", "a moved entry cannot be applied: state holds both its from and its to, or two of its sources");
+
+    public static DiagnosticDescriptor SiteRenameNeedsMoved { get; } = Error("WHC3041", "a removed and an added site share a location code: a rename, which needs a moved entry");
+
+    public static DiagnosticDescriptor NumberBlockRenameNeedsMoved { get; } = Warning("WHC3042", "a removed and an added number block look alike: a rename would keep the users' numbers with a moved entry");
 }

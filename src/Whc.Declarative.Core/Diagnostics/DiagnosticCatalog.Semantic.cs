@@ -63,4 +63,16 @@ public static partial class DiagnosticCatalog
 
     /// <summary>A non-ASCII identifier must be compared in NFKC, and the platform has no ICU library to do it.</summary>
     public static DiagnosticDescriptor NormaliserUnavailable { get; } = Error("WHC2037", "cannot compare non-ASCII identifiers: the platform's Unicode library (ICU) was not found");
+
+    public static DiagnosticDescriptor MovedAddressInvalid { get; } = Error("WHC2040", "a moved entry's address is not site/NAME or number-block/NAME, or from and to differ in kind");
+
+    public static DiagnosticDescriptor MovedKindNotRenamable { get; } = Error("WHC2041", "a moved entry names a user or a company, which cannot be renamed this way");
+
+    public static DiagnosticDescriptor MovedTargetMissing { get; } = Error("WHC2042", "a moved entry leads to a site or number block the manifest does not have");
+
+    public static DiagnosticDescriptor MovedSourceStillDeclared { get; } = Error("WHC2043", "a moved entry's from is still in the manifest");
+
+    public static DiagnosticDescriptor MovedAmbiguous { get; } = Error("WHC2044", "two moved entries move from the same address, or to the same address");
+
+    public static DiagnosticDescriptor MovedCycle { get; } = Error("WHC2045", "moved entries form a cycle");
 }

@@ -21,6 +21,12 @@ public sealed record CompanyManifest(
     public const string CurrentApiVersion = "whc.declarative/v1";
     public const string Kind = "Company";
 
+    /// <summary>
+    /// The <c>moved</c> entries (spec.moved), in manifest order: sites and number blocks renamed in the manifest, which
+    /// the plan renames in state instead of ceasing and re-creating them (as Terraform's <c>moved</c> blocks do).
+    /// </summary>
+    public ImmutableArray<MoveSpec> Moved { get; init; } = [];
+
     public IEnumerable<(SiteSpec Site, UserSpec User)> AllUsers() =>
         Sites.SelectMany(site => site.Users.Select(user => (site, user)));
 }
@@ -135,3 +141,30 @@ public sealed record NumberRef(string From);
 
 /// <summary>A SIP device assigned to a user, identified by its MAC address (canonical form: 12 upper-case hex digits).</summary>
 public sealed record DeviceSpec(string MacAddress, string? Model);
+
+/// <summary>
+/// One <c>moved</c> entry: <c>{ from: site/ipswich-hq, to: site/ipswich-main }</c>. Addresses are as the plan names
+/// resources within a company (<c>site/NAME</c>, <c>number-block/NAME</c>); the validator refuses any other.
+/// </summary>
+public sealed record MoveSpec(string From, string To, SourceSpan Span)
+{
+    /// <summary>The kind and name an address of a <c>moved</c> entry names; null when it is not <c>KIND/NAME</c> with a known kind.</summary>
+    public static (State.ResourceKind Kind, string Name)? Parse(string address)
+    {
+        var slash = address.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0 || slash == address.Length - 1)
+        {
+            return null;
+        }
+
+        State.ResourceKind? kind = address[..slash] switch
+        {
+            "site" => State.ResourceKind.Site,
+            "number-block" => State.ResourceKind.NumberBlock,
+            "user" => State.ResourceKind.User,
+            "company" => State.ResourceKind.Company,
+            _ => null,
+        };
+        return kind is { } known ? (known, address[(slash + 1)..]) : null;
+    }
+}

@@ -196,6 +196,14 @@ internal sealed class CompanyPlanner
                 continue;
             }
 
+            if (current is null && !block.IsPorted && LooksRenamed(block) is { } old)
+            {
+                var users = view.Users.Values.Count(u => u.NumberBlock == old.Name);
+                part.Diagnostics.Add(DiagnosticCatalog.NumberBlockRenameNeedsMoved.At(
+                    block.Span,
+                    string.Create(CultureInfo.InvariantCulture, $"number block '{block.Name}' looks like '{old.Name}' renamed (area code {old.AreaCode}, {old.RingfencedCount} numbers), which the manifest no longer has: as planned, '{old.Name}' is ceased and its numbers given up, and '{block.Name}' ringfences new ones, so {users} user(s) drawing on it get a new number. If it is a rename, add to spec: moved: [{{ from: number-block/{old.Name}, to: number-block/{block.Name} }}] and they keep their numbers")));
+            }
+
             if (block.IsPorted)
             {
                 PlanPortedBlock(part, block, current, isNew, inFlight);
@@ -373,6 +381,15 @@ internal sealed class CompanyPlanner
             span,
             $"number block '{block}' holds ported numbers ({string.Join(", ", ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber).ToCompactString()))}); once ceased they may return to the provider they came from and be lost to the customer for good");
 
+    /// <summary>A site BT holds that the manifest no longer names, with the location code of <paramref name="site"/> (new): likely the same site renamed.</summary>
+    private SiteState? LooksRenamed(SiteSpec site) =>
+        view.Sites.Values.FirstOrDefault(s => s.ServiceId is not null && s.LocationCode == site.LocationCode && desired.Sites.All(d => d.Name != s.Name));
+
+    /// <summary>A block of new numbers the manifest no longer names, with the area code and quantity of <paramref name="block"/> (new): likely renamed.</summary>
+    private NumberBlockState? LooksRenamed(NumberBlockSpec block) =>
+        view.Blocks.Values.FirstOrDefault(b => !b.Ported && b.Ranges.Length > 0 && b.AreaCode == block.AreaCode && b.RingfencedCount == block.Quantity
+            && desired.NumberBlocks.All(d => d.Name != b.Name));
+
     /// <summary>Plans the cease of a resource removed from the manifest; true when an order must cease it.</summary>
     private bool PlanCease(PartBuilder part, InFlightOrders inFlight, ResourceAddress address, bool isProtected)
     {
@@ -423,6 +440,15 @@ internal sealed class CompanyPlanner
 
                 part.Changes.Add(Unchanged(address, current.Protected, site.Protect));
                 continue;
+            }
+
+            if (!inFlight.Contains(address) && LooksRenamed(site) is { } old)
+            {
+                // BT refuses a second site with a location code the company holds, and ceasing the old site first would
+                // cease its users: the only way through without an outage is a rename in state.
+                part.Diagnostics.Add(DiagnosticCatalog.SiteRenameNeedsMoved.At(
+                    site.Span,
+                    $"site '{site.Name}' has location code {site.LocationCode}, as site '{old.Name}' does, which the manifest no longer has: BT refuses a second site with that code while '{old.Name}' holds it, and ceasing '{old.Name}' first ceases its users. If it is the same site renamed, add to spec: moved: [{{ from: site/{old.Name}, to: site/{site.Name} }}]; if it is another site, give it another location code"));
             }
 
             var nadKey = ResolveNadKey(part, site, current);

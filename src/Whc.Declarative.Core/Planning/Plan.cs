@@ -57,7 +57,7 @@ public sealed record CompanyPlan(
     ImmutableSortedDictionary<string, string> NadKeys,
     ImmutableArray<Diagnostic> Diagnostics)
 {
-    public bool HasChanges => Steps.Length > 0 || Changes.Any(c => c.Action != ChangeAction.NoOp) || Reconciliation is not null;
+    public bool HasChanges => Steps.Length > 0 || Changes.Any(c => c.Action != ChangeAction.NoOp || c.PreviousAddress is not null) || Reconciliation is not null;
 
     /// <summary>Whether applying this plan changes anything: at BT, or in state alone (what refresh read).</summary>
     public bool WritesState => HasChanges || RefreshedState is not null;
@@ -127,6 +127,13 @@ public sealed record ResourceChange(
 {
     /// <summary>For drift: what happened at BT (ceased there: delete; found there: create; else update).</summary>
     public ChangeAction? Observed { get; init; }
+
+    /// <summary>
+    /// The address state held the resource under before a <c>moved</c> entry renamed it (Terraform's
+    /// <c>previous_address</c>); null when it was not moved. A move alone is a change with <see cref="ChangeAction.NoOp"/>:
+    /// nothing at BT changes, and apply records the new name in state.
+    /// </summary>
+    public ResourceAddress? PreviousAddress { get; init; }
 }
 
 public enum StepKind

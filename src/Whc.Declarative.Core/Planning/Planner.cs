@@ -21,8 +21,12 @@ public sealed class Planner
     {
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         var companies = ImmutableArray.CreateBuilder<CompanyPlan>();
-        foreach (var input in inputs.OrderBy(i => i.Company, StringComparer.Ordinal))
+        foreach (var stored in inputs.OrderBy(i => i.Company, StringComparer.Ordinal))
         {
+            // A normal plan is made against the state with the manifest's moved entries applied (as Terraform applies
+            // moved blocks to its prior state first): a renamed site or block is then the same resource, not a cease and a create.
+            var moved = mode == PlanMode.Normal && stored.Desired is { } wanted ? MoveResolver.Apply(wanted, stored.State) : null;
+            var input = moved is null ? stored : stored with { State = moved.State };
             var planned = mode switch
             {
                 PlanMode.RefreshOnly => PlanDrift(input),
@@ -31,7 +35,7 @@ public sealed class Planner
             };
             if (planned is not null)
             {
-                companies.Add(WithStateFindings(planned, input));
+                companies.Add(WithMoves(WithStateFindings(planned, input, moved is { Moves.IsEmpty: false }), moved));
             }
             else if (mode == PlanMode.Normal && input.State is { IsEmpty: false })
             {
@@ -77,12 +81,13 @@ public sealed class Planner
     /// that still holds a call BT was not asked about or could not answer (WHC3015): planning around a call whose
     /// outcome is unknown could repeat it.
     /// </summary>
-    private CompanyPlan WithStateFindings(CompanyPlan plan, CompanyPlanInput input)
+    private CompanyPlan WithStateFindings(CompanyPlan plan, CompanyPlanInput input, bool moved)
     {
         plan = plan with
         {
             Reconciliation = input.Reconciliation,
-            RefreshedState = Refreshed(input),
+            // Moves change state even when refresh read nothing new: apply records the state they made.
+            RefreshedState = Refreshed(input, moved) ?? (moved ? input.State : null),
             Drift = plan.Changes.Any(c => c.Action == ChangeAction.Drift) ? [] : DriftOf(input),
             Recorded = ResourceValues.Of(input.Company, CurrentView.From(input.State, null)),
             Prior = ResourceValues.Of(input.Company, CurrentView.From(input.State, input.Refresh)),
@@ -119,7 +124,31 @@ public sealed class Planner
     /// holds that is not this state's is not read into it; one BT no longer holds is (so what was ceased outside
     /// whcctl leaves state, and is made again with fresh ids rather than stale ones).
     /// </summary>
-    private static CompanyState? Refreshed(CompanyPlanInput input)
+    /// <summary>
+    /// The moves a plan makes: each renamed resource's change names its previous address (a move alone: "moved"), and
+    /// what stopped a move is the company's error.
+    /// </summary>
+    private static CompanyPlan WithMoves(CompanyPlan plan, MoveResolver.Result? moved)
+    {
+        if (moved is null || (moved.Moves.IsEmpty && moved.Diagnostics.IsEmpty))
+        {
+            return plan;
+        }
+
+        var previous = moved.Moves.ToDictionary(
+            m => new ResourceAddress(plan.Company, m.Kind, m.To),
+            m => new ResourceAddress(plan.Company, m.Kind, m.From));
+        return plan with
+        {
+            Changes = [.. plan.Changes.Select(c => previous.TryGetValue(c.Address, out var from)
+                ? c with { PreviousAddress = from, Reason = c.Action == ChangeAction.NoOp ? "moved" : $"moved; {c.Reason}" }
+                : c)],
+            Diagnostics = plan.Diagnostics.AddRange(moved.Diagnostics),
+        };
+    }
+
+    /// <param name="moved">Whether <paramref name="input"/>'s state has moved entries applied: it then differs from the stored one.</param>
+    private static CompanyState? Refreshed(CompanyPlanInput input, bool moved)
     {
         if (input.State is not { } state || input.Refresh is not { } refresh)
         {
@@ -134,7 +163,7 @@ public sealed class Planner
         }
 
         var refreshed = StateReconciler.Reconcile(state, input.Desired, gone ? null : inventory) with { Serial = state.Serial };
-        var stored = input.Reconciliation is null ? state : null;
+        var stored = input.Reconciliation is null && !moved ? state : null;
         return stored is not null && refreshed.SameContentAs(stored) ? null : refreshed;
     }
 

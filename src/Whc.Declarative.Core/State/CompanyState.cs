@@ -60,6 +60,26 @@ public sealed record CompanyState(
         };
     }
 
+    /// <summary>
+    /// The state with a number block or a site renamed, and the users that draw on the block or stand at the site
+    /// following it: what <c>state mv</c> and a <c>moved</c> entry record. Nothing at BT changes (BT cannot rename a
+    /// site; a block's name is whcctl's alone; refresh reads BT's sites under state's names). Any other kind is left as it is.
+    /// </summary>
+    public CompanyState Renamed(ResourceKind kind, string from, string to) => kind switch
+    {
+        ResourceKind.NumberBlock => this with
+        {
+            NumberBlocks = [.. NumberBlocks.Select(b => b.Name == from ? b with { Name = to } : b)],
+            Users = [.. Users.Select(u => u.NumberBlock == from ? u with { NumberBlock = to } : u)],
+        },
+        ResourceKind.Site => this with
+        {
+            Sites = [.. Sites.Select(s => s.Name == from ? s with { Name = to } : s)],
+            Users = [.. Users.Select(u => u.Site == from ? u with { Site = to } : u)],
+        },
+        _ => this,
+    };
+
     /// <summary>Whether nothing is recorded (what <c>state rm COMPANY</c> leaves): such a state stands for no company.</summary>
     public bool IsEmpty => Record is null && NumberBlocks.IsEmpty && Sites.IsEmpty && Users.IsEmpty && Orders.IsEmpty && Intents.IsEmpty;
 

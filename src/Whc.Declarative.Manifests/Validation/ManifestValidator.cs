@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Core.State;
 
 namespace Whc.Declarative.Manifests.Validation;
 
@@ -101,6 +102,160 @@ public static class ManifestValidator
             CheckSites(c);
             CheckUsers(c);
             CheckCharacteristics(c);
+            CheckMoved(c);
+        }
+
+        /// <summary>
+        /// The <c>moved</c> entries: each names a site or a number block by its plan address, both ends of one kind; no
+        /// two leave or reach the same address; a from is gone from the manifest; chains are followed to an address the
+        /// manifest has, and never come back on themselves. Users and companies are refused with the reason.
+        /// </summary>
+        private void CheckMoved(CompanyManifest c)
+        {
+            var valid = new List<(int Index, ResourceKind Kind, string From, string To)>();
+            for (var i = 0; i < c.Moved.Length; i++)
+            {
+                var move = c.Moved[i];
+                var pointer = Pointer("/spec/moved", i);
+                var from = MoveSpec.Parse(move.From);
+                var to = MoveSpec.Parse(move.To);
+                if (!MovableAddress(c, move, $"{pointer}/from", move.From, from) | !MovableAddress(c, move, $"{pointer}/to", move.To, to))
+                {
+                    continue;
+                }
+
+                if (from is not { } source || to is not { } target)
+                {
+                    continue;
+                }
+
+                if (source.Kind != target.Kind)
+                {
+                    Diagnostics.Add(DiagnosticCatalog.MovedAddressInvalid.At(
+                        At(c, $"{pointer}/to", move.Span),
+                        $"moved: {move.From} → {move.To} changes the kind of resource; a site can only become another site, a number block another number block"));
+                    continue;
+                }
+
+                if (source.Name == target.Name)
+                {
+                    Diagnostics.Add(DiagnosticCatalog.MovedCycle.At(At(c, $"{pointer}/to", move.Span), $"moved: {move.From} moves to itself; remove the entry"));
+                    continue;
+                }
+
+                valid.Add((i, source.Kind, source.Name, target.Name));
+            }
+
+            bool Declared(ResourceKind kind, string name) => kind == ResourceKind.Site
+                ? c.Sites.Any(site => site.Name == name)
+                : c.NumberBlocks.Any(block => block.Name == name);
+            SourceSpan Span(int index, string end) => At(c, $"{Pointer("/spec/moved", index)}/{end}", c.Moved[index].Span);
+
+            var byFrom = new Dictionary<(ResourceKind, string), int>();
+            var byTo = new Dictionary<(ResourceKind, string), int>();
+            var unambiguous = new List<(int Index, ResourceKind Kind, string From, string To)>();
+            foreach (var move in valid)
+            {
+                var entry = c.Moved[move.Index];
+                var clean = true;
+                if (byFrom.TryGetValue((move.Kind, move.From), out var first))
+                {
+                    var span = Span(move.Index, "from");
+                    Diagnostics.Add(DiagnosticCatalog.MovedAmbiguous.At(span, $"moved: {entry.From} is moved twice (also at {AlsoAt(Span(first, "from"), span)}, to {c.Moved[first].To}); keep one entry"));
+                    clean = false;
+                }
+
+                if (byTo.TryGetValue((move.Kind, move.To), out first))
+                {
+                    var span = Span(move.Index, "to");
+                    Diagnostics.Add(DiagnosticCatalog.MovedAmbiguous.At(span, $"moved: two entries move to {entry.To} (also at {AlsoAt(Span(first, "to"), span)}, from {c.Moved[first].From}); one resource cannot take the place of two: chain them (a → b, b → c) or keep one"));
+                    clean = false;
+                }
+
+                if (Declared(move.Kind, move.From))
+                {
+                    Diagnostics.Add(DiagnosticCatalog.MovedSourceStillDeclared.At(
+                        Span(move.Index, "from"),
+                        $"moved: {entry.From} is still in the manifest; a moved entry renames a resource, so its old name must be gone (remove the entry, or the resource of that name)"));
+                    clean = false;
+                }
+
+                byFrom.TryAdd((move.Kind, move.From), move.Index);
+                byTo.TryAdd((move.Kind, move.To), move.Index);
+                if (clean)
+                {
+                    unambiguous.Add(move);
+                }
+            }
+
+            // Follow each entry's chain to its end: a cycle is reported once (at its first entry), a missing end at the
+            // entry that leads to it.
+            var next = unambiguous.ToDictionary(m => (m.Kind, m.From), m => m);
+            var reported = new HashSet<int>();
+            foreach (var move in unambiguous)
+            {
+                var path = new List<int> { move.Index };
+                var current = move;
+                while (next.TryGetValue((current.Kind, current.To), out var link))
+                {
+                    if (path.Contains(link.Index))
+                    {
+                        var cycle = path.SkipWhile(i => i != link.Index).ToList();
+                        if (cycle.All(reported.Add))
+                        {
+                            var names = string.Join(" → ", cycle.Select(i => c.Moved[i].From).Append(c.Moved[link.Index].From));
+                            var lines = string.Join(", ", cycle.Select(i => Span(i, "from")).Select(span => span.HasPosition ? string.Create(CultureInfo.InvariantCulture, $"line {span.Line}") : span.ToString()));
+                            Diagnostics.Add(DiagnosticCatalog.MovedCycle.At(Span(cycle.Min(), "from"), $"moved entries form a cycle: {names} (entries at {lines}); a resource cannot end where it started: remove one of them"));
+                        }
+
+                        path.Clear();
+                        break;
+                    }
+
+                    path.Add(link.Index);
+                    current = link;
+                }
+
+                if (path.Count > 0 && !Declared(current.Kind, current.To) && reported.Add(current.Index))
+                {
+                    var what = current.Kind == ResourceKind.Site ? "site" : "number block";
+                    Diagnostics.Add(DiagnosticCatalog.MovedTargetMissing.At(
+                        Span(current.Index, "to"),
+                        $"moved: {c.Moved[current.Index].From} → {c.Moved[current.Index].To}, but the manifest has no {what} '{current.To}'; a moved entry must lead to a resource the manifest declares"));
+                }
+            }
+        }
+
+        /// <summary>Whether one end of a moved entry names a site or a number block; otherwise says why not.</summary>
+        private bool MovableAddress(CompanyManifest c, MoveSpec move, string pointer, string text, (ResourceKind Kind, string Name)? parsed)
+        {
+            var span = At(c, pointer, move.Span);
+            switch (parsed?.Kind)
+            {
+                case ResourceKind.Site or ResourceKind.NumberBlock:
+                    if (ResourceNames.Problem(parsed.Value.Kind, parsed.Value.Name) is { } problem)
+                    {
+                        Diagnostics.Add(DiagnosticCatalog.MovedAddressInvalid.At(span, $"moved: '{Shorten(text)}': {problem}"));
+                        return false;
+                    }
+
+                    return true;
+                case ResourceKind.User:
+                    Diagnostics.Add(DiagnosticCatalog.MovedKindNotRenamable.At(
+                        span,
+                        $"moved: {Shorten(text)}: a user cannot be renamed, because its username is how BT knows it (BT has no rename); change the username and the plan replaces the user (ceases it, then adds it again)"));
+                    return false;
+                case ResourceKind.Company:
+                    Diagnostics.Add(DiagnosticCatalog.MovedKindNotRenamable.At(
+                        span,
+                        $"moved: {Shorten(text)}: a company key (metadata.name) cannot be changed with a moved entry: whcctl keeps, locks and versions state per company key; keep metadata.name as it is (the name BT shows is spec.company.name)"));
+                    return false;
+                default:
+                    Diagnostics.Add(DiagnosticCatalog.MovedAddressInvalid.At(
+                        span,
+                        $"moved: '{Shorten(text)}' is not an address a moved entry can name: use site/NAME or number-block/NAME, as the plan names them"));
+                    return false;
+            }
         }
 
         /// <summary>The <c>characteristics:</c> escape hatch may add to an order item, never take over what whcctl sets.</summary>
