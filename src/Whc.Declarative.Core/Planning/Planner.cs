@@ -33,7 +33,8 @@ public sealed class Planner
             {
                 companies.Add(WithStateFindings(planned, input));
             }
-            else if (mode == PlanMode.Normal && input.State is { IsEmpty: false })
+            // A destroyed company's state is its tombstone: gone, not left alone, so nothing to say about it.
+            else if (mode == PlanMode.Normal && input.State is { IsEmpty: false, IsDestroyed: false })
             {
                 diagnostics.Add(DiagnosticCatalog.NotInManifests.At(
                     SourceSpan.None,

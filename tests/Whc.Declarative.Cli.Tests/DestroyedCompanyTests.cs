@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+using Whc.Declarative.Cli.Tests.Support;
+
+namespace Whc.Declarative.Cli.Tests;
+
+/// <summary>
+/// Issue 25: destroyed means gone. After <c>whcctl destroy</c> the company's state is a tombstone that keeps its
+/// history: no plan tells the user to destroy it again, <c>state list</c> shows it destroyed, and the same
+/// <c>metadata.name</c> can be made again later, continuing the same history. On the local and the PostgreSQL store.
+/// </summary>
+public sealed class DestroyedCompanyTests
+{
+    private const string Quickstart = "examples/quickstart";
+
+    [Theory]
+    [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
+    public async Task After_destroy_no_plan_says_to_destroy_it_again_and_state_list_shows_it_destroyed(string backend)
+    {
+        await using var session = await SandboxSession.StartAsync(backend);
+        await session.ApplyAsync(Quickstart);
+        var destroy = await session.RunAsync("destroy", "fun-network", "--auto-approve");
+        destroy.ExitCode.Should().Be(ExitCodes.Success, destroy.ToString());
+
+        // The team's other manifests, which never named fun-network (or no longer do).
+        var plan = await session.RunAsync("plan", "examples/multi-site");
+
+        plan.ExitCode.Should().Be(ExitCodes.Success, plan.ToString());
+        plan.Error.Should().NotContain("WHC3013", plan.ToString());
+        (plan.Output + plan.Error).Should().NotContain("whcctl destroy fun-network");
+
+        var list = await session.RunAsync("state", "list");
+        list.ExitCode.Should().Be(ExitCodes.Success, list.ToString());
+        list.Output.Should().MatchRegex(@"(?m)^fun-network \(destroyed \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\)$", list.ToString());
+        list.Output.Should().NotContain("fun-network/");
+
+        var show = await session.RunAsync("state", "show", "fun-network");
+        show.ExitCode.Should().Be(ExitCodes.Success, show.ToString());
+        show.Output.Should().Contain("destroyed.at").And.Contain("destroyed.name").And.Contain("TheFunNetwork");
+
+        // The state keeps its history: the version before the destroy can still be found.
+        var pulled = JsonNode.Parse(await session.StateAsync("fun-network"))!;
+        pulled["version"]!.GetValue<int>().Should().Be(3);
+        pulled["destroyed"]!["serviceId"]!.GetValue<string>().Should().NotBeNullOrEmpty();
+        var history = JsonNode.Parse((await session.RunAsync("state", "history", "fun-network", "--format", "json")).Output)!.AsArray();
+        history.Count.Should().BeGreaterThan(1);
+
+        // A second destroy has nothing to do, and says why, as Terraform's destroy of an empty state does.
+        var again = await session.RunAsync("destroy", "fun-network", "--auto-approve");
+        again.ExitCode.Should().Be(ExitCodes.Success, again.ToString());
+        (again.Output + again.Error).Should().Contain("Nothing to cease: fun-network already destroyed").And.NotContain("WHC3012");
+    }
+
+    [Theory]
+    [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
+    public async Task A_destroyed_company_made_again_from_its_manifest_is_live_again_in_the_same_history(string backend)
+    {
+        await using var session = await SandboxSession.StartAsync(backend);
+        await session.ApplyAsync(Quickstart);
+        var lineage = JsonNode.Parse(await session.StateAsync("fun-network"))!["lineage"]!.GetValue<string>();
+        (await session.RunAsync("destroy", "fun-network", "--auto-approve")).ExitCode.Should().Be(ExitCodes.Success);
+
+        var plan = await session.RunAsync("plan", Quickstart);
+        plan.Output.Should().Contain("+ company fun-network");
+        await session.ApplyAsync(Quickstart);
+
+        var state = JsonNode.Parse(await session.StateAsync("fun-network"))!;
+        state["lineage"]!.GetValue<string>().Should().Be(lineage, "the company's history continues");
+        state.AsObject().ContainsKey("destroyed").Should().BeFalse();
+        var list = await session.RunAsync("state", "list");
+        list.Output.Should().StartWith("fun-network\n").And.NotContain("destroyed");
+        (await session.RunAsync("plan", Quickstart, "--detailed-exitcode")).ExitCode.Should().Be(ExitCodes.Success);
+    }
+}
