@@ -201,6 +201,18 @@ public sealed class StateSerializerTests
     }
 
     [Fact]
+    public void Golden_v3_file_of_a_destroyed_company_round_trips_byte_for_byte()
+    {
+        var text = File.ReadAllText(GoldenPath("fun-network.v3.json"));
+
+        var state = StateSerializer.Default.Deserialize(text, "golden");
+
+        state.IsDestroyed.Should().BeTrue();
+        state.Tombstone!.Name.Should().Be("TheFunNetwork");
+        StateSerializer.Default.Serialize(state).Should().Be(text);
+    }
+
+    [Fact]
     public void A_company_made_again_after_its_destroy_drops_the_tombstone_when_written()
     {
         var live = SampleStates.FunNetwork() with { Destroyed = new CompanyTombstone(DateTimeOffset.UnixEpoch, null, null) };
