@@ -52,6 +52,30 @@ public sealed class DestroyedCompanyTests
 
     [Theory]
     [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
+    public async Task A_company_at_BT_can_be_imported_under_a_destroyed_companys_key_continuing_its_history(string backend)
+    {
+        // Given fun-network destroyed, and a company of the same name made at BT since (here by whcctl under another key, then forgotten)
+        await using var session = await SandboxSession.StartAsync(backend);
+        await session.ApplyAsync(Quickstart);
+        var lineage = JsonNode.Parse(await session.StateAsync("fun-network"))!["lineage"]!.GetValue<string>();
+        (await session.RunAsync("destroy", "fun-network", "--auto-approve")).ExitCode.Should().Be(ExitCodes.Success);
+        session.Write("again/company.yaml", session.Read("examples/quickstart/company.yaml").Replace("name: fun-network", "name: fun-network-again", StringComparison.Ordinal));
+        await session.ApplyAsync("again");
+        (await session.RunAsync("state", "rm", "fun-network-again")).ExitCode.Should().Be(ExitCodes.Success);
+
+        // When it is imported under the destroyed company's key
+        var import = await session.RunAsync("import", "fun-network", "examples/quickstart");
+
+        // Then the tombstone does not stand in the way, and the history goes on
+        import.ExitCode.Should().Be(ExitCodes.Success, import.ToString());
+        var state = JsonNode.Parse(await session.StateAsync("fun-network"))!;
+        state["lineage"]!.GetValue<string>().Should().Be(lineage);
+        state.AsObject().ContainsKey("destroyed").Should().BeFalse();
+        (await session.RunAsync("plan", Quickstart, "--detailed-exitcode")).ExitCode.Should().Be(ExitCodes.Success);
+    }
+
+    [Theory]
+    [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
     public async Task A_destroyed_company_made_again_from_its_manifest_is_live_again_in_the_same_history(string backend)
     {
         await using var session = await SandboxSession.StartAsync(backend);
