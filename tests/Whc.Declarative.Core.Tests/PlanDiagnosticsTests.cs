@@ -332,4 +332,21 @@ public class PlanDiagnosticsTests
         // Then WHC3008 names the user and the block
         plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3008").Which.Message.Should().Contain("'u03'").And.Contain("'main'");
     }
+
+    [Fact]
+    public void Should_say_in_WHC3008_that_a_removed_users_number_frees_only_once_its_cease_is_applied()
+    {
+        // Given a full block of two numbers held by u01 and u02
+        var manifest = Manifest([Block(quantity: 2)], Site("hq", Users("u", 2)));
+        var state = Applied(manifest);
+
+        // When u02 is swapped for a new user in the same plan
+        var swapped = Manifest([Block(quantity: 2)], Site("hq", Users("u", 1).Add(User("x01", extension: "2009"))));
+        var plan = PlanOne(Existing(swapped, state));
+
+        // Then WHC3008 says why the removed user's number is not free yet, and what to do
+        var message = plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3008").Which.Message;
+        message.Should().Contain("'x01'").And.Contain("'main'");
+        message.Should().Contain("u02").And.Contain("frees only once").And.Contain("--allow-destroy").And.Contain("quantity");
+    }
 }
