@@ -52,6 +52,28 @@ public sealed class DestroyedCompanyTests
 
     [Theory]
     [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
+    public async Task Destroy_of_a_company_already_ceased_at_BT_outside_whcctl_leaves_it_destroyed_in_state(string backend)
+    {
+        // Given fun-network ceased at BT by someone else, and gone from the manifests: the plan says to destroy it
+        await using var session = await SandboxSession.StartAsync(backend);
+        await session.ApplyAsync(Quickstart);
+        await session.AdminPostAsync("/_sandbox/outside/companies/TheFunNetwork/cease", new { });
+        (await session.RunAsync("plan", "examples/multi-site")).Error.Should().Contain("WHC3013").And.Contain("whcctl destroy fun-network");
+
+        // When the user does as told
+        var destroy = await session.RunAsync("destroy", "fun-network", "--auto-approve");
+
+        // Then nothing is sent to cease, state records it destroyed, and no plan says to destroy it again
+        destroy.ExitCode.Should().Be(ExitCodes.Success, destroy.ToString());
+        var plan = await session.RunAsync("plan", "examples/multi-site");
+        plan.Error.Should().NotContain("WHC3013", plan.ToString());
+        (await session.RunAsync("state", "list")).Output.Should().Contain("fun-network (destroyed ");
+        var again = await session.RunAsync("destroy", "fun-network", "--auto-approve");
+        again.ExitCode.Should().Be(ExitCodes.Success, again.ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
     public async Task A_company_at_BT_can_be_imported_under_a_destroyed_companys_key_continuing_its_history(string backend)
     {
         // Given fun-network destroyed, and a company of the same name made at BT since (here by whcctl under another key, then forgotten)

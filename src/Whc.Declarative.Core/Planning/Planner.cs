@@ -31,7 +31,7 @@ public sealed class Planner
             };
             if (planned is not null)
             {
-                companies.Add(WithStateFindings(planned, input));
+                companies.Add(Tombstoned(WithStateFindings(planned, input), input, mode, now));
             }
             // A destroyed company's state is its tombstone: gone, not left alone, so nothing to say about it.
             else if (mode == PlanMode.Normal && input.State is { IsEmpty: false, IsDestroyed: false })
@@ -114,6 +114,15 @@ public sealed class Planner
             string.Create(CultureInfo.InvariantCulture, $"company '{input.Company}': state holds {open.Length} interrupted call(s) whose outcome only BT can tell ({calls}); {remedy}"));
         return plan with { Diagnostics = plan.Diagnostics.Add(diagnostic) };
     }
+
+    /// <summary>
+    /// A destroy of a company BT already ceased (outside whcctl) has nothing to cease, but what it records is still a
+    /// destroy: the state refresh read is written as the company's tombstone, so no later plan says to destroy it again.
+    /// </summary>
+    private static CompanyPlan Tombstoned(CompanyPlan plan, CompanyPlanInput input, PlanMode mode, DateTimeOffset now) =>
+        mode == PlanMode.Destroy && plan.RefreshedState is { HoldsNothingAtBt: true, Destroyed: null } gone
+            ? plan with { RefreshedState = gone with { Destroyed = new CompanyTombstone(now, input.State?.Record?.Name, input.State?.Record?.ServiceId) } }
+            : plan;
 
     /// <summary>
     /// The stored state brought in line with what refresh read (StateReconciler), when that changes it. A company BT
