@@ -441,7 +441,11 @@ internal sealed class StepRunner
                     // manifest has since dropped it (a later order of this plan ceases it); then marked completed.
                     var reconciled = StateReconciler.Reconcile(s, desired, inventory);
                     var orderRecord = reconciled.Orders.First(o => o.Id == order.Id);
-                    return reconciled with { Orders = reconciled.Orders.Replace(orderRecord, orderRecord with { State = OrderState.Completed }) };
+                    reconciled = reconciled with { Orders = reconciled.Orders.Replace(orderRecord, orderRecord with { State = OrderState.Completed }) };
+                    // The company's cease completed: its state becomes a tombstone, which keeps the history (issue 25).
+                    return orderRecord.Operations.Any(o => o.Address.Kind == ResourceKind.Company && o.Kind == OrderOperationKind.Cease)
+                        ? reconciled with { Destroyed = new CompanyTombstone(clock.GetUtcNow(), s.Record?.Name, s.Record?.ServiceId) }
+                        : reconciled;
                 },
                 cancellationToken);
             return;

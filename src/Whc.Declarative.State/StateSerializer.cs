@@ -29,7 +29,8 @@ public sealed class StateSerializer
 
     // Optional fields added to format 1 after its first release are written only when set: files without them stay
     // byte for byte the same, and an older whcctl, which skips fields it does not know, still reads the new files.
-    private static readonly HashSet<(Type Type, string Property)> AddedToFormat1 = [(typeof(SiteState), "foundBy"), (typeof(CompanyState), "endpoint"), (typeof(OrderRecord), "operations"), (typeof(OrderRecord), "numberRanges"), (typeof(NumberBlockState), "ported")];
+    // (A destroyed company's tombstone too, though a state holding one is format 3, which an older whcctl refuses.)
+    private static readonly HashSet<(Type Type, string Property)> AddedToFormat1 = [(typeof(SiteState), "foundBy"), (typeof(CompanyState), "endpoint"), (typeof(OrderRecord), "operations"), (typeof(OrderRecord), "numberRanges"), (typeof(NumberBlockState), "ported"), (typeof(CompanyState), "destroyed")];
 
     private readonly ImmutableDictionary<int, StateFormatUpgrade> upgrades;
 

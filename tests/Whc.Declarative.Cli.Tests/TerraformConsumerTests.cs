@@ -39,7 +39,7 @@ public sealed class TerraformConsumerTests
             // terraform-json: PlanFormatVersionConstraints = ">= 0.1, < 2.0"
             var format = Version.Parse(plan["format_version"]!.GetValue<string>());
             format.Should().BeGreaterThanOrEqualTo(new Version(0, 1), what).And.BeLessThan(new Version(2, 0), what);
-            plan["whcctl_format_version"]!.GetValue<string>().Should().Be("2.0", what);
+            plan["whcctl_format_version"]!.GetValue<string>().Should().Be("2.1", what);
             plan["terraform_version"]!.GetValue<string>().Should().NotBeNullOrEmpty(what);
             plan["prior_state"]!["format_version"]!.GetValue<string>().Should().Be("1.0", what);
             plan["prior_state"]!["terraform_version"]!.GetValue<string>().Should().NotBeNullOrEmpty(what);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Inventory;
 using Whc.Declarative.Core.Manifests;
@@ -276,6 +277,49 @@ public class PlanDiagnosticsTests
     }
 
     [Fact]
+    public void Should_not_warn_WHC3013_for_a_destroyed_company_whose_state_is_a_tombstone()
+    {
+        // Given a company whcctl destroyed: its state records the destroy, and nothing at BT
+        var state = CompanyState.New("acme", "00000000-0000-4000-8000-000000000001") with
+        {
+            Serial = 9,
+            Orders = [new OrderRecord("ORD-1", "x-1", "acme:order-1:create", OrderState.Completed, DateTimeOffset.UnixEpoch, ["acme"])],
+            Destroyed = new CompanyTombstone(DateTimeOffset.Parse("2026-12-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture), "Acme Ltd", "WHHC1"),
+        };
+
+        // When the manifests, which no longer name it, are planned
+        var plan = PlanOne(Input(null, state, null));
+
+        // Then nothing tells the user to destroy it again
+        plan.Companies.Should().BeEmpty();
+        plan.Diagnostics.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Should_not_warn_WHC3013_for_a_company_destroyed_before_whcctl_kept_tombstones()
+    {
+        // Given the state an older whcctl left after a destroy: no record, nothing at BT, its last order the company's cease
+        var ceased = DateTimeOffset.Parse("2026-12-01T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+        var state = CompanyState.New("acme", "00000000-0000-4000-8000-000000000001") with
+        {
+            Serial = 9,
+            Orders =
+            [
+                new OrderRecord("ORD-1", "x-1", "acme:order-1:create", OrderState.Completed, ceased.AddHours(-1), ["acme"]) { Operations = [new OrderOperation(ResourceAddress.ForCompany("acme"), OrderOperationKind.Add)] },
+                new OrderRecord("ORD-2", "x-2", "acme:order-1:create", OrderState.Completed, ceased, ["acme"]) { Operations = [new OrderOperation(ResourceAddress.ForCompany("acme"), OrderOperationKind.Cease)] },
+            ],
+        };
+
+        // When the manifests, which no longer name it, are planned
+        var plan = PlanOne(Input(null, state, null));
+
+        // Then it counts as destroyed: no warning, and its tombstone dates from the cease
+        state.IsDestroyed.Should().BeTrue();
+        state.Tombstone!.At.Should().Be(ceased);
+        plan.Diagnostics.Should().BeEmpty();
+    }
+
+    [Fact]
     public void Should_report_WHC3008_when_a_fully_ringfenced_block_has_no_number_left_for_a_user()
     {
         // Given a block of two numbers, both ringfenced and in use
@@ -287,5 +331,22 @@ public class PlanDiagnosticsTests
 
         // Then WHC3008 names the user and the block
         plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3008").Which.Message.Should().Contain("'u03'").And.Contain("'main'");
+    }
+
+    [Fact]
+    public void Should_say_in_WHC3008_that_a_removed_users_number_frees_only_once_its_cease_is_applied()
+    {
+        // Given a full block of two numbers held by u01 and u02
+        var manifest = Manifest([Block(quantity: 2)], Site("hq", Users("u", 2)));
+        var state = Applied(manifest);
+
+        // When u02 is swapped for a new user in the same plan
+        var swapped = Manifest([Block(quantity: 2)], Site("hq", Users("u", 1).Add(User("x01", extension: "2009"))));
+        var plan = PlanOne(Existing(swapped, state));
+
+        // Then WHC3008 says why the removed user's number is not free yet, and what to do
+        var message = plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3008").Which.Message;
+        message.Should().Contain("'x01'").And.Contain("'main'");
+        message.Should().Contain("u02").And.Contain("frees only once").And.Contain("--allow-destroy").And.Contain("quantity");
     }
 }

@@ -178,6 +178,52 @@ public sealed class StateSerializerTests
     }
 
     [Fact]
+    public void A_destroyed_company_is_written_as_format_3_with_its_tombstone_which_an_older_whcctl_refuses()
+    {
+        var at = DateTimeOffset.Parse("2026-12-01T10:00:00+00:00", System.Globalization.CultureInfo.InvariantCulture);
+        var tombstone = CompanyState.New("fun-network", SampleStates.Lineage) with
+        {
+            Serial = 14,
+            Orders = SampleStates.FunNetwork().Orders,
+            Destroyed = new CompanyTombstone(at, "TheFunNetwork", "WHHCBTWKN1484"),
+        };
+
+        var text = StateSerializer.Default.Serialize(tombstone);
+
+        // A whcctl that knows format 2 would take a state without a record for no company and say to destroy it.
+        StateSerializer.ReadHeader(Encoding.UTF8.GetBytes(text), "destroyed.json").Version.Should().Be(3);
+        JsonNode.Parse(text)!["destroyed"]!["serviceId"]!.GetValue<string>().Should().Be("WHHCBTWKN1484");
+        var read = StateSerializer.Default.Deserialize(text, "destroyed.json");
+        read.IsDestroyed.Should().BeTrue();
+        read.Destroyed.Should().Be(tombstone.Destroyed);
+        read.SameContentAs(tombstone).Should().BeTrue();
+        JsonNode.Parse(StateSerializer.Default.Serialize(SampleStates.FunNetwork()))!.AsObject().ContainsKey("destroyed").Should().BeFalse("a live company's file keeps its bytes");
+    }
+
+    [Fact]
+    public void Golden_v3_file_of_a_destroyed_company_round_trips_byte_for_byte()
+    {
+        var text = File.ReadAllText(GoldenPath("fun-network.v3.json"));
+
+        var state = StateSerializer.Default.Deserialize(text, "golden");
+
+        state.IsDestroyed.Should().BeTrue();
+        state.Tombstone!.Name.Should().Be("TheFunNetwork");
+        StateSerializer.Default.Serialize(state).Should().Be(text);
+    }
+
+    [Fact]
+    public void A_company_made_again_after_its_destroy_drops_the_tombstone_when_written()
+    {
+        var live = SampleStates.FunNetwork() with { Destroyed = new CompanyTombstone(DateTimeOffset.UnixEpoch, null, null) };
+
+        var text = StateSerializer.Default.Serialize(live);
+
+        JsonNode.Parse(text)!.AsObject().ContainsKey("destroyed").Should().BeFalse();
+        StateSerializer.ReadHeader(Encoding.UTF8.GetBytes(text), "live.json").Version.Should().Be(1);
+    }
+
+    [Fact]
     public void Header_of_a_state_without_serial_or_lineage_leaves_them_empty()
     {
         StateSerializer.ReadHeader("""{"sites":[{"serial":9}],"version":1}"""u8, "partial.json")

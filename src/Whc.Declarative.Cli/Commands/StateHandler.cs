@@ -44,7 +44,12 @@ public sealed class StateHandler(IOContext io)
             foreach (var company in await store.ListCompaniesAsync(cancellationToken))
             {
                 var current = await store.ReadAsync(company, cancellationToken);
-                if (current is not null)
+                if (current?.Tombstone is { } destroyed)
+                {
+                    // Kept with its history (state history, rollback), so listed; marked, so no one takes it for live.
+                    io.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Diagnostic.OneLine(company)} (destroyed {destroyed.At.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ})"));
+                }
+                else if (current is not null)
                 {
                     foreach (var address in Addresses(current))
                     {
@@ -279,7 +284,14 @@ public sealed class StateHandler(IOContext io)
 
     private static JsonNode? Find(CompanyState state, ResourceAddress address) => address.Kind switch
     {
-        ResourceKind.Company => state.Record is null
+        ResourceKind.Company => state.Tombstone is { } destroyed
+            ? new JsonObject
+            {
+                ["serial"] = state.Serial,
+                ["lineage"] = state.Lineage,
+                ["destroyed"] = StateSerializer.ToJsonNode(destroyed),
+            }
+            : state.Record is null
             ? null
             : new JsonObject
             {

@@ -87,6 +87,17 @@ public static class PlanJsonRenderer
             json.WriteNumber("steps", plan.Companies.Sum(c => c.Steps.Length));
             json.WriteEndObject();
 
+            // What apply will need (Plan.ApplyRequires, the value apply checks): empty when nothing.
+            json.WriteStartArray("apply_requires");
+            foreach (var needed in plan.ApplyRequires)
+            {
+                json.WriteStartObject();
+                json.WriteString("flag", needed.Flag);
+                json.WriteNumber("ceases", needed.Changes.Length);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
             json.WriteStartArray("changed_companies");
             foreach (var company in plan.Companies.Where(c => c.HasChanges))
             {

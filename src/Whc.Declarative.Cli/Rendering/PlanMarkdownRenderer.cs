@@ -82,7 +82,8 @@ public static class PlanMarkdownRenderer
         }
 
         head.AppendLine();
-        var footer = $"{Environment.NewLine}<sub>whcctl {VersionInfo.Version} · plan made {plan.CreatedAt.ToString("u", CultureInfo.InvariantCulture)}</sub>{Environment.NewLine}";
+        var needs = string.Concat(plan.ApplyRequires.Select(r => PlanTextRenderer.ApplyNeeds(r, markdown: true) + Environment.NewLine + Environment.NewLine));
+        var footer = $"{Environment.NewLine}{needs}<sub>whcctl {VersionInfo.Version} · plan made {plan.CreatedAt.ToString("u", CultureInfo.InvariantCulture)}</sub>{Environment.NewLine}";
         var body = new StringBuilder();
         var omitted = 0;
         foreach (var company in changed)

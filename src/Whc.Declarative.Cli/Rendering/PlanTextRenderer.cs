@@ -33,9 +33,12 @@ public static class PlanTextRenderer
                 text.AppendLine();
             }
 
-            text.AppendLine(plan.Mode == PlanMode.RefreshOnly
-                ? "No drift: BT matches whcctl's state for every company."
-                : "No changes. BT matches the manifests for every company.");
+            text.AppendLine(plan.Mode switch
+            {
+                PlanMode.RefreshOnly => "No drift: BT matches whcctl's state for every company.",
+                PlanMode.Destroy => $"No changes. Nothing to cease: {string.Join(", ", plan.Companies.Select(c => Diagnostic.OneLine(c.Company)))} already destroyed (not at BT).",
+                _ => "No changes. BT matches the manifests for every company.",
+            });
             return text.ToString();
         }
 
@@ -91,8 +94,17 @@ public static class PlanTextRenderer
 
         text.AppendLine();
         text.AppendLine(Summary(plan));
+        foreach (var needed in plan.ApplyRequires)
+        {
+            text.AppendLine(ApplyNeeds(needed));
+        }
+
         return text.ToString();
     }
+
+    /// <summary>The plan's last word: the flag apply refuses it without (WHC4053), and how many changes need it.</summary>
+    public static string ApplyNeeds(ApplyRequirement needed, bool markdown = false) =>
+        string.Create(CultureInfo.InvariantCulture, $"{(markdown ? $"**Apply needs `{needed.Flag}`**" : $"Apply needs {needed.Flag}")}: this plan ceases {needed.Changes.Length} resource(s).");
 
     public static string Summary(Plan plan)
     {

@@ -547,7 +547,7 @@ internal sealed class CompanyPlanner
             var fullyRingfenced = wantedBlock is not null && view.Blocks.TryGetValue(wantedBlock.Name, out var block) && block.RingfencedCount >= wantedBlock.Quantity;
             if (user.Number is not null && number is null && fullyRingfenced)
             {
-                part.Diagnostics.Add(DiagnosticCatalog.NumberBlockTooSmall.At(user.Span, $"user '{user.Username}': no free number left in block '{user.Number.From}'"));
+                part.Diagnostics.Add(DiagnosticCatalog.NumberBlockTooSmall.At(user.Span, FullBlockMessage.For(user, user.Number.From, wantedBlock?.Quantity ?? 0, desired, view.Users.Values)));
             }
 
             var after = UserAttributes(site.Name, user, number ?? (user.Number is null ? null : "(known after ringfence)"));

@@ -17,11 +17,18 @@ public sealed record Plan(
     ImmutableArray<CompanyPlan> Companies,
     ImmutableArray<Diagnostic> Diagnostics)
 {
-    public const string FormatVersion = "2.0";
+    public const string FormatVersion = "2.1";
 
     /// <summary>The changes that cease something at BT (a replacement ceases first): what --allow-destroy and --max-destroy govern.</summary>
     public ImmutableArray<ResourceChange> Ceases =>
         [.. Companies.SelectMany(c => c.Changes).Where(c => c.Action is ChangeAction.Delete or ChangeAction.Replace)];
+
+    /// <summary>
+    /// What apply must be told before it carries out this plan: <c>--allow-destroy</c> when it ceases anything (a destroy
+    /// plan excepted: destroy is that consent). The plan states it and apply checks it (WHC4053) from this one value.
+    /// </summary>
+    public ImmutableArray<ApplyRequirement> ApplyRequires =>
+        Mode != PlanMode.Destroy && Ceases is { Length: > 0 } ceases ? [new ApplyRequirement(ApplyRequirement.AllowDestroy, ceases)] : [];
 
     public bool HasErrors => Diagnostics.Any(d => d.IsError) || Companies.Any(c => c.Diagnostics.Any(d => d.IsError));
 
@@ -30,6 +37,12 @@ public sealed record Plan(
     public IEnumerable<Diagnostic> AllDiagnostics => Diagnostics.Concat(Companies.SelectMany(c => c.Diagnostics));
 
     public int Count(ChangeAction action) => Companies.Sum(c => c.Changes.Count(r => r.Action == action));
+}
+
+/// <summary>A flag apply needs for a plan, and the changes that need it.</summary>
+public sealed record ApplyRequirement(string Flag, ImmutableArray<ResourceChange> Changes)
+{
+    public const string AllowDestroy = "--allow-destroy";
 }
 
 public enum PlanMode

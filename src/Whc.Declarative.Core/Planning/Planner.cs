@@ -35,9 +35,10 @@ public sealed class Planner
             };
             if (planned is not null)
             {
-                companies.Add(WithMoves(WithStateFindings(planned, input, moved is { Moves.IsEmpty: false }), moved));
+                companies.Add(Tombstoned(WithMoves(WithStateFindings(planned, input, moved is { Moves.IsEmpty: false }), moved), input, mode, now));
             }
-            else if (mode == PlanMode.Normal && input.State is { IsEmpty: false })
+            // A destroyed company's state is its tombstone: gone, not left alone, so nothing to say about it.
+            else if (mode == PlanMode.Normal && input.State is { IsEmpty: false, IsDestroyed: false })
             {
                 diagnostics.Add(DiagnosticCatalog.NotInManifests.At(
                     SourceSpan.None,
@@ -120,10 +121,14 @@ public sealed class Planner
     }
 
     /// <summary>
-    /// The stored state brought in line with what refresh read (StateReconciler), when that changes it. A company BT
-    /// holds that is not this state's is not read into it; one BT no longer holds is (so what was ceased outside
-    /// whcctl leaves state, and is made again with fresh ids rather than stale ones).
+    /// A destroy of a company BT already ceased (outside whcctl) has nothing to cease, but what it records is still a
+    /// destroy: the state refresh read is written as the company's tombstone, so no later plan says to destroy it again.
     /// </summary>
+    private static CompanyPlan Tombstoned(CompanyPlan plan, CompanyPlanInput input, PlanMode mode, DateTimeOffset now) =>
+        mode == PlanMode.Destroy && plan.RefreshedState is { HoldsNothingAtBt: true, Destroyed: null } gone
+            ? plan with { RefreshedState = gone with { Destroyed = new CompanyTombstone(now, input.State?.Record?.Name, input.State?.Record?.ServiceId) } }
+            : plan;
+
     /// <summary>
     /// The moves a plan makes: each renamed resource's change names its previous address (a move alone: "moved"), and
     /// what stopped a move is the company's error.
@@ -147,6 +152,11 @@ public sealed class Planner
         };
     }
 
+    /// <summary>
+    /// The stored state brought in line with what refresh read (StateReconciler), when that changes it. A company BT
+    /// holds that is not this state's is not read into it; one BT no longer holds is (so what was ceased outside
+    /// whcctl leaves state, and is made again with fresh ids rather than stale ones).
+    /// </summary>
     /// <param name="moved">Whether <paramref name="input"/>'s state has moved entries applied: it then differs from the stored one.</param>
     private static CompanyState? Refreshed(CompanyPlanInput input, bool moved)
     {

@@ -24,15 +24,17 @@ public sealed record CompanyState(
     /// <summary>
     /// The newest state format. Format 2 is format 1 with ported number blocks, which a whcctl that knows only format 1
     /// would misread as new numbers (and could cease as such): a state holding one is written as format 2, which such a
-    /// whcctl refuses; any other state is still written as format 1, so it keeps reading those.
+    /// whcctl refuses; any other state is still written as format 1, so it keeps reading those. Format 3 adds the
+    /// tombstone of a destroyed company (<see cref="Destroyed"/>), which an older whcctl would take for a company in
+    /// state to be destroyed: only a tombstone is written as format 3.
     /// </summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     /// <summary>The oldest format read straight into this model (later ones only add to it).</summary>
     public const int FirstVersionOfModel = 1;
 
     /// <summary>The oldest format that can hold this state (see <see cref="CurrentVersion"/>).</summary>
-    public int RequiredVersion => NumberBlocks.Any(b => b.Ported) ? 2 : FirstVersionOfModel;
+    public int RequiredVersion => KeptTombstone is not null ? 3 : NumberBlocks.Any(b => b.Ported) ? 2 : FirstVersionOfModel;
 
     /// <summary>
     /// Where the company was applied: the endpoint's preset name (<c>sandbox</c>, <c>testa</c>, <c>production</c>) or
@@ -40,6 +42,43 @@ public sealed record CompanyState(
     /// endpoint is refused (WHC3016): its BT knows nothing of these ids. <c>whcctl state rebind</c> moves it on purpose.
     /// </summary>
     public string? Endpoint { get; init; }
+
+    /// <summary>
+    /// Set when whcctl destroyed the company (format 3): the state is then a tombstone, which keeps the company's
+    /// lineage, serial and orders, so its history goes on, and stands for a company that is gone, not one to destroy.
+    /// </summary>
+    public CompanyTombstone? Destroyed { get; init; }
+
+    /// <summary>The company's destroy, when its state records nothing else: <see cref="Destroyed"/>, or for a state an older whcctl destroyed, its last order, a completed cease of the company.</summary>
+    public CompanyTombstone? Tombstone
+    {
+        get
+        {
+            if (!HoldsNothingAtBt || !Intents.IsEmpty)
+            {
+                return null;
+            }
+
+            if (Destroyed is not null)
+            {
+                return Destroyed;
+            }
+
+            var last = Orders.OrderBy(o => o.CreatedAt).ThenBy(o => o.Id, StringComparer.Ordinal).LastOrDefault();
+            return last is { State: OrderState.Completed } && last.Operations.Any(o => o.Address.Kind == ResourceKind.Company && o.Kind == OrderOperationKind.Cease)
+                ? new CompanyTombstone(last.CreatedAt, null, null)
+                : null;
+        }
+    }
+
+    /// <summary>Whether the state stands for a company whcctl destroyed (and nothing made since).</summary>
+    public bool IsDestroyed => Tombstone is not null;
+
+    /// <summary>Whether state records nothing that exists at BT: no company record, block, site or user.</summary>
+    public bool HoldsNothingAtBt => Record is null && NumberBlocks.IsEmpty && Sites.IsEmpty && Users.IsEmpty;
+
+    /// <summary>The tombstone as written: dropped once the company is made again (its history keeps the tombstone's version).</summary>
+    private CompanyTombstone? KeptTombstone => HoldsNothingAtBt ? Destroyed : null;
 
     public static CompanyState New(string company, string lineage) =>
         new(CurrentVersion, 0, lineage, company, null, [], [], [], [], []);
@@ -94,6 +133,7 @@ public sealed record CompanyState(
     public CompanyState Normalized() => this with
     {
         Version = RequiredVersion,
+        Destroyed = KeptTombstone,
         NumberBlocks = [.. NumberBlocks.OrderBy(b => b.Name, StringComparer.Ordinal)],
         Sites = [.. Sites.OrderBy(s => s.Name, StringComparer.Ordinal)],
         Users = [.. Users.OrderBy(u => u.Username, StringComparer.Ordinal)],
@@ -101,6 +141,9 @@ public sealed record CompanyState(
         Intents = [.. Intents.OrderBy(i => i.StartedAt).ThenBy(i => i.Id, StringComparer.Ordinal)],
     };
 }
+
+/// <summary>A destroyed company: when its cease completed, and its name and service id at BT then.</summary>
+public sealed record CompanyTombstone(DateTimeOffset At, string? Name, string? ServiceId);
 
 /// <summary>The company itself at BT: what it was qualified and ordered as, and its ids.</summary>
 public sealed record CompanyRecord(

@@ -109,14 +109,17 @@ public static class ApplyOperation
                 hooks.Notice("Nothing to change at BT; recording in state what refresh read from BT.");
             }
 
-            var ceases = plan.Ceases;
-            if (plan.Mode != PlanMode.Destroy && ceases.Length > 0 && !request.AllowDestroy)
+            // What the plan said apply would need (Plan.ApplyRequires), checked from the same value.
+            if (plan.ApplyRequires.FirstOrDefault(r => r.Flag == ApplyRequirement.AllowDestroy) is { } needed && !request.AllowDestroy)
             {
+                var ceased = needed.Changes;
                 return Refused(
                     plan,
                     DiagnosticCatalog.DestroyNotAllowed,
-                    $"the plan ceases {ceases.Length} resource(s) ({string.Join(", ", ceases.Take(5).Select(c => c.Address.ToString()))}{(ceases.Length > 5 ? ", …" : string.Empty)}); re-run with --allow-destroy if that is intended");
+                    $"the plan ceases {ceased.Length} resource(s) ({string.Join(", ", ceased.Take(5).Select(c => c.Address.ToString()))}{(ceased.Length > 5 ? ", …" : string.Empty)}); re-run with --allow-destroy if that is intended");
             }
+
+            var ceases = plan.Ceases;
 
             // A saved plan was made under its own limit; one given to apply holds for it too.
             if (request.MaxDestroy is int limit && ceases.Length > limit)

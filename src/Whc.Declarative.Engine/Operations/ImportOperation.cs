@@ -30,9 +30,10 @@ public static class ImportOperation
         await using var held = await store.AcquireLockAsync(request.Company, request.Holder, request.LockTimeout, cancellationToken);
         // The read of BT is made for this company under its lock: checked before it leaves, as an apply's calls are.
         BtCallGate.Enter(new LockGate(request.Company, held));
-        // What 'state rm COMPANY' leaves is the history of a state that records nothing: it is continued.
+        // What 'state rm COMPANY' leaves is the history of a state that records nothing: it is continued; so is a
+        // destroyed company's tombstone (the company at BT now is another one, adopted under the same key).
         var existing = await store.ReadAsync(request.Company, cancellationToken);
-        if (existing is { IsEmpty: false })
+        if (existing is { IsEmpty: false, IsDestroyed: false })
         {
             return Refused(DiagnosticCatalog.ImportStateExists, $"'{request.Company}' already has state (serial {existing.Serial}) in {store.Description}; import only adopts companies whcctl does not manage yet");
         }

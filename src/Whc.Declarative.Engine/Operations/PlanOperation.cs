@@ -73,9 +73,18 @@ public static class PlanOperation
             }
 
             var companies = new List<(string Company, CompanyManifest? Desired, CompanyState? State)>();
+            var destroyed = new List<CompanyState>();
             foreach (var company in named)
             {
                 var state = await store.ReadAsync(company, cancellationToken);
+                // A destroyed company is planned to nothing, without asking BT (state holds no id to ask by): a
+                // second destroy changes nothing and says so, as Terraform's destroy of an empty state does.
+                if (state is { IsDestroyed: true })
+                {
+                    destroyed.Add(state);
+                    continue;
+                }
+
                 if (state?.Record is null)
                 {
                     return new PlanOutcome(null, [DiagnosticCatalog.UnknownTarget.At(SourceSpan.None, $"company '{company}' is not in state ({store.Description}); nothing to destroy")], null);
@@ -85,7 +94,8 @@ public static class PlanOperation
             }
 
             var destroy = await PlanCompaniesAsync(companies, request.Mode, request.Refresh, request.Parallelism, options, clock, api, cancellationToken);
-            return new PlanOutcome(destroy, [], null);
+            var gone = destroyed.Select(s => new CompanyPlan(s.Company, null, s.Serial, s.Lineage, "none", [], [], ImmutableSortedDictionary<string, string>.Empty, []));
+            return new PlanOutcome(destroy with { Companies = [.. destroy.Companies.Concat(gone).OrderBy(c => c.Company, StringComparer.Ordinal)] }, [], null);
         }
 
         var manifests = ManifestLoader.Load(request.Paths, workingDirectory, request.WireCharacteristicNames);
