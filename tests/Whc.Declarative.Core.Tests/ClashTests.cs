@@ -1,0 +1,216 @@
+using System.Collections.Immutable;
+using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Core.State;
+using static Whc.Declarative.Core.Tests.TestData;
+
+namespace Whc.Declarative.Core.Tests;
+
+/// <summary>
+/// Issue 25, item 2: BT's uniqueness rules within a company (the sandbox enforces each: site name and location code,
+/// username, extension, MAC address, directory number). A create or change that takes a value another resource holds
+/// at BT is ordered after the change that frees it (a cease, or a change of that resource); a value a resource keeps
+/// is a plan-time error naming both (WHC3050); values swapped between resources are an error too (WHC3051).
+/// Duplicates inside the manifest are validate's (WHC2002-WHC2006), not the planner's.
+/// </summary>
+public class ClashTests
+{
+    private const string Mac = "00:1A:2B:3C:4D:5E";
+
+    private static PlannerOptions Targeting(params string[] addresses) => new()
+    {
+        Targets = [.. addresses.Select(a => ResourceAddress.TryParse(a, out var address) ? address : throw new ArgumentException(a))],
+    };
+
+    /// <summary>The create-order step whose operations include the resource.</summary>
+    private static PlanStep OrderOf(CompanyPlan plan, string name) =>
+        plan.Steps.Should().ContainSingle(s => s.Kind == StepKind.CreateOrder && s.Details.Operations.Any(o => o.Address.Name == name)).Subject;
+
+    private static string AwaitOf(PlanStep create) => create.Id.Replace(":create", ":await", StringComparison.Ordinal);
+
+    /// <summary>Every step <paramref name="step"/> waits for, directly or through others.</summary>
+    private static HashSet<string> Before(CompanyPlan plan, PlanStep step)
+    {
+        var byId = plan.Steps.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var queue = new Queue<string>(step.DependsOn);
+        while (queue.TryDequeue(out var id))
+        {
+            if (seen.Add(id))
+            {
+                foreach (var next in byId[id].DependsOn)
+                {
+                    queue.Enqueue(next);
+                }
+            }
+        }
+
+        return seen;
+    }
+
+    [Fact]
+    public void A_new_user_taking_the_extension_another_user_gives_up_is_added_after_that_change_completes()
+    {
+        // Given u01 (extension 2001) at BT; the manifest moves u01 to 2011 and gives 2001 to a new user listed first
+        var applied = Applied(Simple(users: 2));
+        var manifest = Manifest(Site("hq", User("new", extension: "2001"), User("u01", extension: "2011"), User("u02", extension: "2002")));
+
+        // When it is planned
+        var plan = PlanOne(Existing(manifest, applied)).Only();
+
+        // Then the add of 'new' is in an order that waits for the order changing u01, never the same or an earlier one
+        plan.Diagnostics.Should().BeEmpty();
+        var change = OrderOf(plan, "u01");
+        var add = OrderOf(plan, "new");
+        add.Id.Should().NotBe(change.Id);
+        Before(plan, add).Should().Contain(AwaitOf(change));
+    }
+
+    [Fact]
+    public void A_new_user_taking_a_phone_another_user_gives_up_is_added_after_that_change_completes()
+    {
+        // Given u01 with a phone at BT; the manifest takes the phone from u01 and gives it to a new user
+        var applied = Applied(Manifest(Site("hq", User("u01", extension: "2001", macs: Mac))));
+        var manifest = Manifest(Site("hq", User("new", extension: "2005", macs: Mac), User("u01", extension: "2001")));
+
+        // When it is planned
+        var plan = PlanOne(Existing(manifest, applied)).Only();
+
+        // Then the add waits for the change that frees the MAC address
+        plan.Diagnostics.Should().BeEmpty();
+        Before(plan, OrderOf(plan, "new")).Should().Contain(AwaitOf(OrderOf(plan, "u01")));
+    }
+
+    [Fact]
+    public void A_new_user_taking_the_extension_of_a_user_the_plan_leaves_alone_is_an_error_naming_both()
+    {
+        // Given u01 (2001) at BT, a manifest moving it to 2011 and adding 'new' with 2001, planned with only 'new' targeted
+        var applied = Applied(Simple(users: 2));
+        var manifest = Manifest(Site("hq", User("new", extension: "2001"), User("u01", extension: "2011"), User("u02", extension: "2002")));
+
+        // When it is planned
+        var plan = PlanOne(Existing(manifest, applied), Targeting("acme/user/new"));
+
+        // Then u01 keeps 2001 at BT, so BT would refuse the add: a plan-time error naming both users
+        var error = plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3050").Subject;
+        error.Message.Should().Contain("user 'new'").And.Contain("user 'u01'").And.Contain("extension 2001");
+    }
+
+    [Fact]
+    public void A_new_user_taking_the_phone_of_a_user_the_plan_leaves_alone_is_an_error_naming_both()
+    {
+        var applied = Applied(Manifest(Site("hq", User("u01", extension: "2001", macs: Mac))));
+        var manifest = Manifest(Site("hq", User("new", extension: "2005", macs: "00-1a-2b-3c-4d-5e"), User("u01", extension: "2001")));
+
+        var plan = PlanOne(Existing(manifest, applied), Targeting("acme/user/new"));
+
+        var error = plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3050").Subject;
+        error.Message.Should().Contain("user 'new'").And.Contain("user 'u01'").And.Contain("MAC address");
+    }
+
+    [Fact]
+    public void A_new_user_whose_username_differs_only_in_case_from_one_that_stays_is_an_error_naming_both()
+    {
+        // Given 'Jane' at BT, protected, and a manifest that has 'jane' instead (BT compares usernames ignoring case)
+        var original = Manifest(Site("hq", User("Jane", extension: "2001") with { Protect = true }));
+        var applied = Applied(original);
+        var manifest = Manifest(Site("hq", User("jane", extension: "2002")));
+
+        // When it is planned
+        var plan = PlanOne(Existing(manifest, applied));
+
+        // Then 'Jane' stays (protected), and the add of 'jane' is refused at plan time, naming both
+        var error = plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3050").Subject;
+        error.Message.Should().Contain("user 'jane'").And.Contain("user 'Jane'").And.Contain("username");
+    }
+
+    [Fact]
+    public void A_user_whose_username_differs_only_in_case_from_one_the_plan_ceases_is_added_after_the_cease()
+    {
+        var applied = Applied(Manifest(Site("hq", User("Jane", extension: "2001"))));
+        var manifest = Manifest(Site("hq", User("jane", extension: "2001")));
+
+        var plan = PlanOne(Existing(manifest, applied)).Only();
+
+        plan.Diagnostics.Should().BeEmpty();
+        Before(plan, OrderOf(plan, "jane")).Should().Contain(AwaitOf(OrderOf(plan, "Jane")));
+    }
+
+    [Fact]
+    public void Two_users_swapping_extensions_is_an_error_BT_would_refuse_in_any_order()
+    {
+        var applied = Applied(Simple(users: 2));
+        var manifest = Manifest(Site("hq", User("u01", extension: "2002"), User("u02", extension: "2001")));
+
+        var plan = PlanOne(Existing(manifest, applied));
+
+        var error = plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3051").Subject;
+        error.Message.Should().Contain("u01").And.Contain("u02").And.Contain("extension");
+    }
+
+    [Fact]
+    public void A_new_site_whose_name_differs_only_in_case_from_a_site_the_plan_ceases_is_created_after_that_cease()
+    {
+        // Given site 'Branch' at BT (no users), and a manifest with 'branch' at another location code instead
+        var applied = Applied(Manifest(Site("hq", User("u01", extension: "2001")), Site("Branch")));
+        var manifest = Manifest(Site("hq", User("u01", extension: "2001")), Site("branch") with { LocationCode = "LOC-NEW" });
+
+        // When it is planned
+        var plan = PlanOne(Existing(manifest, applied)).Only();
+
+        // Then 'Branch' is ceased in an order that completes before the order creating 'branch' (BT compares site names ignoring case)
+        plan.Diagnostics.Should().BeEmpty();
+        var cease = OrderOf(plan, "Branch");
+        var create = OrderOf(plan, "branch");
+        Before(plan, create).Should().Contain(AwaitOf(cease));
+    }
+
+    [Fact]
+    public void A_new_site_whose_name_differs_only_in_case_from_a_site_that_stays_is_an_error_naming_both()
+    {
+        var applied = Applied(Manifest(Site("hq", User("u01", extension: "2001")), Site("Branch")));
+        var manifest = Manifest(Site("hq", User("u01", extension: "2001")), Site("branch") with { LocationCode = "LOC-NEW" });
+
+        var plan = PlanOne(Existing(manifest, applied), Targeting("acme/site/branch"));
+
+        var error = plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3050").Subject;
+        error.Message.Should().Contain("site 'branch'").And.Contain("site 'Branch'").And.Contain("site name");
+    }
+
+    [Fact]
+    public void A_new_site_whose_location_code_differs_only_in_case_from_a_site_that_stays_is_an_error_naming_both()
+    {
+        // (An equal code on a removed site is a likely rename: WHC3041, MovedTests.)
+        var applied = Applied(Manifest(Site("hq", User("u01", extension: "2001")), Site("old") with { LocationCode = "ips01" }));
+        var manifest = Manifest(Site("hq", User("u01", extension: "2001")), Site("new") with { LocationCode = "IPS01" });
+
+        var plan = PlanOne(Existing(manifest, applied), Targeting("acme/site/new"));
+
+        var error = plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3050").Subject;
+        error.Message.Should().Contain("site 'new'").And.Contain("site 'old'").And.Contain("location code");
+    }
+
+    [Fact]
+    public void A_new_site_whose_location_code_differs_only_in_case_from_a_site_the_plan_ceases_is_created_after_that_cease()
+    {
+        var applied = Applied(Manifest(Site("hq", User("u01", extension: "2001")), Site("old") with { LocationCode = "ips01" }));
+        var manifest = Manifest(Site("hq", User("u01", extension: "2001")), Site("new") with { LocationCode = "IPS01" });
+
+        var plan = PlanOne(Existing(manifest, applied)).Only();
+
+        Before(plan, OrderOf(plan, "new")).Should().Contain(AwaitOf(OrderOf(plan, "old")));
+    }
+
+    [Fact]
+    public void Without_clashes_the_orders_are_as_before()
+    {
+        // A plan with no value taken from another resource keeps its phases: ceases, then adds and changes, then site ceases
+        var applied = Applied(Simple(users: 3));
+        var manifest = Manifest(Site("hq", User("u01", extension: "2011"), User("u02", extension: "2002"), User("new", extension: "2020")));
+
+        var plan = PlanOne(Existing(manifest, applied)).Only();
+
+        plan.Diagnostics.Should().BeEmpty();
+        OrderOf(plan, "new").Id.Should().Be(OrderOf(plan, "u01").Id);
+    }
+}
