@@ -43,6 +43,9 @@ internal sealed class CompanyPlanner
             .Then(PlanSites(inFlight))
             .Then(PlanUsers(inFlight));
         draft = ApplyTargets(draft, isNew);
+        // Checked on what the plan will really do (after --target): what it leaves out stays at BT.
+        var clashes = UniquenessCheck.Check(company, desired, view, draft.Structural, draft.UserOperations, draft.UserCeases, draft.StructuralCeases);
+        draft = draft with { Diagnostics = draft.Diagnostics.AddRange(clashes.Diagnostics) };
         return new CompanyPlan(
             company,
             desired,
@@ -50,7 +53,7 @@ internal sealed class CompanyPlanner
             input.State?.Lineage,
             input.Refresh?.Fingerprint() ?? "none",
             draft.Changes,
-            BuildSteps(draft, isNew, inFlight.Awaits),
+            BuildSteps(draft, isNew, inFlight.Awaits, clashes),
             draft.NadKeys,
             draft.Diagnostics)
         {
@@ -682,7 +685,7 @@ internal sealed class CompanyPlanner
     /// with everything structural (company, numbers, new sites) plus the first users; then the remaining user changes in
     /// parallel orders of at most N users; then ceases of sites and number blocks once their users are gone.
     /// </summary>
-    private ImmutableArray<PlanStep> BuildSteps(PlanPart part, bool isNew, ImmutableArray<string> inFlightAwaits)
+    private ImmutableArray<PlanStep> BuildSteps(PlanPart part, bool isNew, ImmutableArray<string> inFlightAwaits, UniquenessResult clashes)
     {
         var steps = part.Steps.ToList();
         var preparation = new List<string>();
@@ -731,18 +734,37 @@ internal sealed class CompanyPlanner
         }
 
         previous = AddOrders(part.UserCeases.Chunk(limit).Select(c => c.ToImmutableArray()), previous);
-        var remainingUsers = part.UserOperations.AsEnumerable();
+        // A site whose name or location code a new site takes is ceased before that create (its users went above).
+        var earlyCeases = part.StructuralCeases.Where(o => clashes.EarlyCeases.Contains(o.Address)).ToImmutableArray();
+        if (earlyCeases.Length > 0)
+        {
+            previous = AddOrders([earlyCeases], previous);
+        }
+
+        // Users taking a value another user's change frees come in later waves, each after the orders of the one before.
+        var firstWave = part.UserOperations.Where(o => clashes.WaveOf(o.Address) == 0).ToList();
+        var remainingUsers = firstWave.AsEnumerable();
         if (part.Structural.Length > 0)
         {
-            var first = part.Structural.Concat(part.UserOperations.Take(limit)).ToImmutableArray();
-            remainingUsers = part.UserOperations.Skip(limit);
+            var first = part.Structural.Concat(firstWave.Take(limit)).ToImmutableArray();
+            remainingUsers = firstWave.Skip(limit);
             previous = AddOrders([first], previous);
         }
 
         var userAwaits = AddOrders(remainingUsers.Chunk(limit).Select(c => c.ToImmutableArray()), previous);
-        if (part.StructuralCeases.Length > 0)
+        var allUserAwaits = userAwaits;
+        var lastWave = clashes.Waves.IsEmpty ? 0 : clashes.Waves.Values.Max();
+        for (var wave = 1; wave <= lastWave; wave++)
         {
-            AddOrders([part.StructuralCeases], userAwaits);
+            var operations = part.UserOperations.Where(o => clashes.WaveOf(o.Address) == wave);
+            userAwaits = AddOrders(operations.Chunk(limit).Select(c => c.ToImmutableArray()), userAwaits);
+            allUserAwaits = [.. allUserAwaits.Concat(userAwaits).Distinct(StringComparer.Ordinal)];
+        }
+
+        var lateCeases = part.StructuralCeases.RemoveAll(earlyCeases.Contains);
+        if (lateCeases.Length > 0)
+        {
+            AddOrders([lateCeases], allUserAwaits);
         }
 
         return [.. steps];
