@@ -137,6 +137,38 @@ public class ClashTests
     }
 
     [Fact]
+    public void A_username_BT_says_is_taken_by_a_user_of_this_company_the_plan_ceases_is_not_an_error()
+    {
+        // Given 'Jane' at BT, a manifest with 'jane' instead, and BT's username check saying 'jane' is taken (by 'Jane')
+        var applied = Applied(Manifest(Site("hq", User("Jane", extension: "2001"))));
+        var manifest = Manifest(Site("hq", User("jane", extension: "2001")));
+        var refresh = RefreshSnapshot.Of(InventoryOf(applied)) with { TakenUsernames = ["jane"] };
+
+        // When it is planned
+        var plan = PlanOne(Input(manifest, applied, refresh)).Only();
+
+        // Then it is not refused (WHC3005): 'Jane' is ceased first, which frees the name
+        plan.Diagnostics.Should().BeEmpty();
+        Before(plan, OrderOf(plan, "jane")).Should().Contain(AwaitOf(OrderOf(plan, "Jane")));
+    }
+
+    [Fact]
+    public void A_directory_number_another_user_holds_is_never_planned_for_a_new_user()
+    {
+        // Given u01 and u02 at BT holding the first two numbers; u01 gives its number up, and a new user is added
+        var applied = Applied(Simple(users: 2));
+        var manifest = Manifest(Site("hq", User("new", extension: "2020"), User("u01", block: null, extension: "2001"), User("u02", extension: "2002")));
+
+        // When it is planned
+        var plan = PlanOne(Existing(manifest, applied)).Only();
+
+        // Then the new user gets a number nobody holds, so BT's rule (a directory number once in a company) cannot refuse it
+        plan.Diagnostics.Should().BeEmpty();
+        var number = plan.ChangeOf(UserAddress("new")).Attributes.Should().ContainSingle(a => a.Name == "number").Subject.After;
+        number.Should().NotBe(Number(0)).And.NotBe(Number(1));
+    }
+
+    [Fact]
     public void Two_users_swapping_extensions_is_an_error_BT_would_refuse_in_any_order()
     {
         var applied = Applied(Simple(users: 2));

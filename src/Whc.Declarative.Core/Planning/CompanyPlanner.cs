@@ -564,7 +564,9 @@ internal sealed class CompanyPlanner
             if (current?.ServiceId is null || inFlightKind == OrderOperationKind.Cease)
             {
                 // New, or being ceased by an unfinished order and wanted again: added (after that order).
-                if (taken.Contains(user.Username))
+                // Taken by a user of this very company (BT compares names ignoring case): not BT-wide, but the
+                // uniqueness check's to judge, as it knows whether this plan ceases that user first.
+                if (taken.Contains(user.Username) && !view.Users.Keys.Any(u => string.Equals(u, user.Username, StringComparison.OrdinalIgnoreCase)))
                 {
                     part.Diagnostics.Add(DiagnosticCatalog.UsernameTaken.At(user.Span, $"username '{user.Username}' is already registered at BT"));
                 }
