@@ -61,4 +61,40 @@ public sealed class UniqueValueOrderTests
         result.Succeeded.Should().BeTrue(string.Join("; ", result.Steps.Where(s => s.Message is not null).Select(s => s.Message)));
         (await harness.PlanAsync(manifests)).HasChanges.Should().BeFalse();
     }
+
+    [Fact]
+    public async Task A_username_changed_only_in_case_is_ceased_then_added_not_refused_as_taken()
+    {
+        // BT compares usernames ignoring case, so its username check says 'acme.user0' is taken (by 'acme.User0', of
+        // this company): the plan used to refuse it (WHC3005); 'acme.User0' is ceased first, which frees the name.
+        await using var harness = await EngineHarness.StartAsync();
+        var original = TestManifests.Company("acme", "AcmeWidgets", users: 2).Replace("username: acme.user0,", "username: acme.User0,", StringComparison.Ordinal);
+        (await harness.PlanAndApplyAsync(EngineHarness.Manifests(original))).Succeeded.Should().BeTrue();
+        var manifests = EngineHarness.Manifests(TestManifests.Company("acme", "AcmeWidgets", users: 2));
+
+        var plan = await harness.PlanAsync(manifests);
+        var result = await harness.ApplyAsync(plan);
+
+        result.Succeeded.Should().BeTrue(string.Join("; ", result.Steps.Where(s => s.Message is not null).Select(s => s.Message)));
+        (await harness.PlanAsync(manifests)).HasChanges.Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task A_site_renamed_only_in_case_with_another_location_code_is_created_after_the_old_one_is_ceased()
+    {
+        // BT compares site names ignoring case: 'Site-0' cannot be created while 'site-0' is live. The plan used to
+        // create it before ceasing 'site-0' (refused by BT, after the users were ceased); now 'site-0' goes first.
+        await using var harness = await EngineHarness.StartAsync();
+        var original = TestManifests.Company("acme", "AcmeWidgets", users: 2);
+        (await harness.PlanAndApplyAsync(EngineHarness.Manifests(original))).Succeeded.Should().BeTrue();
+        var changed = original.Replace("- name: site-0", "- name: Site-0", StringComparison.Ordinal).Replace("locationCode: ACM00", "locationCode: ACM10", StringComparison.Ordinal);
+        changed.Should().Contain("Site-0").And.Contain("ACM10");
+        var manifests = EngineHarness.Manifests(changed);
+
+        var plan = await harness.PlanAsync(manifests);
+        var result = await harness.ApplyAsync(plan);
+
+        result.Succeeded.Should().BeTrue(string.Join("; ", result.Steps.Where(s => s.Message is not null).Select(s => s.Message)));
+        (await harness.PlanAsync(manifests)).HasChanges.Should().BeFalse();
+    }
 }
