@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Whc.Declarative.Core.Inventory;
 using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
@@ -166,6 +167,28 @@ public class ClashTests
         plan.Diagnostics.Should().BeEmpty();
         var number = plan.ChangeOf(UserAddress("new")).Attributes.Should().ContainSingle(a => a.Name == "number").Subject.After;
         number.Should().NotBe(Number(0)).And.NotBe(Number(1));
+    }
+
+    [Fact]
+    public void A_ported_range_held_by_a_ported_block_the_plan_ceases_is_refused_with_the_moved_entry_to_add()
+    {
+        // Given ported block 'old' at BT holding a range, and a manifest with the same range in ported block 'new' instead
+        var range = (From: Number(2000), To: Number(2009));
+        var spec = new PortedRangeSpec(range.From, range.To, Span(12));
+        var manifest = Manifest([new NumberBlockSpec("new", string.Empty, spec.Count, false, Span(8)) { Ported = [spec] }], Site("hq", User("u01", block: null, extension: "2001")));
+        var applied = Applied(Manifest([], Site("hq", User("u01", block: null, extension: "2001"))));
+        applied = applied with { NumberBlocks = [new NumberBlockState("old", string.Empty, spec.Count, [new NumberRangeState(range.From, range.To, true, "NR-P0")]) { Ported = true }] };
+        var inventory = InventoryOf(applied) with
+        {
+            NumberRanges = [new NumberRangeRecord("0121", range.From, range.To, NumberRangeStatus.Active, "NR-P0") { Ported = true }],
+        };
+
+        // When it is planned
+        var plan = PlanOne(Input(manifest, applied, RefreshSnapshot.Of(inventory)));
+
+        // Then the ringfence is refused (WHC3031), saying that 'old' is ceased by this plan and how to keep the numbers
+        var error = plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3031").Subject;
+        error.Message.Should().Contain("block 'old'").And.Contain("this plan ceases").And.Contain("moved: [{ from: number-block/old, to: number-block/new }]");
     }
 
     [Fact]

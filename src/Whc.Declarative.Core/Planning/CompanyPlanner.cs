@@ -322,7 +322,7 @@ internal sealed class CompanyPlanner
             {
                 part.Diagnostics.Add(DiagnosticCatalog.PortedNumbersAlreadyHeld.At(
                     range.Span,
-                    $"ported range {new NumberRange(range.From, range.To).ToCompactString()} of block '{block.Name}' overlaps {new NumberRange(clash.Range.StartNumber, clash.Range.EndNumber).ToCompactString()}, which the company already holds in block '{clash.Block}'"));
+                    $"ported range {new NumberRange(range.From, range.To).ToCompactString()} of block '{block.Name}' overlaps {new NumberRange(clash.Range.StartNumber, clash.Range.EndNumber).ToCompactString()}, which the company already holds in block '{clash.Block}'{CeasedHolder(clash.Block, block.Name)}"));
                 refused = true;
             }
             else if (takenElsewhere.Contains(range.From))
@@ -374,6 +374,17 @@ internal sealed class CompanyPlanner
                 new StepDetails(NumberBlock: block.Name, Quantity: range.Count, Ported: new PortedRange(range.From, range.To))));
         }
     }
+
+    /// <summary>
+    /// When the block holding the numbers is one this plan ceases: its cease comes after every ringfence (its users must
+    /// leave it first), and ceased ported numbers may go back to their provider, so the way through is a rename.
+    /// </summary>
+    private string CeasedHolder(string holder, string taker) =>
+        desired.NumberBlocks.Any(b => b.Name == holder)
+            ? string.Empty
+            : view.Blocks.TryGetValue(holder, out var held) && held.Ported
+                ? $", which the manifest no longer has and this plan ceases; its numbers are not free to ringfence before that cease, and once ceased they may return to their provider. If '{taker}' is '{holder}' renamed, add to spec: moved: [{{ from: number-block/{holder}, to: number-block/{taker} }}]"
+                : ", which the manifest no longer has and this plan ceases; its numbers are not free to ringfence before that cease (apply the removal first, then the new block)";
 
     private static bool Overlaps(string start1, string end1, string start2, string end2) =>
         start1.Length == start2.Length && string.CompareOrdinal(start1, end2) <= 0 && string.CompareOrdinal(start2, end1) <= 0;
