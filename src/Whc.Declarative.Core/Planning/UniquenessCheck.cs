@@ -81,6 +81,21 @@ internal static class UniquenessCheck
         var ceased = userCeases.Select(o => o.Address.Name).ToHashSet(StringComparer.Ordinal);
         var changed = userOperations.Where(o => o.Kind == OrderOperationKind.Modify).Select(o => o.Address.Name).ToHashSet(StringComparer.Ordinal);
         var holders = view.Users.Values.Where(u => u.ServiceId is not null && !ceased.Contains(u.Username)).ToList();
+        // Indexed by rule and value, so that a large company is not compared user by user.
+        var byValue = new Dictionary<(string Rule, string Value), List<UserState>>(RuleValueComparer.Instance);
+        foreach (var holder in holders)
+        {
+            foreach (var (rule, value, _) in Values(holder.Username, holder.Extension, holder.DeviceMacAddresses, holder.DirectoryNumber))
+            {
+                if (!byValue.TryGetValue((rule, value), out var list))
+                {
+                    byValue[(rule, value)] = list = [];
+                }
+
+                list.Add(holder);
+            }
+        }
+
         foreach (var operation in userOperations.Where(o => o.Address.Kind == ResourceKind.User))
         {
             if (!specs.TryGetValue(operation.Address.Name, out var user))
@@ -88,35 +103,29 @@ internal static class UniquenessCheck
                 continue;
             }
 
-            var mine = Values(user, numbers.GetValueOrDefault(user.Username));
-            foreach (var holder in holders.Where(h => h.Username != user.Username))
+            foreach (var (rule, value, shown) in Values(user, numbers.GetValueOrDefault(user.Username)).Where(m => operation.Kind == OrderOperationKind.Add || m.Rule != "username"))
             {
-                var theirs = Values(holder.Username, holder.Extension, holder.DeviceMacAddresses, holder.DirectoryNumber);
-                var after = changed.Contains(holder.Username) && specs.TryGetValue(holder.Username, out var wanted)
-                    ? Values(wanted, numbers.GetValueOrDefault(wanted.Username))
-                    : theirs;
-                foreach (var (rule, value, shown) in mine.Where(m => operation.Kind == OrderOperationKind.Add || m.Rule != "username"))
+                foreach (var holder in byValue.GetValueOrDefault((rule, value)) ?? [])
                 {
-                    var comparer = rule == "username" ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
-                    if (!theirs.Any(t => t.Rule == rule && comparer.Equals(t.Value, value)))
+                    if (holder.Username == user.Username)
                     {
                         continue;
                     }
 
-                    if (after.Any(t => t.Rule == rule && comparer.Equals(t.Value, value)))
+                    var keeps = !changed.Contains(holder.Username) || !specs.TryGetValue(holder.Username, out var wanted)
+                        || Values(wanted, numbers.GetValueOrDefault(wanted.Username)).Any(t => RuleValueComparer.Instance.Equals((t.Rule, t.Value), (rule, value)));
+                    if (keeps)
                     {
                         diagnostics.Add(Held(user.Span, $"user '{user.Username}'", rule, shown, $"user '{holder.Username}'"));
+                        continue;
                     }
-                    else
-                    {
-                        var waiter = operation.Address;
-                        if (!waits.TryGetValue(waiter, out var set))
-                        {
-                            waits[waiter] = set = new SortedSet<ResourceAddress>(AddressOrder.Instance);
-                        }
 
-                        set.Add(new ResourceAddress(company, ResourceKind.User, holder.Username));
+                    if (!waits.TryGetValue(operation.Address, out var set))
+                    {
+                        waits[operation.Address] = set = new SortedSet<ResourceAddress>(AddressOrder.Instance);
                     }
+
+                    set.Add(new ResourceAddress(company, ResourceKind.User, holder.Username));
                 }
             }
         }
@@ -213,6 +222,18 @@ internal static class UniquenessCheck
         }
 
         return waves.Where(kv => kv.Value > 0).ToImmutableDictionary();
+    }
+
+    /// <summary>BT compares usernames ignoring case, every other value by its exact text.</summary>
+    private sealed class RuleValueComparer : IEqualityComparer<(string Rule, string Value)>
+    {
+        public static readonly RuleValueComparer Instance = new();
+
+        public bool Equals((string Rule, string Value) x, (string Rule, string Value) y) =>
+            x.Rule == y.Rule && (x.Rule == "username" ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal).Equals(x.Value, y.Value);
+
+        public int GetHashCode((string Rule, string Value) obj) =>
+            HashCode.Combine(obj.Rule, obj.Rule == "username" ? StringComparer.OrdinalIgnoreCase.GetHashCode(obj.Value) : StringComparer.Ordinal.GetHashCode(obj.Value));
     }
 
     /// <summary>Addresses in ordinal order of their text, so that diagnostics and waves never depend on hashing.</summary>
