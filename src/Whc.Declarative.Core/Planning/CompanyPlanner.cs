@@ -696,7 +696,9 @@ internal sealed class CompanyPlanner
     /// <summary>
     /// Orders, in phases: ceases of users (removed, or moving site), so their extensions are free again; then one order
     /// with everything structural (company, numbers, new sites) plus the first users; then the remaining user changes in
-    /// parallel orders of at most N users; then ceases of sites and number blocks once their users are gone.
+    /// parallel orders of at most N users; then ceases of sites and number blocks once their users are gone. Where BT's
+    /// uniqueness rules need it (<see cref="UniquenessCheck"/>), a site cease moves before the structural order, and users
+    /// taking a value another user's change frees follow in later orders.
     /// </summary>
     private ImmutableArray<PlanStep> BuildSteps(PlanPart part, bool isNew, ImmutableArray<string> inFlightAwaits, UniquenessResult clashes)
     {
