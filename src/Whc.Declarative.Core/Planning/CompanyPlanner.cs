@@ -43,6 +43,9 @@ internal sealed class CompanyPlanner
             .Then(PlanSites(inFlight))
             .Then(PlanUsers(inFlight));
         draft = ApplyTargets(draft, isNew);
+        // Checked on what the plan will really do (after --target): what it leaves out stays at BT.
+        var clashes = UniquenessCheck.Check(company, desired, view, draft.Structural, draft.UserOperations, draft.UserCeases, draft.StructuralCeases);
+        draft = draft with { Diagnostics = draft.Diagnostics.AddRange(clashes.Diagnostics) };
         return new CompanyPlan(
             company,
             desired,
@@ -50,7 +53,7 @@ internal sealed class CompanyPlanner
             input.State?.Lineage,
             input.Refresh?.Fingerprint() ?? "none",
             draft.Changes,
-            BuildSteps(draft, isNew, inFlight.Awaits),
+            BuildSteps(draft, isNew, inFlight.Awaits, clashes),
             draft.NadKeys,
             draft.Diagnostics)
         {
@@ -319,7 +322,7 @@ internal sealed class CompanyPlanner
             {
                 part.Diagnostics.Add(DiagnosticCatalog.PortedNumbersAlreadyHeld.At(
                     range.Span,
-                    $"ported range {new NumberRange(range.From, range.To).ToCompactString()} of block '{block.Name}' overlaps {new NumberRange(clash.Range.StartNumber, clash.Range.EndNumber).ToCompactString()}, which the company already holds in block '{clash.Block}'"));
+                    $"ported range {new NumberRange(range.From, range.To).ToCompactString()} of block '{block.Name}' overlaps {new NumberRange(clash.Range.StartNumber, clash.Range.EndNumber).ToCompactString()}, which the company already holds in block '{clash.Block}'{CeasedHolder(clash.Block, block.Name)}"));
                 refused = true;
             }
             else if (takenElsewhere.Contains(range.From))
@@ -371,6 +374,17 @@ internal sealed class CompanyPlanner
                 new StepDetails(NumberBlock: block.Name, Quantity: range.Count, Ported: new PortedRange(range.From, range.To))));
         }
     }
+
+    /// <summary>
+    /// When the block holding the numbers is one this plan ceases: its cease comes after every ringfence (its users must
+    /// leave it first), and ceased ported numbers may go back to their provider, so the way through is a rename.
+    /// </summary>
+    private string CeasedHolder(string holder, string taker) =>
+        desired.NumberBlocks.Any(b => b.Name == holder)
+            ? string.Empty
+            : view.Blocks.TryGetValue(holder, out var held) && held.Ported
+                ? $", which the manifest no longer has and this plan ceases; its numbers are not free to ringfence before that cease, and once ceased they may return to their provider. If '{taker}' is '{holder}' renamed, add to spec: moved: [{{ from: number-block/{holder}, to: number-block/{taker} }}]"
+                : ", which the manifest no longer has and this plan ceases; its numbers are not free to ringfence before that cease (apply the removal first, then the new block)";
 
     private static bool Overlaps(string start1, string end1, string start2, string end2) =>
         start1.Length == start2.Length && string.CompareOrdinal(start1, end2) <= 0 && string.CompareOrdinal(start2, end1) <= 0;
@@ -561,7 +575,9 @@ internal sealed class CompanyPlanner
             if (current?.ServiceId is null || inFlightKind == OrderOperationKind.Cease)
             {
                 // New, or being ceased by an unfinished order and wanted again: added (after that order).
-                if (taken.Contains(user.Username))
+                // Taken by a user of this very company (BT compares names ignoring case): not BT-wide, but the
+                // uniqueness check's to judge, as it knows whether this plan ceases that user first.
+                if (taken.Contains(user.Username) && !view.Users.Keys.Any(u => string.Equals(u, user.Username, StringComparison.OrdinalIgnoreCase)))
                 {
                     part.Diagnostics.Add(DiagnosticCatalog.UsernameTaken.At(user.Span, $"username '{user.Username}' is already registered at BT"));
                 }
@@ -680,9 +696,11 @@ internal sealed class CompanyPlanner
     /// <summary>
     /// Orders, in phases: ceases of users (removed, or moving site), so their extensions are free again; then one order
     /// with everything structural (company, numbers, new sites) plus the first users; then the remaining user changes in
-    /// parallel orders of at most N users; then ceases of sites and number blocks once their users are gone.
+    /// parallel orders of at most N users; then ceases of sites and number blocks once their users are gone. Where BT's
+    /// uniqueness rules need it (<see cref="UniquenessCheck"/>), a site cease moves before the structural order, and users
+    /// taking a value another user's change frees follow in later orders.
     /// </summary>
-    private ImmutableArray<PlanStep> BuildSteps(PlanPart part, bool isNew, ImmutableArray<string> inFlightAwaits)
+    private ImmutableArray<PlanStep> BuildSteps(PlanPart part, bool isNew, ImmutableArray<string> inFlightAwaits, UniquenessResult clashes)
     {
         var steps = part.Steps.ToList();
         var preparation = new List<string>();
@@ -731,18 +749,37 @@ internal sealed class CompanyPlanner
         }
 
         previous = AddOrders(part.UserCeases.Chunk(limit).Select(c => c.ToImmutableArray()), previous);
-        var remainingUsers = part.UserOperations.AsEnumerable();
+        // A site whose name or location code a new site takes is ceased before that create (its users went above).
+        var earlyCeases = part.StructuralCeases.Where(o => clashes.EarlyCeases.Contains(o.Address)).ToImmutableArray();
+        if (earlyCeases.Length > 0)
+        {
+            previous = AddOrders([earlyCeases], previous);
+        }
+
+        // Users taking a value another user's change frees come in later waves, each after the orders of the one before.
+        var firstWave = part.UserOperations.Where(o => clashes.WaveOf(o.Address) == 0).ToList();
+        var remainingUsers = firstWave.AsEnumerable();
         if (part.Structural.Length > 0)
         {
-            var first = part.Structural.Concat(part.UserOperations.Take(limit)).ToImmutableArray();
-            remainingUsers = part.UserOperations.Skip(limit);
+            var first = part.Structural.Concat(firstWave.Take(limit)).ToImmutableArray();
+            remainingUsers = firstWave.Skip(limit);
             previous = AddOrders([first], previous);
         }
 
         var userAwaits = AddOrders(remainingUsers.Chunk(limit).Select(c => c.ToImmutableArray()), previous);
-        if (part.StructuralCeases.Length > 0)
+        var allUserAwaits = userAwaits;
+        var lastWave = clashes.Waves.IsEmpty ? 0 : clashes.Waves.Values.Max();
+        for (var wave = 1; wave <= lastWave; wave++)
         {
-            AddOrders([part.StructuralCeases], userAwaits);
+            var operations = part.UserOperations.Where(o => clashes.WaveOf(o.Address) == wave);
+            userAwaits = AddOrders(operations.Chunk(limit).Select(c => c.ToImmutableArray()), userAwaits);
+            allUserAwaits = [.. allUserAwaits.Concat(userAwaits).Distinct(StringComparer.Ordinal)];
+        }
+
+        var lateCeases = part.StructuralCeases.RemoveAll(earlyCeases.Contains);
+        if (lateCeases.Length > 0)
+        {
+            AddOrders([lateCeases], allUserAwaits);
         }
 
         return [.. steps];
