@@ -10,46 +10,12 @@ namespace Whc.Declarative.State.Tests;
 /// starts and against local files.
 /// </summary>
 [Collection(PostgresServerGroup.Name)]
-public sealed class StatePushDescentTests : IAsyncLifetime
+public sealed class StatePushDescentTests(PostgresServerFixture server) : BothStoresTests(server)
 {
-    private readonly PostgresServerFixture server;
-    private readonly TempDirectory directory = new();
-    private PostgresStateStore postgres = null!;
-
-    public StatePushDescentTests(PostgresServerFixture server) => this.server = server;
-
-    public Task InitializeAsync()
-    {
-        if (PostgresServerFixture.SkipReason is null)
-        {
-            postgres = server.NewStore();
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        directory.Dispose();
-        if (postgres is not null)
-        {
-            await postgres.DisposeAsync();
-        }
-    }
-
     /// <summary>Each version differs from the others (the name BT knows carries the serial), so no push is "identical" by chance.</summary>
     private static CompanyState Version(long serial) => SampleStates.FunNetwork(serial) with { Record = SampleStates.FunNetwork().Record! with { Name = $"TheFunNetwork{serial}" } };
 
-    private async Task<IStateStore> StoreAsync(string kind, long upToSerial)
-    {
-        for (var serial = 1; serial <= upToSerial; serial++)
-        {
-            IStateStore writer = kind == "postgres" ? postgres : new LocalStateStore(directory.Path);
-            await writer.WriteAsync(Version(serial), SampleStates.Context, default);
-        }
-
-        return kind == "postgres" ? postgres : new LocalStateStore(directory.Path);
-    }
+    private Task<IStateStore> StoreAsync(string kind, long upToSerial) => StoreAsync(kind, upToSerial, Version);
 
     private static async Task<CompanyState> CurrentAsync(IStateStore store) => (await store.ReadAsync("fun-network", default))!;
 
@@ -171,9 +137,9 @@ public sealed class StatePushDescentTests : IAsyncLifetime
     public async Task Migrate_refuses_a_target_at_the_same_serial_and_lineage_with_other_content()
     {
         var target = await StoreAsync("postgres", 2);
-        var source = new LocalStateStore(directory.Path);
+        var source = Local();
         await source.WriteAsync(Version(1), SampleStates.Context, default);
-        await new LocalStateStore(directory.Path).WriteAsync(Version(2) with { Sites = [] }, SampleStates.Context, default);
+        await Local().WriteAsync(Version(2) with { Sites = [] }, SampleStates.Context, default);
 
         var migrate = () => StateMaintenance.MigrateAsync(source, target, force: false, SampleStates.Context, default);
 

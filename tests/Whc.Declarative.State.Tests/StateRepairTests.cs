@@ -9,46 +9,9 @@ namespace Whc.Declarative.State.Tests;
 /// Against the real PostgreSQL the fixture starts and against local files.
 /// </summary>
 [Collection(PostgresServerGroup.Name)]
-public sealed class StateRepairTests : IAsyncLifetime
+public sealed class StateRepairTests(PostgresServerFixture server) : BothStoresTests(server)
 {
-    private readonly PostgresServerFixture server;
-    private readonly TempDirectory directory = new();
-    private PostgresStateStore postgres = null!;
-
-    public StateRepairTests(PostgresServerFixture server) => this.server = server;
-
-    public Task InitializeAsync()
-    {
-        if (PostgresServerFixture.SkipReason is null)
-        {
-            postgres = server.NewStore();
-        }
-
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        directory.Dispose();
-        if (postgres is not null)
-        {
-            await postgres.DisposeAsync();
-        }
-    }
-
-    private LocalStateStore Local() => new(directory.Path);
-
-    private async Task<IStateStore> StoreAsync(string kind, long upToSerial)
-    {
-        for (var serial = 1; serial <= upToSerial; serial++)
-        {
-            // A local store keeps the version a run replaces as its backup: each write here is a run of its own.
-            IStateStore writer = kind == "postgres" ? postgres : Local();
-            await writer.WriteAsync(SampleStates.FunNetwork(serial), SampleStates.Context, default);
-        }
-
-        return kind == "postgres" ? postgres : Local();
-    }
+    private Task<IStateStore> StoreAsync(string kind, long upToSerial) => StoreAsync(kind, upToSerial, serial => SampleStates.FunNetwork(serial));
 
     /// <summary>
     /// Issue 24: a push from 31 to 45 left a gap in the history. The pushed version is the next one (a file marked
@@ -141,17 +104,17 @@ public sealed class StateRepairTests : IAsyncLifetime
     public async Task A_serial_column_that_disagrees_with_the_document_is_refused_on_read_and_repairable()
     {
         await StoreAsync("postgres", 2);
-        await ExecuteAsync($"UPDATE {postgres.Spec.Schema}.states SET serial = 9");
+        await ExecuteAsync($"UPDATE {Postgres.Spec.Schema}.states SET serial = 9");
 
-        var read = () => postgres.ReadAsync("fun-network", default);
+        var read = () => Postgres.ReadAsync("fun-network", default);
 
         var failure = (await read.Should().ThrowAsync<StateException>()).Which;
         failure.Code.Should().Be("WHC5003");
         failure.Message.Should().Contain("serial 9").And.Contain("serial 2");
 
-        var restored = await StateMaintenance.RollbackAsync(postgres, "fun-network", 1, SampleStates.Context, default);
+        var restored = await StateMaintenance.RollbackAsync(Postgres, "fun-network", 1, SampleStates.Context, default);
         restored.Serial.Should().Be(10);
-        (await postgres.ReadAsync("fun-network", default))!.Serial.Should().Be(10);
+        (await Postgres.ReadAsync("fun-network", default))!.Serial.Should().Be(10);
     }
 
     /// <summary>
@@ -162,12 +125,12 @@ public sealed class StateRepairTests : IAsyncLifetime
     public async Task A_postgres_error_is_one_line_naming_the_operation()
     {
         await StoreAsync("postgres", 1);
-        var schema = postgres.Spec.Schema;
+        var schema = Postgres.Spec.Schema;
         var role = "noread_" + schema;
         await ExecuteAsync($"CREATE ROLE {role} LOGIN");
         await ExecuteAsync($"GRANT USAGE ON SCHEMA {schema} TO {role}");
         await ExecuteAsync($"GRANT SELECT ON {schema}.schema_migrations TO {role}");
-        var url = server.UrlFor(schema).Replace($"{server.User}@", $"{role}@", StringComparison.Ordinal);
+        var url = Server.UrlFor(schema).Replace($"{Server.User}@", $"{role}@", StringComparison.Ordinal);
         await using var stranger = new PostgresStateStore(PostgresStateSpec.Parse(url), PostgresServerFixture.Environment);
 
         var list = () => stranger.ListCompaniesAsync(default);
@@ -182,7 +145,7 @@ public sealed class StateRepairTests : IAsyncLifetime
     {
         if (kind == "postgres")
         {
-            await ExecuteAsync($"UPDATE {postgres.Spec.Schema}.states SET state = '{{\"damaged\": true}}'::jsonb");
+            await ExecuteAsync($"UPDATE {Postgres.Spec.Schema}.states SET state = '{{\"damaged\": true}}'::jsonb");
         }
         else
         {
@@ -195,7 +158,7 @@ public sealed class StateRepairTests : IAsyncLifetime
 
     private async Task ExecuteAsync(string sql)
     {
-        await using var connection = new NpgsqlConnection(PostgresStateSpec.Parse(server.UrlFor("x")).ConnectionString(PostgresServerFixture.Environment));
+        await using var connection = new NpgsqlConnection(PostgresStateSpec.Parse(Server.UrlFor("x")).ConnectionString(PostgresServerFixture.Environment));
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         await command.ExecuteNonQueryAsync();
