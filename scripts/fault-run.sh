@@ -57,16 +57,9 @@ fi
 WHCCTL=$(realpath "$WHCCTL")
 dotnet "$WHCCTL" --version >/dev/null 2>&1 || { echo "fault-run: '$WHCCTL' does not run" >&2; exit 2; }
 
-PGBIN=$(pg_config --bindir)
-if [ ! -x "$PGBIN/initdb" ]; then
-  PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
-fi
-[ -x "$PGBIN/initdb" ] || { echo "fault-run: PostgreSQL server binaries (initdb) not found" >&2; exit 2; }
-
-WORK=$(mktemp -d /tmp/whc-fault-run.XXXXXX)
-chmod 755 "$WORK"
-RUNAS=()
-if [ "$(id -u)" = 0 ]; then RUNAS=(runuser -u postgres --); chown postgres "$WORK"; fi
+RUN_NAME=fault-run
+# shellcheck source=lib/throwaway-postgres.sh
+. "$REPO/scripts/lib/throwaway-postgres.sh"
 FULL_DISK=0
 DISK="$WORK/disk"
 mkdir -p "$DISK"
@@ -77,7 +70,6 @@ fi
 DATA="$DISK/data"
 SANDBOX_PID=""
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo $((20000 + RANDOM % 20000)); }
 
 cleanup() {
   [ -n "$SANDBOX_PID" ] && kill "$SANDBOX_PID" 2>/dev/null

@@ -46,20 +46,12 @@ fi
 [ -f "$WHCCTL" ] || { echo "pool-run: no whcctl.dll at '$WHCCTL'" >&2; exit 2; }
 WHCCTL=$(realpath "$WHCCTL")
 
-PGBIN=$(pg_config --bindir)
-if [ ! -x "$PGBIN/initdb" ]; then
-  PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
-fi
-[ -x "$PGBIN/initdb" ] || { echo "pool-run: PostgreSQL server binaries (initdb) not found" >&2; exit 2; }
-
-WORK=$(mktemp -d /tmp/whc-pool-run.XXXXXX)
-chmod 755 "$WORK"
-RUNAS=()
-if [ "$(id -u)" = 0 ]; then RUNAS=(runuser -u postgres --); chown postgres "$WORK"; fi
+RUN_NAME=pool-run
+# shellcheck source=lib/throwaway-postgres.sh
+. "$REPO/scripts/lib/throwaway-postgres.sh"
 DATA="$WORK/data"
 SANDBOX_PID="" SAMPLER_PID=""
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null || echo $((20000 + RANDOM % 20000)); }
 
 cleanup() {
   [ -n "$SAMPLER_PID" ] && kill "$SAMPLER_PID" 2>/dev/null
