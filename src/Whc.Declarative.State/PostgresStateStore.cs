@@ -828,6 +828,9 @@ public sealed partial class PostgresStateStore : IStateStore, IForceStateWriter,
 
         public Task EnsureHeldAsync(CancellationToken cancellationToken) => store.EnsureHeldAsync(this, cancellationToken);
 
+        /// <summary>Disposed: released by this run (set before the release runs, so a check racing it sees it).</summary>
+        internal bool Released => Volatile.Read(ref disposed) != 0;
+
         /// <summary>The server process of the lock session that holds the advisory lock (for tests and diagnostics).</summary>
         public int BackendProcessId => store.LockSessionProcessId;
 

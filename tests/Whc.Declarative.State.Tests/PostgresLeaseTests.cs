@@ -141,6 +141,25 @@ public sealed class PostgresLeaseTests : IAsyncLifetime
     }
 
     [PostgresFact]
+    public async Task EnsureHeld_on_a_released_lock_is_WHC5010_and_neither_reopens_a_session_nor_frees_the_company_taken_again()
+    {
+        var released = await first.AcquireLockAsync("acme", SampleStates.Holder("alice"), TimeSpan.Zero, default);
+        await released.DisposeAsync();
+
+        var ensure = () => released.EnsureHeldAsync(default);
+        (await ensure.Should().ThrowAsync<StateLockLostException>()).Which.Message.Should().Contain("already released").And.Contain("'acme'");
+        first.LockSessionProcessId.Should().Be(0, "checking a released lock must not open a lock session that nothing closes");
+
+        // The same store takes the company again: a stale handle's check must not unlock the live lock's advisory key.
+        await using var again = await first.AcquireLockAsync("acme", SampleStates.Holder("alice"), TimeSpan.Zero, default);
+        await ensure.Should().ThrowAsync<StateLockLostException>();
+        var other = () => second.AcquireLockAsync("acme", SampleStates.Holder("bob"), TimeSpan.FromMilliseconds(300), default);
+        (await other.Should().ThrowAsync<StateLockedException>()).Which.Holder.Who.Should().Be("alice");
+        await again.EnsureHeldAsync(default);
+        warnings.Should().BeEmpty();
+    }
+
+    [PostgresFact]
     public async Task A_second_taker_in_the_same_store_waits_like_any_other()
     {
         await using var a = await first.AcquireLockAsync("acme", SampleStates.Holder("alice"), TimeSpan.Zero, default);
