@@ -79,7 +79,9 @@ public sealed partial class PostgresStateStore
                     lease.MarkLost($"its lock session ended and the server could not be reached again: {ConnectFailure(e)}");
                 }
 
-                return;
+                // The caller still has no session: it reports the failure as its own (taking a lock, checking one),
+                // named, instead of finding none.
+                throw;
             }
         }
 

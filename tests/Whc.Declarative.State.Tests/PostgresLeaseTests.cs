@@ -160,6 +160,37 @@ public sealed class PostgresLeaseTests : IAsyncLifetime
     }
 
     [PostgresFact]
+    public async Task Taking_a_lock_when_the_lock_session_cannot_be_opened_again_is_a_named_state_error_and_the_held_lock_is_lost()
+    {
+        var role = "run_" + schema;
+        await using (var admin = await AdminAsync())
+        {
+            await using var create = new NpgsqlCommand($"CREATE ROLE {role} LOGIN SUPERUSER", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var url = server.UrlFor(schema).Replace($"{server.User}@", $"{role}@", StringComparison.Ordinal);
+        await using var run = new PostgresStateStore(
+            PostgresStateSpec.Parse(url), PostgresServerFixture.Environment, options: new PostgresStoreOptions { ReconnectGrace = TimeSpan.FromMilliseconds(200), LockWatchInterval = TimeSpan.FromMinutes(5) });
+        await using var acme = await run.AcquireLockAsync("acme", SampleStates.Holder("alice"), TimeSpan.Zero, default);
+        // The run's session ends and no new one can be opened (not a blip: the server refuses the role from now on).
+        await using (var admin = await AdminAsync())
+        {
+            await using var refuse = new NpgsqlCommand($"ALTER ROLE {role} NOLOGIN", admin);
+            await refuse.ExecuteNonQueryAsync();
+        }
+
+        await TerminateAsync(((PostgresStateStore.PostgresStateLock)acme).BackendProcessId);
+
+        var take = () => run.AcquireLockAsync("bravo", SampleStates.Holder("alice"), TimeSpan.FromSeconds(1), default);
+
+        var thrown = (await take.Should().ThrowAsync<StateException>()).Which;
+        thrown.Message.Should().Contain("bravo").And.NotContain("\n");
+        var ensure = () => acme.EnsureHeldAsync(default);
+        (await ensure.Should().ThrowAsync<StateLockLostException>()).Which.Message.Should().Contain("'acme'");
+    }
+
+    [PostgresFact]
     public async Task A_second_taker_in_the_same_store_waits_like_any_other()
     {
         await using var a = await first.AcquireLockAsync("acme", SampleStates.Holder("alice"), TimeSpan.Zero, default);
