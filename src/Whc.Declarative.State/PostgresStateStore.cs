@@ -480,11 +480,6 @@ public sealed partial class PostgresStateStore : IStateStore, IForceStateWriter,
         await RunAsync($"writing the state of '{state.Company}'", async (connection, attempt) =>
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            if (context.Fence is { } fence)
-            {
-                await CheckFenceAsync(connection, transaction, state.Company, fence, cancellationToken);
-            }
-
             (long Serial, string Lineage, bool SameDocument)? stored = null;
             await using (var select = Command(
                 connection,
@@ -508,6 +503,13 @@ public sealed partial class PostgresStateStore : IStateStore, IForceStateWriter,
             {
                 await transaction.CommitAsync(cancellationToken);
                 return true;
+            }
+
+            // After the check for our own earlier commit: that commit passed the fence when it was made, and the lock
+            // may have changed hands since (a write that is done must not be reported as refused).
+            if (context.Fence is { } fence)
+            {
+                await CheckFenceAsync(connection, transaction, state.Company, fence, cancellationToken);
             }
 
             if (!force)
