@@ -40,7 +40,7 @@ internal sealed class LockGate : IBtCallGate
 
     public async Task EnsureOpenAsync(CancellationToken cancellationToken)
     {
-        if (IsLost)
+        if (Volatile.Read(ref lost) is not null)
         {
             // Once lost, always lost: not asked again (a later re-take would not make the earlier gap safe).
             throw Refusal();
@@ -51,6 +51,9 @@ internal sealed class LockGate : IBtCallGate
             return;
         }
 
+        // Closed by the store's watcher: the store is asked once, for why (who took it, force-unlock), so that the
+        // reason every message gives is the store's, and a refusal recorded later does not nest in a vaguer one.
+        var closed = Closed.IsCancellationRequested;
         try
         {
             await held.EnsureHeldAsync(cancellationToken);
@@ -64,6 +67,13 @@ internal sealed class LockGate : IBtCallGate
         {
             // Not proven held is not held: a request to BT must not leave on a guess.
             Record(new StateLockLostException(Company, $"whcctl could not make sure it still holds it: {e.Message}", e));
+            throw Refusal();
+        }
+
+        if (closed)
+        {
+            // The store said nothing more (it should have): the watcher's word alone.
+            Record(new StateLockLostException(Company, "the store's watch on it saw its session end or the lock taken"));
             throw Refusal();
         }
     }

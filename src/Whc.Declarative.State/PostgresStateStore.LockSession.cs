@@ -79,7 +79,9 @@ public sealed partial class PostgresStateStore
                     lease.MarkLost($"its lock session ended and the server could not be reached again: {ConnectFailure(e)}");
                 }
 
-                return;
+                // The caller still has no session: it reports the failure as its own (taking a lock, checking one),
+                // named, instead of finding none.
+                throw;
             }
         }
 
@@ -146,6 +148,15 @@ public sealed partial class PostgresStateStore
         await sessionGate.WaitAsync(cancellationToken);
         try
         {
+            // Under the gate, as releasing is: a released lock is neither checked (that would open a session nothing
+            // closes) nor unlocked on the server (its key may be held again, by a new lock of this store).
+            if (lease.Released)
+            {
+                throw new StateLockLostException(
+                    lease.Company,
+                    string.Create(CultureInfo.InvariantCulture, $"the lock on company '{lease.Company}' in {Description} (lock id {lease.Fence.LockId}, generation {lease.Fence.Generation}) was already released by this run; it must not call BT for '{lease.Company}' nor write its state any more"));
+            }
+
             await CheckAsync([lease], cancellationToken);
         }
         finally

@@ -480,11 +480,6 @@ public sealed partial class PostgresStateStore : IStateStore, IForceStateWriter,
         await RunAsync($"writing the state of '{state.Company}'", async (connection, attempt) =>
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            if (context.Fence is { } fence)
-            {
-                await CheckFenceAsync(connection, transaction, state.Company, fence, cancellationToken);
-            }
-
             (long Serial, string Lineage, bool SameDocument)? stored = null;
             await using (var select = Command(
                 connection,
@@ -508,6 +503,13 @@ public sealed partial class PostgresStateStore : IStateStore, IForceStateWriter,
             {
                 await transaction.CommitAsync(cancellationToken);
                 return true;
+            }
+
+            // After the check for our own earlier commit: that commit passed the fence when it was made, and the lock
+            // may have changed hands since (a write that is done must not be reported as refused).
+            if (context.Fence is { } fence)
+            {
+                await CheckFenceAsync(connection, transaction, state.Company, fence, cancellationToken);
             }
 
             if (!force)
@@ -827,6 +829,9 @@ public sealed partial class PostgresStateStore : IStateStore, IForceStateWriter,
         internal StateLockLostException? LostError { get; private set; }
 
         public Task EnsureHeldAsync(CancellationToken cancellationToken) => store.EnsureHeldAsync(this, cancellationToken);
+
+        /// <summary>Disposed: released by this run (set before the release runs, so a check racing it sees it).</summary>
+        internal bool Released => Volatile.Read(ref disposed) != 0;
 
         /// <summary>The server process of the lock session that holds the advisory lock (for tests and diagnostics).</summary>
         public int BackendProcessId => store.LockSessionProcessId;

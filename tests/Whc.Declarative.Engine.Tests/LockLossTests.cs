@@ -190,6 +190,25 @@ public sealed class LockGateTests
         failing.Checks.Should().Be(1);
     }
 
+    [Fact]
+    public async Task A_loss_the_store_s_watcher_noticed_is_told_with_the_store_s_reason_once_not_nested()
+    {
+        // The watcher cancelled Lost; the store knows why (another run took it) and says so when asked.
+        using var noticed = new CancellationTokenSource();
+        await noticed.CancelAsync();
+        var gate = new LockGate("acme", new FailingLock(new StateLockLostException("acme", "taken by bob@ci (pid 7)")) { LostToken = noticed.Token });
+
+        var refusal = (await FluentActions.Awaiting(() => gate.EnsureOpenAsync(CancellationToken.None)).Should().ThrowAsync<StateLockLostException>()).Which;
+        // What the engine does with a step's failure: records it (the first loss recorded is the reason given).
+        gate.Record(refusal);
+
+        refusal.Message.Should().Contain("taken by bob@ci (pid 7)");
+        gate.Reason.Should().Contain("taken by bob@ci (pid 7)");
+        Occurrences(gate.SkipReason, "was lost").Should().Be(1, gate.SkipReason);
+    }
+
+    private static int Occurrences(string text, string part) => (text.Length - text.Replace(part, string.Empty, StringComparison.Ordinal).Length) / part.Length;
+
     private sealed class FailingLock(Exception? failure) : IStateLock
     {
         public Exception? Failure { get; set; } = failure;
@@ -200,7 +219,9 @@ public sealed class LockGateTests
 
         public LockFence Fence { get; } = new("id", 1);
 
-        public CancellationToken Lost => CancellationToken.None;
+        public CancellationToken LostToken { get; init; } = CancellationToken.None;
+
+        public CancellationToken Lost => LostToken;
 
         public Task EnsureHeldAsync(CancellationToken cancellationToken)
         {

@@ -141,6 +141,56 @@ public sealed class PostgresLeaseTests : IAsyncLifetime
     }
 
     [PostgresFact]
+    public async Task EnsureHeld_on_a_released_lock_is_WHC5010_and_neither_reopens_a_session_nor_frees_the_company_taken_again()
+    {
+        var released = await first.AcquireLockAsync("acme", SampleStates.Holder("alice"), TimeSpan.Zero, default);
+        await released.DisposeAsync();
+
+        var ensure = () => released.EnsureHeldAsync(default);
+        (await ensure.Should().ThrowAsync<StateLockLostException>()).Which.Message.Should().Contain("already released").And.Contain("'acme'");
+        first.LockSessionProcessId.Should().Be(0, "checking a released lock must not open a lock session that nothing closes");
+
+        // The same store takes the company again: a stale handle's check must not unlock the live lock's advisory key.
+        await using var again = await first.AcquireLockAsync("acme", SampleStates.Holder("alice"), TimeSpan.Zero, default);
+        await ensure.Should().ThrowAsync<StateLockLostException>();
+        var other = () => second.AcquireLockAsync("acme", SampleStates.Holder("bob"), TimeSpan.FromMilliseconds(300), default);
+        (await other.Should().ThrowAsync<StateLockedException>()).Which.Holder.Who.Should().Be("alice");
+        await again.EnsureHeldAsync(default);
+        warnings.Should().BeEmpty();
+    }
+
+    [PostgresFact]
+    public async Task Taking_a_lock_when_the_lock_session_cannot_be_opened_again_is_a_named_state_error_and_the_held_lock_is_lost()
+    {
+        var role = "run_" + schema;
+        await using (var admin = await AdminAsync())
+        {
+            await using var create = new NpgsqlCommand($"CREATE ROLE {role} LOGIN SUPERUSER", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var url = server.UrlFor(schema).Replace($"{server.User}@", $"{role}@", StringComparison.Ordinal);
+        await using var run = new PostgresStateStore(
+            PostgresStateSpec.Parse(url), PostgresServerFixture.Environment, options: new PostgresStoreOptions { ReconnectGrace = TimeSpan.FromMilliseconds(200), LockWatchInterval = TimeSpan.FromMinutes(5) });
+        await using var acme = await run.AcquireLockAsync("acme", SampleStates.Holder("alice"), TimeSpan.Zero, default);
+        // The run's session ends and no new one can be opened (not a blip: the server refuses the role from now on).
+        await using (var admin = await AdminAsync())
+        {
+            await using var refuse = new NpgsqlCommand($"ALTER ROLE {role} NOLOGIN", admin);
+            await refuse.ExecuteNonQueryAsync();
+        }
+
+        await TerminateAsync(((PostgresStateStore.PostgresStateLock)acme).BackendProcessId);
+
+        var take = () => run.AcquireLockAsync("bravo", SampleStates.Holder("alice"), TimeSpan.FromSeconds(1), default);
+
+        var thrown = (await take.Should().ThrowAsync<StateException>()).Which;
+        thrown.Message.Should().Contain("bravo").And.NotContain("\n");
+        var ensure = () => acme.EnsureHeldAsync(default);
+        (await ensure.Should().ThrowAsync<StateLockLostException>()).Which.Message.Should().Contain("'acme'");
+    }
+
+    [PostgresFact]
     public async Task A_second_taker_in_the_same_store_waits_like_any_other()
     {
         await using var a = await first.AcquireLockAsync("acme", SampleStates.Holder("alice"), TimeSpan.Zero, default);

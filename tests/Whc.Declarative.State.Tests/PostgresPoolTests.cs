@@ -151,6 +151,45 @@ public sealed class PostgresPoolTests : IClassFixture<SmallPostgresServerFixture
     }
 
     [PostgresClusterFact]
+    public async Task A_fenced_write_whose_commit_reached_the_server_is_done_even_if_the_lock_changed_hands_before_the_retry()
+    {
+        var schema = PostgresServerFixture.NewSchemaName();
+        await using (var setup = NewStore(schema))
+        {
+            await setup.WriteAsync(SampleStates.Minimal("acme", 1, SampleStates.Lineage), SampleStates.Context, default);
+        }
+
+        await using var proxy = await CommitDroppingProxy.StartAsync(server.Port);
+        var url = server.UrlFor(schema).Replace($":{server.Port}/", $":{proxy.Port}/", StringComparison.Ordinal);
+        await using var store = new PostgresStateStore(PostgresStateSpec.Parse(url), PostgresServerFixture.Environment);
+        await using var held = await store.AcquireLockAsync("acme", SampleStates.Holder("alice"), TimeSpan.Zero, default);
+        // Another run takes the lock the moment the write commits (its session ended just then): a trigger moves the
+        // lease on in the write's own transaction, so the retry after the lost COMMIT answer finds the fence stale.
+        // Unpooled: another test of this class restarts the server, which leaves pooled connections dead.
+        var adminConnection = new NpgsqlConnectionStringBuilder(PostgresStateSpec.Parse(server.UrlFor(schema)).ConnectionString(PostgresServerFixture.Environment, "whc-test-admin")) { Pooling = false };
+        await using (var admin = new NpgsqlConnection(adminConnection.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var trigger = new NpgsqlCommand(
+                $$"""
+                CREATE FUNCTION "{{schema}}".take_over() RETURNS trigger LANGUAGE plpgsql AS $f$
+                BEGIN UPDATE "{{schema}}".locks SET generation = generation + 1000, lock_id = 'bob'; RETURN NULL; END $f$;
+                CREATE TRIGGER take_over AFTER INSERT ON "{{schema}}".state_history FOR EACH ROW EXECUTE FUNCTION "{{schema}}".take_over();
+                """,
+                admin);
+            await trigger.ExecuteNonQueryAsync();
+        }
+
+        proxy.DropAfterNextCommit();
+        await store.WriteAsync(SampleStates.Minimal("acme", 2, SampleStates.Lineage), SampleStates.Context with { Fence = held.Fence }, default);
+
+        proxy.Dropped.Should().BeTrue("the first attempt's COMMIT answer never reached the client");
+        (await store.HistoryAsync("acme", default)).Select(version => version.Serial).Should().Equal(2, 1);
+        var next = () => store.WriteAsync(SampleStates.Minimal("acme", 3, SampleStates.Lineage), SampleStates.Context with { Fence = held.Fence }, default);
+        await next.Should().ThrowAsync<StateLockLostException>("the lock is another run's now");
+    }
+
+    [PostgresClusterFact]
     public async Task A_lock_session_cut_on_the_client_side_only_is_taken_again_not_lost()
     {
         var schema = PostgresServerFixture.NewSchemaName();
