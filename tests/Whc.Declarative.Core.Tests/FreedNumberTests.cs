@@ -82,4 +82,19 @@ public class FreedNumberTests
         // Then x01 gets u02's number, as planned
         numbers["x01"].Should().Be(Number(1));
     }
+
+    [Fact]
+    public void A_freed_number_is_refused_when_target_leaves_its_holders_cease_out()
+    {
+        // Given the swap of u02 for x01 in a full block, planned with --target on x01 alone (u02 stays at BT)
+        var applied = Applied(Manifest([Block(quantity: 2)], Site("hq", Users("u", 2))));
+        var swapped = Manifest([Block(quantity: 2)], Site("hq", Users("u", 1).Add(User("x01", extension: "2009"))));
+        var options = new PlannerOptions { Targets = [UserAddress("x01")] };
+
+        // When it is planned
+        var plan = PlanOne(Existing(swapped, applied), options);
+
+        // Then the plan refuses it, naming the holder, rather than an order BT would refuse
+        plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3050").Which.Message.Should().Contain("'x01'").And.Contain("'u02'").And.Contain(Number(1));
+    }
 }
