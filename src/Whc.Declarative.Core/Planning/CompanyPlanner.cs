@@ -70,7 +70,8 @@ internal sealed class CompanyPlanner
             steps.FirstOrDefault(s => s.Kind == StepKind.CreateOrder && s.Details.Operations.Contains(new OrderOperation(address, kind)))?.Id.Replace(":create", ":await", StringComparison.Ordinal);
 
         var outages = ImmutableArray.CreateBuilder<PlanOutage>();
-        foreach (var add in part.UserOperations.Where(o => o.Kind == OrderOperationKind.Add))
+        var ceasedUsers = part.UserCeases.Select(c => c.Address).ToHashSet();
+        foreach (var add in part.UserOperations.Where(o => o.Kind == OrderOperationKind.Add && ceasedUsers.Contains(o.Address)))
         {
             if (AwaitOf(add.Address, OrderOperationKind.Cease) is { } ceased && AwaitOf(add.Address, OrderOperationKind.Add) is { } made
                 && view.Users.GetValueOrDefault(add.Address.Name) is { } current
@@ -776,10 +777,11 @@ internal sealed class CompanyPlanner
         // Users moving between sites (ceased and made again) are left out of the first ceases: each is ceased in the
         // order right before the one making it again, so it is without service for those two orders only. (Not when a
         // site is ceased early, which needs its users gone first, nor for a user waiting for another's change.)
+        var userCeases = part.UserCeases.Select(c => c.Address).ToHashSet();
         var movers = earlyCeases.Length > 0
             ? []
             : part.UserOperations
-                .Where(o => o.Kind == OrderOperationKind.Add && clashes.WaveOf(o.Address) == 0 && part.UserCeases.Any(c => c.Address == o.Address))
+                .Where(o => o.Kind == OrderOperationKind.Add && clashes.WaveOf(o.Address) == 0 && userCeases.Contains(o.Address))
                 .Select(o => o.Address)
                 .ToHashSet();
         previous = AddOrders(part.UserCeases.Where(o => !movers.Contains(o.Address)).Chunk(limit).Select(c => c.ToImmutableArray()), previous);
@@ -806,7 +808,8 @@ internal sealed class CompanyPlanner
             var made = new List<string>();
             foreach (var chunk in part.UserOperations.Where(o => movers.Contains(o.Address)).Chunk(limit))
             {
-                var ceased = AddOrders([[.. part.UserCeases.Where(c => chunk.Any(o => o.Address == c.Address))]], previous);
+                var inChunk = chunk.Select(o => o.Address).ToHashSet();
+                var ceased = AddOrders([[.. part.UserCeases.Where(c => inChunk.Contains(c.Address))]], previous);
                 made.AddRange(AddOrders([[.. chunk]], ceased));
             }
 
