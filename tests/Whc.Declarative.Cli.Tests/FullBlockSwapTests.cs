@@ -1,27 +1,41 @@
+using System.Text.Json.Nodes;
 using Whc.Declarative.Cli.Tests.Support;
 
 namespace Whc.Declarative.Cli.Tests;
 
 /// <summary>
-/// Issue 25: swapping one user for another in a full block. BT frees the removed user's number only once its cease is
-/// applied, so the plan cannot give it to the new user in the same apply; WHC3008 says so, and what to do.
+/// Issue 25, item 4, with the built whcctl as a child process: swapping one user for another in a full block. The
+/// sandbox (like BT) frees the removed user's number once its cease completes, so the plan ceases first and adds the
+/// new user with that number; apply (with --allow-destroy) succeeds and the next plan is clean. It used to fail WHC3008.
 /// </summary>
 public sealed class FullBlockSwapTests
 {
     private const string Manifest = "examples/quickstart/company.yaml";
 
-    [Fact]
-    public async Task Swapping_a_user_in_a_full_block_says_the_removed_users_number_frees_only_once_its_cease_is_applied()
+    [Theory]
+    [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
+    public async Task Swapping_a_user_in_a_full_block_ceases_first_then_adds_the_new_user_with_the_freed_number(string backend)
     {
-        await using var session = await SandboxSession.StartAsync();
+        await using var session = await SandboxSession.StartAsync(backend);
         session.Edit(Manifest, "      quantity: 10\n", "      quantity: 1\n");
         await session.ApplyAsync("examples/quickstart");
+        var before = Numbers(await session.AdminGetAsync("/_sandbox/inventory"));
         session.Edit(Manifest, "        - username: jane.smith\n          firstName: Jane\n          lastName: Smith\n          extension: \"2001\"\n", "        - username: jo.bloggs\n          firstName: Jo\n          lastName: Bloggs\n          extension: \"2002\"\n");
 
-        var plan = await session.RunAsync("plan", "examples/quickstart");
+        var plan = await session.RunAsync("plan", "examples/quickstart", "--detailed-exitcode");
+        plan.ExitCode.Should().Be(ExitCodes.Changes, plan.ToString());
+        plan.Output.Should().Contain("jo.bloggs").And.Contain(before["jane.smith"]);
 
-        plan.ExitCode.Should().Be(ExitCodes.Error, plan.ToString());
-        plan.Error.Should().Contain("WHC3008").And.Contain("'jo.bloggs'").And.Contain("'jane.smith'")
-            .And.Contain("frees only once that cease is applied").And.Contain("--allow-destroy");
+        await session.ApplyAsync("examples/quickstart", "--allow-destroy");
+        var after = Numbers(await session.AdminGetAsync("/_sandbox/inventory"));
+        after.Keys.Should().BeEquivalentTo(["jo.bloggs"]);
+        after["jo.bloggs"].Should().Be(before["jane.smith"]);
+        var again = await session.RunAsync("plan", "examples/quickstart", "--detailed-exitcode");
+        again.ExitCode.Should().Be(ExitCodes.Success, again.ToString());
     }
+
+    private static Dictionary<string, string> Numbers(JsonNode inventory) =>
+        inventory["companies"]!.AsArray().Single()!["users"]!.AsArray()
+            .Where(u => u!["status"]?.GetValue<string>() != "ceased")
+            .ToDictionary(u => u!["username"]!.GetValue<string>(), u => u!["directoryNumber"]!.GetValue<string>());
 }

@@ -334,19 +334,19 @@ public class PlanDiagnosticsTests
     }
 
     [Fact]
-    public void Should_say_in_WHC3008_that_a_removed_users_number_frees_only_once_its_cease_is_applied()
+    public void Should_say_in_WHC3008_that_the_numbers_a_plan_frees_are_already_given_out()
     {
         // Given a full block of two numbers held by u01 and u02
         var manifest = Manifest([Block(quantity: 2)], Site("hq", Users("u", 2)));
         var state = Applied(manifest);
 
-        // When u02 is swapped for a new user in the same plan
-        var swapped = Manifest([Block(quantity: 2)], Site("hq", Users("u", 1).Add(User("x01", extension: "2009"))));
+        // When u02 is removed and two new users come: u02's number goes to one, none is left for the other
+        var swapped = Manifest([Block(quantity: 2)], Site("hq", Users("u", 1).Add(User("x01", extension: "2009")).Add(User("x02", extension: "2010"))));
         var plan = PlanOne(Existing(swapped, state));
 
-        // Then WHC3008 says why the removed user's number is not free yet, and what to do
+        // Then WHC3008 names the user left without, and says the freed number already goes to another new user
         var message = plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3008").Which.Message;
-        message.Should().Contain("'x01'").And.Contain("'main'");
-        message.Should().Contain("u02").And.Contain("frees only once").And.Contain("--allow-destroy").And.Contain("quantity");
+        message.Should().Contain("'x02'").And.Contain("'main'").And.Contain("u02").And.Contain("quantity");
+        message.Should().NotContain("frees only once");
     }
 }

@@ -60,6 +60,24 @@ public static class PlanMarkdownRenderer
             head.AppendLine();
         }
 
+        var outages = plan.Companies.SelectMany(c => c.Outages).ToList();
+        if (outages.Count > 0)
+        {
+            head.AppendLine("> [!IMPORTANT]");
+            head.AppendLine(CultureInfo.InvariantCulture, $"> **{outages.Count} user(s) without service for part of the apply:**");
+            foreach (var outage in outages.Take(30))
+            {
+                head.AppendLine(CultureInfo.InvariantCulture, $"> - {Escape(PlanTextRenderer.OutageLine(outage))}");
+            }
+
+            if (outages.Count > 30)
+            {
+                head.AppendLine(CultureInfo.InvariantCulture, $"> - … and {outages.Count - 30} more");
+            }
+
+            head.AppendLine();
+        }
+
         var changed = plan.Companies.Where(c => c.HasChanges).ToList();
         if (changed.Count == 0)
         {

@@ -89,6 +89,11 @@ public static class PlanTextRenderer
                     text.Append(CultureInfo.InvariantCulture, $"  {numbers[step.Id],4}. {Diagnostic.OneLine(step.Id).PadRight(width)}  {Diagnostic.OneLine(step.Description)}");
                     text.AppendLine(after.Count == 0 ? string.Empty : $" (after {string.Join(", ", after)})");
                 }
+
+                foreach (var outage in company.Outages)
+                {
+                    text.AppendLine(CultureInfo.InvariantCulture, $"  Outage: {OutageLine(outage, numbers)}");
+                }
             }
         }
 
@@ -100,6 +105,21 @@ public static class PlanTextRenderer
         }
 
         return text.ToString();
+    }
+
+    /// <summary>One line per user without service during apply: who, and from which step until which (step numbers when listed).</summary>
+    public static string OutageLine(PlanOutage outage, IReadOnlyDictionary<string, int>? stepNumbers = null)
+    {
+        string At(string awaitStep)
+        {
+            var order = awaitStep[(awaitStep.LastIndexOf(":order-", StringComparison.Ordinal) + ":order-".Length)..].Split(':')[0];
+            return stepNumbers is not null && stepNumbers.TryGetValue(awaitStep, out var number)
+                ? string.Create(CultureInfo.InvariantCulture, $"step {number} (order {order})")
+                : $"order {order}";
+        }
+
+        return Diagnostic.OneLine(
+            $"user {outage.User.Name} has no service from {At(outage.CeaseAwait)}, which ceases it at site {outage.FromSite}, until {At(outage.AddAwait)}, which makes it again at site {outage.ToSite}, completes (BT cannot move a user between sites)");
     }
 
     /// <summary>The plan's last word: the flag apply refuses it without (WHC4053), and how many changes need it.</summary>

@@ -46,6 +46,7 @@ internal sealed class CompanyPlanner
         // Checked on what the plan will really do (after --target): what it leaves out stays at BT.
         var clashes = UniquenessCheck.Check(company, desired, view, draft.Structural, draft.UserOperations, draft.UserCeases, draft.StructuralCeases);
         draft = draft with { Diagnostics = draft.Diagnostics.AddRange(clashes.Diagnostics) };
+        var steps = BuildSteps(draft, isNew, inFlight.Awaits, clashes);
         return new CompanyPlan(
             company,
             desired,
@@ -53,12 +54,34 @@ internal sealed class CompanyPlanner
             input.State?.Lineage,
             input.Refresh?.Fingerprint() ?? "none",
             draft.Changes,
-            BuildSteps(draft, isNew, inFlight.Awaits, clashes),
+            steps,
             draft.NadKeys,
             draft.Diagnostics)
         {
             ReservedNumbers = draft.ReservedNumbers,
+            Outages = Outages(draft, steps),
         };
+    }
+
+    /// <summary>Users this plan ceases and makes again (moving between sites): the orders between which they have no service.</summary>
+    private ImmutableArray<PlanOutage> Outages(PlanPart part, ImmutableArray<PlanStep> steps)
+    {
+        string? AwaitOf(ResourceAddress address, OrderOperationKind kind) =>
+            steps.FirstOrDefault(s => s.Kind == StepKind.CreateOrder && s.Details.Operations.Contains(new OrderOperation(address, kind)))?.Id.Replace(":create", ":await", StringComparison.Ordinal);
+
+        var outages = ImmutableArray.CreateBuilder<PlanOutage>();
+        var ceasedUsers = part.UserCeases.Select(c => c.Address).ToHashSet();
+        foreach (var add in part.UserOperations.Where(o => o.Kind == OrderOperationKind.Add && ceasedUsers.Contains(o.Address)))
+        {
+            if (AwaitOf(add.Address, OrderOperationKind.Cease) is { } ceased && AwaitOf(add.Address, OrderOperationKind.Add) is { } made
+                && view.Users.GetValueOrDefault(add.Address.Name) is { } current
+                && desired.AllUsers().FirstOrDefault(p => p.User.Username == add.Address.Name) is { Site: { } site })
+            {
+                outages.Add(new PlanOutage(add.Address, current.Site, site.Name, ceased, made));
+            }
+        }
+
+        return outages.ToImmutable();
     }
 
     private ResourceAddress Address(ResourceKind kind, string name) => new(company, kind, name);
@@ -694,8 +717,9 @@ internal sealed class CompanyPlanner
     }
 
     /// <summary>
-    /// Orders, in phases: ceases of users (removed, or moving site), so their extensions are free again; then one order
-    /// with everything structural (company, numbers, new sites) plus the first users; then the remaining user changes in
+    /// Orders, in phases: ceases of users removed, so their extensions are free again; then one order with everything
+    /// structural (company, numbers, new sites) plus the first users; then, for users moving site, a cease order each
+    /// followed at once by the order making them again (their outage); then the remaining user changes in
     /// parallel orders of at most N users; then ceases of sites and number blocks once their users are gone. Where BT's
     /// uniqueness rules need it (<see cref="UniquenessCheck"/>), a site cease moves before the structural order, and users
     /// taking a value another user's change frees follow in later orders.
@@ -748,22 +772,48 @@ internal sealed class CompanyPlanner
             return awaits.Count == 0 ? dependsOn : awaits.ToImmutable();
         }
 
-        previous = AddOrders(part.UserCeases.Chunk(limit).Select(c => c.ToImmutableArray()), previous);
-        // A site whose name or location code a new site takes is ceased before that create (its users went above).
+        // A site whose name or location code a new site takes is ceased before that create (its users go first).
         var earlyCeases = part.StructuralCeases.Where(o => clashes.EarlyCeases.Contains(o.Address)).ToImmutableArray();
+        // Users moving between sites (ceased and made again) are left out of the first ceases: each is ceased in the
+        // order right before the one making it again, so it is without service for those two orders only. (Not when a
+        // site is ceased early, which needs its users gone first, nor for a user waiting for another's change.)
+        var userCeases = part.UserCeases.Select(c => c.Address).ToHashSet();
+        var movers = earlyCeases.Length > 0
+            ? []
+            : part.UserOperations
+                .Where(o => o.Kind == OrderOperationKind.Add && clashes.WaveOf(o.Address) == 0 && userCeases.Contains(o.Address))
+                .Select(o => o.Address)
+                .ToHashSet();
+        previous = AddOrders(part.UserCeases.Where(o => !movers.Contains(o.Address)).Chunk(limit).Select(c => c.ToImmutableArray()), previous);
         if (earlyCeases.Length > 0)
         {
             previous = AddOrders([earlyCeases], previous);
         }
 
         // Users taking a value another user's change frees come in later waves, each after the orders of the one before.
-        var firstWave = part.UserOperations.Where(o => clashes.WaveOf(o.Address) == 0).ToList();
+        var firstWave = part.UserOperations.Where(o => clashes.WaveOf(o.Address) == 0 && !movers.Contains(o.Address)).ToList();
         var remainingUsers = firstWave.AsEnumerable();
         if (part.Structural.Length > 0)
         {
-            var first = part.Structural.Concat(firstWave.Take(limit)).ToImmutableArray();
-            remainingUsers = firstWave.Skip(limit);
+            // With users moving, the structural order (which may make their new sites) adds no users: one could take a
+            // value a mover holds until its cease.
+            var together = movers.Count == 0 ? limit : 0;
+            var first = part.Structural.Concat(firstWave.Take(together)).ToImmutableArray();
+            remainingUsers = firstWave.Skip(together);
             previous = AddOrders([first], previous);
+        }
+
+        if (movers.Count > 0)
+        {
+            var made = new List<string>();
+            foreach (var chunk in part.UserOperations.Where(o => movers.Contains(o.Address)).Chunk(limit))
+            {
+                var inChunk = chunk.Select(o => o.Address).ToHashSet();
+                var ceased = AddOrders([[.. part.UserCeases.Where(c => inChunk.Contains(c.Address))]], previous);
+                made.AddRange(AddOrders([[.. chunk]], ceased));
+            }
+
+            previous = [.. made];
         }
 
         var userAwaits = AddOrders(remainingUsers.Chunk(limit).Select(c => c.ToImmutableArray()), previous);

@@ -5,9 +5,9 @@ using Whc.Declarative.Core.State;
 namespace Whc.Declarative.Core.Planning;
 
 /// <summary>
-/// WHC3008's message: a user wants a number from a block whose numbers are all ringfenced and held. When the same plan
-/// ceases users holding numbers of that block (a user swapped for another), their numbers are not free yet: they free
-/// only once BT has applied the cease, so the message says so and what to do instead of only "no free number".
+/// WHC3008's message: a user wants a number from a block whose numbers are all ringfenced and held. Numbers of users
+/// the same plan ceases are not missing from the count: they are given out again after the cease (see
+/// <see cref="NumberAssignment"/>), so when the block is still short the message says they already went to other users.
 /// </summary>
 internal static class FullBlockMessage
 {
@@ -22,7 +22,10 @@ internal static class FullBlockMessage
         var full = string.Create(CultureInfo.InvariantCulture, $"user '{user.Username}': no free number left in block '{block}' (all {quantity} ringfenced and held)");
         return leaving.Count == 0
             ? $"{full}; raise the block's quantity, or free a number by removing a user of it"
-            : $"{full}. The number of {string.Join(", ", leaving)}, whom this plan ceases, frees only once that cease is applied at BT, so it cannot go to '{user.Username}' in the same apply: "
-              + $"apply the removal first (without '{user.Username}' in the manifest; with --allow-destroy), then add '{user.Username}' in a later apply; or raise the block's quantity";
+            : leaving.Count == 1
+            ? $"{full}. The number of {leaving[0]}, whom this plan ceases, is given again once that cease completes, but to another new user listed earlier: "
+              + "raise the block's quantity, or remove another user of it"
+            : $"{full}. The numbers of {string.Join(", ", leaving)}, whom this plan ceases, are given again once those ceases complete, but to other new users listed earlier: "
+              + "raise the block's quantity, or remove another user of it";
     }
 }

@@ -39,8 +39,11 @@ public readonly record struct NumberRange(string Start, string End)
 
 /// <summary>
 /// Decides which directory number each user gets. A user keeps a number it already holds when that number is still in
-/// its block; the others take the lowest free numbers of their block, in manifest order. The rule is deterministic and
-/// stable as users are created one order at a time, so plan and apply (and parallel orders) always agree.
+/// its block; the others take the lowest free numbers of their block, in manifest order. A number held by a user the
+/// manifest no longer names (ceased by the plan, before any add) is free too, but only once no never-held number is
+/// left: BT frees a ceased user's number when the cease completes, and a number that rang someone else yesterday is
+/// the last choice. The rule is deterministic and stable as users are created one order at a time, so plan and apply
+/// (which passes the numbers the plan reserved for the users it ceases) and parallel orders always agree.
 /// </summary>
 public static class NumberAssignment
 {
@@ -51,6 +54,9 @@ public static class NumberAssignment
     {
         var result = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         var taken = new HashSet<string>(heldNumbers.Values, StringComparer.Ordinal);
+        var wanted = desired.AllUsers().Select(p => p.User.Username).ToHashSet(StringComparer.Ordinal);
+        var kept = heldNumbers.Where(kv => wanted.Contains(kv.Key)).Select(kv => kv.Value).ToHashSet(StringComparer.Ordinal);
+        var freed = new SortedSet<string>(heldNumbers.Where(kv => !wanted.Contains(kv.Key) && !kept.Contains(kv.Value)).Select(kv => kv.Value), StringComparer.Ordinal);
         var waiting = new List<(string Username, string Block)>();
         foreach (var (_, user) in desired.AllUsers())
         {
@@ -78,10 +84,12 @@ public static class NumberAssignment
                 continue;
             }
 
-            var free = ranges.SelectMany(r => r.Numbers()).FirstOrDefault(n => !taken.Contains(n));
+            var free = ranges.SelectMany(r => r.Numbers()).FirstOrDefault(n => !taken.Contains(n))
+                ?? ranges.SelectMany(r => r.Numbers()).FirstOrDefault(freed.Contains);
             if (free is not null)
             {
                 taken.Add(free);
+                freed.Remove(free);
                 result[username] = free;
             }
         }

@@ -75,9 +75,13 @@ public sealed record CompanyPlan(
     /// <summary>Whether applying this plan changes anything: at BT, or in state alone (what refresh read).</summary>
     public bool WritesState => HasChanges || RefreshedState is not null;
 
+    /// <summary>Users without service for a while: ceased and made again (BT cannot move a user between sites), in plan order.</summary>
+    public ImmutableArray<PlanOutage> Outages { get; init; } = [];
+
     /// <summary>
-    /// Directory numbers of the users this plan ceases (username → number). No order of the plan hands them to anyone
-    /// else, however its steps interleave, and a user that moves between sites keeps its own.
+    /// Directory numbers of the users this plan ceases (username → number), so that apply, which no longer finds them in
+    /// state once the cease is done, assigns numbers as the plan did: a user that moves between sites keeps its own; a
+    /// removed user's goes to a new user only when no never-held number is left (<see cref="NumberAssignment"/>).
     /// </summary>
     public ImmutableSortedDictionary<string, string> ReservedNumbers { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
 
@@ -185,3 +189,10 @@ public sealed record StepDetails(
     /// <summary>The order's items; empty (never default) for steps that are not about an order.</summary>
     public ImmutableArray<OrderOperation> Operations { get; init; } = Operations.IsDefault ? [] : Operations;
 }
+
+/// <summary>
+/// A user BT ceases and makes again (moving from <see cref="FromSite"/> to <see cref="ToSite"/>): it has no service from
+/// the completion of the order ceasing it (<see cref="CeaseAwait"/>, its await step) until the order making it again
+/// completes (<see cref="AddAwait"/>).
+/// </summary>
+public sealed record PlanOutage(ResourceAddress User, string FromSite, string ToSite, string CeaseAwait, string AddAwait);
