@@ -16,9 +16,9 @@ internal sealed class ThrottledWhcApi(IWhcApi inner, SemaphoreSlim slots) : IWhc
     /// </summary>
     /// <remarks>
     /// The call carries its company's gate (<see cref="BtCallGate.Current"/>, set by the company's task): a lock lost
-    /// while waiting for a slot ends the wait, and the gate is asked once more when the slot is had. The HTTP client
-    /// asks it again before each attempt (retries happen there, below this interface); asking here too keeps the rule
-    /// for any <see cref="IWhcApi"/> (a test's, a replay's), at the cost of one more check per call.
+    /// while waiting for a slot ends the wait. The gate itself is asked by the HTTP client right before each attempt
+    /// (retries happen there, below this interface), not here too: on PostgreSQL each check is a round trip on the
+    /// run's one lock session, which every company's calls share.
     /// </remarks>
     public async Task<T> WithSlotAsync<T>(Func<IWhcApi, Task<T>> call, CancellationToken cancellationToken)
     {
@@ -43,11 +43,6 @@ internal sealed class ThrottledWhcApi(IWhcApi inner, SemaphoreSlim slots) : IWhc
 
         try
         {
-            if (gate is not null)
-            {
-                await gate.EnsureOpenAsync(cancellationToken);
-            }
-
             return await call(inner);
         }
         finally
