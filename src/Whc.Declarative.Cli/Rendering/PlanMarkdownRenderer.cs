@@ -43,40 +43,9 @@ public static class PlanMarkdownRenderer
         var destroys = plan.Companies.SelectMany(c => c.Changes)
             .Where(c => c.Action is ChangeAction.Delete or ChangeAction.Replace)
             .ToList();
-        if (destroys.Count > 0)
-        {
-            head.AppendLine("> [!WARNING]");
-            head.AppendLine(CultureInfo.InvariantCulture, $"> **{destroys.Count} resource(s) will be ceased at BT:**");
-            foreach (var change in destroys.Take(30))
-            {
-                head.AppendLine(CultureInfo.InvariantCulture, $"> - {Code(change.Address.ToString())} ({Escape(change.Reason)})");
-            }
-
-            if (destroys.Count > 30)
-            {
-                head.AppendLine(CultureInfo.InvariantCulture, $"> - … and {destroys.Count - 30} more");
-            }
-
-            head.AppendLine();
-        }
-
+        AppendAlert(head, "WARNING", $"{destroys.Count} resource(s) will be ceased at BT:", [.. destroys.Select(change => $"{Code(change.Address.ToString())} ({Escape(change.Reason)})")]);
         var outages = plan.Companies.SelectMany(c => c.Outages).ToList();
-        if (outages.Count > 0)
-        {
-            head.AppendLine("> [!IMPORTANT]");
-            head.AppendLine(CultureInfo.InvariantCulture, $"> **{outages.Count} user(s) without service for part of the apply:**");
-            foreach (var outage in outages.Take(30))
-            {
-                head.AppendLine(CultureInfo.InvariantCulture, $"> - {Escape(PlanTextRenderer.OutageLine(outage))}");
-            }
-
-            if (outages.Count > 30)
-            {
-                head.AppendLine(CultureInfo.InvariantCulture, $"> - … and {outages.Count - 30} more");
-            }
-
-            head.AppendLine();
-        }
+        AppendAlert(head, "IMPORTANT", $"{outages.Count} user(s) without service for part of the apply:", [.. outages.Select(outage => Escape(PlanTextRenderer.OutageLine(outage)))]);
 
         var changed = plan.Companies.Where(c => c.HasChanges).ToList();
         if (changed.Count == 0)
@@ -183,6 +152,29 @@ public static class PlanMarkdownRenderer
     {
         var line = Diagnostic.OneLine(name);
         return line.Contains('`', StringComparison.Ordinal) ? MarkdownCode.Span(line) : $"`{line}`";
+    }
+
+    /// <summary>A GitHub alert block (nothing when there are no lines): its title, then at most 30 lines and a count of the rest.</summary>
+    private static void AppendAlert(StringBuilder head, string kind, string title, IReadOnlyList<string> lines)
+    {
+        if (lines.Count == 0)
+        {
+            return;
+        }
+
+        head.AppendLine(CultureInfo.InvariantCulture, $"> [!{kind}]");
+        head.AppendLine(CultureInfo.InvariantCulture, $"> **{title}**");
+        foreach (var line in lines.Take(30))
+        {
+            head.AppendLine(CultureInfo.InvariantCulture, $"> - {line}");
+        }
+
+        if (lines.Count > 30)
+        {
+            head.AppendLine(CultureInfo.InvariantCulture, $"> - … and {lines.Count - 30} more");
+        }
+
+        head.AppendLine();
     }
 
     /// <summary>Text whcctl did not write (a message quoting a value, BT's words), shortened to one line, as a code span.</summary>
