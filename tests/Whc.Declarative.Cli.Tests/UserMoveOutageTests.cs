@@ -37,6 +37,46 @@ public sealed class UserMoveOutageTests
         again.ExitCode.Should().Be(ExitCodes.Success, again.ToString());
     }
 
+    [Fact]
+    public async Task The_plan_JSON_names_the_outage_with_the_steps_between_which_the_user_has_no_service()
+    {
+        await using var session = await SandboxSession.StartAsync();
+        await session.ApplyAsync("examples/multi-site");
+        session.Edit(Manifest, Grace, string.Empty);
+        session.Edit(Manifest, "      users:\n        - username: freya.wright\n", "      users:\n" + Grace + "        - username: freya.wright\n");
+
+        var json = await session.RunAsync("plan", "examples/multi-site", "--format", "json");
+
+        json.ExitCode.Should().Be(ExitCodes.Success, json.ToString());
+        PlanJsonShapeTests.ShouldMatchTheSchema(json.Output, "a plan with an outage");
+        var plan = JsonNode.Parse(json.Output)!;
+        var outage = plan["outages"]!.AsArray().Should().ContainSingle().Subject!;
+        outage["user"]!.GetValue<string>().Should().Be("grace.roberts");
+        outage["from_site"]!.GetValue<string>().Should().Be("leeds-hq");
+        outage["to_site"]!.GetValue<string>().Should().Be("manchester-office");
+        var company = outage["company"]!.GetValue<string>();
+        plan["changed_companies"]!.AsArray().Select(c => c!.GetValue<string>()).Should().Contain(company);
+        // Both ends are ids of the plan's own await steps, the first before the second.
+        var steps = plan["steps"]!.AsArray().Select(s => s!["id"]!.GetValue<string>()).ToList();
+        var from = steps.IndexOf(outage["from_step"]!.GetValue<string>());
+        var until = steps.IndexOf(outage["until_step"]!.GetValue<string>());
+        from.Should().BeGreaterThanOrEqualTo(0);
+        until.Should().BeGreaterThan(from);
+        plan["steps"]![from]!["kind"]!.GetValue<string>().Should().Be("await-order");
+        plan["steps"]![until]!["kind"]!.GetValue<string>().Should().Be("await-order");
+    }
+
+    [Fact]
+    public async Task A_plan_without_an_outage_writes_an_empty_list()
+    {
+        await using var session = await SandboxSession.StartAsync();
+
+        var json = await session.RunAsync("plan", "examples/multi-site", "--format", "json");
+
+        json.ExitCode.Should().Be(ExitCodes.Success, json.ToString());
+        JsonNode.Parse(json.Output)!["outages"]!.AsArray().Should().BeEmpty();
+    }
+
     private static JsonNode User(JsonNode inventory, string username) =>
         inventory["companies"]!.AsArray().Single()!["users"]!.AsArray()
             .Single(u => u!["status"]?.GetValue<string>() != "ceased" && u!["username"]!.GetValue<string>() == username)!;

@@ -31,6 +31,51 @@ public class MovedTests
     }
 
     [Fact]
+    public void Should_warn_of_a_likely_rename_when_an_added_site_has_a_removed_site_s_NAD_key_under_another_location_code()
+    {
+        // Given site hq (NAD key of its own) with a user, applied
+        var manifest = Simple(users: 1);
+        var state = Applied(manifest);
+
+        // When it is renamed to main with a new location code, at the same NAD key
+        var renamed = Manifest(Renamed(manifest.Sites[0], "main") with { LocationCode = "LOC-new" });
+        var plan = PlanOne(Existing(renamed, state));
+
+        // Then a warning, not an error: BT accepts a second site at the same address, so the plan can be applied
+        var warning = plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3043").Subject;
+        warning.IsError.Should().BeFalse();
+        warning.Message.Should().Contain("'main'").And.Contain("'hq'").And.Contain(manifest.Sites[0].Address.NadKey)
+            .And.Contain("moved: [{ from: site/hq, to: site/main }]").And.Contain("keep locationCode LOC-hq");
+        plan.HasErrors.Should().BeFalse(string.Join("; ", plan.AllDiagnostics));
+        plan.AllDiagnostics.Should().NotContain(d => d.Code == "WHC3041");
+    }
+
+    [Fact]
+    public void Should_warn_of_a_likely_rename_when_an_added_site_has_a_removed_site_s_postcode_and_premises()
+    {
+        var manifest = Manifest(SiteAtPostcode("hq", "IP4 1AA", "Unit 1", User("jane.smith", extension: "2001")));
+        var state = Applied(manifest);
+
+        // Written differently (spacing, case): the same address as the address matcher reads it
+        var renamed = Manifest(SiteAtPostcode("main", "ip41aa", "Unit  1", User("jane.smith", extension: "2001")));
+        var plan = PlanOne(Existing(renamed, state));
+
+        var warning = plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3043").Subject;
+        warning.Message.Should().Contain("moved: [{ from: site/hq, to: site/main }]").And.Contain("IP4 1AA");
+    }
+
+    [Fact]
+    public void Should_not_warn_of_a_rename_for_an_added_site_at_another_address()
+    {
+        var manifest = Simple(users: 1);
+        var state = Applied(manifest);
+
+        var plan = PlanOne(Existing(Manifest(Site("main", manifest.Sites[0].Users)), state));
+
+        plan.AllDiagnostics.Should().NotContain(d => d.Code == "WHC3043" || d.Code == "WHC3041");
+    }
+
+    [Fact]
     public void Should_plan_a_site_renamed_with_moved_as_a_move_with_no_step()
     {
         var manifest = Simple(users: 2);

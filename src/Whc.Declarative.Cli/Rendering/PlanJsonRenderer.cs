@@ -98,6 +98,26 @@ public static class PlanJsonRenderer
             }
 
             json.WriteEndArray();
+
+            // Users without service during apply (a move between sites is a cease then an add): from the await step of
+            // the cease until the await step of the add, both ids in "steps". Empty when none.
+            json.WriteStartArray("outages");
+            foreach (var company in plan.Companies)
+            {
+                foreach (var outage in company.Outages)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("company", company.Company);
+                    json.WriteString("user", outage.User.Name);
+                    json.WriteString("from_site", outage.FromSite);
+                    json.WriteString("to_site", outage.ToSite);
+                    json.WriteString("from_step", outage.CeaseAwait);
+                    json.WriteString("until_step", outage.AddAwait);
+                    json.WriteEndObject();
+                }
+            }
+
+            json.WriteEndArray();
             json.WriteStartArray("changed_companies");
             foreach (var company in plan.Companies.Where(c => c.HasChanges))
             {

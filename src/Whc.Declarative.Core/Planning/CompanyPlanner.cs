@@ -422,6 +422,17 @@ internal sealed class CompanyPlanner
     private SiteState? LooksRenamed(SiteSpec site) =>
         view.Sites.Values.FirstOrDefault(s => s.ServiceId is not null && s.LocationCode == site.LocationCode && desired.Sites.All(d => d.Name != s.Name));
 
+    /// <summary>
+    /// A site BT holds that the manifest no longer names, at the address of <paramref name="site"/> (new: the same NAD key,
+    /// or for a site given by postcode the same postcode and premises) under another location code: likely renamed.
+    /// </summary>
+    private SiteState? SharesAddress(SiteSpec site) =>
+        view.Sites.Values.Where(s => s.ServiceId is not null && desired.Sites.All(d => d.Name != s.Name)
+                && !string.Equals(s.LocationCode, site.LocationCode, StringComparison.OrdinalIgnoreCase)
+                && (site.Address.HasNadKey ? s.NadKey == site.Address.NadKey : s.FoundBy is { } foundBy && AddressMatcher.SameAddress(foundBy, site.Address)))
+            .OrderBy(s => s.Name, StringComparer.Ordinal)
+            .FirstOrDefault();
+
     /// <summary>A block of new numbers the manifest no longer names, with the area code and quantity of <paramref name="block"/> (new): likely renamed.</summary>
     private NumberBlockState? LooksRenamed(NumberBlockSpec block) =>
         view.Blocks.Values.FirstOrDefault(b => !b.Ported && b.Ranges.Length > 0 && b.AreaCode == block.AreaCode && b.RingfencedCount == block.Quantity
@@ -486,6 +497,17 @@ internal sealed class CompanyPlanner
                 part.Diagnostics.Add(DiagnosticCatalog.SiteRenameNeedsMoved.At(
                     site.Span,
                     $"site '{site.Name}' has location code {site.LocationCode}, as site '{old.Name}' does, which the manifest no longer has: BT refuses a second site with that code while '{old.Name}' holds it, and ceasing '{old.Name}' first ceases its users. If it is the same site renamed, add to spec: moved: [{{ from: site/{old.Name}, to: site/{site.Name} }}]; if it is another site, give it another location code"));
+            }
+            else if (!inFlight.Contains(address) && SharesAddress(site) is { } same)
+            {
+                // BT accepts a second site at one address, so this plan can be applied; but if it is a rename, it ceases
+                // the old site's users and makes them again for nothing. A warning, so a second site there stays possible.
+                var where = site.Address.HasNadKey || same.FoundBy is null
+                    ? $"NAD key {same.NadKey}"
+                    : $"'{same.FoundBy.Premises}, {same.FoundBy.Postcode}' (NAD key {same.NadKey})";
+                part.Diagnostics.Add(DiagnosticCatalog.SiteAtRemovedSiteAddress.At(
+                    site.Span,
+                    $"site '{site.Name}' is at the address of site '{same.Name}', {where}, which the manifest no longer has, with another location code ({site.LocationCode}, not {same.LocationCode}): this plan ceases '{same.Name}' and makes its users again at '{site.Name}'. If it is the same site renamed, keep locationCode {same.LocationCode} (BT cannot change it) and add to spec: moved: [{{ from: site/{same.Name}, to: site/{site.Name} }}]; if it is another site at the same address, nothing to do"));
             }
 
             var nadKey = ResolveNadKey(part, site, current);
