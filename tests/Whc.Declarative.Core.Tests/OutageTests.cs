@@ -105,6 +105,26 @@ public class OutageTests
     }
 
     [Fact]
+    public void A_mover_whose_value_another_user_takes_is_ceased_first_and_its_outage_line_says_why()
+    {
+        // Given u02 moving to branch to take extension 2101, which b01 gives up; new user x01 takes u02's extension 2002
+        var applied = Applied(Manifest(Site("hq", Users("u", 2)), Site("branch", User("b01", extension: "2101"))));
+        var users = Users("u", 2);
+        var manifest = Manifest(Site("hq", users[0], User("x01", extension: "2002")), Site("branch", User("b01", extension: "2109"), users[1] with { Extension = "2101" }));
+
+        // When it is planned
+        var plan = PlanOne(Existing(manifest, applied)).Only();
+
+        // Then u02 is ceased before x01 is added (BT would refuse 2002 while u02 holds it), so orders come between its
+        // cease and its re-create, and its outage line says why
+        plan.Diagnostics.Should().BeEmpty();
+        OrderNumber(plan, "u02", OrderOperationKind.Cease).Should().BeLessThan(OrderNumber(plan, "x01", OrderOperationKind.Add));
+        OrderNumber(plan, "u02", OrderOperationKind.Add).Should().BeGreaterThan(OrderNumber(plan, "b01", OrderOperationKind.Modify));
+        var outage = plan.Outages.Should().ContainSingle().Subject;
+        outage.Why.Should().Contain("other order(s) come between").And.Contain("takes a value it holds");
+    }
+
+    [Fact]
     public void A_plan_moving_nobody_names_no_outage()
     {
         var applied = Applied(Simple(users: 3));
