@@ -805,6 +805,11 @@ internal sealed class CompanyPlanner
         // If a mover's re-create in the structural order took a value another mover holds until its later cease, BT would refuse it.
         if (bound.Count > 0 && bound.Any(b => WantedValues(part.UserOperations.Where(o => o.Address == b && o.Kind == OrderOperationKind.Add)).Any(w => movers.Concat(late).Any(m => HeldValues(m).Contains(w.Value)))))
         {
+            foreach (var user in movers.Concat(late))
+            {
+                reasons[user] = "a user leaving a site ceased early, made again in the order creating its new site, may take a value it holds, so it is ceased first";
+            }
+
             movers.Clear();
             late.Clear();
         }
