@@ -45,6 +45,86 @@ public class OutageTests
     }
 
     [Fact]
+    public void Users_of_a_site_ceased_early_are_ceased_with_it_and_made_again_in_the_next_order()
+    {
+        // Given u01, u02 at 'Hq' and b01 at branch; the manifest renames 'Hq' to 'hq' (BT compares site names ignoring
+        // case, so 'Hq' must be ceased before 'hq' is created: its users leave it first), and removes b01
+        var applied = Applied(Manifest(Site("Hq", Users("u", 2)), Site("branch", User("b01", extension: "2101"))));
+        var manifest = Manifest(Site("hq", Users("u", 2)) with { LocationCode = "LOC-NEW" }, Site("branch"));
+
+        // When it is planned with one user per order
+        var plan = PlanOne(Existing(manifest, applied), new PlannerOptions { MaxUsersPerOrder = 1 }).Only();
+
+        // Then u01 is ceased in the order that ceases 'Hq' (BT ceases a site's users first, within the order), and made
+        // again in the order right after it, which waits for it; u02 (over the one-user limit) is ceased in the order
+        // before; b01's cease is not between them
+        plan.Diagnostics.Should().BeEmpty();
+        var siteCease = plan.Steps.Should().ContainSingle(s => s.Kind == StepKind.CreateOrder && s.Details.Operations.Contains(new OrderOperation(SiteAddress("Hq"), OrderOperationKind.Cease))).Subject;
+        var siteOrder = int.Parse(siteCease.Id.Split(":order-")[1].Split(':')[0], System.Globalization.CultureInfo.InvariantCulture);
+        OrderNumber(plan, "u01", OrderOperationKind.Cease).Should().Be(siteOrder);
+        OrderNumber(plan, "u02", OrderOperationKind.Cease).Should().Be(siteOrder - 1);
+        OrderNumber(plan, "b01", OrderOperationKind.Cease).Should().BeLessThan(siteOrder);
+        OrderNumber(plan, "u01", OrderOperationKind.Add).Should().Be(siteOrder + 1);
+        plan.Steps.Single(s => s.Id.EndsWith($":order-{siteOrder + 1}:create", StringComparison.Ordinal)).DependsOn.Should().Contain(s => s.EndsWith($":order-{siteOrder}:await", StringComparison.Ordinal));
+
+        // And both outages are named; u02 (over the one-user limit) waits one more order, and its outage line says so
+        plan.Outages.Should().HaveCount(2);
+        var first = plan.Outages.Single(o => o.User == UserAddress("u01"));
+        first.CeaseAwait.Should().EndWith($":order-{siteOrder}:await");
+        first.AddAwait.Should().EndWith($":order-{siteOrder + 1}:await");
+        first.Why.Should().BeNull();
+        var second = plan.Outages.Single(o => o.User == UserAddress("u02"));
+        OrderNumber(plan, "u02", OrderOperationKind.Add).Should().Be(siteOrder + 2);
+        second.Why.Should().Contain("Hq");
+    }
+
+    [Fact]
+    public void A_mover_waiting_for_another_users_change_is_ceased_right_before_it_is_made_again()
+    {
+        // Given u01, u02 at hq and b01 at branch; u02 moves to branch and takes extension 2101, which b01 gives up (2109)
+        var applied = Applied(Manifest(Site("hq", Users("u", 2)), Site("branch", User("b01", extension: "2101"))));
+        var users = Users("u", 2);
+        var manifest = Manifest(Site("hq", users[0]), Site("branch", User("b01", extension: "2109"), users[1] with { Extension = "2101" }));
+
+        // When it is planned
+        var plan = PlanOne(Existing(manifest, applied)).Only();
+
+        // Then u02 is ceased only after b01's change completes (so a refused change never leaves it ceased), in the
+        // order right before the one making it again
+        plan.Diagnostics.Should().BeEmpty();
+        var change = OrderNumber(plan, "b01", OrderOperationKind.Modify);
+        var cease = OrderNumber(plan, "u02", OrderOperationKind.Cease);
+        var add = OrderNumber(plan, "u02", OrderOperationKind.Add);
+        cease.Should().BeGreaterThan(change);
+        add.Should().Be(cease + 1);
+        plan.Steps.Single(s => s.Id.EndsWith($":order-{cease}:create", StringComparison.Ordinal)).DependsOn.Should().Contain(s => s.EndsWith($":order-{change}:await", StringComparison.Ordinal));
+        var outage = plan.Outages.Should().ContainSingle().Subject;
+        outage.CeaseAwait.Should().EndWith($":order-{cease}:await");
+        outage.AddAwait.Should().EndWith($":order-{add}:await");
+        outage.Why.Should().BeNull();
+    }
+
+    [Fact]
+    public void A_mover_whose_value_another_user_takes_is_ceased_first_and_its_outage_line_says_why()
+    {
+        // Given u02 moving to branch to take extension 2101, which b01 gives up; new user x01 takes u02's extension 2002
+        var applied = Applied(Manifest(Site("hq", Users("u", 2)), Site("branch", User("b01", extension: "2101"))));
+        var users = Users("u", 2);
+        var manifest = Manifest(Site("hq", users[0], User("x01", extension: "2002")), Site("branch", User("b01", extension: "2109"), users[1] with { Extension = "2101" }));
+
+        // When it is planned
+        var plan = PlanOne(Existing(manifest, applied)).Only();
+
+        // Then u02 is ceased before x01 is added (BT would refuse 2002 while u02 holds it), so orders come between its
+        // cease and its re-create, and its outage line says why
+        plan.Diagnostics.Should().BeEmpty();
+        OrderNumber(plan, "u02", OrderOperationKind.Cease).Should().BeLessThan(OrderNumber(plan, "x01", OrderOperationKind.Add));
+        OrderNumber(plan, "u02", OrderOperationKind.Add).Should().BeGreaterThan(OrderNumber(plan, "b01", OrderOperationKind.Modify));
+        var outage = plan.Outages.Should().ContainSingle().Subject;
+        outage.Why.Should().Contain("other order(s) come between").And.Contain("takes a value it holds");
+    }
+
+    [Fact]
     public void A_plan_moving_nobody_names_no_outage()
     {
         var applied = Applied(Simple(users: 3));

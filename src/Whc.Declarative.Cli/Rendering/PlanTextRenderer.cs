@@ -119,7 +119,7 @@ public static class PlanTextRenderer
         }
 
         return Diagnostic.OneLine(
-            $"user {outage.User.Name} has no service from {At(outage.CeaseAwait)}, which ceases it at site {outage.FromSite}, until {At(outage.AddAwait)}, which makes it again at site {outage.ToSite}, completes (BT cannot move a user between sites)");
+            $"user {outage.User.Name} has no service from {At(outage.CeaseAwait)}, which ceases it at site {outage.FromSite}, until {At(outage.AddAwait)}, which makes it again at site {outage.ToSite}, completes (BT cannot move a user between sites){(outage.Why is null ? string.Empty : "; " + outage.Why)}");
     }
 
     /// <summary>The plan's last word: the flag apply refuses it without (WHC4053), and how many changes need it.</summary>

@@ -46,7 +46,8 @@ internal sealed class CompanyPlanner
         // Checked on what the plan will really do (after --target): what it leaves out stays at BT.
         var clashes = UniquenessCheck.Check(company, desired, view, draft.Structural, draft.UserOperations, draft.UserCeases, draft.StructuralCeases);
         draft = draft with { Diagnostics = draft.Diagnostics.AddRange(clashes.Diagnostics) };
-        var steps = BuildSteps(draft, isNew, inFlight.Awaits, clashes);
+        var reasons = new Dictionary<ResourceAddress, string>();
+        var steps = BuildSteps(draft, isNew, inFlight.Awaits, clashes, reasons);
         return new CompanyPlan(
             company,
             desired,
@@ -59,12 +60,12 @@ internal sealed class CompanyPlanner
             draft.Diagnostics)
         {
             ReservedNumbers = draft.ReservedNumbers,
-            Outages = Outages(draft, steps),
+            Outages = Outages(draft, steps, reasons),
         };
     }
 
     /// <summary>Users this plan ceases and makes again (moving between sites): the orders between which they have no service.</summary>
-    private ImmutableArray<PlanOutage> Outages(PlanPart part, ImmutableArray<PlanStep> steps)
+    private ImmutableArray<PlanOutage> Outages(PlanPart part, ImmutableArray<PlanStep> steps, IReadOnlyDictionary<ResourceAddress, string> reasons)
     {
         string? AwaitOf(ResourceAddress address, OrderOperationKind kind) =>
             steps.FirstOrDefault(s => s.Kind == StepKind.CreateOrder && s.Details.Operations.Contains(new OrderOperation(address, kind)))?.Id.Replace(":create", ":await", StringComparison.Ordinal);
@@ -77,7 +78,12 @@ internal sealed class CompanyPlanner
                 && view.Users.GetValueOrDefault(add.Address.Name) is { } current
                 && desired.AllUsers().FirstOrDefault(p => p.User.Username == add.Address.Name) is { Site: { } site })
             {
-                outages.Add(new PlanOutage(add.Address, current.Site, site.Name, ceased, made));
+                // Orders are numbered in plan order: any number between the two is an order between cease and re-create.
+                var between = OrderNumberOf(made) - OrderNumberOf(ceased) - 1;
+                outages.Add(new PlanOutage(add.Address, current.Site, site.Name, ceased, made)
+                {
+                    Why = between <= 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{between} other order(s) come between its cease and its re-create: {reasons.GetValueOrDefault(add.Address) ?? "its re-create waits for other changes"}"),
+                });
             }
         }
 
@@ -746,7 +752,7 @@ internal sealed class CompanyPlanner
     /// uniqueness rules need it (<see cref="UniquenessCheck"/>), a site cease moves before the structural order, and users
     /// taking a value another user's change frees follow in later orders.
     /// </summary>
-    private ImmutableArray<PlanStep> BuildSteps(PlanPart part, bool isNew, ImmutableArray<string> inFlightAwaits, UniquenessResult clashes)
+    private ImmutableArray<PlanStep> BuildSteps(PlanPart part, bool isNew, ImmutableArray<string> inFlightAwaits, UniquenessResult clashes, Dictionary<ResourceAddress, string> reasons)
     {
         var steps = part.Steps.ToList();
         var preparation = new List<string>();
@@ -796,55 +802,92 @@ internal sealed class CompanyPlanner
 
         // A site whose name or location code a new site takes is ceased before that create (its users go first).
         var earlyCeases = part.StructuralCeases.Where(o => clashes.EarlyCeases.Contains(o.Address)).ToImmutableArray();
-        // Users moving between sites (ceased and made again) are left out of the first ceases: each is ceased in the
-        // order right before the one making it again, so it is without service for those two orders only. (Not when a
-        // site is ceased early, which needs its users gone first, nor for a user waiting for another's change.)
+        var earlySites = earlyCeases.Where(o => o.Address.Kind == ResourceKind.Site).Select(o => o.Address.Name).ToHashSet(StringComparer.Ordinal);
+        // Users moving between sites (ceased and made again) are each ceased in the order right before the one making
+        // them again, so that they are without service for those two orders only, and never before a change they wait for.
         var userCeases = part.UserCeases.Select(c => c.Address).ToHashSet();
-        var movers = earlyCeases.Length > 0
-            ? []
-            : part.UserOperations
-                .Where(o => o.Kind == OrderOperationKind.Add && clashes.WaveOf(o.Address) == 0 && userCeases.Contains(o.Address))
-                .Select(o => o.Address)
-                .ToHashSet();
-        previous = AddOrders(part.UserCeases.Where(o => !movers.Contains(o.Address)).Chunk(limit).Select(c => c.ToImmutableArray()), previous);
+        var moving = part.UserOperations.Where(o => o.Kind == OrderOperationKind.Add && userCeases.Contains(o.Address)).Select(o => o.Address).ToList();
+        string? OldSite(ResourceAddress user) => view.Users.GetValueOrDefault(user.Name)?.Site;
+        bool FromEarlySite(ResourceAddress user) => OldSite(user) is { } site && earlySites.Contains(site);
+        // Leaving a site ceased early: ceased in that site's order (BT ceases a site's users first, within the order),
+        // made again in the next, the structural order that creates the site taking its name or code.
+        var bound = moving.Where(a => FromEarlySite(a) && clashes.WaveOf(a) == 0).ToList();
+        var movers = moving.Where(a => !FromEarlySite(a) && clashes.WaveOf(a) == 0).ToHashSet();
+        // Waiting for another user's change: ceased only once that change is done, unless another user's operation
+        // takes a value the mover holds (that one needs the cease first).
+        var wanted = WantedValues(part.UserOperations);
+        var late = moving.Where(a => !FromEarlySite(a) && clashes.WaveOf(a) > 0 && !HeldValues(a).Any(v => wanted.Any(w => w.User != a && w.Value == v))).ToHashSet();
+        foreach (var user in moving.Where(a => !bound.Contains(a) && !movers.Contains(a) && !late.Contains(a)))
+        {
+            reasons[user] = FromEarlySite(user)
+                ? $"its old site '{OldSite(user)}' is ceased before its new site is created, which needs it gone first, and its re-create waits for another user's change that frees a value it takes"
+                : "another user in this plan takes a value it holds, so it is ceased first, and its re-create waits for another user's change that frees a value it takes";
+        }
+
+        // If a mover's re-create in the structural order took a value another mover holds until its later cease, BT would refuse it.
+        if (bound.Count > 0 && bound.Any(b => WantedValues(part.UserOperations.Where(o => o.Address == b && o.Kind == OrderOperationKind.Add)).Any(w => movers.Concat(late).Any(m => HeldValues(m).Contains(w.Value)))))
+        {
+            foreach (var user in movers.Concat(late))
+            {
+                reasons[user] = "a user leaving a site ceased early, made again in the order creating its new site, may take a value it holds, so it is ceased first";
+            }
+
+            movers.Clear();
+            late.Clear();
+        }
+
+        previous = AddOrders(part.UserCeases.Where(o => !movers.Contains(o.Address) && !late.Contains(o.Address) && !bound.Contains(o.Address)).Chunk(limit).Select(c => c.ToImmutableArray()), previous);
+        var boundChunks = bound.Chunk(limit).ToList();
         if (earlyCeases.Length > 0)
         {
-            previous = AddOrders([earlyCeases], previous);
+            // The first chunk of leavers goes with the site cease, to be made again in the very next order; the others
+            // (over the per-order limit) are ceased before it and made again after.
+            previous = AddOrders(boundChunks.Skip(1).Select(c => part.UserCeases.Where(o => c.Contains(o.Address)).ToImmutableArray()), previous);
+            previous = AddOrders([[.. part.UserCeases.Where(o => boundChunks.Count > 0 && boundChunks[0].Contains(o.Address)), .. earlyCeases]], previous);
+            foreach (var user in boundChunks.Skip(1).SelectMany(c => c))
+            {
+                reasons[user] = string.Create(CultureInfo.InvariantCulture, $"its old site '{OldSite(user)}' is ceased before its new site is created, and only once all its users are gone, at most {limit} per order: it is made again after those ceased with the site");
+            }
         }
 
         // Users taking a value another user's change frees come in later waves, each after the orders of the one before.
-        var firstWave = part.UserOperations.Where(o => clashes.WaveOf(o.Address) == 0 && !movers.Contains(o.Address)).ToList();
+        var firstWave = part.UserOperations.Where(o => clashes.WaveOf(o.Address) == 0 && !movers.Contains(o.Address) && !bound.Contains(o.Address)).ToList();
         var remainingUsers = firstWave.AsEnumerable();
+        ImmutableArray<OrderOperation> BoundAdds(ResourceAddress[] chunk) => [.. part.UserOperations.Where(o => o.Kind == OrderOperationKind.Add && chunk.Contains(o.Address))];
         if (part.Structural.Length > 0)
         {
-            // With users moving, the structural order (which may make their new sites) adds no users: one could take a
-            // value a mover holds until its cease.
-            var together = movers.Count == 0 ? limit : 0;
-            var first = part.Structural.Concat(firstWave.Take(together)).ToImmutableArray();
+            // With users moving, the structural order (which may make their new sites) adds no other users: one could
+            // take a value a mover holds until its cease.
+            var together = movers.Count == 0 && bound.Count == 0 ? limit : 0;
+            var first = part.Structural.Concat(boundChunks.Count > 0 ? BoundAdds(boundChunks[0]) : []).Concat(firstWave.Take(together)).ToImmutableArray();
             remainingUsers = firstWave.Skip(together);
             previous = AddOrders([first], previous);
         }
 
-        if (movers.Count > 0)
+        previous = AddOrders(boundChunks.Skip(1).Select(BoundAdds), previous);
+        ImmutableArray<string> Pairs(IEnumerable<ResourceAddress> users, ImmutableArray<string> after)
         {
             var made = new List<string>();
-            foreach (var chunk in part.UserOperations.Where(o => movers.Contains(o.Address)).Chunk(limit))
+            foreach (var chunk in part.UserOperations.Where(o => o.Kind == OrderOperationKind.Add && users.Contains(o.Address)).Chunk(limit))
             {
                 var inChunk = chunk.Select(o => o.Address).ToHashSet();
-                var ceased = AddOrders([[.. part.UserCeases.Where(c => inChunk.Contains(c.Address))]], previous);
+                var ceased = AddOrders([[.. part.UserCeases.Where(c => inChunk.Contains(c.Address))]], after);
                 made.AddRange(AddOrders([[.. chunk]], ceased));
             }
 
-            previous = [.. made];
+            return made.Count == 0 ? after : [.. made];
         }
 
+        previous = Pairs(movers, previous);
         var userAwaits = AddOrders(remainingUsers.Chunk(limit).Select(c => c.ToImmutableArray()), previous);
         var allUserAwaits = userAwaits;
         var lastWave = clashes.Waves.IsEmpty ? 0 : clashes.Waves.Values.Max();
         for (var wave = 1; wave <= lastWave; wave++)
         {
-            var operations = part.UserOperations.Where(o => clashes.WaveOf(o.Address) == wave);
-            userAwaits = AddOrders(operations.Chunk(limit).Select(c => c.ToImmutableArray()), userAwaits);
+            var inWave = part.UserOperations.Where(o => clashes.WaveOf(o.Address) == wave).Select(o => o.Address).ToList();
+            var paired = Pairs(inWave.Where(late.Contains), userAwaits);
+            var others = AddOrders(part.UserOperations.Where(o => clashes.WaveOf(o.Address) == wave && !late.Contains(o.Address)).Chunk(limit).Select(c => c.ToImmutableArray()), userAwaits);
+            userAwaits = [.. paired.Concat(others).Distinct(StringComparer.Ordinal)];
             allUserAwaits = [.. allUserAwaits.Concat(userAwaits).Distinct(StringComparer.Ordinal)];
         }
 
@@ -856,6 +899,31 @@ internal sealed class CompanyPlanner
 
         return [.. steps];
     }
+
+    private static int OrderNumberOf(string stepId) =>
+        int.TryParse(stepId.AsSpan(stepId.LastIndexOf(":order-", StringComparison.Ordinal) + ":order-".Length).TrimEnd(":await"), NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
+
+    /// <summary>Values BT keeps unique in a company, as keys compared by their text (usernames ignoring case, MACs as hex digits).</summary>
+    private static IEnumerable<string> UniqueKeys(string username, string extension, IEnumerable<string> macs, string? number) =>
+        new[] { "username:" + username.ToUpperInvariant(), "extension:" + extension }
+            .Concat(macs.Select(m => "mac:" + new string([.. m.Where(char.IsAsciiHexDigit).Select(char.ToUpperInvariant)])))
+            .Concat(number is null ? [] : ["number:" + number]);
+
+    /// <summary>What the given user operations take, by user (numbers as the plan assigns them).</summary>
+    private List<(ResourceAddress User, string Value)> WantedValues(IEnumerable<OrderOperation> operations)
+    {
+        var numbers = NumberAssignment.Assign(desired, view.RangesByBlock(), view.HeldNumbers());
+        var specs = desired.AllUsers().ToDictionary(p => p.User.Username, p => p.User, StringComparer.Ordinal);
+        return [.. operations
+            .Where(o => o.Address.Kind == ResourceKind.User && o.Kind != OrderOperationKind.Cease && specs.ContainsKey(o.Address.Name))
+            .SelectMany(o => UniqueKeys(o.Address.Name, specs[o.Address.Name].Extension, specs[o.Address.Name].Devices.Select(d => d.MacAddress), numbers.GetValueOrDefault(o.Address.Name)).Select(v => (o.Address, v)))];
+    }
+
+    /// <summary>What a user holds at BT now.</summary>
+    private HashSet<string> HeldValues(ResourceAddress user) =>
+        view.Users.GetValueOrDefault(user.Name) is { } held
+            ? [.. UniqueKeys(held.Username, held.Extension, held.DeviceMacAddresses.IsDefault ? [] : held.DeviceMacAddresses, held.DirectoryNumber)]
+            : [];
 
     private bool NeedsQualification(bool unused) => QualificationExpiry.NeedsNew(view.Qualification, unused, now, TimeSpan.Zero);
 

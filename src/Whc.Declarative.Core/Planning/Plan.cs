@@ -195,4 +195,8 @@ public sealed record StepDetails(
 /// the completion of the order ceasing it (<see cref="CeaseAwait"/>, its await step) until the order making it again
 /// completes (<see cref="AddAwait"/>).
 /// </summary>
-public sealed record PlanOutage(ResourceAddress User, string FromSite, string ToSite, string CeaseAwait, string AddAwait);
+public sealed record PlanOutage(ResourceAddress User, string FromSite, string ToSite, string CeaseAwait, string AddAwait)
+{
+    /// <summary>Why other orders come between the cease and the re-create, when they do (null: consecutive orders).</summary>
+    public string? Why { get; init; }
+}
