@@ -113,6 +113,12 @@ public static class PlanJsonRenderer
                     json.WriteString("to_site", outage.ToSite);
                     json.WriteString("from_step", outage.CeaseAwait);
                     json.WriteString("until_step", outage.AddAwait);
+                    if (outage.Why is { } why)
+                    {
+                        // Why other orders come between the cease and the re-create (absent when they are consecutive).
+                        json.WriteString("why", why);
+                    }
+
                     json.WriteEndObject();
                 }
             }

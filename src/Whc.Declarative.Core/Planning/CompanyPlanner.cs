@@ -903,12 +903,6 @@ internal sealed class CompanyPlanner
     private static int OrderNumberOf(string stepId) =>
         int.TryParse(stepId.AsSpan(stepId.LastIndexOf(":order-", StringComparison.Ordinal) + ":order-".Length).TrimEnd(":await"), NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
 
-    /// <summary>Values BT keeps unique in a company, as keys compared by their text (usernames ignoring case, MACs as hex digits).</summary>
-    private static IEnumerable<string> UniqueKeys(string username, string extension, IEnumerable<string> macs, string? number) =>
-        new[] { "username:" + username.ToUpperInvariant(), "extension:" + extension }
-            .Concat(macs.Select(m => "mac:" + new string([.. m.Where(char.IsAsciiHexDigit).Select(char.ToUpperInvariant)])))
-            .Concat(number is null ? [] : ["number:" + number]);
-
     /// <summary>What the given user operations take, by user (numbers as the plan assigns them).</summary>
     private List<(ResourceAddress User, string Value)> WantedValues(IEnumerable<OrderOperation> operations)
     {
@@ -916,13 +910,13 @@ internal sealed class CompanyPlanner
         var specs = desired.AllUsers().ToDictionary(p => p.User.Username, p => p.User, StringComparer.Ordinal);
         return [.. operations
             .Where(o => o.Address.Kind == ResourceKind.User && o.Kind != OrderOperationKind.Cease && specs.ContainsKey(o.Address.Name))
-            .SelectMany(o => UniqueKeys(o.Address.Name, specs[o.Address.Name].Extension, specs[o.Address.Name].Devices.Select(d => d.MacAddress), numbers.GetValueOrDefault(o.Address.Name)).Select(v => (o.Address, v)))];
+            .SelectMany(o => UniquenessCheck.Keys(o.Address.Name, specs[o.Address.Name].Extension, [.. specs[o.Address.Name].Devices.Select(d => d.MacAddress)], numbers.GetValueOrDefault(o.Address.Name)).Select(v => (o.Address, v)))];
     }
 
     /// <summary>What a user holds at BT now.</summary>
     private HashSet<string> HeldValues(ResourceAddress user) =>
         view.Users.GetValueOrDefault(user.Name) is { } held
-            ? [.. UniqueKeys(held.Username, held.Extension, held.DeviceMacAddresses.IsDefault ? [] : held.DeviceMacAddresses, held.DirectoryNumber)]
+            ? [.. UniquenessCheck.Keys(held.Username, held.Extension, held.DeviceMacAddresses, held.DirectoryNumber)]
             : [];
 
     private bool NeedsQualification(bool unused) => QualificationExpiry.NeedsNew(view.Qualification, unused, now, TimeSpan.Zero);

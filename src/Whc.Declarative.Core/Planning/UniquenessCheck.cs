@@ -22,8 +22,9 @@ internal sealed record UniquenessResult(
 /// BT's uniqueness rules within a company, as the sandbox enforces them: site name and location code (ignoring case),
 /// username (ignoring case; across BT, which refresh checks for new users), extension, MAC address (as hex digits),
 /// directory number. Each value a create or change takes is checked against the resource holding it at BT now: one
-/// the plan ceases frees it first (user ceases already come first; a site cease is moved before the creates), one the
-/// plan changes to another value frees it with that change (the taker waits for it), one that keeps it is an error.
+/// the plan ceases frees it first (a user's cease comes before the creates that need its values; a site cease is moved
+/// before them), one the plan changes to another value frees it with that change (the taker waits for it), one that
+/// keeps it is an error.
 /// Duplicates inside the manifest are validate's (WHC2002-WHC2006).
 /// </summary>
 internal static class UniquenessCheck
@@ -141,6 +142,13 @@ internal static class UniquenessCheck
 
     private static List<(string Rule, string Value, string Shown)> Values(UserSpec user, string? number) =>
         Values(user.Username, user.Extension, [.. user.Devices.Select(d => d.MacAddress)], number);
+
+    /// <summary>
+    /// The values a user holds or takes that BT keeps unique, each as one comparable key (usernames ignoring case, MACs
+    /// as hex digits): how the planner tells whether one user's value is another's, by the same rules as this check.
+    /// </summary>
+    public static IEnumerable<string> Keys(string username, string extension, ImmutableArray<string> macs, string? number) =>
+        Values(username, extension, macs, number).Select(v => v.Rule + ":" + (v.Rule == "username" ? v.Value.ToUpperInvariant() : v.Value));
 
     private static List<(string Rule, string Value, string Shown)> Values(string username, string extension, ImmutableArray<string> macs, string? number)
     {
