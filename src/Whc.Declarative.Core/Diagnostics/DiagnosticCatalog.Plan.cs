@@ -50,6 +50,8 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor NumberBlockRenameNeedsMoved { get; } = Warning("WHC3042", "a removed and an added number block look alike: a rename would keep the users' numbers with a moved entry");
 
+    public static DiagnosticDescriptor CompanyKeyChangeNeedsMoved { get; } = Error("WHC3043", "a new company key whose company BT holds under a key in state: a key change, which needs a moved entry");
+
     public static DiagnosticDescriptor UniqueValueHeld { get; } = Error("WHC3050", "a create or change takes a value BT keeps unique that a resource staying at BT holds");
 
     public static DiagnosticDescriptor UniqueValuesSwapped { get; } = Error("WHC3051", "resources swap values BT keeps unique: BT refuses the changes in any order");
