@@ -76,6 +76,38 @@ public sealed class CompanyMovedCliTests
         (await InventoryAsync(session)).ToJsonString().Should().Be(btBefore);
     }
 
+    [Theory]
+    [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
+    public async Task A_company_move_killed_between_its_two_writes_is_finished_by_the_next_apply(string backend)
+    {
+        // Given the quickstart applied, and the state as an apply killed after the copy left it: fun-net holds
+        // fun-network's state (same lineage), and fun-network still holds it too
+        await using var session = await SandboxSession.StartAsync(backend);
+        await session.ApplyAsync(Quickstart);
+        var btBefore = (await InventoryAsync(session)).ToJsonString();
+        var pulled = JsonNode.Parse(await session.StateAsync("fun-network"))!;
+        pulled["company"] = "fun-net";
+        var copy = session.Workspace.File("copy.json");
+        File.WriteAllText(copy, pulled.ToJsonString());
+        var push = await session.RunAsync("state", "push", "fun-net", copy, "--force");
+        push.ExitCode.Should().Be(ExitCodes.Success, push.ToString());
+        session.Edit(Manifest, "name: fun-network", "name: fun-net");
+        File.AppendAllText(session.Workspace.File(Manifest), "  moved:\n    - { from: company/fun-network, to: company/fun-net }\n");
+
+        // When it is planned and applied
+        var plan = await session.RunAsync("plan", Quickstart, "--detailed-exitcode");
+        var apply = await session.RunAsync("apply", Quickstart, "--auto-approve");
+
+        // Then the plan finishes the move rather than refusing; fun-network is emptied, BT unchanged, the next plan clean
+        plan.ExitCode.Should().Be(ExitCodes.Changes, plan.ToString());
+        plan.Output.Should().Contain("~ company fun-network → fun-net  (moved)").And.NotContain("Create order");
+        apply.ExitCode.Should().Be(ExitCodes.Success, apply.ToString());
+        JsonNode.Parse(await session.StateAsync("fun-network"))!["record"].Should().BeNull();
+        JsonNode.Parse(await session.StateAsync("fun-net"))!["lineage"]!.GetValue<string>().Should().Be(pulled["lineage"]!.GetValue<string>());
+        (await InventoryAsync(session)).ToJsonString().Should().Be(btBefore);
+        (await session.RunAsync("plan", Quickstart, "--detailed-exitcode")).ExitCode.Should().Be(ExitCodes.Success);
+    }
+
     [Fact]
     public async Task Validate_refuses_a_company_move_to_another_key_and_from_a_key_still_declared()
     {

@@ -332,7 +332,7 @@ public static class ManifestValidator
                 default:
                     Diagnostics.Add(DiagnosticCatalog.MovedAddressInvalid.At(
                         span,
-                        $"moved: '{Shorten(text)}' is not an address a moved entry can name: use site/NAME or number-block/NAME, as the plan names them"));
+                        $"moved: '{Shorten(text)}' is not an address a moved entry can name: use site/NAME or number-block/NAME, as the plan names them (or company/OLD → company/KEY for a company key change)"));
                     return false;
             }
         }
