@@ -269,7 +269,9 @@ public static class ManifestValidator
                 return;
             }
 
-            var first = c.Moved.Select((m, i) => (m, i)).First(x => MoveSpec.Parse(x.m.From)?.Kind == ResourceKind.Company || MoveSpec.Parse(x.m.To)?.Kind == ResourceKind.Company);
+            // The first entry that is a company move into this key is the one; any later one is a second.
+            var first = c.Moved.Select((m, i) => (m, i)).First(x => MoveSpec.Parse(x.m.From) is { Kind: ResourceKind.Company } f
+                && MoveSpec.Parse(x.m.To) is { Kind: ResourceKind.Company } t && t.Name == c.Key && f.Name != c.Key);
             if (!ReferenceEquals(first.m, move))
             {
                 var span = At(c, $"{pointer}/from", move.Span);
@@ -282,13 +284,20 @@ public static class ManifestValidator
         /// <summary>A company move's from must be no manifest's key, and no two manifests may take the same company's state.</summary>
         public void CheckCompanyMoveSources(IReadOnlyList<CompanyManifest> companies)
         {
-            var keys = companies.ToDictionary(c => c.Key, c => c, StringComparer.Ordinal);
+            // A key declared twice is WHC2020's to report; the first declaration is the one named here.
+            var keys = new Dictionary<string, CompanyManifest>(StringComparer.Ordinal);
+            foreach (var c in companies)
+            {
+                keys.TryAdd(c.Key, c);
+            }
+
             var takenBy = new Dictionary<string, CompanyManifest>(StringComparer.Ordinal);
             foreach (var c in companies)
             {
                 for (var i = 0; i < c.Moved.Length; i++)
                 {
-                    if (MoveSpec.Parse(c.Moved[i].From) is not { Kind: ResourceKind.Company } source || MoveSpec.Parse(c.Moved[i].To) is not { Kind: ResourceKind.Company })
+                    if (MoveSpec.Parse(c.Moved[i].From) is not { Kind: ResourceKind.Company } source || MoveSpec.Parse(c.Moved[i].To) is not { Kind: ResourceKind.Company } target
+                        || target.Name != c.Key || source.Name == c.Key)
                     {
                         continue;
                     }
