@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Whc.Declarative.Cli.Tests.Support;
+using Whc.Declarative.Core.State;
 
 namespace Whc.Declarative.Cli.Tests;
 
@@ -106,6 +107,31 @@ public sealed class CompanyMovedCliTests
         JsonNode.Parse(await session.StateAsync("fun-net"))!["lineage"]!.GetValue<string>().Should().Be(pulled["lineage"]!.GetValue<string>());
         (await InventoryAsync(session)).ToJsonString().Should().Be(btBefore);
         (await session.RunAsync("plan", Quickstart, "--detailed-exitcode")).ExitCode.Should().Be(ExitCodes.Success);
+    }
+
+    [Theory]
+    [MemberData(nameof(StateBackends.All), MemberType = typeof(StateBackends))]
+    public async Task A_targeted_apply_of_a_company_move_needs_the_old_keys_lock_too(string backend)
+    {
+        // Given the quickstart applied, its key changed with a moved entry, and another run holding the old key's lock
+        await using var session = await SandboxSession.StartAsync(backend);
+        await session.ApplyAsync(Quickstart);
+        session.Edit(Manifest, "name: fun-network", "name: fun-net");
+        File.AppendAllText(session.Workspace.File(Manifest), "  moved:\n    - { from: company/fun-network, to: company/fun-net }\n");
+        var store = session.OpenStateStore();
+        await using var closeStore = store as IAsyncDisposable;
+        var holder = new LockInfo(Guid.NewGuid().ToString("N"), "alice", "elsewhere", Environment.ProcessId, "whcctl apply", DateTimeOffset.UtcNow);
+        var held = await store.AcquireLockAsync("fun-network", holder, TimeSpan.Zero, CancellationToken.None);
+
+        // When fun-net is applied with --target, without waiting
+        var apply = await session.RunAsync("apply", Quickstart, "--target", "fun-net", "--auto-approve", "--lock-timeout", "0s");
+        await held.DisposeAsync();
+
+        // Then it fails on the old key's lock, and nothing moved
+        apply.ExitCode.Should().Be(ExitCodes.Error, apply.ToString());
+        apply.Error.Should().Contain("fun-network");
+        (await store.ReadAsync("fun-net", CancellationToken.None)).Should().BeNull();
+        (await store.ReadAsync("fun-network", CancellationToken.None))?.Record.Should().NotBeNull();
     }
 
     [Fact]
