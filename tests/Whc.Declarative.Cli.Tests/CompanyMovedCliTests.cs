@@ -135,6 +135,26 @@ public sealed class CompanyMovedCliTests
     }
 
     [Fact]
+    public async Task A_saved_plan_of_a_company_move_applies()
+    {
+        await using var session = await SandboxSession.StartAsync();
+        await session.ApplyAsync(Quickstart);
+        var btBefore = (await InventoryAsync(session)).ToJsonString();
+        session.Edit(Manifest, "name: fun-network", "name: fun-net");
+        File.AppendAllText(session.Workspace.File(Manifest), "  moved:\n    - { from: company/fun-network, to: company/fun-net }\n");
+
+        var saved = await session.RunAsync("plan", Quickstart, "--out", "plan.json", "--detailed-exitcode");
+        var apply = await session.RunAsync("apply", "plan.json");
+
+        saved.ExitCode.Should().Be(ExitCodes.Changes, saved.ToString());
+        apply.ExitCode.Should().Be(ExitCodes.Success, apply.ToString());
+        JsonNode.Parse(await session.StateAsync("fun-network"))!["record"].Should().BeNull();
+        JsonNode.Parse(await session.StateAsync("fun-net"))!["record"].Should().NotBeNull();
+        (await InventoryAsync(session)).ToJsonString().Should().Be(btBefore);
+        (await session.RunAsync("plan", Quickstart, "--detailed-exitcode")).ExitCode.Should().Be(ExitCodes.Success);
+    }
+
+    [Fact]
     public async Task Validate_refuses_a_company_move_to_another_key_and_from_a_key_still_declared()
     {
         await using var session = await SandboxSession.StartAsync();
