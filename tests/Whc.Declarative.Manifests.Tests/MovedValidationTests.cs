@@ -131,4 +131,56 @@ public sealed class MovedValidationTests
         set.HasErrors.Should().BeTrue();
         set.Diagnostics.Should().OnlyContain(d => d.Code == "WHC2040" || d.Code == "WHC2041");
     }
+    [Fact]
+    public void A_company_move_into_this_manifests_own_key_is_valid()
+    {
+        var set = Load("    - { from: company/old-fun, to: company/fun-network }\n");
+
+        set.Diagnostics.Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_company_move_to_another_key_a_second_one_and_a_kind_change_are_refused_at_their_positions()
+    {
+        const string moved = """
+                - { from: company/old-fun, to: company/elsewhere }
+                - { from: company/old-fun, to: company/fun-network }
+                - { from: company/older-fun, to: company/fun-network }
+                - { from: company/x, to: site/ipswich-main }
+
+            """;
+        var set = Load(moved);
+
+        Single(set, "WHC2042").Span.Line.Should().Be(LineOf(moved, "company/elsewhere"));
+        Single(set, "WHC2044").Span.Line.Should().Be(LineOf(moved, "company/older-fun"));
+        Single(set, "WHC2040").Span.Line.Should().Be(LineOf(moved, "company/x"));
+    }
+
+    [Fact]
+    public void A_company_moves_old_key_still_declared_or_taken_by_two_manifests_is_refused()
+    {
+        static string Company(string key, string moved) => $$"""
+            apiVersion: whc.declarative/v1
+            kind: Company
+            metadata:
+              name: {{key}}
+            spec:
+              reseller: { cugId: CUG5019851064, billingAccount: GB12345678 }
+              company: { name: N{{key.Replace("-", "", StringComparison.Ordinal)}}, domain: {{key}}.com, customerGroup: SWAINsTelecom }
+              moved:
+                - {{moved}}
+
+            """;
+        var declared = ManifestLoader.Parse([
+            new ManifestSource("a.yaml", Company("new-a", "{ from: company/old-a, to: company/new-a }")),
+            new ManifestSource("b.yaml", Company("old-a", "{ from: site/x, to: site/y }")),
+        ]);
+        var twice = ManifestLoader.Parse([
+            new ManifestSource("a.yaml", Company("new-a", "{ from: company/old-a, to: company/new-a }")),
+            new ManifestSource("b.yaml", Company("new-b", "{ from: company/old-a, to: company/new-b }")),
+        ]);
+
+        declared.Diagnostics.Should().Contain(d => d.Code == "WHC2043" && d.Span.Line == 9 && d.Message.Contains("still declared", StringComparison.Ordinal));
+        twice.Diagnostics.Should().ContainSingle(d => d.Code == "WHC2044").Which.Message.Should().Contain("'new-a' and 'new-b'");
+    }
 }

@@ -52,6 +52,8 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor SiteAtRemovedSiteAddress { get; } = Warning("WHC3043", "an added site is at the address of a removed site under another location code: likely a rename, which needs a moved entry");
 
+    public static DiagnosticDescriptor CompanyKeyChangeNeedsMoved { get; } = Error("WHC3044", "a new company key whose company BT holds under a key in state: a key change, which needs a moved entry");
+
     public static DiagnosticDescriptor UniqueValueHeld { get; } = Error("WHC3050", "a create or change takes a value BT keeps unique that a resource staying at BT holds");
 
     public static DiagnosticDescriptor UniqueValuesSwapped { get; } = Error("WHC3051", "resources swap values BT keeps unique: BT refuses the changes in any order");

@@ -64,9 +64,9 @@ public static partial class DiagnosticCatalog
     /// <summary>A non-ASCII identifier must be compared in NFKC, and the platform has no ICU library to do it.</summary>
     public static DiagnosticDescriptor NormaliserUnavailable { get; } = Error("WHC2037", "cannot compare non-ASCII identifiers: the platform's Unicode library (ICU) was not found");
 
-    public static DiagnosticDescriptor MovedAddressInvalid { get; } = Error("WHC2040", "a moved entry's address is not site/NAME or number-block/NAME, or from and to differ in kind");
+    public static DiagnosticDescriptor MovedAddressInvalid { get; } = Error("WHC2040", "a moved entry's address is not site/NAME, number-block/NAME or company/NAME, or from and to differ in kind");
 
-    public static DiagnosticDescriptor MovedKindNotRenamable { get; } = Error("WHC2041", "a moved entry names a user or a company, which cannot be renamed this way");
+    public static DiagnosticDescriptor MovedKindNotRenamable { get; } = Error("WHC2041", "a moved entry names a user, which cannot be renamed");
 
     public static DiagnosticDescriptor MovedTargetMissing { get; } = Error("WHC2042", "a moved entry leads to a site or number block the manifest does not have");
 

@@ -75,6 +75,12 @@ public sealed record CompanyPlan(
     /// <summary>Whether applying this plan changes anything: at BT, or in state alone (what refresh read).</summary>
     public bool WritesState => HasChanges || RefreshedState is not null;
 
+    /// <summary>
+    /// The company key whose state this plan was made against (a <c>moved: company/OLD → company/NEW</c> entry): apply
+    /// copies that state here (same lineage and serial) and then empties it, under both keys' locks.
+    /// </summary>
+    public string? MovedFrom { get; init; }
+
     /// <summary>Users without service for a while: ceased and made again (BT cannot move a user between sites), in plan order.</summary>
     public ImmutableArray<PlanOutage> Outages { get; init; } = [];
 

@@ -64,6 +64,9 @@ public sealed record RefreshSnapshot(
 public sealed record CompanyPlanInput(string Company, CompanyManifest? Desired, CompanyState? State, RefreshSnapshot? Refresh)
 {
     public IntentReconciliation? Reconciliation { get; init; }
+
+    /// <summary>The company key whose state <see cref="State"/> is (a company move); null for the company's own.</summary>
+    public string? MovedFrom { get; init; }
 }
 
 public sealed record PlannerOptions

@@ -21,6 +21,9 @@ public sealed class Planner
     {
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         var companies = ImmutableArray.CreateBuilder<CompanyPlan>();
+        var orphans = mode == PlanMode.Normal
+            ? inputs.Where(i => i.Desired is null && i.State is { Record: not null, IsDestroyed: false }).OrderBy(i => i.Company, StringComparer.Ordinal).ToList()
+            : [];
         foreach (var stored in inputs.OrderBy(i => i.Company, StringComparer.Ordinal))
         {
             // A normal plan is made against the state with the manifest's moved entries applied (as Terraform applies
@@ -35,7 +38,16 @@ public sealed class Planner
             };
             if (planned is not null)
             {
-                companies.Add(Tombstoned(WithMoves(WithStateFindings(planned, input, moved is { Moves.IsEmpty: false }), moved), input, mode, now));
+                companies.Add(WithCompanyMove(Tombstoned(WithMoves(WithStateFindings(planned, input, moved is { Moves.IsEmpty: false } || input.MovedFrom is not null), moved), input, mode, now), input));
+                if (mode == PlanMode.Normal && input.Desired is { } declared && input.State?.Record is null
+                    && orphans.FirstOrDefault(o => o.State?.Record?.Name == declared.Company.Name) is { } orphan)
+                {
+                    // The company BT holds under a key no manifest has any more: a key change. Without the entry the
+                    // plan would order the company again, which BT refuses, and leave the old key's state behind.
+                    diagnostics.Add(DiagnosticCatalog.CompanyKeyChangeNeedsMoved.At(
+                        declared.Span,
+                        $"company '{input.Company}' is new, but state holds company '{orphan.Company}' with the same name at BT ('{declared.Company.Name}') and no manifest has it: if metadata.name was changed, add to spec of '{input.Company}': moved: [{{ from: company/{orphan.Company}, to: company/{input.Company} }}]"));
+                }
             }
             // A destroyed company's state is its tombstone: gone, not left alone, so nothing to say about it.
             else if (mode == PlanMode.Normal && input.State is { IsEmpty: false, IsDestroyed: false })
@@ -149,6 +161,24 @@ public sealed class Planner
                 ? c with { PreviousAddress = from, Reason = c.Action == ChangeAction.NoOp ? "moved" : $"moved; {c.Reason}" }
                 : c)],
             Diagnostics = plan.Diagnostics.AddRange(moved.Diagnostics),
+        };
+    }
+
+    /// <summary>A company move: the company's change names the key it had (a move alone: "moved"), and apply learns which state to take.</summary>
+    private static CompanyPlan WithCompanyMove(CompanyPlan plan, CompanyPlanInput input)
+    {
+        if (input.MovedFrom is not { } from)
+        {
+            return plan;
+        }
+
+        var address = ResourceAddress.ForCompany(plan.Company);
+        return plan with
+        {
+            MovedFrom = from,
+            Changes = [.. plan.Changes.Select(c => c.Address == address
+                ? c with { PreviousAddress = ResourceAddress.ForCompany(from), Reason = c.Action == ChangeAction.NoOp ? "moved" : $"moved; {c.Reason}" }
+                : c)],
         };
     }
 

@@ -70,7 +70,7 @@ public static class ApplyOperation
             Plan plan;
             if (request.SavedPlan is { } file)
             {
-                await LockAsync([.. file.Plan.Companies.Where(c => c.WritesState).Select(c => c.Company)]);
+                await LockAsync([.. file.Plan.Companies.Where(c => c.WritesState).SelectMany(c => c.MovedFrom is { } from ? [c.Company, from] : new[] { c.Company })]);
                 if (await ApplyPreconditions.WhatMovedAsync(file, request.EndpointDescription, store, api, cancellationToken) is { } moved)
                 {
                     return Refused(file.Plan, DiagnosticCatalog.StalePlan, $"the saved plan is stale: {moved}. Run plan again and review the new plan.");
@@ -142,6 +142,11 @@ public static class ApplyOperation
                 }
             }
 
+            foreach (var company in plan.Companies.Where(c => c.MovedFrom is not null))
+            {
+                await MoveCompanyStateAsync(store, company, locks?.Held, request.Options.WrittenBy, clock, cancellationToken);
+            }
+
             var executor = new ApplyExecutor(api, store, clock, request.Options, observer);
             var result = await executor.ApplyAsync(plan, cancellationToken, locks?.Held);
             return new ApplyOutcome(plan, result, result.Diagnostics);
@@ -158,6 +163,43 @@ public static class ApplyOperation
                 await locks.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// A company move in state, before anything else is applied for the company: the old key's state is copied to the
+    /// new key (same lineage and serial: the new key's history continues the old one's), then the old key's state is
+    /// emptied as a new version (as <c>state rm</c> does; its history is kept). Killed between the two, the next plan
+    /// finds the new key holding the old key's lineage and finishes the move.
+    /// </summary>
+    private static async Task MoveCompanyStateAsync(IStateStore store, CompanyPlan plan, IReadOnlyDictionary<string, IStateLock>? held, string writtenBy, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        if (plan.MovedFrom is not { } from)
+        {
+            return;
+        }
+
+        var context = new StateWriteContext(writtenBy, clock.GetUtcNow());
+        StateWriteContext Fenced(string company) => held is not null && held.TryGetValue(company, out var taken) ? context with { Fence = taken.Fence } : context;
+        var old = await store.ReadAsync(from, cancellationToken);
+        if (old is null || old.IsEmpty)
+        {
+            return;
+        }
+
+        var current = await store.ReadAsync(plan.Company, cancellationToken);
+        if (current is null)
+        {
+            // The compare-and-swap of an ordinary write wants a new key to start at serial 1; this one continues a history.
+            var writer = store as IForceStateWriter ?? throw new StateException(DiagnosticCatalog.StateError.Code, $"{store.Description} cannot take a company move (no unconditional writes)");
+            await writer.ForceWriteAsync(old with { Company = plan.Company }, Fenced(plan.Company), cancellationToken);
+        }
+        else if (current.Lineage != old.Lineage)
+        {
+            throw new StateException(DiagnosticCatalog.MoveConflict.Code, $"moved: company/{from} → company/{plan.Company}: state holds both, of different histories; run plan again");
+        }
+
+        var emptied = old.Without(ResourceAddress.ForCompany(from)) with { Serial = old.Serial + 1 };
+        await store.WriteAsync(emptied, Fenced(from), cancellationToken);
     }
 
     private static ApplyOutcome Refused(Plan plan, DiagnosticDescriptor descriptor, string message) =>

@@ -43,6 +43,12 @@ public static class ApplyPreconditions
         foreach (var company in file.Plan.Companies.Where(c => c.WritesState && c.InventoryFingerprint != "none"))
         {
             var state = await store.ReadAsync(company.Company, cancellationToken);
+            // A company move's plan was made against the old key's state, until apply copies it.
+            if (state is null && company.MovedFrom is { } from && await store.ReadAsync(from, cancellationToken) is { } old)
+            {
+                state = old with { Company = company.Company };
+            }
+
             if (Staleness(company, state) is { } stale)
             {
                 return stale;

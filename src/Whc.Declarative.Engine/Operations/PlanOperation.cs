@@ -109,7 +109,8 @@ public static class PlanOperation
         var planned = Targeted(manifests.Companies, request.Targets);
         if (beforeReadingState is not null)
         {
-            await beforeReadingState([.. planned.Select(m => m.Key)]);
+            // A company move's old key is locked too: apply empties its state.
+            await beforeReadingState([.. planned.Select(m => m.Key), .. planned.Select(CompanyMoveSource).OfType<string>()]);
         }
 
         var plan = await PlanManifestsAsync(planned, request.Mode, request.Refresh, request.Parallelism, options, clock, store, api, cancellationToken);
@@ -134,11 +135,49 @@ public static class PlanOperation
         manifests = Targeted(manifests, options.Targets);
         var states = await ReadStatesAsync(store, [.. manifests.Select(m => m.Key)], cancellationToken);
         var companies = manifests.Select((manifest, i) => (manifest.Key, (CompanyManifest?)manifest, states[i])).ToList();
+        var movedFrom = new Dictionary<string, string>(StringComparer.Ordinal);
+        var moveDiagnostics = new List<Diagnostic>();
+        if (mode == PlanMode.Normal)
+        {
+            for (var i = 0; i < companies.Count; i++)
+            {
+                if (CompanyMoveSource(manifests[i]) is not { } source)
+                {
+                    continue;
+                }
+
+                // An entry whose old key holds nothing (moved long ago, or never applied) does nothing.
+                var old = await store.ReadAsync(source, cancellationToken);
+                if (old is null || old.IsEmpty || old.IsDestroyed)
+                {
+                    continue;
+                }
+
+                var own = states[i];
+                if (own is null)
+                {
+                    companies[i] = (manifests[i].Key, manifests[i], old with { Company = manifests[i].Key });
+                    movedFrom[manifests[i].Key] = source;
+                }
+                else if (own.Lineage == old.Lineage)
+                {
+                    // A move an apply left half done (killed after the copy, before the old key was emptied): finished.
+                    movedFrom[manifests[i].Key] = source;
+                }
+                else
+                {
+                    moveDiagnostics.Add(DiagnosticCatalog.MoveConflict.At(
+                        manifests[i].Span,
+                        $"moved: company/{source} → company/{manifests[i].Key} cannot be applied: state holds both (of different histories); see 'whcctl state list', and 'whcctl state rm' the one BT no longer holds, or remove the entry"));
+                }
+            }
+        }
+
         if (mode == PlanMode.Normal)
         {
             // Companies in state but not in the manifests are only reported ("left alone"); never refreshed, so they
             // cost no API call.
-            var known = companies.Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+            var known = companies.Select(c => c.Key).Concat(movedFrom.Values).ToHashSet(StringComparer.Ordinal);
             // Under --target only a targeted company that is in state alone is read (to say it is left alone).
             var others = (await store.ListCompaniesAsync(cancellationToken))
                 .Where(c => !known.Contains(c) && (options.Targets.IsDefaultOrEmpty || options.Targets.Any(t => t.Company == c)))
@@ -151,7 +190,21 @@ public static class PlanOperation
             companies.RemoveAll(c => c.Item3 is null);
         }
 
-        return await PlanCompaniesAsync(companies, mode, refresh, parallelism, options, clock, api, cancellationToken);
+        var plan = await PlanCompaniesAsync(companies, mode, refresh, parallelism, options, clock, api, cancellationToken, movedFrom);
+        return moveDiagnostics.Count == 0 ? plan : plan with { Diagnostics = [.. plan.Diagnostics, .. moveDiagnostics] };
+    }
+
+    /// <summary>The old key of a manifest's company move (<c>moved: company/OLD → company/KEY</c>), if it has one.</summary>
+    public static string? CompanyMoveSource(CompanyManifest manifest)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        return manifest.Moved.IsDefaultOrEmpty
+            ? null
+            : manifest.Moved
+                .Select(m => (From: MoveSpec.Parse(m.From), To: MoveSpec.Parse(m.To)))
+                .Where(m => m.From?.Kind == ResourceKind.Company && m.To is { Kind: ResourceKind.Company } to && to.Name == manifest.Key)
+                .Select(m => m.From?.Name)
+                .FirstOrDefault();
     }
 
     /// <summary>The manifests of the targeted companies (all of them without --target).</summary>
@@ -166,7 +219,8 @@ public static class PlanOperation
         PlannerOptions options,
         TimeProvider clock,
         IWhcApi? api,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Dictionary<string, string>? movedFrom = null)
     {
         ImmutableArray<CompanyPlanInput> inputs;
         if (refresh && api is not null)
@@ -178,6 +232,11 @@ public static class PlanOperation
         else
         {
             inputs = [.. companies.Select(c => new CompanyPlanInput(c.Company, c.Desired, c.State, null))];
+        }
+
+        if (movedFrom is { Count: > 0 })
+        {
+            inputs = [.. inputs.Select(i => movedFrom.TryGetValue(i.Company, out var from) ? i with { MovedFrom = from } : i)];
         }
 
         return new Planner(options).Plan(inputs, mode, clock.GetUtcNow());

@@ -43,6 +43,7 @@ public static class ManifestValidator
     {
         var run = new ValidationRun(locator ?? ((_, _) => null), wireNames ?? WireCharacteristicNames.None);
         run.CheckCompanyKeys(companies);
+        run.CheckCompanyMoveSources(companies);
         foreach (var company in companies)
         {
             run.CheckCompany(company);
@@ -119,6 +120,12 @@ public static class ManifestValidator
                 var pointer = Pointer("/spec/moved", i);
                 var from = MoveSpec.Parse(move.From);
                 var to = MoveSpec.Parse(move.To);
+                if (from?.Kind == ResourceKind.Company || to?.Kind == ResourceKind.Company)
+                {
+                    CheckCompanyMove(c, move, pointer, from, to);
+                    continue;
+                }
+
                 if (!MovableAddress(c, move, $"{pointer}/from", move.From, from) | !MovableAddress(c, move, $"{pointer}/to", move.To, to))
                 {
                     continue;
@@ -226,6 +233,92 @@ public static class ManifestValidator
             }
         }
 
+        /// <summary>
+        /// A company key change: <c>company/OLD → company/NEW</c>, in the manifest whose metadata.name is NEW (the
+        /// manifest that takes OLD's state). One per manifest and no chains: state holds one company per key, and a
+        /// chain's middle would be a key no manifest and no state need. That OLD is declared by no other manifest is
+        /// checked across manifests (<see cref="CheckCompanyMoveSources"/>).
+        /// </summary>
+        private void CheckCompanyMove(CompanyManifest c, MoveSpec move, string pointer, (ResourceKind Kind, string Name)? from, (ResourceKind Kind, string Name)? to)
+        {
+            if (from is not { Kind: ResourceKind.Company } source || to is not { Kind: ResourceKind.Company } target)
+            {
+                Diagnostics.Add(DiagnosticCatalog.MovedAddressInvalid.At(
+                    At(c, $"{pointer}/to", move.Span),
+                    $"moved: {Shorten(move.From)} → {Shorten(move.To)} changes the kind of resource; a company key can only become another company key (company/OLD → company/{c.Key})"));
+                return;
+            }
+
+            if (!ManifestFormats.CompanyKey().IsMatch(source.Name))
+            {
+                Diagnostics.Add(DiagnosticCatalog.MovedAddressInvalid.At(At(c, $"{pointer}/from", move.Span), $"moved: '{Shorten(move.From)}' is not a valid company key: lowercase letters, digits and dashes"));
+                return;
+            }
+
+            if (source.Name == target.Name)
+            {
+                Diagnostics.Add(DiagnosticCatalog.MovedCycle.At(At(c, $"{pointer}/to", move.Span), $"moved: {move.From} moves to itself; remove the entry"));
+                return;
+            }
+
+            if (target.Name != c.Key)
+            {
+                Diagnostics.Add(DiagnosticCatalog.MovedTargetMissing.At(
+                    At(c, $"{pointer}/to", move.Span),
+                    $"moved: {Shorten(move.From)} → {Shorten(move.To)}, but this manifest is company '{c.Key}': a company move goes in the manifest of the key it leads to (to: company/{c.Key})"));
+                return;
+            }
+
+            // The first entry that is a company move into this key is the one; any later one is a second.
+            var first = c.Moved.Select((m, i) => (m, i)).First(x => MoveSpec.Parse(x.m.From) is { Kind: ResourceKind.Company } f
+                && MoveSpec.Parse(x.m.To) is { Kind: ResourceKind.Company } t && t.Name == c.Key && f.Name != c.Key);
+            if (!ReferenceEquals(first.m, move))
+            {
+                var span = At(c, $"{pointer}/from", move.Span);
+                Diagnostics.Add(DiagnosticCatalog.MovedAmbiguous.At(
+                    span,
+                    $"moved: a manifest takes one company's state, but {move.From} is a second company move (also at {AlsoAt(At(c, $"{Pointer("/spec/moved", first.i)}/from", first.m.Span), span)}); keep the one whose state holds the company (chains of company moves are not followed)"));
+            }
+        }
+
+        /// <summary>A company move's from must be no manifest's key, and no two manifests may take the same company's state.</summary>
+        public void CheckCompanyMoveSources(IReadOnlyList<CompanyManifest> companies)
+        {
+            // A key declared twice is WHC2020's to report; the first declaration is the one named here.
+            var keys = new Dictionary<string, CompanyManifest>(StringComparer.Ordinal);
+            foreach (var c in companies)
+            {
+                keys.TryAdd(c.Key, c);
+            }
+
+            var takenBy = new Dictionary<string, CompanyManifest>(StringComparer.Ordinal);
+            foreach (var c in companies)
+            {
+                for (var i = 0; i < c.Moved.Length; i++)
+                {
+                    if (MoveSpec.Parse(c.Moved[i].From) is not { Kind: ResourceKind.Company } source || MoveSpec.Parse(c.Moved[i].To) is not { Kind: ResourceKind.Company } target
+                        || target.Name != c.Key || source.Name == c.Key)
+                    {
+                        continue;
+                    }
+
+                    var span = At(c, $"{Pointer("/spec/moved", i)}/from", c.Moved[i].Span);
+                    if (keys.TryGetValue(source.Name, out var declared))
+                    {
+                        Diagnostics.Add(DiagnosticCatalog.MovedSourceStillDeclared.At(
+                            span,
+                            $"moved: {c.Moved[i].From} is still declared (metadata.name at {AlsoAt(At(declared, "/metadata/name", declared.Span), span)}); a company move's old key must be gone from every manifest"));
+                    }
+                    else if (!takenBy.TryAdd(source.Name, c))
+                    {
+                        Diagnostics.Add(DiagnosticCatalog.MovedAmbiguous.At(
+                            span,
+                            $"moved: companies '{takenBy[source.Name].Key}' and '{c.Key}' both move from {c.Moved[i].From}; one company's state can become only one of them"));
+                    }
+                }
+            }
+        }
+
         /// <summary>Whether one end of a moved entry names a site or a number block; otherwise says why not.</summary>
         private bool MovableAddress(CompanyManifest c, MoveSpec move, string pointer, string text, (ResourceKind Kind, string Name)? parsed)
         {
@@ -245,15 +338,10 @@ public static class ManifestValidator
                         span,
                         $"moved: {Shorten(text)}: a user cannot be renamed, because its username is how BT knows it (BT has no rename); change the username and the plan replaces the user (ceases it, then adds it again)"));
                     return false;
-                case ResourceKind.Company:
-                    Diagnostics.Add(DiagnosticCatalog.MovedKindNotRenamable.At(
-                        span,
-                        $"moved: {Shorten(text)}: a company key (metadata.name) cannot be changed with a moved entry: whcctl keeps, locks and versions state per company key; keep metadata.name as it is (the name BT shows is spec.company.name)"));
-                    return false;
                 default:
                     Diagnostics.Add(DiagnosticCatalog.MovedAddressInvalid.At(
                         span,
-                        $"moved: '{Shorten(text)}' is not an address a moved entry can name: use site/NAME or number-block/NAME, as the plan names them"));
+                        $"moved: '{Shorten(text)}' is not an address a moved entry can name: use site/NAME or number-block/NAME, as the plan names them (or company/OLD → company/KEY for a company key change)"));
                     return false;
             }
         }

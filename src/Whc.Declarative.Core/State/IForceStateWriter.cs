@@ -1,6 +1,4 @@
-using Whc.Declarative.Core.State;
-
-namespace Whc.Declarative.State;
+namespace Whc.Declarative.Core.State;
 
 /// <summary>
 /// What a store records about its current version without reading the whole document: the serial and lineage a
