@@ -73,6 +73,8 @@ public sealed class CompanyMovedCliTests
 
         plan.ExitCode.Should().Be(ExitCodes.Error, plan.ToString());
         plan.Error.Should().Contain("WHC3044").And.Contain("moved: [{ from: company/fun-network, to: company/fun-net }]");
+        // The key change explains it all: not "already registered ... import it" (it is ours) nor "left alone" for the old key.
+        plan.Error.Should().NotContainAny("WHC3001", "WHC3002", "WHC3013");
         apply.ExitCode.Should().Be(ExitCodes.Error, apply.ToString());
         (await InventoryAsync(session)).ToJsonString().Should().Be(btBefore);
     }

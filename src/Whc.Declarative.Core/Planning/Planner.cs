@@ -24,6 +24,14 @@ public sealed class Planner
         var orphans = mode == PlanMode.Normal
             ? inputs.Where(i => i.Desired is null && i.State is { Record: not null, IsDestroyed: false }).OrderBy(i => i.Company, StringComparer.Ordinal).ToList()
             : [];
+        // A new key whose company BT holds under a key no manifest has any more: a key change without its moved entry.
+        // WHC3044 says so once; the old key's "left alone" and the new key's "already registered at BT" would mislead.
+        var keyChanges = mode != PlanMode.Normal
+            ? []
+            : inputs.Where(i => i.Desired is not null && i.State?.Record is null)
+                .Select(i => (New: i, Old: orphans.FirstOrDefault(o => o.State?.Record?.Name == i.Desired?.Company.Name)))
+                .Where(pair => pair.Old is not null)
+                .ToDictionary(pair => pair.New.Company, pair => pair.Old!.Company, StringComparer.Ordinal);
         foreach (var stored in inputs.OrderBy(i => i.Company, StringComparer.Ordinal))
         {
             // A normal plan is made against the state with the manifest's moved entries applied (as Terraform applies
@@ -38,19 +46,25 @@ public sealed class Planner
             };
             if (planned is not null)
             {
-                companies.Add(WithCompanyMove(Tombstoned(WithMoves(WithStateFindings(planned, input, moved is { Moves.IsEmpty: false } || input.MovedFrom is not null), moved), input, mode, now), input));
-                if (mode == PlanMode.Normal && input.Desired is { } declared && input.State?.Record is null
-                    && orphans.FirstOrDefault(o => o.State?.Record?.Name == declared.Company.Name) is { } orphan)
+                var plannedCompany = WithCompanyMove(Tombstoned(WithMoves(WithStateFindings(planned, input, moved is { Moves.IsEmpty: false } || input.MovedFrom is not null), moved), input, mode, now), input);
+                if (keyChanges.TryGetValue(input.Company, out var oldKey) && input.Desired is { } declared)
                 {
-                    // The company BT holds under a key no manifest has any more: a key change. Without the entry the
-                    // plan would order the company again, which BT refuses, and leave the old key's state behind.
+                    // Without the entry the plan would order the company again, which BT refuses, and leave the old
+                    // key's state behind.
                     diagnostics.Add(DiagnosticCatalog.CompanyKeyChangeNeedsMoved.At(
                         declared.Span,
-                        $"company '{input.Company}' is new, but state holds company '{orphan.Company}' with the same name at BT ('{declared.Company.Name}') and no manifest has it: if metadata.name was changed, add to spec of '{input.Company}': moved: [{{ from: company/{orphan.Company}, to: company/{input.Company} }}]"));
+                        $"company '{input.Company}' is new, but state holds company '{oldKey}' with the same name at BT ('{declared.Company.Name}') and no manifest has it: if metadata.name was changed, add to spec of '{input.Company}': moved: [{{ from: company/{oldKey}, to: company/{input.Company} }}]"));
+                    plannedCompany = plannedCompany with
+                    {
+                        Diagnostics = [.. plannedCompany.Diagnostics.Where(d => d.Code != DiagnosticCatalog.CompanyAlreadyRegistered.Code && d.Code != DiagnosticCatalog.DomainAlreadyRegistered.Code)],
+                    };
                 }
+
+                companies.Add(plannedCompany);
             }
-            // A destroyed company's state is its tombstone: gone, not left alone, so nothing to say about it.
-            else if (mode == PlanMode.Normal && input.State is { IsEmpty: false, IsDestroyed: false })
+            // A destroyed company's state is its tombstone: gone, not left alone, so nothing to say about it; the old key
+            // of a key change is told of by WHC3044.
+            else if (mode == PlanMode.Normal && input.State is { IsEmpty: false, IsDestroyed: false } && !keyChanges.ContainsValue(input.Company))
             {
                 diagnostics.Add(DiagnosticCatalog.NotInManifests.At(
                     SourceSpan.None,
