@@ -3,6 +3,7 @@ using Whc.Declarative.Core.Inventory;
 using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
+using static Whc.Declarative.Core.Tests.PlanStepQueries;
 using static Whc.Declarative.Core.Tests.TestData;
 
 namespace Whc.Declarative.Core.Tests;
@@ -24,31 +25,6 @@ public class ClashTests
     };
 
     /// <summary>The create-order step whose operations include the resource.</summary>
-    private static PlanStep OrderOf(CompanyPlan plan, string name) =>
-        plan.Steps.Should().ContainSingle(s => s.Kind == StepKind.CreateOrder && s.Details.Operations.Any(o => o.Address.Name == name)).Subject;
-
-    private static string AwaitOf(PlanStep create) => create.Id.Replace(":create", ":await", StringComparison.Ordinal);
-
-    /// <summary>Every step <paramref name="step"/> waits for, directly or through others.</summary>
-    private static HashSet<string> Before(CompanyPlan plan, PlanStep step)
-    {
-        var byId = plan.Steps.ToDictionary(s => s.Id, StringComparer.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var queue = new Queue<string>(step.DependsOn);
-        while (queue.TryDequeue(out var id))
-        {
-            if (seen.Add(id))
-            {
-                foreach (var next in byId[id].DependsOn)
-                {
-                    queue.Enqueue(next);
-                }
-            }
-        }
-
-        return seen;
-    }
-
     [Fact]
     public void A_new_user_taking_the_extension_another_user_gives_up_is_added_after_that_change_completes()
     {

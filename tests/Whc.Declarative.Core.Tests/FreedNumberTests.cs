@@ -1,4 +1,5 @@
 using Whc.Declarative.Core.Planning;
+using static Whc.Declarative.Core.Tests.PlanStepQueries;
 using static Whc.Declarative.Core.Tests.TestData;
 
 namespace Whc.Declarative.Core.Tests;
@@ -10,28 +11,6 @@ namespace Whc.Declarative.Core.Tests;
 /// </summary>
 public class FreedNumberTests
 {
-    private static PlanStep OrderOf(CompanyPlan plan, string name) =>
-        plan.Steps.Should().ContainSingle(s => s.Kind == StepKind.CreateOrder && s.Details.Operations.Any(o => o.Address.Name == name)).Subject;
-
-    private static HashSet<string> Before(CompanyPlan plan, PlanStep step)
-    {
-        var byId = plan.Steps.ToDictionary(s => s.Id, StringComparer.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var queue = new Queue<string>(step.DependsOn);
-        while (queue.TryDequeue(out var id))
-        {
-            if (seen.Add(id))
-            {
-                foreach (var next in byId[id].DependsOn)
-                {
-                    queue.Enqueue(next);
-                }
-            }
-        }
-
-        return seen;
-    }
-
     [Fact]
     public void A_user_swapped_for_another_in_a_full_block_is_ceased_first_and_the_new_user_gets_the_freed_number()
     {
