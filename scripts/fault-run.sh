@@ -85,8 +85,7 @@ trap cleanup EXIT
 
 # --- PostgreSQL: a throw-away cluster on 127.0.0.1 (as the tests start one) -------------------------------------
 PGPORT=$(free_port)
-"${RUNAS[@]}" "$PGBIN/initdb" -D "$DATA" -A trust -U whc -E UTF8 --no-sync --no-instructions >"$WORK/initdb.log" 2>&1 \
-  || { cat "$WORK/initdb.log" >&2; exit 2; }
+pg_init "$DATA"
 PGOPTS="-k $WORK -h 127.0.0.1 -p $PGPORT -c max_connections=200 -c max_wal_size=64MB -c min_wal_size=32MB"
 pg_start() { "${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$DATA" -l "$WORK/server.log" -o "$PGOPTS" -w -t 60 start >/dev/null 2>&1; }
 pg_stop() { "${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$DATA" -m "$1" -w -t 60 stop >/dev/null 2>&1; }
@@ -97,13 +96,7 @@ SCHEMA=whcfault
 export WHC_STATE="postgres://whc@127.0.0.1:$PGPORT/postgres?schema=$SCHEMA&workspace=default"
 
 # --- The sandbox (BT) on 127.0.0.1 ------------------------------------------------------------------------------
-SBPORT=$(free_port)
-dotnet "$WHCCTL" sandbox serve --port "$SBPORT" --seed "$SEED" >"$WORK/sandbox.log" 2>&1 &
-SANDBOX_PID=$!
-SANDBOX="http://127.0.0.1:$SBPORT"
-for _ in $(seq 1 150); do curl -fs "$SANDBOX/_sandbox/faults" >/dev/null && break; sleep 0.2; done
-curl -fs "$SANDBOX/_sandbox/faults" >/dev/null || { cat "$WORK/sandbox.log" >&2; exit 2; }
-export WHC_ENDPOINT="$SANDBOX/" WHC_CLIENT_ID=whcctl-sandbox WHC_CLIENT_SECRET=sandbox-secret NO_COLOR=1
+sandbox_start --seed "$SEED"
 sandbox_faults() { curl -fs -X POST -H 'Content-Type: application/json' -d "$1" "$SANDBOX/_sandbox/faults" >/dev/null; }
 # Slow, rate-limited BT: runs are in the middle of their calls (and waiting on 429s) when a fault hits.
 # About one call a second per run (the bucket is shared by every run: one client id).

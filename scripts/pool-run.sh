@@ -63,8 +63,7 @@ trap cleanup EXIT
 
 # --- PostgreSQL: a throw-away cluster on 127.0.0.1 that logs every session's start and end ----------------------
 PGPORT=$(free_port)
-"${RUNAS[@]}" "$PGBIN/initdb" -D "$DATA" -A trust -U whc -E UTF8 --no-sync --no-instructions >"$WORK/initdb.log" 2>&1 \
-  || { cat "$WORK/initdb.log" >&2; exit 2; }
+pg_init "$DATA"
 # log_line_prefix: PostgreSQL 15's default, set anyway because the replay below reads the pid from it.
 PGOPTS="-k $WORK -h 127.0.0.1 -p $PGPORT -F -c max_connections=$MAX_CONNECTIONS -c log_connections=on -c log_disconnections=on -c log_line_prefix=%m[%p]"
 "${RUNAS[@]}" "$PGBIN/pg_ctl" -D "$DATA" -l "$WORK/server.log" -o "$PGOPTS" -w -t 60 start >/dev/null 2>&1 \
@@ -72,13 +71,7 @@ PGOPTS="-k $WORK -h 127.0.0.1 -p $PGPORT -F -c max_connections=$MAX_CONNECTIONS 
 export WHC_STATE="postgres://whc@127.0.0.1:$PGPORT/postgres?schema=whcpool&workspace=default"
 
 # --- The sandbox (BT) on 127.0.0.1 ------------------------------------------------------------------------------
-SBPORT=$(free_port)
-dotnet "$WHCCTL" sandbox serve --port "$SBPORT" >"$WORK/sandbox.log" 2>&1 &
-SANDBOX_PID=$!
-SANDBOX="http://127.0.0.1:$SBPORT"
-for _ in $(seq 1 150); do curl -fs "$SANDBOX/_sandbox/faults" >/dev/null && break; sleep 0.2; done
-curl -fs "$SANDBOX/_sandbox/faults" >/dev/null || { cat "$WORK/sandbox.log" >&2; exit 2; }
-export WHC_ENDPOINT="$SANDBOX/" WHC_CLIENT_ID=whcctl-sandbox WHC_CLIENT_SECRET=sandbox-secret NO_COLOR=1
+sandbox_start
 
 # --- The estate: the quickstart company N times, spread over the sandbox's 13 area codes (1000 numbers each) -----
 WS="$WORK/ws"
