@@ -12,13 +12,6 @@ public sealed class FaultRunScriptTests
 {
     private static readonly string Script = Path.Combine(Repository.Root, "scripts", "fault-run.sh");
 
-    [Fact]
-    public async Task The_script_parses()
-    {
-        var check = await Support.Process.RunAsync("bash", Repository.Root, null, "-n", Script);
-        check.ExitCode.Should().Be(0, check.ToString());
-    }
-
     [Theory]
     [InlineData("--faults no-such-fault")]
     [InlineData("--no-such-option")]
