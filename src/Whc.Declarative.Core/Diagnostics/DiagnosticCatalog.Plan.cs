@@ -44,6 +44,11 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor PortedNumbersGivenUp { get; } = Warning("WHC3032", "ported numbers ceased may be lost to the customer for good");
 
+    /// <summary>WHC3032 in its one wording, whether the block is removed or ceased with its company.</summary>
+    /// <param name="ranges">The block's ranges, each in its compact form (01214960500-0519).</param>
+    public static Diagnostic PortedNumbersGivenUpAt(SourceSpan span, string block, IEnumerable<string> ranges) =>
+        PortedNumbersGivenUp.At(span, $"number block '{block}' holds ported numbers ({string.Join(", ", ranges)}); once ceased they may return to the provider they came from and be lost to the customer for good");
+
     public static DiagnosticDescriptor MoveConflict { get; } = Error("WHC3040", "a moved entry cannot be applied: state holds both its from and its to, or two of its sources");
 
     public static DiagnosticDescriptor SiteRenameNeedsMoved { get; } = Error("WHC3041", "a removed and an added site share a location code: a rename, which needs a moved entry");

@@ -420,9 +420,7 @@ internal sealed class CompanyPlanner
 
     /// <summary>The warning that ceasing ported numbers may lose them for good: BT may not hold them for the customer afterwards.</summary>
     private static Diagnostic PortedGivenUp(SourceSpan span, string block, IEnumerable<NumberRangeState> ranges) =>
-        DiagnosticCatalog.PortedNumbersGivenUp.At(
-            span,
-            $"number block '{block}' holds ported numbers ({string.Join(", ", ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber).ToCompactString()))}); once ceased they may return to the provider they came from and be lost to the customer for good");
+        DiagnosticCatalog.PortedNumbersGivenUpAt(span, block, ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber).ToCompactString()));
 
     /// <summary>A site BT holds that the manifest no longer names, with the location code of <paramref name="site"/> (new): likely the same site renamed.</summary>
     private SiteState? LooksRenamed(SiteSpec site) =>

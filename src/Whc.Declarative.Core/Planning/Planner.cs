@@ -338,9 +338,10 @@ public sealed class Planner
 
             foreach (var block in view.Blocks.Values.Where(b => b.Ported && b.Ranges.Length > 0).OrderBy(b => b.Name, StringComparer.Ordinal))
             {
-                diagnostics.Add(DiagnosticCatalog.PortedNumbersGivenUp.At(
+                diagnostics.Add(DiagnosticCatalog.PortedNumbersGivenUpAt(
                     input.Desired?.Span ?? SourceSpan.None,
-                    $"number block '{block.Name}' holds ported numbers ({string.Join(", ", block.Ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber).ToCompactString()))}); once ceased with the company they may return to the provider they came from and be lost to the customer for good"));
+                    block.Name,
+                    block.Ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber).ToCompactString())));
             }
 
             changes.Add(new ResourceChange(ResourceAddress.ForCompany(company), ChangeAction.Delete, "destroy requested", []));
