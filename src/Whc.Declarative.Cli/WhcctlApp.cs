@@ -35,7 +35,7 @@ public static class WhcctlApp
     /// <summary>
     /// Parses and runs one command line. A command line that does not parse is one diagnostic line per problem on
     /// stderr and exit 1 (no help text: it would bury the error and pollute stdout); an exception no command
-    /// expected is one WHC3018 line, with its stack trace only when WHC_DEBUG=1.
+    /// expected is one WHC6002 line, with its stack trace only when WHC_DEBUG=1.
     /// </summary>
     public static async Task<int> RunAsync(string[] args, IOContext io, CancellationToken cancellationToken = default)
     {

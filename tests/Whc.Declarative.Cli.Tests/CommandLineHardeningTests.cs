@@ -23,7 +23,7 @@ public sealed class CommandLineHardeningTests
     [InlineData("unknown option '-x' for 'import'", "import", "-x")]
     [InlineData("Unrecognized command or argument 'frobnicate'", "frobnicate")]
     [InlineData("Unrecognized command or argument '--format'", "state", "list", "--format", "yaml")]
-    public async Task A_bad_command_line_is_a_WHC3017_line_on_stderr_exit_1_and_nothing_else(string message, params string[] args)
+    public async Task A_bad_command_line_is_a_WHC6001_line_on_stderr_exit_1_and_nothing_else(string message, params string[] args)
     {
         using var workspace = new TempWorkspace();
 
@@ -31,7 +31,7 @@ public sealed class CommandLineHardeningTests
 
         result.ExitCode.Should().Be(ExitCodes.Error, result.ToString());
         result.Output.Should().BeEmpty("no help text or plan on stdout, where a script would read it");
-        result.Error.Should().Contain("error WHC3017: ").And.Contain(message).And.Contain("--help' for usage.");
+        result.Error.Should().Contain("error WHC6001: ").And.Contain(message).And.Contain("--help' for usage.");
         result.Error.Should().NotContain("   at ").And.NotContain("Unhandled");
         Directory.Exists(workspace.File(".whc")).Should().BeFalse("nothing was started, planned or written");
     }
@@ -48,13 +48,13 @@ public sealed class CommandLineHardeningTests
     }
 
     [Fact]
-    public async Task An_exception_no_command_expected_is_one_WHC3018_line_and_its_trace_only_with_WHC_DEBUG()
+    public async Task An_exception_no_command_expected_is_one_WHC6002_line_and_its_trace_only_with_WHC_DEBUG()
     {
         var plain = await RunWithBrokenStdoutAsync(debug: false);
         var debug = await RunWithBrokenStdoutAsync(debug: true);
 
         plain.Exit.Should().Be(ExitCodes.Error);
-        plain.Error.Should().StartWith("error WHC3018: NotSupportedException: stdout is broken").And.Contain("WHC_DEBUG=1").And.NotContain("   at ");
+        plain.Error.Should().StartWith("error WHC6002: NotSupportedException: stdout is broken").And.Contain("WHC_DEBUG=1").And.NotContain("   at ");
         debug.Error.Should().Contain("   at ");
     }
 

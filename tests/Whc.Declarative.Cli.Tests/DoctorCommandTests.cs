@@ -74,6 +74,6 @@ public sealed class DoctorCommandTests
         var doctor = await session.RunAsync("doctor", "--cug", "CUG1");
 
         doctor.ExitCode.Should().Be(ExitCodes.Error);
-        doctor.Error.Should().Contain("error WHC3017: --cug 'CUG1' is not a CUG id");
+        doctor.Error.Should().Contain("error WHC6001: --cug 'CUG1' is not a CUG id");
     }
 }

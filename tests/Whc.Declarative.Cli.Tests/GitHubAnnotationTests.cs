@@ -46,7 +46,7 @@ public sealed class GitHubAnnotationTests
         Rendering.DiagnosticsRenderer.WriteGitHub(writer, [Core.Diagnostics.DiagnosticCatalog.UsageInvalid.At(Core.Diagnostics.SourceSpan.None, "first\r\nsecond 100%")]);
 
         // Shown escaped as every renderer shows control characters, then encoded by GitHub's rules: one line, one command.
-        writer.ToString().Should().Be("::error title=WHC3017::first\\r\\nsecond 100%25" + Environment.NewLine);
+        writer.ToString().Should().Be("::error title=WHC6001::first\\r\\nsecond 100%25" + Environment.NewLine);
         Rendering.DiagnosticsRenderer.GitHubData("a\r\nb%").Should().Be("a%0D%0Ab%25");
         using var bidi = new StringWriter();
         Rendering.DiagnosticsRenderer.WriteGitHub(bidi, [Core.Diagnostics.DiagnosticCatalog.UsageInvalid.At(Core.Diagnostics.SourceSpan.None, "evil\u202Etxt.yaml")]);

@@ -267,7 +267,7 @@ public sealed class MachineOutputTests
         validate.ExitCode.Should().Be(ExitCodes.Error, validate.ToString());
         JsonLines(validate).Should().Contain(l => l["category"]!.GetValue<string>() == "diagnostic" && l["level"]!.GetValue<string>() == "error");
         usage.ExitCode.Should().Be(ExitCodes.Error, usage.ToString());
-        JsonLines(usage).Should().Contain(l => l["code"] != null && l["code"]!.GetValue<string>() == "WHC3017");
+        JsonLines(usage).Should().Contain(l => l["code"] != null && l["code"]!.GetValue<string>() == "WHC6001");
         quiet.ExitCode.Should().Be(ExitCodes.Error, quiet.ToString());
         quiet.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Should().NotBeEmpty().And.OnlyContain(l => l.Contains(": error WHC", StringComparison.Ordinal));
     }

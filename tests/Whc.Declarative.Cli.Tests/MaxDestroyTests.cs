@@ -68,6 +68,6 @@ public sealed class MaxDestroyTests
         var plan = await session.RunAsync("plan", Company, "--max-destroy", value);
 
         plan.ExitCode.Should().Be(ExitCodes.Error);
-        plan.Error.Should().Contain("WHC3017").And.Contain("--max-destroy");
+        plan.Error.Should().Contain("WHC6001").And.Contain("--max-destroy");
     }
 }

@@ -130,7 +130,7 @@ public sealed class ValidateCommandTests : IDisposable
 
         exitCode.Should().Be(ExitCodes.Error);
         output.Should().BeEmpty();
-        error.Should().Contain("error WHC3017: --format 'xml' is not supported here");
+        error.Should().Contain("error WHC6001: --format 'xml' is not supported here");
     }
 
     [Fact]

@@ -1,4 +1,9 @@
 using System.Reflection;
+using Markdig;
+using Markdig.Extensions.Tables;
+using Markdig.Syntax;
+using SourceSpan = Whc.Declarative.Core.Diagnostics.SourceSpan;
+using Markdig.Syntax.Inlines;
 using System.Text.RegularExpressions;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Text;
@@ -7,6 +12,7 @@ namespace Whc.Declarative.Core.Tests;
 
 public class DiagnosticCatalogTests
 {
+    // The test's own look at the catalogue's properties; the catalogue itself lists its entries without reflection.
     private static readonly PropertyInfo[] DescriptorProperties = typeof(DiagnosticCatalog)
         .GetProperties(BindingFlags.Public | BindingFlags.Static)
         .Where(p => p.PropertyType == typeof(DiagnosticDescriptor))
@@ -14,23 +20,69 @@ public class DiagnosticCatalogTests
 
     private static DiagnosticDescriptor Of(PropertyInfo property) => (DiagnosticDescriptor)property.GetValue(null)!;
 
-    [Fact]
-    public void Should_list_every_descriptor_sorted_by_code()
+    /// <summary>
+    /// The README's codes table, read as Markdown (Markdig, pinned in Directory.Packages.props): the list users and
+    /// scripts go by, checked in and reviewed, so the catalogue is compared against something other than itself.
+    /// Each row: code, severity, meaning.
+    /// </summary>
+    private static List<(string Code, string Severity, string Meaning)> ReadmeCodes()
     {
-        DiagnosticCatalog.All.Should().HaveCount(DescriptorProperties.Length);
-        DiagnosticCatalog.All.Select(d => d.Code).Should().BeInAscendingOrder(StringComparer.Ordinal);
-        DiagnosticCatalog.All.Should().Contain([DiagnosticCatalog.CompanyAlreadyRegistered, DiagnosticCatalog.StateLocked, DiagnosticCatalog.YamlSyntax]);
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var document = Markdown.Parse(readme, new MarkdownPipelineBuilder().UsePipeTables().Build());
+        var table = document.Descendants<Table>().Single(t => Cells((TableRow)t[0]).SequenceEqual(["Code", "Severity", "Meaning"]));
+        return [.. table.Skip(1).Cast<TableRow>().Select(Cells).Select(c => (c[0], c[1], c[2]))];
+    }
+
+    private static List<string> Cells(TableRow row) =>
+        [.. row.Cast<TableCell>().Select(cell => string.Concat(cell.Descendants<LiteralInline>().Select(l => l.Content.ToString())).Trim())];
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Whc.Declarative.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("the repository root (Whc.Declarative.sln) was not found");
+    }
+
+    private static string SeverityWord(DiagnosticSeverity severity) => severity == DiagnosticSeverity.Error ? "error" : "warning";
+
+    [Fact]
+    public void Should_hold_exactly_the_codes_the_README_table_lists_with_their_severity_and_meaning()
+    {
+        // Rows for a former code say which code took its place, and are checked by the alias test below.
+        var listed = ReadmeCodes().Where(r => !r.Meaning.StartsWith("former code of ", StringComparison.Ordinal)).ToList();
+
+        DiagnosticCatalog.All.Select(d => (d.Code, SeverityWord(d.Severity), d.Title)).Should().Equal(listed);
     }
 
     [Fact]
-    public void Should_give_every_descriptor_a_unique_code() =>
-        DiagnosticCatalog.All.Select(d => d.Code).Should().OnlyHaveUniqueItems();
+    public void Should_list_every_former_code_in_the_README_table_as_pointing_to_the_code_that_took_its_place()
+    {
+        var formers = ReadmeCodes().Where(r => r.Meaning.StartsWith("former code of ", StringComparison.Ordinal)).ToList();
+
+        formers.Select(r => r.Code).Should().Equal(DiagnosticCatalog.All.SelectMany(d => d.Aliases).Order(StringComparer.Ordinal));
+        formers.Should().AllSatisfy(r => r.Meaning.Should().StartWith($"former code of {DiagnosticCatalog.Find(r.Code)?.Code}: "));
+    }
+
+    [Fact]
+    public void Should_list_every_descriptor_it_defines_sorted_by_code()
+    {
+        DiagnosticCatalog.All.Should().BeEquivalentTo(DescriptorProperties.Select(Of));
+        DiagnosticCatalog.All.Select(d => d.Code).Should().BeInAscendingOrder(StringComparer.Ordinal);
+    }
+
+    [Fact]
+    public void Should_give_every_descriptor_a_unique_code_and_no_alias_a_code_in_use() =>
+        DiagnosticCatalog.All.SelectMany(d => d.Aliases.Prepend(d.Code)).Should().OnlyHaveUniqueItems();
 
     [Fact]
     public void Should_give_every_descriptor_a_well_formed_code_and_a_title() =>
         DiagnosticCatalog.All.Should().AllSatisfy(d =>
         {
-            d.Code.Should().MatchRegex(@"^WHC[1-5]\d{3}$");
+            d.Code.Should().MatchRegex(@"^WHC[1-6]\d{3}$");
             d.Title.Should().NotBeNullOrWhiteSpace();
         });
 
@@ -62,6 +114,20 @@ public class DiagnosticCatalogTests
             DiagnosticCatalog.OrderFailedReplanned, DiagnosticCatalog.UnknownTarget, DiagnosticCatalog.NotInManifests, DiagnosticCatalog.OptionsConflict,
         ];
         plan.Should().AllSatisfy(d => d.Code.Should().StartWith("WHC3"));
+    }
+
+    [Fact]
+    public void Should_keep_the_command_lines_own_codes_in_the_6xxx_range_and_find_them_by_their_former_plan_range_codes()
+    {
+        // Issue 26: a usage error and an internal error are not about a plan.
+        DiagnosticCatalog.UsageInvalid.Code.Should().Be("WHC6001");
+        DiagnosticCatalog.InternalError.Code.Should().Be("WHC6002");
+
+        DiagnosticCatalog.Find("WHC3017").Should().BeSameAs(DiagnosticCatalog.UsageInvalid);
+        DiagnosticCatalog.Find("WHC3018").Should().BeSameAs(DiagnosticCatalog.InternalError);
+        DiagnosticCatalog.Find("WHC6001").Should().BeSameAs(DiagnosticCatalog.UsageInvalid);
+        DiagnosticCatalog.Find("WHC3013").Should().BeSameAs(DiagnosticCatalog.NotInManifests);
+        DiagnosticCatalog.Find("WHC3019").Should().BeNull();
     }
 
     [Fact]
