@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Whc.Declarative.Cli.Infrastructure;
 using Whc.Declarative.Cli.Rendering;
+using Whc.Declarative.Cli.Views;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Engine;
@@ -73,9 +74,7 @@ public static class ApplyCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var runtime = CommandRuntime.Create(io, parseResult, options.Runtime);
-            // With --format json the event stream ends with one summary however the run ends; an early refusal or an
-            // error the guard reports (its diagnostic on stderr) is summarised as "error".
-            var events = parseResult.GetValue(format) == OutputFormat.Json ? new JsonEventObserver(io.Output) : null;
+            var view = ApplyView.For(parseResult.GetValue(format), io, runtime.Color);
             try
             {
                 return await runtime.GuardAsync(async () =>
@@ -94,7 +93,6 @@ public static class ApplyCommand
                         parseResult.GetValue(options.Endpoint),
                         options.Wire.Of(parseResult),
                         parseResult.GetValue(options.State),
-                        parseResult.GetValue(format) == OutputFormat.Json,
                         parseResult.GetValue(autoApprove),
                         parseResult.GetValue(allowDestroy),
                         parseResult.GetValue(lockTimeout),
@@ -103,12 +101,13 @@ public static class ApplyCommand
                     {
                         Heartbeat = parseResult.GetValue(heartbeat),
                     };
-                    return await new ApplyHandler(io, runtime, events).RunAsync(arguments, cancellationToken);
+                    return await new ApplyHandler(io, runtime, view).RunAsync(arguments, cancellationToken);
                 });
             }
             finally
             {
-                events?.Summary("error", succeeded: false, result: null);
+                // An early refusal or an error the guard reports ends the run without an outcome; the view says so if it must.
+                view.Stopped();
             }
         });
         return command;
@@ -122,7 +121,6 @@ public sealed record ApplyArguments(
     string? Endpoint,
     WireFiles Wire,
     string? State,
-    bool Json,
     bool AutoApprove,
     bool AllowDestroy,
     TimeSpan LockTimeout,
@@ -134,10 +132,10 @@ public sealed record ApplyArguments(
 }
 
 /// <summary>
-/// Runs <see cref="ApplyOperation"/> for the command line: the plan on stdout (stderr with --format json, where stdout
-/// carries the events), approval on the terminal, progress and the summary on stderr.
+/// Runs <see cref="ApplyOperation"/> for the command line: the plan, progress and the outcome through the view (the
+/// format was chosen with it), approval on the terminal, diagnostics and the closing line on stderr.
 /// </summary>
-public sealed class ApplyHandler(IOContext io, CommandRuntime runtime, JsonEventObserver? events = null)
+public sealed class ApplyHandler(IOContext io, CommandRuntime runtime, IApplyView view)
 {
     public async Task<int> RunAsync(ApplyArguments arguments, CancellationToken cancellationToken)
     {
@@ -170,7 +168,7 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime, JsonEvent
             MaxDestroy = arguments.Plan.MaxDestroy,
         };
 
-        var hooks = new Hooks(io, arguments, runtime.Color, runtime.Quiet, events);
+        var hooks = new Hooks(io, arguments, runtime.Quiet, view);
         var observer = new DeferredObserver(() => hooks.Observer);
         ApplyOutcome outcome;
         try
@@ -183,13 +181,7 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime, JsonEvent
         }
 
         DiagnosticsRenderer.WriteText(io.Error, outcome.Diagnostics);
-        events?.Summary(
-            outcome.PlanFailed ? "planning_failed"
-                : outcome.Declined ? "declined"
-                : outcome.Result is { } applied ? (applied.Succeeded && outcome.Succeeded ? "applied" : "failed")
-                : outcome.Succeeded ? "no_changes" : "refused",
-            outcome.Succeeded && !outcome.PlanFailed,
-            outcome.Result);
+        view.Ended(outcome);
         if (outcome.PlanFailed)
         {
             io.Error.WriteLine("Planning failed: fix the errors above; nothing was changed.");
@@ -221,17 +213,17 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime, JsonEvent
     }
 
     /// <summary>The terminal side of an apply: shows the plan, tells, asks; and, once the plan is known, the progress observer.</summary>
-    private sealed class Hooks(IOContext io, ApplyArguments arguments, bool color, bool quiet, JsonEventObserver? events) : IApplyHooks
+    private sealed class Hooks(IOContext io, ApplyArguments arguments, bool quiet, IApplyView view) : IApplyHooks
     {
         public IApplyObserver Observer { get; private set; } = NullApplyObserver.Instance;
 
         public void PlanReady(Plan plan)
         {
             DiagnosticsRenderer.WriteText(io.Error, plan.AllDiagnostics);
-            (arguments.Json ? io.Error : io.Output).Write(PlanTextRenderer.Render(plan, color));
+            view.Plan(plan);
             var steps = plan.Companies.Sum(c => c.Steps.Length);
             var heartbeat = io.IsTerminal || quiet || arguments.Heartbeat <= TimeSpan.Zero ? null : new HeartbeatObserver(io.Error, io.Clock, arguments.Heartbeat);
-            Observer = new ObserverSet(arguments.Json ? events ?? new JsonEventObserver(io.Output) : new LineProgressObserver(io.Error, io.IsTerminal, steps), heartbeat);
+            Observer = new ObserverSet(view.Progress(steps), heartbeat);
         }
 
         public void Notice(string message) => io.Error.WriteLine(message);

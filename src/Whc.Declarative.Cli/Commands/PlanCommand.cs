@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.CommandLine;
 using Whc.Declarative.Cli.Infrastructure;
 using Whc.Declarative.Cli.Rendering;
+using Whc.Declarative.Cli.Views;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
@@ -154,8 +155,8 @@ public static class PlanCommand
                 var request = options.ToRequest(parseResult, mode, io);
                 return request is null || !runtime.StartRecording(parseResult.GetValue(record))
                     ? ExitCodes.Error
-                    : await new PlanHandler(io, runtime).RunAsync(
-                        new PlanArguments(request, options.SourcesOf(parseResult), parseResult.GetValue(format), parseResult.GetValue(output), parseResult.GetValue(detailed)),
+                    : await new PlanHandler(io, runtime, PlanView.For(parseResult.GetValue(format), io.Output, runtime.Color)).RunAsync(
+                        new PlanArguments(request, options.SourcesOf(parseResult), parseResult.GetValue(output), parseResult.GetValue(detailed)),
                         cancellationToken);
             });
         });
@@ -167,10 +168,10 @@ public static class PlanCommand
 public sealed record PlanSources(string? State, string? Endpoint, WireFiles Wire);
 
 /// <summary>What <c>plan</c> was asked to do, read from the command line.</summary>
-public sealed record PlanArguments(PlanRequest Request, PlanSources Sources, OutputFormat Format, string? Out, bool DetailedExitCode);
+public sealed record PlanArguments(PlanRequest Request, PlanSources Sources, string? Out, bool DetailedExitCode);
 
-/// <summary>Runs the plan operation for the command line and renders the plan in the format asked for.</summary>
-public sealed class PlanHandler(IOContext io, CommandRuntime runtime)
+/// <summary>Runs the plan operation for the command line and hands the plan to its view (the format was chosen with the view).</summary>
+public sealed class PlanHandler(IOContext io, CommandRuntime runtime, IPlanView view)
 {
     public async Task<int> RunAsync(PlanArguments arguments, CancellationToken cancellationToken)
     {
@@ -178,39 +179,14 @@ public sealed class PlanHandler(IOContext io, CommandRuntime runtime)
         var request = arguments.Request;
 
         var outcome = await PlanOptions.PlanAsync(arguments.Sources, request, runtime, io, cancellationToken);
+        var targeted = !request.Targets.IsDefaultOrEmpty;
         if (outcome.Plan is not { HasErrors: false } plan)
         {
-            // A failed plan still reports where a pipeline reads it (the PR comment step, jq): a JSON document
-            // with errored: true, or the comment's caution box. Text goes to the terminal, on stderr, above.
-            var failed = outcome.Plan ?? new Plan(io.Clock.GetUtcNow(), request.Mode, [], outcome.Diagnostics);
-            switch (arguments.Format)
-            {
-                case OutputFormat.Json:
-                    io.Output.Write(PlanJsonRenderer.Render(failed, targeted: !request.Targets.IsDefaultOrEmpty));
-                    break;
-                case OutputFormat.Markdown:
-                    io.Output.Write(PlanMarkdownRenderer.Render(failed));
-                    break;
-                case OutputFormat.Github:
-                    DiagnosticsRenderer.WriteGitHub(io.Output, failed.AllDiagnostics);
-                    break;
-            }
-
+            view.Failed(outcome.Plan ?? new Plan(io.Clock.GetUtcNow(), request.Mode, [], outcome.Diagnostics), targeted);
             return ExitCodes.Error;
         }
 
-        if (arguments.Format == OutputFormat.Github)
-        {
-            // Annotations for the warnings, then the plan as text, both in the log.
-            DiagnosticsRenderer.WriteGitHub(io.Output, plan.AllDiagnostics);
-        }
-
-        io.Output.Write(arguments.Format switch
-        {
-            OutputFormat.Json => PlanJsonRenderer.Render(plan, targeted: !request.Targets.IsDefaultOrEmpty),
-            OutputFormat.Markdown => PlanMarkdownRenderer.Render(plan),
-            _ => PlanTextRenderer.Render(plan, runtime.Color),
-        });
+        view.Plan(plan, targeted);
 
         if (arguments.Out is { } path)
         {

@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using Whc.Declarative.Cli.Infrastructure;
 using Whc.Declarative.Cli.Rendering;
+using Whc.Declarative.Cli.Views;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.Engine.Operations;
@@ -11,7 +12,7 @@ using Whc.Declarative.Engine.Operations;
 namespace Whc.Declarative.Cli.Commands;
 
 /// <summary>What <c>whcctl show</c> was asked for: a saved plan, or (without one) the state.</summary>
-public sealed record ShowArguments(string? PlanFile, OutputFormat Format, string? State);
+public sealed record ShowArguments(string? PlanFile, string? State);
 
 /// <summary>
 /// <c>whcctl show [PLANFILE] [--format text|json|markdown] [--state SPEC]</c>, as <c>terraform show</c>: a saved plan
@@ -31,14 +32,15 @@ public static class ShowCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var runtime = CommandRuntime.Create(io, parseResult, runtimeOptions);
-            return await runtime.GuardAsync(() => new ShowHandler(io, runtime).RunAsync(
-                new ShowArguments(parseResult.GetValue(planFile), parseResult.GetValue(format), parseResult.GetValue(state)), cancellationToken));
+            return await runtime.GuardAsync(() => new ShowHandler(io, runtime, ShowView.For(parseResult.GetValue(format), io.Output, runtime.Color)).RunAsync(
+                new ShowArguments(parseResult.GetValue(planFile), parseResult.GetValue(state)), cancellationToken));
         });
         return command;
     }
 }
 
-public sealed class ShowHandler(IOContext io, CommandRuntime runtime)
+/// <summary>Reads the saved plan or the state and hands it to its view (the format was chosen with the view).</summary>
+public sealed class ShowHandler(IOContext io, CommandRuntime runtime, IShowView view)
 {
     private static readonly JsonSerializerOptions Quoting = new() { Encoder = JavaScriptEncoder.Default };
 
@@ -48,13 +50,7 @@ public sealed class ShowHandler(IOContext io, CommandRuntime runtime)
         if (arguments.PlanFile is { } path)
         {
             var file = PlanFile.Load(io.ResolvePath(path));
-            var plan = file.Plan;
-            io.Output.Write(arguments.Format switch
-            {
-                OutputFormat.Json => PlanJsonRenderer.Render(plan, targeted: !file.Request.Targets.IsDefaultOrEmpty),
-                OutputFormat.Markdown => PlanMarkdownRenderer.Render(plan),
-                _ => PlanTextRenderer.Render(plan, runtime.Color),
-            });
+            view.Plan(file.Plan, targeted: !file.Request.Targets.IsDefaultOrEmpty);
             return ExitCodes.Success;
         }
 
@@ -66,8 +62,7 @@ public sealed class ShowHandler(IOContext io, CommandRuntime runtime)
             resources.AddRange(ResourceValues.Of(company, CurrentView.From(state, null)));
         }
 
-        var text = arguments.Format == OutputFormat.Json ? PlanJsonRenderer.RenderState(resources) : StateText(resources);
-        io.Output.Write(arguments.Format == OutputFormat.Markdown ? $"```hcl\n{text}```\n" : text);
+        view.State(resources);
         return ExitCodes.Success;
     }
 
@@ -76,7 +71,7 @@ public sealed class ShowHandler(IOContext io, CommandRuntime runtime)
     /// its address. Every value is a JSON-quoted string (or a list of them), so no text from BT or a manifest can
     /// break out of its line or close a Markdown fence.
     /// </summary>
-    private static string StateText(List<ResourceValues> resources)
+    internal static string StateText(IReadOnlyList<ResourceValues> resources)
     {
         if (resources.Count == 0)
         {

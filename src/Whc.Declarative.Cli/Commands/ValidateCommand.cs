@@ -1,8 +1,6 @@
 using System.CommandLine;
-using System.Text;
-using System.Text.Json;
 using Whc.Declarative.Cli.Infrastructure;
-using Whc.Declarative.Cli.Rendering;
+using Whc.Declarative.Cli.Views;
 using Whc.Declarative.Manifests;
 using Whc.Declarative.WhcApi;
 
@@ -10,7 +8,7 @@ namespace Whc.Declarative.Cli.Commands;
 
 /// <summary>The arguments of <c>whcctl validate</c>.</summary>
 /// <param name="Wire">The contract in effect (<c>--contract</c>, WHC_CONTRACT): the characteristic names it sends are checked against.</param>
-public sealed record ValidateArguments(IReadOnlyList<string> Paths, string Format, WireFiles? Wire = null);
+public sealed record ValidateArguments(IReadOnlyList<string> Paths, WireFiles? Wire = null);
 
 /// <summary>
 /// whcctl validate [PATH...]: load manifests and check them against the schema and the semantic rules.
@@ -29,15 +27,15 @@ public static class ValidateCommand
         wire.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
         {
-            var arguments = new ValidateArguments(parseResult.GetValue(paths) ?? [], parseResult.GetValue(format).ToString().ToLowerInvariant(), wire.Of(parseResult));
-            return Task.FromResult(new ValidateHandler(io).Run(arguments));
+            var arguments = new ValidateArguments(parseResult.GetValue(paths) ?? [], wire.Of(parseResult));
+            return Task.FromResult(new ValidateHandler(io, ValidateView.For(parseResult.GetValue(format), io)).Run(arguments));
         });
         return command;
     }
 }
 
-/// <summary>Runs <c>whcctl validate</c> against the injected streams.</summary>
-public sealed class ValidateHandler(IOContext io)
+/// <summary>Runs <c>whcctl validate</c> against the injected streams; its view (chosen with the format) reports the result.</summary>
+public sealed class ValidateHandler(IOContext io, IValidateView view)
 {
     public int Run(ValidateArguments arguments)
     {
@@ -54,58 +52,7 @@ public sealed class ValidateHandler(IOContext io)
             result = new ManifestLoadResult(new Core.Manifests.ManifestSet([], [.. e.Diagnostics]), []);
         }
 
-        var manifests = result.Manifests;
-        if (arguments.Format == "json")
-        {
-            WriteJson(result);
-        }
-        else if (arguments.Format == "github")
-        {
-            // Workflow commands on stdout, where the runner reads them; the summary stays talk, on stderr.
-            DiagnosticsRenderer.WriteGitHub(io.Output, manifests.Diagnostics);
-            io.Error.WriteLine(Summary(result));
-        }
-        else
-        {
-            DiagnosticsRenderer.WriteText(io.Error, manifests.Diagnostics);
-            io.Error.WriteLine(Summary(result));
-        }
-
-        return manifests.HasErrors ? ExitCodes.Error : ExitCodes.Success;
-    }
-
-    private static string Summary(ManifestLoadResult result)
-    {
-        var manifests = result.Manifests;
-        var files = DiagnosticsRenderer.Plural(result.Files.Length, "file");
-        if (manifests.HasErrors)
-        {
-            return $"{DiagnosticsRenderer.Count(manifests.Diagnostics)} in {files}";
-        }
-
-        var valid = $"{DiagnosticsRenderer.Plural(manifests.Companies.Length, "company", "companies")} valid in {files}";
-        return manifests.Diagnostics.IsEmpty ? valid : $"{valid} ({DiagnosticsRenderer.Count(manifests.Diagnostics)})";
-    }
-
-    private void WriteJson(ManifestLoadResult result)
-    {
-        var manifests = result.Manifests;
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
-        {
-            writer.WriteStartObject();
-            writer.WriteBoolean("valid", !manifests.HasErrors);
-            writer.WriteNumber("errors", manifests.Diagnostics.Count(d => d.IsError));
-            writer.WriteNumber("warnings", manifests.Diagnostics.Count(d => d.Severity == Core.Diagnostics.DiagnosticSeverity.Warning));
-            writer.WritePropertyName("files");
-            JsonSerializer.Serialize(writer, result.Files.ToArray());
-            writer.WritePropertyName("companies");
-            JsonSerializer.Serialize(writer, manifests.Companies.Select(c => c.Key).ToArray());
-            writer.WritePropertyName("diagnostics");
-            DiagnosticsRenderer.WriteJson(writer, manifests.Diagnostics);
-            writer.WriteEndObject();
-        }
-
-        io.Output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+        view.Result(result);
+        return result.Manifests.HasErrors ? ExitCodes.Error : ExitCodes.Success;
     }
 }

@@ -244,8 +244,4 @@ public sealed class ObserverSet(params IApplyObserver?[] observers) : IApplyObse
     public void Notice(string company, string message) => Array.ForEach(all, o => o.Notice(company, message));
 
     public void Dispose() => Array.ForEach(all, o => (o as IDisposable)?.Dispose());
-
-    /// <summary>The first observer of type <typeparamref name="T"/>, if any.</summary>
-    public T? Find<T>()
-        where T : class => all.OfType<T>().FirstOrDefault();
 }
