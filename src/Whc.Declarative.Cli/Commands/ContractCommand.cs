@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
 using Whc.Declarative.Cli.Infrastructure;
+using Whc.Declarative.Cli.Views;
 using Whc.Declarative.Contract;
 
 namespace Whc.Declarative.Cli.Commands;
@@ -12,8 +12,6 @@ namespace Whc.Declarative.Cli.Commands;
 /// </summary>
 public static class ContractCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public static Command Build(IOContext io)
     {
         var wire = new WireOptions();
@@ -23,9 +21,7 @@ public static class ContractCommand
         show.SetAction(parseResult => CommandRuntime.Guard(io, () =>
         {
             var load = wire.Of(parseResult).Load(io);
-            io.Output.Write(parseResult.GetValue(format) == OutputFormat.Markdown
-                ? ContractReference.ToMarkdown(load)
-                : ContractReference.ToJson(load).ToJsonString(Indented) + "\n");
+            ContractView.For(parseResult.GetValue(format), io.Output).Contract(load);
             return Task.FromResult(ExitCodes.Success);
         }));
         return new Command("contract", "The wire contract: every detail of BT's API whcctl assumes, as data.") { show };

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
 using Whc.Declarative.Cli.Infrastructure;
+using Whc.Declarative.Cli.Views;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Manifests;
 using Whc.Declarative.WhcApi;
@@ -15,8 +15,6 @@ namespace Whc.Declarative.Cli.Commands;
 /// </summary>
 public static class DoctorCommand
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public static Command Build(IOContext io)
     {
         var cug = new Option<string>("--cug") { Description = "Your reseller CUG id (CUG and 10 digits): the reseller routes are read for it.", Required = true };
@@ -51,46 +49,10 @@ public static class DoctorCommand
                 await runtime.ConnectAsync(parseResult.GetValue(endpoint), wire.Of(parseResult), null, cancellationToken);
                 var connection = runtime.Connection!;
                 var checks = await WhcDoctor.RunAsync(connection.Client, cugId, cancellationToken);
-                if (parseResult.GetValue(format) == OutputFormat.Json)
-                {
-                    io.Output.WriteLine(JsonSerializer.Serialize(
-                        new
-                        {
-                            endpoint = connection.Description,
-                            ok = checks.All(c => c.Result == DoctorResult.Ok),
-                            checks = checks.Select(c => new { name = c.Name, method = c.Method, route = c.Route, result = ResultWord(c.Result), detail = c.Detail }),
-                        },
-                        Indented));
-                }
-                else
-                {
-                    WriteTable(io.Output, connection.Description, checks);
-                }
-
+                DoctorView.For(parseResult.GetValue(format), io.Output).Checks(connection.Description, checks);
                 return checks.All(c => c.Result == DoctorResult.Ok) ? ExitCodes.Success : ExitCodes.Error;
             });
         });
         return command;
     }
-
-    private static void WriteTable(TextWriter output, string endpoint, IReadOnlyList<DoctorCheck> checks)
-    {
-        output.WriteLine($"whcctl doctor: {Diagnostic.OneLine(endpoint)} (read-only: nothing at BT was changed)");
-        var nameWidth = checks.Max(c => c.Name.Length);
-        var routeWidth = checks.Max(c => c.Route.Length + c.Method.Length + 1);
-        foreach (var check in checks)
-        {
-            var route = $"{check.Method} {check.Route}";
-            output.WriteLine($"  {check.Name.PadRight(nameWidth)}  {Diagnostic.OneLine(route).PadRight(routeWidth)}  {ResultWord(check.Result)}: {Diagnostic.OneLine(check.Detail)}");
-        }
-
-        output.WriteLine($"{checks.Count(c => c.Result == DoctorResult.Ok)} ok, {checks.Count(c => c.Result == DoctorResult.Differs)} differ, {checks.Count(c => c.Result == DoctorResult.Unreachable)} unreachable");
-    }
-
-    private static string ResultWord(DoctorResult result) => result switch
-    {
-        DoctorResult.Ok => "ok",
-        DoctorResult.Differs => "differs",
-        _ => "unreachable",
-    };
 }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Whc.Declarative.Cli.Infrastructure;
+using Whc.Declarative.Cli.Views;
 using Whc.Declarative.Contract;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Files;
@@ -97,7 +98,7 @@ public static class SandboxCommand
                 return ExitCodes.Error;
             }
 
-            return await new SandboxReplayHandler(io).RunAsync(parseResult.GetValue(file) ?? string.Empty, parseResult.GetValue(format) == Infrastructure.OutputFormat.Json, contract, cancellationToken);
+            return await new SandboxReplayHandler(io, ReplayView.For(parseResult.GetValue(format), io.Output)).RunAsync(parseResult.GetValue(file) ?? string.Empty, contract, cancellationToken);
         });
         return replay;
     }
@@ -201,11 +202,9 @@ public sealed class SandboxServeHandler(IOContext io)
 /// Replays a recording against a fresh sandbox (memory only, orders held until the recording shows them final, the default client) with
 /// <see cref="WhcReplayer"/>, and reports per entry ok, differs (how) or skipped. The rule is in docs/first-contact.md.
 /// </summary>
-public sealed class SandboxReplayHandler(IOContext io)
+public sealed class SandboxReplayHandler(IOContext io, IReplayView view)
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
-    public async Task<int> RunAsync(string file, bool json, WhcContract contract, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(string file, WhcContract contract, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
         HarDocument recording;
@@ -262,51 +261,9 @@ public sealed class SandboxReplayHandler(IOContext io)
             }
         }
 
-        if (json)
-        {
-            await io.Output.WriteLineAsync(JsonSerializer.Serialize(
-                new
-                {
-                    recording = file,
-                    ok = report.Ok,
-                    entries = report.Entries.Select(e => new
-                    {
-                        number = e.Number,
-                        method = e.Method,
-                        path = e.Path,
-                        recordedStatus = e.RecordedStatus,
-                        status = e.ReplayedStatus,
-                        result = Word(e.Outcome),
-                        differences = e.Differences,
-                    }),
-                },
-                Indented));
-        }
-        else
-        {
-            await io.Output.WriteLineAsync($"whcctl sandbox replay: {Diagnostic.OneLine(file)} against a fresh sandbox");
-            foreach (var entry in report.Entries)
-            {
-                var status = entry.ReplayedStatus is { } s ? s.ToString(CultureInfo.InvariantCulture) : "-";
-                var detail = entry.Differences.Count == 0 ? string.Empty : ": " + string.Join("; ", entry.Differences);
-                await io.Output.WriteLineAsync(Diagnostic.OneLine(
-                    string.Create(CultureInfo.InvariantCulture, $"  #{entry.Number} {entry.Method} {entry.Path} -> {status} (recorded {entry.RecordedStatus}) {Word(entry.Outcome)}{detail}")));
-            }
-
-            await io.Output.WriteLineAsync(string.Create(
-                CultureInfo.InvariantCulture,
-                $"{report.Entries.Count(e => e.Outcome == ReplayOutcome.Ok)} ok, {report.Entries.Count(e => e.Outcome == ReplayOutcome.Differs)} differ, {report.Entries.Count(e => e.Outcome == ReplayOutcome.Skipped)} skipped"));
-        }
-
+        view.Report(file, report);
         return report.Ok ? ExitCodes.Success : ExitCodes.Error;
     }
-
-    private static string Word(ReplayOutcome outcome) => outcome switch
-    {
-        ReplayOutcome.Ok => "ok",
-        ReplayOutcome.Differs => "differs",
-        _ => "skipped",
-    };
 }
 
 /// <summary>How <c>whcctl sandbox replay</c> starts its sandbox.</summary>

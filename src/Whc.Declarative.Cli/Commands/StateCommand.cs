@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Whc.Declarative.Cli.Infrastructure;
+using Whc.Declarative.Cli.Views;
 
 namespace Whc.Declarative.Cli.Commands;
 
@@ -41,8 +42,8 @@ public static class StateCommand
         var format = new Option<string>("--format") { Description = "text or json.", DefaultValueFactory = _ => "text", HelpName = "text|json" };
         format.AcceptOnlyFromAmong("text", "json");
         var command = new Command("show", "Show the recorded attributes of one resource.") { address, state, format };
-        command.SetAction((parseResult, cancellationToken) => new StateHandler(io).ShowAsync(
-            new StateShowArguments(parseResult.GetRequiredValue(address), parseResult.GetValue(format) == "json", parseResult.GetValue(state)),
+        command.SetAction((parseResult, cancellationToken) => new StateHandler(io, StateView.For(parseResult.GetValue(format), io.Output)).ShowAsync(
+            new StateShowArguments(parseResult.GetRequiredValue(address), parseResult.GetValue(state)),
             cancellationToken));
         return command;
     }
@@ -66,8 +67,8 @@ public static class StateCommand
         var format = new Option<string>("--format") { Description = "text or json.", DefaultValueFactory = _ => "text", HelpName = "text|json" };
         format.AcceptOnlyFromAmong("text", "json");
         var command = new Command("history", "List the stored versions of a company's state, newest first.") { company, state, format };
-        command.SetAction((parseResult, cancellationToken) => new StateHandler(io).HistoryAsync(
-            new StateHistoryArguments(parseResult.GetRequiredValue(company), parseResult.GetValue(format) == "json", parseResult.GetValue(state)),
+        command.SetAction((parseResult, cancellationToken) => new StateHandler(io, StateView.For(parseResult.GetValue(format), io.Output)).HistoryAsync(
+            new StateHistoryArguments(parseResult.GetRequiredValue(company), parseResult.GetValue(state)),
             cancellationToken));
         return command;
     }

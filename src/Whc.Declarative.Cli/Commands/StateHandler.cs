@@ -1,7 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Whc.Declarative.Cli.Infrastructure;
+using Whc.Declarative.Cli.Views;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.Files;
@@ -12,11 +12,11 @@ namespace Whc.Declarative.Cli.Commands;
 
 public sealed record StateListArguments(string? State);
 
-public sealed record StateShowArguments(string Address, bool Json, string? State);
+public sealed record StateShowArguments(string Address, string? State);
 
 public sealed record StateRemoveArguments(string Address, string? State, TimeSpan LockTimeout);
 
-public sealed record StateHistoryArguments(string Company, bool Json, string? State);
+public sealed record StateHistoryArguments(string Company, string? State);
 
 public sealed record StateRollbackArguments(string Company, long Serial, string? State, TimeSpan LockTimeout);
 
@@ -34,10 +34,16 @@ public sealed record ForceUnlockArguments(string Company, string LockId, string?
 
 /// <summary>
 /// The state commands' work over <see cref="StateMaintenance"/>: one method per subcommand, each given its arguments;
-/// failures become one diagnostic line (StateCommandContext.RunAsync, over CommandRuntime.Guard).
+/// failures become one diagnostic line (StateCommandContext.RunAsync, over CommandRuntime.Guard). What show and history
+/// print is the view's, chosen with the format (text for the subcommands without one).
 /// </summary>
-public sealed class StateHandler(IOContext io)
+public sealed class StateHandler(IOContext io, IStateView view)
 {
+    public StateHandler(IOContext io)
+        : this(io, new StateTextView(io.Output))
+    {
+    }
+
     public Task<int> ListAsync(StateListArguments arguments, CancellationToken cancellationToken) =>
         StateCommandContext.RunAsync(io, arguments.State, async store =>
         {
@@ -68,24 +74,7 @@ public sealed class StateHandler(IOContext io)
             var current = await StateMaintenance.ReadRequiredAsync(store, target.Company, cancellationToken);
             var node = Find(current, target)
                 ?? throw new StateException(DiagnosticCatalog.StateNotFound.Code, $"{target} is not in state (see 'whcctl state list')");
-            if (arguments.Json)
-            {
-                io.Output.WriteLine(node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            }
-            else
-            {
-                // Names and values come from a state file, which may have been edited by hand: escaped, one per line.
-                io.Output.WriteLine($"# {Diagnostic.OneLine(target.ToString())}");
-                var lines = new List<(string Key, string Value)>();
-                Flatten(node, string.Empty, lines);
-                lines = [.. lines.Select(l => (Diagnostic.OneLine(l.Key), Diagnostic.OneLine(l.Value)))];
-                var width = lines.Count == 0 ? 0 : lines.Max(l => l.Key.Length);
-                foreach (var (key, value) in lines)
-                {
-                    io.Output.WriteLine($"{key.PadRight(width)} = {value}");
-                }
-            }
-
+            view.Resource(target, node);
             return ExitCodes.Success;
         });
 
@@ -110,30 +99,7 @@ public sealed class StateHandler(IOContext io)
                 throw new StateException(DiagnosticCatalog.StateNotFound.Code, $"no state for company '{name}' in {store.Description}");
             }
 
-            if (arguments.Json)
-            {
-                var array = new JsonArray([.. versions.Select(v => (JsonNode)new JsonObject
-                {
-                    ["serial"] = v.Serial,
-                    ["lineage"] = v.Lineage,
-                    ["writtenBy"] = v.WrittenBy,
-                    ["writtenAt"] = v.WrittenAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-                })]);
-                io.Output.WriteLine(array.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-                return ExitCodes.Success;
-            }
-
-            io.Output.WriteLine("SERIAL  WRITTEN AT (UTC)      WRITTEN BY");
-            foreach (var version in versions)
-            {
-                // Every lineage is listed (a forced push or migrate starts another); a version outside the current one says so.
-                var lineage = string.Equals(version.Lineage, versions[0].Lineage, StringComparison.Ordinal) ? string.Empty : $"  (lineage {Diagnostic.OneLine(version.Lineage)})";
-                io.Output.WriteLine(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"{version.Serial,6}  {version.WrittenAt.ToUniversalTime():yyyy-MM-dd HH:mm:ss}Z  {Diagnostic.OneLine(version.WrittenBy)}{lineage}"));
-            }
-
-            io.Output.WriteLine($"lineage {versions[0].Lineage}");
+            view.History(versions);
             return ExitCodes.Success;
         });
 
@@ -304,33 +270,6 @@ public sealed class StateHandler(IOContext io)
         _ => state.Users.Where(u => u.Username == address.Name).Select(u => StateSerializer.ToJsonNode(u)).FirstOrDefault(),
     };
 
-    private static void Flatten(JsonNode? node, string prefix, List<(string Key, string Value)> lines)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach (var (key, value) in obj)
-                {
-                    Flatten(value, prefix.Length == 0 ? key : $"{prefix}.{key}", lines);
-                }
-
-                break;
-            case JsonArray array when array.All(item => item is JsonValue or null):
-                lines.Add((prefix, "[" + string.Join(", ", array.Select(Scalar)) + "]"));
-                break;
-            case JsonArray array:
-                for (var i = 0; i < array.Count; i++)
-                {
-                    Flatten(array[i], string.Create(CultureInfo.InvariantCulture, $"{prefix}[{i}]"), lines);
-                }
-
-                break;
-            default:
-                lines.Add((prefix, Scalar(node)));
-                break;
-        }
-    }
-
     /// <summary>The file <c>state push</c> stores, read as a manifest is: a regular file only, within the state file cap.</summary>
     private static string ReadPushed(string path, string given)
     {
@@ -343,11 +282,4 @@ public sealed class StateHandler(IOContext io)
             throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, e.Message, e);
         }
     }
-
-    private static string Scalar(JsonNode? node) => node switch
-    {
-        null => "null",
-        JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
-        _ => node.ToJsonString(),
-    };
 }

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Whc.Declarative.Cli.Infrastructure;
+using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.WhcApi;
+
+namespace Whc.Declarative.Cli.Views;
+
+/// <summary>What <c>whcctl doctor</c> reports, one implementation per <c>--format</c> (text, json).</summary>
+public interface IDoctorView
+{
+    /// <param name="endpoint">The endpoint as the connection describes it.</param>
+    void Checks(string endpoint, IReadOnlyList<DoctorCheck> checks);
+}
+
+/// <summary>Chooses the doctor view for a format: the one place <c>doctor</c> looks at <c>--format</c>.</summary>
+public static class DoctorView
+{
+    public static IDoctorView For(OutputFormat format, TextWriter output) =>
+        format == OutputFormat.Json ? new DoctorJsonView(output) : new DoctorTextView(output);
+
+    internal static string ResultWord(DoctorResult result) => result switch
+    {
+        DoctorResult.Ok => "ok",
+        DoctorResult.Differs => "differs",
+        _ => "unreachable",
+    };
+}
+
+/// <summary>A table: one line per route, then the counts.</summary>
+public sealed class DoctorTextView(TextWriter output) : IDoctorView
+{
+    public void Checks(string endpoint, IReadOnlyList<DoctorCheck> checks)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        output.WriteLine($"whcctl doctor: {Diagnostic.OneLine(endpoint)} (read-only: nothing at BT was changed)");
+        var nameWidth = checks.Max(c => c.Name.Length);
+        var routeWidth = checks.Max(c => c.Route.Length + c.Method.Length + 1);
+        foreach (var check in checks)
+        {
+            var route = $"{check.Method} {check.Route}";
+            output.WriteLine($"  {check.Name.PadRight(nameWidth)}  {Diagnostic.OneLine(route).PadRight(routeWidth)}  {DoctorView.ResultWord(check.Result)}: {Diagnostic.OneLine(check.Detail)}");
+        }
+
+        output.WriteLine($"{checks.Count(c => c.Result == DoctorResult.Ok)} ok, {checks.Count(c => c.Result == DoctorResult.Differs)} differ, {checks.Count(c => c.Result == DoctorResult.Unreachable)} unreachable");
+    }
+}
+
+/// <summary>One JSON document: the endpoint, ok, and every check.</summary>
+public sealed class DoctorJsonView(TextWriter output) : IDoctorView
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public void Checks(string endpoint, IReadOnlyList<DoctorCheck> checks)
+    {
+        ArgumentNullException.ThrowIfNull(checks);
+        output.WriteLine(JsonSerializer.Serialize(
+            new
+            {
+                endpoint,
+                ok = checks.All(c => c.Result == DoctorResult.Ok),
+                checks = checks.Select(c => new { name = c.Name, method = c.Method, route = c.Route, result = DoctorView.ResultWord(c.Result), detail = c.Detail }),
+            },
+            Indented));
+    }
+}

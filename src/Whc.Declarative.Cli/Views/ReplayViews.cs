@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text.Json;
+using Whc.Declarative.Cli.Infrastructure;
+using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.WhcApi.Recording;
+
+namespace Whc.Declarative.Cli.Views;
+
+/// <summary>What <c>whcctl sandbox replay</c> reports, one implementation per <c>--format</c> (text, json).</summary>
+public interface IReplayView
+{
+    /// <param name="recording">The recording's path as given.</param>
+    void Report(string recording, ReplayReport report);
+}
+
+/// <summary>Chooses the replay view for a format: the one place <c>sandbox replay</c> looks at <c>--format</c>.</summary>
+public static class ReplayView
+{
+    public static IReplayView For(OutputFormat format, TextWriter output) =>
+        format == OutputFormat.Json ? new ReplayJsonView(output) : new ReplayTextView(output);
+
+    internal static string Word(ReplayOutcome outcome) => outcome switch
+    {
+        ReplayOutcome.Ok => "ok",
+        ReplayOutcome.Differs => "differs",
+        _ => "skipped",
+    };
+}
+
+/// <summary>One line per entry (ok, differs and how, skipped), then the counts.</summary>
+public sealed class ReplayTextView(TextWriter output) : IReplayView
+{
+    public void Report(string recording, ReplayReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        output.WriteLine($"whcctl sandbox replay: {Diagnostic.OneLine(recording)} against a fresh sandbox");
+        foreach (var entry in report.Entries)
+        {
+            var status = entry.ReplayedStatus is { } s ? s.ToString(CultureInfo.InvariantCulture) : "-";
+            var detail = entry.Differences.Count == 0 ? string.Empty : ": " + string.Join("; ", entry.Differences);
+            output.WriteLine(Diagnostic.OneLine(
+                string.Create(CultureInfo.InvariantCulture, $"  #{entry.Number} {entry.Method} {entry.Path} -> {status} (recorded {entry.RecordedStatus}) {ReplayView.Word(entry.Outcome)}{detail}")));
+        }
+
+        output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{report.Entries.Count(e => e.Outcome == ReplayOutcome.Ok)} ok, {report.Entries.Count(e => e.Outcome == ReplayOutcome.Differs)} differ, {report.Entries.Count(e => e.Outcome == ReplayOutcome.Skipped)} skipped"));
+    }
+}
+
+/// <summary>One JSON document: the recording, ok, and every entry.</summary>
+public sealed class ReplayJsonView(TextWriter output) : IReplayView
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    public void Report(string recording, ReplayReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        output.WriteLine(JsonSerializer.Serialize(
+            new
+            {
+                recording,
+                ok = report.Ok,
+                entries = report.Entries.Select(e => new
+                {
+                    number = e.Number,
+                    method = e.Method,
+                    path = e.Path,
+                    recordedStatus = e.RecordedStatus,
+                    status = e.ReplayedStatus,
+                    result = ReplayView.Word(e.Outcome),
+                    differences = e.Differences,
+                }),
+            },
+            Indented));
+    }
+}
