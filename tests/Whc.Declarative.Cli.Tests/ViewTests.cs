@@ -126,6 +126,82 @@ public sealed class ViewTests
         output.ToString().Should().Be("{\"type\":\"summary\",\"outcome\":\"error\",\"succeeded\":false,\"done\":0,\"failed\":0,\"skipped\":0}" + Environment.NewLine);
     }
 
+    // Text that an encoder treats specially: quotes, a backslash, HTML-sensitive characters, non-ASCII, a control character.
+    private const string Awkward = "d\u00e9j\u00e0 \"vu\" <a&b> 'x' \\ \u202E \u0007 +->";
+
+    private static readonly System.Text.Json.JsonSerializerOptions FormerOptions = new() { WriteIndented = true };
+
+    /// <summary>Doctor's JSON was an anonymous object through the serializer (reflection); written field by field, it reads byte for byte the same.</summary>
+    [Fact]
+    public void Doctor_JSON_is_byte_for_byte_what_the_serializer_wrote()
+    {
+        WhcApi.DoctorCheck[] checks = [new("token", "POST", "/oauth/" + Awkward, WhcApi.DoctorResult.Ok, Awkward), new("company", "GET", "/c", WhcApi.DoctorResult.Unreachable, string.Empty)];
+        var former = System.Text.Json.JsonSerializer.Serialize(
+            new
+            {
+                endpoint = Awkward,
+                ok = false,
+                checks = checks.Select(c => new { name = c.Name, method = c.Method, route = c.Route, result = c.Result == WhcApi.DoctorResult.Ok ? "ok" : "unreachable", detail = c.Detail }),
+            },
+            FormerOptions) + Environment.NewLine;
+
+        Written(w => new DoctorJsonView(w).Checks(Awkward, checks)).Should().Be(former);
+    }
+
+    /// <summary>As for doctor: sandbox replay's JSON, null status and lists of differences included.</summary>
+    [Fact]
+    public void Replay_JSON_is_byte_for_byte_what_the_serializer_wrote()
+    {
+        var report = new WhcApi.Recording.ReplayReport(
+        [
+            new(1, "GET", "/a?q=" + Awkward, 200, 200, WhcApi.Recording.ReplayOutcome.Ok, []),
+            new(2, "POST", "/b", 201, null, WhcApi.Recording.ReplayOutcome.Differs, [Awkward, "status 500"]),
+        ]);
+        var former = System.Text.Json.JsonSerializer.Serialize(
+            new
+            {
+                recording = Awkward,
+                ok = report.Ok,
+                entries = report.Entries.Select(e => new
+                {
+                    number = e.Number,
+                    method = e.Method,
+                    path = e.Path,
+                    recordedStatus = e.RecordedStatus,
+                    status = e.ReplayedStatus,
+                    result = e.Outcome == WhcApi.Recording.ReplayOutcome.Ok ? "ok" : "differs",
+                    differences = e.Differences,
+                }),
+            },
+            FormerOptions) + Environment.NewLine;
+
+        Written(w => new ReplayJsonView(w).Report(Awkward, report)).Should().Be(former);
+    }
+
+    /// <summary>Validate's file and company lists went through the serializer; written value by value they read the same.</summary>
+    [Fact]
+    public void Validate_JSON_lists_are_byte_for_byte_what_the_serializer_wrote()
+    {
+        var result = new Manifests.ManifestLoadResult(new Core.Manifests.ManifestSet([], []), ["a/" + Awkward + ".yaml", "b.yaml"]);
+        using var buffer = new MemoryStream();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteBoolean("valid", true);
+            writer.WriteNumber("errors", 0);
+            writer.WriteNumber("warnings", 0);
+            writer.WritePropertyName("files");
+            System.Text.Json.JsonSerializer.Serialize(writer, result.Files.ToArray());
+            writer.WritePropertyName("companies");
+            System.Text.Json.JsonSerializer.Serialize(writer, Array.Empty<string>());
+            writer.WritePropertyName("diagnostics");
+            DiagnosticsRenderer.WriteJson(writer, []);
+            writer.WriteEndObject();
+        }
+
+        Written(w => new ValidateJsonView(w).Result(result)).Should().Be(System.Text.Encoding.UTF8.GetString(buffer.ToArray()) + Environment.NewLine);
+    }
+
     /// <summary>
     /// The handlers never ask which format is on: in Commands/, a format is named only where its option is declared
     /// (the values it accepts); no comparison with a format, no Json flag, no search for the JSON observer.

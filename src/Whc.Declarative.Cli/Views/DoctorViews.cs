@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Whc.Declarative.Cli.Infrastructure;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.WhcApi;
@@ -45,21 +44,31 @@ public sealed class DoctorTextView(TextWriter output) : IDoctorView
     }
 }
 
-/// <summary>One JSON document: the endpoint, ok, and every check.</summary>
+/// <summary>One JSON document: the endpoint, ok, and every check (written field by field: no reflection, AOT-safe).</summary>
 public sealed class DoctorJsonView(TextWriter output) : IDoctorView
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public void Checks(string endpoint, IReadOnlyList<DoctorCheck> checks)
     {
         ArgumentNullException.ThrowIfNull(checks);
-        output.WriteLine(JsonSerializer.Serialize(
-            new
+        output.WriteLine(JsonText.Indented(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("endpoint", endpoint);
+            json.WriteBoolean("ok", checks.All(c => c.Result == DoctorResult.Ok));
+            json.WriteStartArray("checks");
+            foreach (var check in checks)
             {
-                endpoint,
-                ok = checks.All(c => c.Result == DoctorResult.Ok),
-                checks = checks.Select(c => new { name = c.Name, method = c.Method, route = c.Route, result = DoctorView.ResultWord(c.Result), detail = c.Detail }),
-            },
-            Indented));
+                json.WriteStartObject();
+                json.WriteString("name", check.Name);
+                json.WriteString("method", check.Method);
+                json.WriteString("route", check.Route);
+                json.WriteString("result", DoctorView.ResultWord(check.Result));
+                json.WriteString("detail", check.Detail);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }));
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json;
 using Whc.Declarative.Cli.Infrastructure;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.WhcApi.Recording;
@@ -48,30 +47,41 @@ public sealed class ReplayTextView(TextWriter output) : IReplayView
     }
 }
 
-/// <summary>One JSON document: the recording, ok, and every entry.</summary>
+/// <summary>One JSON document: the recording, ok, and every entry (written field by field: no reflection, AOT-safe).</summary>
 public sealed class ReplayJsonView(TextWriter output) : IReplayView
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-
     public void Report(string recording, ReplayReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        output.WriteLine(JsonSerializer.Serialize(
-            new
+        output.WriteLine(JsonText.Indented(json =>
+        {
+            json.WriteStartObject();
+            json.WriteString("recording", recording);
+            json.WriteBoolean("ok", report.Ok);
+            json.WriteStartArray("entries");
+            foreach (var entry in report.Entries)
             {
-                recording,
-                ok = report.Ok,
-                entries = report.Entries.Select(e => new
+                json.WriteStartObject();
+                json.WriteNumber("number", entry.Number);
+                json.WriteString("method", entry.Method);
+                json.WriteString("path", entry.Path);
+                json.WriteNumber("recordedStatus", entry.RecordedStatus);
+                if (entry.ReplayedStatus is { } status)
                 {
-                    number = e.Number,
-                    method = e.Method,
-                    path = e.Path,
-                    recordedStatus = e.RecordedStatus,
-                    status = e.ReplayedStatus,
-                    result = ReplayView.Word(e.Outcome),
-                    differences = e.Differences,
-                }),
-            },
-            Indented));
+                    json.WriteNumber("status", status);
+                }
+                else
+                {
+                    json.WriteNull("status");
+                }
+
+                json.WriteString("result", ReplayView.Word(entry.Outcome));
+                JsonText.WriteStrings(json, "differences", entry.Differences);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }));
     }
 }

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Whc.Declarative.Cli.Infrastructure;
 using Whc.Declarative.Cli.Rendering;
 using Whc.Declarative.Core.Diagnostics;
@@ -71,22 +69,17 @@ public sealed class ValidateJsonView(TextWriter output) : IValidateView
     {
         ArgumentNullException.ThrowIfNull(result);
         var manifests = result.Manifests;
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        output.WriteLine(JsonText.Indented(writer =>
         {
             writer.WriteStartObject();
             writer.WriteBoolean("valid", !manifests.HasErrors);
             writer.WriteNumber("errors", manifests.Diagnostics.Count(d => d.IsError));
             writer.WriteNumber("warnings", manifests.Diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning));
-            writer.WritePropertyName("files");
-            JsonSerializer.Serialize(writer, result.Files.ToArray());
-            writer.WritePropertyName("companies");
-            JsonSerializer.Serialize(writer, manifests.Companies.Select(c => c.Key).ToArray());
+            JsonText.WriteStrings(writer, "files", result.Files);
+            JsonText.WriteStrings(writer, "companies", manifests.Companies.Select(c => c.Key));
             writer.WritePropertyName("diagnostics");
             DiagnosticsRenderer.WriteJson(writer, manifests.Diagnostics);
             writer.WriteEndObject();
-        }
-
-        output.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+        }));
     }
 }
