@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
 namespace Whc.Declarative.Core.Planning;
@@ -21,6 +22,7 @@ public abstract record AttributeValue
     public static bool IsEmpty(AttributeValue? value) => value is null or ListValue { Items.IsEmpty: true };
 
     /// <summary>Text, or no value for null.</summary>
+    [return: NotNullIfNotNull(nameof(value))]
     public static TextValue? Text(string? value) => value is null ? null : new TextValue(value);
 
     public static NumberValue Number(long value) => new(value);
