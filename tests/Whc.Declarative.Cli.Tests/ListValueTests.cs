@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Whc.Declarative.Cli.Tests.Support;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.State;
 
@@ -39,6 +40,23 @@ public sealed class ListValueTests : IDisposable
 
         exit.Should().Be(0, error);
         output.Should().Contain("    devices   = [\"001122AABBCC, desk phone\"]\n");
+    }
+
+    /// <summary>
+    /// The text plan showed any value starting with "(" bare, as it shows a note: a first name "(known after ringfence)"
+    /// passed for a value still unknown. Known text is always quoted now; only an unknown value is a bare note.
+    /// </summary>
+    [Fact]
+    public async Task A_text_that_reads_like_a_note_is_shown_quoted_as_a_value_in_the_text_plan()
+    {
+        await using var session = await SandboxSession.StartAsync();
+        session.Edit("examples/quickstart/company.yaml", "firstName: Jane", "firstName: \"(known after ringfence)\"");
+
+        var plan = await session.RunAsync("plan", "examples/quickstart");
+
+        plan.ExitCode.Should().Be(ExitCodes.Success, plan.ToString());
+        plan.Output.Should().Contain("        firstName: \"(known after ringfence)\"\n")
+            .And.Contain("        number:    (known after ringfence)\n", "the number is still unknown, and shown as a note");
     }
 
     private async Task SeedAsync()
