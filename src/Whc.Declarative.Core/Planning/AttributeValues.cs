@@ -33,8 +33,8 @@ public abstract record AttributeValue
 
     /// <summary>A value known only once <paramref name="step"/> has run ("ringfence", "address step", "apply").</summary>
     /// <param name="step">What makes the value known.</param>
-    /// <param name="known">The part known already (the ranges a growing block holds), if any.</param>
-    public static UnknownValue KnownAfter(string step, AttributeValue? known = null) => new(step) { Known = known };
+    /// <param name="known">The part known already (the ranges a growing block holds), if any; an empty one is none.</param>
+    public static UnknownValue KnownAfter(string step, AttributeValue? known = null) => new(step) { Known = IsEmpty(known) ? null : known };
 }
 
 public sealed record TextValue(string Value) : AttributeValue
@@ -85,7 +85,7 @@ public sealed record UnknownValue(string Until) : AttributeValue
     /// <summary>The part known already, shown beside the unknown rest (the ranges a block holds before it grows); null when none.</summary>
     public AttributeValue? Known { get; init; }
 
-    public override string ToString() => Known is null || AttributeValue.IsEmpty(Known) ? $"(known after {Until})" : $"{Known} + (known after {Until})";
+    public override string ToString() => Known is null ? $"(known after {Until})" : $"{Known} + (known after {Until})";
 }
 
 /// <summary>One named attribute of a resource; null <see cref="Value"/> when it has none.</summary>
