@@ -17,7 +17,7 @@ public sealed class PlanTextEscapingTests
             new ResourceAddress("acme", ResourceKind.User, "jane"),
             ChangeAction.Update,
             "firstName changed\n::add-mask::x",
-            [new AttributeChange("firstName", "Jane", hostile)]);
+            [new AttributeChange("firstName", AttributeValue.Text("Jane"), AttributeValue.Text(hostile))]);
         var reconciliation = new IntentReconciliation(
             [new IntentResolution("I-1", IntentOperations.CreateOrder, "acme:order-1:create", IntentOutcome.Found, "order I-1: BT holds it as order \u001b]52;c;Zm9v\u0007")],
             CompanyState.New("acme", "lineage-1"));
@@ -38,7 +38,7 @@ public sealed class PlanTextEscapingTests
     {
         // Given a value that tries to close the fence and put HTML, an image and a mention into the PR comment
         var hostile = "Jane\n```\n<img src=https://tracker.example/x.png> @everyone\n```";
-        var change = new ResourceChange(new ResourceAddress("acme", ResourceKind.User, "jane"), ChangeAction.Update, "firstName changed", [new AttributeChange("firstName", "Jane", hostile)]);
+        var change = new ResourceChange(new ResourceAddress("acme", ResourceKind.User, "jane"), ChangeAction.Update, "firstName changed", [new AttributeChange("firstName", AttributeValue.Text("Jane"), AttributeValue.Text(hostile))]);
         var company = new CompanyPlan("acme", null, 1, "lineage-1", "none", [change], [], ImmutableSortedDictionary<string, string>.Empty, []);
 
         // When the comment is rendered

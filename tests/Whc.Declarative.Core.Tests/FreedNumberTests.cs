@@ -23,7 +23,7 @@ public class FreedNumberTests
 
         // Then no error; x01 is added with u02's number, in an order that waits for the order ceasing u02
         plan.Diagnostics.Should().BeEmpty();
-        plan.ChangeOf(UserAddress("x01")).Attributes.Should().ContainSingle(a => a.Name == "number").Which.After.Should().Be(Number(1));
+        plan.ChangeOf(UserAddress("x01")).Attributes.Should().ContainSingle(a => a.Name == "number").Which.After.Should().Be(AttributeValue.Text(Number(1)));
         var cease = OrderOf(plan, "u02");
         var add = OrderOf(plan, "x01");
         add.Id.Should().NotBe(cease.Id);
@@ -42,8 +42,8 @@ public class FreedNumberTests
 
         // Then the first new user takes the free number, the second the freed one
         plan.Diagnostics.Should().BeEmpty();
-        plan.ChangeOf(UserAddress("x01")).Attributes.Single(a => a.Name == "number").After.Should().Be(Number(2));
-        plan.ChangeOf(UserAddress("x02")).Attributes.Single(a => a.Name == "number").After.Should().Be(Number(1));
+        plan.ChangeOf(UserAddress("x01")).Attributes.Single(a => a.Name == "number").After.Should().Be(AttributeValue.Text(Number(2)));
+        plan.ChangeOf(UserAddress("x02")).Attributes.Single(a => a.Name == "number").After.Should().Be(AttributeValue.Text(Number(1)));
     }
 
     [Fact]

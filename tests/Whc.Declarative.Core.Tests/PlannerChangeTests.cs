@@ -21,7 +21,7 @@ public class PlannerChangeTests
         // Then u01 is an update showing the field, realised by one modify order
         var change = plan.ChangeOf(UserAddress("u01"));
         change.Action.Should().Be(ChangeAction.Update);
-        change.Attributes.Should().Equal(new AttributeChange("firstName", "First-u01", "Janet"));
+        change.Attributes.Should().Equal(new AttributeChange("firstName", AttributeValue.Text("First-u01"), AttributeValue.Text("Janet")));
         plan.Step("acme:order-1:create").Details.Operations.Should().Equal(new OrderOperation(UserAddress("u01"), OrderOperationKind.Modify));
         plan.Steps.Should().HaveCount(3);
     }
@@ -55,7 +55,7 @@ public class PlannerChangeTests
         // Then it is a replace: order 1 ceases it, order 2 (after order 1 completes) adds it at branch
         var change = plan.ChangeOf(UserAddress("u01"));
         change.Action.Should().Be(ChangeAction.Replace);
-        change.Attributes.Should().ContainEquivalentOf(new AttributeChange("site", "hq", "branch"));
+        change.Attributes.Should().ContainEquivalentOf(new AttributeChange("site", AttributeValue.Text("hq"), AttributeValue.Text("branch")));
         plan.Step("acme:order-1:create").Details.Operations.Should().Equal(new OrderOperation(UserAddress("u01"), OrderOperationKind.Cease));
         plan.Step("acme:order-2:create").Details.Operations.Should().Equal(new OrderOperation(UserAddress("u01"), OrderOperationKind.Add));
         plan.Step("acme:order-2:create").DependsOn.Should().Contain("acme:order-1:await");
@@ -110,7 +110,7 @@ public class PlannerChangeTests
 
         // Then only u03 is created, with the next free number known at plan time
         plan.Changes.Where(c => c.Action != ChangeAction.NoOp).Select(c => c.Address).Should().Equal(UserAddress("u03"));
-        plan.ChangeOf(UserAddress("u03")).Attributes.Should().ContainEquivalentOf(new AttributeChange("number", null, Number(2)));
+        plan.ChangeOf(UserAddress("u03")).Attributes.Should().ContainEquivalentOf(new AttributeChange("number", null, AttributeValue.Text(Number(2))));
         plan.Step("acme:order-1:create").Details.Operations.Should().Equal(new OrderOperation(UserAddress("u03"), OrderOperationKind.Add));
     }
 }

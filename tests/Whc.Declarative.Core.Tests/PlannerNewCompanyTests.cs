@@ -146,13 +146,13 @@ public class PlannerNewCompanyTests
 
         // Then company, block, site and user are creates that show their values
         plan.Changes.Should().OnlyContain(c => c.Action == ChangeAction.Create);
-        plan.ChangeOf(ResourceAddress.ForCompany(Key)).Attributes.Should().ContainEquivalentOf(new AttributeChange("name", null, "Acme Ltd"));
-        plan.ChangeOf(BlockAddress()).Attributes.Should().ContainEquivalentOf(new AttributeChange("quantity", null, "10"));
-        plan.ChangeOf(SiteAddress("hq")).Attributes.Should().ContainEquivalentOf(new AttributeChange("locationCode", null, "LOC-hq"));
+        plan.ChangeOf(ResourceAddress.ForCompany(Key)).Attributes.Should().ContainEquivalentOf(new AttributeChange("name", null, AttributeValue.Text("Acme Ltd")));
+        plan.ChangeOf(BlockAddress()).Attributes.Should().ContainEquivalentOf(new AttributeChange("quantity", null, AttributeValue.Number(10)));
+        plan.ChangeOf(SiteAddress("hq")).Attributes.Should().ContainEquivalentOf(new AttributeChange("locationCode", null, AttributeValue.Text("LOC-hq")));
         var user = plan.ChangeOf(UserAddress("u01")).Attributes;
-        user.Should().ContainEquivalentOf(new AttributeChange("extension", null, "2001"));
-        user.Should().ContainEquivalentOf(new AttributeChange("devices", null, "0004F2AABB01"));
-        user.Should().ContainEquivalentOf(new AttributeChange("number", null, "(known after ringfence)") { AfterUnknown = true });
+        user.Should().ContainEquivalentOf(new AttributeChange("extension", null, AttributeValue.Text("2001")));
+        user.Should().ContainEquivalentOf(new AttributeChange("devices", null, AttributeValue.List(["0004F2AABB01"])));
+        user.Should().ContainEquivalentOf(new AttributeChange("number", null, AttributeValue.KnownAfter("ringfence")));
     }
 
     [Fact]

@@ -61,8 +61,8 @@ public sealed class PortedPlanningTests
             ("acme:ringfence:moved:01214960500", new PortedRange("01214960500", "01214960519"), 20),
             ("acme:ringfence:moved:01134960100", new PortedRange("01134960100", "01134960100"), 1));
         ringfences.Should().OnlyContain(s => s.DependsOn.Contains("acme:qualify"));
-        plan.ChangeOf(BlockAddress("moved")).Attributes.Should().Contain(a => a.Name == "numbers" && a.After == "01214960500-0519, 01134960100");
-        plan.ChangeOf(BlockAddress("moved")).Attributes.Should().Contain(a => a.Name == "ported" && a.After == "true");
+        plan.ChangeOf(BlockAddress("moved")).Attributes.Should().Contain(a => a.Name == "numbers" && Equals(a.After, AttributeValue.List(new[] { "01214960500-0519", "01134960100" })));
+        plan.ChangeOf(BlockAddress("moved")).Attributes.Should().Contain(a => a.Name == "ported" && Equals(a.After, AttributeValue.Flag(true)));
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public class RefreshOnlyAndDestroyTests
         var change = plan.Changes.Should().ContainSingle().Subject;
         change.Address.Should().Be(UserAddress("u01"));
         change.Action.Should().Be(ChangeAction.Drift);
-        change.Attributes.Should().Equal(new AttributeChange("lastName", "Last-u01", "Changed"));
+        change.Attributes.Should().Equal(new AttributeChange("lastName", AttributeValue.Text("Last-u01"), AttributeValue.Text("Changed")));
         plan.Steps.Should().BeEmpty();
     }
 
@@ -84,7 +84,7 @@ public class RefreshOnlyAndDestroyTests
         var change = plan.Changes.Should().ContainSingle().Subject;
         change.Address.Should().Be(UserAddress("x99"));
         change.Reason.Should().Contain("not in state");
-        change.Attributes.Should().ContainEquivalentOf(new AttributeChange("extension", null, "2999"));
+        change.Attributes.Should().ContainEquivalentOf(new AttributeChange("extension", null, AttributeValue.Text("2999")));
         plan.Steps.Should().BeEmpty();
     }
 

@@ -37,7 +37,7 @@ public class ResumeTests
         plan.Steps.Select(s => s.Kind).Should().Equal(StepKind.CreateOrder, StepKind.SubmitOrder, StepKind.AwaitOrder);
         plan.Steps[0].Details.Operations.Select(o => o.Address).Should().Equal(ResourceAddress.ForCompany(Key), BlockAddress(), SiteAddress("hq"), UserAddress("u01"));
         plan.NadKeys.Should().Contain("hq", "A12121212");
-        plan.ChangeOf(UserAddress("u01")).Attributes.Should().ContainEquivalentOf(new AttributeChange("number", null, Number(0)));
+        plan.ChangeOf(UserAddress("u01")).Attributes.Should().ContainEquivalentOf(new AttributeChange("number", null, AttributeValue.Text(Number(0))));
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public class ResumeTests
         // Then one order adds u04-u06 with the next numbers
         plan.Steps.Where(s => s.Kind == StepKind.CreateOrder).Should().ContainSingle()
             .Which.Details.Operations.Select(o => o.Address.Name).Should().Equal("u04", "u05", "u06");
-        plan.ChangeOf(UserAddress("u06")).Attributes.Should().ContainEquivalentOf(new AttributeChange("number", null, Number(5)));
+        plan.ChangeOf(UserAddress("u06")).Attributes.Should().ContainEquivalentOf(new AttributeChange("number", null, AttributeValue.Text(Number(5))));
     }
 
     [Fact]

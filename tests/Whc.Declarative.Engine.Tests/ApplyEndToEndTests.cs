@@ -170,9 +170,7 @@ public sealed class ApplyEndToEndTests
             // Then it is an in-place change with no API step, applied to state, after which the plan is clean
             plan.Companies.Single().Changes.Where(c => c.Action != ChangeAction.NoOp)
                 .Select(c => (c.Address.ToString(), c.Action, c.Attributes.Single().After))
-                .Should().BeEquivalentTo(protect
-                    ? new[] { ("acme", ChangeAction.Update, (string?)"true"), ("acme/user/acme.user1", ChangeAction.Update, (string?)"true") }
-                    : [("acme", ChangeAction.Update, (string?)"false"), ("acme/user/acme.user1", ChangeAction.Update, (string?)"false")]);
+                .Should().Equal(("acme", ChangeAction.Update, (AttributeValue?)AttributeValue.Flag(protect)), ("acme/user/acme.user1", ChangeAction.Update, AttributeValue.Flag(protect)));
             plan.Companies.Single().Steps.Should().BeEmpty();
             (await harness.ApplyAsync(plan)).Succeeded.Should().BeTrue();
             var state = await harness.Store.ReadAsync("acme", CancellationToken.None);

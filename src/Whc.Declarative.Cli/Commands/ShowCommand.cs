@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -84,9 +85,10 @@ public sealed class ShowHandler(IOContext io, CommandRuntime runtime, IShowView 
             text.Append("# ").Append(Quote(resource.Address.ToString())[1..^1]).Append(":\n");
             text.Append("resource \"").Append(PlanJsonRenderer.TypeOf(resource.Address.Kind)).Append("\" ").Append(Quote(resource.Address.Name)).Append(" {\n");
             var width = resource.Values.Max(v => v.Name.Length);
-            foreach (var value in resource.Values.Where(v => v.Value is not null).OrderBy(v => v.Name, StringComparer.Ordinal))
+            // As Terraform shows state: no value and an empty list are left out.
+            foreach (var value in resource.Values.Where(v => !AttributeValue.IsEmpty(v.Value)).OrderBy(v => v.Name, StringComparer.Ordinal))
             {
-                text.Append("    ").Append(value.Name.PadRight(width)).Append(" = ").Append(Typed(value)).Append('\n');
+                text.Append("    ").Append(value.Name.PadRight(width)).Append(" = ").Append(Typed(value.Value)).Append('\n');
             }
 
             text.Append("}\n\n");
@@ -95,11 +97,15 @@ public sealed class ShowHandler(IOContext io, CommandRuntime runtime, IShowView 
         return text.ToString();
     }
 
-    private static string Typed(AttributeValue value) => ResourceValues.TypeOf(value.Name) switch
+    /// <summary>A value in HCL's words: a number or a flag bare, text quoted, a list of quoted items.</summary>
+    private static string Typed(AttributeValue? value) => value switch
     {
-        AttributeType.Number or AttributeType.Boolean => Quote(value.Value ?? string.Empty)[1..^1],
-        AttributeType.List => "[" + string.Join(", ", (value.Value ?? string.Empty).Split(ResourceValues.ListSeparator, StringSplitOptions.RemoveEmptyEntries).Select(Quote)) + "]",
-        _ => Quote(value.Value ?? string.Empty),
+        NumberValue number => number.Value.ToString(CultureInfo.InvariantCulture),
+        FlagValue flag => flag.Value ? "true" : "false",
+        ListValue list => "[" + string.Join(", ", list.Items.Select(Quote)) + "]",
+        TextValue text => Quote(text.Value),
+        // State holds no value known only after apply; shown as HCL's null rather than as a text it is not.
+        _ => "null",
     };
 
     private static string Quote(string value) => JsonSerializer.Serialize(value, Quoting).Replace("`", "\\u0060", StringComparison.Ordinal);

@@ -48,12 +48,6 @@ public static class PlanJsonRenderer
 
     private static readonly ResourceKind[] Kinds = [ResourceKind.Company, ResourceKind.NumberBlock, ResourceKind.Site, ResourceKind.User];
 
-    /// <summary>
-    /// Stands for a value known only after apply inside this renderer. Compared by reference: a string of its own that no
-    /// manifest, state or BT text can ever be, whatever it says.
-    /// </summary>
-    private static readonly string Unknown = new('?', 1);
-
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The plan in Terraform's JSON plan representation, with whcctl's own keys beside it (docs/plan-json.md).</summary>
@@ -160,11 +154,11 @@ public static class PlanJsonRenderer
             json.WriteString("format_version", TerraformStateFormatVersion);
             json.WriteString("terraform_version", VersionInfo.Version);
             json.WriteStartObject("values");
-            WriteModule(json, plan.Companies.SelectMany(c => c.Prior.IsDefault ? [] : c.Prior).Select(r => (r.Address, Values(r.Values))));
+            WriteModule(json, plan.Companies.SelectMany(c => PlanValues.Prior(c)));
             json.WriteEndObject();
             json.WriteEndObject();
             json.WriteStartObject("planned_values");
-            WriteModule(json, plan.Companies.SelectMany(Planned));
+            WriteModule(json, plan.Companies.SelectMany(c => PlanValues.Planned(c)));
             json.WriteEndObject();
             WriteConfiguration(json, plan);
             WriteSteps(json, plan);
@@ -286,55 +280,6 @@ public static class PlanJsonRenderer
         json.WriteEndArray();
     }
 
-    /// <summary>A resource's attributes by name; an attribute whose value is only known after apply is left out.</summary>
-    private static Dictionary<string, string?> Values(IEnumerable<AttributeValue> values) =>
-        values.ToDictionary(v => v.Name, v => v.Value, StringComparer.Ordinal);
-
-    private static Dictionary<string, string?>? Find(ImmutableArray<ResourceValues> resources, ResourceAddress address) =>
-        (resources.IsDefault ? [] : resources).FirstOrDefault(r => r.Address == address) is { } found ? Values(found.Values) : null;
-
-    /// <summary>The resource after the change: what it is now, with what the change sets; null when it goes.</summary>
-    private static Dictionary<string, string?>? After(ResourceChange change, Dictionary<string, string?>? before)
-    {
-        if (change.Action is ChangeAction.Delete or ChangeAction.Forget)
-        {
-            return null;
-        }
-
-        var after = change.Action is ChangeAction.Create or ChangeAction.Replace
-            ? new Dictionary<string, string?>(StringComparer.Ordinal)
-            : new Dictionary<string, string?>(before ?? [], StringComparer.Ordinal);
-        foreach (var attribute in change.Attributes)
-        {
-            after[attribute.Name] = attribute.AfterUnknown ? Unknown : attribute.After;
-        }
-
-        if (change.Action is ChangeAction.Create or ChangeAction.Replace)
-        {
-            after["serviceId"] = Unknown; // BT's id comes with the order
-        }
-
-        return after;
-    }
-
-    private static IEnumerable<(ResourceAddress, Dictionary<string, string?>)> Planned(CompanyPlan company)
-    {
-        var changed = company.Changes.Where(c => c.Action != ChangeAction.Drift).ToDictionary(c => c.Address);
-        var prior = company.Prior.IsDefault ? [] : company.Prior;
-        foreach (var resource in prior.Where(r => !changed.ContainsKey(r.Address)))
-        {
-            yield return (resource.Address, Values(resource.Values));
-        }
-
-        foreach (var change in changed.Values)
-        {
-            if (After(change, Find(prior, change.Address)) is { } after)
-            {
-                yield return (change.Address, after);
-            }
-        }
-    }
-
     /// <summary>
     /// State as <c>terraform show -json</c> prints it: <c>values.root_module.resources[]</c>, each resource in the shape of
     /// the plan's <c>prior_state</c>.
@@ -350,7 +295,7 @@ public static class PlanJsonRenderer
             json.WriteString("terraform_version", VersionInfo.Version);
             json.WriteString("whcctl_version", VersionInfo.Version);
             json.WriteStartObject("values");
-            WriteModule(json, resources.Select(r => (r.Address, Values(r.Values))));
+            WriteModule(json, resources);
             json.WriteEndObject();
             json.WriteEndObject();
         }
@@ -362,7 +307,7 @@ public static class PlanJsonRenderer
     /// Values as Terraform writes them for modules: the root module holds no resources of its own, each company is a
     /// child module (<c>module.KEY</c>) with its resources; both in ordinal order of address.
     /// </summary>
-    private static void WriteModule(Utf8JsonWriter json, IEnumerable<(ResourceAddress Address, Dictionary<string, string?> Values)> resources)
+    private static void WriteModule(Utf8JsonWriter json, IEnumerable<ResourceValues> resources)
     {
         json.WriteStartObject("root_module");
         var modules = resources
@@ -377,13 +322,13 @@ public static class PlanJsonRenderer
                 json.WriteStartObject();
                 json.WriteString("address", ModuleAddress(module.Key));
                 json.WriteStartArray("resources");
-                foreach (var (address, values) in module.OrderBy(r => TerraformAddress(r.Address), StringComparer.Ordinal))
+                foreach (var resource in module.OrderBy(r => TerraformAddress(r.Address), StringComparer.Ordinal))
                 {
                     json.WriteStartObject();
-                    WriteIdentity(json, address);
+                    WriteIdentity(json, resource.Address);
                     json.WriteNumber("schema_version", 0);
                     json.WritePropertyName("values");
-                    WriteObject(json, values, known: true);
+                    WriteObject(json, resource, known: true);
                     json.WriteStartObject("sensitive_values");
                     json.WriteEndObject();
                     json.WriteEndObject();
@@ -416,8 +361,8 @@ public static class PlanJsonRenderer
         json.WriteStartObject("module_calls");
         foreach (var company in plan.Companies.OrderBy(c => c.Company, StringComparer.Ordinal))
         {
-            var kinds = (company.Prior.IsDefault ? [] : company.Prior).Select(r => r.Address.Kind)
-                .Concat(Planned(company).Select(r => r.Item1.Kind))
+            var kinds = PlanValues.Prior(company).Select(r => r.Address.Kind)
+                .Concat(PlanValues.Planned(company).Select(r => r.Address.Kind))
                 .Concat(company.Changes.Select(c => c.Address.Kind))
                 .ToHashSet();
             json.WriteStartObject(company.Company);
@@ -511,32 +456,18 @@ public static class PlanJsonRenderer
 
     private static void WriteChange(Utf8JsonWriter json, CompanyPlan company, ResourceChange change)
     {
-        var before = change.Action == ChangeAction.Create ? null : Find(company.Prior, change.Address) ?? BeforeOf(change);
-        WriteResourceChange(json, change, ActionWords(change.Action), before, After(change, before));
+        var values = PlanValues.OfChange(company, change);
+        WriteResourceChange(json, change, ActionWords(change.Action), values.Before, values.After);
     }
 
     /// <summary>Drift as Terraform shows it: state as recorded before, BT as read after; ceased at BT is a delete.</summary>
     private static void WriteDrift(Utf8JsonWriter json, CompanyPlan company, ResourceChange change)
     {
-        var observed = change.Observed ?? ChangeAction.Update;
-        var before = observed == ChangeAction.Create ? null : Find(company.Recorded, change.Address) ?? BeforeOf(change);
-        Dictionary<string, string?>? after = null;
-        if (observed != ChangeAction.Delete)
-        {
-            after = new Dictionary<string, string?>(before ?? [], StringComparer.Ordinal);
-            foreach (var attribute in change.Attributes)
-            {
-                after[attribute.Name] = attribute.After;
-            }
-        }
-
-        WriteResourceChange(json, change, ActionWords(observed), before, after);
+        var values = PlanValues.OfDrift(company, change);
+        WriteResourceChange(json, change, ActionWords(change.Observed ?? ChangeAction.Update), values.Before, values.After);
     }
 
-    private static Dictionary<string, string?> BeforeOf(ResourceChange change) =>
-        change.Attributes.Where(a => a.Before is not null).ToDictionary(a => a.Name, a => a.Before, StringComparer.Ordinal);
-
-    private static void WriteResourceChange(Utf8JsonWriter json, ResourceChange change, IReadOnlyList<string> actions, Dictionary<string, string?>? before, Dictionary<string, string?>? after)
+    private static void WriteResourceChange(Utf8JsonWriter json, ResourceChange change, IReadOnlyList<string> actions, ResourceValues? before, ResourceValues? after)
     {
         json.WriteStartObject();
         WriteIdentity(json, change.Address);
@@ -571,7 +502,7 @@ public static class PlanJsonRenderer
     }
 
     /// <summary>Nothing whcctl plans is secret: Terraform's "no sensitive values" is an empty object (false when absent).</summary>
-    private static void WriteSensitivity(Utf8JsonWriter json, Dictionary<string, string?>? values)
+    private static void WriteSensitivity(Utf8JsonWriter json, ResourceValues? values)
     {
         if (values is null)
         {
@@ -587,7 +518,7 @@ public static class PlanJsonRenderer
     /// With <paramref name="known"/>, the typed object without the values known only after apply; without, Terraform's
     /// <c>after_unknown</c>: true for each of those.
     /// </summary>
-    private static void WriteObject(Utf8JsonWriter json, Dictionary<string, string?>? values, bool known)
+    private static void WriteObject(Utf8JsonWriter json, ResourceValues? values, bool known)
     {
         if (values is null)
         {
@@ -605,9 +536,9 @@ public static class PlanJsonRenderer
         }
 
         json.WriteStartObject();
-        foreach (var (name, value) in values.OrderBy(v => v.Key, StringComparer.Ordinal))
+        foreach (var (name, value) in values.Values.OrderBy(v => v.Name, StringComparer.Ordinal))
         {
-            var isUnknown = ReferenceEquals(value, Unknown);
+            var isUnknown = value is UnknownValue;
             if (!known)
             {
                 if (isUnknown)
@@ -624,42 +555,32 @@ public static class PlanJsonRenderer
             }
 
             json.WritePropertyName(name);
-            WriteTyped(json, name, value);
+            WriteTyped(json, value);
         }
 
         json.WriteEndObject();
     }
 
-    private static void WriteTyped(Utf8JsonWriter json, string name, string? value)
+    /// <summary>A known value in its JSON type: a string, a number, true/false, an array of strings, or null.</summary>
+    private static void WriteTyped(Utf8JsonWriter json, AttributeValue? value)
     {
-        var type = ResourceValues.TypeOf(name);
-        if (value is null)
+        switch (value)
         {
-            // A list with nothing in it is an empty list, so a policy can count its items without a null check.
-            if (type == AttributeType.List)
-            {
-                json.WriteStartArray();
-                json.WriteEndArray();
-            }
-            else
-            {
+            case null:
                 json.WriteNullValue();
-            }
-
-            return;
-        }
-
-        switch (type)
-        {
-            case AttributeType.Number when long.TryParse(value, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number):
-                json.WriteNumberValue(number);
                 break;
-            case AttributeType.Boolean when bool.TryParse(value, out var flag):
-                json.WriteBooleanValue(flag);
+            case TextValue text:
+                json.WriteStringValue(text.Value);
                 break;
-            case AttributeType.List:
+            case NumberValue number:
+                json.WriteNumberValue(number.Value);
+                break;
+            case FlagValue flag:
+                json.WriteBooleanValue(flag.Value);
+                break;
+            case ListValue list:
                 json.WriteStartArray();
-                foreach (var item in value.Split(ResourceValues.ListSeparator, StringSplitOptions.RemoveEmptyEntries))
+                foreach (var item in list.Items)
                 {
                     json.WriteStringValue(item);
                 }
@@ -667,8 +588,7 @@ public static class PlanJsonRenderer
                 json.WriteEndArray();
                 break;
             default:
-                json.WriteStringValue(value);
-                break;
+                throw new ArgumentOutOfRangeException(nameof(value), value.GetType().Name, "a value known only after apply has no JSON value");
         }
     }
 

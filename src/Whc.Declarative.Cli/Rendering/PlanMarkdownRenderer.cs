@@ -123,7 +123,7 @@ public static class PlanMarkdownRenderer
             diff.AppendLine(CultureInfo.InvariantCulture, $"{marker} {PlanTextRenderer.Marker(shownAs),3} {Diagnostic.OneLine(address)} ({Diagnostic.OneLine(change.Reason)})");
             foreach (var attribute in change.Attributes)
             {
-                var value = attribute.Before is null ? attribute.After : $"{attribute.Before} → {attribute.After}";
+                var value = ValueText.Of(attribute.Before) is not { } before ? ValueText.Of(attribute.After) : $"{before} → {ValueText.Of(attribute.After)}";
                 diff.AppendLine(CultureInfo.InvariantCulture, $"        {attribute.Name}: {Diagnostic.OneLine(value ?? "null")}");
             }
         }

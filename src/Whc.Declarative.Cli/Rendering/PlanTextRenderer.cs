@@ -193,15 +193,18 @@ public static class PlanTextRenderer
         foreach (var attribute in change.Attributes)
         {
             var label = (attribute.Name + ":").PadRight(width);
-            var value = attribute.Before is null
+            var value = ValueText.Of(attribute.Before) is null
                 ? Quote(attribute.After)
-                : attribute.After is null ? $"{Quote(attribute.Before)} → null" : $"{Quote(attribute.Before)} → {Quote(attribute.After)}";
+                : ValueText.Of(attribute.After) is null ? $"{Quote(attribute.Before)} → null" : $"{Quote(attribute.Before)} → {Quote(attribute.After)}";
             text.AppendLine(CultureInfo.InvariantCulture, $"        {label} {value}");
         }
     }
 
-    /// <summary>A value as the plan shows it; its control characters escaped, so no value can move the cursor or start a line.</summary>
-    private static string Quote(string? value) => value is null ? "null" : value.StartsWith('(') ? Diagnostic.OneLine(value) : $"\"{Diagnostic.OneLine(value)}\"";
+    /// <summary>
+    /// A value as the plan shows it: quoted, its control characters escaped, so no value can move the cursor or start a
+    /// line; a value known only after apply is a bare note, which no text can pass for.
+    /// </summary>
+    private static string Quote(AttributeValue? value) => ValueText.Of(value) is not { } text ? "null" : ValueText.IsNote(value) ? Diagnostic.OneLine(text) : $"\"{Diagnostic.OneLine(text)}\"";
 
     private sealed class Palette(bool enabled)
     {

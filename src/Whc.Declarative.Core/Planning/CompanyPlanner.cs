@@ -204,13 +204,13 @@ internal sealed class CompanyPlanner
             : new ResourceChange(address, ChangeAction.Update, "protection changed (kept in state; nothing changes at BT)", [ProtectChange(recordedProtect, wantedProtect)]);
 
     private static AttributeChange ProtectChange(bool recorded, bool wanted) =>
-        new("protect", recorded ? "true" : "false", wanted ? "true" : "false");
+        new("protect", AttributeValue.Flag(recorded), AttributeValue.Flag(wanted));
 
     /// <summary>The reason for re-creating what state recorded at BT but BT no longer holds (ceased outside whcctl).</summary>
     private static string? MadeAgain(bool? wasAtBt) => wasAtBt == true ? "ceased at BT outside whcctl: made again" : null;
 
-    private static ImmutableArray<(string Name, string? Value)> CompanyAttributes(CompanyDetails details) =>
-        [("name", details.Name), ("domain", details.Domain), ("customerGroup", details.CustomerGroup)];
+    private static ImmutableArray<NamedValue> CompanyAttributes(CompanyDetails details) =>
+        [new("name", AttributeValue.Text(details.Name)), new("domain", AttributeValue.Text(details.Domain)), new("customerGroup", AttributeValue.Text(details.CustomerGroup))];
 
     private PlanPart PlanNumberBlocks(bool isNew, InFlightOrders inFlight)
     {
@@ -275,11 +275,10 @@ internal sealed class CompanyPlanner
                 : have < block.Quantity ? $"quantity {have} → {block.Quantity}"
                 : "numbers ringfenced but not yet ordered";
             var action = current is null || current.Ranges.IsEmpty ? ChangeAction.Create : ChangeAction.Update;
-            var ranges = current is null ? null : string.Join(", ", current.Ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber).ToCompactString()));
+            var ranges = current is null ? AttributeValue.List([]) : ResourceValues.Numbers(current);
             part.Changes.Add(new ResourceChange(address, action, reason, Planner.Diff(
-                current is null ? [] : [("areaCode", current.AreaCode), ("quantity", Planner.Count(have)), ("numbers", ranges)],
-                [("areaCode", block.AreaCode), ("quantity", Planner.Count(block.Quantity)), ("numbers", have < block.Quantity ? $"{ranges}{(string.IsNullOrEmpty(ranges) ? string.Empty : " + ")}(known after ringfence)" : ranges)],
-                unknownAfter: have < block.Quantity ? "numbers" : null)));
+                current is null ? [] : [new("areaCode", AttributeValue.Text(current.AreaCode)), new("quantity", AttributeValue.Number(have)), new("numbers", ranges)],
+                [new("areaCode", AttributeValue.Text(block.AreaCode)), new("quantity", AttributeValue.Number(block.Quantity)), new("numbers", have < block.Quantity ? AttributeValue.KnownAfter("ringfence", ranges) : ranges)])));
             part.Structural.Add(new OrderOperation(address, OrderOperationKind.Add));
             if (have < block.Quantity)
             {
@@ -381,7 +380,7 @@ internal sealed class CompanyPlanner
             return;
         }
 
-        string Ranges(IEnumerable<(string From, string To)> ranges) => string.Join(", ", ranges.Select(r => new NumberRange(r.From, r.To).ToCompactString()));
+        ListValue Ranges(IEnumerable<(string From, string To)> ranges) => AttributeValue.List(ranges.Select(r => new NumberRange(r.From, r.To).ToCompactString()));
         var before = Ranges(held.Select(r => (r.StartNumber, r.EndNumber)));
         var after = Ranges(block.Ported.Select(p => (p.From, p.To)));
         var create = held.IsEmpty;
@@ -389,8 +388,8 @@ internal sealed class CompanyPlanner
             : missing.Count > 0 ? "ported ranges added"
             : "ported numbers ringfenced but not yet ordered";
         part.Changes.Add(new ResourceChange(address, create ? ChangeAction.Create : ChangeAction.Update, reason, Planner.Diff(
-            create ? [] : [("numbers", before), ("quantity", Planner.Count(current?.RingfencedCount ?? 0))],
-            [("numbers", after), ("quantity", Planner.Count(block.Ported.Sum(p => p.Count))), ("ported", "true")])));
+            create ? [] : [new("numbers", before), new("quantity", AttributeValue.Number(current?.RingfencedCount ?? 0))],
+            [new("numbers", after), new("quantity", AttributeValue.Number(block.Ported.Sum(p => p.Count))), new("ported", AttributeValue.Flag(true))])));
         part.Structural.Add(new OrderOperation(address, OrderOperationKind.Add));
         foreach (var range in missing)
         {
@@ -515,7 +514,7 @@ internal sealed class CompanyPlanner
             }
 
             var nadKey = ResolveNadKey(part, site, current);
-            var attributes = Planner.Diff([], [("locationCode", site.LocationCode), ("nadKey", nadKey ?? "(known after address step)")], unknownAfter: nadKey is null ? "nadKey" : null);
+            var attributes = Planner.Diff([], [new("locationCode", AttributeValue.Text(site.LocationCode)), new("nadKey", nadKey is null ? AttributeValue.KnownAfter("address step") : AttributeValue.Text(nadKey))]);
             if (inFlight.Contains(address))
             {
                 part.Changes.Add(new ResourceChange(address, ChangeAction.Create, "in an order still being processed", attributes));
@@ -613,8 +612,7 @@ internal sealed class CompanyPlanner
                 part.Diagnostics.Add(DiagnosticCatalog.NumberBlockTooSmall.At(user.Span, FullBlockMessage.For(user, user.Number.From, wantedBlock?.Quantity ?? 0, desired, view.Users.Values)));
             }
 
-            var after = UserAttributes(site.Name, user, number ?? (user.Number is null ? null : "(known after ringfence)"));
-            var unknown = number is null && user.Number is not null ? "number" : null;
+            var after = UserAttributes(site.Name, user, number);
             if (inFlight.TryGetKind(address, out var inFlightKind) && inFlightKind != OrderOperationKind.Cease)
             {
                 part.Changes.Add(new ResourceChange(address, current is null ? ChangeAction.Create : ChangeAction.Update, "in an order still being processed", []));
@@ -631,7 +629,7 @@ internal sealed class CompanyPlanner
                     part.Diagnostics.Add(DiagnosticCatalog.UsernameTaken.At(user.Span, $"username '{user.Username}' is already registered at BT"));
                 }
 
-                part.Changes.Add(new ResourceChange(address, ChangeAction.Create, MadeAgain(input.State?.Users.Any(x => x.Username == user.Username && x.ServiceId is not null && inFlightKind != OrderOperationKind.Cease)) ?? "new user", Planner.Diff([], after, unknown)));
+                part.Changes.Add(new ResourceChange(address, ChangeAction.Create, MadeAgain(input.State?.Users.Any(x => x.Username == user.Username && x.ServiceId is not null && inFlightKind != OrderOperationKind.Cease)) ?? "new user", Planner.Diff([], after)));
                 part.UserOperations.Add(new OrderOperation(address, OrderOperationKind.Add));
                 continue;
             }
@@ -646,13 +644,13 @@ internal sealed class CompanyPlanner
 
             if (current.Site != site.Name)
             {
-                part.Changes.Add(new ResourceChange(address, ChangeAction.Replace, $"moves from site {current.Site} to {site.Name}: BT cannot move a user between sites", Planner.Diff(Planner.UserAttributes(current), after, unknown)));
+                part.Changes.Add(new ResourceChange(address, ChangeAction.Replace, $"moves from site {current.Site} to {site.Name}: BT cannot move a user between sites", Planner.Diff(Planner.UserAttributes(current), after)));
                 CeaseUser(part, address, current);
                 part.UserOperations.Add(new OrderOperation(address, OrderOperationKind.Add));
                 continue;
             }
 
-            var diff = Planner.Diff(Planner.UserAttributes(current), after, unknown);
+            var diff = Planner.Diff(Planner.UserAttributes(current), after);
             if (diff.Length == 0)
             {
                 part.Changes.Add(Unchanged(address, current.Protected, user.Protect));
@@ -688,10 +686,16 @@ internal sealed class CompanyPlanner
         return part.ToPart();
     }
 
-    private static ImmutableArray<(string Name, string? Value)> UserAttributes(string site, UserSpec user, string? number) =>
-        Planner.UserAttributes(new UserState(
+    /// <summary>The user as the manifest wants it; a number it draws that is still to be ringfenced is known only after the ringfence.</summary>
+    private static ImmutableArray<NamedValue> UserAttributes(string site, UserSpec user, string? number)
+    {
+        var attributes = Planner.UserAttributes(new UserState(
             user.Username, site, user.FirstName, user.LastName, user.Extension, user.Number?.From, number, user.Licence,
             [.. user.Devices.Select(d => d.MacAddress).Order(StringComparer.Ordinal)], null));
+        return number is null && user.Number is not null
+            ? [.. attributes.Select(a => a.Name == "number" ? a with { Value = AttributeValue.KnownAfter("ringfence") } : a)]
+            : attributes;
+    }
 
     /// <summary>--target: keep only changes inside a target. A new company cannot be created in part, so it stays whole.</summary>
     private PlanPart ApplyTargets(PlanPart part, bool isNew)

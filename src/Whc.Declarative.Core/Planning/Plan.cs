@@ -132,16 +132,6 @@ public enum ChangeAction
     Forget,
 }
 
-/// <summary>One attribute a change sets: its value before and after (as text; null when it has none).</summary>
-public sealed record AttributeChange(string Name, string? Before, string? After)
-{
-    /// <summary>
-    /// The value is known only after apply (numbers after the ringfence, a NAD key after the address step): <see cref="After"/>
-    /// is then only a note for people, and the plan JSON lists the attribute under <c>after_unknown</c>.
-    /// </summary>
-    public bool AfterUnknown { get; init; }
-}
-
 public sealed record ResourceChange(
     ResourceAddress Address,
     ChangeAction Action,

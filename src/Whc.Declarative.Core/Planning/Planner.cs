@@ -266,7 +266,7 @@ public sealed class Planner
                     new ResourceAddress(input.Company, ResourceKind.NumberBlock, name),
                     ChangeAction.Drift,
                     "numbers released at BT outside whcctl",
-                    [new AttributeChange("ringfenced", Count(block.RingfencedCount), Count(liveCount))]));
+                    [new AttributeChange("ringfenced", AttributeValue.Number(block.RingfencedCount), AttributeValue.Number(liveCount))]));
             }
         }
 
@@ -279,7 +279,7 @@ public sealed class Planner
         ResourceKind kind,
         ImmutableSortedDictionary<string, T> recorded,
         ImmutableSortedDictionary<string, T> live,
-        Func<T, ImmutableArray<(string Name, string? Value)>> attributes,
+        Func<T, ImmutableArray<NamedValue>> attributes,
         HashSet<ResourceAddress> ordered)
     {
         foreach (var name in recorded.Keys.Union(live.Keys).Order(StringComparer.Ordinal))
@@ -374,31 +374,29 @@ public sealed class Planner
         ];
     }
 
-    internal static ImmutableArray<(string Name, string? Value)> SiteAttributes(SiteState site) =>
-        [("locationCode", site.LocationCode), ("nadKey", site.NadKey)];
+    internal static ImmutableArray<NamedValue> SiteAttributes(SiteState site) =>
+        [new("locationCode", AttributeValue.Text(site.LocationCode)), new("nadKey", AttributeValue.Text(site.NadKey))];
 
-    internal static ImmutableArray<(string Name, string? Value)> UserAttributes(UserState user) =>
+    internal static ImmutableArray<NamedValue> UserAttributes(UserState user) =>
     [
-        ("site", user.Site),
-        ("firstName", user.FirstName),
-        ("lastName", user.LastName),
-        ("extension", user.Extension),
-        ("number", user.DirectoryNumber),
-        ("licence", user.Licence),
-        ("devices", user.DeviceMacAddresses.IsDefaultOrEmpty ? null : string.Join(ResourceValues.ListSeparator, user.DeviceMacAddresses)),
+        new("site", AttributeValue.Text(user.Site)),
+        new("firstName", AttributeValue.Text(user.FirstName)),
+        new("lastName", AttributeValue.Text(user.LastName)),
+        new("extension", AttributeValue.Text(user.Extension)),
+        new("number", AttributeValue.Text(user.DirectoryNumber)),
+        new("licence", AttributeValue.Text(user.Licence)),
+        new("devices", AttributeValue.List(user.DeviceMacAddresses.IsDefault ? [] : user.DeviceMacAddresses)),
     ];
 
-    /// <param name="unknownAfter">Attributes whose value in <paramref name="after"/> is only a note: known after apply.</param>
-    internal static ImmutableArray<AttributeChange> Diff(
-        ImmutableArray<(string Name, string? Value)> before,
-        ImmutableArray<(string Name, string? Value)> after,
-        string? unknownAfter = null)
+    /// <summary>
+    /// The attributes of <paramref name="after"/> that differ from <paramref name="before"/>; one <paramref name="before"/>
+    /// lacks counts only when it has a value (an empty list is no value).
+    /// </summary>
+    internal static ImmutableArray<AttributeChange> Diff(ImmutableArray<NamedValue> before, ImmutableArray<NamedValue> after)
     {
         var old = before.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal);
         return [.. after
-            .Where(a => old.TryGetValue(a.Name, out var value) ? !string.Equals(value, a.Value, StringComparison.Ordinal) : a.Value is not null)
-            .Select(a => new AttributeChange(a.Name, old.GetValueOrDefault(a.Name), a.Value) { AfterUnknown = a.Name == unknownAfter })];
+            .Where(a => old.TryGetValue(a.Name, out var value) ? !Equals(value, a.Value) : !AttributeValue.IsEmpty(a.Value))
+            .Select(a => new AttributeChange(a.Name, old.GetValueOrDefault(a.Name), a.Value))];
     }
-
-    internal static string Count(int n) => n.ToString(CultureInfo.InvariantCulture);
 }

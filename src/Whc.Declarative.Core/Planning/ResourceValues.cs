@@ -1,30 +1,14 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using Whc.Declarative.Core.State;
 
 namespace Whc.Declarative.Core.Planning;
-
-/// <summary>One attribute of a resource as text (null when it has none); <see cref="ResourceValues.TypeOf"/> says how to type it.</summary>
-public sealed record AttributeValue(string Name, string? Value);
 
 /// <summary>
 /// Every attribute of one resource at one moment (as state records it, or as refresh read it), so a plan can show
 /// complete before and after objects, as Terraform's plan JSON does, and not only what changes.
 /// </summary>
-public sealed record ResourceValues(ResourceAddress Address, ImmutableArray<AttributeValue> Values)
+public sealed record ResourceValues(ResourceAddress Address, ImmutableArray<NamedValue> Values)
 {
-    /// <summary>Attributes that are whole numbers, true/false, or lists; every other attribute is text.</summary>
-    public static AttributeType TypeOf(string name) => name switch
-    {
-        "quantity" or "ringfenced" => AttributeType.Number,
-        "protect" or "ported" => AttributeType.Boolean,
-        "devices" or "numbers" => AttributeType.List,
-        _ => AttributeType.Text,
-    };
-
-    /// <summary>The separator of a list attribute's items in its text form.</summary>
-    public const string ListSeparator = ", ";
-
     /// <summary>Every resource of the company in <paramref name="view"/>, in address order.</summary>
     public static ImmutableArray<ResourceValues> Of(string company, CurrentView view)
     {
@@ -34,8 +18,8 @@ public sealed record ResourceValues(ResourceAddress Address, ImmutableArray<Attr
         {
             resources.Add(new ResourceValues(ResourceAddress.ForCompany(company),
             [
-                new("name", record.Name), new("domain", record.Domain), new("customerGroup", record.CustomerGroup),
-                new("serviceId", view.ServiceId), new("protect", Flag(record.Protected)),
+                new("name", AttributeValue.Text(record.Name)), new("domain", AttributeValue.Text(record.Domain)), new("customerGroup", AttributeValue.Text(record.CustomerGroup)),
+                new("serviceId", AttributeValue.Text(view.ServiceId)), new("protect", AttributeValue.Flag(record.Protected)),
             ]));
         }
 
@@ -43,37 +27,33 @@ public sealed record ResourceValues(ResourceAddress Address, ImmutableArray<Attr
         {
             resources.Add(new ResourceValues(new ResourceAddress(company, ResourceKind.NumberBlock, block.Name),
             [
-                new("areaCode", block.AreaCode),
-                new("quantity", block.Quantity.ToString(CultureInfo.InvariantCulture)),
-                new("numbers", string.Join(ListSeparator, block.Ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber).ToCompactString()))),
-                new("ported", Flag(block.Ported)),
-                new("protect", Flag(block.Protected)),
+                new("areaCode", AttributeValue.Text(block.AreaCode)),
+                new("quantity", AttributeValue.Number(block.Quantity)),
+                new("numbers", Numbers(block)),
+                new("ported", AttributeValue.Flag(block.Ported)),
+                new("protect", AttributeValue.Flag(block.Protected)),
             ]));
         }
 
         foreach (var site in view.Sites.Values.Where(s => s.ServiceId is not null).OrderBy(s => s.Name, StringComparer.Ordinal))
         {
             resources.Add(new ResourceValues(new ResourceAddress(company, ResourceKind.Site, site.Name),
-                [.. Planner.SiteAttributes(site).Select(a => new AttributeValue(a.Name, a.Value)), new("serviceId", site.ServiceId), new("protect", Flag(site.Protected))]));
+                [.. Planner.SiteAttributes(site), new("serviceId", AttributeValue.Text(site.ServiceId)), new("protect", AttributeValue.Flag(site.Protected))]));
         }
 
         foreach (var user in view.Users.Values.OrderBy(u => u.Username, StringComparer.Ordinal))
         {
             resources.Add(new ResourceValues(new ResourceAddress(company, ResourceKind.User, user.Username),
-                [.. Planner.UserAttributes(user).Select(a => new AttributeValue(a.Name, a.Value)), new("serviceId", user.ServiceId), new("protect", Flag(user.Protected))]));
+                [.. Planner.UserAttributes(user), new("serviceId", AttributeValue.Text(user.ServiceId)), new("protect", AttributeValue.Flag(user.Protected))]));
         }
 
         return resources.ToImmutable();
     }
 
-    private static string Flag(bool value) => value ? "true" : "false";
-}
+    /// <summary>A block's ranges, each in its compact form (<c>01214960000-01214960009</c>).</summary>
+    internal static ListValue Numbers(NumberBlockState block) =>
+        AttributeValue.List(block.Ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber).ToCompactString()));
 
-/// <summary>How an attribute is typed in JSON: text, a whole number, true/false, or a list of text.</summary>
-public enum AttributeType
-{
-    Text,
-    Number,
-    Boolean,
-    List,
+    /// <summary>The value of the attribute <paramref name="name"/>; null when it has none or no such attribute.</summary>
+    public AttributeValue? this[string name] => Values.FirstOrDefault(v => v.Name == name)?.Value;
 }

@@ -17,13 +17,16 @@ namespace Whc.Declarative.Engine.Operations;
 /// </summary>
 public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string Endpoint, string PlanHash, Plan Plan, PlanRequest Request)
 {
-    /// <summary>3: the request is recorded, for apply to derive the plan again (2: the hash covered the whole plan).</summary>
-    public const int CurrentFormatVersion = 3;
+    /// <summary>
+    /// 4: attribute values are typed (<see cref="PlanFileValueConverter"/>; 3 held them as text); 3: the request is
+    /// recorded, for apply to derive the plan again (2: the hash covered the whole plan).
+    /// </summary>
+    public const int CurrentFormatVersion = 4;
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase), new PlanFileValueConverter() },
     };
 
     public static PlanFile Create(Plan plan, string endpoint, string whcctlVersion, PlanRequest request) =>
