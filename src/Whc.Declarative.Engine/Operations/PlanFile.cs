@@ -12,7 +12,7 @@ namespace Whc.Declarative.Engine.Operations;
 /// lineage and the inventory fingerprint it was made from, what BT answered about an interrupted run's calls, the
 /// request it was made with (paths, mode, options), and a hash of all of it. The hash catches an accidental edit; it
 /// cannot stop someone who can rewrite the file, so apply also derives the plan again from the request and refuses any
-/// difference (<see cref="ApplyPreconditions.ReDerivedDifferenceAsync"/>). Holds no secret: the plan model has none,
+/// difference (<see cref="ApplyPreconditions.CheckAgainstNowAsync"/>). Holds no secret: the plan model has none,
 /// and the endpoint is recorded by name or URL only.
 /// </summary>
 public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string Endpoint, string PlanHash, Plan Plan, PlanRequest Request)
