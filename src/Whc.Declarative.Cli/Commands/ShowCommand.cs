@@ -47,7 +47,7 @@ public sealed class ShowHandler(IOContext io, CommandRuntime runtime)
         ArgumentNullException.ThrowIfNull(arguments);
         if (arguments.PlanFile is { } path)
         {
-            var file = PlanFile.Load(io.ResolvePath(path));
+            var file = PlanFile.Load(io.ResolvePath(path), VersionInfo.Version);
             var plan = file.Plan;
             io.Output.Write(arguments.Format switch
             {
