@@ -39,6 +39,21 @@ public sealed class PlanFileFormatTests
     }
 
     [Fact]
+    public async Task A_saved_plan_of_another_plan_format_is_refused_as_another_builds_naming_both_formats()
+    {
+        // Given a plan saved by another build of this version, in the plan format before this one
+        await using var session = await SandboxSession.StartAsync();
+        (await session.RunAsync("plan", "examples/quickstart", "--out", "plan.json")).ExitCode.Should().Be(0);
+        session.Edit("plan.json", $"\"formatVersion\": {PlanFile.CurrentFormatVersion},", $"\"formatVersion\": {PlanFile.CurrentFormatVersion - 1},");
+
+        var apply = await session.RunAsync("apply", "plan.json");
+
+        apply.ExitCode.Should().Be(ExitCodes.Error, apply.ToString());
+        apply.Error.Should().Contain("WHC4058").And.Contain($"format {PlanFile.CurrentFormatVersion - 1}").And.Contain($"format {PlanFile.CurrentFormatVersion}")
+            .And.NotContain("altered");
+    }
+
+    [Fact]
     public async Task A_saved_plan_of_this_version_with_a_field_it_does_not_know_is_refused_not_read_without_it()
     {
         // Given a plan of this version with a field added to it by hand

@@ -19,8 +19,12 @@ namespace Whc.Declarative.Engine.Operations;
 /// </summary>
 public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string Endpoint, string PlanHash, Plan Plan, PlanRequest Request)
 {
-    /// <summary>3: the request is recorded, for apply to derive the plan again (2: the hash covered the whole plan).</summary>
-    public const int CurrentFormatVersion = 3;
+    /// <summary>
+    /// 4: the hash is over the canonical form (<see cref="CanonicalJson"/>), and the file is read strictly (a field this
+    /// whcctl does not know is refused); 3: the request is recorded, for apply to derive the plan again; 2: the hash
+    /// covered the whole plan.
+    /// </summary>
+    public const int CurrentFormatVersion = 4;
 
     public static PlanFile Create(Plan plan, string endpoint, string whcctlVersion, PlanRequest request) =>
         new(CurrentFormatVersion, whcctlVersion, endpoint, HashOf(plan, endpoint, request), plan, request);
@@ -48,7 +52,7 @@ public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string En
     /// Reads a saved plan for <paramref name="whcctlVersion"/> (this whcctl's version). A plan another whcctl version
     /// made is refused as such (WHC4058, naming both versions): versions may plan the same manifests differently, and
     /// a plan is applied by the version that made it. A file that is not a plan, holds a field this whcctl does not
-    /// know, or does not match its hash, is refused with a reason (WHC4057).
+    /// know, or does not match its hash, is refused with a reason (WHC4057). A plan of another format is another build's (WHC4058).
     /// </summary>
     public static PlanFile Load(string path, string whcctlVersion)
     {
@@ -74,7 +78,10 @@ public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string En
 
         if (format is { } other && other != CurrentFormatVersion)
         {
-            throw new PlanFileException($"{path} is a plan of format {other}; this whcctl reads format {CurrentFormatVersion}: plan again with this version");
+            // Another build of the same version number (plan formats change between releases only in development).
+            throw new PlanFileException(
+                DiagnosticCatalog.PlanFileOtherVersion,
+                string.Create(CultureInfo.InvariantCulture, $"{path} is a plan of format {other}, made by another build of whcctl {madeBy ?? "(unknown)"}; this whcctl reads plan format {CurrentFormatVersion}: plan again with this version"));
         }
 
         PlanDocument? document;
