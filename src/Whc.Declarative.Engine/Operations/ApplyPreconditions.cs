@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
