@@ -10,7 +10,7 @@ namespace Whc.Declarative.State;
 // (2: a block's "ported"; 3: a company's "destroyed"), so one set of types reads them all. Read and written only through
 // StateDocumentJson; mapped to and from CompanyState in StateDocumentMapping alone.
 //
-// The rule that keeps a whcctl from dropping what another wrote (see docs/state.md, "Formats"): a format version is a
+// The rule that keeps a whcctl from dropping what another wrote (docs/state.md, "File format"): a format version is a
 // closed set of fields. A field is added only with a new format version, written only when set, and a state is written
 // in the oldest format that holds every field it sets; a reader refuses a newer format (naming both versions) and a
 // field it does not know in a format it knows (JsonUnmappedMemberHandling.Disallow). So a whcctl either reads every field
