@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.Core.Diagnostics;
 
@@ -21,17 +19,13 @@ public sealed record StateHeader(int Version, long? Serial, string? Lineage);
 
 /// <summary>
 /// The state file format: indented camelCase JSON, enums as strings, collections sorted, a top-level <c>version</c>.
-/// Reading checks the version: a newer one is refused, an older one is brought up to date by the upgrade chain.
+/// The file's shape is <see cref="StateDocument"/> (source-generated JSON), mapped to and from <see cref="CompanyState"/>
+/// in <see cref="StateDocumentMapping"/>. Reading checks the version: a newer one is refused naming both versions, an
+/// older one is brought up to date by the upgrade chain, and a field the file's format does not have is refused (see
+/// <see cref="StateDocument"/> for the rule that keeps any whcctl from dropping what another wrote).
 /// </summary>
 public sealed class StateSerializer
 {
-    private static readonly JsonSerializerOptions Options = CreateOptions();
-
-    // Optional fields added to format 1 after its first release are written only when set: files without them stay
-    // byte for byte the same, and an older whcctl, which skips fields it does not know, still reads the new files.
-    // (A destroyed company's tombstone too, though a state holding one is format 3, which an older whcctl refuses.)
-    private static readonly HashSet<(Type Type, string Property)> AddedToFormat1 = [(typeof(SiteState), "foundBy"), (typeof(CompanyState), "endpoint"), (typeof(OrderRecord), "operations"), (typeof(OrderRecord), "numberRanges"), (typeof(NumberBlockState), "ported"), (typeof(CompanyState), "destroyed")];
-
     private readonly ImmutableDictionary<int, StateFormatUpgrade> upgrades;
 
     public StateSerializer(IEnumerable<StateFormatUpgrade> upgrades)
@@ -40,7 +34,10 @@ public sealed class StateSerializer
         this.upgrades = upgrades.ToImmutableDictionary(u => u.FromVersion);
     }
 
-    /// <summary>The serializer for the formats this whcctl knows (only version 1 so far, so no upgrades).</summary>
+    /// <summary>
+    /// The serializer for the formats this whcctl knows: 1 to <see cref="CompanyState.CurrentVersion"/>, each only adding
+    /// to the one before, so all are read straight into the model and there is no upgrade yet.
+    /// </summary>
     public static StateSerializer Default { get; } = new([]);
 
     /// <summary>The oldest format version this serializer can read.</summary>
@@ -66,8 +63,7 @@ public sealed class StateSerializer
     public string Serialize(CompanyState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var current = state.Normalized();
-        return JsonSerializer.Serialize(current, Options) + "\n";
+        return Write(StateDocumentMapping.ToDocument(state.Normalized()));
     }
 
     /// <summary>
@@ -78,23 +74,13 @@ public sealed class StateSerializer
 
     /// <summary>
     /// The state as a state file that also records the serial it was derived from (<see cref="ParentSerialField"/>,
-    /// right after <c>serial</c>). An older whcctl skips the field, as it does every field it does not know.
+    /// right after <c>serial</c>). Every whcctl that knows the formats this whcctl writes knows the field.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Part of the serializer's instance API.")]
     public string Serialize(CompanyState state, long parentSerial)
     {
-        var document = JsonNode.Parse(Serialize(state))?.AsObject() ?? [];
-        var withParent = new JsonObject();
-        foreach (var (name, value) in document.ToList())
-        {
-            document.Remove(name);
-            withParent[name] = value;
-            if (name == "serial")
-            {
-                withParent[ParentSerialField] = parentSerial;
-            }
-        }
-
-        return withParent.ToJsonString(Options) + "\n";
+        ArgumentNullException.ThrowIfNull(state);
+        return Write(StateDocumentMapping.ToDocument(state.Normalized(), parentSerial));
     }
 
     /// <summary>
@@ -141,7 +127,24 @@ public sealed class StateSerializer
     }
 
     /// <summary>One part of a state (a site, a user, ...) as a JSON node, in the same shape as in the state file.</summary>
-    public static JsonNode? ToJsonNode<T>(T value) => JsonSerializer.SerializeToNode(value, Options);
+    public static JsonNode? ToJsonNode(CompanyRecord? record) =>
+        record is null ? null : JsonSerializer.SerializeToNode(StateDocumentMapping.ToDocument(record), StateDocumentJson.Default.CompanyRecordDocument);
+
+    /// <inheritdoc cref="ToJsonNode(CompanyRecord?)"/>
+    public static JsonNode? ToJsonNode(CompanyTombstone? tombstone) =>
+        tombstone is null ? null : JsonSerializer.SerializeToNode(StateDocumentMapping.ToDocument(tombstone), StateDocumentJson.Default.TombstoneDocument);
+
+    /// <inheritdoc cref="ToJsonNode(CompanyRecord?)"/>
+    public static JsonNode? ToJsonNode(NumberBlockState block) =>
+        JsonSerializer.SerializeToNode(StateDocumentMapping.ToDocument(block), StateDocumentJson.Default.NumberBlockDocument);
+
+    /// <inheritdoc cref="ToJsonNode(CompanyRecord?)"/>
+    public static JsonNode? ToJsonNode(SiteState site) =>
+        JsonSerializer.SerializeToNode(StateDocumentMapping.ToDocument(site), StateDocumentJson.Default.SiteDocument);
+
+    /// <inheritdoc cref="ToJsonNode(CompanyRecord?)"/>
+    public static JsonNode? ToJsonNode(UserState user) =>
+        JsonSerializer.SerializeToNode(StateDocumentMapping.ToDocument(user), StateDocumentJson.Default.UserDocument);
 
     public byte[] SerializeToUtf8Bytes(CompanyState state) => Encoding.UTF8.GetBytes(Serialize(state));
 
@@ -164,27 +167,32 @@ public sealed class StateSerializer
                 string.Create(CultureInfo.InvariantCulture, $"{source}: state format version {version} was written by a newer whcctl; this whcctl reads versions up to {CompanyState.CurrentVersion}. Upgrade whcctl."));
         }
 
-        CompanyState? state;
+        StateDocument? document;
         try
         {
-            // The current format is read straight into the model (one pass: a plan reads hundreds of states); only an
-            // older one goes through the JSON upgrade chain first.
-            state = version >= CompanyState.FirstVersionOfModel
-                ? JsonSerializer.Deserialize<CompanyState>(utf8Json, Options)
-                : Upgrade(JsonNode.Parse(utf8Json) as JsonObject ?? new JsonObject(), version, source).Deserialize<CompanyState>(Options);
+            // The formats this whcctl knows are read straight into their document (one pass: a plan reads hundreds of
+            // states); only an older one goes through the JSON upgrade chain first.
+            document = version >= CompanyState.FirstVersionOfModel
+                ? JsonSerializer.Deserialize(utf8Json, StateDocumentJson.Default.StateDocument)
+                : Upgrade(JsonNode.Parse(utf8Json) as JsonObject ?? new JsonObject(), version, source).Deserialize(StateDocumentJson.Default.StateDocument);
         }
         catch (JsonException e)
         {
             var where = e.Path is null ? string.Empty : $" at {e.Path}";
-            throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, $"{source}: state does not match format version {CompanyState.CurrentVersion}{where}: {e.Message}", e);
+            var format = Math.Max(version, CompanyState.FirstVersionOfModel);
+            // A field the format does not have: refused, never read without it (and written back without it).
+            var message = e.Message.Contains("could not be mapped", StringComparison.Ordinal)
+                ? string.Create(CultureInfo.InvariantCulture, $"{source}: state holds a field that format version {format} does not have{where}; it is refused rather than read and written back without it (a newer whcctl adds fields only with a newer format version, so the file was edited, or written by a whcctl that broke that rule)")
+                : string.Create(CultureInfo.InvariantCulture, $"{source}: state does not match format version {format}{where}: {e.Message}");
+            throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, message, e);
         }
 
+        var state = document is null ? null : StateDocumentMapping.ToModel(document);
         if (state is null || string.IsNullOrEmpty(state.Company) || string.IsNullOrEmpty(state.Lineage))
         {
             throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, $"{source}: state has no company or no lineage");
         }
 
-        state = Repair(state);
         var problems = StateValidation.Problems(state, company);
         return problems.Count == 0
             ? state
@@ -262,83 +270,6 @@ public sealed class StateSerializer
         return document;
     }
 
-    /// <summary>Missing arrays come back as default <see cref="ImmutableArray{T}"/>; make them empty.</summary>
-    private static CompanyState Repair(CompanyState state) => state with
-    {
-        NumberBlocks = state.NumberBlocks.IsDefault
-            ? []
-            : [.. state.NumberBlocks.Select(b => b.Ranges.IsDefault ? b with { Ranges = [] } : b)],
-        Sites = state.Sites.IsDefault ? [] : state.Sites,
-        Users = state.Users.IsDefault
-            ? []
-            : [.. state.Users.Select(u => u.DeviceMacAddresses.IsDefault ? u with { DeviceMacAddresses = [] } : u)],
-        Orders = state.Orders.IsDefault
-            ? []
-            : [.. state.Orders.Select(o => o with { Resources = o.Resources.IsDefault ? [] : o.Resources, Operations = o.Operations.IsDefault ? [] : o.Operations, NumberRanges = o.NumberRanges.IsDefault ? [] : o.NumberRanges })],
-        Intents = state.Intents.IsDefault
-            ? []
-            : [.. state.Intents.Select(i => i.Details is null ? i with { Details = ImmutableSortedDictionary<string, string>.Empty } : i)],
-    };
-
-    private static JsonSerializerOptions CreateOptions()
-    {
-        var options = new JsonSerializerOptions
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-            WriteIndented = true,
-            NewLine = "\n",
-            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-            TypeInfoResolver = new DefaultJsonTypeInfoResolver
-            {
-                // Computed properties (RingfencedCount, Count) are derived, not stored.
-                Modifiers = { RemoveComputedProperties, OmitLaterAdditionsWhenUnset, ListsAndNullablesMayBeLeftOut },
-            },
-        };
-        // A key left out or a null where the model has none is an error at its JSON path, not a crash later.
-        options.RespectNullableAnnotations = true;
-        options.RespectRequiredConstructorParameters = true;
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
-        options.MakeReadOnly();
-        return options;
-    }
-
-    private static void OmitLaterAdditionsWhenUnset(JsonTypeInfo typeInfo)
-    {
-        foreach (var property in typeInfo.Properties.Where(p => AddedToFormat1.Contains((typeInfo.Type, p.Name))))
-        {
-            property.ShouldSerialize = (_, value) => value is not null and not false && value is not ImmutableArray<OrderOperation> { IsDefaultOrEmpty: true } and not ImmutableArray<string> { IsDefaultOrEmpty: true };
-        }
-    }
-
-    /// <summary>
-    /// With required constructor parameters on, every record field must be present; a list (read as empty) or a
-    /// field that may be null may still be left out, as older and hand-written files do.
-    /// </summary>
-    private static void ListsAndNullablesMayBeLeftOut(JsonTypeInfo typeInfo)
-    {
-        foreach (var property in typeInfo.Properties.Where(p => p.IsRequired))
-        {
-            var type = property.PropertyType;
-            if (property.IsSetNullable || (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(ImmutableArray<>)) || type == typeof(ImmutableSortedDictionary<string, string>))
-            {
-                property.IsRequired = false;
-            }
-        }
-    }
-
-    private static void RemoveComputedProperties(JsonTypeInfo typeInfo)
-    {
-        if (typeInfo.Kind != JsonTypeInfoKind.Object)
-        {
-            return;
-        }
-
-        for (var i = typeInfo.Properties.Count - 1; i >= 0; i--)
-        {
-            if (typeInfo.Properties[i].Set is null && typeInfo.Properties[i].AssociatedParameter is null)
-            {
-                typeInfo.Properties.RemoveAt(i);
-            }
-        }
-    }
+    private static string Write(StateDocument document) =>
+        JsonSerializer.Serialize(document, StateDocumentJson.Default.StateDocument) + "\n";
 }

@@ -98,7 +98,7 @@ public sealed partial class PlanDeterminismTests(ITestOutputHelper output)
 
         // The saved file is whole: its hash matches what it holds.
         var path = session.Workspace.File($"{name}.json");
-        PlanFile.Load(path);
+        PlanFile.Load(path, VersionInfo.Version);
         return (text.Output, json.Output, markdown.Output, await File.ReadAllTextAsync(path));
     }
 

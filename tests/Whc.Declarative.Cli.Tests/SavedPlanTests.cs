@@ -49,7 +49,7 @@ public sealed class SavedPlanTests
         // manifest it carries and in the ringfence step, with the hash recomputed as whcctl computes it
         await using var session = await SandboxSession.StartAsync();
         (await session.RunAsync("plan", "examples/quickstart", "--out", "plan.json")).ExitCode.Should().Be(0);
-        var reviewed = PlanFile.Load(session.Workspace.File("plan.json"));
+        var reviewed = PlanFile.Load(session.Workspace.File("plan.json"), VersionInfo.Version);
         var company = reviewed.Plan.Companies.Single();
         var desired = company.Desired! with { NumberBlocks = [.. company.Desired!.NumberBlocks.Select(b => b with { Quantity = 900 })] };
         var steps = company.Steps.Select(s => s.Details.Quantity is null ? s : s with { Details = s.Details with { Quantity = 900 } });

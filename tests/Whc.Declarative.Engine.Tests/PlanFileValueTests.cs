@@ -35,7 +35,7 @@ public sealed class PlanFileValueTests : IDisposable
         var path = Path.Combine(directory, "saved.plan");
 
         PlanFile.Create(plan, "sandbox", "0.0.0", new PlanRequest(["acme.yaml"], PlanMode.Normal, true, [], 50, 4, [])).Save(path);
-        var loaded = PlanFile.Load(path).Plan.Companies.Single();
+        var loaded = PlanFile.Load(path, "0.0.0").Plan.Companies.Single();
 
         loaded.Changes.Single().Attributes.Should().Equal(attributes);
         loaded.Prior.Single().Values.Should().Equal(company.Prior.Single().Values);

@@ -74,13 +74,17 @@ public sealed class StateSerializerTests
     }
 
     [Fact]
-    public void Fields_this_whcctl_does_not_know_are_skipped_so_a_newer_whcctls_additions_do_not_stop_it()
+    public void Fields_this_whcctl_does_not_know_are_refused_not_skipped_so_none_is_dropped_when_the_state_is_written_back()
     {
+        // Issue 26 reversed this test's old rule (unknown fields were skipped, and lost on the next write): a format is a
+        // closed set of fields, and a newer whcctl that adds one writes a newer format, which this one refuses.
         var json = JsonNode.Parse(StateSerializer.Default.Serialize(SampleStates.FunNetwork()))!.AsObject();
         json["sites"]![0]!["addedLater"] = "x";
         json["addedLater"] = new JsonObject { ["any"] = 1 };
 
-        StateSerializer.Default.Deserialize(json.ToJsonString(), "test").Should().BeEquivalentTo(SampleStates.FunNetwork().Normalized());
+        var read = () => StateSerializer.Default.Deserialize(json.ToJsonString(), "test");
+
+        read.Should().Throw<StateException>().Where(e => e.Code == "WHC5003" && e.Message.Contains("addedLater"));
     }
 
     [Fact]

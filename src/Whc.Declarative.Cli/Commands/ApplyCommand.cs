@@ -151,7 +151,7 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime, IApplyVie
         var wireNames = ContractCharacteristicNames.Of(arguments.Wire, io);
         var request = new ApplyRequest(
             saved ? null : arguments.Plan with { Endpoint = endpoint?.Name, WireCharacteristicNames = wireNames },
-            saved && PlanFile.Load(io.ResolvePath(paths[0])) is { } file ? file with { Request = file.Request with { WireCharacteristicNames = wireNames } } : null,
+            saved && PlanFile.Load(io.ResolvePath(paths[0]), VersionInfo.Version) is { } file ? file with { Request = file.Request with { WireCharacteristicNames = wireNames } } : null,
             io.WorkingDirectory,
             arguments.AllowDestroy,
             new ApplyOptions

@@ -50,7 +50,7 @@ public sealed class ShowHandler(IOContext io, CommandRuntime runtime, IShowView 
         ArgumentNullException.ThrowIfNull(arguments);
         if (arguments.PlanFile is { } path)
         {
-            var file = PlanFile.Load(io.ResolvePath(path));
+            var file = PlanFile.Load(io.ResolvePath(path), VersionInfo.Version);
             view.Plan(file.Plan, targeted: !file.Request.Targets.IsDefaultOrEmpty);
             return ExitCodes.Success;
         }

@@ -184,7 +184,7 @@ public sealed class CommandRuntime : IAsyncDisposable
     {
         WhcApiException e => e.ToDiagnostic(),
         StateException e => new Diagnostic(e.Code, DiagnosticSeverity.Error, SourceSpan.None, e.Message),
-        Engine.Operations.PlanFileException e => DiagnosticCatalog.PlanFileInvalid.At(SourceSpan.None, e.Message),
+        Engine.Operations.PlanFileException e => e.Descriptor.At(SourceSpan.None, e.Message),
         OperationCanceledException => DiagnosticCatalog.ApplyCancelled.At(SourceSpan.None, "cancelled; state holds every result recorded so far, and the next run continues from there"),
         IOException or UnauthorizedAccessException => DiagnosticCatalog.LocalFileFailed.At(SourceSpan.None, exception.Message),
         System.Data.Common.DbException => DiagnosticCatalog.StateError.At(SourceSpan.None, exception.Message),

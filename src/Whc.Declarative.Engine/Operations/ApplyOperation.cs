@@ -71,12 +71,19 @@ public static class ApplyOperation
             if (request.SavedPlan is { } file)
             {
                 await LockAsync([.. file.Plan.Companies.Where(c => c.WritesState).SelectMany(c => c.MovedFrom is { } from ? [c.Company, from] : new[] { c.Company })]);
-                if (await ApplyPreconditions.WhatMovedAsync(file, request.EndpointDescription, store, api, cancellationToken) is { } moved)
+                if (await ApplyPreconditions.WhatMovedAsync(file, request.EndpointDescription, store, cancellationToken) is { } moved)
                 {
                     return Refused(file.Plan, DiagnosticCatalog.StalePlan, $"the saved plan is stale: {moved}. Run plan again and review the new plan.");
                 }
 
-                if (await ApplyPreconditions.ReDerivedDifferenceAsync(file, request.WorkingDirectory, store, api, cancellationToken) is { } differs)
+                // One read of BT per company, at this apply's parallelism: it both tells whether BT moved and derives the plan again.
+                var check = await ApplyPreconditions.CheckAgainstNowAsync(file, request.WorkingDirectory, store, api, request.Options.Parallelism, cancellationToken);
+                if (check.Moved is { } movedAtBt)
+                {
+                    return Refused(file.Plan, DiagnosticCatalog.StalePlan, $"the saved plan is stale: {movedAtBt}. Run plan again and review the new plan.");
+                }
+
+                if (check.Differs is { } differs)
                 {
                     return Refused(file.Plan, DiagnosticCatalog.PlanFileInvalid, $"the saved plan is not the plan that the manifests, state and BT give for {differs}: it was altered after it was made, or the manifests here are not those it was made from. Run plan again and review the new plan.");
                 }

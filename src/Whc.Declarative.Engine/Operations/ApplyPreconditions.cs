@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
@@ -27,10 +26,11 @@ public static class ApplyPreconditions
     }
 
     /// <summary>
-    /// What moved since a saved plan was made: another endpoint, a company's state, or BT's inventory. Null when
-    /// nothing did. (State is checked again under the lock when the plan is applied.)
+    /// What moved in whcctl's own records since a saved plan was made: another endpoint, or a company's state. Null
+    /// when nothing did. Reads no BT: BT is read once, by <see cref="CheckAgainstNowAsync"/>. (State is checked again
+    /// under the lock when the plan is applied.)
     /// </summary>
-    public static async Task<string?> WhatMovedAsync(PlanFile file, string endpoint, IStateStore store, IWhcApi api, CancellationToken cancellationToken)
+    public static async Task<string?> WhatMovedAsync(PlanFile file, string endpoint, IStateStore store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(store);
@@ -39,7 +39,6 @@ public static class ApplyPreconditions
             return $"it was made against {file.Endpoint}, not {endpoint}";
         }
 
-        var refresher = new Refresher(api, 4);
         foreach (var company in file.Plan.Companies.Where(c => c.WritesState && c.InventoryFingerprint != "none"))
         {
             var state = await store.ReadAsync(company.Company, cancellationToken);
@@ -53,13 +52,6 @@ public static class ApplyPreconditions
             {
                 return stale;
             }
-
-            // The plan's inventory was read after its intents were answered; so is this one.
-            var now = await refresher.RefreshAsync(company.Desired, company.Reconciliation?.State ?? state, cancellationToken);
-            if (now.Fingerprint() != company.InventoryFingerprint)
-            {
-                return $"BT's inventory of '{company.Company}' changed since the plan was made";
-            }
         }
 
         return null;
@@ -68,23 +60,37 @@ public static class ApplyPreconditions
     /// <summary>
     /// The planner is pure: given the request the file records, the manifests in the working directory (those that
     /// were reviewed, in a pipeline that applies the merged commit), state and BT as they are now, and the plan's own
-    /// time, it must give the saved plan again. Null when it does; otherwise which company differs. This is what lets
-    /// apply trust a plan file that anyone able to write the pipeline's artifacts could have rewritten.
+    /// time, it must give the saved plan again. This is what lets apply trust a plan file that anyone able to write the
+    /// pipeline's artifacts could have rewritten. The one refresh this takes (one BT read per company, at
+    /// <paramref name="parallelism"/>, apply's own) also tells whether BT's inventory moved since the plan was made:
+    /// that is checked first, as the more useful answer (<see cref="SavedPlanCheck.Moved"/>).
     /// </summary>
-    public static async Task<string?> ReDerivedDifferenceAsync(PlanFile file, string workingDirectory, IStateStore store, IWhcApi? api, CancellationToken cancellationToken)
+    public static async Task<SavedPlanCheck> CheckAgainstNowAsync(PlanFile file, string workingDirectory, IStateStore store, IWhcApi? api, int parallelism, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
-        var again = await PlanOperation.RunAsync(file.Request, workingDirectory, new FixedClock(file.Plan.CreatedAt), store, api, cancellationToken);
+        var request = file.Request with { Parallelism = Math.Max(1, parallelism) };
+        var again = await PlanOperation.RunAsync(request, workingDirectory, new FixedClock(file.Plan.CreatedAt), store, api, cancellationToken);
         if (again.Plan is not { } plan)
         {
-            return $"its manifests ({string.Join(", ", file.Request.Paths.DefaultIfEmpty("."))}) no longer load here: {string.Join("; ", again.Diagnostics.Where(d => d.IsError).Take(3).Select(d => d.ToString()))}";
+            return new SavedPlanCheck(null, $"its manifests ({string.Join(", ", file.Request.Paths.DefaultIfEmpty("."))}) no longer load here: {string.Join("; ", again.Diagnostics.Where(d => d.IsError).Take(3).Select(d => d.ToString()))}");
+        }
+
+        // The plan's inventory was read after its intents were answered; so was this one.
+        var derivedFingerprints = plan.Companies.ToDictionary(c => c.Company, c => c.InventoryFingerprint, StringComparer.Ordinal);
+        var moved = file.Plan.Companies
+            .Where(c => c.WritesState && c.InventoryFingerprint != "none")
+            .OrderBy(c => c.Company, StringComparer.Ordinal)
+            .FirstOrDefault(c => derivedFingerprints.GetValueOrDefault(c.Company) != c.InventoryFingerprint);
+        if (moved is not null)
+        {
+            return new SavedPlanCheck($"BT's inventory of '{moved.Company}' changed since the plan was made", null);
         }
 
         var saved = file.Plan.Companies.ToDictionary(c => c.Company, PlanFile.Canonical, StringComparer.Ordinal);
         var derived = plan.Companies.ToDictionary(c => c.Company, PlanFile.Canonical, StringComparer.Ordinal);
         var differing = saved.Keys.Union(derived.Keys).Order(StringComparer.Ordinal)
             .Where(company => saved.GetValueOrDefault(company) != derived.GetValueOrDefault(company)).ToList();
-        return differing.Count == 0 ? null : $"company {string.Join(", ", differing.Take(5))}";
+        return new SavedPlanCheck(null, differing.Count == 0 ? null : $"company {string.Join(", ", differing.Take(5))}");
     }
 
     /// <summary>The plan's own time, so that time-dependent decisions (a qualification's expiry) come out the same.</summary>
@@ -93,3 +99,10 @@ public static class ApplyPreconditions
         public override DateTimeOffset GetUtcNow() => now;
     }
 }
+
+/// <summary>
+/// A saved plan against BT and the manifests as they are now: what moved at BT (the plan is stale), or which companies
+/// the plan derived again differs in (it was altered, or the manifests are not those it was made from); both null when
+/// it is still the plan.
+/// </summary>
+public sealed record SavedPlanCheck(string? Moved, string? Differs);

@@ -1,7 +1,9 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Nodes;
+using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Files;
 
@@ -12,37 +14,33 @@ namespace Whc.Declarative.Engine.Operations;
 /// lineage and the inventory fingerprint it was made from, what BT answered about an interrupted run's calls, the
 /// request it was made with (paths, mode, options), and a hash of all of it. The hash catches an accidental edit; it
 /// cannot stop someone who can rewrite the file, so apply also derives the plan again from the request and refuses any
-/// difference (<see cref="ApplyPreconditions.ReDerivedDifferenceAsync"/>). Holds no secret: the plan model has none,
-/// and the endpoint is recorded by name or URL only.
+/// difference (<see cref="ApplyPreconditions.CheckAgainstNowAsync"/>). Holds no secret: the plan model has none,
+/// and the endpoint is recorded by name or URL only. On disk it is a <see cref="PlanDocument"/>.
 /// </summary>
 public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string Endpoint, string PlanHash, Plan Plan, PlanRequest Request)
 {
     /// <summary>
-    /// 4: attribute values are typed (<see cref="PlanFileValueConverter"/>; 3 held them as text); 3: the request is
-    /// recorded, for apply to derive the plan again (2: the hash covered the whole plan).
+    /// 4: attribute values are typed (<see cref="PlanFileValueConverter"/>; 3 held them as text), the hash is over the canonical form (<see cref="CanonicalJson"/>), and the file is read strictly (a field this
+    /// whcctl does not know is refused); 3: the request is recorded, for apply to derive the plan again; 2: the hash
+    /// covered the whole plan.
     /// </summary>
     public const int CurrentFormatVersion = 4;
-
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase), new PlanFileValueConverter() },
-    };
 
     public static PlanFile Create(Plan plan, string endpoint, string whcctlVersion, PlanRequest request) =>
         new(CurrentFormatVersion, whcctlVersion, endpoint, HashOf(plan, endpoint, request), plan, request);
 
-    /// <summary>A hash of the plan, the endpoint and the request, as they are serialised in the file.</summary>
+    /// <summary>A hash of the plan, the endpoint and the request, over their canonical form (<see cref="CanonicalJson"/>).</summary>
     public static string HashOf(Plan plan, string endpoint, PlanRequest request)
     {
-        var content = JsonSerializer.Serialize(new { endpoint, plan, request }, Options);
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(content)));
+        var content = JsonSerializer.SerializeToNode(new PlanHashedContent(endpoint, plan, request), PlanDocumentJson.Default.PlanHashedContent);
+        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(CanonicalJson.Of(content)));
     }
 
-    /// <summary>One company's part of a plan as the file holds it: how two plans are compared.</summary>
-    public static string Canonical(CompanyPlan company) => JsonSerializer.Serialize(company, Options);
+    /// <summary>One company's part of a plan in canonical form: how two plans are compared.</summary>
+    public static string Canonical(CompanyPlan company) =>
+        Encoding.UTF8.GetString(CanonicalJson.Of(JsonSerializer.SerializeToNode(company, PlanDocumentJson.Default.CompanyPlan)));
 
-    public string ToJson() => JsonSerializer.Serialize(this, Options);
+    public string ToJson() => JsonSerializer.Serialize(PlanDocument.From(this), PlanDocumentJson.Default.PlanDocument);
 
     /// <summary>
     /// Writes the file atomically, so a reader never sees half a plan, through a temporary file of its own (never
@@ -50,33 +48,58 @@ public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string En
     /// </summary>
     public void Save(string path) => AtomicFile.Write(path, ToJson());
 
-    /// <summary>Reads a saved plan; a file that is not one, or of another format version, is refused with a reason.</summary>
-    public static PlanFile Load(string path)
+    /// <summary>
+    /// Reads a saved plan for <paramref name="whcctlVersion"/> (this whcctl's version). A plan another whcctl version
+    /// made is refused as such (WHC4058, naming both versions): versions may plan the same manifests differently, and
+    /// a plan is applied by the version that made it. A file that is not a plan, holds a field this whcctl does not
+    /// know, or does not match its hash, is refused with a reason (WHC4057). A plan of another format is another build's (WHC4058).
+    /// </summary>
+    public static PlanFile Load(string path, string whcctlVersion)
     {
-        PlanFile? file;
+        ArgumentNullException.ThrowIfNull(whcctlVersion);
+        string text;
         try
         {
-            file = JsonSerializer.Deserialize<PlanFile>(GuardedFile.ReadAllText(path, FileInput.PlanFile), Options);
+            text = GuardedFile.ReadAllText(path, FileInput.PlanFile);
         }
         catch (FileInputException e)
         {
             throw new PlanFileException(e.Message, e);
         }
-        catch (JsonException e)
+
+        // The versions first, from the header alone: another version's plan may not even read as this version's.
+        var (format, madeBy) = ReadVersions(text);
+        if (madeBy is not null && !string.Equals(madeBy, whcctlVersion, StringComparison.Ordinal))
         {
-            throw new PlanFileException($"{path} is not a whcctl plan file: {e.Message}");
+            throw new PlanFileException(
+                DiagnosticCatalog.PlanFileOtherVersion,
+                string.Create(CultureInfo.InvariantCulture, $"{path} was made by whcctl {madeBy} (plan format {(format is { } f ? f.ToString(CultureInfo.InvariantCulture) : "unknown")}); this is whcctl {whcctlVersion} (plan format {CurrentFormatVersion}). A saved plan is applied by the whcctl version that made it: plan again with this version, or apply it with whcctl {madeBy}"));
         }
 
-        if (file is null || file.Plan is null || file.Request is null)
+        if (format is { } other && other != CurrentFormatVersion)
+        {
+            // Another build of the same version number (plan formats change between releases only in development).
+            throw new PlanFileException(
+                DiagnosticCatalog.PlanFileOtherVersion,
+                string.Create(CultureInfo.InvariantCulture, $"{path} is a plan of format {other}, made by another build of whcctl {madeBy ?? "(unknown)"}; this whcctl reads plan format {CurrentFormatVersion}: plan again with this version"));
+        }
+
+        PlanDocument? document;
+        try
+        {
+            document = JsonSerializer.Deserialize(text, PlanDocumentJson.Default.PlanDocument);
+        }
+        catch (JsonException e)
+        {
+            throw new PlanFileException($"{path} is not a whcctl plan file of format {CurrentFormatVersion}: {e.Message}");
+        }
+
+        if (document is null || document.Plan is null || document.Request is null || madeBy is null)
         {
             throw new PlanFileException($"{path} is not a whcctl plan file");
         }
 
-        if (file.FormatVersion != CurrentFormatVersion)
-        {
-            throw new PlanFileException($"{path} is a plan of format {file.FormatVersion}; this whcctl reads format {CurrentFormatVersion}: plan again with this version");
-        }
-
+        var file = document.ToPlanFile();
         if (HashOf(file.Plan, file.Endpoint, file.Request) != file.PlanHash)
         {
             throw new PlanFileException($"{path} has been altered since it was saved (its plan hash does not match)");
@@ -102,6 +125,26 @@ public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string En
 
         return next == '{';
     }
+
+    /// <summary>The file's plan format and the whcctl version that made it, when it is a JSON object that names them.</summary>
+    private static (int? Format, string? WhcctlVersion) ReadVersions(string text)
+    {
+        try
+        {
+            if (JsonNode.Parse(text) is not JsonObject document)
+            {
+                return (null, null);
+            }
+
+            var format = document["formatVersion"] is JsonValue f && f.TryGetValue<int>(out var n) ? n : (int?)null;
+            var version = document["whcctlVersion"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+            return (format, version);
+        }
+        catch (JsonException)
+        {
+            return (null, null);
+        }
+    }
 }
 
 public sealed class PlanFileException : Exception
@@ -119,4 +162,13 @@ public sealed class PlanFileException : Exception
         : base(message, innerException)
     {
     }
+
+    public PlanFileException(DiagnosticDescriptor descriptor, string message)
+        : base(message)
+    {
+        Descriptor = descriptor;
+    }
+
+    /// <summary>The code the refusal is reported with: WHC4057 unless the file is another version's plan (WHC4058).</summary>
+    public DiagnosticDescriptor Descriptor { get; } = DiagnosticCatalog.PlanFileInvalid;
 }
