@@ -14,8 +14,9 @@ public static class IntentOperations
 
 /// <summary>
 /// What an intent says about the call it stands for: enough to recognise that call's effect at BT by identity, without
-/// the manifest of the run that made it (which may have changed since). State keeps it as a string map
-/// (<see cref="IntentRecord.Details"/>); this is the only code that writes or reads that map.
+/// the manifest of the run that made it (which may have changed since), and what recording it needs (the protect flag
+/// of that run, say). State keeps it as a string map (<see cref="IntentRecord.Details"/>) tagged with the operation's
+/// name: <see cref="ToMap"/> writes it, and the operation's module (<see cref="Operations.BtOperations"/>) reads it.
 /// </summary>
 public abstract record IntentDetails
 {
