@@ -116,4 +116,24 @@ public class OperationModuleTests
         var block = result.State.NumberBlocks.Should().ContainSingle().Subject;
         (block.Quantity, block.Protected).Should().Be((10, false));
     }
+
+    [Fact]
+    public void Should_ask_BT_about_a_sites_address_when_the_manifest_named_no_premises_in_a_run_as_across_runs()
+    {
+        // Given a site given by postcode alone, whose address call's answer was lost
+        var site = new Manifests.SiteSpec("leeds", "LS01", new Manifests.AddressSpec("LS1 4AP", null, null, null, null), [], false, Diagnostics.SourceSpan.None);
+        var payload = CreateAddressOperation.Intent(site, "LS1 4AP");
+        var intent = Intent("I-1", "acme:address:leeds", payload);
+        var state = QualifiedState() with { Intents = [intent] };
+        var answers = new IntentAnswers(null, NoAddresses.Add("LS1 4AP", [new AddressRecord("X-1", "LS1 4AP", "Aire House", null, null, null, null, true)]), NoOrders);
+
+        // When it is recognised as the step runner does (the payload as built) and as the reconciler does (as stored)
+        var inRun = BtOperations.CreateAddress.Recognise(state, intent, payload, answers, Claims.Of(state, intent, []));
+        var across = IntentResolver.Resolve(state, [(intent, IntentDetails.Read(intent))], answers);
+
+        // Then the postcode is asked and the address found either way; the site records no premises
+        BtOperations.CreateAddress.Questions(state, intent, payload).Postcodes.Should().Equal("LS1 4AP");
+        inRun.Outcome.Should().Be(IntentOutcome.Found);
+        across.State.Sites.Single().FoundBy.Should().Be(new SiteAddressState("LS1 4AP", null));
+    }
 }

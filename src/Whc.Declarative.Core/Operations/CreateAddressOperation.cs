@@ -18,10 +18,14 @@ public sealed class CreateAddressOperation : BtOperation<CreateAddressIntent, No
 
     public override string Route => "createAddress";
 
+    /// <summary>
+    /// The payload for a site's address. Premises the manifest leaves out are empty, not null (as stored): null means an
+    /// older whcctl's intent that did not record them, which asks BT nothing.
+    /// </summary>
     public static CreateAddressIntent Intent(SiteSpec site, string postcode)
     {
         ArgumentNullException.ThrowIfNull(site);
-        return new CreateAddressIntent(site.Name, site.LocationCode, postcode, site.Address.Premises, site.Address.Street, site.Address.City) { Protect = site.Protect };
+        return new CreateAddressIntent(site.Name, site.LocationCode, postcode, site.Address.Premises ?? string.Empty, site.Address.Street, site.Address.City) { Protect = site.Protect };
     }
 
     public override CreateAddressIntent Decode(IntentRecord intent) =>
@@ -34,7 +38,7 @@ public sealed class CreateAddressOperation : BtOperation<CreateAddressIntent, No
     {
         ArgumentNullException.ThrowIfNull(api);
         ArgumentNullException.ThrowIfNull(payload);
-        return api.CreateAddressAsync(new NewAddress(payload.Postcode, payload.Premises, payload.Street, payload.City), cancellationToken);
+        return api.CreateAddressAsync(new NewAddress(payload.Postcode, string.IsNullOrEmpty(payload.Premises) ? null : payload.Premises, payload.Street, payload.City), cancellationToken);
     }
 
     /// <summary>An older whcctl's intent that names no premises asks nothing: which address it was for is lost.</summary>
