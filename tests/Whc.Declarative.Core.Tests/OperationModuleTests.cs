@@ -136,4 +136,20 @@ public class OperationModuleTests
         inRun.Outcome.Should().Be(IntentOutcome.Found);
         across.State.Sites.Single().FoundBy.Should().Be(new SiteAddressState("LS1 4AP", null));
     }
+
+    [Fact]
+    public void Should_leave_a_qualify_intent_unknown_when_BT_could_not_be_asked_because_nothing_names_the_company()
+    {
+        // Given an older whcctl's qualify intent (no company named), no company record, and no manifest to complete it
+        var intent = new IntentRecord("I-1", "acme:qualify", IntentOperations.Qualify, Now, ImmutableSortedDictionary<string, string>.Empty);
+        var state = CompanyState.New(Key, "lineage-1") with { Intents = [intent] };
+        BtOperations.Questions(state, [(intent, IntentDetails.Read(intent))]).Company.Should().BeNull("nothing names the company to read");
+
+        // When it is settled with the company not read
+        var result = IntentResolver.Resolve(state, [(intent, IntentDetails.Read(intent))], new IntentAnswers(null, NoAddresses, NoOrders) { CompanyAsked = false });
+
+        // Then it is not concluded "not found" (which would qualify again): it stays, and the plan is refused
+        result.Resolutions.Single().Outcome.Should().Be(IntentOutcome.Unknown);
+        result.State.Intents.Should().ContainSingle();
+    }
 }

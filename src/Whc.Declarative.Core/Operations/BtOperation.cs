@@ -174,7 +174,7 @@ public sealed record BtQuestions(CompanyQuestion? Company, ImmutableArray<string
             orders[externalId] = await api.FindOrderByExternalIdAsync(externalId, cancellationToken);
         }
 
-        return new IntentAnswers(company, addresses.ToImmutable(), orders.ToImmutable());
+        return new IntentAnswers(company, addresses.ToImmutable(), orders.ToImmutable()) { CompanyAsked = Company is not null };
     }
 }
 

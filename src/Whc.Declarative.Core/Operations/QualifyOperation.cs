@@ -57,6 +57,12 @@ public sealed class QualifyOperation : BtOperation<QualifyIntent, NoInput, Quali
         ArgumentNullException.ThrowIfNull(payload);
         ArgumentNullException.ThrowIfNull(answers);
         ArgumentNullException.ThrowIfNull(claims);
+        if (!answers.CompanyAsked)
+        {
+            // Fail closed: with the company unread, "not found" would qualify it again.
+            return Recognition.Unknown<QualificationResult>("qualify: BT was not asked (the intent, from an older whcctl, does not say which company it was for)");
+        }
+
         var company = answers.Company;
         if (company is not { Status: CompanyStatus.Qualified, QualificationId: { } id } || company.IsRegisteredElsewhere || id == claims.QualificationId)
         {

@@ -29,7 +29,14 @@ public sealed record IntentReconciliation(ImmutableArray<IntentResolution> Resol
 public sealed record IntentAnswers(
     CompanyInventory? Company,
     ImmutableDictionary<string, ImmutableArray<AddressRecord>> AddressesByPostcode,
-    ImmutableDictionary<string, OrderStatus?> OrdersByExternalId);
+    ImmutableDictionary<string, OrderStatus?> OrdersByExternalId)
+{
+    /// <summary>
+    /// Whether the company was read (then a null <see cref="Company"/> means BT holds no such company). False when no
+    /// intent could name the company: then nothing about it may be concluded.
+    /// </summary>
+    public bool CompanyAsked { get; init; } = true;
+}
 
 /// <summary>
 /// Answers the intents an interrupted run left in state from what BT holds, by identity only, through each intent's
