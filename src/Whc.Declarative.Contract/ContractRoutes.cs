@@ -42,7 +42,7 @@ public static class ContractRoutes
         [CreateAddress] = new(null, [], Changes: true),
         [CreateOrder] = new(null, [], CarriesItems: true, Changes: true),
         [ListOrders] = new(null, ["externalId"], CarriesItems: true),
-        [SubmitOrder] = new(null, [], Changes: true),
+        [SubmitOrder] = new(null, [], Changes: true, RepeatSafe: true),
         [ReadOrder] = new("{orderId}", [], CarriesItems: true),
     }.ToImmutableSortedDictionary(StringComparer.Ordinal);
 
@@ -56,10 +56,18 @@ public static class ContractRoutes
     /// unknown outcome (it is reconciled instead), whatever method a contract gives it.
     /// </summary>
     public static bool Changes(string name) => Shapes.TryGetValue(name, out var shape) && shape.Changes;
+
+    /// <summary>
+    /// The routes whose calls are not idempotent at BT: each has an operation module in Core (Operations/BtOperations),
+    /// which writes an intent before the call and recognises its effect after an unknown outcome. A call that changes
+    /// something but has the same effect when repeated (submitting an order) is not among them.
+    /// </summary>
+    public static ImmutableArray<string> NonIdempotent { get; } = [.. Shapes.Where(s => s.Value.Changes && !s.Value.RepeatSafe).Select(s => s.Key)];
 }
 
 /// <param name="Placeholder">The placeholder the path must contain, if any.</param>
 /// <param name="Query">Query parameters whcctl sends, by whcctl's name; the contract gives each its wire name.</param>
 /// <param name="CarriesItems">Whether the bodies hold TMF product items (offerings, characteristics, states, roles).</param>
 /// <param name="Changes">Whether the call changes something at BT (it must be a POST, and is never repeated blindly).</param>
-internal sealed record RouteShape(string? Placeholder, ImmutableArray<string> Query, bool CarriesItems = false, bool Changes = false);
+/// <param name="RepeatSafe">Whether a call that changes something has the same effect when repeated (BT answers it again), so it needs no intent.</param>
+internal sealed record RouteShape(string? Placeholder, ImmutableArray<string> Query, bool CarriesItems = false, bool Changes = false, bool RepeatSafe = false);

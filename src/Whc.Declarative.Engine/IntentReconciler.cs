@@ -1,16 +1,16 @@
-using System.Collections.Immutable;
 using Whc.Declarative.Core.Api;
-using Whc.Declarative.Core.Inventory;
 using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Core.Operations;
 using Whc.Declarative.Core.State;
 
 namespace Whc.Declarative.Engine;
 
 /// <summary>
 /// The first stage of every plan: the intents an interrupted run left in a company's state are questions about the
-/// past ("did this call go through?"), and this asks BT each one, by identity (<see cref="IntentResolver"/>): one read
-/// of the company for qualifications and ringfences, one address search per postcode, one order look-up by externalId
-/// per order. Reads only; the answer is written by apply, under the lock, as part of the plan.
+/// past ("did this call go through?"), and this asks BT each one, by identity, through the intent's operation module
+/// (<see cref="BtOperations"/>): one read of the company for qualifications and ringfences, one address search per
+/// postcode, one order look-up by externalId per order. Reads only; the answer is written by apply, under the lock, as
+/// part of the plan.
 /// </summary>
 public sealed class IntentReconciler
 {
@@ -31,28 +31,10 @@ public sealed class IntentReconciler
 
         var intents = state.Intents.Select(i => (Intent: i, Details: CompleteOlder(IntentDetails.Read(i), state, desired))).ToList();
 
-        CompanyInventory? company = null;
-        var qualify = intents.Select(i => i.Details).OfType<QualifyIntent>().FirstOrDefault();
-        var cugId = state.Record?.CugId ?? qualify?.CugId;
-        var name = state.Record?.Name ?? qualify?.CompanyName;
-        if (intents.Any(i => i.Details is QualifyIntent or RingFenceIntent) && cugId is not null && name is not null)
-        {
-            company = await api.ReadCompanyAsync(cugId, name, cancellationToken);
-        }
-
-        var addresses = ImmutableDictionary.CreateBuilder<string, ImmutableArray<AddressRecord>>(StringComparer.Ordinal);
-        foreach (var postcode in intents.Select(i => i.Details).OfType<CreateAddressIntent>().Where(a => a.Premises is not null).Select(a => a.Postcode).Distinct(StringComparer.Ordinal))
-        {
-            addresses[postcode] = await api.SearchAddressesAsync(postcode, cancellationToken);
-        }
-
-        var orders = ImmutableDictionary.CreateBuilder<string, OrderStatus?>(StringComparer.Ordinal);
-        foreach (var (intent, _) in intents.Where(i => i.Details is CreateOrderIntent))
-        {
-            orders[intent.Id] = await api.FindOrderByExternalIdAsync(intent.Id, cancellationToken);
-        }
-
-        return IntentResolver.Resolve(state, intents, new IntentAnswers(company, addresses.ToImmutable(), orders.ToImmutable()));
+        // Every intent's questions at once (one company read, one search per postcode, one look-up per order), then
+        // each settled by its module's Recognise and Record, the same the step runner uses within a run.
+        var answers = await BtOperations.Questions(state, intents).AskAsync(api, cancellationToken);
+        return IntentResolver.Resolve(state, intents, answers);
     }
 
     /// <summary>

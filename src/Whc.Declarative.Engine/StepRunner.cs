@@ -4,6 +4,7 @@ using Polly.Retry;
 using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Inventory;
 using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Core.Operations;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
 
@@ -51,69 +52,90 @@ internal sealed class StepRunner
                 })
                 .Build();
 
-    public Task RunAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken) => step.Kind switch
+    public async Task RunAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
     {
-        StepKind.Qualify => QualifyAsync(session, cancellationToken),
-        StepKind.RingFence => RingFenceAsync(session, step, cancellationToken),
-        StepKind.CreateAddress => ResolveAddressAsync(session, step, cancellationToken),
-        StepKind.CreateOrder => CreateOrderAsync(session, step, cancellationToken),
-        StepKind.SubmitOrder => SubmitOrderAsync(session, step, cancellationToken),
-        StepKind.AwaitOrder => AwaitOrderAsync(session, step, cancellationToken),
-        _ => throw new InvalidOperationException($"unknown step kind {step.Kind}"),
-    };
+        try
+        {
+            await (step.Kind switch
+            {
+                StepKind.Qualify => QualifyAsync(session, cancellationToken),
+                StepKind.RingFence => RingFenceAsync(session, step, cancellationToken),
+                StepKind.CreateAddress => ResolveAddressAsync(session, step, cancellationToken),
+                StepKind.CreateOrder => CreateOrderAsync(session, step, cancellationToken),
+                StepKind.SubmitOrder => SubmitOrderAsync(session, step, cancellationToken),
+                StepKind.AwaitOrder => AwaitOrderAsync(session, step, cancellationToken),
+                _ => throw new InvalidOperationException($"unknown step kind {step.Kind}"),
+            });
+        }
+        catch (OperationFailedException e)
+        {
+            throw new StepFailedException(e.Message, e);
+        }
+    }
 
     private static CompanyManifest Desired(CompanySession session) =>
         session.Desired ?? throw new StepFailedException("this step needs the company's manifest, and the plan has none");
 
     /// <summary>
-    /// The exactly-once pattern within one run. <paramref name="reconcile"/> looks at BT for the effect of an earlier
-    /// attempt of this run whose outcome was unknown; <paramref name="call"/> makes the call (given the intent's id, used
-    /// as the order's externalId). Intents an earlier run left were answered before planning (IntentReconciler).
+    /// The exactly-once pattern within one run, for any operation module: write the intent, make the module's call,
+    /// record its result with the module's Record. An attempt whose outcome was unknown left its intent: the next
+    /// attempt asks the module's questions (one read), and the module's Recognise (the same the reconciler runs across
+    /// runs, with what state and the run's other intents claim) says found (recorded, no call), not found (call again,
+    /// same intent), or unknown (the step fails and the intent stays for the next plan). <paramref name="input"/>
+    /// builds what the call needs besides the payload, given the intent (an order's externalId is the intent's id).
     /// </summary>
-    private async Task<T> ExactlyOnceAsync<T>(
+    private async Task<TResult> ExactlyOnceAsync<TPayload, TInput, TResult>(
         CompanySession session,
         string stepId,
-        IntentDetails details,
-        Func<IntentRecord, CancellationToken, Task<T?>> reconcile,
-        Func<IntentRecord, CancellationToken, Task<T>> call,
-        Func<CompanyState, T, CompanyState> record,
+        BtOperation<TPayload, TInput, TResult> module,
+        TPayload payload,
+        Func<IntentRecord, TInput> input,
         CancellationToken cancellationToken)
-        where T : class =>
+        where TPayload : IntentDetails
+        where TResult : class =>
         await unknownOutcomes.ExecuteAsync(async ct =>
         {
-            var intent = session.State.Intents.FirstOrDefault(i => i.Operation == details.Operation && i.StepId == stepId);
+            var intent = session.State.Intents.FirstOrDefault(i => module.Reads(i) && i.StepId == stepId);
             if (intent is not null)
             {
-                // An earlier attempt's outcome was unknown: its intent stays until BT's inventory tells.
-                var found = await reconcile(intent, ct);
-                if (found is not null)
+                var answers = await module.Questions(session.State, intent, payload).AskAsync(api, ct);
+                var state = session.State;
+                var claims = Claims.Of(state, intent, state.Intents.Select(i => (i, BtOperations.Decode(i))));
+                var recognised = module.Recognise(state, intent, payload, answers, claims);
+                switch (recognised)
                 {
-                    await session.UpdateAsync(s => record(s, found) with { Intents = s.Intents.Remove(intent) }, ct);
-                    return found;
+                    case { Outcome: IntentOutcome.Found, Result: { } found }:
+                        var settled = intent;
+                        await session.UpdateAsync(s => BtOperations.Settled(module.Record(s, settled, payload, found), settled), ct);
+                        return found;
+                    case { Outcome: IntentOutcome.Unknown }:
+                        throw new StepFailedException($"{recognised.Summary}; the next plan settles it from BT before anything is called again");
                 }
             }
             else
             {
-                intent = new IntentRecord($"whcctl-{Guid.NewGuid():N}", stepId, details.Operation, clock.GetUtcNow(), details.ToMap());
+                intent = new IntentRecord($"whcctl-{Guid.NewGuid():N}", stepId, module.Tag, clock.GetUtcNow(), payload.ToMap());
                 var written = intent;
                 await session.UpdateAsync(s => s with { Intents = s.Intents.Add(written) }, ct, recordsBtChange: false);
             }
 
             try
             {
-                var result = await call(intent, ct);
+                var result = await module.CallAsync(api, session.State, intent, payload, input(intent), ct);
                 var done = intent;
-                await session.UpdateAsync(s => record(s, result) with { Intents = s.Intents.Remove(done) }, ct);
+                await session.UpdateAsync(s => BtOperations.Settled(module.Record(s, done, payload, result), done), ct);
                 return result;
             }
             catch (WhcApiException e) when (!e.OutcomeUnknown)
             {
                 // BT refused it: nothing happened, so the intent is void.
                 var refused = intent;
-                await session.UpdateAsync(s => s with { Intents = s.Intents.Remove(refused) }, ct, recordsBtChange: false);
+                await session.UpdateAsync(s => BtOperations.Settled(s, refused), ct, recordsBtChange: false);
                 throw;
             }
         }, cancellationToken);
+
+    private static NoInput Nothing(IntentRecord intent) => NoInput.Value;
 
     private async Task QualifyAsync(CompanySession session, CancellationToken cancellationToken)
     {
@@ -127,34 +149,7 @@ internal sealed class StepRunner
             await session.WaitAsync(ct => Task.Delay(Max(dayStart - clock.GetUtcNow() + TimeSpan.FromSeconds(1), TimeSpan.Zero), clock, ct), cancellationToken);
         }
 
-        await ExactlyOnceAsync(
-            session,
-            $"{session.Plan.Company}:qualify",
-            new QualifyIntent(request.CugId, request.BillingAccount, request.CompanyName, request.CompanyDomain, request.CustomerGroup),
-            async (_, ct) =>
-            {
-                var inventory = await api.ReadCompanyAsync(request.CugId, request.CompanyName, ct);
-                return IntentResolver.NewQualification(session.State, inventory) is { } found
-                    ? new QualificationResult(found.Id, true, inventory?.ServiceId, null, null)
-                    : null;
-            },
-            async (_, ct) =>
-            {
-                var result = await api.QualifyAsync(request, ct);
-                return result.Qualified
-                    ? result
-                    : throw new StepFailedException($"BT did not qualify company {request.CompanyName}: {result.Reason ?? "no reason given"}");
-            },
-            (state, result) =>
-            {
-                var expires = result.ExpiresAt ?? QualificationExpiry.For(clock.GetUtcNow());
-                var qualification = new QualificationRecord(result.Id, expires, false);
-                var record = state.Record is null
-                    ? new CompanyRecord(request.CompanyName, request.CompanyDomain, request.CustomerGroup, request.CugId, request.BillingAccount, result.CompanyServiceId, qualification, false) { Protected = desired.Protect }
-                    : state.Record with { ServiceId = result.CompanyServiceId ?? state.Record.ServiceId, Qualification = qualification };
-                return state with { Record = record };
-            },
-            cancellationToken);
+        await ExactlyOnceAsync(session, $"{session.Plan.Company}:qualify", BtOperations.Qualify, QualifyOperation.Intent(request, desired.Protect), Nothing, cancellationToken);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
@@ -179,85 +174,16 @@ internal sealed class StepRunner
         var desired = Desired(session);
         var blockName = step.Details.NumberBlock ?? throw new StepFailedException("ringfence step names no number block");
         var block = desired.NumberBlocks.First(b => b.Name == blockName);
-        var quantity = step.Details.Quantity ?? block.Quantity;
         await EnsureLiveQualificationAsync(session, unused: false, cancellationToken);
         if (step.Details.Ported is { } ported)
         {
-            await RingFencePortedAsync(session, step, block, ported, cancellationToken);
+            // A ported range is asked for by its ends: its effect is exactly that range held for the company.
+            await ExactlyOnceAsync(session, step.Id, BtOperations.PortedRingFence, PortedRingFenceOperation.Intent(block.Name, ported, block.Quantity, block.Protect), Nothing, cancellationToken);
             return;
         }
 
-        await ExactlyOnceAsync(
-            session,
-            step.Id,
-            new RingFenceIntent(blockName, block.AreaCode, quantity),
-            async (_, ct) =>
-            {
-                // A ringfence that went through shows up as a range of the company that no block of ours claims.
-                var record = session.State.Record;
-                var inventory = await api.ReadCompanyAsync(record?.CugId ?? desired.Reseller.CugId, record?.Name ?? desired.Company.Name, ct);
-                var orphans = IntentResolver.UnclaimedRanges(session.State, inventory, block.AreaCode);
-                var orphan = orphans.FirstOrDefault(r => r.Count == quantity) ?? orphans.FirstOrDefault();
-                return orphan is null ? null : new RingFenceResult(orphan.StartNumber, orphan.EndNumber, inventory?.ServiceId ?? string.Empty, "RINGFENCED");
-            },
-            (_, ct) =>
-            {
-                var record = session.State.Record ?? throw new StepFailedException("the company must be qualified before numbers are ringfenced");
-                var serviceId = record.ServiceId ?? throw new StepFailedException("the company has no service id yet");
-                return api.RingFenceAsync(new RingFenceRequest(record.CugId, block.AreaCode, quantity, serviceId, record.Active ? null : record.Qualification?.Id), ct);
-            },
-            (state, result) =>
-            {
-                var range = new NumberRangeState(result.StartNumber, result.EndNumber, false, null);
-                var existing = state.NumberBlocks.FirstOrDefault(b => b.Name == blockName);
-                var updated = existing is null
-                    ? new NumberBlockState(blockName, block.AreaCode, block.Quantity, [range]) { Protected = block.Protect }
-                    : existing with { Quantity = block.Quantity, Ranges = existing.Ranges.Add(range) };
-                return state with { NumberBlocks = existing is null ? state.NumberBlocks.Add(updated) : state.NumberBlocks.Replace(existing, updated) };
-            },
-            cancellationToken);
-    }
-
-    /// <summary>
-    /// A ported range is asked for by its ends, and its effect is exactly that range held for the company: an attempt
-    /// whose outcome is unknown is settled by reading the company, never by asking again while BT may hold it.
-    /// </summary>
-    private async Task RingFencePortedAsync(CompanySession session, PlanStep step, NumberBlockSpec block, PortedRange ported, CancellationToken cancellationToken)
-    {
-        var desired = Desired(session);
-        var quantity = (int)(long.Parse(ported.EndNumber, System.Globalization.CultureInfo.InvariantCulture) - long.Parse(ported.StartNumber, System.Globalization.CultureInfo.InvariantCulture) + 1);
-        await ExactlyOnceAsync(
-            session,
-            step.Id,
-            new RingFenceIntent(block.Name, string.Empty, quantity) { StartNumber = ported.StartNumber, EndNumber = ported.EndNumber },
-            async (_, ct) =>
-            {
-                var record = session.State.Record;
-                var inventory = await api.ReadCompanyAsync(record?.CugId ?? desired.Reseller.CugId, record?.Name ?? desired.Company.Name, ct);
-                var found = IntentResolver.UnclaimedPortedRange(session.State, inventory, ported.StartNumber, ported.EndNumber);
-                return found is null ? null : new RingFenceResult(found.StartNumber, found.EndNumber, inventory?.ServiceId ?? string.Empty, "RINGFENCED");
-            },
-            async (_, ct) =>
-            {
-                var record = session.State.Record ?? throw new StepFailedException("the company must be qualified before numbers are ringfenced");
-                var serviceId = record.ServiceId ?? throw new StepFailedException("the company has no service id yet");
-                var answer = await api.RingFenceAsync(new RingFenceRequest(record.CugId, string.Empty, quantity, serviceId, record.Active ? null : record.Qualification?.Id) { Ported = ported }, ct);
-                // The request for a ported range is assumed: an answer with other numbers means BT did not take it as
-                // asked. Fail closed (the intent stays for the next plan to settle) rather than call other numbers ported.
-                return answer.StartNumber == ported.StartNumber && answer.EndNumber == ported.EndNumber
-                    ? answer
-                    : throw new StepFailedException($"BT answered the ported ringfence of {new NumberRange(ported.StartNumber, ported.EndNumber).ToCompactString()} with {new NumberRange(answer.StartNumber, answer.EndNumber).ToCompactString()}, not the range asked for; check the contract's ringFence request for ported ranges (whcctl contract show)");
-            },
-            (state, result) =>
-            {
-                var range = new NumberRangeState(result.StartNumber, result.EndNumber, false, null);
-                var existing = state.NumberBlocks.FirstOrDefault(b => b.Name == block.Name);
-                var updated = existing is null
-                    ? new NumberBlockState(block.Name, string.Empty, block.Quantity, [range]) { Protected = block.Protect, Ported = true }
-                    : existing with { Quantity = block.Quantity, Ranges = existing.Ranges.Add(range) };
-                return state with { NumberBlocks = existing is null ? state.NumberBlocks.Add(updated) : state.NumberBlocks.Replace(existing, updated) };
-            },
-            cancellationToken);
+        var payload = new RingFenceIntent(blockName, block.AreaCode, step.Details.Quantity ?? block.Quantity) { BlockQuantity = block.Quantity, Protect = block.Protect };
+        await ExactlyOnceAsync(session, step.Id, BtOperations.RingFence, payload, Nothing, cancellationToken);
     }
 
     private async Task ResolveAddressAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
@@ -266,35 +192,16 @@ internal sealed class StepRunner
         var siteName = step.Details.Site ?? throw new StepFailedException("address step names no site");
         var site = desired.Sites.First(s => s.Name == siteName);
         var postcode = site.Address.Postcode ?? throw new StepFailedException($"site '{siteName}' has neither a postcode nor a NAD key");
+        var payload = CreateAddressOperation.Intent(site, postcode);
 
-        async Task<AddressRecord?> FindAsync(CancellationToken ct)
+        // Searching is a read: an address BT lists already is taken as it is, without an intent or a call.
+        if (CreateAddressOperation.Match(payload, await api.SearchAddressesAsync(postcode, cancellationToken)) is { } found)
         {
-            var candidates = await api.SearchAddressesAsync(postcode, ct);
-            return candidates.FirstOrDefault(a => AddressMatcher.Matches(a, site.Address));
-        }
-
-        CompanyState Record(CompanyState state, AddressRecord address)
-        {
-            var pending = new SiteState(site.Name, site.LocationCode, address.NadKey, null) { Protected = site.Protect, FoundBy = SiteAddressState.Of(site.Address) };
-            var existing = state.Sites.FirstOrDefault(s => s.Name == site.Name);
-            return state with { Sites = existing is null ? state.Sites.Add(pending) : state.Sites.Replace(existing, pending) };
-        }
-
-        var found = await FindAsync(cancellationToken);
-        if (found is not null)
-        {
-            await session.UpdateAsync(s => Record(s, found), cancellationToken);
+            await session.UpdateAsync(s => CreateAddressOperation.Adopt(s, payload, found), cancellationToken);
             return;
         }
 
-        await ExactlyOnceAsync(
-            session,
-            step.Id,
-            new CreateAddressIntent(site.Name, site.LocationCode, postcode, site.Address.Premises, site.Address.Street, site.Address.City),
-            async (_, ct) => await FindAsync(ct),
-            (_, ct) => api.CreateAddressAsync(new NewAddress(postcode, site.Address.Premises, site.Address.Street, site.Address.City), ct),
-            Record,
-            cancellationToken);
+        await ExactlyOnceAsync(session, step.Id, BtOperations.CreateAddress, payload, Nothing, cancellationToken);
     }
 
     private async Task CreateOrderAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
@@ -313,37 +220,18 @@ internal sealed class StepRunner
         await ExactlyOnceAsync(
             session,
             step.Id,
+            BtOperations.CreateOrder,
             new CreateOrderIntent(operations, ranges),
-            async (intent, ct) => await api.FindOrderByExternalIdAsync(intent.Id, ct),
-            async (intent, ct) =>
+            intent =>
             {
-                OrderRequest order;
                 try
                 {
-                    order = OrderBuilder.Build(intent.Id, desired, session.State, operations, session.Plan.NadKeys, session.Plan.ReservedNumbers);
+                    return OrderBuilder.Build(intent.Id, desired, session.State, operations, session.Plan.NadKeys, session.Plan.ReservedNumbers);
                 }
                 catch (OrderBuildException e)
                 {
                     throw new StepFailedException($"cannot build the order: {e.Message}");
                 }
-
-                var id = await api.CreateOrderAsync(order, ct);
-                return new OrderStatus(id, intent.Id, OrderState.Pending, null);
-            },
-            (state, created) =>
-            {
-                var record = new OrderRecord(created.Id, created.ExternalId ?? string.Empty, step.Id, created.State, clock.GetUtcNow(), [.. operations.Select(o => o.Address.ToString())])
-                {
-                    Operations = operations,
-                    NumberRanges = ranges,
-                };
-                var company = state.Record;
-                var usesQualification = operations.Any(o => o.Address.Kind == ResourceKind.Company && o.Kind == OrderOperationKind.Add);
-                return state with
-                {
-                    Orders = state.Orders.Add(record),
-                    Record = usesQualification && company?.Qualification is { } q ? company with { Qualification = q with { Used = true } } : company,
-                };
             },
             cancellationToken);
     }
@@ -365,7 +253,7 @@ internal sealed class StepRunner
     {
         var order = OrderOf(session, step);
         // Submitting is idempotent at BT (an already submitted order is answered 201 again), so retrying is safe.
-        await unknownOutcomes.ExecuteAsync(async ct => await api.SubmitOrderAsync(order.Id, ct), cancellationToken);
+        await unknownOutcomes.ExecuteAsync(async ct => await CreateOrderOperation.SubmitAsync(api, order.Id, ct), cancellationToken);
         session.OrderSubmitted(order.Id, clock.GetTimestamp());
 
         await SetOrderStateAsync(session, order.Id, OrderState.Acknowledged, cancellationToken);

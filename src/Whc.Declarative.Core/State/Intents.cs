@@ -14,8 +14,9 @@ public static class IntentOperations
 
 /// <summary>
 /// What an intent says about the call it stands for: enough to recognise that call's effect at BT by identity, without
-/// the manifest of the run that made it (which may have changed since). State keeps it as a string map
-/// (<see cref="IntentRecord.Details"/>); this is the only code that writes or reads that map.
+/// the manifest of the run that made it (which may have changed since), and what recording it needs (the protect flag
+/// of that run, say). State keeps it as a string map (<see cref="IntentRecord.Details"/>) tagged with the operation's
+/// name: <see cref="ToMap"/> writes it, and the operation's module (<see cref="Operations.BtOperations"/>) reads it.
 /// </summary>
 public abstract record IntentDetails
 {
@@ -24,34 +25,18 @@ public abstract record IntentDetails
     public abstract ImmutableSortedDictionary<string, string> ToMap();
 
     /// <summary>
-    /// The typed details of an intent. Intents written by an earlier whcctl lack some fields: those read as null
-    /// (the step id still names the block or site), and the reconciler completes them where it can.
+    /// The typed details of an intent, decoded by the operation module that owns its tag (<see cref="Operations.BtOperations"/>).
+    /// Intents written by an earlier whcctl lack some fields: those read as null (the step id still names the block or
+    /// site), and the reconciler completes them where it can.
     /// </summary>
-    public static IntentDetails Read(IntentRecord intent)
+    public static IntentDetails Read(IntentRecord intent) => Operations.BtOperations.Decode(intent);
+
+    private protected static string? Text(bool? flag) => flag switch
     {
-        ArgumentNullException.ThrowIfNull(intent);
-        var map = intent.Details;
-        string? Get(string key) => map.TryGetValue(key, out var value) ? value : null;
-        var lastStepSegment = intent.StepId[(intent.StepId.LastIndexOf(':') + 1)..];
-        return intent.Operation switch
-        {
-            IntentOperations.Qualify => new QualifyIntent(Get("cugId"), Get("billingAccount"), Get("companyName"), Get("companyDomain"), Get("customerGroup")),
-            IntentOperations.RingFence => new RingFenceIntent(
-                Get("numberBlock") ?? lastStepSegment,
-                Get("areaCode") ?? string.Empty,
-                int.TryParse(Get("quantity"), NumberStyles.None, CultureInfo.InvariantCulture, out var quantity) ? quantity : 0)
-            {
-                StartNumber = Get("startNumber"),
-                EndNumber = Get("endNumber"),
-            },
-            IntentOperations.CreateAddress => new CreateAddressIntent(
-                Get("site") ?? lastStepSegment, Get("locationCode"), Get("postcode") ?? string.Empty, Get("premises"), Get("street"), Get("city")),
-            IntentOperations.CreateOrder => new CreateOrderIntent(
-                CreateOrderIntent.ParseOperations(Get("operations")),
-                [.. (Get("numberRanges") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries)]),
-            _ => new UnknownIntent(intent.Operation),
-        };
-    }
+        true => "true",
+        false => "false",
+        null => null,
+    };
 
     private protected static ImmutableSortedDictionary<string, string> Map(params (string Key, string? Value)[] entries) =>
         entries.Where(e => e.Value is not null).ToImmutableSortedDictionary(e => e.Key, e => e.Value ?? string.Empty, StringComparer.Ordinal);
@@ -62,8 +47,11 @@ public sealed record QualifyIntent(string? CugId, string? BillingAccount, string
 {
     public override string Operation => IntentOperations.Qualify;
 
+    /// <summary>The manifest's protect flag in the run that made the call (null in an older whcctl's intent).</summary>
+    public bool? Protect { get; init; }
+
     public override ImmutableSortedDictionary<string, string> ToMap() =>
-        Map(("cugId", CugId), ("billingAccount", BillingAccount), ("companyName", CompanyName), ("companyDomain", CompanyDomain), ("customerGroup", CustomerGroup));
+        Map(("cugId", CugId), ("billingAccount", BillingAccount), ("companyName", CompanyName), ("companyDomain", CompanyDomain), ("customerGroup", CustomerGroup), ("protect", Text(Protect)));
 }
 
 /// <summary>
@@ -81,8 +69,21 @@ public sealed record RingFenceIntent(string NumberBlock, string AreaCode, int Qu
 
     public bool IsPorted => StartNumber is not null && EndNumber is not null;
 
+    /// <summary>The block's quantity in the manifest of the run that made the call (null in an older whcctl's intent).</summary>
+    public int? BlockQuantity { get; init; }
+
+    /// <summary>The block's protect flag in the manifest of the run that made the call (null in an older whcctl's intent).</summary>
+    public bool? Protect { get; init; }
+
     public override ImmutableSortedDictionary<string, string> ToMap() =>
-        Map(("numberBlock", NumberBlock), ("areaCode", AreaCode), ("quantity", Quantity.ToString(CultureInfo.InvariantCulture)), ("startNumber", StartNumber), ("endNumber", EndNumber));
+        Map(
+            ("numberBlock", NumberBlock),
+            ("areaCode", AreaCode),
+            ("quantity", Quantity.ToString(CultureInfo.InvariantCulture)),
+            ("startNumber", StartNumber),
+            ("endNumber", EndNumber),
+            ("blockQuantity", BlockQuantity?.ToString(CultureInfo.InvariantCulture)),
+            ("protect", Text(Protect)));
 }
 
 /// <summary>
@@ -94,8 +95,11 @@ public sealed record CreateAddressIntent(string Site, string? LocationCode, stri
 {
     public override string Operation => IntentOperations.CreateAddress;
 
+    /// <summary>The site's protect flag in the manifest of the run that made the call (null in an older whcctl's intent).</summary>
+    public bool? Protect { get; init; }
+
     public override ImmutableSortedDictionary<string, string> ToMap() =>
-        Map(("site", Site), ("locationCode", LocationCode), ("postcode", Postcode), ("premises", Premises ?? string.Empty), ("street", Street), ("city", City));
+        Map(("site", Site), ("locationCode", LocationCode), ("postcode", Postcode), ("premises", Premises ?? string.Empty), ("street", Street), ("city", City), ("protect", Text(Protect)));
 }
 
 /// <summary>
