@@ -98,15 +98,19 @@ public sealed class PortedRingFenceTests
     }
 
     /// <summary>
-    /// Both answers are lost (the run dies while both ringfences are at BT), so each intent's answer must be told from
-    /// the other's; and BT may not mark which range is ported (issue 26: the case the claim fix was for).
+    /// Both answers are lost (the run dies while both ringfences are in flight), so each intent's answer must be told
+    /// from the other's: the ported range reached BT; the new numbers did too, or never left (then the ported range is
+    /// the only unclaimed range of 0121, and must not be taken for them). BT may not mark which range is ported
+    /// (issue 26: the case the claim fix was for).
     /// </summary>
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task New_numbers_are_never_taken_for_the_answer_of_a_lost_ported_ringfence_nor_the_reverse(bool btMarksPortedRanges)
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(false, false)]
+    public async Task New_numbers_are_never_taken_for_the_answer_of_a_lost_ported_ringfence_nor_the_reverse(bool btMarksPortedRanges, bool newNumbersReachBt)
     {
-        // Given new numbers in 0121 and a ported range in 0121, both ringfenced at BT by a run that died before either answer
+        // Given new numbers and a ported range in 0121, both ringfences in flight when the run died, neither answer seen
         await using var harness = await EngineHarness.StartAsync();
         harness.Sandbox.MarksPortedRanges = btMarksPortedRanges;
         var both = Ported.Replace(
@@ -114,7 +118,7 @@ public sealed class PortedRingFenceTests
             "    - { name: fresh, areaCode: \"0121\", quantity: 5 }\n    - { name: moved,",
             StringComparison.Ordinal);
         var manifests = EngineHarness.Manifests(both);
-        var api = new KillAtRingFencesApi(harness.Client, newNumbersReachBt: true);
+        var api = new KillAtRingFencesApi(harness.Client, newNumbersReachBt);
         var killed = await harness.PlanAsync(manifests, api);
         await ((Func<Task>)(() => harness.ApplyAsync(killed, api))).Should().ThrowAsync<ProcessKilledException>();
         (await harness.Store.ReadAsync("movers", CancellationToken.None))!.Intents.Where(i => i.Operation == IntentOperations.RingFence)
@@ -122,7 +126,8 @@ public sealed class PortedRingFenceTests
 
         // When the next plan answers both intents and the apply runs
         var plan = await harness.PlanAsync(manifests);
-        plan.Companies.Single().Reconciliation!.Resolutions.Should().HaveCount(2).And.OnlyContain(r => r.Outcome == IntentOutcome.Found);
+        plan.Companies.Single().Reconciliation!.Resolutions.Select(r => r.Outcome).Order()
+            .Should().Equal(newNumbersReachBt ? [IntentOutcome.Found, IntentOutcome.Found] : [IntentOutcome.Found, IntentOutcome.NotFound]);
         var result = await harness.ApplyAsync(plan);
 
         // Then each block holds its own kind of numbers, once
