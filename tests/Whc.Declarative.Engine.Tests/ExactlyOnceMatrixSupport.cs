@@ -24,7 +24,7 @@ public sealed class ExactlyOnceMatrixFixture : IAsyncLifetime
     /// <summary>A fresh company for one row: its own key, name, premises and ported numbers.</summary>
     public MatrixCompany NextCompany() => new(Interlocked.Increment(ref rows));
 
-    public async Task InitializeAsync() => Harness = await EngineHarness.StartAsync(requestLogCapacity: 16);
+    public async Task InitializeAsync() => Harness = await EngineHarness.StartAsync(requestLogCapacity: 200_000);
 
     public async Task DisposeAsync() => await Harness.DisposeAsync();
 }

@@ -65,6 +65,13 @@ public sealed class ExactlyOnceMatrixTests(ExactlyOnceMatrixFixture fixture) : I
         var first = company.Manifests(ported, changed: false);
         var next = company.Manifests(ported, changed: manifest == Changed);
         var route = MatrixOperations.Route(operation);
+        var logged = harness.Sandbox.Requests.Count;
+
+        // The call is made once, and once more only when BT never saw the first attempt (not found in the run); a
+        // changed manifest adds one order (the new user's) where the first one was made
+        var calls = (fault != Killed && answer == NotFound ? 2 : 1) + (operation == MatrixOperations.CreateOrder && manifest == Changed && answer != NotFound ? 1 : 0);
+        void CalledAsExpected() => harness.Sandbox.Requests.Skip(logged).Count(r => r.Route == route)
+            .Should().Be(calls, "a call whose answer was lost is asked again only when BT never saw it");
         var questionFails = new FaultConfig { Script = [new ScriptedFault(MatrixOperations.Question(operation), ScriptedFaultKinds.Unavailable, 10_000)] };
 
         try
@@ -103,6 +110,7 @@ public sealed class ExactlyOnceMatrixTests(ExactlyOnceMatrixFixture fixture) : I
                     result.Succeeded.Should().BeTrue(MatrixBars.Messages(result));
                     var recorded = (await harness.Store.ReadAsync(company.Key, CancellationToken.None))!;
                     await MatrixBars.ConvergedAsync(harness, first, company, ported);
+                    CalledAsExpected();
                     MatrixBars.RecordedProtected(recorded, operation);
                     return;
                 }
@@ -130,6 +138,7 @@ public sealed class ExactlyOnceMatrixTests(ExactlyOnceMatrixFixture fixture) : I
             var applied = await MatrixBars.ApplyAsync(harness, answered, harness.Client);
             applied.Succeeded.Should().BeTrue(MatrixBars.Messages(applied));
             await MatrixBars.ConvergedAsync(harness, next, company, ported);
+            CalledAsExpected();
             if (answer != NotFound)
             {
                 MatrixBars.RecordedProtected(answered.Companies.Single().Reconciliation!.State, operation);
