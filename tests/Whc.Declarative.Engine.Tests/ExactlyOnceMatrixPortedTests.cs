@@ -1,7 +1,5 @@
-using System.Collections.Immutable;
 using System.Globalization;
 using Whc.Declarative.Core.Api;
-using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.Sandbox;
 
@@ -120,7 +118,6 @@ public sealed class ExactlyOnceMatrixPortedTests(ExactlyOnceMatrixFixture fixtur
             (await harness.PlanAndApplyAsync(manifests)).Succeeded.Should().BeTrue();
 
             harness.Sandbox.MarksPortedRanges = false;
-            using var client = new HttpClient { BaseAddress = harness.Sandbox.BaseUri };
             var unmarked = await harness.Client.ReadCompanyAsync("CUG5019851064", company.Name, CancellationToken.None);
             harness.Sandbox.MarksPortedRanges = true;
             var marked = await harness.Client.ReadCompanyAsync("CUG5019851064", company.Name, CancellationToken.None);
