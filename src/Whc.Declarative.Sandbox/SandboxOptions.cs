@@ -80,6 +80,13 @@ public sealed record SandboxOptions
     /// <summary>The wire contract the sandbox serves (routes, names, field maps): the same one the client uses.</summary>
     public WhcContract Contract { get; init; } = WhcContract.Default;
 
+    /// <summary>
+    /// [ASSUMED] Whether BT's company answers mark ported ranges (<c>numberRanges[].ported</c>). False leaves the mark
+    /// out, as a BT that does not send it would: a ported range then looks like new numbers of its area code, the case
+    /// whcctl must still keep apart by the ends it asked for. Changed at run time with <see cref="SandboxServer.MarksPortedRanges"/>.
+    /// </summary>
+    public bool MarkPortedRanges { get; init; } = true;
+
     /// <summary>Capacity of the in-memory request log ring buffer.</summary>
     public int RequestLogCapacity { get; init; } = 2048;
 }

@@ -49,7 +49,7 @@ public sealed partial class SandboxServer : IAsyncDisposable
         _translator = new WireTranslator(options.Contract);
         Clock = clock;
         _store = store;
-        _emulator = new WhcEmulator(clock, options.OrderTimings, options.MaxUsersPerOrder, store);
+        _emulator = new WhcEmulator(clock, options.OrderTimings, options.MaxUsersPerOrder, store) { MarksPortedRanges = options.MarkPortedRanges };
         _faults = new FaultInjector(clock, options.Seed, options.Faults);
         _log = new RequestLog(options.RequestLogCapacity);
         _clients = options.Clients.GroupBy(c => c.ClientId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
@@ -121,6 +121,13 @@ public sealed partial class SandboxServer : IAsyncDisposable
             store?.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Whether company answers mark ported ranges as ported (starts as <see cref="SandboxOptions.MarkPortedRanges"/>).</summary>
+    public bool MarksPortedRanges
+    {
+        get => _emulator.MarksPortedRanges;
+        set => _emulator.MarksPortedRanges = value;
     }
 
     /// <summary>Replaces the fault configuration, as <c>POST /_sandbox/faults</c> does.</summary>

@@ -5,7 +5,7 @@ namespace Whc.Declarative.Sandbox;
 /// <summary>The wire shapes of docs/whc-api.md.</summary>
 internal sealed partial class WhcEmulator
 {
-    private static JsonObject CompanyView(CompanyRecord company, string askingCug)
+    private JsonObject CompanyView(CompanyRecord company, string askingCug)
     {
         if (company.CugId != askingCug)
         {
@@ -22,18 +22,28 @@ internal sealed partial class WhcEmulator
             ["cugId"] = company.CugId,
             ["status"] = company.Status,
             ["qualificationId"] = company.QualificationId,
-            ["numberRanges"] = new JsonArray(company.NumberRanges.Where(r => r.Status != RangeStatus.Ceased).Select(r => (JsonNode?)new JsonObject
-            {
-                ["areaCode"] = r.AreaCode,
-                ["startNumber"] = r.StartNumber,
-                ["endNumber"] = r.EndNumber,
-                ["status"] = r.Status,
-                ["serviceId"] = r.ServiceId,
-                ["ported"] = r.Ported,
-            }).ToArray()),
+            ["numberRanges"] = new JsonArray(company.NumberRanges.Where(r => r.Status != RangeStatus.Ceased).Select(r => (JsonNode?)RangeView(r)).ToArray()),
             ["sites"] = new JsonArray(company.Sites.Where(s => s.Status == CompanyStatus.Active).Select(s => (JsonNode?)SiteView(s)).ToArray()),
             ["users"] = new JsonArray(company.Users.Where(u => u.Status == CompanyStatus.Active).Select(u => (JsonNode?)UserView(u)).ToArray()),
         };
+    }
+
+    private JsonObject RangeView(NumberRangeRecord range)
+    {
+        var view = new JsonObject
+        {
+            ["areaCode"] = range.AreaCode,
+            ["startNumber"] = range.StartNumber,
+            ["endNumber"] = range.EndNumber,
+            ["status"] = range.Status,
+            ["serviceId"] = range.ServiceId,
+        };
+        if (MarksPortedRanges)
+        {
+            view["ported"] = range.Ported;
+        }
+
+        return view;
     }
 
     private static JsonObject SiteView(SiteRecord site) => new()

@@ -20,6 +20,7 @@ internal sealed partial class WhcEmulator
     private readonly int _maxUsersPerOrder;
     private readonly SandboxStore? _store;
     private SandboxState _state;
+    private volatile bool _marksPortedRanges = true;
 
     public WhcEmulator(TimeProvider clock, OrderTimings timings, int maxUsersPerOrder, SandboxStore? store)
     {
@@ -28,6 +29,13 @@ internal sealed partial class WhcEmulator
         _maxUsersPerOrder = maxUsersPerOrder;
         _store = store;
         _state = store?.Load() ?? new SandboxState();
+    }
+
+    /// <summary>Whether company views carry <c>ported</c> on number ranges (see <see cref="SandboxOptions.MarkPortedRanges"/>).</summary>
+    public bool MarksPortedRanges
+    {
+        get => _marksPortedRanges;
+        set => _marksPortedRanges = value;
     }
 
     internal static JsonSerializerOptions StateJson => SandboxStateJson.Default.Options;

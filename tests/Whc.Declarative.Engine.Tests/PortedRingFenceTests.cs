@@ -97,22 +97,37 @@ public sealed class PortedRingFenceTests
         PortedRanges(await harness.InventoryAsync()).Should().Equal("01214960500-01214960519 ACTIVE");
     }
 
-    [Fact]
-    public async Task New_numbers_are_never_taken_for_the_answer_of_a_lost_ported_ringfence_nor_the_reverse()
+    /// <summary>
+    /// Both answers are lost (the run dies while both ringfences are in flight), so each intent's answer must be told
+    /// from the other's: the ported range reached BT; the new numbers did too, or never left (then the ported range is
+    /// the only unclaimed range of 0121, and must not be taken for them). BT may not mark which range is ported
+    /// (issue 26: the case the claim fix was for).
+    /// </summary>
+    [Theory]
+    [InlineData(true, true)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(false, false)]
+    public async Task New_numbers_are_never_taken_for_the_answer_of_a_lost_ported_ringfence_nor_the_reverse(bool btMarksPortedRanges, bool newNumbersReachBt)
     {
-        // Given a company holding new numbers in 0121, and a ported range in 0121 whose answer was lost
+        // Given new numbers and a ported range in 0121, both ringfences in flight when the run died, neither answer seen
         await using var harness = await EngineHarness.StartAsync();
+        harness.Sandbox.MarksPortedRanges = btMarksPortedRanges;
         var both = Ported.Replace(
             "    - { name: moved,",
             "    - { name: fresh, areaCode: \"0121\", quantity: 5 }\n    - { name: moved,",
             StringComparison.Ordinal);
         var manifests = EngineHarness.Manifests(both);
-        var api = new KillAtApi(harness.Client, KillAtApi.RingFence, reachesBt: true);
+        var api = new KillAtRingFencesApi(harness.Client, newNumbersReachBt);
         var killed = await harness.PlanAsync(manifests, api);
-        await ((Func<Task>)(() => harness.ApplyAsync(killed, api, parallelism: 1))).Should().ThrowAsync<ProcessKilledException>();
+        await ((Func<Task>)(() => harness.ApplyAsync(killed, api))).Should().ThrowAsync<ProcessKilledException>();
+        (await harness.Store.ReadAsync("movers", CancellationToken.None))!.Intents.Where(i => i.Operation == IntentOperations.RingFence)
+            .Should().HaveCount(2, "both answers are lost");
 
-        // When the next plan answers the intent and the apply runs
+        // When the next plan answers both intents and the apply runs
         var plan = await harness.PlanAsync(manifests);
+        plan.Companies.Single().Reconciliation!.Resolutions.Select(r => r.Outcome).Order()
+            .Should().Equal(newNumbersReachBt ? [IntentOutcome.Found, IntentOutcome.Found] : [IntentOutcome.Found, IntentOutcome.NotFound]);
         var result = await harness.ApplyAsync(plan);
 
         // Then each block holds its own kind of numbers, once
@@ -120,6 +135,7 @@ public sealed class PortedRingFenceTests
         var state = await harness.Store.ReadAsync("movers", CancellationToken.None);
         state!.NumberBlocks.Single(b => b.Name == "moved").Ranges.Should().ContainSingle().Which.StartNumber.Should().Be("01214960500");
         state.NumberBlocks.Single(b => b.Name == "moved").Ported.Should().BeTrue();
+        state.NumberBlocks.Single(b => b.Name == "fresh").Ranges.Should().ContainSingle().Which.StartNumber.Should().NotBe("01214960500");
         state.NumberBlocks.Single(b => b.Name == "fresh").RingfencedCount.Should().Be(5);
         state.NumberBlocks.Single(b => b.Name == "fresh").Ported.Should().BeFalse();
         var company = (await harness.InventoryAsync())["companies"]!.AsArray().Single()!;
