@@ -51,14 +51,15 @@ internal sealed class StepRunner
                 })
                 .Build();
 
-    public Task RunAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken) => step.Kind switch
+    public Task RunAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken) => step switch
     {
-        StepKind.Qualify => QualifyAsync(session, cancellationToken),
-        StepKind.RingFence => RingFenceAsync(session, step, cancellationToken),
-        StepKind.CreateAddress => ResolveAddressAsync(session, step, cancellationToken),
-        StepKind.CreateOrder => CreateOrderAsync(session, step, cancellationToken),
-        StepKind.SubmitOrder => SubmitOrderAsync(session, step, cancellationToken),
-        StepKind.AwaitOrder => AwaitOrderAsync(session, step, cancellationToken),
+        QualifyStep => QualifyAsync(session, cancellationToken),
+        RingFenceStep ringFence => RingFenceAsync(session, ringFence, cancellationToken),
+        PortedRingFenceStep ported => RingFencePortedAsync(session, ported, cancellationToken),
+        CreateAddressStep address => ResolveAddressAsync(session, address, cancellationToken),
+        CreateOrderStep create => CreateOrderAsync(session, create, cancellationToken),
+        SubmitOrderStep submit => SubmitOrderAsync(session, submit, cancellationToken),
+        AwaitOrderStep awaitStep => AwaitOrderAsync(session, awaitStep, cancellationToken),
         _ => throw new InvalidOperationException($"unknown step kind {step.Kind}"),
     };
 
@@ -174,22 +175,16 @@ internal sealed class StepRunner
         }
     }
 
-    private async Task RingFenceAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
+    private async Task RingFenceAsync(CompanySession session, RingFenceStep step, CancellationToken cancellationToken)
     {
         var desired = Desired(session);
-        var blockName = step.Details.NumberBlock ?? throw new StepFailedException("ringfence step names no number block");
+        var blockName = step.Block;
         var block = desired.NumberBlocks.First(b => b.Name == blockName);
-        var quantity = step.Details.Quantity ?? block.Quantity;
+        var quantity = step.Quantity;
         await EnsureLiveQualificationAsync(session, unused: false, cancellationToken);
-        if (step.Details.Ported is { } ported)
-        {
-            await RingFencePortedAsync(session, step, block, ported, cancellationToken);
-            return;
-        }
-
         await ExactlyOnceAsync(
             session,
-            step.Id,
+            step.Id.ToString(),
             new RingFenceIntent(blockName, block.AreaCode, quantity),
             async (_, ct) =>
             {
@@ -222,13 +217,16 @@ internal sealed class StepRunner
     /// A ported range is asked for by its ends, and its effect is exactly that range held for the company: an attempt
     /// whose outcome is unknown is settled by reading the company, never by asking again while BT may hold it.
     /// </summary>
-    private async Task RingFencePortedAsync(CompanySession session, PlanStep step, NumberBlockSpec block, PortedRange ported, CancellationToken cancellationToken)
+    private async Task RingFencePortedAsync(CompanySession session, PortedRingFenceStep step, CancellationToken cancellationToken)
     {
         var desired = Desired(session);
+        var block = desired.NumberBlocks.First(b => b.Name == step.Block);
+        var ported = step.Range;
+        await EnsureLiveQualificationAsync(session, unused: false, cancellationToken);
         var quantity = (int)(long.Parse(ported.EndNumber, System.Globalization.CultureInfo.InvariantCulture) - long.Parse(ported.StartNumber, System.Globalization.CultureInfo.InvariantCulture) + 1);
         await ExactlyOnceAsync(
             session,
-            step.Id,
+            step.Id.ToString(),
             new RingFenceIntent(block.Name, string.Empty, quantity) { StartNumber = ported.StartNumber, EndNumber = ported.EndNumber },
             async (_, ct) =>
             {
@@ -260,10 +258,10 @@ internal sealed class StepRunner
             cancellationToken);
     }
 
-    private async Task ResolveAddressAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
+    private async Task ResolveAddressAsync(CompanySession session, CreateAddressStep step, CancellationToken cancellationToken)
     {
         var desired = Desired(session);
-        var siteName = step.Details.Site ?? throw new StepFailedException("address step names no site");
+        var siteName = step.Site;
         var site = desired.Sites.First(s => s.Name == siteName);
         var postcode = site.Address.Postcode ?? throw new StepFailedException($"site '{siteName}' has neither a postcode nor a NAD key");
 
@@ -289,7 +287,7 @@ internal sealed class StepRunner
 
         await ExactlyOnceAsync(
             session,
-            step.Id,
+            step.Id.ToString(),
             new CreateAddressIntent(site.Name, site.LocationCode, postcode, site.Address.Premises, site.Address.Street, site.Address.City),
             async (_, ct) => await FindAsync(ct),
             (_, ct) => api.CreateAddressAsync(new NewAddress(postcode, site.Address.Premises, site.Address.Street, site.Address.City), ct),
@@ -297,10 +295,10 @@ internal sealed class StepRunner
             cancellationToken);
     }
 
-    private async Task CreateOrderAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
+    private async Task CreateOrderAsync(CompanySession session, CreateOrderStep step, CancellationToken cancellationToken)
     {
         var desired = session.Desired;
-        var operations = step.Details.Operations;
+        var operations = step.Operations;
         if (operations.Any(o => o.Address.Kind == ResourceKind.Company && o.Kind == OrderOperationKind.Add))
         {
             await EnsureLiveQualificationAsync(session, unused: true, cancellationToken);
@@ -312,7 +310,7 @@ internal sealed class StepRunner
         var ranges = session.State.NumberBlocks.Where(b => blocks.Contains(b.Name)).SelectMany(b => b.Ranges).Where(r => !r.Active).Select(r => r.StartNumber).ToImmutableArray();
         await ExactlyOnceAsync(
             session,
-            step.Id,
+            step.Id.ToString(),
             new CreateOrderIntent(operations, ranges),
             async (intent, ct) => await api.FindOrderByExternalIdAsync(intent.Id, ct),
             async (intent, ct) =>
@@ -332,7 +330,7 @@ internal sealed class StepRunner
             },
             (state, created) =>
             {
-                var record = new OrderRecord(created.Id, created.ExternalId ?? string.Empty, step.Id, created.State, clock.GetUtcNow(), [.. operations.Select(o => o.Address.ToString())])
+                var record = new OrderRecord(created.Id, created.ExternalId ?? string.Empty, step.Id.ToString(), created.State, clock.GetUtcNow(), [.. operations.Select(o => o.Address.ToString())])
                 {
                     Operations = operations,
                     NumberRanges = ranges,
@@ -349,21 +347,23 @@ internal sealed class StepRunner
     }
 
     /// <summary>The order a submit or await step is about: named in the plan, or created by this plan's create step.</summary>
-    private static OrderRecord OrderOf(CompanySession session, PlanStep step)
+    private static OrderRecord OrderOf(CompanySession session, string company, OrderRef order)
     {
-        if (step.Details.OrderId is { } id)
+        if (order is not PlannedOrder planned)
         {
+            var id = order.Text;
             return session.State.Orders.FirstOrDefault(o => o.Id == id) ?? throw new StepFailedException($"order {id} is not in state");
         }
 
-        var createStep = step.Details.CreateStep ?? throw new StepFailedException($"step {step.Id} names no order");
-        return session.State.Orders.LastOrDefault(o => o.StepId == createStep)
+        // State keeps the create step's id as text; it is compared as a step id, not as text.
+        var createStep = StepId.CreateOrder(company, planned.Number);
+        return session.State.Orders.LastOrDefault(o => StepId.TryParse(o.StepId, out var recorded) && recorded == createStep)
             ?? throw new StepFailedException($"no order was recorded for step {createStep}");
     }
 
-    private async Task SubmitOrderAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
+    private async Task SubmitOrderAsync(CompanySession session, SubmitOrderStep step, CancellationToken cancellationToken)
     {
-        var order = OrderOf(session, step);
+        var order = OrderOf(session, step.Company, step.Order);
         // Submitting is idempotent at BT (an already submitted order is answered 201 again), so retrying is safe.
         await unknownOutcomes.ExecuteAsync(async ct => await api.SubmitOrderAsync(order.Id, ct), cancellationToken);
         session.OrderSubmitted(order.Id, clock.GetTimestamp());
@@ -380,9 +380,9 @@ internal sealed class StepRunner
             },
             cancellationToken);
 
-    private async Task AwaitOrderAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
+    private async Task AwaitOrderAsync(CompanySession session, AwaitOrderStep step, CancellationToken cancellationToken)
     {
-        var order = OrderOf(session, step);
+        var order = OrderOf(session, step.Company, step.Order);
         // An order finishes a processing time after BT accepted its submit, so reads are timed from then, not from the
         // start of this step (a state write and a wait for the step lie between, and they vary). An order an earlier
         // run submitted is timed from now, and the schedule does not learn from it.
@@ -391,7 +391,7 @@ internal sealed class StepRunner
         var deadline = clock.GetUtcNow() + options.OrderTimeout;
         OrderStatus status;
         var warnedUnknown = false;
-        using (var poll = polls.Begin(OrderPollSchedule.KindOf(step.Details.Operations), learn: submittedAt is not null))
+        using (var poll = polls.Begin(OrderPollSchedule.KindOf(step.Operations), learn: submittedAt is not null))
         {
             var readAt = poll.FirstRead;
             while (true)
