@@ -23,7 +23,7 @@ public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string En
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase), PlanStepJson.Steps, PlanStepJson.Ids },
     };
 
     public static PlanFile Create(Plan plan, string endpoint, string whcctlVersion, PlanRequest request) =>
