@@ -27,7 +27,7 @@ public class TargetTests
         // Then only u01's change and order remain
         plan.Changes.Where(c => c.Action != ChangeAction.NoOp).Select(c => c.Address).Should().Equal(UserAddress("u01"));
         plan.Steps.Where(s => s.Kind == StepKind.CreateOrder).Should().ContainSingle()
-            .Which.Details.Operations.Should().Equal(new OrderOperation(UserAddress("u01"), OrderOperationKind.Modify));
+            .Which.Operations().Should().Equal(new OrderOperation(UserAddress("u01"), OrderOperationKind.Modify));
     }
 
     [Fact]
