@@ -48,9 +48,24 @@ internal static class PlanStepJson
     }
 
     private static OrderRef ReadOrder(JsonElement element) =>
-        element.TryGetProperty("orderId", out var id) ? new ExistingOrder(Text(id)) : new PlannedOrder(element.GetProperty("order").GetInt32());
+        element.TryGetProperty("orderId", out var id) ? new ExistingOrder(Text(id)) : new PlannedOrder(Number(element, "order"));
 
-    private static string Text(JsonElement element) => element.GetString() ?? throw new JsonException("a plan step holds null where text belongs");
+    private static string Text(JsonElement element) =>
+        element.ValueKind == JsonValueKind.String ? element.GetString() ?? string.Empty : throw new JsonException("a plan step holds something else where text belongs");
+
+    /// <summary>A whole number the step needs; anything else is not a plan file (a JsonException, reported as such).</summary>
+    private static int Number(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)
+            ? number
+            : throw new JsonException($"a plan step has no whole number '{name}'");
+
+    private static void Object(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonException("a plan step, or a step id, is not an object");
+        }
+    }
 
     private static string Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) ? Text(value) : throw new JsonException($"a plan step has no '{name}'");
@@ -88,6 +103,7 @@ internal static class PlanStepJson
 
         public static StepId Parse(JsonElement id)
         {
+            Object(id);
             var company = Text(id, "company");
             return Text(id, "kind") switch
             {
@@ -95,7 +111,7 @@ internal static class PlanStepJson
                 RingFence => StepId.RingFence(company, Text(id, "block")),
                 PortedRingFence => StepId.PortedRingFence(company, Text(id, "block"), Text(id, "startNumber")),
                 CreateAddress => StepId.CreateAddress(company, Text(id, "site")),
-                CreateOrder => StepId.CreateOrder(company, id.GetProperty("order").GetInt32()),
+                CreateOrder => StepId.CreateOrder(company, Number(id, "order")),
                 SubmitOrder => StepId.SubmitOrder(company, ReadOrder(id)),
                 AwaitOrder => StepId.AwaitOrder(company, ReadOrder(id)),
                 var other => throw new JsonException($"unknown plan step kind '{other}'"),
@@ -109,18 +125,21 @@ internal static class PlanStepJson
         {
             using var document = JsonDocument.ParseValue(ref reader);
             var step = document.RootElement;
+            Object(step);
             var company = Text(step, "company");
             var description = Text(step, "description");
-            ImmutableArray<StepId> dependsOn = step.TryGetProperty("dependsOn", out var after) ? [.. after.EnumerateArray().Select(IdConverter.Parse)] : [];
+            ImmutableArray<StepId> dependsOn = step.TryGetProperty("dependsOn", out var after) && after.ValueKind == JsonValueKind.Array
+                ? [.. after.EnumerateArray().Select(IdConverter.Parse)]
+                : throw new JsonException("a plan step has no 'dependsOn' list");
             ImmutableArray<OrderOperation> Operations() =>
                 step.TryGetProperty("operations", out var operations) ? operations.Deserialize<ImmutableArray<OrderOperation>>(options) : [];
             return Text(step, "kind") switch
             {
                 Qualify => new QualifyStep(company, description, dependsOn),
-                RingFence => new RingFenceStep(company, description, dependsOn, Text(step, "block"), step.GetProperty("quantity").GetInt32()),
+                RingFence => new RingFenceStep(company, description, dependsOn, Text(step, "block"), Number(step, "quantity")),
                 PortedRingFence => new PortedRingFenceStep(company, description, dependsOn, Text(step, "block"), new PortedRange(Text(step, "startNumber"), Text(step, "endNumber"))),
                 CreateAddress => new CreateAddressStep(company, description, dependsOn, Text(step, "site")),
-                CreateOrder => new CreateOrderStep(company, description, dependsOn, step.GetProperty("order").GetInt32(), Operations()),
+                CreateOrder => new CreateOrderStep(company, description, dependsOn, Number(step, "order"), Operations()),
                 SubmitOrder => new SubmitOrderStep(company, description, dependsOn, ReadOrder(step), Operations()),
                 AwaitOrder => new AwaitOrderStep(company, description, dependsOn, ReadOrder(step), Operations()),
                 var other => throw new JsonException($"unknown plan step kind '{other}'"),
