@@ -130,7 +130,7 @@ internal sealed class StepRunner
 
         await ExactlyOnceAsync(
             session,
-            $"{session.Plan.Company}:qualify",
+            StepId.Qualify(session.Plan.Company).ToString(),
             new QualifyIntent(request.CugId, request.BillingAccount, request.CompanyName, request.CompanyDomain, request.CustomerGroup),
             async (_, ct) =>
             {
