@@ -17,8 +17,11 @@ namespace Whc.Declarative.Engine.Operations;
 /// </summary>
 public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string Endpoint, string PlanHash, Plan Plan, PlanRequest Request)
 {
-    /// <summary>3: the request is recorded, for apply to derive the plan again (2: the hash covered the whole plan).</summary>
-    public const int CurrentFormatVersion = 3;
+    /// <summary>
+    /// 4: steps are tagged by type with their own payload, and step ids are stored by their parts; 3: the request is
+    /// recorded, for apply to derive the plan again (2: the hash covered the whole plan).
+    /// </summary>
+    public const int CurrentFormatVersion = 4;
 
     private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
