@@ -333,11 +333,11 @@ internal sealed record Bound(double CriticalPathMs, double ParallelismMs, double
         var critical = 0.0;
         foreach (var company in plan.Companies.Where(c => c.HasChanges))
         {
-            var byId = company.Steps.ToDictionary(s => s.Id, StringComparer.Ordinal);
+            var byId = company.Steps.ToDictionary(s => s.Id);
             var dependents = company.Steps.SelectMany(s => s.DependsOn.Where(byId.ContainsKey).Select(d => (Prerequisite: d, Step: s)))
-                .ToLookup(x => x.Prerequisite, x => x.Step, StringComparer.Ordinal);
-            var start = new Dictionary<string, double>(StringComparer.Ordinal);
-            var tail = new Dictionary<string, double>(StringComparer.Ordinal);
+                .ToLookup(x => x.Prerequisite, x => x.Step);
+            var start = new Dictionary<StepId, double>();
+            var tail = new Dictionary<StepId, double>();
             double Start(PlanStep step)
             {
                 if (!start.TryGetValue(step.Id, out var value))

@@ -155,8 +155,8 @@ public sealed class ApplyExecutor
 
     private async Task<ImmutableArray<StepResult>> RunGraphAsync(CompanySession session, ImmutableArray<PlanStep> steps, StepRunner runner, CancellationToken cancellationToken)
     {
-        var byId = steps.ToDictionary(s => s.Id, StringComparer.Ordinal);
-        var running = new Dictionary<string, Task<StepResult>>(StringComparer.Ordinal);
+        var byId = steps.ToDictionary(s => s.Id);
+        var running = new Dictionary<StepId, Task<StepResult>>();
 
         Task<StepResult> Start(PlanStep step)
         {

@@ -56,14 +56,15 @@ internal sealed class StepRunner
     {
         try
         {
-            await (step.Kind switch
+            await (step switch
             {
-                StepKind.Qualify => QualifyAsync(session, cancellationToken),
-                StepKind.RingFence => RingFenceAsync(session, step, cancellationToken),
-                StepKind.CreateAddress => ResolveAddressAsync(session, step, cancellationToken),
-                StepKind.CreateOrder => CreateOrderAsync(session, step, cancellationToken),
-                StepKind.SubmitOrder => SubmitOrderAsync(session, step, cancellationToken),
-                StepKind.AwaitOrder => AwaitOrderAsync(session, step, cancellationToken),
+                QualifyStep => QualifyAsync(session, cancellationToken),
+                RingFenceStep ringFence => RingFenceAsync(session, ringFence, cancellationToken),
+                PortedRingFenceStep ported => RingFencePortedAsync(session, ported, cancellationToken),
+                CreateAddressStep address => ResolveAddressAsync(session, address, cancellationToken),
+                CreateOrderStep create => CreateOrderAsync(session, create, cancellationToken),
+                SubmitOrderStep submit => SubmitOrderAsync(session, submit, cancellationToken),
+                AwaitOrderStep awaitStep => AwaitOrderAsync(session, awaitStep, cancellationToken),
                 _ => throw new InvalidOperationException($"unknown step kind {step.Kind}"),
             });
         }
@@ -149,7 +150,7 @@ internal sealed class StepRunner
             await session.WaitAsync(ct => Task.Delay(Max(dayStart - clock.GetUtcNow() + TimeSpan.FromSeconds(1), TimeSpan.Zero), clock, ct), cancellationToken);
         }
 
-        await ExactlyOnceAsync(session, $"{session.Plan.Company}:qualify", BtOperations.Qualify, QualifyOperation.Intent(request, desired.Protect), Nothing, cancellationToken);
+        await ExactlyOnceAsync(session, StepId.Qualify(session.Plan.Company).ToString(), BtOperations.Qualify, QualifyOperation.Intent(request, desired.Protect), Nothing, cancellationToken);
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
@@ -169,27 +170,28 @@ internal sealed class StepRunner
         }
     }
 
-    private async Task RingFenceAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
+    private async Task RingFenceAsync(CompanySession session, RingFenceStep step, CancellationToken cancellationToken)
     {
         var desired = Desired(session);
-        var blockName = step.Details.NumberBlock ?? throw new StepFailedException("ringfence step names no number block");
+        var blockName = step.Block;
         var block = desired.NumberBlocks.First(b => b.Name == blockName);
         await EnsureLiveQualificationAsync(session, unused: false, cancellationToken);
-        if (step.Details.Ported is { } ported)
-        {
-            // A ported range is asked for by its ends: its effect is exactly that range held for the company.
-            await ExactlyOnceAsync(session, step.Id, BtOperations.PortedRingFence, PortedRingFenceOperation.Intent(block.Name, ported, block.Quantity, block.Protect), Nothing, cancellationToken);
-            return;
-        }
-
-        var payload = new RingFenceIntent(blockName, block.AreaCode, step.Details.Quantity ?? block.Quantity) { BlockQuantity = block.Quantity, Protect = block.Protect };
-        await ExactlyOnceAsync(session, step.Id, BtOperations.RingFence, payload, Nothing, cancellationToken);
+        var payload = new RingFenceIntent(blockName, block.AreaCode, step.Quantity) { BlockQuantity = block.Quantity, Protect = block.Protect };
+        await ExactlyOnceAsync(session, step.Id.ToString(), BtOperations.RingFence, payload, Nothing, cancellationToken);
     }
 
-    private async Task ResolveAddressAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
+    /// <summary>A ported range is asked for by its ends: its effect is exactly that range held for the company.</summary>
+    private async Task RingFencePortedAsync(CompanySession session, PortedRingFenceStep step, CancellationToken cancellationToken)
+    {
+        var block = Desired(session).NumberBlocks.First(b => b.Name == step.Block);
+        await EnsureLiveQualificationAsync(session, unused: false, cancellationToken);
+        await ExactlyOnceAsync(session, step.Id.ToString(), BtOperations.PortedRingFence, PortedRingFenceOperation.Intent(block.Name, step.Range, block.Quantity, block.Protect), Nothing, cancellationToken);
+    }
+
+    private async Task ResolveAddressAsync(CompanySession session, CreateAddressStep step, CancellationToken cancellationToken)
     {
         var desired = Desired(session);
-        var siteName = step.Details.Site ?? throw new StepFailedException("address step names no site");
+        var siteName = step.Site;
         var site = desired.Sites.First(s => s.Name == siteName);
         var postcode = site.Address.Postcode ?? throw new StepFailedException($"site '{siteName}' has neither a postcode nor a NAD key");
         var payload = CreateAddressOperation.Intent(site, postcode);
@@ -201,13 +203,13 @@ internal sealed class StepRunner
             return;
         }
 
-        await ExactlyOnceAsync(session, step.Id, BtOperations.CreateAddress, payload, Nothing, cancellationToken);
+        await ExactlyOnceAsync(session, step.Id.ToString(), BtOperations.CreateAddress, payload, Nothing, cancellationToken);
     }
 
-    private async Task CreateOrderAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
+    private async Task CreateOrderAsync(CompanySession session, CreateOrderStep step, CancellationToken cancellationToken)
     {
         var desired = session.Desired;
-        var operations = step.Details.Operations;
+        var operations = step.Operations;
         if (operations.Any(o => o.Address.Kind == ResourceKind.Company && o.Kind == OrderOperationKind.Add))
         {
             await EnsureLiveQualificationAsync(session, unused: true, cancellationToken);
@@ -219,7 +221,7 @@ internal sealed class StepRunner
         var ranges = session.State.NumberBlocks.Where(b => blocks.Contains(b.Name)).SelectMany(b => b.Ranges).Where(r => !r.Active).Select(r => r.StartNumber).ToImmutableArray();
         await ExactlyOnceAsync(
             session,
-            step.Id,
+            step.Id.ToString(),
             BtOperations.CreateOrder,
             new CreateOrderIntent(operations, ranges),
             intent =>
@@ -237,21 +239,23 @@ internal sealed class StepRunner
     }
 
     /// <summary>The order a submit or await step is about: named in the plan, or created by this plan's create step.</summary>
-    private static OrderRecord OrderOf(CompanySession session, PlanStep step)
+    private static OrderRecord OrderOf(CompanySession session, string company, OrderRef order)
     {
-        if (step.Details.OrderId is { } id)
+        if (order is not PlannedOrder planned)
         {
+            var id = order.Text;
             return session.State.Orders.FirstOrDefault(o => o.Id == id) ?? throw new StepFailedException($"order {id} is not in state");
         }
 
-        var createStep = step.Details.CreateStep ?? throw new StepFailedException($"step {step.Id} names no order");
-        return session.State.Orders.LastOrDefault(o => o.StepId == createStep)
+        // State keeps the create step's id as text; it is compared as a step id, not as text.
+        var createStep = StepId.CreateOrder(company, planned.Number);
+        return session.State.Orders.LastOrDefault(o => StepId.TryParse(o.StepId, out var recorded) && recorded == createStep)
             ?? throw new StepFailedException($"no order was recorded for step {createStep}");
     }
 
-    private async Task SubmitOrderAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
+    private async Task SubmitOrderAsync(CompanySession session, SubmitOrderStep step, CancellationToken cancellationToken)
     {
-        var order = OrderOf(session, step);
+        var order = OrderOf(session, step.Company, step.Order);
         // Submitting is idempotent at BT (an already submitted order is answered 201 again), so retrying is safe.
         await unknownOutcomes.ExecuteAsync(async ct => await CreateOrderOperation.SubmitAsync(api, order.Id, ct), cancellationToken);
         session.OrderSubmitted(order.Id, clock.GetTimestamp());
@@ -268,9 +272,9 @@ internal sealed class StepRunner
             },
             cancellationToken);
 
-    private async Task AwaitOrderAsync(CompanySession session, PlanStep step, CancellationToken cancellationToken)
+    private async Task AwaitOrderAsync(CompanySession session, AwaitOrderStep step, CancellationToken cancellationToken)
     {
-        var order = OrderOf(session, step);
+        var order = OrderOf(session, step.Company, step.Order);
         // An order finishes a processing time after BT accepted its submit, so reads are timed from then, not from the
         // start of this step (a state write and a wait for the step lie between, and they vary). An order an earlier
         // run submitted is timed from now, and the schedule does not learn from it.
@@ -279,7 +283,7 @@ internal sealed class StepRunner
         var deadline = clock.GetUtcNow() + options.OrderTimeout;
         OrderStatus status;
         var warnedUnknown = false;
-        using (var poll = polls.Begin(OrderPollSchedule.KindOf(step.Details.Operations), learn: submittedAt is not null))
+        using (var poll = polls.Begin(OrderPollSchedule.KindOf(step.Operations), learn: submittedAt is not null))
         {
             var readAt = poll.FirstRead;
             while (true)

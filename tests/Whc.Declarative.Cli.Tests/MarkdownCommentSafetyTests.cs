@@ -27,7 +27,7 @@ public sealed class MarkdownCommentSafetyTests
     public void A_plan_with_hostile_values_reasons_answers_and_names_renders_no_markup_from_them()
     {
         var change = new ResourceChange(new ResourceAddress("acme", ResourceKind.User, "jane"), ChangeAction.Delete, "removed: " + Hostile, [new AttributeChange("firstName", AttributeValue.Text(Hostile), null)]);
-        var step = new PlanStep("acme:ringfence:" + Hostile, StepKind.RingFence, "acme", "Ringfence " + Hostile, [], new StepDetails());
+        var step = new RingFenceStep("acme", "Ringfence " + Hostile, [], Hostile, 10);
         var company = new CompanyPlan("acme", null, 1, null, "none", [change], [step], ImmutableSortedDictionary<string, string>.Empty, []);
         var markdown = PlanMarkdownRenderer.Render(new Plan(DateTimeOffset.UnixEpoch, PlanMode.Normal, [company], []));
 

@@ -7,7 +7,7 @@ namespace Whc.Declarative.Cli.Tests;
 /// <summary>Issue 25, item 3: an outage whose cease and re-create are not consecutive orders says why, on its line.</summary>
 public sealed class OutageLineTests
 {
-    private static readonly PlanOutage Outage = new(new ResourceAddress("acme", ResourceKind.User, "u02"), "Hq", "hq", "acme:order-2:await", "acme:order-5:await");
+    private static readonly PlanOutage Outage = new(new ResourceAddress("acme", ResourceKind.User, "u02"), "Hq", "hq", StepId.AwaitOrder("acme", new PlannedOrder(2)), StepId.AwaitOrder("acme", new PlannedOrder(5)));
 
     [Fact]
     public void An_outage_with_orders_between_its_cease_and_re_create_says_why()

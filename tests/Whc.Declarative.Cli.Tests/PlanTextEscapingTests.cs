@@ -63,7 +63,7 @@ public sealed class ProgressEscapingTests
     {
         using var writer = new StringWriter();
         var observer = new LineProgressObserver(writer, terminal: true, total: 1);
-        var step = new PlanStep("acme:ringfence:x\u001b[2K\n::error::y", StepKind.RingFence, "acme", "Ringfence \u202Ex", [], new StepDetails());
+        var step = new RingFenceStep("acme", "Ringfence \u202Ex", [], "x\u001b[2K\n::error::y", 10);
 
         observer.StepStarted(step);
         observer.StepFinished(new Whc.Declarative.Engine.StepResult(step, Whc.Declarative.Engine.StepOutcome.Failed, "BT said \r\n::add-mask::z\u0007", TimeSpan.Zero));

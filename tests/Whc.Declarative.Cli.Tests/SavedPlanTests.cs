@@ -1,4 +1,5 @@
 using Whc.Declarative.Cli.Tests.Support;
+using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Engine.Operations;
 
 namespace Whc.Declarative.Cli.Tests;
@@ -52,7 +53,7 @@ public sealed class SavedPlanTests
         var reviewed = PlanFile.Load(session.Workspace.File("plan.json"), VersionInfo.Version);
         var company = reviewed.Plan.Companies.Single();
         var desired = company.Desired! with { NumberBlocks = [.. company.Desired!.NumberBlocks.Select(b => b with { Quantity = 900 })] };
-        var steps = company.Steps.Select(s => s.Details.Quantity is null ? s : s with { Details = s.Details with { Quantity = 900 } });
+        var steps = company.Steps.Select(s => s is RingFenceStep ringFence ? ringFence with { Quantity = 900 } : s);
         var forged = reviewed.Plan with { Companies = [company with { Desired = desired, Steps = [.. steps] }] };
         PlanFile.Create(forged, reviewed.Endpoint, reviewed.WhcctlVersion, reviewed.Request).Save(session.Workspace.File("plan.json"));
 

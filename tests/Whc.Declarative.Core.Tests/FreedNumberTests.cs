@@ -27,7 +27,7 @@ public class FreedNumberTests
         var cease = OrderOf(plan, "u02");
         var add = OrderOf(plan, "x01");
         add.Id.Should().NotBe(cease.Id);
-        Before(plan, add).Should().Contain(cease.Id.Replace(":create", ":await", StringComparison.Ordinal));
+        Before(plan, add).Should().Contain(AwaitOf(cease));
     }
 
     [Fact]

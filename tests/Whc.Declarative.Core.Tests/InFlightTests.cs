@@ -34,9 +34,9 @@ public class InFlightTests
         var plan = PlanOne(Existing(manifest, state)).Only();
 
         // Then the order is submitted and awaited, and no new order adds u03
-        plan.Steps.Select(s => s.Id).Should().Equal("acme:order-ORD-9:submit", "acme:order-ORD-9:await");
-        plan.Step("acme:order-ORD-9:await").DependsOn.Should().Equal("acme:order-ORD-9:submit");
-        plan.Step("acme:order-ORD-9:submit").Details.OrderId.Should().Be("ORD-9");
+        plan.Steps.Select(s => s.Id.ToString()).Should().Equal("acme:order-ORD-9:submit", "acme:order-ORD-9:await");
+        plan.Step("acme:order-ORD-9:await").DependsOn.Should().Equal(Id("acme:order-ORD-9:submit"));
+        plan.Step("acme:order-ORD-9:submit").Should().BeOfType<SubmitOrderStep>().Which.Order.Should().Be(new ExistingOrder("ORD-9"));
         CreateOrderSteps(plan).Should().BeEmpty();
         plan.ChangeOf(UserAddress("u03")).Reason.Should().Be("in an order still being processed");
     }
@@ -52,7 +52,7 @@ public class InFlightTests
         var plan = PlanOne(Existing(manifest, state)).Only();
 
         // Then the order is only awaited
-        plan.Steps.Select(s => s.Id).Should().Equal("acme:order-ORD-9:await");
+        plan.Steps.Select(s => s.Id.ToString()).Should().Equal("acme:order-ORD-9:await");
         plan.Steps[0].DependsOn.Should().BeEmpty();
     }
 
@@ -69,8 +69,8 @@ public class InFlightTests
 
         // Then the new order modifies only u01 and waits for the carried one
         var create = CreateOrderSteps(plan).Should().ContainSingle().Subject;
-        create.Details.Operations.Should().Equal(new OrderOperation(UserAddress("u01"), OrderOperationKind.Modify));
-        create.DependsOn.Should().Contain("acme:order-ORD-9:await");
+        create.Operations().Should().Equal(new OrderOperation(UserAddress("u01"), OrderOperationKind.Modify));
+        create.DependsOn.Should().Contain(Id("acme:order-ORD-9:await"));
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public class InFlightTests
         diagnostic.Code.Should().Be("WHC3011");
         diagnostic.Severity.Should().Be(DiagnosticSeverity.Warning);
         diagnostic.Message.Should().Contain("ORD-9").And.Contain("device not supported");
-        CreateOrderSteps(plan.Only()).Should().ContainSingle().Which.Details.Operations
+        CreateOrderSteps(plan.Only()).Should().ContainSingle().Which.Operations()
             .Should().Equal(new OrderOperation(UserAddress("u03"), OrderOperationKind.Add));
     }
 
@@ -162,8 +162,8 @@ public class InFlightTests
         // Then u03 is ceased by an order that waits for the one adding it
         plan.ChangeOf(UserAddress("u03")).Action.Should().Be(ChangeAction.Delete);
         var create = CreateOrderSteps(plan).Should().ContainSingle().Subject;
-        create.Details.Operations.Should().Equal(new OrderOperation(UserAddress("u03"), OrderOperationKind.Cease));
-        create.DependsOn.Should().Contain("acme:order-ORD-9:await");
+        create.Operations().Should().Equal(new OrderOperation(UserAddress("u03"), OrderOperationKind.Cease));
+        create.DependsOn.Should().Contain(Id("acme:order-ORD-9:await"));
     }
 
     [Fact]
@@ -178,8 +178,8 @@ public class InFlightTests
         // Then u02 is added by an order that waits for the cease
         plan.ChangeOf(UserAddress("u02")).Action.Should().Be(ChangeAction.Create);
         var create = CreateOrderSteps(plan).Should().ContainSingle().Subject;
-        create.Details.Operations.Should().Equal(new OrderOperation(UserAddress("u02"), OrderOperationKind.Add));
-        create.DependsOn.Should().Contain("acme:order-ORD-9:await");
+        create.Operations().Should().Equal(new OrderOperation(UserAddress("u02"), OrderOperationKind.Add));
+        create.DependsOn.Should().Contain(Id("acme:order-ORD-9:await"));
     }
 
     [Fact]
@@ -193,10 +193,10 @@ public class InFlightTests
         var plan = PlanOne(Existing(grown, state)).Only();
 
         // Then the 5 more are ringfenced now and activated by an order that waits for the unfinished one
-        plan.Steps.Should().ContainSingle(s => s.Kind == StepKind.RingFence).Which.Details.Quantity.Should().Be(5);
+        plan.Steps.OfType<RingFenceStep>().Should().ContainSingle().Which.Quantity.Should().Be(5);
         var create = CreateOrderSteps(plan).Should().ContainSingle().Subject;
-        create.Details.Operations.Should().Equal(new OrderOperation(BlockAddress(), OrderOperationKind.Add));
-        create.DependsOn.Should().Contain("acme:order-ORD-9:await");
+        create.Operations().Should().Equal(new OrderOperation(BlockAddress(), OrderOperationKind.Add));
+        create.DependsOn.Should().Contain(Id("acme:order-ORD-9:await"));
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public class NumberReservationTests
         // Then the cease comes first, and even once it has completed the add order does not reuse …00
         plan.ReservedNumbers.Should().ContainKey("u01").WhoseValue.Should().Be(Number(0));
         var ceaseFirst = plan.Steps.First(s => s.Kind == StepKind.CreateOrder);
-        ceaseFirst.Details.Operations.Should().OnlyContain(o => o.Kind == OrderOperationKind.Cease);
+        ceaseFirst.Operations().Should().OnlyContain(o => o.Kind == OrderOperationKind.Cease);
         var afterCease = state with { Users = [.. state.Users.Where(u => u.Username != "u01")] };
         var order = OrderBuilder.Build("ext", desired, afterCease, [new OrderOperation(UserAddress("u04"), OrderOperationKind.Add)], plan.NadKeys, plan.ReservedNumbers);
         order.Root.Children.Single().Children.Single().Characteristics["directoryNumber"].Should().NotBe(Number(0));

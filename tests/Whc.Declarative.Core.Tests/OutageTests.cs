@@ -13,8 +13,8 @@ public class OutageTests
 {
     private static int OrderNumber(CompanyPlan plan, string name, OrderOperationKind kind)
     {
-        var create = plan.Steps.Should().ContainSingle(s => s.Kind == StepKind.CreateOrder && s.Details.Operations.Any(o => o.Address.Name == name && o.Kind == kind)).Subject;
-        return int.Parse(create.Id.Split(":order-")[1].Split(':')[0], System.Globalization.CultureInfo.InvariantCulture);
+        var create = plan.Steps.OfType<CreateOrderStep>().Should().ContainSingle(s => s.Operations.Any(o => o.Address.Name == name && o.Kind == kind)).Subject;
+        return create.Number;
     }
 
     [Fact]
@@ -33,13 +33,13 @@ public class OutageTests
         var cease = OrderNumber(plan, "u02", OrderOperationKind.Cease);
         var add = OrderNumber(plan, "u02", OrderOperationKind.Add);
         add.Should().Be(cease + 1);
-        plan.Steps.Single(s => s.Id.EndsWith($":order-{add}:create", StringComparison.Ordinal)).DependsOn.Should().Contain(s => s.EndsWith($":order-{cease}:await", StringComparison.Ordinal));
+        plan.Steps.Single(s => s.Id == StepId.CreateOrder(Key, add)).DependsOn.Should().Contain(StepId.AwaitOrder(Key, new PlannedOrder(cease)));
 
         // And the outage is named: who, from which order's completion until which
         var outage = plan.Outages.Should().ContainSingle().Subject;
         outage.User.Should().Be(UserAddress("u02"));
-        outage.CeaseAwait.Should().EndWith($":order-{cease}:await");
-        outage.AddAwait.Should().EndWith($":order-{add}:await");
+        outage.CeaseAwait.Should().Be(StepId.AwaitOrder(Key, new PlannedOrder(cease)));
+        outage.AddAwait.Should().Be(StepId.AwaitOrder(Key, new PlannedOrder(add)));
         outage.FromSite.Should().Be("hq");
         outage.ToSite.Should().Be("branch");
     }
@@ -59,19 +59,19 @@ public class OutageTests
         // again in the order right after it, which waits for it; u02 (over the one-user limit) is ceased in the order
         // before; b01's cease is not between them
         plan.Diagnostics.Should().BeEmpty();
-        var siteCease = plan.Steps.Should().ContainSingle(s => s.Kind == StepKind.CreateOrder && s.Details.Operations.Contains(new OrderOperation(SiteAddress("Hq"), OrderOperationKind.Cease))).Subject;
-        var siteOrder = int.Parse(siteCease.Id.Split(":order-")[1].Split(':')[0], System.Globalization.CultureInfo.InvariantCulture);
+        var siteCease = plan.Steps.OfType<CreateOrderStep>().Should().ContainSingle(s => s.Operations.Contains(new OrderOperation(SiteAddress("Hq"), OrderOperationKind.Cease))).Subject;
+        var siteOrder = siteCease.Number;
         OrderNumber(plan, "u01", OrderOperationKind.Cease).Should().Be(siteOrder);
         OrderNumber(plan, "u02", OrderOperationKind.Cease).Should().Be(siteOrder - 1);
         OrderNumber(plan, "b01", OrderOperationKind.Cease).Should().BeLessThan(siteOrder);
         OrderNumber(plan, "u01", OrderOperationKind.Add).Should().Be(siteOrder + 1);
-        plan.Steps.Single(s => s.Id.EndsWith($":order-{siteOrder + 1}:create", StringComparison.Ordinal)).DependsOn.Should().Contain(s => s.EndsWith($":order-{siteOrder}:await", StringComparison.Ordinal));
+        plan.Steps.Single(s => s.Id == StepId.CreateOrder(Key, siteOrder + 1)).DependsOn.Should().Contain(StepId.AwaitOrder(Key, new PlannedOrder(siteOrder)));
 
         // And both outages are named; u02 (over the one-user limit) waits one more order, and its outage line says so
         plan.Outages.Should().HaveCount(2);
         var first = plan.Outages.Single(o => o.User == UserAddress("u01"));
-        first.CeaseAwait.Should().EndWith($":order-{siteOrder}:await");
-        first.AddAwait.Should().EndWith($":order-{siteOrder + 1}:await");
+        first.CeaseAwait.Should().Be(StepId.AwaitOrder(Key, new PlannedOrder(siteOrder)));
+        first.AddAwait.Should().Be(StepId.AwaitOrder(Key, new PlannedOrder(siteOrder + 1)));
         first.Why.Should().BeNull();
         var second = plan.Outages.Single(o => o.User == UserAddress("u02"));
         OrderNumber(plan, "u02", OrderOperationKind.Add).Should().Be(siteOrder + 2);
@@ -97,10 +97,10 @@ public class OutageTests
         var add = OrderNumber(plan, "u02", OrderOperationKind.Add);
         cease.Should().BeGreaterThan(change);
         add.Should().Be(cease + 1);
-        plan.Steps.Single(s => s.Id.EndsWith($":order-{cease}:create", StringComparison.Ordinal)).DependsOn.Should().Contain(s => s.EndsWith($":order-{change}:await", StringComparison.Ordinal));
+        plan.Steps.Single(s => s.Id == StepId.CreateOrder(Key, cease)).DependsOn.Should().Contain(StepId.AwaitOrder(Key, new PlannedOrder(change)));
         var outage = plan.Outages.Should().ContainSingle().Subject;
-        outage.CeaseAwait.Should().EndWith($":order-{cease}:await");
-        outage.AddAwait.Should().EndWith($":order-{add}:await");
+        outage.CeaseAwait.Should().Be(StepId.AwaitOrder(Key, new PlannedOrder(cease)));
+        outage.AddAwait.Should().Be(StepId.AwaitOrder(Key, new PlannedOrder(add)));
         outage.Why.Should().BeNull();
     }
 

@@ -136,7 +136,7 @@ public class PlanDiagnosticsTests
 
         // Then WHC3004 is reported and u02 is not ceased
         plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3004").Which.Message.Should().Contain("acme/user/u02");
-        plan.Only().Steps.SelectMany(s => s.Details.Operations).Should().NotContain(o => o.Kind == OrderOperationKind.Cease);
+        plan.Only().Steps.SelectMany(s => s.Operations()).Should().NotContain(o => o.Kind == OrderOperationKind.Cease);
     }
 
     [Fact]

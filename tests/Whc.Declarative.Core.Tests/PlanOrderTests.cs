@@ -30,7 +30,7 @@ public class PlanOrderTests
 
         // Then the ceases come in name order, in the changes and in the orders, and the two plans are the same
         plan.Changes.Where(c => c.Action == ChangeAction.Delete).Select(c => c.Address.Name).Should().Equal(Ceased);
-        plan.Steps.Where(s => s.Kind == StepKind.CreateOrder).SelectMany(s => s.Details.Operations).Select(o => o.Address.Name).Should().Equal(Ceased);
+        plan.Steps.Where(s => s.Kind == StepKind.CreateOrder).SelectMany(s => s.Operations()).Select(o => o.Address.Name).Should().Equal(Ceased);
         plan.ReservedNumbers.Keys.Should().Equal(Ceased);
         JsonSerializer.Serialize(other).Should().Be(JsonSerializer.Serialize(plan));
     }
@@ -50,7 +50,7 @@ public class PlanOrderTests
         // Then the blocks and the sites are ceased in name order
         plan.Changes.Where(c => c.Action == ChangeAction.Delete).Select(c => c.Address.ToString())
             .Should().Equal("acme/number-block/alpha", "acme/number-block/bravo", "acme/number-block/mike", "acme/site/alpha", "acme/site/bravo", "acme/site/mike");
-        plan.Steps.Where(s => s.Kind == StepKind.CreateOrder).SelectMany(s => s.Details.Operations).Select(o => o.Address.ToString())
+        plan.Steps.Where(s => s.Kind == StepKind.CreateOrder).SelectMany(s => s.Operations()).Select(o => o.Address.ToString())
             .Should().Equal("acme/number-block/alpha", "acme/number-block/bravo", "acme/number-block/mike", "acme/site/alpha", "acme/site/bravo", "acme/site/mike");
     }
 

@@ -22,7 +22,7 @@ public class PlannerChangeTests
         var change = plan.ChangeOf(UserAddress("u01"));
         change.Action.Should().Be(ChangeAction.Update);
         change.Attributes.Should().Equal(new AttributeChange("firstName", AttributeValue.Text("First-u01"), AttributeValue.Text("Janet")));
-        plan.Step("acme:order-1:create").Details.Operations.Should().Equal(new OrderOperation(UserAddress("u01"), OrderOperationKind.Modify));
+        plan.Step("acme:order-1:create").Operations().Should().Equal(new OrderOperation(UserAddress("u01"), OrderOperationKind.Modify));
         plan.Steps.Should().HaveCount(3);
     }
 
@@ -38,7 +38,7 @@ public class PlannerChangeTests
 
         // Then u02 is deleted by a cease in one order
         plan.ChangeOf(UserAddress("u02")).Action.Should().Be(ChangeAction.Delete);
-        plan.Step("acme:order-1:create").Details.Operations.Should().Equal(new OrderOperation(UserAddress("u02"), OrderOperationKind.Cease));
+        plan.Step("acme:order-1:create").Operations().Should().Equal(new OrderOperation(UserAddress("u02"), OrderOperationKind.Cease));
     }
 
     [Fact]
@@ -56,9 +56,9 @@ public class PlannerChangeTests
         var change = plan.ChangeOf(UserAddress("u01"));
         change.Action.Should().Be(ChangeAction.Replace);
         change.Attributes.Should().ContainEquivalentOf(new AttributeChange("site", AttributeValue.Text("hq"), AttributeValue.Text("branch")));
-        plan.Step("acme:order-1:create").Details.Operations.Should().Equal(new OrderOperation(UserAddress("u01"), OrderOperationKind.Cease));
-        plan.Step("acme:order-2:create").Details.Operations.Should().Equal(new OrderOperation(UserAddress("u01"), OrderOperationKind.Add));
-        plan.Step("acme:order-2:create").DependsOn.Should().Contain("acme:order-1:await");
+        plan.Step("acme:order-1:create").Operations().Should().Equal(new OrderOperation(UserAddress("u01"), OrderOperationKind.Cease));
+        plan.Step("acme:order-2:create").Operations().Should().Equal(new OrderOperation(UserAddress("u01"), OrderOperationKind.Add));
+        plan.Step("acme:order-2:create").DependsOn.Should().Contain(Id("acme:order-1:await"));
     }
 
     [Fact]
@@ -73,9 +73,9 @@ public class PlannerChangeTests
 
         // Then b01 is ceased first and the site in a later order that waits for it
         plan.ChangeOf(SiteAddress("branch")).Action.Should().Be(ChangeAction.Delete);
-        plan.Step("acme:order-1:create").Details.Operations.Should().Equal(new OrderOperation(UserAddress("b01"), OrderOperationKind.Cease));
-        plan.Step("acme:order-2:create").Details.Operations.Should().Equal(new OrderOperation(SiteAddress("branch"), OrderOperationKind.Cease));
-        plan.Step("acme:order-2:create").DependsOn.Should().Contain("acme:order-1:await");
+        plan.Step("acme:order-1:create").Operations().Should().Equal(new OrderOperation(UserAddress("b01"), OrderOperationKind.Cease));
+        plan.Step("acme:order-2:create").Operations().Should().Equal(new OrderOperation(SiteAddress("branch"), OrderOperationKind.Cease));
+        plan.Step("acme:order-2:create").DependsOn.Should().Contain(Id("acme:order-1:await"));
     }
 
     [Fact]
@@ -90,12 +90,12 @@ public class PlannerChangeTests
 
         // Then 5 more are ringfenced (no qualification for an existing company) and then ordered onto the company
         var ringfence = plan.Step("acme:ringfence:main");
-        ringfence.Details.Quantity.Should().Be(5);
+        ringfence.Should().BeOfType<RingFenceStep>().Which.Quantity.Should().Be(5);
         ringfence.DependsOn.Should().BeEmpty();
         plan.Steps.Should().NotContain(s => s.Kind == StepKind.Qualify);
         plan.ChangeOf(BlockAddress()).Action.Should().Be(ChangeAction.Update);
-        plan.Step("acme:order-1:create").Details.Operations.Should().Equal(new OrderOperation(BlockAddress(), OrderOperationKind.Add));
-        plan.Step("acme:order-1:create").DependsOn.Should().Contain("acme:ringfence:main");
+        plan.Step("acme:order-1:create").Operations().Should().Equal(new OrderOperation(BlockAddress(), OrderOperationKind.Add));
+        plan.Step("acme:order-1:create").DependsOn.Should().Contain(Id("acme:ringfence:main"));
     }
 
     [Fact]
@@ -111,6 +111,6 @@ public class PlannerChangeTests
         // Then only u03 is created, with the next free number known at plan time
         plan.Changes.Where(c => c.Action != ChangeAction.NoOp).Select(c => c.Address).Should().Equal(UserAddress("u03"));
         plan.ChangeOf(UserAddress("u03")).Attributes.Should().ContainEquivalentOf(new AttributeChange("number", null, AttributeValue.Text(Number(2))));
-        plan.Step("acme:order-1:create").Details.Operations.Should().Equal(new OrderOperation(UserAddress("u03"), OrderOperationKind.Add));
+        plan.Step("acme:order-1:create").Operations().Should().Equal(new OrderOperation(UserAddress("u03"), OrderOperationKind.Add));
     }
 }

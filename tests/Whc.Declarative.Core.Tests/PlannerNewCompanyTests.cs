@@ -10,7 +10,7 @@ public class PlannerNewCompanyTests
     private static CompanyPlan PlanNew(CompanyManifest manifest, PlannerOptions? options = null) =>
         PlanOne(Input(manifest, refresh: RefreshSnapshot.Of(null)), options).Only();
 
-    private static int IndexOf(CompanyPlan plan, string id) => plan.Steps.Select(s => s.Id).ToList().IndexOf(id);
+    private static int IndexOf(CompanyPlan plan, string id) => plan.Steps.Select(s => s.Id).ToList().IndexOf(Id(id));
 
     [Fact]
     public void Should_qualify_then_ringfence_then_order_then_submit_then_await_for_a_new_company()
@@ -22,16 +22,16 @@ public class PlannerNewCompanyTests
         var plan = PlanNew(manifest);
 
         // Then the steps follow BT's order
-        plan.Steps.Select(s => s.Id).Should().Equal(
+        plan.Steps.Select(s => s.Id.ToString()).Should().Equal(
             "acme:qualify",
             "acme:ringfence:main",
             "acme:order-1:create",
             "acme:order-1:submit",
             "acme:order-1:await");
-        plan.Step("acme:ringfence:main").DependsOn.Should().Equal("acme:qualify");
-        plan.Step("acme:order-1:create").DependsOn.Should().BeEquivalentTo(["acme:qualify", "acme:ringfence:main"]);
-        plan.Step("acme:order-1:submit").DependsOn.Should().Equal("acme:order-1:create");
-        plan.Step("acme:order-1:await").DependsOn.Should().Equal("acme:order-1:submit");
+        plan.Step("acme:ringfence:main").DependsOn.Should().Equal(Id("acme:qualify"));
+        plan.Step("acme:order-1:create").DependsOn.Should().BeEquivalentTo([Id("acme:qualify"), Id("acme:ringfence:main")]);
+        plan.Step("acme:order-1:submit").DependsOn.Should().Equal(Id("acme:order-1:create"));
+        plan.Step("acme:order-1:await").DependsOn.Should().Equal(Id("acme:order-1:submit"));
     }
 
     [Fact]
@@ -44,8 +44,8 @@ public class PlannerNewCompanyTests
         var plan = PlanNew(manifest);
 
         // Then there is one ringfence step per block, each for the block's quantity
-        var ringfences = plan.Steps.Where(s => s.Kind == StepKind.RingFence).ToList();
-        ringfences.Select(s => (s.Details.NumberBlock, s.Details.Quantity)).Should().BeEquivalentTo([("main", (int?)10), ("spare", (int?)4)]);
+        var ringfences = plan.Steps.OfType<RingFenceStep>().ToList();
+        ringfences.Select(s => (s.Block, s.Quantity)).Should().BeEquivalentTo([("main", 10), ("spare", 4)]);
     }
 
     [Fact]
@@ -58,9 +58,9 @@ public class PlannerNewCompanyTests
         var plan = PlanNew(manifest);
 
         // Then only the postcode site gets an address step, and it comes before the order
-        plan.Steps.Where(s => s.Kind == StepKind.CreateAddress).Select(s => s.Details.Site).Should().Equal("branch");
+        plan.Steps.OfType<CreateAddressStep>().Select(s => s.Site).Should().Equal("branch");
         IndexOf(plan, "acme:address:branch").Should().BeLessThan(IndexOf(plan, "acme:order-1:create"));
-        plan.Step("acme:order-1:create").DependsOn.Should().Contain("acme:address:branch");
+        plan.Step("acme:order-1:create").DependsOn.Should().Contain(Id("acme:address:branch"));
         plan.NadKeys.Should().ContainKey("hq").And.NotContainKey("branch");
     }
 
@@ -93,7 +93,7 @@ public class PlannerNewCompanyTests
         var plan = PlanNew(manifest);
 
         // Then order 1 adds the company, the block, the site and users 1-3
-        plan.Step("acme:order-1:create").Details.Operations.Should().Equal(
+        plan.Step("acme:order-1:create").Operations().Should().Equal(
             new OrderOperation(ResourceAddress.ForCompany(Key), OrderOperationKind.Add),
             new OrderOperation(BlockAddress(), OrderOperationKind.Add),
             new OrderOperation(SiteAddress("hq"), OrderOperationKind.Add),
@@ -112,10 +112,10 @@ public class PlannerNewCompanyTests
         var plan = PlanNew(manifest);
 
         // Then users 4-6 and 7-8 go in orders 2 and 3, each depending only on order 1's await (not on each other)
-        plan.Step("acme:order-2:create").Details.Operations.Select(o => o.Address.Name).Should().Equal("u04", "u05", "u06");
-        plan.Step("acme:order-3:create").Details.Operations.Select(o => o.Address.Name).Should().Equal("u07", "u08");
-        plan.Step("acme:order-2:create").DependsOn.Should().Contain("acme:order-1:await").And.NotContain(d => d.StartsWith("acme:order-3", StringComparison.Ordinal));
-        plan.Step("acme:order-3:create").DependsOn.Should().Contain("acme:order-1:await").And.NotContain(d => d.StartsWith("acme:order-2", StringComparison.Ordinal));
+        plan.Step("acme:order-2:create").Operations().Select(o => o.Address.Name).Should().Equal("u04", "u05", "u06");
+        plan.Step("acme:order-3:create").Operations().Select(o => o.Address.Name).Should().Equal("u07", "u08");
+        plan.Step("acme:order-2:create").DependsOn.Should().Contain(Id("acme:order-1:await")).And.NotContain(d => d.Order == new PlannedOrder(3));
+        plan.Step("acme:order-3:create").DependsOn.Should().Contain(Id("acme:order-1:await")).And.NotContain(d => d.Order == new PlannedOrder(2));
         plan.Steps.Should().HaveCount(2 + (3 * 3));
     }
 
@@ -129,10 +129,10 @@ public class PlannerNewCompanyTests
         var plan = PlanNew(manifest, new PlannerOptions { MaxUsersPerOrder = 2 });
 
         // Then order 1 has two users and the other three go in orders of at most two
-        plan.Step("acme:order-1:create").Details.Operations.Count(o => o.Address.Kind == ResourceKind.User).Should().Be(2);
-        plan.Step("acme:order-2:create").Details.Operations.Select(o => o.Address.Name).Should().Equal("u03", "u04");
-        plan.Step("acme:order-3:create").Details.Operations.Select(o => o.Address.Name).Should().Equal("u05");
-        plan.Steps.Should().NotContain(s => s.Id == "acme:order-4:create");
+        plan.Step("acme:order-1:create").Operations().Count(o => o.Address.Kind == ResourceKind.User).Should().Be(2);
+        plan.Step("acme:order-2:create").Operations().Select(o => o.Address.Name).Should().Equal("u03", "u04");
+        plan.Step("acme:order-3:create").Operations().Select(o => o.Address.Name).Should().Equal("u05");
+        plan.Steps.Should().NotContain(s => s.Id == Id("acme:order-4:create"));
     }
 
     [Fact]

@@ -56,11 +56,12 @@ public sealed class PortedPlanningTests
 
         var plan = PlanOne(Input(manifest)).Only();
 
-        var ringfences = plan.Steps.Where(s => s.Kind == StepKind.RingFence).ToList();
-        ringfences.Select(s => (s.Id, s.Details.Ported, s.Details.Quantity)).Should().Equal(
-            ("acme:ringfence:moved:01214960500", new PortedRange("01214960500", "01214960519"), 20),
-            ("acme:ringfence:moved:01134960100", new PortedRange("01134960100", "01134960100"), 1));
-        ringfences.Should().OnlyContain(s => s.DependsOn.Contains("acme:qualify"));
+        plan.Steps.Should().NotContain(s => s is RingFenceStep);
+        var ringfences = plan.Steps.OfType<PortedRingFenceStep>().ToList();
+        ringfences.Select(s => (s.Id.ToString(), s.Block, s.Range)).Should().Equal(
+            ("acme:ringfence:moved:01214960500", "moved", new PortedRange("01214960500", "01214960519")),
+            ("acme:ringfence:moved:01134960100", "moved", new PortedRange("01134960100", "01134960100")));
+        ringfences.Should().OnlyContain(s => s.DependsOn.Contains(StepId.Qualify(Key)) && s.Kind == StepKind.RingFence);
         plan.ChangeOf(BlockAddress("moved")).Attributes.Should().Contain(a => a.Name == "numbers" && Equals(a.After, AttributeValue.List(new[] { "01214960500-0519", "01134960100" })));
         plan.ChangeOf(BlockAddress("moved")).Attributes.Should().Contain(a => a.Name == "ported" && Equals(a.After, AttributeValue.Flag(true)));
     }

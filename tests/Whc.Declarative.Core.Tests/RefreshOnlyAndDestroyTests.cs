@@ -110,7 +110,7 @@ public class RefreshOnlyAndDestroyTests
         // Then one order ceases the company, and every resource is shown as deleted
         var company = plan.Only();
         company.Steps.Select(s => s.Kind).Should().Equal(StepKind.CreateOrder, StepKind.SubmitOrder, StepKind.AwaitOrder);
-        company.Steps[0].Details.Operations.Should().Equal(new OrderOperation(ResourceAddress.ForCompany(Key), OrderOperationKind.Cease));
+        company.Steps[0].Operations().Should().Equal(new OrderOperation(ResourceAddress.ForCompany(Key), OrderOperationKind.Cease));
         company.Changes.Should().HaveCount(1 + 1 + 1 + 2).And.OnlyContain(c => c.Action == ChangeAction.Delete);
         plan.HasErrors.Should().BeFalse();
     }

@@ -22,7 +22,7 @@ public class RegressionTests
         // Then the collision is reported and nothing of the other company is touched
         plan.Codes().Should().Equal("WHC3001");
         var company = plan.Only();
-        company.Steps.SelectMany(s => s.Details.Operations).Should().NotContain(o => o.Kind == OrderOperationKind.Cease);
+        company.Steps.SelectMany(s => s.Operations()).Should().NotContain(o => o.Kind == OrderOperationKind.Cease);
         company.Changes.Should().NotContain(c => c.Address.Name == "someone.else" || c.Address.Name == "elsewhere");
     }
 
@@ -66,8 +66,8 @@ public class RegressionTests
 
         // Then the site it needs is created with it: its address step and its add come along
         plan.Changes.Where(c => c.Action != ChangeAction.NoOp).Select(c => c.Address).Should().BeEquivalentTo([SiteAddress("branch"), UserAddress("b01")]);
-        plan.Steps.Should().Contain(s => s.Id == "acme:address:branch");
-        plan.Steps.Where(s => s.Kind == StepKind.CreateOrder).SelectMany(s => s.Details.Operations).Should().BeEquivalentTo(
+        plan.Steps.Should().Contain(s => s.Id == Id("acme:address:branch"));
+        plan.Steps.Where(s => s.Kind == StepKind.CreateOrder).SelectMany(s => s.Operations()).Should().BeEquivalentTo(
             [new OrderOperation(SiteAddress("branch"), OrderOperationKind.Add), new OrderOperation(UserAddress("b01"), OrderOperationKind.Add)]);
     }
 
@@ -82,8 +82,8 @@ public class RegressionTests
         var plan = PlanOne(Existing(desired, state), new PlannerOptions { Targets = [UserAddress("u02")] }).Only();
 
         // Then the block is ringfenced and ordered with it
-        plan.Steps.Should().Contain(s => s.Id == "acme:ringfence:spare");
-        plan.Steps.SelectMany(s => s.Details.Operations).Should().Contain(new OrderOperation(BlockAddress("spare"), OrderOperationKind.Add));
+        plan.Steps.Should().Contain(s => s.Id == Id("acme:ringfence:spare"));
+        plan.Steps.SelectMany(s => s.Operations()).Should().Contain(new OrderOperation(BlockAddress("spare"), OrderOperationKind.Add));
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public class RegressionTests
 
         // Then the new address is looked for (the old NAD key would make the site at the old address); the old one is reused
         plan.NadKeys.Should().NotContainKey("branch");
-        plan.Steps.Should().Contain(s => s.Kind == StepKind.CreateAddress && s.Details.Site == "branch");
+        plan.Steps.Should().Contain(s => s is CreateAddressStep && ((CreateAddressStep)s).Site == "branch");
         kept.NadKeys.Should().Contain("branch", "A34343434");
     }
 
@@ -196,7 +196,7 @@ public class RegressionTests
 
         // Then every dependency names a step of the plan
         plan.Steps.Should().NotContain(s => s.Kind == StepKind.Qualify);
-        var ids = plan.Steps.Select(s => s.Id).ToHashSet(StringComparer.Ordinal);
+        var ids = plan.Steps.Select(s => s.Id).ToHashSet();
         plan.Steps.SelectMany(s => s.DependsOn).Should().OnlyContain(d => ids.Contains(d));
         plan.Step("acme:ringfence:main").DependsOn.Should().BeEmpty();
     }
@@ -217,7 +217,7 @@ public class RegressionTests
 
         // Then WHC3004 refuses it and nothing is ceased
         plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3004").Which.Message.Should().Contain("acme/user/u01").And.Contain("branch");
-        plan.Only().Steps.SelectMany(s => s.Details.Operations).Should().NotContain(o => o.Kind == OrderOperationKind.Cease);
+        plan.Only().Steps.SelectMany(s => s.Operations()).Should().NotContain(o => o.Kind == OrderOperationKind.Cease);
     }
 
     [Fact]
@@ -239,8 +239,8 @@ public class RegressionTests
         // Then WHC3011 warns, the order is not awaited, and only u04 is ordered again
         plan.Codes().Should().Equal("WHC3011");
         var company = plan.Only();
-        company.Steps.Should().NotContain(s => s.Id.Contains("ORD-5", StringComparison.Ordinal));
-        company.Steps.Where(s => s.Kind == StepKind.CreateOrder).SelectMany(s => s.Details.Operations)
+        company.Steps.Should().NotContain(s => s.Id.Order == new ExistingOrder("ORD-5"));
+        company.Steps.Where(s => s.Kind == StepKind.CreateOrder).SelectMany(s => s.Operations())
             .Should().Equal(new OrderOperation(UserAddress("u04"), OrderOperationKind.Add));
     }
 }

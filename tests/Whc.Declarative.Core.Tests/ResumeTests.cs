@@ -35,7 +35,7 @@ public class ResumeTests
 
         // Then only the first order remains, adding the ringfenced numbers at the recorded NAD key
         plan.Steps.Select(s => s.Kind).Should().Equal(StepKind.CreateOrder, StepKind.SubmitOrder, StepKind.AwaitOrder);
-        plan.Steps[0].Details.Operations.Select(o => o.Address).Should().Equal(ResourceAddress.ForCompany(Key), BlockAddress(), SiteAddress("hq"), UserAddress("u01"));
+        plan.Steps[0].Operations().Select(o => o.Address).Should().Equal(ResourceAddress.ForCompany(Key), BlockAddress(), SiteAddress("hq"), UserAddress("u01"));
         plan.NadKeys.Should().Contain("hq", "A12121212");
         plan.ChangeOf(UserAddress("u01")).Attributes.Should().ContainEquivalentOf(new AttributeChange("number", null, AttributeValue.Text(Number(0))));
     }
@@ -52,7 +52,7 @@ public class ResumeTests
         // Then a new qualification precedes the order, and the numbers already ringfenced are kept
         plan.Steps[0].Kind.Should().Be(StepKind.Qualify);
         plan.Steps.Should().NotContain(s => s.Kind == StepKind.RingFence);
-        plan.Step("acme:order-1:create").DependsOn.Should().Contain("acme:qualify");
+        plan.Step("acme:order-1:create").DependsOn.Should().Contain(Id("acme:qualify"));
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public class ResumeTests
 
         // Then one order adds u04-u06 with the next numbers
         plan.Steps.Where(s => s.Kind == StepKind.CreateOrder).Should().ContainSingle()
-            .Which.Details.Operations.Select(o => o.Address.Name).Should().Equal("u04", "u05", "u06");
+            .Which.Operations().Select(o => o.Address.Name).Should().Equal("u04", "u05", "u06");
         plan.ChangeOf(UserAddress("u06")).Attributes.Should().ContainEquivalentOf(new AttributeChange("number", null, AttributeValue.Text(Number(5))));
     }
 

@@ -175,5 +175,9 @@ internal static class TestData
 
     public static IEnumerable<string> Codes(this Plan plan) => plan.AllDiagnostics.Select(d => d.Code);
 
-    public static PlanStep Step(this CompanyPlan plan, string id) => plan.Steps.Should().ContainSingle(s => s.Id == id).Subject;
+    /// <summary>The step whose id reads <paramref name="text"/> (compared as a step id, not as text).</summary>
+    public static PlanStep Step(this CompanyPlan plan, string text) => plan.Steps.Should().ContainSingle(s => s.Id == Id(text)).Subject;
+
+    /// <summary>A step id from its text form.</summary>
+    public static StepId Id(string text) => StepId.TryParse(text, out var id) ? id : throw new ArgumentException($"not a step id: {text}", nameof(text));
 }

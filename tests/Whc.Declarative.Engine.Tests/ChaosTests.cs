@@ -105,7 +105,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
         var final = await harness.ApplyAsync(await harness.PlanAsync(manifests));
         final.Succeeded.Should().BeTrue($"seed {seed}: the first apply without faults converges: " + string.Join("; ", final.Steps.Where(s => s.Message is not null).Select(s => $"{s.Step.Id}: {s.Message}")));
         var again = await harness.PlanAsync(manifests);
-        again.HasChanges.Should().BeFalse($"seed {seed}: the plan after it is clean: " + string.Join("; ", again.Companies.SelectMany(c => c.Changes.Where(x => x.Action != Core.Planning.ChangeAction.NoOp).Select(x => $"{x.Address} {x.Action} ({x.Reason})").Concat(c.Steps.Select(s => s.Id)))));
+        again.HasChanges.Should().BeFalse($"seed {seed}: the plan after it is clean: " + string.Join("; ", again.Companies.SelectMany(c => c.Changes.Where(x => x.Action != Core.Planning.ChangeAction.NoOp).Select(x => $"{x.Address} {x.Action} ({x.Reason})").Concat(c.Steps.Select(s => s.Id.ToString())))));
 
         await BtHoldsExactlyTheEstateAsync(harness, estate, seed);
     }

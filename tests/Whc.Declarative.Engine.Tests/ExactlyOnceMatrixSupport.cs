@@ -241,7 +241,7 @@ public static class MatrixBars
         var again = await harness.PlanAsync(manifests);
         again.HasChanges.Should().BeFalse(
             "one apply converges: {0}",
-            string.Join("; ", again.Companies.SelectMany(c => c.Changes.Where(x => x.Action != ChangeAction.NoOp).Select(x => $"{x.Address} {x.Action} ({x.Reason})").Concat(c.Steps.Select(s => s.Id)))));
+            string.Join("; ", again.Companies.SelectMany(c => c.Changes.Where(x => x.Action != ChangeAction.NoOp).Select(x => $"{x.Address} {x.Action} ({x.Reason})").Concat(c.Steps.Select(s => s.Id.ToString())))));
         var state = await harness.Store.ReadAsync(company.Key, CancellationToken.None);
         state!.Intents.Should().BeEmpty();
 

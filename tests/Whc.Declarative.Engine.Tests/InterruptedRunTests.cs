@@ -99,7 +99,7 @@ public sealed class InterruptedRunTests
         var plan = await harness.PlanAsync(manifests);
 
         plan.HasErrors.Should().BeFalse(string.Join("; ", plan.AllDiagnostics));
-        plan.Companies.Single().Steps.Where(s => s.Kind == StepKind.RingFence).Should().ContainSingle().Which.Details.Quantity.Should().Be(5);
+        plan.Companies.Single().Steps.OfType<RingFenceStep>().Should().ContainSingle().Which.Quantity.Should().Be(5);
         await ApplySucceedsAsync(harness, plan);
         await ConvergedAsync(harness, manifests, "acme", "AcmeWidgets", orders: 1);
         var ranges = Company(await harness.InventoryAsync(), "AcmeWidgets")["numberRanges"]!.AsArray()
@@ -160,7 +160,7 @@ public sealed class InterruptedRunTests
         // Then the adopted range gets an order of its own, after the unfinished one, and one apply converges
         plan.HasErrors.Should().BeFalse(string.Join("; ", plan.AllDiagnostics));
         plan.Companies.Single().Steps.Where(s => s.Kind == StepKind.CreateOrder).Should().ContainSingle()
-            .Which.Details.Operations.Should().Equal(new OrderOperation(new ResourceAddress("acme", ResourceKind.NumberBlock, "main"), OrderOperationKind.Add));
+            .Which.Should().BeOfType<CreateOrderStep>().Which.Operations.Should().Equal(new OrderOperation(new ResourceAddress("acme", ResourceKind.NumberBlock, "main"), OrderOperationKind.Add));
         await ApplySucceedsAsync(harness, plan);
         await ConvergedAsync(harness, manifests, "acme", "AcmeWidgets", orders: 2);
     }
@@ -204,7 +204,7 @@ public sealed class InterruptedRunTests
 
         // Then BT is asked, holds no such order, and the users are ordered afresh in orders of at most 3
         plan.Companies.Single().Reconciliation!.Resolutions.Should().ContainSingle().Which.Outcome.Should().Be(IntentOutcome.NotFound);
-        plan.Companies.Single().Steps.Where(s => s.Kind == StepKind.CreateOrder).Select(s => s.Details.Operations.Count(o => o.Address.Kind == ResourceKind.User))
+        plan.Companies.Single().Steps.OfType<CreateOrderStep>().Select(s => s.Operations.Count(o => o.Address.Kind == ResourceKind.User))
             .Should().Equal(3, 2);
         await ApplySucceedsAsync(harness, plan);
         await ConvergedAsync(harness, manifests, "acme", "AcmeWidgets", orders: 2);
@@ -265,7 +265,7 @@ public sealed class InterruptedRunTests
     private static async Task ConvergedAsync(EngineHarness harness, ImmutableArray<CompanyManifest> manifests, string key, string name, int orders)
     {
         var again = await harness.PlanAsync(manifests);
-        again.HasChanges.Should().BeFalse("one apply converges: {0}", string.Join("; ", again.Companies.SelectMany(c => c.Changes.Where(x => x.Action != ChangeAction.NoOp).Select(x => $"{x.Address} {x.Action}")).Concat(again.Companies.SelectMany(c => c.Steps.Select(s => s.Id)))));
+        again.HasChanges.Should().BeFalse("one apply converges: {0}", string.Join("; ", again.Companies.SelectMany(c => c.Changes.Where(x => x.Action != ChangeAction.NoOp).Select(x => $"{x.Address} {x.Action}")).Concat(again.Companies.SelectMany(c => c.Steps.Select(s => s.Id.ToString())))));
         var state = await harness.Store.ReadAsync(key, CancellationToken.None);
         state!.Intents.Should().BeEmpty();
         var company = Company(await harness.InventoryAsync(), name);

@@ -1,4 +1,5 @@
 using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.Sandbox;
 
@@ -33,7 +34,7 @@ public sealed class LockLossTests
         result.Succeeded.Should().BeFalse();
         var line = result.Diagnostics.Where(d => d.Code == LockLost).Should().ContainSingle().Subject;
         line.Message.Should().StartWith("acme: ").And.Contain("lock").And.Contain("stopped calling BT");
-        result.Steps.Where(s => s.Step.Company == "acme" && s.Step.Id != "acme:qualify").Should()
+        result.Steps.Where(s => s.Step.Company == "acme" && s.Step.Id != StepId.Qualify("acme")).Should()
             .OnlyContain(s => s.Outcome != StepOutcome.Done && s.Message!.Contains("lock on acme's state was lost", StringComparison.Ordinal));
 
         // And every write of the apply carried the writer's fence, and each BT request was preceded by a check
@@ -73,7 +74,7 @@ public sealed class LockLossTests
         harness.Sandbox.Requests.Count(r => r.Route == SandboxRoutes.RingFence).Should().Be(1, "the retry after the 429 must not be sent without the lock");
         (await harness.InventoryAsync())["companies"]!.AsArray().Single()!["numberRanges"]!.AsArray().Should().BeEmpty();
         result.Diagnostics.Should().ContainSingle(d => d.Code == LockLost);
-        result.Steps.Single(s => s.Step.Id == "acme:ringfence:main").Message.Should().Contain("lost").And.NotContain("outcome is unknown");
+        result.Steps.Single(s => s.Step.Id == StepId.RingFence("acme", "main")).Message.Should().Contain("lost").And.NotContain("outcome is unknown");
 
         // And it stopped waiting at once rather than sleeping out the Retry-After
         var lostAt = store.LockOf("acme").LostAt ?? throw new InvalidOperationException("the lock was never lost");
@@ -129,7 +130,7 @@ public sealed class LockLossTests
         ranges.Should().ContainSingle();
         var kept = keeper.States.Should().ContainSingle().Subject;
         kept.NumberBlocks.SelectMany(b => b.Ranges).Single().StartNumber.Should().Be(ranges[0]!["startNumber"]!.GetValue<string>());
-        var message = result.Steps.Single(s => s.Step.Id == "acme:ringfence:main").Message;
+        var message = result.Steps.Single(s => s.Step.Id == StepId.RingFence("acme", "main")).Message;
         message.Should().Contain("kept in kept-1").And.Contain("lock on acme's state was lost").And.NotContain("changed by another writer");
 
         // And nothing more went to BT for acme, and the run failed with WHC5010

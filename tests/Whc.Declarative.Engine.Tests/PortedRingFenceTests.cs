@@ -92,7 +92,7 @@ public sealed class PortedRingFenceTests
         var plan = await harness.PlanAsync(manifests);
 
         plan.Companies.Single().Reconciliation!.Resolutions.Should().ContainSingle().Which.Outcome.Should().Be(IntentOutcome.NotFound);
-        plan.Companies.Single().Steps.Where(s => s.Kind == StepKind.RingFence).Should().ContainSingle().Which.Details.Ported.Should().Be(new Core.Api.PortedRange("01214960500", "01214960519"));
+        plan.Companies.Single().Steps.OfType<PortedRingFenceStep>().Should().ContainSingle().Which.Range.Should().Be(new Core.Api.PortedRange("01214960500", "01214960519"));
         (await harness.ApplyAsync(plan)).Succeeded.Should().BeTrue();
         PortedRanges(await harness.InventoryAsync()).Should().Equal("01214960500-01214960519 ACTIVE");
     }

@@ -11,8 +11,7 @@ namespace Whc.Declarative.Engine.Tests;
 /// </summary>
 public sealed class SiteCeasedEarlyMoveTests
 {
-    private static int Order(string stepId) =>
-        int.Parse(stepId.Split(":order-")[1].Split(':')[0], System.Globalization.CultureInfo.InvariantCulture);
+    private static int Order(StepId stepId) => stepId.Order.Should().BeOfType<PlannedOrder>().Which.Number;
 
     [Fact]
     public async Task Users_of_a_site_ceased_early_are_ceased_with_it_and_made_again_in_the_next_order()
@@ -29,7 +28,7 @@ public sealed class SiteCeasedEarlyMoveTests
         var company = plan.Companies.Should().ContainSingle().Subject;
         // Only the likely-rename warning (same NAD key, another location code): the plan is still the user's to choose.
         company.Diagnostics.Should().OnlyContain(d => d.Code == "WHC3043" && d.Severity == Whc.Declarative.Core.Diagnostics.DiagnosticSeverity.Warning);
-        var siteCease = company.Steps.Single(s => s.Kind == StepKind.CreateOrder && s.Details.Operations.Any(o => o.Address.Kind == ResourceKind.Site && o.Kind == OrderOperationKind.Cease));
+        var siteCease = company.Steps.OfType<CreateOrderStep>().Single(s => s.Operations.Any(o => o.Address.Kind == ResourceKind.Site && o.Kind == OrderOperationKind.Cease));
         var first = company.Outages.Should().ContainSingle(o => o.Why == null).Subject;
         Order(first.CeaseAwait).Should().Be(Order(siteCease.Id));
         Order(first.AddAwait).Should().Be(Order(siteCease.Id) + 1);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
 
 namespace Whc.Declarative.Engine.Tests;
@@ -25,7 +26,7 @@ public sealed class UnstorableStateTests
 
         // Then the apply fails saying where the result is kept, and the kept state holds BT's qualification
         result.Succeeded.Should().BeFalse();
-        result.Steps.Single(s => s.Step.Id == "acme:qualify").Message.Should().Contain("database unreachable")
+        result.Steps.Single(s => s.Step.Id == StepId.Qualify("acme")).Message.Should().Contain("database unreachable")
             .And.Contain("could not be stored, it is kept in kept-1").And.Contain("whcctl state push acme FILE");
         var kept = keeper.States.Should().ContainSingle().Subject;
         (await harness.InventoryAsync())["companies"]![0]!["qualifications"]!.AsArray().Single()!["id"]!.GetValue<string>().Should().Be(kept.Record!.Qualification!.Id);
@@ -34,7 +35,7 @@ public sealed class UnstorableStateTests
         await harness.Store.WriteAsync(kept, new StateWriteContext("test", DateTimeOffset.UtcNow), CancellationToken.None);
         var again = await harness.ApplyAsync(await harness.PlanAsync(manifests));
         again.Succeeded.Should().BeTrue(string.Join("; ", again.Steps.Select(s => $"{s.Step.Id}: {s.Message}")));
-        again.Steps.Should().NotContain(s => s.Step.Id == "acme:qualify");
+        again.Steps.Should().NotContain(s => s.Step.Id == StepId.Qualify("acme"));
         (await harness.InventoryAsync())["companies"]!.AsArray().Single()!["qualifications"]!.AsArray().Should().HaveCount(1, "qualified exactly once");
     }
 
@@ -51,7 +52,7 @@ public sealed class UnstorableStateTests
         var result = await new ApplyExecutor(harness.Client, store, TimeProvider.System, EngineHarness.Options() with { UnwrittenStateKeeper = keeper }, NullApplyObserver.Instance).ApplyAsync(plan, CancellationToken.None);
 
         // Then the message says truthfully that BT was not changed, nothing is kept to push, and BT was indeed not called to change anything
-        var message = result.Steps.Single(s => s.Step.Id == "acme:qualify").Message;
+        var message = result.Steps.Single(s => s.Step.Id == StepId.Qualify("acme")).Message;
         message.Should().Contain("database unreachable").And.Contain("BT was not changed").And.NotContain("what BT just did").And.NotContain("state push");
         keeper.States.Should().BeEmpty();
         (await harness.InventoryAsync())["companies"]!.AsArray().Should().BeEmpty();
@@ -87,7 +88,7 @@ public sealed class UnstorableStateTests
 
         var result = await new ApplyExecutor(harness.Client, store, TimeProvider.System, EngineHarness.Options(), NullApplyObserver.Instance).ApplyAsync(plan, CancellationToken.None);
 
-        result.Steps.Single(s => s.Step.Id == "acme:qualify").Message.Should().Be("database unreachable");
+        result.Steps.Single(s => s.Step.Id == StepId.Qualify("acme")).Message.Should().Be("database unreachable");
     }
 
     private sealed class KeptStates : IUnwrittenStateKeeper

@@ -37,7 +37,7 @@ public sealed class LineProgressObserver : IApplyObserver
         {
             lock (gate)
             {
-                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] … {Diagnostic.OneLine(planStep.Id)}: {Diagnostic.OneLine(planStep.Description)}"));
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] … {Diagnostic.OneLine(planStep.Id.ToString())}: {Diagnostic.OneLine(planStep.Description)}"));
             }
         }
     }
@@ -50,9 +50,9 @@ public sealed class LineProgressObserver : IApplyObserver
             var seconds = result.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
             Write(result.Outcome == StepOutcome.Failed ? LogLevel.Error : LogLevel.Information, result.Outcome switch
             {
-                StepOutcome.Done => string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] done    {Diagnostic.OneLine(result.Step.Id)} ({seconds}s)"),
-                StepOutcome.Failed => string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] FAILED  {Diagnostic.OneLine(result.Step.Id)}: {Diagnostic.OneLine(result.Message ?? string.Empty)}"),
-                _ => string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] skipped {Diagnostic.OneLine(result.Step.Id)} ({Diagnostic.OneLine(result.Message ?? string.Empty)})"),
+                StepOutcome.Done => string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] done    {Diagnostic.OneLine(result.Step.Id.ToString())} ({seconds}s)"),
+                StepOutcome.Failed => string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] FAILED  {Diagnostic.OneLine(result.Step.Id.ToString())}: {Diagnostic.OneLine(result.Message ?? string.Empty)}"),
+                _ => string.Create(CultureInfo.InvariantCulture, $"  [{finished}/{total}] skipped {Diagnostic.OneLine(result.Step.Id.ToString())} ({Diagnostic.OneLine(result.Message ?? string.Empty)})"),
             });
         }
     }
@@ -96,14 +96,14 @@ public sealed class JsonEventObserver : IApplyObserver
 
     public void StepStarted(PlanStep planStep) => Emit("step_started", json =>
     {
-        json.WriteString("step", planStep.Id);
+        json.WriteString("step", planStep.Id.ToString());
         json.WriteString("company", planStep.Company);
         json.WriteString("kind", PlanJsonRenderer.KindWord(planStep.Kind));
     });
 
     public void StepFinished(StepResult result) => Emit("step_finished", json =>
     {
-        json.WriteString("step", result.Step.Id);
+        json.WriteString("step", result.Step.Id.ToString());
         json.WriteString("company", result.Step.Company);
         json.WriteString("outcome", result.Outcome.ToString().ToLowerInvariant());
         json.WriteString("message", result.Message);
@@ -188,7 +188,7 @@ public sealed class HeartbeatObserver : IApplyObserver, IDisposable
     {
         lock (gate)
         {
-            running[planStep.Id] = clock.GetTimestamp();
+            running[planStep.Id.ToString()] = clock.GetTimestamp();
         }
     }
 
@@ -196,7 +196,7 @@ public sealed class HeartbeatObserver : IApplyObserver, IDisposable
     {
         lock (gate)
         {
-            running.Remove(result.Step.Id);
+            running.Remove(result.Step.Id.ToString());
         }
     }
 

@@ -16,7 +16,7 @@ public static class PlanGraphRenderer
         var subgraph = 0;
         foreach (var company in companies.Where(c => c.Steps.Length > 0))
         {
-            var ids = company.Steps.ToDictionary(s => s.Id, _ => string.Create(CultureInfo.InvariantCulture, $"s{index++}"), StringComparer.Ordinal);
+            var ids = company.Steps.ToDictionary(s => s.Id, _ => string.Create(CultureInfo.InvariantCulture, $"s{index++}"));
             text.AppendLine(CultureInfo.InvariantCulture, $"  subgraph {Subgraph(company.Company, subgraph++)}");
             foreach (var step in company.Steps)
             {
@@ -37,7 +37,7 @@ public static class PlanGraphRenderer
         return text.ToString();
     }
 
-    private static string Label(PlanStep step) => $"{PlanJsonRenderer.KindWord(step.Kind)}<br/>{Escape(step.Id[(step.Company.Length + 1)..])}";
+    private static string Label(PlanStep step) => $"{PlanJsonRenderer.KindWord(step.Kind)}<br/>{Escape(step.Id.Local)}";
 
     /// <summary>A subgraph needs an identifier of its own (the key may not be one); the company key stays its title.</summary>
     private static string Subgraph(string company, int index) => string.Create(CultureInfo.InvariantCulture, $"c{index}[\"{Escape(company)}\"]");

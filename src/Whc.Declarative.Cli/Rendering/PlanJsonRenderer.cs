@@ -105,8 +105,8 @@ public static class PlanJsonRenderer
                     json.WriteString("user", outage.User.Name);
                     json.WriteString("from_site", outage.FromSite);
                     json.WriteString("to_site", outage.ToSite);
-                    json.WriteString("from_step", outage.CeaseAwait);
-                    json.WriteString("until_step", outage.AddAwait);
+                    json.WriteString("from_step", outage.CeaseAwait.ToString());
+                    json.WriteString("until_step", outage.AddAwait.ToString());
                     if (outage.Why is { } why)
                     {
                         // Why other orders come between the cease and the re-create (absent when they are consecutive).
@@ -227,19 +227,19 @@ public static class PlanJsonRenderer
         foreach (var step in plan.Companies.SelectMany(c => c.Steps))
         {
             json.WriteStartObject();
-            json.WriteString("id", step.Id);
+            json.WriteString("id", step.Id.ToString());
             json.WriteString("kind", KindWord(step.Kind));
             json.WriteString("company", step.Company);
             json.WriteString("description", step.Description);
             json.WriteStartArray("depends_on");
             foreach (var dependency in step.DependsOn)
             {
-                json.WriteStringValue(dependency);
+                json.WriteStringValue(dependency.ToString());
             }
 
             json.WriteEndArray();
-            var operations = step.Details.Operations;
-            if (step.Kind == StepKind.CreateOrder && operations.Length > 0)
+            var operations = step is CreateOrderStep create ? create.Operations : [];
+            if (operations.Length > 0)
             {
                 json.WriteStartArray("order_items");
                 foreach (var operation in operations)

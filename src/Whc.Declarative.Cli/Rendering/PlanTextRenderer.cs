@@ -80,13 +80,13 @@ public static class PlanTextRenderer
             {
                 text.AppendLine();
                 text.AppendLine("  API steps:");
-                var numbers = company.Steps.Select((s, i) => (s.Id, Number: i + 1)).ToDictionary(p => p.Id, p => p.Number, StringComparer.Ordinal);
+                var numbers = company.Steps.Select((s, i) => (s.Id, Number: i + 1)).ToDictionary(p => p.Id, p => p.Number);
                 // Ids and descriptions carry names from manifests and state: escaped like values, so none breaks its line.
-                var width = company.Steps.Max(s => Diagnostic.OneLine(s.Id).Length);
+                var width = company.Steps.Max(s => Diagnostic.OneLine(s.Id.ToString()).Length);
                 foreach (var step in company.Steps)
                 {
                     var after = step.DependsOn.Where(numbers.ContainsKey).Select(d => numbers[d].ToString(CultureInfo.InvariantCulture)).ToList();
-                    text.Append(CultureInfo.InvariantCulture, $"  {numbers[step.Id],4}. {Diagnostic.OneLine(step.Id).PadRight(width)}  {Diagnostic.OneLine(step.Description)}");
+                    text.Append(CultureInfo.InvariantCulture, $"  {numbers[step.Id],4}. {Diagnostic.OneLine(step.Id.ToString()).PadRight(width)}  {Diagnostic.OneLine(step.Description)}");
                     text.AppendLine(after.Count == 0 ? string.Empty : $" (after {string.Join(", ", after)})");
                 }
 
@@ -108,11 +108,11 @@ public static class PlanTextRenderer
     }
 
     /// <summary>One line per user without service during apply: who, and from which step until which (step numbers when listed).</summary>
-    public static string OutageLine(PlanOutage outage, IReadOnlyDictionary<string, int>? stepNumbers = null)
+    public static string OutageLine(PlanOutage outage, IReadOnlyDictionary<StepId, int>? stepNumbers = null)
     {
-        string At(string awaitStep)
+        string At(StepId awaitStep)
         {
-            var order = awaitStep[(awaitStep.LastIndexOf(":order-", StringComparison.Ordinal) + ":order-".Length)..].Split(':')[0];
+            var order = awaitStep.Order?.Text;
             return stepNumbers is not null && stepNumbers.TryGetValue(awaitStep, out var number)
                 ? string.Create(CultureInfo.InvariantCulture, $"step {number} (order {order})")
                 : $"order {order}";

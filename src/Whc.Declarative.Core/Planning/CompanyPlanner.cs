@@ -67,20 +67,20 @@ internal sealed class CompanyPlanner
     /// <summary>Users this plan ceases and makes again (moving between sites): the orders between which they have no service.</summary>
     private ImmutableArray<PlanOutage> Outages(PlanPart part, ImmutableArray<PlanStep> steps, IReadOnlyDictionary<ResourceAddress, string> reasons)
     {
-        string? AwaitOf(ResourceAddress address, OrderOperationKind kind) =>
-            steps.FirstOrDefault(s => s.Kind == StepKind.CreateOrder && s.Details.Operations.Contains(new OrderOperation(address, kind)))?.Id.Replace(":create", ":await", StringComparison.Ordinal);
+        CreateOrderStep? OrderOf(ResourceAddress address, OrderOperationKind kind) =>
+            steps.OfType<CreateOrderStep>().FirstOrDefault(s => s.Operations.Contains(new OrderOperation(address, kind)));
 
         var outages = ImmutableArray.CreateBuilder<PlanOutage>();
         var ceasedUsers = part.UserCeases.Select(c => c.Address).ToHashSet();
         foreach (var add in part.UserOperations.Where(o => o.Kind == OrderOperationKind.Add && ceasedUsers.Contains(o.Address)))
         {
-            if (AwaitOf(add.Address, OrderOperationKind.Cease) is { } ceased && AwaitOf(add.Address, OrderOperationKind.Add) is { } made
+            if (OrderOf(add.Address, OrderOperationKind.Cease) is { } ceased && OrderOf(add.Address, OrderOperationKind.Add) is { } made
                 && view.Users.GetValueOrDefault(add.Address.Name) is { } current
                 && desired.AllUsers().FirstOrDefault(p => p.User.Username == add.Address.Name) is { Site: { } site })
             {
                 // Orders are numbered in plan order: any number between the two is an order between cease and re-create.
-                var between = OrderNumberOf(made) - OrderNumberOf(ceased) - 1;
-                outages.Add(new PlanOutage(add.Address, current.Site, site.Name, ceased, made)
+                var between = made.Number - ceased.Number - 1;
+                outages.Add(new PlanOutage(add.Address, current.Site, site.Name, StepId.AwaitOrder(company, ceased.Order), StepId.AwaitOrder(company, made.Order))
                 {
                     Why = between <= 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{between} other order(s) come between its cease and its re-create: {reasons.GetValueOrDefault(add.Address) ?? "its re-create waits for other changes"}"),
                 });
@@ -103,7 +103,7 @@ internal sealed class CompanyPlanner
         var kinds = new Dictionary<ResourceAddress, OrderOperationKind?>();
         var ranges = new HashSet<string>(StringComparer.Ordinal);
         var rangesKnown = true;
-        var awaits = ImmutableArray.CreateBuilder<string>();
+        var awaits = ImmutableArray.CreateBuilder<StepId>();
         foreach (var order in input.State?.Orders.Where(o => !o.IsFinal) ?? [])
         {
             var refreshed = input.Refresh?.Orders.GetValueOrDefault(order.Id);
@@ -124,17 +124,18 @@ internal sealed class CompanyPlanner
             ranges.UnionWith(order.NumberRanges);
             rangesKnown &= !order.Operations.IsDefaultOrEmpty;
 
-            var prefix = $"{company}:order-{order.Id}";
-            var details = new StepDetails(OrderId: order.Id, Operations: order.Operations);
-            var awaitDependsOn = ImmutableArray<string>.Empty;
+            var existing = new ExistingOrder(order.Id);
+            var awaitDependsOn = ImmutableArray<StepId>.Empty;
             if ((refreshed?.State ?? order.State) == OrderState.Pending)
             {
-                part.Steps.Add(new PlanStep($"{prefix}:submit", StepKind.SubmitOrder, company, $"Submit order {order.Id} (created by an earlier apply)", [], details));
-                awaitDependsOn = [$"{prefix}:submit"];
+                var submit = new SubmitOrderStep(company, $"Submit order {order.Id} (created by an earlier apply)", [], existing, order.Operations);
+                part.Steps.Add(submit);
+                awaitDependsOn = [submit.Id];
             }
 
-            part.Steps.Add(new PlanStep($"{prefix}:await", StepKind.AwaitOrder, company, $"Await order {order.Id} (created by an earlier apply) until completed", awaitDependsOn, details));
-            awaits.Add($"{prefix}:await");
+            var awaitStep = new AwaitOrderStep(company, $"Await order {order.Id} (created by an earlier apply) until completed", awaitDependsOn, existing, order.Operations);
+            part.Steps.Add(awaitStep);
+            awaits.Add(awaitStep.Id);
         }
 
         return (new InFlightOrders(kinds, ranges, rangesKnown, awaits.ToImmutable()), part.ToPart());
@@ -282,13 +283,12 @@ internal sealed class CompanyPlanner
             part.Structural.Add(new OrderOperation(address, OrderOperationKind.Add));
             if (have < block.Quantity)
             {
-                part.Steps.Add(new PlanStep(
-                    $"{company}:ringfence:{block.Name}",
-                    StepKind.RingFence,
+                part.Steps.Add(new RingFenceStep(
                     company,
                     string.Create(CultureInfo.InvariantCulture, $"Ringfence {block.Quantity - have} numbers in area code {block.AreaCode} for block {block.Name}"),
-                    isNew ? [$"{company}:qualify"] : [],
-                    new StepDetails(NumberBlock: block.Name, Quantity: block.Quantity - have)));
+                    isNew ? [StepId.Qualify(company)] : [],
+                    block.Name,
+                    block.Quantity - have));
             }
         }
 
@@ -393,13 +393,12 @@ internal sealed class CompanyPlanner
         part.Structural.Add(new OrderOperation(address, OrderOperationKind.Add));
         foreach (var range in missing)
         {
-            part.Steps.Add(new PlanStep(
-                $"{company}:ringfence:{block.Name}:{range.From}",
-                StepKind.RingFence,
+            part.Steps.Add(new PortedRingFenceStep(
                 company,
                 string.Create(CultureInfo.InvariantCulture, $"Ringfence ported numbers {new NumberRange(range.From, range.To).ToCompactString()} ({range.Count}) for block {block.Name}"),
-                isNew ? [$"{company}:qualify"] : [],
-                new StepDetails(NumberBlock: block.Name, Quantity: range.Count, Ported: new PortedRange(range.From, range.To))));
+                isNew ? [StepId.Qualify(company)] : [],
+                block.Name,
+                new PortedRange(range.From, range.To)));
         }
     }
 
@@ -525,13 +524,11 @@ internal sealed class CompanyPlanner
             part.Structural.Add(new OrderOperation(address, OrderOperationKind.Add));
             if (nadKey is null)
             {
-                part.Steps.Add(new PlanStep(
-                    $"{company}:address:{site.Name}",
-                    StepKind.CreateAddress,
+                part.Steps.Add(new CreateAddressStep(
                     company,
                     $"Find or create the address of site {site.Name} ({site.Address.Postcode}, {site.Address.Premises})",
                     [],
-                    new StepDetails(Site: site.Name)));
+                    site.Name));
             }
             else
             {
@@ -740,9 +737,13 @@ internal sealed class CompanyPlanner
             UserOperations = part.UserOperations.RemoveAll(o => !Targeted(o.Address)),
             UserCeases = part.UserCeases.RemoveAll(o => !Targeted(o.Address)),
             StructuralCeases = part.StructuralCeases.RemoveAll(o => !Targeted(o.Address)),
-            Steps = part.Steps.RemoveAll(s =>
-                (s.Kind is StepKind.RingFence && !Targeted(Address(ResourceKind.NumberBlock, s.Details.NumberBlock ?? string.Empty)))
-                || (s.Kind is StepKind.CreateAddress && !Targeted(Address(ResourceKind.Site, s.Details.Site ?? string.Empty)))),
+            Steps = part.Steps.RemoveAll(s => s switch
+            {
+                RingFenceStep r => !Targeted(Address(ResourceKind.NumberBlock, r.Block)),
+                PortedRingFenceStep p => !Targeted(Address(ResourceKind.NumberBlock, p.Block)),
+                CreateAddressStep a => !Targeted(Address(ResourceKind.Site, a.Site)),
+                _ => false,
+            }),
         };
     }
 
@@ -754,26 +755,23 @@ internal sealed class CompanyPlanner
     /// uniqueness rules need it (<see cref="UniquenessCheck"/>), a site cease moves before the structural order, and users
     /// taking a value another user's change frees follow in later orders.
     /// </summary>
-    private ImmutableArray<PlanStep> BuildSteps(PlanPart part, bool isNew, ImmutableArray<string> inFlightAwaits, UniquenessResult clashes, Dictionary<ResourceAddress, string> reasons)
+    private ImmutableArray<PlanStep> BuildSteps(PlanPart part, bool isNew, ImmutableArray<StepId> inFlightAwaits, UniquenessResult clashes, Dictionary<ResourceAddress, string> reasons)
     {
         var steps = part.Steps.ToList();
-        var preparation = new List<string>();
+        var preparation = new List<StepId>();
         // Only a new order that adds the company consumes a qualification; one an earlier run created has used its own.
         var addsCompany = part.Structural.Any(o => o.Address.Kind == ResourceKind.Company);
-        if (isNew && (addsCompany || steps.Any(s => s.Kind == StepKind.RingFence)) && NeedsQualification(addsCompany))
+        if (isNew && (addsCompany || steps.Any(s => s is RingFenceStep or PortedRingFenceStep)) && NeedsQualification(addsCompany))
         {
-            steps.Insert(0, new PlanStep(
-                $"{company}:qualify",
-                StepKind.Qualify,
+            steps.Insert(0, new QualifyStep(
                 company,
                 $"Qualify company {desired.Company.Name} ({desired.Company.Domain}) for CUG {desired.Reseller.CugId}",
-                [],
-                new StepDetails()));
+                []));
         }
         else
         {
             // The qualification held is still valid: nothing waits for a qualify step that is not in the plan.
-            var qualify = $"{company}:qualify";
+            var qualify = StepId.Qualify(company);
             for (var i = 0; i < steps.Count; i++)
             {
                 if (steps[i].DependsOn.Contains(qualify))
@@ -783,14 +781,14 @@ internal sealed class CompanyPlanner
             }
         }
 
-        preparation.AddRange(steps.Where(s => s.Kind is StepKind.Qualify or StepKind.RingFence or StepKind.CreateAddress).Select(s => s.Id));
+        preparation.AddRange(steps.Where(s => s is QualifyStep or RingFenceStep or PortedRingFenceStep or CreateAddressStep).Select(s => s.Id));
         var limit = Math.Max(1, options.MaxUsersPerOrder);
         var number = 0;
         var previous = inFlightAwaits;
 
-        ImmutableArray<string> AddOrders(IEnumerable<ImmutableArray<OrderOperation>> orders, ImmutableArray<string> dependsOn)
+        ImmutableArray<StepId> AddOrders(IEnumerable<ImmutableArray<OrderOperation>> orders, ImmutableArray<StepId> dependsOn)
         {
-            var awaits = ImmutableArray.CreateBuilder<string>();
+            var awaits = ImmutableArray.CreateBuilder<StepId>();
             foreach (var operations in orders)
             {
                 number++;
@@ -867,9 +865,9 @@ internal sealed class CompanyPlanner
         }
 
         previous = AddOrders(boundChunks.Skip(1).Select(BoundAdds), previous);
-        ImmutableArray<string> Pairs(IEnumerable<ResourceAddress> users, ImmutableArray<string> after)
+        ImmutableArray<StepId> Pairs(IEnumerable<ResourceAddress> users, ImmutableArray<StepId> after)
         {
-            var made = new List<string>();
+            var made = new List<StepId>();
             foreach (var chunk in part.UserOperations.Where(o => o.Kind == OrderOperationKind.Add && users.Contains(o.Address)).Chunk(limit))
             {
                 var inChunk = chunk.Select(o => o.Address).ToHashSet();
@@ -889,8 +887,8 @@ internal sealed class CompanyPlanner
             var inWave = part.UserOperations.Where(o => clashes.WaveOf(o.Address) == wave).Select(o => o.Address).ToList();
             var paired = Pairs(inWave.Where(late.Contains), userAwaits);
             var others = AddOrders(part.UserOperations.Where(o => clashes.WaveOf(o.Address) == wave && !late.Contains(o.Address)).Chunk(limit).Select(c => c.ToImmutableArray()), userAwaits);
-            userAwaits = [.. paired.Concat(others).Distinct(StringComparer.Ordinal)];
-            allUserAwaits = [.. allUserAwaits.Concat(userAwaits).Distinct(StringComparer.Ordinal)];
+            userAwaits = [.. paired.Concat(others).Distinct()];
+            allUserAwaits = [.. allUserAwaits.Concat(userAwaits).Distinct()];
         }
 
         var lateCeases = part.StructuralCeases.RemoveAll(earlyCeases.Contains);
@@ -901,9 +899,6 @@ internal sealed class CompanyPlanner
 
         return [.. steps];
     }
-
-    private static int OrderNumberOf(string stepId) =>
-        int.TryParse(stepId.AsSpan(stepId.LastIndexOf(":order-", StringComparison.Ordinal) + ":order-".Length).TrimEnd(":await"), NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0;
 
     /// <summary>What the given user operations take, by user (numbers as the plan assigns them).</summary>
     private List<(ResourceAddress User, string Value)> WantedValues(IEnumerable<OrderOperation> operations)
@@ -997,9 +992,9 @@ internal sealed class CompanyPlanner
         IReadOnlyDictionary<ResourceAddress, OrderOperationKind?> kinds,
         IReadOnlySet<string> ranges,
         bool rangesKnown,
-        ImmutableArray<string> awaits)
+        ImmutableArray<StepId> awaits)
     {
-        public ImmutableArray<string> Awaits { get; } = awaits;
+        public ImmutableArray<StepId> Awaits { get; } = awaits;
 
         /// <summary>In address order (ordinal), never the map's own.</summary>
         public IEnumerable<ResourceAddress> Resources => kinds.Keys.OrderBy(a => a.ToString(), StringComparer.Ordinal);

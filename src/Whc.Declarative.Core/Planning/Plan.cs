@@ -149,49 +149,12 @@ public sealed record ResourceChange(
     public ResourceAddress? PreviousAddress { get; init; }
 }
 
-public enum StepKind
-{
-    Qualify,
-    RingFence,
-    CreateAddress,
-    CreateOrder,
-    SubmitOrder,
-    AwaitOrder,
-}
-
-/// <summary>
-/// One API step. Ids are stable and readable (<c>fun-network:ringfence:brum</c>); <see cref="DependsOn"/> names the steps
-/// that must finish first. Ids that BT assigns (service ids, NAD keys of new addresses, ranges) are resolved from state
-/// when the step runs.
-/// </summary>
-public sealed record PlanStep(
-    string Id,
-    StepKind Kind,
-    string Company,
-    string Description,
-    ImmutableArray<string> DependsOn,
-    StepDetails Details);
-
-/// <summary>What a step needs beyond the company's manifest and state.</summary>
-public sealed record StepDetails(
-    string? NumberBlock = null,
-    int? Quantity = null,
-    string? Site = null,
-    string? OrderId = null,
-    string? CreateStep = null,
-    ImmutableArray<OrderOperation> Operations = default,
-    PortedRange? Ported = null)
-{
-    /// <summary>The order's items; empty (never default) for steps that are not about an order.</summary>
-    public ImmutableArray<OrderOperation> Operations { get; init; } = Operations.IsDefault ? [] : Operations;
-}
-
 /// <summary>
 /// A user BT ceases and makes again (moving from <see cref="FromSite"/> to <see cref="ToSite"/>): it has no service from
 /// the completion of the order ceasing it (<see cref="CeaseAwait"/>, its await step) until the order making it again
 /// completes (<see cref="AddAwait"/>).
 /// </summary>
-public sealed record PlanOutage(ResourceAddress User, string FromSite, string ToSite, string CeaseAwait, string AddAwait)
+public sealed record PlanOutage(ResourceAddress User, string FromSite, string ToSite, StepId CeaseAwait, StepId AddAwait)
 {
     /// <summary>Why other orders come between the cease and the re-create, when they do (null: consecutive orders).</summary>
     public string? Why { get; init; }

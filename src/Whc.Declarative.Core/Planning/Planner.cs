@@ -357,20 +357,18 @@ public sealed class Planner
             changes.ToImmutable(), steps, ImmutableSortedDictionary<string, string>.Empty, diagnostics.ToImmutable());
     }
 
-    internal sealed record OrderPhase(ImmutableArray<OrderOperation> Operations, ImmutableArray<string> DependsOn);
+    internal sealed record OrderPhase(ImmutableArray<OrderOperation> Operations, ImmutableArray<StepId> DependsOn);
 
-    internal static ImmutableArray<PlanStep> StepsForOrder(string company, int number, OrderPhase order, ImmutableArray<string> prerequisites, string summary)
+    internal static ImmutableArray<PlanStep> StepsForOrder(string company, int number, OrderPhase order, ImmutableArray<StepId> prerequisites, string summary)
     {
-        var prefix = string.Create(CultureInfo.InvariantCulture, $"{company}:order-{number}");
-        var create = $"{prefix}:create";
-        var details = new StepDetails(Operations: order.Operations);
+        var create = new CreateOrderStep(company, $"Create order {number}: {summary}", [.. prerequisites.Concat(order.DependsOn).Distinct()], number, order.Operations);
         // Submit and await find their order as the one the create step recorded.
-        var later = details with { CreateStep = create };
+        var submit = new SubmitOrderStep(company, $"Submit order {number}", [create.Id], create.Order, order.Operations);
         return
         [
-            new PlanStep(create, StepKind.CreateOrder, company, $"Create order {number}: {summary}", [.. prerequisites.Concat(order.DependsOn).Distinct()], details),
-            new PlanStep($"{prefix}:submit", StepKind.SubmitOrder, company, $"Submit order {number}", [create], later),
-            new PlanStep($"{prefix}:await", StepKind.AwaitOrder, company, $"Await order {number} until completed", [$"{prefix}:submit"], later),
+            create,
+            submit,
+            new AwaitOrderStep(company, $"Await order {number} until completed", [submit.Id], create.Order, order.Operations),
         ];
     }
 

@@ -36,9 +36,9 @@ internal sealed record PlanHashedContent(string Endpoint, Plan Plan, PlanRequest
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     Converters =
     [
-        typeof(CamelCaseEnum<PlanMode>), typeof(CamelCaseEnum<ChangeAction>), typeof(CamelCaseEnum<StepKind>),
+        typeof(CamelCaseEnum<PlanMode>), typeof(CamelCaseEnum<ChangeAction>), typeof(CamelCaseEnum<StepKind>), typeof(CamelCaseEnum<StepKind>),
         typeof(CamelCaseEnum<ResourceKind>), typeof(CamelCaseEnum<DiagnosticSeverity>), typeof(CamelCaseEnum<OrderState>),
-        typeof(CamelCaseEnum<OrderOperationKind>), typeof(CamelCaseEnum<OrderItemAction>), typeof(PlanFileValueConverter),
+        typeof(CamelCaseEnum<OrderOperationKind>), typeof(CamelCaseEnum<OrderItemAction>), typeof(PlanFileValueConverter), typeof(PlanStepJson.StepConverter), typeof(PlanStepJson.IdConverter),
         typeof(CamelCaseEnum<IntentOutcome>), typeof(CamelCaseEnum<WhcFailureKind>), typeof(CamelCaseEnum<Core.Inventory.CompanyStatus>),
         typeof(CamelCaseEnum<Core.Inventory.NumberRangeStatus>),
     ])]

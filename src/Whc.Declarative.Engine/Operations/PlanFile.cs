@@ -20,9 +20,10 @@ namespace Whc.Declarative.Engine.Operations;
 public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string Endpoint, string PlanHash, Plan Plan, PlanRequest Request)
 {
     /// <summary>
-    /// 4: attribute values are typed (<see cref="PlanFileValueConverter"/>; 3 held them as text), the hash is over the canonical form (<see cref="CanonicalJson"/>), and the file is read strictly (a field this
-    /// whcctl does not know is refused); 3: the request is recorded, for apply to derive the plan again; 2: the hash
-    /// covered the whole plan.
+    /// 4: attribute values are typed (<see cref="PlanFileValueConverter"/>; 3 held them as text), steps are tagged by
+    /// type with their own payload and ids stored by their parts (<see cref="PlanStepJson"/>), the hash is over the
+    /// canonical form (<see cref="CanonicalJson"/>), and the file is read strictly (a field this whcctl does not know is
+    /// refused); 3: the request is recorded, for apply to derive the plan again; 2: the hash covered the whole plan.
     /// </summary>
     public const int CurrentFormatVersion = 4;
 
