@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Whc.Declarative.Core.Diagnostics;
 
 /// <summary>WHC1xxx: finding and reading manifest files, YAML syntax, and the JSON Schema.</summary>
@@ -5,27 +7,102 @@ public static partial class DiagnosticCatalog
 {
     public static DiagnosticDescriptor PathNotFound { get; } = Error("WHC1001", "path does not exist");
 
+    public static DiagnosticTemplate PathNotFoundOnDisk { get; } = PathNotFound.Template("no such file or directory");
+
     public static DiagnosticDescriptor NoManifestsFound { get; } = Error("WHC1002", "no manifest files found");
+
+    public static DiagnosticTemplate NoManifestsFoundInDirectory { get; } =
+        NoManifestsFound.Template("no manifest files (*.yaml, *.yml) in this directory or below it");
 
     public static DiagnosticDescriptor FileTooLarge { get; } = Error("WHC1003", "manifest file is too large");
 
+    /// <summary>Reading stopped at the limit (a growing file, or one whose size the file system did not report).</summary>
+    public static DiagnosticTemplate<long> FileTooLargeWhileReading { get; } =
+        FileTooLarge.Template((long maxMiB) => string.Create(CultureInfo.InvariantCulture, $"the file is over {maxMiB} MiB (reading stopped there); manifest files may be at most {maxMiB} MiB (split the companies over several files)"));
+
+    public static DiagnosticTemplate<double, long> FileTooLargeBySize { get; } =
+        FileTooLarge.Template((double sizeMiB, long maxMiB) => string.Create(CultureInfo.InvariantCulture, $"the file is {sizeMiB:0.0} MiB; manifest files may be at most {maxMiB} MiB (split the companies over several files)"));
+
     public static DiagnosticDescriptor FileUnreadable { get; } = Error("WHC1004", "manifest file cannot be read");
+
+    /// <summary>A path given on the command line, or a file met in a directory walk, whose kind cannot be told.</summary>
+    public static DiagnosticTemplate<string?> FileUnreadablePath { get; } = FileUnreadable.Template((string? error) => $"cannot read it: {error}");
+
+    public static DiagnosticTemplate<string> FileUnreadableWhileReading { get; } = FileUnreadable.Template((string reason) => $"cannot read the file: {reason}");
+
+    public static DiagnosticTemplate<string?> FileUnreadableDanglingLink { get; } =
+        FileUnreadable.Template((string? target) => $"this link leads nowhere: {target} does not exist");
+
+    public static DiagnosticTemplate<string?> FileUnreadableLink { get; } = FileUnreadable.Template((string? error) => $"this link cannot be followed: {error}");
 
     public static DiagnosticDescriptor NotUtf8Text { get; } = Error("WHC1005", "manifest file is not UTF-8 text");
 
+    public static DiagnosticTemplate NotUtf8TextNulCharacters { get; } =
+        NotUtf8Text.Template("the file contains NUL characters; it looks binary, not a YAML manifest");
+
+    public static DiagnosticTemplate NotUtf8TextNulBytes { get; } = NotUtf8Text.Template("the file contains NUL bytes; it looks binary, not a YAML manifest");
+
+    public static DiagnosticTemplate NotUtf8TextUtf16 { get; } = NotUtf8Text.Template("the file is UTF-16 encoded; save it as UTF-8");
+
+    public static DiagnosticTemplate NotUtf8TextInvalid { get; } = NotUtf8Text.Template("the file is not valid UTF-8 text; save it as UTF-8");
+
     public static DiagnosticDescriptor YamlSyntax { get; } = Error("WHC1006", "YAML syntax error");
+
+    public static DiagnosticTemplate YamlSyntaxUnparsable { get; } = YamlSyntax.Template("the YAML cannot be parsed");
+
+    /// <summary>The argument is the YAML library's own finding, its position prefix removed (the span has it).</summary>
+    public static DiagnosticTemplate<string> YamlSyntaxFinding { get; } = YamlSyntax.Template((string finding) => $"the YAML cannot be parsed: {finding}");
+
+    /// <summary>The YAML library failed without a position; the span is the last place read well.</summary>
+    public static DiagnosticTemplate YamlSyntaxAfterHere { get; } =
+        YamlSyntax.Template("the YAML cannot be parsed after this point; look for an unclosed [ or {, a missing quote or a misplaced ':'");
 
     public static DiagnosticDescriptor TabIndentation { get; } = Error("WHC1007", "tab used for indentation");
 
+    public static DiagnosticTemplate TabIndentationUsed { get; } = TabIndentation.Template("a tab is used for indentation; YAML allows only spaces there");
+
     public static DiagnosticDescriptor DuplicateKey { get; } = Error("WHC1008", "key appears twice in one mapping");
+
+    public static DiagnosticTemplate<string, int> DuplicateKeyInMapping { get; } =
+        DuplicateKey.Template((string key, int firstLine) => string.Create(CultureInfo.InvariantCulture, $"key '{key}' appears twice in this mapping (first at line {firstLine})"));
+
+    public static DiagnosticTemplate<string, int> DuplicateKeyMerge { get; } =
+        DuplicateKey.Template((string key, int firstLine) => string.Create(CultureInfo.InvariantCulture, $"key '{key}' appears twice in this mapping (first at line {firstLine}); to merge several mappings, list them in one merge key: <<: [*a, *b]"));
 
     public static DiagnosticDescriptor AliasExpansionTooLarge { get; } = Error("WHC1009", "YAML aliases expand too far (an alias bomb or a cycle)");
 
+    /// <summary>The alias's name is shortened by the reader (64 characters at most).</summary>
+    public static DiagnosticTemplate<string> AliasExpansionRecursive { get; } =
+        AliasExpansionTooLarge.Template((string alias) => $"the alias *{alias} is inside the node its anchor names, so it would repeat without end; a manifest cannot hold a recursive value");
+
+    public static DiagnosticTemplate<int> AliasExpansionTooManyNodes { get; } =
+        AliasExpansionTooLarge.Template((int maxNodes) => string.Create(CultureInfo.InvariantCulture, $"the aliases and merge keys of this file expand to more than {maxNodes} nodes (an alias bomb?); a manifest needs far fewer, so the file is not read further"));
+
+    public static DiagnosticTemplate<long, long, long> AliasExpansionFileCharacters { get; } =
+        AliasExpansionTooLarge.Template((long characters, long budget, long minimum) => string.Create(CultureInfo.InvariantCulture, $"the aliases and merge keys of this file would add {characters} characters, more than the {budget} a file may add (its own size, at least {minimum}); write large values once, without aliasing them, so the file is not read further"));
+
+    public static DiagnosticTemplate<long> AliasExpansionRunCharacters { get; } =
+        AliasExpansionTooLarge.Template((long maxPerRun) => string.Create(CultureInfo.InvariantCulture, $"the aliases and merge keys of the files read in this run would add more than {maxPerRun} characters together (this file's bring it past); write large values once, without aliasing them, so the file is not read further"));
+
     public static DiagnosticDescriptor NestingTooDeep { get; } = Error("WHC1010", "nesting too deep");
+
+    public static DiagnosticTemplate<int> NestingTooDeepDocument { get; } =
+        NestingTooDeep.Template((int maxDepth) => string.Create(CultureInfo.InvariantCulture, $"the document is nested more than {maxDepth} levels deep; a manifest needs far fewer"));
+
+    public static DiagnosticTemplate<string, int> NestingTooDeepAlias { get; } =
+        NestingTooDeep.Template((string alias, int maxDepth) => string.Create(CultureInfo.InvariantCulture, $"the alias *{alias} nests the document more than {maxDepth} levels deep; a manifest needs far fewer"));
 
     public static DiagnosticDescriptor EmptyFile { get; } = Warning("WHC1011", "file contains no YAML documents");
 
+    public static DiagnosticTemplate EmptyFileNoText { get; } = EmptyFile.Template("the file is empty; it defines no companies");
+
+    public static DiagnosticTemplate EmptyFileOnlyComments { get; } =
+        EmptyFile.Template("the file holds only comments or empty documents; it defines no companies");
+
     public static DiagnosticDescriptor DocumentNotMapping { get; } = Error("WHC1012", "document is not a mapping");
+
+    public static DiagnosticTemplate DocumentNotMappingManifest { get; } =
+        DocumentNotMapping.Template("a manifest document must be a mapping (apiVersion:, kind:, metadata:, spec:)");
 
     public static DiagnosticDescriptor UnsupportedApiVersion { get; } = Error("WHC1013", "unsupported apiVersion");
 
@@ -47,19 +124,59 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor UnsupportedYamlFeature { get; } = Error("WHC1022", "unsupported YAML feature");
 
+    /// <summary>An alias used as a key, to something other than a scalar.</summary>
+    public static DiagnosticTemplate UnsupportedYamlAliasKey { get; } =
+        UnsupportedYamlFeature.Template("a mapping key must be a plain value, not a mapping, a list or nothing");
+
+    public static DiagnosticTemplate UnsupportedYamlComplexKey { get; } =
+        UnsupportedYamlFeature.Template("a mapping key must be a plain value, not a mapping or a list");
+
     public static DiagnosticDescriptor UnsupportedTag { get; } = Error("WHC1023", "YAML tag outside the core schema");
+
+    /// <summary>The argument is the tag as written (!!binary, !custom), shortened by the reader.</summary>
+    public static DiagnosticTemplate<string> UnsupportedTagOutsideCore { get; } =
+        UnsupportedTag.Template((string tag) => $"the YAML tag {tag} is not supported: manifests are plain data; remove the tag (only the core schema's !!str, !!int, !!float, !!bool, !!null, !!map and !!seq are read)");
+
+    /// <summary>A core tag on the wrong node; the node is named in words ("a key", "this value", "a mapping", "a list").</summary>
+    public static DiagnosticTemplate<string, string> UnsupportedTagMisfit { get; } =
+        UnsupportedTag.Template((string tag, string node) => $"the YAML tag {tag} does not fit {node}; remove the tag");
 
     public static DiagnosticDescriptor NoCompanyFound { get; } = Error("WHC1024", "the manifests define no company");
 
+    public static DiagnosticTemplate NoCompanyFoundInManifests { get; } =
+        NoCompanyFound.Template("no company found: the manifests define no Company document (kind: Company); an empty or truncated manifest is refused rather than taken for 'nothing to do'");
+
     public static DiagnosticDescriptor NotRegularFile { get; } = Error("WHC1025", "not a regular file (a FIFO, socket or device)");
+
+    /// <summary>The argument is the file's kind in words ("a FIFO", "a socket"...).</summary>
+    public static DiagnosticTemplate<string> NotRegularFileKind { get; } =
+        NotRegularFile.Template((string kind) => $"this is {kind}, not a regular file; whcctl reads only regular files");
 
     public static DiagnosticDescriptor DirectoryLinkNotFollowed { get; } = Warning("WHC1026", "link to a directory not followed");
 
+    public static DiagnosticTemplate DirectoryLinkNotFollowedInWalk { get; } =
+        DirectoryLinkNotFollowed.Template("this is a link to a directory, which whcctl does not follow (no loops, nothing outside the tree); give the directory itself as a path to read it");
+
     public static DiagnosticDescriptor DirectoryUnreadable { get; } = Error("WHC1027", "directory cannot be read");
+
+    public static DiagnosticTemplate<string> DirectoryUnreadableInWalk { get; } =
+        DirectoryUnreadable.Template((string reason) => $"cannot read the directory, so its manifests would be missed: {reason}");
 
     public static DiagnosticDescriptor LinkOutsideDirectory { get; } = Error("WHC1028", "link leads outside the directory given");
 
+    public static DiagnosticTemplate<string?, string> LinkOutsideDirectoryTarget { get; } =
+        LinkOutsideDirectory.Template((string? target, string root) => $"this is a link to {target}, outside {root}; whcctl reads no file outside the directory it is given, so a manifest directory cannot make it read any file on the machine");
+
     public static DiagnosticDescriptor UndefinedAlias { get; } = Error("WHC1029", "alias to an anchor not defined before it in the document");
 
+    public static DiagnosticTemplate<string> UndefinedAliasInDocument { get; } =
+        UndefinedAlias.Template((string alias) => $"the alias *{alias} names no anchor (&{alias}) written before it in this document; anchors are not shared between documents");
+
     public static DiagnosticDescriptor MergeValueNotMapping { get; } = Error("WHC1030", "merge key (<<) value is not a mapping or a list of mappings");
+
+    public static DiagnosticTemplate MergeValueNotMappingValue { get; } =
+        MergeValueNotMapping.Template("the value of a merge key (<<) must be a mapping (<<: *defaults) or a list of mappings (<<: [*a, *b]); write the key out, or quote \"<<\" to use it as an ordinary key");
+
+    public static DiagnosticTemplate MergeValueNotMappingListEntry { get; } =
+        MergeValueNotMapping.Template("an entry of a merge key's list must be a mapping (<<: *defaults) or a list of mappings (<<: [*a, *b]); write the key out, or quote \"<<\" to use it as an ordinary key");
 }
