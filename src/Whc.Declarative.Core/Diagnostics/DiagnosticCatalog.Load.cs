@@ -106,21 +106,88 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor UnsupportedApiVersion { get; } = Error("WHC1013", "unsupported apiVersion");
 
+    /// <summary>A later whc.declarative version than this whcctl knows.</summary>
+    public static DiagnosticTemplate<string, string> UnsupportedApiVersionNewer { get; } =
+        UnsupportedApiVersion.Template((string apiVersion, string current) => $"apiVersion '{apiVersion}' is not supported: this whcctl understands {current} only; upgrade whcctl to read this manifest");
+
+    public static DiagnosticTemplate<string, string> UnsupportedApiVersionUnknown { get; } =
+        UnsupportedApiVersion.Template((string apiVersion, string current) => $"apiVersion '{apiVersion}' is not known: expected {current}");
+
     public static DiagnosticDescriptor UnsupportedKind { get; } = Error("WHC1014", "unsupported kind");
+
+    public static DiagnosticTemplate<string, string> UnsupportedKindDocument { get; } =
+        UnsupportedKind.Template((string kind, string expected) => $"kind '{kind}' is not supported: each document describes one company (kind: {expected})");
+
+    /// <summary>The kind differs from the supported one only in case.</summary>
+    public static DiagnosticTemplate<string, string> UnsupportedKindCase { get; } =
+        UnsupportedKind.Template((string kind, string expected) => $"kind '{kind}' is not supported: each document describes one company (kind: {expected}); did you mean '{expected}'?");
 
     public static DiagnosticDescriptor RequiredFieldMissing { get; } = Error("WHC1015", "required field missing");
 
+    public static DiagnosticTemplate<string?> RequiredFieldMissingAtTop { get; } =
+        RequiredFieldMissing.Template((string? field) => $"required field '{field}' is missing");
+
+    public static DiagnosticTemplate<string?, string> RequiredFieldMissingIn { get; } =
+        RequiredFieldMissing.Template((string? field, string parent) => $"required field '{field}' is missing in {parent}");
+
     public static DiagnosticDescriptor WrongType { get; } = Error("WHC1016", "value has the wrong type");
+
+    /// <summary>What was expected and what was found, in words ("a whole number", "a list", "nothing"...).</summary>
+    public static DiagnosticTemplate<string, string, string> WrongTypeFound { get; } =
+        WrongType.Template((string field, string expected, string actual) => $"{field} must be {expected}, not {actual}");
+
+    /// <summary>Text expected, and YAML read the plain scalar as something else; the argument is the scalar as written.</summary>
+    public static DiagnosticTemplate<string, string, string, bool> WrongTypeQuoteIt { get; } =
+        WrongType.Template((string field, string actual, string written, bool leadingZero) =>
+            $"{field} must be text, not {actual}; quote it (\"{written}\") so YAML reads it as text{(leadingZero ? " and keeps the leading zero" : string.Empty)}");
 
     public static DiagnosticDescriptor UnknownField { get; } = Error("WHC1017", "unknown field");
 
+    /// <summary>
+    /// A field the schema does not have; <c>parent</c> is null at the top level, <c>closest</c> the allowed name nearest
+    /// to the one written (null when none is near; then the allowed names are listed, if there are any).
+    /// </summary>
+    public static DiagnosticTemplate<string, string?, string?, IReadOnlyList<string>> UnknownFieldIn { get; } =
+        UnknownField.Template((string field, string? parent, string? closest, IReadOnlyList<string> allowed) =>
+            $"unknown field '{field}' {(parent is null ? "at the top level" : $"in {parent}")}"
+            + (closest is not null ? $"; did you mean '{closest}'?" : allowed.Count > 0 ? $"; allowed here: {string.Join(", ", allowed)}" : string.Empty));
+
     public static DiagnosticDescriptor CredentialInManifest { get; } = Error("WHC1018", "credential in a manifest");
+
+    public static DiagnosticTemplate<string> CredentialInManifestField { get; } =
+        CredentialInManifest.Template((string field) => $"field '{field}' looks like a credential; manifests are committed to version control, so they must not hold secrets. "
+            + "Remove it and give whcctl its API credentials in the WHC_CLIENT_ID and WHC_CLIENT_SECRET environment variables");
 
     public static DiagnosticDescriptor ValueNotAllowed { get; } = Error("WHC1019", "value is not one of the allowed values");
 
+    public static DiagnosticTemplate<string, string, IEnumerable<string?>> ValueNotAllowedEnumeration { get; } =
+        ValueNotAllowed.Template((string field, string value, IEnumerable<string?> allowed) => $"{field} '{value}' is not allowed; expected one of: {string.Join(", ", allowed)}");
+
     public static DiagnosticDescriptor ValueOutOfRange { get; } = Error("WHC1020", "value out of range");
 
+    public static DiagnosticTemplate<string> ValueOutOfRangeEmptyList { get; } = ValueOutOfRange.Template((string field) => $"{field} is empty: give at least one");
+
+    public static DiagnosticTemplate<string, int> ValueOutOfRangeTooShort { get; } =
+        ValueOutOfRange.Template((string field, int minLength) => string.Create(CultureInfo.InvariantCulture, $"{field} is too short: at least {minLength} characters"));
+
+    public static DiagnosticTemplate<string, int?> ValueOutOfRangeTooLong { get; } =
+        ValueOutOfRange.Template((string field, int? maxLength) => string.Create(CultureInfo.InvariantCulture, $"{field} is too long: at most {maxLength} characters"));
+
+    public static DiagnosticTemplate<string, string, decimal?> ValueOutOfRangeBelowMinimum { get; } =
+        ValueOutOfRange.Template((string field, string value, decimal? minimum) => string.Create(CultureInfo.InvariantCulture, $"{field} is {value}, below the minimum of {minimum}"));
+
+    public static DiagnosticTemplate<string, string, decimal?> ValueOutOfRangeAboveMaximum { get; } =
+        ValueOutOfRange.Template((string field, string value, decimal? maximum) => string.Create(CultureInfo.InvariantCulture, $"{field} is {value}, above the maximum of {maximum}"));
+
     public static DiagnosticDescriptor SchemaViolation { get; } = Error("WHC1021", "value does not match the schema");
+
+    /// <summary>The argument <c>format</c> is the schema's own description of the field's format.</summary>
+    public static DiagnosticTemplate<string, string, string?> SchemaViolationFormat { get; } =
+        SchemaViolation.Template((string field, string value, string? format) => $"{field} '{value}' does not have the expected format: {format}");
+
+    /// <summary>Any other finding of the schema library; <c>finding</c> is its name for it.</summary>
+    public static DiagnosticTemplate<string, string> SchemaViolationOther { get; } =
+        SchemaViolation.Template((string field, string finding) => $"{field} does not match the schema ({finding})");
 
     public static DiagnosticDescriptor UnsupportedYamlFeature { get; } = Error("WHC1022", "unsupported YAML feature");
 
