@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Reflection;
 using Whc.Declarative.Core.Diagnostics;
 using SourceSpan = Whc.Declarative.Core.Diagnostics.SourceSpan;
 
@@ -74,4 +76,81 @@ public class DiagnosticTemplateTests
         made.Message.Should().Be("value 'a\nb' is not allowed");
         made.ToString().Should().Be("company.yaml(3,5): error WHC9990: value 'a\\nb' is not allowed");
     }
+
+    /// <summary>Every template the catalogue declares, found by the test's own reflection (the product uses none).</summary>
+    public static TheoryData<string> CatalogueTemplates() =>
+        [.. TemplateProperties().Select(p => p.Name)];
+
+    private static IEnumerable<PropertyInfo> TemplateProperties() => typeof(DiagnosticCatalog)
+        .GetProperties(BindingFlags.Public | BindingFlags.Static)
+        .Where(p => p.PropertyType == typeof(DiagnosticTemplate) || p.PropertyType.Name.StartsWith("DiagnosticTemplate`", StringComparison.Ordinal))
+        .OrderBy(p => p.Name, StringComparer.Ordinal);
+
+    [Theory]
+    [MemberData(nameof(CatalogueTemplates))]
+    public void Should_declare_each_catalogue_template_on_a_catalogue_entry_and_word_numbers_the_same_in_every_culture(string name)
+    {
+        var property = TemplateProperties().Single(p => p.Name == name);
+        var template = property.GetValue(null)!;
+        var descriptor = (DiagnosticDescriptor)property.PropertyType.GetProperty("Descriptor")!.GetValue(template)!;
+        DiagnosticCatalog.All.Should().Contain(descriptor, "a template words a code of the catalogue");
+
+        var message = property.PropertyType.GetProperty("Message") is { } constant
+            ? (string)constant.GetValue(template)!
+            : (string)property.PropertyType.GetMethod("Message")!.Invoke(template, [.. property.PropertyType.GetGenericArguments().Select(Sample)])!;
+        var original = CultureInfo.CurrentCulture;
+        string inCommaCulture;
+        try
+        {
+            CultureInfo.CurrentCulture = CommaCulture();
+            inCommaCulture = property.PropertyType.GetProperty("Message") is { } again
+                ? (string)again.GetValue(template)!
+                : (string)property.PropertyType.GetMethod("Message")!.Invoke(template, [.. property.PropertyType.GetGenericArguments().Select(Sample)])!;
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = original;
+        }
+
+        // A number in a message reads the same on every machine: the template formats it invariantly.
+        inCommaCulture.Should().Be(message);
+        message.Should().NotContain("\n").And.NotBeNullOrWhiteSpace();
+    }
+
+    [Fact]
+    public void Should_see_a_template_that_formats_numbers_in_the_current_culture_as_differing()
+    {
+        // The check above can fail: a template without string.Create(CultureInfo.InvariantCulture, ...) words 1.5 as "1,5".
+        var careless = AnError.Template((double size) => $"{size:0.0} MiB");
+        var original = CultureInfo.CurrentCulture;
+        try
+        {
+            CultureInfo.CurrentCulture = CommaCulture();
+            careless.Message(1.5).Should().Be("1,5 MiB");
+        }
+        finally
+        {
+            CultureInfo.CurrentCulture = original;
+        }
+    }
+
+    /// <summary>A culture that writes 1.5 as "1,5" and 1234 as "1.234", built from the invariant one (no ICU needed).</summary>
+    private static CultureInfo CommaCulture()
+    {
+        var culture = (CultureInfo)CultureInfo.InvariantCulture.Clone();
+        culture.NumberFormat.NumberDecimalSeparator = ",";
+        culture.NumberFormat.NumberGroupSeparator = ".";
+        return culture;
+    }
+
+    private static object? Sample(Type type) =>
+        type == typeof(string) ? "value"
+        : type == typeof(int) || type == typeof(int?) ? 1234
+        : type == typeof(long) || type == typeof(long?) ? 1234567L
+        : type == typeof(double) ? 1.5
+        : type == typeof(decimal) || type == typeof(decimal?) ? 1.5m
+        : type == typeof(bool) ? true
+        : type.IsAssignableFrom(typeof(string[])) ? new[] { "a", "b" }
+        : type == typeof(DiagnosticCatalog.PortedOverlap) ? new DiagnosticCatalog.PortedOverlap("01214960500", "01214960509", "brum", "01214960505", "01214960510", "old", "other-co", "line 3")
+        : throw new InvalidOperationException($"add a sample value of {type} for the template tests");
 }
