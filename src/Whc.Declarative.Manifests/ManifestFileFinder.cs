@@ -45,18 +45,16 @@ internal static class ManifestFileFinder
                     var found = FindInDirectory(full, display, diagnostics, list);
                     if (found.Count == 0 && diagnostics.Count == reported)
                     {
-                        diagnostics.Add(DiagnosticCatalog.NoManifestsFound.At(
-                            SourceSpan.FileOnly(display.Length == 0 ? "." : display),
-                            "no manifest files (*.yaml, *.yml) in this directory or below it"));
+                        diagnostics.Add(DiagnosticCatalog.NoManifestsFoundInDirectory.At(SourceSpan.FileOnly(display.Length == 0 ? "." : display)));
                     }
 
                     found.ForEach(f => Add(f.File, f.Key));
                     break;
                 case FileKind.Missing:
-                    diagnostics.Add(DiagnosticCatalog.PathNotFound.At(SourceSpan.FileOnly(path), "no such file or directory"));
+                    diagnostics.Add(DiagnosticCatalog.PathNotFoundOnDisk.At(SourceSpan.FileOnly(path)));
                     break;
                 case FileKind.Unreadable:
-                    diagnostics.Add(DiagnosticCatalog.FileUnreadable.At(SourceSpan.FileOnly(path), $"cannot read it: {error}"));
+                    diagnostics.Add(DiagnosticCatalog.FileUnreadablePath.At(SourceSpan.FileOnly(path), error));
                     break;
                 default:
                     diagnostics.Add(NotRegular(path, kind));
@@ -95,9 +93,7 @@ internal static class ManifestFileFinder
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
                 var reason = exception is UnauthorizedAccessException ? "permission denied" : exception.Message;
-                diagnostics.Add(DiagnosticCatalog.DirectoryUnreadable.At(
-                    SourceSpan.FileOnly(Shown(display, relative)),
-                    $"cannot read the directory, so its manifests would be missed: {reason}"));
+                diagnostics.Add(DiagnosticCatalog.DirectoryUnreadableInWalk.At(SourceSpan.FileOnly(Shown(display, relative)), reason));
                 continue;
             }
 
@@ -132,7 +128,7 @@ internal static class ManifestFileFinder
                         case FileKind.Missing:
                             break; // removed since the listing
                         case FileKind.Unreadable:
-                            diagnostics.Add(DiagnosticCatalog.FileUnreadable.At(SourceSpan.FileOnly(Shown(display, path)), $"cannot read it: {error}"));
+                            diagnostics.Add(DiagnosticCatalog.FileUnreadablePath.At(SourceSpan.FileOnly(Shown(display, path)), error));
                             break;
                         default:
                             diagnostics.Add(NotRegular(Shown(display, path), kind));
@@ -159,9 +155,7 @@ internal static class ManifestFileFinder
         var (target, error) = FileKinds.Of(link.FullName, followLinks: true);
         if (target == FileKind.Directory)
         {
-            diagnostics.Add(DiagnosticCatalog.DirectoryLinkNotFollowed.At(
-                SourceSpan.FileOnly(shown),
-                "this is a link to a directory, which whcctl does not follow (no loops, nothing outside the tree); give the directory itself as a path to read it"));
+            diagnostics.Add(DiagnosticCatalog.DirectoryLinkNotFollowedInWalk.At(SourceSpan.FileOnly(shown)));
             return null;
         }
 
@@ -172,18 +166,16 @@ internal static class ManifestFileFinder
 
         if (target is FileKind.Missing or FileKind.Unreadable)
         {
-            diagnostics.Add(DiagnosticCatalog.FileUnreadable.At(
-                SourceSpan.FileOnly(shown),
-                target == FileKind.Missing ? $"this link leads nowhere: {link.LinkTarget} does not exist" : $"this link cannot be followed: {error}"));
+            diagnostics.Add(target == FileKind.Missing
+                ? DiagnosticCatalog.FileUnreadableDanglingLink.At(SourceSpan.FileOnly(shown), link.LinkTarget)
+                : DiagnosticCatalog.FileUnreadableLink.At(SourceSpan.FileOnly(shown), error));
             return null;
         }
 
         var real = RealPath(link.FullName);
         if (real is null || !real.StartsWith(Path.EndsInDirectorySeparator(rootReal) ? rootReal : rootReal + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {
-            diagnostics.Add(DiagnosticCatalog.LinkOutsideDirectory.At(
-                SourceSpan.FileOnly(shown),
-                $"this is a link to {real ?? link.LinkTarget}, outside {rootShown}; whcctl reads no file outside the directory it is given, so a manifest directory cannot make it read any file on the machine"));
+            diagnostics.Add(DiagnosticCatalog.LinkOutsideDirectoryTarget.At(SourceSpan.FileOnly(shown), real ?? link.LinkTarget, rootShown));
             return null;
         }
 
@@ -260,7 +252,7 @@ internal static class ManifestFileFinder
     }
 
     private static Diagnostic NotRegular(string shown, FileKind kind) =>
-        DiagnosticCatalog.NotRegularFile.At(SourceSpan.FileOnly(shown), $"this is {FileKinds.Describe(kind)}, not a regular file; whcctl reads only regular files");
+        DiagnosticCatalog.NotRegularFileKind.At(SourceSpan.FileOnly(shown), FileKinds.Describe(kind));
 
     private static bool IsManifestName(string name) =>
         name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase);

@@ -182,9 +182,8 @@ public static class ManifestLoader
         if (companies.Count == 0 && !diagnostics.Any(d => d.IsError))
         {
             // As kubectl's "no objects passed": an empty or truncated manifest must not pass as "valid, nothing to do".
-            diagnostics.Add(DiagnosticCatalog.NoCompanyFound.At(
-                files.Count == 1 ? SourceSpan.FileOnly(files[0].DisplayPath) : SourceSpan.None,
-                "no company found: the manifests define no Company document (kind: Company); an empty or truncated manifest is refused rather than taken for 'nothing to do'"));
+            diagnostics.Add(DiagnosticCatalog.NoCompanyFoundInManifests.At(
+                files.Count == 1 ? SourceSpan.FileOnly(files[0].DisplayPath) : SourceSpan.None));
         }
 
         // Only companies without errors of their own go on to plan/apply; a set with errors is refused as a whole anyway.
@@ -200,7 +199,7 @@ public static class ManifestLoader
             if (FileKinds.Of(stream.SafeFileHandle) is var opened and not FileKind.Regular)
             {
                 // Swapped for a device since the finder looked: what was opened is what counts.
-                diagnostics.Add(DiagnosticCatalog.NotRegularFile.At(SourceSpan.FileOnly(file.DisplayPath), $"this is {FileKinds.Describe(opened)}, not a regular file; whcctl reads only regular files"));
+                diagnostics.Add(DiagnosticCatalog.NotRegularFileKind.At(SourceSpan.FileOnly(file.DisplayPath), FileKinds.Describe(opened)));
                 return null;
             }
 
@@ -215,7 +214,7 @@ public static class ManifestLoader
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            diagnostics.Add(DiagnosticCatalog.FileUnreadable.At(SourceSpan.FileOnly(file.DisplayPath), $"cannot read the file: {exception.Message}"));
+            diagnostics.Add(DiagnosticCatalog.FileUnreadableWhileReading.At(SourceSpan.FileOnly(file.DisplayPath), exception.Message));
             return null;
         }
     }
@@ -231,16 +230,12 @@ public static class ManifestLoader
             return bytes;
         }
 
-        diagnostics.Add(DiagnosticCatalog.FileTooLarge.At(
-            SourceSpan.FileOnly(displayPath),
-            string.Create(CultureInfo.InvariantCulture, $"the file is over {MaxFileBytes / (1024 * 1024)} MiB (reading stopped there); manifest files may be at most {MaxFileBytes / (1024 * 1024)} MiB (split the companies over several files)")));
+        diagnostics.Add(DiagnosticCatalog.FileTooLargeWhileReading.At(SourceSpan.FileOnly(displayPath), MaxFileBytes / (1024 * 1024)));
         return null;
     }
 
     private static Diagnostic TooLarge(string displayPath, long length) =>
-        DiagnosticCatalog.FileTooLarge.At(
-            SourceSpan.FileOnly(displayPath),
-            string.Create(CultureInfo.InvariantCulture, $"the file is {length / (1024.0 * 1024.0):0.0} MiB; manifest files may be at most {MaxFileBytes / (1024 * 1024)} MiB (split the companies over several files)"));
+        DiagnosticCatalog.FileTooLargeBySize.At(SourceSpan.FileOnly(displayPath), length / (1024.0 * 1024.0), MaxFileBytes / (1024 * 1024));
 
     private static IReadOnlyList<YamlDocumentTree> ReadDocuments(string displayPath, string text, List<Diagnostic> diagnostics, long runCharactersLeft, out long aliasCharacters)
     {
@@ -253,13 +248,13 @@ public static class ManifestLoader
 
         if (string.IsNullOrWhiteSpace(text))
         {
-            diagnostics.Add(DiagnosticCatalog.EmptyFile.At(SourceSpan.FileOnly(displayPath), "the file is empty; it defines no companies"));
+            diagnostics.Add(DiagnosticCatalog.EmptyFileNoText.At(SourceSpan.FileOnly(displayPath)));
             return [];
         }
 
         if (text.Contains('\0', StringComparison.Ordinal))
         {
-            diagnostics.Add(DiagnosticCatalog.NotUtf8Text.At(SourceSpan.FileOnly(displayPath), "the file contains NUL characters; it looks binary, not a YAML manifest"));
+            diagnostics.Add(DiagnosticCatalog.NotUtf8TextNulCharacters.At(SourceSpan.FileOnly(displayPath)));
             return [];
         }
 
@@ -267,7 +262,7 @@ public static class ManifestLoader
         var documents = YamlTreeReader.Read(displayPath, text, diagnostics, runCharactersLeft, out aliasCharacters);
         if (documents.Count == 0 && diagnostics.Count == found)
         {
-            diagnostics.Add(DiagnosticCatalog.EmptyFile.At(SourceSpan.FileOnly(displayPath), "the file holds only comments or empty documents; it defines no companies"));
+            diagnostics.Add(DiagnosticCatalog.EmptyFileOnlyComments.At(SourceSpan.FileOnly(displayPath)));
         }
 
         return documents;
@@ -277,13 +272,13 @@ public static class ManifestLoader
     {
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
         {
-            diagnostics.Add(DiagnosticCatalog.NotUtf8Text.At(SourceSpan.FileOnly(displayPath), "the file is UTF-16 encoded; save it as UTF-8"));
+            diagnostics.Add(DiagnosticCatalog.NotUtf8TextUtf16.At(SourceSpan.FileOnly(displayPath)));
             return null;
         }
 
         if (bytes.IndexOf((byte)0) is var nul and >= 0)
         {
-            diagnostics.Add(DiagnosticCatalog.NotUtf8Text.At(At(displayPath, bytes, nul), "the file contains NUL bytes; it looks binary, not a YAML manifest"));
+            diagnostics.Add(DiagnosticCatalog.NotUtf8TextNulBytes.At(At(displayPath, bytes, nul)));
             return null;
         }
 
@@ -298,7 +293,7 @@ public static class ManifestLoader
         {
             if (System.Text.Rune.DecodeFromUtf8(bytes[offset..], out _, out var consumed) != OperationStatus.Done)
             {
-                diagnostics.Add(DiagnosticCatalog.NotUtf8Text.At(At(displayPath, bytes, offset), "the file is not valid UTF-8 text; save it as UTF-8"));
+                diagnostics.Add(DiagnosticCatalog.NotUtf8TextInvalid.At(At(displayPath, bytes, offset)));
                 return null;
             }
 

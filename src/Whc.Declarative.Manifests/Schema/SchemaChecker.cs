@@ -66,20 +66,20 @@ internal static partial class SchemaChecker
         if (root.Property("apiVersion", StringComparison.Ordinal) is { Value: JValue { Type: JTokenType.String, Value: string apiVersion } } versionProperty
             && apiVersion != CompanyManifest.CurrentApiVersion)
         {
-            var message = OtherVersion().IsMatch(apiVersion)
-                ? $"apiVersion '{apiVersion}' is not supported: this whcctl understands {CompanyManifest.CurrentApiVersion} only; upgrade whcctl to read this manifest"
-                : $"apiVersion '{Shorten(apiVersion)}' is not known: expected {CompanyManifest.CurrentApiVersion}";
-            diagnostics.Add(DiagnosticCatalog.UnsupportedApiVersion.At(tree.ValueSpanOf(versionProperty), message));
+            var span = tree.ValueSpanOf(versionProperty);
+            diagnostics.Add(OtherVersion().IsMatch(apiVersion)
+                ? DiagnosticCatalog.UnsupportedApiVersionNewer.At(span, apiVersion, CompanyManifest.CurrentApiVersion)
+                : DiagnosticCatalog.UnsupportedApiVersionUnknown.At(span, Shorten(apiVersion), CompanyManifest.CurrentApiVersion));
             return false;
         }
 
         if (root.Property("kind", StringComparison.Ordinal) is { Value: JValue { Type: JTokenType.String, Value: string kind } } kindProperty
             && kind != CompanyManifest.Kind)
         {
-            var hint = string.Equals(kind, CompanyManifest.Kind, StringComparison.OrdinalIgnoreCase) ? $"; did you mean '{CompanyManifest.Kind}'?" : string.Empty;
-            diagnostics.Add(DiagnosticCatalog.UnsupportedKind.At(
-                tree.ValueSpanOf(kindProperty),
-                $"kind '{Shorten(kind)}' is not supported: each document describes one company (kind: {CompanyManifest.Kind}){hint}"));
+            var template = string.Equals(kind, CompanyManifest.Kind, StringComparison.OrdinalIgnoreCase)
+                ? DiagnosticCatalog.UnsupportedKindCase
+                : DiagnosticCatalog.UnsupportedKindDocument;
+            diagnostics.Add(template.At(tree.ValueSpanOf(kindProperty), Shorten(kind), CompanyManifest.Kind));
             return false;
         }
 
@@ -97,10 +97,7 @@ internal static partial class SchemaChecker
             }
 
             found.Add(property);
-            diagnostics.Add(DiagnosticCatalog.CredentialInManifest.At(
-                tree.SpanOf(property),
-                $"field '{Shorten(property.Name)}' looks like a credential; manifests are committed to version control, so they must not hold secrets. "
-                + "Remove it and give whcctl its API credentials in the WHC_CLIENT_ID and WHC_CLIENT_SECRET environment variables"));
+            diagnostics.Add(DiagnosticCatalog.CredentialInManifestField.At(tree.SpanOf(property), Shorten(property.Name)));
         }
 
         return found;
@@ -116,17 +113,13 @@ internal static partial class SchemaChecker
         var values = tree.UnsafeText.Where(u => u.Value.Parent is not JProperty property || !credentials.Contains(property)).ToList();
         foreach (var value in values.Take(Shown))
         {
-            var hint = value.CodePoint is '\n' or '\r' ? "; every field is one line: write the value on one line, without | or >" : string.Empty;
-            diagnostics.Add(DiagnosticCatalog.UnsafeCharacter.At(
-                value.Span,
-                string.Create(CultureInfo.InvariantCulture, $"{DisplayPath(value.Value)} contains {UnsafeCharacters.Describe(value.CodePoint)} as character {value.Index + 1}; text that reaches BT may hold no control, bidi or invisible characters: remove it{hint}")));
+            var template = value.CodePoint is '\n' or '\r' ? DiagnosticCatalog.UnsafeCharacterLineBreak : DiagnosticCatalog.UnsafeCharacterInValue;
+            diagnostics.Add(template.At(value.Span, DisplayPath(value.Value), UnsafeCharacters.Describe(value.CodePoint), value.Index + 1));
         }
 
         if (values.Count > Shown)
         {
-            diagnostics.Add(DiagnosticCatalog.UnsafeCharacter.At(
-                values[Shown].Span,
-                string.Create(CultureInfo.InvariantCulture, $"{values.Count - Shown} more values hold control, bidi or invisible characters; fix the ones above first")));
+            diagnostics.Add(DiagnosticCatalog.UnsafeCharacterMore.At(values[Shown].Span, values.Count - Shown));
         }
     }
 
@@ -187,11 +180,9 @@ internal static partial class SchemaChecker
             case ValidationErrorKind.NoAdditionalPropertiesAllowed:
                 return UnknownField(tree, error, credentials);
             case ValidationErrorKind.PropertyRequired:
-                return DiagnosticCatalog.RequiredFieldMissing.At(
-                    tree.SpanOf(token),
-                    token is null || token.Parent is null
-                        ? $"required field '{error.Property}' is missing"
-                        : $"required field '{error.Property}' is missing in {DisplayPath(token)}");
+                return token is null || token.Parent is null
+                    ? DiagnosticCatalog.RequiredFieldMissingAtTop.At(tree.SpanOf(token), error.Property)
+                    : DiagnosticCatalog.RequiredFieldMissingIn.At(tree.SpanOf(token), error.Property, DisplayPath(token));
         }
 
         var field = token is null ? error.Property ?? "value" : DisplayPath(token);
@@ -207,20 +198,15 @@ internal static partial class SchemaChecker
             ValidationErrorKind.ObjectExpected => WrongType(tree, token, span, field, "a mapping"),
             ValidationErrorKind.ArrayExpected => WrongType(tree, token, span, field, "a list"),
             ValidationErrorKind.NotAnyOf => WrongType(tree, token, span, field, "a range { from, to } or a list of them"),
-            ValidationErrorKind.TooFewItems => DiagnosticCatalog.ValueOutOfRange.At(span, $"{field} is empty: give at least one"),
-            ValidationErrorKind.NotInEnumeration => DiagnosticCatalog.ValueNotAllowed.At(span,
-                $"{field} '{Shorten(ValueText(token))}' is not allowed; expected one of: {string.Join(", ", schema?.Enumeration.Select(e => e?.ToString()) ?? [])}"),
-            ValidationErrorKind.StringTooShort => DiagnosticCatalog.ValueOutOfRange.At(span,
-                string.Create(CultureInfo.InvariantCulture, $"{field} is too short: at least {schema?.MinLength ?? 1} characters")),
-            ValidationErrorKind.StringTooLong => DiagnosticCatalog.ValueOutOfRange.At(span,
-                string.Create(CultureInfo.InvariantCulture, $"{field} is too long: at most {schema?.MaxLength} characters")),
-            ValidationErrorKind.NumberTooSmall => DiagnosticCatalog.ValueOutOfRange.At(span,
-                string.Create(CultureInfo.InvariantCulture, $"{field} is {ValueText(token)}, below the minimum of {schema?.Minimum}")),
-            ValidationErrorKind.NumberTooBig => DiagnosticCatalog.ValueOutOfRange.At(span,
-                string.Create(CultureInfo.InvariantCulture, $"{field} is {ValueText(token)}, above the maximum of {schema?.Maximum}")),
-            ValidationErrorKind.PatternMismatch => DiagnosticCatalog.SchemaViolation.At(span,
-                $"{field} '{Shorten(ValueText(token))}' does not have the expected format: {schema?.Description}"),
-            _ => DiagnosticCatalog.SchemaViolation.At(span, $"{field} does not match the schema ({error.Kind})"),
+            ValidationErrorKind.TooFewItems => DiagnosticCatalog.ValueOutOfRangeEmptyList.At(span, field),
+            ValidationErrorKind.NotInEnumeration => DiagnosticCatalog.ValueNotAllowedEnumeration.At(span,
+                field, Shorten(ValueText(token)), schema?.Enumeration.Select(e => e?.ToString()) ?? []),
+            ValidationErrorKind.StringTooShort => DiagnosticCatalog.ValueOutOfRangeTooShort.At(span, field, schema?.MinLength ?? 1),
+            ValidationErrorKind.StringTooLong => DiagnosticCatalog.ValueOutOfRangeTooLong.At(span, field, schema?.MaxLength),
+            ValidationErrorKind.NumberTooSmall => DiagnosticCatalog.ValueOutOfRangeBelowMinimum.At(span, field, ValueText(token), schema?.Minimum),
+            ValidationErrorKind.NumberTooBig => DiagnosticCatalog.ValueOutOfRangeAboveMaximum.At(span, field, ValueText(token), schema?.Maximum),
+            ValidationErrorKind.PatternMismatch => DiagnosticCatalog.SchemaViolationFormat.At(span, field, Shorten(ValueText(token)), schema?.Description),
+            _ => DiagnosticCatalog.SchemaViolationOther.At(span, field, error.Kind.ToString()),
         };
     }
 
@@ -243,14 +229,8 @@ internal static partial class SchemaChecker
         var allowed = parent is null
             ? []
             : ManifestSchema.Find(YamlDocumentTree.PathSegments(parent))?.ActualProperties.Keys.ToArray() ?? [];
-        var where = parent is null || parent.Parent is null ? "at the top level" : $"in {DisplayPath(parent)}";
-        var hint = EditDistance.Hint(name, allowed);
-        if (hint.Length == 0 && allowed.Length > 0)
-        {
-            hint = $"; allowed here: {string.Join(", ", allowed)}";
-        }
-
-        return DiagnosticCatalog.UnknownField.At(tree.SpanOf((JToken?)property ?? error.Token), $"unknown field '{Shorten(name)}' {where}{hint}");
+        var where = parent is null || parent.Parent is null ? null : DisplayPath(parent);
+        return DiagnosticCatalog.UnknownFieldIn.At(tree.SpanOf((JToken?)property ?? error.Token), Shorten(name), where, EditDistance.Closest(name, allowed), allowed);
     }
 
     private static Diagnostic WrongType(YamlDocumentTree tree, JToken? token, SourceSpan span, string field, string expected)
@@ -265,10 +245,9 @@ internal static partial class SchemaChecker
             _ => "text",
         };
         var plain = token is null ? null : tree.PlainTextOf(token);
-        var hint = expected == "text" && plain is { Length: > 0 }
-            ? $"; quote it (\"{Shorten(plain)}\") so YAML reads it as text{(plain.StartsWith('0') && plain.Length > 1 ? " and keeps the leading zero" : string.Empty)}"
-            : string.Empty;
-        return DiagnosticCatalog.WrongType.At(span, $"{field} must be {expected}, not {actual}{hint}");
+        return expected == "text" && plain is { Length: > 0 }
+            ? DiagnosticCatalog.WrongTypeQuoteIt.At(span, field, actual, Shorten(plain), plain.StartsWith('0') && plain.Length > 1)
+            : DiagnosticCatalog.WrongTypeFound.At(span, field, expected, actual);
     }
 
     /// <summary>spec.sites[0].users[1].extension</summary>

@@ -39,7 +39,4 @@ internal static class EditDistance
             .Select(c => c.Candidate)
             .FirstOrDefault();
     }
-
-    public static string Hint(string input, IEnumerable<string> candidates) =>
-        Closest(input, candidates) is { } suggestion ? $"; did you mean '{suggestion}'?" : string.Empty;
 }

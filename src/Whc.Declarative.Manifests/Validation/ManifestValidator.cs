@@ -66,9 +66,7 @@ public static class ManifestValidator
                 if (seen.TryGetValue(company.Key, out var first))
                 {
                     var span = At(company, "/metadata/name", company.Span);
-                    Diagnostics.Add(DiagnosticCatalog.DuplicateCompanyKey.At(
-                        span,
-                        $"company key '{company.Key}' is defined twice (also at {AlsoAt(At(first, "/metadata/name", first.Span), span)}); metadata.name must be unique across all manifests"));
+                    Diagnostics.Add(DiagnosticCatalog.DuplicateCompanyKeyAcrossManifests.At(span, company.Key, AlsoAt(At(first, "/metadata/name", first.Span), span)));
                 }
                 else
                 {
@@ -79,24 +77,18 @@ public static class ManifestValidator
 
         public void CheckCompany(CompanyManifest c)
         {
-            Format(c, "/metadata/name", c.Key, ManifestFormats.CompanyKey(), DiagnosticCatalog.InvalidCompanyKey, c.Span,
-                "metadata.name '{0}' is not a valid company key: use lowercase letters, digits and dashes (e.g. fun-network)");
-            Format(c, "/spec/reseller/cugId", c.Reseller.CugId, ManifestFormats.CugId(), DiagnosticCatalog.InvalidCugId, c.Span,
-                "CUG id '{0}' is not valid: expected CUG followed by 10 digits (e.g. CUG5019851064)");
-            Format(c, "/spec/reseller/billingAccount", c.Reseller.BillingAccount, ManifestFormats.BillingAccount(), DiagnosticCatalog.InvalidBillingAccount, c.Span,
-                "billing account '{0}' is not valid: expected GB followed by 8 digits (e.g. GB12345678)");
-            Format(c, "/spec/company/domain", c.Company.Domain, ManifestFormats.Domain(), DiagnosticCatalog.InvalidDomain, c.Span,
-                "domain '{0}' is not a valid DNS domain (e.g. thefunnetwork.com)");
+            Format(c, "/metadata/name", c.Key, ManifestFormats.CompanyKey(), DiagnosticCatalog.InvalidCompanyKeyValue, c.Span);
+            Format(c, "/spec/reseller/cugId", c.Reseller.CugId, ManifestFormats.CugId(), DiagnosticCatalog.InvalidCugIdValue, c.Span);
+            Format(c, "/spec/reseller/billingAccount", c.Reseller.BillingAccount, ManifestFormats.BillingAccount(), DiagnosticCatalog.InvalidBillingAccountValue, c.Span);
+            Format(c, "/spec/company/domain", c.Company.Domain, ManifestFormats.Domain(), DiagnosticCatalog.InvalidDomainValue, c.Span);
             if (c.Company.Admin is { } admin)
             {
-                Format(c, "/spec/company/admin/email", admin.Email, ManifestFormats.Email(), DiagnosticCatalog.InvalidEmail, c.Span,
-                    "e-mail address '{0}' is not valid");
+                Format(c, "/spec/company/admin/email", admin.Email, ManifestFormats.Email(), DiagnosticCatalog.InvalidEmailValue, c.Span);
             }
 
             if (c.Company.EmergencyContact is { } emergency)
             {
-                Format(c, "/spec/company/emergencyContact/email", emergency.Email, ManifestFormats.Email(), DiagnosticCatalog.InvalidEmail, c.Span,
-                    "e-mail address '{0}' is not valid");
+                Format(c, "/spec/company/emergencyContact/email", emergency.Email, ManifestFormats.Email(), DiagnosticCatalog.InvalidEmailValue, c.Span);
             }
 
             CheckNumberBlocks(c);
@@ -138,15 +130,13 @@ public static class ManifestValidator
 
                 if (source.Kind != target.Kind)
                 {
-                    Diagnostics.Add(DiagnosticCatalog.MovedAddressInvalid.At(
-                        At(c, $"{pointer}/to", move.Span),
-                        $"moved: {move.From} → {move.To} changes the kind of resource; a site can only become another site, a number block another number block"));
+                    Diagnostics.Add(DiagnosticCatalog.MovedAddressInvalidKindChange.At(At(c, $"{pointer}/to", move.Span), move.From, move.To));
                     continue;
                 }
 
                 if (source.Name == target.Name)
                 {
-                    Diagnostics.Add(DiagnosticCatalog.MovedCycle.At(At(c, $"{pointer}/to", move.Span), $"moved: {move.From} moves to itself; remove the entry"));
+                    Diagnostics.Add(DiagnosticCatalog.MovedCycleSelf.At(At(c, $"{pointer}/to", move.Span), move.From));
                     continue;
                 }
 
@@ -168,22 +158,20 @@ public static class ManifestValidator
                 if (byFrom.TryGetValue((move.Kind, move.From), out var first))
                 {
                     var span = Span(move.Index, "from");
-                    Diagnostics.Add(DiagnosticCatalog.MovedAmbiguous.At(span, $"moved: {entry.From} is moved twice (also at {AlsoAt(Span(first, "from"), span)}, to {c.Moved[first].To}); keep one entry"));
+                    Diagnostics.Add(DiagnosticCatalog.MovedAmbiguousFrom.At(span, entry.From, AlsoAt(Span(first, "from"), span), c.Moved[first].To));
                     clean = false;
                 }
 
                 if (byTo.TryGetValue((move.Kind, move.To), out first))
                 {
                     var span = Span(move.Index, "to");
-                    Diagnostics.Add(DiagnosticCatalog.MovedAmbiguous.At(span, $"moved: two entries move to {entry.To} (also at {AlsoAt(Span(first, "to"), span)}, from {c.Moved[first].From}); one resource cannot take the place of two: chain them (a → b, b → c) or keep one"));
+                    Diagnostics.Add(DiagnosticCatalog.MovedAmbiguousTo.At(span, entry.To, AlsoAt(Span(first, "to"), span), c.Moved[first].From));
                     clean = false;
                 }
 
                 if (Declared(move.Kind, move.From))
                 {
-                    Diagnostics.Add(DiagnosticCatalog.MovedSourceStillDeclared.At(
-                        Span(move.Index, "from"),
-                        $"moved: {entry.From} is still in the manifest; a moved entry renames a resource, so its old name must be gone (remove the entry, or the resource of that name)"));
+                    Diagnostics.Add(DiagnosticCatalog.MovedSourceStillDeclaredResource.At(Span(move.Index, "from"), entry.From));
                     clean = false;
                 }
 
@@ -210,9 +198,9 @@ public static class ManifestValidator
                         var cycle = path.SkipWhile(i => i != link.Index).ToList();
                         if (cycle.All(reported.Add))
                         {
-                            var names = string.Join(" → ", cycle.Select(i => c.Moved[i].From).Append(c.Moved[link.Index].From));
-                            var lines = string.Join(", ", cycle.Select(i => Span(i, "from")).Select(span => span.HasPosition ? string.Create(CultureInfo.InvariantCulture, $"line {span.Line}") : span.ToString()));
-                            Diagnostics.Add(DiagnosticCatalog.MovedCycle.At(Span(cycle.Min(), "from"), $"moved entries form a cycle: {names} (entries at {lines}); a resource cannot end where it started: remove one of them"));
+                            var names = cycle.Select(i => c.Moved[i].From).Append(c.Moved[link.Index].From).ToList();
+                            var lines = cycle.Select(i => Span(i, "from")).Select(span => span.HasPosition ? string.Create(CultureInfo.InvariantCulture, $"line {span.Line}") : span.ToString()).ToList();
+                            Diagnostics.Add(DiagnosticCatalog.MovedCycleChain.At(Span(cycle.Min(), "from"), names, lines));
                         }
 
                         path.Clear();
@@ -225,10 +213,12 @@ public static class ManifestValidator
 
                 if (path.Count > 0 && !Declared(current.Kind, current.To) && reported.Add(current.Index))
                 {
-                    var what = current.Kind == ResourceKind.Site ? "site" : "number block";
-                    Diagnostics.Add(DiagnosticCatalog.MovedTargetMissing.At(
+                    Diagnostics.Add(DiagnosticCatalog.MovedTargetMissingResource.At(
                         Span(current.Index, "to"),
-                        $"moved: {c.Moved[current.Index].From} → {c.Moved[current.Index].To}, but the manifest has no {what} '{current.To}'; a moved entry must lead to a resource the manifest declares"));
+                        c.Moved[current.Index].From,
+                        c.Moved[current.Index].To,
+                        current.Kind == ResourceKind.Site,
+                        current.To));
                 }
             }
         }
@@ -243,29 +233,25 @@ public static class ManifestValidator
         {
             if (from is not { Kind: ResourceKind.Company } source || to is not { Kind: ResourceKind.Company } target)
             {
-                Diagnostics.Add(DiagnosticCatalog.MovedAddressInvalid.At(
-                    At(c, $"{pointer}/to", move.Span),
-                    $"moved: {Shorten(move.From)} → {Shorten(move.To)} changes the kind of resource; a company key can only become another company key (company/OLD → company/{c.Key})"));
+                Diagnostics.Add(DiagnosticCatalog.MovedAddressInvalidCompanyKindChange.At(At(c, $"{pointer}/to", move.Span), Shorten(move.From), Shorten(move.To), c.Key));
                 return;
             }
 
             if (!ManifestFormats.CompanyKey().IsMatch(source.Name))
             {
-                Diagnostics.Add(DiagnosticCatalog.MovedAddressInvalid.At(At(c, $"{pointer}/from", move.Span), $"moved: '{Shorten(move.From)}' is not a valid company key: lowercase letters, digits and dashes"));
+                Diagnostics.Add(DiagnosticCatalog.MovedAddressInvalidCompanyKey.At(At(c, $"{pointer}/from", move.Span), Shorten(move.From)));
                 return;
             }
 
             if (source.Name == target.Name)
             {
-                Diagnostics.Add(DiagnosticCatalog.MovedCycle.At(At(c, $"{pointer}/to", move.Span), $"moved: {move.From} moves to itself; remove the entry"));
+                Diagnostics.Add(DiagnosticCatalog.MovedCycleSelf.At(At(c, $"{pointer}/to", move.Span), move.From));
                 return;
             }
 
             if (target.Name != c.Key)
             {
-                Diagnostics.Add(DiagnosticCatalog.MovedTargetMissing.At(
-                    At(c, $"{pointer}/to", move.Span),
-                    $"moved: {Shorten(move.From)} → {Shorten(move.To)}, but this manifest is company '{c.Key}': a company move goes in the manifest of the key it leads to (to: company/{c.Key})"));
+                Diagnostics.Add(DiagnosticCatalog.MovedTargetMissingCompany.At(At(c, $"{pointer}/to", move.Span), Shorten(move.From), Shorten(move.To), c.Key));
                 return;
             }
 
@@ -275,9 +261,7 @@ public static class ManifestValidator
             if (!ReferenceEquals(first.m, move))
             {
                 var span = At(c, $"{pointer}/from", move.Span);
-                Diagnostics.Add(DiagnosticCatalog.MovedAmbiguous.At(
-                    span,
-                    $"moved: a manifest takes one company's state, but {move.From} is a second company move (also at {AlsoAt(At(c, $"{Pointer("/spec/moved", first.i)}/from", first.m.Span), span)}); keep the one whose state holds the company (chains of company moves are not followed)"));
+                Diagnostics.Add(DiagnosticCatalog.MovedAmbiguousSecondCompanyMove.At(span, move.From, AlsoAt(At(c, $"{Pointer("/spec/moved", first.i)}/from", first.m.Span), span)));
             }
         }
 
@@ -305,15 +289,11 @@ public static class ManifestValidator
                     var span = At(c, $"{Pointer("/spec/moved", i)}/from", c.Moved[i].Span);
                     if (keys.TryGetValue(source.Name, out var declared))
                     {
-                        Diagnostics.Add(DiagnosticCatalog.MovedSourceStillDeclared.At(
-                            span,
-                            $"moved: {c.Moved[i].From} is still declared (metadata.name at {AlsoAt(At(declared, "/metadata/name", declared.Span), span)}); a company move's old key must be gone from every manifest"));
+                        Diagnostics.Add(DiagnosticCatalog.MovedSourceStillDeclaredCompany.At(span, c.Moved[i].From, AlsoAt(At(declared, "/metadata/name", declared.Span), span)));
                     }
                     else if (!takenBy.TryAdd(source.Name, c))
                     {
-                        Diagnostics.Add(DiagnosticCatalog.MovedAmbiguous.At(
-                            span,
-                            $"moved: companies '{takenBy[source.Name].Key}' and '{c.Key}' both move from {c.Moved[i].From}; one company's state can become only one of them"));
+                        Diagnostics.Add(DiagnosticCatalog.MovedAmbiguousCompanySource.At(span, takenBy[source.Name].Key, c.Key, c.Moved[i].From));
                     }
                 }
             }
@@ -328,20 +308,16 @@ public static class ManifestValidator
                 case ResourceKind.Site or ResourceKind.NumberBlock:
                     if (ResourceNames.Problem(parsed.Value.Kind, parsed.Value.Name) is { } problem)
                     {
-                        Diagnostics.Add(DiagnosticCatalog.MovedAddressInvalid.At(span, $"moved: '{Shorten(text)}': {problem}"));
+                        Diagnostics.Add(DiagnosticCatalog.MovedAddressInvalidName.At(span, Shorten(text), problem));
                         return false;
                     }
 
                     return true;
                 case ResourceKind.User:
-                    Diagnostics.Add(DiagnosticCatalog.MovedKindNotRenamable.At(
-                        span,
-                        $"moved: {Shorten(text)}: a user cannot be renamed, because its username is how BT knows it (BT has no rename); change the username and the plan replaces the user (ceases it, then adds it again)"));
+                    Diagnostics.Add(DiagnosticCatalog.MovedKindNotRenamableUser.At(span, Shorten(text)));
                     return false;
                 default:
-                    Diagnostics.Add(DiagnosticCatalog.MovedAddressInvalid.At(
-                        span,
-                        $"moved: '{Shorten(text)}' is not an address a moved entry can name: use site/NAME or number-block/NAME, as the plan names them (or company/OLD → company/KEY for a company key change)"));
+                    Diagnostics.Add(DiagnosticCatalog.MovedAddressInvalidAddress.At(span, Shorten(text)));
                     return false;
             }
         }
@@ -373,22 +349,22 @@ public static class ManifestValidator
                 var span = At(c, $"{pointer}/characteristics/{name.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal)}", fallback);
                 if (!ManifestFormats.CharacteristicName().IsMatch(name))
                 {
-                    Diagnostics.Add(DiagnosticCatalog.InvalidCharacteristic.At(span, $"characteristic name '{name}' is not valid: a letter, then letters, digits, '_', '.' or '-', at most 64 characters"));
+                    Diagnostics.Add(DiagnosticCatalog.InvalidCharacteristicName.At(span, name));
                 }
                 else if (ExtraCharacteristics.SetByWhcctl[product].Contains(name))
                 {
-                    Diagnostics.Add(DiagnosticCatalog.InvalidCharacteristic.At(span, $"characteristic '{name}' is one whcctl sets from this {product}'s own fields; set the field instead"));
+                    Diagnostics.Add(DiagnosticCatalog.InvalidCharacteristicSetByWhcctl.At(span, name, product));
                 }
                 else if (wireNames.FieldSentAs(product, name) is { } field)
                 {
-                    Diagnostics.Add(DiagnosticCatalog.InvalidCharacteristic.At(span, $"characteristic '{name}' is the name the wire contract in effect sends this {product}'s {field} as, which whcctl sets; BT would receive it twice: set {field} instead, or choose another name"));
+                    Diagnostics.Add(DiagnosticCatalog.InvalidCharacteristicWireName.At(span, name, product, field));
                 }
             }
         }
 
         private void CheckNumberBlocks(CompanyManifest c)
         {
-            var names = new Uniqueness(this, c, DiagnosticCatalog.DuplicateNumberBlock, "number block name", StringComparer.Ordinal, freeText: true);
+            var names = new Uniqueness(this, c, DiagnosticCatalog.DuplicateNumberBlockUsedTwice, "number block name", StringComparer.Ordinal, freeText: true);
             for (var i = 0; i < c.NumberBlocks.Length; i++)
             {
                 var block = c.NumberBlocks[i];
@@ -398,9 +374,7 @@ public static class ManifestValidator
                 {
                     if (block.AreaCode.Length > 0 || locator(c, $"{pointer}/quantity") is not null)
                     {
-                        Diagnostics.Add(DiagnosticCatalog.NumberBlockKindUnclear.At(
-                            At(c, $"{pointer}/ported", block.Span),
-                            $"number block '{block.Name}' has ported ranges and also areaCode or quantity; a ported block's numbers are its ranges: remove areaCode and quantity (or put new numbers in a block of their own)"));
+                        Diagnostics.Add(DiagnosticCatalog.NumberBlockKindUnclearBoth.At(At(c, $"{pointer}/ported", block.Span), block.Name));
                     }
                     else
                     {
@@ -409,14 +383,11 @@ public static class ManifestValidator
                 }
                 else if (block.AreaCode.Length == 0 || block.Quantity == 0)
                 {
-                    Diagnostics.Add(DiagnosticCatalog.NumberBlockKindUnclear.At(
-                        block.Span,
-                        $"number block '{block.Name}' needs areaCode and quantity (new numbers), or ported: {{ from, to }} (numbers the customer brings from another provider)"));
+                    Diagnostics.Add(DiagnosticCatalog.NumberBlockKindUnclearNeither.At(block.Span, block.Name));
                 }
                 else
                 {
-                    Format(c, $"{pointer}/areaCode", block.AreaCode, ManifestFormats.AreaCode(), DiagnosticCatalog.InvalidAreaCode, block.Span,
-                        "area code '{0}' is not a UK geographic area code: expected an 01 or 02 code such as 0121, 020 or 01632");
+                    Format(c, $"{pointer}/areaCode", block.AreaCode, ManifestFormats.AreaCode(), DiagnosticCatalog.InvalidAreaCodeValue, block.Span);
                 }
             }
 
@@ -429,9 +400,7 @@ public static class ManifestValidator
                 var block = c.NumberBlocks[i];
                 if (drawing.TryGetValue(block.Name, out var users) && users > block.Quantity)
                 {
-                    Diagnostics.Add(DiagnosticCatalog.NumberBlockOversubscribed.At(
-                        At(c, $"{Pointer("/spec/numberBlocks", i)}/quantity", block.Span),
-                        string.Create(CultureInfo.InvariantCulture, $"number block '{block.Name}' holds {block.Quantity} number{(block.Quantity == 1 ? string.Empty : "s")} but {users} users draw on it; raise its quantity or move users to another block")));
+                    Diagnostics.Add(DiagnosticCatalog.NumberBlockOversubscribedUsers.At(At(c, $"{Pointer("/spec/numberBlocks", i)}/quantity", block.Span), block.Name, block.Quantity, users));
                 }
             }
         }
@@ -443,26 +412,19 @@ public static class ManifestValidator
             {
                 var range = block.Ported[i];
                 var rangePointer = RangePointer(c, pointer, i);
-                var from = Format(c, $"{rangePointer}/from", range.From, ManifestFormats.DirectoryNumber(), DiagnosticCatalog.InvalidDirectoryNumber, range.Span,
-                    "ported number '{0}' is not a UK directory number: expected 0 and 9 or 10 more digits without spaces, quoted (e.g. \"01214960500\")");
-                var to = Format(c, $"{rangePointer}/to", range.To, ManifestFormats.DirectoryNumber(), DiagnosticCatalog.InvalidDirectoryNumber, range.Span,
-                    "ported number '{0}' is not a UK directory number: expected 0 and 9 or 10 more digits without spaces, quoted (e.g. \"01214960500\")");
+                var from = Format(c, $"{rangePointer}/from", range.From, ManifestFormats.DirectoryNumber(), DiagnosticCatalog.InvalidDirectoryNumberPorted, range.Span);
+                var to = Format(c, $"{rangePointer}/to", range.To, ManifestFormats.DirectoryNumber(), DiagnosticCatalog.InvalidDirectoryNumberPorted, range.Span);
                 if (from && to && range.Count == 0)
                 {
-                    Diagnostics.Add(DiagnosticCatalog.PortedRangeReversed.At(
-                        At(c, $"{rangePointer}/to", range.Span),
-                        range.From.Length != range.To.Length
-                            ? $"ported range {range.From} to {range.To} of block '{block.Name}': its ends have different lengths; a range runs within one number length"
-                            : $"ported range {range.From} to {range.To} of block '{block.Name}' ends before it starts; write the lower number in 'from'"));
+                    Diagnostics.Add((range.From.Length != range.To.Length ? DiagnosticCatalog.PortedRangeReversedLengths : DiagnosticCatalog.PortedRangeReversedOrder)
+                        .At(At(c, $"{rangePointer}/to", range.Span), range.From, range.To, block.Name));
                 }
             }
 
             var total = block.Ported.Sum(r => (long)r.Count);
             if (total > ManifestFormats.MaxPortedNumbersPerBlock)
             {
-                Diagnostics.Add(DiagnosticCatalog.PortedRangeTooLarge.At(
-                    At(c, $"{pointer}/ported", block.Span),
-                    string.Create(CultureInfo.InvariantCulture, $"ported number block '{block.Name}' holds {total} numbers; a block holds at most {ManifestFormats.MaxPortedNumbersPerBlock} (split the ranges over several blocks)")));
+                Diagnostics.Add(DiagnosticCatalog.PortedRangeTooLargeBlock.At(At(c, $"{pointer}/ported", block.Span), block.Name, total, ManifestFormats.MaxPortedNumbersPerBlock));
             }
         }
 
@@ -493,10 +455,17 @@ public static class ManifestValidator
 
                 if (string.CompareOrdinal(earlier.Range.To, current.Range.From) >= 0)
                 {
-                    var whose = earlier.Company == current.Company ? $"block '{earlier.Block.Name}'" : $"block '{earlier.Block.Name}' of company '{earlier.Company.Key}'";
-                    Diagnostics.Add(DiagnosticCatalog.PortedRangesOverlap.At(
+                    Diagnostics.Add(DiagnosticCatalog.PortedRangesOverlapRanges.At(
                         current.Range.Span,
-                        $"ported range {current.Range.From} to {current.Range.To} of block '{current.Block.Name}' overlaps {earlier.Range.From} to {earlier.Range.To} of {whose} (at {AlsoAt(earlier.Range.Span, current.Range.Span)}); a number can be ported into one block only"));
+                        new DiagnosticCatalog.PortedOverlap(
+                            current.Range.From,
+                            current.Range.To,
+                            current.Block.Name,
+                            earlier.Range.From,
+                            earlier.Range.To,
+                            earlier.Block.Name,
+                            earlier.Company == current.Company ? null : earlier.Company.Key,
+                            AlsoAt(earlier.Range.Span, current.Range.Span))));
                 }
 
                 if (string.CompareOrdinal(current.Range.To, earlier.Range.To) > 0)
@@ -508,8 +477,8 @@ public static class ManifestValidator
 
         private void CheckSites(CompanyManifest c)
         {
-            var names = new Uniqueness(this, c, DiagnosticCatalog.DuplicateSiteName, "site name", StringComparer.OrdinalIgnoreCase, freeText: true);
-            var codes = new Uniqueness(this, c, DiagnosticCatalog.DuplicateLocationCode, "location code", StringComparer.OrdinalIgnoreCase, freeText: true);
+            var names = new Uniqueness(this, c, DiagnosticCatalog.DuplicateSiteNameUsedTwice, "site name", StringComparer.OrdinalIgnoreCase, freeText: true);
+            var codes = new Uniqueness(this, c, DiagnosticCatalog.DuplicateLocationCodeUsedTwice, "location code", StringComparer.OrdinalIgnoreCase, freeText: true);
             for (var i = 0; i < c.Sites.Length; i++)
             {
                 var site = c.Sites[i];
@@ -527,38 +496,33 @@ public static class ManifestValidator
             var hasPostcode = !string.IsNullOrEmpty(address.Postcode);
             if (address.HasNadKey && hasPostcode)
             {
-                Diagnostics.Add(DiagnosticCatalog.AddressAmbiguous.At(Span(),
-                    $"the address of site '{site.Name}' has both a postcode and a NAD key; give one: nadKey, or postcode with premises"));
+                Diagnostics.Add(DiagnosticCatalog.AddressAmbiguousSite.At(Span(), site.Name));
             }
             else if (!address.HasNadKey && !hasPostcode)
             {
-                Diagnostics.Add(DiagnosticCatalog.AddressIncomplete.At(Span(),
-                    $"the address of site '{site.Name}' needs a postcode (with premises) or a nadKey"));
+                Diagnostics.Add(DiagnosticCatalog.AddressIncompleteSite.At(Span(), site.Name));
             }
 
             if (address.NadKey is { Length: > 0 } nadKey)
             {
-                Format(c, $"{pointer}/nadKey", nadKey, ManifestFormats.NadKey(), DiagnosticCatalog.InvalidNadKey, site.Span,
-                    "NAD key '{0}' is not valid: expected an upper-case letter and 5 to 19 letters or digits (e.g. X05000455530)");
+                Format(c, $"{pointer}/nadKey", nadKey, ManifestFormats.NadKey(), DiagnosticCatalog.InvalidNadKeyValue, site.Span);
             }
 
             if (address.Postcode is { Length: > 0 } postcode)
             {
-                Format(c, $"{pointer}/postcode", postcode, ManifestFormats.Postcode(), DiagnosticCatalog.InvalidPostcode, site.Span,
-                    "postcode '{0}' is not a UK postcode (e.g. IP5 3RE)");
+                Format(c, $"{pointer}/postcode", postcode, ManifestFormats.Postcode(), DiagnosticCatalog.InvalidPostcodeValue, site.Span);
                 if (!address.HasNadKey && string.IsNullOrWhiteSpace(address.Premises))
                 {
-                    Diagnostics.Add(DiagnosticCatalog.AddressWithoutPremises.At(Span(),
-                        $"the address of site '{site.Name}' has a postcode but no premises; whcctl can pick the address only when BT lists exactly one at that postcode"));
+                    Diagnostics.Add(DiagnosticCatalog.AddressWithoutPremisesSite.At(Span(), site.Name));
                 }
             }
         }
 
         private void CheckUsers(CompanyManifest c)
         {
-            var usernames = new Uniqueness(this, c, DiagnosticCatalog.DuplicateUsername, "username", StringComparer.OrdinalIgnoreCase, freeText: true);
-            var extensions = new Uniqueness(this, c, DiagnosticCatalog.DuplicateExtension, "extension", StringComparer.Ordinal);
-            var macs = new Uniqueness(this, c, DiagnosticCatalog.DuplicateMacAddress, "MAC address", StringComparer.Ordinal);
+            var usernames = new Uniqueness(this, c, DiagnosticCatalog.DuplicateUsernameUsedTwice, "username", StringComparer.OrdinalIgnoreCase, freeText: true);
+            var extensions = new Uniqueness(this, c, DiagnosticCatalog.DuplicateExtensionUsedTwice, "extension", StringComparer.Ordinal);
+            var macs = new Uniqueness(this, c, DiagnosticCatalog.DuplicateMacAddressUsedTwice, "MAC address", StringComparer.Ordinal);
             var blockNames = c.NumberBlocks.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
             for (var s = 0; s < c.Sites.Length; s++)
             {
@@ -569,24 +533,20 @@ public static class ManifestValidator
                     var pointer = $"{Pointer("/spec/sites", s)}{Pointer("/users", u)}";
                     usernames.Add(user.Username, $"{pointer}/username", user.Span);
                     extensions.Add(user.Extension, $"{pointer}/extension", user.Span);
-                    Format(c, $"{pointer}/extension", user.Extension, ManifestFormats.Extension(), DiagnosticCatalog.InvalidExtension, user.Span,
-                        "extension '{0}' is not valid: expected 2 to 6 digits");
+                    Format(c, $"{pointer}/extension", user.Extension, ManifestFormats.Extension(), DiagnosticCatalog.InvalidExtensionValue, user.Span);
                     if (user.Number is { } number && !blockNames.Contains(number.From))
                     {
-                        var hint = blockNames.Count == 0
-                            ? "; this company defines no number blocks"
-                            : EditDistance.Hint(number.From, blockNames);
-                        Diagnostics.Add(DiagnosticCatalog.UndefinedNumberBlock.At(
-                            At(c, $"{pointer}/number/from", user.Span),
-                            $"user '{user.Username}' draws a number from '{number.From}', which is not a number block of this company{hint}"));
+                        var span = At(c, $"{pointer}/number/from", user.Span);
+                        Diagnostics.Add(blockNames.Count == 0
+                            ? DiagnosticCatalog.UndefinedNumberBlockNoBlocks.At(span, user.Username, number.From)
+                            : DiagnosticCatalog.UndefinedNumberBlockName.At(span, user.Username, number.From, EditDistance.Closest(number.From, blockNames)));
                     }
 
                     for (var d = 0; d < user.Devices.Length; d++)
                     {
                         var device = user.Devices[d];
                         var devicePointer = $"{pointer}{Pointer("/devices", d)}/macAddress";
-                        if (Format(c, devicePointer, device.MacAddress, ManifestFormats.MacAddress(), DiagnosticCatalog.InvalidMacAddress, user.Span,
-                            "MAC address '{0}' is not valid: expected 12 hex digits, e.g. 00:11:22:AA:BB:CC"))
+                        if (Format(c, devicePointer, device.MacAddress, ManifestFormats.MacAddress(), DiagnosticCatalog.InvalidMacAddressValue, user.Span))
                         {
                             macs.Add(device.MacAddress, devicePointer, user.Span);
                         }
@@ -595,14 +555,14 @@ public static class ManifestValidator
             }
         }
 
-        private bool Format(CompanyManifest company, string pointer, string value, Regex format, DiagnosticDescriptor descriptor, SourceSpan fallback, string messageFormat)
+        private bool Format(CompanyManifest company, string pointer, string value, Regex format, DiagnosticTemplate<string> refusal, SourceSpan fallback)
         {
             if (format.IsMatch(value))
             {
                 return true;
             }
 
-            Diagnostics.Add(descriptor.At(At(company, pointer, fallback), string.Format(CultureInfo.InvariantCulture, messageFormat, Shorten(value))));
+            Diagnostics.Add(refusal.At(At(company, pointer, fallback), Shorten(value)));
             return false;
         }
 
@@ -622,7 +582,7 @@ public static class ManifestValidator
     /// Reports the second and later uses of a value that must be unique within a company. Free-text identifiers are
     /// compared in NFKC (<see cref="IdentifierNormalisation"/>), so look-alikes count as the same.
     /// </summary>
-    private sealed class Uniqueness(ValidationRun run, CompanyManifest company, DiagnosticDescriptor descriptor, string what, StringComparer comparer, bool freeText = false)
+    private sealed class Uniqueness(ValidationRun run, CompanyManifest company, DiagnosticTemplate<string, string, string?, bool> usedTwice, string what, StringComparer comparer, bool freeText = false)
     {
         // Positions are looked up only for a duplicate: finding one may mean parsing the file again.
         private readonly Dictionary<string, (string Value, string Pointer, SourceSpan Fallback)> seen = new(comparer);
@@ -638,19 +598,19 @@ public static class ManifestValidator
             if (key is null)
             {
                 // Without a normaliser a look-alike could pass as unique: refuse rather than check less.
-                run.Diagnostics.Add(DiagnosticCatalog.NormaliserUnavailable.At(
-                    run.At(company, pointer, fallback),
-                    $"{what} {value} is not ASCII, so whcctl must compare it in Unicode NFKC, which needs the platform's ICU library (on Linux the libicu package, as for .NET itself); none was found"));
+                run.Diagnostics.Add(DiagnosticCatalog.NormaliserUnavailableFor.At(run.At(company, pointer, fallback), what, value));
                 return;
             }
 
             if (seen.TryGetValue(key, out var first))
             {
                 var span = run.At(company, pointer, fallback);
-                var lookAlike = comparer.Equals(first.Value, value)
-                    ? string.Empty
-                    : $": it is the same as '{first.Value}' once Unicode compatibility forms{(comparer == StringComparer.OrdinalIgnoreCase ? " and case" : string.Empty)} are normalised (NFKC)";
-                run.Diagnostics.Add(descriptor.At(span, $"{what} {value} is used twice (also at {ValidationRun.AlsoAt(run.At(company, first.Pointer, first.Fallback), span)}){lookAlike}"));
+                run.Diagnostics.Add(usedTwice.At(
+                    span,
+                    value,
+                    ValidationRun.AlsoAt(run.At(company, first.Pointer, first.Fallback), span),
+                    comparer.Equals(first.Value, value) ? null : first.Value,
+                    comparer == StringComparer.OrdinalIgnoreCase));
             }
             else
             {

@@ -82,14 +82,12 @@ internal static partial class YamlTreeReader
         }
         catch (YamlException exception)
         {
-            diagnostics.Add(DiagnosticCatalog.YamlSyntax.At(SpanOf(file, exception.Start), DescribeSyntaxError(exception)));
+            diagnostics.Add(DescribeSyntaxError(SpanOf(file, exception.Start), exception));
         }
         catch (Exception exception) when (exception is InvalidOperationException or ArgumentException or FormatException or OverflowException)
         {
             // YamlDotNet's scanner fails this way on some malformed input (e.g. an unclosed flow sequence); it has no position.
-            diagnostics.Add(DiagnosticCatalog.YamlSyntax.At(
-                lastGood,
-                "the YAML cannot be parsed after this point; look for an unclosed [ or {, a missing quote or a misplaced ':'"));
+            diagnostics.Add(DiagnosticCatalog.YamlSyntaxAfterHere.At(lastGood));
         }
 
         aliasCharacters = builder.CopiedCharacters;
@@ -110,9 +108,7 @@ internal static partial class YamlTreeReader
                 continue;
             }
 
-            diagnostics.Add(DiagnosticCatalog.TabIndentation.At(
-                new SourceSpan(file, lineNumber, tab + 1),
-                "a tab is used for indentation; YAML allows only spaces there"));
+            diagnostics.Add(DiagnosticCatalog.TabIndentationUsed.At(new SourceSpan(file, lineNumber, tab + 1)));
             if (++found == 10)
             {
                 break;
@@ -122,11 +118,11 @@ internal static partial class YamlTreeReader
         return found > 0;
     }
 
-    private static string DescribeSyntaxError(YamlException exception)
+    private static Diagnostic DescribeSyntaxError(SourceSpan span, YamlException exception)
     {
         // YamlDotNet prefixes messages with "(Line: 3, Col: 5, Idx: ..) - (...): "; the position is in our span already.
         var message = PositionPrefix().Replace(exception.Message, string.Empty).Trim();
-        return message.Length == 0 ? "the YAML cannot be parsed" : $"the YAML cannot be parsed: {message}";
+        return message.Length == 0 ? DiagnosticCatalog.YamlSyntaxUnparsable.At(span) : DiagnosticCatalog.YamlSyntaxFinding.At(span, message);
     }
 
     [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\):\s*")]
@@ -336,9 +332,7 @@ internal static partial class YamlTreeReader
 
             if (root is not JObject)
             {
-                diagnostics.Add(DiagnosticCatalog.DocumentNotMapping.At(
-                    positions.TryGetValue(root, out var where) ? where : documentStart,
-                    "a manifest document must be a mapping (apiVersion:, kind:, metadata:, spec:)"));
+                diagnostics.Add(DiagnosticCatalog.DocumentNotMappingManifest.At(positions.TryGetValue(root, out var where) ? where : documentStart));
                 return null;
             }
 
@@ -429,18 +423,14 @@ internal static partial class YamlTreeReader
             var name = alias.Value.Value;
             if (anchors.TryGetValue(name, out var anchored) && anchored is null)
             {
-                Fail(DiagnosticCatalog.AliasExpansionTooLarge.At(
-                    span,
-                    $"the alias *{Shorten(name)} is inside the node its anchor names, so it would repeat without end; a manifest cannot hold a recursive value"));
+                Fail(DiagnosticCatalog.AliasExpansionRecursive.At(span, Shorten(name)));
                 Attach(JValue.CreateNull(), span);
                 return;
             }
 
             if (anchored is null)
             {
-                Fail(DiagnosticCatalog.UndefinedAlias.At(
-                    span,
-                    $"the alias *{Shorten(name)} names no anchor (&{Shorten(name)}) written before it in this document; anchors are not shared between documents"));
+                Fail(DiagnosticCatalog.UndefinedAliasInDocument.At(span, Shorten(name)));
                 Attach(JValue.CreateNull(), span);
                 return;
             }
@@ -462,7 +452,7 @@ internal static partial class YamlTreeReader
                     return;
                 }
 
-                Fail(DiagnosticCatalog.UnsupportedYamlFeature.At(span, "a mapping key must be a plain value, not a mapping, a list or nothing"));
+                Fail(DiagnosticCatalog.UnsupportedYamlAliasKey.At(span));
                 frame.Key = string.Empty;
                 frame.DropValue = true;
                 return;
@@ -471,9 +461,7 @@ internal static partial class YamlTreeReader
             var level = stack.Count + anchored.Height - (frame is { IsMergeValue: true } ? 1 : 0);
             if (anchored.Height > 0 && level > MaxDepth)
             {
-                Fail(DiagnosticCatalog.NestingTooDeep.At(
-                    span,
-                    string.Create(CultureInfo.InvariantCulture, $"the alias *{Shorten(name)} nests the document more than {MaxDepth} levels deep; a manifest needs far fewer")));
+                Fail(DiagnosticCatalog.NestingTooDeepAlias.At(span, Shorten(name), MaxDepth));
                 Attach(JValue.CreateNull(), span);
                 return;
             }
@@ -506,18 +494,18 @@ internal static partial class YamlTreeReader
         private bool Budget(Size size, SourceSpan span)
         {
             var characters = CopiedCharacters + size.Characters;
-            string? refusal = null;
+            Diagnostic? refusal = null;
             if (copied + size.Nodes > MaxAliasNodes)
             {
-                refusal = string.Create(CultureInfo.InvariantCulture, $"the aliases and merge keys of this file expand to more than {MaxAliasNodes} nodes (an alias bomb?); a manifest needs far fewer, so the file is not read further");
+                refusal = DiagnosticCatalog.AliasExpansionTooManyNodes.At(span, MaxAliasNodes);
             }
             else if (characters > FileCharacterBudget)
             {
-                refusal = string.Create(CultureInfo.InvariantCulture, $"the aliases and merge keys of this file would add {characters} characters, more than the {FileCharacterBudget} a file may add (its own size, at least {MinAliasCharactersPerFile}); write large values once, without aliasing them, so the file is not read further");
+                refusal = DiagnosticCatalog.AliasExpansionFileCharacters.At(span, characters, FileCharacterBudget, MinAliasCharactersPerFile);
             }
             else if (characters > runCharactersLeft)
             {
-                refusal = string.Create(CultureInfo.InvariantCulture, $"the aliases and merge keys of the files read in this run would add more than {MaxAliasCharactersPerRun} characters together (this file's bring it past); write large values once, without aliasing them, so the file is not read further");
+                refusal = DiagnosticCatalog.AliasExpansionRunCharacters.At(span, MaxAliasCharactersPerRun);
             }
 
             if (refusal is null)
@@ -527,7 +515,7 @@ internal static partial class YamlTreeReader
                 return true;
             }
 
-            Fail(DiagnosticCatalog.AliasExpansionTooLarge.At(span, refusal));
+            Fail(refusal);
             GaveUp = true;
             return false;
         }
@@ -611,21 +599,18 @@ internal static partial class YamlTreeReader
                         }
                         else
                         {
-                            RefuseMergeValue(positions.TryGetValue(item, out var where) ? where : span, "an entry of a merge key's list");
+                            Fail(DiagnosticCatalog.MergeValueNotMappingListEntry.At(positions.TryGetValue(item, out var where) ? where : span));
                         }
                     }
 
                     break;
                 default:
-                    RefuseMergeValue(span, "the value of a merge key (<<)");
+                    RefuseMergeValue(span);
                     break;
             }
         }
 
-        private void RefuseMergeValue(SourceSpan span, string what) =>
-            Fail(DiagnosticCatalog.MergeValueNotMapping.At(
-                span,
-                $"{what} must be a mapping (<<: *defaults) or a list of mappings (<<: [*a, *b]); write the key out, or quote \"<<\" to use it as an ordinary key"));
+        private void RefuseMergeValue(SourceSpan span) => Fail(DiagnosticCatalog.MergeValueNotMappingValue.At(span));
 
         /// <summary>
         /// YAML 1.1 merge (as Kubernetes and GitHub Actions read it): the merged mappings' entries are added where the
@@ -700,9 +685,9 @@ internal static partial class YamlTreeReader
         /// <c>!tag</c>) would mean something to some other reader and nothing to whcctl, so it is refused, not ignored.
         /// </summary>
         private void RefuseTag(TagName tag, string? coreTag, SourceSpan span, string what) =>
-            Fail(DiagnosticCatalog.UnsupportedTag.At(span, coreTag is null
-                ? $"the YAML tag {Describe(tag)} is not supported: manifests are plain data; remove the tag (only the core schema's !!str, !!int, !!float, !!bool, !!null, !!map and !!seq are read)"
-                : $"the YAML tag {Describe(tag)} does not fit {what}; remove the tag"));
+            Fail(coreTag is null
+                ? DiagnosticCatalog.UnsupportedTagOutsideCore.At(span, Describe(tag))
+                : DiagnosticCatalog.UnsupportedTagMisfit.At(span, Describe(tag), what));
 
         private static bool IsNothing(Scalar scalar) =>
             scalar is { Style: ScalarStyle.Plain, Value.Length: 0 } && scalar.Tag.IsEmpty && scalar.Anchor.IsEmpty;
@@ -718,10 +703,7 @@ internal static partial class YamlTreeReader
             if (frame.Keys.TryGetValue(key, out var first))
             {
                 frame.DropValue = true;
-                var hint = isMerge ? "; to merge several mappings, list them in one merge key: <<: [*a, *b]" : string.Empty;
-                Fail(DiagnosticCatalog.DuplicateKey.At(
-                    span,
-                    string.Create(CultureInfo.InvariantCulture, $"key '{key}' appears twice in this mapping (first at line {first.Line}){hint}")));
+                Fail(isMerge ? DiagnosticCatalog.DuplicateKeyMerge.At(span, key, first.Line) : DiagnosticCatalog.DuplicateKeyInMapping.At(span, key, first.Line));
                 return;
             }
 
@@ -740,7 +722,7 @@ internal static partial class YamlTreeReader
             var isMapping = kind == "map";
             if (stack.TryPeek(out var frame) && frame.IsMapping && frame.Key is null)
             {
-                Fail(DiagnosticCatalog.UnsupportedYamlFeature.At(span, "a mapping key must be a plain value, not a mapping or a list"));
+                Fail(DiagnosticCatalog.UnsupportedYamlComplexKey.At(span));
                 frame.Key = string.Empty;
                 frame.DropValue = true;
                 skipping = 1;
@@ -757,9 +739,7 @@ internal static partial class YamlTreeReader
 
             if (stack.Count >= MaxDepth)
             {
-                Fail(DiagnosticCatalog.NestingTooDeep.At(
-                    span,
-                    string.Create(CultureInfo.InvariantCulture, $"the document is nested more than {MaxDepth} levels deep; a manifest needs far fewer")));
+                Fail(DiagnosticCatalog.NestingTooDeepDocument.At(span, MaxDepth));
                 skipping = 1;
                 GaveUp = true;
                 Attach(JValue.CreateNull(), span);
@@ -829,7 +809,7 @@ internal static partial class YamlTreeReader
                 // else is refused here.
                 if (value is not JContainer && !frame.DropValue)
                 {
-                    RefuseMergeValue(span, "the value of a merge key (<<)");
+                    RefuseMergeValue(span);
                 }
 
                 frame.IsMergeValue = false;
