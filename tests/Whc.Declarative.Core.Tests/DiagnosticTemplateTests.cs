@@ -1,6 +1,9 @@
 using System.Globalization;
 using System.Reflection;
 using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Core.State;
 using SourceSpan = Whc.Declarative.Core.Diagnostics.SourceSpan;
 
 namespace Whc.Declarative.Core.Tests;
@@ -152,5 +155,17 @@ public class DiagnosticTemplateTests
         : type == typeof(bool) ? true
         : type.IsAssignableFrom(typeof(string[])) ? new[] { "a", "b" }
         : type == typeof(DiagnosticCatalog.PortedOverlap) ? new DiagnosticCatalog.PortedOverlap("01214960500", "01214960509", "brum", "01214960505", "01214960510", "old", "other-co", "line 3")
+        : type == typeof(DateTimeOffset) ? new DateTimeOffset(2026, 3, 10, 12, 30, 0, TimeSpan.Zero)
+        : type == typeof(ResourceAddress) ? new ResourceAddress("acme", ResourceKind.User, "u1234")
+        : type.IsAssignableFrom(typeof(ResourceAddress[])) ? new[] { new ResourceAddress("acme", ResourceKind.Site, "hq") }
+        : type == typeof(NumberRange) ? new NumberRange("01214961234", "01214961299")
+        : type.IsAssignableFrom(typeof(NumberRange[])) ? new[] { new NumberRange("01214961234", "01214961299") }
+        : type.IsAssignableFrom(typeof((string, string)[])) ? new[] { ("u1234", "01214961234"), ("u2", "01214961235") }
+        : type == typeof(AttributeChange) ? new AttributeChange("name", new TextValue("Acme"), new NumberValue(1234))
+        : type == typeof(SiteAddressState) ? new SiteAddressState("IP1 1AA", "Unit 4")
+        : type == typeof(AddressSpec) ? new AddressSpec("IP1 1AA", "Unit 5", null, null, null)
+        : type == typeof(SiteState) ? new SiteState("hq", "LOC-hq", "A00001234", "SI-1") { FoundBy = new SiteAddressState("IP1 1AA", "Unit 4") }
+        : type == typeof(NumberBlockState) ? new NumberBlockState("main", "0121", 1234, [new NumberRangeState("01214960000", "01214961233", true, "NR-1")])
+        : type == typeof(LockInfo) ? new LockInfo("L-1", "ann", "ci-3", 1234, "apply", new DateTimeOffset(2026, 3, 10, 12, 30, 0, TimeSpan.Zero))
         : throw new InvalidOperationException($"add a sample value of {type} for the template tests");
 }

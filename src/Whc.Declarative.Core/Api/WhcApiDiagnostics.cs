@@ -25,5 +25,6 @@ public static class WhcApiDiagnostics
 
     /// <summary>The diagnostic for <paramref name="exception"/> at <paramref name="span"/> (e.g. the manifest of the company).</summary>
     public static Diagnostic ToDiagnostic(this WhcApiException exception, SourceSpan? span = null) =>
+        // Free text on purpose: the failure was worded where BT's answer was read (and may quote BT), so it passes on.
         DescriptorFor(exception).At(span ?? SourceSpan.None, exception.Message);
 }

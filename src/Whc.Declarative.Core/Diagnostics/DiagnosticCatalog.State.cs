@@ -1,3 +1,6 @@
+using System.Globalization;
+using Whc.Declarative.Core.State;
+
 namespace Whc.Declarative.Core.Diagnostics;
 
 /// <summary>WHC5xxx: state storage and locking.</summary>
@@ -6,6 +9,11 @@ public static partial class DiagnosticCatalog
     public static DiagnosticDescriptor StateError { get; } = Error("WHC5000", "the state store failed (I/O or database error)");
 
     public static DiagnosticDescriptor StateLocked { get; } = Error("WHC5001", "the company's state is locked by another run");
+
+    /// <summary>The message of <see cref="StateLockedException"/>: an exception's, so it is taken as <c>Message(...)</c>.</summary>
+    public static DiagnosticTemplate<string, LockInfo> StateLockedBy { get; } =
+        StateLocked.Template((string company, LockInfo holder) =>
+            $"state of company '{company}' is locked by {holder.Who}@{holder.Host} (pid {holder.ProcessId.ToString(CultureInfo.InvariantCulture)}, '{holder.Operation}') since {holder.Since.ToString("u", CultureInfo.InvariantCulture)}, lock id {holder.Id}");
 
     public static DiagnosticDescriptor StateConflict { get; } = Error("WHC5002", "the state was changed by another writer (serial or lineage mismatch)");
 

@@ -109,8 +109,7 @@ internal sealed class CompanyPlanner
             var refreshed = input.Refresh?.Orders.GetValueOrDefault(order.Id);
             if (refreshed is not null && refreshed.State.EndedUndone())
             {
-                part.Diagnostics.Add(DiagnosticCatalog.OrderFailedReplanned.At(
-                    desired.Span, $"order {order.Id} {refreshed.StateText.ToLowerInvariant()}: {refreshed.FailureReason ?? "no reason given"}; its changes are planned again"));
+                part.Diagnostics.Add(DiagnosticCatalog.OrderEndedUndone.At(desired.Span, order.Id, refreshed.StateText, refreshed.FailureReason));
                 continue;
             }
 
@@ -152,16 +151,14 @@ internal sealed class CompanyPlanner
             var ours = Ownership.IsOurs(input.State, inventory);
             if (inventory is not null && !ours && inventory.Status != Inventory.CompanyStatus.Ceased)
             {
-                part.Diagnostics.Add(DiagnosticCatalog.CompanyAlreadyRegistered.At(
-                    desired.Span,
-                    inventory.IsRegisteredElsewhere
-                        ? $"company name '{details.Name}' is already registered at BT by another reseller; choose another name"
-                        : $"company name '{details.Name}' is already registered at BT but is not in whcctl's state; if it is yours, run 'whcctl import {company}' to adopt it, otherwise choose another name"));
+                part.Diagnostics.Add(inventory.IsRegisteredElsewhere
+                    ? DiagnosticCatalog.CompanyAlreadyRegisteredElsewhere.At(desired.Span, details.Name)
+                    : DiagnosticCatalog.CompanyAlreadyRegisteredNotInState.At(desired.Span, details.Name, company));
             }
 
             if (input.Refresh?.DomainTaken == true && !ours)
             {
-                part.Diagnostics.Add(DiagnosticCatalog.DomainAlreadyRegistered.At(desired.Span, $"company domain '{details.Domain}' is already registered at BT"));
+                part.Diagnostics.Add(DiagnosticCatalog.DomainAlreadyRegisteredAtBt.At(desired.Span, details.Domain));
             }
 
             if (!inFlight.Contains(address))
@@ -173,9 +170,7 @@ internal sealed class CompanyPlanner
             var qualification = view.Qualification;
             if (qualification?.ExpiresAt is { } expires && expires > now && expires - now < options.QualificationWarningWindow)
             {
-                part.Diagnostics.Add(DiagnosticCatalog.QualificationExpiring.At(
-                    desired.Span,
-                    $"qualification {qualification.Id} expires at {expires.ToString("u", CultureInfo.InvariantCulture)}; if apply runs after that, whcctl qualifies again"));
+                part.Diagnostics.Add(DiagnosticCatalog.QualificationExpiresAt.At(desired.Span, qualification.Id, expires));
             }
 
             return (true, part.ToPart());
@@ -186,9 +181,7 @@ internal sealed class CompanyPlanner
         var diff = Planner.Diff(before, CompanyAttributes(details));
         foreach (var change in diff)
         {
-            part.Diagnostics.Add(DiagnosticCatalog.ImmutableFieldChanged.At(
-                desired.Span,
-                $"company '{company}': {change.Name} cannot be changed at BT ('{change.Before}' → '{change.After}'); a new company needs a new manifest"));
+            part.Diagnostics.Add(DiagnosticCatalog.ImmutableCompanyField.At(desired.Span, company, change));
         }
 
         part.Changes.Add(Unchanged(address, view.Record?.Protected == true, desired.Protect));
@@ -223,18 +216,14 @@ internal sealed class CompanyPlanner
             var have = current?.RingfencedCount ?? 0;
             if (current is not null && current.Ported != block.IsPorted)
             {
-                part.Diagnostics.Add(DiagnosticCatalog.ImmutableFieldChanged.At(
-                    block.Span,
-                    $"number block '{block.Name}' {(current.Ported ? "holds ported numbers and cannot become a block of new numbers" : "holds new numbers and cannot become a block of ported numbers")}; add a block of the other kind under another name instead"));
+                part.Diagnostics.Add(DiagnosticCatalog.ImmutableNumberBlockKind.At(block.Span, block.Name, current.Ported));
                 continue;
             }
 
             if (current is null && !block.IsPorted && LooksRenamed(block) is { } old)
             {
                 var users = view.Users.Values.Count(u => u.NumberBlock == old.Name);
-                part.Diagnostics.Add(DiagnosticCatalog.NumberBlockRenameNeedsMoved.At(
-                    block.Span,
-                    string.Create(CultureInfo.InvariantCulture, $"number block '{block.Name}' looks like '{old.Name}' renamed (area code {old.AreaCode}, {old.RingfencedCount} numbers), which the manifest no longer has: as planned, '{old.Name}' is ceased and its numbers given up, and '{block.Name}' ringfences new ones, so {users} user(s) drawing on it get a new number. If it is a rename, add to spec: moved: [{{ from: number-block/{old.Name}, to: number-block/{block.Name} }}] and they keep their numbers")));
+                part.Diagnostics.Add(DiagnosticCatalog.NumberBlockLooksRenamed.At(block.Span, block.Name, old, users));
             }
 
             if (block.IsPorted)
@@ -245,13 +234,13 @@ internal sealed class CompanyPlanner
 
             if (current is not null && current.AreaCode != block.AreaCode)
             {
-                part.Diagnostics.Add(DiagnosticCatalog.ImmutableFieldChanged.At(block.Span, $"number block '{block.Name}': areaCode cannot change ('{current.AreaCode}' → '{block.AreaCode}'); add a new block instead"));
+                part.Diagnostics.Add(DiagnosticCatalog.ImmutableAreaCode.At(block.Span, block.Name, current.AreaCode, block.AreaCode));
                 continue;
             }
 
             if (have > block.Quantity)
             {
-                part.Diagnostics.Add(DiagnosticCatalog.NumberBlockShrunk.At(block.Span, $"number block '{block.Name}' holds {have} numbers; its quantity cannot shrink to {block.Quantity} (cease the block and add a smaller one)"));
+                part.Diagnostics.Add(DiagnosticCatalog.NumberBlockQuantityShrunk.At(block.Span, block.Name, have, block.Quantity));
                 continue;
             }
 
@@ -335,9 +324,7 @@ internal sealed class CompanyPlanner
         var refused = false;
         foreach (var range in held.Where(r => !block.Ported.Any(p => p.From == r.StartNumber && p.To == r.EndNumber)))
         {
-            part.Diagnostics.Add(DiagnosticCatalog.NumberBlockShrunk.At(
-                block.Span,
-                $"ported number block '{block.Name}' holds {new NumberRange(range.StartNumber, range.EndNumber).ToCompactString()}, which the manifest no longer lists; a ported block cannot give up part of its numbers (cease the block, with --allow-destroy, and add another)"));
+            part.Diagnostics.Add(DiagnosticCatalog.PortedNumberBlockShrunk.At(block.Span, block.Name, new NumberRange(range.StartNumber, range.EndNumber)));
             refused = true;
         }
 
@@ -348,16 +335,17 @@ internal sealed class CompanyPlanner
         {
             if (otherRanges.FirstOrDefault(o => Overlaps(o.Range.StartNumber, o.Range.EndNumber, range.From, range.To)) is { Block: not null } clash)
             {
-                part.Diagnostics.Add(DiagnosticCatalog.PortedNumbersAlreadyHeld.At(
+                part.Diagnostics.Add(HeldIn(clash.Block).At(
                     range.Span,
-                    $"ported range {new NumberRange(range.From, range.To).ToCompactString()} of block '{block.Name}' overlaps {new NumberRange(clash.Range.StartNumber, clash.Range.EndNumber).ToCompactString()}, which the company already holds in block '{clash.Block}'{CeasedHolder(clash.Block, block.Name)}"));
+                    new NumberRange(range.From, range.To),
+                    block.Name,
+                    new NumberRange(clash.Range.StartNumber, clash.Range.EndNumber),
+                    clash.Block));
                 refused = true;
             }
             else if (takenElsewhere.Contains(range.From))
             {
-                part.Diagnostics.Add(DiagnosticCatalog.PortedNumbersHeldElsewhere.At(
-                    range.Span,
-                    $"ported range {new NumberRange(range.From, range.To).ToCompactString()} of block '{block.Name}': BT's inventory shows some of these numbers held by another company; BT would refuse to ringfence them (check the range, or finish the port out of that company first)"));
+                part.Diagnostics.Add(DiagnosticCatalog.PortedRangeHeldElsewhere.At(range.Span, new NumberRange(range.From, range.To), block.Name));
                 refused = true;
             }
         }
@@ -406,19 +394,19 @@ internal sealed class CompanyPlanner
     /// When the block holding the numbers is one this plan ceases: its cease comes after every ringfence (its users must
     /// leave it first), and ceased ported numbers may go back to their provider, so the way through is a rename.
     /// </summary>
-    private string CeasedHolder(string holder, string taker) =>
+    private DiagnosticTemplate<NumberRange, string, NumberRange, string> HeldIn(string holder) =>
         desired.NumberBlocks.Any(b => b.Name == holder)
-            ? string.Empty
+            ? DiagnosticCatalog.PortedRangeHeldInBlock
             : view.Blocks.TryGetValue(holder, out var held) && held.Ported
-                ? $", which the manifest no longer has and this plan ceases; its numbers are not free to ringfence before that cease, and once ceased they may return to their provider. If '{taker}' is '{holder}' renamed, add to spec: moved: [{{ from: number-block/{holder}, to: number-block/{taker} }}]"
-                : ", which the manifest no longer has and this plan ceases; its numbers are not free to ringfence before that cease (apply the removal first, then the new block)";
+                ? DiagnosticCatalog.PortedRangeHeldInCeasedPortedBlock
+                : DiagnosticCatalog.PortedRangeHeldInCeasedBlock;
 
     private static bool Overlaps(string start1, string end1, string start2, string end2) =>
         start1.Length == start2.Length && string.CompareOrdinal(start1, end2) <= 0 && string.CompareOrdinal(start2, end1) <= 0;
 
     /// <summary>The warning that ceasing ported numbers may lose them for good: BT may not hold them for the customer afterwards.</summary>
     private static Diagnostic PortedGivenUp(SourceSpan span, string block, IEnumerable<NumberRangeState> ranges) =>
-        DiagnosticCatalog.PortedNumbersGivenUpAt(span, block, ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber).ToCompactString()));
+        DiagnosticCatalog.PortedNumbersGivenUpBlock.At(span, block, ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber)));
 
     /// <summary>A site BT holds that the manifest no longer names, with the location code of <paramref name="site"/> (new): likely the same site renamed.</summary>
     private SiteState? LooksRenamed(SiteSpec site) =>
@@ -445,7 +433,7 @@ internal sealed class CompanyPlanner
     {
         if (isProtected)
         {
-            part.Diagnostics.Add(DiagnosticCatalog.ProtectedResourceDelete.At(desired.Span, $"{address} is protected and cannot be ceased; put it back in the manifest, or remove its protection first"));
+            part.Diagnostics.Add(DiagnosticCatalog.ProtectedRemovedFromManifest.At(desired.Span, address));
             return false;
         }
 
@@ -474,18 +462,16 @@ internal sealed class CompanyPlanner
             {
                 if (current.LocationCode != site.LocationCode)
                 {
-                    part.Diagnostics.Add(DiagnosticCatalog.ImmutableFieldChanged.At(site.Span, $"site '{site.Name}': locationCode cannot change ('{current.LocationCode}' → '{site.LocationCode}')"));
+                    part.Diagnostics.Add(DiagnosticCatalog.ImmutableLocationCode.At(site.Span, site.Name, current.LocationCode, site.LocationCode));
                 }
 
                 if (site.Address.HasNadKey && site.Address.NadKey != current.NadKey)
                 {
-                    part.Diagnostics.Add(DiagnosticCatalog.ImmutableFieldChanged.At(site.Span, $"site '{site.Name}': its address (NAD key {current.NadKey}) cannot change; add a new site instead"));
+                    part.Diagnostics.Add(DiagnosticCatalog.ImmutableSiteNadKey.At(site.Span, site.Name, current.NadKey));
                 }
                 else if (!site.Address.HasNadKey && current.FoundBy is { } foundBy && !AddressMatcher.SameAddress(foundBy, site.Address))
                 {
-                    part.Diagnostics.Add(DiagnosticCatalog.ImmutableFieldChanged.At(
-                        site.Span,
-                        $"site '{site.Name}': its address cannot change ('{foundBy.Premises}, {foundBy.Postcode}' → '{site.Address.Premises}, {site.Address.Postcode}', NAD key {current.NadKey}); add a new site instead"));
+                    part.Diagnostics.Add(DiagnosticCatalog.ImmutableSiteAddress.At(site.Span, site.Name, foundBy, site.Address, current.NadKey));
                 }
 
                 part.Changes.Add(Unchanged(address, current.Protected, site.Protect));
@@ -496,20 +482,14 @@ internal sealed class CompanyPlanner
             {
                 // BT refuses a second site with a location code the company holds, and ceasing the old site first would
                 // cease its users: the only way through without an outage is a rename in state.
-                part.Diagnostics.Add(DiagnosticCatalog.SiteRenameNeedsMoved.At(
-                    site.Span,
-                    $"site '{site.Name}' has location code {site.LocationCode}, as site '{old.Name}' does, which the manifest no longer has: BT refuses a second site with that code while '{old.Name}' holds it, and ceasing '{old.Name}' first ceases its users. If it is the same site renamed, add to spec: moved: [{{ from: site/{old.Name}, to: site/{site.Name} }}]; if it is another site, give it another location code"));
+                part.Diagnostics.Add(DiagnosticCatalog.SiteRenameSameLocationCode.At(site.Span, site.Name, site.LocationCode, old.Name));
             }
             else if (!inFlight.Contains(address) && SharesAddress(site) is { } same)
             {
                 // BT accepts a second site at one address, so this plan can be applied; but if it is a rename, it ceases
                 // the old site's users and makes them again for nothing. A warning, so a second site there stays possible.
-                var where = site.Address.HasNadKey || same.FoundBy is null
-                    ? $"NAD key {same.NadKey}"
-                    : $"'{same.FoundBy.Premises}, {same.FoundBy.Postcode}' (NAD key {same.NadKey})";
-                part.Diagnostics.Add(DiagnosticCatalog.SiteAtRemovedSiteAddress.At(
-                    site.Span,
-                    $"site '{site.Name}' is at the address of site '{same.Name}', {where}, which the manifest no longer has, with another location code ({site.LocationCode}, not {same.LocationCode}): this plan ceases '{same.Name}' and makes its users again at '{site.Name}'. If it is the same site renamed, keep locationCode {same.LocationCode} (BT cannot change it) and add to spec: moved: [{{ from: site/{same.Name}, to: site/{site.Name} }}]; if it is another site at the same address, nothing to do"));
+                // Shown by the address it was found by only when the manifest gives this site by address too.
+                part.Diagnostics.Add(DiagnosticCatalog.SiteAtRemovedSiteAddressOtherCode.At(site.Span, site.Name, site.LocationCode, same, !site.Address.HasNadKey));
             }
 
             var nadKey = ResolveNadKey(part, site, current);
@@ -583,9 +563,7 @@ internal sealed class CompanyPlanner
         var matches = candidates.Where(a => AddressMatcher.Matches(a, site.Address)).ToList();
         if (matches.Count > 1)
         {
-            part.Diagnostics.Add(DiagnosticCatalog.SiteAddressAmbiguous.At(
-                site.Span,
-                $"site '{site.Name}': {matches.Count} addresses at {postcode} match '{site.Address.Premises}' ({string.Join(", ", matches.Select(m => m.NadKey))}); set address.nadKey to choose one"));
+            part.Diagnostics.Add(DiagnosticCatalog.SiteAddressMatchesSeveral.At(site.Span, site.Name, postcode, site.Address.Premises, [.. matches.Select(m => m.NadKey)]));
         }
 
         return matches.Count == 0 ? null : matches[0].NadKey;
@@ -606,7 +584,7 @@ internal sealed class CompanyPlanner
             var fullyRingfenced = wantedBlock is not null && view.Blocks.TryGetValue(wantedBlock.Name, out var block) && block.RingfencedCount >= wantedBlock.Quantity;
             if (user.Number is not null && number is null && fullyRingfenced)
             {
-                part.Diagnostics.Add(DiagnosticCatalog.NumberBlockTooSmall.At(user.Span, FullBlockMessage.For(user, user.Number.From, wantedBlock?.Quantity ?? 0, desired, view.Users.Values)));
+                part.Diagnostics.Add(FullBlockMessage.At(user, user.Number.From, wantedBlock?.Quantity ?? 0, desired, view.Users.Values));
             }
 
             var after = UserAttributes(site.Name, user, number);
@@ -623,7 +601,7 @@ internal sealed class CompanyPlanner
                 // uniqueness check's to judge, as it knows whether this plan ceases that user first.
                 if (taken.Contains(user.Username) && !view.Users.Keys.Any(u => string.Equals(u, user.Username, StringComparison.OrdinalIgnoreCase)))
                 {
-                    part.Diagnostics.Add(DiagnosticCatalog.UsernameTaken.At(user.Span, $"username '{user.Username}' is already registered at BT"));
+                    part.Diagnostics.Add(DiagnosticCatalog.UsernameTakenAtBt.At(user.Span, user.Username));
                 }
 
                 part.Changes.Add(new ResourceChange(address, ChangeAction.Create, MadeAgain(input.State?.Users.Any(x => x.Username == user.Username && x.ServiceId is not null && inFlightKind != OrderOperationKind.Cease)) ?? "new user", Planner.Diff([], after)));
@@ -633,9 +611,7 @@ internal sealed class CompanyPlanner
 
             if (current.Site != site.Name && (current.Protected || user.Protect))
             {
-                part.Diagnostics.Add(DiagnosticCatalog.ProtectedResourceDelete.At(
-                    user.Span,
-                    $"{address} is protected and cannot be ceased, which moving it from site {current.Site} to {site.Name} needs (BT cannot move a user between sites); remove its protection first"));
+                part.Diagnostics.Add(DiagnosticCatalog.ProtectedUserMovedBetweenSites.At(user.Span, address, current.Site, site.Name));
                 continue;
             }
 

@@ -75,17 +75,13 @@ internal static class MoveResolver
             var sources = group.ToList();
             if (InState(state, kind, to))
             {
-                diagnostics.Add(DiagnosticCatalog.MoveConflict.At(
-                    sources[0].Span,
-                    $"moved: {segment}/{sources[0].From} → {segment}/{to} cannot be applied: state holds both {segment}/{sources[0].From} and {segment}/{to}; see 'whcctl state list {state.Company}', and 'whcctl state rm' the one BT no longer holds, or remove the entry"));
+                diagnostics.Add(DiagnosticCatalog.MoveBothEndsInState.At(sources[0].Span, segment, sources[0].From, to, state.Company));
                 continue;
             }
 
             if (sources.Count > 1)
             {
-                diagnostics.Add(DiagnosticCatalog.MoveConflict.At(
-                    sources[0].Span,
-                    $"moved: state holds {string.Join(" and ", sources.Select(s => $"{segment}/{s.From}"))}, which the moved entries all lead to {segment}/{to}; only one can become it: 'whcctl state rm' the others, or fix the entries"));
+                diagnostics.Add(DiagnosticCatalog.MoveSourcesMeet.At(sources[0].Span, segment, [.. sources.Select(s => s.From)], to));
                 continue;
             }
 
@@ -94,9 +90,7 @@ internal static class MoveResolver
             var source = new ResourceAddress(state.Company, kind, sources[0].From);
             if (state.Orders.Where(o => !o.IsFinal).FirstOrDefault(o => o.ResourceAddresses.Contains(source)) is { } order)
             {
-                diagnostics.Add(DiagnosticCatalog.MoveConflict.At(
-                    sources[0].Span,
-                    $"moved: {segment}/{sources[0].From} → {segment}/{to} cannot be applied yet: order {order.Id}, not finished, acts on {segment}/{sources[0].From}; apply (or plan) again once it has completed"));
+                diagnostics.Add(DiagnosticCatalog.MoveOrderUnfinished.At(sources[0].Span, segment, sources[0].From, to, order.Id));
                 continue;
             }
 

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Manifests;
@@ -51,9 +50,7 @@ public sealed class Planner
                 {
                     // Without the entry the plan would order the company again, which BT refuses, and leave the old
                     // key's state behind.
-                    diagnostics.Add(DiagnosticCatalog.CompanyKeyChangeNeedsMoved.At(
-                        declared.Span,
-                        $"company '{input.Company}' is new, but state holds company '{oldKey}' with the same name at BT ('{declared.Company.Name}') and no manifest has it: if metadata.name was changed, add to spec of '{input.Company}': moved: [{{ from: company/{oldKey}, to: company/{input.Company} }}]"));
+                    diagnostics.Add(DiagnosticCatalog.CompanyKeyChangedWithoutMoved.At(declared.Span, input.Company, oldKey, declared.Company.Name));
                     plannedCompany = plannedCompany with
                     {
                         Diagnostics = [.. plannedCompany.Diagnostics.Where(d => d.Code != DiagnosticCatalog.CompanyAlreadyRegistered.Code && d.Code != DiagnosticCatalog.DomainAlreadyRegistered.Code)],
@@ -66,9 +63,7 @@ public sealed class Planner
             // of a key change is told of by WHC3044.
             else if (mode == PlanMode.Normal && input.State is { IsEmpty: false, IsDestroyed: false } && !keyChanges.ContainsValue(input.Company))
             {
-                diagnostics.Add(DiagnosticCatalog.NotInManifests.At(
-                    SourceSpan.None,
-                    $"company '{input.Company}' is in state but in none of the manifests given; it is left alone (use 'whcctl destroy {input.Company}' to cease it)"));
+                diagnostics.Add(DiagnosticCatalog.NotInManifestsLeftAlone.At(SourceSpan.None, input.Company));
             }
         }
 
@@ -77,13 +72,11 @@ public sealed class Planner
             var input = inputs.FirstOrDefault(i => i.Company == target.Company);
             if (input is null)
             {
-                diagnostics.Add(DiagnosticCatalog.UnknownTarget.At(SourceSpan.None, $"--target {target}: no company '{target.Company}' in the manifests or state"));
+                diagnostics.Add(DiagnosticCatalog.UnknownTargetCompany.At(SourceSpan.None, target));
             }
             else if (!Knows(input, target))
             {
-                diagnostics.Add(DiagnosticCatalog.UnknownTarget.At(
-                    SourceSpan.None,
-                    $"--target {target}: company '{target.Company}' has no {ResourceAddress.KindSegment(target.Kind)} '{target.Name}' in its manifest or state"));
+                diagnostics.Add(DiagnosticCatalog.UnknownTargetResource.At(SourceSpan.None, target));
             }
         }
 
@@ -93,9 +86,7 @@ public sealed class Planner
         {
             plan = plan with
             {
-                Diagnostics = plan.Diagnostics.Add(DiagnosticCatalog.MaxDestroyExceeded.At(
-                    SourceSpan.None,
-                    string.Create(CultureInfo.InvariantCulture, $"the plan ceases {ceases.Length} resource(s), more than --max-destroy {limit} allows ({string.Join(", ", ceases.Take(5).Select(c => c.Address.ToString()))}{(ceases.Length > 5 ? ", …" : string.Empty)})"))),
+                Diagnostics = plan.Diagnostics.Add(DiagnosticCatalog.MaxDestroyExceededBy.At(SourceSpan.None, [.. ceases.Select(c => c.Address)], limit)),
             };
         }
 
@@ -123,9 +114,7 @@ public sealed class Planner
         {
             plan = plan with
             {
-                Diagnostics = plan.Diagnostics.Add(DiagnosticCatalog.EndpointMismatch.At(
-                    input.Desired?.Span ?? SourceSpan.None,
-                    $"company '{input.Company}' was applied against {bound}, but this run talks to {current}; set WHC_ENDPOINT={bound} (or --endpoint {bound}), or, to move the company to {current} on purpose, run 'whcctl state rebind {input.Company} --endpoint {current}'")),
+                Diagnostics = plan.Diagnostics.Add(DiagnosticCatalog.EndpointMismatchBound.At(input.Desired?.Span ?? SourceSpan.None, input.Company, bound, current)),
             };
         }
 
@@ -136,13 +125,9 @@ public sealed class Planner
         }
 
         var answered = input.Reconciliation?.Resolutions.ToDictionary(r => r.IntentId, StringComparer.Ordinal) ?? [];
-        var calls = string.Join("; ", open.Select(i => answered.TryGetValue(i.Id, out var r) ? r.Summary : $"{i.Operation} {i.Id} (step {i.StepId})"));
-        var remedy = input.Reconciliation is null
-            ? "plan with refresh (not --refresh=false), so whcctl asks BT what became of them first"
-            : "nothing is repeated until BT's answer settles them (an operation this whcctl does not know needs the whcctl that wrote it)";
-        var diagnostic = DiagnosticCatalog.IntentsNeedRefresh.At(
-            input.Desired?.Span ?? SourceSpan.None,
-            string.Create(CultureInfo.InvariantCulture, $"company '{input.Company}': state holds {open.Length} interrupted call(s) whose outcome only BT can tell ({calls}); {remedy}"));
+        // Each call as BT's answer sums it up, or, unasked, as the intent names it.
+        var calls = open.Select(i => answered.TryGetValue(i.Id, out var r) ? r.Summary : $"{i.Operation} {i.Id} (step {i.StepId})").ToList();
+        var diagnostic = DiagnosticCatalog.IntentsUnsettled.At(input.Desired?.Span ?? SourceSpan.None, input.Company, calls, input.Reconciliation is not null);
         return plan with { Diagnostics = plan.Diagnostics.Add(diagnostic) };
     }
 
@@ -331,17 +316,15 @@ public sealed class Planner
 
             foreach (var address in protectedOnes)
             {
-                diagnostics.Add(DiagnosticCatalog.ProtectedResourceDelete.At(
-                    input.Desired?.Span ?? SourceSpan.None,
-                    $"{address} is protected and cannot be ceased; remove 'protect: true' and apply first"));
+                diagnostics.Add(DiagnosticCatalog.ProtectedDestroyed.At(input.Desired?.Span ?? SourceSpan.None, address));
             }
 
             foreach (var block in view.Blocks.Values.Where(b => b.Ported && b.Ranges.Length > 0).OrderBy(b => b.Name, StringComparer.Ordinal))
             {
-                diagnostics.Add(DiagnosticCatalog.PortedNumbersGivenUpAt(
+                diagnostics.Add(DiagnosticCatalog.PortedNumbersGivenUpBlock.At(
                     input.Desired?.Span ?? SourceSpan.None,
                     block.Name,
-                    block.Ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber).ToCompactString())));
+                    block.Ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber))));
             }
 
             changes.Add(new ResourceChange(ResourceAddress.ForCompany(company), ChangeAction.Delete, "destroy requested", []));

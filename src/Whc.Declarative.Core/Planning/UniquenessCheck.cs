@@ -136,9 +136,7 @@ internal static class UniquenessCheck
     }
 
     private static Diagnostic Held(SourceSpan span, string taker, string rule, string shown, string holder) =>
-        DiagnosticCatalog.UniqueValueHeld.At(
-            span,
-            $"{taker} takes {rule} {shown}, which {holder} holds at BT and keeps in this plan: BT refuses a second one in the company. Give {taker} another {rule}, or change or remove {holder} in the same plan");
+        DiagnosticCatalog.UniqueValueHeldByOther.At(span, taker, rule, shown, holder);
 
     private static List<(string Rule, string Value, string Shown)> Values(UserSpec user, string? number) =>
         Values(user.Username, user.Extension, [.. user.Devices.Select(d => d.MacAddress)], number);
@@ -201,10 +199,9 @@ internal static class UniquenessCheck
         {
             var circle = reach[node].Where(o => reach.TryGetValue(o, out var r) && r.Contains(node)).OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
             circled.UnionWith(circle);
-            var names = string.Join(", ", circle.Select(a => $"'{a.Name}'"));
-            diagnostics.Add(DiagnosticCatalog.UniqueValuesSwapped.At(
+            diagnostics.Add(DiagnosticCatalog.UniqueValuesSwappedUsers.At(
                 specs.TryGetValue(node.Name, out var spec) ? spec.Span : companySpan,
-                $"users {names} swap values BT keeps unique (extension, MAC address or number): each change is refused while another of them still holds the value. Apply it in two steps: first give one of them a free value, then the one wanted"));
+                circle.Select(a => a.Name)));
         }
 
         var waves = new Dictionary<ResourceAddress, int>();

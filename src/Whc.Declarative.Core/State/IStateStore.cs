@@ -100,8 +100,7 @@ public class StateException : Exception
 public sealed class StateLockedException : StateException
 {
     public StateLockedException(string company, LockInfo holder)
-        : base(DiagnosticCatalog.StateLocked.Code, $"state of company '{company}' is locked by {holder.Who}@{holder.Host} (pid {holder.ProcessId}, " +
-            $"'{holder.Operation}') since {holder.Since:u}, lock id {holder.Id}")
+        : base(DiagnosticCatalog.StateLocked.Code, DiagnosticCatalog.StateLockedBy.Message(company, holder))
     {
         Company = company;
         Holder = holder;
