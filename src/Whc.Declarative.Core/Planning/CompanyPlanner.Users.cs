@@ -1,0 +1,112 @@
+using System.Collections.Immutable;
+using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Core.State;
+
+namespace Whc.Declarative.Core.Planning;
+
+// The user pass: numbers given out, creates, changes, and moves between sites (a cease and a create, as BT cannot
+// move a user), with the refusals that belong to a single user.
+internal sealed partial class CompanyPlanner
+{
+    private PlanPart PlanUsers(InFlightOrders inFlight)
+    {
+        var part = new PartBuilder();
+        var numbers = NumberAssignment.Assign(desired, view.RangesByBlock(), view.HeldNumbers());
+        var taken = input.Refresh?.TakenUsernames ?? [];
+        var wanted = desired.Sites.SelectMany(s => s.Users.Select(u => (Site: s, User: u))).ToList();
+        foreach (var (site, user) in wanted)
+        {
+            var address = Address(ResourceKind.User, user.Username);
+            var current = view.Users.GetValueOrDefault(user.Username);
+            var number = user.Number is null ? null : numbers.GetValueOrDefault(user.Username);
+            var wantedBlock = user.Number is null ? null : desired.NumberBlocks.FirstOrDefault(b => b.Name == user.Number.From);
+            var fullyRingfenced = wantedBlock is not null && view.Blocks.TryGetValue(wantedBlock.Name, out var block) && block.RingfencedCount >= wantedBlock.Quantity;
+            if (user.Number is not null && number is null && fullyRingfenced)
+            {
+                part.Diagnostics.Add(FullBlockMessage.At(user, user.Number.From, wantedBlock?.Quantity ?? 0, desired, view.Users.Values));
+            }
+
+            var after = UserAttributes(site.Name, user, number);
+            if (inFlight.TryGetKind(address, out var inFlightKind) && inFlightKind != OrderOperationKind.Cease)
+            {
+                part.Changes.Add(new ResourceChange(address, current is null ? ChangeAction.Create : ChangeAction.Update, "in an order still being processed", []));
+                continue;
+            }
+
+            if (current?.ServiceId is null || inFlightKind == OrderOperationKind.Cease)
+            {
+                // New, or being ceased by an unfinished order and wanted again: added (after that order).
+                // Taken by a user of this very company (BT compares names ignoring case): not BT-wide, but the
+                // uniqueness check's to judge, as it knows whether this plan ceases that user first.
+                if (taken.Contains(user.Username) && !view.Users.Keys.Any(u => string.Equals(u, user.Username, StringComparison.OrdinalIgnoreCase)))
+                {
+                    part.Diagnostics.Add(DiagnosticCatalog.UsernameTakenAtBt.At(user.Span, user.Username));
+                }
+
+                part.Changes.Add(new ResourceChange(address, ChangeAction.Create, MadeAgain(input.State?.Users.Any(x => x.Username == user.Username && x.ServiceId is not null && inFlightKind != OrderOperationKind.Cease)) ?? "new user", Planner.Diff([], after)));
+                part.UserOperations.Add(new OrderOperation(address, OrderOperationKind.Add));
+                continue;
+            }
+
+            if (current.Site != site.Name && (current.Protected || user.Protect))
+            {
+                part.Diagnostics.Add(DiagnosticCatalog.ProtectedUserMovedBetweenSites.At(user.Span, address, current.Site, site.Name));
+                continue;
+            }
+
+            if (current.Site != site.Name)
+            {
+                part.Changes.Add(new ResourceChange(address, ChangeAction.Replace, $"moves from site {current.Site} to {site.Name}: BT cannot move a user between sites", Planner.Diff(Planner.UserAttributes(current), after)));
+                CeaseUser(part, address, current);
+                part.UserOperations.Add(new OrderOperation(address, OrderOperationKind.Add));
+                continue;
+            }
+
+            var diff = Planner.Diff(Planner.UserAttributes(current), after);
+            if (diff.Length == 0)
+            {
+                part.Changes.Add(Unchanged(address, current.Protected, user.Protect));
+                continue;
+            }
+
+            part.Changes.Add(new ResourceChange(
+                address,
+                ChangeAction.Update,
+                string.Join(", ", diff.Select(d => d.Name)) + " changed",
+                current.Protected == user.Protect ? diff : diff.Add(ProtectChange(current.Protected, user.Protect))));
+            part.UserOperations.Add(new OrderOperation(address, OrderOperationKind.Modify));
+        }
+
+        var wantedNames = wanted.Select(w => w.User.Username).ToHashSet(StringComparer.Ordinal);
+        foreach (var (name, current) in view.Users.Where(kv => kv.Value.ServiceId is not null && !wantedNames.Contains(kv.Key)))
+        {
+            if (PlanCease(part, inFlight, Address(ResourceKind.User, name), current.Protected))
+            {
+                CeaseUser(part, Address(ResourceKind.User, name), current);
+            }
+        }
+
+        // Users an unfinished order adds though the manifest no longer names them: ceased once that order is done.
+        foreach (var address in inFlight.Resources.Where(a => a.Kind == ResourceKind.User && !wantedNames.Contains(a.Name) && !view.Users.ContainsKey(a.Name) && inFlight.Adds(a)))
+        {
+            if (PlanCease(part, inFlight, address, isProtected: false))
+            {
+                part.UserCeases.Add(new OrderOperation(address, OrderOperationKind.Cease));
+            }
+        }
+
+        return part.ToPart();
+    }
+
+    /// <summary>The user as the manifest wants it; a number it draws that is still to be ringfenced is known only after the ringfence.</summary>
+    private static ImmutableArray<NamedValue> UserAttributes(string site, UserSpec user, string? number)
+    {
+        var attributes = Planner.UserAttributes(new UserState(
+            user.Username, site, user.FirstName, user.LastName, user.Extension, user.Number?.From, number, user.Licence,
+            [.. user.Devices.Select(d => d.MacAddress).Order(StringComparer.Ordinal)], null));
+        return number is null && user.Number is not null
+            ? [.. attributes.Select(a => a.Name == "number" ? a with { Value = AttributeValue.KnownAfter("ringfence") } : a)]
+            : attributes;
+    }
+}
