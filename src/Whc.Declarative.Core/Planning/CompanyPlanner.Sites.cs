@@ -9,21 +9,6 @@ namespace Whc.Declarative.Core.Planning;
 // spot a removed site that was likely renamed, which needs a moved entry rather than a cease and a create.
 internal sealed partial class CompanyPlanner
 {
-    /// <summary>A site BT holds that the manifest no longer names, with the location code of <paramref name="site"/> (new): likely the same site renamed.</summary>
-    private SiteState? LooksRenamed(SiteSpec site) =>
-        view.Sites.Values.FirstOrDefault(s => s.ServiceId is not null && s.LocationCode == site.LocationCode && desired.Sites.All(d => d.Name != s.Name));
-
-    /// <summary>
-    /// A site BT holds that the manifest no longer names, at the address of <paramref name="site"/> (new: the same NAD key,
-    /// or for a site given by postcode the same postcode and premises) under another location code: likely renamed.
-    /// </summary>
-    private SiteState? SharesAddress(SiteSpec site) =>
-        view.Sites.Values.Where(s => s.ServiceId is not null && desired.Sites.All(d => d.Name != s.Name)
-                && !string.Equals(s.LocationCode, site.LocationCode, StringComparison.OrdinalIgnoreCase)
-                && (site.Address.HasNadKey ? s.NadKey == site.Address.NadKey : s.FoundBy is { } foundBy && AddressMatcher.SameAddress(foundBy, site.Address)))
-            .OrderBy(s => s.Name, StringComparer.Ordinal)
-            .FirstOrDefault();
-
     private PlanPart PlanSites(InFlightOrders inFlight)
     {
         var part = new PartBuilder();
@@ -141,4 +126,19 @@ internal sealed partial class CompanyPlanner
 
         return matches.Count == 0 ? null : matches[0].NadKey;
     }
+
+    /// <summary>A site BT holds that the manifest no longer names, with the location code of <paramref name="site"/> (new): likely the same site renamed.</summary>
+    private SiteState? LooksRenamed(SiteSpec site) =>
+        view.Sites.Values.FirstOrDefault(s => s.ServiceId is not null && s.LocationCode == site.LocationCode && desired.Sites.All(d => d.Name != s.Name));
+
+    /// <summary>
+    /// A site BT holds that the manifest no longer names, at the address of <paramref name="site"/> (new: the same NAD key,
+    /// or for a site given by postcode the same postcode and premises) under another location code: likely renamed.
+    /// </summary>
+    private SiteState? SharesAddress(SiteSpec site) =>
+        view.Sites.Values.Where(s => s.ServiceId is not null && desired.Sites.All(d => d.Name != s.Name)
+                && !string.Equals(s.LocationCode, site.LocationCode, StringComparison.OrdinalIgnoreCase)
+                && (site.Address.HasNadKey ? s.NadKey == site.Address.NadKey : s.FoundBy is { } foundBy && AddressMatcher.SameAddress(foundBy, site.Address)))
+            .OrderBy(s => s.Name, StringComparer.Ordinal)
+            .FirstOrDefault();
 }
