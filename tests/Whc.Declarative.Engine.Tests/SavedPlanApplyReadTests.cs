@@ -75,7 +75,7 @@ public sealed class SavedPlanApplyReadTests
         var plan = outcome.Plan!;
         plan.HasErrors.Should().BeFalse(string.Join("; ", plan.AllDiagnostics));
         plan.Companies.Should().OnlyContain(c => c.WritesState);
-        return PlanFile.Create(plan, "sandbox", "0.0.0-test", outcome.Request ?? request);
+        return PlanFile.Create(plan, EndpointName.Of("sandbox"), "0.0.0-test", outcome.Request ?? request);
     }
 
     /// <summary>Approves without asking; notes how many company reads BT had seen when the plan was ready to run.</summary>
