@@ -1,4 +1,6 @@
 using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Planning;
+using static Whc.Declarative.Core.Tests.TestData;
 
 namespace Whc.Declarative.Core.Tests;
 
@@ -23,5 +25,22 @@ public class EndpointNameTests
         EndpointName.Of("sandbox").Should().NotBe(EndpointName.Of("testa"));
         EndpointName.OfRecorded(null).Should().BeNull();
         EndpointName.OfRecorded(" ").Should().BeNull();
+    }
+}
+
+public class EndpointBindingTests
+{
+    [Fact]
+    public void A_state_bound_to_a_URL_is_planned_against_the_same_URL_spelled_otherwise_and_refused_against_another()
+    {
+        // Given a state bound to a URL, as its file records it
+        var applied = Applied(Simple(users: 1)) with { Endpoint = EndpointName.OfRecorded("https://gateway.example.test/whc") };
+        PlannerOptions Against(string endpoint) => new() { Endpoint = EndpointName.Of(endpoint) };
+
+        // When planned against the same URL with a trailing slash and another case of host, then the binding holds
+        PlanOne(Existing(Simple(users: 1), applied), Against("https://GATEWAY.example.test/whc/")).AllDiagnostics.Should().NotContain(d => d.Code == "WHC3016");
+
+        // And against another URL it is refused
+        PlanOne(Existing(Simple(users: 1), applied), Against("https://gateway.example.test/other")).AllDiagnostics.Should().Contain(d => d.Code == "WHC3016");
     }
 }

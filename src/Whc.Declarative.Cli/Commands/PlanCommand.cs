@@ -83,7 +83,7 @@ public sealed class PlanOptions
             ? await runtime.ConnectAsync(sources.Endpoint, sources.Wire, null, cancellationToken)
             : null;
         // Known without connecting (a plan with --refresh=false is checked too).
-        var endpoint = WhcEndpoint.Resolve(sources.Endpoint, io.GetEnvironment).Name;
+        var endpoint = (runtime.Connection?.Endpoint ?? WhcEndpoint.Resolve(sources.Endpoint, io.GetEnvironment)).Name;
         var effective = request with { Endpoint = endpoint, WireCharacteristicNames = ContractCharacteristicNames.Of(sources.Wire, io) };
         var outcome = await PlanOperation.RunAsync(effective, io.WorkingDirectory, io.Clock, store, api, cancellationToken) with { Request = effective };
         DiagnosticsRenderer.WriteText(io.Error, outcome.Plan?.AllDiagnostics ?? outcome.Diagnostics);
