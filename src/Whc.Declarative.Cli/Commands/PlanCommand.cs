@@ -164,7 +164,10 @@ public static class PlanCommand
     }
 }
 
-/// <summary>Where a plan reads from: <c>--state</c>, <c>--endpoint</c>, <c>--routes</c>.</summary>
+/// <summary>
+/// Where a plan reads from: <c>--state</c>, <c>--endpoint</c>, <c>--routes</c>, as typed. The endpoint text becomes the
+/// endpoint in one place (<see cref="WhcEndpoint.Resolve(string?, Func{string, string?})"/>), compared by its <c>Name</c>.
+/// </summary>
 public sealed record PlanSources(string? State, string? Endpoint, WireFiles Wire);
 
 /// <summary>What <c>plan</c> was asked to do, read from the command line.</summary>
