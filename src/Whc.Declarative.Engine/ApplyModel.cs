@@ -1,3 +1,4 @@
+using Whc.Declarative.Core.Api;
 using System.Collections.Immutable;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Planning;
@@ -30,7 +31,7 @@ public sealed record ApplyOptions
     public required LockInfo Holder { get; init; }
 
     /// <summary>The endpoint applied against (preset name or base URL), recorded in every state this apply writes.</summary>
-    public string? Endpoint { get; init; }
+    public EndpointName? Endpoint { get; init; }
 
     /// <summary>Where a state the store would not take is kept, so that a result BT already produced is never lost.</summary>
     public IUnwrittenStateKeeper? UnwrittenStateKeeper { get; init; }

@@ -1,3 +1,4 @@
+using Whc.Declarative.Core.Api;
 using System.Collections.Concurrent;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Manifests;
@@ -16,7 +17,7 @@ internal sealed class CompanySession : IDisposable
     private readonly IStateStore store;
     private readonly TimeProvider clock;
     private readonly string writtenBy;
-    private readonly string? endpoint;
+    private readonly EndpointName? endpoint;
     private readonly IUnwrittenStateKeeper? keeper;
     private readonly SemaphoreSlim gate = new(1, 1);
     private readonly ConcurrentDictionary<string, long> submittedAt = new(StringComparer.Ordinal);
@@ -27,7 +28,7 @@ internal sealed class CompanySession : IDisposable
     /// <summary>The state in memory holds what BT did for this run that no stored state records yet.</summary>
     private bool unstoredBtChanges;
 
-    public CompanySession(IStateStore store, TimeProvider clock, string writtenBy, string? endpoint, CompanyPlan plan, CompanyState state, IUnwrittenStateKeeper? keeper = null, LockGate? gate = null)
+    public CompanySession(IStateStore store, TimeProvider clock, string writtenBy, EndpointName? endpoint, CompanyPlan plan, CompanyState state, IUnwrittenStateKeeper? keeper = null, LockGate? gate = null)
     {
         this.store = store;
         this.keeper = keeper;

@@ -1,3 +1,4 @@
+using Whc.Declarative.Core.Api;
 using System.Collections.Immutable;
 using Whc.Declarative.Core.State;
 
@@ -23,7 +24,7 @@ internal static class StateDocumentMapping
         Users = [.. state.Users.Select(ToDocument)],
         Orders = [.. state.Orders.Select(ToDocument)],
         Intents = [.. state.Intents.Select(i => new IntentDocument { Id = i.Id, StepId = i.StepId, Operation = i.Operation, StartedAt = i.StartedAt, Details = i.Details })],
-        Endpoint = state.Endpoint,
+        Endpoint = state.Endpoint?.Value,
         Destroyed = state.Destroyed is { } destroyed ? ToDocument(destroyed) : null,
     };
 
@@ -40,7 +41,7 @@ internal static class StateDocumentMapping
             [.. (document.Orders ?? []).Select(ToModel)],
             [.. (document.Intents ?? []).Select(i => new IntentRecord(i.Id, i.StepId, i.Operation, i.StartedAt, i.Details ?? ImmutableSortedDictionary<string, string>.Empty))])
         {
-            Endpoint = document.Endpoint,
+            Endpoint = EndpointName.OfRecorded(document.Endpoint),
             Destroyed = document.Destroyed is { } destroyed ? new CompanyTombstone(destroyed.At, destroyed.Name, destroyed.ServiceId) : null,
         };
 

@@ -1,3 +1,4 @@
+using Whc.Declarative.Core.Api;
 using System.Collections.Immutable;
 using System.Globalization;
 using Whc.Declarative.Core.Diagnostics;
@@ -100,7 +101,7 @@ public static class StateMaintenance
     /// Records that a company now lives at another endpoint, as a new version: the way to move it on purpose (from the
     /// sandbox to testa, say). Nothing else changes; the next plan against that endpoint reads what its BT holds.
     /// </summary>
-    public static async Task<CompanyState> RebindAsync(IStateStore store, string company, string endpoint, StateWriteContext context, CancellationToken cancellationToken)
+    public static async Task<CompanyState> RebindAsync(IStateStore store, string company, EndpointName endpoint, StateWriteContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var current = await ReadRequiredAsync(store, company, cancellationToken);

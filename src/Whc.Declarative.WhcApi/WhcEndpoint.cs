@@ -1,20 +1,22 @@
+using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Diagnostics;
 
 namespace Whc.Declarative.WhcApi;
 
 /// <summary>
 /// Where the client talks to: a preset name or any absolute URL. The <c>sandbox</c> preset has no fixed URL; the CLI
-/// starts the embedded sandbox and uses its address (<see cref="IsSandbox"/>).
+/// starts the embedded sandbox and uses its address (<see cref="IsSandbox"/>). <see cref="Name"/> is what states, plans
+/// and apply record and compare; <see cref="ToString"/> is for display only.
 /// </summary>
-public sealed record WhcEndpoint(string Name, Uri? BaseUri)
+public sealed record WhcEndpoint(EndpointName Name, Uri? BaseUri)
 {
     public const string EnvironmentVariable = "WHC_ENDPOINT";
 
-    public static WhcEndpoint Sandbox { get; } = new("sandbox", null);
+    public static WhcEndpoint Sandbox { get; } = new(EndpointName.Of("sandbox"), null);
 
-    public static WhcEndpoint TestA { get; } = new("testa", new Uri("https://api-testa.business.bt.com"));
+    public static WhcEndpoint TestA { get; } = new(EndpointName.Of("testa"), new Uri("https://api-testa.business.bt.com"));
 
-    public static WhcEndpoint Production { get; } = new("production", new Uri("https://api.wholesale.bt.com"));
+    public static WhcEndpoint Production { get; } = new(EndpointName.Of("production"), new Uri("https://api.wholesale.bt.com"));
 
     /// <summary>True for the preset the CLI resolves to its embedded sandbox.</summary>
     public bool IsSandbox => BaseUri is null;
@@ -34,7 +36,7 @@ public sealed record WhcEndpoint(string Name, Uri? BaseUri)
 
         foreach (var preset in new[] { Sandbox, TestA, Production })
         {
-            if (string.Equals(preset.Name, text, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(preset.Name.Value, text, StringComparison.OrdinalIgnoreCase))
             {
                 return preset;
             }
@@ -59,7 +61,7 @@ public sealed record WhcEndpoint(string Name, Uri? BaseUri)
 
             if (string.IsNullOrEmpty(uri.Query) && string.IsNullOrEmpty(uri.Fragment))
             {
-                return new WhcEndpoint(uri.GetLeftPart(UriPartial.Path).TrimEnd('/'), uri);
+                return new WhcEndpoint(EndpointName.Of(uri.AbsoluteUri), uri);
             }
         }
 
@@ -68,5 +70,15 @@ public sealed record WhcEndpoint(string Name, Uri? BaseUri)
             $"endpoint '{UrlText.WithoutCredentials(text)}' is not one of sandbox, testa, production, nor an absolute http(s) URL without query"));
     }
 
-    public override string ToString() => BaseUri is null ? Name : BaseUri.AbsoluteUri;
+    /// <summary>
+    /// The endpoint <c>--endpoint</c> names, or <c>WHC_ENDPOINT</c> when the option is not given: how plan, apply and
+    /// import all derive it (a plan with <c>--refresh=false</c> too, without connecting).
+    /// </summary>
+    public static WhcEndpoint Resolve(string? option, Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return Resolve(option ?? environment(EnvironmentVariable));
+    }
+
+    public override string ToString() => BaseUri is null ? Name.Value : BaseUri.AbsoluteUri;
 }

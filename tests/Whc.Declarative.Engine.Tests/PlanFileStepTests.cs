@@ -43,7 +43,7 @@ public sealed class PlanFileStepTests : IDisposable
         var path = Path.Combine(directory, "plan.json");
 
         // When it is saved and read back
-        PlanFile.Create(plan, "sandbox", "test", request).Save(path);
+        PlanFile.Create(plan, EndpointName.Of("sandbox"), "test", request).Save(path);
         var read = PlanFile.Load(path, "test").Plan.Companies.Single();
 
         // Then every step is of the same type with the same payload, id and dependencies
@@ -72,7 +72,7 @@ public sealed class PlanFileStepTests : IDisposable
         var company = new CompanyPlan("acme", null, 1, "lineage", "none", [], [step], ImmutableSortedDictionary<string, string>.Empty, []);
         var plan = new Plan(DateTimeOffset.UnixEpoch, PlanMode.Normal, [company], []);
         var path = Path.Combine(directory, "plan.json");
-        PlanFile.Create(plan, "sandbox", "test", new PlanRequest(["acme.yaml"], PlanMode.Normal, true, [], 50, 4, [])).Save(path);
+        PlanFile.Create(plan, EndpointName.Of("sandbox"), "test", new PlanRequest(["acme.yaml"], PlanMode.Normal, true, [], 50, 4, [])).Save(path);
         var text = File.ReadAllText(path);
         text.Should().Contain(from);
         File.WriteAllText(path, text.Replace(from, to, StringComparison.Ordinal));

@@ -1,3 +1,4 @@
+using Whc.Declarative.Core.Api;
 using System.Collections.Immutable;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
@@ -34,7 +35,7 @@ public sealed class PlanFileValueTests : IDisposable
         var plan = new Plan(DateTimeOffset.UnixEpoch, PlanMode.Normal, [company], []);
         var path = Path.Combine(directory, "saved.plan");
 
-        PlanFile.Create(plan, "sandbox", "0.0.0", new PlanRequest(["acme.yaml"], PlanMode.Normal, true, [], 50, 4, [])).Save(path);
+        PlanFile.Create(plan, EndpointName.Of("sandbox"), "0.0.0", new PlanRequest(["acme.yaml"], PlanMode.Normal, true, [], 50, 4, [])).Save(path);
         var loaded = PlanFile.Load(path, "0.0.0").Plan.Companies.Single();
 
         loaded.Changes.Single().Attributes.Should().Equal(attributes);

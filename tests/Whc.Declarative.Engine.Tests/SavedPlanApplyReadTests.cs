@@ -26,7 +26,7 @@ public sealed class SavedPlanApplyReadTests
         var before = harness.Sandbox.Requests.Count;
         var hooks = new NoHooks(() => harness.Sandbox.Requests.Skip(before).Count(r => r.Route == SandboxRoutes.ReadCompany));
         var outcome = await ApplyOperation.RunAsync(
-            new ApplyRequest(null, file, workspace.Path, AllowDestroy: false, EngineHarness.Options(parallelism: 8)) { EndpointDescription = file.Endpoint },
+            new ApplyRequest(null, file, workspace.Path, AllowDestroy: false, EngineHarness.Options(parallelism: 8) with { Endpoint = file.Endpoint }),
             harness.Store,
             harness.Client,
             TimeProvider.System,
@@ -51,7 +51,7 @@ public sealed class SavedPlanApplyReadTests
         // When it is applied at --parallelism 2, with BT slow enough for reads to overlap
         var counting = new ConcurrencyCountingApi(harness.Client);
         var outcome = await ApplyOperation.RunAsync(
-            new ApplyRequest(null, file, workspace.Path, AllowDestroy: false, EngineHarness.Options(parallelism: 2)) { EndpointDescription = file.Endpoint },
+            new ApplyRequest(null, file, workspace.Path, AllowDestroy: false, EngineHarness.Options(parallelism: 2) with { Endpoint = file.Endpoint }),
             harness.Store,
             counting,
             TimeProvider.System,
@@ -69,13 +69,13 @@ public sealed class SavedPlanApplyReadTests
         string Yaml(int users) => string.Join("---\n", Enumerable.Range(0, Companies).Select(i => TestManifests.Company($"co{i}", $"Company{i}Widgets", users)));
         (await harness.PlanAndApplyAsync(EngineHarness.Manifests(Yaml(1)))).Succeeded.Should().BeTrue();
         File.WriteAllText(System.IO.Path.Combine(workspace.Path, "companies.yaml"), Yaml(2));
-        var request = new PlanRequest(["companies.yaml"], PlanMode.Normal, Refresh: true, [], harness.MaxUsersPerOrder, parallelism, []) { Endpoint = "sandbox" };
+        var request = new PlanRequest(["companies.yaml"], PlanMode.Normal, Refresh: true, [], harness.MaxUsersPerOrder, parallelism, []) { Endpoint = EndpointName.Of("sandbox") };
         var outcome = await PlanOperation.RunAsync(request, workspace.Path, TimeProvider.System, harness.Store, api, CancellationToken.None);
         outcome.Plan.Should().NotBeNull(string.Join("; ", outcome.Diagnostics));
         var plan = outcome.Plan!;
         plan.HasErrors.Should().BeFalse(string.Join("; ", plan.AllDiagnostics));
         plan.Companies.Should().OnlyContain(c => c.WritesState);
-        return PlanFile.Create(plan, "sandbox", "0.0.0-test", outcome.Request ?? request);
+        return PlanFile.Create(plan, EndpointName.Of("sandbox"), "0.0.0-test", outcome.Request ?? request);
     }
 
     /// <summary>Approves without asking; notes how many company reads BT had seen when the plan was ready to run.</summary>

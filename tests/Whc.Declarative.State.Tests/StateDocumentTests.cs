@@ -1,3 +1,4 @@
+using Whc.Declarative.Core.Api;
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Whc.Declarative.Core.State;
@@ -40,7 +41,7 @@ public sealed class StateDocumentTests
         // Given a state file on disk holding a field this whcctl does not know
         using var temp = new TempDirectory();
         var store = new LocalStateStore(temp.Path);
-        await store.WriteAsync(SampleStates.FunNetwork(1) with { Endpoint = "sandbox" }, SampleStates.Context, default);
+        await store.WriteAsync(SampleStates.FunNetwork(1) with { Endpoint = EndpointName.Of("sandbox") }, SampleStates.Context, default);
         var path = Path.Combine(temp.Path, "fun-network.json");
         var json = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         json["bindingAddedLater"] = "x";
@@ -67,7 +68,7 @@ public sealed class StateDocumentTests
         };
         var state = sample with
         {
-            Endpoint = "sandbox",
+            Endpoint = EndpointName.Of("sandbox"),
             Record = sample.Record! with { Protected = true },
             NumberBlocks = [sample.NumberBlocks[0] with { Protected = true }, new NumberBlockState("ported", string.Empty, 2, [new NumberRangeState("01632960000", "01632960001", false, null)]) { Ported = true }],
             Sites = [.. sample.Sites.Select(s => s with { Protected = true, FoundBy = new SiteAddressState("IP1 1AA", "Unit 4") })],

@@ -17,7 +17,7 @@ public sealed class ConfigurationTests : ClientTestBase
     {
         var endpoint = WhcEndpoint.Resolve(value);
 
-        endpoint.Name.Should().Be(name);
+        endpoint.Name.Value.Should().Be(name);
         endpoint.BaseUri?.AbsoluteUri.Should().Be(baseUri);
         endpoint.IsSandbox.Should().Be(baseUri is null);
     }

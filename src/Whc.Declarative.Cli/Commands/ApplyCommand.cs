@@ -164,7 +164,6 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime, IApplyVie
                 UnwrittenStateKeeper = recovery,
             })
         {
-            EndpointDescription = endpoint?.ToString() ?? string.Empty,
             MaxDestroy = arguments.Plan.MaxDestroy,
         };
 

@@ -83,7 +83,7 @@ public sealed class PlanOptions
             ? await runtime.ConnectAsync(sources.Endpoint, sources.Wire, null, cancellationToken)
             : null;
         // Known without connecting (a plan with --refresh=false is checked too).
-        var endpoint = WhcEndpoint.Resolve(sources.Endpoint ?? io.GetEnvironment(WhcEndpoint.EnvironmentVariable)).Name;
+        var endpoint = (runtime.Connection?.Endpoint ?? WhcEndpoint.Resolve(sources.Endpoint, io.GetEnvironment)).Name;
         var effective = request with { Endpoint = endpoint, WireCharacteristicNames = ContractCharacteristicNames.Of(sources.Wire, io) };
         var outcome = await PlanOperation.RunAsync(effective, io.WorkingDirectory, io.Clock, store, api, cancellationToken) with { Request = effective };
         DiagnosticsRenderer.WriteText(io.Error, outcome.Plan?.AllDiagnostics ?? outcome.Diagnostics);
@@ -164,7 +164,10 @@ public static class PlanCommand
     }
 }
 
-/// <summary>Where a plan reads from: <c>--state</c>, <c>--endpoint</c>, <c>--routes</c>.</summary>
+/// <summary>
+/// Where a plan reads from: <c>--state</c>, <c>--endpoint</c>, <c>--routes</c>, as typed. The endpoint text becomes the
+/// endpoint in one place (<see cref="WhcEndpoint.Resolve(string?, Func{string, string?})"/>), compared by its <c>Name</c>.
+/// </summary>
 public sealed record PlanSources(string? State, string? Endpoint, WireFiles Wire);
 
 /// <summary>What <c>plan</c> was asked to do, read from the command line.</summary>
@@ -190,7 +193,9 @@ public sealed class PlanHandler(IOContext io, CommandRuntime runtime, IPlanView 
 
         if (arguments.Out is { } path)
         {
-            PlanFile.Create(plan, runtime.Connection?.Endpoint.ToString() ?? "none (--refresh=false)", VersionInfo.Version, outcome.Request ?? request).Save(io.ResolvePath(path));
+            // The endpoint the plan checked state bindings against, known with --refresh=false too: apply compares it with its own.
+            var made = outcome.Request ?? request;
+            PlanFile.Create(plan, made.Endpoint ?? throw new InvalidOperationException("a plan is made for an endpoint"), VersionInfo.Version, made).Save(io.ResolvePath(path));
             io.Error.WriteLine($"Saved the plan to {path}. To apply exactly this plan: whcctl apply {path}");
         }
 

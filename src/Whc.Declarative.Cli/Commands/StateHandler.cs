@@ -20,6 +20,7 @@ public sealed record StateHistoryArguments(string Company, string? State);
 
 public sealed record StateRollbackArguments(string Company, long Serial, string? State, TimeSpan LockTimeout);
 
+/// <summary><c>state rebind</c>: the endpoint as typed, resolved as plan and apply resolve it (<see cref="WhcEndpoint.Resolve(string?)"/>).</summary>
 public sealed record StateRebindArguments(string Company, string Endpoint, string? State, TimeSpan LockTimeout);
 
 public sealed record StatePullArguments(string Company, string? State);

@@ -46,7 +46,7 @@ public sealed class WhcConnection : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(io);
         ArgumentNullException.ThrowIfNull(wire);
         ArgumentNullException.ThrowIfNull(allowOrigins);
-        var endpoint = WhcEndpoint.Resolve(endpointOption ?? io.GetEnvironment(WhcEndpoint.EnvironmentVariable));
+        var endpoint = WhcEndpoint.Resolve(endpointOption, io.GetEnvironment);
         // The command line replaces the environment, as --endpoint does WHC_ENDPOINT.
         var allowed = WhcOutboundPolicy.ParseAllowedOrigins(allowOrigins.Count > 0
             ? allowOrigins

@@ -1,8 +1,6 @@
 using System.Collections.Immutable;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Canonical;
 using Whc.Declarative.Core.Inventory;
 using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Core.State;
@@ -29,31 +27,11 @@ public sealed record RefreshSnapshot(
     public static RefreshSnapshot Of(CompanyInventory? inventory) =>
         new(inventory, false, [], ImmutableSortedDictionary<string, ImmutableArray<AddressRecord>>.Empty, ImmutableSortedDictionary<string, OrderStatus>.Empty);
 
-    /// <summary>A stable hash of what was read; a saved plan is refused when BT's answer has changed since.</summary>
-    public string Fingerprint()
-    {
-        // Added later: part of the fingerprint only when set, so fingerprints of plans without ported ranges stay as they were.
-        object? taken = TakenPortedRanges.IsEmpty ? null : TakenPortedRanges;
-        var canonical = JsonSerializer.Serialize(new
-        {
-            Inventory = Inventory is null ? null : Inventory with
-            {
-                NumberRanges = [.. Inventory.NumberRanges.OrderBy(r => r.StartNumber, StringComparer.Ordinal)],
-                Sites = [.. Inventory.Sites.OrderBy(s => s.ServiceId, StringComparer.Ordinal)],
-                Users = [.. Inventory.Users.OrderBy(u => u.ServiceId, StringComparer.Ordinal)],
-            },
-            DomainTaken,
-            TakenUsernames,
-            AddressesByPostcode,
-            Orders,
-        });
-        if (taken is not null)
-        {
-            canonical += JsonSerializer.Serialize(taken);
-        }
-
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))[..16];
-    }
+    /// <summary>
+    /// A stable hash of what was read, over its canonical form (<see cref="CanonicalContent"/>), shortened to 16 hex
+    /// digits; a saved plan is refused when BT's answer has changed since.
+    /// </summary>
+    public string Fingerprint() => CanonicalContent.Sha256(this)[..("sha256:".Length + 16)];
 }
 
 /// <summary>
@@ -78,7 +56,7 @@ public sealed record PlannerOptions
     public ImmutableArray<ResourceAddress> Targets { get; init; } = [];
 
     /// <summary>The endpoint this plan talks to (preset name or base URL); a state applied against another is refused. Null: not checked.</summary>
-    public string? Endpoint { get; init; }
+    public EndpointName? Endpoint { get; init; }
 
     /// <summary>A policy limit: a plan that ceases more resources than this is an error (WHC3023). Null: no limit.</summary>
     public int? MaxDestroy { get; init; }

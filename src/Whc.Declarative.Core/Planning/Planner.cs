@@ -110,7 +110,7 @@ public sealed class Planner
             Recorded = ResourceValues.Of(input.Company, CurrentView.From(input.State, null)),
             Prior = ResourceValues.Of(input.Company, CurrentView.From(input.State, input.Refresh)),
         };
-        if (input.State?.Endpoint is { } bound && options.Endpoint is { } current && !string.Equals(bound, current, StringComparison.Ordinal))
+        if (input.State?.Endpoint is { } bound && options.Endpoint is { } current && bound != current)
         {
             plan = plan with
             {

@@ -41,7 +41,7 @@ public sealed record CompanyState(
     /// its normalised base URL (added to format 1 later; absent until the next apply). A plan or apply against another
     /// endpoint is refused (WHC3016): its BT knows nothing of these ids. <c>whcctl state rebind</c> moves it on purpose.
     /// </summary>
-    public string? Endpoint { get; init; }
+    public EndpointName? Endpoint { get; init; }
 
     /// <summary>
     /// Set when whcctl destroyed the company (format 3): the state is then a tombstone, which keeps the company's
@@ -126,7 +126,7 @@ public sealed record CompanyState(
     public bool SameContentAs(CompanyState other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return System.Text.Json.JsonSerializer.Serialize(Normalized() with { Serial = 0 }) == System.Text.Json.JsonSerializer.Serialize(other.Normalized() with { Serial = 0 });
+        return Canonical.CanonicalContent.Of(this).AsSpan().SequenceEqual(Canonical.CanonicalContent.Of(other));
     }
 
     /// <summary>The same state with its collections in canonical order, so that files diff cleanly, in the format it needs.</summary>

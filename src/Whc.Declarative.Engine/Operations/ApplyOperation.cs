@@ -12,9 +12,6 @@ namespace Whc.Declarative.Engine.Operations;
 /// </summary>
 public sealed record ApplyRequest(PlanRequest? Plan, PlanFile? SavedPlan, string WorkingDirectory, bool AllowDestroy, ApplyOptions Options)
 {
-    /// <summary>How the endpoint reads in a saved plan (compared with the one it was made against).</summary>
-    public string EndpointDescription { get; init; } = string.Empty;
-
     /// <summary>Policy: refuse a plan (saved or made here) that ceases more resources than this (WHC3023).</summary>
     public int? MaxDestroy { get; init; }
 }
@@ -71,7 +68,7 @@ public static class ApplyOperation
             if (request.SavedPlan is { } file)
             {
                 await LockAsync([.. file.Plan.Companies.Where(c => c.WritesState).SelectMany(c => c.MovedFrom is { } from ? [c.Company, from] : new[] { c.Company })]);
-                if (await ApplyPreconditions.WhatMovedAsync(file, request.EndpointDescription, store, cancellationToken) is { } moved)
+                if (await ApplyPreconditions.WhatMovedAsync(file, request.Options.Endpoint, store, cancellationToken) is { } moved)
                 {
                     return Refused(file.Plan, DiagnosticCatalog.StalePlan, $"the saved plan is stale: {moved}. Run plan again and review the new plan.");
                 }

@@ -26,17 +26,18 @@ public static class ApplyPreconditions
     }
 
     /// <summary>
-    /// What moved in whcctl's own records since a saved plan was made: another endpoint, or a company's state. Null
+    /// What moved in whcctl's own records since a saved plan was made: another endpoint (a plan made without refresh
+    /// too: it was made for the endpoint it checked the state bindings against), or a company's state. Null
     /// when nothing did. Reads no BT: BT is read once, by <see cref="CheckAgainstNowAsync"/>. (State is checked again
     /// under the lock when the plan is applied.)
     /// </summary>
-    public static async Task<string?> WhatMovedAsync(PlanFile file, string endpoint, IStateStore store, CancellationToken cancellationToken)
+    public static async Task<string?> WhatMovedAsync(PlanFile file, EndpointName? endpoint, IStateStore store, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(store);
-        if (!string.Equals(file.Endpoint, endpoint, StringComparison.Ordinal) && !file.Endpoint.StartsWith("none", StringComparison.Ordinal))
+        if (file.Endpoint != endpoint)
         {
-            return $"it was made against {file.Endpoint}, not {endpoint}";
+            return $"it was made against {file.Endpoint}, not {endpoint?.Value ?? "(no endpoint)"}";
         }
 
         foreach (var company in file.Plan.Companies.Where(c => c.WritesState && c.InventoryFingerprint != "none"))

@@ -10,7 +10,7 @@ using Whc.Declarative.Core.State;
 namespace Whc.Declarative.Engine.Operations;
 
 /// <summary>Adopt every company of a reseller: its CUG, the billing account to record (BT's inventory has none), who imports where.</summary>
-public sealed record BulkImportRequest(string CugId, string BillingAccount, LockInfo Holder, TimeSpan LockTimeout, string? Endpoint, int Parallelism);
+public sealed record BulkImportRequest(string CugId, string BillingAccount, LockInfo Holder, TimeSpan LockTimeout, EndpointName? Endpoint, int Parallelism);
 
 public enum BulkImportResult
 {

@@ -11,7 +11,7 @@ namespace Whc.Declarative.Engine.Operations;
 /// What to import: the company's key, how BT knows it (CUG, name; the billing account BT does not show), the team's
 /// manifest of it when there is one (its names are used), and who imports, at which endpoint.
 /// </summary>
-public sealed record ImportRequest(string Company, string CugId, string CompanyName, string BillingAccount, CompanyManifest? Manifest, LockInfo Holder, TimeSpan LockTimeout, string? Endpoint);
+public sealed record ImportRequest(string Company, string CugId, string CompanyName, string BillingAccount, CompanyManifest? Manifest, LockInfo Holder, TimeSpan LockTimeout, EndpointName? Endpoint);
 
 /// <summary>The state written (null when the import was refused, with the reason in <see cref="Diagnostics"/>).</summary>
 public sealed record ImportOutcome(CompanyState? State, ImmutableArray<Diagnostic> Diagnostics);

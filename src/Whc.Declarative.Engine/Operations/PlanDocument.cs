@@ -14,7 +14,7 @@ namespace Whc.Declarative.Engine.Operations;
 /// <see cref="From"/> and <see cref="ToPlanFile"/>. The plan and request inside are today's Core records as they were
 /// serialised before (the typed plan steps of issue 26 will get a mapping of their own here).
 /// </summary>
-internal sealed record PlanDocument(int FormatVersion, string WhcctlVersion, string Endpoint, string PlanHash, Plan Plan, PlanRequest Request)
+internal sealed record PlanDocument(int FormatVersion, string WhcctlVersion, EndpointName Endpoint, string PlanHash, Plan Plan, PlanRequest Request)
 {
     public static PlanDocument From(PlanFile file) =>
         new(file.FormatVersion, file.WhcctlVersion, file.Endpoint, file.PlanHash, file.Plan, file.Request);
@@ -23,7 +23,7 @@ internal sealed record PlanDocument(int FormatVersion, string WhcctlVersion, str
 }
 
 /// <summary>What a saved plan's hash covers: the endpoint, the plan and the request (not the hash, nor the versions).</summary>
-internal sealed record PlanHashedContent(string Endpoint, Plan Plan, PlanRequest Request);
+internal sealed record PlanHashedContent(EndpointName Endpoint, Plan Plan, PlanRequest Request);
 
 /// <summary>
 /// Source-generated JSON for the plan file (no reflection over our own types: the native executable runs the same code).
@@ -50,54 +50,3 @@ internal sealed partial class PlanDocumentJson : JsonSerializerContext;
 /// <summary>An enum as its camelCase name, as the plan file has always written them (integers still read).</summary>
 internal sealed class CamelCaseEnum<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.CamelCase)
     where TEnum : struct, Enum;
-
-/// <summary>
-/// The canonical form of a JSON value that fingerprints and hashes are taken over: object keys sorted (ordinal), no
-/// insignificant whitespace, strings escaped as System.Text.Json's default encoder does, numbers as written. So a
-/// hash does not change with indentation or the order a serialiser happens to emit properties in.
-/// </summary>
-internal static class CanonicalJson
-{
-    public static byte[] Of(JsonNode? node)
-    {
-        using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false }))
-        {
-            Write(writer, node);
-        }
-
-        return buffer.ToArray();
-    }
-
-    private static void Write(Utf8JsonWriter writer, JsonNode? node)
-    {
-        switch (node)
-        {
-            case null:
-                writer.WriteNullValue();
-                break;
-            case JsonObject value:
-                writer.WriteStartObject();
-                foreach (var (name, item) in value.OrderBy(p => p.Key, StringComparer.Ordinal))
-                {
-                    writer.WritePropertyName(name);
-                    Write(writer, item);
-                }
-
-                writer.WriteEndObject();
-                break;
-            case JsonArray items:
-                writer.WriteStartArray();
-                foreach (var item in items)
-                {
-                    Write(writer, item);
-                }
-
-                writer.WriteEndArray();
-                break;
-            default:
-                node.WriteTo(writer);
-                break;
-        }
-    }
-}

@@ -1,5 +1,6 @@
+using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Canonical;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -15,9 +16,10 @@ namespace Whc.Declarative.Engine.Operations;
 /// request it was made with (paths, mode, options), and a hash of all of it. The hash catches an accidental edit; it
 /// cannot stop someone who can rewrite the file, so apply also derives the plan again from the request and refuses any
 /// difference (<see cref="ApplyPreconditions.CheckAgainstNowAsync"/>). Holds no secret: the plan model has none,
-/// and the endpoint is recorded by name or URL only. On disk it is a <see cref="PlanDocument"/>.
+/// and the endpoint is recorded by its <see cref="EndpointName"/> (a preset's name or a URL), the same value the
+/// request and the state binding hold, so apply compares like with like. On disk it is a <see cref="PlanDocument"/>.
 /// </summary>
-public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string Endpoint, string PlanHash, Plan Plan, PlanRequest Request)
+public sealed record PlanFile(int FormatVersion, string WhcctlVersion, EndpointName Endpoint, string PlanHash, Plan Plan, PlanRequest Request)
 {
     /// <summary>
     /// 4: attribute values are typed (<see cref="PlanFileValueConverter"/>; 3 held them as text), steps are tagged by
@@ -27,14 +29,14 @@ public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string En
     /// </summary>
     public const int CurrentFormatVersion = 4;
 
-    public static PlanFile Create(Plan plan, string endpoint, string whcctlVersion, PlanRequest request) =>
+    public static PlanFile Create(Plan plan, EndpointName endpoint, string whcctlVersion, PlanRequest request) =>
         new(CurrentFormatVersion, whcctlVersion, endpoint, HashOf(plan, endpoint, request), plan, request);
 
     /// <summary>A hash of the plan, the endpoint and the request, over their canonical form (<see cref="CanonicalJson"/>).</summary>
-    public static string HashOf(Plan plan, string endpoint, PlanRequest request)
+    public static string HashOf(Plan plan, EndpointName endpoint, PlanRequest request)
     {
         var content = JsonSerializer.SerializeToNode(new PlanHashedContent(endpoint, plan, request), PlanDocumentJson.Default.PlanHashedContent);
-        return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(CanonicalJson.Of(content)));
+        return CanonicalJson.Sha256(content);
     }
 
     /// <summary>One company's part of a plan in canonical form: how two plans are compared.</summary>

@@ -19,7 +19,7 @@ public sealed record PlanRequest(
     IReadOnlyList<string> DestroyCompanies)
 {
     /// <summary>The endpoint the plan talks to (preset name or base URL); a state applied against another is refused.</summary>
-    public string? Endpoint { get; init; }
+    public EndpointName? Endpoint { get; init; }
 
     /// <summary>Policy: more ceases than this make the plan an error (WHC3023); null for no limit.</summary>
     public int? MaxDestroy { get; init; }
