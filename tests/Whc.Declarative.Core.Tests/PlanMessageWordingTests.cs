@@ -1,3 +1,4 @@
+using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Core.Planning;
@@ -28,8 +29,8 @@ public class PlanMessageWordingTests
     public void Should_word_WHC3016_with_both_endpoints_and_the_two_ways_out()
     {
         var manifest = Simple();
-        var state = Applied(manifest) with { Endpoint = "sandbox" };
-        var plan = PlanOne(Existing(manifest, state), new PlannerOptions { Endpoint = "production" });
+        var state = Applied(manifest) with { Endpoint = EndpointName.Of("sandbox") };
+        var plan = PlanOne(Existing(manifest, state), new PlannerOptions { Endpoint = EndpointName.Of("production") });
 
         MessageOf(plan, "WHC3016").Should().Be(
             "company 'acme' was applied against sandbox, but this run talks to production; set WHC_ENDPOINT=sandbox (or --endpoint sandbox), or, to move the company to production on purpose, run 'whcctl state rebind acme --endpoint production'");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
@@ -142,8 +143,8 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor EndpointMismatch { get; } = Error("WHC3016", "the company's state was applied against another endpoint");
 
-    public static DiagnosticTemplate<string, string, string> EndpointMismatchBound { get; } =
-        EndpointMismatch.Template((string company, string bound, string current) =>
+    public static DiagnosticTemplate<string, EndpointName, EndpointName> EndpointMismatchBound { get; } =
+        EndpointMismatch.Template((string company, EndpointName bound, EndpointName current) =>
             $"company '{company}' was applied against {bound}, but this run talks to {current}; set WHC_ENDPOINT={bound} (or --endpoint {bound}), or, to move the company to {current} on purpose, run 'whcctl state rebind {company} --endpoint {current}'");
 
     public static DiagnosticDescriptor NotInManifests { get; } = Warning("WHC3013", "a company in state is not in the manifests and is left alone");
