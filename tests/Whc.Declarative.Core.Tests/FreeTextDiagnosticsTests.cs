@@ -40,11 +40,7 @@ public class FreeTextDiagnosticsTests
         ["src/Whc.Declarative.Engine/Operations/PlanOperation.cs"] = "not converted yet",
         ["src/Whc.Declarative.State/LocalStateStore.cs"] = "not converted yet",
         ["src/Whc.Declarative.State/PostgresStateStore.cs"] = "not converted yet",
-        ["src/Whc.Declarative.WhcApi/WhcConfigurationException.cs"] = "not converted yet",
-        ["src/Whc.Declarative.WhcApi/WhcCredentials.cs"] = "not converted yet",
-        ["src/Whc.Declarative.WhcApi/WhcEndpoint.cs"] = "not converted yet",
-        ["src/Whc.Declarative.WhcApi/WhcHttpSender.cs"] = "not converted yet",
-        ["src/Whc.Declarative.WhcApi/WhcOutboundPolicy.cs"] = "not converted yet",
+        ["src/Whc.Declarative.WhcApi/WhcConfigurationException.cs"] = "the standard exception constructors take the caller's message and pass it on",
     };
 
     [Fact]

@@ -6,8 +6,27 @@ public static partial class DiagnosticCatalog
     public static DiagnosticDescriptor ApiCredentialsMissing { get; } =
         Error("WHC4001", "WHC API credentials (WHC_CLIENT_ID, WHC_CLIENT_SECRET) are not set");
 
+    /// <summary>The names of the variables not set, joined with " and ", and how many there are.</summary>
+    public static DiagnosticTemplate<string, int> ApiCredentialsNotSet { get; } =
+        ApiCredentialsMissing.Template((string names, int count) => $"{names} {(count == 1 ? "is" : "are")} not set; set the client id and secret of your BT developer app in the environment");
+
     public static DiagnosticDescriptor ApiEndpointInvalid { get; } =
         Error("WHC4002", "the WHC endpoint is neither a preset (sandbox, testa, production) nor an absolute http(s) URL");
+
+    /// <summary>The value is named without its user info (<see cref="UrlText.WithoutCredentials"/>).</summary>
+    public static DiagnosticTemplate<string> ApiEndpointNotPresetNorUrl { get; } =
+        ApiEndpointInvalid.Template((string endpoint) => $"endpoint '{endpoint}' is not one of sandbox, testa, production, nor an absolute http(s) URL without query");
+
+    /// <summary>Never names the value: its user info may hold a password.</summary>
+    public static DiagnosticTemplate ApiEndpointUserInfo { get; } =
+        ApiEndpointInvalid.Template("the endpoint URL must not contain user info; credentials come from WHC_CLIENT_ID and WHC_CLIENT_SECRET");
+
+    /// <summary>An endpoint given as a URL to the client, named without its user info.</summary>
+    public static DiagnosticTemplate<string> ApiEndpointUrlUserInfo { get; } =
+        ApiEndpointInvalid.Template((string endpoint) => $"endpoint '{endpoint}' must not contain user info; credentials come from WHC_CLIENT_ID and WHC_CLIENT_SECRET");
+
+    /// <summary>A configuration refused with no diagnostic of its own.</summary>
+    public static DiagnosticTemplate ApiConfigurationInvalid { get; } = ApiEndpointInvalid.Template("invalid WHC client configuration");
 
     public static DiagnosticDescriptor ApiRoutesFileInvalid { get; } =
         Error("WHC4003", "the WHC routes file cannot be read or is not a JSON object of strings");
@@ -51,8 +70,34 @@ public static partial class DiagnosticCatalog
     public static DiagnosticDescriptor ApiEndpointInsecure { get; } =
         Error("WHC4017", "the WHC endpoint is not https (plain http is allowed only on loopback)");
 
+    public static DiagnosticTemplate<string> ApiEndpointPlainHttp { get; } =
+        ApiEndpointInsecure.Template((string endpoint) => $"endpoint '{endpoint}' is plain http: whcctl sends credentials and tokens only over https (plain http only on loopback: 127.0.0.0/8, ::1, localhost)");
+
+    public static DiagnosticTemplate<string> ApiEndpointNotHttp { get; } = ApiEndpointInsecure.Template((string endpoint) => $"endpoint '{endpoint}' must be an https URL");
+
+    public static DiagnosticTemplate<string> ApiAllowedOriginPlainHttp { get; } =
+        ApiEndpointInsecure.Template((string origin) => $"allowed origin '{origin}' is plain http: calls leave loopback only over https");
+
+    public static DiagnosticTemplate<string, string> ApiContractRoutePlainHttp { get; } =
+        ApiEndpointInsecure.Template((string route, string target) => $"contract route '{route}' goes to '{target}' over plain http: calls leave loopback only over https");
+
     public static DiagnosticDescriptor ApiOriginNotAllowed { get; } =
         Error("WHC4018", "a WHC call would go to an origin that is neither the endpoint's nor one allowed with --allow-origin");
+
+    public static DiagnosticTemplate<string> ApiAllowedOriginNotUrl { get; } =
+        ApiOriginNotAllowed.Template((string origin) => $"allowed origin '{origin}' is not an https URL such as https://host or https://host:port");
+
+    public static DiagnosticTemplate<string> ApiAllowedOriginNotBare { get; } =
+        ApiOriginNotAllowed.Template((string origin) => $"allowed origin '{origin}' must be only scheme, host and port (no user info, path, query or fragment)");
+
+    /// <summary>The route, its origin, the endpoint's origin, and the environment variable that allows more.</summary>
+    public static DiagnosticTemplate<string, string, string, string> ApiContractRouteOtherOrigin { get; } =
+        ApiOriginNotAllowed.Template((string route, string origin, string endpointOrigin, string variable) =>
+            $"contract route '{route}' goes to origin {origin}, which is not the endpoint's ({endpointOrigin}); a contract cannot add an origin: allow it yourself with --allow-origin or {variable}");
+
+    /// <summary>The call's description and the refusal of the handler next to the wire (its words, naming the origin).</summary>
+    public static DiagnosticTemplate<string, string> ApiCallRefused { get; } =
+        ApiOriginNotAllowed.Template((string call, string refusal) => $"{call}: {refusal}");
 
     public static DiagnosticDescriptor ApiRedirected { get; } =
         Error("WHC4019", "BT answered with a redirect, which whcctl never follows");
