@@ -38,8 +38,6 @@ public class FreeTextDiagnosticsTests
         ["src/Whc.Declarative.Engine/Operations/ApplyOperation.cs"] = "not converted yet",
         ["src/Whc.Declarative.Engine/Operations/ImportOperation.cs"] = "not converted yet",
         ["src/Whc.Declarative.Engine/Operations/PlanOperation.cs"] = "not converted yet",
-        ["src/Whc.Declarative.State/LocalStateStore.cs"] = "not converted yet",
-        ["src/Whc.Declarative.State/PostgresStateStore.cs"] = "not converted yet",
         ["src/Whc.Declarative.WhcApi/WhcConfigurationException.cs"] = "the standard exception constructors take the caller's message and pass it on",
     };
 

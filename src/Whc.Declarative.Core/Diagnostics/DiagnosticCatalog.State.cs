@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Whc.Declarative.Core.Diagnostics;
 
 /// <summary>WHC5xxx: state storage and locking.</summary>
@@ -20,6 +22,15 @@ public static partial class DiagnosticCatalog
     public static DiagnosticDescriptor StateLockMismatch { get; } = Error("WHC5007", "force-unlock was given a lock id that is not the holder's (or there is no lock)");
 
     public static DiagnosticDescriptor StateLockTakenOver { get; } = Warning("WHC5008", "a lock whose holder's lease expired or session ended was taken over (that holder stops when it notices)");
+
+    /// <summary>A local lock file taken over: the company, who held it (null when the file named nobody), and why it was free.</summary>
+    public static DiagnosticTemplate<string, string?, string> StateLockTakenOverFile { get; } =
+        StateLockTakenOver.Template((string company, string? holder, string reason) =>
+            $"took over the lock on '{company}'{(holder is null ? string.Empty : $" held by {holder}")}: {reason}; if that run still goes on, it will find its lock lost and stop");
+
+    /// <summary>A Postgres lock taken over once its holder's session ended: the company, the holder, the lock's generation.</summary>
+    public static DiagnosticTemplate<string, string, long> StateLockTakenOverSession { get; } =
+        StateLockTakenOver.Template((string company, string holder, long generation) => string.Create(CultureInfo.InvariantCulture, $"took over the lock on '{company}' from {holder}, generation {generation}: its lock session ended and the lock was free; if that process still runs, it will find its lock lost and stop"));
 
     public static DiagnosticDescriptor StatePushRefused { get; } = Error("WHC5009", "state push or migrate refused: the state does not descend from the current one (another lineage, an older version) (use --force)");
 
