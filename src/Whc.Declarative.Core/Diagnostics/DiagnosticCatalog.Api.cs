@@ -31,6 +31,8 @@ public static partial class DiagnosticCatalog
     public static DiagnosticDescriptor ApiRoutesFileInvalid { get; } =
         Error("WHC4003", "the WHC routes file cannot be read or is not a JSON object of strings");
 
+    public static DiagnosticTemplate<string> ApiRoutesFileUnreadable { get; } = ApiRoutesFileInvalid.Template((string reason) => $"cannot read the file: {reason}");
+
     public static DiagnosticDescriptor ApiRoutesFileUnknownKey { get; } =
         Error("WHC4004", "the WHC routes file names a route that does not exist");
 
@@ -39,6 +41,8 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor ContractFileInvalid { get; } =
         Error("WHC4006", "the WHC contract file cannot be read or is not a JSON object");
+
+    public static DiagnosticTemplate<string> ContractFileUnreadable { get; } = ContractFileInvalid.Template((string reason) => $"cannot read the file: {reason}");
 
     public static DiagnosticDescriptor ContractUnknownKey { get; } =
         Error("WHC4007", "the WHC contract names a route, field or value whcctl does not know");

@@ -8,11 +8,18 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor SettleFailed { get; } = Warning("WHC4052", "the final read of BT after apply failed");
 
+    /// <summary>The company and BT's failure, as the client words it.</summary>
+    public static DiagnosticTemplate<string, string> SettleFailedRead { get; } =
+        SettleFailed.Template((string company, string failure) => $"{company}: the final read of BT failed ({failure}); state is correct but may lack ids a later plan will read");
+
     public static DiagnosticDescriptor DestroyNotAllowed { get; } = Error("WHC4053", "the plan ceases resources and --allow-destroy was not given");
 
     public static DiagnosticDescriptor ApprovalRequired { get; } = Error("WHC4054", "apply needs approval: --auto-approve outside a terminal");
 
     public static DiagnosticDescriptor ApplyCancelled { get; } = Error("WHC4055", "apply was cancelled by the user");
+
+    public static DiagnosticTemplate ApplyCancelledByUser { get; } =
+        ApplyCancelled.Template("cancelled; state holds every result recorded so far, and the next run continues from there");
 
     public static DiagnosticDescriptor LocalFileFailed { get; } = Error("WHC4056", "a local file could not be read or written");
 

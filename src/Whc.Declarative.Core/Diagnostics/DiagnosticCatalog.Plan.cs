@@ -24,7 +24,16 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor UnknownTarget { get; } = Error("WHC3012", "--target names no resource of the manifests or state");
 
+    public static DiagnosticTemplate<string> UnknownTargetNotAddress { get; } =
+        UnknownTarget.Template((string target) => $"--target '{target}' is not an address; use COMPANY or COMPANY/KIND/NAME with KIND site, user or number-block");
+
+    /// <summary>destroy COMPANY of a company state does not hold: the company and the store's description.</summary>
+    public static DiagnosticTemplate<string, string> UnknownTargetDestroyNotInState { get; } =
+        UnknownTarget.Template((string company, string store) => $"company '{company}' is not in state ({store}); nothing to destroy");
+
     public static DiagnosticDescriptor OptionsConflict { get; } = Error("WHC3014", "command-line options that cannot be combined");
+
+    public static DiagnosticTemplate OptionsConflictRefreshOnly { get; } = OptionsConflict.Template("--refresh-only needs a refresh; drop --refresh=false");
 
     public static DiagnosticDescriptor MaxDestroyExceeded { get; } = Error("WHC3023", "the plan ceases more resources than --max-destroy allows");
 
@@ -46,6 +55,10 @@ public static partial class DiagnosticCatalog
         PortedNumbersGivenUp.At(span, $"number block '{block}' holds ported numbers ({string.Join(", ", ranges)}); once ceased they may return to the provider they came from and be lost to the customer for good");
 
     public static DiagnosticDescriptor MoveConflict { get; } = Error("WHC3040", "a moved entry cannot be applied: state holds both its from and its to, or two of its sources");
+
+    /// <summary>A company's moved entry whose from and to both have state, of different lineages.</summary>
+    public static DiagnosticTemplate<string, string> MoveConflictCompanyBothInState { get; } =
+        MoveConflict.Template((string from, string to) => $"moved: company/{from} → company/{to} cannot be applied: state holds both (of different histories); see 'whcctl state list', and 'whcctl state rm' the one BT no longer holds, or remove the entry");
 
     public static DiagnosticDescriptor SiteRenameNeedsMoved { get; } = Error("WHC3041", "a removed and an added site share a location code: a rename, which needs a moved entry");
 

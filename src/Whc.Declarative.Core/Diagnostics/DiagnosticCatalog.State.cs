@@ -35,4 +35,8 @@ public static partial class DiagnosticCatalog
     public static DiagnosticDescriptor StatePushRefused { get; } = Error("WHC5009", "state push or migrate refused: the state does not descend from the current one (another lineage, an older version) (use --force)");
 
     public static DiagnosticDescriptor StateLockLost { get; } = Error("WHC5010", "the run lost the company's lock (session ended, force-unlocked or lease expired) and stopped for it");
+
+    /// <summary>One line for a company whose run lost its lock: the company, why, and how many of its steps were not done.</summary>
+    public static DiagnosticTemplate<string, string, int, int> StateLockLostStopped { get; } =
+        StateLockLost.Template((string company, string reason, int notDone, int steps) => string.Create(CultureInfo.InvariantCulture, $"{company}: the lock on its state was lost ({reason}); whcctl stopped calling BT for it ({notDone} of {steps} step(s) not done; a request already sent was left to finish, and its result stored or, where the store refused it, kept in a recovery file the step names). Another run may hold the lock now: plan again once it has finished"));
 }
