@@ -30,8 +30,6 @@ public class FreeTextDiagnosticsTests
         ["src/Whc.Declarative.Cli/WhcctlApp.cs"] = "passes on the command-line parser's own finding",
         ["src/Whc.Declarative.Contract/ContractLoader.cs"] = "not converted yet",
         ["src/Whc.Declarative.Contract/LegacyRoutesFile.cs"] = "not converted yet",
-        ["src/Whc.Declarative.Engine/Operations/ApplyOperation.cs"] = "not converted yet",
-        ["src/Whc.Declarative.Engine/Operations/ImportOperation.cs"] = "not converted yet",
         ["src/Whc.Declarative.WhcApi/WhcConfigurationException.cs"] = "the standard exception constructors take the caller's message and pass it on",
     };
 

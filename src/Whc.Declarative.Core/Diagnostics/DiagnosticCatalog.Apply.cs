@@ -1,8 +1,14 @@
+using System.Globalization;
+
 namespace Whc.Declarative.Core.Diagnostics;
 
 public static partial class DiagnosticCatalog
 {
     public static DiagnosticDescriptor StalePlan { get; } = Error("WHC4050", "the saved plan no longer matches state or BT");
+
+    /// <summary>What moved since the plan was made, as the precondition check words it.</summary>
+    public static DiagnosticTemplate<string> StalePlanMoved { get; } =
+        StalePlan.Template((string moved) => $"the saved plan is stale: {moved}. Run plan again and review the new plan.");
 
     public static DiagnosticDescriptor StepFailed { get; } = Error("WHC4051", "an apply step failed");
 
@@ -14,7 +20,15 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor DestroyNotAllowed { get; } = Error("WHC4053", "the plan ceases resources and --allow-destroy was not given");
 
+    /// <summary>The addresses of the resources the plan ceases: the count and the first five are named.</summary>
+    public static DiagnosticTemplate<IReadOnlyList<string>> DestroyNotAllowedCeases { get; } =
+        DestroyNotAllowed.Template((IReadOnlyList<string> ceased) => string.Create(CultureInfo.InvariantCulture, $"the plan ceases {ceased.Count} resource(s) ({string.Join(", ", ceased.Take(5))}{(ceased.Count > 5 ? ", …" : string.Empty)}); re-run with --allow-destroy if that is intended"));
+
     public static DiagnosticDescriptor ApprovalRequired { get; } = Error("WHC4054", "apply needs approval: --auto-approve outside a terminal");
+
+    /// <summary>The command (apply or destroy) that would have asked.</summary>
+    public static DiagnosticTemplate<string> ApprovalRequiredNoTerminal { get; } =
+        ApprovalRequired.Template((string command) => $"not on a terminal: pass --auto-approve to {command} without a prompt");
 
     public static DiagnosticDescriptor ApplyCancelled { get; } = Error("WHC4055", "apply was cancelled by the user");
 
@@ -24,6 +38,10 @@ public static partial class DiagnosticCatalog
     public static DiagnosticDescriptor LocalFileFailed { get; } = Error("WHC4056", "a local file could not be read or written");
 
     public static DiagnosticDescriptor PlanFileInvalid { get; } = Error("WHC4057", "the file is not a usable saved plan");
+
+    /// <summary>The companies whose plan differs, as the check words them.</summary>
+    public static DiagnosticTemplate<string> PlanFileAltered { get; } =
+        PlanFileInvalid.Template((string differs) => $"the saved plan is not the plan that the manifests, state and BT give for {differs}: it was altered after it was made, or the manifests here are not those it was made from. Run plan again and review the new plan.");
 
     public static DiagnosticDescriptor PlanFileOtherVersion { get; } = Error("WHC4058", "the saved plan was made by another whcctl version");
 }

@@ -37,6 +37,10 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor MaxDestroyExceeded { get; } = Error("WHC3023", "the plan ceases more resources than --max-destroy allows");
 
+    /// <summary>Apply's check of a plan against --max-destroy: how many it ceases, and the limit.</summary>
+    public static DiagnosticTemplate<int, int> MaxDestroyExceededAtApply { get; } =
+        MaxDestroyExceeded.Template((int ceases, int limit) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the plan ceases {ceases} resource(s), more than --max-destroy {limit} allows"));
+
     public static DiagnosticDescriptor IntentsNeedRefresh { get; } = Error("WHC3015", "state holds interrupted calls that BT has not answered");
 
     public static DiagnosticDescriptor EndpointMismatch { get; } = Error("WHC3016", "the company's state was applied against another endpoint");

@@ -17,6 +17,10 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor StateAddressInvalid { get; } = Error("WHC5005", "a resource address or company name is not valid");
 
+    /// <summary>An import refused for BT's names: the company name, and each name's problem.</summary>
+    public static DiagnosticTemplate<string, IEnumerable<string>> StateAddressInvalidImportNames { get; } =
+        StateAddressInvalid.Template((string name, IEnumerable<string> problems) => $"'{name}' cannot be imported: BT's answer holds names no manifest could hold: {string.Join("; ", problems)}. Nothing was written");
+
     public static DiagnosticDescriptor StateBackendInvalid { get; } = Error("WHC5006", "the --state / WHC_STATE backend specification is not valid or cannot be reached");
 
     public static DiagnosticDescriptor StateLockMismatch { get; } = Error("WHC5007", "force-unlock was given a lock id that is not the holder's (or there is no lock)");
