@@ -25,7 +25,6 @@ public class FreeTextDiagnosticsTests
         ["src/Whc.Declarative.Core/Planning/MoveResolver.cs"] = "not converted yet",
         ["src/Whc.Declarative.Core/Planning/Planner.cs"] = "not converted yet",
         ["src/Whc.Declarative.Core/Planning/UniquenessCheck.cs"] = "not converted yet",
-        ["src/Whc.Declarative.Cli/Commands/ImportCommand.cs"] = "not converted yet",
         ["src/Whc.Declarative.Cli/Infrastructure/CommandRuntime.cs"] = "passes on an exception's own words: a saved plan's refusal, an I/O error, the database's error",
         ["src/Whc.Declarative.Cli/WhcctlApp.cs"] = "passes on the command-line parser's own finding",
         ["src/Whc.Declarative.Contract/ContractLoader.cs"] = "not converted yet",

@@ -37,6 +37,10 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor LocalFileFailed { get; } = Error("WHC4056", "a local file could not be read or written");
 
+    /// <summary>The manifest file that appeared while the company was imported (its full path).</summary>
+    public static DiagnosticTemplate<string> LocalFileManifestAppeared { get; } =
+        LocalFileFailed.Template((string path) => $"--write-manifest: {path} already exists (it appeared during the import) and was kept, not overwritten; the company is imported into state all the same");
+
     public static DiagnosticDescriptor PlanFileInvalid { get; } = Error("WHC4057", "the file is not a usable saved plan");
 
     /// <summary>The companies whose plan differs, as the check words them.</summary>
