@@ -49,11 +49,11 @@ public static class ContractLoader
         {
             return JsonNode.Parse(json, documentOptions: ReadOptions) is JsonObject document
                 ? (new ContractOverlay(document, source), null)
-                : (null, DiagnosticCatalog.ContractFileInvalid.At(SourceSpan.FileOnly(source), "the contract file must be a JSON object (a partial contract document)"));
+                : (null, DiagnosticCatalog.ContractFileNotObject.At(SourceSpan.FileOnly(source)));
         }
         catch (JsonException ex)
         {
-            return (null, NotJson(DiagnosticCatalog.ContractFileInvalid, ex, json, source, "the contract file"));
+            return (null, NotJson(DiagnosticCatalog.ContractFileKeyTwice, DiagnosticCatalog.ContractFileNotJson, ex, json, source));
         }
     }
 
@@ -61,19 +61,21 @@ public static class ContractLoader
     /// The problem of a file <see cref="ReadOptions"/> refused: a key given twice in one object, at the key's line and
     /// column (the reader does not say where), or invalid JSON at the reader's position.
     /// </summary>
-    internal static Diagnostic NotJson(DiagnosticDescriptor descriptor, JsonException ex, string json, string source, string what)
+    internal static Diagnostic NotJson(DiagnosticTemplate<string?> keyTwice, DiagnosticTemplate notJson, JsonException ex, string json, string source)
     {
-        ArgumentNullException.ThrowIfNull(descriptor);
+        ArgumentNullException.ThrowIfNull(keyTwice);
+        ArgumentNullException.ThrowIfNull(notJson);
         ArgumentNullException.ThrowIfNull(ex);
         ArgumentNullException.ThrowIfNull(json);
         if (DuplicateKey(json) is { } duplicate)
         {
-            var name = UnsafeCharacters.Find(duplicate.Key) is null && duplicate.Key.Length <= 100 ? $" '{duplicate.Key}'" : string.Empty;
-            return descriptor.At(new SourceSpan(source, duplicate.Line, duplicate.Column), $"{what} gives the key{name} twice in one object: each key may appear once, or which one counts is a guess");
+            // The key is named only when it is safe to print and short.
+            var name = UnsafeCharacters.Find(duplicate.Key) is null && duplicate.Key.Length <= 100 ? duplicate.Key : null;
+            return keyTwice.At(new SourceSpan(source, duplicate.Line, duplicate.Column), name);
         }
 
         var span = ex.LineNumber is long line ? new SourceSpan(source, (int)line + 1, (int)(ex.BytePositionInLine ?? 0) + 1) : SourceSpan.FileOnly(source);
-        return descriptor.At(span, $"{what} is not valid JSON");
+        return notJson.At(span);
     }
 
     /// <summary>The first key that repeats a key of the same object (1-based line and column), or null.</summary>

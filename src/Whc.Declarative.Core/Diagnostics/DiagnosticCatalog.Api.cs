@@ -33,16 +33,44 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticTemplate<string> ApiRoutesFileUnreadable { get; } = ApiRoutesFileInvalid.Template((string reason) => $"cannot read the file: {reason}");
 
+    public static DiagnosticTemplate ApiRoutesFileNotObject { get; } = ApiRoutesFileInvalid.Template("the routes file must be a JSON object of route names to paths");
+
+    public static DiagnosticTemplate ApiRoutesFileNotJson { get; } = ApiRoutesFileInvalid.Template("the routes file is not valid JSON");
+
+    /// <summary>The key given twice, or null when it is not safe or short enough to print.</summary>
+    public static DiagnosticTemplate<string?> ApiRoutesFileKeyTwice { get; } =
+        ApiRoutesFileInvalid.Template((string? key) => $"the routes file gives the key{(key is null ? string.Empty : $" '{key}'")} twice in one object: each key may appear once, or which one counts is a guess");
+
+    public static DiagnosticTemplate<string> ApiRoutesFileRouteNotString { get; } = ApiRoutesFileInvalid.Template((string route) => $"route '{route}' must be a string");
+
     public static DiagnosticDescriptor ApiRoutesFileUnknownKey { get; } =
         Error("WHC4004", "the WHC routes file names a route that does not exist");
 
+    /// <summary>The key, and every key a routes file may hold.</summary>
+    public static DiagnosticTemplate<string, IEnumerable<string>> ApiRoutesFileUnknownRoute { get; } =
+        ApiRoutesFileUnknownKey.Template((string route, IEnumerable<string> known) => $"unknown route '{route}'; known routes: {string.Join(", ", known)}");
+
     public static DiagnosticDescriptor ApiRouteTemplateInvalid { get; } =
         Error("WHC4005", "A WHC route is not an absolute path or lacks its required placeholder");
+
+    public static DiagnosticTemplate<string> ApiRouteMethodInvalid { get; } = ApiRouteTemplateInvalid.Template((string route) => $"route '{route}' must be GET or POST");
+
+    /// <summary>The route, and the path check's finding (shared with the contract file's, which words it).</summary>
+    public static DiagnosticTemplate<string, string> ApiRoutePathInvalid { get; } = ApiRouteTemplateInvalid.Template((string route, string problem) => $"route '{route}' {problem}");
 
     public static DiagnosticDescriptor ContractFileInvalid { get; } =
         Error("WHC4006", "the WHC contract file cannot be read or is not a JSON object");
 
     public static DiagnosticTemplate<string> ContractFileUnreadable { get; } = ContractFileInvalid.Template((string reason) => $"cannot read the file: {reason}");
+
+    public static DiagnosticTemplate ContractFileNotObject { get; } =
+        ContractFileInvalid.Template("the contract file must be a JSON object (a partial contract document)");
+
+    public static DiagnosticTemplate ContractFileNotJson { get; } = ContractFileInvalid.Template("the contract file is not valid JSON");
+
+    /// <summary>The key given twice, or null when it is not safe or short enough to print.</summary>
+    public static DiagnosticTemplate<string?> ContractFileKeyTwice { get; } =
+        ContractFileInvalid.Template((string? key) => $"the contract file gives the key{(key is null ? string.Empty : $" '{key}'")} twice in one object: each key may appear once, or which one counts is a guess");
 
     public static DiagnosticDescriptor ContractUnknownKey { get; } =
         Error("WHC4007", "the WHC contract names a route, field or value whcctl does not know");
