@@ -185,7 +185,7 @@ public sealed class CommandRuntime : IAsyncDisposable
         WhcApiException e => e.ToDiagnostic(),
         StateException e => new Diagnostic(e.Code, DiagnosticSeverity.Error, SourceSpan.None, e.Message),
         // The refusal, the I/O error and the database's error are passed on in their own words (data, not ours to word).
-        Engine.Operations.PlanFileException e => e.Descriptor.At(SourceSpan.None, e.Message),
+        Engine.Operations.PlanFileException e => e.Refusal ?? e.Descriptor.At(SourceSpan.None, e.Message),
         OperationCanceledException => DiagnosticCatalog.ApplyCancelledByUser.At(SourceSpan.None),
         IOException or UnauthorizedAccessException => DiagnosticCatalog.LocalFileFailed.At(SourceSpan.None, exception.Message),
         System.Data.Common.DbException => DiagnosticCatalog.StateError.At(SourceSpan.None, exception.Message),

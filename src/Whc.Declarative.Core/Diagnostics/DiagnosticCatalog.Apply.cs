@@ -47,5 +47,25 @@ public static partial class DiagnosticCatalog
     public static DiagnosticTemplate<string> PlanFileAltered { get; } =
         PlanFileInvalid.Template((string differs) => $"the saved plan is not the plan that the manifests, state and BT give for {differs}: it was altered after it was made, or the manifests here are not those it was made from. Run plan again and review the new plan.");
 
+    public static DiagnosticTemplate<string> PlanFileNotPlan { get; } = PlanFileInvalid.Template((string path) => $"{path} is not a whcctl plan file");
+
+    /// <summary>The file, the plan format this whcctl reads, and the JSON reader's finding.</summary>
+    public static DiagnosticTemplate<string, int, string> PlanFileNotOfFormat { get; } =
+        PlanFileInvalid.Template((string path, int format, string finding) => string.Create(CultureInfo.InvariantCulture, $"{path} is not a whcctl plan file of format {format}: {finding}"));
+
+    public static DiagnosticTemplate<string> PlanFileHashMismatch { get; } =
+        PlanFileInvalid.Template((string path) => $"{path} has been altered since it was saved (its plan hash does not match)");
+
     public static DiagnosticDescriptor PlanFileOtherVersion { get; } = Error("WHC4058", "the saved plan was made by another whcctl version");
+
+    /// <summary>The versions and plan formats of the plan's whcctl (its format null when the file does not say) and of this one.</summary>
+    public static DiagnosticTemplate<string, PlanFileVersions> PlanFileOtherVersionMadeBy { get; } =
+        PlanFileOtherVersion.Template((string path, PlanFileVersions v) => string.Create(CultureInfo.InvariantCulture, $"{path} was made by whcctl {v.MadeBy} (plan format {(v.Format is { } f ? f.ToString(CultureInfo.InvariantCulture) : "unknown")}); this is whcctl {v.This} (plan format {v.ThisFormat}). A saved plan is applied by the whcctl version that made it: plan again with this version, or apply it with whcctl {v.MadeBy}"));
+
+    /// <summary>Another build of the same version: the file, its format, its whcctl version (null when not said), this whcctl's format.</summary>
+    public static DiagnosticTemplate<string, int, string?, int> PlanFileOtherBuild { get; } =
+        PlanFileOtherVersion.Template((string path, int format, string? madeBy, int thisFormat) => string.Create(CultureInfo.InvariantCulture, $"{path} is a plan of format {format}, made by another build of whcctl {madeBy ?? "(unknown)"}; this whcctl reads plan format {thisFormat}: plan again with this version"));
 }
+
+/// <summary>Who made a saved plan and who reads it: whcctl versions and plan formats (the file's may be unknown).</summary>
+public sealed record PlanFileVersions(string MadeBy, int? Format, string This, int ThisFormat);
