@@ -58,14 +58,11 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor PlanFileOtherVersion { get; } = Error("WHC4058", "the saved plan was made by another whcctl version");
 
-    /// <summary>The versions and plan formats of the plan's whcctl (its format null when the file does not say) and of this one.</summary>
-    public static DiagnosticTemplate<string, PlanFileVersions> PlanFileOtherVersionMadeBy { get; } =
-        PlanFileOtherVersion.Template((string path, PlanFileVersions v) => string.Create(CultureInfo.InvariantCulture, $"{path} was made by whcctl {v.MadeBy} (plan format {(v.Format is { } f ? f.ToString(CultureInfo.InvariantCulture) : "unknown")}); this is whcctl {v.This} (plan format {v.ThisFormat}). A saved plan is applied by the whcctl version that made it: plan again with this version, or apply it with whcctl {v.MadeBy}"));
+    /// <summary>The file; the version and plan format of the whcctl that made it (its format null when the file does not say); this whcctl's.</summary>
+    public static DiagnosticTemplate<string, string, int?, string, int> PlanFileOtherVersionMadeBy { get; } =
+        PlanFileOtherVersion.Template((string path, string madeBy, int? format, string version, int thisFormat) => string.Create(CultureInfo.InvariantCulture, $"{path} was made by whcctl {madeBy} (plan format {(format is { } f ? f.ToString(CultureInfo.InvariantCulture) : "unknown")}); this is whcctl {version} (plan format {thisFormat}). A saved plan is applied by the whcctl version that made it: plan again with this version, or apply it with whcctl {madeBy}"));
 
     /// <summary>Another build of the same version: the file, its format, its whcctl version (null when not said), this whcctl's format.</summary>
     public static DiagnosticTemplate<string, int, string?, int> PlanFileOtherBuild { get; } =
         PlanFileOtherVersion.Template((string path, int format, string? madeBy, int thisFormat) => string.Create(CultureInfo.InvariantCulture, $"{path} is a plan of format {format}, made by another build of whcctl {madeBy ?? "(unknown)"}; this whcctl reads plan format {thisFormat}: plan again with this version"));
 }
-
-/// <summary>Who made a saved plan and who reads it: whcctl versions and plan formats (the file's may be unknown).</summary>
-public sealed record PlanFileVersions(string MadeBy, int? Format, string This, int ThisFormat);

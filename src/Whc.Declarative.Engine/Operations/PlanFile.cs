@@ -72,7 +72,7 @@ public sealed record PlanFile(int FormatVersion, string WhcctlVersion, string En
         var (format, madeBy) = ReadVersions(text);
         if (madeBy is not null && !string.Equals(madeBy, whcctlVersion, StringComparison.Ordinal))
         {
-            throw new PlanFileException(DiagnosticCatalog.PlanFileOtherVersionMadeBy.At(SourceSpan.None, path, new PlanFileVersions(madeBy, format, whcctlVersion, CurrentFormatVersion)));
+            throw new PlanFileException(DiagnosticCatalog.PlanFileOtherVersionMadeBy.At(SourceSpan.None, path, madeBy, format, whcctlVersion, CurrentFormatVersion));
         }
 
         if (format is { } other && other != CurrentFormatVersion)
