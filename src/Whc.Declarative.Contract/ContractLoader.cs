@@ -186,15 +186,12 @@ public static class ContractLoader
         var defaults = DefaultContract.Value.Document;
         var known = (JsonObject)overlay.Document.DeepClone();
         var dropped = new List<(JsonObject Parent, string Name)>();
-        void Unknown(JsonObject parent, string name, string path, string what)
-        {
-            problems.Add(DiagnosticCatalog.ContractUnknownKey.At(SourceSpan.FileOnly(overlay.Source), $"{path}: {what}"));
-            dropped.Add((parent, name));
-        }
+        var file = SourceSpan.FileOnly(overlay.Source);
 
-        void Invalid(JsonObject parent, string name, string path, string what)
+        // A member refused (unknown, or not the value it must be) is reported and dropped, so the rest can be checked.
+        void Refuse(JsonObject parent, string name, Diagnostic problem)
         {
-            problems.Add(DiagnosticCatalog.ContractValueInvalid.At(SourceSpan.FileOnly(overlay.Source), $"{path}: {what}"));
+            problems.Add(problem);
             dropped.Add((parent, name));
         }
 
@@ -203,7 +200,7 @@ public static class ContractLoader
         {
             if (parent[name] is not JsonObject members)
             {
-                Invalid(parent, name, path, "must be an object");
+                Refuse(parent, name, DiagnosticCatalog.ContractNotObject.At(file, path));
                 return;
             }
 
@@ -217,7 +214,7 @@ public static class ContractLoader
         {
             if (!TopLevel.Contains(key))
             {
-                Unknown(known, key, key, $"not a part of the contract; parts: {string.Join(", ", TopLevel.Order(StringComparer.Ordinal))}");
+                Refuse(known, key, DiagnosticCatalog.ContractUnknownPart.At(file, key, TopLevel.Order(StringComparer.Ordinal)));
                 continue;
             }
 
@@ -226,7 +223,7 @@ public static class ContractLoader
                 case Provenance:
                     if (value is not JsonObject)
                     {
-                        Invalid(known, key, key, "must be an object (what contract show prints; it is ignored when read)");
+                        Refuse(known, key, DiagnosticCatalog.ContractProvenanceNotObject.At(file, key));
                     }
 
                     dropped.Add((known, key));
@@ -234,7 +231,7 @@ public static class ContractLoader
                 case "contractVersion":
                     if (value is not JsonValue v || !v.TryGetValue(out int version) || version != 1)
                     {
-                        Invalid(known, key, key, "this whcctl reads contract version 1");
+                        Refuse(known, key, DiagnosticCatalog.ContractVersionUnknown.At(file, key));
                     }
 
                     break;
@@ -243,13 +240,13 @@ public static class ContractLoader
                     {
                         if (!ContractRoutes.IsKnown(name))
                         {
-                            Unknown(routes, name, $"routes.{name}", $"no such route; routes: {string.Join(", ", ContractRoutes.All)}");
+                            Refuse(routes, name, DiagnosticCatalog.ContractUnknownRoute.At(file, $"routes.{name}", ContractRoutes.All));
                             return;
                         }
 
                         if (route is null)
                         {
-                            Invalid(routes, name, $"routes.{name}", "whcctl calls every route: a route cannot be removed, only moved");
+                            Refuse(routes, name, DiagnosticCatalog.ContractRouteRemoved.At(file, $"routes.{name}"));
                             return;
                         }
 
@@ -258,7 +255,7 @@ public static class ContractLoader
                             var path = $"routes.{name}.{part}";
                             if (!RouteKeys.Contains(part))
                             {
-                                Unknown(parts, part, path, $"a route has {string.Join(", ", RouteKeys.Order(StringComparer.Ordinal))}");
+                                Refuse(parts, part, DiagnosticCatalog.ContractUnknownRouteKey.At(file, path, RouteKeys.Order(StringComparer.Ordinal)));
                             }
                             else if (part == "query" && partValue is not null)
                             {
@@ -266,9 +263,9 @@ public static class ContractLoader
                                 {
                                     if (!ContractRoutes.Shapes[name].Query.Contains(parameter))
                                     {
-                                        Unknown(parameters, parameter, $"{path}.{parameter}", ContractRoutes.Shapes[name].Query.IsEmpty
-                                            ? "this route sends no query parameter of whcctl's (fixed ones go under queryValues)"
-                                            : $"whcctl sends {string.Join(", ", ContractRoutes.Shapes[name].Query)} here (fixed ones go under queryValues)");
+                                        Refuse(parameters, parameter, ContractRoutes.Shapes[name].Query.IsEmpty
+                                            ? DiagnosticCatalog.ContractUnknownQueryNone.At(file, $"{path}.{parameter}")
+                                            : DiagnosticCatalog.ContractUnknownQuery.At(file, $"{path}.{parameter}", ContractRoutes.Shapes[name].Query));
                                     }
                                 });
                             }
@@ -280,7 +277,7 @@ public static class ContractLoader
                     {
                         if (defaults[key]?[name] is null)
                         {
-                            Unknown(members, name, $"{key}.{name}", $"known: {string.Join(", ", Names(defaults[key]))}");
+                            Refuse(members, name, DiagnosticCatalog.ContractUnknownName.At(file, $"{key}.{name}", Names(defaults[key])));
                         }
                     });
                     break;
@@ -289,7 +286,7 @@ public static class ContractLoader
                     {
                         if (defaults[key]?[product] is not JsonObject whcctls)
                         {
-                            Unknown(products, product, $"{key}.{product}", $"products: {string.Join(", ", Names(defaults[key]))}");
+                            Refuse(products, product, DiagnosticCatalog.ContractUnknownProduct.At(file, $"{key}.{product}", Names(defaults[key])));
                             return;
                         }
 
@@ -302,7 +299,7 @@ public static class ContractLoader
                         {
                             if (!whcctls.ContainsKey(name))
                             {
-                                Unknown(members, name, $"{key}.{product}.{name}", $"whcctl sets {string.Join(", ", Names(whcctls))} (other characteristics go in the manifest's characteristics:)");
+                                Refuse(members, name, DiagnosticCatalog.ContractUnknownCharacteristic.At(file, $"{key}.{product}.{name}", Names(whcctls)));
                             }
                         });
                     });
@@ -312,7 +309,7 @@ public static class ContractLoader
                     {
                         if (part is not ("fields" or "noData"))
                         {
-                            Unknown(envelope, part, $"{key}.{part}", "the error envelope has fields and noData");
+                            Refuse(envelope, part, DiagnosticCatalog.ContractUnknownEnvelopePart.At(file, $"{key}.{part}"));
                             return;
                         }
 
@@ -320,7 +317,7 @@ public static class ContractLoader
                         {
                             if (defaults[key]?[part]?[name] is null)
                             {
-                                Unknown(members, name, $"{key}.{part}.{name}", $"known: {string.Join(", ", Names(defaults[key]?[part]))}");
+                                Refuse(members, name, DiagnosticCatalog.ContractUnknownName.At(file, $"{key}.{part}.{name}", Names(defaults[key]?[part])));
                             }
                         });
                     });

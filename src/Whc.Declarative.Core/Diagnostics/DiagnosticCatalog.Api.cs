@@ -75,8 +75,46 @@ public static partial class DiagnosticCatalog
     public static DiagnosticDescriptor ContractUnknownKey { get; } =
         Error("WHC4007", "the WHC contract names a route, field or value whcctl does not know");
 
+    // Each names the field path first; a list argument is what may stand there, in the order the contract gives it.
+    public static DiagnosticTemplate<string, IEnumerable<string>> ContractUnknownPart { get; } =
+        ContractUnknownKey.Template((string path, IEnumerable<string> parts) => $"{path}: not a part of the contract; parts: {string.Join(", ", parts)}");
+
+    public static DiagnosticTemplate<string, IEnumerable<string>> ContractUnknownRoute { get; } =
+        ContractUnknownKey.Template((string path, IEnumerable<string> routes) => $"{path}: no such route; routes: {string.Join(", ", routes)}");
+
+    public static DiagnosticTemplate<string, IEnumerable<string>> ContractUnknownRouteKey { get; } =
+        ContractUnknownKey.Template((string path, IEnumerable<string> keys) => $"{path}: a route has {string.Join(", ", keys)}");
+
+    public static DiagnosticTemplate<string> ContractUnknownQueryNone { get; } =
+        ContractUnknownKey.Template((string path) => $"{path}: this route sends no query parameter of whcctl's (fixed ones go under queryValues)");
+
+    public static DiagnosticTemplate<string, IEnumerable<string>> ContractUnknownQuery { get; } =
+        ContractUnknownKey.Template((string path, IEnumerable<string> sent) => $"{path}: whcctl sends {string.Join(", ", sent)} here (fixed ones go under queryValues)");
+
+    public static DiagnosticTemplate<string, IEnumerable<string>> ContractUnknownName { get; } =
+        ContractUnknownKey.Template((string path, IEnumerable<string> known) => $"{path}: known: {string.Join(", ", known)}");
+
+    public static DiagnosticTemplate<string, IEnumerable<string>> ContractUnknownProduct { get; } =
+        ContractUnknownKey.Template((string path, IEnumerable<string> products) => $"{path}: products: {string.Join(", ", products)}");
+
+    public static DiagnosticTemplate<string, IEnumerable<string>> ContractUnknownCharacteristic { get; } =
+        ContractUnknownKey.Template((string path, IEnumerable<string> sets) => $"{path}: whcctl sets {string.Join(", ", sets)} (other characteristics go in the manifest's characteristics:)");
+
+    public static DiagnosticTemplate<string> ContractUnknownEnvelopePart { get; } =
+        ContractUnknownKey.Template((string path) => $"{path}: the error envelope has fields and noData");
+
     public static DiagnosticDescriptor ContractValueInvalid { get; } =
         Error("WHC4008", "a value in the WHC contract is not allowed");
+
+    public static DiagnosticTemplate<string> ContractNotObject { get; } = ContractValueInvalid.Template((string path) => $"{path}: must be an object");
+
+    public static DiagnosticTemplate<string> ContractProvenanceNotObject { get; } =
+        ContractValueInvalid.Template((string path) => $"{path}: must be an object (what contract show prints; it is ignored when read)");
+
+    public static DiagnosticTemplate<string> ContractVersionUnknown { get; } = ContractValueInvalid.Template((string path) => $"{path}: this whcctl reads contract version 1");
+
+    public static DiagnosticTemplate<string> ContractRouteRemoved { get; } =
+        ContractValueInvalid.Template((string path) => $"{path}: whcctl calls every route: a route cannot be removed, only moved");
 
     public static DiagnosticDescriptor ApiUnauthorized { get; } =
         Error("WHC4010", "BT refused the credentials or the access token");
