@@ -49,6 +49,7 @@ public static class WhcctlApp
             {
                 foreach (var error in parseResult.Errors)
                 {
+                    // The parser's own finding, passed on as it words it.
                     io.Error.Write(DiagnosticCatalog.UsageInvalid.At(SourceSpan.None, error.Message));
                 }
 
@@ -61,7 +62,7 @@ public static class WhcctlApp
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            io.Error.Write(DiagnosticCatalog.InternalError.At(SourceSpan.None, $"{e.GetType().Name}: {e.Message}"));
+            io.Error.Write(DiagnosticCatalog.InternalErrorUnexpected.At(SourceSpan.None, e.GetType().Name, e.Message));
             if (io.Environment.GetValueOrDefault(DebugVariable) == "1")
             {
                 io.Error.Talk(e.ToString(), Microsoft.Extensions.Logging.LogLevel.Error); // one entry, however many lines

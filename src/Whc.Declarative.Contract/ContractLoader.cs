@@ -49,11 +49,11 @@ public static class ContractLoader
         {
             return JsonNode.Parse(json, documentOptions: ReadOptions) is JsonObject document
                 ? (new ContractOverlay(document, source), null)
-                : (null, DiagnosticCatalog.ContractFileInvalid.At(SourceSpan.FileOnly(source), "the contract file must be a JSON object (a partial contract document)"));
+                : (null, DiagnosticCatalog.ContractFileNotObject.At(SourceSpan.FileOnly(source)));
         }
         catch (JsonException ex)
         {
-            return (null, NotJson(DiagnosticCatalog.ContractFileInvalid, ex, json, source, "the contract file"));
+            return (null, NotJson(DiagnosticCatalog.ContractFileKeyTwice, DiagnosticCatalog.ContractFileNotJson, ex, json, source));
         }
     }
 
@@ -61,19 +61,21 @@ public static class ContractLoader
     /// The problem of a file <see cref="ReadOptions"/> refused: a key given twice in one object, at the key's line and
     /// column (the reader does not say where), or invalid JSON at the reader's position.
     /// </summary>
-    internal static Diagnostic NotJson(DiagnosticDescriptor descriptor, JsonException ex, string json, string source, string what)
+    internal static Diagnostic NotJson(DiagnosticTemplate<string?> keyTwice, DiagnosticTemplate notJson, JsonException ex, string json, string source)
     {
-        ArgumentNullException.ThrowIfNull(descriptor);
+        ArgumentNullException.ThrowIfNull(keyTwice);
+        ArgumentNullException.ThrowIfNull(notJson);
         ArgumentNullException.ThrowIfNull(ex);
         ArgumentNullException.ThrowIfNull(json);
         if (DuplicateKey(json) is { } duplicate)
         {
-            var name = UnsafeCharacters.Find(duplicate.Key) is null && duplicate.Key.Length <= 100 ? $" '{duplicate.Key}'" : string.Empty;
-            return descriptor.At(new SourceSpan(source, duplicate.Line, duplicate.Column), $"{what} gives the key{name} twice in one object: each key may appear once, or which one counts is a guess");
+            // The key is named only when it is safe to print and short.
+            var name = UnsafeCharacters.Find(duplicate.Key) is null && duplicate.Key.Length <= 100 ? duplicate.Key : null;
+            return keyTwice.At(new SourceSpan(source, duplicate.Line, duplicate.Column), name);
         }
 
         var span = ex.LineNumber is long line ? new SourceSpan(source, (int)line + 1, (int)(ex.BytePositionInLine ?? 0) + 1) : SourceSpan.FileOnly(source);
-        return descriptor.At(span, $"{what} is not valid JSON");
+        return notJson.At(span);
     }
 
     /// <summary>The first key that repeats a key of the same object (1-based line and column), or null.</summary>
@@ -184,15 +186,12 @@ public static class ContractLoader
         var defaults = DefaultContract.Value.Document;
         var known = (JsonObject)overlay.Document.DeepClone();
         var dropped = new List<(JsonObject Parent, string Name)>();
-        void Unknown(JsonObject parent, string name, string path, string what)
-        {
-            problems.Add(DiagnosticCatalog.ContractUnknownKey.At(SourceSpan.FileOnly(overlay.Source), $"{path}: {what}"));
-            dropped.Add((parent, name));
-        }
+        var file = SourceSpan.FileOnly(overlay.Source);
 
-        void Invalid(JsonObject parent, string name, string path, string what)
+        // A member refused (unknown, or not the value it must be) is reported and dropped, so the rest can be checked.
+        void Refuse(JsonObject parent, string name, Diagnostic problem)
         {
-            problems.Add(DiagnosticCatalog.ContractValueInvalid.At(SourceSpan.FileOnly(overlay.Source), $"{path}: {what}"));
+            problems.Add(problem);
             dropped.Add((parent, name));
         }
 
@@ -201,7 +200,7 @@ public static class ContractLoader
         {
             if (parent[name] is not JsonObject members)
             {
-                Invalid(parent, name, path, "must be an object");
+                Refuse(parent, name, DiagnosticCatalog.ContractNotObject.At(file, path));
                 return;
             }
 
@@ -215,7 +214,7 @@ public static class ContractLoader
         {
             if (!TopLevel.Contains(key))
             {
-                Unknown(known, key, key, $"not a part of the contract; parts: {string.Join(", ", TopLevel.Order(StringComparer.Ordinal))}");
+                Refuse(known, key, DiagnosticCatalog.ContractUnknownPart.At(file, key, TopLevel.Order(StringComparer.Ordinal)));
                 continue;
             }
 
@@ -224,7 +223,7 @@ public static class ContractLoader
                 case Provenance:
                     if (value is not JsonObject)
                     {
-                        Invalid(known, key, key, "must be an object (what contract show prints; it is ignored when read)");
+                        Refuse(known, key, DiagnosticCatalog.ContractProvenanceNotObject.At(file, key));
                     }
 
                     dropped.Add((known, key));
@@ -232,7 +231,7 @@ public static class ContractLoader
                 case "contractVersion":
                     if (value is not JsonValue v || !v.TryGetValue(out int version) || version != 1)
                     {
-                        Invalid(known, key, key, "this whcctl reads contract version 1");
+                        Refuse(known, key, DiagnosticCatalog.ContractVersionUnknown.At(file, key));
                     }
 
                     break;
@@ -241,13 +240,13 @@ public static class ContractLoader
                     {
                         if (!ContractRoutes.IsKnown(name))
                         {
-                            Unknown(routes, name, $"routes.{name}", $"no such route; routes: {string.Join(", ", ContractRoutes.All)}");
+                            Refuse(routes, name, DiagnosticCatalog.ContractUnknownRoute.At(file, $"routes.{name}", ContractRoutes.All));
                             return;
                         }
 
                         if (route is null)
                         {
-                            Invalid(routes, name, $"routes.{name}", "whcctl calls every route: a route cannot be removed, only moved");
+                            Refuse(routes, name, DiagnosticCatalog.ContractRouteRemoved.At(file, $"routes.{name}"));
                             return;
                         }
 
@@ -256,7 +255,7 @@ public static class ContractLoader
                             var path = $"routes.{name}.{part}";
                             if (!RouteKeys.Contains(part))
                             {
-                                Unknown(parts, part, path, $"a route has {string.Join(", ", RouteKeys.Order(StringComparer.Ordinal))}");
+                                Refuse(parts, part, DiagnosticCatalog.ContractUnknownRouteKey.At(file, path, RouteKeys.Order(StringComparer.Ordinal)));
                             }
                             else if (part == "query" && partValue is not null)
                             {
@@ -264,9 +263,9 @@ public static class ContractLoader
                                 {
                                     if (!ContractRoutes.Shapes[name].Query.Contains(parameter))
                                     {
-                                        Unknown(parameters, parameter, $"{path}.{parameter}", ContractRoutes.Shapes[name].Query.IsEmpty
-                                            ? "this route sends no query parameter of whcctl's (fixed ones go under queryValues)"
-                                            : $"whcctl sends {string.Join(", ", ContractRoutes.Shapes[name].Query)} here (fixed ones go under queryValues)");
+                                        Refuse(parameters, parameter, ContractRoutes.Shapes[name].Query.IsEmpty
+                                            ? DiagnosticCatalog.ContractUnknownQueryNone.At(file, $"{path}.{parameter}")
+                                            : DiagnosticCatalog.ContractUnknownQuery.At(file, $"{path}.{parameter}", ContractRoutes.Shapes[name].Query));
                                     }
                                 });
                             }
@@ -278,7 +277,7 @@ public static class ContractLoader
                     {
                         if (defaults[key]?[name] is null)
                         {
-                            Unknown(members, name, $"{key}.{name}", $"known: {string.Join(", ", Names(defaults[key]))}");
+                            Refuse(members, name, DiagnosticCatalog.ContractUnknownName.At(file, $"{key}.{name}", Names(defaults[key])));
                         }
                     });
                     break;
@@ -287,7 +286,7 @@ public static class ContractLoader
                     {
                         if (defaults[key]?[product] is not JsonObject whcctls)
                         {
-                            Unknown(products, product, $"{key}.{product}", $"products: {string.Join(", ", Names(defaults[key]))}");
+                            Refuse(products, product, DiagnosticCatalog.ContractUnknownProduct.At(file, $"{key}.{product}", Names(defaults[key])));
                             return;
                         }
 
@@ -300,7 +299,7 @@ public static class ContractLoader
                         {
                             if (!whcctls.ContainsKey(name))
                             {
-                                Unknown(members, name, $"{key}.{product}.{name}", $"whcctl sets {string.Join(", ", Names(whcctls))} (other characteristics go in the manifest's characteristics:)");
+                                Refuse(members, name, DiagnosticCatalog.ContractUnknownCharacteristic.At(file, $"{key}.{product}.{name}", Names(whcctls)));
                             }
                         });
                     });
@@ -310,7 +309,7 @@ public static class ContractLoader
                     {
                         if (part is not ("fields" or "noData"))
                         {
-                            Unknown(envelope, part, $"{key}.{part}", "the error envelope has fields and noData");
+                            Refuse(envelope, part, DiagnosticCatalog.ContractUnknownEnvelopePart.At(file, $"{key}.{part}"));
                             return;
                         }
 
@@ -318,7 +317,7 @@ public static class ContractLoader
                         {
                             if (defaults[key]?[part]?[name] is null)
                             {
-                                Unknown(members, name, $"{key}.{part}.{name}", $"known: {string.Join(", ", Names(defaults[key]?[part]))}");
+                                Refuse(members, name, DiagnosticCatalog.ContractUnknownName.At(file, $"{key}.{part}.{name}", Names(defaults[key]?[part])));
                             }
                         });
                     });

@@ -47,12 +47,12 @@ public static class LegacyRoutesFile
         }
         catch (JsonException ex)
         {
-            return (null, ContractLoader.NotJson(DiagnosticCatalog.ApiRoutesFileInvalid, ex, json, source, "the routes file"));
+            return (null, ContractLoader.NotJson(DiagnosticCatalog.ApiRoutesFileKeyTwice, DiagnosticCatalog.ApiRoutesFileNotJson, ex, json, source));
         }
 
         if (root is not JsonObject members)
         {
-            return (null, DiagnosticCatalog.ApiRoutesFileInvalid.At(SourceSpan.FileOnly(source), "the routes file must be a JSON object of route names to paths"));
+            return (null, DiagnosticCatalog.ApiRoutesFileNotObject.At(SourceSpan.FileOnly(source)));
         }
 
         var routes = new JsonObject();
@@ -60,20 +60,22 @@ public static class LegacyRoutesFile
         {
             if (!Keys.TryGetValue(key, out var targets))
             {
-                return (null, DiagnosticCatalog.ApiRoutesFileUnknownKey.At(SourceSpan.FileOnly(source), $"unknown route '{key}'; known routes: {string.Join(", ", KeyNames)}"));
+                return (null, DiagnosticCatalog.ApiRoutesFileUnknownRoute.At(SourceSpan.FileOnly(source), key, KeyNames));
             }
 
             if (value is not JsonValue v || !v.TryGetValue(out string? text))
             {
-                return (null, DiagnosticCatalog.ApiRoutesFileInvalid.At(SourceSpan.FileOnly(source), $"route '{key}' must be a string"));
+                return (null, DiagnosticCatalog.ApiRoutesFileRouteNotString.At(SourceSpan.FileOnly(source), key));
             }
 
-            var problem = key == "tokenMethod"
-                ? text is "GET" or "POST" ? null : "must be GET or POST"
-                : ContractLoader.PathProblem(text, ContractRoutes.Shapes[targets[0]].Placeholder);
-            if (problem is not null)
+            if (key == "tokenMethod" && text is not ("GET" or "POST"))
             {
-                return (null, DiagnosticCatalog.ApiRouteTemplateInvalid.At(SourceSpan.FileOnly(source), $"route '{key}' {problem}"));
+                return (null, DiagnosticCatalog.ApiRouteMethodInvalid.At(SourceSpan.FileOnly(source), key));
+            }
+
+            if (key != "tokenMethod" && ContractLoader.PathProblem(text, ContractRoutes.Shapes[targets[0]].Placeholder) is { } problem)
+            {
+                return (null, DiagnosticCatalog.ApiRoutePathInvalid.At(SourceSpan.FileOnly(source), key, problem));
             }
 
             foreach (var target in targets)

@@ -110,9 +110,9 @@ public sealed class ApplyExecutor
             {
                 // One line for the company, whatever each step said: the run fails with WHC5010.
                 var notDone = results.Count(r => r.Outcome != StepOutcome.Done);
-                var message = $"{plan.Company}: the lock on its state was lost ({lockGate.Reason}); whcctl stopped calling BT for it ({notDone} of {results.Length} step(s) not done; a request already sent was left to finish, and its result stored or, where the store refused it, kept in a recovery file the step names). Another run may hold the lock now: plan again once it has finished";
-                observer.Notice(plan.Company, message);
-                diagnostics.Add(DiagnosticCatalog.StateLockLost.At(SourceSpan.None, message));
+                var lost = DiagnosticCatalog.StateLockLostStopped.At(SourceSpan.None, plan.Company, lockGate.Reason, notDone, results.Length);
+                observer.Notice(plan.Company, lost.Message);
+                diagnostics.Add(lost);
             }
 
             return new ApplyResult(results, diagnostics.ToImmutable());
@@ -141,7 +141,7 @@ public sealed class ApplyExecutor
         }
         catch (WhcApiException e)
         {
-            diagnostics.Add(DiagnosticCatalog.SettleFailed.At(SourceSpan.None, $"{session.Plan.Company}: the final read of BT failed ({e.Message}); state is correct but may lack ids a later plan will read"));
+            diagnostics.Add(DiagnosticCatalog.SettleFailedRead.At(SourceSpan.None, session.Plan.Company, e.Message));
         }
         catch (StateLockLostException)
         {

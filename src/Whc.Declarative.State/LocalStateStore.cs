@@ -194,10 +194,7 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         var previous = existing.Content;
         if (reason is not null)
         {
-            var who = previous is null ? string.Empty : $" held by {previous.Describe()}";
-            warning?.Invoke(DiagnosticCatalog.StateLockTakenOver.At(
-                SourceSpan.None,
-                $"took over the lock on '{company}'{who}: {reason}; if that run still goes on, it will find its lock lost and stop"));
+            warning?.Invoke(DiagnosticCatalog.StateLockTakenOverFile.At(SourceSpan.None, company, previous?.Describe(), reason));
         }
 
         var taken = new LocalStateLock(this, company, content, reason is null ? null : previous?.ToLockInfo());

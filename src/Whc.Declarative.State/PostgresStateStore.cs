@@ -605,9 +605,7 @@ public sealed partial class PostgresStateStore : IStateStore, IForceStateWriter,
         var stale = await ReadHolderAsync(connection, company, cancellationToken);
         if (stale is not null)
         {
-            warning?.Invoke(DiagnosticCatalog.StateLockTakenOver.At(
-                SourceSpan.None,
-                string.Create(CultureInfo.InvariantCulture, $"took over the lock on '{company}' from {Describe(stale.Info)}, generation {stale.Generation}: its lock session ended and the lock was free; if that process still runs, it will find its lock lost and stop")));
+            warning?.Invoke(DiagnosticCatalog.StateLockTakenOverSession.At(SourceSpan.None, company, Describe(stale.Info), stale.Generation));
         }
 
         // A new generation on every taking (the sequence never hands out a number twice), so the old holder's fence

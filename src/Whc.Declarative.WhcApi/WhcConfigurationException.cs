@@ -17,14 +17,15 @@ public sealed class WhcConfigurationException : Exception
     public WhcConfigurationException(ImmutableArray<Diagnostic> diagnostics)
         : base(string.Join(Environment.NewLine, diagnostics))
     {
-        Diagnostics = diagnostics.IsDefaultOrEmpty ? [DiagnosticCatalog.ApiEndpointInvalid.At(SourceSpan.None, "invalid WHC client configuration")] : diagnostics;
+        Diagnostics = diagnostics.IsDefaultOrEmpty ? [DiagnosticCatalog.ApiConfigurationInvalid.At(SourceSpan.None)] : diagnostics;
     }
 
     public WhcConfigurationException()
-        : this(DiagnosticCatalog.ApiEndpointInvalid.At(SourceSpan.None, "invalid WHC client configuration"))
+        : this(DiagnosticCatalog.ApiConfigurationInvalid.At(SourceSpan.None))
     {
     }
 
+    // The standard exception constructors: the message is the caller's, passed on as it is (free text by design).
     public WhcConfigurationException(string message)
         : this(DiagnosticCatalog.ApiEndpointInvalid.At(SourceSpan.None, message))
     {

@@ -32,11 +32,7 @@ public sealed record WhcCredentials(string ClientId, string ClientSecret)
 
         if (missing.Count > 0 || clientId is null || clientSecret is null)
         {
-            var names = string.Join(" and ", missing);
-            var verb = missing.Count == 1 ? "is" : "are";
-            throw new WhcConfigurationException(DiagnosticCatalog.ApiCredentialsMissing.At(
-                SourceSpan.None,
-                $"{names} {verb} not set; set the client id and secret of your BT developer app in the environment"));
+            throw new WhcConfigurationException(DiagnosticCatalog.ApiCredentialsNotSet.At(SourceSpan.None, string.Join(" and ", missing), missing.Count));
         }
 
         return new WhcCredentials(clientId.Trim(), clientSecret.Trim());

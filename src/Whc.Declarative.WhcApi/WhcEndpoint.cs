@@ -48,9 +48,7 @@ public sealed record WhcEndpoint(EndpointName Name, Uri? BaseUri)
             if (!string.IsNullOrEmpty(uri.UserInfo))
             {
                 // Never echo the value: user info may hold a password.
-                throw new WhcConfigurationException(DiagnosticCatalog.ApiEndpointInvalid.At(
-                    SourceSpan.None,
-                    "the endpoint URL must not contain user info; credentials come from WHC_CLIENT_ID and WHC_CLIENT_SECRET"));
+                throw new WhcConfigurationException(DiagnosticCatalog.ApiEndpointUserInfo.At(SourceSpan.None));
             }
 
             if (WhcOutboundPolicy.Insecure(uri))
@@ -65,9 +63,7 @@ public sealed record WhcEndpoint(EndpointName Name, Uri? BaseUri)
             }
         }
 
-        throw new WhcConfigurationException(DiagnosticCatalog.ApiEndpointInvalid.At(
-            SourceSpan.None,
-            $"endpoint '{UrlText.WithoutCredentials(text)}' is not one of sandbox, testa, production, nor an absolute http(s) URL without query"));
+        throw new WhcConfigurationException(DiagnosticCatalog.ApiEndpointNotPresetNorUrl.At(SourceSpan.None, UrlText.WithoutCredentials(text)));
     }
 
     /// <summary>

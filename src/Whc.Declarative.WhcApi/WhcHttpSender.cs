@@ -326,7 +326,7 @@ internal sealed class WhcHttpSender : IDisposable
         catch (Exception ex) when (Find<OutboundRefusedException>(ex) is { } refused)
         {
             // The handler next to the wire refused it: nothing was sent.
-            throw new WhcConfigurationException(DiagnosticCatalog.ApiOriginNotAllowed.At(SourceSpan.None, $"{call.Description}: {refused.Message}"));
+            throw new WhcConfigurationException(DiagnosticCatalog.ApiCallRefused.At(SourceSpan.None, call.Description, refused.Message));
         }
         catch (Exception ex) when (Find<AnswerTooLargeException>(ex) is { } tooLarge)
         {

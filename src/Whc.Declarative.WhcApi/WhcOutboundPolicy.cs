@@ -66,15 +66,15 @@ public sealed class WhcOutboundPolicy
             var named = UrlText.WithoutCredentials(text);
             if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
             {
-                problems.Add(DiagnosticCatalog.ApiOriginNotAllowed.At(SourceSpan.None, $"allowed origin '{named}' is not an https URL such as https://host or https://host:port"));
+                problems.Add(DiagnosticCatalog.ApiAllowedOriginNotUrl.At(SourceSpan.None, named));
             }
             else if (uri.UserInfo.Length > 0 || uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0 || text.EndsWith('?') || text.EndsWith('#'))
             {
-                problems.Add(DiagnosticCatalog.ApiOriginNotAllowed.At(SourceSpan.None, $"allowed origin '{named}' must be only scheme, host and port (no user info, path, query or fragment)"));
+                problems.Add(DiagnosticCatalog.ApiAllowedOriginNotBare.At(SourceSpan.None, named));
             }
             else if (Insecure(uri))
             {
-                problems.Add(DiagnosticCatalog.ApiEndpointInsecure.At(SourceSpan.None, $"allowed origin '{Display(uri)}' is plain http: calls leave loopback only over https"));
+                problems.Add(DiagnosticCatalog.ApiAllowedOriginPlainHttp.At(SourceSpan.None, Display(uri)));
             }
             else
             {
@@ -95,7 +95,7 @@ public sealed class WhcOutboundPolicy
         var endpoint = options.BaseUri;
         if (endpoint.Scheme != Uri.UriSchemeHttps && endpoint.Scheme != Uri.UriSchemeHttp)
         {
-            throw new WhcConfigurationException(DiagnosticCatalog.ApiEndpointInsecure.At(SourceSpan.None, $"endpoint '{Display(endpoint)}' must be an https URL"));
+            throw new WhcConfigurationException(DiagnosticCatalog.ApiEndpointNotHttp.At(SourceSpan.None, Display(endpoint)));
         }
 
         if (Insecure(endpoint))
@@ -105,7 +105,7 @@ public sealed class WhcOutboundPolicy
 
         if (endpoint.UserInfo.Length > 0)
         {
-            throw new WhcConfigurationException(DiagnosticCatalog.ApiEndpointInvalid.At(SourceSpan.None, $"endpoint '{Display(endpoint)}' must not contain user info; credentials come from WHC_CLIENT_ID and WHC_CLIENT_SECRET"));
+            throw new WhcConfigurationException(DiagnosticCatalog.ApiEndpointUrlUserInfo.At(SourceSpan.None, Display(endpoint)));
         }
 
         var origins = ParseAllowedOrigins((options.AllowedOrigins ?? []).Select(o => o.OriginalString));
@@ -118,13 +118,11 @@ public sealed class WhcOutboundPolicy
             var target = Resolve(endpoint, route.Path.Replace("{cugId}", "x", StringComparison.Ordinal).Replace("{orderId}", "x", StringComparison.Ordinal));
             if (Insecure(target))
             {
-                problems.Add(DiagnosticCatalog.ApiEndpointInsecure.At(SourceSpan.None, $"contract route '{name}' goes to '{Display(target)}' over plain http: calls leave loopback only over https"));
+                problems.Add(DiagnosticCatalog.ApiContractRoutePlainHttp.At(SourceSpan.None, name, Display(target)));
             }
             else if (!policy.Allows(target))
             {
-                problems.Add(DiagnosticCatalog.ApiOriginNotAllowed.At(
-                    SourceSpan.None,
-                    $"contract route '{name}' goes to origin {Origin(target)}, which is not the endpoint's ({Origin(endpoint)}); a contract cannot add an origin: allow it yourself with --allow-origin or {AllowOriginsVariable}"));
+                problems.Add(DiagnosticCatalog.ApiContractRouteOtherOrigin.At(SourceSpan.None, name, Origin(target), Origin(endpoint), AllowOriginsVariable));
             }
         }
 
@@ -133,9 +131,7 @@ public sealed class WhcOutboundPolicy
 
     /// <summary>WHC4017 for an http endpoint off loopback, naming https and the endpoint without user info.</summary>
     internal static Diagnostic InsecureEndpoint(Uri endpoint) =>
-        DiagnosticCatalog.ApiEndpointInsecure.At(
-            SourceSpan.None,
-            $"endpoint '{Display(endpoint)}' is plain http: whcctl sends credentials and tokens only over https (plain http only on loopback: 127.0.0.0/8, ::1, localhost)");
+        DiagnosticCatalog.ApiEndpointPlainHttp.At(SourceSpan.None, Display(endpoint));
 
     internal static bool Insecure(Uri uri) => uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && IsLoopback(uri));
 

@@ -46,6 +46,7 @@ public sealed class ImportCommandTests
 
         import.ExitCode.Should().Be(ExitCodes.Error, import.ToString());
         import.Error.Should().Contain("error WHC3020").And.Contain("'NoSuchCompany'");
+        import.Error.Split('\n', StringSplitOptions.TrimEntries).Should().ContainMatch("error WHC3020: BT has no company named 'NoSuchCompany'*; check --name (it is matched exactly)");
         File.Exists(session.Workspace.File("ghost.yaml")).Should().BeFalse();
         File.Exists(session.Workspace.File(".whc/state/ghost.json")).Should().BeFalse();
     }
@@ -60,6 +61,8 @@ public sealed class ImportCommandTests
 
         import.ExitCode.Should().Be(ExitCodes.Error, import.ToString());
         import.Error.Should().Contain("error WHC3021");
+        import.Error.Split('\n', StringSplitOptions.TrimEntries).Should().Contain(
+            "error WHC3021: 'TheFunNetwork' is registered at BT to another reseller, not to CUG7000000001; only the owning reseller can import it");
     }
 
     [Fact]
@@ -72,6 +75,8 @@ public sealed class ImportCommandTests
 
         import.ExitCode.Should().Be(ExitCodes.Error, import.ToString());
         import.Error.Should().Contain("error WHC3022").And.Contain("serial");
+        import.Error.Split('\n', StringSplitOptions.TrimEntries).Should().ContainMatch(
+            "error WHC3022: 'fun-network' already has state (serial *) in *; import only adopts companies whcctl does not manage yet");
     }
 
     [Theory]

@@ -55,6 +55,7 @@ public sealed class MaxDestroyTests
 
         apply.ExitCode.Should().Be(ExitCodes.Error, apply.ToString());
         apply.Error.Should().Contain("WHC3023");
+        apply.Error.Split('\n', StringSplitOptions.TrimEntries).Should().Contain("error WHC3023: the plan ceases 2 resource(s), more than --max-destroy 1 allows");
         (await session.RunAsync("plan", Company, "--detailed-exitcode")).ExitCode.Should().Be(ExitCodes.Changes, "the users are still there");
     }
 

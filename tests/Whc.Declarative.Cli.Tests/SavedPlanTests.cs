@@ -24,6 +24,7 @@ public sealed class SavedPlanTests
         // Then the plan is refused, naming what moved, and nothing is ordered for it
         apply.ExitCode.Should().Be(1);
         apply.Error.Should().Contain("WHC4050").And.Contain("BT's inventory of 'fun-network' changed since the plan was made");
+        apply.Error.Split('\n', StringSplitOptions.TrimEntries).Should().ContainMatch("error WHC4050: the saved plan is stale: BT's inventory of 'fun-network' changed since the plan was made*. Run plan again and review the new plan.");
         File.Exists(session.Workspace.File(".whc/state/fun-network.json")).Should().BeFalse();
         var inventory = await session.AdminGetAsync("/_sandbox/inventory");
         inventory["companies"]!.AsArray().Should().ContainSingle("only the rival's company").Which!["cugId"]!.GetValue<string>().Should().Be("CUG7000000001");
@@ -63,6 +64,8 @@ public sealed class SavedPlanTests
         // Then apply refuses it, and BT was asked for nothing (read from the sandbox's own request log)
         apply.ExitCode.Should().Be(ExitCodes.Error, apply.ToString());
         apply.Error.Should().Contain("WHC4057").And.Contain("is not the plan that the manifests");
+        apply.Error.Split('\n', StringSplitOptions.TrimEntries).Should().ContainMatch(
+            "error WHC4057: the saved plan is not the plan that the manifests, state and BT give for *: it was altered after it was made, or the manifests here are not those it was made from. Run plan again and review the new plan.");
         var calls = (await session.AdminGetAsync("/_sandbox/requests")).AsArray().Select(r => r!["route"]!.GetValue<string>());
         calls.Should().NotContain(["qualify", "ringFence", "createOrder"]);
     }

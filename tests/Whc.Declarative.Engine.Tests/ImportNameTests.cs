@@ -35,6 +35,7 @@ public sealed class ImportNameTests
         var diagnostic = outcome.Diagnostics.Should().ContainSingle().Subject;
         diagnostic.Code.Should().Be("WHC5005");
         diagnostic.Message.Should().Contain(what == "site" ? "site name" : "username").And.Contain("control character");
+        diagnostic.Message.Should().StartWith("'AcmeWidgets' cannot be imported: BT's answer holds names no manifest could hold: ").And.EndWith(". Nothing was written");
         (await store.ReadAsync("acme", CancellationToken.None)).Should().BeNull();
     }
 

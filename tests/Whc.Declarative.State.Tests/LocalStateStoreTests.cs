@@ -181,6 +181,8 @@ public sealed class LocalStateStoreTests : IDisposable
 
         taken.Info.Who.Should().Be("bob");
         warnings.Should().ContainSingle().Which.Should().Contain("WHC5008").And.Contain("left empty or unreadable");
+        warnings.Single().Should().Be(
+            "warning WHC5008: took over the lock on 'fun-network': its lock file was left empty or unreadable, by a process that died while taking the lock; if that run still goes on, it will find its lock lost and stop");
     }
 
     [Fact]
@@ -219,6 +221,8 @@ public sealed class LocalStateStoreTests : IDisposable
 
         ((LocalStateStore.LocalStateLock)taken).TookOverFrom!.Id.Should().Be("dead-lock");
         warnings.Should().ContainSingle().Which.Should().Contain("WHC5008").And.Contain("carol@");
+        warnings.Single().Should().StartWith("warning WHC5008: took over the lock on 'fun-network' held by carol@")
+            .And.EndWith("; if that run still goes on, it will find its lock lost and stop");
     }
 
     [Fact]

@@ -78,6 +78,8 @@ public sealed class PostgresLeaseTests : IAsyncLifetime
         var warning = warnings.Should().ContainSingle().Which;
         warning.Should().Contain("WHC5008").And.Contain("alice@").And.Contain("session ended").And.Contain("will find its lock lost");
         warning.Should().NotContain("is gone");
+        warning.Should().StartWith("warning WHC5008: took over the lock on 'acme' from alice@").And.MatchRegex(", generation [0-9]+: ")
+            .And.EndWith(": its lock session ended and the lock was free; if that process still runs, it will find its lock lost and stop");
     }
 
     [PostgresFact]

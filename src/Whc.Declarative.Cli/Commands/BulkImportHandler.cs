@@ -32,7 +32,7 @@ public sealed class BulkImportHandler(IOContext io, CommandRuntime runtime)
         ArgumentNullException.ThrowIfNull(arguments);
         if (UsageProblem(arguments) is { } problem)
         {
-            return ImportCommand.Fail(io, DiagnosticCatalog.OptionsConflict, problem);
+            return ImportCommand.Fail(io, problem);
         }
 
         var directory = arguments.WriteManifests is { } relative ? io.ResolvePath(relative) : null;
@@ -75,11 +75,11 @@ public sealed class BulkImportHandler(IOContext io, CommandRuntime runtime)
         return failed > 0 ? ExitCodes.Error : ExitCodes.Success;
     }
 
-    private static string? UsageProblem(BulkImportArguments arguments) =>
-        arguments.Company is not null ? $"--all imports every company of the reseller; give no COMPANY (got '{arguments.Company}')"
-        : arguments.Paths.Count > 0 ? "--all takes no manifest PATH: it writes the manifests (--write-manifests DIR)"
-        : arguments.NotWithAll is { } option ? $"{option} goes with one COMPANY, not with --all"
-        : arguments.CugId is null || arguments.BillingAccount is null ? "--all needs --cug (the reseller's companies to adopt) and --billing-account (recorded for each; BT's inventory does not show it)"
+    private static Diagnostic? UsageProblem(BulkImportArguments arguments) =>
+        arguments.Company is not null ? DiagnosticCatalog.OptionsConflictAllWithCompany.At(SourceSpan.None, arguments.Company)
+        : arguments.Paths.Count > 0 ? DiagnosticCatalog.OptionsConflictAllWithPaths.At(SourceSpan.None)
+        : arguments.NotWithAll is { } option ? DiagnosticCatalog.OptionsConflictNotWithAll.At(SourceSpan.None, option)
+        : arguments.CugId is null || arguments.BillingAccount is null ? DiagnosticCatalog.OptionsConflictAllNeedsReseller.At(SourceSpan.None)
         : ImportCommand.ArgumentProblem(null, arguments.CugId, arguments.BillingAccount);
 
     private static string Describe(BulkImportItem item)

@@ -37,7 +37,7 @@ public static class DoctorCommand
                 var cugId = parseResult.GetValue(cug) ?? string.Empty;
                 if (!ManifestFormats.CugId().IsMatch(cugId))
                 {
-                    io.Error.Write(DiagnosticCatalog.UsageInvalid.At(SourceSpan.None, $"--cug '{cugId}' is not a CUG id (CUG and 10 digits)"));
+                    io.Error.Write(DiagnosticCatalog.UsageInvalidCug.At(SourceSpan.None, cugId));
                     return ExitCodes.Error;
                 }
 

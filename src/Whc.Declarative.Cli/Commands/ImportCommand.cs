@@ -77,7 +77,7 @@ public static class ImportCommand
 
             if (parseResult.GetValue(writeManifests) is not null)
             {
-                return Fail(io, DiagnosticCatalog.OptionsConflict, "--write-manifests goes with --all; to import one company, use --write-manifest FILE");
+                return Fail(io, DiagnosticCatalog.OptionsConflictWriteManifestsWithoutAll.At(SourceSpan.None));
             }
 
             var arguments = new ImportArguments(
@@ -95,17 +95,17 @@ public static class ImportCommand
     }
 
     /// <summary>An option that says otherwise than the manifest it goes with: refused rather than guessed between.</summary>
-    internal static string? Conflict((string? Cug, string? Name, string? Account) flags, CompanyManifest manifest) =>
-        flags.Cug is { } cug && cug != manifest.Reseller.CugId ? $"--cug {cug} differs from the manifest's {manifest.Reseller.CugId}"
-        : flags.Name is { } name && name != manifest.Company.Name ? $"--name '{name}' differs from the manifest's '{manifest.Company.Name}'"
-        : flags.Account is { } account && account != manifest.Reseller.BillingAccount ? $"--billing-account {account} differs from the manifest's {manifest.Reseller.BillingAccount}"
+    internal static Diagnostic? Conflict((string? Cug, string? Name, string? Account) flags, CompanyManifest manifest) =>
+        flags.Cug is { } cug && cug != manifest.Reseller.CugId ? DiagnosticCatalog.OptionsConflictCugDiffers.At(SourceSpan.None, cug, manifest.Reseller.CugId)
+        : flags.Name is { } name && name != manifest.Company.Name ? DiagnosticCatalog.OptionsConflictNameDiffers.At(SourceSpan.None, name, manifest.Company.Name)
+        : flags.Account is { } account && account != manifest.Reseller.BillingAccount ? DiagnosticCatalog.OptionsConflictBillingAccountDiffers.At(SourceSpan.None, account, manifest.Reseller.BillingAccount)
         : null;
 
     /// <summary>What is wrong with the import's identity; <paramref name="key"/> is null for <c>--all</c>, which makes its keys.</summary>
-    internal static string? ArgumentProblem(string? key, string cugId, string billingAccount) =>
-        key is not null && !ManifestFormats.CompanyKey().IsMatch(key) ? $"COMPANY '{key}' is not a company key: lowercase letters, digits and dashes, at most 63 characters"
-        : !ManifestFormats.CugId().IsMatch(cugId) ? $"--cug '{cugId}' is not a CUG id (CUG and 10 digits)"
-        : !ManifestFormats.BillingAccount().IsMatch(billingAccount) ? $"--billing-account '{billingAccount}' is not a billing account (GB and 8 digits)"
+    internal static Diagnostic? ArgumentProblem(string? key, string cugId, string billingAccount) =>
+        key is not null && !ManifestFormats.CompanyKey().IsMatch(key) ? DiagnosticCatalog.OptionsConflictNotCompanyKey.At(SourceSpan.None, key)
+        : !ManifestFormats.CugId().IsMatch(cugId) ? DiagnosticCatalog.OptionsConflictNotCugId.At(SourceSpan.None, cugId)
+        : !ManifestFormats.BillingAccount().IsMatch(billingAccount) ? DiagnosticCatalog.OptionsConflictNotBillingAccount.At(SourceSpan.None, billingAccount)
         : null;
 
     /// <summary>The schema reference for the manifest: relative to the repository's schemas/ when the file is under it, else the default.</summary>
@@ -123,9 +123,9 @@ public static class ImportCommand
         return ImportedManifestWriter.DefaultSchemaReference;
     }
 
-    internal static int Fail(IOContext io, DiagnosticDescriptor descriptor, string message)
+    internal static int Fail(IOContext io, Diagnostic refusal)
     {
-        io.Error.Write(descriptor.At(SourceSpan.None, message));
+        io.Error.Write(refusal);
         return ExitCodes.Error;
     }
 }
@@ -152,7 +152,7 @@ public sealed class ImportHandler(IOContext io, CommandRuntime runtime)
         ArgumentNullException.ThrowIfNull(arguments);
         if (arguments.Company is not { } key)
         {
-            return ImportCommand.Fail(io, DiagnosticCatalog.OptionsConflict, "give the COMPANY key to import one company, or --all to import every company of the reseller");
+            return ImportCommand.Fail(io, DiagnosticCatalog.OptionsConflictImportWhat.At(SourceSpan.None));
         }
 
         var flags = (Cug: arguments.CugId, Name: arguments.CompanyName, Account: arguments.BillingAccount);
@@ -170,12 +170,12 @@ public sealed class ImportHandler(IOContext io, CommandRuntime runtime)
             manifest = manifests.Companies.FirstOrDefault(c => c.Key == key);
             if (manifest is null)
             {
-                return ImportCommand.Fail(io, DiagnosticCatalog.OptionsConflict, $"no manifest {(arguments.Paths.Count > 0 ? "given" : "in the current directory")} has metadata.name '{key}'; give the company's manifest, or all of --cug, --name and --billing-account");
+                return ImportCommand.Fail(io, DiagnosticCatalog.OptionsConflictNoManifestNamed.At(SourceSpan.None, key, arguments.Paths.Count > 0));
             }
 
             if (ImportCommand.Conflict(flags, manifest) is { } conflict)
             {
-                return ImportCommand.Fail(io, DiagnosticCatalog.OptionsConflict, conflict);
+                return ImportCommand.Fail(io, conflict);
             }
         }
 
@@ -185,12 +185,12 @@ public sealed class ImportHandler(IOContext io, CommandRuntime runtime)
         var manifestPath = arguments.WriteManifest is { } path ? io.ResolvePath(path) : null;
         if (ImportCommand.ArgumentProblem(key, cugId, account) is { } problem)
         {
-            return ImportCommand.Fail(io, DiagnosticCatalog.OptionsConflict, problem);
+            return ImportCommand.Fail(io, problem);
         }
 
         if (manifestPath is not null && AtomicFile.Taken(manifestPath))
         {
-            return ImportCommand.Fail(io, DiagnosticCatalog.OptionsConflict, $"--write-manifest: {manifestPath} already exists; choose another file or remove it");
+            return ImportCommand.Fail(io, DiagnosticCatalog.OptionsConflictManifestExists.At(SourceSpan.None, manifestPath));
         }
 
         var store = runtime.OpenStateStore(arguments.Sources.State);
@@ -211,7 +211,7 @@ public sealed class ImportHandler(IOContext io, CommandRuntime runtime)
             // Created whole, where nothing is: never over a file or through a link that appeared since the check above.
             if (!AtomicFile.TryCreate(manifestPath, ImportedManifestWriter.Write(state, ImportCommand.SchemaReference(manifestPath))))
             {
-                return ImportCommand.Fail(io, DiagnosticCatalog.LocalFileFailed, $"--write-manifest: {manifestPath} already exists (it appeared during the import) and was kept, not overwritten; the company is imported into state all the same");
+                return ImportCommand.Fail(io, DiagnosticCatalog.LocalFileManifestAppeared.At(SourceSpan.None, manifestPath));
             }
 
             io.Error.WriteLine($"Wrote its manifest to {arguments.WriteManifest}; 'whcctl plan' with it shows no changes.");

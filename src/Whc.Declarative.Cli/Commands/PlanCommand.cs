@@ -100,7 +100,7 @@ public sealed class PlanOptions
     {
         if (mode == PlanMode.RefreshOnly && !parseResult.GetValue(Refresh))
         {
-            io.Error.Write(DiagnosticCatalog.OptionsConflict.At(SourceSpan.None, "--refresh-only needs a refresh; drop --refresh=false"));
+            io.Error.Write(DiagnosticCatalog.OptionsConflictRefreshOnly.At(SourceSpan.None));
             return null;
         }
 
@@ -109,7 +109,7 @@ public sealed class PlanOptions
         {
             if (!ResourceAddress.TryParse(text, out var address))
             {
-                io.Error.Write(DiagnosticCatalog.UnknownTarget.At(SourceSpan.None, $"--target '{text}' is not an address; use COMPANY or COMPANY/KIND/NAME with KIND site, user or number-block"));
+                io.Error.Write(DiagnosticCatalog.UnknownTargetNotAddress.At(SourceSpan.None, text));
                 return null;
             }
 

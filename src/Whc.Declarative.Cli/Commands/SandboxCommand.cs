@@ -215,12 +215,12 @@ public sealed class SandboxReplayHandler(IOContext io, IReplayView view)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            io.Error.Write(DiagnosticCatalog.RecordingInvalid.At(SourceSpan.None, $"'{file}' cannot be read: {(e is FileInputException refused ? refused.Reason : e.Message)}"));
+            io.Error.Write(DiagnosticCatalog.RecordingUnreadable.At(SourceSpan.None, file, e is FileInputException refused ? refused.Reason : e.Message));
             return ExitCodes.Error;
         }
         catch (JsonException e)
         {
-            io.Error.Write(DiagnosticCatalog.RecordingInvalid.At(SourceSpan.None, $"'{file}' is not a HAR 1.2 recording: {e.Message}"));
+            io.Error.Write(DiagnosticCatalog.RecordingNotHar.At(SourceSpan.None, file, e.Message));
             return ExitCodes.Error;
         }
 
@@ -254,7 +254,7 @@ public sealed class SandboxReplayHandler(IOContext io, IReplayView view)
                 // Checked before anything is sent: one line per refused entry, recorded text kept to one line.
                 foreach (var problem in e.Problems)
                 {
-                    io.Error.Write(DiagnosticCatalog.RecordingInvalid.At(SourceSpan.None, Diagnostic.OneLine($"'{file}' cannot be replayed: {problem}")));
+                    io.Error.Write(DiagnosticCatalog.RecordingNotReplayable.At(SourceSpan.None, file, problem));
                 }
 
                 return ExitCodes.Error;

@@ -93,13 +93,13 @@ public sealed class CommandRuntime : IAsyncDisposable
         }
         catch (Exception e) when (e is ArgumentException or NotSupportedException)
         {
-            io.Error.Write(DiagnosticCatalog.RecordingNotWritable.At(SourceSpan.None, $"--record '{path}' is not a file path: {e.Message}"));
+            io.Error.Write(DiagnosticCatalog.RecordingNotAPath.At(SourceSpan.None, path, e.Message));
             return false;
         }
 
         if (WhcRecorder.ProblemWriting(full) is { } problem)
         {
-            io.Error.Write(DiagnosticCatalog.RecordingNotWritable.At(SourceSpan.None, $"--record: {problem.Replace(full, path, StringComparison.Ordinal)}"));
+            io.Error.Write(DiagnosticCatalog.RecordingCannotWrite.At(SourceSpan.None, problem.Replace(full, path, StringComparison.Ordinal)));
             return false;
         }
 
@@ -147,7 +147,7 @@ public sealed class CommandRuntime : IAsyncDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            io.Error.Write(DiagnosticCatalog.RecordingNotWritable.At(SourceSpan.None, $"--record '{active.Given}' could not be written: {e.Message}"));
+            io.Error.Write(DiagnosticCatalog.RecordingWriteFailed.At(SourceSpan.None, active.Given, e.Message));
             return false;
         }
     }
@@ -184,8 +184,9 @@ public sealed class CommandRuntime : IAsyncDisposable
     {
         WhcApiException e => e.ToDiagnostic(),
         StateException e => new Diagnostic(e.Code, DiagnosticSeverity.Error, SourceSpan.None, e.Message),
-        Engine.Operations.PlanFileException e => e.Descriptor.At(SourceSpan.None, e.Message),
-        OperationCanceledException => DiagnosticCatalog.ApplyCancelled.At(SourceSpan.None, "cancelled; state holds every result recorded so far, and the next run continues from there"),
+        // The refusal, the I/O error and the database's error are passed on in their own words (data, not ours to word).
+        Engine.Operations.PlanFileException e => e.Refusal ?? e.Descriptor.At(SourceSpan.None, e.Message),
+        OperationCanceledException => DiagnosticCatalog.ApplyCancelledByUser.At(SourceSpan.None),
         IOException or UnauthorizedAccessException => DiagnosticCatalog.LocalFileFailed.At(SourceSpan.None, exception.Message),
         System.Data.Common.DbException => DiagnosticCatalog.StateError.At(SourceSpan.None, exception.Message),
         _ => null,

@@ -45,7 +45,7 @@ public sealed class WireFiles(string? contract, string? routes)
     {
         var overlays = new List<ContractOverlay>();
         var problems = new List<Diagnostic>();
-        void Add(string? file, FileInput input, DiagnosticDescriptor unreadable, Func<string, string, (ContractOverlay?, Diagnostic?)> parse)
+        void Add(string? file, FileInput input, DiagnosticTemplate<string> unreadable, Func<string, string, (ContractOverlay?, Diagnostic?)> parse)
         {
             if (file is null)
             {
@@ -60,12 +60,12 @@ public sealed class WireFiles(string? contract, string? routes)
             }
             catch (FileInputException ex)
             {
-                problems.Add(unreadable.At(SourceSpan.FileOnly(file), $"cannot read the file: {ex.Reason}"));
+                problems.Add(unreadable.At(SourceSpan.FileOnly(file), ex.Reason));
                 return;
             }
             catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
             {
-                problems.Add(unreadable.At(SourceSpan.FileOnly(file), $"cannot read the file: {ex.Message}"));
+                problems.Add(unreadable.At(SourceSpan.FileOnly(file), ex.Message));
                 return;
             }
 
@@ -80,8 +80,8 @@ public sealed class WireFiles(string? contract, string? routes)
             }
         }
 
-        Add(Contract ?? io.GetEnvironment(ContractLoader.EnvironmentVariable), FileInput.Contract, DiagnosticCatalog.ContractFileInvalid, ContractLoader.ParseOverlay);
-        Add(Routes ?? io.GetEnvironment(LegacyRoutesFile.EnvironmentVariable), FileInput.Routes, DiagnosticCatalog.ApiRoutesFileInvalid, LegacyRoutesFile.ToOverlay);
+        Add(Contract ?? io.GetEnvironment(ContractLoader.EnvironmentVariable), FileInput.Contract, DiagnosticCatalog.ContractFileUnreadable, ContractLoader.ParseOverlay);
+        Add(Routes ?? io.GetEnvironment(LegacyRoutesFile.EnvironmentVariable), FileInput.Routes, DiagnosticCatalog.ApiRoutesFileUnreadable, LegacyRoutesFile.ToOverlay);
         // The files that parsed are still checked, so one run names every problem of every file.
         var load = ContractLoader.Load(overlays);
         return problems.Count == 0 && load.Succeeded ? (load, []) : (null, [.. problems, .. load.Diagnostics]);

@@ -6,26 +6,115 @@ public static partial class DiagnosticCatalog
     public static DiagnosticDescriptor ApiCredentialsMissing { get; } =
         Error("WHC4001", "WHC API credentials (WHC_CLIENT_ID, WHC_CLIENT_SECRET) are not set");
 
+    /// <summary>The names of the variables not set, joined with " and ", and how many there are.</summary>
+    public static DiagnosticTemplate<string, int> ApiCredentialsNotSet { get; } =
+        ApiCredentialsMissing.Template((string names, int count) => $"{names} {(count == 1 ? "is" : "are")} not set; set the client id and secret of your BT developer app in the environment");
+
     public static DiagnosticDescriptor ApiEndpointInvalid { get; } =
         Error("WHC4002", "the WHC endpoint is neither a preset (sandbox, testa, production) nor an absolute http(s) URL");
+
+    /// <summary>The value is named without its user info (<see cref="UrlText.WithoutCredentials"/>).</summary>
+    public static DiagnosticTemplate<string> ApiEndpointNotPresetNorUrl { get; } =
+        ApiEndpointInvalid.Template((string endpoint) => $"endpoint '{endpoint}' is not one of sandbox, testa, production, nor an absolute http(s) URL without query");
+
+    /// <summary>Never names the value: its user info may hold a password.</summary>
+    public static DiagnosticTemplate ApiEndpointUserInfo { get; } =
+        ApiEndpointInvalid.Template("the endpoint URL must not contain user info; credentials come from WHC_CLIENT_ID and WHC_CLIENT_SECRET");
+
+    /// <summary>An endpoint given as a URL to the client, named without its user info.</summary>
+    public static DiagnosticTemplate<string> ApiEndpointUrlUserInfo { get; } =
+        ApiEndpointInvalid.Template((string endpoint) => $"endpoint '{endpoint}' must not contain user info; credentials come from WHC_CLIENT_ID and WHC_CLIENT_SECRET");
+
+    /// <summary>A configuration refused with no diagnostic of its own.</summary>
+    public static DiagnosticTemplate ApiConfigurationInvalid { get; } = ApiEndpointInvalid.Template("invalid WHC client configuration");
 
     public static DiagnosticDescriptor ApiRoutesFileInvalid { get; } =
         Error("WHC4003", "the WHC routes file cannot be read or is not a JSON object of strings");
 
+    public static DiagnosticTemplate<string> ApiRoutesFileUnreadable { get; } = ApiRoutesFileInvalid.Template((string reason) => $"cannot read the file: {reason}");
+
+    public static DiagnosticTemplate ApiRoutesFileNotObject { get; } = ApiRoutesFileInvalid.Template("the routes file must be a JSON object of route names to paths");
+
+    public static DiagnosticTemplate ApiRoutesFileNotJson { get; } = ApiRoutesFileInvalid.Template("the routes file is not valid JSON");
+
+    /// <summary>The key given twice, or null when it is not safe or short enough to print.</summary>
+    public static DiagnosticTemplate<string?> ApiRoutesFileKeyTwice { get; } =
+        ApiRoutesFileInvalid.Template((string? key) => $"the routes file gives the key{(key is null ? string.Empty : $" '{key}'")} twice in one object: each key may appear once, or which one counts is a guess");
+
+    public static DiagnosticTemplate<string> ApiRoutesFileRouteNotString { get; } = ApiRoutesFileInvalid.Template((string route) => $"route '{route}' must be a string");
+
     public static DiagnosticDescriptor ApiRoutesFileUnknownKey { get; } =
         Error("WHC4004", "the WHC routes file names a route that does not exist");
+
+    /// <summary>The key, and every key a routes file may hold.</summary>
+    public static DiagnosticTemplate<string, IEnumerable<string>> ApiRoutesFileUnknownRoute { get; } =
+        ApiRoutesFileUnknownKey.Template((string route, IEnumerable<string> known) => $"unknown route '{route}'; known routes: {string.Join(", ", known)}");
 
     public static DiagnosticDescriptor ApiRouteTemplateInvalid { get; } =
         Error("WHC4005", "A WHC route is not an absolute path or lacks its required placeholder");
 
+    public static DiagnosticTemplate<string> ApiRouteMethodInvalid { get; } = ApiRouteTemplateInvalid.Template((string route) => $"route '{route}' must be GET or POST");
+
+    /// <summary>The route, and the path check's finding (shared with the contract file's, which words it).</summary>
+    public static DiagnosticTemplate<string, string> ApiRoutePathInvalid { get; } = ApiRouteTemplateInvalid.Template((string route, string problem) => $"route '{route}' {problem}");
+
     public static DiagnosticDescriptor ContractFileInvalid { get; } =
         Error("WHC4006", "the WHC contract file cannot be read or is not a JSON object");
+
+    public static DiagnosticTemplate<string> ContractFileUnreadable { get; } = ContractFileInvalid.Template((string reason) => $"cannot read the file: {reason}");
+
+    public static DiagnosticTemplate ContractFileNotObject { get; } =
+        ContractFileInvalid.Template("the contract file must be a JSON object (a partial contract document)");
+
+    public static DiagnosticTemplate ContractFileNotJson { get; } = ContractFileInvalid.Template("the contract file is not valid JSON");
+
+    /// <summary>The key given twice, or null when it is not safe or short enough to print.</summary>
+    public static DiagnosticTemplate<string?> ContractFileKeyTwice { get; } =
+        ContractFileInvalid.Template((string? key) => $"the contract file gives the key{(key is null ? string.Empty : $" '{key}'")} twice in one object: each key may appear once, or which one counts is a guess");
 
     public static DiagnosticDescriptor ContractUnknownKey { get; } =
         Error("WHC4007", "the WHC contract names a route, field or value whcctl does not know");
 
+    // Each names the field path first; a list argument is what may stand there, in the order the contract gives it.
+    public static DiagnosticTemplate<string, IEnumerable<string>> ContractUnknownPart { get; } =
+        ContractUnknownKey.Template((string path, IEnumerable<string> parts) => $"{path}: not a part of the contract; parts: {string.Join(", ", parts)}");
+
+    public static DiagnosticTemplate<string, IEnumerable<string>> ContractUnknownRoute { get; } =
+        ContractUnknownKey.Template((string path, IEnumerable<string> routes) => $"{path}: no such route; routes: {string.Join(", ", routes)}");
+
+    public static DiagnosticTemplate<string, IEnumerable<string>> ContractUnknownRouteKey { get; } =
+        ContractUnknownKey.Template((string path, IEnumerable<string> keys) => $"{path}: a route has {string.Join(", ", keys)}");
+
+    public static DiagnosticTemplate<string> ContractUnknownQueryNone { get; } =
+        ContractUnknownKey.Template((string path) => $"{path}: this route sends no query parameter of whcctl's (fixed ones go under queryValues)");
+
+    public static DiagnosticTemplate<string, IEnumerable<string>> ContractUnknownQuery { get; } =
+        ContractUnknownKey.Template((string path, IEnumerable<string> sent) => $"{path}: whcctl sends {string.Join(", ", sent)} here (fixed ones go under queryValues)");
+
+    public static DiagnosticTemplate<string, IEnumerable<string>> ContractUnknownName { get; } =
+        ContractUnknownKey.Template((string path, IEnumerable<string> known) => $"{path}: known: {string.Join(", ", known)}");
+
+    public static DiagnosticTemplate<string, IEnumerable<string>> ContractUnknownProduct { get; } =
+        ContractUnknownKey.Template((string path, IEnumerable<string> products) => $"{path}: products: {string.Join(", ", products)}");
+
+    public static DiagnosticTemplate<string, IEnumerable<string>> ContractUnknownCharacteristic { get; } =
+        ContractUnknownKey.Template((string path, IEnumerable<string> sets) => $"{path}: whcctl sets {string.Join(", ", sets)} (other characteristics go in the manifest's characteristics:)");
+
+    public static DiagnosticTemplate<string> ContractUnknownEnvelopePart { get; } =
+        ContractUnknownKey.Template((string path) => $"{path}: the error envelope has fields and noData");
+
     public static DiagnosticDescriptor ContractValueInvalid { get; } =
         Error("WHC4008", "a value in the WHC contract is not allowed");
+
+    public static DiagnosticTemplate<string> ContractNotObject { get; } = ContractValueInvalid.Template((string path) => $"{path}: must be an object");
+
+    public static DiagnosticTemplate<string> ContractProvenanceNotObject { get; } =
+        ContractValueInvalid.Template((string path) => $"{path}: must be an object (what contract show prints; it is ignored when read)");
+
+    public static DiagnosticTemplate<string> ContractVersionUnknown { get; } = ContractValueInvalid.Template((string path) => $"{path}: this whcctl reads contract version 1");
+
+    public static DiagnosticTemplate<string> ContractRouteRemoved { get; } =
+        ContractValueInvalid.Template((string path) => $"{path}: whcctl calls every route: a route cannot be removed, only moved");
 
     public static DiagnosticDescriptor ApiUnauthorized { get; } =
         Error("WHC4010", "BT refused the credentials or the access token");
@@ -51,8 +140,34 @@ public static partial class DiagnosticCatalog
     public static DiagnosticDescriptor ApiEndpointInsecure { get; } =
         Error("WHC4017", "the WHC endpoint is not https (plain http is allowed only on loopback)");
 
+    public static DiagnosticTemplate<string> ApiEndpointPlainHttp { get; } =
+        ApiEndpointInsecure.Template((string endpoint) => $"endpoint '{endpoint}' is plain http: whcctl sends credentials and tokens only over https (plain http only on loopback: 127.0.0.0/8, ::1, localhost)");
+
+    public static DiagnosticTemplate<string> ApiEndpointNotHttp { get; } = ApiEndpointInsecure.Template((string endpoint) => $"endpoint '{endpoint}' must be an https URL");
+
+    public static DiagnosticTemplate<string> ApiAllowedOriginPlainHttp { get; } =
+        ApiEndpointInsecure.Template((string origin) => $"allowed origin '{origin}' is plain http: calls leave loopback only over https");
+
+    public static DiagnosticTemplate<string, string> ApiContractRoutePlainHttp { get; } =
+        ApiEndpointInsecure.Template((string route, string target) => $"contract route '{route}' goes to '{target}' over plain http: calls leave loopback only over https");
+
     public static DiagnosticDescriptor ApiOriginNotAllowed { get; } =
         Error("WHC4018", "a WHC call would go to an origin that is neither the endpoint's nor one allowed with --allow-origin");
+
+    public static DiagnosticTemplate<string> ApiAllowedOriginNotUrl { get; } =
+        ApiOriginNotAllowed.Template((string origin) => $"allowed origin '{origin}' is not an https URL such as https://host or https://host:port");
+
+    public static DiagnosticTemplate<string> ApiAllowedOriginNotBare { get; } =
+        ApiOriginNotAllowed.Template((string origin) => $"allowed origin '{origin}' must be only scheme, host and port (no user info, path, query or fragment)");
+
+    /// <summary>The route, its origin, the endpoint's origin, and the environment variable that allows more.</summary>
+    public static DiagnosticTemplate<string, string, string, string> ApiContractRouteOtherOrigin { get; } =
+        ApiOriginNotAllowed.Template((string route, string origin, string endpointOrigin, string variable) =>
+            $"contract route '{route}' goes to origin {origin}, which is not the endpoint's ({endpointOrigin}); a contract cannot add an origin: allow it yourself with --allow-origin or {variable}");
+
+    /// <summary>The call's description and the refusal of the handler next to the wire (its words, naming the origin).</summary>
+    public static DiagnosticTemplate<string, string> ApiCallRefused { get; } =
+        ApiOriginNotAllowed.Template((string call, string refusal) => $"{call}: {refusal}");
 
     public static DiagnosticDescriptor ApiRedirected { get; } =
         Error("WHC4019", "BT answered with a redirect, which whcctl never follows");

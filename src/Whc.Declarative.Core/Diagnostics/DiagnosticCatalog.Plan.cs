@@ -121,7 +121,59 @@ public static partial class DiagnosticCatalog
         UnknownTarget.Template((ResourceAddress target) =>
             $"--target {target}: company '{target.Company}' has no {ResourceAddress.KindSegment(target.Kind)} '{target.Name}' in its manifest or state");
 
+    public static DiagnosticTemplate<string> UnknownTargetNotAddress { get; } =
+        UnknownTarget.Template((string target) => $"--target '{target}' is not an address; use COMPANY or COMPANY/KIND/NAME with KIND site, user or number-block");
+
+    /// <summary>destroy COMPANY of a company state does not hold: the company and the store's description.</summary>
+    public static DiagnosticTemplate<string, string> UnknownTargetDestroyNotInState { get; } =
+        UnknownTarget.Template((string company, string store) => $"company '{company}' is not in state ({store}); nothing to destroy");
+
     public static DiagnosticDescriptor OptionsConflict { get; } = Error("WHC3014", "command-line options that cannot be combined");
+
+    public static DiagnosticTemplate OptionsConflictRefreshOnly { get; } = OptionsConflict.Template("--refresh-only needs a refresh; drop --refresh=false");
+
+    public static DiagnosticTemplate OptionsConflictWriteManifestsWithoutAll { get; } =
+        OptionsConflict.Template("--write-manifests goes with --all; to import one company, use --write-manifest FILE");
+
+    public static DiagnosticTemplate OptionsConflictImportWhat { get; } =
+        OptionsConflict.Template("give the COMPANY key to import one company, or --all to import every company of the reseller");
+
+    /// <summary>The company key, and whether manifest paths were given (else the current directory was read).</summary>
+    public static DiagnosticTemplate<string, bool> OptionsConflictNoManifestNamed { get; } =
+        OptionsConflict.Template((string key, bool pathsGiven) => $"no manifest {(pathsGiven ? "given" : "in the current directory")} has metadata.name '{key}'; give the company's manifest, or all of --cug, --name and --billing-account");
+
+    public static DiagnosticTemplate<string, string> OptionsConflictCugDiffers { get; } =
+        OptionsConflict.Template((string given, string manifest) => $"--cug {given} differs from the manifest's {manifest}");
+
+    public static DiagnosticTemplate<string, string> OptionsConflictNameDiffers { get; } =
+        OptionsConflict.Template((string given, string manifest) => $"--name '{given}' differs from the manifest's '{manifest}'");
+
+    public static DiagnosticTemplate<string, string> OptionsConflictBillingAccountDiffers { get; } =
+        OptionsConflict.Template((string given, string manifest) => $"--billing-account {given} differs from the manifest's {manifest}");
+
+    public static DiagnosticTemplate<string> OptionsConflictNotCompanyKey { get; } =
+        OptionsConflict.Template((string key) => $"COMPANY '{key}' is not a company key: lowercase letters, digits and dashes, at most 63 characters");
+
+    public static DiagnosticTemplate<string> OptionsConflictNotCugId { get; } = OptionsConflict.Template((string cug) => $"--cug '{cug}' is not a CUG id (CUG and 10 digits)");
+
+    public static DiagnosticTemplate<string> OptionsConflictNotBillingAccount { get; } =
+        OptionsConflict.Template((string account) => $"--billing-account '{account}' is not a billing account (GB and 8 digits)");
+
+    /// <summary>The file --write-manifest names (its full path).</summary>
+    public static DiagnosticTemplate<string> OptionsConflictManifestExists { get; } =
+        OptionsConflict.Template((string path) => $"--write-manifest: {path} already exists; choose another file or remove it");
+
+    public static DiagnosticTemplate<string> OptionsConflictAllWithCompany { get; } =
+        OptionsConflict.Template((string company) => $"--all imports every company of the reseller; give no COMPANY (got '{company}')");
+
+    public static DiagnosticTemplate OptionsConflictAllWithPaths { get; } =
+        OptionsConflict.Template("--all takes no manifest PATH: it writes the manifests (--write-manifests DIR)");
+
+    /// <summary>An option of a one-company import given with --all.</summary>
+    public static DiagnosticTemplate<string> OptionsConflictNotWithAll { get; } = OptionsConflict.Template((string option) => $"{option} goes with one COMPANY, not with --all");
+
+    public static DiagnosticTemplate OptionsConflictAllNeedsReseller { get; } =
+        OptionsConflict.Template("--all needs --cug (the reseller's companies to adopt) and --billing-account (recorded for each; BT's inventory does not show it)");
 
     public static DiagnosticDescriptor MaxDestroyExceeded { get; } = Error("WHC3023", "the plan ceases more resources than --max-destroy allows");
 
@@ -129,6 +181,10 @@ public static partial class DiagnosticCatalog
     public static DiagnosticTemplate<IReadOnlyList<ResourceAddress>, int> MaxDestroyExceededBy { get; } =
         MaxDestroyExceeded.Template((IReadOnlyList<ResourceAddress> ceases, int limit) =>
             string.Create(CultureInfo.InvariantCulture, $"the plan ceases {ceases.Count} resource(s), more than --max-destroy {limit} allows ({string.Join(", ", ceases.Take(5).Select(c => c.ToString()))}{(ceases.Count > 5 ? ", …" : string.Empty)})"));
+
+    /// <summary>Apply's check of a plan against --max-destroy: how many it ceases, and the limit.</summary>
+    public static DiagnosticTemplate<int, int> MaxDestroyExceededAtApply { get; } =
+        MaxDestroyExceeded.Template((int ceases, int limit) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the plan ceases {ceases} resource(s), more than --max-destroy {limit} allows"));
 
     public static DiagnosticDescriptor IntentsNeedRefresh { get; } = Error("WHC3015", "state holds interrupted calls that BT has not answered");
 
@@ -195,6 +251,10 @@ public static partial class DiagnosticCatalog
     public static DiagnosticTemplate<string, string, string, string> MoveOrderUnfinished { get; } =
         MoveConflict.Template((string segment, string from, string to, string order) =>
             $"moved: {segment}/{from} → {segment}/{to} cannot be applied yet: order {order}, not finished, acts on {segment}/{from}; apply (or plan) again once it has completed");
+
+    /// <summary>A company's moved entry whose from and to both have state, of different lineages.</summary>
+    public static DiagnosticTemplate<string, string> MoveConflictCompanyBothInState { get; } =
+        MoveConflict.Template((string from, string to) => $"moved: company/{from} → company/{to} cannot be applied: state holds both (of different histories); see 'whcctl state list', and 'whcctl state rm' the one BT no longer holds, or remove the entry");
 
     public static DiagnosticDescriptor SiteRenameNeedsMoved { get; } = Error("WHC3041", "a removed and an added site share a location code: a rename, which needs a moved entry");
 

@@ -23,13 +23,30 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor StateAddressInvalid { get; } = Error("WHC5005", "a resource address or company name is not valid");
 
+    /// <summary>An import refused for BT's names: the company name, and each name's problem.</summary>
+    public static DiagnosticTemplate<string, IEnumerable<string>> StateAddressInvalidImportNames { get; } =
+        StateAddressInvalid.Template((string name, IEnumerable<string> problems) => $"'{name}' cannot be imported: BT's answer holds names no manifest could hold: {string.Join("; ", problems)}. Nothing was written");
+
     public static DiagnosticDescriptor StateBackendInvalid { get; } = Error("WHC5006", "the --state / WHC_STATE backend specification is not valid or cannot be reached");
 
     public static DiagnosticDescriptor StateLockMismatch { get; } = Error("WHC5007", "force-unlock was given a lock id that is not the holder's (or there is no lock)");
 
     public static DiagnosticDescriptor StateLockTakenOver { get; } = Warning("WHC5008", "a lock whose holder's lease expired or session ended was taken over (that holder stops when it notices)");
 
+    /// <summary>A local lock file taken over: the company, who held it (null when the file named nobody), and why it was free.</summary>
+    public static DiagnosticTemplate<string, string?, string> StateLockTakenOverFile { get; } =
+        StateLockTakenOver.Template((string company, string? holder, string reason) =>
+            $"took over the lock on '{company}'{(holder is null ? string.Empty : $" held by {holder}")}: {reason}; if that run still goes on, it will find its lock lost and stop");
+
+    /// <summary>A Postgres lock taken over once its holder's session ended: the company, the holder, the lock's generation.</summary>
+    public static DiagnosticTemplate<string, string, long> StateLockTakenOverSession { get; } =
+        StateLockTakenOver.Template((string company, string holder, long generation) => string.Create(CultureInfo.InvariantCulture, $"took over the lock on '{company}' from {holder}, generation {generation}: its lock session ended and the lock was free; if that process still runs, it will find its lock lost and stop"));
+
     public static DiagnosticDescriptor StatePushRefused { get; } = Error("WHC5009", "state push or migrate refused: the state does not descend from the current one (another lineage, an older version) (use --force)");
 
     public static DiagnosticDescriptor StateLockLost { get; } = Error("WHC5010", "the run lost the company's lock (session ended, force-unlocked or lease expired) and stopped for it");
+
+    /// <summary>One line for a company whose run lost its lock: the company, why, and how many of its steps were not done.</summary>
+    public static DiagnosticTemplate<string, string, int, int> StateLockLostStopped { get; } =
+        StateLockLost.Template((string company, string reason, int notDone, int steps) => string.Create(CultureInfo.InvariantCulture, $"{company}: the lock on its state was lost ({reason}); whcctl stopped calling BT for it ({notDone} of {steps} step(s) not done; a request already sent was left to finish, and its result stored or, where the store refused it, kept in a recovery file the step names). Another run may hold the lock now: plan again once it has finished"));
 }

@@ -70,19 +70,19 @@ public static class ApplyOperation
                 await LockAsync([.. file.Plan.Companies.Where(c => c.WritesState).SelectMany(c => c.MovedFrom is { } from ? [c.Company, from] : new[] { c.Company })]);
                 if (await ApplyPreconditions.WhatMovedAsync(file, request.Options.Endpoint, store, cancellationToken) is { } moved)
                 {
-                    return Refused(file.Plan, DiagnosticCatalog.StalePlan, $"the saved plan is stale: {moved}. Run plan again and review the new plan.");
+                    return Refused(file.Plan, DiagnosticCatalog.StalePlanMoved.At(SourceSpan.None, moved));
                 }
 
                 // One read of BT per company, at this apply's parallelism: it both tells whether BT moved and derives the plan again.
                 var check = await ApplyPreconditions.CheckAgainstNowAsync(file, request.WorkingDirectory, store, api, request.Options.Parallelism, cancellationToken);
                 if (check.Moved is { } movedAtBt)
                 {
-                    return Refused(file.Plan, DiagnosticCatalog.StalePlan, $"the saved plan is stale: {movedAtBt}. Run plan again and review the new plan.");
+                    return Refused(file.Plan, DiagnosticCatalog.StalePlanMoved.At(SourceSpan.None, movedAtBt));
                 }
 
                 if (check.Differs is { } differs)
                 {
-                    return Refused(file.Plan, DiagnosticCatalog.PlanFileInvalid, $"the saved plan is not the plan that the manifests, state and BT give for {differs}: it was altered after it was made, or the manifests here are not those it was made from. Run plan again and review the new plan.");
+                    return Refused(file.Plan, DiagnosticCatalog.PlanFileAltered.At(SourceSpan.None, differs));
                 }
 
                 plan = file.Plan;
@@ -116,11 +116,7 @@ public static class ApplyOperation
             // What the plan said apply would need (Plan.ApplyRequires), checked from the same value.
             if (plan.ApplyRequires.FirstOrDefault(r => r.Flag == ApplyRequirement.AllowDestroy) is { } needed && !request.AllowDestroy)
             {
-                var ceased = needed.Changes;
-                return Refused(
-                    plan,
-                    DiagnosticCatalog.DestroyNotAllowed,
-                    $"the plan ceases {ceased.Length} resource(s) ({string.Join(", ", ceased.Take(5).Select(c => c.Address.ToString()))}{(ceased.Length > 5 ? ", …" : string.Empty)}); re-run with --allow-destroy if that is intended");
+                return Refused(plan, DiagnosticCatalog.DestroyNotAllowedCeases.At(SourceSpan.None, [.. needed.Changes.Select(c => c.Address.ToString())]));
             }
 
             var ceases = plan.Ceases;
@@ -128,7 +124,7 @@ public static class ApplyOperation
             // A saved plan was made under its own limit; one given to apply holds for it too.
             if (request.MaxDestroy is int limit && ceases.Length > limit)
             {
-                return Refused(plan, DiagnosticCatalog.MaxDestroyExceeded, $"the plan ceases {ceases.Length} resource(s), more than --max-destroy {limit} allows");
+                return Refused(plan, DiagnosticCatalog.MaxDestroyExceededAtApply.At(SourceSpan.None, ceases.Length, limit));
             }
 
             if (request.SavedPlan is null && !stateOnly)
@@ -137,7 +133,7 @@ public static class ApplyOperation
                 if (approved is null)
                 {
                     var command = plan.Mode == PlanMode.Destroy ? "destroy" : "apply";
-                    return Refused(plan, DiagnosticCatalog.ApprovalRequired, $"not on a terminal: pass --auto-approve to {command} without a prompt");
+                    return Refused(plan, DiagnosticCatalog.ApprovalRequiredNoTerminal.At(SourceSpan.None, command));
                 }
 
                 if (approved is false)
@@ -206,6 +202,5 @@ public static class ApplyOperation
         await store.WriteAsync(emptied, Fenced(from), cancellationToken);
     }
 
-    private static ApplyOutcome Refused(Plan plan, DiagnosticDescriptor descriptor, string message) =>
-        new(plan, null, [descriptor.At(SourceSpan.None, message)]);
+    private static ApplyOutcome Refused(Plan plan, Diagnostic refusal) => new(plan, null, [refusal]);
 }

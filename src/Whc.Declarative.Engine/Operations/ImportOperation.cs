@@ -35,18 +35,18 @@ public static class ImportOperation
         var existing = await store.ReadAsync(request.Company, cancellationToken);
         if (existing is { IsEmpty: false, IsDestroyed: false })
         {
-            return Refused(DiagnosticCatalog.ImportStateExists, $"'{request.Company}' already has state (serial {existing.Serial}) in {store.Description}; import only adopts companies whcctl does not manage yet");
+            return Refused(DiagnosticCatalog.ImportStateAlreadyHeld.At(SourceSpan.None, request.Company, existing.Serial, store.Description));
         }
 
         var inventory = await api.ReadCompanyAsync(request.CugId, request.CompanyName, cancellationToken);
         if (inventory is null || inventory.Status == CompanyStatus.Ceased)
         {
-            return Refused(DiagnosticCatalog.ImportCompanyNotFound, $"BT has no company named '{request.CompanyName}'{(inventory is null ? string.Empty : " that is not ceased")}; check --name (it is matched exactly)");
+            return Refused(DiagnosticCatalog.ImportCompanyNotAtBt.At(SourceSpan.None, request.CompanyName, inventory is not null));
         }
 
         if (inventory.IsRegisteredElsewhere)
         {
-            return Refused(DiagnosticCatalog.ImportRegisteredElsewhere, $"'{request.CompanyName}' is registered at BT to another reseller, not to {request.CugId}; only the owning reseller can import it");
+            return Refused(DiagnosticCatalog.ImportRegisteredToAnother.At(SourceSpan.None, request.CompanyName, request.CugId));
         }
 
         var state = InventoryImport.ToState(request.Company, existing?.Lineage ?? Guid.NewGuid().ToString(), request.CugId, request.BillingAccount, inventory, request.Manifest)
@@ -55,12 +55,12 @@ public static class ImportOperation
         // BT's names go into state and the manifest written from it: each must be one a manifest could hold.
         if (ResourceNames.Problems(state) is { Count: > 0 } problems)
         {
-            return Refused(DiagnosticCatalog.StateAddressInvalid, $"'{request.CompanyName}' cannot be imported: BT's answer holds names no manifest could hold: {string.Join("; ", problems)}. Nothing was written");
+            return Refused(DiagnosticCatalog.StateAddressInvalidImportNames.At(SourceSpan.None, request.CompanyName, problems));
         }
 
         await store.WriteAsync(state, new StateWriteContext($"{request.Holder.Who} (whcctl import)", clock.GetUtcNow()) { Fence = held.Fence }, cancellationToken);
         return new ImportOutcome(state, []);
     }
 
-    private static ImportOutcome Refused(DiagnosticDescriptor descriptor, string message) => new(null, [descriptor.At(SourceSpan.None, message)]);
+    private static ImportOutcome Refused(Diagnostic refusal) => new(null, [refusal]);
 }

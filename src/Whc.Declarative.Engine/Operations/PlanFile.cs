@@ -74,17 +74,13 @@ public sealed record PlanFile(int FormatVersion, string WhcctlVersion, EndpointN
         var (format, madeBy) = ReadVersions(text);
         if (madeBy is not null && !string.Equals(madeBy, whcctlVersion, StringComparison.Ordinal))
         {
-            throw new PlanFileException(
-                DiagnosticCatalog.PlanFileOtherVersion,
-                string.Create(CultureInfo.InvariantCulture, $"{path} was made by whcctl {madeBy} (plan format {(format is { } f ? f.ToString(CultureInfo.InvariantCulture) : "unknown")}); this is whcctl {whcctlVersion} (plan format {CurrentFormatVersion}). A saved plan is applied by the whcctl version that made it: plan again with this version, or apply it with whcctl {madeBy}"));
+            throw new PlanFileException(DiagnosticCatalog.PlanFileOtherVersionMadeBy.At(SourceSpan.None, path, madeBy, format, whcctlVersion, CurrentFormatVersion));
         }
 
         if (format is { } other && other != CurrentFormatVersion)
         {
             // Another build of the same version number (plan formats change between releases only in development).
-            throw new PlanFileException(
-                DiagnosticCatalog.PlanFileOtherVersion,
-                string.Create(CultureInfo.InvariantCulture, $"{path} is a plan of format {other}, made by another build of whcctl {madeBy ?? "(unknown)"}; this whcctl reads plan format {CurrentFormatVersion}: plan again with this version"));
+            throw new PlanFileException(DiagnosticCatalog.PlanFileOtherBuild.At(SourceSpan.None, path, other, madeBy, CurrentFormatVersion));
         }
 
         PlanDocument? document;
@@ -94,18 +90,18 @@ public sealed record PlanFile(int FormatVersion, string WhcctlVersion, EndpointN
         }
         catch (JsonException e)
         {
-            throw new PlanFileException($"{path} is not a whcctl plan file of format {CurrentFormatVersion}: {e.Message}");
+            throw new PlanFileException(DiagnosticCatalog.PlanFileNotOfFormat.At(SourceSpan.None, path, CurrentFormatVersion, e.Message));
         }
 
         if (document is null || document.Plan is null || document.Request is null || madeBy is null)
         {
-            throw new PlanFileException($"{path} is not a whcctl plan file");
+            throw new PlanFileException(DiagnosticCatalog.PlanFileNotPlan.At(SourceSpan.None, path));
         }
 
         var file = document.ToPlanFile();
         if (HashOf(file.Plan, file.Endpoint, file.Request) != file.PlanHash)
         {
-            throw new PlanFileException($"{path} has been altered since it was saved (its plan hash does not match)");
+            throw new PlanFileException(DiagnosticCatalog.PlanFileHashMismatch.At(SourceSpan.None, path));
         }
 
         return file;
@@ -166,12 +162,18 @@ public sealed class PlanFileException : Exception
     {
     }
 
-    public PlanFileException(DiagnosticDescriptor descriptor, string message)
-        : base(message)
+    /// <summary>A refusal worded by its template in the catalogue.</summary>
+    public PlanFileException(Diagnostic refusal)
+        : base(refusal?.Message)
     {
-        Descriptor = descriptor;
+        ArgumentNullException.ThrowIfNull(refusal);
+        Refusal = refusal;
+        Descriptor = DiagnosticCatalog.Find(refusal.Code) ?? DiagnosticCatalog.PlanFileInvalid;
     }
 
     /// <summary>The code the refusal is reported with: WHC4057 unless the file is another version's plan (WHC4058).</summary>
     public DiagnosticDescriptor Descriptor { get; } = DiagnosticCatalog.PlanFileInvalid;
+
+    /// <summary>The refusal as a diagnostic; null when made from a message alone (the standard constructors).</summary>
+    public Diagnostic? Refusal { get; }
 }

@@ -87,7 +87,7 @@ public static class PlanOperation
 
                 if (state?.Record is null)
                 {
-                    return new PlanOutcome(null, [DiagnosticCatalog.UnknownTarget.At(SourceSpan.None, $"company '{company}' is not in state ({store.Description}); nothing to destroy")], null);
+                    return new PlanOutcome(null, [DiagnosticCatalog.UnknownTargetDestroyNotInState.At(SourceSpan.None, company, store.Description)], null);
                 }
 
                 companies.Add((company, null, state));
@@ -166,9 +166,7 @@ public static class PlanOperation
                 }
                 else
                 {
-                    moveDiagnostics.Add(DiagnosticCatalog.MoveConflict.At(
-                        manifests[i].Span,
-                        $"moved: company/{source} → company/{manifests[i].Key} cannot be applied: state holds both (of different histories); see 'whcctl state list', and 'whcctl state rm' the one BT no longer holds, or remove the entry"));
+                    moveDiagnostics.Add(DiagnosticCatalog.MoveConflictCompanyBothInState.At(manifests[i].Span, source, manifests[i].Key));
                 }
             }
         }
