@@ -189,11 +189,12 @@ public sealed class Claims
 {
     private readonly ImmutableHashSet<string> ranges;
 
-    private Claims(ImmutableHashSet<string> ranges, string? qualificationId, ImmutableArray<(IntentRecord Intent, IntentDetails Payload)> outstanding)
+    private Claims(ImmutableHashSet<string> ranges, string? qualificationId, ImmutableArray<(IntentRecord Intent, IntentDetails Payload)> outstanding, bool inFlight)
     {
         this.ranges = ranges;
         QualificationId = qualificationId;
         Outstanding = outstanding;
+        InFlight = inFlight;
     }
 
     /// <summary>The qualification state already records (a newer one at BT is an intent's effect).</summary>
@@ -202,15 +203,29 @@ public sealed class Claims
     /// <summary>The other intents not settled yet.</summary>
     public ImmutableArray<(IntentRecord Intent, IntentDetails Payload)> Outstanding { get; }
 
-    /// <summary>What <paramref name="state"/> claims, with <paramref name="outstanding"/> (other than <paramref name="self"/>) still open.</summary>
-    public static Claims Of(CompanyState state, IntentRecord self, IEnumerable<(IntentRecord Intent, IntentDetails Payload)> outstanding)
+    /// <summary>
+    /// Whether the other outstanding intents may be calls still in flight (within a run: another step's answer may land
+    /// and be recorded after this recognition), rather than calls of a finished run.
+    /// </summary>
+    public bool InFlight { get; }
+
+    /// <summary>What <paramref name="state"/> claims, with <paramref name="outstanding"/> (other than <paramref name="self"/>) still open (across runs: none in flight).</summary>
+    public static Claims Of(CompanyState state, IntentRecord self, IEnumerable<(IntentRecord Intent, IntentDetails Payload)> outstanding) =>
+        Of(state, self, outstanding, inFlight: false);
+
+    /// <summary>What <paramref name="state"/> claims within a run: the run's other intents may be calls still in flight.</summary>
+    public static Claims InRun(CompanyState state, IntentRecord self, IEnumerable<(IntentRecord Intent, IntentDetails Payload)> outstanding) =>
+        Of(state, self, outstanding, inFlight: true);
+
+    private static Claims Of(CompanyState state, IntentRecord self, IEnumerable<(IntentRecord Intent, IntentDetails Payload)> outstanding, bool inFlight)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(self);
         return new Claims(
             state.NumberBlocks.SelectMany(b => b.Ranges).Select(r => r.StartNumber).ToImmutableHashSet(StringComparer.Ordinal),
             state.Record?.Qualification?.Id,
-            [.. outstanding.Where(o => o.Intent.Id != self.Id)]);
+            [.. outstanding.Where(o => o.Intent.Id != self.Id)],
+            inFlight);
     }
 
     /// <summary>Whether a block holds the range starting at <paramref name="startNumber"/>.</summary>
