@@ -183,7 +183,8 @@ public sealed record BtQuestions(CompanyQuestion? Company, ImmutableArray<string
 /// records, and the other intents still outstanding (in a run: the run's other intents; across runs: those not yet
 /// settled, in the fixed order). A range is never adopted into two blocks: a ported intent's exact range is reserved
 /// for it even when BT does not mark the range as ported, and a range of exactly the size another outstanding
-/// new-number ringfence of the same area code asked for is left to that one unless nothing else fits.
+/// new-number ringfence of the same area code asked for is left to that one (unless it is the size this one asked for
+/// too). Within a run (<see cref="InRun"/>) the others' calls may be in flight.
 /// </summary>
 public sealed class Claims
 {
