@@ -39,12 +39,36 @@ public sealed class PlanFileStrictStepTests : IDisposable
             .Where(e => e.Descriptor.Code == "WHC4057" && e.Message.Contains("rangeStartNumber", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("{\"number\":\"ten\"}")]
+    [InlineData("{\"number\":1e40}")]
+    [InlineData("{\"flag\":\"yes\"}")]
+    [InlineData("{\"text\":5}")]
+    [InlineData("{\"list\":[1]}")]
+    [InlineData("{\"unknownUntil\":7}")]
+    public void A_value_of_another_type_than_its_tag_is_refused_as_not_a_plan_file(string value)
+    {
+        // Given a saved plan whose attribute value is not what its tag says
+        var path = Saved();
+        var document = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        document["plan"]!["companies"]![0]!["changes"]![0]!["attributes"]![0]!["after"] = JsonNode.Parse(value);
+        File.WriteAllText(path, document.ToJsonString());
+
+        // When it is read
+        var read = () => PlanFile.Load(path, "test");
+
+        // Then it is refused with WHC4057 (a clear error, never a crash)
+        read.Should().Throw<PlanFileException>().Where(e => e.Descriptor.Code == "WHC4057");
+    }
+
     private string Saved()
     {
         const string Co = "acme";
         var qualify = new QualifyStep(Co, "Qualify", []);
         var ringFence = new RingFenceStep(Co, "Ringfence", [qualify.Id], "main", 10);
-        var company = new CompanyPlan(Co, null, 1, "lineage", "none", [], [qualify, ringFence], ImmutableSortedDictionary<string, string>.Empty, []);
+        var user = new ResourceAddress(Co, ResourceKind.User, "jane");
+        ResourceChange[] changes = [new ResourceChange(user, ChangeAction.Update, "changed", [new AttributeChange("quantity", AttributeValue.Number(4), AttributeValue.Number(10))])];
+        var company = new CompanyPlan(Co, null, 1, "lineage", "none", [.. changes], [qualify, ringFence], ImmutableSortedDictionary<string, string>.Empty, []);
         var plan = new Plan(DateTimeOffset.UnixEpoch, PlanMode.Normal, [company], []);
         var request = new PlanRequest(["acme.yaml"], PlanMode.Normal, true, [], 50, 4, []);
         var path = Path.Combine(directory, "plan.json");
