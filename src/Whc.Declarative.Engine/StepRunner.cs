@@ -101,7 +101,7 @@ internal sealed class StepRunner
             {
                 var answers = await module.Questions(session.State, intent, payload).AskAsync(api, ct);
                 var state = session.State;
-                var claims = Claims.Of(state, intent, state.Intents.Select(i => (i, BtOperations.Decode(i))));
+                var claims = Claims.InRun(state, intent, state.Intents.Select(i => (i, BtOperations.Decode(i))));
                 var recognised = module.Recognise(state, intent, payload, answers, claims);
                 switch (recognised)
                 {

@@ -32,7 +32,7 @@ public class OperationModuleTests
     {
         var intent = state.Intents.Single(i => i.Id == intentId);
         var payload = (RingFenceIntent)BtOperations.Decode(intent);
-        var claims = Claims.Of(state, intent, state.Intents.Select(i => (i, BtOperations.Decode(i))));
+        var claims = Claims.InRun(state, intent, state.Intents.Select(i => (i, BtOperations.Decode(i))));
         var module = BtOperations.For(intent) as BtOperation<RingFenceIntent, NoInput, NumberRangeState> ?? throw new InvalidOperationException("not a ringfence");
         return module.Recognise(state, intent, payload, answers, claims);
     }
@@ -128,7 +128,7 @@ public class OperationModuleTests
         var answers = new IntentAnswers(null, NoAddresses.Add("LS1 4AP", [new AddressRecord("X-1", "LS1 4AP", "Aire House", null, null, null, null, true)]), NoOrders);
 
         // When it is recognised as the step runner does (the payload as built) and as the reconciler does (as stored)
-        var inRun = BtOperations.CreateAddress.Recognise(state, intent, payload, answers, Claims.Of(state, intent, []));
+        var inRun = BtOperations.CreateAddress.Recognise(state, intent, payload, answers, Claims.InRun(state, intent, []));
         var across = IntentResolver.Resolve(state, [(intent, IntentDetails.Read(intent))], answers);
 
         // Then the postcode is asked and the address found either way; the site records no premises

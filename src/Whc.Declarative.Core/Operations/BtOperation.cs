@@ -183,17 +183,19 @@ public sealed record BtQuestions(CompanyQuestion? Company, ImmutableArray<string
 /// records, and the other intents still outstanding (in a run: the run's other intents; across runs: those not yet
 /// settled, in the fixed order). A range is never adopted into two blocks: a ported intent's exact range is reserved
 /// for it even when BT does not mark the range as ported, and a range of exactly the size another outstanding
-/// new-number ringfence of the same area code asked for is left to that one unless nothing else fits.
+/// new-number ringfence of the same area code asked for is left to that one (unless it is the size this one asked for
+/// too). Within a run (<see cref="InRun"/>) the others' calls may be in flight.
 /// </summary>
 public sealed class Claims
 {
     private readonly ImmutableHashSet<string> ranges;
 
-    private Claims(ImmutableHashSet<string> ranges, string? qualificationId, ImmutableArray<(IntentRecord Intent, IntentDetails Payload)> outstanding)
+    private Claims(ImmutableHashSet<string> ranges, string? qualificationId, ImmutableArray<(IntentRecord Intent, IntentDetails Payload)> outstanding, bool inFlight)
     {
         this.ranges = ranges;
         QualificationId = qualificationId;
         Outstanding = outstanding;
+        InFlight = inFlight;
     }
 
     /// <summary>The qualification state already records (a newer one at BT is an intent's effect).</summary>
@@ -202,15 +204,29 @@ public sealed class Claims
     /// <summary>The other intents not settled yet.</summary>
     public ImmutableArray<(IntentRecord Intent, IntentDetails Payload)> Outstanding { get; }
 
-    /// <summary>What <paramref name="state"/> claims, with <paramref name="outstanding"/> (other than <paramref name="self"/>) still open.</summary>
-    public static Claims Of(CompanyState state, IntentRecord self, IEnumerable<(IntentRecord Intent, IntentDetails Payload)> outstanding)
+    /// <summary>
+    /// Whether the other outstanding intents may be calls still in flight (within a run: another step's answer may land
+    /// and be recorded after this recognition), rather than calls of a finished run.
+    /// </summary>
+    public bool InFlight { get; }
+
+    /// <summary>What <paramref name="state"/> claims, with <paramref name="outstanding"/> (other than <paramref name="self"/>) still open (across runs: none in flight).</summary>
+    public static Claims Of(CompanyState state, IntentRecord self, IEnumerable<(IntentRecord Intent, IntentDetails Payload)> outstanding) =>
+        Of(state, self, outstanding, inFlight: false);
+
+    /// <summary>What <paramref name="state"/> claims within a run: the run's other intents may be calls still in flight.</summary>
+    public static Claims InRun(CompanyState state, IntentRecord self, IEnumerable<(IntentRecord Intent, IntentDetails Payload)> outstanding) =>
+        Of(state, self, outstanding, inFlight: true);
+
+    private static Claims Of(CompanyState state, IntentRecord self, IEnumerable<(IntentRecord Intent, IntentDetails Payload)> outstanding, bool inFlight)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(self);
         return new Claims(
             state.NumberBlocks.SelectMany(b => b.Ranges).Select(r => r.StartNumber).ToImmutableHashSet(StringComparer.Ordinal),
             state.Record?.Qualification?.Id,
-            [.. outstanding.Where(o => o.Intent.Id != self.Id)]);
+            [.. outstanding.Where(o => o.Intent.Id != self.Id)],
+            inFlight);
     }
 
     /// <summary>Whether a block holds the range starting at <paramref name="startNumber"/>.</summary>

@@ -18,7 +18,7 @@ public sealed class CreateOrderOperation : BtOperation<CreateOrderIntent, OrderR
     public override string Route => "createOrder";
 
     public override CreateOrderIntent Decode(IntentRecord intent) =>
-        new(CreateOrderIntent.ParseOperations(Get(intent, "operations")), [.. (Get(intent, "numberRanges") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries)]);
+        new(CreateOrderIntent.ReadOperations(Get(intent, "operations"), Get(intent, "operationsEscaped")), [.. (Get(intent, "numberRanges") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries)]);
 
     /// <summary>Creates the order built for this intent (its externalId is the intent's id); BT answers with its id, pending.</summary>
     public override async Task<OrderStatus> CallAsync(IWhcApi api, CompanyState state, IntentRecord intent, CreateOrderIntent payload, OrderRequest input, CancellationToken cancellationToken)

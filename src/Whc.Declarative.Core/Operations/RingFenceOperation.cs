@@ -10,7 +10,9 @@ namespace Whc.Declarative.Core.Operations;
 /// Ringfence new numbers for a block (route <c>ringFence</c>, an area code and a quantity). One call makes one range,
 /// so its effect is ONE range of the company in the area code that nothing claims: the first (by number) of the size
 /// asked for, else the first not of exactly the size another outstanding ringfence of the area code asked for. The
-/// same rule holds within a run and across runs; leftover ranges stay unclaimed (never adopted wholesale).
+/// same rule holds within a run and across runs; leftover ranges stay unclaimed (never adopted wholesale). Within a
+/// run, while another ringfence of the same area code and size is outstanding (its call may be in flight), BT's
+/// ranges cannot be told apart: the outcome is unknown and the next plan settles both in order.
 /// </summary>
 public sealed class RingFenceOperation : BtOperation<RingFenceIntent, NoInput, NumberRangeState>
 {
@@ -73,6 +75,14 @@ public sealed class RingFenceOperation : BtOperation<RingFenceIntent, NoInput, N
             .Where(r => !r.Ported && r.AreaCode == payload.AreaCode && !claims.Holds(r.StartNumber) && !claims.ReservedForPorted(r.StartNumber, r.EndNumber))
             .OrderBy(r => r.StartNumber, StringComparer.Ordinal)
             .ToList();
+        if (unclaimed.Count > 0 && claims.InFlight && claims.SizeAskedByAnother(payload.AreaCode, payload.Quantity))
+        {
+            // Another call of the same area code and size may be in flight: a range BT holds may be its effect, which its
+            // step records when its answer lands. Taking it here too would put one range in two blocks; the next plan
+            // settles both intents in order, with nothing in flight.
+            return Recognition.Unknown<NumberRangeState>($"ringfence for block {payload.NumberBlock}: another ringfence of {payload.Quantity} numbers in area code {payload.AreaCode} is outstanding in this run, so BT's unclaimed ranges cannot be told apart");
+        }
+
         var found = unclaimed.FirstOrDefault(r => r.Count == payload.Quantity)
             ?? unclaimed.FirstOrDefault(r => !claims.SizeAskedByAnother(payload.AreaCode, r.Count));
         if (found is null)

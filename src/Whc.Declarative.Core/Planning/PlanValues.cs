@@ -31,10 +31,11 @@ public static class PlanValues
     {
         ArgumentNullException.ThrowIfNull(company);
         var prior = Prior(company);
-        var changed = company.Changes.Where(c => c.Action != ChangeAction.Drift).ToDictionary(c => c.Address);
+        var changes = company.Changes.Where(c => c.Action != ChangeAction.Drift).ToList();
+        var changed = changes.Select(c => c.Address).ToHashSet();
         var planned = ImmutableArray.CreateBuilder<ResourceValues>();
-        planned.AddRange(prior.Where(r => !changed.ContainsKey(r.Address)));
-        foreach (var change in changed.Values)
+        planned.AddRange(prior.Where(r => !changed.Contains(r.Address)));
+        foreach (var change in changes)
         {
             if (After(change, Find(prior, change.Address)) is { } after)
             {

@@ -110,8 +110,43 @@ public sealed record CreateOrderIntent(ImmutableArray<OrderOperation> Operations
 {
     public override string Operation => IntentOperations.CreateOrder;
 
+    /// <summary>
+    /// The operations as text (<c>Add=acme/user/bob,...</c>, which every whcctl reads) and, when a name holds a
+    /// character that text uses (',', '=', '/', '%'), also with each part escaped (<c>operationsEscaped</c>): the plain
+    /// form would read back as other resources.
+    /// </summary>
     public override ImmutableSortedDictionary<string, string> ToMap() =>
-        Map(("operations", string.Join(',', Operations.Select(o => $"{o.Kind}={o.Address}"))), ("numberRanges", NumberRanges.IsDefaultOrEmpty ? null : string.Join(',', NumberRanges)));
+        Map(
+            ("operations", string.Join(',', Operations.Select(o => $"{o.Kind}={o.Address}"))),
+            ("operationsEscaped", Operations.Any(o => NeedsEscaping(o.Address)) ? string.Join(',', Operations.Select(Escaped)) : null),
+            ("numberRanges", NumberRanges.IsDefaultOrEmpty ? null : string.Join(',', NumberRanges)));
+
+    private static readonly char[] TextFormCharacters = [',', '=', '/', '%'];
+
+    private static bool NeedsEscaping(ResourceAddress address) =>
+        address.Company.IndexOfAny(TextFormCharacters) >= 0 || address.Name.IndexOfAny(TextFormCharacters) >= 0;
+
+    private static string Escaped(OrderOperation operation) =>
+        $"{operation.Kind}={Uri.EscapeDataString(operation.Address.Company)}/{ResourceAddress.KindSegment(operation.Address.Kind)}/{Uri.EscapeDataString(operation.Address.Name)}";
+
+    /// <summary>The operations of an intent's map: the escaped form when it has one, else the plain text.</summary>
+    internal static ImmutableArray<OrderOperation> ReadOperations(string? plain, string? escaped) =>
+        escaped is null ? ParseOperations(plain) : [.. escaped.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(part =>
+        {
+            var pieces = part.Split('=', 2);
+            var address = pieces.Length == 2 ? pieces[1].Split('/') : [];
+            ResourceKind? kind = address.Length != 3 ? null : address[1] switch
+            {
+                "company" => ResourceKind.Company,
+                "number-block" => ResourceKind.NumberBlock,
+                "site" => ResourceKind.Site,
+                "user" => ResourceKind.User,
+                _ => null,
+            };
+            return kind is { } k && Enum.TryParse<OrderOperationKind>(pieces[0], out var operation)
+                ? new OrderOperation(new ResourceAddress(Uri.UnescapeDataString(address[0]), k, Uri.UnescapeDataString(address[2])), operation)
+                : null;
+        }).OfType<OrderOperation>()];
 
     internal static ImmutableArray<OrderOperation> ParseOperations(string? text) =>
         [.. (text ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(part =>

@@ -11,8 +11,9 @@ namespace Whc.Declarative.Engine.Operations;
 /// <summary>
 /// The saved plan file's shape (plan format <see cref="PlanFile.CurrentFormatVersion"/>), apart from <see cref="PlanFile"/>:
 /// read and written only through <see cref="PlanDocumentJson"/>, mapped to and from <see cref="PlanFile"/> in
-/// <see cref="From"/> and <see cref="ToPlanFile"/>. The plan and request inside are today's Core records as they were
-/// serialised before (the typed plan steps of issue 26 will get a mapping of their own here).
+/// <see cref="From"/> and <see cref="ToPlanFile"/>. The plan and request inside are Core's records through this context;
+/// steps and step ids have a mapping of their own (<see cref="PlanStepJson"/>), and so do attribute values
+/// (<see cref="PlanFileValueConverter"/>).
 /// </summary>
 internal sealed record PlanDocument(int FormatVersion, string WhcctlVersion, EndpointName Endpoint, string PlanHash, Plan Plan, PlanRequest Request)
 {

@@ -63,6 +63,42 @@ internal static class PlanStepJson
         }
     }
 
+    /// <summary>
+    /// Read strictly, as the rest of the plan file is: a field this whcctl does not know (in a step or a step id) is
+    /// refused, never dropped (what is dropped is not hashed either, so the plan hash would not catch it).
+    /// </summary>
+    private static void Only(JsonElement element, string kind, bool id)
+    {
+        string[]? fields = (kind, id) switch
+        {
+            (Qualify, _) => [],
+            (RingFence, true) => ["block"],
+            (RingFence, false) => ["block", "quantity"],
+            (PortedRingFence, true) => ["block", "startNumber"],
+            (PortedRingFence, false) => ["block", "startNumber", "endNumber"],
+            (CreateAddress, _) => ["site"],
+            (CreateOrder, true) => ["order"],
+            (CreateOrder, false) => ["order", "operations"],
+            (SubmitOrder or AwaitOrder, true) => ["order", "orderId"],
+            (SubmitOrder or AwaitOrder, false) => ["order", "orderId", "operations"],
+            _ => null,
+        };
+        if (fields is null)
+        {
+            // A kind this whcctl does not know: refused as such by the caller.
+            return;
+        }
+
+        string[] common = id ? ["company", "kind"] : ["kind", "company", "description", "dependsOn"];
+        foreach (var property in element.EnumerateObject())
+        {
+            if (!common.Contains(property.Name, StringComparer.Ordinal) && !fields.Contains(property.Name, StringComparer.Ordinal))
+            {
+                throw new JsonException($"a plan step{(id ? " id" : string.Empty)} of kind '{kind}' has a field '{property.Name}' this whcctl does not know");
+            }
+        }
+    }
+
     private static string Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) ? Text(value) : throw new JsonException($"a plan step has no '{name}'");
 
@@ -101,7 +137,9 @@ internal static class PlanStepJson
         {
             Object(id);
             var company = Text(id, "company");
-            return Text(id, "kind") switch
+            var kind = Text(id, "kind");
+            Only(id, kind, id: true);
+            return kind switch
             {
                 Qualify => StepId.Qualify(company),
                 RingFence => StepId.RingFence(company, Text(id, "block")),
@@ -129,7 +167,9 @@ internal static class PlanStepJson
                 : throw new JsonException("a plan step has no 'dependsOn' list");
             ImmutableArray<OrderOperation> Operations() =>
                 step.TryGetProperty("operations", out var operations) ? operations.Deserialize<ImmutableArray<OrderOperation>>(options) : [];
-            return Text(step, "kind") switch
+            var kind = Text(step, "kind");
+            Only(step, kind, id: false);
+            return kind switch
             {
                 Qualify => new QualifyStep(company, description, dependsOn),
                 RingFence => new RingFenceStep(company, description, dependsOn, Text(step, "block"), Number(step, "quantity")),
