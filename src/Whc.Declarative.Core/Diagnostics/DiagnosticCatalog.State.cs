@@ -19,6 +19,36 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor StateFormatUnsupported { get; } = Error("WHC5003", "the state is unreadable or was written in a format this whcctl does not know");
 
+    // A state file or row that cannot be read: each names its source (file or row) first.
+    public static DiagnosticTemplate<string, long, long> StateParentSerialInvalid { get; } =
+        StateFormatUnsupported.Template((string source, long field, long serial) => string.Create(CultureInfo.InvariantCulture, $"{source}: parentSerial must be the serial of the version the file was derived from, a whole number from 0 to {field} (the file's serial is {serial})"));
+
+    /// <summary>The source and the JSON reader's own finding.</summary>
+    public static DiagnosticTemplate<string, string> StateNotJson { get; } = StateFormatUnsupported.Template((string source, string finding) => $"{source}: not valid JSON ({finding})");
+
+    public static DiagnosticTemplate<string, int, int> StateFormatNewer { get; } =
+        StateFormatUnsupported.Template((string source, int version, int current) => string.Create(CultureInfo.InvariantCulture, $"{source}: state format version {version} was written by a newer whcctl; this whcctl reads versions up to {current}. Upgrade whcctl."));
+
+    /// <summary>The source, the format version, and where in the document (" at $.x", or empty).</summary>
+    public static DiagnosticTemplate<string, int, string> StateFieldUnknown { get; } =
+        StateFormatUnsupported.Template((string source, int format, string where) => string.Create(CultureInfo.InvariantCulture, $"{source}: state holds a field that format version {format} does not have{where}; it is refused rather than read and written back without it (a newer whcctl adds fields only with a newer format version, so the file was edited, or written by a whcctl that broke that rule)"));
+
+    /// <summary>The source, the format version, where in the document (" at $.x", or empty), and the JSON reader's finding.</summary>
+    public static DiagnosticTemplate<string, int, string, string> StateFormatMismatch { get; } =
+        StateFormatUnsupported.Template((string source, int format, string where, string finding) => string.Create(CultureInfo.InvariantCulture, $"{source}: state does not match format version {format}{where}: {finding}"));
+
+    public static DiagnosticTemplate<string> StateWithoutCompanyOrLineage { get; } = StateFormatUnsupported.Template((string source) => $"{source}: state has no company or no lineage");
+
+    public static DiagnosticTemplate<string, IEnumerable<string>> StateRefused { get; } =
+        StateFormatUnsupported.Template((string source, IEnumerable<string> problems) => $"{source}: state refused: {string.Join("; ", problems)}. Restore a good version with 'whcctl state history' and 'whcctl state rollback'");
+
+    public static DiagnosticTemplate<string> StateNotAnObject { get; } = StateFormatUnsupported.Template((string source) => $"{source}: not a whcctl state (expected a JSON object)");
+
+    public static DiagnosticTemplate<string> StateWithoutVersion { get; } = StateFormatUnsupported.Template((string source) => $"{source}: not a whcctl state (no numeric 'version' field)");
+
+    public static DiagnosticTemplate<string, int, int, int> StateFormatTooOld { get; } =
+        StateFormatUnsupported.Template((string source, int version, int oldest, int current) => string.Create(CultureInfo.InvariantCulture, $"{source}: state format version {version} is too old; this whcctl reads versions {oldest} to {current}"));
+
     public static DiagnosticDescriptor StateNotFound { get; } = Error("WHC5004", "the company, version or resource is not in the state");
 
     public static DiagnosticDescriptor StateAddressInvalid { get; } = Error("WHC5005", "a resource address or company name is not valid");
@@ -28,6 +58,14 @@ public static partial class DiagnosticCatalog
         StateAddressInvalid.Template((string name, IEnumerable<string> problems) => $"'{name}' cannot be imported: BT's answer holds names no manifest could hold: {string.Join("; ", problems)}. Nothing was written");
 
     public static DiagnosticDescriptor StateBackendInvalid { get; } = Error("WHC5006", "the --state / WHC_STATE backend specification is not valid or cannot be reached");
+
+    /// <summary>The --state value without credentials, and its scheme ("postgress").</summary>
+    public static DiagnosticTemplate<string, string> StateBackendUnknownKind { get; } =
+        StateBackendInvalid.Template((string spec, string scheme) => $"state '{spec}' names an unknown kind of store '{scheme}://'; state lives in a directory or at postgres://user@host:port/database");
+
+    /// <summary>The variable's name and its value.</summary>
+    public static DiagnosticTemplate<string, string> StateLeaseInvalid { get; } =
+        StateBackendInvalid.Template((string variable, string value) => $"{variable}='{value}' is not a lease length between 1s and 60m (e.g. 45s, 2m, 1500ms)");
 
     public static DiagnosticDescriptor StateLockMismatch { get; } = Error("WHC5007", "force-unlock was given a lock id that is not the holder's (or there is no lock)");
 
