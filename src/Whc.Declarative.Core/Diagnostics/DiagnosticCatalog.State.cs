@@ -51,11 +51,31 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor StateNotFound { get; } = Error("WHC5004", "the company, version or resource is not in the state");
 
+    /// <summary>The company and the store's description.</summary>
+    public static DiagnosticTemplate<string, string> StateNoCompany { get; } = StateNotFound.Template((string company, string store) => $"no state for company '{company}' in {store}");
+
+    public static DiagnosticTemplate<ResourceAddress> StateResourceNotInState { get; } =
+        StateNotFound.Template((ResourceAddress address) => $"{address} is not in state (see 'whcctl state list')");
+
+    public static DiagnosticTemplate<ResourceAddress> StateNothingRecorded { get; } = StateNotFound.Template((ResourceAddress address) => $"{address} has nothing recorded in state");
+
+    /// <summary>The serial asked for, the company, and the store's description.</summary>
+    public static DiagnosticTemplate<long, string, string> StateNoVersion { get; } =
+        StateNotFound.Template((long serial, string company, string store) => string.Create(CultureInfo.InvariantCulture, $"no version with serial {serial} of company '{company}' in {store} (see 'whcctl state history {company}')"));
+
     public static DiagnosticDescriptor StateAddressInvalid { get; } = Error("WHC5005", "a resource address or company name is not valid");
 
     /// <summary>An import refused for BT's names: the company name, and each name's problem.</summary>
     public static DiagnosticTemplate<string, IEnumerable<string>> StateAddressInvalidImportNames { get; } =
         StateAddressInvalid.Template((string name, IEnumerable<string> problems) => $"'{name}' cannot be imported: BT's answer holds names no manifest could hold: {string.Join("; ", problems)}. Nothing was written");
+
+    public static DiagnosticTemplate<ResourceAddress> StateUserCannotBeRenamed { get; } =
+        StateAddressInvalid.Template((ResourceAddress source) => $"{source} cannot be renamed: a username is how BT knows a user (change it in the manifest, and the plan replaces the user)");
+
+    public static DiagnosticTemplate<ResourceAddress, ResourceAddress> StateMoveNotARename { get; } =
+        StateAddressInvalid.Template((ResourceAddress source, ResourceAddress destination) => $"state mv renames a number block or a site within one company; {source} → {destination} is not that");
+
+    public static DiagnosticTemplate<ResourceAddress> StateAlreadyInState { get; } = StateAddressInvalid.Template((ResourceAddress destination) => $"{destination} is already in state");
 
     public static DiagnosticDescriptor StateBackendInvalid { get; } = Error("WHC5006", "the --state / WHC_STATE backend specification is not valid or cannot be reached");
 
@@ -81,6 +101,20 @@ public static partial class DiagnosticCatalog
         StateLockTakenOver.Template((string company, string holder, long generation) => string.Create(CultureInfo.InvariantCulture, $"took over the lock on '{company}' from {holder}, generation {generation}: its lock session ended and the lock was free; if that process still runs, it will find its lock lost and stop"));
 
     public static DiagnosticDescriptor StatePushRefused { get; } = Error("WHC5009", "state push or migrate refused: the state does not descend from the current one (another lineage, an older version) (use --force)");
+
+    /// <summary>The file's lineage, the stored lineage, and the company.</summary>
+    public static DiagnosticTemplate<string, string?, string> StatePushOtherLineage { get; } =
+        StatePushRefused.Template((string pushed, string? stored, string company) => $"refusing to push: the file's lineage {pushed} differs from the stored lineage {stored} of '{company}' (use --force to replace it)");
+
+    /// <summary>Why the file does not descend (worded where descent is judged), the current serial and lineage, the company, the store.</summary>
+    public static DiagnosticTemplate<string, long, string?, string, string> StatePushNotDescending { get; } =
+        StatePushRefused.Template((string problem, long serial, string? lineage, string company, string store) =>
+            string.Create(CultureInfo.InvariantCulture, $"refusing to push: {problem} (current serial {serial}, lineage {lineage} of '{company}' in {store}); to replace serial {serial} deliberately, push with --force"));
+
+    /// <summary>The file's serial, its parentSerial, the store's description, and the company.</summary>
+    public static DiagnosticTemplate<long, long, string, string> StatePushNothingStored { get; } =
+        StatePushRefused.Template((long serial, long parent, string store, string company) =>
+            string.Create(CultureInfo.InvariantCulture, $"refusing to push: the file (serial {serial}) was derived from serial {parent} (its parentSerial), but {store} holds no state for '{company}': it was kept against another store, or this one lost its state; push it with --force to start from it"));
 
     public static DiagnosticDescriptor StateLockLost { get; } = Error("WHC5010", "the run lost the company's lock (session ended, force-unlocked or lease expired) and stopped for it");
 
