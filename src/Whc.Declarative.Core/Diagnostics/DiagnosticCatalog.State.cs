@@ -49,6 +49,10 @@ public static partial class DiagnosticCatalog
     public static DiagnosticTemplate<string, int, int, int> StateFormatTooOld { get; } =
         StateFormatUnsupported.Template((string source, int version, int oldest, int current) => string.Create(CultureInfo.InvariantCulture, $"{source}: state format version {version} is too old; this whcctl reads versions {oldest} to {current}"));
 
+    /// <summary>The counter file's path and the company.</summary>
+    public static DiagnosticTemplate<string, string> StateLockGenerationNotNumber { get; } =
+        StateFormatUnsupported.Template((string path, string company) => $"the lock generation counter {path} is not a number; it must only grow: write into it a number above any generation a lock of '{company}' has had (the current time in milliseconds since 1970 is safe)");
+
     public static DiagnosticDescriptor StateNotFound { get; } = Error("WHC5004", "the company, version or resource is not in the state");
 
     /// <summary>The company and the store's description.</summary>
@@ -88,6 +92,14 @@ public static partial class DiagnosticCatalog
         StateBackendInvalid.Template((string variable, string value) => $"{variable}='{value}' is not a lease length between 1s and 60m (e.g. 45s, 2m, 1500ms)");
 
     public static DiagnosticDescriptor StateLockMismatch { get; } = Error("WHC5007", "force-unlock was given a lock id that is not the holder's (or there is no lock)");
+
+    /// <summary>A local lock: the company and the lock file's path.</summary>
+    public static DiagnosticTemplate<string, string> StateLockFileMissing { get; } =
+        StateLockMismatch.Template((string company, string path) => $"state of company '{company}' is not locked ({path} does not exist or is unreadable)");
+
+    /// <summary>A local lock: the lock id given, the company, and the holder the lock file names.</summary>
+    public static DiagnosticTemplate<string, string, LockInfo> StateLockFileOtherHolder { get; } =
+        StateLockMismatch.Template((string lockId, string company, LockInfo holder) => string.Create(CultureInfo.InvariantCulture, $"lock id '{lockId}' does not match the holder of the lock on '{company}': {holder.Who}@{holder.Host} (pid {holder.ProcessId}, '{holder.Operation}') since {holder.Since.ToString("u", CultureInfo.InvariantCulture)}, lock id {holder.Id}"));
 
     public static DiagnosticDescriptor StateLockTakenOver { get; } = Warning("WHC5008", "a lock whose holder's lease expired or session ended was taken over (that holder stops when it notices)");
 
