@@ -242,9 +242,7 @@ public static class StateMaintenance
 
             if (existing is not null && !force)
             {
-                throw new StateException(
-                    DiagnosticCatalog.StatePushRefused.Code,
-                    string.Create(CultureInfo.InvariantCulture, $"refusing to migrate '{company}': {to.Description} already has serial {existing.Serial?.ToString(CultureInfo.InvariantCulture) ?? "(unreadable)"}, lineage {existing.Lineage ?? "(unreadable)"} (source: serial {state.Serial}, lineage {state.Lineage}); use --force to overwrite. Nothing was copied."));
+                throw new StateException(DiagnosticCatalog.StateMigrateRefused.With(new(company, to.Description, existing.Serial, existing.Lineage, state.Serial, state.Lineage)));
             }
 
             if (existing is not null)

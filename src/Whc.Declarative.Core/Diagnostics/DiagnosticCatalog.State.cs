@@ -128,6 +128,12 @@ public static partial class DiagnosticCatalog
         StatePushRefused.Template((long serial, long parent, string store, string company) =>
             string.Create(CultureInfo.InvariantCulture, $"refusing to push: the file (serial {serial}) was derived from serial {parent} (its parentSerial), but {store} holds no state for '{company}': it was kept against another store, or this one lost its state; push it with --force to start from it"));
 
+    /// <summary>A migrate that would overwrite another version: the company, the target store, what it holds (null: unreadable), and the source's version.</summary>
+    public sealed record MigrateClash(string Company, string Store, long? Serial, string? Lineage, long SourceSerial, string SourceLineage);
+
+    public static DiagnosticTemplate<MigrateClash> StateMigrateRefused { get; } =
+        StatePushRefused.Template((MigrateClash c) => string.Create(CultureInfo.InvariantCulture, $"refusing to migrate '{c.Company}': {c.Store} already has serial {c.Serial?.ToString(CultureInfo.InvariantCulture) ?? "(unreadable)"}, lineage {c.Lineage ?? "(unreadable)"} (source: serial {c.SourceSerial}, lineage {c.SourceLineage}); use --force to overwrite. Nothing was copied."));
+
     public static DiagnosticDescriptor StateLockLost { get; } = Error("WHC5010", "the run lost the company's lock (session ended, force-unlocked or lease expired) and stopped for it");
 
     /// <summary>One line for a company whose run lost its lock: the company, why, and how many of its steps were not done.</summary>
