@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Whc.Declarative.Core.Diagnostics;
 
 namespace Whc.Declarative.Contract;
 
@@ -207,11 +208,11 @@ internal sealed class BodyShape
     /// Why whcctl's field path <paramref name="path"/> can never match a body of this shape, or null. Only the kinds
     /// on the way are judged: past a field whcctl does not know, nothing is.
     /// </summary>
-    public string? Mismatch(string path, string body)
+    public ContractFinding? Mismatch(string path, string body)
     {
         if (IsNone)
         {
-            return "whcctl sends no body on this route: there is nothing to map";
+            return DiagnosticCatalog.ContractFieldNoBody.At;
         }
 
         var node = this;
@@ -224,9 +225,8 @@ internal sealed class BodyShape
             {
                 if (!node.IsObject)
                 {
-                    return node.IsList
-                        ? $"{label} is a list: step into its elements with '[]' before '{name}'"
-                        : $"{label} is a value: it has no field '{name}'";
+                    var at = label;
+                    return (span, field) => (node.IsList ? DiagnosticCatalog.ContractFieldInList : DiagnosticCatalog.ContractFieldInValue).At(span, field, at, name);
                 }
 
                 if (node.FieldOrNull(name) is not { } next)
@@ -242,7 +242,9 @@ internal sealed class BodyShape
             {
                 if (node.Element is null)
                 {
-                    return $"{label} is {(node.IsObject ? "an object" : "a value")}, not a list: '[]' never matches it";
+                    var at = label;
+                    var isObject = node.IsObject;
+                    return (span, field) => DiagnosticCatalog.ContractFieldNotList.At(span, field, at, isObject);
                 }
 
                 node = node.Element;

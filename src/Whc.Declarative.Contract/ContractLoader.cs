@@ -21,6 +21,9 @@ public sealed record ContractLoad(WhcContract? Contract, JsonObject Document, Im
 /// JSON merge patch (RFC 7386: objects merge, anything else replaces, null removes where removing is allowed).
 /// Problems are diagnostics naming the file and the field path; nothing is half-applied.
 /// </summary>
+/// <summary>A check's finding at a field path of the contract: the template it is worded by, given where and the path.</summary>
+internal delegate Diagnostic ContractFinding(SourceSpan span, string path);
+
 public static class ContractLoader
 {
     public const string EnvironmentVariable = "WHC_CONTRACT";
@@ -369,8 +372,7 @@ public static class ContractLoader
 
     private static WhcContract Build(JsonObject document, Func<string, string> sourceOf, List<Diagnostic> problems)
     {
-        void Invalid(string path, string what) =>
-            problems.Add(DiagnosticCatalog.ContractValueInvalid.At(SourceSpan.FileOnly(sourceOf(path)), $"{path}: {what}"));
+        void Invalid(string path, ContractFinding finding) => problems.Add(finding(SourceSpan.FileOnly(sourceOf(path)), path));
 
         var routes = ImmutableSortedDictionary.CreateBuilder<string, RouteContract>(StringComparer.Ordinal);
         var routeNodes = document["routes"] as JsonObject;
@@ -378,7 +380,7 @@ public static class ContractLoader
         {
             if (routeNodes?[name] is not JsonObject node)
             {
-                Invalid($"routes.{name}", "every route needs method, path and success");
+                Invalid($"routes.{name}", DiagnosticCatalog.ContractRouteMissing.At);
                 continue;
             }
 
@@ -389,7 +391,7 @@ public static class ContractLoader
         var endpoints = routes.SelectMany(r => (r.Key == ContractRoutes.Token ? TokenMethods : [r.Value.Method]).Select(m => (Route: r.Key, Endpoint: $"{m} {r.Value.Path}")));
         foreach (var shared in endpoints.GroupBy(e => e.Endpoint, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
-            Invalid($"routes.{shared.Last().Route}.path", $"{string.Join(" and ", shared.Select(e => e.Route))} are both {shared.Key}: each route needs its own method and path");
+            Invalid($"routes.{shared.Last().Route}.path", (span, path) => DiagnosticCatalog.ContractRoutesShareEndpoint.At(span, path, shared.Select(e => e.Route), shared.Key));
         }
 
         var characteristics = ImmutableSortedDictionary.CreateBuilder<string, ImmutableSortedDictionary<string, string>>(StringComparer.Ordinal);
@@ -406,7 +408,7 @@ public static class ContractLoader
         {
             if (!canonicalStates.Contains(state))
             {
-                Invalid($"orderStates.{wire}", $"'{state}' is not a state whcctl knows; states: {string.Join(", ", canonicalStates.Order(StringComparer.Ordinal))}");
+                Invalid($"orderStates.{wire}", (span, path) => DiagnosticCatalog.ContractOrderStateUnknown.At(span, path, state, canonicalStates.Order(StringComparer.Ordinal)));
             }
             else if (OrderStateProblem(wire, state) is { } problem)
             {
@@ -419,18 +421,17 @@ public static class ContractLoader
         var noDataStatus = noData?["status"] is JsonValue s && s.TryGetValue(out int status) ? status : 0;
         if (noDataStatus != NoDataStatus)
         {
-            Invalid("errorEnvelope.noData.status", "must be 404: only BT's 404 'no data' answer means 'free' or 'not there'; read from an outage (5xx), "
-                + "a refused token (401, 403), a redirect or an answer, it would make a plan re-create what exists");
+            Invalid("errorEnvelope.noData.status", DiagnosticCatalog.ContractNoDataStatusNot404.At);
         }
 
         var noDataCode = Text(noData?["code"]);
         if (noDataCode is null)
         {
-            Invalid("errorEnvelope.noData.code", "must be a non-empty string: the code of BT's 'no data' answer");
+            Invalid("errorEnvelope.noData.code", DiagnosticCatalog.ContractNoDataCodeMissing.At);
         }
         else if (noDataCode.Trim() == GatewayNoRouteCode)
         {
-            Invalid("errorEnvelope.noData.code", $"'{GatewayNoRouteCode}' is the gateway's code for a route that does not exist: a wrong path must stay an error, never read as 'not there'");
+            Invalid("errorEnvelope.noData.code", (span, path) => DiagnosticCatalog.ContractNoDataCodeGatewayNoRoute.At(span, path, GatewayNoRouteCode));
         }
 
         var version = document["contractVersion"] is JsonValue v && v.TryGetValue(out int number) ? number : 0;
@@ -472,33 +473,33 @@ public static class ContractLoader
     /// <see cref="FailureStates"/>; with "cancel" in it (cancelled, canceled, cancellation), one of those or of
     /// <see cref="CancellationStates"/>. So no contract can record a failed order as completed or still running.
     /// </summary>
-    internal static string? OrderStateProblem(string word, string state)
+    internal static ContractFinding? OrderStateProblem(string word, string state)
     {
         var letters = string.Concat(word.Where(char.IsLetterOrDigit)).ToLowerInvariant();
         if (FailureStems.FirstOrDefault(stem => letters.Contains(stem, StringComparison.Ordinal)) is { } stem)
         {
             return FailureStates.Contains(state)
                 ? null
-                : $"'{word}' names a failure ('{stem}'): it can only mean {string.Join(", ", FailureStates)}, never '{state}'";
+                : (span, path) => DiagnosticCatalog.ContractOrderStateNamesFailure.At(span, path, word, stem, FailureStates, state);
         }
 
         return letters.Contains(CancelStem, StringComparison.Ordinal) && !FailureStates.Contains(state) && !CancellationStates.Contains(state)
-            ? $"'{word}' names a failure ('{CancelStem}'): it can only mean {string.Join(", ", FailureStates.Concat(CancellationStates))}, never '{state}'"
+            ? (span, path) => DiagnosticCatalog.ContractOrderStateNamesFailure.At(span, path, word, CancelStem, FailureStates.Concat(CancellationStates), state)
             : null;
     }
 
-    private static RouteContract BuildRoute(string name, JsonObject node, Action<string, string> invalid)
+    private static RouteContract BuildRoute(string name, JsonObject node, Action<string, ContractFinding> invalid)
     {
         var path = $"routes.{name}";
         var shape = ContractRoutes.Shapes[name];
         var method = Text(node["method"]);
         if (method is not ("GET" or "POST"))
         {
-            invalid($"{path}.method", "must be GET or POST");
+            invalid($"{path}.method", DiagnosticCatalog.ContractRouteMethodInvalid.At);
         }
         else if (shape.Changes && method != "POST")
         {
-            invalid($"{path}.method", "must be POST: this call changes something at BT, and a GET could be repeated or cached on the way");
+            invalid($"{path}.method", DiagnosticCatalog.ContractRouteMethodNotPost.At);
         }
 
         var target = Text(node["path"]) ?? string.Empty;
@@ -507,7 +508,7 @@ public static class ContractLoader
         var queryValues = StringMap(node["queryValues"], $"{path}.queryValues", invalid, unique: true);
         foreach (var clash in query.Values.Intersect(queryValues.Keys, StringComparer.Ordinal))
         {
-            invalid($"{path}.queryValues.{clash}", "is also the wire name of one of whcctl's parameters");
+            invalid($"{path}.queryValues.{clash}", DiagnosticCatalog.ContractQueryValueClash.At);
         }
 
         var success = ImmutableArray.CreateBuilder<int>();
@@ -521,7 +522,7 @@ public static class ContractLoader
                 }
                 else
                 {
-                    invalid($"{path}.success", "must list 2xx statuses");
+                    invalid($"{path}.success", DiagnosticCatalog.ContractSuccessNot2xx.At);
                     return Placeholder(method, target);
                 }
             }
@@ -529,7 +530,7 @@ public static class ContractLoader
 
         if (success.Count == 0)
         {
-            invalid($"{path}.success", "must list at least one 2xx status");
+            invalid($"{path}.success", DiagnosticCatalog.ContractSuccessEmpty.At);
         }
 
         return new RouteContract(
@@ -550,46 +551,46 @@ public static class ContractLoader
     private static ImmutableSortedDictionary<string, string> WithAllParameters(ImmutableSortedDictionary<string, string> query, RouteShape shape) =>
         shape.Query.Aggregate(query, (map, name) => map.ContainsKey(name) ? map : map.Add(name, name));
 
-    private static void CheckPath(string field, string target, string? placeholder, Action<string, string> invalid)
+    private static void CheckPath(string field, string target, string? placeholder, Action<string, ContractFinding> invalid)
     {
         if (PathProblem(target, placeholder) is { } problem)
         {
-            invalid(field, problem);
+            invalid(field, (span, path) => DiagnosticCatalog.ContractRoutePathInvalid.At(span, path, problem));
         }
     }
 
-    /// <summary>Why <paramref name="target"/> cannot be a route's path, or null.</summary>
+    /// <summary>Why <paramref name="target"/> cannot be a route's path (a finding worded in the catalogue), or null.</summary>
     internal static string? PathProblem(string target, string? placeholder)
     {
         if (Uri.TryCreate(target, UriKind.Absolute, out var absolute) && target.Contains("://", StringComparison.Ordinal))
         {
             if (absolute.Scheme != Uri.UriSchemeHttps && !(absolute.Scheme == Uri.UriSchemeHttp && Core.Api.LoopbackHost.Is(absolute)))
             {
-                return "an absolute route must be https (http only on loopback): tokens travel with it";
+                return DiagnosticCatalog.RoutePathNotHttps;
             }
 
             if (absolute.UserInfo.Length > 0 || absolute.Query.Length > 0 || absolute.Fragment.Length > 0)
             {
-                return "an absolute route carries no user info, query or fragment";
+                return DiagnosticCatalog.RoutePathWithExtras;
             }
         }
         else if (!target.StartsWith('/') || target.Contains("//", StringComparison.Ordinal) || target.Contains('?', StringComparison.Ordinal) || target.Contains('#', StringComparison.Ordinal))
         {
-            return $"must be a path starting with '/' (or an https URL), without a query: '{target}'";
+            return DiagnosticCatalog.RoutePathNotAPath(target);
         }
 
         if (placeholder is not null && !target.Contains(placeholder, StringComparison.Ordinal))
         {
-            return $"must contain the placeholder {placeholder}: '{target}'";
+            return DiagnosticCatalog.RoutePathWithoutPlaceholder(placeholder, target);
         }
 
         var others = target.Replace(placeholder ?? "\0", string.Empty, StringComparison.Ordinal);
         return others.Contains('{', StringComparison.Ordinal) || others.Contains('}', StringComparison.Ordinal)
-            ? (placeholder is null ? "takes no placeholder" : $"takes only the placeholder {placeholder}")
+            ? DiagnosticCatalog.RoutePathOtherPlaceholder(placeholder)
             : null;
     }
 
-    private static ImmutableSortedDictionary<string, string> StringMap(JsonNode? node, string path, Action<string, string> invalid, bool unique)
+    private static ImmutableSortedDictionary<string, string> StringMap(JsonNode? node, string path, Action<string, ContractFinding> invalid, bool unique)
     {
         var map = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
         if (node is null)
@@ -599,7 +600,7 @@ public static class ContractLoader
 
         if (node is not JsonObject members)
         {
-            invalid(path, "must be an object of names");
+            invalid(path, DiagnosticCatalog.ContractNamesNotObject.At);
             return map.ToImmutable();
         }
 
@@ -611,7 +612,7 @@ public static class ContractLoader
             }
             else
             {
-                invalid($"{path}.{name}", "must be a non-empty string without control characters");
+                invalid($"{path}.{name}", DiagnosticCatalog.ContractNameNotPlain.At);
             }
         }
 
@@ -619,7 +620,7 @@ public static class ContractLoader
         {
             foreach (var twice in map.GroupBy(p => p.Value, StringComparer.Ordinal).Where(g => g.Count() > 1))
             {
-                invalid(path, $"'{twice.Key}' is given to {string.Join(" and ", twice.Select(p => p.Key))}: each needs its own name on the wire");
+                invalid(path, (span, at) => DiagnosticCatalog.ContractNameGivenTwice.At(span, at, twice.Key, twice.Select(p => p.Key)));
             }
         }
 
@@ -628,7 +629,7 @@ public static class ContractLoader
 
     /// <summary>whcctl's field path → the wire paths (one, or alternatives tried in order).</summary>
     /// <remarks>A map on a path whose kinds differ from <paramref name="shape"/> (what whcctl sends or reads there) is refused: it could never match.</remarks>
-    private static ImmutableSortedDictionary<string, ImmutableArray<string>> FieldMap(JsonNode? node, string path, Action<string, string> invalid, bool flat, BodyShape? shape, string body)
+    private static ImmutableSortedDictionary<string, ImmutableArray<string>> FieldMap(JsonNode? node, string path, Action<string, ContractFinding> invalid, bool flat, BodyShape? shape, string body)
     {
         var map = ImmutableSortedDictionary.CreateBuilder<string, ImmutableArray<string>>(StringComparer.Ordinal);
         if (node is null)
@@ -638,7 +639,7 @@ public static class ContractLoader
 
         if (node is not JsonObject members)
         {
-            invalid(path, "must be an object of field paths");
+            invalid(path, DiagnosticCatalog.ContractFieldMapNotObject.At);
             return map.ToImmutable();
         }
 
@@ -652,7 +653,7 @@ public static class ContractLoader
             };
             if (wires.IsEmpty || (value is JsonArray all && all.Count != wires.Length))
             {
-                invalid($"{path}.{name}", "must be a field path or a non-empty list of them");
+                invalid($"{path}.{name}", DiagnosticCatalog.ContractFieldMapEntryInvalid.At);
                 continue;
             }
 
@@ -682,19 +683,17 @@ public static class ContractLoader
     /// away (a list taken reads as missing); two fields at one wire place take each other's value. All are refused.
     /// </summary>
     private static ImmutableSortedDictionary<string, ImmutableArray<string>> Unclashing(
-        ImmutableSortedDictionary<string, ImmutableArray<string>> map, string path, BodyShape? shape, bool answer, Action<string, string> invalid)
+        ImmutableSortedDictionary<string, ImmutableArray<string>> map, string path, BodyShape? shape, bool answer, Action<string, ContractFinding> invalid)
     {
         var moves = map.SelectMany(f => f.Value.Where(w => w != f.Key).Distinct(StringComparer.Ordinal).Select(w => (Field: f.Key, Wire: w))).ToList();
         foreach (var (field, wire) in moves.Where(m => shape?.Overlaps(m.Wire) == true).GroupBy(m => m.Field, StringComparer.Ordinal).Select(g => g.First()))
         {
-            invalid($"{path}.{field}", answer
-                ? $"'{wire}' is whcctl's own field in this answer (or lies in one): read for '{field}', it would be missing where whcctl reads it"
-                : $"'{wire}' is whcctl's own field in this body (or lies in one): moving '{field}' there would write over it");
+            invalid($"{path}.{field}", (span, at) => (answer ? DiagnosticCatalog.ContractFieldOverAnswerField : DiagnosticCatalog.ContractFieldOverBodyField).At(span, at, wire, field));
         }
 
         foreach (var twice in moves.GroupBy(m => m.Wire, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
-            invalid(path, $"'{twice.Key}' is given to {string.Join(" and ", twice.Select(m => m.Field))}: one would take the other's value");
+            invalid(path, (span, at) => DiagnosticCatalog.ContractWireGivenTwice.At(span, at, twice.Key, twice.Select(m => m.Field)));
         }
 
         return map;

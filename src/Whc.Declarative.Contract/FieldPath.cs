@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Whc.Declarative.Core.Diagnostics;
 
 namespace Whc.Declarative.Contract;
 
@@ -19,13 +20,13 @@ internal sealed record FieldPath(IReadOnlyList<FieldPath.Step> Prefix, IReadOnly
     }
 
     /// <summary>Why <paramref name="text"/> is not a field path, or null. A flat path is a single name.</summary>
-    public static string? Problem(string text, bool flat)
+    public static ContractFinding? Problem(string text, bool flat)
     {
         if (flat)
         {
             return text.Length > 0 && !text.Contains('.', StringComparison.Ordinal) && !text.Contains('[', StringComparison.Ordinal) && !text.Contains(']', StringComparison.Ordinal) && !text.Any(char.IsControl)
                 ? null
-                : $"'{text}' must be a single field name";
+                : (span, path) => DiagnosticCatalog.ContractFieldNotSingleName.At(span, path, text);
         }
 
         var segments = text.Split('.');
@@ -34,19 +35,19 @@ internal sealed record FieldPath(IReadOnlyList<FieldPath.Step> Prefix, IReadOnly
             var name = segment.EndsWith("[]", StringComparison.Ordinal) ? segment[..^2] : segment;
             if ((name.Length == 0 && segment != "[]") || name.Contains('[', StringComparison.Ordinal) || name.Contains(']', StringComparison.Ordinal) || name.Any(char.IsControl))
             {
-                return $"'{text}' is not a field path (names joined by '.', 'name[]' for each element of a list)";
+                return (span, path) => DiagnosticCatalog.ContractFieldNotPath.At(span, path, text);
             }
         }
 
-        return segments[^1].EndsWith("[]", StringComparison.Ordinal) ? $"'{text}' must end in a field name, not a list" : null;
+        return segments[^1].EndsWith("[]", StringComparison.Ordinal) ? (span, path) => DiagnosticCatalog.ContractFieldEndsInList.At(span, path, text) : null;
     }
 
     /// <summary>Why a field cannot move from <paramref name="canonical"/> to <paramref name="wire"/>, or null.</summary>
-    public static string? PrefixProblem(string canonical, string wire)
+    public static ContractFinding? PrefixProblem(string canonical, string wire)
     {
         var a = Parse(canonical).Prefix;
         var b = Parse(wire).Prefix;
-        return a.SequenceEqual(b) ? null : $"'{wire}' must sit in the same list elements as '{canonical}' (the same path up to the last [])";
+        return a.SequenceEqual(b) ? null : (span, path) => DiagnosticCatalog.ContractFieldOtherListElements.At(span, path, wire, canonical);
     }
 
     /// <summary>The objects the rest of the path is relative to: the root, or each element of the lists stepped into.</summary>

@@ -240,9 +240,7 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
             var text = GuardedFile.ReadAllText(path, FileInput.LockFile).Trim();
             if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out counter))
             {
-                throw new StateException(
-                    DiagnosticCatalog.StateFormatUnsupported.Code,
-                    $"the lock generation counter {path} is not a number; it must only grow: write into it a number above any generation a lock of '{company}' has had (the current time in milliseconds since 1970 is safe)");
+                throw new StateException(DiagnosticCatalog.StateLockGenerationNotNumber.With(path, company));
             }
         }
         catch (FileInputException e) when (e.Problem == FileInputProblem.Missing)
@@ -266,14 +264,12 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         var existing = ReadLockFile(path).Content;
         if (existing is null)
         {
-            throw new StateException(DiagnosticCatalog.StateLockMismatch.Code, $"state of company '{company}' is not locked ({path} does not exist or is unreadable)");
+            throw new StateException(DiagnosticCatalog.StateLockFileMissing.With(company, path));
         }
 
         if (!string.Equals(existing.Id, lockId, StringComparison.Ordinal))
         {
-            throw new StateException(
-                DiagnosticCatalog.StateLockMismatch.Code,
-                $"lock id '{lockId}' does not match the holder of the lock on '{company}': {existing.Who}@{existing.Host} (pid {existing.ProcessId.ToString(CultureInfo.InvariantCulture)}, '{existing.Operation}') since {existing.Since.ToString("u", CultureInfo.InvariantCulture)}, lock id {existing.Id}");
+            throw new StateException(DiagnosticCatalog.StateLockFileOtherHolder.With(lockId, company, existing.ToLockInfo()));
         }
 
         // The generation counter stays: the next holder's fence is higher, and the removed holder's is refused.

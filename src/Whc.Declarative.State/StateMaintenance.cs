@@ -24,7 +24,7 @@ public static class StateMaintenance
     {
         ArgumentNullException.ThrowIfNull(store);
         return await store.ReadAsync(company, cancellationToken)
-            ?? throw new StateException(DiagnosticCatalog.StateNotFound.Code, $"no state for company '{company}' in {store.Description}");
+            ?? throw new StateException(DiagnosticCatalog.StateNoCompany.With(company, store.Description));
     }
 
     /// <summary>Forgets one resource (or, for a company address, everything recorded about the company) as a new version.</summary>
@@ -43,12 +43,12 @@ public static class StateMaintenance
         var updated = current.Without(address);
         if (!recorded)
         {
-            throw new StateException(DiagnosticCatalog.StateNotFound.Code, $"{address} is not in state (see 'whcctl state list')");
+            throw new StateException(DiagnosticCatalog.StateResourceNotInState.With(address));
         }
 
         if (address.Kind == ResourceKind.Company && current.IsEmpty)
         {
-            throw new StateException(DiagnosticCatalog.StateNotFound.Code, $"{address} has nothing recorded in state");
+            throw new StateException(DiagnosticCatalog.StateNothingRecorded.With(address));
         }
 
         return await WriteNextAsync(store, current, updated, context, cancellationToken);
@@ -67,10 +67,9 @@ public static class StateMaintenance
         if (source.Company != destination.Company || source.Kind != destination.Kind || source.Kind is ResourceKind.Company or ResourceKind.User)
         {
             throw new StateException(
-                DiagnosticCatalog.StateAddressInvalid.Code,
                 source.Kind == ResourceKind.User
-                    ? $"{source} cannot be renamed: a username is how BT knows a user (change it in the manifest, and the plan replaces the user)"
-                    : $"state mv renames a number block or a site within one company; {source} → {destination} is not that");
+                    ? DiagnosticCatalog.StateUserCannotBeRenamed.With(source)
+                    : DiagnosticCatalog.StateMoveNotARename.With(source, destination));
         }
 
         // The new name enters state, and from there every plan and list: it must be one a manifest can hold.
@@ -85,13 +84,13 @@ public static class StateMaintenance
             : current.Sites.Any(s => s.Name == destination.Name);
         if (taken)
         {
-            throw new StateException(DiagnosticCatalog.StateAddressInvalid.Code, $"{destination} is already in state");
+            throw new StateException(DiagnosticCatalog.StateAlreadyInState.With(destination));
         }
 
         var updated = current.Renamed(source.Kind, source.Name, destination.Name);
         if (updated.SameContentAs(current))
         {
-            throw new StateException(DiagnosticCatalog.StateNotFound.Code, $"{source} is not in state (see 'whcctl state list')");
+            throw new StateException(DiagnosticCatalog.StateResourceNotInState.With(source));
         }
 
         return await WriteNextAsync(store, current, updated, context, cancellationToken);
@@ -116,11 +115,9 @@ public static class StateMaintenance
     {
         ArgumentNullException.ThrowIfNull(store);
         var current = await ReadCurrentAsync(store, company, cancellationToken)
-            ?? throw new StateException(DiagnosticCatalog.StateNotFound.Code, $"no state for company '{company}' in {store.Description}");
+            ?? throw new StateException(DiagnosticCatalog.StateNoCompany.With(company, store.Description));
         var version = await store.ReadVersionAsync(company, serial, cancellationToken)
-            ?? throw new StateException(
-                DiagnosticCatalog.StateNotFound.Code,
-                string.Create(CultureInfo.InvariantCulture, $"no version with serial {serial} of company '{company}' in {store.Description} (see 'whcctl state history {company}')"));
+            ?? throw new StateException(DiagnosticCatalog.StateNoVersion.With(serial, company, store.Description));
         var lineage = current.Lineage ?? version.Lineage;
         if (!string.Equals(version.Lineage, lineage, StringComparison.Ordinal))
         {
@@ -175,9 +172,7 @@ public static class StateMaintenance
 
             if (!force && !string.Equals(current.Lineage, pushed.Lineage, StringComparison.Ordinal))
             {
-                throw new StateException(
-                    DiagnosticCatalog.StatePushRefused.Code,
-                    $"refusing to push: the file's lineage {pushed.Lineage} differs from the stored lineage {current.Lineage} of '{pushed.Company}' (use --force to replace it)");
+                throw new StateException(DiagnosticCatalog.StatePushOtherLineage.With(pushed.Lineage, current.Lineage, pushed.Company));
             }
 
             // Nothing to store: a new version with the same content would only make plans made before it stale.
@@ -188,9 +183,7 @@ public static class StateMaintenance
 
             if (!force && current.Serial is { } serial && DescentProblem(pushed, parentSerial, serial) is { } problem)
             {
-                throw new StateException(
-                    DiagnosticCatalog.StatePushRefused.Code,
-                    string.Create(CultureInfo.InvariantCulture, $"refusing to push: {problem} (current serial {serial}, lineage {current.Lineage} of '{pushed.Company}' in {store.Description}); to replace serial {serial} deliberately, push with --force"));
+                throw new StateException(DiagnosticCatalog.StatePushNotDescending.With(problem, serial, current.Lineage, pushed.Company, store.Description));
             }
 
             var next = await NextSerialAsync(store, pushed.Company, current, 0, cancellationToken);
@@ -201,9 +194,7 @@ public static class StateMaintenance
             // Nothing stored: only a file derived from nothing (a run whose first write failed) descends from that.
             toWrite = parent == 0
                 ? pushed with { Serial = 1 }
-                : throw new StateException(
-                    DiagnosticCatalog.StatePushRefused.Code,
-                    string.Create(CultureInfo.InvariantCulture, $"refusing to push: the file (serial {pushed.Serial}) was derived from serial {parent} (its parentSerial), but {store.Description} holds no state for '{pushed.Company}': it was kept against another store, or this one lost its state; push it with --force to start from it"));
+                : throw new StateException(DiagnosticCatalog.StatePushNothingStored.With(pushed.Serial, parent, store.Description, pushed.Company));
         }
 
         await writer.ForceWriteAsync(toWrite, context, cancellationToken);
@@ -251,9 +242,7 @@ public static class StateMaintenance
 
             if (existing is not null && !force)
             {
-                throw new StateException(
-                    DiagnosticCatalog.StatePushRefused.Code,
-                    string.Create(CultureInfo.InvariantCulture, $"refusing to migrate '{company}': {to.Description} already has serial {existing.Serial?.ToString(CultureInfo.InvariantCulture) ?? "(unreadable)"}, lineage {existing.Lineage ?? "(unreadable)"} (source: serial {state.Serial}, lineage {state.Lineage}); use --force to overwrite. Nothing was copied."));
+                throw new StateException(DiagnosticCatalog.StateMigrateRefused.With(new(company, to.Description, existing.Serial, existing.Lineage, state.Serial, state.Lineage)));
             }
 
             if (existing is not null)

@@ -112,15 +112,13 @@ public sealed class StateSerializer
                 }
                 else
                 {
-                    throw new StateException(
-                        DiagnosticCatalog.StateFormatUnsupported.Code,
-                        string.Create(CultureInfo.InvariantCulture, $"{source}: {ParentSerialField} must be the serial of the version the file was derived from, a whole number from 0 to {serial - 1} (the file's serial is {serial})"));
+                    throw new StateException(DiagnosticCatalog.StateParentSerialInvalid.With(source, serial - 1, serial));
                 }
             }
         }
         catch (JsonException e)
         {
-            throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, $"{source}: not valid JSON ({e.Message})", e);
+            throw new StateException(DiagnosticCatalog.StateNotJson.With(source, e.Message), e);
         }
 
         return parent;
@@ -162,9 +160,7 @@ public sealed class StateSerializer
         var version = ReadHeader(utf8Json, source).Version;
         if (version > CompanyState.CurrentVersion)
         {
-            throw new StateException(
-                DiagnosticCatalog.StateFormatUnsupported.Code,
-                string.Create(CultureInfo.InvariantCulture, $"{source}: state format version {version} was written by a newer whcctl; this whcctl reads versions up to {CompanyState.CurrentVersion}. Upgrade whcctl."));
+            throw new StateException(DiagnosticCatalog.StateFormatNewer.With(source, version, CompanyState.CurrentVersion));
         }
 
         StateDocument? document;
@@ -181,22 +177,23 @@ public sealed class StateSerializer
             var where = e.Path is null ? string.Empty : $" at {e.Path}";
             var format = Math.Max(version, CompanyState.FirstVersionOfModel);
             // A field the format does not have: refused, never read without it (and written back without it).
-            var message = e.Message.Contains("could not be mapped", StringComparison.Ordinal)
-                ? string.Create(CultureInfo.InvariantCulture, $"{source}: state holds a field that format version {format} does not have{where}; it is refused rather than read and written back without it (a newer whcctl adds fields only with a newer format version, so the file was edited, or written by a whcctl that broke that rule)")
-                : string.Create(CultureInfo.InvariantCulture, $"{source}: state does not match format version {format}{where}: {e.Message}");
-            throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, message, e);
+            throw new StateException(
+                e.Message.Contains("could not be mapped", StringComparison.Ordinal)
+                    ? DiagnosticCatalog.StateFieldUnknown.With(source, format, where)
+                    : DiagnosticCatalog.StateFormatMismatch.With(source, format, where, e.Message),
+                e);
         }
 
         var state = document is null ? null : StateDocumentMapping.ToModel(document);
         if (state is null || string.IsNullOrEmpty(state.Company) || string.IsNullOrEmpty(state.Lineage))
         {
-            throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, $"{source}: state has no company or no lineage");
+            throw new StateException(DiagnosticCatalog.StateWithoutCompanyOrLineage.With(source));
         }
 
         var problems = StateValidation.Problems(state, company);
         return problems.Count == 0
             ? state
-            : throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, $"{source}: state refused: {string.Join("; ", problems)}. Restore a good version with 'whcctl state history' and 'whcctl state rollback'");
+            : throw new StateException(DiagnosticCatalog.StateRefused.With(source, problems));
     }
 
     /// <summary>
@@ -213,7 +210,7 @@ public sealed class StateSerializer
             var reader = new Utf8JsonReader(WithoutByteOrderMark(utf8Json), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
-                throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, $"{source}: not a whcctl state (expected a JSON object)");
+                throw new StateException(DiagnosticCatalog.StateNotAnObject.With(source));
             }
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -239,12 +236,12 @@ public sealed class StateSerializer
         }
         catch (JsonException e)
         {
-            throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, $"{source}: not valid JSON ({e.Message})", e);
+            throw new StateException(DiagnosticCatalog.StateNotJson.With(source, e.Message), e);
         }
 
         return version is { } found
             ? new StateHeader(found, serial, lineage)
-            : throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, $"{source}: not a whcctl state (no numeric 'version' field)");
+            : throw new StateException(DiagnosticCatalog.StateWithoutVersion.With(source));
     }
 
     /// <summary>A state file saved by an editor may start with a UTF-8 byte order mark; JSON readers do not expect one.</summary>
@@ -257,9 +254,7 @@ public sealed class StateSerializer
         {
             if (!upgrades.TryGetValue(version, out var upgrade))
             {
-                throw new StateException(
-                    DiagnosticCatalog.StateFormatUnsupported.Code,
-                    string.Create(CultureInfo.InvariantCulture, $"{source}: state format version {version} is too old; this whcctl reads versions {OldestReadableVersion} to {CompanyState.CurrentVersion}"));
+                throw new StateException(DiagnosticCatalog.StateFormatTooOld.With(source, version, OldestReadableVersion, CompanyState.CurrentVersion));
             }
 
             document = upgrade.Upgrade(document);

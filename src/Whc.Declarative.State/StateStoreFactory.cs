@@ -29,9 +29,7 @@ public static class StateStoreFactory
         var scheme = effective.IndexOf("://", StringComparison.Ordinal);
         if (scheme > 0)
         {
-            throw new StateException(
-                DiagnosticCatalog.StateBackendInvalid.Code,
-                $"state '{UrlText.WithoutCredentials(effective)}' names an unknown kind of store '{effective[..scheme]}://'; state lives in a directory or at postgres://user@host:port/database");
+            throw new StateException(DiagnosticCatalog.StateBackendUnknownKind.With(UrlText.WithoutCredentials(effective), effective[..scheme]));
         }
 
         return new LocalStateStore(Path.GetFullPath(effective, workingDirectory), warning, lease: LocalLease(environment));
@@ -54,9 +52,7 @@ public static class StateStoreFactory
         if (!double.TryParse(number, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var amount)
             || amount * unit is < 1 or > 3600)
         {
-            throw new StateException(
-                DiagnosticCatalog.StateBackendInvalid.Code,
-                $"{LocalLeaseVariable}='{value}' is not a lease length between 1s and 60m (e.g. 45s, 2m, 1500ms)");
+            throw new StateException(DiagnosticCatalog.StateLeaseInvalid.With(LocalLeaseVariable, value));
         }
 
         var duration = TimeSpan.FromSeconds(amount * unit);

@@ -74,7 +74,7 @@ public sealed class StateHandler(IOContext io, IStateView view)
             var target = StateCommandContext.ParseAddress(arguments.Address);
             var current = await StateMaintenance.ReadRequiredAsync(store, target.Company, cancellationToken);
             var node = Find(current, target)
-                ?? throw new StateException(DiagnosticCatalog.StateNotFound.Code, $"{target} is not in state (see 'whcctl state list')");
+                ?? throw new StateException(DiagnosticCatalog.StateResourceNotInState.With(target));
             view.Resource(target, node);
             return ExitCodes.Success;
         });
@@ -97,7 +97,7 @@ public sealed class StateHandler(IOContext io, IStateView view)
             var versions = await store.HistoryAsync(name, cancellationToken);
             if (versions.IsEmpty)
             {
-                throw new StateException(DiagnosticCatalog.StateNotFound.Code, $"no state for company '{name}' in {store.Description}");
+                throw new StateException(DiagnosticCatalog.StateNoCompany.With(name, store.Description));
             }
 
             view.History(versions);

@@ -116,6 +116,103 @@ public static partial class DiagnosticCatalog
     public static DiagnosticTemplate<string> ContractRouteRemoved { get; } =
         ContractValueInvalid.Template((string path) => $"{path}: whcctl calls every route: a route cannot be removed, only moved");
 
+    // The checks of the merged contract's values; each names the field path first.
+    public static DiagnosticTemplate<string> ContractRouteMissing { get; } = ContractValueInvalid.Template((string path) => $"{path}: every route needs method, path and success");
+
+    /// <summary>The field path of the last route, the routes sharing one method and path, and that method and path.</summary>
+    public static DiagnosticTemplate<string, IEnumerable<string>, string> ContractRoutesShareEndpoint { get; } =
+        ContractValueInvalid.Template((string path, IEnumerable<string> routes, string endpoint) =>
+            $"{path}: {string.Join(" and ", routes)} are both {endpoint}: each route needs its own method and path");
+
+    public static DiagnosticTemplate<string, string, IEnumerable<string>> ContractOrderStateUnknown { get; } =
+        ContractValueInvalid.Template((string path, string state, IEnumerable<string> states) => $"{path}: '{state}' is not a state whcctl knows; states: {string.Join(", ", states)}");
+
+    /// <summary>BT's word, the failure stem found in it, the states it may mean, and the state the contract gave it.</summary>
+    public static DiagnosticTemplate<string, string, string, IEnumerable<string>, string> ContractOrderStateNamesFailure { get; } =
+        ContractValueInvalid.Template((string path, string word, string stem, IEnumerable<string> states, string state) =>
+            $"{path}: '{word}' names a failure ('{stem}'): it can only mean {string.Join(", ", states)}, never '{state}'");
+
+    public static DiagnosticTemplate<string> ContractNoDataStatusNot404 { get; } =
+        ContractValueInvalid.Template((string path) => $"{path}: must be 404: only BT's 404 'no data' answer means 'free' or 'not there'; read from an outage (5xx), "
+            + "a refused token (401, 403), a redirect or an answer, it would make a plan re-create what exists");
+
+    public static DiagnosticTemplate<string> ContractNoDataCodeMissing { get; } =
+        ContractValueInvalid.Template((string path) => $"{path}: must be a non-empty string: the code of BT's 'no data' answer");
+
+    public static DiagnosticTemplate<string, string> ContractNoDataCodeGatewayNoRoute { get; } =
+        ContractValueInvalid.Template((string path, string code) => $"{path}: '{code}' is the gateway's code for a route that does not exist: a wrong path must stay an error, never read as 'not there'");
+
+    public static DiagnosticTemplate<string> ContractRouteMethodInvalid { get; } = ContractValueInvalid.Template((string path) => $"{path}: must be GET or POST");
+
+    public static DiagnosticTemplate<string> ContractRouteMethodNotPost { get; } =
+        ContractValueInvalid.Template((string path) => $"{path}: must be POST: this call changes something at BT, and a GET could be repeated or cached on the way");
+
+    /// <summary>The field path and the path check's finding (one of the RoutePath* wordings below, shared with the routes file).</summary>
+    public static DiagnosticTemplate<string, string> ContractRoutePathInvalid { get; } = ContractValueInvalid.Template((string path, string finding) => $"{path}: {finding}");
+
+    public static DiagnosticTemplate<string> ContractQueryValueClash { get; } =
+        ContractValueInvalid.Template((string path) => $"{path}: is also the wire name of one of whcctl's parameters");
+
+    public static DiagnosticTemplate<string> ContractSuccessNot2xx { get; } = ContractValueInvalid.Template((string path) => $"{path}: must list 2xx statuses");
+
+    public static DiagnosticTemplate<string> ContractSuccessEmpty { get; } = ContractValueInvalid.Template((string path) => $"{path}: must list at least one 2xx status");
+
+    public static DiagnosticTemplate<string> ContractNamesNotObject { get; } = ContractValueInvalid.Template((string path) => $"{path}: must be an object of names");
+
+    public static DiagnosticTemplate<string> ContractNameNotPlain { get; } =
+        ContractValueInvalid.Template((string path) => $"{path}: must be a non-empty string without control characters");
+
+    public static DiagnosticTemplate<string, string, IEnumerable<string>> ContractNameGivenTwice { get; } =
+        ContractValueInvalid.Template((string path, string wire, IEnumerable<string> names) => $"{path}: '{wire}' is given to {string.Join(" and ", names)}: each needs its own name on the wire");
+
+    public static DiagnosticTemplate<string> ContractFieldMapNotObject { get; } = ContractValueInvalid.Template((string path) => $"{path}: must be an object of field paths");
+
+    public static DiagnosticTemplate<string> ContractFieldMapEntryInvalid { get; } =
+        ContractValueInvalid.Template((string path) => $"{path}: must be a field path or a non-empty list of them");
+
+    public static DiagnosticTemplate<string, string> ContractFieldNotSingleName { get; } = ContractValueInvalid.Template((string path, string text) => $"{path}: '{text}' must be a single field name");
+
+    public static DiagnosticTemplate<string, string> ContractFieldNotPath { get; } =
+        ContractValueInvalid.Template((string path, string text) => $"{path}: '{text}' is not a field path (names joined by '.', 'name[]' for each element of a list)");
+
+    public static DiagnosticTemplate<string, string> ContractFieldEndsInList { get; } = ContractValueInvalid.Template((string path, string text) => $"{path}: '{text}' must end in a field name, not a list");
+
+    public static DiagnosticTemplate<string, string, string> ContractFieldOtherListElements { get; } =
+        ContractValueInvalid.Template((string path, string wire, string canonical) => $"{path}: '{wire}' must sit in the same list elements as '{canonical}' (the same path up to the last [])");
+
+    public static DiagnosticTemplate<string> ContractFieldNoBody { get; } = ContractValueInvalid.Template((string path) => $"{path}: whcctl sends no body on this route: there is nothing to map");
+
+    /// <summary>Where in the body (a label such as "the body" or "each element of items"), and the field stepped to.</summary>
+    public static DiagnosticTemplate<string, string, string> ContractFieldInList { get; } =
+        ContractValueInvalid.Template((string path, string label, string name) => $"{path}: {label} is a list: step into its elements with '[]' before '{name}'");
+
+    public static DiagnosticTemplate<string, string, string> ContractFieldInValue { get; } =
+        ContractValueInvalid.Template((string path, string label, string name) => $"{path}: {label} is a value: it has no field '{name}'");
+
+    public static DiagnosticTemplate<string, string, bool> ContractFieldNotList { get; } =
+        ContractValueInvalid.Template((string path, string label, bool isObject) => $"{path}: {label} is {(isObject ? "an object" : "a value")}, not a list: '[]' never matches it");
+
+    public static DiagnosticTemplate<string, string, string> ContractFieldOverAnswerField { get; } =
+        ContractValueInvalid.Template((string path, string wire, string field) => $"{path}: '{wire}' is whcctl's own field in this answer (or lies in one): read for '{field}', it would be missing where whcctl reads it");
+
+    public static DiagnosticTemplate<string, string, string> ContractFieldOverBodyField { get; } =
+        ContractValueInvalid.Template((string path, string wire, string field) => $"{path}: '{wire}' is whcctl's own field in this body (or lies in one): moving '{field}' there would write over it");
+
+    public static DiagnosticTemplate<string, string, IEnumerable<string>> ContractWireGivenTwice { get; } =
+        ContractValueInvalid.Template((string path, string wire, IEnumerable<string> fields) => $"{path}: '{wire}' is given to {string.Join(" and ", fields)}: one would take the other's value");
+
+    // The route path check's findings, worded once: the contract file puts the field path before them
+    // (ContractRoutePathInvalid), the routes file the route (ApiRoutePathInvalid).
+    public static string RoutePathNotHttps => "an absolute route must be https (http only on loopback): tokens travel with it";
+
+    public static string RoutePathWithExtras => "an absolute route carries no user info, query or fragment";
+
+    public static string RoutePathNotAPath(string target) => $"must be a path starting with '/' (or an https URL), without a query: '{target}'";
+
+    public static string RoutePathWithoutPlaceholder(string placeholder, string target) => $"must contain the placeholder {placeholder}: '{target}'";
+
+    public static string RoutePathOtherPlaceholder(string? placeholder) => placeholder is null ? "takes no placeholder" : $"takes only the placeholder {placeholder}";
+
     public static DiagnosticDescriptor ApiUnauthorized { get; } =
         Error("WHC4010", "BT refused the credentials or the access token");
 

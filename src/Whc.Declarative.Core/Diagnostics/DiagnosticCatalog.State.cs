@@ -19,7 +19,53 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor StateFormatUnsupported { get; } = Error("WHC5003", "the state is unreadable or was written in a format this whcctl does not know");
 
+    // A state file or row that cannot be read: each names its source (file or row) first.
+    public static DiagnosticTemplate<string, long, long> StateParentSerialInvalid { get; } =
+        StateFormatUnsupported.Template((string source, long field, long serial) => string.Create(CultureInfo.InvariantCulture, $"{source}: parentSerial must be the serial of the version the file was derived from, a whole number from 0 to {field} (the file's serial is {serial})"));
+
+    /// <summary>The source and the JSON reader's own finding.</summary>
+    public static DiagnosticTemplate<string, string> StateNotJson { get; } = StateFormatUnsupported.Template((string source, string finding) => $"{source}: not valid JSON ({finding})");
+
+    public static DiagnosticTemplate<string, int, int> StateFormatNewer { get; } =
+        StateFormatUnsupported.Template((string source, int version, int current) => string.Create(CultureInfo.InvariantCulture, $"{source}: state format version {version} was written by a newer whcctl; this whcctl reads versions up to {current}. Upgrade whcctl."));
+
+    /// <summary>The source, the format version, and where in the document (" at $.x", or empty).</summary>
+    public static DiagnosticTemplate<string, int, string> StateFieldUnknown { get; } =
+        StateFormatUnsupported.Template((string source, int format, string where) => string.Create(CultureInfo.InvariantCulture, $"{source}: state holds a field that format version {format} does not have{where}; it is refused rather than read and written back without it (a newer whcctl adds fields only with a newer format version, so the file was edited, or written by a whcctl that broke that rule)"));
+
+    /// <summary>The source, the format version, where in the document (" at $.x", or empty), and the JSON reader's finding.</summary>
+    public static DiagnosticTemplate<string, int, string, string> StateFormatMismatch { get; } =
+        StateFormatUnsupported.Template((string source, int format, string where, string finding) => string.Create(CultureInfo.InvariantCulture, $"{source}: state does not match format version {format}{where}: {finding}"));
+
+    public static DiagnosticTemplate<string> StateWithoutCompanyOrLineage { get; } = StateFormatUnsupported.Template((string source) => $"{source}: state has no company or no lineage");
+
+    public static DiagnosticTemplate<string, IEnumerable<string>> StateRefused { get; } =
+        StateFormatUnsupported.Template((string source, IEnumerable<string> problems) => $"{source}: state refused: {string.Join("; ", problems)}. Restore a good version with 'whcctl state history' and 'whcctl state rollback'");
+
+    public static DiagnosticTemplate<string> StateNotAnObject { get; } = StateFormatUnsupported.Template((string source) => $"{source}: not a whcctl state (expected a JSON object)");
+
+    public static DiagnosticTemplate<string> StateWithoutVersion { get; } = StateFormatUnsupported.Template((string source) => $"{source}: not a whcctl state (no numeric 'version' field)");
+
+    public static DiagnosticTemplate<string, int, int, int> StateFormatTooOld { get; } =
+        StateFormatUnsupported.Template((string source, int version, int oldest, int current) => string.Create(CultureInfo.InvariantCulture, $"{source}: state format version {version} is too old; this whcctl reads versions {oldest} to {current}"));
+
+    /// <summary>The counter file's path and the company.</summary>
+    public static DiagnosticTemplate<string, string> StateLockGenerationNotNumber { get; } =
+        StateFormatUnsupported.Template((string path, string company) => $"the lock generation counter {path} is not a number; it must only grow: write into it a number above any generation a lock of '{company}' has had (the current time in milliseconds since 1970 is safe)");
+
     public static DiagnosticDescriptor StateNotFound { get; } = Error("WHC5004", "the company, version or resource is not in the state");
+
+    /// <summary>The company and the store's description.</summary>
+    public static DiagnosticTemplate<string, string> StateNoCompany { get; } = StateNotFound.Template((string company, string store) => $"no state for company '{company}' in {store}");
+
+    public static DiagnosticTemplate<ResourceAddress> StateResourceNotInState { get; } =
+        StateNotFound.Template((ResourceAddress address) => $"{address} is not in state (see 'whcctl state list')");
+
+    public static DiagnosticTemplate<ResourceAddress> StateNothingRecorded { get; } = StateNotFound.Template((ResourceAddress address) => $"{address} has nothing recorded in state");
+
+    /// <summary>The serial asked for, the company, and the store's description.</summary>
+    public static DiagnosticTemplate<long, string, string> StateNoVersion { get; } =
+        StateNotFound.Template((long serial, string company, string store) => string.Create(CultureInfo.InvariantCulture, $"no version with serial {serial} of company '{company}' in {store} (see 'whcctl state history {company}')"));
 
     public static DiagnosticDescriptor StateAddressInvalid { get; } = Error("WHC5005", "a resource address or company name is not valid");
 
@@ -27,9 +73,33 @@ public static partial class DiagnosticCatalog
     public static DiagnosticTemplate<string, IEnumerable<string>> StateAddressInvalidImportNames { get; } =
         StateAddressInvalid.Template((string name, IEnumerable<string> problems) => $"'{name}' cannot be imported: BT's answer holds names no manifest could hold: {string.Join("; ", problems)}. Nothing was written");
 
+    public static DiagnosticTemplate<ResourceAddress> StateUserCannotBeRenamed { get; } =
+        StateAddressInvalid.Template((ResourceAddress source) => $"{source} cannot be renamed: a username is how BT knows a user (change it in the manifest, and the plan replaces the user)");
+
+    public static DiagnosticTemplate<ResourceAddress, ResourceAddress> StateMoveNotARename { get; } =
+        StateAddressInvalid.Template((ResourceAddress source, ResourceAddress destination) => $"state mv renames a number block or a site within one company; {source} → {destination} is not that");
+
+    public static DiagnosticTemplate<ResourceAddress> StateAlreadyInState { get; } = StateAddressInvalid.Template((ResourceAddress destination) => $"{destination} is already in state");
+
     public static DiagnosticDescriptor StateBackendInvalid { get; } = Error("WHC5006", "the --state / WHC_STATE backend specification is not valid or cannot be reached");
 
+    /// <summary>The --state value without credentials, and its scheme ("postgress").</summary>
+    public static DiagnosticTemplate<string, string> StateBackendUnknownKind { get; } =
+        StateBackendInvalid.Template((string spec, string scheme) => $"state '{spec}' names an unknown kind of store '{scheme}://'; state lives in a directory or at postgres://user@host:port/database");
+
+    /// <summary>The variable's name and its value.</summary>
+    public static DiagnosticTemplate<string, string> StateLeaseInvalid { get; } =
+        StateBackendInvalid.Template((string variable, string value) => $"{variable}='{value}' is not a lease length between 1s and 60m (e.g. 45s, 2m, 1500ms)");
+
     public static DiagnosticDescriptor StateLockMismatch { get; } = Error("WHC5007", "force-unlock was given a lock id that is not the holder's (or there is no lock)");
+
+    /// <summary>A local lock: the company and the lock file's path.</summary>
+    public static DiagnosticTemplate<string, string> StateLockFileMissing { get; } =
+        StateLockMismatch.Template((string company, string path) => $"state of company '{company}' is not locked ({path} does not exist or is unreadable)");
+
+    /// <summary>A local lock: the lock id given, the company, and the holder the lock file names.</summary>
+    public static DiagnosticTemplate<string, string, LockInfo> StateLockFileOtherHolder { get; } =
+        StateLockMismatch.Template((string lockId, string company, LockInfo holder) => string.Create(CultureInfo.InvariantCulture, $"lock id '{lockId}' does not match the holder of the lock on '{company}': {holder.Who}@{holder.Host} (pid {holder.ProcessId}, '{holder.Operation}') since {holder.Since.ToString("u", CultureInfo.InvariantCulture)}, lock id {holder.Id}"));
 
     public static DiagnosticDescriptor StateLockTakenOver { get; } = Warning("WHC5008", "a lock whose holder's lease expired or session ended was taken over (that holder stops when it notices)");
 
@@ -43,6 +113,26 @@ public static partial class DiagnosticCatalog
         StateLockTakenOver.Template((string company, string holder, long generation) => string.Create(CultureInfo.InvariantCulture, $"took over the lock on '{company}' from {holder}, generation {generation}: its lock session ended and the lock was free; if that process still runs, it will find its lock lost and stop"));
 
     public static DiagnosticDescriptor StatePushRefused { get; } = Error("WHC5009", "state push or migrate refused: the state does not descend from the current one (another lineage, an older version) (use --force)");
+
+    /// <summary>The file's lineage, the stored lineage, and the company.</summary>
+    public static DiagnosticTemplate<string, string?, string> StatePushOtherLineage { get; } =
+        StatePushRefused.Template((string pushed, string? stored, string company) => $"refusing to push: the file's lineage {pushed} differs from the stored lineage {stored} of '{company}' (use --force to replace it)");
+
+    /// <summary>Why the file does not descend (worded where descent is judged), the current serial and lineage, the company, the store.</summary>
+    public static DiagnosticTemplate<string, long, string?, string, string> StatePushNotDescending { get; } =
+        StatePushRefused.Template((string problem, long serial, string? lineage, string company, string store) =>
+            string.Create(CultureInfo.InvariantCulture, $"refusing to push: {problem} (current serial {serial}, lineage {lineage} of '{company}' in {store}); to replace serial {serial} deliberately, push with --force"));
+
+    /// <summary>The file's serial, its parentSerial, the store's description, and the company.</summary>
+    public static DiagnosticTemplate<long, long, string, string> StatePushNothingStored { get; } =
+        StatePushRefused.Template((long serial, long parent, string store, string company) =>
+            string.Create(CultureInfo.InvariantCulture, $"refusing to push: the file (serial {serial}) was derived from serial {parent} (its parentSerial), but {store} holds no state for '{company}': it was kept against another store, or this one lost its state; push it with --force to start from it"));
+
+    /// <summary>A migrate that would overwrite another version: the company, the target store, what it holds (null: unreadable), and the source's version.</summary>
+    public sealed record MigrateClash(string Company, string Store, long? Serial, string? Lineage, long SourceSerial, string SourceLineage);
+
+    public static DiagnosticTemplate<MigrateClash> StateMigrateRefused { get; } =
+        StatePushRefused.Template((MigrateClash c) => string.Create(CultureInfo.InvariantCulture, $"refusing to migrate '{c.Company}': {c.Store} already has serial {c.Serial?.ToString(CultureInfo.InvariantCulture) ?? "(unreadable)"}, lineage {c.Lineage ?? "(unreadable)"} (source: serial {c.SourceSerial}, lineage {c.SourceLineage}); use --force to overwrite. Nothing was copied."));
 
     public static DiagnosticDescriptor StateLockLost { get; } = Error("WHC5010", "the run lost the company's lock (session ended, force-unlocked or lease expired) and stopped for it");
 

@@ -15,6 +15,8 @@ public sealed class DiagnosticTemplate(DiagnosticDescriptor descriptor, string m
     public string Message { get; } = message;
 
     public Diagnostic At(SourceSpan span) => Descriptor.At(span, Message);
+
+    public DiagnosticMessage With() => new(Descriptor, Message);
 }
 
 /// <summary>A message with one typed argument for <see cref="Descriptor"/>'s code.</summary>
@@ -23,6 +25,9 @@ public sealed class DiagnosticTemplate<T1>(DiagnosticDescriptor descriptor, Func
     public DiagnosticDescriptor Descriptor { get; } = descriptor;
 
     public string Message(T1 arg1) => message(arg1);
+
+    /// <summary>The worded message without a place: for an exception that carries a code to where it is reported.</summary>
+    public DiagnosticMessage With(T1 arg1) => new(Descriptor, message(arg1));
 
     public Diagnostic At(SourceSpan span, T1 arg1) => Descriptor.At(span, message(arg1));
 }
@@ -34,6 +39,9 @@ public sealed class DiagnosticTemplate<T1, T2>(DiagnosticDescriptor descriptor, 
 
     public string Message(T1 arg1, T2 arg2) => message(arg1, arg2);
 
+    /// <summary>The worded message without a place: for an exception that carries a code to where it is reported.</summary>
+    public DiagnosticMessage With(T1 arg1, T2 arg2) => new(Descriptor, message(arg1, arg2));
+
     public Diagnostic At(SourceSpan span, T1 arg1, T2 arg2) => Descriptor.At(span, message(arg1, arg2));
 }
 
@@ -43,6 +51,9 @@ public sealed class DiagnosticTemplate<T1, T2, T3>(DiagnosticDescriptor descript
     public DiagnosticDescriptor Descriptor { get; } = descriptor;
 
     public string Message(T1 arg1, T2 arg2, T3 arg3) => message(arg1, arg2, arg3);
+
+    /// <summary>The worded message without a place: for an exception that carries a code to where it is reported.</summary>
+    public DiagnosticMessage With(T1 arg1, T2 arg2, T3 arg3) => new(Descriptor, message(arg1, arg2, arg3));
 
     public Diagnostic At(SourceSpan span, T1 arg1, T2 arg2, T3 arg3) => Descriptor.At(span, message(arg1, arg2, arg3));
 }
@@ -54,6 +65,9 @@ public sealed class DiagnosticTemplate<T1, T2, T3, T4>(DiagnosticDescriptor desc
 
     public string Message(T1 arg1, T2 arg2, T3 arg3, T4 arg4) => message(arg1, arg2, arg3, arg4);
 
+    /// <summary>The worded message without a place: for an exception that carries a code to where it is reported.</summary>
+    public DiagnosticMessage With(T1 arg1, T2 arg2, T3 arg3, T4 arg4) => new(Descriptor, message(arg1, arg2, arg3, arg4));
+
     public Diagnostic At(SourceSpan span, T1 arg1, T2 arg2, T3 arg3, T4 arg4) => Descriptor.At(span, message(arg1, arg2, arg3, arg4));
 }
 
@@ -64,9 +78,18 @@ public sealed class DiagnosticTemplate<T1, T2, T3, T4, T5>(DiagnosticDescriptor 
 
     public string Message(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5) => message(arg1, arg2, arg3, arg4, arg5);
 
+    /// <summary>The worded message without a place: for an exception that carries a code to where it is reported.</summary>
+    public DiagnosticMessage With(T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5) => new(Descriptor, message(arg1, arg2, arg3, arg4, arg5));
+
     public Diagnostic At(SourceSpan span, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5) =>
         Descriptor.At(span, message(arg1, arg2, arg3, arg4, arg5));
 }
+
+/// <summary>
+/// A template's message worded with its arguments, not yet placed: what an exception carries (its code and text)
+/// until a handler reports it at a place.
+/// </summary>
+public sealed record DiagnosticMessage(DiagnosticDescriptor Descriptor, string Text);
 
 /// <summary>The factories that declare a template on its descriptor: <c>UnknownTarget.Template((string t) => $"...")</c>.</summary>
 public sealed partial record DiagnosticDescriptor

@@ -75,6 +75,12 @@ public sealed record StateVersionInfo(long Serial, string Lineage, string Writte
 
 public class StateException : Exception
 {
+    /// <summary>A failure worded by a template of the catalogue: its code and text.</summary>
+    public StateException(DiagnosticMessage message, Exception? inner = null)
+        : this(message.Descriptor.Code, message.Text, inner)
+    {
+    }
+
     public StateException(string code, string message, Exception? inner = null)
         : base(message, inner) => Code = code;
 
@@ -154,6 +160,10 @@ public sealed class StateConflictException : StateException
 /// </summary>
 public sealed class StateLockLostException : StateException
 {
+    /// <summary>The loss worded by a template of <see cref="DiagnosticCatalog.StateLockLost"/>.</summary>
+    public StateLockLostException(string company, DiagnosticMessage message, Exception? inner = null)
+        : base(message, inner) => Company = company;
+
     public StateLockLostException(string company, string message, Exception? inner = null)
         : base(DiagnosticCatalog.StateLockLost.Code, message, inner) => Company = company;
 
