@@ -1,3 +1,4 @@
+using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.State;
 
@@ -66,14 +67,14 @@ internal sealed class LockGate : IBtCallGate
         catch (Exception e) when (e is StateException or IOException or System.Data.Common.DbException or TimeoutException)
         {
             // Not proven held is not held: a request to BT must not leave on a guess.
-            Record(new StateLockLostException(Company, $"whcctl could not make sure it still holds it: {e.Message}", e));
+            Record(new StateLockLostException(Company, DiagnosticCatalog.StateLockUnproven.With(e.Message), e));
             throw Refusal();
         }
 
         if (closed)
         {
             // The store said nothing more (it should have): the watcher's word alone.
-            Record(new StateLockLostException(Company, "the store's watch on it saw its session end or the lock taken"));
+            Record(new StateLockLostException(Company, DiagnosticCatalog.StateLockWatchClosed.With()));
             throw Refusal();
         }
     }

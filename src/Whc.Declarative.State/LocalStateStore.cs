@@ -471,7 +471,7 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         var current = ReadLockFile(LockPath(company));
         if (current.Kind == LockFileKind.Unreadable)
         {
-            throw new StateException(DiagnosticCatalog.StateError.Code, $"cannot check that this run still holds the lock on '{company}', so its state was not written: {current.Problem}");
+            throw new StateException(DiagnosticCatalog.StateLockUncheckable.With(company, current.Problem));
         }
 
         if (current.Content is not { } content || !content.Carries(fence))

@@ -167,8 +167,7 @@ public sealed record PostgresStateSpec(string Host, int Port, string Database, s
 
         if (Get(environment, "PGSSLMODE") is { } variable)
         {
-            return ParseSslMode(variable) ?? throw new StateException(
-                DiagnosticCatalog.StateBackendInvalid.Code, $"invalid PostgreSQL TLS setting: {SslModeReason(variable, "PGSSLMODE")}");
+            return ParseSslMode(variable) ?? throw new StateException(DiagnosticCatalog.StatePostgresTlsInvalid.With(SslModeReason(variable, "PGSSLMODE")));
         }
 
         return IsLoopback ? PostgresSslMode.Disable : PostgresSslMode.VerifyFull;
@@ -181,9 +180,7 @@ public sealed record PostgresStateSpec(string Host, int Port, string Database, s
         if (root == "system" && SslRootCert is not null && Get(environment, "PGSSLROOTCERT") is not null)
         {
             // Npgsql reads PGSSLROOTCERT itself when no root certificate is set, so the URL could not win here.
-            throw new StateException(
-                DiagnosticCatalog.StateBackendInvalid.Code,
-                "invalid PostgreSQL TLS setting: sslrootcert=system cannot be used while PGSSLROOTCERT is set (it would be used instead); unset PGSSLROOTCERT");
+            throw new StateException(DiagnosticCatalog.StatePostgresRootCertClash.With());
         }
 
         if (mode == PostgresSslMode.Require && root is not null && root != "system")

@@ -1,3 +1,4 @@
+using Whc.Declarative.Core.Diagnostics;
 using System.Data;
 using System.Globalization;
 using Npgsql;
@@ -152,9 +153,7 @@ public sealed partial class PostgresStateStore
             // closes) nor unlocked on the server (its key may be held again, by a new lock of this store).
             if (lease.Released)
             {
-                throw new StateLockLostException(
-                    lease.Company,
-                    string.Create(CultureInfo.InvariantCulture, $"the lock on company '{lease.Company}' in {Description} (lock id {lease.Fence.LockId}, generation {lease.Fence.Generation}) was already released by this run; it must not call BT for '{lease.Company}' nor write its state any more"));
+                throw new StateLockLostException(lease.Company, DiagnosticCatalog.StateLockAlreadyReleased.With(lease.Company, Description, lease.Fence));
             }
 
             await CheckAsync([lease], cancellationToken);

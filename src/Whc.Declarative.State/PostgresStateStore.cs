@@ -139,9 +139,7 @@ public sealed partial class PostgresStateStore : IStateStore, IForceStateWriter,
             // damaged, and trusting either half would let the next write build on the wrong version.
             if (state.Serial != serial || !string.Equals(state.Lineage, lineage, StringComparison.Ordinal))
             {
-                throw new StateException(
-                    DiagnosticCatalog.StateFormatUnsupported.Code,
-                    string.Create(CultureInfo.InvariantCulture, $"{Description} company {company}: the row records serial {serial}, lineage {lineage}, but its document says serial {state.Serial}, lineage {state.Lineage}; repair it with 'whcctl state rollback {company} SERIAL' or 'whcctl state push {company} FILE --force'"));
+                throw new StateException(DiagnosticCatalog.StateRowDocumentMismatch.With(Description, company, (serial, lineage), (state.Serial, state.Lineage)));
             }
 
             return state;
@@ -257,16 +255,12 @@ public sealed partial class PostgresStateStore : IStateStore, IForceStateWriter,
             var backends = await AdvisoryLockBackendsAsync(connection, key, cancellationToken);
             if (holder is null)
             {
-                throw new StateException(DiagnosticCatalog.StateLockMismatch.Code, backends.IsEmpty
-                    ? $"state of company '{company}' in {Description} is not locked"
-                    : $"state of company '{company}' in {Description} is locked by a session that recorded no holder (backend pid {string.Join(", ", backends)}); it will be freed when that session ends");
+                throw new StateException(DiagnosticCatalog.StateLockNoHolderRow.With(company, Description, backends));
             }
 
             if (!string.Equals(holder.Info.Id, lockId, StringComparison.Ordinal))
             {
-                throw new StateException(
-                    DiagnosticCatalog.StateLockMismatch.Code,
-                    $"lock id '{lockId}' does not match the holder of the lock on '{company}': {Describe(holder.Info)}");
+                throw new StateException(DiagnosticCatalog.StateLockIdNotHolders.With(lockId, company, Describe(holder.Info)));
             }
 
             // The lease row goes first: the holder's fence is refused from this moment, and when its session is ended
@@ -438,9 +432,7 @@ public sealed partial class PostgresStateStore : IStateStore, IForceStateWriter,
 
         if (applied > PostgresMigrations.All.Count)
         {
-            throw new StateException(
-                DiagnosticCatalog.StateFormatUnsupported.Code,
-                string.Create(CultureInfo.InvariantCulture, $"{Description}: database schema version {applied} was created by a newer whcctl (this one knows {PostgresMigrations.All.Count}); upgrade whcctl"));
+            throw new StateException(DiagnosticCatalog.StateSchemaNewer.With(Description, applied, PostgresMigrations.All.Count));
         }
 
         for (var version = applied + 1; version <= PostgresMigrations.All.Count; version++)
@@ -581,9 +573,7 @@ public sealed partial class PostgresStateStore : IStateStore, IForceStateWriter,
             now = string.Create(CultureInfo.InvariantCulture, $"it is held now by {Describe(current)}, generation {generation}");
         }
 
-        throw new StateLockLostException(
-            company,
-            string.Create(CultureInfo.InvariantCulture, $"state of company '{company}' in {Description} was not written: this run's lock on it (lock id {fence.LockId}, generation {fence.Generation}) was lost; {now}; this run stops for '{company}'"));
+        throw new StateLockLostException(company, DiagnosticCatalog.StateLockLostAtWrite.With(company, Description, fence, now));
     }
 
     private void AddVersionParameters(NpgsqlCommand command, CompanyState state, string json, StateWriteContext context)
@@ -841,9 +831,7 @@ public sealed partial class PostgresStateStore : IStateStore, IForceStateWriter,
                 return;
             }
 
-            LostError = new StateLockLostException(
-                Company,
-                string.Create(CultureInfo.InvariantCulture, $"the lock on company '{Company}' in {store.Description} (lock id {Fence.LockId}, generation {Fence.Generation}) was lost: {reason}; this run sends nothing more to BT for '{Company}' and does not write its state"));
+            LostError = new StateLockLostException(Company, DiagnosticCatalog.StateLockLostWatched.With(Company, store.Description, Fence, reason));
             // Callbacks run off this thread: the marker holds the session gate.
             _ = lost.CancelAsync();
         }

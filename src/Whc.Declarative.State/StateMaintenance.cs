@@ -75,7 +75,7 @@ public static class StateMaintenance
         // The new name enters state, and from there every plan and list: it must be one a manifest can hold.
         if (ResourceNames.Problem(destination.Kind, destination.Name) is { } problem)
         {
-            throw new StateException(DiagnosticCatalog.StateAddressInvalid.Code, $"state mv cannot rename {source}: {problem} (the manifest's rule)");
+            throw new StateException(DiagnosticCatalog.StateMoveNameRefused.With(source, problem));
         }
 
         var current = await ReadRequiredAsync(store, source.Company, cancellationToken);
@@ -121,9 +121,7 @@ public static class StateMaintenance
         var lineage = current.Lineage ?? version.Lineage;
         if (!string.Equals(version.Lineage, lineage, StringComparison.Ordinal))
         {
-            throw new StateException(
-                DiagnosticCatalog.StatePushRefused.Code,
-                $"version {serial.ToString(CultureInfo.InvariantCulture)} of '{company}' belongs to lineage {version.Lineage}, the current state to {lineage}; push it with --force instead");
+            throw new StateException(DiagnosticCatalog.StateRollbackOtherLineage.With(serial, company, version.Lineage, lineage));
         }
 
         var restored = version with { Serial = await NextSerialAsync(store, company, current, version.Serial, cancellationToken), Lineage = lineage };
@@ -165,9 +163,7 @@ public static class StateMaintenance
         {
             if (!force && (current.Serial is null || current.Lineage is null))
             {
-                throw new StateException(
-                    DiagnosticCatalog.StatePushRefused.Code,
-                    $"refusing to push: the stored state of '{pushed.Company}' is unreadable, so the file cannot be shown to descend from it (use --force to replace it)");
+                throw new StateException(DiagnosticCatalog.StatePushOverUnreadable.With(pushed.Company));
             }
 
             if (!force && !string.Equals(current.Lineage, pushed.Lineage, StringComparison.Ordinal))
@@ -324,12 +320,10 @@ public static class StateMaintenance
         var problems = ResourceNames.Problems(state);
         if (problems.Count > 0)
         {
-            throw new StateException(
-                DiagnosticCatalog.StateAddressInvalid.Code,
-                $"{operation} refused: the state holds names no manifest could hold: {string.Join("; ", problems)}. Nothing was written");
+            throw new StateException(DiagnosticCatalog.StateNamesNoManifestHolds.With(operation, problems));
         }
     }
 
     private static IForceStateWriter ForceWriter(IStateStore store) =>
-        store as IForceStateWriter ?? throw new StateException(DiagnosticCatalog.StateError.Code, $"{store.Description} does not support unconditional writes");
+        store as IForceStateWriter ?? throw new StateException(DiagnosticCatalog.StateNoUnconditionalWrites.With(store.Description));
 }

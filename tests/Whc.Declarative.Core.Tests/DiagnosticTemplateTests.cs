@@ -167,6 +167,10 @@ public class DiagnosticTemplateTests
         : type == typeof(AddressSpec) ? new AddressSpec("IP1 1AA", "Unit 5", null, null, null)
         : type == typeof(SiteState) ? new SiteState("hq", "LOC-hq", "A00001234", "SI-1") { FoundBy = new SiteAddressState("IP1 1AA", "Unit 4") }
         : type == typeof(NumberBlockState) ? new NumberBlockState("main", "0121", 1234, [new NumberRangeState("01214960000", "01214961233", true, "NR-1")])
+        : type == typeof(LockFence) ? new LockFence("lock-1", 1234)
+        : type == typeof((long, string)) ? (1234L, "l-1")
+        : type == typeof((long, string?)) ? (1235L, "l-2")
+        : type.IsAssignableFrom(typeof(int[])) && type != typeof(object) ? new[] { 1234, 5678 }
         : type == typeof(DiagnosticCatalog.MigrateClash) ? new DiagnosticCatalog.MigrateClash("acme", "local directory /state", null, "l-1", 1234, "l-2")
         : type == typeof(LockInfo) ? new LockInfo("L-1", "ann", "ci-3", 1234, "apply", new DateTimeOffset(2026, 3, 10, 12, 30, 0, TimeSpan.Zero))
         : throw new InvalidOperationException($"add a sample value of {type} for the template tests");

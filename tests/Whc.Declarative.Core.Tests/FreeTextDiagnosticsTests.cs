@@ -13,8 +13,8 @@ namespace Whc.Declarative.Core.Tests;
 public class FreeTextDiagnosticsTests
 {
     /// <summary>
-    /// Files under src/ that may call <c>DiagnosticDescriptor.At(span, text)</c>, each with why. Manifests has none:
-    /// every message there is a template. The files marked "not converted yet" are round 2's (helper G2) to convert.
+    /// Files under src/ that may call <c>DiagnosticDescriptor.At(span, text)</c>, each with why: text from elsewhere
+    /// passed on (a parser's, an exception's); every message whcctl words itself is a template in the catalogue.
     /// </summary>
     private static readonly Dictionary<string, string> Allowed = new(StringComparer.Ordinal)
     {

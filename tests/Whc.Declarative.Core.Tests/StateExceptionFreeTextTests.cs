@@ -9,17 +9,11 @@ public class StateExceptionFreeTextTests
 {
     private static readonly Dictionary<string, string> Allowed = new(StringComparer.Ordinal)
     {
-        ["src/Whc.Declarative.Cli/Commands/StateCommandContext.cs"] = "not converted yet",
-        ["src/Whc.Declarative.Cli/Commands/StateHandler.cs"] = "not converted yet (one passes on the state reader's own message)",
-        ["src/Whc.Declarative.Engine/CompanySession.cs"] = "not converted yet: passes on a store failure's message with its code, or words it",
-        ["src/Whc.Declarative.Engine/LockGate.cs"] = "not converted yet (one passes on the failure's own message)",
-        ["src/Whc.Declarative.Engine/Operations/ApplyOperation.cs"] = "not converted yet",
-        ["src/Whc.Declarative.State/LocalStateStore.cs"] = "not converted yet (two pass on an I/O error's own message)",
-        ["src/Whc.Declarative.State/PostgresStateSpec.cs"] = "not converted yet",
-        ["src/Whc.Declarative.State/PostgresStateStore.cs"] = "not converted yet",
-        ["src/Whc.Declarative.State/PostgresStateStore.LockSession.cs"] = "not converted yet",
-        ["src/Whc.Declarative.State/StateMaintenance.cs"] = "not converted yet",
-        ["src/Whc.Declarative.WhcApi/WhcHttpSender.cs"] = "not converted yet",
+        ["src/Whc.Declarative.Cli/Commands/StateHandler.cs"] = "passes on the state reader's own message, with its code",
+        ["src/Whc.Declarative.Engine/CompanySession.cs"] = "passes on a store failure's message with the failure's own code (any code), adding what became of this run's result",
+        ["src/Whc.Declarative.Engine/LockGate.cs"] = "passes on the loss the store reported, as the first reason given",
+        ["src/Whc.Declarative.State/LocalStateStore.cs"] = "passes on an I/O error's own message, and the lease check's loss as it was worded",
+        ["src/Whc.Declarative.WhcApi/WhcHttpSender.cs"] = "a fallback after the gate's own refusal (which names the company and is what the user reads): the sender knows the call, not the company",
     };
 
     [Fact]

@@ -25,9 +25,7 @@ internal static class StateCommandContext
     public static ResourceAddress ParseAddress(string text) =>
         ResourceAddress.TryParse(text, out var address)
             ? address
-            : throw new StateException(
-                DiagnosticCatalog.StateAddressInvalid.Code,
-                $"'{text}' is not a resource address; expected COMPANY or COMPANY/KIND/NAME with KIND one of number-block, site, user");
+            : throw new StateException(DiagnosticCatalog.StateAddressUnparsable.With(text));
 
     /// <summary>Runs <paramref name="body"/> against the store; failures become one error line and exit code 1 (CommandRuntime.Guard).</summary>
     public static Task<int> RunAsync(IOContext io, string? spec, Func<IStateStore, Task<int>> body) =>

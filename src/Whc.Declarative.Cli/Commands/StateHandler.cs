@@ -146,7 +146,7 @@ public sealed class StateHandler(IOContext io, IStateView view)
             var parentSerial = StateSerializer.ReadParentSerial(System.Text.Encoding.UTF8.GetBytes(text), path, pushed.Serial);
             if (!string.Equals(pushed.Company, name, StringComparison.Ordinal))
             {
-                throw new StateException(DiagnosticCatalog.StateAddressInvalid.Code, $"{path} holds the state of company '{pushed.Company}', not '{name}'");
+                throw new StateException(DiagnosticCatalog.StatePushOtherCompany.With(path, pushed.Company, name));
             }
 
             var operation = $"state push {name}";

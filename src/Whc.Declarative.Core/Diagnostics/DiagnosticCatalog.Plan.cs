@@ -239,6 +239,10 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor MoveConflict { get; } = Error("WHC3040", "a moved entry cannot be applied: state holds both its from and its to, or two of its sources");
 
+    /// <summary>A company move whose two keys hold states of different histories: the old key and the new.</summary>
+    public static DiagnosticTemplate<string, string> MoveConflictCompanyHistories { get; } =
+        MoveConflict.Template((string from, string to) => $"moved: company/{from} → company/{to}: state holds both, of different histories; run plan again");
+
     /// <summary><c>segment</c>: the kind as written in a moved entry (site, number-block, ...).</summary>
     public static DiagnosticTemplate<string, string, string, string> MoveBothEndsInState { get; } =
         MoveConflict.Template((string segment, string from, string to, string company) =>

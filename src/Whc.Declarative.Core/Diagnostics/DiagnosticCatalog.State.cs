@@ -8,6 +8,16 @@ public static partial class DiagnosticCatalog
 {
     public static DiagnosticDescriptor StateError { get; } = Error("WHC5000", "the state store failed (I/O or database error)");
 
+    /// <summary>The lock file could not be read back before a write: the company and what was wrong with it.</summary>
+    public static DiagnosticTemplate<string, string?> StateLockUncheckable { get; } =
+        StateError.Template((string company, string? problem) => $"cannot check that this run still holds the lock on '{company}', so its state was not written: {problem}");
+
+    public static DiagnosticTemplate<string> StateNoUnconditionalWrites { get; } =
+        StateError.Template((string store) => $"{store} does not support unconditional writes");
+
+    public static DiagnosticTemplate<string> StateNoCompanyMoveWrites { get; } =
+        StateError.Template((string store) => $"{store} cannot take a company move (no unconditional writes)");
+
     public static DiagnosticDescriptor StateLocked { get; } = Error("WHC5001", "the company's state is locked by another run");
 
     /// <summary>The message of <see cref="StateLockedException"/>: an exception's, so it is taken as <c>Message(...)</c>.</summary>
@@ -18,6 +28,16 @@ public static partial class DiagnosticCatalog
     public static DiagnosticDescriptor StateConflict { get; } = Error("WHC5002", "the state was changed by another writer (serial or lineage mismatch)");
 
     public static DiagnosticDescriptor StateFormatUnsupported { get; } = Error("WHC5003", "the state is unreadable or was written in a format this whcctl does not know");
+
+    /// <summary>A PostgreSQL row whose columns and document disagree: the store, the company, the row's serial and lineage, the document's.</summary>
+    public static DiagnosticTemplate<string, string, (long Serial, string Lineage), (long Serial, string? Lineage)> StateRowDocumentMismatch { get; } =
+        StateFormatUnsupported.Template((string store, string company, (long Serial, string Lineage) row, (long Serial, string? Lineage) document) =>
+            string.Create(CultureInfo.InvariantCulture, $"{store} company {company}: the row records serial {row.Serial}, lineage {row.Lineage}, but its document says serial {document.Serial}, lineage {document.Lineage}; repair it with 'whcctl state rollback {company} SERIAL' or 'whcctl state push {company} FILE --force'"));
+
+    /// <summary>The store, the database's schema version and the newest this whcctl knows.</summary>
+    public static DiagnosticTemplate<string, int, int> StateSchemaNewer { get; } =
+        StateFormatUnsupported.Template((string store, int applied, int known) =>
+            string.Create(CultureInfo.InvariantCulture, $"{store}: database schema version {applied} was created by a newer whcctl (this one knows {known}); upgrade whcctl"));
 
     // A state file or row that cannot be read: each names its source (file or row) first.
     public static DiagnosticTemplate<string, long, long> StateParentSerialInvalid { get; } =
@@ -69,6 +89,21 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor StateAddressInvalid { get; } = Error("WHC5005", "a resource address or company name is not valid");
 
+    /// <summary>The address and why the manifest's naming rule refuses its new name.</summary>
+    public static DiagnosticTemplate<ResourceAddress, string> StateMoveNameRefused { get; } =
+        StateAddressInvalid.Template((ResourceAddress source, string problem) => $"state mv cannot rename {source}: {problem} (the manifest's rule)");
+
+    /// <summary>The command (state mv, push...) and each name no manifest could hold, with why.</summary>
+    public static DiagnosticTemplate<string, IReadOnlyList<string>> StateNamesNoManifestHolds { get; } =
+        StateAddressInvalid.Template((string operation, IReadOnlyList<string> problems) => $"{operation} refused: the state holds names no manifest could hold: {string.Join("; ", problems)}. Nothing was written");
+
+    public static DiagnosticTemplate<string> StateAddressUnparsable { get; } =
+        StateAddressInvalid.Template((string text) => $"'{text}' is not a resource address; expected COMPANY or COMPANY/KIND/NAME with KIND one of number-block, site, user");
+
+    /// <summary>A pushed file of another company: the file, the company it holds, the company named.</summary>
+    public static DiagnosticTemplate<string, string, string> StatePushOtherCompany { get; } =
+        StateAddressInvalid.Template((string path, string holds, string named) => $"{path} holds the state of company '{holds}', not '{named}'");
+
     /// <summary>An import refused for BT's names: the company name, and each name's problem.</summary>
     public static DiagnosticTemplate<string, IEnumerable<string>> StateAddressInvalidImportNames { get; } =
         StateAddressInvalid.Template((string name, IEnumerable<string> problems) => $"'{name}' cannot be imported: BT's answer holds names no manifest could hold: {string.Join("; ", problems)}. Nothing was written");
@@ -83,6 +118,13 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor StateBackendInvalid { get; } = Error("WHC5006", "the --state / WHC_STATE backend specification is not valid or cannot be reached");
 
+    /// <summary>Why the PGSSLMODE value is not valid (worded where the modes are known).</summary>
+    public static DiagnosticTemplate<string> StatePostgresTlsInvalid { get; } =
+        StateBackendInvalid.Template((string reason) => $"invalid PostgreSQL TLS setting: {reason}");
+
+    public static DiagnosticTemplate StatePostgresRootCertClash { get; } =
+        StateBackendInvalid.Template("invalid PostgreSQL TLS setting: sslrootcert=system cannot be used while PGSSLROOTCERT is set (it would be used instead); unset PGSSLROOTCERT");
+
     /// <summary>The --state value without credentials, and its scheme ("postgress").</summary>
     public static DiagnosticTemplate<string, string> StateBackendUnknownKind { get; } =
         StateBackendInvalid.Template((string spec, string scheme) => $"state '{spec}' names an unknown kind of store '{scheme}://'; state lives in a directory or at postgres://user@host:port/database");
@@ -92,6 +134,16 @@ public static partial class DiagnosticCatalog
         StateBackendInvalid.Template((string variable, string value) => $"{variable}='{value}' is not a lease length between 1s and 60m (e.g. 45s, 2m, 1500ms)");
 
     public static DiagnosticDescriptor StateLockMismatch { get; } = Error("WHC5007", "force-unlock was given a lock id that is not the holder's (or there is no lock)");
+
+    /// <summary>force-unlock of a company nobody holds: the company, the store, and the backends of a session that holds it without a holder row (empty: not locked).</summary>
+    public static DiagnosticTemplate<string, string, IReadOnlyList<int>> StateLockNoHolderRow { get; } =
+        StateLockMismatch.Template((string company, string store, IReadOnlyList<int> backends) => backends.Count == 0
+            ? $"state of company '{company}' in {store} is not locked"
+            : $"state of company '{company}' in {store} is locked by a session that recorded no holder (backend pid {string.Join(", ", backends)}); it will be freed when that session ends");
+
+    /// <summary>The lock id given, the company, and the holder described.</summary>
+    public static DiagnosticTemplate<string, string, string> StateLockIdNotHolders { get; } =
+        StateLockMismatch.Template((string lockId, string company, string holder) => $"lock id '{lockId}' does not match the holder of the lock on '{company}': {holder}");
 
     /// <summary>A local lock: the company and the lock file's path.</summary>
     public static DiagnosticTemplate<string, string> StateLockFileMissing { get; } =
@@ -114,6 +166,14 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor StatePushRefused { get; } = Error("WHC5009", "state push or migrate refused: the state does not descend from the current one (another lineage, an older version) (use --force)");
 
+    /// <summary>A rollback to a version of another lineage: the serial, the company, its lineage, the current lineage.</summary>
+    public static DiagnosticTemplate<long, string, string, string> StateRollbackOtherLineage { get; } =
+        StatePushRefused.Template((long serial, string company, string version, string current) =>
+            string.Create(CultureInfo.InvariantCulture, $"version {serial} of '{company}' belongs to lineage {version}, the current state to {current}; push it with --force instead"));
+
+    public static DiagnosticTemplate<string> StatePushOverUnreadable { get; } =
+        StatePushRefused.Template((string company) => $"refusing to push: the stored state of '{company}' is unreadable, so the file cannot be shown to descend from it (use --force to replace it)");
+
     /// <summary>The file's lineage, the stored lineage, and the company.</summary>
     public static DiagnosticTemplate<string, string?, string> StatePushOtherLineage { get; } =
         StatePushRefused.Template((string pushed, string? stored, string company) => $"refusing to push: the file's lineage {pushed} differs from the stored lineage {stored} of '{company}' (use --force to replace it)");
@@ -135,6 +195,28 @@ public static partial class DiagnosticCatalog
         StatePushRefused.Template((MigrateClash c) => string.Create(CultureInfo.InvariantCulture, $"refusing to migrate '{c.Company}': {c.Store} already has serial {c.Serial?.ToString(CultureInfo.InvariantCulture) ?? "(unreadable)"}, lineage {c.Lineage ?? "(unreadable)"} (source: serial {c.SourceSerial}, lineage {c.SourceLineage}); use --force to overwrite. Nothing was copied."));
 
     public static DiagnosticDescriptor StateLockLost { get; } = Error("WHC5010", "the run lost the company's lock (session ended, force-unlocked or lease expired) and stopped for it");
+
+    /// <summary>A check of a lock this run already released: the company, the store, and the lock's fence.</summary>
+    public static DiagnosticTemplate<string, string, LockFence> StateLockAlreadyReleased { get; } =
+        StateLockLost.Template((string company, string store, LockFence fence) =>
+            string.Create(CultureInfo.InvariantCulture, $"the lock on company '{company}' in {store} (lock id {fence.LockId}, generation {fence.Generation}) was already released by this run; it must not call BT for '{company}' nor write its state any more"));
+
+    /// <summary>A write refused by the fence: the company, the store, this run's fence, and who holds the lock now (worded by the store).</summary>
+    public static DiagnosticTemplate<string, string, LockFence, string> StateLockLostAtWrite { get; } =
+        StateLockLost.Template((string company, string store, LockFence fence, string now) =>
+            string.Create(CultureInfo.InvariantCulture, $"state of company '{company}' in {store} was not written: this run's lock on it (lock id {fence.LockId}, generation {fence.Generation}) was lost; {now}; this run stops for '{company}'"));
+
+    /// <summary>The watcher's finding: the company, the store, the fence, and why (worded by the watcher).</summary>
+    public static DiagnosticTemplate<string, string, LockFence, string> StateLockLostWatched { get; } =
+        StateLockLost.Template((string company, string store, LockFence fence, string reason) =>
+            string.Create(CultureInfo.InvariantCulture, $"the lock on company '{company}' in {store} (lock id {fence.LockId}, generation {fence.Generation}) was lost: {reason}; this run sends nothing more to BT for '{company}' and does not write its state"));
+
+    /// <summary>The lock could not be proven held (the check failed with this message).</summary>
+    public static DiagnosticTemplate<string> StateLockUnproven { get; } =
+        StateLockLost.Template((string failure) => $"whcctl could not make sure it still holds it: {failure}");
+
+    public static DiagnosticTemplate StateLockWatchClosed { get; } =
+        StateLockLost.Template("the store's watch on it saw its session end or the lock taken");
 
     /// <summary>One line for a company whose run lost its lock: the company, why, and how many of its steps were not done.</summary>
     public static DiagnosticTemplate<string, string, int, int> StateLockLostStopped { get; } =

@@ -190,12 +190,12 @@ public static class ApplyOperation
         if (current is null)
         {
             // The compare-and-swap of an ordinary write wants a new key to start at serial 1; this one continues a history.
-            var writer = store as IForceStateWriter ?? throw new StateException(DiagnosticCatalog.StateError.Code, $"{store.Description} cannot take a company move (no unconditional writes)");
+            var writer = store as IForceStateWriter ?? throw new StateException(DiagnosticCatalog.StateNoCompanyMoveWrites.With(store.Description));
             await writer.ForceWriteAsync(old with { Company = plan.Company }, Fenced(plan.Company), cancellationToken);
         }
         else if (current.Lineage != old.Lineage)
         {
-            throw new StateException(DiagnosticCatalog.MoveConflict.Code, $"moved: company/{from} → company/{plan.Company}: state holds both, of different histories; run plan again");
+            throw new StateException(DiagnosticCatalog.MoveConflictCompanyHistories.With(from, plan.Company));
         }
 
         var emptied = old.Without(ResourceAddress.ForCompany(from)) with { Serial = old.Serial + 1 };
