@@ -120,7 +120,7 @@ public sealed class StateSerializer
         }
         catch (JsonException e)
         {
-            throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, $"{source}: not valid JSON ({e.Message})", e);
+            throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, DiagnosticCatalog.StateFileNotJson.Message(source, e.LineNumber ?? 0), e);
         }
 
         return parent;
@@ -183,7 +183,7 @@ public sealed class StateSerializer
             // A field the format does not have: refused, never read without it (and written back without it).
             var message = e.Message.Contains("could not be mapped", StringComparison.Ordinal)
                 ? string.Create(CultureInfo.InvariantCulture, $"{source}: state holds a field that format version {format} does not have{where}; it is refused rather than read and written back without it (a newer whcctl adds fields only with a newer format version, so the file was edited, or written by a whcctl that broke that rule)")
-                : string.Create(CultureInfo.InvariantCulture, $"{source}: state does not match format version {format}{where}: {e.Message}");
+                : DiagnosticCatalog.StateFileNotOfFormat.Message(source, format, e.Path ?? "$");
             throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, message, e);
         }
 
@@ -239,7 +239,7 @@ public sealed class StateSerializer
         }
         catch (JsonException e)
         {
-            throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, $"{source}: not valid JSON ({e.Message})", e);
+            throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, DiagnosticCatalog.StateFileNotJson.Message(source, e.LineNumber ?? 0), e);
         }
 
         return version is { } found

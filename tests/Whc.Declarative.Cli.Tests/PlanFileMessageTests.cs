@@ -35,4 +35,29 @@ public sealed class PlanFileMessageTests
         result.Error.Should().StartWith("error WHC4057: ").And.Contain("plan.json").And.Contain("the value at $.plan (line 1)");
         result.Error.Should().NotContain("BytePositionInLine").And.NotContain("LineNumber:").And.NotContain("System.");
     }
+
+    [Fact]
+    public async Task State_push_of_a_manifest_says_it_is_not_a_state_file_in_words()
+    {
+        using var workspace = new TempWorkspace();
+
+        var result = await ChildWhcctl.RunAsync(workspace.Path, NoEnvironment, Timeout, "state", "push", "acme", "examples/quickstart/company.yaml");
+
+        result.ExitCode.Should().Be(ExitCodes.Error, result.ToString());
+        result.Error.Should().StartWith("error WHC5003: ").And.Contain("company.yaml").And.Contain("not valid JSON").And.Contain("not a whcctl state file").And.Contain("whcctl state pull");
+        result.Error.Should().NotContain("invalid start of a value").And.NotContain("BytePositionInLine").And.NotContain("LineNumber");
+    }
+
+    [Fact]
+    public async Task State_push_of_a_state_with_a_value_of_the_wrong_shape_names_its_place_not_dotnet_text()
+    {
+        using var workspace = new TempWorkspace();
+        File.WriteAllText(workspace.File("state.json"), """{"version": 3, "serial": 3, "lineage": "l", "company": "acme", "sites": 7}""");
+
+        var result = await ChildWhcctl.RunAsync(workspace.Path, NoEnvironment, Timeout, "state", "push", "acme", "state.json");
+
+        result.ExitCode.Should().Be(ExitCodes.Error, result.ToString());
+        result.Error.Should().StartWith("error WHC5003: ").And.Contain("state.json").And.Contain("$.sites");
+        result.Error.Should().NotContain("could not be converted").And.NotContain("BytePositionInLine").And.NotContain("System.");
+    }
 }

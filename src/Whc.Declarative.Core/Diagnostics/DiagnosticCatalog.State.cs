@@ -19,6 +19,16 @@ public static partial class DiagnosticCatalog
 
     public static DiagnosticDescriptor StateFormatUnsupported { get; } = Error("WHC5003", "the state is unreadable or was written in a format this whcctl does not know");
 
+    /// <summary>A state file (or a file given as one) that does not read as JSON: its name and the line (from 0, as the reader counts).</summary>
+    public static DiagnosticTemplate<string, long> StateFileNotJson { get; } =
+        StateFormatUnsupported.Template((string source, long line) => string.Create(CultureInfo.InvariantCulture,
+            $"{source}: not valid JSON (line {line + 1}), so not a whcctl state file; state push takes a file written by 'whcctl state pull'"));
+
+    /// <summary>A state file whose value at a JSON path has the wrong shape for its format (the reader's own text is .NET's, not passed on).</summary>
+    public static DiagnosticTemplate<string, int, string> StateFileNotOfFormat { get; } =
+        StateFormatUnsupported.Template((string source, int format, string at) => string.Create(CultureInfo.InvariantCulture,
+            $"{source}: state does not match format version {format}: the value at {at} is not what that format holds there (the file was edited, or is not a whcctl state file)"));
+
     public static DiagnosticDescriptor StateNotFound { get; } = Error("WHC5004", "the company, version or resource is not in the state");
 
     public static DiagnosticDescriptor StateAddressInvalid { get; } = Error("WHC5005", "a resource address or company name is not valid");
