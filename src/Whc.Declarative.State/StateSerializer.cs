@@ -183,7 +183,9 @@ public sealed class StateSerializer
             // A field the format does not have: refused, never read without it (and written back without it).
             var message = e.Message.Contains("could not be mapped", StringComparison.Ordinal)
                 ? string.Create(CultureInfo.InvariantCulture, $"{source}: state holds a field that format version {format} does not have{where}; it is refused rather than read and written back without it (a newer whcctl adds fields only with a newer format version, so the file was edited, or written by a whcctl that broke that rule)")
-                : DiagnosticCatalog.StateFileNotOfFormat.Message(source, format, e.Path ?? "$");
+                : MissingFields(e.Message) is { } fields
+                    ? DiagnosticCatalog.StateFileMissingFields.Message(source, format, e.Path ?? "$", fields)
+                    : DiagnosticCatalog.StateFileNotOfFormat.Message(source, format, e.Path ?? "$");
             throw new StateException(DiagnosticCatalog.StateFormatUnsupported.Code, message, e);
         }
 
@@ -250,6 +252,24 @@ public sealed class StateSerializer
     /// <summary>A state file saved by an editor may start with a UTF-8 byte order mark; JSON readers do not expect one.</summary>
     private static ReadOnlySpan<byte> WithoutByteOrderMark(ReadOnlySpan<byte> utf8Json) =>
         utf8Json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? utf8Json[3..] : utf8Json;
+
+    /// <summary>
+    /// The fields a "missing required properties" finding names ('username'), the one part of the reader's text worth
+    /// passing on; null for any other finding.
+    /// </summary>
+    private static string? MissingFields(string finding)
+    {
+        const string Marker = "missing required properties including: ";
+        var at = finding.IndexOf(Marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var names = finding[(at + Marker.Length)..];
+        var end = names.IndexOf(". ", StringComparison.Ordinal);
+        return (end < 0 ? names : names[..end]).TrimEnd('.', ' ');
+    }
 
     private JsonObject Upgrade(JsonObject document, int version, string source)
     {

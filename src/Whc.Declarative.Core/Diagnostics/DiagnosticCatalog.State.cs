@@ -29,6 +29,11 @@ public static partial class DiagnosticCatalog
         StateFormatUnsupported.Template((string source, int format, string at) => string.Create(CultureInfo.InvariantCulture,
             $"{source}: state does not match format version {format}: the value at {at} is not what that format holds there (the file was edited, or is not a whcctl state file)"));
 
+    /// <summary>A state file with an object that lacks required fields: its name, format, the object's JSON path, and the fields ('a', 'b').</summary>
+    public static DiagnosticTemplate<string, int, string, string> StateFileMissingFields { get; } =
+        StateFormatUnsupported.Template((string source, int format, string at, string fields) => string.Create(CultureInfo.InvariantCulture,
+            $"{source}: state does not match format version {format}: the object at {at} lacks {fields} (the file was edited, or is not a whcctl state file)"));
+
     public static DiagnosticDescriptor StateNotFound { get; } = Error("WHC5004", "the company, version or resource is not in the state");
 
     public static DiagnosticDescriptor StateAddressInvalid { get; } = Error("WHC5005", "a resource address or company name is not valid");
