@@ -46,6 +46,17 @@ public sealed class UsageMessageTests
     }
 
     [Fact]
+    public async Task A_command_given_without_its_subcommand_lists_them_in_words()
+    {
+        using var workspace = new TempWorkspace();
+
+        var result = await Whcctl.RunAsync(workspace.Path, "state");
+
+        result.ExitCode.Should().Be(ExitCodes.Error);
+        result.Error.Should().StartWith("error WHC6001: 'whcctl state' needs a command: ").And.Contain("list").And.Contain("push").And.NotContain("Required command");
+    }
+
+    [Fact]
     public async Task A_bad_value_of_refresh_is_a_usage_error_not_a_path()
     {
         using var workspace = new TempWorkspace();

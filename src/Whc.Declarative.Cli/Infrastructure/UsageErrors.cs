@@ -93,8 +93,18 @@ public static class UsageErrors
             // Findings already worded above ("Unrecognized command or argument 'x'", our own unknown-option check),
             // and "Required command was not provided" next to the command that was mistyped.
             var about = worded.Any(w => error.Message.Contains($"'{w}'", StringComparison.Ordinal));
-            var missingCommand = unknownCommand && error.SymbolResult is CommandResult { Command.Subcommands.Count: > 0 };
-            if (!about && !missingCommand)
+            var needsCommand = error.SymbolResult is CommandResult { Command: { Subcommands.Count: > 0, Action: null } } group ? group : null;
+            if (about || (unknownCommand && needsCommand is not null))
+            {
+                continue;
+            }
+
+            if (needsCommand is not null)
+            {
+                var names = needsCommand.Command.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).Order(StringComparer.Ordinal).ToList();
+                problems.Add(new(DiagnosticCatalog.UsageMissingCommand.At(SourceSpan.None, CommandPath(needsCommand), names), false));
+            }
+            else
             {
                 problems.Add(new(DiagnosticCatalog.UsageInvalid.At(SourceSpan.None, error.Message), false));
             }

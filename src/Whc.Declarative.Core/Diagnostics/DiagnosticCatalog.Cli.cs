@@ -23,6 +23,10 @@ public static partial class DiagnosticCatalog
             ? $"unknown option '{token}' for '{command}'; did you mean {Alternatives(closest)}?"
             : $"unknown option '{token}' for '{command}' (a path that starts with '-' is written ./{token})");
 
+    /// <summary>A command that only groups others (<c>whcctl state</c>) given alone: its path and its commands.</summary>
+    public static DiagnosticTemplate<string, IReadOnlyList<string>> UsageMissingCommand { get; } =
+        UsageInvalid.Template((string command, IReadOnlyList<string> commands) => $"'{command}' needs a command: {string.Join(", ", commands)}");
+
     /// <summary>A word given to a command that takes no arguments.</summary>
     public static DiagnosticTemplate<string, string> UsageUnexpectedArgument { get; } =
         UsageInvalid.Template((string token, string command) => $"'{command}' takes no argument '{token}'");
