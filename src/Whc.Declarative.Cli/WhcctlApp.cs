@@ -45,15 +45,20 @@ public static class WhcctlApp
             var root = BuildRootCommand(io);
             var parseResult = root.Parse(args);
             ConfigureStderr(parseResult, io);
-            if (parseResult.Errors.Count > 0 && !args.Any(a => a is "-h" or "--help" or "-?"))
+            var problems = args.Any(a => a is "-h" or "--help" or "-?") ? [] : Infrastructure.UsageErrors.Of(parseResult, args);
+            if (problems.Count > 0)
             {
-                foreach (var error in parseResult.Errors)
+                foreach (var problem in problems)
                 {
-                    // The parser's own finding, passed on as it words it.
-                    io.Error.Write(DiagnosticCatalog.UsageInvalid.At(SourceSpan.None, error.Message));
+                    io.Error.Write(problem.Diagnostic);
                 }
 
-                io.Error.WriteLine($"Run '{CommandPath(parseResult.CommandResult)} --help' for usage.");
+                // A line that already says what was meant needs no pointer to the help.
+                if (!problems.All(p => p.Suggests))
+                {
+                    io.Error.WriteLine($"Run '{Infrastructure.UsageErrors.CommandPath(parseResult.CommandResult)} --help' for usage.");
+                }
+
                 return ExitCodes.Error;
             }
 
@@ -86,17 +91,5 @@ public static class WhcctlApp
         var quiet = options.OfType<Option<bool>>().FirstOrDefault(o => o.Name == "--quiet") is { } q && parseResult.GetValue(q);
         var json = options.OfType<Option<string>>().FirstOrDefault(o => o.Name == "--log-format") is { } f && parseResult.GetValue(f) == "json";
         io.Error.Configure(quiet, json, io.Clock);
-    }
-
-    /// <summary>"whcctl state list" for the command a parse stopped at (the root's own name is the executable's).</summary>
-    private static string CommandPath(CommandResult command)
-    {
-        var names = new List<string>();
-        for (SymbolResult? result = command; result is CommandResult { Parent: not null } named; result = named.Parent)
-        {
-            names.Insert(0, named.Command.Name);
-        }
-
-        return string.Join(' ', names.Prepend("whcctl"));
     }
 }

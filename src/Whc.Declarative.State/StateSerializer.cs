@@ -118,7 +118,7 @@ public sealed class StateSerializer
         }
         catch (JsonException e)
         {
-            throw new StateException(DiagnosticCatalog.StateNotJson.With(source, e.Message), e);
+            throw new StateException(DiagnosticCatalog.StateFileNotJson.With(source, e.LineNumber ?? 0), e);
         }
 
         return parent;
@@ -180,7 +180,9 @@ public sealed class StateSerializer
             throw new StateException(
                 e.Message.Contains("could not be mapped", StringComparison.Ordinal)
                     ? DiagnosticCatalog.StateFieldUnknown.With(source, format, where)
-                    : DiagnosticCatalog.StateFormatMismatch.With(source, format, where, e.Message),
+                    : MissingFields(e.Message) is { } fields
+                        ? DiagnosticCatalog.StateFileMissingFields.With(source, format, e.Path ?? "$", fields)
+                        : DiagnosticCatalog.StateFileNotOfFormat.With(source, format, e.Path ?? "$"),
                 e);
         }
 
@@ -236,7 +238,7 @@ public sealed class StateSerializer
         }
         catch (JsonException e)
         {
-            throw new StateException(DiagnosticCatalog.StateNotJson.With(source, e.Message), e);
+            throw new StateException(DiagnosticCatalog.StateFileNotJson.With(source, e.LineNumber ?? 0), e);
         }
 
         return version is { } found
@@ -247,6 +249,24 @@ public sealed class StateSerializer
     /// <summary>A state file saved by an editor may start with a UTF-8 byte order mark; JSON readers do not expect one.</summary>
     private static ReadOnlySpan<byte> WithoutByteOrderMark(ReadOnlySpan<byte> utf8Json) =>
         utf8Json.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? utf8Json[3..] : utf8Json;
+
+    /// <summary>
+    /// The fields a "missing required properties" finding names ('username'), the one part of the reader's text worth
+    /// passing on; null for any other finding.
+    /// </summary>
+    private static string? MissingFields(string finding)
+    {
+        const string Marker = "missing required properties including: ";
+        var at = finding.IndexOf(Marker, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var names = finding[(at + Marker.Length)..];
+        var end = names.IndexOf(". ", StringComparison.Ordinal);
+        return (end < 0 ? names : names[..end]).TrimEnd('.', ' ');
+    }
 
     private JsonObject Upgrade(JsonObject document, int version, string source)
     {

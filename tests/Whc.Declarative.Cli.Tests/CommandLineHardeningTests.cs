@@ -18,11 +18,11 @@ public sealed class CommandLineHardeningTests
     [InlineData("'1e300h' is not a duration", "apply", "examples/quickstart", "--order-timeout", "1e300h", "--auto-approve")]
     [InlineData("'Infinitys' is not a duration", "apply", "examples/quickstart", "--lock-timeout", "Infinitys", "--auto-approve")]
     [InlineData("--max-requests-per-second must be a number above 0", "apply", "examples/quickstart", "--max-requests-per-second", "0", "--auto-approve")]
-    [InlineData("unknown option '--bogus' for 'plan'", "plan", "examples/quickstart", "--bogus")]
-    [InlineData("unknown option '--format' for 'graph'", "graph", "examples/quickstart", "--format", "json")]
-    [InlineData("unknown option '-x' for 'import'", "import", "-x")]
-    [InlineData("Unrecognized command or argument 'frobnicate'", "frobnicate")]
-    [InlineData("Unrecognized command or argument '--format'", "state", "list", "--format", "yaml")]
+    [InlineData("unknown option '--bogus' for 'whcctl plan'", "plan", "examples/quickstart", "--bogus")]
+    [InlineData("unknown option '--format' for 'whcctl graph'", "graph", "examples/quickstart", "--format", "json")]
+    [InlineData("unknown option '-x' for 'whcctl import'", "import", "-x")]
+    [InlineData("unknown command 'frobnicate' for 'whcctl'", "frobnicate")]
+    [InlineData("unknown option '--format' for 'whcctl state list'", "state", "list", "--format", "yaml")]
     public async Task A_bad_command_line_is_a_WHC6001_line_on_stderr_exit_1_and_nothing_else(string message, params string[] args)
     {
         using var workspace = new TempWorkspace();

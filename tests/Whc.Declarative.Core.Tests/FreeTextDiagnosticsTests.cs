@@ -21,7 +21,7 @@ public class FreeTextDiagnosticsTests
         ["src/Whc.Declarative.Core/Diagnostics/DiagnosticTemplate.cs"] = "the template mechanism itself: it words the message, then makes the diagnostic",
         ["src/Whc.Declarative.Core/Api/WhcApiDiagnostics.cs"] = "passes a failed API call on: the message is the exception's, worded where the failure was read",
         ["src/Whc.Declarative.Cli/Infrastructure/CommandRuntime.cs"] = "passes on an exception's own words: a saved plan's refusal, an I/O error, the database's error",
-        ["src/Whc.Declarative.Cli/WhcctlApp.cs"] = "passes on the command-line parser's own finding",
+        ["src/Whc.Declarative.Cli/Infrastructure/UsageErrors.cs"] = "passes on the command-line parser's own finding (those it does not word itself)",
         ["src/Whc.Declarative.WhcApi/WhcConfigurationException.cs"] = "the standard exception constructors take the caller's message and pass it on",
     };
 

@@ -44,7 +44,7 @@ public sealed class PlanFileWordingTests : IDisposable
     {
         File.WriteAllText(Path, "{}");
 
-        Refusal("test").Should().Be($"WHC4057 {Path} is not a whcctl plan file");
+        Refusal("test").Should().Be($"WHC4057 {Path} is not a whcctl plan file: show and apply take a plan saved with 'whcctl plan --out plan.json'; a manifest is checked with 'whcctl validate {Path}' and planned with 'whcctl plan {Path}'");
     }
 
     [Fact]
@@ -52,7 +52,16 @@ public sealed class PlanFileWordingTests : IDisposable
     {
         File.WriteAllText(Path, "{ \"plan\": ");
 
-        Refusal("test").Should().StartWith($"WHC4057 {Path} is not a whcctl plan file of format {Format}: ");
+        Refusal("test").Should().StartWith($"WHC4057 {Path} is not a whcctl plan file: show and apply take a plan saved with 'whcctl plan --out");
+    }
+
+    [Fact]
+    public void A_plan_with_a_value_of_the_wrong_shape_names_its_place_not_the_readers_text()
+    {
+        File.WriteAllText(Path, $"{{\n  \"formatVersion\": {Format},\n  \"whcctlVersion\": \"test\",\n  \"plan\": 5\n}}");
+
+        Refusal("test").Should().Be(
+            $"WHC4057 {Path} is not a whcctl plan file of format {Format}: the value at $.plan (line 4) is not what such a plan holds there; plan again with 'whcctl plan --out' rather than editing a saved plan");
     }
 
     [Fact]

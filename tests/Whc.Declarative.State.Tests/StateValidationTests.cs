@@ -10,7 +10,7 @@ public sealed class StateValidationTests
     {
         { "a user recorded twice", s => Users(s).Add(Users(s)[0]!.DeepClone()), "user 'jane.smith' is recorded twice" },
         { "a user without a username", s => Users(s)[0]!["username"] = "", "a user has no name" },
-        { "a username key left out", s => Users(s)[0]!.AsObject().Remove("username"), "missing required properties including: 'username'" },
+        { "a username key left out", s => Users(s)[0]!.AsObject().Remove("username"), "lacks 'username'" },
         { "a first name that is null", s => Users(s)[0]!["firstName"] = null, "firstName" },
         { "a site recorded twice", s => Sites(s).Add(Sites(s)[0]!.DeepClone()), "site 'ipswich-hq' is recorded twice" },
         { "a negative serial", s => s["serial"] = -1, "serial -1 is out of range" },

@@ -153,7 +153,8 @@ public static class CliManners
             {
                 foreach (var token in result.Tokens.Where(t => t.Value.Length > 1 && t.Value[0] == '-'))
                 {
-                    result.AddError($"unknown option '{token.Value}' for '{command.Name}' (a path that starts with '-' is written ./{token.Value})");
+                    var closest = UsageErrors.Closest(token.Value.Split('=', ':')[0], command.Options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name)));
+                    result.AddError(Core.Diagnostics.DiagnosticCatalog.UsageUnknownOption.Message(token.Value, command.Name, closest));
                 }
             });
         }

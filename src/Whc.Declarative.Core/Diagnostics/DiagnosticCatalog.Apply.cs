@@ -47,11 +47,17 @@ public static partial class DiagnosticCatalog
     public static DiagnosticTemplate<string> PlanFileAltered { get; } =
         PlanFileInvalid.Template((string differs) => $"the saved plan is not the plan that the manifests, state and BT give for {differs}: it was altered after it was made, or the manifests here are not those it was made from. Run plan again and review the new plan.");
 
-    public static DiagnosticTemplate<string> PlanFileNotPlan { get; } = PlanFileInvalid.Template((string path) => $"{path} is not a whcctl plan file");
+    /// <summary>A file that is not JSON, or JSON that names no plan format (a manifest, most likely).</summary>
+    public static DiagnosticTemplate<string> PlanFileNotPlan { get; } = PlanFileInvalid.Template((string path) =>
+        $"{path} is not a whcctl plan file: show and apply take a plan saved with 'whcctl plan --out plan.json'; a manifest is checked with 'whcctl validate {path}' and planned with 'whcctl plan {path}'");
 
-    /// <summary>The file, the plan format this whcctl reads, and the JSON reader's finding.</summary>
-    public static DiagnosticTemplate<string, int, string> PlanFileNotOfFormat { get; } =
-        PlanFileInvalid.Template((string path, int format, string finding) => string.Create(CultureInfo.InvariantCulture, $"{path} is not a whcctl plan file of format {format}: {finding}"));
+    /// <summary>
+    /// The file, the plan format this whcctl reads, and where the JSON reader stopped: its JSON path and line (from 0,
+    /// as the reader counts). The reader's own text is .NET's, not the user's, so only the place is passed on.
+    /// </summary>
+    public static DiagnosticTemplate<string, int, string, long> PlanFileNotOfFormat { get; } =
+        PlanFileInvalid.Template((string path, int format, string at, long line) => string.Create(CultureInfo.InvariantCulture,
+            $"{path} is not a whcctl plan file of format {format}: the value at {at} (line {line + 1}) is not what such a plan holds there; plan again with 'whcctl plan --out' rather than editing a saved plan"));
 
     public static DiagnosticTemplate<string> PlanFileHashMismatch { get; } =
         PlanFileInvalid.Template((string path) => $"{path} has been altered since it was saved (its plan hash does not match)");

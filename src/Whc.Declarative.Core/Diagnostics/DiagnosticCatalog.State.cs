@@ -43,19 +43,12 @@ public static partial class DiagnosticCatalog
     public static DiagnosticTemplate<string, long, long> StateParentSerialInvalid { get; } =
         StateFormatUnsupported.Template((string source, long field, long serial) => string.Create(CultureInfo.InvariantCulture, $"{source}: parentSerial must be the serial of the version the file was derived from, a whole number from 0 to {field} (the file's serial is {serial})"));
 
-    /// <summary>The source and the JSON reader's own finding.</summary>
-    public static DiagnosticTemplate<string, string> StateNotJson { get; } = StateFormatUnsupported.Template((string source, string finding) => $"{source}: not valid JSON ({finding})");
-
     public static DiagnosticTemplate<string, int, int> StateFormatNewer { get; } =
         StateFormatUnsupported.Template((string source, int version, int current) => string.Create(CultureInfo.InvariantCulture, $"{source}: state format version {version} was written by a newer whcctl; this whcctl reads versions up to {current}. Upgrade whcctl."));
 
     /// <summary>The source, the format version, and where in the document (" at $.x", or empty).</summary>
     public static DiagnosticTemplate<string, int, string> StateFieldUnknown { get; } =
         StateFormatUnsupported.Template((string source, int format, string where) => string.Create(CultureInfo.InvariantCulture, $"{source}: state holds a field that format version {format} does not have{where}; it is refused rather than read and written back without it (a newer whcctl adds fields only with a newer format version, so the file was edited, or written by a whcctl that broke that rule)"));
-
-    /// <summary>The source, the format version, where in the document (" at $.x", or empty), and the JSON reader's finding.</summary>
-    public static DiagnosticTemplate<string, int, string, string> StateFormatMismatch { get; } =
-        StateFormatUnsupported.Template((string source, int format, string where, string finding) => string.Create(CultureInfo.InvariantCulture, $"{source}: state does not match format version {format}{where}: {finding}"));
 
     public static DiagnosticTemplate<string> StateWithoutCompanyOrLineage { get; } = StateFormatUnsupported.Template((string source) => $"{source}: state has no company or no lineage");
 
@@ -72,6 +65,21 @@ public static partial class DiagnosticCatalog
     /// <summary>The counter file's path and the company.</summary>
     public static DiagnosticTemplate<string, string> StateLockGenerationNotNumber { get; } =
         StateFormatUnsupported.Template((string path, string company) => $"the lock generation counter {path} is not a number; it must only grow: write into it a number above any generation a lock of '{company}' has had (the current time in milliseconds since 1970 is safe)");
+    /// <summary>A state file (or a file given as one) that does not read as JSON: its name and the line (from 0, as the reader counts).</summary>
+    public static DiagnosticTemplate<string, long> StateFileNotJson { get; } =
+        StateFormatUnsupported.Template((string source, long line) => string.Create(CultureInfo.InvariantCulture,
+            $"{source}: not valid JSON (line {line + 1}), so not a whcctl state file; state push takes a file written by 'whcctl state pull'"));
+
+    /// <summary>A state file whose value at a JSON path has the wrong shape for its format (the reader's own text is .NET's, not passed on).</summary>
+    public static DiagnosticTemplate<string, int, string> StateFileNotOfFormat { get; } =
+        StateFormatUnsupported.Template((string source, int format, string at) => string.Create(CultureInfo.InvariantCulture,
+            $"{source}: state does not match format version {format}: the value at {at} is not what that format holds there (the file was edited, or is not a whcctl state file)"));
+
+    /// <summary>A state file with an object that lacks required fields: its name, format, the object's JSON path, and the fields ('a', 'b').</summary>
+    public static DiagnosticTemplate<string, int, string, string> StateFileMissingFields { get; } =
+        StateFormatUnsupported.Template((string source, int format, string at, string fields) => string.Create(CultureInfo.InvariantCulture,
+            $"{source}: state does not match format version {format}: the object at {at} lacks {fields} (the file was edited, or is not a whcctl state file)"));
+
 
     public static DiagnosticDescriptor StateNotFound { get; } = Error("WHC5004", "the company, version or resource is not in the state");
 

@@ -90,7 +90,9 @@ public sealed record PlanFile(int FormatVersion, string WhcctlVersion, EndpointN
         }
         catch (JsonException e)
         {
-            throw new PlanFileException(DiagnosticCatalog.PlanFileNotOfFormat.At(SourceSpan.None, path, CurrentFormatVersion, e.Message));
+            throw new PlanFileException(format is null && madeBy is null
+                ? DiagnosticCatalog.PlanFileNotPlan.At(SourceSpan.None, path)
+                : DiagnosticCatalog.PlanFileNotOfFormat.At(SourceSpan.None, path, CurrentFormatVersion, e.Path ?? "$", e.LineNumber ?? 0));
         }
 
         if (document is null || document.Plan is null || document.Request is null || madeBy is null)
