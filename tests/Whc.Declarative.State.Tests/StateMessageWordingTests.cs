@@ -29,7 +29,7 @@ public sealed class StateMessageWordingTests
         { "array", "[]", "f.json: not a whcctl state (expected a JSON object)" },
         { "noversion", "{}", "f.json: not a whcctl state (no numeric 'version' field)" },
         { "unknownfield", Sample(j => j["bogusField"] = 1), $"f.json: state holds a field that format version {SampleVersion()} does not have at $.bogusField; it is refused rather than read and written back without it (a newer whcctl adds fields only with a newer format version, so the file was edited, or written by a whcctl that broke that rule)" },
-        { "nolineage", Sample(j => j.Remove("lineage")), $"f.json: state does not match format version {SampleVersion()} at $: JSON deserialization for type 'Whc.Declarative.State.StateDocument' was missing required properties including: 'lineage'." },
+        { "nolineage", Sample(j => j.Remove("lineage")), $"f.json: state does not match format version {SampleVersion()}: the object at $ lacks 'lineage' (the file was edited, or is not a whcctl state file)" },
         { "emptylineage", Sample(j => j["lineage"] = string.Empty), "f.json: state has no company or no lineage" },
     };
 
@@ -53,13 +53,13 @@ public sealed class StateMessageWordingTests
     }
 
     [Fact]
-    public void A_state_file_whose_text_is_not_json_is_worded_as_before()
+    public void A_state_file_whose_text_is_not_json_is_refused_in_words_not_the_readers_text()
     {
         var read = () => StateSerializer.Default.Deserialize("{", "f.json");
         var header = () => StateSerializer.ReadParentSerial("{"u8, "f.json", 3);
 
-        read.Should().Throw<StateException>().Which.Message.Should().StartWith("f.json: not valid JSON (").And.EndWith(")");
-        header.Should().Throw<StateException>().Which.Message.Should().StartWith("f.json: not valid JSON (").And.EndWith(")");
+        read.Should().Throw<StateException>().Which.Message.Should().Be("f.json: not valid JSON (line 1), so not a whcctl state file; state push takes a file written by 'whcctl state pull'");
+        header.Should().Throw<StateException>().Which.Message.Should().Be("f.json: not valid JSON (line 1), so not a whcctl state file; state push takes a file written by 'whcctl state pull'");
     }
 
     [Fact]
@@ -72,11 +72,11 @@ public sealed class StateMessageWordingTests
     }
 
     [Fact]
-    public void A_field_of_the_wrong_type_is_worded_as_before()
+    public void A_field_of_the_wrong_type_names_its_place_not_the_readers_text()
     {
         var read = () => StateSerializer.Default.Deserialize(Sample(j => j["serial"] = "x"), "f.json");
 
-        read.Should().Throw<StateException>().Which.Message.Should().StartWith($"f.json: state does not match format version {SampleVersion()} at $.serial: ");
+        read.Should().Throw<StateException>().Which.Message.Should().Be($"f.json: state does not match format version {SampleVersion()}: the value at $.serial is not what that format holds there (the file was edited, or is not a whcctl state file)");
     }
 
     [Theory]

@@ -59,6 +59,11 @@ public static partial class DiagnosticCatalog
         PlanFileInvalid.Template((string path, int format, string at, long line) => string.Create(CultureInfo.InvariantCulture,
             $"{path} is not a whcctl plan file of format {format}: the value at {at} (line {line + 1}) is not what such a plan holds there; plan again with 'whcctl plan --out' rather than editing a saved plan"));
 
+    /// <summary>What whcctl's own reading of the plan refused (a field or kind it does not know), at a JSON path.</summary>
+    public static DiagnosticTemplate<string, int, string, string> PlanFileContentRefused { get; } =
+        PlanFileInvalid.Template((string path, int format, string at, string finding) =>
+            string.Create(CultureInfo.InvariantCulture, $"{path} is not a whcctl plan file of format {format}: at {at}, {finding}; plan again with 'whcctl plan --out' rather than editing a saved plan"));
+
     public static DiagnosticTemplate<string> PlanFileHashMismatch { get; } =
         PlanFileInvalid.Template((string path) => $"{path} has been altered since it was saved (its plan hash does not match)");
 

@@ -88,6 +88,10 @@ public sealed record PlanFile(int FormatVersion, string WhcctlVersion, EndpointN
         {
             document = JsonSerializer.Deserialize(text, PlanDocumentJson.Default.PlanDocument);
         }
+        catch (PlanFileContentException e)
+        {
+            throw new PlanFileException(DiagnosticCatalog.PlanFileContentRefused.At(SourceSpan.None, path, CurrentFormatVersion, e.Path ?? "$", e.Message));
+        }
         catch (JsonException e)
         {
             throw new PlanFileException(format is null && madeBy is null

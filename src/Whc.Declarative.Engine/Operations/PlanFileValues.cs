@@ -16,7 +16,7 @@ internal sealed class PlanFileValueConverter : JsonConverter<AttributeValue>
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            throw new JsonException("an attribute value is an object");
+            throw new PlanFileContentException("an attribute value is an object");
         }
 
         AttributeValue? value = null;
@@ -29,7 +29,7 @@ internal sealed class PlanFileValueConverter : JsonConverter<AttributeValue>
             switch (key)
             {
                 case "text":
-                    value = AttributeValue.Text(reader.GetString() ?? throw new JsonException("text is a string"));
+                    value = AttributeValue.Text(reader.GetString() ?? throw new PlanFileContentException("text is a string"));
                     break;
                 case "number":
                     value = AttributeValue.Number(reader.GetInt64());
@@ -47,11 +47,11 @@ internal sealed class PlanFileValueConverter : JsonConverter<AttributeValue>
                     known = reader.TokenType == JsonTokenType.Null ? null : Read(ref reader, typeToConvert, options);
                     break;
                 default:
-                    throw new JsonException($"an attribute value has no key '{key}'");
+                    throw new PlanFileContentException($"an attribute value has no key '{key}'");
             }
         }
 
-        return until is not null ? AttributeValue.KnownAfter(until, known) : value ?? throw new JsonException("an attribute value names its type");
+        return until is not null ? AttributeValue.KnownAfter(until, known) : value ?? throw new PlanFileContentException("an attribute value names its type");
     }
 
     public override void Write(Utf8JsonWriter writer, AttributeValue value, JsonSerializerOptions options)
@@ -87,7 +87,7 @@ internal sealed class PlanFileValueConverter : JsonConverter<AttributeValue>
 
                 break;
             default:
-                throw new JsonException($"no form in a plan file for a value of type {value.GetType().Name}");
+                throw new PlanFileContentException($"no form in a plan file for a value of type {value.GetType().Name}");
         }
 
         writer.WriteEndObject();
@@ -97,13 +97,13 @@ internal sealed class PlanFileValueConverter : JsonConverter<AttributeValue>
     {
         if (reader.TokenType != JsonTokenType.StartArray)
         {
-            throw new JsonException("a list is an array");
+            throw new PlanFileContentException("a list is an array");
         }
 
         var items = ImmutableArray.CreateBuilder<string>();
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            items.Add(reader.GetString() ?? throw new JsonException("a list item is a string"));
+            items.Add(reader.GetString() ?? throw new PlanFileContentException("a list item is a string"));
         }
 
         return items.ToImmutable();

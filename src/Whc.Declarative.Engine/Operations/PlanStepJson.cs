@@ -47,19 +47,19 @@ internal static class PlanStepJson
         element.TryGetProperty("orderId", out var id) ? new ExistingOrder(Text(id)) : new PlannedOrder(Number(element, "order"));
 
     private static string Text(JsonElement element) =>
-        element.ValueKind == JsonValueKind.String ? element.GetString() ?? string.Empty : throw new JsonException("a plan step holds something else where text belongs");
+        element.ValueKind == JsonValueKind.String ? element.GetString() ?? string.Empty : throw new PlanFileContentException("a plan step holds something else where text belongs");
 
     /// <summary>A whole number the step needs; anything else is not a plan file (a JsonException, reported as such).</summary>
     private static int Number(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)
             ? number
-            : throw new JsonException($"a plan step has no whole number '{name}'");
+            : throw new PlanFileContentException($"a plan step has no whole number '{name}'");
 
     private static void Object(JsonElement element)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
-            throw new JsonException("a plan step, or a step id, is not an object");
+            throw new PlanFileContentException("a plan step, or a step id, is not an object");
         }
     }
 
@@ -94,13 +94,13 @@ internal static class PlanStepJson
         {
             if (!common.Contains(property.Name, StringComparer.Ordinal) && !fields.Contains(property.Name, StringComparer.Ordinal))
             {
-                throw new JsonException($"a plan step{(id ? " id" : string.Empty)} of kind '{kind}' has a field '{property.Name}' this whcctl does not know");
+                throw new PlanFileContentException($"a plan step{(id ? " id" : string.Empty)} of kind '{kind}' has a field '{property.Name}' this whcctl does not know");
             }
         }
     }
 
     private static string Text(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) ? Text(value) : throw new JsonException($"a plan step has no '{name}'");
+        element.TryGetProperty(name, out var value) ? Text(value) : throw new PlanFileContentException($"a plan step has no '{name}'");
 
     internal sealed class IdConverter : JsonConverter<StepId>
     {
@@ -148,7 +148,7 @@ internal static class PlanStepJson
                 CreateOrder => StepId.CreateOrder(company, Number(id, "order")),
                 SubmitOrder => StepId.SubmitOrder(company, ReadOrder(id)),
                 AwaitOrder => StepId.AwaitOrder(company, ReadOrder(id)),
-                var other => throw new JsonException($"unknown plan step kind '{other}'"),
+                var other => throw new PlanFileContentException($"unknown plan step kind '{other}'"),
             };
         }
     }
@@ -164,7 +164,7 @@ internal static class PlanStepJson
             var description = Text(step, "description");
             ImmutableArray<StepId> dependsOn = step.TryGetProperty("dependsOn", out var after) && after.ValueKind == JsonValueKind.Array
                 ? [.. after.EnumerateArray().Select(IdConverter.Parse)]
-                : throw new JsonException("a plan step has no 'dependsOn' list");
+                : throw new PlanFileContentException("a plan step has no 'dependsOn' list");
             ImmutableArray<OrderOperation> Operations() =>
                 step.TryGetProperty("operations", out var operations) ? operations.Deserialize<ImmutableArray<OrderOperation>>(options) : [];
             var kind = Text(step, "kind");
@@ -178,7 +178,7 @@ internal static class PlanStepJson
                 CreateOrder => new CreateOrderStep(company, description, dependsOn, Number(step, "order"), Operations()),
                 SubmitOrder => new SubmitOrderStep(company, description, dependsOn, ReadOrder(step), Operations()),
                 AwaitOrder => new AwaitOrderStep(company, description, dependsOn, ReadOrder(step), Operations()),
-                var other => throw new JsonException($"unknown plan step kind '{other}'"),
+                var other => throw new PlanFileContentException($"unknown plan step kind '{other}'"),
             };
         }
 
@@ -233,5 +233,26 @@ internal static class PlanStepJson
 
             writer.WriteEndObject();
         }
+    }
+}
+
+/// <summary>
+/// What whcctl's own plan-file converters find wrong, in whcctl's words (a field it does not know, a kind it does not
+/// know): told to the user as it is, unlike the JSON reader's own text.
+/// </summary>
+internal sealed class PlanFileContentException : JsonException
+{
+    public PlanFileContentException(string message)
+        : base(message)
+    {
+    }
+
+    public PlanFileContentException()
+    {
+    }
+
+    public PlanFileContentException(string message, Exception innerException)
+        : base(message, innerException)
+    {
     }
 }
