@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Sockets;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -42,6 +43,12 @@ internal sealed class WhcHttpSender : IDisposable
     private readonly string baseUrl;
     private readonly WireTranslator translator;
     private readonly ResiliencePipeline<WhcResponse> retry;
+
+    /// <summary>
+    /// Why a host could not be reached (refused, a name that does not resolve), by host and port, once a call has tried
+    /// it twice: later calls to it fail at once, rather than each retrying and warning again.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> unreachable = new(StringComparer.Ordinal);
     private CachedToken? token;
     private Task<CachedToken>? pendingToken;
 
@@ -179,6 +186,9 @@ internal sealed class WhcHttpSender : IDisposable
     private string? RetryReason(CallProgress progress, Outcome<WhcResponse> outcome) => outcome switch
     {
         _ when progress.TokenFailed => null,
+        // Nothing was sent, so any call may be tried again, but once only: a refusal is rarely transient.
+        { Exception: WhcApiException { Kind: WhcFailureKind.Timeout } e } when progress.Unreachable || CouldNotConnect(e) is not null =>
+            !progress.Unreachable && progress.Attempts < UnreachableAttempts ? "could not connect" : null,
         { Exception: WhcApiException { Kind: WhcFailureKind.Timeout } } when progress.Call.Idempotent => "no answer",
         { Result.Status: 429 } when (retryPolicy.AskedDelay(outcome.Result.RetryAfter) ?? TimeSpan.Zero) <= options.MaxDelay => "429 Too Many Requests",
         { Result.Status: >= 500 } when progress.Call.Idempotent => string.Create(CultureInfo.InvariantCulture, $"HTTP {outcome.Result.Status}"),
@@ -193,6 +203,12 @@ internal sealed class WhcHttpSender : IDisposable
     {
         var call = progress.Call;
         var attempt = ++progress.Attempts;
+        if (unreachable.TryGetValue(HostOf(call), out var known))
+        {
+            progress.Unreachable = true;
+            throw new WhcApiException(WhcFailureKind.Timeout, 0, null, $"{call.Description}: {known}; not sent", null);
+        }
+
         var accessToken = call.Authentication == WhcAuthentication.Bearer ? await GetTokenAsync(progress, cancellationToken) : null;
         var response = await SendOnceAsync(call, accessToken, attempt, progress.Gate, cancellationToken);
         if (response.Status == 401 && accessToken is not null && !progress.RenewedToken && WhcErrorEnvelope.Parse(response.Body)?.Code == "42")
@@ -224,6 +240,9 @@ internal sealed class WhcHttpSender : IDisposable
         public int Attempts { get; set; }
 
         public bool RenewedToken { get; set; }
+
+        /// <summary>The last attempt could not connect at all (refused, unresolved name): nothing was sent.</summary>
+        public bool Unreachable { get; set; }
 
         /// <summary>The token this call needed could not be had; not a reason to fetch it again.</summary>
         public bool TokenFailed { get; set; }
@@ -354,6 +373,22 @@ internal sealed class WhcHttpSender : IDisposable
 
             var elapsed = options.TimeProvider.GetElapsedTime(started);
             var timedOut = attemptTime.IsCancellationRequested || Find<OperationCanceledException>(ex) is not null;
+            if (!timedOut && CouldNotConnect(ex) is { } reason)
+            {
+                var where = string.Create(CultureInfo.InvariantCulture, $"cannot connect to {HostOf(call)}: {reason}");
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    logger.LogInformation("WHC {Operation} {Method} {Route} -> {Failure} (attempt {Attempt})", call.Operation, call.Method.Method, call.Route, where, attempt);
+                }
+
+                if (attempt >= UnreachableAttempts)
+                {
+                    unreachable[HostOf(call)] = where;
+                }
+
+                throw new WhcApiException(WhcFailureKind.Timeout, 0, null, string.Create(CultureInfo.InvariantCulture, $"{call.Description}: {where}; nothing was sent ({attempt} attempts)"), null, ex);
+            }
+
             var what = timedOut
                 ? string.Create(CultureInfo.InvariantCulture, $"no complete answer within {options.Timeout.TotalSeconds:0.###} s")
                 : "the connection failed or dropped";
@@ -378,6 +413,32 @@ internal sealed class WhcHttpSender : IDisposable
                 ex);
         }
     }
+
+    /// <summary>Attempts in all for a call that cannot connect: the first and one retry.</summary>
+    private const int UnreachableAttempts = 2;
+
+    /// <summary>
+    /// Why a request could not even connect (a refusal, a name that does not resolve, no route to the host), or null
+    /// when it may have reached the other end (a drop, a TLS failure, a timeout): only the first is safe to call final.
+    /// </summary>
+    private static string? CouldNotConnect(Exception exception)
+    {
+        if (Find<HttpRequestException>(exception) is { HttpRequestError: HttpRequestError.NameResolutionError })
+        {
+            return "the name does not resolve";
+        }
+
+        return Find<SocketException>(exception)?.SocketErrorCode switch
+        {
+            SocketError.ConnectionRefused => "connection refused",
+            SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => "the name does not resolve",
+            SocketError.HostUnreachable or SocketError.NetworkUnreachable => "no route to the host",
+            _ => null,
+        };
+    }
+
+    /// <summary>Where a call goes, as host and port (never its path or query).</summary>
+    private string HostOf(WhcCall call) => WhcOutboundPolicy.HostAndPort(new Uri(BuildUrl(call)));
 
     private static string Consequence(WhcCall call) => call.Idempotent ? string.Empty : "; the call may have taken effect at BT: the outcome is unknown";
 
