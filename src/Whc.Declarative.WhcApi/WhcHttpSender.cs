@@ -113,9 +113,11 @@ internal sealed class WhcHttpSender : IDisposable
         var context = ResilienceContextPool.Shared.Get(waits?.Token ?? callTime.Token);
         var progress = new CallProgress(call, gate, callTime.Token);
         context.Properties.Set(ProgressKey, progress);
+        WhcResponse? answer = null;
         try
         {
-            return await retry.ExecuteAsync(static (context, state) => state.Sender.AttemptAsync(state.Progress, state.Progress.AttemptToken), context, (Sender: this, Progress: progress));
+            answer = await retry.ExecuteAsync(static (context, state) => state.Sender.AttemptAsync(state.Progress, state.Progress.AttemptToken), context, (Sender: this, Progress: progress));
+            return answer;
         }
         catch (OperationCanceledException) when (gate is not null && gate.Closed.IsCancellationRequested && !callTime.IsCancellationRequested)
         {
@@ -138,7 +140,22 @@ internal sealed class WhcHttpSender : IDisposable
         finally
         {
             ResilienceContextPool.Shared.Return(context);
+            WarnOfFailedAttempts(progress, answer);
         }
+    }
+
+    /// <summary>One warning per call for all its failed attempts, with their counts and how the call ended (-v shows each attempt).</summary>
+    private void WarnOfFailedAttempts(CallProgress progress, WhcResponse? answer)
+    {
+        if (progress.Failures.Count == 0 || !logger.IsEnabled(LogLevel.Warning))
+        {
+            return;
+        }
+
+        var ending = answer is { Status: < 500 and not 429 }
+            ? string.Create(CultureInfo.InvariantCulture, $"answered on attempt {progress.Attempts}")
+            : string.Create(CultureInfo.InvariantCulture, $"no answer after {progress.Attempts} attempt(s)");
+        logger.LogWarning("WHC {Operation} {Method} {Route} -> {Failures}; {Ending}", progress.Call.Operation, progress.Call.Method.Method, progress.Call.Route, progress.DescribeFailures(), ending);
     }
 
     /// <summary>
@@ -210,7 +227,7 @@ internal sealed class WhcHttpSender : IDisposable
         }
 
         var accessToken = call.Authentication == WhcAuthentication.Bearer ? await GetTokenAsync(progress, cancellationToken) : null;
-        var response = await SendOnceAsync(call, accessToken, attempt, progress.Gate, cancellationToken);
+        var response = await SendOnceAsync(call, accessToken, attempt, progress, cancellationToken);
         if (response.Status == 401 && accessToken is not null && !progress.RenewedToken && WhcErrorEnvelope.Parse(response.Body)?.Code == "42")
         {
             if (logger.IsEnabled(LogLevel.Information))
@@ -220,7 +237,7 @@ internal sealed class WhcHttpSender : IDisposable
 
             InvalidateToken(accessToken);
             progress.RenewedToken = true;
-            response = await SendOnceAsync(call, await GetTokenAsync(progress, cancellationToken), attempt, progress.Gate, cancellationToken);
+            response = await SendOnceAsync(call, await GetTokenAsync(progress, cancellationToken), attempt, progress, cancellationToken);
         }
 
         return response;
@@ -243,6 +260,34 @@ internal sealed class WhcHttpSender : IDisposable
 
         /// <summary>The last attempt could not connect at all (refused, unresolved name): nothing was sent.</summary>
         public bool Unreachable { get; set; }
+
+        /// <summary>The failed attempts by kind (a status, a drop), in the order first seen, with their counts.</summary>
+        public List<(string Failure, int Count)> Failures { get; } = [];
+
+        public void NoteFailure(string failure)
+        {
+            lock (Failures)
+            {
+                var index = Failures.FindIndex(f => f.Failure == failure);
+                if (index < 0)
+                {
+                    Failures.Add((failure, 1));
+                }
+                else
+                {
+                    Failures[index] = (failure, Failures[index].Count + 1);
+                }
+            }
+        }
+
+        /// <summary>The failures as one phrase, e.g. "503 (3 times), the connection failed or dropped (1 time)".</summary>
+        public string DescribeFailures()
+        {
+            lock (Failures)
+            {
+                return string.Join(", ", Failures.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Failure} ({f.Count} {(f.Count == 1 ? "time" : "times")})")));
+            }
+        }
 
         /// <summary>The token this call needed could not be had; not a reason to fetch it again.</summary>
         public bool TokenFailed { get; set; }
@@ -280,8 +325,9 @@ internal sealed class WhcHttpSender : IDisposable
         });
     }
 
-    private async Task<WhcResponse> SendOnceAsync(WhcCall call, string? accessToken, int attempt, IBtCallGate? gate, CancellationToken cancellationToken)
+    private async Task<WhcResponse> SendOnceAsync(WhcCall call, string? accessToken, int attempt, CallProgress progress, CancellationToken cancellationToken)
     {
+        var gate = progress.Gate;
         if (call.Authentication == WhcAuthentication.Basic && call.RouteName != ContractRoutes.Token)
         {
             throw new InvalidOperationException("client credentials go only with the token call");
@@ -323,12 +369,17 @@ internal sealed class WhcHttpSender : IDisposable
 
             var body = await flurlResponse.ResponseMessage.Content.ReadAsStringAsync(attemptTime.Token);
             var elapsed = options.TimeProvider.GetElapsedTime(started);
-            // Every call at Information, so -v shows each with its tracking id; the ones that will be retried stand out.
-            var level = status is >= 500 or 429 ? LogLevel.Warning : LogLevel.Information;
-            if (logger.IsEnabled(level))
+            // Every attempt at Information, so -v shows each with its tracking id; a failed one is counted for the
+            // call's one warning (SendAsync), so a retried outage is one line, not one per attempt.
+            if (status is >= 500 or 429)
+            {
+                progress.NoteFailure(status.ToString(CultureInfo.InvariantCulture));
+            }
+
+            if (logger.IsEnabled(LogLevel.Information))
             {
                 logger.Log(
-                    level,
+                    LogLevel.Information,
                     "WHC {Operation} {Method} {Route} -> {Status} in {DurationMs} ms (attempt {Attempt}, tracking id {TrackingId})",
                     call.Operation,
                     call.Method.Method,
@@ -392,15 +443,20 @@ internal sealed class WhcHttpSender : IDisposable
             var what = timedOut
                 ? string.Create(CultureInfo.InvariantCulture, $"no complete answer within {options.Timeout.TotalSeconds:0.###} s")
                 : "the connection failed or dropped";
-            logger.LogWarning(
-                "WHC {Operation} {Method} {Route} -> {Failure} after {DurationMs} ms (attempt {Attempt}, tracking id {TrackingId})",
-                call.Operation,
-                call.Method.Method,
-                call.Route,
-                what,
-                (long)elapsed.TotalMilliseconds,
-                attempt,
-                trackingId);
+            progress.NoteFailure(timedOut ? "no complete answer in time" : "the connection failed or dropped");
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                logger.LogInformation(
+                    "WHC {Operation} {Method} {Route} -> {Failure} after {DurationMs} ms (attempt {Attempt}, tracking id {TrackingId})",
+                    call.Operation,
+                    call.Method.Method,
+                    call.Route,
+                    what,
+                    (long)elapsed.TotalMilliseconds,
+                    attempt,
+                    trackingId);
+            }
+
             var consequence = call.Idempotent
                 ? string.Create(CultureInfo.InvariantCulture, $"gave up after {attempt} attempt(s)")
                 : "it was not repeated because it may have taken effect at BT; the outcome is unknown";

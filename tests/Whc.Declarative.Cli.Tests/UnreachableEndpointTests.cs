@@ -35,6 +35,31 @@ public sealed class UnreachableEndpointTests
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(12), run.ToString());
     }
 
+    [Theory]
+    [InlineData(ScriptedFaultKinds.Unavailable)]
+    [InlineData(ScriptedFaultKinds.Abort)]
+    public async Task Transient_failures_keep_their_retries_and_warn_once_with_a_count(string fault)
+    {
+        using var workspace = new TempWorkspace();
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions
+        {
+            Faults = new FaultConfig { Script = [new ScriptedFault(SandboxRoutes.Token, fault, 3)] },
+        });
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["WHC_CLIENT_ID"] = SandboxOptions.DefaultClientId,
+            ["WHC_CLIENT_SECRET"] = SandboxOptions.DefaultClientSecret,
+        };
+
+        var run = await ChildWhcctl.RunAsync(workspace.Path, environment, TimeSpan.FromMinutes(2), "plan", "examples/multi-site", "--endpoint", sandbox.BaseUri.ToString(), "--no-color");
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        sandbox.Requests.Count(r => r.Route == SandboxRoutes.Token).Should().Be(4, "the three failures are retried and the fourth attempt answers");
+        var warnings = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(line => line.StartsWith("[warn]", StringComparison.Ordinal)).ToList();
+        warnings.Should().ContainSingle(run.ToString());
+        warnings[0].Should().Contain("3 times").And.Contain("answered on attempt 4");
+    }
+
     private static int UnusedPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
