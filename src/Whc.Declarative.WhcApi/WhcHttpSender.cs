@@ -46,9 +46,10 @@ internal sealed class WhcHttpSender : IDisposable
 
     /// <summary>
     /// Why a host could not be reached (refused, a name that does not resolve), by host and port, once a call has tried
-    /// it twice: later calls to it fail at once, rather than each retrying and warning again.
+    /// it twice, and when: later calls to it fail at once for <see cref="UnreachableMemory"/>, rather than each
+    /// retrying and warning again; after that a call tries again, so a long apply outlives a brief refusal.
     /// </summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> unreachable = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Why, long At)> unreachable = new(StringComparer.Ordinal);
     private CachedToken? token;
     private Task<CachedToken>? pendingToken;
 
@@ -220,10 +221,10 @@ internal sealed class WhcHttpSender : IDisposable
     {
         var call = progress.Call;
         var attempt = ++progress.Attempts;
-        if (unreachable.TryGetValue(HostOf(call), out var known))
+        if (unreachable.TryGetValue(HostOf(call), out var known) && Stopwatch.GetElapsedTime(known.At) < UnreachableMemory)
         {
             progress.Unreachable = true;
-            throw new WhcApiException(WhcFailureKind.Timeout, 0, null, $"{call.Description}: {known}; not sent", null);
+            throw new WhcApiException(WhcFailureKind.Timeout, 0, null, $"{call.Description}: {known.Why}; not sent", null);
         }
 
         var accessToken = call.Authentication == WhcAuthentication.Bearer ? await GetTokenAsync(progress, cancellationToken) : null;
@@ -434,7 +435,7 @@ internal sealed class WhcHttpSender : IDisposable
 
                 if (attempt >= UnreachableAttempts)
                 {
-                    unreachable[HostOf(call)] = where;
+                    unreachable[HostOf(call)] = (where, Stopwatch.GetTimestamp());
                 }
 
                 throw new WhcApiException(WhcFailureKind.Timeout, 0, null, string.Create(CultureInfo.InvariantCulture, $"{call.Description}: {where}; nothing was sent ({attempt} attempts)"), null, ex);
@@ -472,6 +473,9 @@ internal sealed class WhcHttpSender : IDisposable
 
     /// <summary>Attempts in all for a call that cannot connect: the first and one retry.</summary>
     private const int UnreachableAttempts = 2;
+
+    /// <summary>How long a host that could not be connected to is not tried again (real time, as the request timeout).</summary>
+    private static readonly TimeSpan UnreachableMemory = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Why a request could not even connect (a refusal, a name that does not resolve, no route to the host), or null
