@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net.Sockets;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -42,6 +43,13 @@ internal sealed class WhcHttpSender : IDisposable
     private readonly string baseUrl;
     private readonly WireTranslator translator;
     private readonly ResiliencePipeline<WhcResponse> retry;
+
+    /// <summary>
+    /// Why a host could not be reached (refused, a name that does not resolve), by host and port, once a call has tried
+    /// it twice, and when: later calls to it fail at once for <see cref="UnreachableMemory"/>, rather than each
+    /// retrying and warning again; after that a call tries again, so a long apply outlives a brief refusal.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (string Why, long At)> unreachable = new(StringComparer.Ordinal);
     private CachedToken? token;
     private Task<CachedToken>? pendingToken;
 
@@ -106,9 +114,11 @@ internal sealed class WhcHttpSender : IDisposable
         var context = ResilienceContextPool.Shared.Get(waits?.Token ?? callTime.Token);
         var progress = new CallProgress(call, gate, callTime.Token);
         context.Properties.Set(ProgressKey, progress);
+        WhcResponse? answer = null;
         try
         {
-            return await retry.ExecuteAsync(static (context, state) => state.Sender.AttemptAsync(state.Progress, state.Progress.AttemptToken), context, (Sender: this, Progress: progress));
+            answer = await retry.ExecuteAsync(static (context, state) => state.Sender.AttemptAsync(state.Progress, state.Progress.AttemptToken), context, (Sender: this, Progress: progress));
+            return answer;
         }
         catch (OperationCanceledException) when (gate is not null && gate.Closed.IsCancellationRequested && !callTime.IsCancellationRequested)
         {
@@ -131,7 +141,22 @@ internal sealed class WhcHttpSender : IDisposable
         finally
         {
             ResilienceContextPool.Shared.Return(context);
+            WarnOfFailedAttempts(progress, answer);
         }
+    }
+
+    /// <summary>One warning per call for all its failed attempts, with their counts and how the call ended (-v shows each attempt).</summary>
+    private void WarnOfFailedAttempts(CallProgress progress, WhcResponse? answer)
+    {
+        if (progress.Failures.Count == 0 || !logger.IsEnabled(LogLevel.Warning))
+        {
+            return;
+        }
+
+        var ending = answer is { Status: < 500 and not 429 }
+            ? string.Create(CultureInfo.InvariantCulture, $"answered on attempt {progress.Attempts}")
+            : string.Create(CultureInfo.InvariantCulture, $"no answer after {progress.Attempts} attempt(s)");
+        logger.LogWarning("WHC {Operation} {Method} {Route} -> {Failures}; {Ending}", progress.Call.Operation, progress.Call.Method.Method, progress.Call.Route, progress.DescribeFailures(), ending);
     }
 
     /// <summary>
@@ -179,6 +204,9 @@ internal sealed class WhcHttpSender : IDisposable
     private string? RetryReason(CallProgress progress, Outcome<WhcResponse> outcome) => outcome switch
     {
         _ when progress.TokenFailed => null,
+        // Nothing was sent, so any call may be tried again, but once only: a refusal is rarely transient.
+        { Exception: WhcApiException { Kind: WhcFailureKind.Timeout } e } when progress.Unreachable || CouldNotConnect(e) is not null =>
+            !progress.Unreachable && progress.Attempts < UnreachableAttempts ? "could not connect" : null,
         { Exception: WhcApiException { Kind: WhcFailureKind.Timeout } } when progress.Call.Idempotent => "no answer",
         { Result.Status: 429 } when (retryPolicy.AskedDelay(outcome.Result.RetryAfter) ?? TimeSpan.Zero) <= options.MaxDelay => "429 Too Many Requests",
         { Result.Status: >= 500 } when progress.Call.Idempotent => string.Create(CultureInfo.InvariantCulture, $"HTTP {outcome.Result.Status}"),
@@ -193,8 +221,14 @@ internal sealed class WhcHttpSender : IDisposable
     {
         var call = progress.Call;
         var attempt = ++progress.Attempts;
+        if (unreachable.TryGetValue(HostOf(call), out var known) && Stopwatch.GetElapsedTime(known.At) < UnreachableMemory)
+        {
+            progress.Unreachable = true;
+            throw new WhcApiException(WhcFailureKind.Timeout, 0, null, $"{call.Description}: {known.Why}; not sent", null);
+        }
+
         var accessToken = call.Authentication == WhcAuthentication.Bearer ? await GetTokenAsync(progress, cancellationToken) : null;
-        var response = await SendOnceAsync(call, accessToken, attempt, progress.Gate, cancellationToken);
+        var response = await SendOnceAsync(call, accessToken, attempt, progress, cancellationToken);
         if (response.Status == 401 && accessToken is not null && !progress.RenewedToken && WhcErrorEnvelope.Parse(response.Body)?.Code == "42")
         {
             if (logger.IsEnabled(LogLevel.Information))
@@ -204,7 +238,7 @@ internal sealed class WhcHttpSender : IDisposable
 
             InvalidateToken(accessToken);
             progress.RenewedToken = true;
-            response = await SendOnceAsync(call, await GetTokenAsync(progress, cancellationToken), attempt, progress.Gate, cancellationToken);
+            response = await SendOnceAsync(call, await GetTokenAsync(progress, cancellationToken), attempt, progress, cancellationToken);
         }
 
         return response;
@@ -224,6 +258,37 @@ internal sealed class WhcHttpSender : IDisposable
         public int Attempts { get; set; }
 
         public bool RenewedToken { get; set; }
+
+        /// <summary>The last attempt could not connect at all (refused, unresolved name): nothing was sent.</summary>
+        public bool Unreachable { get; set; }
+
+        /// <summary>The failed attempts by kind (a status, a drop), in the order first seen, with their counts.</summary>
+        public List<(string Failure, int Count)> Failures { get; } = [];
+
+        public void NoteFailure(string failure)
+        {
+            lock (Failures)
+            {
+                var index = Failures.FindIndex(f => f.Failure == failure);
+                if (index < 0)
+                {
+                    Failures.Add((failure, 1));
+                }
+                else
+                {
+                    Failures[index] = (failure, Failures[index].Count + 1);
+                }
+            }
+        }
+
+        /// <summary>The failures as one phrase, e.g. "503 (3 times), the connection failed or dropped (1 time)".</summary>
+        public string DescribeFailures()
+        {
+            lock (Failures)
+            {
+                return string.Join(", ", Failures.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Failure} ({f.Count} {(f.Count == 1 ? "time" : "times")})")));
+            }
+        }
 
         /// <summary>The token this call needed could not be had; not a reason to fetch it again.</summary>
         public bool TokenFailed { get; set; }
@@ -261,8 +326,9 @@ internal sealed class WhcHttpSender : IDisposable
         });
     }
 
-    private async Task<WhcResponse> SendOnceAsync(WhcCall call, string? accessToken, int attempt, IBtCallGate? gate, CancellationToken cancellationToken)
+    private async Task<WhcResponse> SendOnceAsync(WhcCall call, string? accessToken, int attempt, CallProgress progress, CancellationToken cancellationToken)
     {
+        var gate = progress.Gate;
         if (call.Authentication == WhcAuthentication.Basic && call.RouteName != ContractRoutes.Token)
         {
             throw new InvalidOperationException("client credentials go only with the token call");
@@ -304,12 +370,17 @@ internal sealed class WhcHttpSender : IDisposable
 
             var body = await flurlResponse.ResponseMessage.Content.ReadAsStringAsync(attemptTime.Token);
             var elapsed = options.TimeProvider.GetElapsedTime(started);
-            // Every call at Information, so -v shows each with its tracking id; the ones that will be retried stand out.
-            var level = status is >= 500 or 429 ? LogLevel.Warning : LogLevel.Information;
-            if (logger.IsEnabled(level))
+            // Every attempt at Information, so -v shows each with its tracking id; a failed one is counted for the
+            // call's one warning (SendAsync), so a retried outage is one line, not one per attempt.
+            if (status is >= 500 or 429)
+            {
+                progress.NoteFailure(status.ToString(CultureInfo.InvariantCulture));
+            }
+
+            if (logger.IsEnabled(LogLevel.Information))
             {
                 logger.Log(
-                    level,
+                    LogLevel.Information,
                     "WHC {Operation} {Method} {Route} -> {Status} in {DurationMs} ms (attempt {Attempt}, tracking id {TrackingId})",
                     call.Operation,
                     call.Method.Method,
@@ -354,18 +425,39 @@ internal sealed class WhcHttpSender : IDisposable
 
             var elapsed = options.TimeProvider.GetElapsedTime(started);
             var timedOut = attemptTime.IsCancellationRequested || Find<OperationCanceledException>(ex) is not null;
+            if (!timedOut && CouldNotConnect(ex) is { } reason)
+            {
+                var where = string.Create(CultureInfo.InvariantCulture, $"cannot connect to {HostOf(call)}: {reason}");
+                if (logger.IsEnabled(LogLevel.Information))
+                {
+                    logger.LogInformation("WHC {Operation} {Method} {Route} -> {Failure} (attempt {Attempt})", call.Operation, call.Method.Method, call.Route, where, attempt);
+                }
+
+                if (attempt >= UnreachableAttempts)
+                {
+                    unreachable[HostOf(call)] = (where, Stopwatch.GetTimestamp());
+                }
+
+                throw new WhcApiException(WhcFailureKind.Timeout, 0, null, string.Create(CultureInfo.InvariantCulture, $"{call.Description}: {where}; nothing was sent ({attempt} attempts)"), null, ex);
+            }
+
             var what = timedOut
                 ? string.Create(CultureInfo.InvariantCulture, $"no complete answer within {options.Timeout.TotalSeconds:0.###} s")
                 : "the connection failed or dropped";
-            logger.LogWarning(
-                "WHC {Operation} {Method} {Route} -> {Failure} after {DurationMs} ms (attempt {Attempt}, tracking id {TrackingId})",
-                call.Operation,
-                call.Method.Method,
-                call.Route,
-                what,
-                (long)elapsed.TotalMilliseconds,
-                attempt,
-                trackingId);
+            progress.NoteFailure(timedOut ? "no complete answer in time" : "the connection failed or dropped");
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                logger.LogInformation(
+                    "WHC {Operation} {Method} {Route} -> {Failure} after {DurationMs} ms (attempt {Attempt}, tracking id {TrackingId})",
+                    call.Operation,
+                    call.Method.Method,
+                    call.Route,
+                    what,
+                    (long)elapsed.TotalMilliseconds,
+                    attempt,
+                    trackingId);
+            }
+
             var consequence = call.Idempotent
                 ? string.Create(CultureInfo.InvariantCulture, $"gave up after {attempt} attempt(s)")
                 : "it was not repeated because it may have taken effect at BT; the outcome is unknown";
@@ -378,6 +470,35 @@ internal sealed class WhcHttpSender : IDisposable
                 ex);
         }
     }
+
+    /// <summary>Attempts in all for a call that cannot connect: the first and one retry.</summary>
+    private const int UnreachableAttempts = 2;
+
+    /// <summary>How long a host that could not be connected to is not tried again (real time, as the request timeout).</summary>
+    private static readonly TimeSpan UnreachableMemory = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Why a request could not even connect (a refusal, a name that does not resolve, no route to the host), or null
+    /// when it may have reached the other end (a drop, a TLS failure, a timeout): only the first is safe to call final.
+    /// </summary>
+    private static string? CouldNotConnect(Exception exception)
+    {
+        if (Find<HttpRequestException>(exception) is { HttpRequestError: HttpRequestError.NameResolutionError })
+        {
+            return "the name does not resolve";
+        }
+
+        return Find<SocketException>(exception)?.SocketErrorCode switch
+        {
+            SocketError.ConnectionRefused => "connection refused",
+            SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => "the name does not resolve",
+            SocketError.HostUnreachable or SocketError.NetworkUnreachable => "no route to the host",
+            _ => null,
+        };
+    }
+
+    /// <summary>Where a call goes, as host and port (never its path or query).</summary>
+    private string HostOf(WhcCall call) => WhcOutboundPolicy.HostAndPort(new Uri(BuildUrl(call)));
 
     private static string Consequence(WhcCall call) => call.Idempotent ? string.Empty : "; the call may have taken effect at BT: the outcome is unknown";
 

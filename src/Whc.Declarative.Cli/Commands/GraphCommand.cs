@@ -18,6 +18,7 @@ public static class GraphCommand
         var fence = new Option<bool>("--fence") { Description = "Wrap the diagram in a ```mermaid block, for Markdown (GitHub draws it)." };
         var command = new Command("graph", "Print the plan's API steps and their order as a Mermaid diagram.") { fence };
         options.AddTo(command);
+        command.Options.Add(options.LockTimeout);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var runtime = CommandRuntime.Create(io, parseResult, options.Runtime);

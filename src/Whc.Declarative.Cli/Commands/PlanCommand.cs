@@ -52,6 +52,12 @@ public sealed class PlanOptions
 
     public Option<int> Parallelism { get; } = CommonOptions.Parallelism();
 
+    /// <summary>
+    /// plan and graph add it (apply has its own, for state locks and the sandbox): a plan locks no state, so it waits
+    /// only for the embedded sandbox, which another command of the folder may hold.
+    /// </summary>
+    public Option<TimeSpan> LockTimeout { get; } = SandboxLockTimeout();
+
     public RuntimeOptions Runtime { get; } = new() { AllowOrigin = CommonOptions.AllowOrigin() };
 
     public void AddTo(Command command)
@@ -66,6 +72,13 @@ public sealed class PlanOptions
         Wire.AddTo(command);
         command.Options.Add(Parallelism);
         Runtime.AddTo(command);
+    }
+
+    private static Option<TimeSpan> SandboxLockTimeout()
+    {
+        var option = CommonOptions.LockTimeout();
+        option.Description = "How long to wait for the embedded sandbox when another whcctl command in this folder uses it, e.g. 30s (default: do not wait).";
+        return option;
     }
 
     /// <summary>Where a plan reads from: the state store and the endpoint (with its wire contract).</summary>
@@ -146,6 +159,7 @@ public static class PlanCommand
             format, output, detailed, refreshOnly, record,
         };
         options.AddTo(command);
+        command.Options.Add(options.LockTimeout);
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             await using var runtime = CommandRuntime.Create(io, parseResult, options.Runtime);

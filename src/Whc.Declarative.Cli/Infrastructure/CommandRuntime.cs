@@ -58,8 +58,24 @@ public sealed class CommandRuntime : IAsyncDisposable
         var parallelism = parseResult.CommandResult.Command.Options.OfType<Option<int>>().FirstOrDefault(option => option.Name == "--parallelism") is { } given
             ? parseResult.GetValue(given)
             : (int?)null;
-        return new CommandRuntime(io, loggers, color) { Quiet = quiet, AllowOrigins = allowOrigins, Parallelism = parallelism };
+        return new CommandRuntime(io, loggers, color) { Quiet = quiet, AllowOrigins = allowOrigins, Parallelism = parallelism, SandboxWait = SandboxWaitOf(parseResult) };
     }
+
+    /// <summary>The command's <c>--lock-timeout</c>, which also bounds the wait for the embedded sandbox; null when it has none.</summary>
+    private static SandboxWait? SandboxWaitOf(ParseResult parseResult)
+    {
+        if (parseResult.CommandResult.Command.Options.OfType<Option<TimeSpan>>().FirstOrDefault(option => option.Name == "--lock-timeout") is not { } lockTimeout)
+        {
+            return null;
+        }
+
+        var given = parseResult.GetResult(lockTimeout) is { Implicit: false } result && result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
+        var timeout = parseResult.GetValue(lockTimeout);
+        return new SandboxWait(timeout, given ?? timeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The command's <c>--lock-timeout</c>, for the wait for the embedded sandbox; null when it has none.</summary>
+    public SandboxWait? SandboxWait { get; init; }
 
     /// <summary>The command's <c>--parallelism</c>, when it has one; sizes the state store's connection pool.</summary>
     public int? Parallelism { get; init; }
@@ -70,7 +86,7 @@ public sealed class CommandRuntime : IAsyncDisposable
 
     public async Task<IWhcApi> ConnectAsync(string? endpoint, WireFiles wire, double? requestsPerSecond, CancellationToken cancellationToken)
     {
-        connection ??= await WhcConnection.OpenAsync(io, endpoint, wire, Loggers, requestsPerSecond, recording?.Recorder, AllowOrigins, cancellationToken);
+        connection ??= await WhcConnection.OpenAsync(io, endpoint, wire, Loggers, requestsPerSecond, recording?.Recorder, AllowOrigins, SandboxWait, cancellationToken);
         return connection.Api;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Whc.Declarative.Contract;
 using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Sandbox;
 using Whc.Declarative.WhcApi;
 using Whc.Declarative.WhcApi.Recording;
@@ -40,8 +41,12 @@ public sealed class WhcConnection : IAsyncDisposable
 
     /// <summary>Connects to the endpoint; the embedded sandbox serves the same contract the client speaks.</summary>
     /// <param name="allowOrigins"><c>--allow-origin</c> values; when none, those of WHC_ALLOW_ORIGINS.</param>
-    /// <exception cref="WhcConfigurationException">The endpoint, an allowed origin or the contract breaks the outbound policy (WHC4017, WHC4018), before anything is sent.</exception>
-    public static async Task<WhcConnection> OpenAsync(IOContext io, string? endpointOption, WireFiles wire, ILoggerFactory loggers, double? requestsPerSecond, WhcRecorder? recorder, IReadOnlyList<string> allowOrigins, CancellationToken cancellationToken)
+    /// <param name="sandboxWait">The command's <c>--lock-timeout</c>: how long to wait for the embedded sandbox when another command of this folder holds it; null when the command has none.</param>
+    /// <exception cref="WhcConfigurationException">
+    /// The endpoint, an allowed origin or the contract breaks the outbound policy (WHC4017, WHC4018), before anything
+    /// is sent; the embedded sandbox is still held by another command after the wait (WHC4090).
+    /// </exception>
+    public static async Task<WhcConnection> OpenAsync(IOContext io, string? endpointOption, WireFiles wire, ILoggerFactory loggers, double? requestsPerSecond, WhcRecorder? recorder, IReadOnlyList<string> allowOrigins, SandboxWait? sandboxWait, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(io);
         ArgumentNullException.ThrowIfNull(wire);
@@ -57,9 +62,7 @@ public sealed class WhcConnection : IAsyncDisposable
         WhcCredentials credentials;
         if (endpoint.IsSandbox)
         {
-            sandbox = await SandboxServer.StartAsync(
-                new SandboxOptions { DataDirectory = Path.Combine(io.WorkingDirectory, ".whc", "sandbox"), Contract = contract },
-                cancellationToken);
+            sandbox = await StartSandboxAsync(io, new SandboxOptions { DataDirectory = Path.Combine(io.WorkingDirectory, ".whc", "sandbox"), Contract = contract }, sandboxWait, cancellationToken);
             baseUri = sandbox.BaseUri;
             credentials = new WhcCredentials(SandboxOptions.DefaultClientId, SandboxOptions.DefaultClientSecret);
         }
@@ -82,6 +85,46 @@ public sealed class WhcConnection : IAsyncDisposable
         return new WhcConnection(endpoint, baseUri, client, sandbox);
     }
 
+    /// <summary>
+    /// Starts the embedded sandbox on its data directory. Another whcctl command of this folder may hold it (a plan
+    /// while an apply runs, as CI does): like a state lock, the command waits for it at most its --lock-timeout, saying
+    /// so once, and otherwise fails with WHC4090 and the way to wait. Sharing the other process's sandbox is not an
+    /// option: it ends with that command, in the middle of this one.
+    /// </summary>
+    private static async Task<SandboxServer> StartSandboxAsync(IOContext io, SandboxOptions options, SandboxWait? wait, CancellationToken cancellationToken)
+    {
+        var shown = Path.Combine(".whc", "sandbox");
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        var said = false;
+        while (true)
+        {
+            try
+            {
+                return await SandboxServer.StartAsync(options, cancellationToken);
+            }
+            catch (SandboxDataDirectoryLockedException)
+            {
+                if (wait is not { Timeout: var timeout, Given: var given } || timeout <= TimeSpan.Zero)
+                {
+                    throw new WhcConfigurationException(DiagnosticCatalog.EmbeddedSandboxInUse.At(SourceSpan.None, shown, null, wait is not null));
+                }
+
+                if (waited.Elapsed >= timeout)
+                {
+                    throw new WhcConfigurationException(DiagnosticCatalog.EmbeddedSandboxInUse.At(SourceSpan.None, shown, given, true));
+                }
+
+                if (!said)
+                {
+                    await io.Error.WriteLineAsync($"Waiting for the embedded sandbox ({shown}), in use by another whcctl command in this folder (at most --lock-timeout {given})...");
+                    said = true;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         client.Dispose();
@@ -91,3 +134,6 @@ public sealed class WhcConnection : IAsyncDisposable
         }
     }
 }
+
+/// <summary>A command's <c>--lock-timeout</c>, as a duration and as the user wrote it (for messages).</summary>
+public sealed record SandboxWait(TimeSpan Timeout, string Given);
