@@ -173,7 +173,9 @@ public sealed class ErrorAndRetryTests : ClientTestBase
     public async Task Should_never_repeat_a_POST_that_timed_out_and_report_the_outcome_as_unknown()
     {
         Server.On("POST", Contract.RingFencePath, new StubResponse(201, Contract.RingFenced, Delay: TimeSpan.FromSeconds(30)));
-        var client = CreateClient(o => o with { Timeout = TimeSpan.FromMilliseconds(300) });
+        // Long enough for the request to reach the stub even on a loaded machine's cold start (at 300 ms it once gave
+        // up before sending, and the stub saw nothing), far shorter than the stub's delay.
+        var client = CreateClient(o => o with { Timeout = TimeSpan.FromSeconds(2) });
 
         var act = () => client.RingFenceAsync(new RingFenceRequest(Contract.Cug, "0121", 1, "WHHCBTWKN1484", null), default);
 
