@@ -32,7 +32,7 @@ public static class ShowView
 /// <summary>A saved plan as text; the state in <c>terraform show</c>'s words.</summary>
 public sealed class ShowTextView(TextWriter output, bool color) : IShowView
 {
-    private static readonly JsonSerializerOptions Quoting = new() { Encoder = JavaScriptEncoder.Default };
+    private static readonly JsonWriterOptions Quoting = new() { Encoder = JavaScriptEncoder.Default };
 
     public void Plan(Plan plan, bool targeted) => output.Write(PlanTextRenderer.Render(plan, color));
 
@@ -79,7 +79,17 @@ public sealed class ShowTextView(TextWriter output, bool color) : IShowView
         _ => "null",
     };
 
-    private static string Quote(string value) => JsonSerializer.Serialize(value, Quoting).Replace("`", "\\u0060", StringComparison.Ordinal);
+    /// <summary>A JSON string literal, written by the writer itself (no serializer, so nothing reflects at run time).</summary>
+    private static string Quote(string value)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, Quoting))
+        {
+            writer.WriteStringValue(value);
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan).Replace("`", "\\u0060", StringComparison.Ordinal);
+    }
 }
 
 /// <summary>A saved plan as the plan JSON; the state as Terraform's <c>values</c> document.</summary>
