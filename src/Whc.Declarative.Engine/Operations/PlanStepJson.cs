@@ -13,6 +13,13 @@ namespace Whc.Declarative.Engine.Operations;
 /// </summary>
 internal static class PlanStepJson
 {
+    /// <summary>
+    /// The type's metadata from the options the plan file is read with (the source-generated context's), so nested
+    /// values are written without reflection.
+    /// </summary>
+    private static System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> TypeInfo<T>(JsonSerializerOptions options) =>
+        (System.Text.Json.Serialization.Metadata.JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
+
     private const string Qualify = "qualify";
     private const string RingFence = "ringfence";
     private const string PortedRingFence = "ported-ringfence";
@@ -166,7 +173,7 @@ internal static class PlanStepJson
                 ? [.. after.EnumerateArray().Select(IdConverter.Parse)]
                 : throw new PlanFileContentException("a plan step has no 'dependsOn' list");
             ImmutableArray<OrderOperation> Operations() =>
-                step.TryGetProperty("operations", out var operations) ? operations.Deserialize<ImmutableArray<OrderOperation>>(options) : [];
+                step.TryGetProperty("operations", out var operations) ? operations.Deserialize(TypeInfo<ImmutableArray<OrderOperation>>(options)) : [];
             var kind = Text(step, "kind");
             Only(step, kind, id: false);
             return kind switch
@@ -192,7 +199,7 @@ internal static class PlanStepJson
             writer.WriteStartArray();
             foreach (var dependency in value.DependsOn)
             {
-                JsonSerializer.Serialize(writer, dependency, options);
+                JsonSerializer.Serialize(writer, dependency, TypeInfo<StepId>(options));
             }
 
             writer.WriteEndArray();
@@ -228,7 +235,7 @@ internal static class PlanStepJson
             if (value.Kind is StepKind.CreateOrder or StepKind.SubmitOrder or StepKind.AwaitOrder)
             {
                 writer.WritePropertyName("operations");
-                JsonSerializer.Serialize(writer, operations, options);
+                JsonSerializer.Serialize(writer, operations, TypeInfo<ImmutableArray<OrderOperation>>(options));
             }
 
             writer.WriteEndObject();
