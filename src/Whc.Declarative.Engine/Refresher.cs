@@ -11,7 +11,8 @@ namespace Whc.Declarative.Engine;
 /// Reads what the planner needs from BT, per company, in two stages. First the intents an interrupted run left are
 /// answered (<see cref="IntentReconciler"/>), so that everything after plans against what really happened. Then the
 /// company record (one call), and only for what the manifest would create: the domain check, a username check per new
-/// user, an address search per new site's postcode, and a read of each order an earlier apply left unfinished. An
+/// user, an address search per new site's postcode (which finds its NAD key, or checks the one the manifest gives with
+/// its postcode: BtCheckedValues), and a read of each order an earlier apply left unfinished. An
 /// unchanged company without intents costs exactly one call.
 /// </summary>
 public sealed class Refresher
@@ -77,7 +78,7 @@ public sealed class Refresher
             var existingSites = new HashSet<string>(
                 inventory is null ? [] : InventoryNaming.InStateNames(inventory, state).Sites.Select(s => s.Name), StringComparer.Ordinal);
             var postcodes = desired.Sites
-                .Where(s => !existingSites.Contains(s.Name) && !s.Address.HasNadKey && s.Address.Postcode is not null)
+                .Where(s => !existingSites.Contains(s.Name) && s.Address.Postcode is not null)
                 .Select(s => s.Address.Postcode ?? string.Empty)
                 .Distinct(StringComparer.Ordinal);
             foreach (var postcode in postcodes)

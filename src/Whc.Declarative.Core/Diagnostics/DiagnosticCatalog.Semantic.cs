@@ -60,10 +60,10 @@ public static partial class DiagnosticCatalog
     public static DiagnosticTemplate<string> AddressIncompleteSite { get; } =
         AddressIncomplete.Template((string site) => $"the address of site '{site}' needs a postcode (with premises) or a nadKey");
 
-    public static DiagnosticDescriptor AddressAmbiguous { get; } = Error("WHC2011", "address has both a postcode and a NAD key");
+    public static DiagnosticDescriptor AddressAmbiguous { get; } = Error("WHC2011", "address has both premises and a NAD key");
 
     public static DiagnosticTemplate<string> AddressAmbiguousSite { get; } =
-        AddressAmbiguous.Template((string site) => $"the address of site '{site}' has both a postcode and a NAD key; give one: nadKey, or postcode with premises");
+        AddressAmbiguous.Template((string site) => $"the address of site '{site}' has both premises and a NAD key; give one: nadKey (with its postcode, so plan checks BT lists it there), or postcode with premises");
 
     public static DiagnosticDescriptor AddressWithoutPremises { get; } = Warning("WHC2012", "address has a postcode but no premises");
 

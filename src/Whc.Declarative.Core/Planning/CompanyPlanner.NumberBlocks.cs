@@ -66,7 +66,7 @@ internal sealed partial class CompanyPlanner
                 continue;
             }
 
-            var reason = current is null || current.Ranges.IsEmpty ? MadeAgain(input.State?.NumberBlocks.Any(b => b.Name == block.Name && b.Ranges.Length > 0)) ?? "new number block"
+            var reason = current is null || current.Ranges.IsEmpty ? WithAreaCodeNote(MadeAgain(input.State?.NumberBlocks.Any(b => b.Name == block.Name && b.Ranges.Length > 0)) ?? "new number block")
                 : have < block.Quantity ? $"quantity {have} → {block.Quantity}"
                 : "numbers ringfenced but not yet ordered";
             var action = current is null || current.Ranges.IsEmpty ? ChangeAction.Create : ChangeAction.Update;

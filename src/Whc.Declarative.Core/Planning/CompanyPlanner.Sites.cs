@@ -58,7 +58,8 @@ internal sealed partial class CompanyPlanner
                 continue;
             }
 
-            part.Changes.Add(new ResourceChange(address, ChangeAction.Create, MadeAgain(input.State?.Sites.Any(x => x.Name == site.Name && x.ServiceId is not null)) ?? "new site", attributes));
+            var reason = CheckNadKey(part, site, input.Refresh, MadeAgain(input.State?.Sites.Any(x => x.Name == site.Name && x.ServiceId is not null)) ?? "new site");
+            part.Changes.Add(new ResourceChange(address, ChangeAction.Create, reason, attributes));
             part.Structural.Add(new OrderOperation(address, OrderOperationKind.Add));
             if (nadKey is null)
             {

@@ -494,7 +494,9 @@ public static class ManifestValidator
             var address = site.Address;
             SourceSpan Span() => At(c, pointer, site.Span);
             var hasPostcode = !string.IsNullOrEmpty(address.Postcode);
-            if (address.HasNadKey && hasPostcode)
+            // A NAD key may come with its postcode (plan then checks BT lists the key there), not with premises, which
+            // pick an address of their own.
+            if (address.HasNadKey && !string.IsNullOrWhiteSpace(address.Premises))
             {
                 Diagnostics.Add(DiagnosticCatalog.AddressAmbiguousSite.At(Span(), site.Name));
             }
