@@ -113,6 +113,18 @@ public sealed class PlanTimeBtChecksTests
     }
 
     [Fact]
+    public async Task A_plan_that_reads_nothing_from_BT_says_the_NAD_key_is_left_to_BT_at_apply()
+    {
+        await using var session = await SandboxSession.StartAsync();
+        session.Write(Path, Company("{ postcode: IP5 3RE, nadKey: X05000999999 }"));
+
+        var plan = await session.RunAsync("plan", "checks/acme", "--refresh=false");
+
+        plan.ExitCode.Should().Be(ExitCodes.Success, plan.ToString());
+        plan.Output.Should().Contain("+ site hq  (new site; NAD key checked by BT at apply: this plan read nothing from BT)");
+    }
+
+    [Fact]
     public async Task A_new_number_block_is_named_in_every_plan_format_as_having_its_area_code_checked_by_BT_at_apply()
     {
         await using var session = await SandboxSession.StartAsync();
