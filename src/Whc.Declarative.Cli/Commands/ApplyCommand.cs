@@ -64,7 +64,7 @@ public static class ApplyCommand
             command.Options.Add(refreshOnly);
         }
 
-        options.AddTo(command);
+        options.AddTo(command, io);
         if (destroy)
         {
             options.Paths.Description = "Keys of the companies to cease (metadata.name).";

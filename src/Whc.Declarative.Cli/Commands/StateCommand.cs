@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Whc.Declarative.Cli.Infrastructure;
 using Whc.Declarative.Cli.Views;
+using Whc.Declarative.Core.State;
 
 namespace Whc.Declarative.Cli.Commands;
 
@@ -41,6 +42,7 @@ public static class StateCommand
         var address = new Argument<string>("ADDRESS") { Description = "COMPANY or COMPANY/KIND/NAME (KIND: number-block, site, user)." };
         var format = new Option<string>("--format") { Description = "text or json.", DefaultValueFactory = _ => "text", HelpName = "text|json" };
         format.AcceptOnlyFromAmong("text", "json");
+        StateAddressCompletion.Add(address, io, state);
         var command = new Command("show", "Show the recorded attributes of one resource.") { address, state, format };
         command.SetAction((parseResult, cancellationToken) => new StateHandler(io, StateView.For(parseResult.GetValue(format), io.Output)).ShowAsync(
             new StateShowArguments(parseResult.GetRequiredValue(address), parseResult.GetValue(state)),
@@ -53,6 +55,7 @@ public static class StateCommand
         var state = StateCommandContext.StateOption();
         var lockTimeout = CommonOptions.LockTimeout();
         var address = new Argument<string>("ADDRESS") { Description = "The resource to forget: COMPANY or COMPANY/KIND/NAME." };
+        StateAddressCompletion.Add(address, io, state);
         var command = new Command("rm", "Forget a resource in state without changing it at BT (writes a new serial).") { address, state, lockTimeout };
         command.SetAction((parseResult, cancellationToken) => new StateHandler(io).RemoveAsync(
             new StateRemoveArguments(parseResult.GetRequiredValue(address), parseResult.GetValue(state), parseResult.GetValue(lockTimeout)),
@@ -105,6 +108,7 @@ public static class StateCommand
         var lockTimeout = CommonOptions.LockTimeout();
         var source = new Argument<string>("SOURCE") { Description = "COMPANY/number-block/NAME or COMPANY/site/NAME." };
         var destination = new Argument<string>("DESTINATION") { Description = "The same with the new name." };
+        StateAddressCompletion.Add(source, io, state, a => a.Kind is ResourceKind.NumberBlock or ResourceKind.Site);
         var command = new Command("mv", "Rename a number block or a site in state, without re-creating it at BT.") { source, destination, state, lockTimeout };
         command.SetAction((parseResult, cancellationToken) => new StateHandler(io).MoveAsync(
             new StateMoveArguments(parseResult.GetRequiredValue(source), parseResult.GetRequiredValue(destination), parseResult.GetValue(state), parseResult.GetValue(lockTimeout)),
