@@ -31,6 +31,23 @@ public sealed class StateAddressCompletionTests
         result.Error.Should().BeEmpty();
     }
 
+    [Theory]
+    [InlineData("whcctl destroy ")]
+    [InlineData("whcctl state history ")]
+    [InlineData("whcctl state pull ")]
+    [InlineData("whcctl state rollback ")]
+    public async Task A_company_argument_completes_the_companies_in_state(string line)
+    {
+        await using var session = await SandboxSession.StartAsync();
+        await session.ApplyAsync(PlanBaselineTests.Quickstart);
+
+        var result = await Suggest(session.Workspace.Path, line);
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        Lines(result.Output).Should().Contain("fun-network").And.NotContain(a => a.Contains('/', StringComparison.Ordinal) && !a.StartsWith('/'));
+        result.Error.Should().BeEmpty();
+    }
+
     [Fact]
     public async Task What_is_typed_narrows_the_addresses_and_mv_offers_what_it_can_rename()
     {

@@ -42,10 +42,14 @@ public sealed class SummaryWordingTests
 
         // When the drift is planned, then accepted
         var drift = await session.RunAsync("plan", Quickstart, "--refresh-only");
+        var comment = await session.RunAsync("plan", Quickstart, "--refresh-only", "--format", "markdown");
         var accept = await session.RunAsync("apply", Quickstart, "--refresh-only", "--auto-approve");
 
         // Then the plan counts one resource, and apply says it recorded that one resource's drift in state
         drift.Output.Should().Contain("Drift: 1 resource changed outside whcctl.").And.NotContain("1 resources");
+        comment.Output.Should().Contain("### whcctl plan: Drift: 1 resource changed outside whcctl.")
+            .And.Contain("<code>fun-network</code>: Drift: 1 resource changed outside whcctl.</summary>", "the company's section is a drift report too")
+            .And.NotContain("Plan: 0 to add");
         accept.ExitCode.Should().Be(ExitCodes.Success, accept.ToString());
         accept.Error.Should().Contain("Apply complete: state now records the drift of 1 resource changed at BT outside whcctl (fun-network); nothing at BT was changed.")
             .And.NotContain("steps done");

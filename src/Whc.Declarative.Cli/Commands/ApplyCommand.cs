@@ -5,6 +5,7 @@ using Whc.Declarative.Cli.Rendering;
 using Whc.Declarative.Cli.Views;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Core.State;
 using Whc.Declarative.Core.Text;
 using Whc.Declarative.Engine;
 using Whc.Declarative.Engine.Operations;
@@ -70,6 +71,7 @@ public static class ApplyCommand
         {
             options.Paths.Description = "Keys of the companies to cease (metadata.name).";
             options.Paths.Arity = ArgumentArity.OneOrMore;
+            StateAddressCompletion.Add(options.Paths, io, options.State, a => a.Kind == ResourceKind.Company);
         }
 
         command.SetAction(async (parseResult, cancellationToken) =>

@@ -80,7 +80,7 @@ public static class PlanMarkdownRenderer
         var omitted = 0;
         foreach (var company in changed)
         {
-            var section = CompanySection(company);
+            var section = CompanySection(company, plan.Mode);
             if (head.Length + body.Length + section.Length + footer.Length + 400 > MaxLength)
             {
                 omitted++;
@@ -98,10 +98,11 @@ public static class PlanMarkdownRenderer
         return head.Append(body).Append(footer).ToString();
     }
 
-    private static string CompanySection(CompanyPlan company)
+    /// <param name="mode">The plan's: a refresh-only plan's section summarises drift, as its heading does.</param>
+    private static string CompanySection(CompanyPlan company, PlanMode mode)
     {
         var section = new StringBuilder();
-        var single = new Plan(default, PlanMode.Normal, [company], []);
+        var single = new Plan(default, mode, [company], []);
         section.AppendLine(CultureInfo.InvariantCulture, $"<details><summary><code>{System.Net.WebUtility.HtmlEncode(Diagnostic.OneLine(company.Company))}</code>: {PlanTextRenderer.Summary(single)}</summary>");
         section.AppendLine();
         if (company.Reconciliation is { Resolutions.IsEmpty: false } reconciliation)
