@@ -63,7 +63,7 @@ public sealed class GitHubAnnotationTests
 
         var lines = writer.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
         lines.Count(l => l.StartsWith("::error file=a.yaml,", StringComparison.Ordinal)).Should().Be(Rendering.DiagnosticsRenderer.MaxPerFile);
-        lines[^1].Should().Be("::warning title=whcctl::10 more diagnostic(s) in a.yaml (the first 50 are shown)");
+        lines[^1].Should().Be("::warning title=whcctl::10 more diagnostics in a.yaml (the first 50 are shown)");
     }
 
     [Fact]

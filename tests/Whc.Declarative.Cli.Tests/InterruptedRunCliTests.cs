@@ -36,7 +36,7 @@ public sealed class InterruptedRunCliTests
         // Then the plan says what BT answered, and is a change to apply
         plan.ExitCode.Should().Be(ExitCodes.Changes, plan.ToString());
         plan.Output.Should().Contain("not found  order whcctl-killed-before-the-call: BT has no order with that externalId")
-            .And.Contain("1 interrupted call(s) answered by BT");
+            .And.Contain("1 interrupted call answered by BT");
         var answered = JsonNode.Parse(json.Output)!["reconciled_intents"]!.AsArray().Should().ContainSingle().Subject!;
         answered["outcome"]!.GetValue<string>().Should().Be("not_found");
         answered["intent_id"]!.GetValue<string>().Should().Be("whcctl-killed-before-the-call");

@@ -31,7 +31,7 @@ public sealed class PlanStatesWhatApplyNeedsTests
         var plan = await session.RunAsync("plan", Quickstart);
 
         plan.ExitCode.Should().Be(ExitCodes.Success, plan.ToString());
-        plan.Output.TrimEnd().Split('\n')[^1].Should().Be("Apply needs --allow-destroy: this plan ceases 2 resource(s).");
+        plan.Output.TrimEnd().Split('\n')[^1].Should().Be("Apply needs --allow-destroy: this plan ceases 2 resources.");
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class PlanStatesWhatApplyNeedsTests
 
         plan.ExitCode.Should().Be(ExitCodes.Success, plan.ToString());
         var lines = plan.Output.TrimEnd().Split('\n');
-        lines[^3].Should().Be("**Apply needs `--allow-destroy`**: this plan ceases 2 resource(s).", plan.Output);
+        lines[^3].Should().Be("**Apply needs `--allow-destroy`**: this plan ceases 2 resources.", plan.Output);
         lines[^2].Should().BeEmpty("a paragraph of its own");
         lines[^1].Should().StartWith("<sub>whcctl ");
     }
@@ -72,7 +72,7 @@ public sealed class PlanStatesWhatApplyNeedsTests
         var refused = await session.RunAsync("apply", Quickstart, "--auto-approve");
 
         refused.ExitCode.Should().Be(ExitCodes.Error, refused.ToString());
-        refused.Error.Should().Contain($"WHC4053: the plan ceases {stated} resource(s)");
+        refused.Error.Should().Contain($"WHC4053: the plan ceases {stated} resource{(stated == 1 ? string.Empty : "s")} (");
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class UserMoveOutageTests
         text.ExitCode.Should().Be(ExitCodes.Changes, text.ToString());
         text.Output.Should().MatchRegex(@"Outage: user grace\.roberts has no service from step \d+ \(order 1\), which ceases it at site leeds-hq, until step \d+ \(order 2\), which makes it again at site manchester-office, completes");
         var markdown = await session.RunAsync("plan", "examples/multi-site", "--format", "markdown");
-        markdown.Output.Should().Contain("1 user(s) without service for part of the apply").And.Contain("grace.roberts has no service from order 1");
+        markdown.Output.Should().Contain("1 user without service for part of the apply").And.Contain("grace.roberts has no service from order 1");
 
         await session.ApplyAsync("examples/multi-site", "--allow-destroy");
         var after = User(await session.AdminGetAsync("/_sandbox/inventory"), "grace.roberts");

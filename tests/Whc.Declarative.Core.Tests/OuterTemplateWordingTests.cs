@@ -40,7 +40,7 @@ public class OuterTemplateWordingTests
         { DiagnosticCatalog.ApiRoutesFileUnreadable.Message("it is a directory"), "WHC4003", "cannot read the file: it is a directory" },
         {
             DiagnosticCatalog.DestroyNotAllowedCeases.Message(["a/user/1", "a/user/2", "a/user/3", "a/user/4", "a/user/5", "a/user/6"]), "WHC4053",
-            "the plan ceases 6 resource(s) (a/user/1, a/user/2, a/user/3, a/user/4, a/user/5, …); re-run with --allow-destroy if that is intended"
+            "the plan ceases 6 resources (a/user/1, a/user/2, a/user/3, a/user/4, a/user/5, …); re-run with --allow-destroy if that is intended"
         },
     };
 

@@ -75,7 +75,7 @@ public sealed class ConcurrentApplyTests(PostgresServerFixture postgres)
 
         again.Succeeded.Should().BeFalse();
         again.Diagnostics.Should().ContainSingle(d => d.Code == DiagnosticCatalog.StalePlan.Code)
-            .Which.Message.Should().Contain("serial 0").And.Contain("run plan again");
+            .Which.Message.Should().Contain("then: no state").And.Contain("Run plan again");
         (await harness.InventoryAsync())["orders"]!.AsArray().Count.Should().Be(ordersBefore);
     }
 }

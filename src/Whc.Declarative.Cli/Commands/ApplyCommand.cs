@@ -5,6 +5,8 @@ using Whc.Declarative.Cli.Rendering;
 using Whc.Declarative.Cli.Views;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Core.State;
+using Whc.Declarative.Core.Text;
 using Whc.Declarative.Engine;
 using Whc.Declarative.Engine.Operations;
 
@@ -64,11 +66,12 @@ public static class ApplyCommand
             command.Options.Add(refreshOnly);
         }
 
-        options.AddTo(command);
+        options.AddTo(command, io);
         if (destroy)
         {
             options.Paths.Description = "Keys of the companies to cease (metadata.name).";
             options.Paths.Arity = ArgumentArity.OneOrMore;
+            StateAddressCompletion.Add(options.Paths, io, options.State, a => a.Kind == ResourceKind.Company);
         }
 
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -195,20 +198,46 @@ public sealed class ApplyHandler(IOContext io, CommandRuntime runtime, IApplyVie
 
         if (outcome.Result is { } result)
         {
-            var summary = string.Create(
-                CultureInfo.InvariantCulture,
-                $"{result.Count(StepOutcome.Done)} steps done, {result.Count(StepOutcome.Failed)} failed, {result.Count(StepOutcome.Skipped)} skipped");
+            var summary = StepSummary(result);
+            // Named after the command the user ran: destroy's run is a destroy, not an apply.
+            var run = arguments.Command == "destroy" ? "Destroy" : "Apply";
             // A failed apply's line is an error (kept by -q): it says where the results BT gave but state did not take are.
             io.Error.Talk(
                 result.Succeeded
-                    ? $"Apply complete: {summary}."
+                    ? $"{run} complete: {(outcome.Plan is { } done ? Done(done, summary) : summary)}."
                     : recovery.Kept.Count == 0
-                        ? $"Apply failed: {summary}. Every result so far is in state; fix the cause and run apply again to continue."
-                        : $"Apply failed: {summary}. The state store did not take every result: {string.Join(", ", recovery.Kept)} hold(s) what it could not store (the newest file of a company holds all of its results); once the store works, 'whcctl state push COMPANY FILE' with that file, then plan again.",
+                        ? $"{run} failed: {summary}. Every result so far is in state; fix the cause and run {arguments.Command} again to continue."
+                        : $"{run} failed: {summary}. The state store did not take every result: {string.Join(", ", recovery.Kept)} {Counted.Noun(recovery.Kept.Count, "holds", "hold")} what it could not store (the newest file of a company holds all of its results); once the store works, 'whcctl state push COMPANY FILE' with that file, then plan again.",
                 result.Succeeded ? Microsoft.Extensions.Logging.LogLevel.Information : Microsoft.Extensions.Logging.LogLevel.Error);
         }
 
         return outcome.Succeeded ? ExitCodes.Success : ExitCodes.Error;
+    }
+
+    /// <summary>"1 step done, 0 failed, 0 skipped".</summary>
+    private static string StepSummary(ApplyResult result) =>
+        string.Create(CultureInfo.InvariantCulture, $"{Counted.Of(result.Count(StepOutcome.Done), "step")} done, {result.Count(StepOutcome.Failed)} failed, {result.Count(StepOutcome.Skipped)} skipped");
+
+    /// <summary>
+    /// What a successful run did, by its mode: an apply's steps; what a destroy ceased; what a refresh-only apply recorded
+    /// (it makes no step, so its steps would say nothing).
+    /// </summary>
+    private static string Done(Plan plan, string steps)
+    {
+        string Companies(ChangeAction action) => string.Join(", ", plan.Companies.Where(c => c.Changes.Any(r => r.Action == action)).Select(c => Diagnostic.OneLine(c.Company)));
+        switch (plan.Mode)
+        {
+            case PlanMode.RefreshOnly:
+                var drift = plan.Count(ChangeAction.Drift);
+                return drift == 0
+                    ? "no drift to record; nothing at BT was changed"
+                    : $"state now records the drift of {Counted.Of(drift, "resource")} changed at BT outside whcctl ({Companies(ChangeAction.Drift)}); nothing at BT was changed";
+            case PlanMode.Destroy:
+                var ceased = plan.Count(ChangeAction.Delete);
+                return $"{Counted.Of(ceased, "resource")} ceased at BT ({Companies(ChangeAction.Delete)}); {steps}";
+            default:
+                return steps;
+        }
     }
 
     /// <summary>The terminal side of an apply: shows the plan, tells, asks; and, once the plan is known, the progress observer.</summary>

@@ -17,7 +17,7 @@ public static class GraphCommand
         var options = new PlanOptions();
         var fence = new Option<bool>("--fence") { Description = "Wrap the diagram in a ```mermaid block, for Markdown (GitHub draws it)." };
         var command = new Command("graph", "Print the plan's API steps and their order as a Mermaid diagram.") { fence };
-        options.AddTo(command);
+        options.AddTo(command, io);
         command.Options.Add(options.LockTimeout);
         command.SetAction(async (parseResult, cancellationToken) =>
         {

@@ -60,8 +60,10 @@ public sealed class PlanOptions
 
     public RuntimeOptions Runtime { get; } = new() { AllowOrigin = CommonOptions.AllowOrigin() };
 
-    public void AddTo(Command command)
+    /// <summary>Adds the options to <paramref name="command"/>; <c>--target</c> completes the addresses in the state <c>--state</c> names.</summary>
+    public void AddTo(Command command, IOContext io)
     {
+        StateAddressCompletion.Add(Targets, io, State);
         command.Arguments.Add(Paths);
         command.Options.Add(Refresh);
         command.Options.Add(Targets);
@@ -158,7 +160,7 @@ public static class PlanCommand
         {
             format, output, detailed, refreshOnly, record,
         };
-        options.AddTo(command);
+        options.AddTo(command, io);
         command.Options.Add(options.LockTimeout);
         command.SetAction(async (parseResult, cancellationToken) =>
         {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.State;
+using Whc.Declarative.Core.Text;
 using Whc.Declarative.State;
 using Whc.Declarative.WhcApi;
 using Whc.Declarative.WhcApi.Recording;
@@ -156,7 +157,7 @@ public sealed class CommandRuntime : IAsyncDisposable
             active.Recorder.Save(active.Path, "whcctl", VersionInfo.Version);
             if (!Quiet)
             {
-                io.Error.WriteLine($"Recorded {active.Recorder.Entries.Count} HTTP exchange(s) with the WHC API to {active.Given} (credentials and tokens redacted).");
+                io.Error.WriteLine($"Recorded {Counted.Of(active.Recorder.Entries.Count, "HTTP exchange")} with the WHC API to {active.Given} (credentials and tokens redacted).");
             }
 
             return true;

@@ -8,6 +8,7 @@ using Whc.Declarative.Cli.Infrastructure;
 using Whc.Declarative.Cli.Rendering;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Planning;
+using Whc.Declarative.Core.Text;
 using Whc.Declarative.Engine;
 
 namespace Whc.Declarative.Cli.Rendering;
@@ -227,7 +228,7 @@ public sealed class HeartbeatObserver : IApplyObserver, IDisposable
             var waited = clock.GetElapsedTime(longest.Value);
             writer.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"  still running: {running.Count} step(s), {Diagnostic.OneLine(longest.Key)} for {(int)waited.TotalMinutes}m{waited.Seconds:00}s"));
+                $"  still running: {Counted.Of(running.Count, "step")}, {Diagnostic.OneLine(longest.Key)} for {(int)waited.TotalMinutes}m{waited.Seconds:00}s"));
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.Text;
 
 namespace Whc.Declarative.Cli.Rendering;
 
@@ -33,7 +34,7 @@ public static class DiagnosticsRenderer
 
         foreach (var (file, count) in left)
         {
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"… and {Plural(count, "more diagnostic")} {(file.Length == 0 ? "without a file" : $"in {Diagnostic.OneLine(file)}")} (the first {MaxPerFile} are shown)"));
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"… and {Counted.Of(count, "more diagnostic")} {(file.Length == 0 ? "without a file" : $"in {Diagnostic.OneLine(file)}")} (the first {MaxPerFile} are shown)"));
         }
     }
 
@@ -96,7 +97,7 @@ public static class DiagnosticsRenderer
 
         foreach (var (file, count) in left)
         {
-            writer.WriteLine($"::warning title=whcctl::{GitHubData($"{count} more diagnostic(s) {(file.Length == 0 ? "without a file" : $"in {Diagnostic.OneLine(file)}")} (the first {MaxPerFile} are shown)")}");
+            writer.WriteLine($"::warning title=whcctl::{GitHubData($"{Counted.Of(count, "more diagnostic")} {(file.Length == 0 ? "without a file" : $"in {Diagnostic.OneLine(file)}")} (the first {MaxPerFile} are shown)")}");
         }
     }
 
@@ -125,23 +126,16 @@ public static class DiagnosticsRenderer
         var parts = new List<string>();
         if (errors > 0)
         {
-            parts.Add(Plural(errors, "error"));
+            parts.Add(Counted.Of(errors, "error"));
         }
 
         if (warnings > 0)
         {
-            parts.Add(Plural(warnings, "warning"));
+            parts.Add(Counted.Of(warnings, "warning"));
         }
 
         return string.Join(", ", parts);
     }
-
-    /// <summary>"1 file", "3 files".</summary>
-    public static string Plural(int count, string noun) => Plural(count, noun, noun + "s");
-
-    /// <summary>"1 company", "2 companies".</summary>
-    public static string Plural(int count, string singular, string plural) =>
-        string.Create(CultureInfo.InvariantCulture, $"{count} {(count == 1 ? singular : plural)}");
 
     /// <summary>Writes <c>[{"code","severity","file","line","column","message"}, ...]</c>.</summary>
     public static void WriteJson(Utf8JsonWriter writer, IEnumerable<Diagnostic> diagnostics)

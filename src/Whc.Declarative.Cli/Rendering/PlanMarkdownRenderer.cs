@@ -24,14 +24,14 @@ public static class PlanMarkdownRenderer
     {
         var head = new StringBuilder();
         head.AppendLine(StickyMarker);
-        head.AppendLine(CultureInfo.InvariantCulture, $"### {title ?? "whcctl plan"}: {PlanTextRenderer.Summary(plan)}");
+        head.AppendLine(CultureInfo.InvariantCulture, $"### {title ?? "whcctl plan"}: {PlanTextRenderer.Failure(plan) ?? PlanTextRenderer.Summary(plan)}");
         head.AppendLine();
 
         var errors = plan.AllDiagnostics.Where(d => d.IsError).ToList();
         if (errors.Count > 0)
         {
             head.AppendLine("> [!CAUTION]");
-            head.AppendLine(CultureInfo.InvariantCulture, $"> **The plan has {errors.Count} error(s) and cannot be applied.**");
+            head.AppendLine(CultureInfo.InvariantCulture, $"> **The plan has {Counted.Of(errors.Count, "error")} and cannot be applied.**");
             foreach (var error in errors.Take(20))
             {
                 head.AppendLine(CultureInfo.InvariantCulture, $"> - `{error.Code}` {Escape(error.Message)}");
@@ -43,14 +43,19 @@ public static class PlanMarkdownRenderer
         var destroys = plan.Companies.SelectMany(c => c.Changes)
             .Where(c => c.Action is ChangeAction.Delete or ChangeAction.Replace)
             .ToList();
-        AppendAlert(head, "WARNING", $"{destroys.Count} resource(s) will be ceased at BT:", [.. destroys.Select(change => $"{Code(change.Address.ToString())} ({Escape(change.Reason)})")]);
+        AppendAlert(head, "WARNING", $"{Counted.Of(destroys.Count, "resource")} will be ceased at BT:", [.. destroys.Select(change => $"{Code(change.Address.ToString())} ({Escape(change.Reason)})")]);
         var outages = plan.Companies.SelectMany(c => c.Outages).ToList();
-        AppendAlert(head, "IMPORTANT", $"{outages.Count} user(s) without service for part of the apply:", [.. outages.Select(outage => Escape(PlanTextRenderer.OutageLine(outage)))]);
+        AppendAlert(head, "IMPORTANT", $"{Counted.Of(outages.Count, "user")} without service for part of the apply:", [.. outages.Select(outage => Escape(PlanTextRenderer.OutageLine(outage)))]);
 
         var changed = plan.Companies.Where(c => c.HasChanges).ToList();
         if (changed.Count == 0)
         {
-            head.AppendLine("No changes: BT matches the manifests.");
+            // With errors nothing was compared: the caution above is the whole story.
+            if (errors.Count == 0)
+            {
+                head.AppendLine("No changes: BT matches the manifests.");
+            }
+
             return head.ToString();
         }
 
@@ -61,7 +66,7 @@ public static class PlanMarkdownRenderer
         {
             if (tableRows++ == 200)
             {
-                head.AppendLine(CultureInfo.InvariantCulture, $"| … {changed.Count - 200} more companies | | | | |");
+                head.AppendLine(CultureInfo.InvariantCulture, $"| … {Counted.Of(changed.Count - 200, "more company", "more companies")} | | | | |");
                 break;
             }
 
@@ -75,7 +80,7 @@ public static class PlanMarkdownRenderer
         var omitted = 0;
         foreach (var company in changed)
         {
-            var section = CompanySection(company);
+            var section = CompanySection(company, plan.Mode);
             if (head.Length + body.Length + section.Length + footer.Length + 400 > MaxLength)
             {
                 omitted++;
@@ -87,16 +92,17 @@ public static class PlanMarkdownRenderer
 
         if (omitted > 0)
         {
-            body.AppendLine(CultureInfo.InvariantCulture, $"_Details of {omitted} more companies are left out to keep this comment under GitHub's size limit; the full plan is in the job's artifact (plan.txt)._");
+            body.AppendLine(CultureInfo.InvariantCulture, $"_Details of {Counted.Of(omitted, "more company", "more companies")} are left out to keep this comment under GitHub's size limit; the full plan is in the job's artifact (plan.txt)._");
         }
 
         return head.Append(body).Append(footer).ToString();
     }
 
-    private static string CompanySection(CompanyPlan company)
+    /// <param name="mode">The plan's: a refresh-only plan's section summarises drift, as its heading does.</param>
+    private static string CompanySection(CompanyPlan company, PlanMode mode)
     {
         var section = new StringBuilder();
-        var single = new Plan(default, PlanMode.Normal, [company], []);
+        var single = new Plan(default, mode, [company], []);
         section.AppendLine(CultureInfo.InvariantCulture, $"<details><summary><code>{System.Net.WebUtility.HtmlEncode(Diagnostic.OneLine(company.Company))}</code>: {PlanTextRenderer.Summary(single)}</summary>");
         section.AppendLine();
         if (company.Reconciliation is { Resolutions.IsEmpty: false } reconciliation)

@@ -3,6 +3,7 @@ using System.Text;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
+using Whc.Declarative.Core.Text;
 
 namespace Whc.Declarative.Cli.Rendering;
 
@@ -124,12 +125,22 @@ public static class PlanTextRenderer
 
     /// <summary>The plan's last word: the flag apply refuses it without (WHC4053), and how many changes need it.</summary>
     public static string ApplyNeeds(ApplyRequirement needed, bool markdown = false) =>
-        string.Create(CultureInfo.InvariantCulture, $"{(markdown ? $"**Apply needs `{needed.Flag}`**" : $"Apply needs {needed.Flag}")}: this plan ceases {needed.Changes.Length} resource(s).");
+        string.Create(CultureInfo.InvariantCulture, $"{(markdown ? $"**Apply needs `{needed.Flag}`**" : $"Apply needs {needed.Flag}")}: this plan ceases {Counted.Of(needed.Changes.Length, "resource")}.");
 
+    /// <summary>
+    /// The plan's one-line summary: "Plan: 1 to add, ...", "Drift: ...", or, when the plan has errors, that it failed:
+    /// a plan with errors is never summarised as an empty plan.
+    /// </summary>
     public static string Summary(Plan plan)
     {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (Failure(plan) is { } failure)
+        {
+            return $"Plan {failure}.";
+        }
+
         var summary = plan.Mode == PlanMode.RefreshOnly
-            ? string.Create(CultureInfo.InvariantCulture, $"Drift: {plan.Count(ChangeAction.Drift)} resources changed outside whcctl")
+            ? string.Create(CultureInfo.InvariantCulture, $"Drift: {Counted.Of(plan.Count(ChangeAction.Drift), "resource")} changed outside whcctl")
             : string.Create(
                 CultureInfo.InvariantCulture,
                 $"Plan: {plan.Count(ChangeAction.Create) + plan.Count(ChangeAction.Replace)} to add, {plan.Count(ChangeAction.Update)} to change, {plan.Count(ChangeAction.Delete) + plan.Count(ChangeAction.Replace)} to destroy");
@@ -138,8 +149,16 @@ public static class PlanTextRenderer
         var answered = plan.Companies.Sum(c => c.Reconciliation?.Resolutions.Length ?? 0);
         return summary
             + (forgets > 0 ? string.Create(CultureInfo.InvariantCulture, $", {forgets} to forget") : string.Empty)
-            + (answered > 0 ? string.Create(CultureInfo.InvariantCulture, $", {answered} interrupted call(s) answered by BT") : string.Empty)
+            + (answered > 0 ? string.Create(CultureInfo.InvariantCulture, $", {Counted.Of(answered, "interrupted call")} answered by BT") : string.Empty)
             + ".";
+    }
+
+    /// <summary>"failed with 2 errors; nothing can be applied" when the plan has errors, else null.</summary>
+    public static string? Failure(Plan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var errors = plan.AllDiagnostics.Count(d => d.IsError);
+        return errors == 0 ? null : $"failed with {Counted.Of(errors, "error")}; nothing can be applied";
     }
 
     public static string Marker(ChangeAction action) => action switch

@@ -1,6 +1,7 @@
 using Whc.Declarative.Cli.Infrastructure;
 using Whc.Declarative.Cli.Rendering;
 using Whc.Declarative.Core.Diagnostics;
+using Whc.Declarative.Core.Text;
 using Whc.Declarative.Manifests;
 
 namespace Whc.Declarative.Cli.Views;
@@ -29,13 +30,16 @@ public static class ValidateView
     internal static string Summary(ManifestLoadResult result)
     {
         var manifests = result.Manifests;
-        var files = DiagnosticsRenderer.Plural(result.Files.Length, "file");
+        var files = Counted.Of(result.Files.Length, "file");
         if (manifests.HasErrors)
         {
-            return $"{DiagnosticsRenderer.Count(manifests.Diagnostics)} in {files}";
+            // No file read (a path that does not exist, a folder without manifests): the errors say why; "in 0 files" would not.
+            return result.Files.IsEmpty
+                ? $"{DiagnosticsRenderer.Count(manifests.Diagnostics)}; no manifest file was read"
+                : $"{DiagnosticsRenderer.Count(manifests.Diagnostics)} in {files}";
         }
 
-        var valid = $"{DiagnosticsRenderer.Plural(manifests.Companies.Length, "company", "companies")} valid in {files}";
+        var valid = $"{Counted.Of(manifests.Companies.Length, "company", "companies")} valid in {files}";
         return manifests.Diagnostics.IsEmpty ? valid : $"{valid} ({DiagnosticsRenderer.Count(manifests.Diagnostics)})";
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Whc.Declarative.Core.Text;
 
 namespace Whc.Declarative.Core.Diagnostics;
 
@@ -6,7 +7,10 @@ public static partial class DiagnosticCatalog
 {
     public static DiagnosticDescriptor StalePlan { get; } = Error("WHC4050", "the saved plan no longer matches state or BT");
 
-    /// <summary>What moved since the plan was made, as the precondition check words it.</summary>
+    /// <summary>
+    /// What moved since the plan was made, as the precondition check words it (without "stale" or what to do: this
+    /// message says each once, as terraform's "Saved plan is stale" does).
+    /// </summary>
     public static DiagnosticTemplate<string> StalePlanMoved { get; } =
         StalePlan.Template((string moved) => $"the saved plan is stale: {moved}. Run plan again and review the new plan.");
 
@@ -22,7 +26,7 @@ public static partial class DiagnosticCatalog
 
     /// <summary>The addresses of the resources the plan ceases: the count and the first five are named.</summary>
     public static DiagnosticTemplate<IReadOnlyList<string>> DestroyNotAllowedCeases { get; } =
-        DestroyNotAllowed.Template((IReadOnlyList<string> ceased) => string.Create(CultureInfo.InvariantCulture, $"the plan ceases {ceased.Count} resource(s) ({string.Join(", ", ceased.Take(5))}{(ceased.Count > 5 ? ", …" : string.Empty)}); re-run with --allow-destroy if that is intended"));
+        DestroyNotAllowed.Template((IReadOnlyList<string> ceased) => string.Create(CultureInfo.InvariantCulture, $"the plan ceases {Counted.Of(ceased.Count, "resource")} ({string.Join(", ", ceased.Take(5))}{(ceased.Count > 5 ? ", …" : string.Empty)}); re-run with --allow-destroy if that is intended"));
 
     public static DiagnosticDescriptor ApprovalRequired { get; } = Error("WHC4054", "apply needs approval: --auto-approve outside a terminal");
 

@@ -1,4 +1,6 @@
+using System.Globalization;
 using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
 
@@ -11,8 +13,18 @@ namespace Whc.Declarative.Engine.Operations;
 /// </summary>
 public static class ApplyPreconditions
 {
-    /// <summary>Why a company's plan no longer fits the state it was made from, or null when it still does.</summary>
-    public static string? Staleness(CompanyPlan plan, CompanyState? stored)
+    /// <summary>
+    /// Why a company's plan no longer fits the state it was made from, as the whole WHC4050 message (what changed, then
+    /// what to do), or null when it still does.
+    /// </summary>
+    public static string? Staleness(CompanyPlan plan, CompanyState? stored) =>
+        StateChange(plan, stored) is { } changed ? DiagnosticCatalog.StalePlanMoved.Message(changed) : null;
+
+    /// <summary>
+    /// What changed in a company's state since its plan was made ("the state of 'acme' changed since ..."), or null when
+    /// nothing did. Only what changed: the message around it says the plan is stale and what to do, once each.
+    /// </summary>
+    private static string? StateChange(CompanyPlan plan, CompanyState? stored)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var serial = stored?.Serial ?? 0;
@@ -21,12 +33,13 @@ public static class ApplyPreconditions
             return null;
         }
 
-        return $"the plan for '{plan.Company}' is stale: it was made from state serial {plan.StateSerial}{(plan.StateLineage is null ? " (no state)" : $" lineage {plan.StateLineage}")}, " +
-            $"but the state is now serial {serial}{(stored is null ? string.Empty : $" lineage {stored.Lineage}")}; run plan again";
+        var was = plan.StateLineage is null ? "no state" : string.Create(CultureInfo.InvariantCulture, $"serial {plan.StateSerial}, lineage {plan.StateLineage}");
+        var now = stored is null || stored.Serial == 0 ? "no state" : string.Create(CultureInfo.InvariantCulture, $"serial {stored.Serial}, lineage {stored.Lineage}");
+        return $"the state of '{plan.Company}' changed since the plan was made (then: {was}; now: {now})";
     }
 
     /// <summary>
-    /// What moved in whcctl's own records since a saved plan was made: another endpoint (a plan made without refresh
+    /// What moved in whcctl's own records since a saved plan was made, worded to follow "the saved plan is stale: ": another endpoint (a plan made without refresh
     /// too: it was made for the endpoint it checked the state bindings against), or a company's state. Null
     /// when nothing did. Reads no BT: BT is read once, by <see cref="CheckAgainstNowAsync"/>. (State is checked again
     /// under the lock when the plan is applied.)
@@ -49,9 +62,9 @@ public static class ApplyPreconditions
                 state = old with { Company = company.Company };
             }
 
-            if (Staleness(company, state) is { } stale)
+            if (StateChange(company, state) is { } changed)
             {
-                return stale;
+                return changed;
             }
         }
 
