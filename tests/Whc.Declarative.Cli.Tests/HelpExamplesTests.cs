@@ -35,6 +35,28 @@ public sealed partial class HelpExamplesTests
     }
 
     [Theory]
+    [InlineData("README.md")]
+    [InlineData("docs/cli.md")]
+    public void The_readme_s_command_table_and_the_cli_synopsis_name_every_command(string file)
+    {
+        var text = File.ReadAllText(Path.Combine(Repository.Root, file)).ReplaceLineEndings("\n");
+        // README: the rows of the command table; docs/cli.md: the synopsis, its first code block.
+        var lines = file == "README.md"
+            ? text.Split('\n').Where(l => l.StartsWith("| `whcctl ", StringComparison.Ordinal)).Select(l => l[3..]).ToList()
+            : text.Split("```")[1].Split('\n').Where(l => l.StartsWith("whcctl ", StringComparison.Ordinal)).ToList();
+
+        foreach (var path in Walk(Tree(), []).Where(p => p.Length > 0))
+        {
+            var words = path.Split(' ');
+            lines.Should().Contain(
+                l => l.StartsWith("whcctl " + words[0] + " ", StringComparison.Ordinal) && (words.Length == 1 || Regex.IsMatch(l, $@"[ |]{Regex.Escape(words[1])}\b")),
+                $"{file} lists every command, also 'whcctl {path}'");
+        }
+
+        lines.Single(l => l.StartsWith("whcctl completion ", StringComparison.Ordinal)).Should().ContainAll(["bash", "zsh", "fish", "powershell"]);
+    }
+
+    [Theory]
     [MemberData(nameof(Commands))]
     public async Task Help_ends_with_examples_of_the_command(string path)
     {
