@@ -18,6 +18,7 @@ public sealed class DocsSampleTests
         ["readme-quickstart"] = ReadmeQuickstartAsync,
         ["cli-validate-errors"] = ValidateErrorsAsync,
         ["cli-apply-json"] = ApplyJsonAsync,
+        ["cli-log-json"] = LogJsonAsync,
         ["cli-graph"] = GraphAsync,
         ["gitops-local-check"] = LocalCheckAsync,
         ["gitops-plan-comment"] = PlanCommentAsync,
@@ -79,7 +80,7 @@ public sealed class DocsSampleTests
     {
         var text = "plan made 2026-11-26 16:05:50Z by whcctl 0.1.0 · in /tmp/w1/examples\n  [1/5] done    x (0.2s)   \n{\"duration_ms\":41}\n";
 
-        DocSamples.Normalise(text, "/tmp/w1").Should().Be("plan made <time> by whcctl <version> · in <workspace>/examples\n  [1/5] done    x (<duration>)\n{\"duration_ms\":\"<duration>\"}");
+        DocSamples.Normalise(text + "-> 200 in 352 ms {\"DurationMs\":352}", "/tmp/w1").Should().Be("plan made <time> by whcctl <version> · in <workspace>/examples\n  [1/5] done    x (<duration>)\n{\"duration_ms\":<duration>}\n-> 200 in <duration> {\"DurationMs\":<duration>}");
     }
 
     private static async Task<string> ReadmeQuickstartAsync()
@@ -95,12 +96,27 @@ public sealed class DocsSampleTests
     private static async Task<string> ValidateErrorsAsync()
     {
         using var shell = new Transcript();
-        // A second user given Jane's extension, and a postcode cut short.
-        shell.Edit("examples/quickstart/company.yaml", "      users:\n", "      users:\n        - { username: john.doe, firstName: John, lastName: Doe, extension: \"2001\", number: { from: brum } }\n");
-        shell.Edit("examples/quickstart/company.yaml", "postcode: IP5 3RE", "postcode: IP5");
+        BreakQuickstart(shell);
         await shell.RunAsync(["validate", "examples/quickstart"]);
         shell.ExitCode();
         return shell.Text;
+    }
+
+    private static async Task<string> LogJsonAsync()
+    {
+        using var shell = new Transcript();
+        // The first line only: the calls after the token may run side by side.
+        await shell.RunAsync(["plan", "examples/quickstart", "-v", "--log-format", "json"], "2>&1 > /dev/null | head -1", r => r.Error.Split('\n')[0]);
+        BreakQuickstart(shell);
+        await shell.RunAsync(["validate", "examples/quickstart", "--log-format", "json"]);
+        return shell.Text;
+    }
+
+    /// <summary>A second user given Jane's extension, and a postcode cut short.</summary>
+    private static void BreakQuickstart(Transcript shell)
+    {
+        shell.Edit("examples/quickstart/company.yaml", "      users:\n", "      users:\n        - { username: john.doe, firstName: John, lastName: Doe, extension: \"2001\", number: { from: brum } }\n");
+        shell.Edit("examples/quickstart/company.yaml", "postcode: IP5 3RE", "postcode: IP5");
     }
 
     private static async Task<string> ApplyJsonAsync()

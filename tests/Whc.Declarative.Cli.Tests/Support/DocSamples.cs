@@ -39,13 +39,14 @@ public static partial class DocSamples
     /// <summary>
     /// The one way volatile parts of a sample are written (after <see cref="Baseline.Scrub"/>: the workspace path as
     /// <c>&lt;workspace&gt;</c>, times as <c>&lt;time&gt;</c>, GUIDs as <c>&lt;guid&gt;</c>, whcctl's version as
-    /// <c>&lt;version&gt;</c>): a step's or a call's duration as <c>&lt;duration&gt;</c>, and trailing white space cut.
+    /// <c>&lt;version&gt;</c>): a step's or a call's duration (<c>(0.2s)</c>, <c>in 12 ms</c>, <c>"duration_ms":41</c>, <c>"DurationMs":12</c>) as <c>&lt;duration&gt;</c>, and trailing white space cut.
     /// </summary>
     public static string Normalise(string text, string workspace)
     {
         var scrubbed = Baseline.Scrub(text, workspace);
         scrubbed = Seconds().Replace(scrubbed, "(<duration>)");
-        scrubbed = JsonDuration().Replace(scrubbed, "\"duration_ms\":\"<duration>\"");
+        scrubbed = Milliseconds().Replace(scrubbed, "in <duration>");
+        scrubbed = JsonDuration().Replace(scrubbed, "\"${key}\":<duration>");
         return string.Join('\n', scrubbed.Split('\n').Select(l => l.TrimEnd())).Trim('\n');
     }
 
@@ -157,6 +158,9 @@ public static partial class DocSamples
     [GeneratedRegex(@"\(\d+(\.\d+)?m?s\)")]
     private static partial Regex Seconds();
 
-    [GeneratedRegex("\"duration_ms\":\\d+")]
+    [GeneratedRegex(@"\bin \d+ ms\b")]
+    private static partial Regex Milliseconds();
+
+    [GeneratedRegex("\"(?<key>duration_ms|DurationMs)\":\\d+")]
     private static partial Regex JsonDuration();
 }
