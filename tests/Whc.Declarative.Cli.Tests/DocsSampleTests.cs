@@ -149,6 +149,9 @@ public sealed class DocsSampleTests
         using var shell = new Transcript();
         var plan = await shell.RunAsync(["plan", "examples/quickstart", "--format", "markdown", "--out", "whcctl.plan.json", "--detailed-exitcode"]);
         plan.ExitCode.Should().Be(2, plan.ToString());
+        // gitops.md says the comment's diagram is the one `whcctl graph` prints.
+        var graph = await shell.RunAsync(["graph", "examples/quickstart"]);
+        plan.Output.ReplaceLineEndings("\n").Should().Contain("```mermaid\n" + graph.Output.ReplaceLineEndings("\n").TrimEnd('\n') + "\n```");
         return shell.Normalise(plan.Output);
     }
 
