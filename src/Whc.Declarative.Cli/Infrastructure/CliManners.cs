@@ -17,8 +17,19 @@ public static class CliManners
           2  with --detailed-exitcode: success, and there are changes (or drift)
         """;
 
+    /// <summary>
+    /// Examples by command path ("" is whcctl itself, "state show" a subcommand). Every command has an entry
+    /// (HelpExamplesTests walks the tree), and every example line must parse as written.
+    /// </summary>
     private static readonly Dictionary<string, string> Examples = new(StringComparer.Ordinal)
     {
+        [""] = """
+            Examples:
+              whcctl validate companies/
+              whcctl plan companies/ --detailed-exitcode
+              whcctl apply companies/
+              whcctl plan --help
+            """,
         ["validate"] = """
             Examples:
               whcctl validate                       # every *.yaml under the current directory
@@ -56,6 +67,103 @@ public static class CliManners
               whcctl completion zsh > "${fpath[1]}/_whcctl"      # zsh (then: autoload -U compinit && compinit)
               whcctl completion fish > ~/.config/fish/completions/whcctl.fish
               whcctl completion powershell >> $PROFILE           # PowerShell
+            """,
+        ["doctor"] = """
+            Examples:
+              whcctl doctor --endpoint testa --cug CUG5019851064
+              whcctl doctor --endpoint testa --cug CUG5019851064 --record doctor-testa.har
+            """,
+        ["show"] = """
+            Examples:
+              whcctl show                                 # every resource in state
+              whcctl show plan.json                       # a plan saved with 'whcctl plan --out plan.json'
+              whcctl show plan.json --format markdown
+              whcctl show --format json                   # the state as Terraform's state JSON
+            """,
+        ["contract"] = """
+            Examples:
+              whcctl contract show
+              whcctl contract show --contract my-contract.json --format markdown
+            """,
+        ["contract show"] = """
+            Examples:
+              whcctl contract show > contract.json        # edit it, then pass it back with --contract contract.json
+              whcctl contract show --routes routes.json --format markdown
+            """,
+        ["force-unlock"] = """
+            Examples:
+              whcctl force-unlock fun-network 3f2c9a7e    # the lock id the 'locked by' error names
+              whcctl force-unlock fun-network 3f2c9a7e --state postgres://whcctl_apply@db.example.net:5432/whc
+            """,
+        ["sandbox"] = """
+            Examples:
+              whcctl sandbox serve --port 8443
+              whcctl sandbox replay first-apply-testa.har
+            """,
+        ["sandbox serve"] = """
+            Examples:
+              whcctl sandbox serve                        # a free port, data in memory
+              whcctl sandbox serve --port 8443 --data-dir .whc/served
+              whcctl sandbox serve --client ci:s3cret:CUG5019851064   # a client bound to one CUG
+            """,
+        ["sandbox replay"] = """
+            Examples:
+              whcctl sandbox replay first-apply-testa.har
+              whcctl sandbox replay first-apply-testa.har --format json
+            """,
+        ["state"] = """
+            Examples:
+              whcctl state list
+              whcctl state show fun-network/user/jane.smith
+              whcctl state history fun-network
+            """,
+        ["state list"] = """
+            Examples:
+              whcctl state list
+              whcctl state list --state postgres://whcctl_plan@db.example.net:5432/whc
+            """,
+        ["state show"] = """
+            Examples:
+              whcctl state show fun-network
+              whcctl state show fun-network/site/ipswich-hq --format json
+            """,
+        ["state rm"] = """
+            Examples:
+              whcctl state rm fun-network/user/jane.smith   # forget the user; BT keeps it
+              whcctl state rm fun-network                   # forget the whole company (import adopts it again)
+            """,
+        ["state mv"] = """
+            Examples:
+              whcctl state mv fun-network/site/ipswich-hq fun-network/site/ipswich-main
+              whcctl state mv fun-network/number-block/brum fun-network/number-block/birmingham
+            """,
+        ["state history"] = """
+            Examples:
+              whcctl state history fun-network
+              whcctl state history fun-network --format json
+            """,
+        ["state rollback"] = """
+            Examples:
+              whcctl state history fun-network            # find the serial to go back to
+              whcctl state rollback fun-network 7
+            """,
+        ["state pull"] = """
+            Examples:
+              whcctl state pull fun-network > fun-network.state.json
+            """,
+        ["state push"] = """
+            Examples:
+              whcctl state push fun-network fun-network.state.json
+              whcctl state push fun-network old.state.json --force   # even one that does not descend from the current
+            """,
+        ["state migrate"] = """
+            Examples:
+              whcctl state migrate --from .whc/state --to postgres://whcctl_apply@db.example.net:5432/whc
+            """,
+        ["state rebind"] = """
+            Examples:
+              whcctl state rebind fun-network --endpoint testa
+              whcctl state rebind fun-network --endpoint https://api.example.net
             """,
         ["graph"] = """
             Examples:
@@ -176,15 +284,16 @@ public static class CliManners
             var exitCode = standard is SynchronousCommandLineAction help ? help.Invoke(parseResult) : ExitCodes.Success;
             var command = parseResult.CommandResult.Command;
             var output = parseResult.InvocationConfiguration.Output;
-            if (command is not RootCommand && Examples.TryGetValue(command.Name, out var examples))
-            {
-                output.WriteLine(examples);
-            }
-
             if (command.Options.Any(o => o.Name == "--detailed-exitcode"))
             {
-                output.WriteLine();
                 output.WriteLine(ExitCodeHelp);
+                output.WriteLine();
+            }
+
+            // The examples come last, as in gh and kubectl: the end of the help is where a reader looks for them.
+            if (Examples.TryGetValue(UsageErrors.CommandPath(parseResult.CommandResult)["whcctl".Length..].TrimStart(), out var examples))
+            {
+                output.WriteLine(examples);
             }
 
             return exitCode;
