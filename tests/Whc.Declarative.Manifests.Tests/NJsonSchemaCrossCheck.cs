@@ -19,9 +19,9 @@ internal static class NJsonSchemaCrossCheck
     public static List<string> Findings(JToken document) =>
         [.. Flatten(Schema.Validate(document)).Select(e => Describe(KindOf(e.Kind), e.Token, e.Kind is ValidationErrorKind.PropertyRequired or ValidationErrorKind.NoAdditionalPropertiesAllowed ? e.Property : null))];
 
-    /// <summary>The product checker's findings, in the same words.</summary>
+    /// <summary>The product checker's schema findings (credentials are its own business), in the same words.</summary>
     public static List<string> CheckerFindings(JToken document) =>
-        [.. ManifestSchema.Conformance.Check(document).Select(f => Describe(f.Kind.ToString(), f.Token, f.Property))];
+        [.. ManifestSchema.Conformance.Check(document).Where(f => f.Kind != SchemaFindingKind.Credential).Select(f => Describe(f.Kind.ToString(), f.Token, f.Property))];
 
     /// <summary>The schema for the value at the given path (property names and array indexes), or null.</summary>
     public static JsonSchema? Find(IEnumerable<string> segments)

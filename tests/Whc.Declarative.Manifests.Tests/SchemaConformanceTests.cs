@@ -86,6 +86,70 @@ public sealed class SchemaConformanceTests
     }
 
     [Fact]
+    public void Finds_every_credential_like_field_a_walk_of_the_whole_tree_finds()
+    {
+        var checkedCount = 0;
+        var corpus = Directory.GetFiles(TestPaths.CorpusDirectory, "*.yaml").SelectMany(f => Documents(f).Select(d => (What: f, Document: d)));
+        var mutated = ExampleFiles().SelectMany(Documents).SelectMany(CredentialMutations).Select(m => (What: m.What, Document: m.Mutated));
+        var documents = corpus.Concat(mutated).Where(d => d.Document is JObject);
+        foreach (var (what, document) in documents)
+        {
+            var everywhere = ((JContainer)document).Descendants().OfType<JProperty>().Where(p => SchemaChecker.LooksLikeCredential(p.Name)).ToList();
+            var found = ManifestSchema.Conformance.Check(document).Where(f => f.Kind == SchemaFindingKind.Credential).Select(f => f.Token).ToList();
+
+            // The same properties, each once (the walk's order is the schema's; diagnostics are ordered by position).
+            found.Select(t => t.Path).Order(StringComparer.Ordinal).Should().Equal(everywhere.Select(p => p.Path).Order(StringComparer.Ordinal), what);
+            if (everywhere.Count > 0)
+            {
+                ManifestSchema.Conformance.Conforms(document).Should().BeFalse(what);
+            }
+
+            checkedCount += everywhere.Count > 0 ? 1 : 0;
+        }
+
+        checkedCount.Should().BeGreaterThan(100);
+    }
+
+    [Fact]
+    public void A_credential_in_characteristics_is_found_though_the_schema_allows_any_name_there()
+    {
+        var document = Documents(ExampleFiles()[0])[0];
+        ((JObject)document["spec"]!["company"]!)["characteristics"] = new JObject { ["apiToken"] = "x" };
+
+        ManifestSchema.Conformance.Conforms(document).Should().BeFalse();
+        ManifestSchema.Conformance.Check(document).Should().ContainSingle()
+            .Which.Should().Match<SchemaFinding>(f => f.Kind == SchemaFindingKind.Credential && f.Property == "apiToken");
+    }
+
+    [Fact]
+    public void No_field_the_schema_lists_looks_like_a_credential()
+    {
+        // The walk asks only of names the schema does not list whether they look like credentials.
+        var names = new List<string>();
+        var seen = new HashSet<SchemaRule>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<SchemaRule>([ManifestSchema.Conformance.Root]);
+        while (pending.TryPop(out var rule))
+        {
+            if (!seen.Add(rule))
+            {
+                continue;
+            }
+
+            names.AddRange(rule.PropertyNames);
+            foreach (var next in rule.Properties.Values.Concat([rule.Items, rule.Additional, rule.Reference]).Concat(rule.AnyOf ?? []))
+            {
+                if (next is not null)
+                {
+                    pending.Push(next);
+                }
+            }
+        }
+
+        names.Should().Contain("cugId").And.Contain("macAddress");
+        names.Where(SchemaChecker.LooksLikeCredential).Should().BeEmpty();
+    }
+
+    [Fact]
     public void A_keyword_it_does_not_know_makes_its_part_of_the_schema_answer_no()
     {
         var conformance = SchemaConformance.Compile("""
@@ -106,13 +170,35 @@ public sealed class SchemaConformanceTests
         var actual = NJsonSchemaCrossCheck.CheckerFindings(document);
 
         actual.Should().Equal(expected, because);
-        ManifestSchema.Conformance.Conforms(document).Should().Be(expected.Count == 0, because);
+        var credentials = ManifestSchema.Conformance.Check(document).Any(f => f.Kind == SchemaFindingKind.Credential);
+        ManifestSchema.Conformance.Conforms(document).Should().Be(expected.Count == 0 && !credentials, because);
     }
 
     private static List<JToken> Documents(string path)
     {
         var diagnostics = new List<Diagnostic>();
         return [.. YamlTreeReader.Read(path, File.ReadAllText(path), diagnostics).Select(t => t.Root)];
+    }
+
+    /// <summary>A credential-like field added to every mapping, and put in place of every value.</summary>
+    private static IEnumerable<(string What, JToken Mutated)> CredentialMutations(JToken original)
+    {
+        foreach (var path in original.SelectTokens("$..*").Select(t => t.Path).Prepend(string.Empty).Distinct().ToList())
+        {
+            var added = original.DeepClone();
+            if ((path.Length == 0 ? added : added.SelectToken(path)) is JObject obj)
+            {
+                obj["clientSecret"] = "x";
+                yield return ($"{path}.clientSecret", added);
+            }
+
+            if (path.Length > 0)
+            {
+                var replaced = original.DeepClone();
+                replaced.SelectToken(path)?.Replace(new JArray(new JObject { ["password"] = new JObject { ["apiKey"] = "x" } }));
+                yield return ($"{path} = [{{ password: {{ apiKey }} }}]", replaced);
+            }
+        }
     }
 
     /// <summary>For every node: remove it, replace it by a value of each other type, add an unknown sibling, and bend strings and numbers.</summary>

@@ -7,7 +7,7 @@ public static class ManifestSchema
 
     private static readonly Lazy<string> LazyText = new(ReadText);
 
-    private static readonly Lazy<SchemaConformance> LazyConformance = new(() => SchemaConformance.Compile(LazyText.Value));
+    private static readonly Lazy<SchemaConformance> LazyConformance = new(() => SchemaConformance.Compile(LazyText.Value, SchemaChecker.LooksLikeCredential));
 
     /// <summary>The schema document as published (what editors load through the <c>$schema</c> comment).</summary>
     public static string Text => LazyText.Value;
@@ -15,7 +15,7 @@ public static class ManifestSchema
     /// <summary>The schema's <c>$id</c>.</summary>
     public const string Id = "https://whcctl.dev/schemas/v1/manifest.schema.json";
 
-    /// <summary>The schema compiled: checks a document and says what is wrong, and where.</summary>
+    /// <summary>The schema compiled: checks a document and says what is wrong, and where (credential-like fields too).</summary>
     internal static SchemaConformance Conformance => LazyConformance.Value;
 
     private static string ReadText()

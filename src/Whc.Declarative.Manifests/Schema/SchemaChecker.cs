@@ -13,7 +13,7 @@ namespace Whc.Declarative.Manifests.Schema;
 
 /// <summary>
 /// Checks one document before the model is built: apiVersion and kind first (a v2 manifest is not checked against the
-/// v1 schema), credentials anywhere, then the JSON Schema (the project's own checker), translating its findings into
+/// v1 schema), then credentials anywhere and the JSON Schema in the same walk (the project's own checker), translating its findings into
 /// diagnostics at the YAML position of the offending node. Returns true when the document can be turned into the model.
 /// </summary>
 internal static partial class SchemaChecker
@@ -34,18 +34,17 @@ internal static partial class SchemaChecker
             return false;
         }
 
+        // One walk of the tree answers whether it conforms and whether any field looks like a credential (a valid
+        // manifest holds none, and is walked once); only when it does not is it walked again for every finding.
         var found = new List<Diagnostic>();
-        var credentials = ReportCredentials(tree, found);
+        var findings = ManifestSchema.Conformance.Conforms(root) ? [] : ManifestSchema.Conformance.Check(root);
+        var credentials = ReportCredentials(tree, findings, found);
         ReportUnsafeText(tree, credentials, found);
-        if (!ManifestSchema.Conformance.Conforms(root))
+        foreach (var finding in findings)
         {
-            // Something is wrong: the same walk again, noting every finding this time.
-            foreach (var finding in ManifestSchema.Conformance.Check(root))
+            if (finding.Kind != SchemaFindingKind.Credential && Translate(tree, finding, credentials) is { } diagnostic)
             {
-                if (Translate(tree, finding, credentials) is { } diagnostic)
-                {
-                    found.Add(diagnostic);
-                }
+                found.Add(diagnostic);
             }
         }
 
@@ -85,18 +84,15 @@ internal static partial class SchemaChecker
         return true;
     }
 
-    private static HashSet<JProperty> ReportCredentials(YamlDocumentTree tree, List<Diagnostic> diagnostics)
+    private static HashSet<JProperty> ReportCredentials(YamlDocumentTree tree, List<SchemaFinding> findings, List<Diagnostic> diagnostics)
     {
         var found = new HashSet<JProperty>(ReferenceEqualityComparer.Instance);
-        foreach (var property in ((JObject)tree.Root).Descendants().OfType<JProperty>())
+        foreach (var finding in findings)
         {
-            if (!LooksLikeCredential(property.Name))
+            if (finding is { Kind: SchemaFindingKind.Credential, Token: JProperty property } && found.Add(property))
             {
-                continue;
+                diagnostics.Add(DiagnosticCatalog.CredentialInManifestField.At(tree.SpanOf(property), Shorten(property.Name)));
             }
-
-            found.Add(property);
-            diagnostics.Add(DiagnosticCatalog.CredentialInManifestField.At(tree.SpanOf(property), Shorten(property.Name)));
         }
 
         return found;

@@ -32,6 +32,12 @@ internal enum SchemaFindingKind
 
     /// <summary>A part of the schema that accepts nothing (<c>false</c>, or a keyword this checker does not implement).</summary>
     Refused,
+
+    /// <summary>
+    /// Not a schema keyword: a property whose name looks like a credential (the token is the property), found in the
+    /// same walk so that the document is not walked again for it; any property the schema does not list is looked at.
+    /// </summary>
+    Credential,
 }
 
 /// <summary>
@@ -57,10 +63,13 @@ internal sealed class SchemaConformance
     private static readonly HashSet<string> Annotations =
         new(StringComparer.Ordinal) { "$schema", "$id", "$comment", "title", "default", "examples", "definitions" };
 
-    private SchemaConformance(SchemaRule root, IReadOnlyList<string> unknownKeywords)
+    private readonly Func<string, bool> credentialName;
+
+    private SchemaConformance(SchemaRule root, IReadOnlyList<string> unknownKeywords, Func<string, bool> credentialName)
     {
         Root = root;
         UnknownKeywords = unknownKeywords;
+        this.credentialName = credentialName;
     }
 
     /// <summary>Keywords of the schema this check does not implement (parts of the schema using them always answer no).</summary>
@@ -68,17 +77,19 @@ internal sealed class SchemaConformance
 
     public SchemaRule Root { get; }
 
-    public static SchemaConformance Compile(string schemaJson)
+    /// <param name="credentialName">Which property names to report as <see cref="SchemaFindingKind.Credential"/> (none when
+    /// not given). The schema's own property names are never asked: a test keeps them free of credential-like names.</param>
+    public static SchemaConformance Compile(string schemaJson, Func<string, bool>? credentialName = null)
     {
         using var document = JsonDocument.Parse(schemaJson);
         var compiler = new Compiler(document.RootElement);
-        return new SchemaConformance(compiler.Compile(document.RootElement), [.. compiler.Unknown.Order(StringComparer.Ordinal)]);
+        return new SchemaConformance(compiler.Compile(document.RootElement), [.. compiler.Unknown.Order(StringComparer.Ordinal)], credentialName ?? (static _ => false));
     }
 
     /// <summary>True when the document conforms to the schema (stops at the first finding).</summary>
     public bool Conforms(JToken document)
     {
-        var walker = new Walker(collecting: false);
+        var walker = new Walker(collecting: false, credentialName);
         walker.Walk(document, Root, inAlternative: false);
         return !walker.Failed;
     }
@@ -86,7 +97,7 @@ internal sealed class SchemaConformance
     /// <summary>Every finding, in the order draft-07's keywords are applied (the caller orders them by position).</summary>
     public List<SchemaFinding> Check(JToken document)
     {
-        var walker = new Walker(collecting: true);
+        var walker = new Walker(collecting: true, credentialName);
         walker.Walk(document, Root, inAlternative: false);
         return walker.Findings;
     }
@@ -95,7 +106,7 @@ internal sealed class SchemaConformance
     /// Applies a rule to a value; when not collecting, stops at the first finding. Recursion follows the document,
     /// whose depth the YAML reader caps.
     /// </summary>
-    private sealed class Walker(bool collecting)
+    private sealed class Walker(bool collecting, Func<string, bool> credentialName)
     {
         public List<SchemaFinding> Findings { get; } = [];
 
@@ -125,13 +136,11 @@ internal sealed class SchemaConformance
                 return;
             }
 
+            // Draft-07: a $ref's siblings are not applied (this schema's are descriptions).
             if (rule.Reference is { } reference)
             {
                 Walk(token, reference, inAlternative);
-                if (Failed && !collecting)
-                {
-                    return;
-                }
+                return;
             }
 
             if (rule.AnyOf is { } alternatives && !WalkAlternatives(token, rule, alternatives))
@@ -163,7 +172,7 @@ internal sealed class SchemaConformance
             {
                 foreach (var alternative in alternatives)
                 {
-                    var quick = new Walker(collecting: false);
+                    var quick = new Walker(collecting: false, credentialName);
                     quick.Walk(token, alternative, inAlternative: true);
                     if (!quick.Failed)
                     {
@@ -177,7 +186,7 @@ internal sealed class SchemaConformance
             var attempts = new List<Walker>(alternatives.Length);
             foreach (var alternative in alternatives)
             {
-                var attempt = new Walker(collecting: true);
+                var attempt = new Walker(collecting: true, credentialName);
                 attempt.Walk(token, alternative, inAlternative: true);
                 if (!attempt.Failed)
                 {
@@ -227,6 +236,10 @@ internal sealed class SchemaConformance
                             return false;
                         }
                     }
+                }
+                else if (rule.AnyOf is null && ScanStops(array, rule))
+                {
+                    return false;
                 }
             }
             else if (type == "array" && Stop(SchemaFindingKind.ArrayExpected, token, rule))
@@ -283,6 +296,9 @@ internal sealed class SchemaConformance
         private void WalkProperties(JToken token, SchemaRule rule, bool inAlternative)
         {
             var obj = token as JObject;
+
+            // Under anyOf, the alternatives have looked at the fields the rule itself leaves open (and for credentials).
+            var alternativesLooked = rule.AnyOf is not null && rule.Additional is null;
             if (!collecting && obj is not null)
             {
                 // The common case, quickly: each property looked up once.
@@ -297,14 +313,30 @@ internal sealed class SchemaConformance
 
                 foreach (var property in obj.Properties())
                 {
-                    var listed = rule.Properties.TryGetValue(property.Name, out var known) ? known : rule.Additional;
-                    if (listed is not null)
+                    if (rule.Properties.TryGetValue(property.Name, out var listed))
                     {
                         Walk(property.Value, listed, inAlternative);
-                        if (Failed)
-                        {
-                            return;
-                        }
+                    }
+                    else if (alternativesLooked)
+                    {
+                        continue;
+                    }
+                    else if (credentialName(property.Name))
+                    {
+                        Stop(SchemaFindingKind.Credential, property, rule, property.Name);
+                    }
+                    else if (rule.Additional is { } additional)
+                    {
+                        Walk(property.Value, additional, inAlternative);
+                    }
+                    else
+                    {
+                        ScanStops(property.Value, rule);
+                    }
+
+                    if (Failed)
+                    {
+                        return;
                     }
                 }
 
@@ -336,7 +368,7 @@ internal sealed class SchemaConformance
                 }
             }
 
-            if (obj is null || rule.Additional is not { } additional)
+            if (obj is null || alternativesLooked)
             {
                 return;
             }
@@ -348,22 +380,61 @@ internal sealed class SchemaConformance
                     continue;
                 }
 
-                if (additional.Never)
+                if (credentialName(property.Name) && Stop(SchemaFindingKind.Credential, property, rule, property.Name))
                 {
-                    if (Stop(SchemaFindingKind.UnknownProperty, property, rule, property.Name, inAlternative ? [] : rule.PropertyNames))
-                    {
-                        return;
-                    }
+                    return;
                 }
-                else
+
+                var stop = rule.Additional switch
                 {
-                    Walk(property.Value, additional, inAlternative);
-                    if (Failed && !collecting)
-                    {
-                        return;
-                    }
+                    // Anything goes here; only credentials are looked for.
+                    null => ScanStops(property.Value, rule),
+                    { Never: true } => Stop(SchemaFindingKind.UnknownProperty, property, rule, property.Name, inAlternative ? [] : rule.PropertyNames)
+                        || ScanStops(property.Value, rule),
+                    var additional => WalkStops(property.Value, additional, inAlternative),
+                };
+                if (stop)
+                {
+                    return;
                 }
             }
+        }
+
+        private bool WalkStops(JToken token, SchemaRule rule, bool inAlternative)
+        {
+            Walk(token, rule, inAlternative);
+            return Failed && !collecting;
+        }
+
+        /// <summary>Looks for credential-like property names in a value no rule looks into (an unknown field's, say).</summary>
+        private bool ScanStops(JToken token, SchemaRule rule)
+        {
+            switch (token)
+            {
+                case JObject obj:
+                    foreach (var property in obj.Properties())
+                    {
+                        if ((credentialName(property.Name) && Stop(SchemaFindingKind.Credential, property, rule, property.Name))
+                            || ScanStops(property.Value, rule))
+                        {
+                            return true;
+                        }
+                    }
+
+                    break;
+                case JArray array:
+                    foreach (var item in array)
+                    {
+                        if (ScanStops(item, rule))
+                        {
+                            return true;
+                        }
+                    }
+
+                    break;
+            }
+
+            return false;
         }
     }
 
