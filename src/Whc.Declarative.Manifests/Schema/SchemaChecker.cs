@@ -13,8 +13,9 @@ namespace Whc.Declarative.Manifests.Schema;
 
 /// <summary>
 /// Checks one document before the model is built: apiVersion and kind first (a v2 manifest is not checked against the
-/// v1 schema), then credentials anywhere and the JSON Schema in the same walk (the project's own checker), translating its findings into
-/// diagnostics at the YAML position of the offending node. Returns true when the document can be turned into the model.
+/// v1 schema), then credentials anywhere and the JSON Schema, in one walk of the project's own checker, translating its
+/// findings into diagnostics at the YAML position of the offending node. Returns true when the document can be turned
+/// into the model.
 /// </summary>
 internal static partial class SchemaChecker
 {
