@@ -566,7 +566,8 @@ internal sealed class SchemaRule
     /// <summary>The listed properties in the schema's order.</summary>
     public IReadOnlyList<KeyValuePair<string, SchemaRule>> PropertyOrder => propertyOrder;
 
-    public IReadOnlyList<string> PropertyNames => [.. propertyOrder.Select(p => p.Key)];
+    /// <summary>The listed names in the schema's order (one list, shared by every unknown-field finding).</summary>
+    public IReadOnlyList<string> PropertyNames { get; private set; } = [];
 
     /// <summary>The rule for properties not listed; null when any is allowed.</summary>
     public SchemaRule? Additional { get; set; }
@@ -613,6 +614,7 @@ internal sealed class SchemaRule
     {
         Properties[name] = rule;
         propertyOrder.Add(new(name, rule));
+        PropertyNames = [.. propertyOrder.Select(p => p.Key)];
     }
 
     /// <summary>
