@@ -141,6 +141,19 @@ public static partial class DiagnosticCatalog
         WrongType.Template((string field, string actual, string written, bool leadingZero) =>
             $"{field} must be text, not {actual}; quote it (\"{written}\") so YAML reads it as text{(leadingZero ? " and keeps the leading zero" : string.Empty)}");
 
+    /// <summary>
+    /// As <see cref="WrongTypeQuoteIt"/>, and the text as written breaks the field's pattern too, so quoting alone would
+    /// not do: one message says both (a second round of validate is spared). <c>format</c> is the schema's description.
+    /// </summary>
+    public static DiagnosticTemplate<string, string, string, bool, string?> WrongTypeQuoteItAndFormat { get; } =
+        WrongType.Template((string field, string actual, string written, bool leadingZero, string? format) =>
+            $"{field} must be text, not {actual}; quote it (\"{written}\") so YAML reads it as text{(leadingZero ? " and keeps the leading zero" : string.Empty)}, and give it the expected format: {format}");
+
+    /// <summary>As <see cref="WrongTypeQuoteIt"/>, and the text as written is too short or too long for the field as well.</summary>
+    public static DiagnosticTemplate<string, string, string, bool, int> WrongTypeQuoteItAndLength { get; } =
+        WrongType.Template((string field, string actual, string written, bool tooLong, int limit) => string.Create(CultureInfo.InvariantCulture,
+            $"{field} must be text, not {actual}; quote it (\"{written}\") so YAML reads it as text, and make it {(tooLong ? "at most" : "at least")} {limit} characters"));
+
     public static DiagnosticDescriptor UnknownField { get; } = Error("WHC1017", "unknown field");
 
     /// <summary>
@@ -185,7 +198,7 @@ public static partial class DiagnosticCatalog
     public static DiagnosticTemplate<string, string, string?> SchemaViolationFormat { get; } =
         SchemaViolation.Template((string field, string value, string? format) => $"{field} '{value}' does not have the expected format: {format}");
 
-    /// <summary>Any other finding of the schema library; <c>finding</c> is its name for it.</summary>
+    /// <summary>Any other finding of the schema check; <c>finding</c> is its name for it.</summary>
     public static DiagnosticTemplate<string, string> SchemaViolationOther { get; } =
         SchemaViolation.Template((string field, string finding) => $"{field} does not match the schema ({finding})");
 

@@ -1,5 +1,3 @@
-using NJsonSchema;
-
 namespace Whc.Declarative.Manifests.Schema;
 
 /// <summary>The published manifest JSON Schema (schemas/v1/manifest.schema.json), embedded in this assembly.</summary>
@@ -9,9 +7,7 @@ public static class ManifestSchema
 
     private static readonly Lazy<string> LazyText = new(ReadText);
 
-    private static readonly Lazy<SchemaConformance> LazyConformance = new(() => SchemaConformance.Compile(LazyText.Value));
-
-    private static readonly Lazy<JsonSchema> LazySchema = new(() => JsonSchema.FromJsonAsync(LazyText.Value).GetAwaiter().GetResult());
+    private static readonly Lazy<SchemaConformance> LazyConformance = new(() => SchemaConformance.Compile(LazyText.Value, SchemaChecker.LooksLikeCredential));
 
     /// <summary>The schema document as published (what editors load through the <c>$schema</c> comment).</summary>
     public static string Text => LazyText.Value;
@@ -19,34 +15,8 @@ public static class ManifestSchema
     /// <summary>The schema's <c>$id</c>.</summary>
     public const string Id = "https://whcctl.dev/schemas/v1/manifest.schema.json";
 
-    /// <summary>NJsonSchema's model of the schema: validates and explains. Built only when a document may not conform.</summary>
-    internal static JsonSchema Schema => LazySchema.Value;
-
-    /// <summary>The quick conformance check that spares a valid document NJsonSchema.</summary>
+    /// <summary>The schema compiled: checks a document and says what is wrong, and where (credential-like fields too).</summary>
     internal static SchemaConformance Conformance => LazyConformance.Value;
-
-    /// <summary>The schema for the value at the given path (property names and array indexes), or null.</summary>
-    internal static JsonSchema? Find(IEnumerable<string> segments)
-    {
-        var current = Schema.ActualSchema;
-        foreach (var segment in segments)
-        {
-            if (current.Type.HasFlag(JsonObjectType.Array) && current.Item is { } item)
-            {
-                current = item.ActualSchema;
-                continue;
-            }
-
-            if (!current.ActualProperties.TryGetValue(segment, out var property))
-            {
-                return null;
-            }
-
-            current = property.ActualSchema;
-        }
-
-        return current;
-    }
 
     private static string ReadText()
     {

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Newtonsoft.Json.Linq;
-using NJsonSchema.Validation;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Core.Text;
@@ -14,8 +13,9 @@ namespace Whc.Declarative.Manifests.Schema;
 
 /// <summary>
 /// Checks one document before the model is built: apiVersion and kind first (a v2 manifest is not checked against the
-/// v1 schema), credentials anywhere, then the JSON Schema, translating its errors into diagnostics at the YAML
-/// position of the offending node. Returns true when the document can be turned into the model.
+/// v1 schema), then credentials anywhere and the JSON Schema, in one walk of the project's own checker, translating its
+/// findings into diagnostics at the YAML position of the offending node. Returns true when the document can be turned
+/// into the model.
 /// </summary>
 internal static partial class SchemaChecker
 {
@@ -35,18 +35,17 @@ internal static partial class SchemaChecker
             return false;
         }
 
+        // One walk of the tree answers whether it conforms and whether any field looks like a credential (a valid
+        // manifest holds none, and is walked once); only when it does not is it walked again for every finding.
         var found = new List<Diagnostic>();
-        var credentials = ReportCredentials(tree, found);
+        var findings = ManifestSchema.Conformance.Conforms(root) ? [] : ManifestSchema.Conformance.Check(root);
+        var credentials = ReportCredentials(tree, findings, found);
         ReportUnsafeText(tree, credentials, found);
-        if (!ManifestSchema.Conformance.Conforms(root))
+        foreach (var finding in findings)
         {
-            // Something is (or may be) wrong: NJsonSchema finds out what, and where.
-            foreach (var error in Flatten(ManifestSchema.Schema.Validate(root)))
+            if (finding.Kind != SchemaFindingKind.Credential && Translate(tree, finding, credentials) is { } diagnostic)
             {
-                if (Translate(tree, error, credentials) is { } diagnostic)
-                {
-                    found.Add(diagnostic);
-                }
+                found.Add(diagnostic);
             }
         }
 
@@ -86,18 +85,15 @@ internal static partial class SchemaChecker
         return true;
     }
 
-    private static HashSet<JProperty> ReportCredentials(YamlDocumentTree tree, List<Diagnostic> diagnostics)
+    private static HashSet<JProperty> ReportCredentials(YamlDocumentTree tree, List<SchemaFinding> findings, List<Diagnostic> diagnostics)
     {
         var found = new HashSet<JProperty>(ReferenceEqualityComparer.Instance);
-        foreach (var property in ((JObject)tree.Root).Descendants().OfType<JProperty>())
+        foreach (var finding in findings)
         {
-            if (!LooksLikeCredential(property.Name))
+            if (finding is { Kind: SchemaFindingKind.Credential, Token: JProperty property } && found.Add(property))
             {
-                continue;
+                diagnostics.Add(DiagnosticCatalog.CredentialInManifestField.At(tree.SpanOf(property), Shorten(property.Name)));
             }
-
-            found.Add(property);
-            diagnostics.Add(DiagnosticCatalog.CredentialInManifestField.At(tree.SpanOf(property), Shorten(property.Name)));
         }
 
         return found;
@@ -123,131 +119,87 @@ internal static partial class SchemaChecker
         }
     }
 
-    private static IEnumerable<ValidationError> Flatten(IEnumerable<ValidationError> errors)
+    private static Diagnostic? Translate(YamlDocumentTree tree, SchemaFinding finding, HashSet<JProperty> credentials)
     {
-        var pending = new Stack<ValidationError>(errors.Reverse());
-        while (pending.TryPop(out var error))
+        var token = finding.Token;
+        var rule = finding.Rule;
+        switch (finding.Kind)
         {
-            if (error is ChildSchemaValidationError { Kind: ValidationErrorKind.NotAnyOf } alternatives)
-            {
-                // Alternatives by shape (a ported range, or a list of them): report what is wrong in the one whose
-                // shape the value has; a value of neither shape is reported as such (Translate).
-                var fitting = alternatives.Errors.FirstOrDefault(b => Fits(b.Key, error.Token));
-                if (fitting.Value is null)
-                {
-                    yield return error;
-                    continue;
-                }
-
-                foreach (var inner in fitting.Value.Reverse())
-                {
-                    pending.Push(inner);
-                }
-
-                continue;
-            }
-
-            if (error is ChildSchemaValidationError child)
-            {
-                foreach (var inner in child.Errors.Values.SelectMany(e => e).Reverse())
-                {
-                    pending.Push(inner);
-                }
-
-                continue;
-            }
-
-            yield return error;
-        }
-    }
-
-    private static bool Fits(NJsonSchema.JsonSchema schema, JToken? token)
-    {
-        var type = schema.ActualSchema.Type;
-        return token switch
-        {
-            JArray => type.HasFlag(NJsonSchema.JsonObjectType.Array),
-            JObject => type.HasFlag(NJsonSchema.JsonObjectType.Object),
-            _ => false,
-        };
-    }
-
-    private static Diagnostic? Translate(YamlDocumentTree tree, ValidationError error, HashSet<JProperty> credentials)
-    {
-        var token = error.Token;
-        switch (error.Kind)
-        {
-            case ValidationErrorKind.NoAdditionalPropertiesAllowed:
-                return UnknownField(tree, error, credentials);
-            case ValidationErrorKind.PropertyRequired:
-                return token is null || token.Parent is null
-                    ? DiagnosticCatalog.RequiredFieldMissingAtTop.At(tree.SpanOf(token), error.Property)
-                    : DiagnosticCatalog.RequiredFieldMissingIn.At(tree.SpanOf(token), error.Property, DisplayPath(token));
+            case SchemaFindingKind.UnknownProperty:
+                return UnknownField(tree, finding, credentials);
+            case SchemaFindingKind.RequiredMissing:
+                return token.Parent is null
+                    ? DiagnosticCatalog.RequiredFieldMissingAtTop.At(tree.SpanOf(token), finding.Property)
+                    : DiagnosticCatalog.RequiredFieldMissingIn.At(tree.SpanOf(token), finding.Property, DisplayPath(token));
         }
 
-        var field = token is null ? error.Property ?? "value" : DisplayPath(token);
+        var field = DisplayPath(token);
         var span = tree.ValueSpanOf(token);
-        var schema = token is null ? null : ManifestSchema.Find(YamlDocumentTree.PathSegments(token));
-        return error.Kind switch
+        return finding.Kind switch
         {
-            ValidationErrorKind.PatternMismatch when token is not null && ManifestValidator.FormatCheckedFields.Contains(SchemaPath(token)) => null,
-            ValidationErrorKind.StringExpected => WrongType(tree, token, span, field, "text"),
-            ValidationErrorKind.IntegerExpected => WrongType(tree, token, span, field, "a whole number"),
-            ValidationErrorKind.NumberExpected => WrongType(tree, token, span, field, "a number"),
-            ValidationErrorKind.BooleanExpected => WrongType(tree, token, span, field, "true or false"),
-            ValidationErrorKind.ObjectExpected => WrongType(tree, token, span, field, "a mapping"),
-            ValidationErrorKind.ArrayExpected => WrongType(tree, token, span, field, "a list"),
-            ValidationErrorKind.NotAnyOf => WrongType(tree, token, span, field, "a range { from, to } or a list of them"),
-            ValidationErrorKind.TooFewItems => DiagnosticCatalog.ValueOutOfRangeEmptyList.At(span, field),
-            ValidationErrorKind.NotInEnumeration => DiagnosticCatalog.ValueNotAllowedEnumeration.At(span,
-                field, Shorten(ValueText(token)), schema?.Enumeration.Select(e => e?.ToString()) ?? []),
-            ValidationErrorKind.StringTooShort => DiagnosticCatalog.ValueOutOfRangeTooShort.At(span, field, schema?.MinLength ?? 1),
-            ValidationErrorKind.StringTooLong => DiagnosticCatalog.ValueOutOfRangeTooLong.At(span, field, schema?.MaxLength),
-            ValidationErrorKind.NumberTooSmall => DiagnosticCatalog.ValueOutOfRangeBelowMinimum.At(span, field, ValueText(token), schema?.Minimum),
-            ValidationErrorKind.NumberTooBig => DiagnosticCatalog.ValueOutOfRangeAboveMaximum.At(span, field, ValueText(token), schema?.Maximum),
-            ValidationErrorKind.PatternMismatch => DiagnosticCatalog.SchemaViolationFormat.At(span, field, Shorten(ValueText(token)), schema?.Description),
-            _ => DiagnosticCatalog.SchemaViolationOther.At(span, field, error.Kind.ToString()),
+            SchemaFindingKind.PatternMismatch when ManifestValidator.FormatCheckedFields.Contains(SchemaPath(token)) => null,
+            SchemaFindingKind.StringExpected => WrongType(tree, token, span, field, "text", rule),
+            SchemaFindingKind.IntegerExpected => WrongType(tree, token, span, field, "a whole number", rule),
+            SchemaFindingKind.NumberExpected => WrongType(tree, token, span, field, "a number", rule),
+            SchemaFindingKind.BooleanExpected => WrongType(tree, token, span, field, "true or false", rule),
+            SchemaFindingKind.ObjectExpected => WrongType(tree, token, span, field, "a mapping", rule),
+            SchemaFindingKind.ArrayExpected => WrongType(tree, token, span, field, "a list", rule),
+            SchemaFindingKind.NoAlternativeFits => WrongType(tree, token, span, field, "a range { from, to } or a list of them", rule),
+            SchemaFindingKind.TooFewItems => DiagnosticCatalog.ValueOutOfRangeEmptyList.At(span, field),
+            SchemaFindingKind.NotInEnumeration => DiagnosticCatalog.ValueNotAllowedEnumeration.At(span, field, Shorten(ValueText(token)), rule.Enum ?? []),
+            SchemaFindingKind.StringTooShort => DiagnosticCatalog.ValueOutOfRangeTooShort.At(span, field, rule.MinLength ?? 1),
+            SchemaFindingKind.StringTooLong => DiagnosticCatalog.ValueOutOfRangeTooLong.At(span, field, rule.MaxLength),
+            SchemaFindingKind.NumberTooSmall => DiagnosticCatalog.ValueOutOfRangeBelowMinimum.At(span, field, ValueText(token), rule.Minimum),
+            SchemaFindingKind.NumberTooBig => DiagnosticCatalog.ValueOutOfRangeAboveMaximum.At(span, field, ValueText(token), rule.Maximum),
+            SchemaFindingKind.PatternMismatch => DiagnosticCatalog.SchemaViolationFormat.At(span, field, Shorten(ValueText(token)), rule.Description),
+            _ => DiagnosticCatalog.SchemaViolationOther.At(span, field, finding.Kind.ToString()),
         };
     }
 
-    private static Diagnostic? UnknownField(YamlDocumentTree tree, ValidationError error, HashSet<JProperty> credentials)
+    private static Diagnostic? UnknownField(YamlDocumentTree tree, SchemaFinding finding, HashSet<JProperty> credentials)
     {
-        var property = error.Token switch
-        {
-            JProperty p => p,
-            { Parent: JProperty p } => p,
-            JObject obj when error.Property is { } missing => obj.Property(missing, StringComparison.Ordinal),
-            _ => null,
-        };
-        if (property is not null && credentials.Contains(property))
+        if (finding.Token is not JProperty property || credentials.Contains(property))
         {
             return null;
         }
 
-        var name = property?.Name ?? error.Property ?? "?";
-        var parent = property?.Parent;
-        var allowed = parent is null
-            ? []
-            : ManifestSchema.Find(YamlDocumentTree.PathSegments(parent))?.ActualProperties.Keys.ToArray() ?? [];
+        var name = property.Name;
+        var parent = property.Parent;
+        var allowed = finding.AllowedProperties;
         var where = parent is null || parent.Parent is null ? null : DisplayPath(parent);
-        return DiagnosticCatalog.UnknownFieldIn.At(tree.SpanOf((JToken?)property ?? error.Token), Shorten(name), where, EditDistance.Closest(name, allowed), allowed);
+        return DiagnosticCatalog.UnknownFieldIn.At(tree.SpanOf(property), Shorten(name), where, EditDistance.Closest(name, allowed), allowed);
     }
 
-    private static Diagnostic WrongType(YamlDocumentTree tree, JToken? token, SourceSpan span, string field, string expected)
+    /// <summary>
+    /// A value of the wrong type. When text is wanted and YAML typed a plain scalar otherwise, the hint is to quote it;
+    /// its text is also checked against the field's other rules, so that what the quoted value would still need is
+    /// said in the same message (an unquoted numeric CUG id needs quotes and the CUG prefix).
+    /// </summary>
+    private static Diagnostic WrongType(YamlDocumentTree tree, JToken token, SourceSpan span, string field, string expected, SchemaRule rule)
     {
-        var actual = token?.Type switch
+        var actual = token.Type switch
         {
-            null or JTokenType.Null => "nothing",
+            JTokenType.Null => "nothing",
             JTokenType.Integer or JTokenType.Float => "a number",
             JTokenType.Boolean => "true/false",
             JTokenType.Object => "a mapping",
             JTokenType.Array => "a list",
             _ => "text",
         };
-        var plain = token is null ? null : tree.PlainTextOf(token);
-        return expected == "text" && plain is { Length: > 0 }
-            ? DiagnosticCatalog.WrongTypeQuoteIt.At(span, field, actual, Shorten(plain), plain.StartsWith('0') && plain.Length > 1)
-            : DiagnosticCatalog.WrongTypeFound.At(span, field, expected, actual);
+        var plain = tree.PlainTextOf(token);
+        if (expected != "text" || plain is not { Length: > 0 })
+        {
+            return DiagnosticCatalog.WrongTypeFound.At(span, field, expected, actual);
+        }
+
+        var leadingZero = plain.StartsWith('0') && plain.Length > 1;
+        return rule.TextFindings(plain).FirstOrDefault(SchemaFindingKind.StringExpected) switch
+        {
+            SchemaFindingKind.PatternMismatch => DiagnosticCatalog.WrongTypeQuoteItAndFormat.At(span, field, actual, Shorten(plain), leadingZero, rule.Description),
+            SchemaFindingKind.StringTooShort => DiagnosticCatalog.WrongTypeQuoteItAndLength.At(span, field, actual, Shorten(plain), false, rule.MinLength ?? 0),
+            SchemaFindingKind.StringTooLong => DiagnosticCatalog.WrongTypeQuoteItAndLength.At(span, field, actual, Shorten(plain), true, rule.MaxLength ?? 0),
+            _ => DiagnosticCatalog.WrongTypeQuoteIt.At(span, field, actual, Shorten(plain), leadingZero),
+        };
     }
 
     /// <summary>spec.sites[0].users[1].extension</summary>

@@ -5,50 +5,448 @@ using Newtonsoft.Json.Linq;
 
 namespace Whc.Declarative.Manifests.Schema;
 
+/// <summary>What a document does wrong against the schema; named after the JSON Schema keyword it breaks.</summary>
+internal enum SchemaFindingKind
+{
+    /// <summary>A property the object's schema does not list (<c>additionalProperties: false</c>); the token is the property.</summary>
+    UnknownProperty,
+
+    /// <summary>A required property is missing; the token is the value that lacks it, <see cref="SchemaFinding.Property"/> its name.</summary>
+    RequiredMissing,
+    StringExpected,
+    IntegerExpected,
+    NumberExpected,
+    BooleanExpected,
+    ObjectExpected,
+    ArrayExpected,
+
+    /// <summary>None of <c>anyOf</c>'s alternatives has the value's shape (what is wrong inside the one that has is reported instead).</summary>
+    NoAlternativeFits,
+    TooFewItems,
+    NotInEnumeration,
+    StringTooShort,
+    StringTooLong,
+    NumberTooSmall,
+    NumberTooBig,
+    PatternMismatch,
+
+    /// <summary>A part of the schema that accepts nothing (<c>false</c>, or a keyword this checker does not implement).</summary>
+    Refused,
+
+    /// <summary>
+    /// Not a schema keyword: a property whose name looks like a credential (the token is the property), found in the
+    /// same walk so that the document is not walked again for it; any property the schema does not list is looked at.
+    /// </summary>
+    Credential,
+}
+
 /// <summary>
-/// A quick yes/no check of a document against the manifest schema, for the common case of a valid manifest. It is
-/// compiled once from the schema's own text (System.Text.Json, no reflection) and knows exactly the keywords that
-/// schema uses; a keyword it does not know makes its part of the schema answer no. It may say no where NJsonSchema
-/// would say yes (it is stricter about anything unusual), never the reverse, and a no only sends the document to
-/// NJsonSchema, which says what is wrong. Why: building NJsonSchema's model of the schema and validating with it
-/// was about half the time of a cold <c>whcctl plan</c> over a large estate.
+/// One finding: its kind, the token it is about (its JSON path is the token's), the name of the property for
+/// <see cref="SchemaFindingKind.RequiredMissing"/> and <see cref="SchemaFindingKind.UnknownProperty"/>, and the
+/// rule that was broken, whose values (limits, allowed values, description) the message quotes.
+/// </summary>
+/// <param name="AllowedProperties">For an unknown property: the names its object may have; empty inside one of several
+/// alternatives (the value may have meant the other shape).</param>
+internal sealed record SchemaFinding(SchemaFindingKind Kind, JToken Token, string? Property, SchemaRule Rule, IReadOnlyList<string> AllowedProperties);
+
+/// <summary>
+/// The manifest schema compiled once from its own text (System.Text.Json, no reflection), and a checker that knows
+/// exactly the keywords that schema uses; a keyword it does not know makes its part of the schema refuse everything.
+/// One walk serves both uses: a quick yes/no that stops at the first finding (the common case, a valid manifest), and
+/// the list of every finding when the answer is no. Its findings are those of draft-07 as NJsonSchema reports them
+/// (the tests run both over the corpus of bad manifests), so the messages built on them did not change when it
+/// replaced NJsonSchema in the product: NJsonSchema loads its model through reflection, which native AOT cannot do.
 /// </summary>
 internal sealed class SchemaConformance
 {
     /// <summary>Keywords that describe and do not constrain.</summary>
     private static readonly HashSet<string> Annotations =
-        new(StringComparer.Ordinal) { "$schema", "$id", "$comment", "title", "description", "default", "examples", "definitions" };
+        new(StringComparer.Ordinal) { "$schema", "$id", "$comment", "title", "default", "examples", "definitions" };
 
-    private readonly Rule root;
+    private readonly Func<string, bool> credentialName;
 
-    private SchemaConformance(Rule root, IReadOnlyList<string> unknownKeywords)
+    private SchemaConformance(SchemaRule root, IReadOnlyList<string> unknownKeywords, Func<string, bool> credentialName)
     {
-        this.root = root;
+        Root = root;
         UnknownKeywords = unknownKeywords;
+        this.credentialName = credentialName;
     }
 
     /// <summary>Keywords of the schema this check does not implement (parts of the schema using them always answer no).</summary>
     public IReadOnlyList<string> UnknownKeywords { get; }
 
-    public static SchemaConformance Compile(string schemaJson)
+    public SchemaRule Root { get; }
+
+    /// <param name="credentialName">Which property names to report as <see cref="SchemaFindingKind.Credential"/> (none when
+    /// not given). The schema's own property names are never asked: a test keeps them free of credential-like names.</param>
+    public static SchemaConformance Compile(string schemaJson, Func<string, bool>? credentialName = null)
     {
         using var document = JsonDocument.Parse(schemaJson);
         var compiler = new Compiler(document.RootElement);
-        return new SchemaConformance(compiler.Compile(document.RootElement), [.. compiler.Unknown.Order(StringComparer.Ordinal)]);
+        return new SchemaConformance(compiler.Compile(document.RootElement), [.. compiler.Unknown.Order(StringComparer.Ordinal)], credentialName ?? (static _ => false));
     }
 
-    /// <summary>True when the document certainly conforms to the schema.</summary>
-    public bool Conforms(JToken document) => root.Accepts(document);
+    /// <summary>True when the document conforms to the schema (stops at the first finding).</summary>
+    public bool Conforms(JToken document)
+    {
+        var walker = new Walker(collecting: false, credentialName);
+        walker.Walk(document, Root, inAlternative: false);
+        return !walker.Failed;
+    }
+
+    /// <summary>Every finding, in the order draft-07's keywords are applied (the caller orders them by position).</summary>
+    public List<SchemaFinding> Check(JToken document)
+    {
+        var walker = new Walker(collecting: true, credentialName);
+        walker.Walk(document, Root, inAlternative: false);
+        return walker.Findings;
+    }
+
+    /// <summary>
+    /// Applies a rule to a value; when not collecting, stops at the first finding. Recursion follows the document,
+    /// whose depth the YAML reader caps.
+    /// </summary>
+    private sealed class Walker(bool collecting, Func<string, bool> credentialName)
+    {
+        public List<SchemaFinding> Findings { get; } = [];
+
+        public bool Failed { get; private set; }
+
+        /// <summary>A text token's string (not Newtonsoft's explicit conversion, whose annotations make the token look nullable).</summary>
+        private static string TextOf(JToken token) => token is JValue { Value: string text } ? text : string.Empty;
+
+        /// <summary>Records a finding; true when the walk should stop (only the yes/no was asked).</summary>
+        private bool Stop(SchemaFindingKind kind, JToken token, SchemaRule rule, string? property = null, IReadOnlyList<string>? allowed = null)
+        {
+            Failed = true;
+            if (!collecting)
+            {
+                return true;
+            }
+
+            Findings.Add(new SchemaFinding(kind, token, property, rule, allowed ?? []));
+            return false;
+        }
+
+        public void Walk(JToken token, SchemaRule rule, bool inAlternative)
+        {
+            if (rule.Never)
+            {
+                Stop(SchemaFindingKind.Refused, token, rule);
+                return;
+            }
+
+            // Draft-07: a $ref's siblings are not applied (this schema's are descriptions).
+            if (rule.Reference is { } reference)
+            {
+                Walk(token, reference, inAlternative);
+                return;
+            }
+
+            if (rule.AnyOf is { } alternatives && !WalkAlternatives(token, rule, alternatives))
+            {
+                return;
+            }
+
+            if (!WalkType(token, rule, inAlternative))
+            {
+                return;
+            }
+
+            if (rule.Enum is { } allowed && !(token.Type == JTokenType.String && allowed.Contains(TextOf(token), StringComparer.Ordinal))
+                && Stop(SchemaFindingKind.NotInEnumeration, token, rule))
+            {
+                return;
+            }
+
+            WalkProperties(token, rule, inAlternative);
+        }
+
+        /// <summary>
+        /// anyOf: at least one alternative must accept the value. When none does, what is wrong is reported inside the
+        /// alternative whose shape the value has (a ported range, or a list of them), else that none fits.
+        /// </summary>
+        private bool WalkAlternatives(JToken token, SchemaRule rule, SchemaRule[] alternatives)
+        {
+            if (!collecting)
+            {
+                foreach (var alternative in alternatives)
+                {
+                    var quick = new Walker(collecting: false, credentialName);
+                    quick.Walk(token, alternative, inAlternative: true);
+                    if (!quick.Failed)
+                    {
+                        return true;
+                    }
+                }
+
+                return !Stop(SchemaFindingKind.NoAlternativeFits, token, rule);
+            }
+
+            var attempts = new List<Walker>(alternatives.Length);
+            foreach (var alternative in alternatives)
+            {
+                var attempt = new Walker(collecting: true, credentialName);
+                attempt.Walk(token, alternative, inAlternative: true);
+                if (!attempt.Failed)
+                {
+                    return true;
+                }
+
+                attempts.Add(attempt);
+            }
+
+            var fitting = Array.FindIndex(alternatives, a => a.Actual.Type switch
+            {
+                "array" => token is JArray,
+                "object" => token is JObject,
+                _ => false,
+            });
+            if (fitting < 0)
+            {
+                Stop(SchemaFindingKind.NoAlternativeFits, token, rule);
+            }
+            else
+            {
+                Failed = true;
+                Findings.AddRange(attempts[fitting].Findings);
+            }
+
+            return true;
+        }
+
+        /// <summary>The type, and the keywords of the value's own type (draft-07 applies those whatever the declared type).</summary>
+        private bool WalkType(JToken token, SchemaRule rule, bool inAlternative)
+        {
+            var type = rule.Type;
+            if (token is JArray array)
+            {
+                if (array.Count < (rule.MinItems ?? 0) && Stop(SchemaFindingKind.TooFewItems, token, rule))
+                {
+                    return false;
+                }
+
+                if (rule.Items is { } items)
+                {
+                    foreach (var item in array)
+                    {
+                        Walk(item, items, inAlternative);
+                        if (Failed && !collecting)
+                        {
+                            return false;
+                        }
+                    }
+                }
+                else if (rule.AnyOf is null && ScanStops(array, rule))
+                {
+                    return false;
+                }
+            }
+            else if (type == "array" && Stop(SchemaFindingKind.ArrayExpected, token, rule))
+            {
+                return false;
+            }
+
+            if (token.Type == JTokenType.String)
+            {
+                // Inline rather than TextFindings: a valid manifest's every text passes here, and allocates nothing.
+                var text = TextOf(token);
+                if ((rule.Pattern is { } pattern && !pattern.IsMatch(text) && Stop(SchemaFindingKind.PatternMismatch, token, rule))
+                    || (text.Length < (rule.MinLength ?? 0) && Stop(SchemaFindingKind.StringTooShort, token, rule))
+                    || (text.Length > (rule.MaxLength ?? int.MaxValue) && Stop(SchemaFindingKind.StringTooLong, token, rule)))
+                {
+                    return false;
+                }
+            }
+            else if (type == "string" && Stop(SchemaFindingKind.StringExpected, token, rule))
+            {
+                return false;
+            }
+
+            var numeric = token.Type is JTokenType.Integer or JTokenType.Float;
+            if (type == "number" && !numeric && Stop(SchemaFindingKind.NumberExpected, token, rule))
+            {
+                return false;
+            }
+
+            if (numeric && token is JValue { Value: { } number })
+            {
+                var value = Convert.ToDouble(number, CultureInfo.InvariantCulture);
+                if (rule.Minimum is { } minimum && value < (double)minimum && Stop(SchemaFindingKind.NumberTooSmall, token, rule))
+                {
+                    return false;
+                }
+
+                if (rule.Maximum is { } maximum && value > (double)maximum && Stop(SchemaFindingKind.NumberTooBig, token, rule))
+                {
+                    return false;
+                }
+            }
+
+            return !((type == "integer" && token.Type != JTokenType.Integer && Stop(SchemaFindingKind.IntegerExpected, token, rule))
+                || (type == "boolean" && token.Type != JTokenType.Boolean && Stop(SchemaFindingKind.BooleanExpected, token, rule))
+                || (type == "object" && token is not JObject && Stop(SchemaFindingKind.ObjectExpected, token, rule))
+                || (type is not (null or "array" or "string" or "number" or "integer" or "boolean" or "object") && Stop(SchemaFindingKind.Refused, token, rule)));
+        }
+
+        /// <summary>
+        /// Listed properties in the schema's order, then the others. Required properties are looked for even when the
+        /// value is not a mapping (as NJsonSchema does: "must be a mapping" then comes with what it must hold).
+        /// </summary>
+        private void WalkProperties(JToken token, SchemaRule rule, bool inAlternative)
+        {
+            var obj = token as JObject;
+
+            // Under anyOf, the alternatives have looked at the fields the rule itself leaves open (and for credentials).
+            var alternativesLooked = rule.AnyOf is not null && rule.Additional is null;
+            if (!collecting && obj is not null)
+            {
+                // The common case, quickly: each property looked up once.
+                foreach (var name in rule.Required)
+                {
+                    if (obj.Property(name, StringComparison.Ordinal) is null)
+                    {
+                        Stop(SchemaFindingKind.RequiredMissing, token, rule, name);
+                        return;
+                    }
+                }
+
+                foreach (var property in obj.Properties())
+                {
+                    if (rule.Properties.TryGetValue(property.Name, out var listed))
+                    {
+                        Walk(property.Value, listed, inAlternative);
+                    }
+                    else if (alternativesLooked)
+                    {
+                        continue;
+                    }
+                    else if (credentialName(property.Name))
+                    {
+                        Stop(SchemaFindingKind.Credential, property, rule, property.Name);
+                    }
+                    else if (rule.Additional is { } additional)
+                    {
+                        Walk(property.Value, additional, inAlternative);
+                    }
+                    else
+                    {
+                        ScanStops(property.Value, rule);
+                    }
+
+                    if (Failed)
+                    {
+                        return;
+                    }
+                }
+
+                return;
+            }
+
+            foreach (var (name, propertyRule) in rule.PropertyOrder)
+            {
+                if (obj?.Property(name, StringComparison.Ordinal) is { } property)
+                {
+                    Walk(property.Value, propertyRule, inAlternative);
+                    if (Failed && !collecting)
+                    {
+                        return;
+                    }
+                }
+                else if (rule.Required.Contains(name, StringComparer.Ordinal) && Stop(SchemaFindingKind.RequiredMissing, token, rule, name))
+                {
+                    return;
+                }
+            }
+
+            foreach (var name in rule.Required)
+            {
+                if (!rule.Properties.ContainsKey(name) && obj?.Property(name, StringComparison.Ordinal) is null
+                    && Stop(SchemaFindingKind.RequiredMissing, token, rule, name))
+                {
+                    return;
+                }
+            }
+
+            if (obj is null || alternativesLooked)
+            {
+                return;
+            }
+
+            foreach (var property in obj.Properties())
+            {
+                if (rule.Properties.ContainsKey(property.Name))
+                {
+                    continue;
+                }
+
+                if (credentialName(property.Name) && Stop(SchemaFindingKind.Credential, property, rule, property.Name))
+                {
+                    return;
+                }
+
+                var stop = rule.Additional switch
+                {
+                    // Anything goes here; only credentials are looked for.
+                    null => ScanStops(property.Value, rule),
+                    { Never: true } => Stop(SchemaFindingKind.UnknownProperty, property, rule, property.Name, inAlternative ? [] : rule.PropertyNames)
+                        || ScanStops(property.Value, rule),
+                    var additional => WalkStops(property.Value, additional, inAlternative),
+                };
+                if (stop)
+                {
+                    return;
+                }
+            }
+        }
+
+        private bool WalkStops(JToken token, SchemaRule rule, bool inAlternative)
+        {
+            Walk(token, rule, inAlternative);
+            return Failed && !collecting;
+        }
+
+        /// <summary>Looks for credential-like property names in a value no rule looks into (an unknown field's, say).</summary>
+        private bool ScanStops(JToken token, SchemaRule rule)
+        {
+            switch (token)
+            {
+                case JObject obj:
+                    foreach (var property in obj.Properties())
+                    {
+                        if ((credentialName(property.Name) && Stop(SchemaFindingKind.Credential, property, rule, property.Name))
+                            || ScanStops(property.Value, rule))
+                        {
+                            return true;
+                        }
+                    }
+
+                    break;
+                case JArray array:
+                    foreach (var item in array)
+                    {
+                        if (ScanStops(item, rule))
+                        {
+                            return true;
+                        }
+                    }
+
+                    break;
+            }
+
+            return false;
+        }
+    }
 
     private sealed class Compiler(JsonElement schemaRoot)
     {
-        private readonly Dictionary<string, Rule> definitions = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, SchemaRule> definitions = new(StringComparer.Ordinal);
 
         public HashSet<string> Unknown { get; } = new(StringComparer.Ordinal);
 
-        public Rule Compile(JsonElement schema)
+        public SchemaRule Compile(JsonElement schema)
         {
-            var rule = new Rule();
+            var rule = new SchemaRule();
             if (schema.ValueKind != JsonValueKind.Object)
             {
                 rule.Never = schema.ValueKind != JsonValueKind.True;
@@ -63,17 +461,20 @@ internal sealed class SchemaConformance
                     case "type" when value.ValueKind == JsonValueKind.String:
                         rule.Type = value.GetString();
                         break;
+                    case "description" when value.ValueKind == JsonValueKind.String:
+                        rule.Description = value.GetString();
+                        break;
                     case "properties":
                         foreach (var property in value.EnumerateObject())
                         {
-                            rule.Properties[property.Name] = Compile(property.Value);
+                            rule.AddProperty(property.Name, Compile(property.Value));
                         }
 
                         break;
                     case "additionalProperties":
                         rule.Additional = value.ValueKind switch
                         {
-                            JsonValueKind.False => new Rule { Never = true },
+                            JsonValueKind.False => new SchemaRule { Never = true },
                             JsonValueKind.True => null,
                             _ => Compile(value),
                         };
@@ -94,10 +495,10 @@ internal sealed class SchemaConformance
                         rule.Enum = [.. value.EnumerateArray().Select(e => e.GetString() ?? string.Empty)];
                         break;
                     case "minimum":
-                        rule.Minimum = value.GetDouble();
+                        rule.Minimum = value.GetDecimal();
                         break;
                     case "maximum":
-                        rule.Maximum = value.GetDouble();
+                        rule.Maximum = value.GetDecimal();
                         break;
                     case "items" when value.ValueKind is JsonValueKind.Object or JsonValueKind.True or JsonValueKind.False:
                         rule.Items = Compile(value);
@@ -123,7 +524,7 @@ internal sealed class SchemaConformance
             return rule;
         }
 
-        private Rule Definition(string name)
+        private SchemaRule Definition(string name)
         {
             if (definitions.TryGetValue(name, out var known))
             {
@@ -131,7 +532,7 @@ internal sealed class SchemaConformance
             }
 
             // Registered before it is compiled, so a definition may refer to itself.
-            var rule = new Rule();
+            var rule = new SchemaRule();
             definitions[name] = rule;
             if (schemaRoot.TryGetProperty("definitions", out var all) && all.TryGetProperty(name, out var schema))
             {
@@ -146,119 +547,95 @@ internal sealed class SchemaConformance
             return rule;
         }
     }
+}
 
-    private sealed class Rule
+/// <summary>One compiled schema (a node of the manifest schema): what it requires of a value, and its description.</summary>
+internal sealed class SchemaRule
+{
+    private readonly List<KeyValuePair<string, SchemaRule>> propertyOrder = [];
+
+    public bool Never { get; set; }
+
+    public string? Type { get; set; }
+
+    /// <summary>The schema's own words for the value (quoted by format messages).</summary>
+    public string? Description { get; set; }
+
+    public Dictionary<string, SchemaRule> Properties { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The listed properties in the schema's order.</summary>
+    public IReadOnlyList<KeyValuePair<string, SchemaRule>> PropertyOrder => propertyOrder;
+
+    /// <summary>The listed names in the schema's order (one list, shared by every unknown-field finding).</summary>
+    public IReadOnlyList<string> PropertyNames { get; private set; } = [];
+
+    /// <summary>The rule for properties not listed; null when any is allowed.</summary>
+    public SchemaRule? Additional { get; set; }
+
+    public string[] Required { get; set; } = [];
+
+    public int? MinLength { get; set; }
+
+    public int? MaxLength { get; set; }
+
+    public Regex? Pattern { get; set; }
+
+    public string[]? Enum { get; set; }
+
+    public decimal? Minimum { get; set; }
+
+    public decimal? Maximum { get; set; }
+
+    public SchemaRule? Items { get; set; }
+
+    public int? MinItems { get; set; }
+
+    /// <summary>Alternatives of which at least one must accept the value (a ported range, or a list of them).</summary>
+    public SchemaRule[]? AnyOf { get; set; }
+
+    public SchemaRule? Reference { get; set; }
+
+    /// <summary>The rule a <c>$ref</c> leads to (itself when it has none).</summary>
+    public SchemaRule Actual
     {
-        public bool Never { get; set; }
-
-        public string? Type { get; set; }
-
-        public Dictionary<string, Rule> Properties { get; } = new(StringComparer.Ordinal);
-
-        /// <summary>The rule for properties not listed; null when any is allowed.</summary>
-        public Rule? Additional { get; set; }
-
-        public string[] Required { get; set; } = [];
-
-        public int? MinLength { get; set; }
-
-        public int? MaxLength { get; set; }
-
-        public Regex? Pattern { get; set; }
-
-        public string[]? Enum { get; set; }
-
-        public double? Minimum { get; set; }
-
-        public double? Maximum { get; set; }
-
-        public Rule? Items { get; set; }
-
-        public int? MinItems { get; set; }
-
-        /// <summary>Alternatives of which at least one must accept the value (a ported range, or a list of them).</summary>
-        public Rule[]? AnyOf { get; set; }
-
-        public Rule? Reference { get; set; }
-
-        public bool Accepts(JToken token)
+        get
         {
-            if (Never || (Reference is not null && !Reference.Accepts(token)) || (AnyOf is not null && !AnyOf.Any(rule => rule.Accepts(token))))
+            var current = this;
+            while (current.Reference is { } next)
             {
-                return false;
+                current = next;
             }
 
-            var typeMatches = Type switch
-            {
-                null => true,
-                "object" => token is JObject,
-                "array" => token is JArray,
-                "string" => token.Type == JTokenType.String,
-                "integer" => token.Type == JTokenType.Integer,
-                "number" => token.Type is JTokenType.Integer or JTokenType.Float,
-                "boolean" => token.Type == JTokenType.Boolean,
-                _ => false,
-            };
-            return typeMatches && token switch
-            {
-                JObject obj => AcceptsObject(obj),
-                JArray array => array.Count >= (MinItems ?? 0) && (Items is null || array.All(Items.Accepts)),
-                _ => AcceptsValue(token),
-            };
+            return current;
+        }
+    }
+
+    public void AddProperty(string name, SchemaRule rule)
+    {
+        Properties[name] = rule;
+        propertyOrder.Add(new(name, rule));
+        PropertyNames = [.. propertyOrder.Select(p => p.Key)];
+    }
+
+    /// <summary>
+    /// What text breaks of this rule's text keywords (pattern, then lengths, in UTF-16 code units as NJsonSchema counts
+    /// them); also asked of a scalar YAML typed otherwise, to say what its quoted text would still need.
+    /// </summary>
+    public IEnumerable<SchemaFindingKind> TextFindings(string text)
+    {
+        if (Pattern is not null && !Pattern.IsMatch(text))
+        {
+            yield return SchemaFindingKind.PatternMismatch;
         }
 
-        private bool AcceptsObject(JObject obj)
+        if (text.Length < (MinLength ?? 0))
         {
-            foreach (var name in Required)
-            {
-                if (obj.Property(name, StringComparison.Ordinal) is null)
-                {
-                    return false;
-                }
-            }
-
-            foreach (var property in obj.Properties())
-            {
-                var rule = Properties.TryGetValue(property.Name, out var listed) ? listed : Additional;
-                if (rule is not null && !rule.Accepts(property.Value))
-                {
-                    return false;
-                }
-            }
-
-            return true;
+            yield return SchemaFindingKind.StringTooShort;
         }
 
-        private bool AcceptsValue(JToken token)
+        if (text.Length > (MaxLength ?? int.MaxValue))
         {
-            if (token.Type == JTokenType.String)
-            {
-                var text = (string?)token ?? string.Empty;
-
-                // Lengths count characters; text outside the Basic Multilingual Plane is left to NJsonSchema.
-                if ((MinLength is not null || MaxLength is not null) && text.Any(char.IsSurrogate))
-                {
-                    return false;
-                }
-
-                return text.Length >= (MinLength ?? 0)
-                    && text.Length <= (MaxLength ?? int.MaxValue)
-                    && (Pattern is null || Pattern.IsMatch(text))
-                    && (Enum is null || Enum.Contains(text, StringComparer.Ordinal));
-            }
-
-            if (Enum is not null)
-            {
-                return false;
-            }
-
-            if (token is JValue { Value: long or double } numeric)
-            {
-                var number = Convert.ToDouble(numeric.Value, CultureInfo.InvariantCulture);
-                return number >= (Minimum ?? double.MinValue) && number <= (Maximum ?? double.MaxValue);
-            }
-
-            return Minimum is null && Maximum is null;
+            yield return SchemaFindingKind.StringTooLong;
         }
     }
 }
