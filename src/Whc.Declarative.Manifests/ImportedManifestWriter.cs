@@ -124,7 +124,7 @@ public static partial class ImportedManifestWriter
         {
             (_, 0) => null,
             (var named, var all) when named == all =>
-                "Number blocks are named after their area code (BT names none); to rename one, add a moved entry (docs/manifest.md).",
+                $"Number blocks are named after their area code (BT names none). To rename one and keep its numbers, add to spec:\n#   moved: [{{ from: number-block/{state.NumberBlocks[0].Name}, to: number-block/NEW-NAME }}]",
             (0, _) => "Number blocks keep the names whcctl's state holds them under.",
             _ => "Number blocks keep the names whcctl's state holds them under; those BT alone knew are named after their area code.",
         };
