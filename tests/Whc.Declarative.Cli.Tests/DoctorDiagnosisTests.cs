@@ -75,4 +75,19 @@ public sealed class DoctorDiagnosisTests
         JsonNode.Parse(doctor.Output)!["diagnosis"].Should().BeNull();
         doctor.Error.Should().NotContain("WHC4021");
     }
+
+    [Fact]
+    public async Task Routes_the_endpoint_does_not_have_all_answering_alike_are_named_once_with_the_options_that_fix_them()
+    {
+        // Given a routes file that moves every reseller route to paths the endpoint does not have (each answers 404/60)
+        await using var session = await SandboxSession.StartAsync();
+        var routes = new[] { "verifyCompany", "verifyDomain", "verifySite", "verifyUser", "verifyExtension", "verifyNumbers", "listCompanies" }
+            .Select((route, i) => $"\"{route}\": \"/bt-wholesale/v1/whc/nowhere/resellers/{{cugId}}/r{i}\"");
+        session.Write("routes.json", "{ " + string.Join(", ", routes) + " }");
+
+        var doctor = await session.RunAsync("doctor", "--cug", Bound, "--routes", "routes.json");
+
+        doctor.ExitCode.Should().Be(ExitCodes.Error, doctor.ToString());
+        doctor.Error.Should().Contain("error WHC4021: 7 of 11 checks got the same answer, 404 (code 60): one cause, not 7.").And.Contain("--routes");
+    }
 }
