@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Core.State;
+using Whc.Declarative.Manifests.Schema;
 
 namespace Whc.Declarative.Manifests;
 
@@ -13,19 +14,22 @@ namespace Whc.Declarative.Manifests;
 /// </summary>
 public static partial class ImportedManifestWriter
 {
-    /// <summary>The schema reference editors pick up, relative to a manifest two levels under the repository root.</summary>
-    public const string DefaultSchemaReference = "../../schemas/v1/manifest.schema.json";
-
-    public static string Write(CompanyState state, string schemaReference = DefaultSchemaReference)
+    public static string Write(CompanyState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         var record = state.Record ?? throw new ArgumentException("an imported state has a company record", nameof(state));
         var yaml = new StringBuilder();
         void Line(string text) => yaml.Append(text).Append('\n');
 
-        Line($"# yaml-language-server: $schema={schemaReference}");
-        Line($"# Imported from BT's inventory by 'whcctl import {state.Company}'. BT keeps no contacts, device models or");
-        Line("# protection flags, so add them here if you want them; number blocks are named after their area code.");
+        // The schema's published $id: it resolves wherever the manifest is kept (a relative path, only in this repository).
+        Line($"# yaml-language-server: $schema={ManifestSchema.Id}");
+        Line("# Written by 'whcctl import' from the company as BT's inventory shows it and whcctl's state holds it. BT keeps");
+        Line("# no contacts, device models or protection flags, so add them here if you want them.");
+        if (BlockNaming(state) is { } naming)
+        {
+            Line("# " + naming);
+        }
+
         Line($"apiVersion: {CompanyManifest.CurrentApiVersion}");
         Line($"kind: {CompanyManifest.Kind}");
         Line("metadata:");
@@ -103,6 +107,27 @@ public static partial class ImportedManifestWriter
         }
 
         return yaml.ToString();
+    }
+
+    /// <summary>
+    /// What is true of the block names in this manifest: BT knows no names for number ranges, so a block adopted
+    /// without the team's manifest is named after its area code; one the team's manifest or an earlier run named keeps
+    /// that name. Null when there are no blocks.
+    /// </summary>
+    internal static string? BlockNaming(CompanyState state)
+    {
+        // A ported block's area code is not kept in state: import's fallback name is known by its prefix.
+        var byAreaCode = state.NumberBlocks.Count(b => b.Ported
+            ? b.Name.StartsWith("ported-", StringComparison.Ordinal)
+            : b.Name == InventoryImport.BlockName(b.AreaCode));
+        return (byAreaCode, state.NumberBlocks.Length) switch
+        {
+            (_, 0) => null,
+            (var named, var all) when named == all =>
+                $"Number blocks are named after their area code (BT names none). To rename one and keep its numbers, add to spec:\n#   moved: [{{ from: number-block/{state.NumberBlocks[0].Name}, to: number-block/NEW-NAME }}]",
+            (0, _) => "Number blocks keep the names whcctl's state holds them under.",
+            _ => "Number blocks keep the names whcctl's state holds them under; those BT alone knew are named after their area code.",
+        };
     }
 
     /// <summary>A YAML scalar: plain when it cannot be read as anything but that string, else double-quoted.</summary>

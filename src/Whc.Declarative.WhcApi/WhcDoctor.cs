@@ -14,7 +14,14 @@ public enum DoctorResult
 }
 
 /// <summary>One probe of <c>whcctl doctor</c>: which call, against which route, and what came back.</summary>
-public sealed record DoctorCheck(string Name, string Method, string Route, DoctorResult Result, string Detail);
+public sealed record DoctorCheck(string Name, string Method, string Route, DoctorResult Result, string Detail)
+{
+    /// <summary>The HTTP status of an answer that was not ok (0 when none came back), so one cause behind many rows can be told.</summary>
+    public int Status { get; init; }
+
+    /// <summary>BT's error code from the envelope of an answer that was not ok, when it had one.</summary>
+    public string? BtCode { get; init; }
+}
 
 /// <summary>
 /// A read-only probe of an endpoint, for first contact with BT: a token, then every route whcctl reads, with inputs that
@@ -124,11 +131,20 @@ public static class WhcDoctor
         catch (WhcApiException e)
         {
             var (result, detail) = Judge(e);
-            return new DoctorCheck("token", route.Method, route.Path, result == DoctorResult.Unreachable && e.Kind != WhcFailureKind.Timeout ? DoctorResult.Differs : result, detail);
+            return new DoctorCheck("token", route.Method, route.Path, result == DoctorResult.Unreachable && e.Kind != WhcFailureKind.Timeout ? DoctorResult.Differs : result, detail)
+            {
+                Status = e.Status,
+                BtCode = e.BtCode,
+            };
         }
     }
 
-    private sealed record Judgement(DoctorResult Result, string Detail);
+    private sealed record Judgement(DoctorResult Result, string Detail)
+    {
+        public int Status { get; init; }
+
+        public string? BtCode { get; init; }
+    }
 
     /// <summary>
     /// Sends <paramref name="call"/> and judges its answer: a redirect and a body that is not JSON differ before the
@@ -146,14 +162,22 @@ public static class WhcDoctor
                 : !IsJson(response.Body)
                     ? new Judgement(DoctorResult.Differs, string.Create(CultureInfo.InvariantCulture, $"not JSON: answered {response.Status} with a body that is not JSON (a web page, a proxy's or a login page?)"))
                     : judge(call, response);
+            if (judgement.Result != DoctorResult.Ok)
+            {
+                judgement = judgement with { Status = response.Status, BtCode = WhcErrorEnvelope.Parse(response.Body)?.Code };
+            }
         }
         catch (WhcApiException e)
         {
             var (result, detail) = Judge(e);
-            judgement = new Judgement(result, detail);
+            judgement = new Judgement(result, detail) { Status = e.Status, BtCode = e.BtCode };
         }
 
-        return new DoctorCheck(name, call.Method.Method, call.Route, judgement.Result, client.Sender.Redact(judgement.Detail));
+        return new DoctorCheck(name, call.Method.Method, call.Route, judgement.Result, client.Sender.Redact(judgement.Detail))
+        {
+            Status = judgement.Status,
+            BtCode = judgement.BtCode,
+        };
     }
 
     /// <summary>

@@ -100,6 +100,6 @@ public sealed class BulkImportHandler(IOContext io, CommandRuntime runtime)
     private static bool WriteManifest(string directory, CompanyState state)
     {
         var path = Path.Combine(directory, state.Company + ".yaml");
-        return AtomicFile.TryCreate(path, ImportedManifestWriter.Write(state, ImportCommand.SchemaReference(path)));
+        return AtomicFile.TryCreate(path, ImportedManifestWriter.Write(state));
     }
 }

@@ -49,10 +49,35 @@ public static class DoctorCommand
                 await runtime.ConnectAsync(parseResult.GetValue(endpoint), wire.Of(parseResult), null, cancellationToken);
                 var connection = runtime.Connection!;
                 var checks = await WhcDoctor.RunAsync(connection.Client, cugId, cancellationToken);
-                DoctorView.For(parseResult.GetValue(format), io.Output).Checks(connection.Description, checks);
+                var diagnosis = Diagnose(checks, cugId);
+                DoctorView.For(parseResult.GetValue(format), io.Output).Checks(connection.Description, checks, diagnosis);
+                if (diagnosis is not null)
+                {
+                    // After the rows, on stderr with the other diagnostics: the one line to act on.
+                    io.Error.Write(diagnosis);
+                }
+
                 return checks.All(c => c.Result == DoctorResult.Ok) ? ExitCodes.Success : ExitCodes.Error;
             });
         });
         return command;
+    }
+
+    /// <summary>
+    /// One line for many rows: when every check that failed got the same refusal (status and BT's code), its cause is
+    /// named once (WHC4021), so the user need not infer it from the rows. BT's code 51 on the reseller routes says the
+    /// client is not bound to the CUG, even on one row; any other shared refusal is named when two or more rows share it.
+    /// </summary>
+    internal static Diagnostic? Diagnose(IReadOnlyList<DoctorCheck> checks, string cugId)
+    {
+        var failing = checks.Where(c => c.Result != DoctorResult.Ok).ToList();
+        if (failing.Count == 0 || failing[0].Status == 0 || failing.Any(c => c.Status != failing[0].Status || c.BtCode != failing[0].BtCode))
+        {
+            return null;
+        }
+
+        return failing[0] is { Status: 403, BtCode: "51" }
+            ? DiagnosticCatalog.DoctorCugForbidden.At(SourceSpan.None, cugId, failing.Count, checks.Count)
+            : failing.Count > 1 ? DiagnosticCatalog.DoctorSameRefusal.At(SourceSpan.None, failing[0].Status, failing[0].BtCode, failing.Count, checks.Count) : null;
     }
 }

@@ -108,21 +108,6 @@ public static class ImportCommand
         : !ManifestFormats.BillingAccount().IsMatch(billingAccount) ? DiagnosticCatalog.OptionsConflictNotBillingAccount.At(SourceSpan.None, billingAccount)
         : null;
 
-    /// <summary>The schema reference for the manifest: relative to the repository's schemas/ when the file is under it, else the default.</summary>
-    internal static string SchemaReference(string manifestPath)
-    {
-        for (var directory = Path.GetDirectoryName(manifestPath); directory is not null; directory = Path.GetDirectoryName(directory))
-        {
-            var schema = Path.Combine(directory, "schemas", "v1", "manifest.schema.json");
-            if (File.Exists(schema))
-            {
-                return Path.GetRelativePath(Path.GetDirectoryName(manifestPath) ?? directory, schema).Replace('\\', '/');
-            }
-        }
-
-        return ImportedManifestWriter.DefaultSchemaReference;
-    }
-
     internal static int Fail(IOContext io, Diagnostic refusal)
     {
         io.Error.Write(refusal);
@@ -209,7 +194,7 @@ public sealed class ImportHandler(IOContext io, CommandRuntime runtime)
             Directory.CreateDirectory(Path.GetDirectoryName(manifestPath) ?? io.WorkingDirectory);
 
             // Created whole, where nothing is: never over a file or through a link that appeared since the check above.
-            if (!AtomicFile.TryCreate(manifestPath, ImportedManifestWriter.Write(state, ImportCommand.SchemaReference(manifestPath))))
+            if (!AtomicFile.TryCreate(manifestPath, ImportedManifestWriter.Write(state)))
             {
                 return ImportCommand.Fail(io, DiagnosticCatalog.LocalFileManifestAppeared.At(SourceSpan.None, manifestPath));
             }

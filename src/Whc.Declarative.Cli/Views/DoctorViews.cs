@@ -8,7 +8,8 @@ namespace Whc.Declarative.Cli.Views;
 public interface IDoctorView
 {
     /// <param name="endpoint">The endpoint as the connection describes it.</param>
-    void Checks(string endpoint, IReadOnlyList<DoctorCheck> checks);
+    /// <param name="diagnosis">The one cause behind every failing check (WHC4021), or null; the command writes it on stderr too.</param>
+    void Checks(string endpoint, IReadOnlyList<DoctorCheck> checks, Diagnostic? diagnosis = null);
 }
 
 /// <summary>Chooses the doctor view for a format: the one place <c>doctor</c> looks at <c>--format</c>.</summary>
@@ -28,7 +29,7 @@ public static class DoctorView
 /// <summary>A table: one line per route, then the counts.</summary>
 public sealed class DoctorTextView(TextWriter output) : IDoctorView
 {
-    public void Checks(string endpoint, IReadOnlyList<DoctorCheck> checks)
+    public void Checks(string endpoint, IReadOnlyList<DoctorCheck> checks, Diagnostic? diagnosis = null)
     {
         ArgumentNullException.ThrowIfNull(checks);
         output.WriteLine($"whcctl doctor: {Diagnostic.OneLine(endpoint)} (read-only: nothing at BT was changed)");
@@ -47,7 +48,7 @@ public sealed class DoctorTextView(TextWriter output) : IDoctorView
 /// <summary>One JSON document: the endpoint, ok, and every check (written field by field: no reflection, AOT-safe).</summary>
 public sealed class DoctorJsonView(TextWriter output) : IDoctorView
 {
-    public void Checks(string endpoint, IReadOnlyList<DoctorCheck> checks)
+    public void Checks(string endpoint, IReadOnlyList<DoctorCheck> checks, Diagnostic? diagnosis = null)
     {
         ArgumentNullException.ThrowIfNull(checks);
         output.WriteLine(JsonText.Indented(json =>
@@ -68,6 +69,15 @@ public sealed class DoctorJsonView(TextWriter output) : IDoctorView
             }
 
             json.WriteEndArray();
+            if (diagnosis is not null)
+            {
+                json.WriteStartObject("diagnosis");
+                json.WriteString("code", diagnosis.Code);
+                json.WriteString("severity", diagnosis.IsError ? "error" : "warning");
+                json.WriteString("message", diagnosis.Message);
+                json.WriteEndObject();
+            }
+
             json.WriteEndObject();
         }));
     }

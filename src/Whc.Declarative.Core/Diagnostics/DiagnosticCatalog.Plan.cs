@@ -14,9 +14,16 @@ public static partial class DiagnosticCatalog
     public static DiagnosticTemplate<string> CompanyAlreadyRegisteredElsewhere { get; } =
         CompanyAlreadyRegistered.Template((string name) => $"company name '{name}' is already registered at BT by another reseller; choose another name");
 
-    public static DiagnosticTemplate<string, string> CompanyAlreadyRegisteredNotInState { get; } =
-        CompanyAlreadyRegistered.Template((string name, string company) =>
-            $"company name '{name}' is already registered at BT but is not in whcctl's state; if it is yours, run 'whcctl import {company}' to adopt it, otherwise choose another name");
+    /// <summary><c>file</c>: the manifest as the user named it, so the import reads that file alone (a folder may hold drafts of the company).</summary>
+    public static DiagnosticTemplate<string, string, string> CompanyAlreadyRegisteredNotInState { get; } =
+        CompanyAlreadyRegistered.Template((string name, string company, string file) =>
+            $"company name '{name}' is already registered at BT but is not in whcctl's state; if it is yours, run 'whcctl import {company} {ShellWord(file)}' to adopt it with this manifest, otherwise choose another name");
+
+    /// <summary>A path as one shell word: as it is when it needs no quoting, else in double quotes (inside the hint's single ones).</summary>
+    private static string ShellWord(string path) =>
+        path.Length > 0 && path.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '/' or '+' or ',' or ':' or '@' or '=')
+            ? path
+            : "\"" + string.Concat(path.Select(c => c is '"' or '\\' or '$' or '`' ? $"\\{c}" : c.ToString())) + "\"";
 
     public static DiagnosticDescriptor DomainAlreadyRegistered { get; } = Error("WHC3002", "company domain already registered at BT");
 

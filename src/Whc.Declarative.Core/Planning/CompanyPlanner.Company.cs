@@ -22,7 +22,7 @@ internal sealed partial class CompanyPlanner
             {
                 part.Diagnostics.Add(inventory.IsRegisteredElsewhere
                     ? DiagnosticCatalog.CompanyAlreadyRegisteredElsewhere.At(desired.Span, details.Name)
-                    : DiagnosticCatalog.CompanyAlreadyRegisteredNotInState.At(desired.Span, details.Name, company));
+                    : DiagnosticCatalog.CompanyAlreadyRegisteredNotInState.At(desired.Span, details.Name, company, desired.Span.File));
             }
 
             if (input.Refresh?.DomainTaken == true && !ours)

@@ -213,8 +213,9 @@ internal sealed partial class CompanyPlanner
     private static Diagnostic PortedGivenUp(SourceSpan span, string block, IEnumerable<NumberRangeState> ranges) =>
         DiagnosticCatalog.PortedNumbersGivenUpBlock.At(span, block, ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber)));
 
-    /// <summary>A block of new numbers the manifest no longer names, with the area code and quantity of <paramref name="block"/> (new): likely renamed.</summary>
+    /// <summary>A block of new numbers the manifest no longer names, with the area code and quantity of <paramref name="block"/> (new): likely renamed (<see cref="RenameCandidates"/>).</summary>
     private NumberBlockState? LooksRenamed(NumberBlockSpec block) =>
-        view.Blocks.Values.FirstOrDefault(b => !b.Ported && b.Ranges.Length > 0 && b.AreaCode == block.AreaCode && b.RingfencedCount == block.Quantity
-            && desired.NumberBlocks.All(d => d.Name != b.Name));
+        (blockRenames ??= RenameCandidates.Blocks(desired, view)).GetValueOrDefault(block.Name);
+
+    private ImmutableDictionary<string, NumberBlockState>? blockRenames;
 }

@@ -130,16 +130,19 @@ internal sealed partial class CompanyPlanner
 
     /// <summary>A site BT holds that the manifest no longer names, with the location code of <paramref name="site"/> (new): likely the same site renamed.</summary>
     private SiteState? LooksRenamed(SiteSpec site) =>
-        view.Sites.Values.FirstOrDefault(s => s.ServiceId is not null && s.LocationCode == site.LocationCode && desired.Sites.All(d => d.Name != s.Name));
+        (sameCodeRenames ??= RenameCandidates.Sites(desired, view, (added, held) => held.LocationCode == added.LocationCode)).GetValueOrDefault(site.Name);
+
+    private ImmutableDictionary<string, SiteState>? sameCodeRenames;
+
+    private ImmutableDictionary<string, SiteState>? sameAddressRenames;
 
     /// <summary>
     /// A site BT holds that the manifest no longer names, at the address of <paramref name="site"/> (new: the same NAD key,
     /// or for a site given by postcode the same postcode and premises) under another location code: likely renamed.
     /// </summary>
     private SiteState? SharesAddress(SiteSpec site) =>
-        view.Sites.Values.Where(s => s.ServiceId is not null && desired.Sites.All(d => d.Name != s.Name)
-                && !string.Equals(s.LocationCode, site.LocationCode, StringComparison.OrdinalIgnoreCase)
-                && (site.Address.HasNadKey ? s.NadKey == site.Address.NadKey : s.FoundBy is { } foundBy && AddressMatcher.SameAddress(foundBy, site.Address)))
-            .OrderBy(s => s.Name, StringComparer.Ordinal)
-            .FirstOrDefault();
+        (sameAddressRenames ??= RenameCandidates.Sites(desired, view, (added, held) =>
+            !string.Equals(held.LocationCode, added.LocationCode, StringComparison.OrdinalIgnoreCase)
+            && (added.Address.HasNadKey ? held.NadKey == added.Address.NadKey : held.FoundBy is { } foundBy && AddressMatcher.SameAddress(foundBy, added.Address))))
+            .GetValueOrDefault(site.Name);
 }
