@@ -34,6 +34,32 @@ public sealed class AdminWireFormatTests
     }
 
     [Fact]
+    public async Task A_fault_configuration_that_leaves_members_out_keeps_their_defaults()
+    {
+        await using var sandbox = await SandboxHarness.StartAsync();
+
+        var set = await sandbox.SetFaultsAsync("""{"script":[{"route":"createOrder","fault":"503"}]}""");
+
+        set.Code.Should().Be(200, set.Json?.ToJsonString());
+        (await Raw(set)).Should().Be(
+            """{"latency":null,"errorRates":{},"rateLimit":null,"timeoutAfterCommitRates":{},"timeoutMode":"response","tokenLifetimeSeconds":null,"revokeTokens":false,"script":[{"route":"createOrder","fault":"503","count":1}]}""");
+    }
+
+    [Theory]
+    [InlineData("errorRates")]
+    [InlineData("timeoutAfterCommitRates")]
+    [InlineData("script")]
+    public async Task A_fault_configuration_with_a_null_list_is_refused(string member)
+    {
+        await using var sandbox = await SandboxHarness.StartAsync();
+
+        var reply = await sandbox.SetFaultsAsync($$"""{"{{member}}":null}""");
+
+        reply.Code.Should().Be(400);
+        reply.Json!["errors"]!.ToJsonString().Should().Contain("must not be null");
+    }
+
+    [Fact]
     public async Task A_fault_configuration_with_an_unknown_member_is_refused()
     {
         await using var sandbox = await SandboxHarness.StartAsync();
