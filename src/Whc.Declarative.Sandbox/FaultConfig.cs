@@ -36,6 +36,46 @@ public sealed record FaultConfig
     public IReadOnlyList<ScriptedFault> Script { get; init; } = [];
 }
 
+/// <summary>
+/// A fault configuration as <c>POST /_sandbox/faults</c> reads it: a member left out keeps <see cref="FaultConfig.None"/>'s
+/// value, one given as null stays null (and is refused). Settable, because source-generated JSON metadata sets every
+/// init-only member of a record, given or not, to its type's default, which would turn a left-out list into null.
+/// </summary>
+internal sealed class FaultConfigBody
+{
+    public LatencyFault? Latency { get; set; }
+
+    public IReadOnlyDictionary<string, double>? ErrorRates { get; set; } = FaultConfig.None.ErrorRates;
+
+    public RateLimitFault? RateLimit { get; set; }
+
+    public IReadOnlyDictionary<string, double>? TimeoutAfterCommitRates { get; set; } = FaultConfig.None.TimeoutAfterCommitRates;
+
+    public TimeoutMode TimeoutMode { get; set; } = FaultConfig.None.TimeoutMode;
+
+    public int? TokenLifetimeSeconds { get; set; }
+
+    public bool RevokeTokens { get; set; }
+
+    public IReadOnlyList<ScriptedFault>? Script { get; set; } = FaultConfig.None.Script;
+
+    /// <summary>The configuration, or null when a collection was given as null.</summary>
+    public FaultConfig? ToConfig() =>
+        ErrorRates is { } errorRates && TimeoutAfterCommitRates is { } afterCommit && Script is { } script
+            ? new FaultConfig
+            {
+                Latency = Latency,
+                ErrorRates = errorRates,
+                RateLimit = RateLimit,
+                TimeoutAfterCommitRates = afterCommit,
+                TimeoutMode = TimeoutMode,
+                TokenLifetimeSeconds = TokenLifetimeSeconds,
+                RevokeTokens = RevokeTokens,
+                Script = script,
+            }
+            : null;
+}
+
 public sealed record LatencyFault(int FixedMs, int JitterMs);
 
 /// <summary>Token bucket: refills <paramref name="RequestsPerSecond"/>, holds at most <paramref name="Burst"/> (default: one second's worth).</summary>

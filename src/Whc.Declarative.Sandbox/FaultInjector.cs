@@ -42,6 +42,8 @@ internal sealed class FaultInjector
         }
     }
 
+    internal const string NullCollections = "errorRates, timeoutAfterCommitRates and script must not be null";
+
     /// <summary>Checks a configuration; returns the problems (empty when valid).</summary>
     public static List<string> Validate(FaultConfig config)
     {
@@ -49,7 +51,7 @@ internal sealed class FaultInjector
         // Members are null when the JSON says so ("errorRates": null), whatever their declared type.
         if (config.ErrorRates is null || config.TimeoutAfterCommitRates is null || config.Script is null)
         {
-            errors.Add("errorRates, timeoutAfterCommitRates and script must not be null");
+            errors.Add(NullCollections);
             return errors;
         }
 

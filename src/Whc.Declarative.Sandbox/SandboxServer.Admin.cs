@@ -17,7 +17,7 @@ public sealed partial class SandboxServer
     private void MapAdmin()
     {
         Admin("GET", "/_sandbox/inventory", _ => ApiResult.Ok(_emulator.Inventory()));
-        Admin("GET", "/_sandbox/requests", _ => ApiResult.Ok(JsonSerializer.SerializeToNode(_log.Snapshot(), AdminJson) ?? new JsonArray()));
+        Admin("GET", "/_sandbox/requests", _ => ApiResult.Ok(JsonSerializer.SerializeToNode(_log.Snapshot(), SandboxAdminJson.Default.IReadOnlyListRequestLogEntry) ?? new JsonArray()));
         Admin("GET", "/_sandbox/faults", _ => FaultsView());
         Admin("POST", "/_sandbox/faults", ReplaceFaults);
         Admin("GET", "/_sandbox/clock", _ => ClockView());
@@ -108,25 +108,30 @@ public sealed partial class SandboxServer
         MediaTypeHeaderValue.TryParse(contentType, out var mediaType)
         && string.Equals(mediaType.MediaType, "application/json", StringComparison.OrdinalIgnoreCase);
 
-    private ApiResult FaultsView() => ApiResult.Ok(JsonSerializer.SerializeToNode(_faults.Current, AdminJson) ?? new JsonObject());
+    private ApiResult FaultsView() => ApiResult.Ok(JsonSerializer.SerializeToNode(_faults.Current, SandboxAdminJson.Default.FaultConfig) ?? new JsonObject());
 
     private ApiResult ClockView() => ApiResult.Ok(new JsonObject { ["now"] = Clock.GetUtcNow() });
 
     private ApiResult ReplaceFaults(AdminRequest request)
     {
-        FaultConfig? config;
+        FaultConfigBody? read;
         try
         {
-            config = request.Body is JsonObject body ? body.Deserialize<FaultConfig>(AdminJson) : null;
+            read = request.Body is JsonObject body ? body.Deserialize(SandboxAdminJson.Default.FaultConfigBody) : null;
         }
         catch (JsonException e)
         {
             return ApiResult.SchemaInvalid("Invalid fault configuration", [e.Message]);
         }
 
-        if (config is null)
+        if (read is null)
         {
             return ApiResult.SchemaInvalid("Invalid fault configuration", ["a JSON object is required"]);
+        }
+
+        if (read.ToConfig() is not { } config)
+        {
+            return ApiResult.SchemaInvalid("Invalid fault configuration", [FaultInjector.NullCollections]);
         }
 
         var problems = FaultInjector.Validate(config);

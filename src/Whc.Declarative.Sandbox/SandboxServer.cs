@@ -24,11 +24,6 @@ public sealed partial class SandboxServer : IAsyncDisposable
 {
     public const string TrackingHeader = "APIGW-Tracking-Header";
 
-    private static readonly JsonSerializerOptions AdminJson = new(JsonSerializerDefaults.Web)
-    {
-        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
-    };
-
     /// <summary>Bodies are written without HTML-safe escaping (an apostrophe stays an apostrophe), as an API would.</summary>
     private static readonly JsonSerializerOptions ResponseJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

@@ -10,3 +10,13 @@ namespace Whc.Declarative.Sandbox;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
 [JsonSerializable(typeof(SandboxState))]
 internal sealed partial class SandboxStateJson : JsonSerializerContext;
+
+/// <summary>
+/// The admin API's fault configuration and request log, source-generated for the same reason; an unknown member in a
+/// posted fault configuration is refused, not ignored.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(FaultConfig))]
+[JsonSerializable(typeof(FaultConfigBody))]
+[JsonSerializable(typeof(IReadOnlyList<RequestLogEntry>))]
+internal sealed partial class SandboxAdminJson : JsonSerializerContext;

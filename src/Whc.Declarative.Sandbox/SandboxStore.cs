@@ -55,12 +55,12 @@ internal sealed class SandboxStore : IDisposable
             return null;
         }
 
-        return JsonSerializer.Deserialize<SandboxState>(bytes, WhcEmulator.StateJson);
+        return JsonSerializer.Deserialize(bytes, SandboxStateJson.Default.SandboxState);
     }
 
     /// <summary>Replaces the inventory whole, through a temporary file of its own (never through a link planted beside it).</summary>
     public void Save(SandboxState state) =>
-        AtomicFile.Write(_statePath, JsonSerializer.SerializeToUtf8Bytes(state, WhcEmulator.StateJson), flushToDisk: true);
+        AtomicFile.Write(_statePath, JsonSerializer.SerializeToUtf8Bytes(state, SandboxStateJson.Default.SandboxState), flushToDisk: true);
 
     public void Dispose() => _lock.Dispose();
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Whc.Declarative.Sandbox;
 
@@ -38,8 +39,6 @@ internal sealed partial class WhcEmulator
         set => _marksPortedRanges = value;
     }
 
-    internal static JsonSerializerOptions StateJson => SandboxStateJson.Default.Options;
-
     /// <summary>When a qualification made at <paramref name="now"/> expires: 23:59 UK time (GMT or BST) that day.</summary>
     public static DateTimeOffset QualificationExpiry(DateTimeOffset now)
     {
@@ -53,7 +52,7 @@ internal sealed partial class WhcEmulator
         lock (_gate)
         {
             ProcessDue();
-            return JsonSerializer.SerializeToNode(_state, StateJson) ?? new JsonObject();
+            return JsonSerializer.SerializeToNode(_state, SandboxStateJson.Default.SandboxState) ?? new JsonObject();
         }
     }
 
@@ -134,7 +133,12 @@ internal sealed partial class WhcEmulator
 
     private void Persist() => _store?.Save(_state);
 
-    private static T Clone<T>(T value) =>
-        JsonSerializer.Deserialize<T>(JsonSerializer.SerializeToUtf8Bytes(value, StateJson), StateJson)
-        ?? throw new InvalidOperationException("clone failed");
+    /// <summary>A deep copy through the inventory's JSON metadata (T is one of its records, so the context knows it).</summary>
+    private static T Clone<T>(T value)
+    {
+        var metadata = SandboxStateJson.Default.GetTypeInfo(typeof(T)) as JsonTypeInfo<T>
+            ?? throw new InvalidOperationException($"the sandbox inventory's JSON has no metadata for {typeof(T).Name}");
+        return JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(value, metadata), metadata)
+            ?? throw new InvalidOperationException("clone failed");
+    }
 }

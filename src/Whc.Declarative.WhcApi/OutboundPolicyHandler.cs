@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 namespace Whc.Declarative.WhcApi;
 
 /// <summary>
-/// The handler next to the wire, under every other layer (Flurl, the recorder): refuses a request to an origin the
+/// The handler next to the wire, under every other layer (the client, the recorder): refuses a request to an origin the
 /// policy does not allow and Basic credentials to any origin but the token route's, and caps every answer body, so no
 /// layer above can send elsewhere or read an unbounded answer, whatever it does.
 /// </summary>

@@ -6,7 +6,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.RateLimiting;
-using Flurl.Http;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
@@ -33,7 +32,7 @@ internal sealed class WhcHttpSender : IDisposable
 
     private readonly WhcClientOptions options;
     private readonly WhcRetryPolicy retryPolicy;
-    private readonly FlurlClient flurl;
+    private readonly HttpClient http;
     private readonly RateLimiter? rateLimiter;
     private readonly ILogger logger;
     private readonly Lock tokenLock = new();
@@ -72,16 +71,13 @@ internal sealed class WhcHttpSender : IDisposable
         HttpMessageHandler handler = new OutboundPolicyHandler(wire, policy, options.MaxAnswerBytes);
         if (options.Recorder is { } recorder)
         {
-            // Below Flurl, so every exchange is seen once, as sent; redacted by this sender's secrets.
+            // Below the client, so every exchange is seen once, as sent; redacted by this sender's secrets.
             handler = new Recording.RecordingHandler(handler, recorder, redactor.Redact, redactor.Add, translator, options.TimeProvider);
         }
 
-        var httpClient = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
-        flurl = new FlurlClient(httpClient);
-        // Timeouts are this sender's own (they cover the body too); Flurl follows redirects itself unless told not to.
-        flurl.Settings.Timeout = null;
-        flurl.Settings.Redirects.Enabled = false;
-        flurl.Settings.AllowedHttpStatusRange = "*";
+        // Timeouts are this sender's own (they cover the body too); every status is an answer, read below. A plain
+        // HttpClient: no library between it and this sender reflects over types or follows redirects (native AOT).
+        http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
         if (options.RequestsPerSecond is double rate)
         {
             rateLimiter = CreateRateLimiter(rate);
@@ -300,7 +296,7 @@ internal sealed class WhcHttpSender : IDisposable
     public void Dispose()
     {
         lifetime.Cancel();
-        flurl.Dispose();
+        http.Dispose();
         rateLimiter?.Dispose();
         lifetime.Dispose();
     }
@@ -347,13 +343,13 @@ internal sealed class WhcHttpSender : IDisposable
         }
 
         var trackingId = Guid.NewGuid().ToString("D");
-        var request = flurl.Request(BuildUrl(call))
-            .WithHeader(TrackingHeader, trackingId)
-            .WithHeader("Accept", "application/json");
-        request = accessToken is null
-            ? request.WithBasicAuth(options.Credentials.ClientId, options.Credentials.ClientSecret)
-            : request.WithOAuthBearerToken(accessToken);
-        using var content = call.JsonBody is null ? null : new StringContent(ToWire(call), Encoding.UTF8, "application/json");
+        using var request = new HttpRequestMessage(call.Method, BuildUrl(call));
+        request.Headers.TryAddWithoutValidation(TrackingHeader, trackingId);
+        request.Headers.TryAddWithoutValidation("Accept", "application/json");
+        request.Headers.TryAddWithoutValidation("Authorization", accessToken is null
+            ? "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Credentials.ClientId}:{options.Credentials.ClientSecret}"))
+            : "Bearer " + accessToken);
+        request.Content = call.JsonBody is null ? null : new StringContent(ToWire(call), Encoding.UTF8, "application/json");
         Counter.Increment(call.Operation);
         var started = options.TimeProvider.GetTimestamp();
         // One bound for the request and its whole body, so a trickled answer times out like a silent one.
@@ -361,14 +357,14 @@ internal sealed class WhcHttpSender : IDisposable
         attemptTime.CancelAfter(options.Timeout);
         try
         {
-            using var flurlResponse = await request.SendAsync(call.Method, content, HttpCompletionOption.ResponseHeadersRead, attemptTime.Token);
-            var status = flurlResponse.StatusCode;
+            using var response = await SendOverWireAsync(request, attemptTime.Token);
+            var status = (int)response.StatusCode;
             if (status is >= 300 and < 400)
             {
-                throw Redirected(call, status, flurlResponse.ResponseMessage.Headers.Location, flurlResponse.ResponseMessage.RequestMessage?.RequestUri, trackingId);
+                throw Redirected(call, status, response.Headers.Location, response.RequestMessage?.RequestUri, trackingId);
             }
 
-            var body = await flurlResponse.ResponseMessage.Content.ReadAsStringAsync(attemptTime.Token);
+            var body = await response.Content.ReadAsStringAsync(attemptTime.Token);
             var elapsed = options.TimeProvider.GetElapsedTime(started);
             // Every attempt at Information, so -v shows each with its tracking id; a failed one is counted for the
             // call's one warning (SendAsync), so a retried outage is one line, not one per attempt.
@@ -392,7 +388,7 @@ internal sealed class WhcHttpSender : IDisposable
             }
 
             var canonical = FromWire(call, status, body);
-            return new WhcResponse(status, canonical, trackingId, flurlResponse.ResponseMessage.Headers.RetryAfter, IsNoData(status, canonical));
+            return new WhcResponse(status, canonical, trackingId, response.Headers.RetryAfter, IsNoData(status, canonical));
         }
         catch (Exception ex) when (Find<OutboundRefusedException>(ex) is { } refused)
         {
@@ -416,7 +412,7 @@ internal sealed class WhcHttpSender : IDisposable
                 $"{call.Description}: the answer on route '{call.RouteName}' is larger than the {WhcOutboundPolicy.Size(tooLarge.Cap)} whcctl reads; it was not read{Consequence(call)} (tracking id {trackingId})",
                 trackingId);
         }
-        catch (Exception ex) when (ex is FlurlHttpException or HttpRequestException or OperationCanceledException or IOException)
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
         {
             if (cancellationToken.IsCancellationRequested)
             {
@@ -468,6 +464,22 @@ internal sealed class WhcHttpSender : IDisposable
                 $"{call.Description}: {what}; {consequence} (tracking id {trackingId})",
                 trackingId,
                 ex);
+        }
+    }
+
+    /// <summary>
+    /// Sends one request. Whatever the handlers under the client throw is a failed exchange: anything that is not already
+    /// a transport failure is wrapped as one (the cause stays inside it, for the policy's refusals and the body cap).
+    /// </summary>
+    private async Task<HttpResponseMessage> SendOverWireAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not (HttpRequestException or OperationCanceledException or IOException))
+        {
+            throw new HttpRequestException(ex.Message, ex);
         }
     }
 

@@ -130,7 +130,7 @@ internal static class WhcWireFormat
             var children = new JsonArray();
             foreach (var child in item.Children.IsDefault ? [] : item.Children)
             {
-                children.Add(Item(child));
+                children.Add((JsonNode)Item(child)); // the node overload: the generic one would reflect over T
             }
 
             node["productOrderItem"] = children;
@@ -434,7 +434,7 @@ internal static class WhcWireFormat
         var list = new JsonArray();
         foreach (var (name, value) in characteristics)
         {
-            list.Add(new JsonObject { ["name"] = name, ["value"] = value });
+            list.Add((JsonNode)new JsonObject { ["name"] = name, ["value"] = value });
         }
 
         return list;

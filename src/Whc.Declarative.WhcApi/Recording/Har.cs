@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Whc.Declarative.WhcApi.Recording;
 
@@ -11,20 +12,26 @@ namespace Whc.Declarative.WhcApi.Recording;
 /// </summary>
 public sealed record HarDocument(HarLog Log)
 {
-    /// <summary>Written as an API would: no HTML-safe escaping, so the file's text is what was sent and received.</summary>
+    /// <summary>
+    /// Written as an API would: no HTML-safe escaping, so the file's text is what was sent and received. The metadata is
+    /// source-generated (<see cref="HarJson"/>), never reflected, so the native executable records and replays too.
+    /// </summary>
     public static JsonSerializerOptions SerializerOptions { get; } = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        TypeInfoResolver = HarJson.Default,
     };
 
-    public string ToJson() => JsonSerializer.Serialize(this, SerializerOptions);
+    private static JsonTypeInfo<HarDocument> Metadata { get; } = (JsonTypeInfo<HarDocument>)SerializerOptions.GetTypeInfo(typeof(HarDocument));
+
+    public string ToJson() => JsonSerializer.Serialize(this, Metadata);
 
     /// <summary>Reads a HAR document; throws <see cref="JsonException"/> when the text is not one.</summary>
     public static HarDocument Parse(string json)
     {
-        var document = JsonSerializer.Deserialize<HarDocument>(json, SerializerOptions);
+        var document = JsonSerializer.Deserialize(json, Metadata);
         if (document?.Log is null)
         {
             throw new JsonException("it has no \"log\" object");
@@ -122,3 +129,7 @@ public sealed record HarCache;
 
 /// <summary>Milliseconds; whcctl measures the whole exchange and reports it as <c>wait</c>.</summary>
 public sealed record HarTimings(double Send, double Wait, double Receive);
+
+/// <summary>The HAR types' JSON metadata; <see cref="HarDocument.SerializerOptions"/> adds the encoder an attribute cannot name.</summary>
+[JsonSerializable(typeof(HarDocument))]
+internal sealed partial class HarJson : JsonSerializerContext;
