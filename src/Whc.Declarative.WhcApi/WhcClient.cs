@@ -3,6 +3,7 @@ using System.Globalization;
 using Whc.Declarative.Contract;
 using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Inventory;
+using Whc.Declarative.Core.Text;
 
 namespace Whc.Declarative.WhcApi;
 
@@ -159,7 +160,7 @@ public sealed class WhcClient : IWhcApi, IDisposable
             "ringFence",
             request.Ported is { } ported
                 ? $"ringfencing ported numbers {ported.StartNumber} to {ported.EndNumber} for {request.CompanyServiceId}"
-                : $"ringfencing {request.Quantity} number(s) in area code {request.AreaCode} for {request.CompanyServiceId}",
+                : $"ringfencing {Counted.Of(request.Quantity, "number")} in area code {request.AreaCode} for {request.CompanyServiceId}",
             null,
             WhcWireFormat.RingFenceBody(request));
         var response = await SendExpectingSuccessAsync(call, cancellationToken);

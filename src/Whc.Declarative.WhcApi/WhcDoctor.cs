@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Whc.Declarative.Contract;
 using Whc.Declarative.Core.Api;
+using Whc.Declarative.Core.Text;
 
 namespace Whc.Declarative.WhcApi;
 
@@ -91,7 +92,7 @@ public static class WhcDoctor
                 var company = WhcWireFormat.ReadCompany(response, call, cugId, listed);
                 return company.IsRegisteredElsewhere
                     ? new Judgement(DoctorResult.Differs, $"the company '{listed}' the listing gives is read as another reseller's (no serviceId, or another cugId)")
-                    : Answered(response, string.Create(CultureInfo.InvariantCulture, $"with every field whcctl reads ({company.NumberRanges.Length} number range(s), {company.Sites.Length} site(s), {company.Users.Length} user(s))"));
+                    : Answered(response, string.Create(CultureInfo.InvariantCulture, $"with every field whcctl reads ({Counted.Of(company.NumberRanges.Length, "number range")}, {Counted.Of(company.Sites.Length, "site")}, {Counted.Of(company.Users.Length, "user")})"));
             }, cancellationToken));
         }
 

@@ -13,6 +13,7 @@ using Whc.Declarative.Contract;
 using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.State;
+using Whc.Declarative.Core.Text;
 
 namespace Whc.Declarative.WhcApi;
 
@@ -130,7 +131,7 @@ internal sealed class WhcHttpSender : IDisposable
                 WhcFailureKind.Timeout,
                 0,
                 null,
-                string.Create(CultureInfo.InvariantCulture, $"{call.Description}: no final answer within {options.CallTimeout.TotalSeconds:0.###} s in all ({progress.Attempts} attempt(s)){consequence}"),
+                string.Create(CultureInfo.InvariantCulture, $"{call.Description}: no final answer within {options.CallTimeout.TotalSeconds:0.###} s in all ({Counted.Of(progress.Attempts, "attempt")}){consequence}"),
                 null,
                 e);
         }
@@ -151,7 +152,7 @@ internal sealed class WhcHttpSender : IDisposable
 
         var ending = answer is { Status: < 500 and not 429 }
             ? string.Create(CultureInfo.InvariantCulture, $"answered on attempt {progress.Attempts}")
-            : string.Create(CultureInfo.InvariantCulture, $"no answer after {progress.Attempts} attempt(s)");
+            : string.Create(CultureInfo.InvariantCulture, $"no answer after {Counted.Of(progress.Attempts, "attempt")}");
         logger.LogWarning("WHC {Operation} {Method} {Route} -> {Failures}; {Ending}", progress.Call.Operation, progress.Call.Method.Method, progress.Call.Route, progress.DescribeFailures(), ending);
     }
 
@@ -455,7 +456,7 @@ internal sealed class WhcHttpSender : IDisposable
             }
 
             var consequence = call.Idempotent
-                ? string.Create(CultureInfo.InvariantCulture, $"gave up after {attempt} attempt(s)")
+                ? string.Create(CultureInfo.InvariantCulture, $"gave up after {Counted.Of(attempt, "attempt")}")
                 : "it was not repeated because it may have taken effect at BT; the outcome is unknown";
             throw new WhcApiException(
                 WhcFailureKind.Timeout,

@@ -22,7 +22,7 @@ public sealed class BulkImportTests
         var import = await session.RunAsync("import", "--all", "--cug", Cug, "--billing-account", "GB12345678", "--write-manifests", "adopted");
 
         import.ExitCode.Should().Be(ExitCodes.Success, import.ToString());
-        import.Error.Should().Contain("200 companies of CUG5019851064 at BT: 200 imported, 0 already in state, 0 failed; 200 manifest(s) written to adopted")
+        import.Error.Should().Contain("200 companies of CUG5019851064 at BT: 200 imported, 0 already in state, 0 failed; 200 manifests written to adopted")
             .And.Contain("[200/200] ").And.Contain("imported 'Bulk Company 007' as bulk-company-007: ");
         Directory.GetFiles(session.Workspace.File("adopted"), "*.yaml").Should().HaveCount(200);
         var calls = (await session.AdminGetAsync("/_sandbox/requests")).AsArray()
@@ -50,7 +50,7 @@ public sealed class BulkImportTests
         first.ExitCode.Should().Be(ExitCodes.Error, first.ToString());
         first.Error.Should().Contain("4 imported, 0 already in state, 1 failed").And.Contain("error WHC4014").And.Contain("Run the same command again");
         second.ExitCode.Should().Be(ExitCodes.Success, second.ToString());
-        second.Error.Should().Contain("1 imported, 4 already in state, 0 failed; 1 manifest(s) written");
+        second.Error.Should().Contain("1 imported, 4 already in state, 0 failed; 1 manifest written");
         Directory.GetFiles(session.Workspace.File("adopted"), "*.yaml").Select(Path.GetFileName).Should()
             .BeEquivalentTo(["alpha-ltd.yaml", "bravo-ltd.yaml", "charlie-ltd.yaml", "delta-ltd.yaml", "echo-ltd.yaml"]);
         (await session.RunAsync("plan", "adopted", "--detailed-exitcode")).ExitCode.Should().Be(ExitCodes.Success);

@@ -17,7 +17,7 @@ public sealed class ImportCommandTests
         var import = await session.RunAsync("import", "fun-network", "--cug", Cug, "--name", "TheFunNetwork", "--billing-account", "GB12345678", "--write-manifest", "adopted/fun-network/company.yaml");
 
         import.ExitCode.Should().Be(ExitCodes.Success, import.ToString());
-        import.Error.Should().Contain("Imported 'TheFunNetwork' as 'fun-network'").And.Contain("2 user(s)");
+        import.Error.Should().Contain("Imported 'TheFunNetwork' as 'fun-network'").And.Contain("2 users");
         var validate = await session.RunAsync("validate", "adopted");
         validate.ExitCode.Should().Be(ExitCodes.Success, validate.ToString());
         var plan = await session.RunAsync("plan", "adopted", "--detailed-exitcode");

@@ -22,7 +22,7 @@ public sealed class MaxDestroyTests
         var plan = JsonNode.Parse(over.Output)!;
         plan["errored"]!.GetValue<bool>().Should().BeTrue();
         plan["diagnostics"]!.AsArray().Select(d => d!["code"]!.GetValue<string>()).Should().Contain("WHC3023");
-        over.Error.Should().Contain("WHC3023").And.Contain("ceases 2 resource(s), more than --max-destroy 1");
+        over.Error.Should().Contain("WHC3023").And.Contain("ceases 2 resources, more than --max-destroy 1");
         within.ExitCode.Should().Be(ExitCodes.Changes, within.ToString());
     }
 
@@ -55,7 +55,7 @@ public sealed class MaxDestroyTests
 
         apply.ExitCode.Should().Be(ExitCodes.Error, apply.ToString());
         apply.Error.Should().Contain("WHC3023");
-        apply.Error.Split('\n', StringSplitOptions.TrimEntries).Should().Contain("error WHC3023: the plan ceases 2 resource(s), more than --max-destroy 1 allows");
+        apply.Error.Split('\n', StringSplitOptions.TrimEntries).Should().Contain("error WHC3023: the plan ceases 2 resources, more than --max-destroy 1 allows");
         (await session.RunAsync("plan", Company, "--detailed-exitcode")).ExitCode.Should().Be(ExitCodes.Changes, "the users are still there");
     }
 

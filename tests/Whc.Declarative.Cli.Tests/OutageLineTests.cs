@@ -12,9 +12,9 @@ public sealed class OutageLineTests
     [Fact]
     public void An_outage_with_orders_between_its_cease_and_re_create_says_why()
     {
-        var line = PlanTextRenderer.OutageLine(Outage with { Why = "2 other order(s) come between its cease and its re-create: its old site 'Hq' is ceased first" });
+        var line = PlanTextRenderer.OutageLine(Outage with { Why = "2 other orders come between its cease and its re-create: its old site 'Hq' is ceased first" });
 
-        line.Should().Contain("from order 2").And.Contain("until order 5").And.EndWith("; 2 other order(s) come between its cease and its re-create: its old site 'Hq' is ceased first");
+        line.Should().Contain("from order 2").And.Contain("until order 5").And.EndWith("; 2 other orders come between its cease and its re-create: its old site 'Hq' is ceased first");
     }
 
     [Fact]

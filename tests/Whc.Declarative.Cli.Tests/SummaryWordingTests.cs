@@ -133,25 +133,19 @@ public sealed class SummaryWordingTests
         validate.Error.Should().NotContain("in 0 files").And.Contain("1 error; no manifest file was read");
     }
 
-    /// <summary>The sweep's guard: the summaries' sources hedge no count with "(s)"; they go through <c>Counted</c>.</summary>
+    /// <summary>
+    /// The sweep's guard: no message in the product hedges a count with "(s)" ("1 attempt(s)"); counts go through
+    /// <c>Counted</c>. A lower-case word glued to "(s)" is the hedge; "http(s)" is a scheme, not a count.
+    /// </summary>
     [Fact]
-    public void No_summary_source_hedges_a_count_with_s_in_brackets()
+    public void No_product_source_hedges_a_count_with_s_in_brackets()
     {
-        string[] sources =
-        [
-            "src/Whc.Declarative.Cli/Rendering",
-            "src/Whc.Declarative.Cli/Views",
-            "src/Whc.Declarative.Cli/Commands/ApplyCommand.cs",
-            "src/Whc.Declarative.Cli/Commands/PlanCommand.cs",
-            "src/Whc.Declarative.Cli/Commands/ValidateCommand.cs",
-            "src/Whc.Declarative.Core/Diagnostics/DiagnosticCatalog.Apply.cs",
-        ];
-        var files = sources.Select(s => Path.Combine(Repository.Root, s))
-            .SelectMany(p => Directory.Exists(p) ? Directory.GetFiles(p, "*.cs") : [p])
-            .Where(p => !p.EndsWith("DoctorViews.cs", StringComparison.Ordinal));
-
-        var hedged = files.SelectMany(f => File.ReadLines(f).Select((line, i) => (f, line, i)))
-            .Where(x => x.line.Contains("(s)", StringComparison.Ordinal) && !x.line.TrimStart().StartsWith("//", StringComparison.Ordinal) && !x.line.TrimStart().StartsWith("///", StringComparison.Ordinal))
+        var hedge = new Regex(@"\b(?!http\(s\))[a-z]+\(s\)", RegexOptions.CultureInvariant);
+        var hedged = Directory.GetFiles(Path.Combine(Repository.Root, "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal)
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (f, line, i)))
+            .Where(x => hedge.IsMatch(x.line) && !x.line.TrimStart().StartsWith("//", StringComparison.Ordinal))
             .Select(x => $"{Path.GetRelativePath(Repository.Root, x.f)}:{x.i + 1}: {x.line.Trim()}");
 
         hedged.Should().BeEmpty();

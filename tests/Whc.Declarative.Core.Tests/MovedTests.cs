@@ -180,7 +180,7 @@ public class MovedTests
 
         var warning = plan.AllDiagnostics.Should().ContainSingle(d => d.Code == "WHC3042").Subject;
         warning.IsError.Should().BeFalse();
-        warning.Message.Should().Contain("moved: [{ from: number-block/main, to: number-block/ipswich }]").And.Contain("2 user(s)");
+        warning.Message.Should().Contain("moved: [{ from: number-block/main, to: number-block/ipswich }]").And.Contain("2 users");
     }
 
     [Fact]

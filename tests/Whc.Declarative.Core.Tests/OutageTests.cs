@@ -121,7 +121,7 @@ public class OutageTests
         OrderNumber(plan, "u02", OrderOperationKind.Cease).Should().BeLessThan(OrderNumber(plan, "x01", OrderOperationKind.Add));
         OrderNumber(plan, "u02", OrderOperationKind.Add).Should().BeGreaterThan(OrderNumber(plan, "b01", OrderOperationKind.Modify));
         var outage = plan.Outages.Should().ContainSingle().Subject;
-        outage.Why.Should().Contain("other order(s) come between").And.Contain("takes a value it holds");
+        outage.Why.Should().Contain("other order comes between").And.Contain("takes a value it holds");
     }
 
     [Fact]

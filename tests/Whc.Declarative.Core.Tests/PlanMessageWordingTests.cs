@@ -22,7 +22,7 @@ public class PlanMessageWordingTests
         var plan = PlanOne(Existing(manifest, Applied(manifest)), new PlannerOptions { MaxDestroy = 1 }, PlanMode.Destroy);
 
         MessageOf(plan, "WHC3023").Should().Be(
-            "the plan ceases 7 resource(s), more than --max-destroy 1 allows (acme, acme/number-block/main, acme/site/hq, acme/user/u01, acme/user/u02, …)");
+            "the plan ceases 7 resources, more than --max-destroy 1 allows (acme, acme/number-block/main, acme/site/hq, acme/user/u01, acme/user/u02, …)");
     }
 
     [Fact]

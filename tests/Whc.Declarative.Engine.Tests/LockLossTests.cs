@@ -34,7 +34,7 @@ public sealed class LockLossTests
         result.Succeeded.Should().BeFalse();
         var line = result.Diagnostics.Where(d => d.Code == LockLost).Should().ContainSingle().Subject;
         line.Message.Should().StartWith("acme: ").And.Contain("lock").And.Contain("stopped calling BT");
-        line.Message.Should().MatchRegex(@"^acme: the lock on its state was lost \(.+\); whcctl stopped calling BT for it \([0-9]+ of [0-9]+ step\(s\) not done; a request already sent was left to finish, and its result stored or, where the store refused it, kept in a recovery file the step names\)\. Another run may hold the lock now: plan again once it has finished$");
+        line.Message.Should().MatchRegex(@"^acme: the lock on its state was lost \(.+\); whcctl stopped calling BT for it \([0-9]+ of [0-9]+ steps? not done; a request already sent was left to finish, and its result stored or, where the store refused it, kept in a recovery file the step names\)\. Another run may hold the lock now: plan again once it has finished$");
         result.Steps.Where(s => s.Step.Company == "acme" && s.Step.Id != StepId.Qualify("acme")).Should()
             .OnlyContain(s => s.Outcome != StepOutcome.Done && s.Message!.Contains("lock on acme's state was lost", StringComparison.Ordinal));
 

@@ -5,6 +5,7 @@ using Whc.Declarative.Core.State;
 using Whc.Declarative.Engine.Operations;
 using Whc.Declarative.Files;
 using Whc.Declarative.Manifests;
+using Whc.Declarative.Core.Text;
 
 namespace Whc.Declarative.Cli.Commands;
 
@@ -66,7 +67,7 @@ public sealed class BulkImportHandler(IOContext io, CommandRuntime runtime)
         io.Error.WriteLine(
             $"{items.Length} companies of {arguments.CugId} at BT: {items.Count(i => i.Result == BulkImportResult.Imported)} imported, "
             + $"{items.Count(i => i.Result == BulkImportResult.AlreadyInState)} already in state, {failed} failed"
-            + (directory is null ? "." : $"; {written} manifest(s) written to {Diagnostic.OneLine(arguments.WriteManifests!)} (existing files kept)."));
+            + (directory is null ? "." : $"; {Counted.Of(written, "manifest")} written to {Diagnostic.OneLine(arguments.WriteManifests!)} (existing files kept)."));
         if (failed > 0)
         {
             io.Error.WriteLine("Run the same command again to retry the failed companies; those in state are skipped.");

@@ -42,7 +42,7 @@ public static class PlanMarkdownRenderer
 
         // Warnings too: a reviewer reads the comment, not the log (a rename's moved entry, WHC3042, is one). Longer than
         // other lines allow, so the hint's way out at the end is kept.
-        AppendAlert(head, "WARNING", $"{plan.AllDiagnostics.Count(d => !d.IsError)} warning(s):", [.. plan.AllDiagnostics.Where(d => !d.IsError).Select(warning => $"`{warning.Code}` {MarkdownCode.Span(Diagnostic.OneLine(Diagnostic.Shorten(warning.Message, 1000)))}")]);
+        AppendAlert(head, "WARNING", $"{Counted.Of(plan.AllDiagnostics.Count(d => !d.IsError), "warning")}:", [.. plan.AllDiagnostics.Where(d => !d.IsError).Select(warning => $"`{warning.Code}` {MarkdownCode.Span(Diagnostic.OneLine(Diagnostic.Shorten(warning.Message, 1000)))}")]);
         var destroys = plan.Companies.SelectMany(c => c.Changes)
             .Where(c => c.Action is ChangeAction.Delete or ChangeAction.Replace)
             .ToList();

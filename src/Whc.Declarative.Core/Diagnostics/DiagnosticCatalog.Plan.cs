@@ -3,6 +3,7 @@ using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Core.Planning;
 using Whc.Declarative.Core.State;
+using Whc.Declarative.Core.Text;
 
 namespace Whc.Declarative.Core.Diagnostics;
 
@@ -187,11 +188,11 @@ public static partial class DiagnosticCatalog
     /// <summary>Names the first five of <c>ceases</c>, then an ellipsis.</summary>
     public static DiagnosticTemplate<IReadOnlyList<ResourceAddress>, int> MaxDestroyExceededBy { get; } =
         MaxDestroyExceeded.Template((IReadOnlyList<ResourceAddress> ceases, int limit) =>
-            string.Create(CultureInfo.InvariantCulture, $"the plan ceases {ceases.Count} resource(s), more than --max-destroy {limit} allows ({string.Join(", ", ceases.Take(5).Select(c => c.ToString()))}{(ceases.Count > 5 ? ", …" : string.Empty)})"));
+            string.Create(CultureInfo.InvariantCulture, $"the plan ceases {Counted.Of(ceases.Count, "resource")}, more than --max-destroy {limit} allows ({string.Join(", ", ceases.Take(5).Select(c => c.ToString()))}{(ceases.Count > 5 ? ", …" : string.Empty)})"));
 
     /// <summary>Apply's check of a plan against --max-destroy: how many it ceases, and the limit.</summary>
     public static DiagnosticTemplate<int, int> MaxDestroyExceededAtApply { get; } =
-        MaxDestroyExceeded.Template((int ceases, int limit) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the plan ceases {ceases} resource(s), more than --max-destroy {limit} allows"));
+        MaxDestroyExceeded.Template((int ceases, int limit) => string.Create(CultureInfo.InvariantCulture, $"the plan ceases {Counted.Of(ceases, "resource")}, more than --max-destroy {limit} allows"));
 
     public static DiagnosticDescriptor IntentsNeedRefresh { get; } = Error("WHC3015", "state holds interrupted calls that BT has not answered");
 
@@ -200,7 +201,7 @@ public static partial class DiagnosticCatalog
         IntentsNeedRefresh.Template((string company, IReadOnlyList<string> calls, bool asked) =>
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"company '{company}': state holds {calls.Count} interrupted call(s) whose outcome only BT can tell ({string.Join("; ", calls)}); {(asked
+                $"company '{company}': state holds {Counted.Of(calls.Count, "interrupted call")} whose outcome only BT can tell ({string.Join("; ", calls)}); {(asked
                     ? "nothing is repeated until BT's answer settles them (an operation this whcctl does not know needs the whcctl that wrote it)"
                     : "plan with refresh (not --refresh=false), so whcctl asks BT what became of them first")}"));
 
@@ -278,7 +279,7 @@ public static partial class DiagnosticCatalog
     /// <summary><c>old</c>: the block the manifest no longer has; <c>users</c>: how many users draw on it.</summary>
     public static DiagnosticTemplate<string, NumberBlockState, int> NumberBlockLooksRenamed { get; } =
         NumberBlockRenameNeedsMoved.Template((string block, NumberBlockState old, int users) =>
-            string.Create(CultureInfo.InvariantCulture, $"number block '{block}' looks like '{old.Name}' renamed (area code {old.AreaCode}, {old.RingfencedCount} numbers), which the manifest no longer has: as planned, '{old.Name}' is ceased and its numbers given up, and '{block}' ringfences new ones, so {users} user(s) drawing on it get a new number. If it is a rename, add to spec: moved: [{{ from: number-block/{old.Name}, to: number-block/{block} }}] and they keep their numbers"));
+            string.Create(CultureInfo.InvariantCulture, $"number block '{block}' looks like '{old.Name}' renamed (area code {old.AreaCode}, {old.RingfencedCount} numbers), which the manifest no longer has: as planned, '{old.Name}' is ceased and its numbers given up, and '{block}' ringfences new ones, so {Counted.Of(users, "user")} drawing on it {Counted.Noun(users, "gets", "get")} a new number. If it is a rename, add to spec: moved: [{{ from: number-block/{old.Name}, to: number-block/{block} }}] and they keep their numbers"));
 
     public static DiagnosticDescriptor SiteAtRemovedSiteAddress { get; } = Warning("WHC3043", "an added site is at the address of a removed site under another location code: likely a rename, which needs a moved entry");
 

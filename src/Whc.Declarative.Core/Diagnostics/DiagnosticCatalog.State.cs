@@ -1,5 +1,6 @@
 using System.Globalization;
 using Whc.Declarative.Core.State;
+using Whc.Declarative.Core.Text;
 
 namespace Whc.Declarative.Core.Diagnostics;
 
@@ -228,5 +229,5 @@ public static partial class DiagnosticCatalog
 
     /// <summary>One line for a company whose run lost its lock: the company, why, and how many of its steps were not done.</summary>
     public static DiagnosticTemplate<string, string, int, int> StateLockLostStopped { get; } =
-        StateLockLost.Template((string company, string reason, int notDone, int steps) => string.Create(CultureInfo.InvariantCulture, $"{company}: the lock on its state was lost ({reason}); whcctl stopped calling BT for it ({notDone} of {steps} step(s) not done; a request already sent was left to finish, and its result stored or, where the store refused it, kept in a recovery file the step names). Another run may hold the lock now: plan again once it has finished"));
+        StateLockLost.Template((string company, string reason, int notDone, int steps) => string.Create(CultureInfo.InvariantCulture, $"{company}: the lock on its state was lost ({reason}); whcctl stopped calling BT for it ({notDone} of {Counted.Of(steps, "step")} not done; a request already sent was left to finish, and its result stored or, where the store refused it, kept in a recovery file the step names). Another run may hold the lock now: plan again once it has finished"));
 }

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using Whc.Declarative.Core.State;
+using Whc.Declarative.Core.Text;
 
 namespace Whc.Declarative.Core.Planning;
 
@@ -26,7 +27,7 @@ internal sealed partial class CompanyPlanner
                 var between = made.Number - ceased.Number - 1;
                 outages.Add(new PlanOutage(add.Address, current.Site, site.Name, StepId.AwaitOrder(company, ceased.Order), StepId.AwaitOrder(company, made.Order))
                 {
-                    Why = between <= 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{between} other order(s) come between its cease and its re-create: {reasons.GetValueOrDefault(add.Address) ?? "its re-create waits for other changes"}"),
+                    Why = between <= 0 ? null : string.Create(CultureInfo.InvariantCulture, $"{Counted.Of(between, "other order")} {Counted.Noun(between, "comes", "come")} between its cease and its re-create: {reasons.GetValueOrDefault(add.Address) ?? "its re-create waits for other changes"}"),
                 });
             }
         }

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Whc.Declarative.Core.Inventory;
 using Whc.Declarative.Core.Manifests;
+using Whc.Declarative.Core.Text;
 
 namespace Whc.Declarative.Core.State;
 
@@ -91,7 +92,7 @@ public static class InventoryImport
         ArgumentNullException.ThrowIfNull(state);
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"{state.NumberBlocks.Length} number block(s) holding {state.NumberBlocks.Sum(b => b.RingfencedCount)} numbers, {state.Sites.Length} site(s), {state.Users.Length} user(s)");
+            $"{Counted.Of(state.NumberBlocks.Length, "number block")} holding {Counted.Of(state.NumberBlocks.Sum(b => b.RingfencedCount), "number")}, {Counted.Of(state.Sites.Length, "site")}, {Counted.Of(state.Users.Length, "user")}");
     }
 
     /// <summary>
