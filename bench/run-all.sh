@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds Release and runs every benchmark; each writes its report under docs/benchmarks/.
-#   bench/run-all.sh            all three (a few minutes in all)
-#   bench/run-all.sh plan       only one of: sandbox, plan, plan-r2r, apply, import
+#   bench/run-all.sh            all of them (a quarter of an hour or more in all)
+#   bench/run-all.sh plan       only one of: sandbox, plan, plan-r2r, apply, import, native
+#   bench/run-all.sh native     whcctl native (AOT) vs the framework-dependent tool vs Terraform 1.11 (issue 28;
+#                               docs/benchmarks/native.md; settings in bench/native-bench.sh); the longest: it
+#                               publishes the native executable and Terraform plans 7,000 resources several times.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 only="${1:-all}"
@@ -45,4 +48,9 @@ fi
 if [[ "$only" == all || "$only" == import ]]; then
   echo "== bulk import ==" >&2
   bench/import-bench.sh 200 50 8
+fi
+
+if [[ "$only" == all || "$only" == native ]]; then
+  echo "== native vs tool vs Terraform ==" >&2
+  bench/native-bench.sh
 fi

@@ -12,6 +12,8 @@
 //   dotnet run -c Release --project bench/Whc.Declarative.Plan.Bench -- [--sizes 50,100,250,500] [--users 10] [--runs 3]
 //       [--whcctl src/Whc.Declarative.Cli/bin/Release/net10.0/whcctl.dll] [--output docs/benchmarks/plan-scale.md]
 //       [--generate-only DIR]   (write the largest estate into DIR and print the whcctl command, for profiling by hand)
+//       [--terraform DIR]       (write the largest estate's Terraform twin into DIR/config: as many terraform_data
+//                                resources with the same content, and the state an apply leaves; see TerraformTwin.cs)
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
@@ -32,11 +34,22 @@ if (!File.Exists(whcctl))
     return 1;
 }
 
-if (settings.GenerateOnly is { } generateInto)
+if (settings.GenerateOnly is not null || settings.Terraform is not null)
 {
-    // For profiling by hand: write one estate of the largest size and stop.
-    var kept = await Estate.WriteAsync(generateInto, settings.Sizes.Max(), settings.Users);
-    Console.WriteLine($"dotnet {whcctl} plan {kept.ManifestDirectory} --refresh=false --state {kept.StateDirectory} --detailed-exitcode --no-color");
+    // For profiling by hand and for bench/native-bench.sh: write one estate of the largest size (and/or its Terraform
+    // twin) and stop.
+    if (settings.GenerateOnly is { } generateInto)
+    {
+        var kept = await Estate.WriteAsync(generateInto, settings.Sizes.Max(), settings.Users);
+        Console.WriteLine($"dotnet {whcctl} plan {kept.ManifestDirectory} --refresh=false --state {kept.StateDirectory} --detailed-exitcode --no-color");
+    }
+
+    if (settings.Terraform is { } terraformInto)
+    {
+        var config = await TerraformTwin.WriteAsync(terraformInto, settings.Sizes.Max(), settings.Users);
+        Console.WriteLine($"terraform -chdir={config} init && terraform -chdir={config} plan -refresh=false -lock=false -input=false -detailed-exitcode -no-color");
+    }
+
     return 0;
 }
 
@@ -137,7 +150,7 @@ internal static class Estate
         return new EstatePaths(manifests, states, companies);
     }
 
-    private static string Manifest(int i, int users)
+    internal static string Manifest(int i, int users)
     {
         var key = $"bench-company-{i:0000}";
         var yaml = new StringBuilder();
@@ -185,7 +198,7 @@ internal static class Estate
     }
 
     /// <summary>The state an apply of <paramref name="manifest"/> would have written: everything active with its ids.</summary>
-    private static CompanyState StateFor(CompanyManifest manifest, int i)
+    internal static CompanyState StateFor(CompanyManifest manifest, int i)
     {
         var blocks = manifest.NumberBlocks.Select((b, n) =>
         {
@@ -571,7 +584,7 @@ internal static class Report
     }
 }
 
-internal sealed record BenchSettings(ImmutableArray<int> Sizes, int Users, int Runs, string? Whcctl, string? Output, string? GenerateOnly)
+internal sealed record BenchSettings(ImmutableArray<int> Sizes, int Users, int Runs, string? Whcctl, string? Output, string? GenerateOnly, string? Terraform)
 {
     public static BenchSettings Parse(string[] args)
     {
@@ -581,6 +594,7 @@ internal sealed record BenchSettings(ImmutableArray<int> Sizes, int Users, int R
         string? whcctl = null;
         string? output = null;
         string? generateOnly = null;
+        string? terraform = null;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -591,10 +605,11 @@ internal sealed record BenchSettings(ImmutableArray<int> Sizes, int Users, int R
                 case "--whcctl": whcctl = Path.GetFullPath(args[i + 1]); break;
                 case "--output": output = args[i + 1]; break;
                 case "--generate-only": generateOnly = Path.GetFullPath(args[i + 1]); break;
+                case "--terraform": terraform = Path.GetFullPath(args[i + 1]); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
 
-        return new BenchSettings(sizes, users, runs, whcctl, output, generateOnly);
+        return new BenchSettings(sizes, users, runs, whcctl, output, generateOnly, terraform);
     }
 }

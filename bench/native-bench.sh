@@ -1,0 +1,140 @@
+#!/usr/bin/env bash
+# Issue 28: whcctl as a native (AOT) executable, the framework-dependent tool (`dotnet whcctl.dll`) and Terraform 1.11,
+# side by side on one machine; writes docs/benchmarks/native.md. Run by `bench/run-all.sh native`.
+#
+# Cases (estates of bench/Whc.Declarative.Plan.Bench: 10 users per company, 14 resources per company):
+#   no-change plan of 1, MEDIUM (500) and LARGE (5,000) companies from state; an empty-state plan of MEDIUM companies.
+# Each case runs RUNS times under /usr/bin/time: the median wall and CPU (user + system) time, the highest peak RSS, and
+# the load average (/proc/loadavg) just before the case. Terraform plans the same estate's twin (as many
+# `terraform_data` resources with the same content and the state an apply leaves; TerraformTwin.cs), with
+# `-refresh=false` as whcctl runs with `--refresh=false`. Allocations: the framework-dependent process counts its own
+# through a startup hook (bench/Whc.Declarative.AllocationHook); the native executable cannot load one.
+#
+# Environment (all optional):
+#   WHC_BENCH_DIR            work directory, outside the repository (default ${TMPDIR:-/tmp}/whcctl-native-bench)
+#   WHC_BENCH_SIZES          "MEDIUM LARGE" companies (default "500 5000"; "20 100" to try the script quickly)
+#   WHC_BENCH_RUNS           runs per whcctl case (default 5)
+#   WHC_BENCH_TF_RUNS        runs per Terraform case (default 3)
+#   WHC_BENCH_TF_LARGE=1     also run Terraform at LARGE companies (long: not measured by default, see the report)
+#   WHC_BENCH_REUSE=1        keep the native executable and estates already in WHC_BENCH_DIR (no publish, no generation)
+#   WHC_BENCH_OUTPUT         report path (default docs/benchmarks/native.md)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+dir=${WHC_BENCH_DIR:-${TMPDIR:-/tmp}/whcctl-native-bench}
+read -r medium large <<<"${WHC_BENCH_SIZES:-500 5000}"
+runs=${WHC_BENCH_RUNS:-5}
+tf_runs=${WHC_BENCH_TF_RUNS:-3}
+output=${WHC_BENCH_OUTPUT:-docs/benchmarks/native.md}
+users=10
+case "$dir" in "$repo"|"$repo"/*) echo "WHC_BENCH_DIR must be outside the repository" >&2; exit 2 ;; esac
+for tool in /usr/bin/time terraform dotnet; do
+  command -v "$tool" >/dev/null || { echo "native-bench: $tool is needed" >&2; exit 2; }
+done
+mkdir -p "$dir"
+
+fd_dll=$repo/src/Whc.Declarative.Cli/bin/Release/net10.0/whcctl.dll
+bench_dll=$repo/bench/Whc.Declarative.Plan.Bench/bin/Release/net10.0/Whc.Declarative.Plan.Bench.dll
+hook_dll=$repo/bench/Whc.Declarative.AllocationHook/bin/Release/net10.0/Whc.Declarative.AllocationHook.dll
+native=$dir/native/whcctl
+
+if [[ "${WHC_BENCH_REUSE:-0}" != 1 || ! -x "$native" ]]; then
+  echo "== build (Release) and publish the native executable ==" >&2
+  dotnet build -c Release src/Whc.Declarative.Cli --nologo -v q
+  dotnet build -c Release bench/Whc.Declarative.Plan.Bench --nologo -v q
+  dotnet build -c Release bench/Whc.Declarative.AllocationHook --nologo -v q
+  # TreatWarningsAsErrors=false: NJsonSchema, Namotion.Reflection and Newtonsoft.Json still report IL2104/IL3053
+  # (docs/aot.md, "Library warnings left"); this measures speed, the AOT build's warnings are checked elsewhere.
+  rm -rf "$dir/native"
+  dotnet publish src/Whc.Declarative.Cli -c Release -r linux-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false \
+    -o "$dir/native" --nologo -v q
+fi
+
+estate() { # COMPANIES [--terraform]: writes $dir/estate-N (manifests, state) and with --terraform $dir/tf-N/config
+  local n=$1 args=(--sizes "$1" --users "$users" --whcctl "$fd_dll")
+  [[ -d "$dir/estate-$n" ]] || args+=(--generate-only "$dir/estate-$n")
+  [[ "${2:-}" != --terraform || -d "$dir/tf-$n" ]] || args+=(--terraform "$dir/tf-$n")
+  if [[ ${#args[@]} -gt 6 ]]; then
+    echo "== estate of $n companies ==" >&2
+    dotnet "$bench_dll" "${args[@]}" >/dev/null
+  fi
+  if [[ "${2:-}" == --terraform && ! -d "$dir/tf-$n/config/.terraform" ]]; then
+    # Only the built-in provider: init downloads nothing.
+    terraform -chdir="$dir/tf-$n/config" init -input=false -no-color >/dev/null
+  fi
+}
+if [[ "${WHC_BENCH_REUSE:-0}" != 1 ]]; then
+  rm -rf "$dir"/estate-* "$dir"/tf-* "$dir/empty-state"
+fi
+estate 1 --terraform
+estate "$medium" --terraform
+if [[ "${WHC_BENCH_TF_LARGE:-0}" == 1 ]]; then estate "$large" --terraform; else estate "$large"; fi
+mkdir -p "$dir/empty-state"
+if [[ ! -d "$dir/tf-$medium-empty" ]]; then
+  mkdir -p "$dir/tf-$medium-empty"
+  cp "$dir/tf-$medium/config/"*.tf "$dir/tf-$medium-empty/"
+  terraform -chdir="$dir/tf-$medium-empty" init -input=false -no-color >/dev/null
+fi
+
+results=$dir/results.tsv
+: >"$results"
+# measure CASE TOOL RESOURCES RUNS EXPECTED_EXIT ALLOC(yes/no) COMMAND...: appends one line to $results.
+measure() {
+  local case=$1 tool=$2 resources=$3 n=$4 expected=$5 alloc=$6
+  shift 6
+  local load samples=$dir/samples.txt allocated=- exit
+  load=$(cut -d' ' -f1-3 /proc/loadavg)
+  : >"$samples"
+  for ((r = 0; r < n; r++)); do
+    rm -f "$dir/allocations.txt"
+    exit=0
+    if [[ $alloc == yes ]]; then
+      DOTNET_STARTUP_HOOKS=$hook_dll WHC_BENCH_ALLOCATIONS=$dir/allocations.txt \
+        /usr/bin/time -f '%e %U %S %M' -o "$dir/time.txt" "$@" >/dev/null 2>"$dir/stderr.txt" || exit=$?
+    else
+      /usr/bin/time -f '%e %U %S %M' -o "$dir/time.txt" "$@" >/dev/null 2>"$dir/stderr.txt" || exit=$?
+    fi
+    if [[ $exit != "$expected" ]]; then
+      echo "native-bench: $case / $tool exited $exit, expected $expected:" >&2
+      tail -20 "$dir/stderr.txt" >&2
+      exit 1
+    fi
+    tail -1 "$dir/time.txt" >>"$samples"
+    if [[ -s "$dir/allocations.txt" ]]; then allocated=$(cut -d' ' -f1 "$dir/allocations.txt"); fi
+  done
+  # Medians: a shared machine makes single runs noisy in both directions.
+  local wall cpu rss
+  wall=$(awk '{print $1}' "$samples" | sort -g | awk '{v[NR]=$1} END {print v[int(NR/2)+1]}')
+  cpu=$(awk '{printf "%.2f\n", $2 + $3}' "$samples" | sort -g | awk '{v[NR]=$1} END {print v[int(NR/2)+1]}')
+  rss=$(awk 'BEGIN {m=0} {if ($4 > m) m = $4} END {print m}' "$samples")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$tool" "$resources" "$n" "$wall" "$cpu" "$rss" "$allocated" "$load" >>"$results"
+  printf '%-28s %-10s wall %6ss  CPU %6ss  peak %7s KiB  load %s\n' "$case" "$tool" "$wall" "$cpu" "$rss" "$load" >&2
+}
+
+plan_args() { echo plan "$dir/estate-$1/manifests" --refresh=false --state "$2" --detailed-exitcode --no-color; }
+tf_plan=(plan -refresh=false -lock=false -input=false -detailed-exitcode -no-color)
+resources_of() { echo $(($1 * (4 + users))); }
+
+echo "== measuring (load before: $(cut -d' ' -f1-3 /proc/loadavg)) ==" >&2
+started=$(date -u '+%Y-%m-%d %H:%M')
+# shellcheck disable=SC2046 # plan_args prints words without spaces in them (paths under $dir)
+for size in 1 "$medium" "$large"; do
+  measure "no-change plan, $size" native "$(resources_of "$size")" "$runs" 0 no "$native" $(plan_args "$size" "$dir/estate-$size/state")
+  measure "no-change plan, $size" tool "$(resources_of "$size")" "$runs" 0 yes dotnet "$fd_dll" $(plan_args "$size" "$dir/estate-$size/state")
+done
+# shellcheck disable=SC2046
+measure "empty-state plan, $medium" native "$(resources_of "$medium")" "$runs" 2 no "$native" $(plan_args "$medium" "$dir/empty-state")
+# shellcheck disable=SC2046
+measure "empty-state plan, $medium" tool "$(resources_of "$medium")" "$runs" 2 yes dotnet "$fd_dll" $(plan_args "$medium" "$dir/empty-state")
+measure "no-change plan, 1" terraform "$(resources_of 1)" "$tf_runs" 0 no terraform -chdir="$dir/tf-1/config" "${tf_plan[@]}"
+measure "no-change plan, $medium" terraform "$(resources_of "$medium")" "$tf_runs" 0 no terraform -chdir="$dir/tf-$medium/config" "${tf_plan[@]}"
+measure "empty-state plan, $medium" terraform "$(resources_of "$medium")" "$tf_runs" 2 no terraform -chdir="$dir/tf-$medium-empty" "${tf_plan[@]}"
+if [[ "${WHC_BENCH_TF_LARGE:-0}" == 1 ]]; then
+  measure "no-change plan, $large" terraform "$(resources_of "$large")" 1 0 no terraform -chdir="$dir/tf-$large/config" "${tf_plan[@]}"
+fi
+finished=$(date -u '+%Y-%m-%d %H:%M')
+
+WHC_BENCH_STARTED=$started WHC_BENCH_FINISHED=$finished WHC_BENCH_MEDIUM=$medium WHC_BENCH_LARGE=$large \
+  WHC_BENCH_RUNS=$runs WHC_BENCH_TF_RUNS=$tf_runs WHC_BENCH_NATIVE=$native \
+  bench/native-report.sh "$results" >"$output"
+echo "Written to $output" >&2
