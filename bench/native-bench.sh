@@ -32,6 +32,8 @@ for tool in /usr/bin/time terraform dotnet; do
   command -v "$tool" >/dev/null || { echo "native-bench: $tool is needed" >&2; exit 2; }
 done
 mkdir -p "$dir"
+# No CLI configuration: terraform_data needs none, and a missing file named by the environment only adds warnings.
+export TF_CLI_CONFIG_FILE=/dev/null
 
 fd_dll=$repo/src/Whc.Declarative.Cli/bin/Release/net10.0/whcctl.dll
 bench_dll=$repo/bench/Whc.Declarative.Plan.Bench/bin/Release/net10.0/Whc.Declarative.Plan.Bench.dll
@@ -134,7 +136,7 @@ if [[ "${WHC_BENCH_TF_LARGE:-0}" == 1 ]]; then
 fi
 finished=$(date -u '+%Y-%m-%d %H:%M')
 
-WHC_BENCH_STARTED=$started WHC_BENCH_FINISHED=$finished WHC_BENCH_MEDIUM=$medium WHC_BENCH_LARGE=$large \
+WHC_BENCH_USERS=$users WHC_BENCH_STARTED=$started WHC_BENCH_FINISHED=$finished WHC_BENCH_MEDIUM=$medium WHC_BENCH_LARGE=$large \
   WHC_BENCH_RUNS=$runs WHC_BENCH_TF_RUNS=$tf_runs WHC_BENCH_NATIVE=$native \
   bench/native-report.sh "$results" >"$output"
 echo "Written to $output" >&2
