@@ -451,6 +451,9 @@ internal static class Report
         var sb = new StringBuilder();
         sb.AppendLine("# Plan scale benchmark (issue 4)");
         sb.AppendLine();
+        sb.AppendLine("> The native executable, the framework-dependent tool and Terraform side by side (issue 28) are in");
+        sb.AppendLine("> [native.md](native.md) (`bench/run-all.sh native`).");
+        sb.AppendLine();
         sb.AppendLine("Target: *500 companies with 5,000 users in all, from state, with `--refresh=false`, plans in under 1 second of work");
         sb.AppendLine("after process start-up and under 200 MB peak memory; plan time grows linearly with the estate.*");
         sb.AppendLine();
