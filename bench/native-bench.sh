@@ -53,12 +53,12 @@ if [[ "${WHC_BENCH_REUSE:-0}" != 1 || ! -x "$native" ]]; then
 fi
 
 estate() { # COMPANIES [--terraform]: writes $dir/estate-N (manifests, state) and with --terraform $dir/tf-N/config
-  local n=$1 args=(--sizes "$1" --users "$users" --whcctl "$fd_dll")
+  local n=$1 args=()
   [[ -d "$dir/estate-$n" ]] || args+=(--generate-only "$dir/estate-$n")
   [[ "${2:-}" != --terraform || -d "$dir/tf-$n" ]] || args+=(--terraform "$dir/tf-$n")
-  if [[ ${#args[@]} -gt 6 ]]; then
+  if ((${#args[@]})); then
     echo "== estate of $n companies ==" >&2
-    dotnet "$bench_dll" "${args[@]}" >/dev/null
+    dotnet "$bench_dll" --sizes "$n" --users "$users" --whcctl "$fd_dll" "${args[@]}" >/dev/null
   fi
   if [[ "${2:-}" == --terraform && ! -d "$dir/tf-$n/config/.terraform" ]]; then
     # Only the built-in provider: init downloads nothing.
@@ -106,8 +106,9 @@ measure() {
   done
   # Medians: a shared machine makes single runs noisy in both directions.
   local wall cpu rss
-  wall=$(awk '{print $1}' "$samples" | sort -g | awk '{v[NR]=$1} END {print v[int(NR/2)+1]}')
-  cpu=$(awk '{printf "%.2f\n", $2 + $3}' "$samples" | sort -g | awk '{v[NR]=$1} END {print v[int(NR/2)+1]}')
+  local median='{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'
+  wall=$(awk '{print $1}' "$samples" | sort -g | awk "$median")
+  cpu=$(awk '{printf "%.2f\n", $2 + $3}' "$samples" | sort -g | awk "$median")
   rss=$(awk 'BEGIN {m=0} {if ($4 > m) m = $4} END {print m}' "$samples")
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$tool" "$resources" "$n" "$wall" "$cpu" "$rss" "$allocated" "$load" >>"$results"
   printf '%-28s %-10s wall %6ss  CPU %6ss  peak %7s KiB  load %s\n' "$case" "$tool" "$wall" "$cpu" "$rss" "$load" >&2
