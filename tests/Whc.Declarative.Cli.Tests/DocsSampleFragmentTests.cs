@@ -7,7 +7,7 @@ namespace Whc.Declarative.Cli.Tests;
 
 /// <summary>
 /// Issue 27: the docs quote messages in prose too, a fragment with "…" for what varies (docs/gitops.md §5a's "You see"
-/// column, docs/cli.md's <c>`Apply failed: ...`</c>). A generated sample cannot hold a fragment, so each is checked
+/// column, docs/cli.md's <c>`Apply failed: ...`</c>, docs/first-contact.md's doctor diagnosis). A generated sample cannot hold a fragment, so each is checked
 /// against the program's own text, its source:
 /// <list type="bullet">
 /// <item>A fragment is cut into pieces at its wildcards: "…" or "...", a placeholder in capitals (<c>COMPANY</c>,
@@ -267,6 +267,20 @@ public sealed partial class DocsSampleFragmentTests
                 {
                     fragments.Add(($"docs/gitops.md({line})", span.Groups[1].Value));
                 }
+            }
+        }
+
+        // docs/first-contact.md's doctor diagnosis (WHC4021): the messages its bullets quote (multi-line quotes joined).
+        var contact = File.ReadAllText(Path.Combine(Repository.Root, "docs", "first-contact.md")).ReplaceLineEndings("\n");
+        var diagnosis = contact.IndexOf("### One cause, named once (WHC4021)", StringComparison.Ordinal);
+        diagnosis.Should().BePositive("docs/first-contact.md documents doctor's diagnosis");
+        var bullets = contact[diagnosis..contact.IndexOf("<!-- sample:", diagnosis, StringComparison.Ordinal)];
+        foreach (Match span in Backticked().Matches(bullets))
+        {
+            var text = Regex.Replace(span.Groups[1].Value, @"\s*\n\s*", " ");
+            if (text.Length > 30)
+            {
+                fragments.Add(("docs/first-contact.md (One cause, named once)", text));
             }
         }
 
