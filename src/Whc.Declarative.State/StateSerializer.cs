@@ -27,11 +27,14 @@ public sealed record StateHeader(int Version, long? Serial, string? Lineage);
 public sealed class StateSerializer
 {
     private readonly ImmutableDictionary<int, StateFormatUpgrade> upgrades;
+    private readonly StateReadProbe? probe;
 
-    public StateSerializer(IEnumerable<StateFormatUpgrade> upgrades)
+    /// <param name="probe">Told of every pass over a state's JSON (tests count them); none in the product.</param>
+    public StateSerializer(IEnumerable<StateFormatUpgrade> upgrades, StateReadProbe? probe = null)
     {
         ArgumentNullException.ThrowIfNull(upgrades);
         this.upgrades = upgrades.ToImmutableDictionary(u => u.FromVersion);
+        this.probe = probe;
     }
 
     /// <summary>
@@ -157,6 +160,7 @@ public sealed class StateSerializer
     public CompanyState Deserialize(ReadOnlySpan<byte> utf8Json, string source, string? company = null)
     {
         utf8Json = WithoutByteOrderMark(utf8Json);
+        probe?.Parsed(source);
         var version = ReadHeader(utf8Json, source).Version;
         if (version > CompanyState.CurrentVersion)
         {
@@ -166,6 +170,7 @@ public sealed class StateSerializer
         StateDocument? document;
         try
         {
+            probe?.Parsed(source);
             // The formats this whcctl knows are read straight into their document (one pass: a plan reads hundreds of
             // states); only an older one goes through the JSON upgrade chain first.
             document = version >= CompanyState.FirstVersionOfModel
