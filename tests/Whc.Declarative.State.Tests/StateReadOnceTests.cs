@@ -14,7 +14,7 @@ public sealed class StateReadOnceTests
     {
         // Given a state in the local store, and a store that counts what it reads and parses
         using var directory = new TempDirectory();
-        await new LocalStateStore(directory.Path).WriteAsync(SampleStates.FunNetwork(serial: 0), SampleStates.Context, CancellationToken.None);
+        await new LocalStateStore(directory.Path).WriteAsync(SampleStates.FunNetwork(serial: 1), SampleStates.Context, CancellationToken.None);
         var probe = new StateReadProbe();
         var store = new LocalStateStore(directory.Path, serializer: new StateSerializer([], probe), probe: probe);
 
