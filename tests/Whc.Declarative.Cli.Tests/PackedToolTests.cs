@@ -46,6 +46,15 @@ public sealed class PackedToolTests(PackedToolFixture packed)
         validate.Error.Should().Contain("1 company valid");
     }
 
+    private static string[] RuntimePackages(string pointerPackage)
+    {
+        using var pointer = ZipFile.OpenRead(pointerPackage);
+        using var stream = pointer.Entries.Single(e => e.Name == "DotnetToolSettings.xml").Open();
+        return XDocument.Load(stream).Descendants("RuntimeIdentifierPackage")
+            .Select(p => $"{(string?)p.Attribute("RuntimeIdentifier")}={(string?)p.Attribute("Id")}")
+            .ToArray();
+    }
+
     private static string[] Dlls(string tools) =>
         Directory.GetFiles(tools, "whcctl.dll", SearchOption.AllDirectories);
 
@@ -53,15 +62,12 @@ public sealed class PackedToolTests(PackedToolFixture packed)
     public void The_tool_package_points_to_a_native_package_per_release_runtime_and_a_framework_dependent_fallback()
     {
         packed.Pack.ExitCode.Should().Be(0, packed.Pack.ToString());
-        using (var pointer = ZipFile.OpenRead(packed.Pointer))
+        using (var pointer = ZipFile.OpenRead(packed.PointerPackage))
         {
             pointer.Entries.Should().NotContain(e => e.FullName.EndsWith(".dll", StringComparison.Ordinal), "the pointer carries no code, only the list");
-            var settings = pointer.Entries.Single(e => e.Name == "DotnetToolSettings.xml");
-            using var stream = settings.Open();
-            var packages = XDocument.Load(stream).Descendants("RuntimeIdentifierPackage")
-                .Select(p => $"{(string?)p.Attribute("RuntimeIdentifier")}={(string?)p.Attribute("Id")}");
-            packages.Should().BeEquivalentTo(PackedToolFixture.NativeRuntimes.Append("any").Select(r => $"{r}=whcctl.{r}"));
         }
+
+        RuntimePackages(packed.PointerPackage).Should().BeEquivalentTo(PackedToolFixture.NativeRuntimes.Append("any").Select(r => $"{r}=whcctl.{r}"));
 
         packed.PackFallback.ExitCode.Should().Be(0, packed.PackFallback.ToString());
         using (var fallback = ZipFile.OpenRead(packed.Package))
@@ -78,6 +84,8 @@ public sealed class PackedToolTests(PackedToolFixture packed)
     public async Task On_a_platform_without_a_native_package_the_tool_installs_framework_dependent_and_runs_version_and_validate()
     {
         packed.PackElsewhere.ExitCode.Should().Be(0, packed.PackElsewhere.ToString());
+        RuntimePackages(Path.Combine(packed.Elsewhere, Path.GetFileName(packed.PointerPackage)))
+            .Should().Contain("any=whcctl.any").And.NotContain(p => p.StartsWith(PackedToolFixture.ThisRuntime + "=", StringComparison.Ordinal));
         using var workspace = new TempWorkspace();
 
         var tools = await InstallAsync(workspace, packed.Elsewhere, "whcctl", packed.Version);

@@ -42,7 +42,7 @@ public sealed class PackedToolFixture : IAsyncLifetime
     public CliResult PackElsewhere { get; private set; } = new(-1, string.Empty, string.Empty);
 
     /// <summary>The pointer package: what `dotnet tool install whcctl` downloads first.</summary>
-    public string Pointer => Path.Combine(Release, $"whcctl.{Version}.nupkg");
+    public string PointerPackage => Path.Combine(Release, $"whcctl.{Version}.nupkg");
 
     /// <summary>The framework-dependent package (the composite action's `package: tool`).</summary>
     public string Package => Path.Combine(Release, $"whcctl.any.{Version}.nupkg");
@@ -71,8 +71,9 @@ public sealed class PackedToolFixture : IAsyncLifetime
             PackNative = await Support.Process.RunAsync("dotnet", Repository.Root, Environment, "pack", project, "-c", "Release", "-r", ThisRuntime, "-o", Release);
         }
 
-        var others = string.Join("%3B", NativeRuntimes.Where(r => r != ThisRuntime).Append("any"));
-        PackElsewhere = await Support.Process.RunAsync("dotnet", Repository.Root, Environment, "pack", project, "-c", configuration, "--no-build", "-o", Elsewhere, $"-p:ToolPackageRuntimeIdentifiers={others}");
+        // Quoted, so MSBuild takes the semicolons as the list's (an escaped %3B would make one runtime of them all).
+        var others = string.Join(";", NativeRuntimes.Where(r => r != ThisRuntime).Append("any"));
+        PackElsewhere = await Support.Process.RunAsync("dotnet", Repository.Root, Environment, "pack", project, "-c", configuration, "--no-build", "-o", Elsewhere, $"-p:ToolPackageRuntimeIdentifiers=\"{others}\"");
         if (PackFallback.ExitCode == 0 && PackElsewhere.ExitCode == 0)
         {
             File.Copy(Package, Path.Combine(Elsewhere, Path.GetFileName(Package)));
