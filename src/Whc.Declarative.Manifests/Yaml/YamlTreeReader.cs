@@ -632,14 +632,14 @@ internal static partial class YamlTreeReader
             frame.KeySpan = span;
             frame.DropValue = false;
             frame.IsMergeValue = false;
-            if (frame.Keys.TryGetValue(key, out var first))
+            if (frame.TryGetKey(key, out var first))
             {
                 frame.DropValue = true;
                 Fail(isMerge ? DiagnosticCatalog.DuplicateKeyMerge.At(span, key, first.Line) : DiagnosticCatalog.DuplicateKeyInMapping.At(span, key, first.Line));
                 return;
             }
 
-            frame.Keys.Add(key, span);
+            frame.AddKey(key, span);
             if (isMerge)
             {
                 frame.IsMergeValue = true;
@@ -775,7 +775,48 @@ internal static partial class YamlTreeReader
 
         public List<YamlNode>? Items { get; set; }
 
-        public Dictionary<string, SourceSpan> Keys { get; } = new(StringComparer.Ordinal);
+        /// <summary>The keys read so far, for duplicates: a short list (most mappings), a dictionary once long (a hostile file's).</summary>
+        private List<KeyValuePair<string, SourceSpan>>? fewKeys;
+
+        private Dictionary<string, SourceSpan>? manyKeys;
+
+        public bool TryGetKey(string key, out SourceSpan span)
+        {
+            if (manyKeys is not null)
+            {
+                var known = manyKeys.TryGetValue(key, out var found);
+                span = found ?? SourceSpan.None;
+                return known;
+            }
+
+            foreach (var (known, where) in fewKeys ?? [])
+            {
+                if (string.Equals(known, key, StringComparison.Ordinal))
+                {
+                    span = where;
+                    return true;
+                }
+            }
+
+            span = SourceSpan.None;
+            return false;
+        }
+
+        public void AddKey(string key, SourceSpan span)
+        {
+            if (manyKeys is not null)
+            {
+                manyKeys.Add(key, span);
+                return;
+            }
+
+            (fewKeys ??= []).Add(new(key, span));
+            if (fewKeys.Count > 16)
+            {
+                manyKeys = new(fewKeys, StringComparer.Ordinal);
+                fewKeys = null;
+            }
+        }
 
         public string? Key { get; set; }
 
