@@ -56,7 +56,8 @@ internal static partial class YamlTreeReader
         var documents = new List<YamlDocumentTree>();
         var builder = new DocumentBuilder(file, text, diagnostics, runCharactersLeft);
         var parser = new Parser(new StringReader(text));
-        var lastGood = new SourceSpan(file, 1, 1);
+        // Where the last good event ended, made into a position only if the file turns out malformed (most are not).
+        Mark? lastGood = null;
         try
         {
             while (parser.MoveNext())
@@ -66,7 +67,7 @@ internal static partial class YamlTreeReader
                     continue;
                 }
 
-                lastGood = SpanOf(file, current.End);
+                lastGood = current.End;
                 if (builder.Accept(current) is { } document)
                 {
                     documents.Add(document);
@@ -86,7 +87,7 @@ internal static partial class YamlTreeReader
         catch (Exception exception) when (exception is InvalidOperationException or ArgumentException or FormatException or OverflowException)
         {
             // YamlDotNet's scanner fails this way on some malformed input (e.g. an unclosed flow sequence); it has no position.
-            diagnostics.Add(DiagnosticCatalog.YamlSyntaxAfterHere.At(lastGood));
+            diagnostics.Add(DiagnosticCatalog.YamlSyntaxAfterHere.At(lastGood is { } end ? SpanOf(file, end) : new SourceSpan(file, 1, 1)));
         }
 
         aliasCharacters = builder.CopiedCharacters;
@@ -524,14 +525,14 @@ internal static partial class YamlTreeReader
             switch (source)
             {
                 case YamlMapping mapping:
-                    frame.MergeSources.Add(mapping);
+                    (frame.MergeSources ??= []).Add(mapping);
                     break;
                 case YamlSequence list:
                     foreach (var item in list.Items)
                     {
                         if (item is YamlMapping mapping)
                         {
-                            frame.MergeSources.Add(mapping);
+                            (frame.MergeSources ??= []).Add(mapping);
                         }
                         else
                         {
@@ -555,12 +556,12 @@ internal static partial class YamlTreeReader
         /// </summary>
         private void ApplyMerges(Frame frame)
         {
-            if (frame.MergeSources.Count == 0 || !frame.IsMapping)
+            if (frame.MergeSources is not { Count: > 0 } sources || !frame.IsMapping)
             {
                 return;
             }
 
-            var cost = frame.MergeSources.Aggregate(
+            var cost = sources.Aggregate(
                 new Size(0, 0),
                 (sum, source) => sizes.TryGetValue(source, out var size) ? new Size(sum.Nodes + size.Nodes, sum.Characters + size.Characters) : new Size(sum.Nodes + 1, sum.Characters));
             if (!Budget(cost, frame.MergeSpan))
@@ -571,7 +572,7 @@ internal static partial class YamlTreeReader
             var entries = frame.Entries ??= [];
             var names = entries.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
             var merged = new List<YamlEntry>();
-            foreach (var source in frame.MergeSources)
+            foreach (var source in sources)
             {
                 foreach (var entry in source.Entries)
                 {
@@ -842,7 +843,7 @@ internal static partial class YamlTreeReader
         /// <summary>The mapping this node (a merge key's value) is merged into when it ends.</summary>
         public Frame? MergeValueOf { get; init; }
 
-        public List<YamlMapping> MergeSources { get; } = [];
+        public List<YamlMapping>? MergeSources { get; set; }
 
         /// <summary>How many entries were written before the merge key: merged entries go there.</summary>
         public int MergeIndex { get; set; }
