@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Newtonsoft.Json.Linq;
 using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Manifests.Yaml;
 
@@ -13,11 +12,11 @@ internal static class CompanyManifestBuilder
 {
     public static CompanyManifest Build(YamlDocumentTree tree)
     {
-        var root = (JObject)tree.Root;
-        var metadata = root["metadata"] as JObject;
-        var spec = root["spec"] as JObject;
-        var reseller = spec?["reseller"] as JObject;
-        var company = spec?["company"] as JObject;
+        var root = tree.Root;
+        var metadata = root["metadata"] as YamlMapping;
+        var spec = root["spec"] as YamlMapping;
+        var reseller = spec?["reseller"] as YamlMapping;
+        var company = spec?["company"] as YamlMapping;
         var nameToken = metadata?["name"];
 
         return new CompanyManifest(
@@ -28,14 +27,14 @@ internal static class CompanyManifestBuilder
                 Name: Text(company, "name"),
                 Domain: ManifestFormats.NormaliseDomain(Text(company, "domain")),
                 CustomerGroup: Text(company, "customerGroup"),
-                Admin: Contact(company?["admin"] as JObject),
-                EmergencyContact: Contact(company?["emergencyContact"] as JObject)) { Characteristics = Characteristics(company) },
-            NumberBlocks: Items(spec, "numberBlocks", block => NumberBlock(tree, block)),
-            Sites: Items(spec, "sites", site => Site(tree, site)),
+                Admin: Contact(company?["admin"] as YamlMapping),
+                EmergencyContact: Contact(company?["emergencyContact"] as YamlMapping)) { Characteristics = Characteristics(company) },
+            NumberBlocks: Items(spec, "numberBlocks", block => NumberBlock(block)),
+            Sites: Items(spec, "sites", site => Site(site)),
             Protect: Flag(spec, "protect"),
-            Span: nameToken is null ? tree.Start : tree.SpanOf(nameToken))
+            Span: nameToken is null ? tree.Start : nameToken.Span)
         {
-            Moved = Items(spec, "moved", move => new MoveSpec(Text(move, "from"), Text(move, "to"), tree.SpanOf(move))),
+            Moved = Items(spec, "moved", move => new MoveSpec(Text(move, "from"), Text(move, "to"), move.Span)),
         };
     }
 
@@ -43,33 +42,34 @@ internal static class CompanyManifestBuilder
     /// A block of new numbers (areaCode and quantity), or of ported ranges: <c>ported:</c> is one range or a list of
     /// them. A ported block's quantity is what its ranges hold (the validator checks them; a bad range counts 0).
     /// </summary>
-    private static NumberBlockSpec NumberBlock(YamlDocumentTree tree, JObject block)
+    private static NumberBlockSpec NumberBlock(YamlMapping block)
     {
         ImmutableArray<PortedRangeSpec> ported = block["ported"] switch
         {
-            JObject one => [PortedRange(tree, one)],
-            JArray list => [.. list.OfType<JObject>().Select(range => PortedRange(tree, range))],
+            YamlMapping one => [PortedRange(one)],
+            YamlSequence list => [.. list.Items.OfType<YamlMapping>().Select(range => PortedRange(range))],
             _ => [],
         };
-        var quantity = block["quantity"]?.Type == JTokenType.Integer ? block.Value<int>("quantity") : 0;
+        // The schema caps it; an int overflow would throw, as the conversion always did.
+        var quantity = block["quantity"] is YamlScalar { Kind: YamlScalarKind.Integer } whole ? checked((int)whole.Integer) : 0;
         return new NumberBlockSpec(
             Text(block, "name"),
             Text(block, "areaCode"),
             ported.IsEmpty ? quantity : (int)Math.Min(int.MaxValue, ported.Sum(r => (long)r.Count)),
             Flag(block, "protect"),
-            tree.SpanOf(block))
+            block.Span)
         {
             Characteristics = Characteristics(block),
             Ported = ported,
         };
     }
 
-    private static PortedRangeSpec PortedRange(YamlDocumentTree tree, JObject range) =>
-        new(Text(range, "from"), Text(range, "to"), tree.SpanOf(range));
+    private static PortedRangeSpec PortedRange(YamlMapping range) =>
+        new(Text(range, "from"), Text(range, "to"), range.Span);
 
-    private static SiteSpec Site(YamlDocumentTree tree, JObject site)
+    private static SiteSpec Site(YamlMapping site)
     {
-        var address = site["address"] as JObject;
+        var address = site["address"] as YamlMapping;
         var postcode = OptionalText(address, "postcode");
         return new SiteSpec(
             Text(site, "name"),
@@ -80,14 +80,14 @@ internal static class CompanyManifestBuilder
                 OptionalText(address, "street"),
                 OptionalText(address, "city"),
                 OptionalText(address, "nadKey")),
-            Items(site, "users", user => User(tree, user)),
+            Items(site, "users", user => User(user)),
             Flag(site, "protect"),
-            tree.SpanOf(site)) { Characteristics = Characteristics(site) };
+            site.Span) { Characteristics = Characteristics(site) };
     }
 
-    private static UserSpec User(YamlDocumentTree tree, JObject user)
+    private static UserSpec User(YamlMapping user)
     {
-        var number = user["number"] as JObject;
+        var number = user["number"] as YamlMapping;
         return new UserSpec(
             Text(user, "username"),
             Text(user, "firstName"),
@@ -99,26 +99,26 @@ internal static class CompanyManifestBuilder
                 ManifestFormats.NormaliseMacAddress(Text(device, "macAddress")),
                 OptionalText(device, "model"))),
             Flag(user, "protect"),
-            tree.SpanOf(user)) { Characteristics = Characteristics(user) };
+            user.Span) { Characteristics = Characteristics(user) };
     }
 
-    private static ContactSpec? Contact(JObject? contact) =>
+    private static ContactSpec? Contact(YamlMapping? contact) =>
         contact is null ? null : new ContactSpec(Text(contact, "name"), Text(contact, "email"), OptionalText(contact, "phone"));
 
-    private static ImmutableArray<T> Items<T>(JObject? parent, string name, Func<JObject, T> build) =>
-        parent?[name] is JArray array ? [.. array.OfType<JObject>().Select(build)] : [];
+    private static ImmutableArray<T> Items<T>(YamlMapping? parent, string name, Func<YamlMapping, T> build) =>
+        parent?[name] is YamlSequence array ? [.. array.Items.OfType<YamlMapping>().Select(build)] : [];
 
-    private static string Text(JObject? parent, string name) => OptionalText(parent, name) ?? string.Empty;
+    private static string Text(YamlMapping? parent, string name) => OptionalText(parent, name) ?? string.Empty;
 
-    private static string? OptionalText(JObject? parent, string name) =>
-        parent?[name] is JValue { Type: JTokenType.String, Value: string text } ? text : null;
+    private static string? OptionalText(YamlMapping? parent, string name) =>
+        parent?[name] is YamlScalar { Kind: YamlScalarKind.String, Text: var text } ? text : null;
 
     /// <summary>The <c>characteristics:</c> map of extra BT product characteristics (string values; the schema checks them).</summary>
-    private static ImmutableSortedDictionary<string, string> Characteristics(JObject? parent) =>
-        parent?["characteristics"] is JObject map
-            ? map.Properties().Where(p => p.Value is JValue { Type: JTokenType.String }).ToImmutableSortedDictionary(p => p.Name, p => (string)p.Value!, StringComparer.Ordinal)
+    private static ImmutableSortedDictionary<string, string> Characteristics(YamlMapping? parent) =>
+        parent?["characteristics"] is YamlMapping map
+            ? map.Entries.Where(p => p.Value is YamlScalar { Kind: YamlScalarKind.String }).ToImmutableSortedDictionary(p => p.Key, p => ((YamlScalar)p.Value).Text, StringComparer.Ordinal)
             : ExtraCharacteristics.None;
 
-    private static bool Flag(JObject? parent, string name) =>
-        parent?[name] is JValue { Type: JTokenType.Boolean, Value: true };
+    private static bool Flag(YamlMapping? parent, string name) =>
+        parent?[name] is YamlScalar { Boolean: true };
 }

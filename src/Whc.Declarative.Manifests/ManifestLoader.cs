@@ -49,7 +49,7 @@ public static class ManifestLoader
         var checkedFiles = files.AsParallel().AsOrdered().Select(file =>
         {
             var readDiagnostics = new List<Diagnostic>();
-            var text = ReadFile(file, readDiagnostics) is { } bytes ? Decode(file.DisplayPath, bytes, readDiagnostics) : null;
+            var text = ReadText(file, readDiagnostics);
             return CheckFile(file.DisplayPath, text, readDiagnostics);
         }).ToList();
         return new ManifestLoadResult(Finish(checkedFiles, diagnostics, wireNames), [.. files.Select(f => f.DisplayPath)]);
@@ -167,7 +167,7 @@ public static class ManifestLoader
         }
 
         var semantic = ManifestValidator.Validate(companies, (company, pointer) =>
-            TreeOf(company) is { } tree && tree.Resolve(pointer) is { } token ? tree.SpanOf(token) : null, wireNames);
+            TreeOf(company) is { } tree && tree.Resolve(pointer) is { } token ? token.Span : null, wireNames);
         var order = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var file in files)
         {
@@ -190,7 +190,12 @@ public static class ManifestLoader
         return new ManifestSet([.. companies], [.. diagnostics]);
     }
 
-    private static byte[]? ReadFile(ManifestFile file, List<Diagnostic> diagnostics)
+    /// <summary>
+    /// One file's text, or null with the reason among <paramref name="diagnostics"/>. The bytes go through a pooled
+    /// buffer sized to the file (a plan reads hundreds of small files: a fixed chunk each was most of what reading cost);
+    /// a file that holds more than it reported is read on as before, bounded by <see cref="MaxFileBytes"/>.
+    /// </summary>
+    internal static string? ReadText(ManifestFile file, List<Diagnostic> diagnostics)
     {
         try
         {
@@ -210,7 +215,42 @@ public static class ManifestLoader
                 return null;
             }
 
-            return ReadBounded(stream, file.DisplayPath, diagnostics, length);
+            if (length <= 0)
+            {
+                // Nothing reported (as /proc files do, some of which refuse reads of odd sizes): whole chunks, as always.
+                return ReadBounded(stream, file.DisplayPath, diagnostics) is { } all ? Decode(file.DisplayPath, all, diagnostics) : null;
+            }
+
+            // One byte more than reported: a read that fills it means the file grew.
+            var limit = (int)length + 1;
+            var buffer = ArrayPool<byte>.Shared.Rent(limit);
+            try
+            {
+                var total = 0;
+                while (total < limit && stream.Read(buffer, total, limit - total) is var count and > 0)
+                {
+                    total += count;
+                }
+
+                if (total < limit)
+                {
+                    return Decode(file.DisplayPath, buffer.AsSpan(0, total), diagnostics);
+                }
+
+                if (ReadBounded(stream, file.DisplayPath, diagnostics, MaxFileBytes - total) is not { } rest)
+                {
+                    return null;
+                }
+
+                var whole = new byte[total + rest.Length];
+                buffer.AsSpan(0, total).CopyTo(whole);
+                rest.CopyTo(whole.AsSpan(total));
+                return Decode(file.DisplayPath, whole, diagnostics);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -223,9 +263,9 @@ public static class ManifestLoader
     /// Reads at most one chunk past <see cref="MaxFileBytes"/>, whatever size the file system reported (/proc reports 0,
     /// a file may grow while it is read), so memory stays bounded.
     /// </summary>
-    internal static byte[]? ReadBounded(Stream stream, string displayPath, List<Diagnostic> diagnostics, long reportedLength = 0)
+    internal static byte[]? ReadBounded(Stream stream, string displayPath, List<Diagnostic> diagnostics, long maxBytes = MaxFileBytes)
     {
-        if (GuardedFile.ReadBounded(stream, MaxFileBytes, reportedLength) is { } bytes)
+        if (GuardedFile.ReadBounded(stream, maxBytes) is { } bytes)
         {
             return bytes;
         }

@@ -27,6 +27,7 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
     private readonly StateSerializer serializer;
     private readonly Action<Diagnostic>? warning;
     private readonly LocalLockLease lease;
+    private readonly StateReadProbe? probe;
 
     // Companies this run has written already: only a run's first write keeps the version it replaces as the backup.
     private readonly ConcurrentDictionary<string, byte> writtenThisRun = new(StringComparer.Ordinal);
@@ -34,8 +35,10 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
     /// <param name="directory">Where the files live; created on the first write.</param>
     /// <param name="warning">Told when a lock is taken over (its lease expired, or its process died on this host).</param>
     /// <param name="lease">How long a lock's lease lasts and how often it is renewed; <see cref="LocalLockLease.Default"/> when null.</param>
-    public LocalStateStore(string directory, Action<Diagnostic>? warning = null, StateSerializer? serializer = null, LocalLockLease? lease = null)
+    /// <param name="probe">Told of every state file read (tests count them); none in the product.</param>
+    public LocalStateStore(string directory, Action<Diagnostic>? warning = null, StateSerializer? serializer = null, LocalLockLease? lease = null, StateReadProbe? probe = null)
     {
+        this.probe = probe;
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory = Path.GetFullPath(directory);
         this.warning = warning;
@@ -344,12 +347,14 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
     /// The file's bytes, or null when there is none; read as a manifest is (a FIFO or a device planted in the state
     /// directory is refused, not read, so it can neither hang nor grow the run).
     /// </summary>
-    private static Task<byte[]?> ReadBytesAsync(string path, CancellationToken cancellationToken)
+    private Task<byte[]?> ReadBytesAsync(string path, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         try
         {
-            return Task.FromResult<byte[]?>(GuardedFile.ReadAllBytes(path, FileInput.StateFile));
+            var bytes = GuardedFile.ReadAllBytes(path, FileInput.StateFile);
+            probe?.Read(path);
+            return Task.FromResult<byte[]?>(bytes);
         }
         catch (FileInputException e) when (e.Problem == FileInputProblem.Missing)
         {

@@ -27,11 +27,14 @@ public sealed record StateHeader(int Version, long? Serial, string? Lineage);
 public sealed class StateSerializer
 {
     private readonly ImmutableDictionary<int, StateFormatUpgrade> upgrades;
+    private readonly StateReadProbe? probe;
 
-    public StateSerializer(IEnumerable<StateFormatUpgrade> upgrades)
+    /// <param name="probe">Told of every pass over a state's JSON (tests count them); none in the product.</param>
+    public StateSerializer(IEnumerable<StateFormatUpgrade> upgrades, StateReadProbe? probe = null)
     {
         ArgumentNullException.ThrowIfNull(upgrades);
         this.upgrades = upgrades.ToImmutableDictionary(u => u.FromVersion);
+        this.probe = probe;
     }
 
     /// <summary>
@@ -157,33 +160,45 @@ public sealed class StateSerializer
     public CompanyState Deserialize(ReadOnlySpan<byte> utf8Json, string source, string? company = null)
     {
         utf8Json = WithoutByteOrderMark(utf8Json);
-        var version = ReadHeader(utf8Json, source).Version;
+        StateDocument? document;
+        int version;
+        try
+        {
+            // One pass over the JSON (a plan reads hundreds of states): the formats this whcctl knows are read straight
+            // into their document, and the format check takes the version from what that pass read.
+            probe?.Parsed(source);
+            document = JsonSerializer.Deserialize(utf8Json, StateDocumentJson.Default.StateDocument);
+            version = document?.Version ?? ReadHeader(utf8Json, source).Version;
+        }
+        catch (JsonException e)
+        {
+            // What the pass could not read is refused as the format check refuses it, before anything about its
+            // fields: not a state, or of a format this whcctl does not read as it is (newer, or older and upgraded).
+            version = ReadHeader(utf8Json, source).Version;
+            if (version is >= CompanyState.FirstVersionOfModel and <= CompanyState.CurrentVersion)
+            {
+                throw Refusal(e, version, source);
+            }
+
+            document = null;
+        }
+
         if (version > CompanyState.CurrentVersion)
         {
             throw new StateException(DiagnosticCatalog.StateFormatNewer.With(source, version, CompanyState.CurrentVersion));
         }
 
-        StateDocument? document;
-        try
+        if (version < CompanyState.FirstVersionOfModel)
         {
-            // The formats this whcctl knows are read straight into their document (one pass: a plan reads hundreds of
-            // states); only an older one goes through the JSON upgrade chain first.
-            document = version >= CompanyState.FirstVersionOfModel
-                ? JsonSerializer.Deserialize(utf8Json, StateDocumentJson.Default.StateDocument)
-                : Upgrade(JsonNode.Parse(utf8Json) as JsonObject ?? new JsonObject(), version, source).Deserialize(StateDocumentJson.Default.StateDocument);
-        }
-        catch (JsonException e)
-        {
-            var where = e.Path is null ? string.Empty : $" at {e.Path}";
-            var format = Math.Max(version, CompanyState.FirstVersionOfModel);
-            // A field the format does not have: refused, never read without it (and written back without it).
-            throw new StateException(
-                e.Message.Contains("could not be mapped", StringComparison.Ordinal)
-                    ? DiagnosticCatalog.StateFieldUnknown.With(source, format, where)
-                    : MissingFields(e.Message) is { } fields
-                        ? DiagnosticCatalog.StateFileMissingFields.With(source, format, e.Path ?? "$", fields)
-                        : DiagnosticCatalog.StateFileNotOfFormat.With(source, format, e.Path ?? "$"),
-                e);
+            try
+            {
+                // Only an older format goes through the JSON upgrade chain, as a JSON tree.
+                document = Upgrade(JsonNode.Parse(utf8Json) as JsonObject ?? new JsonObject(), version, source).Deserialize(StateDocumentJson.Default.StateDocument);
+            }
+            catch (JsonException e)
+            {
+                throw Refusal(e, version, source);
+            }
         }
 
         var state = document is null ? null : StateDocumentMapping.ToModel(document);
@@ -244,6 +259,21 @@ public sealed class StateSerializer
         return version is { } found
             ? new StateHeader(found, serial, lineage)
             : throw new StateException(DiagnosticCatalog.StateWithoutVersion.With(source));
+    }
+
+    /// <summary>A state of a format this whcctl reads whose fields the reader refused: for what it found.</summary>
+    private static StateException Refusal(JsonException e, int version, string source)
+    {
+        var where = e.Path is null ? string.Empty : $" at {e.Path}";
+        var format = Math.Max(version, CompanyState.FirstVersionOfModel);
+        // A field the format does not have: refused, never read without it (and written back without it).
+        return new StateException(
+            e.Message.Contains("could not be mapped", StringComparison.Ordinal)
+                ? DiagnosticCatalog.StateFieldUnknown.With(source, format, where)
+                : MissingFields(e.Message) is { } fields
+                    ? DiagnosticCatalog.StateFileMissingFields.With(source, format, e.Path ?? "$", fields)
+                    : DiagnosticCatalog.StateFileNotOfFormat.With(source, format, e.Path ?? "$"),
+            e);
     }
 
     /// <summary>A state file saved by an editor may start with a UTF-8 byte order mark; JSON readers do not expect one.</summary>

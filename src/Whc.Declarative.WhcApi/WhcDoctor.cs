@@ -99,7 +99,7 @@ public static class WhcDoctor
         var addresses = client.Call(ContractRoutes.SearchAddress, "doctor", "doctor: search addresses", null, null, ("postcode", KnownPostcode));
         checks.Add(await CheckAsync(client, "search addresses", addresses, (call, response) =>
             Unexpected(contract, call, response, "a list of addresses")
-                ?? Answered(response, string.Create(CultureInfo.InvariantCulture, $"with {WhcWireFormat.ReadAddresses(response, call).Length} address(es), each with every field whcctl reads")), cancellationToken));
+                ?? Answered(response, string.Create(CultureInfo.InvariantCulture, $"with {Counted.Of(WhcWireFormat.ReadAddresses(response, call).Length, "address", "addresses")}, each with every field whcctl reads")), cancellationToken));
         var findOrder = client.Call(ContractRoutes.ListOrders, "doctor", "doctor: find order", null, null, ("externalId", probe));
         checks.Add(await CheckAsync(client, "find order", findOrder, (call, response) =>
         {

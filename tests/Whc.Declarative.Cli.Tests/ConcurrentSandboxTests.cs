@@ -34,11 +34,7 @@ public sealed class ConcurrentSandboxTests
         var released = false;
         try
         {
-            var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workspace.Path, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "whcctl.dll"), "plan", "examples/multi-site", "--no-color", "--lock-timeout", "2m" })
-            {
-                start.ArgumentList.Add(arg);
-            }
+            var start = CliExecutable.StartInfo(workspace.Path, ["plan", "examples/multi-site", "--no-color", "--lock-timeout", "2m"]);
 
             using var process = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("cannot start whcctl");
             var stdout = process.StandardOutput.ReadToEndAsync();

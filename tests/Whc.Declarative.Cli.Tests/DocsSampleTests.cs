@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Whc.Declarative.Cli.Tests.Support;
+using Whc.Declarative.Contract;
+using Whc.Declarative.Sandbox;
 
 namespace Whc.Declarative.Cli.Tests;
 
@@ -26,6 +28,13 @@ public sealed class DocsSampleTests
         ["gitops-drift"] = DriftAsync,
         ["gitops-changed-companies"] = ChangedCompaniesAsync,
         ["manifest-moved"] = MovedAsync,
+        ["manifest-nadkey-unlisted"] = NadKeyUnlistedAsync,
+        ["cli-doctor-cug"] = DoctorCugAsync,
+        ["cli-import-header"] = ImportHeaderAsync,
+        ["gitops-rename-comment"] = RenameCommentAsync,
+        ["cli-completion"] = CompletionAsync,
+        ["template-local-check"] = TemplateLocalCheckAsync,
+        ["cli-show-state"] = ShowStateAsync,
     };
 
     public static TheoryData<string> Names()
@@ -212,6 +221,145 @@ public sealed class DocsSampleTests
         return shell.Normalise(string.Join('\n', plan.Output.Split('\n').Where(l => l.Contains("(moved)", StringComparison.Ordinal))));
     }
 
+    /// <summary>Issue 27 item 9: a NAD key BT's address search does not list at the site's postcode fails the plan (WHC3060).</summary>
+    private static async Task<string> NadKeyUnlistedAsync()
+    {
+        using var shell = new Transcript();
+        shell.Edit("examples/quickstart/company.yaml", "        premises: Adastral Park\n        street: Main Road\n        city: Ipswich\n", "        nadKey: X05000999999\n");
+        await shell.RunAsync(["plan", "examples/quickstart"]);
+        shell.ExitCode();
+        return shell.Text;
+    }
+
+    /// <summary>
+    /// Issue 27 item 6: doctor for a CUG the client may not act for (a served sandbox whose only client is bound to
+    /// another CUG, as a BT developer app is): the rows, then one diagnosis (WHC4021); in JSON, the report's
+    /// <c>diagnosis</c> field. The sandbox's port varies, so the doc shows it as <c>&lt;port&gt;</c>.
+    /// </summary>
+    private static async Task<string> DoctorCugAsync()
+    {
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions
+        {
+            OrderTimings = OrderTimings.Immediate,
+            Contract = WhcContract.Default,
+            Clients = [SandboxOptions.DefaultClient with { Cugs = ["CUG5019851064"] }],
+        });
+        using var shell = new Transcript(new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["WHC_CLIENT_ID"] = SandboxOptions.DefaultClientId,
+            ["WHC_CLIENT_SECRET"] = SandboxOptions.DefaultClientSecret,
+            ["WHC_ENDPOINT"] = sandbox.BaseUri.ToString(),
+        });
+        await shell.RunAsync(["doctor", "--cug", "CUG7000000001"]);
+        shell.ExitCode();
+        await shell.RunAsync(["doctor", "--cug", "CUG7000000001", "--format", "json"], "| jq .diagnosis", r => JsonNode.Parse(r.Output)?["diagnosis"]?.ToJsonString(JqStyle) ?? "null");
+        // The port varies, and so does the made-up order id doctor asks for (a fresh one each run, so it never exists).
+        var port = sandbox.BaseUri.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var text = shell.Text.Replace($"127.0.0.1:{port}", "127.0.0.1:<port>", StringComparison.Ordinal);
+        return System.Text.RegularExpressions.Regex.Replace(text, "whcctl-doctor-[0-9a-f]{12}", "whcctl-doctor-<id>");
+    }
+
+    /// <summary>How jq prints JSON: indented by two, no escaping of what needs none.</summary>
+    private static readonly System.Text.Json.JsonSerializerOptions JqStyle = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Issue 27 item 8: the head of a manifest import writes, its <c>$schema</c> the schema's published <c>$id</c>.</summary>
+    private static async Task<string> ImportHeaderAsync()
+    {
+        using var shell = new Transcript();
+        // The company is made at BT (the embedded sandbox) by another state: import finds it there and not in this one.
+        var made = await shell.RunAsync(["apply", "examples/quickstart", "--auto-approve", "--state", "elsewhere"]);
+        made.ExitCode.Should().Be(ExitCodes.Success, made.ToString());
+        shell.Clear();
+
+        await shell.RunAsync(["import", "fun-network", "--cug", "CUG5019851064", "--name", "TheFunNetwork", "--billing-account", "GB12345678", "--write-manifest", "companies/fun-network.yaml"]);
+        shell.Line("$ head -n 12 companies/fun-network.yaml");
+        shell.Line(string.Join('\n', System.IO.File.ReadAllText(shell.File("companies/fun-network.yaml")).ReplaceLineEndings("\n").Split('\n').Take(12)));
+        return shell.Text;
+    }
+
+    /// <summary>
+    /// Issue 27 item 7: the pull-request comment of a plan that renames a site and a block without <c>moved</c>: its
+    /// warnings (WHC3043, WHC3042) in a <c>[!WARNING]</c> alert, each with the entry that keeps the resource.
+    /// </summary>
+    private static async Task<string> RenameCommentAsync()
+    {
+        using var shell = new Transcript();
+        var apply = await shell.RunAsync(["apply", "examples/quickstart", "--auto-approve"]);
+        apply.ExitCode.Should().Be(ExitCodes.Success, apply.ToString());
+        shell.Edit("examples/quickstart/company.yaml", "name: ipswich-hq", "name: ipswich-main");
+        shell.Edit("examples/quickstart/company.yaml", "locationCode: IPS01", "locationCode: IPS02");
+        shell.Edit("examples/quickstart/company.yaml", "name: brum", "name: birmingham");
+        shell.Edit("examples/quickstart/company.yaml", "from: brum", "from: birmingham");
+
+        var plan = await shell.RunAsync(["plan", "examples/quickstart", "--format", "markdown"]);
+
+        plan.Output.Should().Contain("[!WARNING]", plan.ToString());
+        return shell.Normalise(plan.Output);
+    }
+
+    /// <summary>Issue 27 item 10: what TAB offers after <c>state show</c> and <c>destroy</c>, read from the state the command would read.</summary>
+    private static async Task<string> CompletionAsync()
+    {
+        using var shell = new Transcript();
+        var apply = await shell.RunAsync(["apply", "examples/quickstart", "--auto-approve"]);
+        apply.ExitCode.Should().Be(ExitCodes.Success, apply.ToString());
+        shell.Clear();
+
+        await shell.TabAsync("whcctl state show fun-network/");
+        await shell.TabAsync("whcctl plan examples/ --target fun");
+        await shell.TabAsync("whcctl destroy f");
+        await shell.TabAsync("whcctl state history f");
+        return shell.Text;
+    }
+
+    /// <summary>docs/cli.md, "Show": what state holds, as <c>terraform show</c> prints it.</summary>
+    private static async Task<string> ShowStateAsync()
+    {
+        using var shell = new Transcript();
+        var apply = await shell.RunAsync(["apply", "examples/quickstart", "--auto-approve"]);
+        apply.ExitCode.Should().Be(ExitCodes.Success, apply.ToString());
+        shell.Clear();
+
+        await shell.RunAsync(["show"], "| head -n 16", r => string.Join('\n', r.Output.Split('\n').Take(16)));
+        return shell.Text;
+    }
+
+    /// <summary>templates/gitops-repo/README.md: validate and plan in a fresh copy of the template, against the embedded sandbox.</summary>
+    private static async Task<string> TemplateLocalCheckAsync()
+    {
+        using var shell = new Transcript();
+        TempWorkspace.CopyDirectory(System.IO.Path.Combine(Repository.Root, "templates", "gitops-repo", "companies"), shell.File("companies"));
+        await shell.RunAsync(["validate", "companies"]);
+        await shell.RunAsync(["plan", "companies"], "| tail -1", r => r.Output.TrimEnd().Split('\n')[^1]);
+        return shell.Text;
+    }
+
+    /// <summary>What the template's README says it holds: its file list and the secrets its workflows read.</summary>
+    [Fact]
+    public void The_template_readme_names_the_files_and_secrets_the_template_has()
+    {
+        var template = System.IO.Path.Combine(Repository.Root, "templates", "gitops-repo");
+        var readme = System.IO.File.ReadAllText(System.IO.Path.Combine(template, "README.md"));
+        var workflows = string.Join('\n', Directory.GetFiles(System.IO.Path.Combine(template, ".github", "workflows"), "*.yml").Order(StringComparer.Ordinal).Select(System.IO.File.ReadAllText));
+
+        foreach (var listed in new[] { ".github/workflows/whcctl-plan.yml", ".github/workflows/whcctl-apply.yml", ".github/workflows/whcctl-drift.yml", ".github/workflows/whcctl-fanout.yml", ".github/CODEOWNERS" })
+        {
+            readme.Should().Contain(listed);
+            System.IO.File.Exists(System.IO.Path.Combine(template, listed)).Should().BeTrue($"the template's README lists {listed}");
+        }
+
+        Directory.GetDirectories(System.IO.Path.Combine(template, "companies")).Should().NotBeEmpty()
+            .And.AllSatisfy(d => System.IO.File.Exists(System.IO.Path.Combine(d, "company.yaml")).Should().BeTrue("companies/<key>/company.yaml"));
+        foreach (var secret in new[] { "WHC_CLIENT_ID", "WHC_CLIENT_SECRET", "WHC_STATE", "WHC_STATE_PASSWORD", "WHC_STATE_READ", "WHC_STATE_READ_PASSWORD" })
+        {
+            readme.Should().Contain($"`{secret}`");
+            workflows.Should().Contain($"secrets.{secret}", $"the README's secrets table names {secret}");
+        }
+
+        workflows.Should().Contain("WHC_ENDPOINT: testa").And.Contain("WHCCTL_MAX_DESTROY").And.Contain("whcctl:allow-destroy");
+        readme.Should().Contain("WHC_ENDPOINT: testa").And.Contain("WHCCTL_MAX_DESTROY").And.Contain("whcctl:allow-destroy");
+    }
+
     /// <summary>
     /// A shell session as a doc shows it: <c>$ whcctl ARGS</c>, then what the command printed (stdout, then stderr),
     /// run in a copy of examples/ against the embedded sandbox (data under .whc/, as for a user), not a terminal.
@@ -223,6 +371,19 @@ public sealed class DocsSampleTests
         private int lastExitCode;
 
         private readonly Dictionary<string, string?> environment = new(StringComparer.Ordinal) { ["NO_COLOR"] = "1" };
+
+        public Transcript()
+        {
+        }
+
+        /// <summary>A session with these environment variables set too (a served sandbox's endpoint and client).</summary>
+        public Transcript(IReadOnlyDictionary<string, string?> extra)
+        {
+            foreach (var (name, value) in extra)
+            {
+                environment[name] = value;
+            }
+        }
 
         public string Text => Normalise(text.ToString());
 
@@ -243,6 +404,17 @@ public sealed class DocsSampleTests
             }
 
             return result;
+        }
+
+        /// <summary>
+        /// TAB at the end of <paramref name="line"/>, shown as <c>$ LINE&lt;TAB&gt;</c> and the suggestions: what the
+        /// completion script asks whcctl (the <c>[suggest:POSITION]</c> directive, the cursor's position, the line).
+        /// </summary>
+        public async Task TabAsync(string line)
+        {
+            var result = await Whcctl.RunAsync(workspace.Path, environment, $"[suggest:{line.Length}]", line);
+            result.ExitCode.Should().Be(ExitCodes.Success, result.ToString());
+            text.Append("$ ").Append(line).Append("<TAB>\n").Append(result.Output.TrimEnd('\n')).Append('\n');
         }
 
         /// <summary><c>$ echo $?</c> and the last command's exit code.</summary>

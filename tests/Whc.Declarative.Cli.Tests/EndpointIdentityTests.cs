@@ -8,6 +8,7 @@ namespace Whc.Declarative.Cli.Tests;
 /// The endpoint a saved plan is made for, as the user meets it: plan and apply are separate runs of the built whcctl
 /// (child processes) against sandbox servers on 127.0.0.1. Plan and apply name the endpoint the same way, from one type.
 /// </summary>
+[Trait("Category", CliExecutable.StoryCategory)]
 public sealed class EndpointIdentityTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);

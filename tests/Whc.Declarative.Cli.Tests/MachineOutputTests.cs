@@ -253,16 +253,16 @@ public sealed class MachineOutputTests
     }
 
     [Fact]
+    [Trait("Category", CliExecutable.StoryCategory)]
     public async Task In_a_real_process_every_stderr_line_of_a_failing_validate_and_a_usage_error_is_json_and_quiet_keeps_only_the_errors()
     {
         using var workspace = new TempWorkspace();
         var manifest = workspace.File(Manifest);
         await File.WriteAllTextAsync(manifest, (await File.ReadAllTextAsync(manifest)).Replace("extension: \"2001\"", "extension: \"2001\"\n          extension: \"2002\"", StringComparison.Ordinal));
-        var whcctl = Path.Combine(AppContext.BaseDirectory, "whcctl.dll");
 
-        var validate = await Support.Process.RunAsync("dotnet", workspace.Path, null, whcctl, "validate", "examples/quickstart", "--log-format", "json");
-        var usage = await Support.Process.RunAsync("dotnet", workspace.Path, null, whcctl, "validate", "--log-format", "json", "--bogus-option");
-        var quiet = await Support.Process.RunAsync("dotnet", workspace.Path, null, whcctl, "validate", "examples/quickstart", "-q");
+        var validate = await Support.Process.RunAsync(CliExecutable.FileName, workspace.Path, null, CliExecutable.Arguments(["validate", "examples/quickstart", "--log-format", "json"]));
+        var usage = await Support.Process.RunAsync(CliExecutable.FileName, workspace.Path, null, CliExecutable.Arguments(["validate", "--log-format", "json", "--bogus-option"]));
+        var quiet = await Support.Process.RunAsync(CliExecutable.FileName, workspace.Path, null, CliExecutable.Arguments(["validate", "examples/quickstart", "-q"]));
 
         validate.ExitCode.Should().Be(ExitCodes.Error, validate.ToString());
         JsonLines(validate).Should().Contain(l => l["category"]!.GetValue<string>() == "diagnostic" && l["level"]!.GetValue<string>() == "error");

@@ -127,12 +127,7 @@ public sealed partial class PlanDeterminismTests(ITestOutputHelper output)
     /// <summary>whcctl as a child process (its own string-hash seed), in the session's workspace, against its sandbox and state.</summary>
     private async Task<CliResult> RunChildAsync(SandboxSession session, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = session.Workspace.Path, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "whcctl.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
+        var start = CliExecutable.StartInfo(session.Workspace.Path, args);
 
         foreach (var (key, value) in session.Environment)
         {

@@ -13,6 +13,7 @@ namespace Whc.Declarative.Cli.Tests;
 public sealed class ProcessKillTests(ITestOutputHelper output)
 {
     [Fact]
+    [Trait("Category", CliExecutable.StoryCategory)]
     public async Task Apply_killed_at_random_moments_converges_without_duplicates()
     {
         await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions
@@ -51,13 +52,7 @@ public sealed class ProcessKillTests(ITestOutputHelper output)
 
     private async Task<(int ExitCode, bool Killed)> RunWhcctlAsync(SandboxServer sandbox, string workingDirectory, TimeSpan? killAfter, params string[] args)
     {
-        var whcctl = Path.Combine(AppContext.BaseDirectory, "whcctl.dll");
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(whcctl);
-        foreach (var arg in args.Concat(["--endpoint", sandbox.BaseUri.ToString()]))
-        {
-            start.ArgumentList.Add(arg);
-        }
+        var start = CliExecutable.StartInfo(workingDirectory, args.Concat(["--endpoint", sandbox.BaseUri.ToString()]));
 
         start.Environment["WHC_CLIENT_ID"] = SandboxOptions.DefaultClientId;
         start.Environment["WHC_CLIENT_SECRET"] = SandboxOptions.DefaultClientSecret;

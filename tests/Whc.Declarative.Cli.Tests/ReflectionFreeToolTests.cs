@@ -23,6 +23,7 @@ public sealed class ReflectionFreeToolTests
     }
 
     [Fact]
+    [Trait("Category", CliExecutable.StoryCategory)]
     public async Task Apply_with_a_recording_then_plan_to_a_file_show_it_and_replay_the_recording_all_work_without_reflection()
     {
         using var workspace = new TempWorkspace();

@@ -3,31 +3,82 @@ using Whc.Declarative.Cli.Tests.Support;
 
 namespace Whc.Declarative.Cli.Tests;
 
-/// <summary>Packs the tool once for every test of the collection (packing what the test run already built).</summary>
+/// <summary>
+/// Packs the tool once for every test of the collection, as release.yml does (packing what the test run already built):
+/// the pointer package `whcctl` (the whole repository's `dotnet pack`, no code in it), the framework-dependent fallback
+/// `whcctl.any`, and with WHC_TEST_NATIVE_TOOL=1 the native package for this machine (a Native AOT compile, minutes).
+/// </summary>
 public sealed class PackedToolFixture : IAsyncLifetime
 {
+    /// <summary>Set to 1 to also pack (and so AOT-compile) this machine's RID-specific tool package.</summary>
+    public const string NativeVariable = "WHC_TEST_NATIVE_TOOL";
+
     public static readonly Dictionary<string, string> Environment = new() { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" };
+
+    /// <summary>The runtimes with a native package, as the project lists them (release.yml builds one job per entry).</summary>
+    public static readonly string[] NativeRuntimes = ["linux-x64", "linux-arm64", "osx-arm64", "win-x64"];
 
     private readonly string root = Directory.CreateTempSubdirectory("whcctl-packed-").FullName;
 
-    /// <summary>A folder laid out as a GitHub release of whcctl: the .nupkg and a SHA256SUMS made by sha256sum.</summary>
+    /// <summary>A folder laid out as a GitHub release of whcctl: the .nupkg files and a SHA256SUMS made by sha256sum.</summary>
     public string Release => Path.Combine(root, "release");
+
+    /// <summary>The same packages as seen from a platform with no native package: the pointer lists every release
+    /// runtime but this machine's, so `dotnet tool install whcctl` has to take the fallback.</summary>
+    public string Elsewhere => Path.Combine(root, "elsewhere");
 
     public string Version { get; } = ProjectVersion();
 
+    public static bool Native => System.Environment.GetEnvironmentVariable(NativeVariable) == "1";
+
+    public static string ThisRuntime => System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier;
+
     public CliResult Pack { get; private set; } = new(-1, string.Empty, string.Empty);
 
-    public string Package => Path.Combine(Release, $"whcctl.{Version}.nupkg");
+    public CliResult PackFallback { get; private set; } = new(-1, string.Empty, string.Empty);
+
+    public CliResult PackNative { get; private set; } = new(-1, string.Empty, "not packed: set " + NativeVariable + "=1");
+
+    public CliResult PackElsewhere { get; private set; } = new(-1, string.Empty, string.Empty);
+
+    /// <summary>The pointer package: what `dotnet tool install whcctl` downloads first.</summary>
+    public string PointerPackage => Path.Combine(Release, $"whcctl.{Version}.nupkg");
+
+    /// <summary>The framework-dependent package (the composite action's `package: tool`).</summary>
+    public string Package => Path.Combine(Release, $"whcctl.any.{Version}.nupkg");
 
     public static string ProjectVersion() =>
         Regex.Match(File.ReadAllText(Path.Combine(Repository.Root, "src", "Whc.Declarative.Cli", "Whc.Declarative.Cli.csproj")), "<Version>([^<]+)</Version>").Groups[1].Value;
 
+    public static string NuGetConfigFor(string folder, string configPath)
+    {
+        // Only this folder is a source: no other feed can offer a package named whcctl or whcctl.RID.
+        File.WriteAllText(configPath, $"<configuration><packageSources><clear /><add key=\"whcctl-release\" value=\"{folder}\" /></packageSources></configuration>");
+        return configPath;
+    }
+
     public async Task InitializeAsync()
     {
-        // The repository as a whole, as `dotnet pack` in a clean clone packs it: one package, the tool.
+        // The repository as a whole, as `dotnet pack` in a clean clone packs it: one package, the tool's pointer.
         var solution = Path.Combine(Repository.Root, "Whc.Declarative.sln");
+        var project = Path.Combine(Repository.Root, "src", "Whc.Declarative.Cli");
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         Pack = await Support.Process.RunAsync("dotnet", Repository.Root, Environment, "pack", solution, "-c", configuration, "--no-build", "-o", Release);
+        // release.yml's fallback: the framework-dependent build for the `any` runtime (compiles whcctl once more, for `any`).
+        PackFallback = await Support.Process.RunAsync("dotnet", Repository.Root, Environment, "pack", project, "-c", configuration, "-r", "any", "-o", Release);
+        if (Native)
+        {
+            PackNative = await Support.Process.RunAsync("dotnet", Repository.Root, Environment, "pack", project, "-c", "Release", "-r", ThisRuntime, "-o", Release);
+        }
+
+        // Quoted, so MSBuild takes the semicolons as the list's (an escaped %3B would make one runtime of them all).
+        var others = string.Join(";", NativeRuntimes.Where(r => r != ThisRuntime).Append("any"));
+        PackElsewhere = await Support.Process.RunAsync("dotnet", Repository.Root, Environment, "pack", project, "-c", configuration, "--no-build", "-o", Elsewhere, $"-p:ToolPackageRuntimeIdentifiers=\"{others}\"");
+        if (PackFallback.ExitCode == 0 && PackElsewhere.ExitCode == 0)
+        {
+            File.Copy(Package, Path.Combine(Elsewhere, Path.GetFileName(Package)));
+        }
+
         if (Pack.ExitCode == 0)
         {
             // The release workflow's checksum step, with the real tool.
@@ -96,7 +147,12 @@ public sealed class ReleaseInstallTests(PackedToolFixture packed)
     {
         packed.Pack.ExitCode.Should().Be(0, packed.Pack.ToString());
         packed.Pack.ToString().Should().NotContain("warning").And.NotContain("NU5104");
-        Directory.GetFiles(packed.Release, "*.nupkg").Select(Path.GetFileName).Should().Equal($"whcctl.{packed.Version}.nupkg");
+        packed.PackFallback.ExitCode.Should().Be(0, packed.PackFallback.ToString());
+        packed.PackFallback.ToString().Should().NotContain("warning");
+        string[] expected = PackedToolFixture.Native
+            ? [$"whcctl.{packed.Version}.nupkg", $"whcctl.any.{packed.Version}.nupkg", $"whcctl.{PackedToolFixture.ThisRuntime}.{packed.Version}.nupkg"]
+            : [$"whcctl.{packed.Version}.nupkg", $"whcctl.any.{packed.Version}.nupkg"];
+        Directory.GetFiles(packed.Release, "*.nupkg").Select(Path.GetFileName).Should().BeEquivalentTo(expected);
     }
 
     [Fact]
@@ -109,13 +165,13 @@ public sealed class ReleaseInstallTests(PackedToolFixture packed)
     [Fact]
     public async Task The_tool_package_installs_after_its_checksum_passes_and_runs()
     {
-        packed.Pack.ExitCode.Should().Be(0, packed.Pack.ToString());
+        packed.PackFallback.ExitCode.Should().Be(0, packed.PackFallback.ToString());
         using var workspace = new TempWorkspace();
 
         var (install, toolPath, gitHubPath) = await Install(workspace, packed.Release, "tool", ActionDefaultVersion());
 
         install.ExitCode.Should().Be(0, install.ToString());
-        install.Output.Should().Contain($"whcctl.{packed.Version}.nupkg: OK");
+        install.Output.Should().Contain($"whcctl.any.{packed.Version}.nupkg: OK");
         File.ReadAllText(gitHubPath).Trim().Should().Be(toolPath);
         var whcctl = Path.Combine(toolPath, "whcctl");
         var version = await Support.Process.RunAsync(whcctl, workspace.Path, PackedToolFixture.Environment, "--version");
@@ -129,7 +185,7 @@ public sealed class ReleaseInstallTests(PackedToolFixture packed)
     [Fact]
     public async Task A_tampered_tool_package_fails_the_checksum_and_is_not_installed()
     {
-        packed.Pack.ExitCode.Should().Be(0, packed.Pack.ToString());
+        packed.PackFallback.ExitCode.Should().Be(0, packed.PackFallback.ToString());
         using var workspace = new TempWorkspace();
         var release = workspace.File("tampered-release");
         TempWorkspace.CopyDirectory(packed.Release, release);

@@ -52,8 +52,8 @@ public sealed class StateFormatCliTests
 
     private static Task<CliResult> RunChildAsync(SandboxSession session, params string[] args) =>
         Support.Process.RunAsync(
-            "dotnet",
+            CliExecutable.FileName,
             session.Workspace.Path,
             session.Environment.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value!),
-            [Path.Combine(AppContext.BaseDirectory, "whcctl.dll"), .. args]);
+            CliExecutable.Arguments(args));
 }

@@ -140,10 +140,10 @@ public sealed class TargetLockTests
     /// <summary>Runs the built whcctl as a child process with the session's environment (sandbox, credentials, state).</summary>
     private static Task<CliResult> RunProcessAsync(SandboxSession session, params string[] args) =>
         Support.Process.RunAsync(
-            "dotnet",
+            CliExecutable.FileName,
             session.Workspace.Path,
             session.Environment.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value ?? string.Empty, StringComparer.Ordinal),
-            [Path.Combine(AppContext.BaseDirectory, "whcctl.dll"), .. args]);
+            CliExecutable.Arguments(args));
 
     private static string Company(int i) => string.Create(CultureInfo.InvariantCulture, $"co-{i:00}");
 

@@ -21,7 +21,7 @@ internal static class NJsonSchemaCrossCheck
 
     /// <summary>The product checker's schema findings (credentials are its own business), in the same words.</summary>
     public static List<string> CheckerFindings(JToken document) =>
-        [.. ManifestSchema.Conformance.Check(document).Where(f => f.Kind != SchemaFindingKind.Credential).Select(f => Describe(f.Kind.ToString(), f.Token, f.Property))];
+        [.. ManifestSchema.Conformance.Check(YamlJson.ToYaml(document)).Where(f => f.Kind != SchemaFindingKind.Credential).Select(f => Describe(f.Kind.ToString(), SchemaChecker.DisplayPath(f.Path), f.Property))];
 
     /// <summary>The schema for the value at the given path (property names and array indexes), or null.</summary>
     public static JsonSchema? Find(IEnumerable<string> segments)
@@ -46,12 +46,12 @@ internal static class NJsonSchemaCrossCheck
         return current;
     }
 
-    private static string Describe(string kind, JToken? token, string? property)
-    {
+    private static string Describe(string kind, JToken? token, string? property) =>
         // NJsonSchema names an unknown property by the property itself, or by its value; the path is the property's.
-        var path = token is null ? "?" : SchemaChecker.DisplayPath(token is JValue { Parent: JProperty p } && kind == "UnknownProperty" ? p : token);
-        return property is null ? $"{kind} at {path}" : $"{kind} '{property}' at {path}";
-    }
+        Describe(kind, token is null ? "?" : SchemaChecker.DisplayPath(YamlJson.Segments(token is JValue { Parent: JProperty p } && kind == "UnknownProperty" ? p : token)), property);
+
+    private static string Describe(string kind, string path, string? property) =>
+        property is null ? $"{kind} at {path}" : $"{kind} '{property}' at {path}";
 
     private static string KindOf(ValidationErrorKind kind) => kind switch
     {

@@ -37,8 +37,8 @@ public sealed class SchemaConformanceTests
         {
             foreach (var document in Documents(file))
             {
-                ManifestSchema.Conformance.Conforms(document).Should().BeTrue(file);
-                ManifestSchema.Conformance.Check(document).Should().BeEmpty(file);
+                ManifestSchema.Conformance.Conforms(YamlJson.ToYaml(document)).Should().BeTrue(file);
+                ManifestSchema.Conformance.Check(YamlJson.ToYaml(document)).Should().BeEmpty(file);
             }
         }
     }
@@ -76,7 +76,7 @@ public sealed class SchemaConformanceTests
                 {
                     AssertSameFindings(mutated, $"{file}: {what}");
                     checkedCount++;
-                    refused += ManifestSchema.Conformance.Conforms(mutated) ? 0 : 1;
+                    refused += ManifestSchema.Conformance.Conforms(YamlJson.ToYaml(mutated)) ? 0 : 1;
                 }
             }
         }
@@ -95,13 +95,13 @@ public sealed class SchemaConformanceTests
         foreach (var (what, document) in documents)
         {
             var everywhere = ((JContainer)document).Descendants().OfType<JProperty>().Where(p => SchemaChecker.LooksLikeCredential(p.Name)).ToList();
-            var found = ManifestSchema.Conformance.Check(document).Where(f => f.Kind == SchemaFindingKind.Credential).Select(f => f.Token).ToList();
+            var found = ManifestSchema.Conformance.Check(YamlJson.ToYaml(document)).Where(f => f.Kind == SchemaFindingKind.Credential).Select(f => f.Path).ToList();
 
             // The same properties, each once (the walk's order is the schema's; diagnostics are ordered by position).
-            found.Select(t => t.Path).Order(StringComparer.Ordinal).Should().Equal(everywhere.Select(p => p.Path).Order(StringComparer.Ordinal), what);
+            found.Select(SchemaChecker.DisplayPath).Order(StringComparer.Ordinal).Should().Equal(everywhere.Select(p => SchemaChecker.DisplayPath(YamlJson.Segments(p))).Order(StringComparer.Ordinal), what);
             if (everywhere.Count > 0)
             {
-                ManifestSchema.Conformance.Conforms(document).Should().BeFalse(what);
+                ManifestSchema.Conformance.Conforms(YamlJson.ToYaml(document)).Should().BeFalse(what);
             }
 
             checkedCount += everywhere.Count > 0 ? 1 : 0;
@@ -116,8 +116,8 @@ public sealed class SchemaConformanceTests
         var document = Documents(ExampleFiles()[0])[0];
         ((JObject)document["spec"]!["company"]!)["characteristics"] = new JObject { ["apiToken"] = "x" };
 
-        ManifestSchema.Conformance.Conforms(document).Should().BeFalse();
-        ManifestSchema.Conformance.Check(document).Should().ContainSingle()
+        ManifestSchema.Conformance.Conforms(YamlJson.ToYaml(document)).Should().BeFalse();
+        ManifestSchema.Conformance.Check(YamlJson.ToYaml(document)).Should().ContainSingle()
             .Which.Should().Match<SchemaFinding>(f => f.Kind == SchemaFindingKind.Credential && f.Property == "apiToken");
     }
 
@@ -157,8 +157,8 @@ public sealed class SchemaConformanceTests
             """);
 
         conformance.UnknownKeywords.Should().Equal("format");
-        conformance.Conforms(JObject.Parse("""{ "b": "x" }""")).Should().BeTrue();
-        conformance.Conforms(JObject.Parse("""{ "a": "someone@example.com" }""")).Should().BeFalse();
+        conformance.Conforms(YamlJson.ToYaml(JObject.Parse("""{ "b": "x" }"""))).Should().BeTrue();
+        conformance.Conforms(YamlJson.ToYaml(JObject.Parse("""{ "a": "someone@example.com" }"""))).Should().BeFalse();
     }
 
     private static string[] ExampleFiles() =>
@@ -170,14 +170,14 @@ public sealed class SchemaConformanceTests
         var actual = NJsonSchemaCrossCheck.CheckerFindings(document);
 
         actual.Should().Equal(expected, because);
-        var credentials = ManifestSchema.Conformance.Check(document).Any(f => f.Kind == SchemaFindingKind.Credential);
-        ManifestSchema.Conformance.Conforms(document).Should().Be(expected.Count == 0 && !credentials, because);
+        var credentials = ManifestSchema.Conformance.Check(YamlJson.ToYaml(document)).Any(f => f.Kind == SchemaFindingKind.Credential);
+        ManifestSchema.Conformance.Conforms(YamlJson.ToYaml(document)).Should().Be(expected.Count == 0 && !credentials, because);
     }
 
     private static List<JToken> Documents(string path)
     {
         var diagnostics = new List<Diagnostic>();
-        return [.. YamlTreeReader.Read(path, File.ReadAllText(path), diagnostics).Select(t => t.Root)];
+        return [.. YamlTreeReader.Read(path, File.ReadAllText(path), diagnostics).Select(t => YamlJson.ToJson(t.Root))];
     }
 
     /// <summary>A credential-like field added to every mapping, and put in place of every value.</summary>

@@ -2,7 +2,8 @@
 # Installs whcctl for the composite action (action.yml) into $RUNNER_TEMP/whcctl-tool and adds that to $GITHUB_PATH.
 # Inputs come as environment variables (action.yml sets them from its inputs):
 #   WHCCTL_VERSION      release X.Y.Z (never empty, never "latest")
-#   WHCCTL_PACKAGE      binary (single-file executable for the runner's OS/arch) or tool (the .NET tool package)
+#   WHCCTL_PACKAGE      binary (the native executable for the runner's OS/arch) or tool (the framework-dependent .NET
+#                       tool package whcctl.any: any OS with the .NET SDK)
 #   WHCCTL_REPOSITORY   owner/name holding the releases; empty = the repository this action was taken from
 #   WHCCTL_FROM_SOURCE  true = pack the checked-out source instead
 #   WHCCTL_RELEASE_DIR  a folder holding the release's assets (a mirror, or the tests); empty = download with gh
@@ -20,8 +21,9 @@ fail() {
 
 if [ "${WHCCTL_FROM_SOURCE:-false}" = true ]; then
   feed="$RUNNER_TEMP/whcctl-feed"
-  dotnet pack "$GITHUB_WORKSPACE/src/Whc.Declarative.Cli/Whc.Declarative.Cli.csproj" -c Release -o "$feed" --nologo
-  dotnet tool install --tool-path "$tool_path" --add-source "$feed" whcctl
+  # The framework-dependent package (whcctl.any): no Native AOT compile on every run.
+  dotnet pack "$GITHUB_WORKSPACE/src/Whc.Declarative.Cli/Whc.Declarative.Cli.csproj" -c Release -r any -o "$feed" --nologo
+  dotnet tool install --tool-path "$tool_path" --add-source "$feed" whcctl.any
 else
   version="${WHCCTL_VERSION:-}"
   if ! [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]]; then
@@ -29,7 +31,7 @@ else
   fi
   package="${WHCCTL_PACKAGE:-binary}"
   case "$package/$RUNNER_OS/$RUNNER_ARCH" in
-    tool/*) asset="whcctl.$version.nupkg" ;;
+    tool/*) asset="whcctl.any.$version.nupkg" ;;
     binary/Linux/X64) asset="whcctl-$version-linux-x64" ;;
     binary/Linux/ARM64) asset="whcctl-$version-linux-arm64" ;;
     binary/macOS/ARM64) asset="whcctl-$version-osx-arm64" ;;
@@ -69,10 +71,10 @@ else
 
   mkdir -p "$tool_path"
   if [ "$package" = tool ]; then
-    # Only this folder is a source: nuget.org or any other configured feed cannot supply a package named whcctl.
+    # Only this folder is a source: nuget.org or any other configured feed cannot supply a package named whcctl.any.
     printf '%s\n' '<configuration><packageSources><clear />' \
       "<add key=\"whcctl-release\" value=\"$download\" />" '</packageSources></configuration>' > "$download/nuget.config"
-    dotnet tool install --tool-path "$tool_path" --configfile "$download/nuget.config" whcctl --version "$version"
+    dotnet tool install --tool-path "$tool_path" --configfile "$download/nuget.config" whcctl.any --version "$version"
   else
     install -m 755 "$download/$asset" "$tool_path/$exe"
   fi

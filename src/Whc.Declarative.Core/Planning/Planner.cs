@@ -16,8 +16,24 @@ public sealed class Planner
 
     public Planner(PlannerOptions options) => this.options = options;
 
-    public Plan Plan(IReadOnlyList<CompanyPlanInput> inputs, PlanMode mode, DateTimeOffset now)
+    public Plan Plan(IReadOnlyList<CompanyPlanInput> inputs, PlanMode mode, DateTimeOffset now) =>
+        Plan(inputs, mode, now, static (ordered, planOne) => [.. ordered.Select(planOne)]);
+
+    /// <summary>
+    /// Plans as <see cref="Plan(IReadOnlyList{CompanyPlanInput}, PlanMode, DateTimeOffset)"/>, with the companies' own
+    /// plans made by <paramref name="planEach"/>: given the inputs in company order and the pure, independent plan of
+    /// one company, it returns their results in that same order (the engine makes them on several threads). What
+    /// relates companies (key changes, companies only in state, targets, the destroy limit) is settled here after, in
+    /// company order, so the plan is the same however the companies were planned.
+    /// </summary>
+    public Plan Plan(
+        IReadOnlyList<CompanyPlanInput> inputs,
+        PlanMode mode,
+        DateTimeOffset now,
+        Func<IReadOnlyList<CompanyPlanInput>, Func<CompanyPlanInput, PlannedCompany>, IReadOnlyList<PlannedCompany>> planEach)
     {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(planEach);
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         var companies = ImmutableArray.CreateBuilder<CompanyPlan>();
         var orphans = mode == PlanMode.Normal
@@ -31,21 +47,14 @@ public sealed class Planner
                 .Select(i => (New: i, Old: orphans.FirstOrDefault(o => o.State?.Record?.Name == i.Desired?.Company.Name)))
                 .Where(pair => pair.Old is not null)
                 .ToDictionary(pair => pair.New.Company, pair => pair.Old!.Company, StringComparer.Ordinal);
-        foreach (var stored in inputs.OrderBy(i => i.Company, StringComparer.Ordinal))
+        List<CompanyPlanInput> ordered = [.. inputs.OrderBy(i => i.Company, StringComparer.Ordinal)];
+        var results = planEach(ordered, stored => PlanCompany(stored, mode, now));
+        for (var index = 0; index < ordered.Count; index++)
         {
-            // A normal plan is made against the state with the manifest's moved entries applied (as Terraform applies
-            // moved blocks to its prior state first): a renamed site or block is then the same resource, not a cease and a create.
-            var moved = mode == PlanMode.Normal && stored.Desired is { } wanted ? MoveResolver.Apply(wanted, stored.State) : null;
-            var input = moved is null ? stored : stored with { State = moved.State };
-            var planned = mode switch
-            {
-                PlanMode.RefreshOnly => PlanDrift(input),
-                PlanMode.Destroy => PlanDestroy(input),
-                _ => input.Desired is null ? null : new CompanyPlanner(input, input.Desired, options, now).Plan(),
-            };
+            var (input, planned) = results[index];
             if (planned is not null)
             {
-                var plannedCompany = WithCompanyMove(Tombstoned(WithMoves(WithStateFindings(planned, input, moved is { Moves.IsEmpty: false } || input.MovedFrom is not null), moved), input, mode, now), input);
+                var plannedCompany = planned;
                 if (keyChanges.TryGetValue(input.Company, out var oldKey) && input.Desired is { } declared)
                 {
                     // Without the entry the plan would order the company again, which BT refuses, and leave the old
@@ -91,6 +100,29 @@ public sealed class Planner
         }
 
         return plan;
+    }
+
+    /// <summary>
+    /// One company's own plan (pure, independent of every other company's): its input as planned (with the manifest's
+    /// moved entries applied to its state) and its plan, or null when a normal plan has nothing to make for it (it is
+    /// only in state).
+    /// </summary>
+    public PlannedCompany PlanCompany(CompanyPlanInput stored, PlanMode mode, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        // A normal plan is made against the state with the manifest's moved entries applied (as Terraform applies
+        // moved blocks to its prior state first): a renamed site or block is then the same resource, not a cease and a create.
+        var moved = mode == PlanMode.Normal && stored.Desired is { } wanted ? MoveResolver.Apply(wanted, stored.State) : null;
+        var input = moved is null ? stored : stored with { State = moved.State };
+        var planned = mode switch
+        {
+            PlanMode.RefreshOnly => PlanDrift(input),
+            PlanMode.Destroy => PlanDestroy(input),
+            _ => input.Desired is null ? null : new CompanyPlanner(input, input.Desired, options, now).Plan(),
+        };
+        return new PlannedCompany(
+            input,
+            planned is null ? null : WithCompanyMove(Tombstoned(WithMoves(WithStateFindings(planned, input, moved is { Moves.IsEmpty: false } || input.MovedFrom is not null), moved), input, mode, now), input));
     }
 
     /// <summary>
@@ -381,3 +413,6 @@ public sealed class Planner
             .Select(a => new AttributeChange(a.Name, old.GetValueOrDefault(a.Name), a.Value))];
     }
 }
+
+/// <summary>One company's own plan (<see cref="Planner.PlanCompany"/>): its input as planned, and its plan (null: nothing to plan).</summary>
+public sealed record PlannedCompany(CompanyPlanInput Input, CompanyPlan? Plan);

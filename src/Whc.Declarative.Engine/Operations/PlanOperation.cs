@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.ExceptionServices;
 using Whc.Declarative.Core.Api;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Manifests;
@@ -48,8 +49,10 @@ public static class PlanOperation
 {
     /// <param name="beforeReadingState">
     /// Called with the keys of the companies to plan once they are known, before any state is read: apply takes their
-    /// locks there, so that it plans against what a run it waited for left.
+    /// locks there, so that it plans against what a run it waited for left. Without it, the states are read while the
+    /// manifests load (<see cref="StateReads"/>).
     /// </param>
+    /// <param name="planningThreads">How many companies are planned at once; <see cref="CompanyPlanning.DefaultThreads"/> when null.</param>
     public static async Task<PlanOutcome> RunAsync(
         PlanRequest request,
         string workingDirectory,
@@ -57,7 +60,8 @@ public static class PlanOperation
         IStateStore store,
         IWhcApi? api,
         CancellationToken cancellationToken,
-        Func<IReadOnlyList<string>, Task>? beforeReadingState = null)
+        Func<IReadOnlyList<string>, Task>? beforeReadingState = null,
+        int? planningThreads = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var options = new PlannerOptions { MaxUsersPerOrder = request.MaxUsersPerOrder, Targets = request.Targets, Endpoint = request.Endpoint, MaxDestroy = request.MaxDestroy };
@@ -93,11 +97,16 @@ public static class PlanOperation
                 companies.Add((company, null, state));
             }
 
-            var destroy = await PlanCompaniesAsync(companies, request.Mode, request.Refresh, request.Parallelism, options, clock, api, cancellationToken);
+            var destroy = await PlanCompaniesAsync(companies, request.Mode, request.Refresh, request.Parallelism, planningThreads, options, clock, api, cancellationToken);
             var gone = destroyed.Select(s => new CompanyPlan(s.Company, null, s.Serial, s.Lineage, "none", [], [], ImmutableSortedDictionary<string, string>.Empty, []));
             return new PlanOutcome(destroy with { Companies = [.. destroy.Companies.Concat(gone).OrderBy(c => c.Company, StringComparer.Ordinal)] }, [], null);
         }
 
+        // A plan that locks nothing first reads state while the manifests load (the loader keeps the processors busy
+        // parsing; reading files waits on the disk).
+        await using var reads = beforeReadingState is null
+            ? StateReads.Ahead(store, request.Targets, cancellationToken)
+            : StateReads.WhenAsked(store);
         var manifests = ManifestLoader.Load(request.Paths, workingDirectory, request.WireCharacteristicNames);
         if (manifests.HasErrors)
         {
@@ -113,7 +122,7 @@ public static class PlanOperation
             await beforeReadingState([.. planned.Select(m => m.Key), .. planned.Select(CompanyMoveSource).OfType<string>()]);
         }
 
-        var plan = await PlanManifestsAsync(planned, request.Mode, request.Refresh, request.Parallelism, options, clock, store, api, cancellationToken);
+        var plan = await PlanManifestsAsync(planned, request.Mode, request.Refresh, request.Parallelism, planningThreads, options, clock, reads, api, cancellationToken);
         return new PlanOutcome(plan with { Diagnostics = [.. manifests.Diagnostics, .. plan.Diagnostics] }, [], manifests);
     }
 
@@ -129,8 +138,24 @@ public static class PlanOperation
         IWhcApi? api,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(manifests);
         ArgumentNullException.ThrowIfNull(store);
+        await using var reads = StateReads.WhenAsked(store);
+        return await PlanManifestsAsync(manifests, mode, refresh, parallelism, null, options, clock, reads, api, cancellationToken);
+    }
+
+    private static async Task<Plan> PlanManifestsAsync(
+        IReadOnlyList<CompanyManifest> manifests,
+        PlanMode mode,
+        bool refresh,
+        int parallelism,
+        int? planningThreads,
+        PlannerOptions options,
+        TimeProvider clock,
+        StateReads store,
+        IWhcApi? api,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(manifests);
         ArgumentNullException.ThrowIfNull(options);
         manifests = Targeted(manifests, options.Targets);
         var states = await ReadStatesAsync(store, [.. manifests.Select(m => m.Key)], cancellationToken);
@@ -188,7 +213,7 @@ public static class PlanOperation
             companies.RemoveAll(c => c.Item3 is null);
         }
 
-        var plan = await PlanCompaniesAsync(companies, mode, refresh, parallelism, options, clock, api, cancellationToken, movedFrom);
+        var plan = await PlanCompaniesAsync(companies, mode, refresh, parallelism, planningThreads, options, clock, api, cancellationToken, movedFrom);
         return moveDiagnostics.Count == 0 ? plan : plan with { Diagnostics = [.. plan.Diagnostics, .. moveDiagnostics] };
     }
 
@@ -214,6 +239,7 @@ public static class PlanOperation
         PlanMode mode,
         bool refresh,
         int parallelism,
+        int? planningThreads,
         PlannerOptions options,
         TimeProvider clock,
         IWhcApi? api,
@@ -237,17 +263,33 @@ public static class PlanOperation
             inputs = [.. inputs.Select(i => movedFrom.TryGetValue(i.Company, out var from) ? i with { MovedFrom = from } : i)];
         }
 
-        return new Planner(options).Plan(inputs, mode, clock.GetUtcNow());
+        var threads = planningThreads ?? CompanyPlanning.DefaultThreads;
+        return new Planner(options).Plan(inputs, mode, clock.GetUtcNow(), (ordered, planOne) => CompanyPlanning.Each(ordered, planOne, threads));
     }
 
-    /// <summary>Reads the states of the given companies, several at a time (an estate has hundreds), in their order.</summary>
-    private static async Task<CompanyState?[]> ReadStatesAsync(IStateStore store, List<string> companies, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the states of the given companies, several at a time (an estate has hundreds), in their order. A state that
+    /// cannot be read fails the read as the first such company in that order, whichever thread met it first.
+    /// </summary>
+    private static async Task<CompanyState?[]> ReadStatesAsync(StateReads store, List<string> companies, CancellationToken cancellationToken)
     {
         var states = new CompanyState?[companies.Count];
+        var failures = new ExceptionDispatchInfo?[companies.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, companies.Count),
             new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
-            async (i, token) => states[i] = await store.ReadAsync(companies[i], token));
+            async (i, token) =>
+            {
+                try
+                {
+                    states[i] = await store.ReadAsync(companies[i], token);
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+                {
+                    failures[i] = ExceptionDispatchInfo.Capture(e);
+                }
+            });
+        Array.Find(failures, f => f is not null)?.Throw();
         return states;
     }
 }

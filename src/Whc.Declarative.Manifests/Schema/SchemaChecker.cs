@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using Newtonsoft.Json.Linq;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Core.Text;
@@ -29,8 +28,8 @@ internal static partial class SchemaChecker
 
     public static bool Check(YamlDocumentTree tree, List<Diagnostic> diagnostics)
     {
-        var root = (JObject)tree.Root;
-        if (!CheckApiVersionAndKind(tree, root, diagnostics))
+        var root = tree.Root;
+        if (!CheckApiVersionAndKind(root, diagnostics))
         {
             return false;
         }
@@ -39,11 +38,11 @@ internal static partial class SchemaChecker
         // manifest holds none, and is walked once); only when it does not is it walked again for every finding.
         var found = new List<Diagnostic>();
         var findings = ManifestSchema.Conformance.Conforms(root) ? [] : ManifestSchema.Conformance.Check(root);
-        var credentials = ReportCredentials(tree, findings, found);
+        var credentials = ReportCredentials(findings, found);
         ReportUnsafeText(tree, credentials, found);
         foreach (var finding in findings)
         {
-            if (finding.Kind != SchemaFindingKind.Credential && Translate(tree, finding, credentials) is { } diagnostic)
+            if (finding.Kind != SchemaFindingKind.Credential && Translate(finding, credentials) is { } diagnostic)
             {
                 found.Add(diagnostic);
             }
@@ -60,57 +59,61 @@ internal static partial class SchemaChecker
         return CredentialNames.Contains(normalised) || CredentialWords.Any(word => normalised.Contains(word, StringComparison.Ordinal));
     });
 
-    private static bool CheckApiVersionAndKind(YamlDocumentTree tree, JObject root, List<Diagnostic> diagnostics)
+    private static bool CheckApiVersionAndKind(YamlMapping root, List<Diagnostic> diagnostics)
     {
-        if (root.Property("apiVersion", StringComparison.Ordinal) is { Value: JValue { Type: JTokenType.String, Value: string apiVersion } } versionProperty
+        if (root["apiVersion"] is YamlScalar { Kind: YamlScalarKind.String, Text: var apiVersion } versionValue
             && apiVersion != CompanyManifest.CurrentApiVersion)
         {
-            var span = tree.ValueSpanOf(versionProperty);
+            var span = versionValue.Span;
             diagnostics.Add(OtherVersion().IsMatch(apiVersion)
                 ? DiagnosticCatalog.UnsupportedApiVersionNewer.At(span, apiVersion, CompanyManifest.CurrentApiVersion)
                 : DiagnosticCatalog.UnsupportedApiVersionUnknown.At(span, Shorten(apiVersion), CompanyManifest.CurrentApiVersion));
             return false;
         }
 
-        if (root.Property("kind", StringComparison.Ordinal) is { Value: JValue { Type: JTokenType.String, Value: string kind } } kindProperty
+        if (root["kind"] is YamlScalar { Kind: YamlScalarKind.String, Text: var kind } kindValue
             && kind != CompanyManifest.Kind)
         {
             var template = string.Equals(kind, CompanyManifest.Kind, StringComparison.OrdinalIgnoreCase)
                 ? DiagnosticCatalog.UnsupportedKindCase
                 : DiagnosticCatalog.UnsupportedKindDocument;
-            diagnostics.Add(template.At(tree.ValueSpanOf(kindProperty), Shorten(kind), CompanyManifest.Kind));
+            diagnostics.Add(template.At(kindValue.Span, Shorten(kind), CompanyManifest.Kind));
             return false;
         }
 
         return true;
     }
 
-    private static HashSet<JProperty> ReportCredentials(YamlDocumentTree tree, List<SchemaFinding> findings, List<Diagnostic> diagnostics)
+    /// <summary>The credential entries found, by path (an aliased entry is one finding wherever it is used).</summary>
+    private static HashSet<string> ReportCredentials(List<SchemaFinding> findings, List<Diagnostic> diagnostics)
     {
-        var found = new HashSet<JProperty>(ReferenceEqualityComparer.Instance);
+        var found = new HashSet<string>(StringComparer.Ordinal);
         foreach (var finding in findings)
         {
-            if (finding is { Kind: SchemaFindingKind.Credential, Token: JProperty property } && found.Add(property))
+            if (finding is { Kind: SchemaFindingKind.Credential, Entry: { } property } && found.Add(PathKey(finding.Path)))
             {
-                diagnostics.Add(DiagnosticCatalog.CredentialInManifestField.At(tree.SpanOf(property), Shorten(property.Name)));
+                diagnostics.Add(DiagnosticCatalog.CredentialInManifestField.At(property.KeySpan, Shorten(property.Key)));
             }
         }
 
         return found;
     }
 
+    /// <summary>A path as one string whose separator no key holds (a YAML key may hold dots and brackets).</summary>
+    private static string PathKey(YamlPath path) => string.Join('\0', path.Segments);
+
     /// <summary>
     /// Every text value is sent to BT or shown in a plan as written, so none may hold a control, bidi or invisible
     /// character. The character is named by code point, never echoed; a flood of them is reported in bounded space.
     /// </summary>
-    private static void ReportUnsafeText(YamlDocumentTree tree, HashSet<JProperty> credentials, List<Diagnostic> diagnostics)
+    private static void ReportUnsafeText(YamlDocumentTree tree, HashSet<string> credentials, List<Diagnostic> diagnostics)
     {
         const int Shown = 10;
-        var values = tree.UnsafeText.Where(u => u.Value.Parent is not JProperty property || !credentials.Contains(property)).ToList();
+        var values = tree.UnsafeText.Where(u => !u.IsEntryValue || !credentials.Contains(PathKey(u.Path))).ToList();
         foreach (var value in values.Take(Shown))
         {
             var template = value.CodePoint is '\n' or '\r' ? DiagnosticCatalog.UnsafeCharacterLineBreak : DiagnosticCatalog.UnsafeCharacterInValue;
-            diagnostics.Add(template.At(value.Span, DisplayPath(value.Value), UnsafeCharacters.Describe(value.CodePoint), value.Index + 1));
+            diagnostics.Add(template.At(value.Span, DisplayPath(value.Path), UnsafeCharacters.Describe(value.CodePoint), value.Index + 1));
         }
 
         if (values.Count > Shown)
@@ -119,32 +122,32 @@ internal static partial class SchemaChecker
         }
     }
 
-    private static Diagnostic? Translate(YamlDocumentTree tree, SchemaFinding finding, HashSet<JProperty> credentials)
+    private static Diagnostic? Translate(SchemaFinding finding, HashSet<string> credentials)
     {
-        var token = finding.Token;
+        var token = finding.Node;
         var rule = finding.Rule;
         switch (finding.Kind)
         {
             case SchemaFindingKind.UnknownProperty:
-                return UnknownField(tree, finding, credentials);
+                return UnknownField(finding, credentials);
             case SchemaFindingKind.RequiredMissing:
-                return token.Parent is null
-                    ? DiagnosticCatalog.RequiredFieldMissingAtTop.At(tree.SpanOf(token), finding.Property)
-                    : DiagnosticCatalog.RequiredFieldMissingIn.At(tree.SpanOf(token), finding.Property, DisplayPath(token));
+                return finding.Path.IsRoot
+                    ? DiagnosticCatalog.RequiredFieldMissingAtTop.At(token.Span, finding.Property)
+                    : DiagnosticCatalog.RequiredFieldMissingIn.At(token.Span, finding.Property, DisplayPath(finding.Path));
         }
 
-        var field = DisplayPath(token);
-        var span = tree.ValueSpanOf(token);
+        var field = DisplayPath(finding.Path);
+        var span = token.Span;
         return finding.Kind switch
         {
-            SchemaFindingKind.PatternMismatch when ManifestValidator.FormatCheckedFields.Contains(SchemaPath(token)) => null,
-            SchemaFindingKind.StringExpected => WrongType(tree, token, span, field, "text", rule),
-            SchemaFindingKind.IntegerExpected => WrongType(tree, token, span, field, "a whole number", rule),
-            SchemaFindingKind.NumberExpected => WrongType(tree, token, span, field, "a number", rule),
-            SchemaFindingKind.BooleanExpected => WrongType(tree, token, span, field, "true or false", rule),
-            SchemaFindingKind.ObjectExpected => WrongType(tree, token, span, field, "a mapping", rule),
-            SchemaFindingKind.ArrayExpected => WrongType(tree, token, span, field, "a list", rule),
-            SchemaFindingKind.NoAlternativeFits => WrongType(tree, token, span, field, "a range { from, to } or a list of them", rule),
+            SchemaFindingKind.PatternMismatch when ManifestValidator.FormatCheckedFields.Contains(SchemaPath(finding.Path)) => null,
+            SchemaFindingKind.StringExpected => WrongType(token, span, field, "text", rule),
+            SchemaFindingKind.IntegerExpected => WrongType(token, span, field, "a whole number", rule),
+            SchemaFindingKind.NumberExpected => WrongType(token, span, field, "a number", rule),
+            SchemaFindingKind.BooleanExpected => WrongType(token, span, field, "true or false", rule),
+            SchemaFindingKind.ObjectExpected => WrongType(token, span, field, "a mapping", rule),
+            SchemaFindingKind.ArrayExpected => WrongType(token, span, field, "a list", rule),
+            SchemaFindingKind.NoAlternativeFits => WrongType(token, span, field, "a range { from, to } or a list of them", rule),
             SchemaFindingKind.TooFewItems => DiagnosticCatalog.ValueOutOfRangeEmptyList.At(span, field),
             SchemaFindingKind.NotInEnumeration => DiagnosticCatalog.ValueNotAllowedEnumeration.At(span, field, Shorten(ValueText(token)), rule.Enum ?? []),
             SchemaFindingKind.StringTooShort => DiagnosticCatalog.ValueOutOfRangeTooShort.At(span, field, rule.MinLength ?? 1),
@@ -156,18 +159,18 @@ internal static partial class SchemaChecker
         };
     }
 
-    private static Diagnostic? UnknownField(YamlDocumentTree tree, SchemaFinding finding, HashSet<JProperty> credentials)
+    private static Diagnostic? UnknownField(SchemaFinding finding, HashSet<string> credentials)
     {
-        if (finding.Token is not JProperty property || credentials.Contains(property))
+        if (finding.Entry is not { } property || credentials.Contains(PathKey(finding.Path)))
         {
             return null;
         }
 
-        var name = property.Name;
-        var parent = property.Parent;
+        var name = property.Key;
+        var parent = finding.Path.Parent;
         var allowed = finding.AllowedProperties;
-        var where = parent is null || parent.Parent is null ? null : DisplayPath(parent);
-        return DiagnosticCatalog.UnknownFieldIn.At(tree.SpanOf(property), Shorten(name), where, EditDistance.Closest(name, allowed), allowed);
+        var where = parent is null || parent.IsRoot ? null : DisplayPath(parent);
+        return DiagnosticCatalog.UnknownFieldIn.At(property.KeySpan, Shorten(name), where, EditDistance.Closest(name, allowed), allowed);
     }
 
     /// <summary>
@@ -175,18 +178,18 @@ internal static partial class SchemaChecker
     /// its text is also checked against the field's other rules, so that what the quoted value would still need is
     /// said in the same message (an unquoted numeric CUG id needs quotes and the CUG prefix).
     /// </summary>
-    private static Diagnostic WrongType(YamlDocumentTree tree, JToken token, SourceSpan span, string field, string expected, SchemaRule rule)
+    private static Diagnostic WrongType(YamlNode token, SourceSpan span, string field, string expected, SchemaRule rule)
     {
-        var actual = token.Type switch
+        var actual = token switch
         {
-            JTokenType.Null => "nothing",
-            JTokenType.Integer or JTokenType.Float => "a number",
-            JTokenType.Boolean => "true/false",
-            JTokenType.Object => "a mapping",
-            JTokenType.Array => "a list",
+            YamlScalar { Kind: YamlScalarKind.Null } => "nothing",
+            YamlScalar { Kind: YamlScalarKind.Integer or YamlScalarKind.Float } => "a number",
+            YamlScalar { Kind: YamlScalarKind.Boolean } => "true/false",
+            YamlMapping => "a mapping",
+            YamlSequence => "a list",
             _ => "text",
         };
-        var plain = tree.PlainTextOf(token);
+        var plain = token is YamlScalar { TypedPlain: true } typed ? typed.Text : null;
         if (expected != "text" || plain is not { Length: > 0 })
         {
             return DiagnosticCatalog.WrongTypeFound.At(span, field, expected, actual);
@@ -203,10 +206,13 @@ internal static partial class SchemaChecker
     }
 
     /// <summary>spec.sites[0].users[1].extension</summary>
-    internal static string DisplayPath(JToken token)
+    internal static string DisplayPath(YamlPath path) => DisplayPath(path.Segments);
+
+    /// <summary>spec.sites[0].users[1].extension, from the keys and indexes (a key of digits reads as an index, as in a JSON pointer).</summary>
+    internal static string DisplayPath(IReadOnlyList<string> segments)
     {
         var builder = new StringBuilder();
-        foreach (var segment in YamlDocumentTree.PathSegments(token))
+        foreach (var segment in segments)
         {
             if (int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out _))
             {
@@ -227,7 +233,7 @@ internal static partial class SchemaChecker
     }
 
     /// <summary>spec.sites[].users[].extension: the path with array indexes left out, as in FormatCheckedFields.</summary>
-    private static string SchemaPath(JToken token) => ArrayIndex().Replace(DisplayPath(token), "[]");
+    private static string SchemaPath(YamlPath path) => ArrayIndex().Replace(DisplayPath(path), "[]");
 
     [GeneratedRegex(@"\[[0-9]+\]")]
     private static partial Regex ArrayIndex();
@@ -235,13 +241,7 @@ internal static partial class SchemaChecker
     [GeneratedRegex("^whc\\.declarative/v[0-9]+")]
     private static partial Regex OtherVersion();
 
-    private static string ValueText(JToken? token) => token switch
-    {
-        JProperty p => ValueText(p.Value),
-        JValue { Value: IFormattable formattable } => formattable.ToString(null, CultureInfo.InvariantCulture),
-        JValue { Value: { } value } => value.ToString() ?? string.Empty,
-        _ => string.Empty,
-    };
+    private static string ValueText(YamlNode token) => token is YamlScalar scalar ? scalar.ValueText : string.Empty;
 
     private static string Shorten(string value) => value.Length <= 64 ? value : $"{value[..61]}...";
 }

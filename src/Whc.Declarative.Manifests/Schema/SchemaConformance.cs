@@ -1,17 +1,16 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Newtonsoft.Json.Linq;
+using Whc.Declarative.Manifests.Yaml;
 
 namespace Whc.Declarative.Manifests.Schema;
 
 /// <summary>What a document does wrong against the schema; named after the JSON Schema keyword it breaks.</summary>
 internal enum SchemaFindingKind
 {
-    /// <summary>A property the object's schema does not list (<c>additionalProperties: false</c>); the token is the property.</summary>
+    /// <summary>A property the object's schema does not list (<c>additionalProperties: false</c>); the node is the property's value, <see cref="SchemaFinding.Entry"/> the property.</summary>
     UnknownProperty,
 
-    /// <summary>A required property is missing; the token is the value that lacks it, <see cref="SchemaFinding.Property"/> its name.</summary>
+    /// <summary>A required property is missing; the node is the value that lacks it, <see cref="SchemaFinding.Property"/> its name.</summary>
     RequiredMissing,
     StringExpected,
     IntegerExpected,
@@ -34,20 +33,21 @@ internal enum SchemaFindingKind
     Refused,
 
     /// <summary>
-    /// Not a schema keyword: a property whose name looks like a credential (the token is the property), found in the
+    /// Not a schema keyword: a property whose name looks like a credential (<see cref="SchemaFinding.Entry"/>), found in the
     /// same walk so that the document is not walked again for it; any property the schema does not list is looked at.
     /// </summary>
     Credential,
 }
 
 /// <summary>
-/// One finding: its kind, the token it is about (its JSON path is the token's), the name of the property for
+/// One finding: its kind, the node it is about and where that node is, the property it is about (a credential or an
+/// unknown property: <paramref name="Entry"/>, whose value is the node), the name of the property for
 /// <see cref="SchemaFindingKind.RequiredMissing"/> and <see cref="SchemaFindingKind.UnknownProperty"/>, and the
 /// rule that was broken, whose values (limits, allowed values, description) the message quotes.
 /// </summary>
 /// <param name="AllowedProperties">For an unknown property: the names its object may have; empty inside one of several
 /// alternatives (the value may have meant the other shape).</param>
-internal sealed record SchemaFinding(SchemaFindingKind Kind, JToken Token, string? Property, SchemaRule Rule, IReadOnlyList<string> AllowedProperties);
+internal sealed record SchemaFinding(SchemaFindingKind Kind, YamlNode Node, YamlPath Path, string? Property, SchemaRule Rule, IReadOnlyList<string> AllowedProperties, YamlEntry? Entry = null);
 
 /// <summary>
 /// The manifest schema compiled once from its own text (System.Text.Json, no reflection), and a checker that knows
@@ -87,7 +87,7 @@ internal sealed class SchemaConformance
     }
 
     /// <summary>True when the document conforms to the schema (stops at the first finding).</summary>
-    public bool Conforms(JToken document)
+    public bool Conforms(YamlNode document)
     {
         var walker = new Walker(collecting: false, credentialName);
         walker.Walk(document, Root, inAlternative: false);
@@ -95,7 +95,7 @@ internal sealed class SchemaConformance
     }
 
     /// <summary>Every finding, in the order draft-07's keywords are applied (the caller orders them by position).</summary>
-    public List<SchemaFinding> Check(JToken document)
+    public List<SchemaFinding> Check(YamlNode document)
     {
         var walker = new Walker(collecting: true, credentialName);
         walker.Walk(document, Root, inAlternative: false);
@@ -106,17 +106,21 @@ internal sealed class SchemaConformance
     /// Applies a rule to a value; when not collecting, stops at the first finding. Recursion follows the document,
     /// whose depth the YAML reader caps.
     /// </summary>
-    private sealed class Walker(bool collecting, Func<string, bool> credentialName)
+    private sealed class Walker(bool collecting, Func<string, bool> credentialName, List<(string? Key, int Index)>? at = null)
     {
+        /// <summary>Where the walk is: keys and list indexes from the root, made into a <see cref="YamlPath"/> only for a finding.</summary>
+        private readonly List<(string? Key, int Index)> path = at is null ? [] : [.. at];
+
         public List<SchemaFinding> Findings { get; } = [];
 
         public bool Failed { get; private set; }
 
-        /// <summary>A text token's string (not Newtonsoft's explicit conversion, whose annotations make the token look nullable).</summary>
-        private static string TextOf(JToken token) => token is JValue { Value: string text } ? text : string.Empty;
+        private static bool IsString(YamlNode node) => node is YamlScalar { Kind: YamlScalarKind.String };
+
+        private static string TextOf(YamlNode node) => node is YamlScalar { Kind: YamlScalarKind.String } scalar ? scalar.Text : string.Empty;
 
         /// <summary>Records a finding; true when the walk should stop (only the yes/no was asked).</summary>
-        private bool Stop(SchemaFindingKind kind, JToken token, SchemaRule rule, string? property = null, IReadOnlyList<string>? allowed = null)
+        private bool Stop(SchemaFindingKind kind, YamlNode node, SchemaRule rule, string? property = null, IReadOnlyList<string>? allowed = null, YamlEntry? entry = null)
         {
             Failed = true;
             if (!collecting)
@@ -124,11 +128,28 @@ internal sealed class SchemaConformance
                 return true;
             }
 
-            Findings.Add(new SchemaFinding(kind, token, property, rule, allowed ?? []));
+            var where = YamlPath.Root;
+            foreach (var (key, index) in path)
+            {
+                where = key is null ? where.Index(index) : where.Key(key);
+            }
+
+            Findings.Add(new SchemaFinding(kind, node, entry is null ? where : where.Key(entry.Key), property, rule, allowed ?? [], entry));
             return false;
         }
 
-        public void Walk(JToken token, SchemaRule rule, bool inAlternative)
+        private bool StopAt(SchemaFindingKind kind, YamlEntry entry, SchemaRule rule, IReadOnlyList<string>? allowed = null) =>
+            Stop(kind, entry.Value, rule, entry.Key, allowed, entry);
+
+        /// <summary>Walks an entry's value with the entry's key on the path.</summary>
+        private void WalkEntry(YamlEntry entry, SchemaRule rule, bool inAlternative)
+        {
+            path.Add((entry.Key, 0));
+            Walk(entry.Value, rule, inAlternative);
+            path.RemoveAt(path.Count - 1);
+        }
+
+        public void Walk(YamlNode token, SchemaRule rule, bool inAlternative)
         {
             if (rule.Never)
             {
@@ -153,7 +174,7 @@ internal sealed class SchemaConformance
                 return;
             }
 
-            if (rule.Enum is { } allowed && !(token.Type == JTokenType.String && allowed.Contains(TextOf(token), StringComparer.Ordinal))
+            if (rule.Enum is { } allowed && !(IsString(token) && allowed.Contains(TextOf(token), StringComparer.Ordinal))
                 && Stop(SchemaFindingKind.NotInEnumeration, token, rule))
             {
                 return;
@@ -166,13 +187,13 @@ internal sealed class SchemaConformance
         /// anyOf: at least one alternative must accept the value. When none does, what is wrong is reported inside the
         /// alternative whose shape the value has (a ported range, or a list of them), else that none fits.
         /// </summary>
-        private bool WalkAlternatives(JToken token, SchemaRule rule, SchemaRule[] alternatives)
+        private bool WalkAlternatives(YamlNode token, SchemaRule rule, SchemaRule[] alternatives)
         {
             if (!collecting)
             {
                 foreach (var alternative in alternatives)
                 {
-                    var quick = new Walker(collecting: false, credentialName);
+                    var quick = new Walker(collecting: false, credentialName, path);
                     quick.Walk(token, alternative, inAlternative: true);
                     if (!quick.Failed)
                     {
@@ -186,7 +207,7 @@ internal sealed class SchemaConformance
             var attempts = new List<Walker>(alternatives.Length);
             foreach (var alternative in alternatives)
             {
-                var attempt = new Walker(collecting: true, credentialName);
+                var attempt = new Walker(collecting: true, credentialName, path);
                 attempt.Walk(token, alternative, inAlternative: true);
                 if (!attempt.Failed)
                 {
@@ -198,8 +219,8 @@ internal sealed class SchemaConformance
 
             var fitting = Array.FindIndex(alternatives, a => a.Actual.Type switch
             {
-                "array" => token is JArray,
-                "object" => token is JObject,
+                "array" => token is YamlSequence,
+                "object" => token is YamlMapping,
                 _ => false,
             });
             if (fitting < 0)
@@ -216,10 +237,10 @@ internal sealed class SchemaConformance
         }
 
         /// <summary>The type, and the keywords of the value's own type (draft-07 applies those whatever the declared type).</summary>
-        private bool WalkType(JToken token, SchemaRule rule, bool inAlternative)
+        private bool WalkType(YamlNode token, SchemaRule rule, bool inAlternative)
         {
             var type = rule.Type;
-            if (token is JArray array)
+            if (token is YamlSequence array)
             {
                 if (array.Count < (rule.MinItems ?? 0) && Stop(SchemaFindingKind.TooFewItems, token, rule))
                 {
@@ -228,9 +249,11 @@ internal sealed class SchemaConformance
 
                 if (rule.Items is { } items)
                 {
-                    foreach (var item in array)
+                    for (var i = 0; i < array.Count; i++)
                     {
-                        Walk(item, items, inAlternative);
+                        path.Add((null, i));
+                        Walk(array.Items[i], items, inAlternative);
+                        path.RemoveAt(path.Count - 1);
                         if (Failed && !collecting)
                         {
                             return false;
@@ -247,7 +270,7 @@ internal sealed class SchemaConformance
                 return false;
             }
 
-            if (token.Type == JTokenType.String)
+            if (IsString(token))
             {
                 // Inline rather than TextFindings: a valid manifest's every text passes here, and allocates nothing.
                 var text = TextOf(token);
@@ -263,15 +286,15 @@ internal sealed class SchemaConformance
                 return false;
             }
 
-            var numeric = token.Type is JTokenType.Integer or JTokenType.Float;
-            if (type == "number" && !numeric && Stop(SchemaFindingKind.NumberExpected, token, rule))
+            var number = token as YamlScalar is { IsNumber: true } scalar ? scalar : null;
+            if (type == "number" && number is null && Stop(SchemaFindingKind.NumberExpected, token, rule))
             {
                 return false;
             }
 
-            if (numeric && token is JValue { Value: { } number })
+            if (number is not null)
             {
-                var value = Convert.ToDouble(number, CultureInfo.InvariantCulture);
+                var value = number.Number;
                 if (rule.Minimum is { } minimum && value < (double)minimum && Stop(SchemaFindingKind.NumberTooSmall, token, rule))
                 {
                     return false;
@@ -283,9 +306,9 @@ internal sealed class SchemaConformance
                 }
             }
 
-            return !((type == "integer" && token.Type != JTokenType.Integer && Stop(SchemaFindingKind.IntegerExpected, token, rule))
-                || (type == "boolean" && token.Type != JTokenType.Boolean && Stop(SchemaFindingKind.BooleanExpected, token, rule))
-                || (type == "object" && token is not JObject && Stop(SchemaFindingKind.ObjectExpected, token, rule))
+            return !((type == "integer" && token is not YamlScalar { Kind: YamlScalarKind.Integer } && Stop(SchemaFindingKind.IntegerExpected, token, rule))
+                || (type == "boolean" && token is not YamlScalar { Kind: YamlScalarKind.Boolean } && Stop(SchemaFindingKind.BooleanExpected, token, rule))
+                || (type == "object" && token is not YamlMapping && Stop(SchemaFindingKind.ObjectExpected, token, rule))
                 || (type is not (null or "array" or "string" or "number" or "integer" or "boolean" or "object") && Stop(SchemaFindingKind.Refused, token, rule)));
         }
 
@@ -293,9 +316,9 @@ internal sealed class SchemaConformance
         /// Listed properties in the schema's order, then the others. Required properties are looked for even when the
         /// value is not a mapping (as NJsonSchema does: "must be a mapping" then comes with what it must hold).
         /// </summary>
-        private void WalkProperties(JToken token, SchemaRule rule, bool inAlternative)
+        private void WalkProperties(YamlNode token, SchemaRule rule, bool inAlternative)
         {
-            var obj = token as JObject;
+            var obj = token as YamlMapping;
 
             // Under anyOf, the alternatives have looked at the fields the rule itself leaves open (and for credentials).
             var alternativesLooked = rule.AnyOf is not null && rule.Additional is null;
@@ -304,34 +327,34 @@ internal sealed class SchemaConformance
                 // The common case, quickly: each property looked up once.
                 foreach (var name in rule.Required)
                 {
-                    if (obj.Property(name, StringComparison.Ordinal) is null)
+                    if (obj.Entry(name) is null)
                     {
                         Stop(SchemaFindingKind.RequiredMissing, token, rule, name);
                         return;
                     }
                 }
 
-                foreach (var property in obj.Properties())
+                foreach (var property in obj.Entries)
                 {
-                    if (rule.Properties.TryGetValue(property.Name, out var listed))
+                    if (rule.Properties.TryGetValue(property.Key, out var listed))
                     {
-                        Walk(property.Value, listed, inAlternative);
+                        WalkEntry(property, listed, inAlternative);
                     }
                     else if (alternativesLooked)
                     {
                         continue;
                     }
-                    else if (credentialName(property.Name))
+                    else if (credentialName(property.Key))
                     {
-                        Stop(SchemaFindingKind.Credential, property, rule, property.Name);
+                        StopAt(SchemaFindingKind.Credential, property, rule);
                     }
                     else if (rule.Additional is { } additional)
                     {
-                        Walk(property.Value, additional, inAlternative);
+                        WalkEntry(property, additional, inAlternative);
                     }
                     else
                     {
-                        ScanStops(property.Value, rule);
+                        ScanEntryStops(property, rule);
                     }
 
                     if (Failed)
@@ -345,9 +368,9 @@ internal sealed class SchemaConformance
 
             foreach (var (name, propertyRule) in rule.PropertyOrder)
             {
-                if (obj?.Property(name, StringComparison.Ordinal) is { } property)
+                if (obj?.Entry(name) is { } property)
                 {
-                    Walk(property.Value, propertyRule, inAlternative);
+                    WalkEntry(property, propertyRule, inAlternative);
                     if (Failed && !collecting)
                     {
                         return;
@@ -361,7 +384,7 @@ internal sealed class SchemaConformance
 
             foreach (var name in rule.Required)
             {
-                if (!rule.Properties.ContainsKey(name) && obj?.Property(name, StringComparison.Ordinal) is null
+                if (!rule.Properties.ContainsKey(name) && obj?.Entry(name) is null
                     && Stop(SchemaFindingKind.RequiredMissing, token, rule, name))
                 {
                     return;
@@ -373,14 +396,14 @@ internal sealed class SchemaConformance
                 return;
             }
 
-            foreach (var property in obj.Properties())
+            foreach (var property in obj.Entries)
             {
-                if (rule.Properties.ContainsKey(property.Name))
+                if (rule.Properties.ContainsKey(property.Key))
                 {
                     continue;
                 }
 
-                if (credentialName(property.Name) && Stop(SchemaFindingKind.Credential, property, rule, property.Name))
+                if (credentialName(property.Key) && StopAt(SchemaFindingKind.Credential, property, rule))
                 {
                     return;
                 }
@@ -388,10 +411,10 @@ internal sealed class SchemaConformance
                 var stop = rule.Additional switch
                 {
                     // Anything goes here; only credentials are looked for.
-                    null => ScanStops(property.Value, rule),
-                    { Never: true } => Stop(SchemaFindingKind.UnknownProperty, property, rule, property.Name, inAlternative ? [] : rule.PropertyNames)
-                        || ScanStops(property.Value, rule),
-                    var additional => WalkStops(property.Value, additional, inAlternative),
+                    null => ScanEntryStops(property, rule),
+                    { Never: true } => StopAt(SchemaFindingKind.UnknownProperty, property, rule, inAlternative ? [] : rule.PropertyNames)
+                        || ScanEntryStops(property, rule),
+                    var additional => WalkStops(property, additional, inAlternative),
                 };
                 if (stop)
                 {
@@ -400,32 +423,43 @@ internal sealed class SchemaConformance
             }
         }
 
-        private bool WalkStops(JToken token, SchemaRule rule, bool inAlternative)
+        private bool WalkStops(YamlEntry entry, SchemaRule rule, bool inAlternative)
         {
-            Walk(token, rule, inAlternative);
+            WalkEntry(entry, rule, inAlternative);
             return Failed && !collecting;
         }
 
+        private bool ScanEntryStops(YamlEntry entry, SchemaRule rule)
+        {
+            path.Add((entry.Key, 0));
+            var stop = ScanStops(entry.Value, rule);
+            path.RemoveAt(path.Count - 1);
+            return stop;
+        }
+
         /// <summary>Looks for credential-like property names in a value no rule looks into (an unknown field's, say).</summary>
-        private bool ScanStops(JToken token, SchemaRule rule)
+        private bool ScanStops(YamlNode token, SchemaRule rule)
         {
             switch (token)
             {
-                case JObject obj:
-                    foreach (var property in obj.Properties())
+                case YamlMapping obj:
+                    foreach (var property in obj.Entries)
                     {
-                        if ((credentialName(property.Name) && Stop(SchemaFindingKind.Credential, property, rule, property.Name))
-                            || ScanStops(property.Value, rule))
+                        if ((credentialName(property.Key) && StopAt(SchemaFindingKind.Credential, property, rule))
+                            || ScanEntryStops(property, rule))
                         {
                             return true;
                         }
                     }
 
                     break;
-                case JArray array:
-                    foreach (var item in array)
+                case YamlSequence array:
+                    for (var i = 0; i < array.Count; i++)
                     {
-                        if (ScanStops(item, rule))
+                        path.Add((null, i));
+                        var stop = ScanStops(array.Items[i], rule);
+                        path.RemoveAt(path.Count - 1);
+                        if (stop)
                         {
                             return true;
                         }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Newtonsoft.Json.Linq;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Text;
 using YamlDotNet.Core;
@@ -57,7 +56,8 @@ internal static partial class YamlTreeReader
         var documents = new List<YamlDocumentTree>();
         var builder = new DocumentBuilder(file, text, diagnostics, runCharactersLeft);
         var parser = new Parser(new StringReader(text));
-        var lastGood = new SourceSpan(file, 1, 1);
+        // Where the last good event ended, made into a position only if the file turns out malformed (most are not).
+        Mark? lastGood = null;
         try
         {
             while (parser.MoveNext())
@@ -67,7 +67,7 @@ internal static partial class YamlTreeReader
                     continue;
                 }
 
-                lastGood = SpanOf(file, current.End);
+                lastGood = current.End;
                 if (builder.Accept(current) is { } document)
                 {
                     documents.Add(document);
@@ -87,7 +87,7 @@ internal static partial class YamlTreeReader
         catch (Exception exception) when (exception is InvalidOperationException or ArgumentException or FormatException or OverflowException)
         {
             // YamlDotNet's scanner fails this way on some malformed input (e.g. an unclosed flow sequence); it has no position.
-            diagnostics.Add(DiagnosticCatalog.YamlSyntaxAfterHere.At(lastGood));
+            diagnostics.Add(DiagnosticCatalog.YamlSyntaxAfterHere.At(lastGood is { } end ? SpanOf(file, end) : new SourceSpan(file, 1, 1)));
         }
 
         aliasCharacters = builder.CopiedCharacters;
@@ -165,85 +165,77 @@ internal static partial class YamlTreeReader
     /// Types a scalar as YAML 1.2's core schema does: by its tag when it has one (<c>!!int "10"</c> is 10), else a plain
     /// scalar by its text. Null when the tag does not fit the text (<c>!!int ten</c>).
     /// </summary>
-    private static JValue? ConvertScalar(Scalar scalar, string tag, out bool typedPlain)
+    private static YamlScalar? ConvertScalar(Scalar scalar, string tag, SourceSpan span)
     {
-        typedPlain = false;
         var value = scalar.Value;
         switch (tag)
         {
             case "str":
-                return new JValue(value);
+                return YamlScalar.String(span, value);
             case "null":
-                return value is "" or "~" or "null" or "Null" or "NULL" ? JValue.CreateNull() : null;
+                return value is "" or "~" or "null" or "Null" or "NULL" ? YamlScalar.Null(span, value) : null;
             case "bool":
-                return value is "true" or "True" or "TRUE" ? new JValue(true) : value is "false" or "False" or "FALSE" ? new JValue(false) : null;
+                return value is "true" or "True" or "TRUE" ? YamlScalar.Bool(span, value, true) : value is "false" or "False" or "FALSE" ? YamlScalar.Bool(span, value, false) : null;
             case "int":
-                return IntegerPattern().IsMatch(value) && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var tagged) ? new JValue(tagged) : null;
+                return IntegerPattern().IsMatch(value) && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var tagged) ? YamlScalar.Int(span, value, tagged) : null;
             case "float":
-                return FloatPattern().IsMatch(value) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) ? new JValue(real) : null;
+                return FloatPattern().IsMatch(value) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) ? YamlScalar.Float(span, value, real) : null;
             case "map" or "seq":
                 return null;
         }
 
         if (scalar.Style != ScalarStyle.Plain || !scalar.Tag.IsEmpty)
         {
-            return new JValue(value);
+            return YamlScalar.String(span, value);
         }
 
         switch (value)
         {
             case "" or "~" or "null" or "Null" or "NULL":
-                typedPlain = true;
-                return JValue.CreateNull();
+                return YamlScalar.Null(span, value, typedPlain: true);
             case "true" or "True" or "TRUE":
-                typedPlain = true;
-                return new JValue(true);
+                return YamlScalar.Bool(span, value, true, typedPlain: true);
             case "false" or "False" or "FALSE":
-                typedPlain = true;
-                return new JValue(false);
+                return YamlScalar.Bool(span, value, false, typedPlain: true);
         }
 
         // Only text that starts like a number can be one; most plain scalars are names.
         if (value[0] is not (>= '0' and <= '9') and not '-' and not '+' and not '.')
         {
-            return new JValue(value);
+            return YamlScalar.String(span, value);
         }
 
         if (IntegerPattern().IsMatch(value) && long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
         {
-            typedPlain = true;
-            return new JValue(integer);
+            return YamlScalar.Int(span, value, integer, typedPlain: true);
         }
 
         if (FloatPattern().IsMatch(value) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
         {
-            typedPlain = true;
-            return new JValue(number);
+            return YamlScalar.Float(span, value, number, typedPlain: true);
         }
 
-        return new JValue(value);
+        return YamlScalar.String(span, value);
     }
 
     /// <summary>
-    /// Turns the event stream of one file into trees; keeps its own explicit stack (no recursion, except to copy an
-    /// anchored node, whose depth is capped). An alias is replaced by a copy of its anchored node and a merge key
-    /// (<c>&lt;&lt;</c>) by copies of the merged mappings' entries; the copies keep the positions of the text they
-    /// were copied from. Copies are budgeted per file, in nodes (<see cref="MaxAliasNodes"/>) and in the characters of
-    /// their keys and scalars (the larger of the file's size and <see cref="MinAliasCharactersPerFile"/>, and what the
-    /// run has left), so an alias bomb, or one huge scalar aliased many times, stops the file.
+    /// Turns the event stream of one file into trees, straight from the parser's events; keeps its own explicit stack
+    /// (no recursion). A node is made when it ends, and never changes after: an alias stands for its anchored node itself
+    /// (shared, not copied) and a merge key (<c>&lt;&lt;</c>) adds the merged mappings' entries, so what came through an
+    /// alias keeps the positions of the text it names. What aliases and merge keys add is budgeted per file, in nodes
+    /// (<see cref="MaxAliasNodes"/>) and in the characters of their keys and scalars (the larger of the file's size and
+    /// <see cref="MinAliasCharactersPerFile"/>, and what the run has left), as if copied, so an alias bomb, or one huge
+    /// scalar aliased many times, stops the file.
     /// </summary>
     private sealed class DocumentBuilder(string file, string text, List<Diagnostic> diagnostics, long runCharactersLeft)
     {
         private const string MergeKey = "<<";
 
         private readonly Stack<Frame> stack = new();
-        private Dictionary<JToken, SourceSpan> positions = new(ReferenceEqualityComparer.Instance);
-        private Dictionary<JToken, string> plainText = new(ReferenceEqualityComparer.Instance);
-        private Dictionary<JToken, UnsafeTextValue> unsafeByValue = new(ReferenceEqualityComparer.Instance);
-        private Dictionary<JToken, Size> sizes = new(ReferenceEqualityComparer.Instance);
-        private Dictionary<string, Anchored?> anchors = new(StringComparer.Ordinal);
-        private List<UnsafeTextValue> unsafeText = [];
-        private JToken? root;
+        private Dictionary<YamlScalar, UnsafeText> unsafeByValue = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<YamlNode, Size> sizes = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<string, Anchored?> anchors = new(StringComparer.Ordinal);
+        private YamlNode? root;
         private SourceSpan documentStart = SourceSpan.FileOnly(file);
         private bool failed;
         private int skipping;
@@ -272,12 +264,13 @@ internal static partial class YamlTreeReader
                 case DocumentStart start:
                     // Anchors belong to their document (YAML 1.2, 3.2.2.2): an alias cannot reach into another one.
                     stack.Clear();
-                    positions = new(ReferenceEqualityComparer.Instance);
-                    plainText = new(ReferenceEqualityComparer.Instance);
-                    unsafeByValue = new(ReferenceEqualityComparer.Instance);
-                    sizes = new(ReferenceEqualityComparer.Instance);
-                    anchors = new(StringComparer.Ordinal);
-                    unsafeText = [];
+                    if (unsafeByValue.Count > 0)
+                    {
+                        unsafeByValue = new(ReferenceEqualityComparer.Instance);
+                    }
+
+                    sizes.Clear();
+                    anchors.Clear();
                     root = null;
                     failed = false;
                     documentStart = SpanOf(file, start.Start);
@@ -291,10 +284,10 @@ internal static partial class YamlTreeReader
                     OnAlias(alias);
                     return null;
                 case MappingStart mapping:
-                    OnContainerStart(new JObject(), mapping.Start, mapping.Tag, mapping.Anchor, "map");
+                    OnContainerStart(mapping.Start, mapping.Tag, mapping.Anchor, "map");
                     return null;
                 case SequenceStart sequence:
-                    OnContainerStart(new JArray(), sequence.Start, sequence.Tag, sequence.Anchor, "seq");
+                    OnContainerStart(sequence.Start, sequence.Tag, sequence.Anchor, "seq");
                     return null;
                 case MappingEnd or SequenceEnd:
                     OnContainerEnd();
@@ -330,26 +323,45 @@ internal static partial class YamlTreeReader
                 return null;
             }
 
-            if (root is not JObject)
+            if (root is not YamlMapping mapping)
             {
-                diagnostics.Add(DiagnosticCatalog.DocumentNotMappingManifest.At(positions.TryGetValue(root, out var where) ? where : documentStart));
+                diagnostics.Add(DiagnosticCatalog.DocumentNotMappingManifest.At(root.Span));
                 return null;
             }
 
-            // Text only in an anchored merge source, or overridden by an explicit key, is not in the document.
-            var reachable = unsafeText.Where(u => ReferenceEquals(RootOf(u.Value), root)).ToList();
-            return new YamlDocumentTree(file, root, documentStart, positions, plainText, reachable);
-        }
-
-        private static JToken RootOf(JToken token)
-        {
-            var current = token;
-            while (current.Parent is { } parent)
+            // Text only in an anchored merge source, or overridden by an explicit key, is not in the document: the
+            // places are found in the finished tree (rarely: only when some value holds such a character).
+            var unsafeText = new List<UnsafeTextValue>();
+            if (unsafeByValue.Count > 0)
             {
-                current = parent;
+                CollectUnsafe(mapping, YamlPath.Root, isEntryValue: false, unsafeText);
             }
 
-            return current;
+            return new YamlDocumentTree(file, mapping, documentStart, unsafeText);
+        }
+
+        private void CollectUnsafe(YamlNode node, YamlPath path, bool isEntryValue, List<UnsafeTextValue> found)
+        {
+            switch (node)
+            {
+                case YamlMapping mapping:
+                    foreach (var entry in mapping.Entries)
+                    {
+                        CollectUnsafe(entry.Value, path.Key(entry.Key), isEntryValue: true, found);
+                    }
+
+                    break;
+                case YamlSequence list:
+                    for (var i = 0; i < list.Count; i++)
+                    {
+                        CollectUnsafe(list.Items[i], path.Index(i), isEntryValue: false, found);
+                    }
+
+                    break;
+                case YamlScalar scalar when unsafeByValue.TryGetValue(scalar, out var unsafeText):
+                    found.Add(new UnsafeTextValue(path, isEntryValue, unsafeText));
+                    break;
+            }
         }
 
         private void OnScalar(Scalar scalar)
@@ -374,32 +386,22 @@ internal static partial class YamlTreeReader
 
                 if (!scalar.Anchor.IsEmpty)
                 {
-                    var key = new JValue(scalar.Value);
-                    positions[key] = span;
-                    anchors[scalar.Anchor.Value] = new Anchored(key, new Size(1, scalar.Value.Length), 0);
+                    anchors[scalar.Anchor.Value] = new Anchored(YamlScalar.String(span, scalar.Value), new Size(1, scalar.Value.Length), 0);
                 }
 
                 return;
             }
 
-            var typedPlain = false;
-            if ((tag is null ? null : ConvertScalar(scalar, tag, out typedPlain)) is not { } value)
+            if ((tag is null ? null : ConvertScalar(scalar, tag, span)) is not { } value)
             {
                 RefuseTag(scalar.Tag, tag, span, "this value"); // not echoed: it may be a credential
-                Attach(JValue.CreateNull(), span);
+                Attach(YamlScalar.Null(span), span);
                 return;
             }
 
-            if (typedPlain)
+            if (value.Kind == YamlScalarKind.String && UnsafeCharacters.Find(value.Text) is { } found)
             {
-                plainText[value] = scalar.Value;
-            }
-
-            if (value is { Type: JTokenType.String, Value: string content } && UnsafeCharacters.Find(content) is { } found)
-            {
-                var unsafeValue = new UnsafeTextValue(value, found.Index, found.CodePoint, LiteralSpan(scalar, found.CodePoint) ?? span);
-                unsafeText.Add(unsafeValue);
-                unsafeByValue[value] = unsafeValue;
+                unsafeByValue[value] = new UnsafeText(found.Index, found.CodePoint, LiteralSpan(scalar, found.CodePoint) ?? span);
             }
 
             produced++;
@@ -413,9 +415,9 @@ internal static partial class YamlTreeReader
         }
 
         /// <summary>
-        /// An alias stands for a copy of its anchored node, with the anchored node's positions: a diagnostic about a
-        /// value that came through an alias points where that value is written (the message's path says where it was
-        /// used). As a merge key's value, the anchored mapping is merged when its mapping ends.
+        /// An alias stands for its anchored node, with the anchored node's positions: a diagnostic about a value that
+        /// came through an alias points where that value is written (the message's path says where it was used). As a
+        /// merge key's value, the anchored mapping is merged when its mapping ends.
         /// </summary>
         private void OnAlias(AnchorAlias alias)
         {
@@ -424,22 +426,22 @@ internal static partial class YamlTreeReader
             if (anchors.TryGetValue(name, out var anchored) && anchored is null)
             {
                 Fail(DiagnosticCatalog.AliasExpansionRecursive.At(span, Shorten(name)));
-                Attach(JValue.CreateNull(), span);
+                Attach(YamlScalar.Null(span), span);
                 return;
             }
 
             if (anchored is null)
             {
                 Fail(DiagnosticCatalog.UndefinedAliasInDocument.At(span, Shorten(name)));
-                Attach(JValue.CreateNull(), span);
+                Attach(YamlScalar.Null(span), span);
                 return;
             }
 
             if (stack.TryPeek(out var frame) && frame.IsMapping && frame.Key is null)
             {
-                if (anchored.Node is JValue { Value: { } keyValue } scalarKey)
+                if (anchored.Node is YamlScalar { Kind: not YamlScalarKind.Null } scalarKey)
                 {
-                    var keyText = (plainText.TryGetValue(scalarKey, out var plain) ? plain : Convert.ToString(keyValue, CultureInfo.InvariantCulture)) ?? string.Empty;
+                    var keyText = scalarKey.TypedPlain ? scalarKey.Text : scalarKey.ValueText;
                     if (!Budget(new Size(0, keyText.Length), span))
                     {
                         frame.Key = string.Empty;
@@ -462,13 +464,13 @@ internal static partial class YamlTreeReader
             if (anchored.Height > 0 && level > MaxDepth)
             {
                 Fail(DiagnosticCatalog.NestingTooDeepAlias.At(span, Shorten(name), MaxDepth));
-                Attach(JValue.CreateNull(), span);
+                Attach(YamlScalar.Null(span), span);
                 return;
             }
 
             if (frame is { IsMergeValue: true })
             {
-                // Copied when the mapping ends, where it is known which of its keys are given explicitly.
+                // Merged when the mapping ends, where it is known which of its keys are given explicitly.
                 AddMergeSource(frame, anchored.Node, span);
                 frame.Height = Math.Max(frame.Height, anchored.Height - 1);
                 frame.Key = null;
@@ -480,15 +482,13 @@ internal static partial class YamlTreeReader
                 return;
             }
 
-            var copy = Copy(anchored.Node);
-            sizes[copy] = anchored.Size;
             produced += anchored.Size.Nodes;
             producedCharacters += anchored.Size.Characters;
-            Attach(copy, positions.TryGetValue(anchored.Node, out var written) ? written : span, anchored.Height);
+            Attach(anchored.Node, anchored.Node.Span, anchored.Height);
         }
 
         /// <summary>
-        /// Counts nodes and characters about to be copied against the file's and the run's budgets; false (and the file
+        /// Counts nodes and characters about to be added against the file's and the run's budgets; false (and the file
         /// given up) past one, reported at the alias or merge key that passes it.
         /// </summary>
         private bool Budget(Size size, SourceSpan span)
@@ -520,86 +520,23 @@ internal static partial class YamlTreeReader
             return false;
         }
 
-        private JToken Copy(JToken original)
-        {
-            JToken copy;
-            switch (original)
-            {
-                case JObject mapping:
-                    var copiedMapping = new JObject();
-                    foreach (var property in mapping.Properties())
-                    {
-                        copiedMapping.Add(CopyProperty(property));
-                    }
-
-                    copy = copiedMapping;
-                    break;
-                case JArray list:
-                    var copiedList = new JArray();
-                    foreach (var item in list)
-                    {
-                        copiedList.Add(Copy(item));
-                    }
-
-                    copy = copiedList;
-                    break;
-                case JValue value:
-                    var copiedValue = new JValue(value);
-                    if (plainText.TryGetValue(value, out var plain))
-                    {
-                        plainText[copiedValue] = plain;
-                    }
-
-                    if (unsafeByValue.TryGetValue(value, out var unsafeValue))
-                    {
-                        var copiedUnsafe = unsafeValue with { Value = copiedValue };
-                        unsafeText.Add(copiedUnsafe);
-                        unsafeByValue[copiedValue] = copiedUnsafe;
-                    }
-
-                    copy = copiedValue;
-                    break;
-                default:
-                    copy = original.DeepClone();
-                    break;
-            }
-
-            if (positions.TryGetValue(original, out var span))
-            {
-                positions[copy] = span;
-            }
-
-            return copy;
-        }
-
-        private JProperty CopyProperty(JProperty property)
-        {
-            var copy = new JProperty(property.Name, Copy(property.Value));
-            if (positions.TryGetValue(property, out var span))
-            {
-                positions[copy] = span;
-            }
-
-            return copy;
-        }
-
-        private void AddMergeSource(Frame frame, JToken source, SourceSpan span)
+        private void AddMergeSource(Frame frame, YamlNode source, SourceSpan span)
         {
             switch (source)
             {
-                case JObject mapping:
-                    frame.MergeSources.Add(mapping);
+                case YamlMapping mapping:
+                    (frame.MergeSources ??= []).Add(mapping);
                     break;
-                case JArray list:
-                    foreach (var item in list)
+                case YamlSequence list:
+                    foreach (var item in list.Items)
                     {
-                        if (item is JObject mapping)
+                        if (item is YamlMapping mapping)
                         {
-                            frame.MergeSources.Add(mapping);
+                            (frame.MergeSources ??= []).Add(mapping);
                         }
                         else
                         {
-                            Fail(DiagnosticCatalog.MergeValueNotMappingListEntry.At(positions.TryGetValue(item, out var where) ? where : span));
+                            Fail(DiagnosticCatalog.MergeValueNotMappingListEntry.At(item.Span));
                         }
                     }
 
@@ -619,12 +556,12 @@ internal static partial class YamlTreeReader
         /// </summary>
         private void ApplyMerges(Frame frame)
         {
-            if (frame.MergeSources.Count == 0 || frame.Container is not JObject mapping)
+            if (frame.MergeSources is not { Count: > 0 } sources || !frame.IsMapping)
             {
                 return;
             }
 
-            var cost = frame.MergeSources.Aggregate(
+            var cost = sources.Aggregate(
                 new Size(0, 0),
                 (sum, source) => sizes.TryGetValue(source, out var size) ? new Size(sum.Nodes + size.Nodes, sum.Characters + size.Characters) : new Size(sum.Nodes + 1, sum.Characters));
             if (!Budget(cost, frame.MergeSpan))
@@ -632,27 +569,23 @@ internal static partial class YamlTreeReader
                 return;
             }
 
-            var explicitEntries = mapping.Properties().ToList();
-            var names = explicitEntries.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-            var merged = new List<JProperty>();
-            foreach (var source in frame.MergeSources)
+            var entries = frame.Entries ??= [];
+            var names = entries.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
+            var merged = new List<YamlEntry>();
+            foreach (var source in sources)
             {
-                foreach (var property in source.Properties())
+                foreach (var entry in source.Entries)
                 {
-                    if (names.Add(property.Name))
+                    if (names.Add(entry.Key))
                     {
-                        merged.Add(CopyProperty(property));
+                        merged.Add(entry);
                     }
                 }
             }
 
             produced += cost.Nodes;
             producedCharacters += cost.Characters;
-            mapping.RemoveAll();
-            foreach (var property in explicitEntries.Take(frame.MergeIndex).Concat(merged).Concat(explicitEntries.Skip(frame.MergeIndex)))
-            {
-                mapping.Add(property);
-            }
+            entries.InsertRange(frame.MergeIndex, merged);
         }
 
         /// <summary>
@@ -700,23 +633,23 @@ internal static partial class YamlTreeReader
             frame.KeySpan = span;
             frame.DropValue = false;
             frame.IsMergeValue = false;
-            if (frame.Keys.TryGetValue(key, out var first))
+            if (frame.TryGetKey(key, out var first))
             {
                 frame.DropValue = true;
                 Fail(isMerge ? DiagnosticCatalog.DuplicateKeyMerge.At(span, key, first.Line) : DiagnosticCatalog.DuplicateKeyInMapping.At(span, key, first.Line));
                 return;
             }
 
-            frame.Keys.Add(key, span);
+            frame.AddKey(key, span);
             if (isMerge)
             {
                 frame.IsMergeValue = true;
-                frame.MergeIndex = ((JObject)frame.Container).Count;
+                frame.MergeIndex = frame.Entries?.Count ?? 0;
                 frame.MergeSpan = span;
             }
         }
 
-        private void OnContainerStart(JContainer container, Mark start, TagName tag, AnchorName anchor, string kind)
+        private void OnContainerStart(Mark start, TagName tag, AnchorName anchor, string kind)
         {
             var span = SpanOf(file, start);
             var isMapping = kind == "map";
@@ -733,7 +666,7 @@ internal static partial class YamlTreeReader
             {
                 RefuseTag(tag, coreTag, span, isMapping ? "a mapping" : "a list");
                 skipping = 1;
-                Attach(JValue.CreateNull(), span);
+                Attach(YamlScalar.Null(span), span);
                 return;
             }
 
@@ -742,7 +675,7 @@ internal static partial class YamlTreeReader
                 Fail(DiagnosticCatalog.NestingTooDeepDocument.At(span, MaxDepth));
                 skipping = 1;
                 GaveUp = true;
-                Attach(JValue.CreateNull(), span);
+                Attach(YamlScalar.Null(span), span);
                 return;
             }
 
@@ -753,8 +686,8 @@ internal static partial class YamlTreeReader
                 anchors[anchor.Value] = null; // open: an alias to it before it ends would be a cycle
             }
 
-            Attach(container, span);
-            stack.Push(new Frame(container, isMapping)
+            // The node is made when it ends; its parent takes it then (nothing reads the parent's state before).
+            stack.Push(new Frame(isMapping, span)
             {
                 Anchor = anchor.IsEmpty ? null : anchor.Value,
                 StartProduced = produced - 1,
@@ -767,17 +700,21 @@ internal static partial class YamlTreeReader
         {
             var frame = stack.Pop();
             ApplyMerges(frame);
+            YamlNode node = frame.IsMapping
+                ? new YamlMapping(frame.Span, frame.Entries is { } entries ? [.. entries] : [])
+                : new YamlSequence(frame.Span, frame.Items is { } items ? [.. items] : []);
             var size = new Size(produced - frame.StartProduced, producedCharacters - frame.StartCharacters);
             var height = frame.Height + 1;
-            sizes[frame.Container] = size;
+            sizes[node] = size;
             if (frame.Anchor is { } anchor)
             {
-                anchors[anchor] = new Anchored(frame.Container, size, height);
+                anchors[anchor] = new Anchored(node, size, height);
             }
 
+            Attach(node, frame.Span);
             if (frame.MergeValueOf is { } owner)
             {
-                AddMergeSource(owner, frame.Container, positions.TryGetValue(frame.Container, out var span) ? span : owner.MergeSpan);
+                AddMergeSource(owner, node, frame.Span);
             }
 
             if (stack.TryPeek(out var parent))
@@ -786,9 +723,8 @@ internal static partial class YamlTreeReader
             }
         }
 
-        private void Attach(JToken value, SourceSpan span, int height = 0)
+        private void Attach(YamlNode value, SourceSpan span, int height = 0)
         {
-            positions[value] = span;
             if (!stack.TryPeek(out var frame))
             {
                 root ??= value;
@@ -796,9 +732,9 @@ internal static partial class YamlTreeReader
             }
 
             frame.Height = Math.Max(frame.Height, height);
-            if (frame.Container is JArray array)
+            if (!frame.IsMapping)
             {
-                array.Add(value);
+                (frame.Items ??= []).Add(value);
                 return;
             }
 
@@ -807,7 +743,7 @@ internal static partial class YamlTreeReader
             {
                 // A merge key's value is not an entry: a mapping or list is merged when it ends (OnContainerEnd), anything
                 // else is refused here.
-                if (value is not JContainer && !frame.DropValue)
+                if (value is not (YamlMapping or YamlSequence) && !frame.DropValue)
                 {
                     RefuseMergeValue(span);
                 }
@@ -816,9 +752,7 @@ internal static partial class YamlTreeReader
             }
             else if (!frame.DropValue)
             {
-                var property = new JProperty(key, value);
-                positions[property] = frame.KeySpan;
-                ((JObject)frame.Container).Add(property);
+                (frame.Entries ??= []).Add(new YamlEntry(key, frame.KeySpan, value));
             }
 
             frame.Key = null;
@@ -826,18 +760,64 @@ internal static partial class YamlTreeReader
     }
 
     /// <summary>An anchored node, with what a copy of it makes and how deep it nests (0 for a scalar).</summary>
-    private sealed record Anchored(JToken Node, Size Size, int Height);
+    private sealed record Anchored(YamlNode Node, Size Size, int Height);
 
     /// <summary>What a node holds: its nodes, and the characters of its keys and scalars.</summary>
     private readonly record struct Size(long Nodes, long Characters);
 
-    private sealed class Frame(JContainer container, bool isMapping)
+    private sealed class Frame(bool isMapping, SourceSpan span)
     {
-        public JContainer Container { get; } = container;
-
         public bool IsMapping { get; } = isMapping;
 
-        public Dictionary<string, SourceSpan> Keys { get; } = new(StringComparer.Ordinal);
+        public SourceSpan Span { get; } = span;
+
+        /// <summary>A mapping's entries so far (the list is made for the first).</summary>
+        public List<YamlEntry>? Entries { get; set; }
+
+        public List<YamlNode>? Items { get; set; }
+
+        /// <summary>The keys read so far, for duplicates: a short list (most mappings), a dictionary once long (a hostile file's).</summary>
+        private List<KeyValuePair<string, SourceSpan>>? fewKeys;
+
+        private Dictionary<string, SourceSpan>? manyKeys;
+
+        public bool TryGetKey(string key, out SourceSpan span)
+        {
+            if (manyKeys is not null)
+            {
+                var known = manyKeys.TryGetValue(key, out var found);
+                span = found ?? SourceSpan.None;
+                return known;
+            }
+
+            foreach (var (known, where) in fewKeys ?? [])
+            {
+                if (string.Equals(known, key, StringComparison.Ordinal))
+                {
+                    span = where;
+                    return true;
+                }
+            }
+
+            span = SourceSpan.None;
+            return false;
+        }
+
+        public void AddKey(string key, SourceSpan span)
+        {
+            if (manyKeys is not null)
+            {
+                manyKeys.Add(key, span);
+                return;
+            }
+
+            (fewKeys ??= []).Add(new(key, span));
+            if (fewKeys.Count > 16)
+            {
+                manyKeys = new(fewKeys, StringComparer.Ordinal);
+                fewKeys = null;
+            }
+        }
 
         public string? Key { get; set; }
 
@@ -863,7 +843,7 @@ internal static partial class YamlTreeReader
         /// <summary>The mapping this node (a merge key's value) is merged into when it ends.</summary>
         public Frame? MergeValueOf { get; init; }
 
-        public List<JObject> MergeSources { get; } = [];
+        public List<YamlMapping>? MergeSources { get; set; }
 
         /// <summary>How many entries were written before the merge key: merged entries go there.</summary>
         public int MergeIndex { get; set; }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Whc.Declarative.Cli.Tests.Support;
 
 /// <summary>
-/// The built whcctl (<c>dotnet whcctl.dll</c>) as a child process that a test can pause and resume (SIGSTOP/SIGCONT),
+/// The built whcctl (<c>dotnet whcctl.dll</c>, or <see cref="CliExecutable"/>'s WHC_CLI_EXECUTABLE) as a child process that a test can pause and resume (SIGSTOP/SIGCONT),
 /// wait for, and that is always killed when disposed if it still runs.
 /// </summary>
 public sealed class ChildWhcctl : IAsyncDisposable
@@ -25,19 +25,13 @@ public sealed class ChildWhcctl : IAsyncDisposable
 
     public static ChildWhcctl Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "whcctl.dll"));
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
+        var start = CliExecutable.StartInfo(workingDirectory, args);
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
         }
 
-        return new ChildWhcctl(System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("cannot start dotnet whcctl.dll"));
+        return new ChildWhcctl(System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("cannot start " + CliExecutable.Description));
     }
 
     /// <summary>Runs whcctl to its end (killed after <paramref name="timeout"/>, which fails the result).</summary>

@@ -23,10 +23,11 @@ public static partial class DocSamples
 {
     public const string Regenerate = "WHC_UPDATE_BASELINES=1 dotnet test tests/Whc.Declarative.Cli.Tests --filter DocsSample";
 
-    /// <summary>README.md and docs/*.md (docs/benchmarks is written by the benchmark scripts, not checked here).</summary>
+    /// <summary>README.md, docs/*.md (docs/benchmarks is written by the benchmark scripts, not checked here) and the GitOps template's README.</summary>
     public static IReadOnlyList<string> Files { get; } =
     [
         "README.md",
+        "templates/gitops-repo/README.md",
         .. Directory.GetFiles(Path.Combine(Repository.Root, "docs"), "*.md").Select(f => Path.GetRelativePath(Repository.Root, f).Replace('\\', '/')).Order(StringComparer.Ordinal),
     ];
 

@@ -54,6 +54,14 @@ public sealed class SandboxSession : IAsyncDisposable
 
     public Task<CliResult> RunAsync(params string[] args) => Whcctl.RunAsync(Workspace.Path, Environment, args);
 
+    /// <summary>Runs whcctl as a child process (<see cref="CliExecutable"/>) with the session's environment; killed after two minutes.</summary>
+    public Task<CliResult> RunChildAsync(params string[] args) =>
+        ChildWhcctl.RunAsync(
+            Workspace.Path,
+            Environment.Where(e => e.Value is not null).ToDictionary(e => e.Key, e => e.Value ?? string.Empty, StringComparer.Ordinal),
+            TimeSpan.FromMinutes(2),
+            args);
+
     /// <summary>Applies <paramref name="path"/> and insists it succeeded.</summary>
     public async Task ApplyAsync(string path, params string[] extra)
     {
