@@ -51,9 +51,8 @@ WHC_BENCH_SIZES="$medium $large" WHC_BENCH_RUNS=$WHC_BENCH_RUNS WHC_BENCH_TF_RUN
 \`\`\`
 
 It publishes the native executable with
-\`dotnet publish src/Whc.Declarative.Cli -c Release -r linux-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false -o DIR\`
-(outside the repository; the warnings switch because NJsonSchema, Namotion.Reflection and Newtonsoft.Json still report
-IL2104/IL3053, docs/aot.md), builds the framework-dependent tool (\`dotnet build -c Release src/Whc.Declarative.Cli\`,
+\`dotnet publish src/Whc.Declarative.Cli -c Release -r linux-x64 -p:PublishAot=true -o DIR\` (outside the
+repository), builds the framework-dependent tool (\`dotnet build -c Release src/Whc.Declarative.Cli\`,
 run as \`dotnet whcctl.dll\`), writes the estates with \`bench/Whc.Declarative.Plan.Bench --generate-only\` (one
 manifest per company: 1 number block, 2 sites, $WHC_BENCH_USERS users with a number and a device each, so 14 resources per company;
 and the state an apply leaves) and their Terraform twins with \`--terraform\` (the same resources and content as
