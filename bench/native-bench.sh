@@ -15,7 +15,8 @@
 #   WHC_BENCH_SIZES          "MEDIUM LARGE" companies (default "500 5000"; "20 100" to try the script quickly)
 #   WHC_BENCH_RUNS           runs per whcctl case (default 5)
 #   WHC_BENCH_TF_RUNS        runs per Terraform case (default 3)
-#   WHC_BENCH_TF_LARGE=1     also run Terraform at LARGE companies (long: not measured by default, see the report)
+#   WHC_BENCH_TF_LARGE=1     also run Terraform at LARGE companies, once (long: not measured by default, see the report)
+#   WHC_BENCH_TF_LIMIT       seconds after which that run is stopped and recorded as unfinished (default 600)
 #   WHC_BENCH_REUSE=1        keep the native executable and estates already in WHC_BENCH_DIR (no publish, no generation)
 #   WHC_BENCH_OUTPUT         report path (default docs/benchmarks/native.md)
 set -euo pipefail
@@ -82,7 +83,7 @@ results=$dir/results.tsv
 measure() {
   local case=$1 tool=$2 resources=$3 n=$4 expected=$5 alloc=$6
   shift 6
-  local load samples=$dir/samples.txt allocated=- exit
+  local load samples=$dir/samples.txt allocated=- exit unfinished=""
   load=$(cut -d' ' -f1-3 /proc/loadavg)
   : >"$samples"
   for ((r = 0; r < n; r++)); do
@@ -94,7 +95,9 @@ measure() {
     else
       /usr/bin/time -f '%e %U %S %M' -o "$dir/time.txt" "$@" >/dev/null 2>"$dir/stderr.txt" || exit=$?
     fi
-    if [[ $exit != "$expected" ]]; then
+    if [[ $exit == 124 && $1 == timeout ]]; then
+      unfinished=">" # stopped by timeout: the times are lower bounds
+    elif [[ $exit != "$expected" ]]; then
       echo "native-bench: $case / $tool exited $exit, expected $expected:" >&2
       tail -20 "$dir/stderr.txt" >&2
       exit 1
@@ -108,7 +111,7 @@ measure() {
   wall=$(awk '{print $1}' "$samples" | sort -g | awk "$median")
   cpu=$(awk '{printf "%.2f\n", $2 + $3}' "$samples" | sort -g | awk "$median")
   rss=$(awk 'BEGIN {m=0} {if ($4 > m) m = $4} END {print m}' "$samples")
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$tool" "$resources" "$n" "$wall" "$cpu" "$rss" "$allocated" "$load" >>"$results"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$case" "$tool" "$resources" "$n" "$unfinished$wall" "$unfinished$cpu" "$rss" "$allocated" "$load" >>"$results"
   printf '%-28s %-10s wall %6ss  CPU %6ss  peak %7s KiB  load %s\n' "$case" "$tool" "$wall" "$cpu" "$rss" "$load" >&2
 }
 
@@ -131,7 +134,8 @@ measure "no-change plan, 1" terraform "$(resources_of 1)" "$tf_runs" 0 no terraf
 measure "no-change plan, $medium" terraform "$(resources_of "$medium")" "$tf_runs" 0 no terraform -chdir="$dir/tf-$medium/config" "${tf_plan[@]}"
 measure "empty-state plan, $medium" terraform "$(resources_of "$medium")" "$tf_runs" 2 no terraform -chdir="$dir/tf-$medium-empty" "${tf_plan[@]}"
 if [[ "${WHC_BENCH_TF_LARGE:-0}" == 1 ]]; then
-  measure "no-change plan, $large" terraform "$(resources_of "$large")" 1 0 no terraform -chdir="$dir/tf-$large/config" "${tf_plan[@]}"
+  measure "no-change plan, $large" terraform "$(resources_of "$large")" 1 0 no \
+    timeout "${WHC_BENCH_TF_LIMIT:-600}" terraform -chdir="$dir/tf-$large/config" "${tf_plan[@]}"
 fi
 finished=$(date -u '+%Y-%m-%d %H:%M')
 

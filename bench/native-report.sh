@@ -30,6 +30,7 @@ native_large_rss=$(value "$nc_large" native 7)
 tf_medium_wall=$(value "$nc_medium" terraform 5)
 tf_medium_cpu=$(value "$nc_medium" terraform 6)
 tf_large_wall=$(value "$nc_large" terraform 5)
+tf_large_cpu=$(value "$nc_large" terraform 6)
 speedup_wall=$(ratio "$tf_medium_wall" "$native_medium_wall")
 speedup_cpu=$(ratio "$tf_medium_cpu" "$native_medium_cpu")
 growth_wall=$(ratio "$native_large_wall" "$native_medium_wall")
@@ -87,8 +88,11 @@ awk -F'\t' '{
   printf "| %s | %s | %s | %s | %s | %s | %.0f | %s | %s |\n", $1, $3, tool, $4, $5, $6, $7 / 1024, alloc, $9
 }' "$results"
 
-if [[ -n "$tf_large_wall" ]]; then
-  tf_large_text="measured: ${tf_large_wall} s wall (one run)"
+if [[ "$tf_large_wall" == ">"* ]]; then
+  tf_large_text="**stopped unfinished** after ${tf_large_wall#>} s wall (${tf_large_cpu#>} s CPU; one run): more than
+  $(ratio "${tf_large_wall#>}" "$tf_medium_wall")× its $medium-company time"
+elif [[ -n "$tf_large_wall" ]]; then
+  tf_large_text="measured: ${tf_large_wall} s wall, ${tf_large_cpu} s CPU (one run), $(ratio "$tf_large_wall" "$tf_medium_wall")× its $medium-company time"
 else
   tf_large_text="not measured (too long to fit the run); extrapolated linearly from $medium companies it would be about
   $(awk -v w="$tf_medium_wall" -v m="$medium" -v l="$large" 'BEGIN {printf "%.0f", w * l / m}') s wall (**an extrapolation, not a measurement**)"
