@@ -25,9 +25,10 @@ public sealed class TokenValidationTests : ClientTestBase
     [Fact]
     public async Task A_token_holding_CR_LF_and_a_header_line_never_reaches_a_request_as_a_header()
     {
-        var failure = await RefusedTokenAsync("""{"accessToken":"abc\r\nX-Injected: evil","expiresIn":900}""");
+        // Not hex: the message carries a random tracking id (a GUID), which contains "abc" about once in 150 runs.
+        var failure = await RefusedTokenAsync("""{"accessToken":"qzt\r\nX-Injected: evil","expiresIn":900}""");
 
-        failure.Message.Should().NotContain("X-Injected").And.NotContain("abc");
+        failure.Message.Should().NotContain("X-Injected").And.NotContain("qzt");
         Server.Requests.Should().NotContain(r => r.Headers.ContainsKey("x-injected"));
     }
 
