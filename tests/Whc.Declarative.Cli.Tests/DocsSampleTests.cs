@@ -205,14 +205,26 @@ public sealed class DocsSampleTests
         return shell.Text;
     }
 
-    private static async Task<string> MovedAsync()
+    /// <summary>The quickstart applied to the embedded sandbox, as the samples that change it start from.</summary>
+    private static async Task ApplyQuickstartAsync(Transcript shell)
     {
-        using var shell = new Transcript();
         var apply = await shell.RunAsync(["apply", "examples/quickstart", "--auto-approve"]);
         apply.ExitCode.Should().Be(ExitCodes.Success, apply.ToString());
+    }
+
+    /// <summary>The quickstart's site ipswich-hq renamed ipswich-main and its block brum renamed birmingham (with its users' references).</summary>
+    private static void RenameSiteAndBlock(Transcript shell)
+    {
         shell.Edit("examples/quickstart/company.yaml", "name: ipswich-hq", "name: ipswich-main");
         shell.Edit("examples/quickstart/company.yaml", "name: brum", "name: birmingham");
         shell.Edit("examples/quickstart/company.yaml", "from: brum", "from: birmingham");
+    }
+
+    private static async Task<string> MovedAsync()
+    {
+        using var shell = new Transcript();
+        await ApplyQuickstartAsync(shell);
+        RenameSiteAndBlock(shell);
         shell.Edit("examples/quickstart/company.yaml", "spec:\n", "spec:\n  moved:\n    - { from: site/ipswich-hq, to: site/ipswich-main }\n    - { from: number-block/brum, to: number-block/birmingham }\n");
 
         var plan = await shell.RunAsync(["plan", "examples/quickstart"]);
@@ -284,12 +296,9 @@ public sealed class DocsSampleTests
     private static async Task<string> RenameCommentAsync()
     {
         using var shell = new Transcript();
-        var apply = await shell.RunAsync(["apply", "examples/quickstart", "--auto-approve"]);
-        apply.ExitCode.Should().Be(ExitCodes.Success, apply.ToString());
-        shell.Edit("examples/quickstart/company.yaml", "name: ipswich-hq", "name: ipswich-main");
+        await ApplyQuickstartAsync(shell);
+        RenameSiteAndBlock(shell);
         shell.Edit("examples/quickstart/company.yaml", "locationCode: IPS01", "locationCode: IPS02");
-        shell.Edit("examples/quickstart/company.yaml", "name: brum", "name: birmingham");
-        shell.Edit("examples/quickstart/company.yaml", "from: brum", "from: birmingham");
 
         var plan = await shell.RunAsync(["plan", "examples/quickstart", "--format", "markdown"]);
 
@@ -301,8 +310,7 @@ public sealed class DocsSampleTests
     private static async Task<string> CompletionAsync()
     {
         using var shell = new Transcript();
-        var apply = await shell.RunAsync(["apply", "examples/quickstart", "--auto-approve"]);
-        apply.ExitCode.Should().Be(ExitCodes.Success, apply.ToString());
+        await ApplyQuickstartAsync(shell);
         shell.Clear();
 
         await shell.TabAsync("whcctl state show fun-network/");
@@ -316,8 +324,7 @@ public sealed class DocsSampleTests
     private static async Task<string> ShowStateAsync()
     {
         using var shell = new Transcript();
-        var apply = await shell.RunAsync(["apply", "examples/quickstart", "--auto-approve"]);
-        apply.ExitCode.Should().Be(ExitCodes.Success, apply.ToString());
+        await ApplyQuickstartAsync(shell);
         shell.Clear();
 
         await shell.RunAsync(["show"], "| head -n 16", r => string.Join('\n', r.Output.Split('\n').Take(16)));
