@@ -505,7 +505,7 @@ internal sealed class ManifestYamlScanner
         }
 
         var plainImplicit = style == ScalarStyle.Plain;
-        var scalar = new Scalar(AnchorName.Empty, TagName.Empty, value, style, plainImplicit, !plainImplicit, MarkAt(at), MarkAt(end));
+        var scalar = new Scalar(AnchorName.Empty, TagName.Empty, value, style, plainImplicit, !plainImplicit, MarkAt(at), MarkAt(end), isKey: keyColon >= 0);
         return new ScannedScalar(scalar, at, end, keyColon);
     }
 
