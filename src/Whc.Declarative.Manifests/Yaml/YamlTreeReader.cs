@@ -255,6 +255,16 @@ internal static partial class YamlTreeReader
         private readonly Stack<Frame> stack = new();
         private Dictionary<YamlScalar, UnsafeText> unsafeByValue = new(ReferenceEqualityComparer.Instance);
         private readonly Dictionary<YamlNode, Size> sizes = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>
+        /// A merge key was read in this document. Only then, or once it has an anchor, can a mapping ending now be merged
+        /// later (merged nodes come after their merge key or inside an anchored node), so only then is its size kept.
+        /// </summary>
+        private bool mergeKeySeen;
+
+        /// <summary>Entry and item lists of ended collections, for the next ones (a node keeps a copy, not the list).</summary>
+        private readonly Stack<List<YamlEntry>> freeEntryLists = new();
+        private readonly Stack<List<YamlNode>> freeItemLists = new();
         private readonly Dictionary<string, Anchored?> anchors = new(StringComparer.Ordinal);
         private YamlNode? root;
         private SourceSpan documentStart = SourceSpan.FileOnly(file);
@@ -291,6 +301,7 @@ internal static partial class YamlTreeReader
                     }
 
                     sizes.Clear();
+                    mergeKeySeen = false;
                     anchors.Clear();
                     root = null;
                     failed = false;
@@ -590,7 +601,7 @@ internal static partial class YamlTreeReader
                 return;
             }
 
-            var entries = frame.Entries ??= [];
+            var entries = frame.Entries ??= RentEntries();
             var names = entries.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
             var merged = new List<YamlEntry>();
             foreach (var source in sources)
@@ -664,6 +675,7 @@ internal static partial class YamlTreeReader
             frame.AddKey(key, span);
             if (isMerge)
             {
+                mergeKeySeen = true;
                 frame.IsMergeValue = true;
                 frame.MergeIndex = frame.Entries?.Count ?? 0;
                 frame.MergeSpan = span;
@@ -724,9 +736,14 @@ internal static partial class YamlTreeReader
             YamlNode node = frame.IsMapping
                 ? new YamlMapping(frame.Span, frame.Entries is { } entries ? [.. entries] : [])
                 : new YamlSequence(frame.Span, frame.Items is { } items ? [.. items] : []);
+            Release(frame);
             var size = new Size(produced - frame.StartProduced, producedCharacters - frame.StartCharacters);
             var height = frame.Height + 1;
-            sizes[node] = size;
+            if (mergeKeySeen || anchors.Count > 0)
+            {
+                sizes[node] = size;
+            }
+
             if (frame.Anchor is { } anchor)
             {
                 anchors[anchor] = new Anchored(node, size, height);
@@ -744,6 +761,25 @@ internal static partial class YamlTreeReader
             }
         }
 
+        private List<YamlEntry> RentEntries() => freeEntryLists.TryPop(out var entries) ? entries : [];
+
+        private void Release(Frame frame)
+        {
+            if (frame.Entries is { } entries)
+            {
+                entries.Clear();
+                freeEntryLists.Push(entries);
+                frame.Entries = null;
+            }
+
+            if (frame.Items is { } items)
+            {
+                items.Clear();
+                freeItemLists.Push(items);
+                frame.Items = null;
+            }
+        }
+
         private void Attach(YamlNode value, SourceSpan span, int height = 0)
         {
             if (!stack.TryPeek(out var frame))
@@ -755,7 +791,7 @@ internal static partial class YamlTreeReader
             frame.Height = Math.Max(frame.Height, height);
             if (!frame.IsMapping)
             {
-                (frame.Items ??= []).Add(value);
+                (frame.Items ??= freeItemLists.TryPop(out var items) ? items : []).Add(value);
                 return;
             }
 
@@ -773,7 +809,7 @@ internal static partial class YamlTreeReader
             }
             else if (!frame.DropValue)
             {
-                (frame.Entries ??= []).Add(new YamlEntry(key, frame.KeySpan, value));
+                (frame.Entries ??= RentEntries()).Add(new YamlEntry(key, frame.KeySpan, value));
             }
 
             frame.Key = null;
