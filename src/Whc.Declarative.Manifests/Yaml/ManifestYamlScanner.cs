@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
@@ -464,7 +465,7 @@ internal sealed class ManifestYamlScanner
     {
         var c = text[at];
         int end;
-        string value;
+        string? value;
         ScalarStyle style;
         if (c is '"' or '\'')
         {
@@ -484,7 +485,7 @@ internal sealed class ManifestYamlScanner
             }
 
             end = plain;
-            value = text.Substring(at, end - at);
+            value = null; // made once it is known whether it is a key
             style = ScalarStyle.Plain;
         }
 
@@ -504,6 +505,7 @@ internal sealed class ManifestYamlScanner
             return null; // "'a'b": text right after a closing quote
         }
 
+        value ??= keyColon >= 0 ? KeyNames.Get(text.AsSpan(at, end - at)) : text.Substring(at, end - at);
         var plainImplicit = style == ScalarStyle.Plain;
         var scalar = new Scalar(AnchorName.Empty, TagName.Empty, value, style, plainImplicit, !plainImplicit, MarkAt(at), MarkAt(end), isKey: keyColon >= 0);
         return new ScannedScalar(scalar, at, end, keyColon);
@@ -675,6 +677,41 @@ internal sealed class ManifestYamlScanner
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// One string per key name for all files (a manifest's keys come from a small vocabulary, repeated for every user and
+    /// site): the trees built from them keep far fewer objects alive for the garbage collector to move.
+    /// </summary>
+    private static class KeyNames
+    {
+        private const int MaxNames = 4096;
+        private const int MaxLength = 64;
+        private static readonly ConcurrentDictionary<string, string> Names = new(StringComparer.Ordinal);
+        private static readonly ConcurrentDictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> BySpan = Names.GetAlternateLookup<ReadOnlySpan<char>>();
+        private static int count;
+
+        public static string Get(ReadOnlySpan<char> name)
+        {
+            if (BySpan.TryGetValue(name, out var known))
+            {
+                return known;
+            }
+
+            var made = name.ToString();
+            if (name.Length > MaxLength || Volatile.Read(ref count) >= MaxNames)
+            {
+                return made; // a hostile file's keys do not fill the memory
+            }
+
+            if (Names.TryAdd(made, made))
+            {
+                Interlocked.Increment(ref count);
+                return made;
+            }
+
+            return Names.TryGetValue(made, out var other) ? other : made;
+        }
     }
 
     /// <summary>A scanned scalar: its event, where it starts and ends, and the key colon after it (-1 when none).</summary>

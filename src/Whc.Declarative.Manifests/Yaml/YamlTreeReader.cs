@@ -431,7 +431,8 @@ internal static partial class YamlTreeReader
                 return;
             }
 
-            if (value.Kind == YamlScalarKind.String && UnsafeCharacters.Find(value.Text) is { } found)
+            // Most text is printable ASCII, which a vectorised search passes over before the character-by-character check.
+            if (value.Kind == YamlScalarKind.String && value.Text.AsSpan().IndexOfAnyExceptInRange(' ', '~') >= 0 && UnsafeCharacters.Find(value.Text) is { } found)
             {
                 unsafeByValue[value] = new UnsafeText(found.Index, found.CodePoint, LiteralSpan(scalar, found.CodePoint) ?? span);
             }
