@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Whc.Declarative.Core.Inventory;
 using Whc.Declarative.Core.State;
 using Whc.Declarative.Manifests.Yaml;
@@ -12,7 +13,7 @@ namespace Whc.Declarative.Manifests.Tests;
 /// very events YamlDotNet's parser gives (every field the reader could read), so the fast path cannot change a tree or a
 /// diagnostic. And it must not decline the manifests people write, or it would be correct and useless.
 /// </summary>
-public sealed class ManifestYamlScannerTests
+public sealed partial class ManifestYamlScannerTests
 {
     /// <summary>
     /// Files of the repository the scanner declines, each for a reason of its own (anchors, tags, tabs, multi-line text,
@@ -75,18 +76,35 @@ public sealed class ManifestYamlScannerTests
         AssertSameOrDeclined(imported, "import").Should().BeTrue(imported);
         AssertSameOrDeclined(ManifestYamlVariants.EstateStyle(42), "estate").Should().BeTrue();
         AssertSameOrDeclined(ManifestYamlVariants.EstateStyle(42).ReplaceLineEndings("\r\n"), "estate, CRLF").Should().BeTrue();
+        AssertSameOrDeclined(ManifestYamlVariants.ScriptStyle(42), "script").Should().BeTrue();
+    }
+
+    [Fact]
+    public void The_YAML_samples_of_the_docs_are_declined_or_read_as_YamlDotNet_reads_them_and_the_manifest_samples_are_read()
+    {
+        var root = RepositoryRoot();
+        var documents = Directory.GetFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories).Append(Path.Combine(root, "README.md")).Order(StringComparer.Ordinal);
+        var samples = documents
+            .SelectMany(file => FencedYaml().Matches(File.ReadAllText(file)).Select(m => (File: Path.GetFileName(file), Text: m.Groups[1].Value)))
+            .ToList();
+        samples.Should().NotBeEmpty();
+
+        var accepted = samples.Where(sample => AssertSameOrDeclined(sample.Text, sample.File)).ToList();
+
+        accepted.Should().Contain(sample => sample.File == "manifest.md" && sample.Text.Contains("kind: Company", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Every_one_character_edit_of_real_manifests_is_declined_or_read_as_YamlDotNet_reads_it()
     {
-        // A seeded sample keeps this to a second or two; WHC_YAML_EXHAUSTIVE=1 tries every edit (about a minute).
+        // A seeded sample keeps this to a second or two; WHC_YAML_EXHAUSTIVE=1 tries every edit (about 15 s).
         var exhaustive = Environment.GetEnvironmentVariable("WHC_YAML_EXHAUSTIVE") == "1";
         var random = new Random(28);
         var sources = new[]
         {
             File.ReadAllText(Path.Combine(TestPaths.RepositoryRoot, "templates", "gitops-repo", "companies", "fun-network", "company.yaml")),
             ManifestYamlVariants.EstateStyle(7),
+            ManifestYamlVariants.ScriptStyle(7),
         };
         var tried = 0;
         var accepted = 0;
@@ -113,7 +131,7 @@ public sealed class ManifestYamlScannerTests
     {
         var tried = 0;
         var accepted = 0;
-        foreach (var text in ManifestYamlVariants.Random(seed: 2026, count: 4000))
+        foreach (var text in ManifestYamlVariants.Random(seed: 2026, count: 10_000))
         {
             tried++;
             accepted += AssertSameOrDeclined(text, "a random document") ? 1 : 0;
@@ -229,8 +247,8 @@ public sealed class ManifestYamlScannerTests
 
     private static string Mark(Mark mark) => string.Create(CultureInfo.InvariantCulture, $"{mark.Index}/{mark.Line}/{mark.Column}");
 
-    /// <summary>Every .yaml and .yml file of the repository, found from the test's own directory up to the solution's.</summary>
-    private static List<string> RepositoryYamlFiles()
+    /// <summary>The solution's directory, found from the test's own directory up (so it works in any clone).</summary>
+    private static string RepositoryRoot()
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Whc.Declarative.sln")))
@@ -239,8 +257,17 @@ public sealed class ManifestYamlScannerTests
         }
 
         root.Should().NotBeNull("the tests run inside the repository");
+        return root!.FullName;
+    }
+
+    [GeneratedRegex("```ya?ml\\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex FencedYaml();
+
+    /// <summary>Every .yaml and .yml file of the repository.</summary>
+    private static List<string> RepositoryYamlFiles()
+    {
         var files = new List<string>();
-        var pending = new Stack<DirectoryInfo>([root!]);
+        var pending = new Stack<DirectoryInfo>([new DirectoryInfo(RepositoryRoot())]);
         while (pending.TryPop(out var directory))
         {
             foreach (var child in directory.EnumerateDirectories())

@@ -63,6 +63,51 @@ internal static class ManifestYamlVariants
 
         """;
 
+    /// <summary>
+    /// A company as a script dumping YAML with PyYAML's defaults would write it: sequences as indented as their key,
+    /// single quotes, keys sorted, no flow collections.
+    /// </summary>
+    public static string ScriptStyle(int n) =>
+        $"""
+        apiVersion: whc.declarative/v1
+        kind: Company
+        metadata:
+          name: script-company-{n:D4}
+        spec:
+          company:
+            admin:
+              email: admin@script{n:D4}.example.co.uk
+              name: Priya Shah
+              phone: '01134960100'
+            customerGroup: SWAINsTelecom
+            domain: script{n:D4}.example.co.uk
+            name: ScriptCompany{n:D4}
+          numberBlocks:
+          - areaCode: '0113'
+            name: main
+            quantity: 20
+          reseller:
+            billingAccount: GB12345678
+            cugId: CUG5019851064
+          sites:
+          - address:
+              nadKey: A00004321789
+            locationCode: S{n:D4}S1
+            name: branch
+            users:
+            - devices:
+              - macAddress: 80:5E:C0:00:01:01
+                model: Yealink T54W
+              extension: '2002'
+              firstName: User
+              lastName: O'Number
+              licence: null
+              number:
+                from: main
+              username: user01.script{n:D4}
+
+        """;
+
     private static readonly string[] PlainScalars =
     [
         "a", "name", "Yealink T54W", "true", "False", "null", "~", "10", "-5", "0x1F", "1e3", ".5", "09:00", "a:b", "x,y",
