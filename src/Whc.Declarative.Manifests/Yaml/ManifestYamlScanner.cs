@@ -31,7 +31,7 @@ internal sealed class ManifestYamlScanner
     private const int MaxFlowDepth = 32;
 
     private readonly string text;
-    private readonly List<ParsingEvent> events = [];
+    private readonly List<ParsingEvent> events;
 
     /// <summary>The open block collections, innermost last: their indentation and kind.</summary>
     private readonly List<(int Indent, bool IsMapping)> blocks = [];
@@ -47,18 +47,27 @@ internal sealed class ManifestYamlScanner
 
     private bool declined;
 
-    private ManifestYamlScanner(string text) => this.text = text;
+    private ManifestYamlScanner(string text, List<ParsingEvent> events)
+    {
+        this.text = text;
+        this.events = events;
+    }
 
     /// <summary>The parsing events of <paramref name="text"/>, or null when it is not in the subset.</summary>
     public static List<ParsingEvent>? Scan(string text)
     {
-        if (!CharactersAreInSubset(text))
-        {
-            return null;
-        }
+        var events = new List<ParsingEvent>();
+        return TryScan(text, events) ? events : null;
+    }
 
-        var scanner = new ManifestYamlScanner(text);
-        return scanner.ScanStream() ? scanner.events : null;
+    /// <summary>
+    /// Puts the parsing events of <paramref name="text"/> in <paramref name="events"/> (emptied first); false when the
+    /// text is not in the subset (and the list holds nothing meaningful).
+    /// </summary>
+    public static bool TryScan(string text, List<ParsingEvent> events)
+    {
+        events.Clear();
+        return CharactersAreInSubset(text) && new ManifestYamlScanner(text, events).ScanStream();
     }
 
     /// <summary>

@@ -38,6 +38,13 @@ internal static partial class YamlTreeReader
 
     private const string CoreTagPrefix = "tag:yaml.org,2002:";
 
+    /// <summary>The largest event list kept for the next file (a manifest of hundreds of users needs a few thousand).</summary>
+    private const int MaxKeptEvents = 1 << 16;
+
+    /// <summary>The fast path's events, one list per thread reused file after file (files are read in parallel).</summary>
+    [ThreadStatic]
+    private static List<ParsingEvent>? scannedEvents;
+
     public static IReadOnlyList<YamlDocumentTree> Read(string file, string text, List<Diagnostic> diagnostics) =>
         Read(file, text, diagnostics, MaxAliasCharactersPerRun, out _);
 
@@ -50,25 +57,37 @@ internal static partial class YamlTreeReader
         aliasCharacters = 0;
         var documents = new List<YamlDocumentTree>();
         var builder = new DocumentBuilder(file, text, diagnostics, runCharactersLeft);
-        if (ManifestYamlScanner.Scan(text) is { } scanned)
+        var scanned = scannedEvents ??= [];
+        try
         {
-            // The plain YAML manifests are written in: the same events YamlDotNet would give, read far faster (and with no
-            // tab in the text, so no tab indentation to report).
-            foreach (var parsingEvent in scanned)
+            if (ManifestYamlScanner.TryScan(text, scanned))
             {
-                if (builder.Accept(parsingEvent) is { } document)
+                // The plain YAML manifests are written in: the same events YamlDotNet would give, read far faster (and
+                // with no tab in the text, so no tab indentation to report).
+                foreach (var parsingEvent in scanned)
                 {
-                    documents.Add(document);
+                    if (builder.Accept(parsingEvent) is { } document)
+                    {
+                        documents.Add(document);
+                    }
+
+                    if (builder.GaveUp)
+                    {
+                        break;
+                    }
                 }
 
-                if (builder.GaveUp)
-                {
-                    break;
-                }
+                aliasCharacters = builder.CopiedCharacters;
+                return documents;
             }
-
-            aliasCharacters = builder.CopiedCharacters;
-            return documents;
+        }
+        finally
+        {
+            scanned.Clear();
+            if (scanned.Capacity > MaxKeptEvents)
+            {
+                scannedEvents = null; // a huge file's list is not kept for the rest of the run
+            }
         }
 
         if (ReportTabIndentation(file, text, diagnostics))
