@@ -45,8 +45,6 @@ internal sealed class ManifestYamlScanner
     private int pendingIndent;
     private Mark? pendingEmpty;
 
-    private bool declined;
-
     private ManifestYamlScanner(string text, List<ParsingEvent> events)
     {
         this.text = text;
@@ -99,12 +97,6 @@ internal sealed class ManifestYamlScanner
 
     private Mark MarkAt(int index) => new(index, lineNumber, index - lineStart + 1);
 
-    private bool Decline()
-    {
-        declined = true;
-        return false;
-    }
-
     private bool ScanStream()
     {
         var streamStart = new Mark(0, 1, 1);
@@ -120,11 +112,6 @@ internal sealed class ManifestYamlScanner
             var newline = text.IndexOf('\n', lineStart);
             next = newline < 0 ? text.Length : newline + 1;
             lineEnd = newline < 0 ? text.Length : newline > lineStart && text[newline - 1] == '\r' ? newline - 1 : newline;
-            if (text.AsSpan(lineStart, lineEnd - lineStart).Contains('\r'))
-            {
-                return Decline();
-            }
-
             var indent = SkipSpaces(lineStart) - lineStart;
             var first = lineStart + indent;
             if (first == lineEnd || text[first] == '#')
@@ -132,7 +119,7 @@ internal sealed class ManifestYamlScanner
                 if (newline < 0 && inDocument)
                 {
                     // YamlDotNet ends some collections at this line's end and others on a line after it: left to it.
-                    return Decline();
+                    return false;
                 }
 
                 continue;
@@ -144,7 +131,7 @@ internal sealed class ManifestYamlScanner
                 var after = SkipSpaces(first + 3);
                 if (after < lineEnd && (after == first + 3 || text[after] != '#'))
                 {
-                    return Decline();
+                    return false;
                 }
 
                 var start = MarkAt(first);
@@ -155,7 +142,7 @@ internal sealed class ManifestYamlScanner
                 }
                 else if (explicitStart is not null)
                 {
-                    return Decline(); // an empty document: YamlDotNet places its empty scalar oddly
+                    return false; // an empty document: YamlDotNet places its empty scalar oddly
                 }
 
                 explicitStart = (start, MarkAt(first + 3));
@@ -164,7 +151,7 @@ internal sealed class ManifestYamlScanner
 
             if (indent == 0 && (IsDocumentMarker(first, '.') || text[first] == '%'))
             {
-                return Decline();
+                return false;
             }
 
             if (!inDocument)
@@ -182,13 +169,13 @@ internal sealed class ManifestYamlScanner
 
             if (!ScanLine(indent, first))
             {
-                return Decline();
+                return false;
             }
         }
 
-        if (declined || explicitStart is not null)
+        if (explicitStart is not null)
         {
-            return Decline();
+            return false; // an empty last document
         }
 
         // YamlDotNet ends the stream on a line of its own, as if the text ended with a line break.
