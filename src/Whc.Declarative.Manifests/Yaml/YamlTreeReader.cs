@@ -284,6 +284,7 @@ internal static partial class YamlTreeReader
         /// <summary>Entry and item lists of ended collections, for the next ones (a node keeps a copy, not the list).</summary>
         private readonly Stack<List<YamlEntry>> freeEntryLists = new();
         private readonly Stack<List<YamlNode>> freeItemLists = new();
+        private readonly Stack<Frame> freeFrames = new();
         private readonly Dictionary<string, Anchored?> anchors = new(StringComparer.Ordinal);
         private YamlNode? root;
         private SourceSpan documentStart = SourceSpan.FileOnly(file);
@@ -740,13 +741,9 @@ internal static partial class YamlTreeReader
             }
 
             // The node is made when it ends; its parent takes it then (nothing reads the parent's state before).
-            stack.Push(new Frame(isMapping, span)
-            {
-                Anchor = anchor.IsEmpty ? null : anchor.Value,
-                StartProduced = produced - 1,
-                StartCharacters = producedCharacters,
-                MergeValueOf = mergeValue ? frame : null,
-            });
+            var started = freeFrames.TryPop(out var free) ? free : new Frame();
+            started.Start(isMapping, span, anchor.IsEmpty ? null : anchor.Value, produced - 1, producedCharacters, mergeValue ? frame : null);
+            stack.Push(started);
         }
 
         private void OnContainerEnd()
@@ -779,6 +776,9 @@ internal static partial class YamlTreeReader
             {
                 parent.Height = Math.Max(parent.Height, height);
             }
+
+            // Only the frames of collections inside this one (ended already) referred to it.
+            freeFrames.Push(frame);
         }
 
         private List<YamlEntry> RentEntries() => freeEntryLists.TryPop(out var entries) ? entries : [];
@@ -842,11 +842,34 @@ internal static partial class YamlTreeReader
     /// <summary>What a node holds: its nodes, and the characters of its keys and scalars.</summary>
     private readonly record struct Size(long Nodes, long Characters);
 
-    private sealed class Frame(bool isMapping, SourceSpan span)
+    /// <summary>A collection being read; reused for the next one once it ends (<see cref="Start"/> sets every field).</summary>
+    private sealed class Frame
     {
-        public bool IsMapping { get; } = isMapping;
+        public bool IsMapping { get; private set; }
 
-        public SourceSpan Span { get; } = span;
+        public SourceSpan Span { get; private set; } = SourceSpan.None;
+
+        public void Start(bool isMapping, SourceSpan span, string? anchor, long startProduced, long startCharacters, Frame? mergeValueOf)
+        {
+            IsMapping = isMapping;
+            Span = span;
+            Anchor = anchor;
+            StartProduced = startProduced;
+            StartCharacters = startCharacters;
+            MergeValueOf = mergeValueOf;
+            Entries = null;
+            Items = null;
+            fewKeys?.Clear();
+            manyKeys = null;
+            Key = null;
+            KeySpan = SourceSpan.None;
+            DropValue = false;
+            Height = 0;
+            IsMergeValue = false;
+            MergeSources = null;
+            MergeIndex = 0;
+            MergeSpan = SourceSpan.None;
+        }
 
         /// <summary>A mapping's entries so far (the list is made for the first).</summary>
         public List<YamlEntry>? Entries { get; set; }
@@ -903,13 +926,13 @@ internal static partial class YamlTreeReader
         public bool DropValue { get; set; }
 
         /// <summary>The anchor this node defines (registered when the node ends).</summary>
-        public string? Anchor { get; init; }
+        public string? Anchor { get; private set; }
 
         /// <summary>How many nodes the document had before this one; the difference at its end is its size.</summary>
-        public long StartProduced { get; init; }
+        public long StartProduced { get; private set; }
 
         /// <summary>How many characters the document had before this node.</summary>
-        public long StartCharacters { get; init; }
+        public long StartCharacters { get; private set; }
 
         /// <summary>How deep the nodes inside go below this one (0 when it holds only scalars).</summary>
         public int Height { get; set; }
@@ -918,7 +941,7 @@ internal static partial class YamlTreeReader
         public bool IsMergeValue { get; set; }
 
         /// <summary>The mapping this node (a merge key's value) is merged into when it ends.</summary>
-        public Frame? MergeValueOf { get; init; }
+        public Frame? MergeValueOf { get; private set; }
 
         public List<YamlMapping>? MergeSources { get; set; }
 
