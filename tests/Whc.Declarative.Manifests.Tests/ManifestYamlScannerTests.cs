@@ -174,6 +174,16 @@ public sealed partial class ManifestYamlScannerTests
     }
 
     [Fact]
+    public void Keys_near_the_length_YamlDotNet_allows_an_implicit_key_are_declined()
+    {
+        var key = new string('k', 1020);
+
+        ManifestYamlScanner.Scan($"{key}: v\n").Should().BeNull();
+        ManifestYamlScanner.Scan($"a: {{ {key}: v }}\n").Should().BeNull();
+        ManifestYamlScanner.Scan($"{key[..900]}: v\n").Should().NotBeNull();
+    }
+
+    [Fact]
     public void What_the_scanner_reads_YamlTreeReader_reads_into_the_same_tree_and_diagnostics_as_through_YamlDotNet()
     {
         // A duplicate key and unsafe text: the builder's findings come from the events, whichever reader made them.

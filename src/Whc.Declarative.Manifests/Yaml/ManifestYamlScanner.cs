@@ -389,7 +389,7 @@ internal sealed class ManifestYamlScanner
 
             if (isMapping)
             {
-                if (text[i] is '[' or '{' || ScanScalar(i, flow: true) is not { KeyColon: >= 0 } key)
+                if (text[i] is '[' or '{' || ScanScalar(i, flow: true) is not { KeyColon: >= 0 } key || key.KeyColon - key.Start > MaxKeyLength)
                 {
                     return null;
                 }
