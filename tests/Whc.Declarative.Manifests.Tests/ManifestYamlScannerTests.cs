@@ -205,7 +205,7 @@ public sealed partial class ManifestYamlScannerTests
             return false;
         }
 
-        var expected = YamlDotNetEvents(text);
+        var (parsed, expected) = YamlDotNetEvents(text);
         var actual = scanned.Select(Describe).ToList();
         if (!actual.SequenceEqual(expected))
         {
@@ -216,26 +216,37 @@ public sealed partial class ManifestYamlScannerTests
             actual.Should().Equal(expected, because);
         }
 
+        // What the tree builder reads: the scanner's own events, against YamlDotNet's as the builder receives them.
+        var direct = new List<YamlEvent>();
+        ManifestYamlScanner.TryScan(text, direct).Should().BeTrue();
+        var received = parsed.Select(YamlEvent.From).ToList();
+        if (!direct.SequenceEqual(received))
+        {
+            direct.Should().Equal(received, $"{what}: the events the tree is built from are the same");
+        }
+
         return true;
     }
 
-    private static List<string> YamlDotNetEvents(string text)
+    private static (List<ParsingEvent> Events, List<string> Described) YamlDotNetEvents(string text)
     {
-        var events = new List<string>();
+        var events = new List<ParsingEvent>();
+        var described = new List<string>();
         var parser = new Parser(new StringReader(text));
         try
         {
             while (parser.MoveNext())
             {
-                events.Add(Describe(parser.Current ?? throw new InvalidOperationException("no event")));
+                events.Add(parser.Current ?? throw new InvalidOperationException("no event"));
+                described.Add(Describe(events[^1]));
             }
         }
         catch (YamlException exception)
         {
-            events.Add($"error {exception.Message}"); // the scanner accepted text YamlDotNet refuses: a difference too
+            described.Add($"error {exception.Message}"); // the scanner accepted text YamlDotNet refuses: a difference too
         }
 
-        return events;
+        return (events, described);
     }
 
     /// <summary>Every field of an event that a reader of it could look at.</summary>

@@ -2,14 +2,14 @@ using System.Collections.Concurrent;
 using System.Text;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
-using TagDirective = YamlDotNet.Core.Tokens.TagDirective;
 
 namespace Whc.Declarative.Manifests.Yaml;
 
 /// <summary>
-/// A fast reader for the plain YAML that manifests are written in, producing exactly the <see cref="ParsingEvent"/>s
-/// (types, values, styles, positions) YamlDotNet's <see cref="Parser"/> produces for the same text, at a fraction of its
-/// cost: YamlDotNet's scanner was over a third of a native plan's CPU.
+/// A fast reader for the plain YAML that manifests are written in, producing exactly the events (types, values, styles,
+/// positions) YamlDotNet's <see cref="Parser"/> produces for the same text, at a fraction of its cost: YamlDotNet's
+/// scanner was over a third of a native plan's CPU. It writes them as <see cref="YamlEvent"/>s, which
+/// <see cref="YamlEvent.ToParsingEvent"/> turns into YamlDotNet's own objects field for field (the tests compare those).
 /// <para>
 /// The subset: one line per entry; block mappings and sequences by indentation (spaces), <c>- </c> items including
 /// <c>- key: value</c>; plain, single- and double-quoted scalars on one line; flow mappings and sequences closed on the
@@ -31,7 +31,7 @@ internal sealed class ManifestYamlScanner
     private const int MaxFlowDepth = 32;
 
     private readonly string text;
-    private readonly List<ParsingEvent> events;
+    private readonly List<YamlEvent> events;
 
     /// <summary>The open block collections, innermost last: their indentation and kind.</summary>
     private readonly List<(int Indent, bool IsMapping)> blocks = [];
@@ -45,24 +45,24 @@ internal sealed class ManifestYamlScanner
     private int pendingIndent;
     private Mark? pendingEmpty;
 
-    private ManifestYamlScanner(string text, List<ParsingEvent> events)
+    private ManifestYamlScanner(string text, List<YamlEvent> events)
     {
         this.text = text;
         this.events = events;
     }
 
-    /// <summary>The parsing events of <paramref name="text"/>, or null when it is not in the subset.</summary>
+    /// <summary>The parsing events of <paramref name="text"/> as YamlDotNet's objects, or null when it is not in the subset.</summary>
     public static List<ParsingEvent>? Scan(string text)
     {
-        var events = new List<ParsingEvent>();
-        return TryScan(text, events) ? events : null;
+        var events = new List<YamlEvent>();
+        return TryScan(text, events) ? events.ConvertAll(e => e.ToParsingEvent()) : null;
     }
 
     /// <summary>
     /// Puts the parsing events of <paramref name="text"/> in <paramref name="events"/> (emptied first); false when the
     /// text is not in the subset (and the list holds nothing meaningful).
     /// </summary>
-    public static bool TryScan(string text, List<ParsingEvent> events)
+    public static bool TryScan(string text, List<YamlEvent> events)
     {
         events.Clear();
         return CharactersAreInSubset(text) && new ManifestYamlScanner(text, events).ScanStream();
@@ -100,7 +100,7 @@ internal sealed class ManifestYamlScanner
     private bool ScanStream()
     {
         var streamStart = new Mark(0, 1, 1);
-        events.Add(new StreamStart(streamStart, streamStart));
+        events.Add(new YamlEvent(YamlEventKind.StreamStart, streamStart, streamStart));
         var inDocument = false;
         (Mark Start, Mark End)? explicitStart = null;
         var next = 0;
@@ -158,8 +158,8 @@ internal sealed class ManifestYamlScanner
             {
                 var mark = MarkAt(first);
                 events.Add(explicitStart is { } marker
-                    ? new DocumentStart(null, DefaultTags(), false, marker.Start, marker.End)
-                    : new DocumentStart(null, DefaultTags(), true, mark, mark));
+                    ? new YamlEvent(YamlEventKind.DocumentStart, marker.Start, marker.End) { IsExplicit = true }
+                    : new YamlEvent(YamlEventKind.DocumentStart, mark, mark));
                 explicitStart = null;
                 inDocument = true;
                 valuePending = true;
@@ -185,12 +185,9 @@ internal sealed class ManifestYamlScanner
             EndDocument(end);
         }
 
-        events.Add(new StreamEnd(end, end));
+        events.Add(new YamlEvent(YamlEventKind.StreamEnd, end, end));
         return true;
     }
-
-    /// <summary>The tag handles every document has without directives, as YamlDotNet lists them.</summary>
-    private static TagDirectiveCollection DefaultTags() => [new TagDirective("!", "!"), new TagDirective("!!", "tag:yaml.org,2002:")];
 
     private bool IsDocumentMarker(int at, char c) =>
         at + 3 <= lineEnd && text[at] == c && text[at + 1] == c && text[at + 2] == c && (at + 3 == lineEnd || text[at + 3] == ' ');
@@ -198,7 +195,7 @@ internal sealed class ManifestYamlScanner
     private void EndDocument(Mark at)
     {
         CloseBlocks(-1, at);
-        events.Add(new DocumentEnd(true, at, at));
+        events.Add(new YamlEvent(YamlEventKind.DocumentEnd, at, at));
     }
 
     /// <summary>Ends the block collections indented deeper than <paramref name="indent"/> (an empty pending value first).</summary>
@@ -206,19 +203,17 @@ internal sealed class ManifestYamlScanner
     {
         if (valuePending && pendingEmpty is { } empty)
         {
-            events.Add(EmptyScalar(empty));
+            events.Add(new YamlEvent(YamlEventKind.Scalar, empty, empty) { Style = ScalarStyle.Plain });
         }
 
         valuePending = false;
         pendingEmpty = null;
         while (blocks.Count > 0 && blocks[^1].Indent > indent)
         {
-            events.Add(blocks[^1].IsMapping ? new MappingEnd(at, at) : new SequenceEnd(at, at));
+            events.Add(new YamlEvent(blocks[^1].IsMapping ? YamlEventKind.MappingEnd : YamlEventKind.SequenceEnd, at, at));
             blocks.RemoveAt(blocks.Count - 1);
         }
     }
-
-    private static Scalar EmptyScalar(Mark at) => new(AnchorName.Empty, TagName.Empty, string.Empty, ScalarStyle.Plain, true, false, at, at);
 
     private bool ScanLine(int indent, int first)
     {
@@ -236,7 +231,7 @@ internal sealed class ManifestYamlScanner
             valuePending = false;
             pendingEmpty = null;
             blocks.Add((indent, false));
-            events.Add(new SequenceStart(AnchorName.Empty, TagName.Empty, true, SequenceStyle.Block, MarkAt(first), MarkAt(first + 1)));
+            events.Add(new YamlEvent(YamlEventKind.SequenceStart, MarkAt(first), MarkAt(first + 1)));
         }
         else
         {
@@ -245,7 +240,7 @@ internal sealed class ManifestYamlScanner
             if (!isItem && blocks.Count > 1 && !blocks[^1].IsMapping && blocks[^2].Indent == indent)
             {
                 // The next key of the mapping that holds such a sequence ends it.
-                events.Add(new SequenceEnd(mark, mark));
+                events.Add(new YamlEvent(YamlEventKind.SequenceEnd, mark, mark));
                 blocks.RemoveAt(blocks.Count - 1);
             }
 
@@ -266,9 +261,7 @@ internal sealed class ManifestYamlScanner
     private void OpenBlock(int indent, bool isMapping, Mark at)
     {
         blocks.Add((indent, isMapping));
-        events.Add(isMapping
-            ? new MappingStart(AnchorName.Empty, TagName.Empty, true, MappingStyle.Block, at, at)
-            : new SequenceStart(AnchorName.Empty, TagName.Empty, true, SequenceStyle.Block, at, at));
+        events.Add(new YamlEvent(isMapping ? YamlEventKind.MappingStart : YamlEventKind.SequenceStart, at, at));
     }
 
     /// <summary>A sequence item: <c>- value</c>, <c>- { ... }</c> or <c>- key: value</c> (a mapping starting there).</summary>
@@ -371,9 +364,7 @@ internal sealed class ManifestYamlScanner
         var isMapping = text[at] == '{';
         var close = isMapping ? '}' : ']';
         var mark = MarkAt(at);
-        events.Add(isMapping
-            ? new MappingStart(AnchorName.Empty, TagName.Empty, true, MappingStyle.Flow, mark, mark)
-            : new SequenceStart(AnchorName.Empty, TagName.Empty, true, SequenceStyle.Flow, mark, mark));
+        events.Add(new YamlEvent(isMapping ? YamlEventKind.MappingStart : YamlEventKind.SequenceStart, mark, mark) { IsFlow = true });
         var i = SkipSpaces(at + 1);
         if (i < lineEnd && text[i] == close)
         {
@@ -449,7 +440,7 @@ internal sealed class ManifestYamlScanner
     private int EndFlow(int at, bool isMapping)
     {
         var mark = MarkAt(at);
-        events.Add(isMapping ? new MappingEnd(mark, mark) : new SequenceEnd(mark, mark));
+        events.Add(new YamlEvent(isMapping ? YamlEventKind.MappingEnd : YamlEventKind.SequenceEnd, mark, mark));
         return at + 1;
     }
 
@@ -502,8 +493,7 @@ internal sealed class ManifestYamlScanner
         }
 
         value ??= keyColon >= 0 ? KeyNames.Get(text.AsSpan(at, end - at)) : text.Substring(at, end - at);
-        var plainImplicit = style == ScalarStyle.Plain;
-        var scalar = new Scalar(AnchorName.Empty, TagName.Empty, value, style, plainImplicit, !plainImplicit, MarkAt(at), MarkAt(end), isKey: keyColon >= 0);
+        var scalar = new YamlEvent(YamlEventKind.Scalar, MarkAt(at), MarkAt(end)) { Value = value, Style = style, IsKey = keyColon >= 0 };
         return new ScannedScalar(scalar, at, end, keyColon);
     }
 
@@ -711,5 +701,5 @@ internal sealed class ManifestYamlScanner
     }
 
     /// <summary>A scanned scalar: its event, where it starts and ends, and the key colon after it (-1 when none).</summary>
-    private readonly record struct ScannedScalar(Scalar Event, int Start, int After, int KeyColon);
+    private readonly record struct ScannedScalar(YamlEvent Event, int Start, int After, int KeyColon);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Text;
@@ -43,7 +44,7 @@ internal static partial class YamlTreeReader
 
     /// <summary>The fast path's events, one list per thread reused file after file (files are read in parallel).</summary>
     [ThreadStatic]
-    private static List<ParsingEvent>? scannedEvents;
+    private static List<YamlEvent>? scannedEvents;
 
     public static IReadOnlyList<YamlDocumentTree> Read(string file, string text, List<Diagnostic> diagnostics) =>
         Read(file, text, diagnostics, MaxAliasCharactersPerRun, out _);
@@ -64,7 +65,7 @@ internal static partial class YamlTreeReader
             {
                 // The plain YAML manifests are written in: the same events YamlDotNet would give, read far faster (and
                 // with no tab in the text, so no tab indentation to report).
-                foreach (var parsingEvent in scanned)
+                foreach (ref readonly var parsingEvent in CollectionsMarshal.AsSpan(scanned))
                 {
                     if (builder.Accept(parsingEvent) is { } document)
                     {
@@ -108,7 +109,7 @@ internal static partial class YamlTreeReader
                 }
 
                 lastGood = current.End;
-                if (builder.Accept(current) is { } document)
+                if (builder.Accept(YamlEvent.From(current)) is { } document)
                 {
                     documents.Add(document);
                 }
@@ -205,7 +206,7 @@ internal static partial class YamlTreeReader
     /// Types a scalar as YAML 1.2's core schema does: by its tag when it has one (<c>!!int "10"</c> is 10), else a plain
     /// scalar by its text. Null when the tag does not fit the text (<c>!!int ten</c>).
     /// </summary>
-    private static YamlScalar? ConvertScalar(Scalar scalar, string tag, SourceSpan span)
+    private static YamlScalar? ConvertScalar(in YamlEvent scalar, string tag, SourceSpan span)
     {
         var value = scalar.Value;
         switch (tag)
@@ -302,17 +303,17 @@ internal static partial class YamlTreeReader
         /// <summary>The file is hostile (nested too deep, an alias bomb): the rest of it is not read.</summary>
         public bool GaveUp { get; private set; }
 
-        public YamlDocumentTree? Accept(ParsingEvent parsingEvent)
+        public YamlDocumentTree? Accept(in YamlEvent parsingEvent)
         {
             if (skipping > 0)
             {
-                Skip(parsingEvent);
+                Skip(parsingEvent.Kind);
                 return null;
             }
 
-            switch (parsingEvent)
+            switch (parsingEvent.Kind)
             {
-                case DocumentStart start:
+                case YamlEventKind.DocumentStart:
                     // Anchors belong to their document (YAML 1.2, 3.2.2.2): an alias cannot reach into another one.
                     stack.Clear();
                     if (unsafeByValue.Count > 0)
@@ -325,23 +326,23 @@ internal static partial class YamlTreeReader
                     anchors.Clear();
                     root = null;
                     failed = false;
-                    documentStart = SpanOf(file, start.Start);
+                    documentStart = SpanOf(file, parsingEvent.Start);
                     return null;
-                case DocumentEnd:
+                case YamlEventKind.DocumentEnd:
                     return Finish();
-                case Scalar scalar:
-                    OnScalar(scalar);
+                case YamlEventKind.Scalar:
+                    OnScalar(parsingEvent);
                     return null;
-                case AnchorAlias alias:
-                    OnAlias(alias);
+                case YamlEventKind.Alias:
+                    OnAlias(parsingEvent);
                     return null;
-                case MappingStart mapping:
-                    OnContainerStart(mapping.Start, mapping.Tag, mapping.Anchor, "map");
+                case YamlEventKind.MappingStart:
+                    OnContainerStart(parsingEvent.Start, parsingEvent.Tag, parsingEvent.Anchor, "map");
                     return null;
-                case SequenceStart sequence:
-                    OnContainerStart(sequence.Start, sequence.Tag, sequence.Anchor, "seq");
+                case YamlEventKind.SequenceStart:
+                    OnContainerStart(parsingEvent.Start, parsingEvent.Tag, parsingEvent.Anchor, "seq");
                     return null;
-                case MappingEnd or SequenceEnd:
+                case YamlEventKind.MappingEnd or YamlEventKind.SequenceEnd:
                     OnContainerEnd();
                     return null;
                 default:
@@ -349,14 +350,14 @@ internal static partial class YamlTreeReader
             }
         }
 
-        private void Skip(ParsingEvent parsingEvent)
+        private void Skip(YamlEventKind kind)
         {
-            switch (parsingEvent)
+            switch (kind)
             {
-                case MappingStart or SequenceStart:
+                case YamlEventKind.MappingStart or YamlEventKind.SequenceStart:
                     skipping++;
                     break;
-                case MappingEnd or SequenceEnd:
+                case YamlEventKind.MappingEnd or YamlEventKind.SequenceEnd:
                     skipping--;
                     break;
             }
@@ -416,7 +417,7 @@ internal static partial class YamlTreeReader
             }
         }
 
-        private void OnScalar(Scalar scalar)
+        private void OnScalar(in YamlEvent scalar)
         {
             var span = SpanOf(file, scalar.Start);
             if (stack.Count == 0 && IsNothing(scalar))
@@ -472,10 +473,10 @@ internal static partial class YamlTreeReader
         /// came through an alias points where that value is written (the message's path says where it was used). As a
         /// merge key's value, the anchored mapping is merged when its mapping ends.
         /// </summary>
-        private void OnAlias(AnchorAlias alias)
+        private void OnAlias(in YamlEvent alias)
         {
             var span = SpanOf(file, alias.Start);
-            var name = alias.Value.Value;
+            var name = alias.Anchor.Value;
             if (anchors.TryGetValue(name, out var anchored) && anchored is null)
             {
                 Fail(DiagnosticCatalog.AliasExpansionRecursive.At(span, Shorten(name)));
@@ -645,7 +646,7 @@ internal static partial class YamlTreeReader
         /// Where a code point is written literally inside a scalar (an invisible character is hard to find otherwise);
         /// null when it was written as an escape, or is a tab or line break (YAML's own whitespace).
         /// </summary>
-        private SourceSpan? LiteralSpan(Scalar scalar, int codePoint)
+        private SourceSpan? LiteralSpan(in YamlEvent scalar, int codePoint)
         {
             var start = (int)Math.Min(scalar.Start.Index, text.Length);
             var end = (int)Math.Min(scalar.End.Index, text.Length);
@@ -675,7 +676,7 @@ internal static partial class YamlTreeReader
                 ? DiagnosticCatalog.UnsupportedTagOutsideCore.At(span, Describe(tag))
                 : DiagnosticCatalog.UnsupportedTagMisfit.At(span, Describe(tag), what));
 
-        private static bool IsNothing(Scalar scalar) =>
+        private static bool IsNothing(in YamlEvent scalar) =>
             scalar is { Style: ScalarStyle.Plain, Value.Length: 0 } && scalar.Tag.IsEmpty && scalar.Anchor.IsEmpty;
 
         private static string Shorten(string name) => name.Length <= 64 ? name : $"{name[..61]}...";
