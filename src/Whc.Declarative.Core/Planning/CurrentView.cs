@@ -94,16 +94,38 @@ public sealed record CurrentView(
         return new CurrentView(inventory.Status == CompanyStatus.Active, inventory.ServiceId, record, qualification, liveBlocks, liveSites, liveUsers);
     }
 
-    /// <summary>The ranges of each block, for number assignment.</summary>
-    public ImmutableSortedDictionary<string, ImmutableArray<NumberRange>> RangesByBlock() =>
-        Blocks.ToImmutableSortedDictionary(
-            kv => kv.Key,
-            kv => kv.Value.Ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber)).ToImmutableArray(),
-            StringComparer.Ordinal);
+    /// <summary>The ranges of each block, for number assignment (which only looks blocks up: no order needed).</summary>
+    public IReadOnlyDictionary<string, ImmutableArray<NumberRange>> RangesByBlock()
+    {
+        var ranges = new Dictionary<string, ImmutableArray<NumberRange>>(Blocks.Count, StringComparer.Ordinal);
+        foreach (var (name, block) in Blocks)
+        {
+            var builder = ImmutableArray.CreateBuilder<NumberRange>(block.Ranges.Length);
+            foreach (var range in block.Ranges)
+            {
+                builder.Add(new NumberRange(range.StartNumber, range.EndNumber));
+            }
 
-    public ImmutableSortedDictionary<string, string> HeldNumbers() =>
-        Users.Values.Where(u => u.DirectoryNumber is not null)
-            .ToImmutableSortedDictionary(u => u.Username, u => u.DirectoryNumber ?? string.Empty, StringComparer.Ordinal);
+            ranges[name] = builder.MoveToImmutable();
+        }
+
+        return ranges;
+    }
+
+    /// <summary>The directory number each user holds (username → number), for number assignment.</summary>
+    public IReadOnlyDictionary<string, string> HeldNumbers()
+    {
+        var held = new Dictionary<string, string>(Users.Count, StringComparer.Ordinal);
+        foreach (var (username, user) in Users)
+        {
+            if (user.DirectoryNumber is { } number)
+            {
+                held[username] = number;
+            }
+        }
+
+        return held;
+    }
 
     private static ImmutableSortedDictionary<string, SiteState> PendingSites(ImmutableSortedDictionary<string, SiteState> recorded, IEnumerable<string> live)
     {
