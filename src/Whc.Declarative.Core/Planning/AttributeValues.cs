@@ -31,6 +31,9 @@ public abstract record AttributeValue
 
     public static ListValue List(IEnumerable<string> items) => new([.. items]);
 
+    /// <summary>A list of the items as they are (an immutable array needs no copy).</summary>
+    public static ListValue List(ImmutableArray<string> items) => new(items);
+
     /// <summary>A value known only once <paramref name="step"/> has run ("ringfence", "address step", "apply").</summary>
     /// <param name="step">What makes the value known.</param>
     /// <param name="known">The part known already (the ranges a growing block holds), if any; an empty one is none.</param>

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Core.State;
@@ -12,7 +13,7 @@ internal sealed partial class CompanyPlanner
     private PlanPart PlanUsers(InFlightOrders inFlight)
     {
         var part = new PartBuilder();
-        var numbers = NumberAssignment.Assign(desired, view.RangesByBlock(), view.HeldNumbers());
+        var numbers = Numbers;
         var taken = input.Refresh?.TakenUsernames ?? [];
         var wanted = desired.Sites.SelectMany(s => s.Users.Select(u => (Site: s, User: u))).ToList();
         foreach (var (site, user) in wanted)
@@ -20,11 +21,12 @@ internal sealed partial class CompanyPlanner
             var address = Address(ResourceKind.User, user.Username);
             var current = view.Users.GetValueOrDefault(user.Username);
             var number = user.Number is null ? null : numbers.GetValueOrDefault(user.Username);
-            var wantedBlock = user.Number is null ? null : desired.NumberBlocks.FirstOrDefault(b => b.Name == user.Number.From);
-            var fullyRingfenced = wantedBlock is not null && view.Blocks.TryGetValue(wantedBlock.Name, out var block) && block.RingfencedCount >= wantedBlock.Quantity;
-            if (user.Number is not null && number is null && fullyRingfenced)
+            if (user.Number is not null && number is null
+                && desired.NumberBlocks.FirstOrDefault(b => b.Name == user.Number.From) is { } wantedBlock
+                && view.Blocks.TryGetValue(wantedBlock.Name, out var block) && block.RingfencedCount >= wantedBlock.Quantity)
             {
-                part.Diagnostics.Add(FullBlockMessage.At(user, user.Number.From, wantedBlock?.Quantity ?? 0, desired, view.Users.Values));
+                // No number left in a block that holds all it wants: it is full.
+                part.Diagnostics.Add(FullBlockMessage.At(user, user.Number.From, wantedBlock.Quantity, desired, view.Users.Values));
             }
 
             var after = UserAttributes(site.Name, user, number);
@@ -104,9 +106,22 @@ internal sealed partial class CompanyPlanner
     {
         var attributes = Planner.UserAttributes(new UserState(
             user.Username, site, user.FirstName, user.LastName, user.Extension, user.Number?.From, number, user.Licence,
-            [.. user.Devices.Select(d => d.MacAddress).Order(StringComparer.Ordinal)], null));
+            SortedMacAddresses(user.Devices), null));
         return number is null && user.Number is not null
             ? [.. attributes.Select(a => a.Name == "number" ? a with { Value = AttributeValue.KnownAfter("ringfence") } : a)]
             : attributes;
+    }
+
+    /// <summary>The devices' MAC addresses in ordinal order, as state records them.</summary>
+    private static ImmutableArray<string> SortedMacAddresses(ImmutableArray<DeviceSpec> devices)
+    {
+        var macs = new string[devices.Length];
+        for (var i = 0; i < macs.Length; i++)
+        {
+            macs[i] = devices[i].MacAddress;
+        }
+
+        Array.Sort(macs, StringComparer.Ordinal);
+        return ImmutableCollectionsMarshal.AsImmutableArray(macs);
     }
 }

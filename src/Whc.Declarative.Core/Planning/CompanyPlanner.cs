@@ -23,7 +23,8 @@ internal sealed partial class CompanyPlanner
     private readonly CurrentView view;
     private readonly string company;
 
-    public CompanyPlanner(CompanyPlanInput input, CompanyManifest desired, PlannerOptions options, DateTimeOffset now)
+    /// <param name="view">What exists now: <see cref="CurrentView.From"/> of the input's state and refresh.</param>
+    public CompanyPlanner(CompanyPlanInput input, CompanyManifest desired, CurrentView view, PlannerOptions options, DateTimeOffset now)
     {
         this.input = input;
         this.desired = desired;
@@ -32,7 +33,7 @@ internal sealed partial class CompanyPlanner
         company = input.Company;
         // A company BT holds that is not this state's counts as nothing existing (CurrentView), so it is never changed
         // by mistake; PlanCompany reports the collision (WHC3001).
-        view = CurrentView.From(input.State, input.Refresh);
+        this.view = view;
     }
 
     /// <summary>The plan, made in passes that each return their part: in-flight orders, company, blocks, sites, users; then targets and steps.</summary>
@@ -47,7 +48,7 @@ internal sealed partial class CompanyPlanner
             .Then(PlanUsers(inFlight));
         draft = ApplyTargets(draft, isNew);
         // Checked on what the plan will really do (after --target): what it leaves out stays at BT.
-        var clashes = UniquenessCheck.Check(company, desired, view, draft.Structural, draft.UserOperations, draft.UserCeases, draft.StructuralCeases);
+        var clashes = UniquenessCheck.Check(company, desired, view, Numbers, draft.Structural, draft.UserOperations, draft.UserCeases, draft.StructuralCeases);
         draft = draft with { Diagnostics = draft.Diagnostics.AddRange(clashes.Diagnostics) };
         var reasons = new Dictionary<ResourceAddress, string>();
         var steps = BuildSteps(draft, isNew, inFlight.Awaits, clashes, reasons);
@@ -68,6 +69,11 @@ internal sealed partial class CompanyPlanner
     }
 
     private ResourceAddress Address(ResourceKind kind, string name) => new(company, kind, name);
+
+    /// <summary>The directory number each user of the manifest gets (<see cref="NumberAssignment"/>), worked out once for every pass that needs it.</summary>
+    private ImmutableDictionary<string, string> Numbers => numbers ??= NumberAssignment.Assign(desired, view.RangesByBlock(), view.HeldNumbers());
+
+    private ImmutableDictionary<string, string>? numbers;
 
     /// <summary>
     /// A resource BT already matches: no change, unless its protection (kept only in state) changed; that is an in-place
@@ -131,8 +137,12 @@ internal sealed partial class CompanyPlanner
             UserCeases.AddRange(next.UserCeases),
             StructuralCeases.AddRange(next.StructuralCeases),
             Steps.AddRange(next.Steps),
-            NadKeys.SetItems(next.NadKeys),
-            ReservedNumbers.SetItems(next.ReservedNumbers));
+            Merged(NadKeys, next.NadKeys),
+            Merged(ReservedNumbers, next.ReservedNumbers));
+
+        /// <summary>Most passes find no NAD key and reserve no number: merging with nothing keeps the other map as it is.</summary>
+        private static ImmutableSortedDictionary<string, string> Merged(ImmutableSortedDictionary<string, string> first, ImmutableSortedDictionary<string, string> then) =>
+            then.IsEmpty ? first : first.IsEmpty ? then : first.SetItems(then);
     }
 
     /// <summary>Collects one pass's part; the pass returns it as a <see cref="PlanPart"/>.</summary>
@@ -164,7 +174,12 @@ internal sealed partial class CompanyPlanner
             [.. UserCeases],
             [.. StructuralCeases],
             [.. Steps],
-            NadKeys.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            ReservedNumbers.ToImmutableSortedDictionary(StringComparer.Ordinal));
+            Sorted(NadKeys),
+            Sorted(ReservedNumbers));
+
+        private static readonly ImmutableSortedDictionary<string, string> None = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+
+        private static ImmutableSortedDictionary<string, string> Sorted(SortedDictionary<string, string> map) =>
+            map.Count == 0 ? None : map.ToImmutableSortedDictionary(StringComparer.Ordinal);
     }
 }
