@@ -22,9 +22,9 @@ public sealed record CurrentView(
     public static CurrentView From(CompanyState? state, RefreshSnapshot? refresh)
     {
         var record = state?.Record;
-        var blocks = (state?.NumberBlocks ?? []).ToImmutableSortedDictionary(b => b.Name, b => b, StringComparer.Ordinal);
-        var sites = (state?.Sites ?? []).ToImmutableSortedDictionary(s => s.Name, s => s, StringComparer.Ordinal);
-        var users = (state?.Users ?? []).ToImmutableSortedDictionary(u => u.Username, u => u, StringComparer.Ordinal);
+        var blocks = ByName(state?.NumberBlocks ?? [], b => b.Name);
+        var sites = ByName(state?.Sites ?? [], s => s.Name);
+        var users = ByName(state?.Users ?? [], u => u.Username);
         if (refresh is null)
         {
             return new CurrentView(record?.Active == true, record?.ServiceId, record, record?.Qualification, blocks, sites, users);
@@ -125,6 +125,21 @@ public sealed record CurrentView(
         }
 
         return held;
+    }
+
+    /// <summary>
+    /// The items by name (ordinal), as ToImmutableSortedDictionary makes them (a name given twice with equal items once,
+    /// with different ones refused), built in place by a builder rather than through an intermediate sorted map.
+    /// </summary>
+    private static ImmutableSortedDictionary<string, T> ByName<T>(ImmutableArray<T> items, Func<T, string> name)
+    {
+        var builder = ImmutableSortedDictionary.CreateBuilder<string, T>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            builder.Add(name(item), item);
+        }
+
+        return builder.ToImmutable();
     }
 
     private static ImmutableSortedDictionary<string, SiteState> PendingSites(ImmutableSortedDictionary<string, SiteState> recorded, IEnumerable<string> live)
