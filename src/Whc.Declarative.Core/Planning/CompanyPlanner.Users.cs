@@ -29,7 +29,7 @@ internal sealed partial class CompanyPlanner
                 part.Diagnostics.Add(FullBlockMessage.At(user, user.Number.From, wantedBlock.Quantity, desired, view.Users.Values));
             }
 
-            var after = UserAttributes(site.Name, user, number);
+            var wantedUser = WantedUser(site.Name, user, number);
             if (inFlight.TryGetKind(address, out var inFlightKind) && inFlightKind != OrderOperationKind.Cease)
             {
                 part.Changes.Add(new ResourceChange(address, current is null ? ChangeAction.Create : ChangeAction.Update, "in an order still being processed", []));
@@ -46,7 +46,7 @@ internal sealed partial class CompanyPlanner
                     part.Diagnostics.Add(DiagnosticCatalog.UsernameTakenAtBt.At(user.Span, user.Username));
                 }
 
-                part.Changes.Add(new ResourceChange(address, ChangeAction.Create, MadeAgain(input.State?.Users.Any(x => x.Username == user.Username && x.ServiceId is not null && inFlightKind != OrderOperationKind.Cease)) ?? "new user", Planner.Diff([], after)));
+                part.Changes.Add(new ResourceChange(address, ChangeAction.Create, MadeAgain(input.State?.Users.Any(x => x.Username == user.Username && x.ServiceId is not null && inFlightKind != OrderOperationKind.Cease)) ?? "new user", Planner.Diff([], UserAttributes(wantedUser, user))));
                 part.UserOperations.Add(new OrderOperation(address, OrderOperationKind.Add));
                 continue;
             }
@@ -59,13 +59,15 @@ internal sealed partial class CompanyPlanner
 
             if (current.Site != site.Name)
             {
-                part.Changes.Add(new ResourceChange(address, ChangeAction.Replace, $"moves from site {current.Site} to {site.Name}: BT cannot move a user between sites", Planner.Diff(Planner.UserAttributes(current), after)));
+                part.Changes.Add(new ResourceChange(address, ChangeAction.Replace, $"moves from site {current.Site} to {site.Name}: BT cannot move a user between sites", Planner.Diff(Planner.UserAttributes(current), UserAttributes(wantedUser, user))));
                 CeaseUser(part, address, current);
                 part.UserOperations.Add(new OrderOperation(address, OrderOperationKind.Add));
                 continue;
             }
 
-            var diff = Planner.Diff(Planner.UserAttributes(current), after);
+            // Most users of most plans: nothing differs, told without building both attribute lists to diff them.
+            var awaitsRingfence = user.Number is not null && number is null;
+            var diff = !awaitsRingfence && Planner.SameUserAttributes(current, wantedUser) ? ImmutableArray<AttributeChange>.Empty : Planner.Diff(Planner.UserAttributes(current), UserAttributes(wantedUser, user));
             if (diff.Length == 0)
             {
                 part.Changes.Add(Unchanged(address, current.Protected, user.Protect));
@@ -101,13 +103,15 @@ internal sealed partial class CompanyPlanner
         return part.ToPart();
     }
 
-    /// <summary>The user as the manifest wants it; a number it draws that is still to be ringfenced is known only after the ringfence.</summary>
-    private static ImmutableArray<NamedValue> UserAttributes(string site, UserSpec user, string? number)
+    /// <summary>The user as the manifest wants it, as state would record it, with the number it gets (null: none yet).</summary>
+    private static UserState WantedUser(string site, UserSpec user, string? number) =>
+        new(user.Username, site, user.FirstName, user.LastName, user.Extension, user.Number?.From, number, user.Licence, SortedMacAddresses(user.Devices), null);
+
+    /// <summary>The attributes of the user the manifest wants (<see cref="WantedUser"/>); a number it draws that is still to be ringfenced is known only after the ringfence.</summary>
+    private static ImmutableArray<NamedValue> UserAttributes(UserState wanted, UserSpec user)
     {
-        var attributes = Planner.UserAttributes(new UserState(
-            user.Username, site, user.FirstName, user.LastName, user.Extension, user.Number?.From, number, user.Licence,
-            SortedMacAddresses(user.Devices), null));
-        return number is null && user.Number is not null
+        var attributes = Planner.UserAttributes(wanted);
+        return wanted.DirectoryNumber is null && user.Number is not null
             ? [.. attributes.Select(a => a.Name == "number" ? a with { Value = AttributeValue.KnownAfter("ringfence") } : a)]
             : attributes;
     }

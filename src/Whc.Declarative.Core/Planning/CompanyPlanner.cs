@@ -162,9 +162,14 @@ internal sealed partial class CompanyPlanner
 
         public List<PlanStep> Steps { get; } = [];
 
-        public SortedDictionary<string, string> NadKeys { get; } = new(StringComparer.Ordinal);
+        // Made when first used: most passes find no NAD key and reserve no number.
+        public SortedDictionary<string, string> NadKeys => nadKeys ??= new(StringComparer.Ordinal);
 
-        public SortedDictionary<string, string> ReservedNumbers { get; } = new(StringComparer.Ordinal);
+        public SortedDictionary<string, string> ReservedNumbers => reservedNumbers ??= new(StringComparer.Ordinal);
+
+        private SortedDictionary<string, string>? nadKeys;
+
+        private SortedDictionary<string, string>? reservedNumbers;
 
         public PlanPart ToPart() => new(
             [.. Changes],
@@ -174,12 +179,12 @@ internal sealed partial class CompanyPlanner
             [.. UserCeases],
             [.. StructuralCeases],
             [.. Steps],
-            Sorted(NadKeys),
-            Sorted(ReservedNumbers));
+            Sorted(nadKeys),
+            Sorted(reservedNumbers));
 
         private static readonly ImmutableSortedDictionary<string, string> None = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
 
-        private static ImmutableSortedDictionary<string, string> Sorted(SortedDictionary<string, string> map) =>
-            map.Count == 0 ? None : map.ToImmutableSortedDictionary(StringComparer.Ordinal);
+        private static ImmutableSortedDictionary<string, string> Sorted(SortedDictionary<string, string>? map) =>
+            map is null || map.Count == 0 ? None : map.ToImmutableSortedDictionary(StringComparer.Ordinal);
     }
 }

@@ -416,8 +416,23 @@ public sealed class Planner
         new("extension", AttributeValue.Text(user.Extension)),
         new("number", AttributeValue.Text(user.DirectoryNumber)),
         new("licence", AttributeValue.Text(user.Licence)),
-        new("devices", AttributeValue.List(user.DeviceMacAddresses.IsDefault ? ImmutableArray<string>.Empty : user.DeviceMacAddresses)),
+        new("devices", AttributeValue.List(Devices(user))),
     ];
+
+    /// <summary>
+    /// Whether <see cref="UserAttributes"/> of the two users are all equal (what <see cref="Diff"/> of them would find
+    /// nothing in), compared without building them: text ordinally, the devices item by item (none and an empty list alike).
+    /// </summary>
+    internal static bool SameUserAttributes(UserState a, UserState b) =>
+        a.Site == b.Site
+        && a.FirstName == b.FirstName
+        && a.LastName == b.LastName
+        && a.Extension == b.Extension
+        && a.DirectoryNumber == b.DirectoryNumber
+        && a.Licence == b.Licence
+        && Devices(a).AsSpan().SequenceEqual(Devices(b).AsSpan());
+
+    private static ImmutableArray<string> Devices(UserState user) => user.DeviceMacAddresses.IsDefault ? [] : user.DeviceMacAddresses;
 
     /// <summary>
     /// The attributes of <paramref name="after"/> that differ from <paramref name="before"/>; one <paramref name="before"/>
