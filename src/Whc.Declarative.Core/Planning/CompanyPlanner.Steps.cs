@@ -18,6 +18,12 @@ internal sealed partial class CompanyPlanner
     /// </summary>
     private ImmutableArray<PlanStep> BuildSteps(PlanPart part, bool isNew, ImmutableArray<StepId> inFlightAwaits, UniquenessResult clashes, Dictionary<ResourceAddress, string> reasons)
     {
+        if (part.Steps.IsEmpty && part.Structural.IsEmpty && part.UserOperations.IsEmpty && part.UserCeases.IsEmpty && part.StructuralCeases.IsEmpty)
+        {
+            // Nothing to order and no order carried from an earlier run (a company BT already matches): no steps.
+            return [];
+        }
+
         var steps = part.Steps.ToList();
         var preparation = new List<StepId>();
         // Only a new order that adds the company consumes a qualification; one an earlier run created has used its own.

@@ -111,9 +111,21 @@ internal sealed partial class CompanyPlanner
     private static ImmutableArray<NamedValue> UserAttributes(UserState wanted, UserSpec user)
     {
         var attributes = Planner.UserAttributes(wanted);
-        return wanted.DirectoryNumber is null && user.Number is not null
-            ? [.. attributes.Select(a => a.Name == "number" ? a with { Value = AttributeValue.KnownAfter("ringfence") } : a)]
-            : attributes;
+        if (wanted.DirectoryNumber is not null || user.Number is null)
+        {
+            return attributes;
+        }
+
+        var pending = attributes.ToBuilder();
+        for (var i = 0; i < pending.Count; i++)
+        {
+            if (pending[i].Name == "number")
+            {
+                pending[i] = pending[i] with { Value = AttributeValue.KnownAfter("ringfence") };
+            }
+        }
+
+        return pending.MoveToImmutable();
     }
 
     /// <summary>The devices' MAC addresses in ordinal order, as state records them.</summary>
