@@ -27,7 +27,11 @@ public abstract record AttributeValue
 
     public static NumberValue Number(long value) => new(value);
 
-    public static FlagValue Flag(bool value) => new(value);
+    public static FlagValue Flag(bool value) => value ? True : False;
+
+    // A flag is one of two values, immutable: every resource's "protect" shares them.
+    private static readonly FlagValue True = new(true);
+    private static readonly FlagValue False = new(false);
 
     public static ListValue List(IEnumerable<string> items) => new([.. items]);
 

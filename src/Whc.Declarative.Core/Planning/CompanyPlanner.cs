@@ -148,39 +148,47 @@ internal sealed partial class CompanyPlanner
     /// <summary>Collects one pass's part; the pass returns it as a <see cref="PlanPart"/>.</summary>
     private sealed class PartBuilder
     {
-        public List<ResourceChange> Changes { get; } = [];
+        // Each made when first used: a pass over a company BT already matches adds little more than its unchanged resources.
+        public List<ResourceChange> Changes => changes ??= [];
 
-        public List<Diagnostic> Diagnostics { get; } = [];
+        public List<Diagnostic> Diagnostics => diagnostics ??= [];
 
-        public List<OrderOperation> Structural { get; } = [];
+        public List<OrderOperation> Structural => structural ??= [];
 
-        public List<OrderOperation> UserOperations { get; } = [];
+        public List<OrderOperation> UserOperations => userOperations ??= [];
 
-        public List<OrderOperation> UserCeases { get; } = [];
+        public List<OrderOperation> UserCeases => userCeases ??= [];
 
-        public List<OrderOperation> StructuralCeases { get; } = [];
+        public List<OrderOperation> StructuralCeases => structuralCeases ??= [];
 
-        public List<PlanStep> Steps { get; } = [];
+        public List<PlanStep> Steps => steps ??= [];
 
-        // Made when first used: most passes find no NAD key and reserve no number.
         public SortedDictionary<string, string> NadKeys => nadKeys ??= new(StringComparer.Ordinal);
 
         public SortedDictionary<string, string> ReservedNumbers => reservedNumbers ??= new(StringComparer.Ordinal);
 
+        private List<ResourceChange>? changes;
+        private List<Diagnostic>? diagnostics;
+        private List<OrderOperation>? structural;
+        private List<OrderOperation>? userOperations;
+        private List<OrderOperation>? userCeases;
+        private List<OrderOperation>? structuralCeases;
+        private List<PlanStep>? steps;
         private SortedDictionary<string, string>? nadKeys;
-
         private SortedDictionary<string, string>? reservedNumbers;
 
         public PlanPart ToPart() => new(
-            [.. Changes],
-            [.. Diagnostics],
-            [.. Structural],
-            [.. UserOperations],
-            [.. UserCeases],
-            [.. StructuralCeases],
-            [.. Steps],
+            Frozen(changes),
+            Frozen(diagnostics),
+            Frozen(structural),
+            Frozen(userOperations),
+            Frozen(userCeases),
+            Frozen(structuralCeases),
+            Frozen(steps),
             Sorted(nadKeys),
             Sorted(reservedNumbers));
+
+        private static ImmutableArray<T> Frozen<T>(List<T>? list) => list is null ? [] : [.. list];
 
         private static readonly ImmutableSortedDictionary<string, string> None = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
 
