@@ -82,9 +82,10 @@ internal sealed partial class CompanyPlanner
         var movers = moving.Where(a => !FromEarlySite(a) && clashes.WaveOf(a) == 0).ToHashSet();
         // Waiting for another user's change: ceased only once that change is done, unless another user's operation
         // takes a value the mover holds (that one needs the cease first).
-        // (Worked out only when such a mover exists: most plans move nobody.)
+        // What the user operations take is worked out once, and only when such a mover exists: most plans move nobody.
         List<(ResourceAddress User, string Value)>? wanted = null;
-        var late = moving.Where(a => !FromEarlySite(a) && clashes.WaveOf(a) > 0 && !HeldValues(a).Any(v => (wanted ??= WantedValues(part.UserOperations)).Any(w => w.User != a && w.Value == v))).ToHashSet();
+        bool TakenByAnother(ResourceAddress mover, string value) => (wanted ??= WantedValues(part.UserOperations)).Any(w => w.User != mover && w.Value == value);
+        var late = moving.Where(a => !FromEarlySite(a) && clashes.WaveOf(a) > 0 && !HeldValues(a).Any(v => TakenByAnother(a, v))).ToHashSet();
         foreach (var user in moving.Where(a => !bound.Contains(a) && !movers.Contains(a) && !late.Contains(a)))
         {
             reasons[user] = FromEarlySite(user)

@@ -65,9 +65,16 @@ internal sealed partial class CompanyPlanner
                 continue;
             }
 
-            // Most users of most plans: nothing differs, told without building both attribute lists to diff them.
+            // Most users of most plans: nothing differs, which their fields tell without building both attribute lists to
+            // diff. (A number still to be ringfenced always differs: it is known only after the ringfence.)
             var awaitsRingfence = user.Number is not null && number is null;
-            var diff = !awaitsRingfence && Planner.SameUserAttributes(current, wantedUser) ? ImmutableArray<AttributeChange>.Empty : Planner.Diff(Planner.UserAttributes(current), UserAttributes(wantedUser, user));
+            if (!awaitsRingfence && Planner.SameUserAttributes(current, wantedUser))
+            {
+                part.Changes.Add(Unchanged(address, current.Protected, user.Protect));
+                continue;
+            }
+
+            var diff = Planner.Diff(Planner.UserAttributes(current), UserAttributes(wantedUser, user));
             if (diff.Length == 0)
             {
                 part.Changes.Add(Unchanged(address, current.Protected, user.Protect));

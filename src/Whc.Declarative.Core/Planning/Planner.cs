@@ -422,6 +422,7 @@ public sealed class Planner
     /// <summary>
     /// Whether <see cref="UserAttributes"/> of the two users are all equal (what <see cref="Diff"/> of them would find
     /// nothing in), compared without building them: text ordinally, the devices item by item (none and an empty list alike).
+    /// Keep in step with <see cref="UserAttributes"/> (UnchangedUserTests pins the two together).
     /// </summary>
     internal static bool SameUserAttributes(UserState a, UserState b) =>
         a.Site == b.Site
