@@ -74,7 +74,13 @@ public static class NumberAssignment
                 }
 
                 var ranges = rangesByBlock.GetValueOrDefault(user.Number.From);
-                if (heldNumbers.TryGetValue(user.Username, out var held) && !ranges.IsDefault && InAny(ranges, held))
+                if (ranges.IsDefault)
+                {
+                    // Its block holds no numbers yet: nothing to give.
+                    continue;
+                }
+
+                if (heldNumbers.TryGetValue(user.Username, out var held) && InAny(ranges, held))
                 {
                     result[user.Username] = held;
                 }
@@ -85,7 +91,7 @@ public static class NumberAssignment
             }
         }
 
-        // Everyone keeps a number (a plan with nothing to change): nothing to search for.
+        // Everyone keeps a number (a plan with nothing to change), or no block has numbers yet (a new company): nothing to search for.
         if (waiting is null)
         {
             return result.ToImmutable();
@@ -119,12 +125,7 @@ public static class NumberAssignment
         var searchedTo = new Dictionary<NumberRange, long>();
         foreach (var (username, block) in waiting)
         {
-            var ranges = rangesByBlock.GetValueOrDefault(block);
-            if (ranges.IsDefault)
-            {
-                continue;
-            }
-
+            var ranges = rangesByBlock[block];
             var free = LowestNeverHeld(ranges, taken, searchedTo) ?? FirstFreed(ranges, freed);
             if (free is not null)
             {
