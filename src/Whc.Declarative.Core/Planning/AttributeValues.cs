@@ -27,9 +27,16 @@ public abstract record AttributeValue
 
     public static NumberValue Number(long value) => new(value);
 
-    public static FlagValue Flag(bool value) => new(value);
+    public static FlagValue Flag(bool value) => value ? True : False;
+
+    // A flag is one of two values, immutable: every resource's "protect" shares them.
+    private static readonly FlagValue True = new(true);
+    private static readonly FlagValue False = new(false);
 
     public static ListValue List(IEnumerable<string> items) => new([.. items]);
+
+    /// <summary>A list of the items as they are (an immutable array needs no copy).</summary>
+    public static ListValue List(ImmutableArray<string> items) => new(items);
 
     /// <summary>A value known only once <paramref name="step"/> has run ("ringfence", "address step", "apply").</summary>
     /// <param name="step">What makes the value known.</param>

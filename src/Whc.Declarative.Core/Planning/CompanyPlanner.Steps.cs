@@ -18,6 +18,12 @@ internal sealed partial class CompanyPlanner
     /// </summary>
     private ImmutableArray<PlanStep> BuildSteps(PlanPart part, bool isNew, ImmutableArray<StepId> inFlightAwaits, UniquenessResult clashes, Dictionary<ResourceAddress, string> reasons)
     {
+        if (part.Steps.IsEmpty && part.Structural.IsEmpty && part.UserOperations.IsEmpty && part.UserCeases.IsEmpty && part.StructuralCeases.IsEmpty)
+        {
+            // Nothing to order and no order carried from an earlier run (a company BT already matches): no steps.
+            return [];
+        }
+
         var steps = part.Steps.ToList();
         var preparation = new List<StepId>();
         // Only a new order that adds the company consumes a qualification; one an earlier run created has used its own.
@@ -76,8 +82,10 @@ internal sealed partial class CompanyPlanner
         var movers = moving.Where(a => !FromEarlySite(a) && clashes.WaveOf(a) == 0).ToHashSet();
         // Waiting for another user's change: ceased only once that change is done, unless another user's operation
         // takes a value the mover holds (that one needs the cease first).
-        var wanted = WantedValues(part.UserOperations);
-        var late = moving.Where(a => !FromEarlySite(a) && clashes.WaveOf(a) > 0 && !HeldValues(a).Any(v => wanted.Any(w => w.User != a && w.Value == v))).ToHashSet();
+        // What the user operations take is worked out once, and only when such a mover exists: most plans move nobody.
+        List<(ResourceAddress User, string Value)>? wanted = null;
+        bool TakenByAnother(ResourceAddress mover, string value) => (wanted ??= WantedValues(part.UserOperations)).Any(w => w.User != mover && w.Value == value);
+        var late = moving.Where(a => !FromEarlySite(a) && clashes.WaveOf(a) > 0 && !HeldValues(a).Any(v => TakenByAnother(a, v))).ToHashSet();
         foreach (var user in moving.Where(a => !bound.Contains(a) && !movers.Contains(a) && !late.Contains(a)))
         {
             reasons[user] = FromEarlySite(user)
@@ -164,7 +172,7 @@ internal sealed partial class CompanyPlanner
     /// <summary>What the given user operations take, by user (numbers as the plan assigns them).</summary>
     private List<(ResourceAddress User, string Value)> WantedValues(IEnumerable<OrderOperation> operations)
     {
-        var numbers = NumberAssignment.Assign(desired, view.RangesByBlock(), view.HeldNumbers());
+        var numbers = Numbers;
         var specs = desired.AllUsers().ToDictionary(p => p.User.Username, p => p.User, StringComparer.Ordinal);
         return [.. operations
             .Where(o => o.Address.Kind == ResourceKind.User && o.Kind != OrderOperationKind.Cease && specs.ContainsKey(o.Address.Name))

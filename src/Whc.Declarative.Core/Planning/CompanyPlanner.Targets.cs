@@ -9,11 +9,12 @@ internal sealed partial class CompanyPlanner
     /// <summary>--target: keep only changes inside a target. A new company cannot be created in part, so it stays whole.</summary>
     private PlanPart ApplyTargets(PlanPart part, bool isNew)
     {
-        var targets = options.Targets.Where(t => t.Company == company).ToList();
         if (options.Targets.IsDefaultOrEmpty)
         {
             return part;
         }
+
+        var targets = options.Targets.Where(t => t.Company == company).ToList();
 
         if (targets.Count == 0)
         {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Whc.Declarative.Core.Diagnostics;
 using Whc.Declarative.Core.Manifests;
 using Whc.Declarative.Core.State;
@@ -12,7 +13,7 @@ internal sealed partial class CompanyPlanner
     private PlanPart PlanUsers(InFlightOrders inFlight)
     {
         var part = new PartBuilder();
-        var numbers = NumberAssignment.Assign(desired, view.RangesByBlock(), view.HeldNumbers());
+        var numbers = Numbers;
         var taken = input.Refresh?.TakenUsernames ?? [];
         var wanted = desired.Sites.SelectMany(s => s.Users.Select(u => (Site: s, User: u))).ToList();
         foreach (var (site, user) in wanted)
@@ -20,14 +21,15 @@ internal sealed partial class CompanyPlanner
             var address = Address(ResourceKind.User, user.Username);
             var current = view.Users.GetValueOrDefault(user.Username);
             var number = user.Number is null ? null : numbers.GetValueOrDefault(user.Username);
-            var wantedBlock = user.Number is null ? null : desired.NumberBlocks.FirstOrDefault(b => b.Name == user.Number.From);
-            var fullyRingfenced = wantedBlock is not null && view.Blocks.TryGetValue(wantedBlock.Name, out var block) && block.RingfencedCount >= wantedBlock.Quantity;
-            if (user.Number is not null && number is null && fullyRingfenced)
+            if (user.Number is not null && number is null
+                && desired.NumberBlocks.FirstOrDefault(b => b.Name == user.Number.From) is { } wantedBlock
+                && view.Blocks.TryGetValue(wantedBlock.Name, out var block) && block.RingfencedCount >= wantedBlock.Quantity)
             {
-                part.Diagnostics.Add(FullBlockMessage.At(user, user.Number.From, wantedBlock?.Quantity ?? 0, desired, view.Users.Values));
+                // No number left in a block that holds all it wants: it is full.
+                part.Diagnostics.Add(FullBlockMessage.At(user, user.Number.From, wantedBlock.Quantity, desired, view.Users.Values));
             }
 
-            var after = UserAttributes(site.Name, user, number);
+            var wantedUser = WantedUser(site.Name, user, number);
             if (inFlight.TryGetKind(address, out var inFlightKind) && inFlightKind != OrderOperationKind.Cease)
             {
                 part.Changes.Add(new ResourceChange(address, current is null ? ChangeAction.Create : ChangeAction.Update, "in an order still being processed", []));
@@ -44,7 +46,7 @@ internal sealed partial class CompanyPlanner
                     part.Diagnostics.Add(DiagnosticCatalog.UsernameTakenAtBt.At(user.Span, user.Username));
                 }
 
-                part.Changes.Add(new ResourceChange(address, ChangeAction.Create, MadeAgain(input.State?.Users.Any(x => x.Username == user.Username && x.ServiceId is not null && inFlightKind != OrderOperationKind.Cease)) ?? "new user", Planner.Diff([], after)));
+                part.Changes.Add(new ResourceChange(address, ChangeAction.Create, MadeAgain(input.State?.Users.Any(x => x.Username == user.Username && x.ServiceId is not null && inFlightKind != OrderOperationKind.Cease)) ?? "new user", Planner.Diff([], UserAttributes(wantedUser, user))));
                 part.UserOperations.Add(new OrderOperation(address, OrderOperationKind.Add));
                 continue;
             }
@@ -57,13 +59,22 @@ internal sealed partial class CompanyPlanner
 
             if (current.Site != site.Name)
             {
-                part.Changes.Add(new ResourceChange(address, ChangeAction.Replace, $"moves from site {current.Site} to {site.Name}: BT cannot move a user between sites", Planner.Diff(Planner.UserAttributes(current), after)));
+                part.Changes.Add(new ResourceChange(address, ChangeAction.Replace, $"moves from site {current.Site} to {site.Name}: BT cannot move a user between sites", Planner.Diff(Planner.UserAttributes(current), UserAttributes(wantedUser, user))));
                 CeaseUser(part, address, current);
                 part.UserOperations.Add(new OrderOperation(address, OrderOperationKind.Add));
                 continue;
             }
 
-            var diff = Planner.Diff(Planner.UserAttributes(current), after);
+            // Most users of most plans: nothing differs, which their fields tell without building both attribute lists to
+            // diff. (A number still to be ringfenced always differs: it is known only after the ringfence.)
+            var awaitsRingfence = user.Number is not null && number is null;
+            if (!awaitsRingfence && Planner.SameUserAttributes(current, wantedUser))
+            {
+                part.Changes.Add(Unchanged(address, current.Protected, user.Protect));
+                continue;
+            }
+
+            var diff = Planner.Diff(Planner.UserAttributes(current), UserAttributes(wantedUser, user));
             if (diff.Length == 0)
             {
                 part.Changes.Add(Unchanged(address, current.Protected, user.Protect));
@@ -99,14 +110,41 @@ internal sealed partial class CompanyPlanner
         return part.ToPart();
     }
 
-    /// <summary>The user as the manifest wants it; a number it draws that is still to be ringfenced is known only after the ringfence.</summary>
-    private static ImmutableArray<NamedValue> UserAttributes(string site, UserSpec user, string? number)
+    /// <summary>The user as the manifest wants it, as state would record it, with the number it gets (null: none yet).</summary>
+    private static UserState WantedUser(string site, UserSpec user, string? number) =>
+        new(user.Username, site, user.FirstName, user.LastName, user.Extension, user.Number?.From, number, user.Licence, SortedMacAddresses(user.Devices), null);
+
+    /// <summary>The attributes of the user the manifest wants (<see cref="WantedUser"/>); a number it draws that is still to be ringfenced is known only after the ringfence.</summary>
+    private static ImmutableArray<NamedValue> UserAttributes(UserState wanted, UserSpec user)
     {
-        var attributes = Planner.UserAttributes(new UserState(
-            user.Username, site, user.FirstName, user.LastName, user.Extension, user.Number?.From, number, user.Licence,
-            [.. user.Devices.Select(d => d.MacAddress).Order(StringComparer.Ordinal)], null));
-        return number is null && user.Number is not null
-            ? [.. attributes.Select(a => a.Name == "number" ? a with { Value = AttributeValue.KnownAfter("ringfence") } : a)]
-            : attributes;
+        var attributes = Planner.UserAttributes(wanted);
+        if (wanted.DirectoryNumber is not null || user.Number is null)
+        {
+            return attributes;
+        }
+
+        var pending = attributes.ToBuilder();
+        for (var i = 0; i < pending.Count; i++)
+        {
+            if (pending[i].Name == "number")
+            {
+                pending[i] = pending[i] with { Value = AttributeValue.KnownAfter("ringfence") };
+            }
+        }
+
+        return pending.MoveToImmutable();
+    }
+
+    /// <summary>The devices' MAC addresses in ordinal order, as state records them.</summary>
+    private static ImmutableArray<string> SortedMacAddresses(ImmutableArray<DeviceSpec> devices)
+    {
+        var macs = new string[devices.Length];
+        for (var i = 0; i < macs.Length; i++)
+        {
+            macs[i] = devices[i].MacAddress;
+        }
+
+        Array.Sort(macs, StringComparer.Ordinal);
+        return ImmutableCollectionsMarshal.AsImmutableArray(macs);
     }
 }

@@ -23,7 +23,8 @@ internal sealed partial class CompanyPlanner
     private readonly CurrentView view;
     private readonly string company;
 
-    public CompanyPlanner(CompanyPlanInput input, CompanyManifest desired, PlannerOptions options, DateTimeOffset now)
+    /// <param name="view">What exists now: <see cref="CurrentView.From"/> of the input's state and refresh.</param>
+    public CompanyPlanner(CompanyPlanInput input, CompanyManifest desired, CurrentView view, PlannerOptions options, DateTimeOffset now)
     {
         this.input = input;
         this.desired = desired;
@@ -32,7 +33,7 @@ internal sealed partial class CompanyPlanner
         company = input.Company;
         // A company BT holds that is not this state's counts as nothing existing (CurrentView), so it is never changed
         // by mistake; PlanCompany reports the collision (WHC3001).
-        view = CurrentView.From(input.State, input.Refresh);
+        this.view = view;
     }
 
     /// <summary>The plan, made in passes that each return their part: in-flight orders, company, blocks, sites, users; then targets and steps.</summary>
@@ -47,7 +48,7 @@ internal sealed partial class CompanyPlanner
             .Then(PlanUsers(inFlight));
         draft = ApplyTargets(draft, isNew);
         // Checked on what the plan will really do (after --target): what it leaves out stays at BT.
-        var clashes = UniquenessCheck.Check(company, desired, view, draft.Structural, draft.UserOperations, draft.UserCeases, draft.StructuralCeases);
+        var clashes = UniquenessCheck.Check(company, desired, view, Numbers, draft.Structural, draft.UserOperations, draft.UserCeases, draft.StructuralCeases);
         draft = draft with { Diagnostics = draft.Diagnostics.AddRange(clashes.Diagnostics) };
         var reasons = new Dictionary<ResourceAddress, string>();
         var steps = BuildSteps(draft, isNew, inFlight.Awaits, clashes, reasons);
@@ -68,6 +69,11 @@ internal sealed partial class CompanyPlanner
     }
 
     private ResourceAddress Address(ResourceKind kind, string name) => new(company, kind, name);
+
+    /// <summary>The directory number each user of the manifest gets (<see cref="NumberAssignment"/>), worked out once for every pass that needs it.</summary>
+    private ImmutableDictionary<string, string> Numbers => numbers ??= NumberAssignment.Assign(desired, view.RangesByBlock(), view.HeldNumbers());
+
+    private ImmutableDictionary<string, string>? numbers;
 
     /// <summary>
     /// A resource BT already matches: no change, unless its protection (kept only in state) changed; that is an in-place
@@ -131,40 +137,62 @@ internal sealed partial class CompanyPlanner
             UserCeases.AddRange(next.UserCeases),
             StructuralCeases.AddRange(next.StructuralCeases),
             Steps.AddRange(next.Steps),
-            NadKeys.SetItems(next.NadKeys),
-            ReservedNumbers.SetItems(next.ReservedNumbers));
+            Merged(NadKeys, next.NadKeys),
+            Merged(ReservedNumbers, next.ReservedNumbers));
+
+        /// <summary>Most passes find no NAD key and reserve no number: merging with nothing keeps the other map as it is.</summary>
+        private static ImmutableSortedDictionary<string, string> Merged(ImmutableSortedDictionary<string, string> first, ImmutableSortedDictionary<string, string> then) =>
+            then.IsEmpty ? first : first.IsEmpty ? then : first.SetItems(then);
     }
 
     /// <summary>Collects one pass's part; the pass returns it as a <see cref="PlanPart"/>.</summary>
     private sealed class PartBuilder
     {
-        public List<ResourceChange> Changes { get; } = [];
+        // Each made when first used: a pass over a company BT already matches adds little more than its unchanged resources.
+        public List<ResourceChange> Changes => changes ??= [];
 
-        public List<Diagnostic> Diagnostics { get; } = [];
+        public List<Diagnostic> Diagnostics => diagnostics ??= [];
 
-        public List<OrderOperation> Structural { get; } = [];
+        public List<OrderOperation> Structural => structural ??= [];
 
-        public List<OrderOperation> UserOperations { get; } = [];
+        public List<OrderOperation> UserOperations => userOperations ??= [];
 
-        public List<OrderOperation> UserCeases { get; } = [];
+        public List<OrderOperation> UserCeases => userCeases ??= [];
 
-        public List<OrderOperation> StructuralCeases { get; } = [];
+        public List<OrderOperation> StructuralCeases => structuralCeases ??= [];
 
-        public List<PlanStep> Steps { get; } = [];
+        public List<PlanStep> Steps => steps ??= [];
 
-        public SortedDictionary<string, string> NadKeys { get; } = new(StringComparer.Ordinal);
+        public SortedDictionary<string, string> NadKeys => nadKeys ??= new(StringComparer.Ordinal);
 
-        public SortedDictionary<string, string> ReservedNumbers { get; } = new(StringComparer.Ordinal);
+        public SortedDictionary<string, string> ReservedNumbers => reservedNumbers ??= new(StringComparer.Ordinal);
+
+        private List<ResourceChange>? changes;
+        private List<Diagnostic>? diagnostics;
+        private List<OrderOperation>? structural;
+        private List<OrderOperation>? userOperations;
+        private List<OrderOperation>? userCeases;
+        private List<OrderOperation>? structuralCeases;
+        private List<PlanStep>? steps;
+        private SortedDictionary<string, string>? nadKeys;
+        private SortedDictionary<string, string>? reservedNumbers;
 
         public PlanPart ToPart() => new(
-            [.. Changes],
-            [.. Diagnostics],
-            [.. Structural],
-            [.. UserOperations],
-            [.. UserCeases],
-            [.. StructuralCeases],
-            [.. Steps],
-            NadKeys.ToImmutableSortedDictionary(StringComparer.Ordinal),
-            ReservedNumbers.ToImmutableSortedDictionary(StringComparer.Ordinal));
+            Frozen(changes),
+            Frozen(diagnostics),
+            Frozen(structural),
+            Frozen(userOperations),
+            Frozen(userCeases),
+            Frozen(structuralCeases),
+            Frozen(steps),
+            Sorted(nadKeys),
+            Sorted(reservedNumbers));
+
+        private static ImmutableArray<T> Frozen<T>(List<T>? list) => list is null ? [] : [.. list];
+
+        private static readonly ImmutableSortedDictionary<string, string> None = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+
+        private static ImmutableSortedDictionary<string, string> Sorted(SortedDictionary<string, string>? map) =>
+            map is null || map.Count == 0 ? None : map.ToImmutableSortedDictionary(StringComparer.Ordinal);
     }
 }

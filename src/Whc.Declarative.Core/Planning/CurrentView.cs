@@ -22,9 +22,9 @@ public sealed record CurrentView(
     public static CurrentView From(CompanyState? state, RefreshSnapshot? refresh)
     {
         var record = state?.Record;
-        var blocks = (state?.NumberBlocks ?? []).ToImmutableSortedDictionary(b => b.Name, b => b, StringComparer.Ordinal);
-        var sites = (state?.Sites ?? []).ToImmutableSortedDictionary(s => s.Name, s => s, StringComparer.Ordinal);
-        var users = (state?.Users ?? []).ToImmutableSortedDictionary(u => u.Username, u => u, StringComparer.Ordinal);
+        var blocks = ByName(state?.NumberBlocks ?? [], b => b.Name);
+        var sites = ByName(state?.Sites ?? [], s => s.Name);
+        var users = ByName(state?.Users ?? [], u => u.Username);
         if (refresh is null)
         {
             return new CurrentView(record?.Active == true, record?.ServiceId, record, record?.Qualification, blocks, sites, users);
@@ -94,16 +94,53 @@ public sealed record CurrentView(
         return new CurrentView(inventory.Status == CompanyStatus.Active, inventory.ServiceId, record, qualification, liveBlocks, liveSites, liveUsers);
     }
 
-    /// <summary>The ranges of each block, for number assignment.</summary>
-    public ImmutableSortedDictionary<string, ImmutableArray<NumberRange>> RangesByBlock() =>
-        Blocks.ToImmutableSortedDictionary(
-            kv => kv.Key,
-            kv => kv.Value.Ranges.Select(r => new NumberRange(r.StartNumber, r.EndNumber)).ToImmutableArray(),
-            StringComparer.Ordinal);
+    /// <summary>The ranges of each block, for number assignment (which only looks blocks up: no order needed).</summary>
+    public IReadOnlyDictionary<string, ImmutableArray<NumberRange>> RangesByBlock()
+    {
+        var ranges = new Dictionary<string, ImmutableArray<NumberRange>>(Blocks.Count, StringComparer.Ordinal);
+        foreach (var (name, block) in Blocks)
+        {
+            var builder = ImmutableArray.CreateBuilder<NumberRange>(block.Ranges.Length);
+            foreach (var range in block.Ranges)
+            {
+                builder.Add(new NumberRange(range.StartNumber, range.EndNumber));
+            }
 
-    public ImmutableSortedDictionary<string, string> HeldNumbers() =>
-        Users.Values.Where(u => u.DirectoryNumber is not null)
-            .ToImmutableSortedDictionary(u => u.Username, u => u.DirectoryNumber ?? string.Empty, StringComparer.Ordinal);
+            ranges[name] = builder.MoveToImmutable();
+        }
+
+        return ranges;
+    }
+
+    /// <summary>The directory number each user holds (username → number), for number assignment.</summary>
+    public IReadOnlyDictionary<string, string> HeldNumbers()
+    {
+        var held = new Dictionary<string, string>(Users.Count, StringComparer.Ordinal);
+        foreach (var (username, user) in Users)
+        {
+            if (user.DirectoryNumber is { } number)
+            {
+                held[username] = number;
+            }
+        }
+
+        return held;
+    }
+
+    /// <summary>
+    /// The items by name (ordinal), as ToImmutableSortedDictionary makes them (a name given twice with equal items once,
+    /// with different ones refused), built in place by a builder rather than through an intermediate sorted map.
+    /// </summary>
+    private static ImmutableSortedDictionary<string, T> ByName<T>(ImmutableArray<T> items, Func<T, string> name)
+    {
+        var builder = ImmutableSortedDictionary.CreateBuilder<string, T>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            builder.Add(name(item), item);
+        }
+
+        return builder.ToImmutable();
+    }
 
     private static ImmutableSortedDictionary<string, SiteState> PendingSites(ImmutableSortedDictionary<string, SiteState> recorded, IEnumerable<string> live)
     {

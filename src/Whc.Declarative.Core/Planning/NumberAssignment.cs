@@ -26,15 +26,25 @@ public readonly record struct NumberRange(string Start, string End)
         return $"{Start}-{End[from..]}";
     }
 
+    /// <summary>Every number of the range, in order, each written at least as wide as <see cref="Start"/> (leading zeros kept).</summary>
     public IEnumerable<string> Numbers()
     {
         var start = long.Parse(Start, CultureInfo.InvariantCulture);
         var end = long.Parse(End, CultureInfo.InvariantCulture);
         for (var n = start; n <= end; n++)
         {
-            yield return n.ToString(CultureInfo.InvariantCulture).PadLeft(Start.Length, '0');
+            yield return NumberAt(n);
         }
     }
+
+    /// <summary>The number <paramref name="value"/> as this range writes it (see <see cref="Numbers"/>).</summary>
+    internal string NumberAt(long value) => value.ToString(CultureInfo.InvariantCulture).PadLeft(Start.Length, '0');
+
+    /// <summary>Whether <paramref name="number"/> is one of <see cref="Numbers"/> (given the parsed start and end), worked out without listing them.</summary>
+    internal bool Lists(string number, long start, long end, out long value) =>
+        long.TryParse(number, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value)
+        && value >= start && value <= end
+        && NumberAt(value) == number;
 }
 
 /// <summary>
@@ -53,39 +63,70 @@ public static class NumberAssignment
         IReadOnlyDictionary<string, string> heldNumbers)
     {
         var result = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
-        var taken = new HashSet<string>(heldNumbers.Values, StringComparer.Ordinal);
-        var wanted = desired.AllUsers().Select(p => p.User.Username).ToHashSet(StringComparer.Ordinal);
-        var kept = heldNumbers.Where(kv => wanted.Contains(kv.Key)).Select(kv => kv.Value).ToHashSet(StringComparer.Ordinal);
-        var freed = new SortedSet<string>(heldNumbers.Where(kv => !wanted.Contains(kv.Key) && !kept.Contains(kv.Value)).Select(kv => kv.Value), StringComparer.Ordinal);
-        var waiting = new List<(string Username, string Block)>();
-        foreach (var (_, user) in desired.AllUsers())
+        List<(string Username, string Block)>? waiting = null;
+        foreach (var site in desired.Sites)
         {
-            if (user.Number is null)
+            foreach (var user in site.Users)
             {
-                continue;
-            }
+                if (user.Number is null)
+                {
+                    continue;
+                }
 
-            var ranges = rangesByBlock.GetValueOrDefault(user.Number.From);
-            if (heldNumbers.TryGetValue(user.Username, out var held) && !ranges.IsDefault && ranges.Any(r => InRange(r, held)))
-            {
-                result[user.Username] = held;
-            }
-            else
-            {
-                waiting.Add((user.Username, user.Number.From));
+                var ranges = rangesByBlock.GetValueOrDefault(user.Number.From);
+                if (ranges.IsDefault)
+                {
+                    // Its block holds no numbers yet: nothing to give.
+                    continue;
+                }
+
+                if (heldNumbers.TryGetValue(user.Username, out var held) && InAny(ranges, held))
+                {
+                    result[user.Username] = held;
+                }
+                else
+                {
+                    (waiting ??= []).Add((user.Username, user.Number.From));
+                }
             }
         }
 
+        // Everyone keeps a number (a plan with nothing to change), or no block has numbers yet (a new company): nothing to search for.
+        if (waiting is null)
+        {
+            return result.ToImmutable();
+        }
+
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (_, user) in desired.AllUsers())
+        {
+            wanted.Add(user.Username);
+        }
+
+        var taken = new HashSet<string>(heldNumbers.Values, StringComparer.Ordinal);
+        var kept = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (username, number) in heldNumbers)
+        {
+            if (wanted.Contains(username))
+            {
+                kept.Add(number);
+            }
+        }
+
+        var freed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (username, number) in heldNumbers)
+        {
+            if (!wanted.Contains(username) && !kept.Contains(number))
+            {
+                freed.Add(number);
+            }
+        }
+
+        var searchedTo = new Dictionary<NumberRange, long>();
         foreach (var (username, block) in waiting)
         {
-            var ranges = rangesByBlock.GetValueOrDefault(block);
-            if (ranges.IsDefault)
-            {
-                continue;
-            }
-
-            var free = ranges.SelectMany(r => r.Numbers()).FirstOrDefault(n => !taken.Contains(n))
-                ?? ranges.SelectMany(r => r.Numbers()).FirstOrDefault(freed.Contains);
+            var ranges = rangesByBlock[block];
+            var free = LowestNeverHeld(ranges, taken, searchedTo) ?? FirstFreed(ranges, freed);
             if (free is not null)
             {
                 taken.Add(free);
@@ -95,6 +136,73 @@ public static class NumberAssignment
         }
 
         return result.ToImmutable();
+    }
+
+    /// <summary>
+    /// The first number of the ranges, in their order, that nobody holds. Numbers are only ever taken here, never given
+    /// back, so where a range's search stopped (<paramref name="searchedTo"/>) every number before it is still taken:
+    /// the next search goes on from there instead of from the range's start.
+    /// </summary>
+    private static string? LowestNeverHeld(ImmutableArray<NumberRange> ranges, HashSet<string> taken, Dictionary<NumberRange, long> searchedTo)
+    {
+        foreach (var range in ranges)
+        {
+            var start = long.Parse(range.Start, CultureInfo.InvariantCulture);
+            var end = long.Parse(range.End, CultureInfo.InvariantCulture);
+            var next = searchedTo.TryGetValue(range, out var from) ? from : start;
+            while (next <= end && taken.Contains(range.NumberAt(next)))
+            {
+                next++;
+            }
+
+            searchedTo[range] = next;
+            if (next <= end)
+            {
+                return range.NumberAt(next);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The first number of the ranges, in their order, that a user the manifest no longer names frees.</summary>
+    private static string? FirstFreed(ImmutableArray<NumberRange> ranges, HashSet<string> freed)
+    {
+        foreach (var range in ranges)
+        {
+            var start = long.Parse(range.Start, CultureInfo.InvariantCulture);
+            var end = long.Parse(range.End, CultureInfo.InvariantCulture);
+            string? lowest = null;
+            var lowestValue = 0L;
+            foreach (var number in freed)
+            {
+                if (range.Lists(number, start, end, out var value) && (lowest is null || value < lowestValue))
+                {
+                    lowest = number;
+                    lowestValue = value;
+                }
+            }
+
+            if (lowest is not null)
+            {
+                return lowest;
+            }
+        }
+
+        return null;
+    }
+
+    private static bool InAny(ImmutableArray<NumberRange> ranges, string number)
+    {
+        foreach (var range in ranges)
+        {
+            if (InRange(range, number))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool InRange(NumberRange range, string number) =>

@@ -114,15 +114,30 @@ public sealed class Planner
         // moved blocks to its prior state first): a renamed site or block is then the same resource, not a cease and a create.
         var moved = mode == PlanMode.Normal && stored.Desired is { } wanted ? MoveResolver.Apply(wanted, stored.State) : null;
         var input = moved is null ? stored : stored with { State = moved.State };
-        var planned = mode switch
+        // What exists now (state overlaid with what refresh read): what a normal plan is made against, and its prior state.
+        CurrentView? current = null;
+        CompanyPlan? planned;
+        if (mode == PlanMode.RefreshOnly)
         {
-            PlanMode.RefreshOnly => PlanDrift(input),
-            PlanMode.Destroy => PlanDestroy(input),
-            _ => input.Desired is null ? null : new CompanyPlanner(input, input.Desired, options, now).Plan(),
-        };
+            planned = PlanDrift(input);
+        }
+        else if (mode == PlanMode.Destroy)
+        {
+            planned = PlanDestroy(input);
+        }
+        else if (input.Desired is { } desired)
+        {
+            current = CurrentView.From(input.State, input.Refresh);
+            planned = new CompanyPlanner(input, desired, current, options, now).Plan();
+        }
+        else
+        {
+            planned = null;
+        }
+
         return new PlannedCompany(
             input,
-            planned is null ? null : WithCompanyMove(Tombstoned(WithMoves(WithStateFindings(planned, input, moved is { Moves.IsEmpty: false } || input.MovedFrom is not null), moved), input, mode, now), input));
+            planned is null ? null : WithCompanyMove(Tombstoned(WithMoves(WithStateFindings(planned, input, moved is { Moves.IsEmpty: false } || input.MovedFrom is not null, current), moved), input, mode, now), input));
     }
 
     /// <summary>
@@ -131,16 +146,19 @@ public sealed class Planner
     /// that still holds a call BT was not asked about or could not answer (WHC3015): planning around a call whose
     /// outcome is unknown could repeat it.
     /// </summary>
-    private CompanyPlan WithStateFindings(CompanyPlan plan, CompanyPlanInput input, bool moved)
+    /// <param name="planned">The view of what exists now the plan was made against, when there is one (saves making it again).</param>
+    private CompanyPlan WithStateFindings(CompanyPlan plan, CompanyPlanInput input, bool moved, CurrentView? planned)
     {
+        var prior = ResourceValues.Of(input.Company, planned ?? CurrentView.From(input.State, input.Refresh));
         plan = plan with
         {
             Reconciliation = input.Reconciliation,
             // Moves change state even when refresh read nothing new: apply records the state they made.
             RefreshedState = Refreshed(input, moved) ?? (moved ? input.State : null),
             Drift = plan.Changes.Any(c => c.Action == ChangeAction.Drift) ? [] : DriftOf(input),
-            Recorded = ResourceValues.Of(input.Company, CurrentView.From(input.State, null)),
-            Prior = ResourceValues.Of(input.Company, CurrentView.From(input.State, input.Refresh)),
+            // Without a refresh, what exists now is what state recorded.
+            Recorded = input.Refresh is null ? prior : ResourceValues.Of(input.Company, CurrentView.From(input.State, null)),
+            Prior = prior,
         };
         if (input.State?.Endpoint is { } bound && options.Endpoint is { } current && bound != current)
         {
@@ -398,8 +416,24 @@ public sealed class Planner
         new("extension", AttributeValue.Text(user.Extension)),
         new("number", AttributeValue.Text(user.DirectoryNumber)),
         new("licence", AttributeValue.Text(user.Licence)),
-        new("devices", AttributeValue.List(user.DeviceMacAddresses.IsDefault ? [] : user.DeviceMacAddresses)),
+        new("devices", AttributeValue.List(Devices(user))),
     ];
+
+    /// <summary>
+    /// Whether <see cref="UserAttributes"/> of the two users are all equal (what <see cref="Diff"/> of them would find
+    /// nothing in), compared without building them: text ordinally, the devices item by item (none and an empty list alike).
+    /// Keep in step with <see cref="UserAttributes"/> (UnchangedUserTests pins the two together).
+    /// </summary>
+    internal static bool SameUserAttributes(UserState a, UserState b) =>
+        a.Site == b.Site
+        && a.FirstName == b.FirstName
+        && a.LastName == b.LastName
+        && a.Extension == b.Extension
+        && a.DirectoryNumber == b.DirectoryNumber
+        && a.Licence == b.Licence
+        && Devices(a).AsSpan().SequenceEqual(Devices(b).AsSpan());
+
+    private static ImmutableArray<string> Devices(UserState user) => user.DeviceMacAddresses.IsDefault ? [] : user.DeviceMacAddresses;
 
     /// <summary>
     /// The attributes of <paramref name="after"/> that differ from <paramref name="before"/>; one <paramref name="before"/>
@@ -407,10 +441,31 @@ public sealed class Planner
     /// </summary>
     internal static ImmutableArray<AttributeChange> Diff(ImmutableArray<NamedValue> before, ImmutableArray<NamedValue> after)
     {
-        var old = before.ToDictionary(a => a.Name, a => a.Value, StringComparer.Ordinal);
-        return [.. after
-            .Where(a => old.TryGetValue(a.Name, out var value) ? !Equals(value, a.Value) : !AttributeValue.IsEmpty(a.Value))
-            .Select(a => new AttributeChange(a.Name, old.GetValueOrDefault(a.Name), a.Value))];
+        // A handful of attributes each: looked up by name in the list, no map needed; nothing built when nothing differs.
+        ImmutableArray<AttributeChange>.Builder? changes = null;
+        foreach (var attribute in after)
+        {
+            var old = Find(before, attribute.Name);
+            if (old is not null ? !Equals(old.Value, attribute.Value) : !AttributeValue.IsEmpty(attribute.Value))
+            {
+                (changes ??= ImmutableArray.CreateBuilder<AttributeChange>()).Add(new AttributeChange(attribute.Name, old?.Value, attribute.Value));
+            }
+        }
+
+        return changes is null ? [] : changes.ToImmutable();
+    }
+
+    private static NamedValue? Find(ImmutableArray<NamedValue> attributes, string name)
+    {
+        foreach (var attribute in attributes)
+        {
+            if (attribute.Name == name)
+            {
+                return attribute;
+            }
+        }
+
+        return null;
     }
 }
 

@@ -20,6 +20,12 @@ internal static class RenameCandidates
         var removed = view.Blocks.Values
             .Where(b => !b.Ported && b.Ranges.Length > 0 && desired.NumberBlocks.All(d => d.Name != b.Name))
             .ToList();
+        if (added.Count == 0 || removed.Count == 0)
+        {
+            // Nothing new, or nothing gone (a new company): no pair to find.
+            return ImmutableDictionary<string, NumberBlockState>.Empty;
+        }
+
         var drawnFrom = ByUsername(desired, p => p.User.Number?.From);
         return Pair(
             added,
@@ -35,6 +41,11 @@ internal static class RenameCandidates
     {
         var added = desired.Sites.Where(s => !view.Sites.ContainsKey(s.Name)).ToList();
         var removed = view.Sites.Values.Where(s => s.ServiceId is not null && desired.Sites.All(d => d.Name != s.Name)).ToList();
+        if (added.Count == 0 || removed.Count == 0)
+        {
+            return ImmutableDictionary<string, SiteState>.Empty;
+        }
+
         var siteOf = ByUsername(desired, p => p.Site.Name);
         return Pair(
             added,

@@ -23,8 +23,14 @@ public sealed record ResourceValues(ResourceAddress Address, ImmutableArray<Name
             ]));
         }
 
-        foreach (var block in view.Blocks.Values.Where(b => b.Ranges.Length > 0).OrderBy(b => b.Name, StringComparer.Ordinal))
+        // The view's maps are keyed by name and sorted ordinally already: their order is address order.
+        foreach (var block in view.Blocks.Values)
         {
+            if (block.Ranges.Length == 0)
+            {
+                continue;
+            }
+
             resources.Add(new ResourceValues(new ResourceAddress(company, ResourceKind.NumberBlock, block.Name),
             [
                 new("areaCode", AttributeValue.Text(block.AreaCode)),
@@ -35,13 +41,18 @@ public sealed record ResourceValues(ResourceAddress Address, ImmutableArray<Name
             ]));
         }
 
-        foreach (var site in view.Sites.Values.Where(s => s.ServiceId is not null).OrderBy(s => s.Name, StringComparer.Ordinal))
+        foreach (var site in view.Sites.Values)
         {
+            if (site.ServiceId is null)
+            {
+                continue;
+            }
+
             resources.Add(new ResourceValues(new ResourceAddress(company, ResourceKind.Site, site.Name),
                 [.. Planner.SiteAttributes(site), new("serviceId", AttributeValue.Text(site.ServiceId)), new("protect", AttributeValue.Flag(site.Protected))]));
         }
 
-        foreach (var user in view.Users.Values.OrderBy(u => u.Username, StringComparer.Ordinal))
+        foreach (var user in view.Users.Values)
         {
             resources.Add(new ResourceValues(new ResourceAddress(company, ResourceKind.User, user.Username),
                 [.. Planner.UserAttributes(user), new("serviceId", AttributeValue.Text(user.ServiceId)), new("protect", AttributeValue.Flag(user.Protected))]));

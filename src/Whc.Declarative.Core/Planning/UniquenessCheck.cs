@@ -33,6 +33,7 @@ internal static class UniquenessCheck
         string company,
         CompanyManifest desired,
         CurrentView view,
+        ImmutableDictionary<string, string> numbers,
         ImmutableArray<OrderOperation> structural,
         ImmutableArray<OrderOperation> userOperations,
         ImmutableArray<OrderOperation> userCeases,
@@ -40,7 +41,6 @@ internal static class UniquenessCheck
     {
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         var early = new HashSet<ResourceAddress>();
-        var waits = new SortedDictionary<ResourceAddress, SortedSet<ResourceAddress>>(AddressOrder.Instance);
         var ceasedSites = structuralCeases.Where(o => o.Address.Kind == ResourceKind.Site).Select(o => o.Address.Name).ToHashSet(StringComparer.Ordinal);
 
         // Sites: never changed in place, so a holder is either ceased by this plan or stays.
@@ -75,9 +75,27 @@ internal static class UniquenessCheck
             }
         }
 
-        // Users: a holder is ceased (its cease comes before every add and change), changed (to another value: the
-        // taker waits for that change; to the same: it keeps it), or left alone (it keeps it).
-        var numbers = NumberAssignment.Assign(desired, view.RangesByBlock(), view.HeldNumbers());
+        // Users: only a user taking values can clash, and only with a user BT holds now.
+        var waves = view.Users.IsEmpty || !userOperations.Any(o => o.Address.Kind == ResourceKind.User)
+            ? ImmutableDictionary<ResourceAddress, int>.Empty
+            : UserWaves(company, desired, view, numbers, userOperations, userCeases, diagnostics);
+        return new UniquenessResult(diagnostics.ToImmutable(), early.Count == 0 ? [] : [.. early], waves);
+    }
+
+    /// <summary>
+    /// The users' part of <see cref="Check"/>: a holder is ceased (its cease comes before every add and change), changed
+    /// (to another value: the taker waits for that change; to the same: it keeps it), or left alone (it keeps it).
+    /// </summary>
+    private static ImmutableDictionary<ResourceAddress, int> UserWaves(
+        string company,
+        CompanyManifest desired,
+        CurrentView view,
+        ImmutableDictionary<string, string> numbers,
+        ImmutableArray<OrderOperation> userOperations,
+        ImmutableArray<OrderOperation> userCeases,
+        ImmutableArray<Diagnostic>.Builder diagnostics)
+    {
+        var waits = new SortedDictionary<ResourceAddress, SortedSet<ResourceAddress>>(AddressOrder.Instance);
         var specs = desired.AllUsers().ToDictionary(p => p.User.Username, p => p.User, StringComparer.Ordinal);
         var ceased = userCeases.Select(o => o.Address.Name).ToHashSet(StringComparer.Ordinal);
         var changed = userOperations.Where(o => o.Kind == OrderOperationKind.Modify).Select(o => o.Address.Name).ToHashSet(StringComparer.Ordinal);
@@ -131,8 +149,7 @@ internal static class UniquenessCheck
             }
         }
 
-        var waves = Waves(waits, specs, desired.Span, diagnostics);
-        return new UniquenessResult(diagnostics.ToImmutable(), [.. early], waves);
+        return Waves(waits, specs, desired.Span, diagnostics);
     }
 
     private static Diagnostic Held(SourceSpan span, string taker, string rule, string shown, string holder) =>
