@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
@@ -92,17 +93,62 @@ public static class GuardedFile
     public static byte[]? ReadBounded(Stream stream, long maxBytes, long reportedLength = 0)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        return ReadBounded((buffer, offset) => stream.Read(buffer.AsSpan(offset)), reportedLength, maxBytes);
+        return ReadBounded((into, _) => stream.Read(into), reportedLength, maxBytes);
     }
 
     private static byte[]? ReadBounded(SafeFileHandle handle, long reportedLength, long maxBytes) =>
-        ReadBounded((buffer, offset) => RandomAccess.Read(handle, buffer.AsSpan(offset), offset), reportedLength, maxBytes);
+        ReadBounded((into, at) => RandomAccess.Read(handle, into, at), reportedLength, maxBytes);
 
-    private static byte[]? ReadBounded(Func<byte[], int, int> read, long reportedLength, long maxBytes)
+    /// <summary>Reads into <paramref name="into"/> from <paramref name="at"/> (a stream reads on from where it is).</summary>
+    private delegate int Reader(Span<byte> into, long at);
+
+    private static byte[]? ReadBounded(Reader read, long reportedLength, long maxBytes)
     {
         var ceiling = (int)Math.Min(maxBytes + Chunk, Array.MaxLength);
-        var buffer = new byte[(int)Math.Min((Math.Max(reportedLength, 0) / Chunk + 1) * Chunk, ceiling)];
+        byte[] buffer;
         var total = 0;
+        if (reportedLength > 0 && reportedLength <= maxBytes)
+        {
+            // A length within the cap is read into a buffer of exactly that size (a plan reads hundreds of small states:
+            // a chunk-rounded buffer and its trimmed copy each were most of what reading cost), then one more read tells
+            // whether the file grew meanwhile; only then is it read on, as a file of unknown length is.
+            buffer = new byte[reportedLength];
+            while (total < buffer.Length && read(buffer.AsSpan(total), total) is var count and > 0)
+            {
+                total += count;
+            }
+
+            if (total < buffer.Length)
+            {
+                return buffer[..total]; // it shrank meanwhile
+            }
+
+            var probe = ArrayPool<byte>.Shared.Rent(Chunk);
+            try
+            {
+                var more = read(probe.AsSpan(0, Chunk), total);
+                if (more == 0)
+                {
+                    return buffer;
+                }
+
+                var grown = new byte[(int)Math.Min(Math.Max(2L * total, (long)total + Chunk), ceiling)];
+                buffer.CopyTo(grown, 0);
+                probe.AsSpan(0, more).CopyTo(grown.AsSpan(total));
+                buffer = grown;
+                total += more;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(probe);
+            }
+        }
+        else
+        {
+            // No length (as /proc files report) or one past the cap: whole chunks, as some /proc files refuse odd sizes.
+            buffer = new byte[Chunk];
+        }
+
         while (total <= maxBytes)
         {
             if (total == buffer.Length)
@@ -110,7 +156,7 @@ public static class GuardedFile
                 Array.Resize(ref buffer, (int)Math.Min(2L * buffer.Length, ceiling));
             }
 
-            var count = read(buffer, total);
+            var count = read(buffer.AsSpan(total), total);
             if (count == 0)
             {
                 return total == buffer.Length ? buffer : buffer[..total];
