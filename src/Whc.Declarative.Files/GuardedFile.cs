@@ -5,6 +5,9 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Whc.Declarative.Files;
 
+/// <summary>Works with a file's bytes, which it must not keep (they are in a pooled buffer).</summary>
+public delegate T BytesReader<out T>(ReadOnlySpan<byte> bytes);
+
 /// <summary>
 /// Reads a file the user named as manifests are read: a regular file only, its kind told before it is opened (opening a
 /// FIFO for reading blocks until a writer comes; /dev/zero never ends) and told again on the open handle (the path may
@@ -23,7 +26,33 @@ public static class GuardedFile
     /// <param name="input">The kind of file, for its cap and its name in a refusal.</param>
     /// <param name="shownPath">The file as the user named it, for the refusal; <paramref name="path"/> when null.</param>
     /// <exception cref="FileInputException">The file is missing, not a regular file, over the cap or unreadable.</exception>
-    public static byte[] ReadAllBytes(string path, FileInput input, string? shownPath = null)
+    public static byte[] ReadAllBytes(string path, FileInput input, string? shownPath = null) =>
+        ReadGuarded(path, input, shownPath, pooled: false).Buffer;
+
+    /// <summary>
+    /// The whole file, read as <see cref="ReadAllBytes"/> reads it, handed to <paramref name="use"/> in a pooled buffer
+    /// that is returned afterwards (a plan reads hundreds of states, each parsed once and never needed again as bytes):
+    /// <paramref name="use"/> must not keep the span.
+    /// </summary>
+    /// <exception cref="FileInputException">As <see cref="ReadAllBytes"/>.</exception>
+    public static T Read<T>(string path, FileInput input, BytesReader<T> use, string? shownPath = null)
+    {
+        ArgumentNullException.ThrowIfNull(use);
+        var (buffer, count, rented) = ReadGuarded(path, input, shownPath, pooled: true);
+        try
+        {
+            return use(buffer.AsSpan(0, count));
+        }
+        finally
+        {
+            if (rented)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private static (byte[] Buffer, int Count, bool Rented) ReadGuarded(string path, FileInput input, string? shownPath, bool pooled)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(input);
@@ -55,7 +84,28 @@ public static class GuardedFile
                 throw TooLarge(shown, input, string.Create(CultureInfo.InvariantCulture, $"the file is {length / (1024.0 * 1024.0):0.0} MiB"));
             }
 
-            return ReadBounded(handle, length, input.MaxBytes) ?? throw TooLarge(shown, input, $"the file is over {input.Cap} (reading stopped there)");
+            if (pooled && length > 0 && length < Array.MaxLength)
+            {
+                // One byte more than reported: a read that fills it means the file grew, and it is read again whole, as
+                // a file of unknown length is.
+                var limit = (int)length + 1;
+                var rented = ArrayPool<byte>.Shared.Rent(limit); // lost to the pool only if reading fails: then it is garbage
+                var total = 0;
+                while (total < limit && RandomAccess.Read(handle, rented.AsSpan(total, limit - total), total) is var count and > 0)
+                {
+                    total += count;
+                }
+
+                if (total < limit)
+                {
+                    return (rented, total, true);
+                }
+
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+
+            var bytes = ReadBounded(handle, length, input.MaxBytes) ?? throw TooLarge(shown, input, $"the file is over {input.Cap} (reading stopped there)");
+            return (bytes, bytes.Length, false);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException && exception is not FileInputException)
         {

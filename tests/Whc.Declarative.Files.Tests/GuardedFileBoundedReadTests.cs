@@ -29,6 +29,43 @@ public sealed class GuardedFileBoundedReadTests : IDisposable
         GuardedFile.ReadAllBytes(path, Small).Should().Equal(content);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(8 * 1024)]
+    [InlineData(Chunk)]
+    [InlineData(3 * Chunk + 5)]
+    [InlineData(1024 * 1024)]
+    public void A_file_read_through_a_pooled_buffer_gives_what_reading_it_whole_gives(int size)
+    {
+        var content = Content(size);
+        var path = Path.Combine(directory, "pooled.json");
+        File.WriteAllBytes(path, content);
+
+        GuardedFile.Read(path, Small, bytes => bytes.ToArray()).Should().Equal(GuardedFile.ReadAllBytes(path, Small)).And.Equal(content);
+    }
+
+    [Fact]
+    public void A_file_read_through_a_pooled_buffer_is_refused_as_reading_it_whole_is()
+    {
+        var over = Path.Combine(directory, "over.json");
+        File.WriteAllBytes(over, Content((int)Small.MaxBytes + 1));
+        var missing = Path.Combine(directory, "missing.json");
+
+        FluentActions.Invoking(() => GuardedFile.Read(over, Small, bytes => bytes.Length, "over.json")).Should().Throw<FileInputException>()
+            .Which.Message.Should().Be("over.json: the file is 1.0 MiB; a test file may be at most 1 MiB");
+        FluentActions.Invoking(() => GuardedFile.Read(missing, Small, bytes => bytes.Length, "missing.json")).Should().Throw<FileInputException>()
+            .Which.Problem.Should().Be(FileInputProblem.Missing);
+        FluentActions.Invoking(() => GuardedFile.Read(directory, Small, bytes => bytes.Length, "dir")).Should().Throw<FileInputException>()
+            .Which.Message.Should().StartWith("dir: this is a directory, not a regular file");
+    }
+
+    [UnixFact]
+    public void A_file_that_reports_no_length_is_read_to_its_end_through_a_pooled_buffer_too()
+    {
+        GuardedFile.Read("/proc/self/status", Small, bytes => System.Text.Encoding.UTF8.GetString(bytes)).Should().Contain("Pid:");
+    }
+
     [Fact]
     public void An_empty_file_reads_as_no_bytes()
     {
