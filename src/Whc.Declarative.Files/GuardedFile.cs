@@ -19,6 +19,9 @@ public static class GuardedFile
 {
     private const int Chunk = 64 * 1024; // whole chunks: some /proc files refuse odd sizes
 
+    // A larger file is read into a buffer of its own: the pool rounds up to a power of two and keeps what it lends.
+    private const int MaxPooledBytes = 1024 * 1024;
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>The whole file, or a <see cref="FileInputException"/> saying why not.</summary>
@@ -84,7 +87,7 @@ public static class GuardedFile
                 throw TooLarge(shown, input, string.Create(CultureInfo.InvariantCulture, $"the file is {length / (1024.0 * 1024.0):0.0} MiB"));
             }
 
-            if (pooled && length > 0 && length < Array.MaxLength)
+            if (pooled && length is > 0 and <= MaxPooledBytes)
             {
                 // One byte more than reported: a read that fills it means the file grew, and it is read again whole, as
                 // a file of unknown length is.

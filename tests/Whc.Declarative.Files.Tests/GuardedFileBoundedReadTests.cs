@@ -46,6 +46,17 @@ public sealed class GuardedFileBoundedReadTests : IDisposable
     }
 
     [Fact]
+    public void A_file_too_large_to_pool_is_read_whole_all_the_same()
+    {
+        var content = Content((1024 * 1024) + 1);
+        var path = Path.Combine(directory, "large.json");
+        File.WriteAllBytes(path, content);
+        var roomy = new FileInput("large file", 2 * 1024 * 1024);
+
+        GuardedFile.Read(path, roomy, bytes => bytes.ToArray()).Should().Equal(content);
+    }
+
+    [Fact]
     public void A_file_read_through_a_pooled_buffer_is_refused_as_reading_it_whole_is()
     {
         var over = Path.Combine(directory, "over.json");
