@@ -75,7 +75,7 @@ internal static class CompanyManifestBuilder
             Text(site, "name"),
             Text(site, "locationCode"),
             new AddressSpec(
-                postcode is null ? null : ManifestFormats.NormalisePostcode(postcode),
+                postcode is null ? null : Canonical(postcode, ManifestFormats.Postcode(), ManifestFormats.NormalisePostcode),
                 OptionalText(address, "premises"),
                 OptionalText(address, "street"),
                 OptionalText(address, "city"),
@@ -96,7 +96,7 @@ internal static class CompanyManifestBuilder
             number is null ? null : new NumberRef(Text(number, "from")),
             OptionalText(user, "licence") ?? ManifestFormats.DefaultLicence,
             Items(user, "devices", device => new DeviceSpec(
-                ManifestFormats.NormaliseMacAddress(Text(device, "macAddress")),
+                Canonical(Text(device, "macAddress"), ManifestFormats.MacAddress(), ManifestFormats.NormaliseMacAddress),
                 OptionalText(device, "model"))),
             Flag(user, "protect"),
             user.Span) { Characteristics = Characteristics(user) };
@@ -105,8 +105,28 @@ internal static class CompanyManifestBuilder
     private static ContactSpec? Contact(YamlMapping? contact) =>
         contact is null ? null : new ContactSpec(Text(contact, "name"), Text(contact, "email"), OptionalText(contact, "phone"));
 
-    private static ImmutableArray<T> Items<T>(YamlMapping? parent, string name, Func<YamlMapping, T> build) =>
-        parent?[name] is YamlSequence array ? [.. array.Items.OfType<YamlMapping>().Select(build)] : [];
+    private static ImmutableArray<T> Items<T>(YamlMapping? parent, string name, Func<YamlMapping, T> build)
+    {
+        if (parent?[name] is not YamlSequence array)
+        {
+            return [];
+        }
+
+        var items = ImmutableArray.CreateBuilder<T>(array.Count);
+        foreach (var item in array.Items)
+        {
+            if (item is YamlMapping mapping)
+            {
+                items.Add(build(mapping));
+            }
+        }
+
+        return items.Count == items.Capacity ? items.MoveToImmutable() : items.ToImmutable();
+    }
+
+    /// <summary>A value already in its canonical form is kept as it is (most are); any other is normalised.</summary>
+    private static string Canonical(string value, System.Text.RegularExpressions.Regex canonical, Func<string, string> normalise) =>
+        canonical.IsMatch(value) ? value : normalise(value);
 
     private static string Text(YamlMapping? parent, string name) => OptionalText(parent, name) ?? string.Empty;
 

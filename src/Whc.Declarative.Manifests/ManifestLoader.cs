@@ -328,7 +328,8 @@ public static class ManifestLoader
             bytes = bytes[utf8Bom.Length..];
         }
 
-        var offset = 0;
+        // The vectorised check passes valid text in one sweep; only invalid text is walked to find where it breaks.
+        var offset = System.Text.Unicode.Utf8.IsValid(bytes) ? bytes.Length : 0;
         while (offset < bytes.Length)
         {
             if (System.Text.Rune.DecodeFromUtf8(bytes[offset..], out _, out var consumed) != OperationStatus.Done)

@@ -340,8 +340,28 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
     /// <summary>Taking the lock starts a run: its first write keeps the version it replaces as the backup.</summary>
     private void StartRun(string company) => writtenThisRun.TryRemove(company, out _);
 
-    private async Task<CompanyState?> ReadFileAsync(string path, string company, CancellationToken cancellationToken) =>
-        await ReadBytesAsync(path, cancellationToken) is { } bytes ? serializer.Deserialize(bytes, path, company) : null;
+    /// <summary>The state in the file, or null when there is none; its bytes are parsed straight from a pooled buffer.</summary>
+    private Task<CompanyState?> ReadFileAsync(string path, string company, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            var state = GuardedFile.Read(path, FileInput.StateFile, bytes =>
+            {
+                probe?.Read(path);
+                return serializer.Deserialize(bytes, path, company);
+            });
+            return Task.FromResult<CompanyState?>(state);
+        }
+        catch (FileInputException e) when (e.Problem == FileInputProblem.Missing)
+        {
+            return Task.FromResult<CompanyState?>(null);
+        }
+        catch (FileInputException e)
+        {
+            throw Refusal(e);
+        }
+    }
 
     /// <summary>
     /// The file's bytes, or null when there is none; read as a manifest is (a FIFO or a device planted in the state
@@ -362,10 +382,12 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         }
         catch (FileInputException e)
         {
-            var code = e.Problem == FileInputProblem.Unreadable ? DiagnosticCatalog.StateError.Code : DiagnosticCatalog.StateFormatUnsupported.Code;
-            throw new StateException(code, e.Message, e);
+            throw Refusal(e);
         }
     }
+
+    private static StateException Refusal(FileInputException e) =>
+        new(e.Problem == FileInputProblem.Unreadable ? DiagnosticCatalog.StateError.Code : DiagnosticCatalog.StateFormatUnsupported.Code, e.Message, e);
 
     /// <summary>The stored serial and lineage, read from the file's top level only (a write need not parse the whole state).</summary>
     private (long Serial, string Lineage) StoredVersion(byte[] stored, string path)

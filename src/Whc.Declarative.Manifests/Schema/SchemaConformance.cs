@@ -523,7 +523,7 @@ internal sealed class SchemaConformance
                         rule.MaxLength = value.GetInt32();
                         break;
                     case "pattern":
-                        rule.Pattern = new Regex(value.GetString() ?? string.Empty, RegexOptions.CultureInvariant);
+                        rule.Pattern = SchemaPatterns.For(value.GetString() ?? string.Empty);
                         break;
                     case "enum" when value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String):
                         rule.Enum = [.. value.EnumerateArray().Select(e => e.GetString() ?? string.Empty)];

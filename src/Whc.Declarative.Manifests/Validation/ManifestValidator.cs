@@ -328,16 +328,27 @@ public static class ManifestValidator
             Characteristics(c, "company", "/spec/company", c.Company.Characteristics, c.Span);
             for (var i = 0; i < c.NumberBlocks.Length; i++)
             {
-                Characteristics(c, "numberBlock", Pointer("/spec/numberBlocks", i), c.NumberBlocks[i].Characteristics, c.NumberBlocks[i].Span);
+                if (!c.NumberBlocks[i].Characteristics.IsEmpty)
+                {
+                    Characteristics(c, "numberBlock", Pointer("/spec/numberBlocks", i), c.NumberBlocks[i].Characteristics, c.NumberBlocks[i].Span);
+                }
             }
 
             for (var i = 0; i < c.Sites.Length; i++)
             {
                 var site = c.Sites[i];
-                Characteristics(c, "site", Pointer("/spec/sites", i), site.Characteristics, site.Span);
+                if (!site.Characteristics.IsEmpty)
+                {
+                    Characteristics(c, "site", Pointer("/spec/sites", i), site.Characteristics, site.Span);
+                }
+
                 for (var j = 0; j < site.Users.Length; j++)
                 {
-                    Characteristics(c, "user", Pointer($"{Pointer("/spec/sites", i)}/users", j), site.Users[j].Characteristics, site.Users[j].Span);
+                    // Most have none: their pointers are not built for nothing (a plan validates thousands of users).
+                    if (!site.Users[j].Characteristics.IsEmpty)
+                    {
+                        Characteristics(c, "user", Pointer($"{Pointer("/spec/sites", i)}/users", j), site.Users[j].Characteristics, site.Users[j].Span);
+                    }
                 }
             }
         }
@@ -369,7 +380,7 @@ public static class ManifestValidator
             {
                 var block = c.NumberBlocks[i];
                 var pointer = Pointer("/spec/numberBlocks", i);
-                names.Add(block.Name, $"{pointer}/name", block.Span);
+                names.Add(block.Name, pointer, "/name", block.Span);
                 if (block.IsPorted)
                 {
                     if (block.AreaCode.Length > 0 || locator(c, $"{pointer}/quantity") is not null)
@@ -387,7 +398,7 @@ public static class ManifestValidator
                 }
                 else
                 {
-                    Format(c, $"{pointer}/areaCode", block.AreaCode, ManifestFormats.AreaCode(), DiagnosticCatalog.InvalidAreaCodeValue, block.Span);
+                    Format(c, pointer, "/areaCode", block.AreaCode, ManifestFormats.AreaCode(), DiagnosticCatalog.InvalidAreaCodeValue, block.Span);
                 }
             }
 
@@ -483,8 +494,8 @@ public static class ManifestValidator
             {
                 var site = c.Sites[i];
                 var pointer = Pointer("/spec/sites", i);
-                names.Add(site.Name, $"{pointer}/name", site.Span);
-                codes.Add(site.LocationCode, $"{pointer}/locationCode", site.Span);
+                names.Add(site.Name, pointer, "/name", site.Span);
+                codes.Add(site.LocationCode, pointer, "/locationCode", site.Span);
                 CheckAddress(c, site, $"{pointer}/address");
             }
         }
@@ -507,12 +518,12 @@ public static class ManifestValidator
 
             if (address.NadKey is { Length: > 0 } nadKey)
             {
-                Format(c, $"{pointer}/nadKey", nadKey, ManifestFormats.NadKey(), DiagnosticCatalog.InvalidNadKeyValue, site.Span);
+                Format(c, pointer, "/nadKey", nadKey, ManifestFormats.NadKey(), DiagnosticCatalog.InvalidNadKeyValue, site.Span);
             }
 
             if (address.Postcode is { Length: > 0 } postcode)
             {
-                Format(c, $"{pointer}/postcode", postcode, ManifestFormats.Postcode(), DiagnosticCatalog.InvalidPostcodeValue, site.Span);
+                Format(c, pointer, "/postcode", postcode, ManifestFormats.Postcode(), DiagnosticCatalog.InvalidPostcodeValue, site.Span);
                 if (!address.HasNadKey && string.IsNullOrWhiteSpace(address.Premises))
                 {
                     Diagnostics.Add(DiagnosticCatalog.AddressWithoutPremisesSite.At(Span(), site.Name));
@@ -522,8 +533,9 @@ public static class ManifestValidator
 
         private void CheckUsers(CompanyManifest c)
         {
-            var usernames = new Uniqueness(this, c, DiagnosticCatalog.DuplicateUsernameUsedTwice, "username", StringComparer.OrdinalIgnoreCase, freeText: true);
-            var extensions = new Uniqueness(this, c, DiagnosticCatalog.DuplicateExtensionUsedTwice, "extension", StringComparer.Ordinal);
+            var users = c.Sites.Sum(site => site.Users.Length);
+            var usernames = new Uniqueness(this, c, DiagnosticCatalog.DuplicateUsernameUsedTwice, "username", StringComparer.OrdinalIgnoreCase, freeText: true, capacity: users);
+            var extensions = new Uniqueness(this, c, DiagnosticCatalog.DuplicateExtensionUsedTwice, "extension", StringComparer.Ordinal, capacity: users);
             var macs = new Uniqueness(this, c, DiagnosticCatalog.DuplicateMacAddressUsedTwice, "MAC address", StringComparer.Ordinal);
             var blockNames = c.NumberBlocks.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
             for (var s = 0; s < c.Sites.Length; s++)
@@ -532,10 +544,10 @@ public static class ManifestValidator
                 for (var u = 0; u < site.Users.Length; u++)
                 {
                     var user = site.Users[u];
-                    var pointer = $"{Pointer("/spec/sites", s)}{Pointer("/users", u)}";
-                    usernames.Add(user.Username, $"{pointer}/username", user.Span);
-                    extensions.Add(user.Extension, $"{pointer}/extension", user.Span);
-                    Format(c, $"{pointer}/extension", user.Extension, ManifestFormats.Extension(), DiagnosticCatalog.InvalidExtensionValue, user.Span);
+                    var pointer = string.Create(CultureInfo.InvariantCulture, $"/spec/sites/{s}/users/{u}");
+                    usernames.Add(user.Username, pointer, "/username", user.Span);
+                    extensions.Add(user.Extension, pointer, "/extension", user.Span);
+                    Format(c, pointer, "/extension", user.Extension, ManifestFormats.Extension(), DiagnosticCatalog.InvalidExtensionValue, user.Span);
                     if (user.Number is { } number && !blockNames.Contains(number.From))
                     {
                         var span = At(c, $"{pointer}/number/from", user.Span);
@@ -548,23 +560,27 @@ public static class ManifestValidator
                     {
                         var device = user.Devices[d];
                         var devicePointer = $"{pointer}{Pointer("/devices", d)}/macAddress";
-                        if (Format(c, devicePointer, device.MacAddress, ManifestFormats.MacAddress(), DiagnosticCatalog.InvalidMacAddressValue, user.Span))
+                        if (Format(c, devicePointer, string.Empty, device.MacAddress, ManifestFormats.MacAddress(), DiagnosticCatalog.InvalidMacAddressValue, user.Span))
                         {
-                            macs.Add(device.MacAddress, devicePointer, user.Span);
+                            macs.Add(device.MacAddress, devicePointer, string.Empty, user.Span);
                         }
                     }
                 }
             }
         }
 
-        private bool Format(CompanyManifest company, string pointer, string value, Regex format, DiagnosticTemplate<string> refusal, SourceSpan fallback)
+        private bool Format(CompanyManifest company, string pointer, string value, Regex format, DiagnosticTemplate<string> refusal, SourceSpan fallback) =>
+            Format(company, pointer, string.Empty, value, format, refusal, fallback);
+
+        /// <summary>As above, the field's pointer in two parts, joined only for a refusal (most values are valid).</summary>
+        private bool Format(CompanyManifest company, string pointer, string field, string value, Regex format, DiagnosticTemplate<string> refusal, SourceSpan fallback)
         {
             if (format.IsMatch(value))
             {
                 return true;
             }
 
-            Diagnostics.Add(refusal.At(At(company, pointer, fallback), Shorten(value)));
+            Diagnostics.Add(refusal.At(At(company, string.Concat(pointer, field), fallback), Shorten(value)));
             return false;
         }
 
@@ -584,12 +600,13 @@ public static class ManifestValidator
     /// Reports the second and later uses of a value that must be unique within a company. Free-text identifiers are
     /// compared in NFKC (<see cref="IdentifierNormalisation"/>), so look-alikes count as the same.
     /// </summary>
-    private sealed class Uniqueness(ValidationRun run, CompanyManifest company, DiagnosticTemplate<string, string, string?, bool> usedTwice, string what, StringComparer comparer, bool freeText = false)
+    private sealed class Uniqueness(ValidationRun run, CompanyManifest company, DiagnosticTemplate<string, string, string?, bool> usedTwice, string what, StringComparer comparer, bool freeText = false, int capacity = 0)
     {
         // Positions are looked up only for a duplicate: finding one may mean parsing the file again.
-        private readonly Dictionary<string, (string Value, string Pointer, SourceSpan Fallback)> seen = new(comparer);
+        private readonly Dictionary<string, (string Value, string Pointer, string Field, SourceSpan Fallback)> seen = new(capacity, comparer);
 
-        public void Add(string value, string pointer, SourceSpan fallback)
+        /// <summary>Adds a value found at <paramref name="pointer"/> + <paramref name="field"/> (joined only when a diagnostic needs them).</summary>
+        public void Add(string value, string pointer, string field, SourceSpan fallback)
         {
             if (value.Length == 0)
             {
@@ -600,23 +617,23 @@ public static class ManifestValidator
             if (key is null)
             {
                 // Without a normaliser a look-alike could pass as unique: refuse rather than check less.
-                run.Diagnostics.Add(DiagnosticCatalog.NormaliserUnavailableFor.At(run.At(company, pointer, fallback), what, value));
+                run.Diagnostics.Add(DiagnosticCatalog.NormaliserUnavailableFor.At(run.At(company, string.Concat(pointer, field), fallback), what, value));
                 return;
             }
 
             if (seen.TryGetValue(key, out var first))
             {
-                var span = run.At(company, pointer, fallback);
+                var span = run.At(company, string.Concat(pointer, field), fallback);
                 run.Diagnostics.Add(usedTwice.At(
                     span,
                     value,
-                    ValidationRun.AlsoAt(run.At(company, first.Pointer, first.Fallback), span),
+                    ValidationRun.AlsoAt(run.At(company, string.Concat(first.Pointer, first.Field), first.Fallback), span),
                     comparer.Equals(first.Value, value) ? null : first.Value,
                     comparer == StringComparer.OrdinalIgnoreCase));
             }
             else
             {
-                seen.Add(key, (value, pointer, fallback));
+                seen.Add(key, (value, pointer, field, fallback));
             }
         }
     }
