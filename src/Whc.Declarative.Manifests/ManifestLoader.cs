@@ -44,15 +44,17 @@ public static class ManifestLoader
         var diagnostics = new List<Diagnostic>();
         var files = ManifestFileFinder.Find(paths, workingDirectory, diagnostics);
 
-        // Files are read, parsed and checked in parallel (a large estate has hundreds); results are joined in file
-        // order, so diagnostics come out exactly as a sequential run would produce them.
-        var checkedFiles = files.AsParallel().AsOrdered().Select(file =>
+        // Files are read, parsed and checked in parallel (a large estate has hundreds), each into its own slot, so
+        // diagnostics come out exactly as a sequential run would produce them. Parallel.For hands out files as threads
+        // free up; PLINQ split a list into fixed ranges, and one thread was left parsing alone at the end.
+        var checkedFiles = new CheckedFile[files.Count];
+        Parallel.For(0, files.Count, i =>
         {
             var readDiagnostics = new List<Diagnostic>();
-            var text = ReadText(file, readDiagnostics);
-            return CheckFile(file.DisplayPath, text, readDiagnostics);
-        }).ToList();
-        return new ManifestLoadResult(Finish(checkedFiles, diagnostics, wireNames), [.. files.Select(f => f.DisplayPath)]);
+            var text = ReadText(files[i], readDiagnostics);
+            checkedFiles[i] = CheckFile(files[i].DisplayPath, text, readDiagnostics);
+        });
+        return new ManifestLoadResult(Finish([.. checkedFiles], diagnostics, wireNames), [.. files.Select(f => f.DisplayPath)]);
     }
 
     /// <summary>Parses one file's text (no file system); for tests and tools.</summary>
