@@ -28,6 +28,102 @@ internal static class StateDocumentMapping
         Destroyed = state.Destroyed is { } destroyed ? ToDocument(destroyed) : null,
     };
 
+    /// <summary>
+    /// Where the document holds a null in a list or map (a user, a device's MAC address, an intent's detail): the JSON
+    /// path of the first, or null when there is none. The reader refuses null fields, but not null items; a hole there
+    /// would be mapped into the model, or crash the mapping.
+    /// </summary>
+    public static string? FirstNullItem(StateDocument document)
+    {
+        var blocks = document.NumberBlocks ?? [];
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            var path = $"$.numberBlocks[{i}]";
+            if (blocks[i] is not { } block)
+            {
+                return path;
+            }
+
+            if (NullAt(block.Ranges, $"{path}.ranges") is { } range)
+            {
+                return range;
+            }
+        }
+
+        if (NullAt(document.Sites, "$.sites") is { } site)
+        {
+            return site;
+        }
+
+        var users = document.Users ?? [];
+        for (var i = 0; i < users.Count; i++)
+        {
+            var path = $"$.users[{i}]";
+            if (users[i] is not { } user)
+            {
+                return path;
+            }
+
+            if (NullAt(user.DeviceMacAddresses, $"{path}.deviceMacAddresses") is { } device)
+            {
+                return device;
+            }
+        }
+
+        var orders = document.Orders ?? [];
+        for (var i = 0; i < orders.Count; i++)
+        {
+            var path = $"$.orders[{i}]";
+            if (orders[i] is not { } order)
+            {
+                return path;
+            }
+
+            if ((NullAt(order.Resources, $"{path}.resources") ?? NullAt(order.Operations, $"{path}.operations") ?? NullAt(order.NumberRanges, $"{path}.numberRanges")) is { } item)
+            {
+                return item;
+            }
+        }
+
+        var intents = document.Intents ?? [];
+        for (var i = 0; i < intents.Count; i++)
+        {
+            var path = $"$.intents[{i}]";
+            if (intents[i] is not { } intent)
+            {
+                return path;
+            }
+
+            foreach (var (key, value) in intent.Details ?? ImmutableSortedDictionary<string, string>.Empty)
+            {
+                if (value is null)
+                {
+                    return $"{path}.details.{key}";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static string? NullAt<T>(IReadOnlyList<T>? items, string path)
+    {
+        if (items is null)
+        {
+            return null;
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (items[i] is null)
+            {
+                return $"{path}[{i}]";
+            }
+        }
+
+        return null;
+    }
+
     public static CompanyState ToModel(StateDocument document) =>
         new(
             document.Version,

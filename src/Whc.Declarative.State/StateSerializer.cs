@@ -201,6 +201,11 @@ public sealed class StateSerializer
             }
         }
 
+        if (document is not null && StateDocumentMapping.FirstNullItem(document) is { } hole)
+        {
+            throw Refusal(new JsonException(message: null, path: hole, lineNumber: null, bytePositionInLine: null), version, source);
+        }
+
         var state = document is null ? null : StateDocumentMapping.ToModel(document);
         if (state is null || string.IsNullOrEmpty(state.Company) || string.IsNullOrEmpty(state.Lineage))
         {

@@ -116,7 +116,7 @@ public sealed class StateReadRefusalPinTests
         $"f.json: state does not match format version 1: the value at {path} is not what that format holds there (the file was edited, or is not a whcctl state file)";
 
     /// <summary>The sample state with an order and an intent, then each ';'-separated edit: path=json sets, path- removes.</summary>
-    private static string Damaged(string damage)
+    internal static string Damaged(string damage)
     {
         var root = JsonNode.Parse(StateSerializer.Default.Serialize(SampleStates.FunNetwork()))!.AsObject();
         root["orders"] = new JsonArray(Order.DeepClone());
