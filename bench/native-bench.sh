@@ -7,8 +7,8 @@
 # Each case runs RUNS times under /usr/bin/time: the median wall and CPU (user + system) time, the highest peak RSS, and
 # the load average (/proc/loadavg) just before the case. Terraform plans the same estate's twin (as many
 # `terraform_data` resources with the same content and the state an apply leaves; TerraformTwin.cs), with
-# `-refresh=false` as whcctl runs with `--refresh=false`. Allocations: the framework-dependent process counts its own
-# through a startup hook (bench/Whc.Declarative.AllocationHook); the native executable cannot load one.
+# `-refresh=false` as whcctl runs with `--refresh=false`. Allocations: both whcctl builds write their own at exit when
+# WHC_BENCH_ALLOCATIONS names a file (src/Whc.Declarative.Cli/Infrastructure/AllocationReport.cs).
 #
 # Environment (all optional):
 #   WHC_BENCH_DIR            work directory, outside the repository (default ${TMPDIR:-/tmp}/whcctl-native-bench)
@@ -38,14 +38,12 @@ export TF_CLI_CONFIG_FILE=/dev/null
 
 fd_dll=$repo/src/Whc.Declarative.Cli/bin/Release/net10.0/whcctl.dll
 bench_dll=$repo/bench/Whc.Declarative.Plan.Bench/bin/Release/net10.0/Whc.Declarative.Plan.Bench.dll
-hook_dll=$repo/bench/Whc.Declarative.AllocationHook/bin/Release/net10.0/Whc.Declarative.AllocationHook.dll
 native=$dir/native/whcctl
 
 if [[ "${WHC_BENCH_REUSE:-0}" != 1 || ! -x "$native" ]]; then
   echo "== build (Release) and publish the native executable ==" >&2
   dotnet build -c Release src/Whc.Declarative.Cli --nologo -v q
   dotnet build -c Release bench/Whc.Declarative.Plan.Bench --nologo -v q
-  dotnet build -c Release bench/Whc.Declarative.AllocationHook --nologo -v q
   # As shipped (issue 28 item 2): a runtime-specific publish is the native executable.
   rm -rf "$dir/native"
   dotnet publish src/Whc.Declarative.Cli -c Release -r linux-x64 -p:PublishAot=true -o "$dir/native" --nologo -v q
@@ -90,7 +88,7 @@ measure() {
     rm -f "$dir/allocations.txt"
     exit=0
     if [[ $alloc == yes ]]; then
-      DOTNET_STARTUP_HOOKS=$hook_dll WHC_BENCH_ALLOCATIONS=$dir/allocations.txt \
+      WHC_BENCH_ALLOCATIONS=$dir/allocations.txt \
         /usr/bin/time -f '%e %U %S %M' -o "$dir/time.txt" "$@" >/dev/null 2>"$dir/stderr.txt" || exit=$?
     else
       /usr/bin/time -f '%e %U %S %M' -o "$dir/time.txt" "$@" >/dev/null 2>"$dir/stderr.txt" || exit=$?
@@ -123,11 +121,11 @@ echo "== measuring (load before: $(cut -d' ' -f1-3 /proc/loadavg)) ==" >&2
 started=$(date -u '+%Y-%m-%d %H:%M')
 # shellcheck disable=SC2046 # plan_args prints words without spaces in them (paths under $dir)
 for size in 1 "$medium" "$large"; do
-  measure "no-change plan, $size" native "$(resources_of "$size")" "$runs" 0 no "$native" $(plan_args "$size" "$dir/estate-$size/state")
+  measure "no-change plan, $size" native "$(resources_of "$size")" "$runs" 0 yes "$native" $(plan_args "$size" "$dir/estate-$size/state")
   measure "no-change plan, $size" tool "$(resources_of "$size")" "$runs" 0 yes dotnet "$fd_dll" $(plan_args "$size" "$dir/estate-$size/state")
 done
 # shellcheck disable=SC2046
-measure "empty-state plan, $medium" native "$(resources_of "$medium")" "$runs" 2 no "$native" $(plan_args "$medium" "$dir/empty-state")
+measure "empty-state plan, $medium" native "$(resources_of "$medium")" "$runs" 2 yes "$native" $(plan_args "$medium" "$dir/empty-state")
 # shellcheck disable=SC2046
 measure "empty-state plan, $medium" tool "$(resources_of "$medium")" "$runs" 2 yes dotnet "$fd_dll" $(plan_args "$medium" "$dir/empty-state")
 measure "no-change plan, 1" terraform "$(resources_of 1)" "$tf_runs" 0 no terraform -chdir="$dir/tf-1/config" "${tf_plan[@]}"

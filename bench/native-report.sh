@@ -68,9 +68,10 @@ leaves; \`TerraformTwin.cs\`).
 - Every command is a fresh process under \`/usr/bin/time\`: the median wall and CPU (user + system) time of the runs,
   the highest peak RSS. **Load** is \`/proc/loadavg\` (1, 5, 15 minutes) just before the case, on a machine shared
   with other work: wall times include waiting for a core, CPU times do not.
-- **Allocated**: what the framework-dependent process allocated on the managed heap in all (\`GC.GetTotalAllocatedBytes\`
-  at exit, from a startup hook, \`bench/Whc.Declarative.AllocationHook\`). The native executable runs the same code but
-  cannot load a startup hook, so its column is empty.
+- **Allocated**: what the whcctl process allocated on the managed heap in all (\`GC.GetTotalAllocatedBytes\` at exit,
+  written by whcctl itself when \`WHC_BENCH_ALLOCATIONS\` names a file; the native executable and the tool alike).
+- **Notes** on a recording (machine load, what was measured by hand) are kept apart from this generated file, in
+  [native-notes.md](native-notes.md), so a new recording does not lose them.
 
 | Measure | Value |
 |---|---|

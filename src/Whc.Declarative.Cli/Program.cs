@@ -1,4 +1,7 @@
 using Whc.Declarative.Cli;
+using Whc.Declarative.Cli.Infrastructure;
+
+AllocationReport.WriteAtExitIfAsked();
 
 using var cancellation = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
