@@ -31,16 +31,32 @@ public sealed class SchemaPatternsTests
     [MemberData(nameof(SchemaPatterns_))]
     public void A_generated_regex_accepts_what_its_pattern_accepts(string pattern)
     {
-        var built = new Regex(pattern, RegexOptions.CultureInvariant);
+        var built = new Regex(SchemaPatterns.EcmaAnchored(pattern), RegexOptions.CultureInvariant);
         var generated = SchemaPatterns.For(pattern);
 
         generated.GetType().Should().NotBe<Regex>("a generated regex is a type of its own");
-        generated.ToString().Should().Be(pattern);
+        generated.ToString().Should().Be(SchemaPatterns.EcmaAnchored(pattern));
         generated.Options.Should().Be(RegexOptions.CultureInvariant);
         foreach (var value in Values)
         {
             generated.IsMatch(value).Should().Be(built.IsMatch(value), $"{pattern} on '{value}'");
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(SchemaPatterns_))]
+    public void A_schema_pattern_ends_at_the_end_of_the_value_as_in_json_schema_not_before_a_final_line_feed(string pattern)
+    {
+        // JSON Schema patterns are ECMA-262: '$' is the end of the text. .NET's '$' also matches before a final "\n".
+        // (A pattern that allows spaces before its end, \s*$, allows a line feed there in ECMA-262 too.)
+        var regex = SchemaPatterns.For(pattern);
+
+        foreach (var value in Values.Where(v => v.EndsWith('\n') && !pattern.EndsWith(@"\s*$", StringComparison.Ordinal)))
+        {
+            regex.IsMatch(value).Should().BeFalse($"{pattern} on '{value}'");
+        }
+
+        Values.Where(v => !v.EndsWith('\n') && regex.IsMatch(v)).Should().NotBeEmpty($"{pattern} still matches its values");
     }
 
     [Fact]
@@ -50,6 +66,8 @@ public sealed class SchemaPatternsTests
 
         regex.IsMatch("xxx").Should().BeTrue();
         regex.IsMatch("xy").Should().BeFalse();
+        regex.IsMatch("xxx\n").Should().BeFalse("'$' is the end of the value");
+        SchemaPatterns.For(@"^[$]\$x$").IsMatch("$$x").Should().BeTrue("a '$' in a class or escaped is a dollar sign");
     }
 
     private static IEnumerable<string> PatternsOfTheSchema()
