@@ -36,6 +36,13 @@ public static class ContractLoader
     /// </summary>
     internal static readonly JsonDocumentOptions ReadOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false };
 
+    /// <summary>
+    /// How the embedded default contract is read: it is part of whcctl's build, and a test holds it to
+    /// <see cref="ReadOptions"/>. The duplicate-key check is left out at run time because it seeds a randomised hash,
+    /// which loads OpenSSL (a few milliseconds of every command's start, issue 28).
+    /// </summary>
+    internal static readonly JsonDocumentOptions EmbeddedReadOptions = ReadOptions with { AllowDuplicateProperties = true };
+
     internal static WhcContract Default => DefaultContract.Value.Contract;
 
     /// <summary>The default document's provenance map, shared and read-only: it must not be changed.</summary>
@@ -156,7 +163,7 @@ public static class ContractLoader
     {
         using var stream = typeof(ContractLoader).Assembly.GetManifestResourceStream("whc-contract.json")
             ?? throw new InvalidOperationException("the default contract is not embedded");
-        var document = JsonNode.Parse(stream, documentOptions: ReadOptions) as JsonObject
+        var document = JsonNode.Parse(stream, documentOptions: EmbeddedReadOptions) as JsonObject
             ?? throw new InvalidOperationException("the default contract is not a JSON object");
         var problems = new List<Diagnostic>();
         var contract = Build(document, _ => "whc-contract.json", problems);

@@ -12,6 +12,20 @@ public sealed class ContractLoaderTests
     }
 
     [Fact]
+    public void The_embedded_default_contract_passes_the_check_a_contract_file_gets()
+    {
+        // At run time the embedded default is read without the duplicate-key check (it costs every command OpenSSL's
+        // start-up); this holds it to that check instead, and shows the check would catch a key given twice.
+        using var stream = typeof(ContractLoader).Assembly.GetManifestResourceStream("whc-contract.json")!;
+        var text = new StreamReader(stream).ReadToEnd();
+
+        var strict = () => JsonNode.Parse(text, documentOptions: ContractLoader.ReadOptions);
+        strict.Should().NotThrow();
+        var twice = text.Insert(text.IndexOf('{', StringComparison.Ordinal) + 1, "\"contractVersion\": \"x\",");
+        ((Action)(() => JsonNode.Parse(twice, documentOptions: ContractLoader.ReadOptions))).Should().Throw<System.Text.Json.JsonException>();
+    }
+
+    [Fact]
     public void The_default_contract_names_every_route_whcctl_calls()
     {
         var contract = ContractLoader.Load([]).Contract!;
