@@ -21,14 +21,18 @@ public sealed class CommandRuntime : IAsyncDisposable
     private IStateStore? store;
     private (WhcRecorder Recorder, string Path, string Given)? recording;
 
-    public CommandRuntime(IOContext io, ILoggerFactory loggers, bool color)
+    // Made when first asked for: only a connection logs, and building a logger factory (its dependency-injection
+    // container) is a measurable part of a native plan that never connects (issue 28).
+    private readonly Lazy<ILoggerFactory> loggers;
+
+    public CommandRuntime(IOContext io, Func<ILoggerFactory> loggers, bool color)
     {
         this.io = io;
-        Loggers = loggers;
+        this.loggers = new Lazy<ILoggerFactory>(loggers);
         Color = color;
     }
 
-    public ILoggerFactory Loggers { get; }
+    public ILoggerFactory Loggers => loggers.Value;
 
     public bool Color { get; }
 
@@ -45,7 +49,7 @@ public sealed class CommandRuntime : IAsyncDisposable
         var verbose = parseResult.GetValue(options.Verbose);
         var quiet = parseResult.GetValue(options.Quiet);
         var json = parseResult.GetValue(options.LogFormat) == "json";
-        var loggers = LoggerFactory.Create(builder =>
+        ILoggerFactory Loggers() => LoggerFactory.Create(builder =>
         {
             builder.ClearProviders();
             builder.SetMinimumLevel(CommonOptions.LogLevelFor(verbose, quiet));
@@ -59,7 +63,7 @@ public sealed class CommandRuntime : IAsyncDisposable
         var parallelism = parseResult.CommandResult.Command.Options.OfType<Option<int>>().FirstOrDefault(option => option.Name == "--parallelism") is { } given
             ? parseResult.GetValue(given)
             : (int?)null;
-        return new CommandRuntime(io, loggers, color) { Quiet = quiet, AllowOrigins = allowOrigins, Parallelism = parallelism, SandboxWait = SandboxWaitOf(parseResult) };
+        return new CommandRuntime(io, Loggers, color) { Quiet = quiet, AllowOrigins = allowOrigins, Parallelism = parallelism, SandboxWait = SandboxWaitOf(parseResult) };
     }
 
     /// <summary>The command's <c>--lock-timeout</c>, which also bounds the wait for the embedded sandbox; null when it has none.</summary>
@@ -221,7 +225,10 @@ public sealed class CommandRuntime : IAsyncDisposable
             await disposable.DisposeAsync();
         }
 
-        Loggers.Dispose();
+        if (loggers.IsValueCreated)
+        {
+            loggers.Value.Dispose();
+        }
     }
 }
 
