@@ -52,7 +52,7 @@ public static class ManifestLoader
         {
             var readDiagnostics = new List<Diagnostic>();
             var text = ReadText(files[i], readDiagnostics);
-            checkedFiles[i] = CheckFile(files[i].DisplayPath, text, readDiagnostics);
+            checkedFiles[i] = CheckFile(files[i].DisplayPath, text, readDiagnostics, wireNames);
         });
         return new ManifestLoadResult(Finish([.. checkedFiles], diagnostics, wireNames), [.. files.Select(f => f.DisplayPath)]);
     }
@@ -64,7 +64,7 @@ public static class ManifestLoader
     public static ManifestSet Parse(IReadOnlyList<ManifestSource> sources)
     {
         ArgumentNullException.ThrowIfNull(sources);
-        return Finish([.. sources.Select(source => CheckFile(source.DisplayPath, source.Text, []))], []);
+        return Finish([.. sources.Select(source => CheckFile(source.DisplayPath, source.Text, [], wireNames: null))], []);
     }
 
     /// <summary>Parses one file's raw bytes: checks size and encoding first, as <see cref="Load"/> does.</summary>
@@ -81,12 +81,13 @@ public static class ManifestLoader
             text = Decode(displayPath, content, diagnostics);
         }
 
-        return Finish([CheckFile(displayPath, text, diagnostics)], []);
+        return Finish([CheckFile(displayPath, text, diagnostics, wireNames: null)], []);
     }
 
     /// <summary>
-    /// One file after parsing and the schema check: its companies (with the index of the YAML document each came from)
-    /// and its diagnostics. The document trees are not kept: they are large, and only a semantic error needs one again,
+    /// One file after parsing, the schema check and each company's own semantic checks: its companies (with the index
+    /// of the YAML document each came from, and what <see cref="ManifestValidator.CheckCompany"/> found) and its
+    /// diagnostics. The document trees are not kept: they are large, and only a check across companies needs one again,
     /// to point at a field; then the file's text is parsed again.
     /// </summary>
     private sealed record CheckedFile(
@@ -94,20 +95,26 @@ public static class ManifestLoader
         string? Text,
         List<Diagnostic> ReadDiagnostics,
         List<Diagnostic> SchemaDiagnostics,
-        List<(CompanyManifest Company, int Document)> Companies,
+        List<CheckedCompany> Companies,
         long AliasCharacters);
 
-    private static CheckedFile CheckFile(string displayPath, string? text, List<Diagnostic> readDiagnostics, long runCharactersLeft = YamlTreeReader.MaxAliasCharactersPerRun)
+    private sealed record CheckedCompany(CompanyManifest Company, int Document, IReadOnlyList<Diagnostic> OwnFindings);
+
+    private static CheckedFile CheckFile(string displayPath, string? text, List<Diagnostic> readDiagnostics, WireCharacteristicNames? wireNames, long runCharactersLeft = YamlTreeReader.MaxAliasCharactersPerRun)
     {
         long aliasCharacters = 0;
         var documents = text is null ? [] : ReadDocuments(displayPath, text, readDiagnostics, runCharactersLeft, out aliasCharacters);
         var schemaDiagnostics = new List<Diagnostic>();
-        var companies = new List<(CompanyManifest, int)>();
+        var companies = new List<CheckedCompany>();
         for (var i = 0; i < documents.Count; i++)
         {
             if (SchemaChecker.Check(documents[i], schemaDiagnostics))
             {
-                companies.Add((CompanyManifestBuilder.Build(documents[i]), i));
+                // A company's own checks run here, on the file's thread, while its tree is at hand to point into.
+                var document = documents[i];
+                var company = CompanyManifestBuilder.Build(document);
+                var findings = ManifestValidator.CheckCompany(company, (_, pointer) => document.Resolve(pointer)?.Span, wireNames);
+                companies.Add(new CheckedCompany(company, i, findings));
             }
         }
 
@@ -118,14 +125,14 @@ public static class ManifestLoader
     /// Files are read in parallel, each within its own alias budget; the run's budget is then spent in file order, and
     /// the file that passes it is read again with what was left, so the refusal points at the alias that passed it.
     /// </summary>
-    private static void SpendRunAliasBudget(List<CheckedFile> files)
+    private static void SpendRunAliasBudget(List<CheckedFile> files, WireCharacteristicNames? wireNames)
     {
         long spent = 0;
         for (var i = 0; i < files.Count; i++)
         {
             if (spent + files[i].AliasCharacters > YamlTreeReader.MaxAliasCharactersPerRun)
             {
-                files[i] = CheckFile(files[i].DisplayPath, files[i].Text, [], YamlTreeReader.MaxAliasCharactersPerRun - spent);
+                files[i] = CheckFile(files[i].DisplayPath, files[i].Text, [], wireNames, YamlTreeReader.MaxAliasCharactersPerRun - spent);
                 return; // one refusal is enough: the run is refused as a whole
             }
 
@@ -135,19 +142,20 @@ public static class ManifestLoader
 
     private static ManifestSet Finish(List<CheckedFile> files, List<Diagnostic> diagnostics, WireCharacteristicNames? wireNames = null)
     {
-        SpendRunAliasBudget(files);
+        SpendRunAliasBudget(files, wireNames);
 
         // Read and syntax problems of every file first, then schema problems, in file and document order.
         diagnostics.AddRange(files.SelectMany(f => f.ReadDiagnostics));
         diagnostics.AddRange(files.SelectMany(f => f.SchemaDiagnostics));
 
         var companies = files.SelectMany(f => f.Companies.Select(c => c.Company)).ToList();
+        var ownFindings = files.SelectMany(f => f.Companies.Select(c => c.OwnFindings)).ToList();
         var origin = new Dictionary<CompanyManifest, (CheckedFile File, int Document)>(ReferenceEqualityComparer.Instance);
         foreach (var file in files)
         {
-            foreach (var (company, document) in file.Companies)
+            foreach (var checkedCompany in file.Companies)
             {
-                origin[company] = (file, document);
+                origin[checkedCompany.Company] = (file, checkedCompany.Document);
             }
         }
 
@@ -169,7 +177,7 @@ public static class ManifestLoader
         }
 
         var semantic = ManifestValidator.Validate(companies, (company, pointer) =>
-            TreeOf(company) is { } tree && tree.Resolve(pointer) is { } token ? token.Span : null, wireNames);
+            TreeOf(company) is { } tree && tree.Resolve(pointer) is { } token ? token.Span : null, wireNames, ownFindings);
         var order = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var file in files)
         {

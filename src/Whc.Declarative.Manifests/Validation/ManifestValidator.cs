@@ -39,19 +39,52 @@ public static class ManifestValidator
     };
 
     /// <param name="wireNames">The names the contract in effect sends whcctl's characteristics as (none: the built-in contract's).</param>
-    public static ImmutableArray<Diagnostic> Validate(IReadOnlyList<CompanyManifest> companies, ManifestFieldLocator? locator = null, WireCharacteristicNames? wireNames = null)
+    /// <param name="ownFindings">
+    /// What <see cref="CheckCompany"/> found for each company, in the order of <paramref name="companies"/>, when the
+    /// caller ran those checks already (a loader runs them as each file is parsed, in parallel); null: run them here.
+    /// Either way the findings come out in the same order.
+    /// </param>
+    public static ImmutableArray<Diagnostic> Validate(
+        IReadOnlyList<CompanyManifest> companies,
+        ManifestFieldLocator? locator = null,
+        WireCharacteristicNames? wireNames = null,
+        IReadOnlyList<IReadOnlyList<Diagnostic>>? ownFindings = null)
     {
+        ArgumentNullException.ThrowIfNull(companies);
+        if (ownFindings is not null && ownFindings.Count != companies.Count)
+        {
+            throw new ArgumentException("one list of findings per company", nameof(ownFindings));
+        }
+
         var run = new ValidationRun(locator ?? ((_, _) => null), wireNames ?? WireCharacteristicNames.None);
         run.CheckCompanyKeys(companies);
         run.CheckCompanyMoveSources(companies);
-        foreach (var company in companies)
+        for (var i = 0; i < companies.Count; i++)
         {
-            run.CheckCompany(company);
+            if (ownFindings is null)
+            {
+                run.CheckCompany(companies[i]);
+            }
+            else
+            {
+                run.Diagnostics.AddRange(ownFindings[i]);
+            }
         }
 
         run.CheckPortedOverlaps(companies);
 
         return [.. run.Diagnostics];
+    }
+
+    /// <summary>
+    /// The checks of one company that need no other company (formats, names used twice within it, characteristics,
+    /// its <c>moved</c> entries): all of <see cref="Validate"/> but duplicate keys, company moves and ported overlaps.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> CheckCompany(CompanyManifest company, ManifestFieldLocator locator, WireCharacteristicNames? wireNames = null)
+    {
+        var run = new ValidationRun(locator, wireNames ?? WireCharacteristicNames.None);
+        run.CheckCompany(company);
+        return run.Diagnostics;
     }
 
     private sealed class ValidationRun(ManifestFieldLocator locator, WireCharacteristicNames wireNames)
