@@ -1,6 +1,7 @@
 using Whc.Declarative.Cli;
 using Whc.Declarative.Cli.Infrastructure;
 
+ShortLivedHeap.Begin();
 AllocationReport.WriteAtExitIfAsked();
 
 using var cancellation = new CancellationTokenSource();

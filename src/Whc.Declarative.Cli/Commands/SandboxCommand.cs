@@ -145,6 +145,8 @@ public sealed class SandboxServeHandler(IOContext io)
     public async Task<int> RunAsync(SandboxServeArguments arguments, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(arguments);
+        // A server runs until stopped: its garbage is collected as it goes.
+        ShortLivedHeap.End();
         // A --client for the default id replaces the default (that is how it gets bound).
         var defaults = arguments.ExtraClients.Any(c => c.ClientId == SandboxOptions.DefaultClientId) ? [] : new[] { SandboxOptions.DefaultClient };
         var options = new SandboxOptions
