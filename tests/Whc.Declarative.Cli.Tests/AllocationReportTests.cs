@@ -33,6 +33,21 @@ public sealed class AllocationReportTests
     }
 
     [Fact]
+    public async Task A_command_collects_once_as_it_starts_its_no_gc_region_and_not_again()
+    {
+        // ShortLivedHeap: the region begins with one full collection of a nearly empty heap; a command that allocates
+        // less than the region (every command here) never collects after it. Without the region a small run
+        // collects not at all, so the counts tell the region is there.
+        using var workspace = new TempWorkspace();
+        var report = workspace.File("allocations.txt");
+
+        var result = await ChildWhcctl.RunAsync(workspace.Path, new Dictionary<string, string> { ["WHC_BENCH_ALLOCATIONS"] = report }, TimeSpan.FromSeconds(60), "validate", "examples");
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        File.ReadAllText(report).TrimEnd('\n').Split(' ')[1..4].Should().Equal("1", "1", "1");
+    }
+
+    [Fact]
     public async Task Without_the_variable_nothing_is_written_and_a_path_that_cannot_be_written_fails_nothing()
     {
         var directory = Directory.CreateTempSubdirectory("whcctl-alloc-");
