@@ -48,6 +48,18 @@ public sealed class AllocationReportTests
     }
 
     [Fact]
+    public async Task With_heap_tuning_off_a_command_starts_no_region_and_so_does_not_collect()
+    {
+        using var workspace = new TempWorkspace();
+        var report = workspace.File("allocations.txt");
+
+        var result = await ChildWhcctl.RunAsync(workspace.Path, new Dictionary<string, string> { ["WHC_BENCH_ALLOCATIONS"] = report, ["WHC_HEAP_TUNING"] = "off" }, TimeSpan.FromSeconds(60), "validate", "examples");
+
+        result.ExitCode.Should().Be(0, result.ToString());
+        File.ReadAllText(report).TrimEnd('\n').Split(' ')[1..4].Should().Equal("0", "0", "0");
+    }
+
+    [Fact]
     public async Task Without_the_variable_nothing_is_written_and_a_path_that_cannot_be_written_fails_nothing()
     {
         var directory = Directory.CreateTempSubdirectory("whcctl-alloc-");
