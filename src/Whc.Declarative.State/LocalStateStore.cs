@@ -721,6 +721,9 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
     /// <summary>
     /// Serialises the read-check-replace of one company's file across processes with an OS file lock
     /// (FileShare.None is an exclusive flock on Unix), so two writers can never both pass the serial check.
+    /// A write holds it for milliseconds. The OS lock is not fenced: a process frozen while holding it blocks the
+    /// company's writers until it resumes or ends, so they wait one lease (by then that process's run has lost its
+    /// lock anyway) and then refuse with WHC5000 naming the guard file.
     /// </summary>
     private sealed class WriteGuard : IAsyncDisposable
     {
@@ -732,7 +735,8 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         {
             System.IO.Directory.CreateDirectory(store.Directory);
             var path = Path.Combine(store.Directory, company + ".json.write");
-            var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+            var waitAtMost = store.lease.Duration;
+            var deadline = DateTimeOffset.UtcNow + waitAtMost;
             while (true)
             {
                 try
@@ -742,6 +746,10 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
                 catch (IOException) when (DateTimeOffset.UtcNow < deadline)
                 {
                     await Task.Delay(20, cancellationToken);
+                }
+                catch (IOException e)
+                {
+                    throw new StateException(DiagnosticCatalog.StateWriteGuardHeld.With(company, path, waitAtMost, e.Message), e);
                 }
             }
         }

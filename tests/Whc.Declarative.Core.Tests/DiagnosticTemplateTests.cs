@@ -157,6 +157,7 @@ public class DiagnosticTemplateTests
         : type == typeof(DiagnosticCatalog.PortedOverlap) ? new DiagnosticCatalog.PortedOverlap("01214960500", "01214960509", "brum", "01214960505", "01214960510", "old", "other-co", "line 3")
         : type == typeof(Whc.Declarative.Core.Api.EndpointName) ? Whc.Declarative.Core.Api.EndpointName.Of("https://api.example.test:8443")
         : type == typeof(DateTimeOffset) ? new DateTimeOffset(2026, 3, 10, 12, 30, 0, TimeSpan.Zero)
+        : type == typeof(TimeSpan) ? TimeSpan.FromMilliseconds(1234.5)
         : type == typeof(ResourceAddress) ? new ResourceAddress("acme", ResourceKind.User, "u1234")
         : type.IsAssignableFrom(typeof(ResourceAddress[])) ? new[] { new ResourceAddress("acme", ResourceKind.Site, "hq") }
         : type == typeof(NumberRange) ? new NumberRange("01214961234", "01214961299")

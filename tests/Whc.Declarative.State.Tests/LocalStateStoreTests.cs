@@ -26,6 +26,24 @@ public sealed class LocalStateStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_write_guard_held_by_a_stuck_process_is_a_coded_refusal_naming_the_file_and_nothing_is_written()
+    {
+        var shortLease = new LocalLockLease(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(100));
+        var waiting = new LocalStateStore(temp.Path, lease: shortLease);
+        Directory.CreateDirectory(temp.Path);
+        var guard = Path.Combine(temp.Path, "fun-network.json.write");
+        // Held as by a process frozen while writing: an exclusive lock on the guard file (FileShare.None: flock on Unix).
+        using var held = new FileStream(guard, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+
+        var write = () => waiting.WriteAsync(SampleStates.FunNetwork(1), SampleStates.Context, default);
+
+        var refusal = (await write.Should().ThrowAsync<StateException>()).Which;
+        refusal.Code.Should().Be("WHC5000");
+        refusal.Message.Should().Contain("'fun-network'").And.Contain(guard).And.Contain("frozen or stuck").And.Contain("nothing was written");
+        File.Exists(waiting.StatePath("fun-network")).Should().BeFalse();
+    }
+
+    [Fact]
     public async Task Should_return_null_for_a_company_without_state()
     {
         (await store.ReadAsync("nobody", default)).Should().BeNull();

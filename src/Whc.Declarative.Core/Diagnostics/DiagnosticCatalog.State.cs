@@ -19,6 +19,11 @@ public static partial class DiagnosticCatalog
     public static DiagnosticTemplate<string> StateNoCompanyMoveWrites { get; } =
         StateError.Template((string store) => $"{store} cannot take a company move (no unconditional writes)");
 
+    /// <summary>A local state's write guard that could not be taken: the company, the guard file, how long was waited, and the system's reason.</summary>
+    public static DiagnosticTemplate<string, string, TimeSpan, string> StateWriteGuardHeld { get; } =
+        StateError.Template((string company, string guard, TimeSpan waited, string reason) =>
+            string.Create(CultureInfo.InvariantCulture, $"the state of company '{company}' could not be written: its write guard {guard} was still held after {waited.TotalSeconds:0.###} s ({reason}); a write holds it for milliseconds, so the process holding it is frozen or stuck while writing; resume or stop that process and run again; nothing was written"));
+
     public static DiagnosticDescriptor StateLocked { get; } = Error("WHC5001", "the company's state is locked by another run");
 
     /// <summary>The message of <see cref="StateLockedException"/>: an exception's, so it is taken as <c>Message(...)</c>.</summary>
