@@ -53,7 +53,7 @@ internal static partial class HugePages
         foreach (var line in maps)
         {
             var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length < 5 || fields[4] != "0" || (fields.Length == 6 && fields[5].Length > 0))
+            if (fields.Length < 5 || fields[4] != "0" || (fields.Length == 6 && !string.IsNullOrWhiteSpace(fields[5])))
             {
                 continue;
             }
