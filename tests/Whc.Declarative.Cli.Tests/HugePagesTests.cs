@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Whc.Declarative.Cli.Infrastructure;
 
 namespace Whc.Declarative.Cli.Tests;
@@ -58,17 +57,7 @@ public sealed class HugePagesTests
     {
         HugePages.AdviseManagedHeap();
 
-        var probe = new byte[64];
-        var handle = GCHandle.Alloc(probe, GCHandleType.Pinned);
-        ulong address;
-        try
-        {
-            address = (ulong)handle.AddrOfPinnedObject();
-        }
-        finally
-        {
-            handle.Free();
-        }
+        var address = HugePages.FreshObjectAddress();
 
         // smaps: a header line per mapping, then fields; VmFlags lists "hg" for a mapping advised MADV_HUGEPAGE.
         string? flags = null;

@@ -13,7 +13,11 @@ internal static partial class HugePages
 {
     private const int MadvHugePage = 14;
 
-    /// <summary>Advises the address range the garbage collector reserved (the mapping holding a fresh object, and the anonymous mappings joined to it).</summary>
+    /// <summary>
+    /// Advises the address range the garbage collector reserved: the mapping holding a fresh object and the anonymous
+    /// mappings joined to it, which may include the collector's own tables beside the heap (measured: peak memory of the
+    /// 500- and 5,000-company plans unchanged). Only pages touched are backed, so an untouched reservation costs nothing.
+    /// </summary>
     public static void AdviseManagedHeap()
     {
         if (!OperatingSystem.IsLinux())
@@ -23,26 +27,29 @@ internal static partial class HugePages
 
         try
         {
-            var probe = new byte[1];
-            var handle = GCHandle.Alloc(probe, GCHandleType.Pinned);
-            ulong address;
-            try
+            if (HeapRange(File.ReadAllLines("/proc/self/maps"), FreshObjectAddress()) is { } range)
             {
-                address = (ulong)handle.AddrOfPinnedObject();
-            }
-            finally
-            {
-                handle.Free();
-            }
-
-            if (HeapRange(File.ReadAllLines("/proc/self/maps"), address) is { } range)
-            {
+                // The result is not needed: a kernel without transparent huge pages refuses (EINVAL) and nothing changes.
                 _ = Madvise((nint)range.Start, (nuint)(range.End - range.Start), MadvHugePage);
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or DllNotFoundException or EntryPointNotFoundException or FormatException or OverflowException)
         {
             // An optimisation only: without it the heap is on ordinary pages, as it is for every other program.
+        }
+    }
+
+    /// <summary>Where a newly allocated object lies: inside the range the garbage collector reserved for the heap.</summary>
+    internal static ulong FreshObjectAddress()
+    {
+        var handle = GCHandle.Alloc(new byte[1], GCHandleType.Pinned);
+        try
+        {
+            return (ulong)handle.AddrOfPinnedObject();
+        }
+        finally
+        {
+            handle.Free();
         }
     }
 
