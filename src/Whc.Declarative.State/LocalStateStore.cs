@@ -722,8 +722,8 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
     /// Serialises the read-check-replace of one company's file across processes with an OS file lock
     /// (FileShare.None is an exclusive flock on Unix), so two writers can never both pass the serial check.
     /// A write holds it for milliseconds. The OS lock is not fenced: a process frozen while holding it blocks the
-    /// company's writers until it resumes or ends, so they wait one lease (by then that process's run has lost its
-    /// lock anyway) and then refuse with WHC5000 naming the guard file.
+    /// company's writers until it resumes or ends, so they wait a lease (by then that process's run has lost its lock
+    /// anyway), at least 30 s, and then refuse with WHC5000 naming the guard file.
     /// </summary>
     private sealed class WriteGuard : IAsyncDisposable
     {
@@ -735,7 +735,7 @@ public sealed class LocalStateStore : IStateStore, IForceStateWriter
         {
             System.IO.Directory.CreateDirectory(store.Directory);
             var path = Path.Combine(store.Directory, company + ".json.write");
-            var waitAtMost = store.lease.Duration;
+            var waitAtMost = store.lease.WriteGuardWaitOrDefault;
             var deadline = DateTimeOffset.UtcNow + waitAtMost;
             while (true)
             {

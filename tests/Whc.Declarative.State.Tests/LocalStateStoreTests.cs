@@ -28,7 +28,7 @@ public sealed class LocalStateStoreTests : IDisposable
     [Fact]
     public async Task A_write_guard_held_by_a_stuck_process_is_a_coded_refusal_naming_the_file_and_nothing_is_written()
     {
-        var shortLease = new LocalLockLease(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(100));
+        var shortLease = LocalLockLease.Default with { WriteGuardWait = TimeSpan.FromSeconds(1) };
         var waiting = new LocalStateStore(temp.Path, lease: shortLease);
         Directory.CreateDirectory(temp.Path);
         var guard = Path.Combine(temp.Path, "fun-network.json.write");
@@ -41,6 +41,14 @@ public sealed class LocalStateStoreTests : IDisposable
         refusal.Code.Should().Be("WHC5000");
         refusal.Message.Should().Contain("'fun-network'").And.Contain(guard).And.Contain("frozen or stuck").And.Contain("nothing was written");
         File.Exists(waiting.StatePath("fun-network")).Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_writer_waits_for_the_write_guard_a_lease_and_never_less_than_30_seconds()
+    {
+        LocalLockLease.Default.WriteGuardWaitOrDefault.Should().Be(TimeSpan.FromSeconds(45));
+        new LocalLockLease(TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(100)).WriteGuardWaitOrDefault.Should().Be(TimeSpan.FromSeconds(30));
+        new LocalLockLease(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(3)).WriteGuardWaitOrDefault.Should().Be(TimeSpan.FromMinutes(5));
     }
 
     [Fact]
