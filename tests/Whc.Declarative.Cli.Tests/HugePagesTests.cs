@@ -3,14 +3,17 @@ using Whc.Declarative.Cli.Infrastructure;
 
 namespace Whc.Declarative.Cli.Tests;
 
-/// <summary>Skips (with the reason in the test report) where there is no /proc/self/smaps to read the advice back from.</summary>
-public sealed class LinuxFactAttribute : FactAttribute
+/// <summary>
+/// Skips (with the reason in the test report) where the kernel has no transparent huge pages to advise, or no
+/// /proc/self/smaps to read the advice back from.
+/// </summary>
+public sealed class TransparentHugePagesFactAttribute : FactAttribute
 {
-    public LinuxFactAttribute()
+    public TransparentHugePagesFactAttribute()
     {
-        if (!OperatingSystem.IsLinux() || !File.Exists("/proc/self/smaps"))
+        if (!OperatingSystem.IsLinux() || !File.Exists("/proc/self/smaps") || !Directory.Exists("/sys/kernel/mm/transparent_hugepage"))
         {
-            Skip = "transparent huge pages are advised on Linux only";
+            Skip = "transparent huge pages are advised on Linux kernels that have them";
         }
     }
 }
@@ -52,7 +55,7 @@ public sealed class HugePagesTests
         HugePages.HeapRange([], 0x7f0004000010).Should().BeNull();
     }
 
-    [LinuxFact]
+    [TransparentHugePagesFact]
     public void The_kernel_holds_the_advice_for_the_mapping_of_a_fresh_object()
     {
         HugePages.AdviseManagedHeap();
