@@ -49,7 +49,7 @@ public sealed class CommandRuntime : IAsyncDisposable
         var verbose = parseResult.GetValue(options.Verbose);
         var quiet = parseResult.GetValue(options.Quiet);
         var json = parseResult.GetValue(options.LogFormat) == "json";
-        ILoggerFactory Loggers() => LoggerFactory.Create(builder =>
+        ILoggerFactory CreateLoggers() => LoggerFactory.Create(builder =>
         {
             builder.ClearProviders();
             builder.SetMinimumLevel(CommonOptions.LogLevelFor(verbose, quiet));
@@ -63,7 +63,7 @@ public sealed class CommandRuntime : IAsyncDisposable
         var parallelism = parseResult.CommandResult.Command.Options.OfType<Option<int>>().FirstOrDefault(option => option.Name == "--parallelism") is { } given
             ? parseResult.GetValue(given)
             : (int?)null;
-        return new CommandRuntime(io, Loggers, color) { Quiet = quiet, AllowOrigins = allowOrigins, Parallelism = parallelism, SandboxWait = SandboxWaitOf(parseResult) };
+        return new CommandRuntime(io, CreateLoggers, color) { Quiet = quiet, AllowOrigins = allowOrigins, Parallelism = parallelism, SandboxWait = SandboxWaitOf(parseResult) };
     }
 
     /// <summary>The command's <c>--lock-timeout</c>, which also bounds the wait for the embedded sandbox; null when it has none.</summary>
