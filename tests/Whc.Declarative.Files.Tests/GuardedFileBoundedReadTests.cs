@@ -181,19 +181,9 @@ public sealed class GuardedFileBoundedReadTests : IDisposable
     /// A file seen through reads: it reports one length and holds another (it grew or shrank since it was measured), and
     /// hands out at most <c>pieceSize</c> bytes a read, counting what it handed out.
     /// </summary>
-    private sealed class ScriptedStream(byte[] content, long reported, int pieceSize) : Stream
+    private sealed class ScriptedStream(byte[] content, long reported, int pieceSize) : ReadOnlyTestStream
     {
-        public long Delivered { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
         public override long Length => reported;
-
-        public override long Position { get => Delivered; set => throw new NotSupportedException(); }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -204,15 +194,5 @@ public sealed class GuardedFileBoundedReadTests : IDisposable
             Delivered += count;
             return count;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

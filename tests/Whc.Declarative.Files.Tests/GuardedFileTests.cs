@@ -157,34 +157,14 @@ public sealed class GuardedFileTests : IDisposable
     }
 
     /// <summary>A stream that reports no length and never ends, counting what it handed out.</summary>
-    private sealed class EndlessStream : Stream
+    private sealed class EndlessStream : ReadOnlyTestStream
     {
-        public long Delivered { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
         public override long Length => 0;
-
-        public override long Position { get => Delivered; set => throw new NotSupportedException(); }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
             Delivered += count;
             return count;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
